@@ -1,0 +1,46 @@
+/* adex/method.h - integration methods, found by name.
+ *
+ * Each method is a constant table (name, order, stages, step function) in
+ * one registry, as GSL's step types. `exp_auto` is BrainPy's exponential
+ * Euler (aliases exp_euler, exp_euler_auto, exponential_euler). The list of
+ * names is the registry's: adex_method_count()/adex_method_at().
+ */
+#ifndef ADEX_METHOD_H
+#define ADEX_METHOD_H
+
+#include <stddef.h>
+
+#include "adex/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct adex_method adex_method; /* a constant table; never freed */
+
+/* Find a method by its name or an alias. Returns ADEX_OK, or ADEX_EMETHOD
+ * with a message listing every valid name. */
+ADEX_API adex_status adex_method_find(const char *name, const adex_method **method);
+
+/* Number of registered methods, and the i-th one (NULL if out of range). */
+ADEX_API size_t adex_method_count(void);
+ADEX_API const adex_method *adex_method_at(size_t i);
+
+/* Canonical name ("exp_auto"), order of accuracy, number of stages, and
+ * whether it is an embedded pair that can adapt its step (1) or not (0). */
+ADEX_API const char *adex_method_name(const adex_method *m);
+ADEX_API int adex_method_order(const adex_method *m);
+ADEX_API int adex_method_stages(const adex_method *m);
+ADEX_API int adex_method_is_embedded(const adex_method *m);
+
+/* Aliases of a method: NULL-terminated list (possibly empty). */
+ADEX_API const char *const *adex_method_aliases(const adex_method *m);
+
+/* Write every accepted name, comma-separated, into buf (always terminated).
+ * Returns the length the full list needs, excluding the terminator. */
+ADEX_API size_t adex_method_list(char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ADEX_METHOD_H */

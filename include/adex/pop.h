@@ -1,0 +1,132 @@
+/* adex/pop.h - a population of AdEx neurons (BrainPy's AdExIF).
+ *
+ * Lifecycle: fill an adex_pop_config (adex_pop_config_default, then change
+ * what you need), adex_pop_create() validates everything, evaluates the
+ * initializers and allocates all memory once. adex_pop_update() then advances
+ * every neuron by one step without allocating; adex_pop_reset() re-evaluates
+ * the initializers; adex_pop_destroy() frees it all.
+ *
+ * State is structure-of-arrays: V, w, input, t_last_spike (double[num]) and
+ * spike, refractory (bool[num]), contiguous and ADEX_ALIGN-aligned. The
+ * pointers returned by the accessors stay valid for the life of the handle;
+ * the caller reads and writes them in place (no copies).
+ *
+ * One step, adex_pop_update(pop, t, dt), advances from t to t+dt:
+ *   1. integrate V and w with the method, I = input (constant over the step);
+ *   2. spike = V_new >= V_th (a non-finite V_new also counts as a spike);
+ *   3. where spike: V = V_reset, w = w_new + b, t_last_spike = t;
+ *   4. store spike, set input to 0.
+ * A state read after the call belongs to time t+dt; a spike in it is
+ * stamped t. With the seed's default ZeroInit, V starts at 0 mV > V_th, so
+ * every neuron spikes in the first update (as in BrainPy).
+ *
+ * A handle is not thread-safe: use one handle from one thread at a time.
+ */
+#ifndef ADEX_POP_H
+#define ADEX_POP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "adex/alloc.h"
+#include "adex/init.h"
+#include "adex/method.h"
+#include "adex/params.h"
+#include "adex/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Most dimensions a population shape may have. */
+#define ADEX_MAX_DIM 4
+
+/* Initial value of t_last_spike (ms), as BrainPy. */
+#define ADEX_T_LAST_SPIKE_INIT (-1e7)
+
+typedef struct adex_pop adex_pop;
+
+/* Everything a population is built from. The struct and what it points to
+ * are only read during adex_pop_create (arrays are copied). */
+typedef struct adex_pop_config {
+  size_t ndim;                /* 1..ADEX_MAX_DIM */
+  size_t shape[ADEX_MAX_DIM]; /* neurons per dimension; num = product */
+  bool keep_size;             /* report variables with `shape` (true) or
+                                 flat as (num,) (false, BrainPy's default) */
+  adex_params params;         /* one value per parameter, for every neuron */
+  /* Optional per-neuron values: if param_init[id] is not NULL it is
+   * evaluated into num values and replaces params.<id>. */
+  const adex_init *param_init[ADEX_NPARAMS];
+  adex_init V_init;           /* V_initializer, mV [ZeroInit] */
+  adex_init w_init;           /* w_initializer [ZeroInit] */
+  const char *method;         /* integration method name ["exp_auto"] */
+  const adex_allocator *alloc; /* NULL: adex_allocator_default() */
+} adex_pop_config;
+
+/* Fill *cfg for a flat population of num neurons with the seed's defaults. */
+ADEX_API void adex_pop_config_default(adex_pop_config *cfg, size_t num);
+
+/* Build a population. On success *out is a new handle; on failure *out is
+ * NULL, everything allocated is freed, and adex_errmsg() says why.
+ * Returns ADEX_OK, ADEX_EINVAL (bad parameter or initializer), ADEX_ESIZE
+ * (ndim, a zero or overflowing shape, an array of the wrong length),
+ * ADEX_EMETHOD (unknown method), ADEX_ENOMEM. */
+ADEX_API adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out);
+
+/* Free a population and everything it owns. NULL is a no-op. */
+ADEX_API void adex_pop_destroy(adex_pop *pop);
+
+/* Advance every neuron from t to t+dt (ms), in the order documented above.
+ * Returns ADEX_OK, or ADEX_EINVAL if dt is not finite and > 0 or t is not
+ * finite (the state is then unchanged). */
+ADEX_API adex_status adex_pop_update(adex_pop *pop, double t, double dt);
+
+/* Re-evaluate the V and w initializers, zero input and spike, set
+ * t_last_spike to -1e7. Returns ADEX_OK. */
+ADEX_API adex_status adex_pop_reset(adex_pop *pop);
+
+/* Right-hand sides of the model over arrays of n values (n == num when some
+ * parameter is per-neuron, any n >= 1 otherwise), as BrainPy's dV/dw:
+ *   out[i] = (-(V-V_rest) + delta_T exp((V-V_T)/delta_T) - R w + R I)/tau
+ *   out[i] = (a (V - V_rest) - w)/tau_w
+ * t (ms) is accepted for the seed's signature and unused (autonomous model).
+ * Returns ADEX_OK or ADEX_ESIZE. */
+ADEX_API adex_status adex_pop_dV(const adex_pop *pop, const double *V, double t,
+                        const double *w, const double *I_ext, double *out,
+                        size_t n);
+ADEX_API adex_status adex_pop_dw(const adex_pop *pop, const double *w, double t,
+                        const double *V, double *out, size_t n);
+
+/* Number of neurons. */
+ADEX_API size_t adex_pop_num(const adex_pop *pop);
+
+/* Shape the variables report: (num,) unless keep_size. Writes up to
+ * ADEX_MAX_DIM extents into shape and returns the number of dimensions. */
+ADEX_API size_t adex_pop_shape(const adex_pop *pop, size_t shape[ADEX_MAX_DIM]);
+
+/* The method in use. */
+ADEX_API const adex_method *adex_pop_method(const adex_pop *pop);
+
+/* State arrays of num values each, owned by the population. */
+ADEX_API double *adex_pop_V(adex_pop *pop);            /* mV */
+ADEX_API double *adex_pop_w(adex_pop *pop);            /* units of w */
+ADEX_API double *adex_pop_input(adex_pop *pop);        /* input I, zeroed by update */
+ADEX_API bool *adex_pop_spike(adex_pop *pop);          /* spiked in the last update */
+ADEX_API double *adex_pop_t_last_spike(adex_pop *pop); /* ms */
+ADEX_API bool *adex_pop_refractory(adex_pop *pop);     /* always false for now */
+
+/* Values of one parameter: fills out[0..num) (per-neuron or repeated).
+ * Returns ADEX_OK or ADEX_EINVAL for an invalid id. */
+ADEX_API adex_status adex_pop_param(const adex_pop *pop, adex_param_id id,
+                           double *out);
+
+/* Whether a parameter has per-neuron values (true) or one for all. */
+ADEX_API bool adex_pop_param_is_array(const adex_pop *pop, adex_param_id id);
+
+/* Detail message of the last failure on this handle ("" if none). */
+ADEX_API const char *adex_pop_errmsg(const adex_pop *pop);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ADEX_POP_H */

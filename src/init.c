@@ -1,0 +1,111 @@
+/* init.c - initializers (BrainPy's ZeroInit, OneInit, Constant, Uniform,
+ * Normal, and a caller's array): construction, checks, evaluation. */
+#include <math.h>
+#include <string.h>
+
+#include "adex/init.h"
+#include "internal.h"
+#include "rng.h"
+
+/* A zeroed initializer of the given kind. */
+static adex_init make(adex_init_kind kind, double a, double b, uint64_t seed) {
+  adex_init init;
+  memset(&init, 0, sizeof init);
+  init.kind = kind;
+  init.a = a;
+  init.b = b;
+  init.seed = seed;
+  return init;
+}
+
+adex_init adex_init_zero(void) { return make(ADEX_INIT_ZERO, 0, 0, 0); }
+adex_init adex_init_one(double value) {
+  return make(ADEX_INIT_ONE, value, 0, 0);
+}
+adex_init adex_init_constant(double value) {
+  return make(ADEX_INIT_CONSTANT, value, 0, 0);
+}
+adex_init adex_init_uniform(double min, double max, uint64_t seed) {
+  return make(ADEX_INIT_UNIFORM, min, max, seed);
+}
+adex_init adex_init_normal(double mean, double scale, uint64_t seed) {
+  return make(ADEX_INIT_NORMAL, mean, scale, seed);
+}
+adex_init adex_init_array(const double *values, size_t len) {
+  adex_init init = make(ADEX_INIT_ARRAY, 0, 0, 0);
+  init.array = values;
+  init.len = len;
+  return init;
+}
+
+adex_status adex_init_check(const adex_init *init, size_t n,
+                            const char *what) {
+  if (what == NULL) what = "initializer";
+  if (init == NULL) return adex__fail(ADEX_EINVAL, "%s must not be NULL", what);
+  switch (init->kind) {
+  case ADEX_INIT_ZERO:
+    return ADEX_OK;
+  case ADEX_INIT_ONE:
+  case ADEX_INIT_CONSTANT:
+    if (!isfinite(init->a))
+      return adex__fail(ADEX_EINVAL, "%s: value must be finite, got %g", what,
+                        init->a);
+    return ADEX_OK;
+  case ADEX_INIT_UNIFORM:
+    if (!isfinite(init->a) || !isfinite(init->b) || !(init->a < init->b) ||
+        !isfinite(init->b - init->a))
+      return adex__fail(ADEX_EINVAL,
+                        "%s: Uniform needs finite min < max, got min = %g, "
+                        "max = %g",
+                        what, init->a, init->b);
+    return ADEX_OK;
+  case ADEX_INIT_NORMAL:
+    if (!isfinite(init->a) || !isfinite(init->b) || !(init->b >= 0))
+      return adex__fail(ADEX_EINVAL,
+                        "%s: Normal needs a finite mean and scale >= 0, got "
+                        "mean = %g, scale = %g",
+                        what, init->a, init->b);
+    return ADEX_OK;
+  case ADEX_INIT_ARRAY:
+    if (init->array == NULL)
+      return adex__fail(ADEX_EINVAL, "%s: array must not be NULL", what);
+    if (init->len != n)
+      return adex__fail(ADEX_ESIZE, "%s: array has %zu values, expected %zu",
+                        what, init->len, n);
+    for (size_t i = 0; i < n; i++)
+      if (!isfinite(init->array[i]))
+        return adex__fail(ADEX_EINVAL,
+                          "%s: array value %zu must be finite, got %g", what,
+                          i, init->array[i]);
+    return ADEX_OK;
+  }
+  return adex__fail(ADEX_EINVAL, "%s: unknown initializer kind %d", what,
+                    (int)init->kind);
+}
+
+adex_status adex_init_eval(const adex_init *init, double *out, size_t n,
+                           const char *what) {
+  adex_status st = adex_init_check(init, n, what);
+  if (st != ADEX_OK) return st;
+  switch (init->kind) {
+  case ADEX_INIT_ZERO:
+    for (size_t i = 0; i < n; i++) out[i] = 0.0;
+    break;
+  case ADEX_INIT_ONE:
+  case ADEX_INIT_CONSTANT:
+    for (size_t i = 0; i < n; i++) out[i] = init->a;
+    break;
+  case ADEX_INIT_UNIFORM:
+    for (size_t i = 0; i < n; i++)
+      out[i] = init->a + (init->b - init->a) * adex__rng_uniform(init->seed, i);
+    break;
+  case ADEX_INIT_NORMAL:
+    for (size_t i = 0; i < n; i++)
+      out[i] = init->a + init->b * adex__rng_normal(init->seed, i);
+    break;
+  case ADEX_INIT_ARRAY:
+    memmove(out, init->array, n * sizeof *out);
+    break;
+  }
+  return ADEX_OK;
+}

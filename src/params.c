@@ -1,0 +1,99 @@
+/* params.c - the parameter table (names, units, defaults) and the checks
+ * of one parameter set (SPEC section 1 and 5). */
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "adex/params.h"
+#include "internal.h"
+#include "params_internal.h"
+
+/* One row per parameter, in adex_param_id order. */
+static const struct {
+  const char *name;
+  const char *unit;
+  size_t offset;
+  double fallback; /* the seed's default */
+} param_table[ADEX_NPARAMS] = {
+    {"V_rest", "mV", offsetof(adex_params, V_rest), -65.0},
+    {"V_reset", "mV", offsetof(adex_params, V_reset), -68.0},
+    {"V_th", "mV", offsetof(adex_params, V_th), -30.0},
+    {"V_T", "mV", offsetof(adex_params, V_T), -59.9},
+    {"delta_T", "mV", offsetof(adex_params, delta_T), 3.48},
+    {"a", "1", offsetof(adex_params, a), 1.0},
+    {"b", "1", offsetof(adex_params, b), 1.0},
+    {"tau", "ms", offsetof(adex_params, tau), 10.0},
+    {"tau_w", "ms", offsetof(adex_params, tau_w), 30.0},
+    {"R", "1", offsetof(adex_params, R), 1.0},
+};
+
+void adex_params_default(adex_params *p) {
+  for (int id = 0; id < ADEX_NPARAMS; id++)
+    adex_params_set(p, (adex_param_id)id, param_table[id].fallback);
+}
+
+const char *adex_param_name(adex_param_id id) {
+  return (unsigned)id < ADEX_NPARAMS ? param_table[id].name : NULL;
+}
+
+const char *adex_param_unit(adex_param_id id) {
+  return (unsigned)id < ADEX_NPARAMS ? param_table[id].unit : NULL;
+}
+
+adex_status adex_param_find(const char *name, adex_param_id *id) {
+  for (int i = 0; name != NULL && i < ADEX_NPARAMS; i++) {
+    if (strcmp(name, param_table[i].name) == 0) {
+      *id = (adex_param_id)i;
+      return ADEX_OK;
+    }
+  }
+  return adex__fail(ADEX_EKEY,
+                    "unknown parameter '%s'; valid: V_rest, V_reset, V_th, "
+                    "V_T, delta_T, a, b, tau, tau_w, R",
+                    name != NULL ? name : "(null)");
+}
+
+double adex_params_get(const adex_params *p, adex_param_id id) {
+  double v;
+  memcpy(&v, (const char *)p + param_table[id].offset, sizeof v);
+  return v;
+}
+
+void adex_params_set(adex_params *p, adex_param_id id, double value) {
+  memcpy((char *)p + param_table[id].offset, &value, sizeof value);
+}
+
+/* Check one set; `where` is appended to messages (" (neuron 3)" or ""). */
+adex_status adex__params_check_at(const adex_params *p, const char *where) {
+  for (int id = 0; id < ADEX_NPARAMS; id++) {
+    double v = adex_params_get(p, (adex_param_id)id);
+    if (!isfinite(v))
+      return adex__fail(ADEX_EINVAL, "%s must be finite, got %g%s",
+                        param_table[id].name, v, where);
+  }
+  if (!(p->tau > 0))
+    return adex__fail(ADEX_EINVAL, "tau must be > 0, got %g%s", p->tau, where);
+  if (!(p->tau_w > 0))
+    return adex__fail(ADEX_EINVAL, "tau_w must be > 0, got %g%s", p->tau_w,
+                      where);
+  if (!(p->delta_T >= 0))
+    return adex__fail(ADEX_EINVAL, "delta_T must be >= 0, got %g%s",
+                      p->delta_T, where);
+  if (!(p->V_reset < p->V_th))
+    return adex__fail(ADEX_EINVAL,
+                      "V_reset must be < V_th, got V_reset = %g, V_th = %g%s",
+                      p->V_reset, p->V_th, where);
+  if (p->delta_T > 0 &&
+      !((p->V_th - p->V_T) / p->delta_T <= ADEX__EXP_ARG_MAX))
+    return adex__fail(ADEX_EINVAL,
+                      "(V_th - V_T)/delta_T must be <= %g so that the "
+                      "exponential stays finite, got (%g - %g)/%g = %g%s",
+                      ADEX__EXP_ARG_MAX, p->V_th, p->V_T, p->delta_T,
+                      (p->V_th - p->V_T) / p->delta_T, where);
+  return ADEX_OK;
+}
+
+adex_status adex_params_check(const adex_params *p) {
+  if (p == NULL) return adex__fail(ADEX_EINVAL, "params must not be NULL");
+  return adex__params_check_at(p, "");
+}

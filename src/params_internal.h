@@ -1,0 +1,15 @@
+/* params_internal.h - parameter checks shared with the population. */
+#ifndef ADEX_PARAMS_INTERNAL_H
+#define ADEX_PARAMS_INTERNAL_H
+
+#include "adex/params.h"
+
+/* Largest (V_th - V_T)/delta_T accepted: exp(500) ~ 1e217 leaves room for
+ * the products and sums of a step without overflow (exp overflows at 709.8). */
+#define ADEX__EXP_ARG_MAX 500.0
+
+/* Check one parameter set; `where` is appended to the message (e.g.
+ * " (neuron 3)"). Returns ADEX_OK or ADEX_EINVAL. */
+adex_status adex__params_check_at(const adex_params *p, const char *where);
+
+#endif /* ADEX_PARAMS_INTERNAL_H */

@@ -1,0 +1,282 @@
+/* pop.c - a population of AdEx neurons: create (validate, allocate, plan),
+ * update (one fused step through the method's table), reset, accessors.
+ * The phase order of a step is documented in include/adex/pop.h. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "adex/pop.h"
+#include "method_internal.h"
+#include "params_internal.h"
+#include "pop_internal.h"
+
+void adex_pop_config_default(adex_pop_config *cfg, size_t num) {
+  memset(cfg, 0, sizeof *cfg);
+  cfg->ndim = 1;
+  cfg->shape[0] = num;
+  cfg->keep_size = false;
+  adex_params_default(&cfg->params);
+  cfg->V_init = adex_init_zero();
+  cfg->w_init = adex_init_zero();
+  cfg->method = "exp_auto";
+  cfg->alloc = NULL;
+}
+
+adex_status adex__pop_fail(adex_pop *pop, adex_status status) {
+  snprintf(pop->errmsg, sizeof pop->errmsg, "%s", adex_errmsg());
+  return status;
+}
+
+/* Number of neurons of a shape, checked for zero extents and overflow. */
+static adex_status shape_num(const adex_pop_config *cfg, size_t *num) {
+  if (cfg->ndim < 1 || cfg->ndim > ADEX_MAX_DIM)
+    return adex__fail(ADEX_ESIZE, "size must have 1 to %d dimensions, got %zu",
+                      ADEX_MAX_DIM, cfg->ndim);
+  size_t n = 1;
+  for (size_t d = 0; d < cfg->ndim; d++) {
+    if (cfg->shape[d] == 0)
+      return adex__fail(ADEX_ESIZE, "size must be > 0, got 0 in dimension %zu",
+                        d);
+    if (n > SIZE_MAX / cfg->shape[d])
+      return adex__fail(ADEX_ESIZE, "size overflows: product of the shape is "
+                                    "too large");
+    n *= cfg->shape[d];
+  }
+  /* Every per-neuron block must be addressable in bytes, with room. */
+  if (n > SIZE_MAX / (16 * sizeof(adex__nparams)))
+    return adex__fail(ADEX_ESIZE, "size overflows: %zu neurons is too many", n);
+  *num = n;
+  return ADEX_OK;
+}
+
+/* Check everything in the config that does not need memory. */
+static adex_status check_config(const adex_pop_config *cfg, size_t *num,
+                                const adex_method **method) {
+  adex_status st = shape_num(cfg, num);
+  if (st != ADEX_OK) return st;
+  st = adex_method_find(cfg->method != NULL ? cfg->method : "exp_auto", method);
+  if (st != ADEX_OK) return st;
+  st = adex_init_check(&cfg->V_init, *num, "V_initializer");
+  if (st != ADEX_OK) return st;
+  st = adex_init_check(&cfg->w_init, *num, "w_initializer");
+  if (st != ADEX_OK) return st;
+  bool any_array = false;
+  for (int id = 0; id < ADEX_NPARAMS; id++) {
+    if (cfg->param_init[id] == NULL) continue;
+    any_array = true;
+    st = adex_init_check(cfg->param_init[id], *num,
+                         adex_param_name((adex_param_id)id));
+    if (st != ADEX_OK) return st;
+  }
+  /* The scalar set is checked here; per-neuron sets after evaluation. */
+  if (!any_array) return adex_params_check(&cfg->params);
+  return ADEX_OK;
+}
+
+/* Lay the state arrays out in one aligned block. */
+static adex_status alloc_state(adex_pop *pop) {
+  size_t dbytes = adex__align_up(pop->num * sizeof(double));
+  size_t bbytes = adex__align_up(pop->num * sizeof(bool));
+  pop->state_bytes = 4 * dbytes + 2 * bbytes;
+  char *block = adex__alloc(&pop->alloc, pop->state_bytes);
+  if (block == NULL)
+    return adex__fail(ADEX_ENOMEM, "out of memory allocating the state of "
+                                   "%zu neurons (%zu bytes)",
+                      pop->num, pop->state_bytes);
+  pop->state_block = block;
+  pop->V = (double *)(void *)block;
+  pop->w = (double *)(void *)(block + dbytes);
+  pop->input = (double *)(void *)(block + 2 * dbytes);
+  pop->t_last_spike = (double *)(void *)(block + 3 * dbytes);
+  pop->spike = (bool *)(block + 4 * dbytes);
+  pop->refractory = (bool *)(block + 4 * dbytes + bbytes);
+  return ADEX_OK;
+}
+
+/* Keep an initializer; a caller's array is copied so reset() can reuse it. */
+static adex_status keep_init(adex_pop *pop, const adex_init *src,
+                             adex_init *dst, double **copy) {
+  *dst = *src;
+  if (src->kind != ADEX_INIT_ARRAY) return ADEX_OK;
+  *copy = adex__alloc(&pop->alloc, pop->num * sizeof(double));
+  if (*copy == NULL)
+    return adex__fail(ADEX_ENOMEM, "out of memory copying an initializer "
+                                   "array of %zu values", pop->num);
+  memcpy(*copy, src->array, pop->num * sizeof(double));
+  dst->array = *copy;
+  return ADEX_OK;
+}
+
+/* Build per-neuron parameter sets: scalars, then each per-neuron override,
+ * then check every neuron's set. */
+static adex_status plan_per_neuron(adex_pop *pop, const adex_pop_config *cfg) {
+  size_t n = pop->num;
+  pop->per = adex__alloc(&pop->alloc, n * sizeof *pop->per);
+  double *scratch = adex__alloc(&pop->alloc, n * sizeof(double));
+  if (pop->per == NULL || scratch == NULL) {
+    adex__free(&pop->alloc, scratch, n * sizeof(double));
+    return adex__fail(ADEX_ENOMEM, "out of memory allocating per-neuron "
+                                   "parameters of %zu neurons", n);
+  }
+  for (size_t i = 0; i < n; i++) pop->per[i] = pop->uniform;
+  adex_status st = ADEX_OK;
+  for (int id = 0; id < ADEX_NPARAMS && st == ADEX_OK; id++) {
+    if (cfg->param_init[id] == NULL) continue;
+    pop->is_array[id] = true;
+    st = adex_init_eval(cfg->param_init[id], scratch, n,
+                        adex_param_name((adex_param_id)id));
+    for (size_t i = 0; i < n && st == ADEX_OK; i++)
+      adex_params_set(&pop->per[i].p, (adex_param_id)id, scratch[i]);
+  }
+  adex__free(&pop->alloc, scratch, n * sizeof(double));
+  for (size_t i = 0; i < n && st == ADEX_OK; i++) {
+    char where[48];
+    snprintf(where, sizeof where, " (neuron %zu)", i);
+    st = adex__params_check_at(&pop->per[i].p, where);
+    pop->per[i].iaf = pop->per[i].p.delta_T == 0.0;
+  }
+  return st;
+}
+
+adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out) {
+  if (out == NULL) return adex__fail(ADEX_EINVAL, "out must not be NULL");
+  *out = NULL;
+  if (cfg == NULL) return adex__fail(ADEX_EINVAL, "config must not be NULL");
+  size_t num = 0;
+  const adex_method *method = NULL;
+  adex_status st = check_config(cfg, &num, &method);
+  if (st != ADEX_OK) return st;
+
+  const adex_allocator *a = cfg->alloc ? cfg->alloc : adex_allocator_default();
+  adex_pop *pop = adex__alloc(a, sizeof *pop);
+  if (pop == NULL)
+    return adex__fail(ADEX_ENOMEM, "out of memory allocating a population");
+  memset(pop, 0, sizeof *pop);
+  pop->alloc = *a;
+  pop->num = num;
+  pop->ndim = cfg->ndim;
+  memcpy(pop->shape, cfg->shape, sizeof pop->shape);
+  pop->keep_size = cfg->keep_size;
+  pop->method = method;
+  pop->uniform.p = cfg->params;
+  pop->uniform.iaf = cfg->params.delta_T == 0.0;
+  pop->planned_dt = NAN;
+
+  st = alloc_state(pop);
+  if (st == ADEX_OK) st = keep_init(pop, &cfg->V_init, &pop->V_init,
+                                    &pop->V_init_copy);
+  if (st == ADEX_OK) st = keep_init(pop, &cfg->w_init, &pop->w_init,
+                                    &pop->w_init_copy);
+  bool any_array = false;
+  for (int id = 0; id < ADEX_NPARAMS; id++)
+    any_array = any_array || cfg->param_init[id] != NULL;
+  if (st == ADEX_OK && any_array) st = plan_per_neuron(pop, cfg);
+  if (st == ADEX_OK) st = adex_pop_reset(pop);
+  if (st != ADEX_OK) {
+    adex_pop_destroy(pop);
+    return st;
+  }
+  adex__clear_error();
+  *out = pop;
+  return ADEX_OK;
+}
+
+void adex_pop_destroy(adex_pop *pop) {
+  if (pop == NULL) return;
+  adex_allocator a = pop->alloc;
+  size_t n = pop->num;
+  adex__free(&a, pop->per, n * sizeof *pop->per);
+  adex__free(&a, pop->V_init_copy, n * sizeof(double));
+  adex__free(&a, pop->w_init_copy, n * sizeof(double));
+  adex__free(&a, pop->state_block, pop->state_bytes);
+  adex__free(&a, pop, sizeof *pop);
+}
+
+adex_status adex_pop_reset(adex_pop *pop) {
+  if (pop == NULL) return adex__fail(ADEX_EINVAL, "pop must not be NULL");
+  /* The initializers were checked at create, so evaluation cannot fail. */
+  adex_status st = adex_init_eval(&pop->V_init, pop->V, pop->num,
+                                  "V_initializer");
+  if (st == ADEX_OK)
+    st = adex_init_eval(&pop->w_init, pop->w, pop->num, "w_initializer");
+  if (st != ADEX_OK) return adex__pop_fail(pop, st);
+  for (size_t i = 0; i < pop->num; i++) {
+    pop->input[i] = 0.0;
+    pop->t_last_spike[i] = ADEX_T_LAST_SPIKE_INIT;
+    pop->spike[i] = false;
+    pop->refractory[i] = false;
+  }
+  return ADEX_OK;
+}
+
+/* Recompute the dt-dependent constants when dt changes (rarely). */
+static void plan_dt(adex_pop *pop, double dt) {
+  adex__prepare_fn prepare = pop->method->prepare;
+  if (prepare != NULL) {
+    prepare(&pop->uniform, dt);
+    for (size_t i = 0; pop->per != NULL && i < pop->num; i++)
+      prepare(&pop->per[i], dt);
+  }
+  pop->planned_dt = dt;
+}
+
+adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
+  if (pop == NULL) return adex__fail(ADEX_EINVAL, "pop must not be NULL");
+  if (!(isfinite(dt) && dt > 0)) {
+    adex__fail(ADEX_EINVAL, "dt must be finite and > 0, got %g", dt);
+    return adex__pop_fail(pop, ADEX_EINVAL);
+  }
+  if (!isfinite(t)) {
+    adex__fail(ADEX_EINVAL, "t must be finite, got %g", t);
+    return adex__pop_fail(pop, ADEX_EINVAL);
+  }
+  if (dt != pop->planned_dt) plan_dt(pop, dt);
+  adex__step_ctx ctx = {
+      .V = pop->V,
+      .w = pop->w,
+      .input = pop->input,
+      .t_last_spike = pop->t_last_spike,
+      .spike = pop->spike,
+      .uniform = pop->per == NULL ? &pop->uniform : NULL,
+      .per = pop->per,
+      .t = t,
+      .dt = dt,
+  };
+  pop->method->step(&ctx, 0, pop->num);
+  return ADEX_OK;
+}
+
+size_t adex_pop_num(const adex_pop *pop) { return pop->num; }
+
+size_t adex_pop_shape(const adex_pop *pop, size_t shape[ADEX_MAX_DIM]) {
+  if (!pop->keep_size) {
+    shape[0] = pop->num;
+    return 1;
+  }
+  memcpy(shape, pop->shape, pop->ndim * sizeof *shape);
+  return pop->ndim;
+}
+
+const adex_method *adex_pop_method(const adex_pop *pop) { return pop->method; }
+double *adex_pop_V(adex_pop *pop) { return pop->V; }
+double *adex_pop_w(adex_pop *pop) { return pop->w; }
+double *adex_pop_input(adex_pop *pop) { return pop->input; }
+bool *adex_pop_spike(adex_pop *pop) { return pop->spike; }
+double *adex_pop_t_last_spike(adex_pop *pop) { return pop->t_last_spike; }
+bool *adex_pop_refractory(adex_pop *pop) { return pop->refractory; }
+const char *adex_pop_errmsg(const adex_pop *pop) { return pop->errmsg; }
+
+bool adex_pop_param_is_array(const adex_pop *pop, adex_param_id id) {
+  return (unsigned)id < ADEX_NPARAMS && pop->is_array[id];
+}
+
+adex_status adex_pop_param(const adex_pop *pop, adex_param_id id,
+                           double *out) {
+  if ((unsigned)id >= ADEX_NPARAMS || out == NULL)
+    return adex__fail(ADEX_EINVAL, "invalid parameter id %d or NULL output",
+                      (int)id);
+  for (size_t i = 0; i < pop->num; i++)
+    out[i] = adex_params_get(pop->per ? &pop->per[i].p : &pop->uniform.p, id);
+  return ADEX_OK;
+}

@@ -1,0 +1,47 @@
+/* pop_internal.h - the layout of a population handle (internal). */
+#ifndef ADEX_POP_INTERNAL_H
+#define ADEX_POP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "adex/pop.h"
+#include "internal.h"
+#include "kernel.h"
+
+struct adex_pop {
+  adex_allocator alloc; /* every block below came from it */
+  char errmsg[ADEX__ERRMSG_MAX];
+
+  /* Shape */
+  size_t num;                 /* neurons */
+  size_t ndim;                /* 1..ADEX_MAX_DIM */
+  size_t shape[ADEX_MAX_DIM]; /* product is num */
+  bool keep_size;
+
+  /* Parameters (set at create) and derived constants (per dt) */
+  const adex_method *method;
+  adex__nparams uniform;          /* used when per == NULL */
+  adex__nparams *per;             /* [num] if any parameter is per-neuron */
+  bool is_array[ADEX_NPARAMS];    /* which parameters are per-neuron */
+  double planned_dt;              /* dt the derived constants are for */
+
+  /* Initializers, with owned copies of caller arrays */
+  adex_init V_init, w_init;
+  double *V_init_copy, *w_init_copy; /* [num] or NULL */
+
+  /* State: one block holding the arrays below */
+  void *state_block;
+  size_t state_bytes;
+  double *V;            /* mV [num] */
+  double *w;            /* [num] */
+  double *input;        /* [num] */
+  double *t_last_spike; /* ms [num] */
+  bool *spike;          /* [num] */
+  bool *refractory;     /* [num] */
+};
+
+/* Copy the thread's last message onto the handle and return `status`. */
+adex_status adex__pop_fail(adex_pop *pop, adex_status status);
+
+#endif /* ADEX_POP_INTERNAL_H */

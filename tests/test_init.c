@@ -1,0 +1,121 @@
+/* test_init.c - initializers: values, reproducibility, statistics of the
+ * random kinds, and every rejected specification. */
+#include <float.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adex_test.h"
+
+#define N 200000
+
+static double buf[N];
+
+static void test_deterministic_kinds(void **state) {
+  (void)state;
+  double out[5] = {9, 9, 9, 9, 9};
+  adex_init z = adex_init_zero();
+  assert_ok(adex_init_eval(&z, out, 5, "x"));
+  for (int i = 0; i < 5; i++) assert_true(out[i] == 0.0);
+  adex_init one = adex_init_one(-2.5);
+  assert_ok(adex_init_eval(&one, out, 5, "x"));
+  for (int i = 0; i < 5; i++) assert_true(out[i] == -2.5);
+  adex_init c = adex_init_constant(7.0);
+  assert_ok(adex_init_eval(&c, out, 5, "x"));
+  for (int i = 0; i < 5; i++) assert_true(out[i] == 7.0);
+  const double vals[5] = {1, 2, 3, 4, 5};
+  adex_init arr = adex_init_array(vals, 5);
+  assert_ok(adex_init_eval(&arr, out, 5, "x"));
+  assert_memory_equal(out, vals, sizeof vals);
+}
+
+/* Mean and variance of n values. */
+static void moments(const double *x, size_t n, double *mean, double *var) {
+  double s = 0, s2 = 0;
+  for (size_t i = 0; i < n; i++) s += x[i];
+  *mean = s / (double)n;
+  for (size_t i = 0; i < n; i++) s2 += (x[i] - *mean) * (x[i] - *mean);
+  *var = s2 / (double)(n - 1);
+}
+
+/* Uniform: inside [min, max), mean and variance within 6 standard errors. */
+static void test_uniform(void **state) {
+  (void)state;
+  adex_init u = adex_init_uniform(-70.0, -50.0, 42);
+  assert_ok(adex_init_eval(&u, buf, N, "V"));
+  for (size_t i = 0; i < N; i++) assert_true(buf[i] >= -70.0 && buf[i] < -50.0);
+  double mean, var;
+  moments(buf, N, &mean, &var);
+  double sd = 20.0 / sqrt(12.0);
+  assert_close(mean, -60.0, 0, 6 * sd / sqrt(N));
+  assert_close(var, sd * sd, 0.02, 0);
+}
+
+static void test_normal(void **state) {
+  (void)state;
+  adex_init g = adex_init_normal(3.0, 2.0, 7);
+  assert_ok(adex_init_eval(&g, buf, N, "w"));
+  double mean, var;
+  moments(buf, N, &mean, &var);
+  assert_close(mean, 3.0, 0, 6 * 2.0 / sqrt(N));
+  assert_close(var, 4.0, 0.02, 0);
+  /* Tail: about 4.55% of values lie beyond 2 standard deviations. */
+  size_t tail = 0;
+  for (size_t i = 0; i < N; i++) tail += fabs(buf[i] - 3.0) > 4.0;
+  assert_close((double)tail / N, 0.0455, 0.05, 0);
+}
+
+/* Same seed, same values; value i does not depend on n; seeds differ. */
+static void test_reproducible_and_counter_based(void **state) {
+  (void)state;
+  double a[100], b[10], c[100];
+  adex_init g = adex_init_normal(0.0, 1.0, 123);
+  assert_ok(adex_init_eval(&g, a, 100, "x"));
+  assert_ok(adex_init_eval(&g, b, 10, "x"));
+  assert_memory_equal(a, b, sizeof b);
+  g.seed = 124;
+  assert_ok(adex_init_eval(&g, c, 100, "x"));
+  int same = 0;
+  for (int i = 0; i < 100; i++) same += a[i] == c[i];
+  assert_int_equal(same, 0);
+}
+
+/* A rejected initializer names the target and leaves out untouched. */
+static void expect_bad(adex_init init, size_t n, adex_status st,
+                       const char *words) {
+  double out[4] = {5, 5, 5, 5};
+  assert_status(adex_init_eval(&init, out, n, "V_initializer"), st);
+  assert_non_null(strstr(adex_errmsg(), "V_initializer"));
+  assert_non_null(strstr(adex_errmsg(), words));
+  for (int i = 0; i < 4; i++) assert_true(out[i] == 5);
+}
+
+static void test_rejections(void **state) {
+  (void)state;
+  const double vals[3] = {1, NAN, 3};
+  expect_bad(adex_init_uniform(1, 1, 0), 4, ADEX_EINVAL, "min < max");
+  expect_bad(adex_init_uniform(2, 1, 0), 4, ADEX_EINVAL, "min < max");
+  expect_bad(adex_init_uniform(-INFINITY, 1, 0), 4, ADEX_EINVAL, "min < max");
+  expect_bad(adex_init_uniform(-DBL_MAX, DBL_MAX, 0), 4, ADEX_EINVAL,
+             "min < max");
+  expect_bad(adex_init_normal(0, -1, 0), 4, ADEX_EINVAL, "scale >= 0");
+  expect_bad(adex_init_normal(NAN, 1, 0), 4, ADEX_EINVAL, "mean");
+  expect_bad(adex_init_constant(INFINITY), 4, ADEX_EINVAL, "finite");
+  expect_bad(adex_init_array(vals, 3), 4, ADEX_ESIZE, "3 values, expected 4");
+  expect_bad(adex_init_array(vals, 3), 3, ADEX_EINVAL, "value 1");
+  expect_bad(adex_init_array(NULL, 3), 3, ADEX_EINVAL, "NULL");
+  adex_init bogus = adex_init_zero();
+  bogus.kind = (adex_init_kind)77;
+  expect_bad(bogus, 4, ADEX_EINVAL, "unknown initializer kind");
+  assert_status(adex_init_check(NULL, 1, NULL), ADEX_EINVAL);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_deterministic_kinds),
+      cmocka_unit_test(test_uniform),
+      cmocka_unit_test(test_normal),
+      cmocka_unit_test(test_reproducible_and_counter_based),
+      cmocka_unit_test(test_rejections),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

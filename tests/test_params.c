@@ -1,0 +1,95 @@
+/* test_params.c - parameter defaults (the seed's table), lookup by name,
+ * and every check of adex_params_check. */
+#include <string.h>
+
+#include "adex_test.h"
+
+/* The seed's defaults, written out independently of the library's table. */
+static void test_defaults_match_seed(void **state) {
+  (void)state;
+  adex_params p;
+  adex_params_default(&p);
+  assert_true(p.V_rest == -65.0 && p.V_reset == -68.0 && p.V_th == -30.0);
+  assert_true(p.V_T == -59.9 && p.delta_T == 3.48 && p.a == 1.0);
+  assert_true(p.b == 1.0 && p.tau == 10.0 && p.tau_w == 30.0 && p.R == 1.0);
+  assert_ok(adex_params_check(&p));
+}
+
+/* Names round-trip through find, and get/set address the right field. */
+static void test_names_and_fields(void **state) {
+  (void)state;
+  static const char *const names[ADEX_NPARAMS] = {
+      "V_rest", "V_reset", "V_th", "V_T", "delta_T",
+      "a",      "b",       "tau",  "tau_w", "R"};
+  adex_params p;
+  memset(&p, 0, sizeof p);
+  for (int id = 0; id < ADEX_NPARAMS; id++) {
+    adex_param_id found;
+    assert_string_equal(adex_param_name((adex_param_id)id), names[id]);
+    assert_ok(adex_param_find(names[id], &found));
+    assert_int_equal(found, id);
+    adex_params_set(&p, found, 100.0 + id);
+  }
+  assert_true(p.V_rest == 100.0 && p.tau_w == 108.0 && p.R == 109.0);
+  assert_string_equal(adex_param_unit(ADEX_P_TAU), "ms");
+  assert_null(adex_param_name(ADEX_NPARAMS));
+  adex_param_id id;
+  assert_status(adex_param_find("tauw", &id), ADEX_EKEY);
+  assert_non_null(strstr(adex_errmsg(), "tauw"));
+  assert_non_null(strstr(adex_errmsg(), "tau_w"));
+  assert_status(adex_param_find(NULL, &id), ADEX_EKEY);
+}
+
+/* One rejected set: the message names the parameter and the value. */
+static void expect_rejected(adex_param_id id, double value,
+                            const char *message) {
+  adex_params p;
+  adex_params_default(&p);
+  adex_params_set(&p, id, value);
+  assert_status(adex_params_check(&p), ADEX_EINVAL);
+  if (strstr(adex_errmsg(), message) == NULL) {
+    print_error("message '%s' lacks '%s'\n", adex_errmsg(), message);
+    fail();
+  }
+}
+
+static void test_rejections(void **state) {
+  (void)state;
+  expect_rejected(ADEX_P_TAU, 0.0, "tau must be > 0, got 0");
+  expect_rejected(ADEX_P_TAU, -1.0, "tau must be > 0, got -1");
+  expect_rejected(ADEX_P_TAU_W, -3.0, "tau_w must be > 0, got -3");
+  expect_rejected(ADEX_P_TAU_W, 0.0, "tau_w must be > 0, got 0");
+  expect_rejected(ADEX_P_DELTA_T, -0.5, "delta_T must be >= 0, got -0.5");
+  expect_rejected(ADEX_P_V_RESET, -30.0, "V_reset must be < V_th");
+  expect_rejected(ADEX_P_V_RESET, -10.0, "V_reset = -10, V_th = -30");
+  for (int id = 0; id < ADEX_NPARAMS; id++) {
+    expect_rejected((adex_param_id)id, NAN, "must be finite");
+    expect_rejected((adex_param_id)id, INFINITY, "must be finite");
+    expect_rejected((adex_param_id)id, -INFINITY,
+                    adex_param_name((adex_param_id)id));
+  }
+  /* (V_th - V_T)/delta_T = 60/0.01 = 6000 would overflow exp(). */
+  expect_rejected(ADEX_P_DELTA_T, 0.01, "exponential stays finite");
+  assert_status(adex_params_check(NULL), ADEX_EINVAL);
+}
+
+/* delta_T = 0 is the integrate-and-fire limit, not an error. */
+static void test_iaf_limit_accepted(void **state) {
+  (void)state;
+  adex_params p;
+  adex_params_default(&p);
+  p.delta_T = 0.0;
+  assert_ok(adex_params_check(&p));
+  p.delta_T = 0.1; /* (V_th - V_T)/delta_T = 299: still fine */
+  assert_ok(adex_params_check(&p));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_defaults_match_seed),
+      cmocka_unit_test(test_names_and_fields),
+      cmocka_unit_test(test_rejections),
+      cmocka_unit_test(test_iaf_limit_accepted),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
