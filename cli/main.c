@@ -1,0 +1,81 @@
+/* cli/main.c - entry point of the `adex` program: dispatch to a subcommand.
+ *
+ * `adex run [options]` simulates a population (cli_run.c); `adex --help`
+ * and `adex --version` are answered here. More subcommands (patterns, plot,
+ * info) are added to the table below.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "adex/version.h"
+#include "cli.h"
+
+typedef struct command {
+  const char *name;                   /* as typed after `adex` */
+  int (*main)(int argc, char **argv); /* gets the arguments after name */
+  const char *summary;                /* one line for the usage */
+} command;
+
+static const command commands[] = {
+    {"run", cli_run_main, "simulate a population of AdEx neurons"},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+/* Print the short usage: synopsis and the list of subcommands. */
+static void usage(FILE *out) {
+  size_t i;
+  fprintf(out, "usage: adex <command> [options]\n"
+               "       adex --help | --version\n\ncommands:\n");
+  for (i = 0; i < NCOMMANDS; i++)
+    fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+}
+
+/* Print the full help: usage followed by the options of every command. */
+static void help(FILE *out) {
+  usage(out);
+  fprintf(out, "\n");
+  cli_run_help(out);
+}
+
+/* Find a subcommand by name; NULL if there is none. */
+static const command *find_command(const char *name) {
+  size_t i;
+  for (i = 0; i < NCOMMANDS; i++) {
+    if (strcmp(commands[i].name, name) == 0) return &commands[i];
+  }
+  return NULL;
+}
+
+/* Flush stdout and turn a failed write (full disk, closed pipe) into 1. */
+static int finish(int status) {
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "adex: error writing to standard output\n");
+    if (status == CLI_EXIT_OK) status = CLI_EXIT_FAILURE;
+  }
+  return status;
+}
+
+/* Answer --help/--version or run the named subcommand. */
+int main(int argc, char **argv) {
+  const command *cmd;
+  if (argc < 2) {
+    usage(stderr);
+    return CLI_EXIT_USAGE;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    help(stdout);
+    return finish(CLI_EXIT_OK);
+  }
+  if (strcmp(argv[1], "--version") == 0) {
+    printf("adex %s\n", adex_version());
+    return finish(CLI_EXIT_OK);
+  }
+  cmd = find_command(argv[1]);
+  if (cmd == NULL) {
+    fprintf(stderr, "adex: unknown %s '%s' (see adex --help)\n",
+            argv[1][0] == '-' ? "option" : "command", argv[1]);
+    return CLI_EXIT_USAGE;
+  }
+  return finish(cmd->main(argc - 2, argv + 2));
+}
