@@ -9,6 +9,26 @@
 /* Every method, in the order they are listed to users. */
 static const adex_method *const registry[] = {
     &adex__method_exp_auto,
+    /* explicit Runge-Kutta (method_rk.c) */
+    &adex__method_euler,
+    &adex__method_midpoint,
+    &adex__method_heun2,
+    &adex__method_ralston2,
+    &adex__method_rk2,
+    &adex__method_rk3,
+    &adex__method_heun3,
+    &adex__method_ralston3,
+    &adex__method_ssprk3,
+    &adex__method_rk4,
+    &adex__method_ralston4,
+    &adex__method_rk4_38rule,
+    /* embedded pairs, fixed step */
+    &adex__method_rkf12,
+    &adex__method_rkf45,
+    &adex__method_rkdp,
+    &adex__method_ck,
+    &adex__method_bs,
+    &adex__method_heun_euler,
 };
 
 #define N_METHODS (sizeof registry / sizeof registry[0])
