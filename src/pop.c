@@ -139,6 +139,17 @@ static adex_status plan_per_neuron(adex_pop *pop, const adex_pop_config *cfg) {
   return st;
 }
 
+/* Initial values must leave room for a step's arithmetic (no overflow). */
+static adex_status check_state_range(const double *x, size_t n,
+                                     const char *what) {
+  for (size_t i = 0; i < n; i++)
+    if (!(fabs(x[i]) <= ADEX_STATE_MAX))
+      return adex__fail(ADEX_EINVAL,
+                        "%s: value %zu is %g, outside +-%g", what, i, x[i],
+                        ADEX_STATE_MAX);
+  return ADEX_OK;
+}
+
 adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out) {
   if (out == NULL) return adex__fail(ADEX_EINVAL, "out must not be NULL");
   *out = NULL;
@@ -163,7 +174,9 @@ adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out) {
   pop->uniform.iaf = cfg->params.delta_T == 0.0;
   pop->planned_dt = NAN;
 
-  st = alloc_state(pop);
+  st = adex__name_claim(&pop->name, "AdExIF", cfg->name);
+  if (st == ADEX_OK) st = adex__name_claim(&pop->integral, "ODEIntegrator", NULL);
+  if (st == ADEX_OK) st = alloc_state(pop);
   if (st == ADEX_OK) st = keep_init(pop, &cfg->V_init, &pop->V_init,
                                     &pop->V_init_copy);
   if (st == ADEX_OK) st = keep_init(pop, &cfg->w_init, &pop->w_init,
@@ -173,6 +186,8 @@ adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out) {
     any_array = any_array || cfg->param_init[id] != NULL;
   if (st == ADEX_OK && any_array) st = plan_per_neuron(pop, cfg);
   if (st == ADEX_OK) st = adex_pop_reset(pop);
+  if (st == ADEX_OK) st = check_state_range(pop->V, num, "V_initializer");
+  if (st == ADEX_OK) st = check_state_range(pop->w, num, "w_initializer");
   if (st != ADEX_OK) {
     adex_pop_destroy(pop);
     return st;
@@ -186,6 +201,8 @@ void adex_pop_destroy(adex_pop *pop) {
   if (pop == NULL) return;
   adex_allocator a = pop->alloc;
   size_t n = pop->num;
+  adex__name_release(&pop->name);
+  adex__name_release(&pop->integral);
   adex__free(&a, pop->per, n * sizeof *pop->per);
   adex__free(&a, pop->V_init_copy, n * sizeof(double));
   adex__free(&a, pop->w_init_copy, n * sizeof(double));

@@ -8,10 +8,13 @@
 #include "adex/pop.h"
 #include "internal.h"
 #include "kernel.h"
+#include "names.h"
 
 struct adex_pop {
   adex_allocator alloc; /* every block below came from it */
   char errmsg[ADEX__ERRMSG_MAX];
+  adex__named name;     /* this object's name */
+  adex__named integral; /* its integrator's name */
 
   /* Shape */
   size_t num;                 /* neurons */
@@ -39,6 +42,12 @@ struct adex_pop {
   double *t_last_spike; /* ms [num] */
   bool *spike;          /* [num] */
   bool *refractory;     /* [num] */
+
+  /* Caller-registered variables (data owned by the caller) */
+  size_t n_extra;
+  char extra_names[ADEX_MAX_EXTRA_VARS][ADEX_NAME_MAX];
+  adex_dtype extra_dtype[ADEX_MAX_EXTRA_VARS];
+  void *extra_data[ADEX_MAX_EXTRA_VARS];
 };
 
 /* Copy the thread's last message onto the handle and return `status`. */

@@ -31,6 +31,7 @@
 #include "adex/alloc.h"
 #include "adex/init.h"
 #include "adex/method.h"
+#include "adex/names.h"
 #include "adex/params.h"
 #include "adex/status.h"
 
@@ -43,6 +44,10 @@ extern "C" {
 
 /* Initial value of t_last_spike (ms), as BrainPy. */
 #define ADEX_T_LAST_SPIKE_INIT (-1e7)
+
+/* Largest magnitude of an initial V (mV) or w accepted at create. Within
+ * it, and for inputs |I| up to 1e9, no step makes V or w non-finite. */
+#define ADEX_STATE_MAX 1e12
 
 typedef struct adex_pop adex_pop;
 
@@ -60,6 +65,7 @@ typedef struct adex_pop_config {
   adex_init V_init;           /* V_initializer, mV [ZeroInit] */
   adex_init w_init;           /* w_initializer [ZeroInit] */
   const char *method;         /* integration method name ["exp_auto"] */
+  const char *name;           /* object name; NULL: automatic "AdExIFk" */
   const adex_allocator *alloc; /* NULL: adex_allocator_default() */
 } adex_pop_config;
 
@@ -68,7 +74,9 @@ ADEX_API void adex_pop_config_default(adex_pop_config *cfg, size_t num);
 
 /* Build a population. On success *out is a new handle; on failure *out is
  * NULL, everything allocated is freed, and adex_errmsg() says why.
- * Returns ADEX_OK, ADEX_EINVAL (bad parameter or initializer), ADEX_ESIZE
+ * Returns ADEX_OK, ADEX_EINVAL (bad parameter or initializer, a name that
+ * is not an identifier or is used by a live object, or an initial
+ * V or w beyond +-ADEX_STATE_MAX), ADEX_ESIZE
  * (ndim, a zero or overflowing shape, an array of the wrong length),
  * ADEX_EMETHOD (unknown method), ADEX_ENOMEM. */
 ADEX_API adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out);
@@ -122,6 +130,34 @@ ADEX_API adex_status adex_pop_param(const adex_pop *pop, adex_param_id id,
 
 /* Whether a parameter has per-neuron values (true) or one for all. */
 ADEX_API bool adex_pop_param_is_array(const adex_pop *pop, adex_param_id id);
+
+/* Object name ("AdExIF0" or the user's) and its integrator's name
+ * ("ODEIntegratorK"). Valid for the life of the handle. */
+ADEX_API const char *adex_pop_name(const adex_pop *pop);
+ADEX_API const char *adex_pop_integrator_name(const adex_pop *pop);
+
+/* Most variables a caller may register on one population. */
+#define ADEX_MAX_EXTRA_VARS 16
+
+/* The variables of a population, in this order: V, w, input, spike,
+ * refractory, t_last_spike, then registered ones. */
+ADEX_API size_t adex_pop_var_count(const adex_pop *pop);
+
+/* Describe variable i. Returns ADEX_OK or ADEX_EKEY if i is out of range. */
+ADEX_API adex_status adex_pop_var_at(adex_pop *pop, size_t i, adex_var *out);
+
+/* Find a variable by relative ("V") or absolute ("AdExIF0.V") name.
+ * Returns ADEX_OK or ADEX_EKEY (message lists the valid names). */
+ADEX_API adex_status adex_pop_var_find(adex_pop *pop, const char *name,
+                                       adex_var *out);
+
+/* Register a caller-owned array of num elements as an extra variable
+ * (BrainPy's register_implicit_vars): it then appears in the variable
+ * table and in saved states. The name must be a valid identifier not yet
+ * used by the population. Returns ADEX_OK, ADEX_EINVAL, or ADEX_ESIZE when
+ * ADEX_MAX_EXTRA_VARS are registered already. */
+ADEX_API adex_status adex_pop_register_var(adex_pop *pop, const char *name,
+                                           adex_dtype dtype, void *data);
 
 /* Detail message of the last failure on this handle ("" if none). */
 ADEX_API const char *adex_pop_errmsg(const adex_pop *pop);

@@ -1,0 +1,27 @@
+/* names.h - the registry of live object names (internal).
+ *
+ * An intrusive list of adex__named records (embedded in the objects, so the
+ * registry never allocates), guarded by one mutex, plus one counter per
+ * class for automatic names.
+ */
+#ifndef ADEX_NAMES_INTERNAL_H
+#define ADEX_NAMES_INTERNAL_H
+
+#include "adex/names.h"
+
+/* The name record an object embeds. */
+typedef struct adex__named {
+  char name[ADEX_NAME_MAX];
+  struct adex__named *next; /* registry link; owned by names.c */
+  bool linked;              /* in the registry */
+} adex__named;
+
+/* Give `rec` the user's name (valid and unused, else ADEX_EINVAL with a
+ * message) or, if user is NULL, the next free automatic name of `cls`. */
+adex_status adex__name_claim(adex__named *rec, const char *cls,
+                             const char *user);
+
+/* Remove rec from the registry (no-op if it was never claimed). */
+void adex__name_release(adex__named *rec);
+
+#endif /* ADEX_NAMES_INTERNAL_H */

@@ -1,0 +1,115 @@
+/* pop_vars.c - a population's name and variable table (BrainPy's vars(),
+ * register_implicit_vars): the one place that lists the state arrays, so
+ * that saving, loading and the bindings iterate instead of naming them. */
+#include <stdio.h>
+#include <string.h>
+
+#include "pop_internal.h"
+
+/* The built-in variables, in BrainPy's order. */
+static const struct {
+  const char *name;
+  adex_dtype dtype;
+  size_t offset; /* of the data pointer in struct adex_pop */
+} builtin[] = {
+    {"V", ADEX_DTYPE_F64, offsetof(adex_pop, V)},
+    {"w", ADEX_DTYPE_F64, offsetof(adex_pop, w)},
+    {"input", ADEX_DTYPE_F64, offsetof(adex_pop, input)},
+    {"spike", ADEX_DTYPE_BOOL, offsetof(adex_pop, spike)},
+    {"refractory", ADEX_DTYPE_BOOL, offsetof(adex_pop, refractory)},
+    {"t_last_spike", ADEX_DTYPE_F64, offsetof(adex_pop, t_last_spike)},
+};
+
+#define N_BUILTIN (sizeof builtin / sizeof builtin[0])
+
+const char *adex_pop_name(const adex_pop *pop) { return pop->name.name; }
+const char *adex_pop_integrator_name(const adex_pop *pop) {
+  return pop->integral.name;
+}
+
+size_t adex_pop_var_count(const adex_pop *pop) {
+  return N_BUILTIN + pop->n_extra;
+}
+
+adex_status adex_pop_var_at(adex_pop *pop, size_t i, adex_var *out) {
+  if (i >= adex_pop_var_count(pop)) {
+    adex__fail(ADEX_EKEY, "variable index %zu out of range (%zu variables)",
+               i, adex_pop_var_count(pop));
+    return adex__pop_fail(pop, ADEX_EKEY);
+  }
+  memset(out, 0, sizeof *out);
+  out->ndim = adex_pop_shape(pop, out->shape);
+  if (i < N_BUILTIN) {
+    out->name = builtin[i].name;
+    out->dtype = builtin[i].dtype;
+    memcpy(&out->data, (char *)pop + builtin[i].offset, sizeof out->data);
+  } else {
+    size_t j = i - N_BUILTIN;
+    out->name = pop->extra_names[j];
+    out->dtype = pop->extra_dtype[j];
+    out->data = pop->extra_data[j];
+  }
+  return ADEX_OK;
+}
+
+/* Strip "<pop name>." from an absolute name; NULL if another object's. */
+static const char *relative(const adex_pop *pop, const char *name) {
+  const char *dot = strchr(name, '.');
+  if (dot == NULL) return name;
+  size_t len = (size_t)(dot - name);
+  if (strlen(pop->name.name) != len || strncmp(pop->name.name, name, len) != 0)
+    return NULL;
+  return dot + 1;
+}
+
+adex_status adex_pop_var_find(adex_pop *pop, const char *name,
+                              adex_var *out) {
+  const char *rel = name != NULL ? relative(pop, name) : NULL;
+  for (size_t i = 0; rel != NULL && i < adex_pop_var_count(pop); i++) {
+    adex_var v;
+    adex_pop_var_at(pop, i, &v);
+    if (strcmp(v.name, rel) == 0) {
+      *out = v;
+      return ADEX_OK;
+    }
+  }
+  char names[256] = "";
+  for (size_t i = 0, used = 0; i < adex_pop_var_count(pop); i++) {
+    adex_var v;
+    adex_pop_var_at(pop, i, &v);
+    int n = snprintf(names + used, sizeof names - used, "%s%s",
+                     i ? ", " : "", v.name);
+    if (n < 0 || (size_t)n >= sizeof names - used) break;
+    used += (size_t)n;
+  }
+  adex__fail(ADEX_EKEY, "no variable '%.80s' in %s; variables: %s",
+             name ? name : "(null)", pop->name.name, names);
+  return adex__pop_fail(pop, ADEX_EKEY);
+}
+
+adex_status adex_pop_register_var(adex_pop *pop, const char *name,
+                                  adex_dtype dtype, void *data) {
+  adex_var existing;
+  adex_status st = ADEX_OK;
+  if (!adex_name_is_valid(name))
+    st = adex__fail(ADEX_EINVAL, "variable name '%.80s' is not a valid "
+                                 "identifier", name ? name : "(null)");
+  else if (data == NULL)
+    st = adex__fail(ADEX_EINVAL, "variable '%s': data must not be NULL", name);
+  else if (adex_dtype_size(dtype) == 0)
+    st = adex__fail(ADEX_EINVAL, "variable '%s': invalid dtype %d", name,
+                    (int)dtype);
+  else if (pop->n_extra == ADEX_MAX_EXTRA_VARS)
+    st = adex__fail(ADEX_ESIZE, "at most %d variables can be registered",
+                    ADEX_MAX_EXTRA_VARS);
+  else if (adex_pop_var_find(pop, name, &existing) == ADEX_OK)
+    st = adex__fail(ADEX_EINVAL, "variable '%s' already exists in %s", name,
+                    pop->name.name);
+  if (st != ADEX_OK) return adex__pop_fail(pop, st);
+  size_t j = pop->n_extra++;
+  snprintf(pop->extra_names[j], ADEX_NAME_MAX, "%s", name);
+  pop->extra_dtype[j] = dtype;
+  pop->extra_data[j] = data;
+  adex__clear_error();
+  return ADEX_OK;
+}
