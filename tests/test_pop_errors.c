@@ -86,6 +86,12 @@ static void test_bad_initializers(void **state) {
   adex_init bad = adex_init_normal(0, -1, 0);
   cfg.param_init[ADEX_P_B] = &bad;
   expect_refused(&cfg, ADEX_EINVAL, "b: Normal");
+  adex_pop_config_default(&cfg, 3);
+  cfg.V_init = adex_init_constant(-1e308);
+  expect_refused(&cfg, ADEX_EINVAL, "V_initializer: value 0 is -1e+308");
+  adex_pop_config_default(&cfg, 3);
+  cfg.w_init = adex_init_normal(0.0, 1e13, 5);
+  expect_refused(&cfg, ADEX_EINVAL, "w_initializer: value");
 }
 
 static void test_bad_sizes(void **state) {

@@ -8,9 +8,11 @@
 #define ADEX_ADEX_H
 
 #include "adex/alloc.h"
+#include "adex/delay.h"
 #include "adex/export.h"
 #include "adex/init.h"
 #include "adex/method.h"
+#include "adex/names.h"
 #include "adex/params.h"
 #include "adex/pop.h"
 #include "adex/status.h"

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite: install what is missing, build with warnings as
+# errors, run every test (C unit tests and command-line tests), then the
+# same suite under AddressSanitizer + UBSan, then the unit tests under
+# valgrind. Exits non-zero on the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh test
+
+echo "== build (Release, -Werror)"
+scripts/build.sh build -DADEX_WERROR=ON
+echo "== tests"
+(cd build && ctest --output-on-failure -j "$(nproc)")
+
+echo "== sanitizer build (ASan + UBSan)"
+BUILD_TYPE=Debug scripts/build.sh build-asan -DADEX_WERROR=ON -DADEX_SANITIZE=ON
+echo "== tests under ASan + UBSan"
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$(nproc)")
+
+echo "== unit tests under valgrind"
+(cd build && ctest --output-on-failure -E '^cli$' -T memcheck \
+   --overwrite MemoryCheckCommandOptions="--error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
+   >/tmp/adex-memcheck.log 2>&1) || { cat /tmp/adex-memcheck.log; exit 1; }
+tail -n 3 /tmp/adex-memcheck.log
+echo "adex: all tests passed"
