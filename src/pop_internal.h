@@ -43,6 +43,9 @@ struct adex_pop {
   bool *spike;          /* [num] */
   bool *refractory;     /* [num] */
 
+  /* Registered delay buffers (src/pop_delays.c); NULL when none */
+  struct adex__delay_table *delays;
+
   /* Caller-registered variables (data owned by the caller) */
   size_t n_extra;
   char extra_names[ADEX_MAX_EXTRA_VARS][ADEX_NAME_MAX];
