@@ -275,8 +275,10 @@ static void test_convergence(void **state) {
     double V_chk, w_chk;
     rk4_solution(I, Tend[q], 2e-3, &V_ref[q], &w_ref[q]);
     rk4_solution(I, Tend[q], 4e-3, &V_chk, &w_chk);
-    assert_close(V_chk, V_ref[q], 0, 1e-13); /* the reference is converged */
-    assert_close(w_chk, w_ref[q], 0, 1e-13);
+    /* converged (1e-13 with x87 long double; 1e-12 where long double is
+     * only double, e.g. under valgrind) */
+    assert_close(V_chk, V_ref[q], 0, 1e-12);
+    assert_close(w_chk, w_ref[q], 0, 1e-12);
     assert_true(V_ref[q] < -55.0); /* and stays subthreshold */
   }
   for (size_t k = 0; k < N_RK; k++) {
