@@ -25,19 +25,40 @@ static void exp_euler_prepare(adex__nparams *np, double dt) {
   np->w_decay = dt * adex__phi(dt * (-1.0 / np->p.tau_w));
 }
 
-/* One neuron, one step. */
-static inline void exp_euler_one(const adex__step_ctx *c, size_t i,
-                                 const adex__nparams *np) {
+/* BrainPy's exponential Euler for one neuron over h; w_decay is
+ * h * phi(-h/tau_w). Both results from the old (V, w). */
+static inline void exp_euler_integrate(const adex__nparams *np, double V,
+                                       double w, double I, double h,
+                                       double w_decay, double *V_new,
+                                       double *w_new) {
   const adex_params *p = &np->p;
-  double V = c->V[i], w = c->w[i], I = c->input[i];
   double E = np->iaf ? 0.0 : exp((V - p->V_T) / p->delta_T);
   double dT_E = np->iaf ? 0.0 : p->delta_T * E;
   double fV = (-(V - p->V_rest) + dT_E - p->R * w + p->R * I) / p->tau;
   double LV = (E - 1.0) / p->tau;
-  double V_new = V + c->dt * adex__phi(c->dt * LV) * fV;
+  *V_new = V + h * adex__phi(h * LV) * fV;
   double fw = (p->a * (V - p->V_rest) - w) / p->tau_w;
-  double w_new = w + np->w_decay * fw;
+  *w_new = w + w_decay * fw;
+}
+
+/* One neuron, one step of dt (fused with threshold and reset). */
+static inline void exp_euler_one(const adex__step_ctx *c, size_t i,
+                                 const adex__nparams *np) {
+  double V_new, w_new;
+  exp_euler_integrate(np, c->V[i], c->w[i], c->input[i], c->dt, np->w_decay,
+                      &V_new, &w_new);
   adex__fire(c, i, np, V_new, w_new);
+}
+
+/* One step of any size h, for the general path. */
+static void exp_euler_any(const adex_method *m, const adex__nparams *np,
+                          double V, double w, double I, double h,
+                          double out[2], double err[2]) {
+  (void)m;
+  double w_decay = h == np->dt ? np->w_decay
+                               : h * adex__phi(h * (-1.0 / np->p.tau_w));
+  exp_euler_integrate(np, V, w, I, h, w_decay, &out[0], &out[1]);
+  if (err != NULL) err[0] = err[1] = 0.0;
 }
 
 /* The population loop: shared parameters are hoisted out of the loop. */
@@ -48,6 +69,21 @@ static void exp_euler_step(const adex__step_ctx *c, size_t lo, size_t hi) {
   } else {
     for (size_t i = lo; i < hi; i++) exp_euler_one(c, i, &c->per[i]);
   }
+}
+
+/* Amplification on the linear part (E -> 0): each variable is advanced
+ * exactly with the other frozen, so
+ *   dV' = e1 dV - (1 - e1) R dw,   dw' = (1 - e2) a dV + e2 dw,
+ * e1 = exp(-h/tau), e2 = exp(-h/tau_w): stable unless a R is large. */
+static void exp_euler_amplification(const adex_method *m,
+                                    const adex_params *p, double h,
+                                    double M[4]) {
+  (void)m;
+  double e1 = exp(-h / p->tau), e2 = exp(-h / p->tau_w);
+  M[0] = e1;
+  M[1] = -(1.0 - e1) * p->R;
+  M[2] = (1.0 - e2) * p->a;
+  M[3] = e2;
 }
 
 static const char *const exp_auto_aliases[] = {
@@ -61,4 +97,7 @@ const adex_method adex__method_exp_auto = {
     .embedded = 0,
     .prepare = exp_euler_prepare,
     .step = exp_euler_step,
+    .one = exp_euler_any,
+    .amplification = exp_euler_amplification,
+    .tableau = NULL,
 };

@@ -28,6 +28,9 @@ typedef struct adex__rk_tableau {
                       (FSAL pairs such as rkdp, bs skip their last stage) */
   int order;       /* order of the propagated row b */
   int order_hat;   /* order of the embedded row bh (0: none) */
+  int adaptive_hat; /* 1: the adaptive mode propagates bh, the row whose
+                       error the estimate measures (Fehlberg 1(2), whose
+                       1st-order row has the tiny error constant) */
   double c[ADEX__RK_MAX_STAGES];                      /* c_i = sum_j a_ij */
   double a[ADEX__RK_MAX_STAGES][ADEX__RK_MAX_STAGES]; /* strictly lower */
   double b[ADEX__RK_MAX_STAGES];                      /* propagated weights */
@@ -44,7 +47,12 @@ struct adex_method {
   int embedded;               /* 1 if it carries an error estimate */
   adex__prepare_fn prepare;   /* dt-dependent constants (may be NULL) */
   adex__step_fn step;         /* one fused step over a range of neurons */
+  adex__one_fn one;           /* one neuron, any step size, no reset */
   const adex__rk_tableau *tableau; /* explicit RK methods; NULL otherwise */
+  /* Amplification matrix of a step on the linear part (stability.h);
+   * NULL: unconditionally stable. */
+  void (*amplification)(const adex_method *m, const adex_params *p, double h,
+                        double M[4]);
 };
 
 /* The method tables, defined by their modules. */

@@ -33,6 +33,7 @@
 
 #include "kernel.h"
 #include "method_internal.h"
+#include "stability.h"
 
 /* ------------------------------------------------------------ tableaux */
 
@@ -136,9 +137,11 @@ static const adex__rk_tableau tab_rk4_38rule = {
     .b = {0.125, 0.375, 0.375, 0.125},
 };
 
-/* Fehlberg 1(2): BrainPy propagates the 2nd-order row. */
+/* Fehlberg 1(2): BrainPy propagates the 2nd-order row; the adaptive mode
+ * propagates the 1st-order one, as Fehlberg designed the pair: its error
+ * constant is 1/512 of the usual, and the estimate measures its error. */
 static const adex__rk_tableau tab_rkf12 = {
-    .stages = 3, .nprop = 3, .order = 2, .order_hat = 1,
+    .stages = 3, .nprop = 3, .order = 2, .order_hat = 1, .adaptive_hat = 1,
     .c = {0.0, 0.5, 1.0},
     .a = {{0}, {0.5}, {1.0 / 256.0, 255.0 / 256.0}},
     .b = {1.0 / 512.0, 255.0 / 256.0, 1.0 / 512.0},
@@ -217,41 +220,66 @@ static const adex__rk_tableau tab_heun_euler = {
 
 /* ------------------------------------------------------------ the step */
 
-/* Both right-hand sides at (V, w) with the guard V -> min(V, V_th); RI is
- * R*I. Terms are summed in BrainPy's order. A NaN V would read as V_th. */
-static inline void rk_rhs(const adex__nparams *np, double V, double w,
-                          double RI, double *dV, double *dw) {
-  const adex_params *p = &np->p;
-  double Vg = V < p->V_th ? V : p->V_th;
-  double ex = np->iaf ? 0.0 : p->delta_T * exp((Vg - p->V_T) / p->delta_T);
-  *dV = (-(Vg - p->V_rest) + ex - p->R * w + RI) / p->tau;
-  *dw = (p->a * (Vg - p->V_rest) - w) / p->tau_w;
-}
-
-/* One neuron, one step of the tableau: stages in local arrays, then the
- * propagated row, then threshold and reset. Zero coefficients are skipped
- * (with a constant tableau the compiler drops them). */
-static inline void rk_one(const adex__rk_tableau *tb, const adex__step_ctx *c,
-                          size_t i, const adex__nparams *np) {
-  const double h = c->dt, V = c->V[i], w = c->w[i];
-  const double RI = np->p.R * c->input[i];
+/* The tableau's step of size h from (V, w): the propagated solution and,
+ * if err is not NULL, the embedded estimate h sum (b_i - bh_i) k_i. Zero
+ * coefficients are skipped (with a constant tableau the compiler drops
+ * them). */
+static inline void rk_integrate(const adex__rk_tableau *tb,
+                                const adex__nparams *np, double V, double w,
+                                double RI, double h, double out[2],
+                                double err[2]) {
   double kV[ADEX__RK_MAX_STAGES], kw[ADEX__RK_MAX_STAGES];
-  for (int s = 0; s < tb->nprop; s++) {
+  int stages = err != NULL ? tb->stages : tb->nprop;
+  for (int s = 0; s < stages; s++) {
     double sV = 0.0, sw = 0.0;
     for (int j = 0; j < s; j++) {
       if (tb->a[s][j] == 0.0) continue;
       sV += tb->a[s][j] * kV[j];
       sw += tb->a[s][j] * kw[j];
     }
-    rk_rhs(np, V + h * sV, w + h * sw, RI, &kV[s], &kw[s]);
+    adex__rhs_guarded(np, V + h * sV, w + h * sw, RI, &kV[s], &kw[s]);
   }
+  const double *b = err != NULL && tb->adaptive_hat ? tb->bh : tb->b;
   double sV = 0.0, sw = 0.0;
-  for (int s = 0; s < tb->nprop; s++) {
-    if (tb->b[s] == 0.0) continue;
-    sV += tb->b[s] * kV[s];
-    sw += tb->b[s] * kw[s];
+  for (int s = 0; s < stages; s++) {
+    if (b[s] == 0.0) continue;
+    sV += b[s] * kV[s];
+    sw += b[s] * kw[s];
   }
-  adex__fire(c, i, np, V + h * sV, w + h * sw);
+  out[0] = V + h * sV;
+  out[1] = w + h * sw;
+  if (err == NULL) return;
+  double eV = 0.0, ew = 0.0;
+  for (int s = 0; s < tb->stages; s++) {
+    double d = tb->b[s] - tb->bh[s];
+    if (d == 0.0) continue;
+    eV += d * kV[s];
+    ew += d * kw[s];
+  }
+  err[0] = h * eV;
+  err[1] = h * ew;
+}
+
+/* One neuron, one step of dt, fused with threshold and reset. */
+static inline void rk_one(const adex__rk_tableau *tb, const adex__step_ctx *c,
+                          size_t i, const adex__nparams *np) {
+  double out[2];
+  rk_integrate(tb, np, c->V[i], c->w[i], np->p.R * c->input[i], c->dt, out,
+               NULL);
+  adex__fire(c, i, np, out[0], out[1]);
+}
+
+/* One step of any size h, for the general path (the error estimate only
+ * for embedded pairs). */
+static void rk_any(const adex_method *m, const adex__nparams *np, double V,
+                   double w, double I, double h, double out[2],
+                   double err[2]) {
+  const adex__rk_tableau *tb = m->tableau;
+  if (err != NULL && tb->order_hat == 0) {
+    err[0] = err[1] = 0.0;
+    err = NULL;
+  }
+  rk_integrate(tb, np, V, w, np->p.R * I, h, out, err);
 }
 
 /* The population loop: shared parameters are hoisted out of the loop. */
@@ -283,6 +311,8 @@ static const char *const no_aliases[] = {NULL};
       .embedded = emb,                                                     \
       .prepare = NULL,                                                     \
       .step = id##_step,                                                   \
+      .one = rk_any,                                                       \
+      .amplification = adex__amp_rk,                                       \
       .tableau = &tab_##id,                                                \
   }
 

@@ -76,6 +76,18 @@ adex_status adex__params_check_at(const adex_params *p, const char *where) {
   if (!(p->tau_w > 0))
     return adex__fail(ADEX_EINVAL, "tau_w must be > 0, got %g%s", p->tau_w,
                       where);
+  for (int id = 0; id < ADEX_NPARAMS; id++) {
+    double v = adex_params_get(p, (adex_param_id)id);
+    if (!(fabs(v) <= ADEX__PARAM_MAX))
+      return adex__fail(ADEX_EINVAL, "%s must be within +-%g, got %g%s",
+                        param_table[id].name, ADEX__PARAM_MAX, v, where);
+  }
+  if (!(p->tau >= ADEX__TAU_MIN) || !(p->tau_w >= ADEX__TAU_MIN))
+    return adex__fail(ADEX_EINVAL,
+                      "%s must be >= %g ms, got %g%s",
+                      p->tau >= ADEX__TAU_MIN ? "tau_w" : "tau",
+                      ADEX__TAU_MIN,
+                      p->tau >= ADEX__TAU_MIN ? p->tau_w : p->tau, where);
   if (!(p->delta_T >= 0))
     return adex__fail(ADEX_EINVAL, "delta_T must be >= 0, got %g%s",
                       p->delta_T, where);

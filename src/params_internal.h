@@ -8,6 +8,11 @@
  * the products and sums of a step without overflow (exp overflows at 709.8). */
 #define ADEX__EXP_ARG_MAX 500.0
 
+/* Largest magnitude of any parameter, and smallest time constant (ms):
+ * generous physical bounds that keep every step's arithmetic finite. */
+#define ADEX__PARAM_MAX 1e9
+#define ADEX__TAU_MIN 1e-3
+
 /* Check one parameter set; `where` is appended to the message (e.g.
  * " (neuron 3)"). Returns ADEX_OK or ADEX_EINVAL. */
 adex_status adex__params_check_at(const adex_params *p, const char *where);

@@ -10,6 +10,7 @@
 #include "method_internal.h"
 #include "params_internal.h"
 #include "pop_internal.h"
+#include "stability.h"
 
 void adex_pop_config_default(adex_pop_config *cfg, size_t num) {
   memset(cfg, 0, sizeof *cfg);
@@ -21,6 +22,8 @@ void adex_pop_config_default(adex_pop_config *cfg, size_t num) {
   cfg->w_init = adex_init_zero();
   cfg->method = "exp_auto";
   cfg->alloc = NULL;
+  cfg->tol = 1e-6;
+  cfg->spk_reset = ADEX_SPK_RESET_HARD;
 }
 
 adex_status adex__pop_fail(adex_pop *pop, adex_status status) {
@@ -50,6 +53,30 @@ static adex_status shape_num(const adex_pop_config *cfg, size_t *num) {
   return ADEX_OK;
 }
 
+/* Check the options beyond BrainPy. */
+static adex_status check_options(const adex_pop_config *cfg,
+                                 const adex_method *method) {
+  if (cfg->adaptive && !adex_method_is_embedded(method))
+    return adex__fail(ADEX_EINVAL,
+                      "adaptive needs an embedded method (rkf12, rkf45, "
+                      "rkdp, ck, bs, heun_euler), got %s",
+                      adex_method_name(method));
+  if (!(cfg->tol > 0 && cfg->tol < 1))
+    return adex__fail(ADEX_EINVAL, "tol must be > 0 and < 1, got %g",
+                      cfg->tol);
+  if (!(cfg->tau_ref >= 0 && cfg->tau_ref <= 1e9))
+    return adex__fail(ADEX_EINVAL, "tau_ref must be >= 0 ms (0: none), got %g",
+                      cfg->tau_ref);
+  if (!(cfg->noise >= 0 && cfg->noise <= 1e9))
+    return adex__fail(ADEX_EINVAL, "noise must be >= 0 (0: none), got %g",
+                      cfg->noise);
+  if (cfg->spk_reset != ADEX_SPK_RESET_HARD &&
+      cfg->spk_reset != ADEX_SPK_RESET_SOFT)
+    return adex__fail(ADEX_EINVAL, "spk_reset must be hard or soft, got %d",
+                      (int)cfg->spk_reset);
+  return ADEX_OK;
+}
+
 /* Check everything in the config that does not need memory. */
 static adex_status check_config(const adex_pop_config *cfg, size_t *num,
                                 const adex_method **method) {
@@ -69,6 +96,8 @@ static adex_status check_config(const adex_pop_config *cfg, size_t *num,
                          adex_param_name((adex_param_id)id));
     if (st != ADEX_OK) return st;
   }
+  st = check_options(cfg, *method);
+  if (st != ADEX_OK) return st;
   /* The scalar set is checked here; per-neuron sets after evaluation. */
   if (!any_array) return adex_params_check(&cfg->params);
   return ADEX_OK;
@@ -139,6 +168,27 @@ static adex_status plan_per_neuron(adex_pop *pop, const adex_pop_config *cfg) {
   return st;
 }
 
+/* Buffers of the general path: sub-step sizes and the spike list. */
+static adex_status alloc_general(adex_pop *pop) {
+  if (pop->adaptive) {
+    pop->h_sub = adex__alloc(&pop->alloc, pop->num * sizeof(double));
+    if (pop->h_sub == NULL)
+      return adex__fail(ADEX_ENOMEM, "out of memory allocating sub-step "
+                                     "sizes of %zu neurons", pop->num);
+    memset(pop->h_sub, 0, pop->num * sizeof(double));
+    adex_status st =
+        adex_pop_register_var(pop, "step_size", ADEX_DTYPE_F64, pop->h_sub);
+    if (st != ADEX_OK) return st;
+  }
+  pop->cap_events = 4 * pop->num + 1024;
+  pop->events = adex__alloc(&pop->alloc,
+                            pop->cap_events * sizeof(adex_spike_event));
+  if (pop->events == NULL)
+    return adex__fail(ADEX_ENOMEM, "out of memory allocating the spike list "
+                                   "of %zu neurons", pop->num);
+  return ADEX_OK;
+}
+
 /* Initial values must leave room for a step's arithmetic (no overflow). */
 static adex_status check_state_range(const double *x, size_t n,
                                      const char *what) {
@@ -173,6 +223,15 @@ adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out) {
   pop->uniform.p = cfg->params;
   pop->uniform.iaf = cfg->params.delta_T == 0.0;
   pop->planned_dt = NAN;
+  pop->adaptive = cfg->adaptive;
+  pop->precise = cfg->precise_spikes;
+  pop->tol = cfg->tol;
+  pop->tau_ref = cfg->tau_ref;
+  pop->noise = cfg->noise;
+  pop->noise_seed = cfg->noise_seed;
+  pop->spk_reset = cfg->spk_reset;
+  pop->general = cfg->adaptive || cfg->precise_spikes || cfg->tau_ref > 0 ||
+                 cfg->noise > 0 || cfg->spk_reset != ADEX_SPK_RESET_HARD;
 
   st = adex__name_claim(&pop->name, "AdExIF", cfg->name);
   if (st == ADEX_OK) st = adex__name_claim(&pop->integral, "ODEIntegrator", NULL);
@@ -185,6 +244,7 @@ adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out) {
   for (int id = 0; id < ADEX_NPARAMS; id++)
     any_array = any_array || cfg->param_init[id] != NULL;
   if (st == ADEX_OK && any_array) st = plan_per_neuron(pop, cfg);
+  if (st == ADEX_OK && pop->general) st = alloc_general(pop);
   if (st == ADEX_OK) st = adex_pop_reset(pop);
   if (st == ADEX_OK) st = check_state_range(pop->V, num, "V_initializer");
   if (st == ADEX_OK) st = check_state_range(pop->w, num, "w_initializer");
@@ -204,6 +264,8 @@ void adex_pop_destroy(adex_pop *pop) {
   adex__name_release(&pop->name);
   adex__name_release(&pop->integral);
   adex__free(&a, pop->per, n * sizeof *pop->per);
+  adex__free(&a, pop->h_sub, n * sizeof(double));
+  adex__free(&a, pop->events, pop->cap_events * sizeof(adex_spike_event));
   adex__free(&a, pop->V_init_copy, n * sizeof(double));
   adex__free(&a, pop->w_init_copy, n * sizeof(double));
   adex__free(&a, pop->state_block, pop->state_bytes);
@@ -223,12 +285,29 @@ adex_status adex_pop_reset(adex_pop *pop) {
     pop->t_last_spike[i] = ADEX_T_LAST_SPIKE_INIT;
     pop->spike[i] = false;
     pop->refractory[i] = false;
+    if (pop->h_sub != NULL) pop->h_sub[i] = 0.0;
   }
+  pop->n_events = 0;
+  pop->events_stale = false;
   return ADEX_OK;
 }
 
-/* Recompute the dt-dependent constants when dt changes (rarely). */
-static void plan_dt(adex_pop *pop, double dt) {
+/* When dt changes (rarely): check that a fixed step of dt is stable for
+ * every neuron (stability.h; the adaptive mode needs no such check), then
+ * recompute the dt-dependent constants. */
+static adex_status plan_dt(adex_pop *pop, double dt) {
+  adex_status st = ADEX_OK;
+  if (!pop->adaptive) {
+    if (pop->per == NULL)
+      st = adex__check_stable(pop->method, &pop->uniform.p, dt, "");
+    for (size_t i = 0; pop->per != NULL && i < pop->num && st == ADEX_OK;
+         i++) {
+      char where[48];
+      snprintf(where, sizeof where, " (neuron %zu)", i);
+      st = adex__check_stable(pop->method, &pop->per[i].p, dt, where);
+    }
+  }
+  if (st != ADEX_OK) return adex__pop_fail(pop, st);
   adex__prepare_fn prepare = pop->method->prepare;
   if (prepare != NULL) {
     prepare(&pop->uniform, dt);
@@ -236,6 +315,7 @@ static void plan_dt(adex_pop *pop, double dt) {
       prepare(&pop->per[i], dt);
   }
   pop->planned_dt = dt;
+  return ADEX_OK;
 }
 
 adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
@@ -248,7 +328,16 @@ adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
     adex__fail(ADEX_EINVAL, "t must be finite, got %g", t);
     return adex__pop_fail(pop, ADEX_EINVAL);
   }
-  if (dt != pop->planned_dt) plan_dt(pop, dt);
+  if (dt != pop->planned_dt) {
+    adex_status st = plan_dt(pop, dt);
+    if (st != ADEX_OK) return st;
+  }
+  pop->last_t = t;
+  if (pop->general) {
+    adex__pop_step_general(pop, t, dt);
+    return ADEX_OK;
+  }
+  pop->events_stale = true;
   adex__step_ctx ctx = {
       .V = pop->V,
       .w = pop->w,
@@ -283,6 +372,35 @@ bool *adex_pop_spike(adex_pop *pop) { return pop->spike; }
 double *adex_pop_t_last_spike(adex_pop *pop) { return pop->t_last_spike; }
 bool *adex_pop_refractory(adex_pop *pop) { return pop->refractory; }
 const char *adex_pop_errmsg(const adex_pop *pop) { return pop->errmsg; }
+
+adex_status adex_pop_spike_events(adex_pop *pop,
+                                  const adex_spike_event **events,
+                                  size_t *n) {
+  if (pop->events_stale) {
+    if (pop->events == NULL) {
+      pop->cap_events = pop->num;
+      pop->events = adex__alloc(&pop->alloc,
+                                pop->cap_events * sizeof(adex_spike_event));
+      if (pop->events == NULL) {
+        pop->cap_events = 0;
+        adex__fail(ADEX_ENOMEM, "out of memory allocating the spike list");
+        return adex__pop_fail(pop, ADEX_ENOMEM);
+      }
+    }
+    pop->n_events = 0;
+    for (size_t i = 0; i < pop->num; i++)
+      if (pop->spike[i])
+        pop->events[pop->n_events++] = (adex_spike_event){i, pop->last_t};
+    pop->events_stale = false;
+  }
+  *events = pop->events;
+  *n = pop->n_events;
+  return ADEX_OK;
+}
+
+unsigned long long adex_pop_spike_events_dropped(const adex_pop *pop) {
+  return pop->events_dropped;
+}
 
 bool adex_pop_param_is_array(const adex_pop *pop, adex_param_id id) {
   return (unsigned)id < ADEX_NPARAMS && pop->is_array[id];

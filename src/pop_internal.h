@@ -29,6 +29,22 @@ struct adex_pop {
   bool is_array[ADEX_NPARAMS];    /* which parameters are per-neuron */
   double planned_dt;              /* dt the derived constants are for */
 
+  /* Options beyond BrainPy; `general` when any is on (step_general.c) */
+  bool adaptive, precise;
+  double tol, tau_ref, noise;
+  uint64_t noise_seed;
+  adex_spk_reset spk_reset;
+  bool general;
+  double *h_sub;                  /* adaptive: sub-step size per neuron, ms
+                                     (0 = not yet chosen) [num] or NULL */
+
+  /* Spikes of the last update (adex_pop_spike_events) */
+  adex_spike_event *events;       /* [cap_events] or NULL until needed */
+  size_t cap_events, n_events;
+  unsigned long long events_dropped; /* spikes the list had no room for */
+  bool events_stale;              /* fast path: list not built from spike[] */
+  double last_t;                  /* t of the last update */
+
   /* Initializers, with owned copies of caller arrays */
   adex_init V_init, w_init;
   double *V_init_copy, *w_init_copy; /* [num] or NULL */
@@ -53,7 +69,14 @@ struct adex_pop {
   void *extra_data[ADEX_MAX_EXTRA_VARS];
 };
 
+/* One update through the general path: sub-steps, precise spike times,
+ * refractoriness, noise, soft reset (step_general.c). */
+void adex__pop_step_general(adex_pop *pop, double t, double dt);
+
 /* Copy the thread's last message onto the handle and return `status`. */
 adex_status adex__pop_fail(adex_pop *pop, adex_status status);
+
+/* Free the population's registered delays (src/pop_delays.c). */
+void adex__pop_delays_free(adex_pop *pop);
 
 #endif /* ADEX_POP_INTERNAL_H */

@@ -49,9 +49,9 @@ typedef enum adex_param_id {
 /* Fill *p with the seed's defaults. */
 ADEX_API void adex_params_default(adex_params *p);
 
-/* Check one parameter set: every value finite, tau > 0, tau_w > 0,
- * delta_T >= 0, V_reset < V_th, and (V_th - V_T)/delta_T small enough that
- * exp() of it cannot overflow. Returns ADEX_OK or ADEX_EINVAL with a message
+/* Check one parameter set: every value finite and within +-1e9, tau > 0
+ * and tau_w > 0 (and both >= 1e-3 ms), delta_T >= 0, V_reset < V_th, and
+ * (V_th - V_T)/delta_T <= 500 so that exp() of it cannot overflow. Returns ADEX_OK or ADEX_EINVAL with a message
  * naming the parameter and the value in adex_errmsg(). */
 ADEX_API adex_status adex_params_check(const adex_params *p);
 

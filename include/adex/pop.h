@@ -49,7 +49,26 @@ extern "C" {
  * it, and for inputs |I| up to 1e9, no step makes V or w non-finite. */
 #define ADEX_STATE_MAX 1e12
 
+/* Most spikes one neuron reports in one step (adaptive or precise mode,
+ * where a neuron may spike again after its reset inside the step); after
+ * that many, V is held at its reset value for the rest of the step. */
+#define ADEX_MAX_SPIKES_PER_STEP 16
+
 typedef struct adex_pop adex_pop;
+
+/* What a spike does to V. */
+typedef enum adex_spk_reset {
+  ADEX_SPK_RESET_HARD, /* V = V_reset (BrainPy's AdExIF) */
+  ADEX_SPK_RESET_SOFT  /* V = V - (V_th - V_reset) */
+} adex_spk_reset;
+
+/* One spike: which neuron, and when (ms). Without precise_spikes the time
+ * is the start t of the step it was found in; with it, the crossing of V_th
+ * located inside the step. */
+typedef struct adex_spike_event {
+  size_t neuron;
+  double t;
+} adex_spike_event;
 
 /* Everything a population is built from. The struct and what it points to
  * are only read during adex_pop_create (arrays are copied). */
@@ -66,6 +85,18 @@ typedef struct adex_pop_config {
   adex_init w_init;           /* w_initializer [ZeroInit] */
   const char *method;         /* integration method name ["exp_auto"] */
   const char *name;           /* object name; NULL: automatic "AdExIFk" */
+  /* Beyond BrainPy (SPEC section 5); the defaults give BrainPy's update. */
+  bool adaptive;     /* embedded pairs only: per-neuron sub-steps inside dt
+                        with error control, V_th tested after each [false] */
+  double tol;        /* adaptive: absolute and relative tolerance [1e-6] */
+  bool precise_spikes; /* locate each V_th crossing inside the step, reset
+                          there and integrate the rest of the step [false] */
+  double tau_ref;    /* ms, refractory period: while t - t_last_spike <=
+                        tau_ref, V is held and w integrates; 0 = none [0] */
+  double noise;      /* sigma of white noise on V, mV/sqrt(ms): V gains
+                        sigma*sqrt(dt)*N(0,1) each step; 0 = none [0] */
+  uint64_t noise_seed; /* seed of the noise stream [0] */
+  adex_spk_reset spk_reset; /* [ADEX_SPK_RESET_HARD] */
   const adex_allocator *alloc; /* NULL: adex_allocator_default() */
 } adex_pop_config;
 
@@ -78,15 +109,19 @@ ADEX_API void adex_pop_config_default(adex_pop_config *cfg, size_t num);
  * is not an identifier or is used by a live object, or an initial
  * V or w beyond +-ADEX_STATE_MAX), ADEX_ESIZE
  * (ndim, a zero or overflowing shape, an array of the wrong length),
- * ADEX_EMETHOD (unknown method), ADEX_ENOMEM. */
+ * ADEX_EMETHOD (unknown method), ADEX_ENOMEM. `adaptive` with a method
+ * that has no error estimate, tol <= 0, tau_ref < 0, noise < 0 or an
+ * unknown spk_reset are ADEX_EINVAL. */
 ADEX_API adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out);
 
 /* Free a population and everything it owns. NULL is a no-op. */
 ADEX_API void adex_pop_destroy(adex_pop *pop);
 
 /* Advance every neuron from t to t+dt (ms), in the order documented above.
- * Returns ADEX_OK, or ADEX_EINVAL if dt is not finite and > 0 or t is not
- * finite (the state is then unchanged). */
+ * Returns ADEX_OK; ADEX_EINVAL if dt is not finite and > 0 or t is not
+ * finite; ADEX_ERANGE if dt is outside the stability region of a fixed-step
+ * method for some neuron (the message gives the largest stable dt). The
+ * state is unchanged on failure. */
 ADEX_API adex_status adex_pop_update(adex_pop *pop, double t, double dt);
 
 /* Re-evaluate the V and w initializers, zero input and spike, set
@@ -122,6 +157,20 @@ ADEX_API double *adex_pop_input(adex_pop *pop);        /* input I, zeroed by upd
 ADEX_API bool *adex_pop_spike(adex_pop *pop);          /* spiked in the last update */
 ADEX_API double *adex_pop_t_last_spike(adex_pop *pop); /* ms */
 ADEX_API bool *adex_pop_refractory(adex_pop *pop);     /* always false for now */
+
+/* The spikes of the last update, in order of neuron (and time for one
+ * neuron). *events stays valid until the next update, reset or destroy.
+ * Returns ADEX_OK, or ADEX_ENOMEM if the list could not be allocated (it
+ * is allocated on the first call unless adaptive or precise mode made it
+ * at create). */
+ADEX_API adex_status adex_pop_spike_events(adex_pop *pop,
+                                           const adex_spike_event **events,
+                                           size_t *n);
+
+/* Spikes that did not fit in the event list since create: in adaptive or
+ * precise mode the list holds 4 spikes per neuron per step on average;
+ * spike[] and t_last_spike stay exact regardless. */
+ADEX_API unsigned long long adex_pop_spike_events_dropped(const adex_pop *pop);
 
 /* Values of one parameter: fills out[0..num) (per-neuron or repeated).
  * Returns ADEX_OK or ADEX_EINVAL for an invalid id. */

@@ -1,0 +1,217 @@
+/* step_general.c - the general per-neuron step, used when any option
+ * beyond BrainPy is on (SPEC section 5):
+ *
+ *   adaptive        embedded pair, per-neuron sub-steps with error control
+ *                   (NEST's scheme: its aeif models use GSL's rkf45 with
+ *                   abs = rel = tol); V_th is tested after every accepted
+ *                   sub-step; a rejected sub-step leaves the state as it
+ *                   was; the sub-step size carries over to the next step.
+ *   precise_spikes  the crossing of V_th inside a (sub-)step is located by
+ *                   root finding over the step fraction theta, each trial a
+ *                   real step of size theta*h from the step's start (Illinois
+ *                   variant of regula falsi, Dowell & Jarratt 1971); the
+ *                   neuron is reset there and integrated for the rest.
+ *   tau_ref         while t - t_last_spike <= tau_ref, V is held and w keeps
+ *                   integrating (BrainPy 2.2.3's AdExIF); with precise spike
+ *                   times the hold ends inside the step, at t_last + tau_ref.
+ *   noise           V gains sigma*sqrt(dt)*xi after the deterministic step
+ *                   (Euler-Maruyama for additive noise), xi ~ N(0,1) from a
+ *                   counter-based stream keyed by (seed, round(t/dt), i).
+ *   spk_reset soft  V = V - (V_th - V_reset) instead of V = V_reset.
+ *
+ * With every option off this path computes exactly what the fused step of
+ * the method computes (same arithmetic, same bits); the tests check that.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "method_internal.h"
+#include "pop_internal.h"
+#include "rng.h"
+
+#define MAX_SUBSTEPS 1000000 /* per neuron per step: then accept anyway */
+#define H_MIN 1e-12          /* ms: never shrink a sub-step below this */
+
+/* Scaled error of an embedded estimate: <= 1 means accept. */
+static double error_ratio(const double err[2], const double y0[2],
+                          const double y1[2], double tol) {
+  double sV = tol + tol * fmax(fabs(y0[0]), fabs(y1[0]));
+  double sw = tol + tol * fmax(fabs(y0[1]), fabs(y1[1]));
+  double q = fmax(fabs(err[0]) / sV, fabs(err[1]) / sw);
+  return q == q ? q : INFINITY; /* a NaN estimate rejects */
+}
+
+/* Standard step-size factor for an estimate of order p_hat. */
+static double step_factor(double q, int p_hat) {
+  if (q == 0.0) return 5.0;
+  double f = 0.9 * pow(q, -1.0 / (p_hat + 1));
+  return fmin(5.0, fmax(0.2, f));
+}
+
+/* First sub-step size of a neuron (Hairer, Norsett & Wanner, "Solving ODEs
+ * I", II.4, the starting step size): from the sizes of y and f(y) and the
+ * change of f over a trial Euler step, so that the first error estimate is
+ * meaningful rather than, by chance, small for a far too large step. */
+static double initial_step(const adex__nparams *np, double V, double w,
+                           double I, double dt, double tol, int p_hat) {
+  double RI = np->p.R * I, fV, fw, gV, gw;
+  adex__rhs_guarded(np, V, w, RI, &fV, &fw);
+  double sV = tol + tol * fabs(V), sw = tol + tol * fabs(w);
+  double d0 = fmax(fabs(V) / sV, fabs(w) / sw);
+  double d1 = fmax(fabs(fV) / sV, fabs(fw) / sw);
+  double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
+  h0 = fmin(h0, dt);
+  adex__rhs_guarded(np, V + h0 * fV, w + h0 * fw, RI, &gV, &gw);
+  double d2 = fmax(fabs(gV - fV) / sV, fabs(gw - fw) / sw) / h0;
+  double dm = fmax(d1, d2);
+  double h1 = dm <= 1e-15 ? fmax(1e-6, h0 * 1e-3)
+                          : pow(0.01 / dm, 1.0 / (p_hat + 1));
+  double h = fmin(fmin(100 * h0, h1), dt);
+  return h == h && h > H_MIN ? h : H_MIN;
+}
+
+/* V minus V_th for the threshold search; a blow-up counts as above. */
+static double above(const adex__nparams *np, double V) {
+  return adex__is_spike(np, V) && !(V >= np->p.V_th) ? INFINITY
+                                                     : V - np->p.V_th;
+}
+
+/* Find theta in (0, 1] where the step of theta*h from (V, w) reaches V_th,
+ * given that the full step (y_end) does. Returns theta and the state there
+ * (V >= V_th, just). */
+static double locate_crossing(const adex_method *m, const adex__nparams *np,
+                              double V, double w, double I, double h,
+                              const double y_end[2], double y_cross[2]) {
+  double a = 0.0, fa = V - np->p.V_th, b = 1.0, fb = above(np, y_end[0]);
+  int side = 0;
+  y_cross[0] = y_end[0];
+  y_cross[1] = y_end[1];
+  for (int it = 0; it < 200 && b - a > 1e-15; it++) {
+    double mid = isfinite(fb) ? (a * fb - b * fa) / (fb - fa) : 0.5 * (a + b);
+    if (!(mid > a && mid < b)) mid = 0.5 * (a + b);
+    double ym[2];
+    m->one(m, np, V, w, I, mid * h, ym, NULL);
+    double fm = above(np, ym[0]);
+    if (fm >= 0) {
+      b = mid;
+      fb = fm;
+      y_cross[0] = ym[0];
+      y_cross[1] = ym[1];
+      if (side == 1) fa *= 0.5;
+      side = 1;
+      if (fm < 1e-12 * (1.0 + fabs(np->p.V_th))) break;
+    } else {
+      a = mid;
+      fa = fm;
+      if (side == -1 && isfinite(fb)) fb *= 0.5;
+      side = -1;
+    }
+  }
+  return b;
+}
+
+/* V after a spike whose pre-reset value is V_spk. */
+static double reset_V(const adex_pop *pop, const adex__nparams *np,
+                      double V_spk) {
+  if (pop->spk_reset == ADEX_SPK_RESET_SOFT && isfinite(V_spk) &&
+      V_spk > -1e100) {
+    double V = V_spk - (np->p.V_th - np->p.V_reset);
+    if (V < np->p.V_th) return V;
+  }
+  return np->p.V_reset;
+}
+
+/* Append a spike to the event list and stamp t_last_spike. The list holds
+ * 4 spikes per neuron per step on average (adex_pop_create); beyond that,
+ * events are counted as dropped (adex_pop_spike_events_dropped) while
+ * spike[] and t_last_spike stay exact. */
+static void record_spike(adex_pop *pop, size_t i, double t) {
+  if (pop->n_events < pop->cap_events)
+    pop->events[pop->n_events++] = (adex_spike_event){i, t};
+  else
+    pop->events_dropped++;
+  pop->t_last_spike[i] = t;
+}
+
+/* Advance neuron i from t to t+dt with its parameters np. */
+static void neuron_step(adex_pop *pop, size_t i, const adex__nparams *np,
+                        double t, double dt) {
+  const adex_method *m = pop->method;
+  const int p_hat = m->tableau != NULL ? m->tableau->order_hat : 0;
+  double V = pop->V[i], w = pop->w[i];
+  const double I = pop->input[i];
+  int n_spk = 0;
+  bool refr = pop->tau_ref > 0 && t - pop->t_last_spike[i] <= pop->tau_ref;
+  /* Offsets from t: V is held on [0, hold). */
+  double hold = 0.0;
+  if (refr)
+    hold = pop->precise
+               ? fmin(dt, pop->t_last_spike[i] + pop->tau_ref - t)
+               : dt;
+  double s = 0.0;
+  double h = dt;
+  if (pop->adaptive)
+    h = pop->h_sub[i] > 0 ? pop->h_sub[i]
+                          : initial_step(np, V, w, I, dt, pop->tol, p_hat);
+  long sub = 0;
+  while (s < dt) {
+    bool holding = s < hold;
+    double seg_end = holding ? hold : dt;
+    double hh = seg_end - s;
+    if (pop->adaptive && h < hh) hh = h;
+    double y[2], err[2], y0[2] = {V, w};
+    m->one(m, np, V, w, I, hh, y, pop->adaptive ? err : NULL);
+    double h_next = h;
+    if (pop->adaptive) {
+      double q = error_ratio(err, y0, y, pop->tol);
+      double f = step_factor(q, p_hat);
+      if (q > 1.0 && hh > H_MIN && ++sub < MAX_SUBSTEPS) {
+        h = fmax(hh * f, H_MIN); /* reject: the state is untouched */
+        continue;
+      }
+      h_next = fmax(hh * f, H_MIN);
+    }
+    if (holding) y[0] = V; /* refractory: V held, w integrated */
+    if (!holding && adex__is_spike(np, y[0])) {
+      double theta = 1.0, yc[2] = {y[0], y[1]};
+      if (pop->precise)
+        theta = locate_crossing(m, np, V, w, I, hh, y, yc);
+      double s_spk = pop->precise ? s + theta * hh : s + hh;
+      record_spike(pop, i, pop->precise ? t + s_spk : t);
+      V = reset_V(pop, np, yc[0]);
+      w = adex__clamp_w(yc[1] + np->p.b);
+      s = s_spk >= seg_end ? seg_end : s_spk;
+      if (++n_spk >= ADEX_MAX_SPIKES_PER_STEP) hold = dt;
+      else if (pop->tau_ref > 0)
+        hold = pop->precise ? fmin(dt, s + pop->tau_ref) : dt;
+    } else {
+      V = y[0];
+      w = adex__clamp_w(y[1]);
+      s = hh == seg_end - s ? seg_end : s + hh;
+    }
+    h = h_next;
+  }
+  if (pop->noise > 0 && !(hold >= dt)) {
+    uint64_t key = adex__rng_u64(pop->noise_seed, (uint64_t)llround(t / dt));
+    V += pop->noise * sqrt(dt) * adex__rng_normal(key, i);
+    if (adex__is_spike(np, V)) {
+      record_spike(pop, i, pop->precise ? t + dt : t);
+      V = reset_V(pop, np, V);
+      w = adex__clamp_w(w + np->p.b);
+      n_spk++;
+    }
+  }
+  if (pop->adaptive) pop->h_sub[i] = h;
+  pop->V[i] = V;
+  pop->w[i] = w;
+  pop->spike[i] = n_spk > 0;
+  if (pop->tau_ref > 0) pop->refractory[i] = refr || n_spk > 0;
+  pop->input[i] = 0.0;
+}
+
+void adex__pop_step_general(adex_pop *pop, double t, double dt) {
+  pop->n_events = 0;
+  for (size_t i = 0; i < pop->num; i++)
+    neuron_step(pop, i, pop->per != NULL ? &pop->per[i] : &pop->uniform, t,
+                dt);
+}
