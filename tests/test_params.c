@@ -68,6 +68,11 @@ static void test_rejections(void **state) {
     expect_rejected((adex_param_id)id, -INFINITY,
                     adex_param_name((adex_param_id)id));
   }
+  /* Generous physical bounds that keep every step's arithmetic finite. */
+  expect_rejected(ADEX_P_A, 2e9, "a must be within +-1e+09, got 2e+09");
+  expect_rejected(ADEX_P_V_REST, -1e10, "V_rest must be within");
+  expect_rejected(ADEX_P_TAU, 1e-4, "tau must be >= 0.001 ms, got 0.0001");
+  expect_rejected(ADEX_P_TAU_W, 5e-4, "tau_w must be >= 0.001 ms");
   /* (V_th - V_T)/delta_T = 60/0.01 = 6000 would overflow exp(). */
   expect_rejected(ADEX_P_DELTA_T, 0.01, "exponential stays finite");
   assert_status(adex_params_check(NULL), ADEX_EINVAL);
