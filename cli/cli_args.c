@@ -11,9 +11,22 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+const char *cli_prog = "adex";
+
+int cli_error(const char *fmt, ...) {
+  va_list ap;
+  fprintf(stderr, "%s: ", cli_prog);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  return 2; /* CLI_EXIT_USAGE */
+}
 
 /* Read one finite number at the start of s; *end gets the first char after. */
 static int scan_double(const char *s, double *out, const char **end) {

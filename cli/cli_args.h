@@ -13,6 +13,19 @@
 
 #include "adex/init.h"
 
+#if defined(__GNUC__) || defined(__clang__)
+#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CLI_PRINTF(f, a)
+#endif
+
+/* Prefix of every error message: "adex run", "adex patterns", ... */
+extern const char *cli_prog;
+
+/* Print "<cli_prog>: <message>" as one line on stderr; returns
+ * CLI_EXIT_USAGE (2) so that callers can `return cli_error(...)`. */
+int cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
+
 /* A value for every neuron (lo only) or a linear ramp lo..hi over them. */
 typedef struct cli_range {
   double lo;    /* the value, or the value of neuron 0 */

@@ -82,6 +82,20 @@ int cli_output_open(cli_output *o, const char *path) {
   return err;
 }
 
+/* Create the temporary and keep only its name. */
+int cli_output_reserve(cli_output *o, const char *path) {
+  int err = cli_output_open(o, path);
+  if (err != 0) return err;
+  if (fclose(o->fp) != 0) {
+    err = errno != 0 ? errno : EIO;
+    o->fp = NULL;
+    cli_output_abort(o);
+    return err;
+  }
+  o->fp = NULL;
+  return 0;
+}
+
 /* Report a failed write as an errno value (0 if none). */
 int cli_output_failed(const cli_output *o) {
   if (o->fp == NULL || !ferror(o->fp)) return 0;
@@ -91,12 +105,14 @@ int cli_output_failed(const cli_output *o) {
 /* Flush, close and rename the temporary onto the target. */
 int cli_output_commit(cli_output *o) {
   int err = 0;
-  if (o->fp == NULL) return EINVAL;
-  errno = 0;
-  if (fflush(o->fp) != 0 || ferror(o->fp)) err = errno != 0 ? errno : EIO;
-  errno = 0;
-  if (fclose(o->fp) != 0 && err == 0) err = errno != 0 ? errno : EIO;
-  o->fp = NULL;
+  if (o->tmp == NULL) return EINVAL;
+  if (o->fp != NULL) {
+    errno = 0;
+    if (fflush(o->fp) != 0 || ferror(o->fp)) err = errno != 0 ? errno : EIO;
+    errno = 0;
+    if (fclose(o->fp) != 0 && err == 0) err = errno != 0 ? errno : EIO;
+    o->fp = NULL;
+  }
   if (err == 0 && rename(o->tmp, o->path) != 0) err = errno != 0 ? errno : EIO;
   if (err != 0) unlink(o->tmp);
   release(o);

@@ -21,6 +21,11 @@ typedef struct cli_output {
  * empty and nothing is left on disk). */
 int cli_output_open(cli_output *o, const char *path);
 
+/* Like cli_output_open, but close the temporary at once and keep only its
+ * name (o->tmp), for libraries that open files by name (HDF5). Commit and
+ * abort work as for an open output. */
+int cli_output_reserve(cli_output *o, const char *path);
+
 /* 0 while every write has succeeded, else an errno value (best guess: the
  * errno left by the failed write, or EIO). Call it right after writing. */
 int cli_output_failed(const cli_output *o);

@@ -1,40 +1,48 @@
-/* cli/cli_run.c - `adex run`: simulate a population of AdEx neurons.
+/* cli/cli_run.c - `adex run`: simulate populations of AdEx neurons.
  *
- * Four phases, each failing before the next starts:
- *   1. parse the flags into run_opts (errors exit 2);
- *   2. check them and build an adex_pop (errors, library ones included,
- *      exit 2), open the output temporaries (exit 2 if one cannot be made);
- *   3. the step loop: write the input, adex_pop_update(t_k, dt), append the
- *      spikes and trace rows; no allocation, no string work beyond printing
- *      (an I/O failure exits 1, temporaries removed);
- *   4. rename the outputs into place, print the summary and rate table.
+ * Phases, each failing before the next starts:
+ *   1. parse the command line into run_opts (errors exit 2);
+ *   2. build the cli_sim: the JSON config if one is given (cli_config.c),
+ *      else one population from the flags, else the built-in default; then
+ *      the flags override it (the population flags need a single
+ *      population); check everything (exit 2);
+ *   3. set up the engine: populations, inputs, the output file (exit 2 if
+ *      it cannot be created), then the issue-2 CSV outputs;
+ *   4. the step loop (cli_engine.c), with the CSV outputs written by a hook;
+ *      a signal stops it, and what was recorded is still written (exit
+ *      128 + signal); an I/O failure exits 1;
+ *   5. rename the outputs into place, print the summary and rate table.
  * Time conventions (SPEC section 7): step k advances from t_k = start + k*dt
- * to t_k + dt; a spike found in it is stamped t_k, a trace row recorded after
- * it is stamped t_k + dt. With no flags at all a built-in f-I curve runs.
+ * to t_k + dt; a spike found in it is stamped t_k, a state recorded after it
+ * is stamped t_k + dt.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <math.h>
-#include <stdarg.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "adex/adex.h"
 #include "cli.h"
 #include "cli_args.h"
+#include "cli_config.h"
+#include "cli_engine.h"
 #include "cli_output.h"
+#include "cli_sim.h"
 
-#define MAX_STEPS 1e12        /* most steps one run may take */
 #define RATE_ROWS 25          /* about this many rows in the --rates table */
 #define DEFAULT_SIZE 200      /* the built-in simulation: neurons */
 #define DEFAULT_DURATION 1000 /* ms */
 #define DEFAULT_I_HI 40.0     /* input 0..40 across neurons (R*I in mV) */
+#define DEFAULT_OUT "adex-default.h5"
+#define DEFAULT_EVERY 10      /* the default's samples: every 1 ms */
 
 /* Everything the command line says, before any checking against size. */
 typedef struct run_opts {
+  const char *config;                /* CONFIG.json or NULL */
   size_t size;                       /* neurons [1] */
   double duration;                   /* ms [100] */
   double dt;                         /* ms [0.1] */
@@ -48,26 +56,28 @@ typedef struct run_opts {
   const char *spikes_path;           /* --spikes FILE or NULL */
   const char *trace_path;            /* --trace FILE or NULL */
   const char *watch;                 /* --watch LIST or NULL */
+  const char *record;                /* --record LIST or NULL */
+  const char *out;                   /* --out FILE or NULL */
+  uint64_t every;                    /* --record-every STEPS */
   int rates;                         /* --rates given */
+  int no_spikes;                     /* --no-spikes given */
+  int quiet;                         /* --quiet given */
   int is_default;                    /* the built-in simulation */
+  /* which of the overridable flags were given */
+  int size_given, duration_given, dt_given, start_given, method_given;
+  int V0_given, w0_given, seed_given, input_given, every_given;
 } run_opts;
 
-/* What a run owns; everything is freed by run_free. */
-typedef struct run_state {
-  adex_pop *pop;
-  size_t n;                            /* neurons */
-  uint64_t nsteps;                     /* steps to take */
-  double *input;                       /* input[n], written every step */
-  uint64_t *counts;                    /* spikes per neuron */
-  double *param_vals[ADEX_NPARAMS];    /* per-neuron parameter arrays */
-  adex_init param_inits[ADEX_NPARAMS]; /* their initializers */
-  size_t *watch;                       /* traced neurons */
+/* The issue-2 CSV outputs, written by the step hook. */
+typedef struct run_csv {
+  adex_pop *pop;       /* population 0 */
+  size_t n;
+  size_t *watch;       /* traced neurons (NULL: all) */
   size_t nwatch;
-  int watch_all;
-  cli_output spikes, trace;            /* fp NULL when not asked for */
-  uint64_t total_spikes, trace_rows;
-  double wall_s;                       /* seconds spent in the loop */
-} run_state;
+  cli_output spikes, trace; /* fp NULL when not asked for */
+  uint64_t spike_rows, trace_rows;
+  double dt, start;
+} run_csv;
 
 /* Short help of each parameter, in adex_param_id order. */
 static const char *const param_help[ADEX_NPARAMS] = {
@@ -80,28 +90,12 @@ static const char *const param_help[ADEX_NPARAMS] = {
 
 _Static_assert(ADEX_NPARAMS == 10, "param_help lists ten parameters");
 
-#if defined(__GNUC__) || defined(__clang__)
-#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#define CLI_PRINTF(f, a)
-#endif
-
-static int fail(const char *fmt, ...) CLI_PRINTF(1, 2);
-
-/* Print "adex run: <message>" as one line on stderr; returns CLI_EXIT_USAGE. */
-static int fail(const char *fmt, ...) {
-  va_list ap;
-  fputs("adex run: ", stderr);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fputc('\n', stderr);
-  return CLI_EXIT_USAGE;
-}
+/* Shorthand: errors of `adex run` (one line, exit 2). */
+#define fail cli_error
 
 /* ------------------------------------------------------------ options */
 
-/* Fill o with the plain defaults (used whenever any flag is given). */
+/* Fill o with the plain defaults (used whenever any argument is given). */
 static void opts_default(run_opts *o) {
   memset(o, 0, sizeof *o);
   o->size = 1;
@@ -112,6 +106,7 @@ static void opts_default(run_opts *o) {
   o->V0 = adex_init_zero();
   o->w0 = adex_init_zero();
   o->seed = 1;
+  o->every = 1;
 }
 
 /* Fill o with the built-in f-I curve simulation of `adex run` alone. */
@@ -120,13 +115,22 @@ static void opts_builtin(run_opts *o) {
   opts_default(o);
   adex_params_default(&p);
   o->size = DEFAULT_SIZE;
+  o->size_given = 1;
   o->duration = DEFAULT_DURATION;
+  o->duration_given = 1;
   o->V0 = adex_init_constant(p.V_rest);
+  o->V0_given = 1;
   o->input.lo = 0.0;
   o->input.hi = DEFAULT_I_HI;
   o->input.is_range = 1;
+  o->input_given = 1;
   o->rates = 1;
   o->is_default = 1;
+  o->out = DEFAULT_OUT;
+  o->record = "V,w";
+  o->watch = "0,50,100,150,199";
+  o->every = DEFAULT_EVERY;
+  o->every_given = 1;
 }
 
 /* --size N: a count >= 1. */
@@ -134,6 +138,7 @@ static int set_size(run_opts *o, const char *flag, const char *v) {
   if (cli_parse_size(v, &o->size) != 0)
     return fail("%s expects a positive integer, got '%s'", flag, v);
   if (o->size == 0) return fail("%s must be at least 1, got '%s'", flag, v);
+  o->size_given = 1;
   return 0;
 }
 
@@ -146,16 +151,19 @@ static int set_number(double *out, const char *flag, const char *v) {
 
 /* --duration MS. */
 static int set_duration(run_opts *o, const char *flag, const char *v) {
+  o->duration_given = 1;
   return set_number(&o->duration, flag, v);
 }
 
 /* --dt MS. */
 static int set_dt(run_opts *o, const char *flag, const char *v) {
+  o->dt_given = 1;
   return set_number(&o->dt, flag, v);
 }
 
 /* --start MS. */
 static int set_start(run_opts *o, const char *flag, const char *v) {
+  o->start_given = 1;
   return set_number(&o->start, flag, v);
 }
 
@@ -168,6 +176,7 @@ static int nonempty(const char *flag, const char *v) {
 /* --method NAME (checked by the library). */
 static int set_method(run_opts *o, const char *flag, const char *v) {
   o->method = v;
+  o->method_given = 1;
   return nonempty(flag, v);
 }
 
@@ -181,11 +190,13 @@ static int set_init(adex_init *out, const char *flag, const char *v) {
 
 /* --V0 SPEC. */
 static int set_V0(run_opts *o, const char *flag, const char *v) {
+  o->V0_given = 1;
   return set_init(&o->V0, flag, v);
 }
 
 /* --w0 SPEC. */
 static int set_w0(run_opts *o, const char *flag, const char *v) {
+  o->w0_given = 1;
   return set_init(&o->w0, flag, v);
 }
 
@@ -193,6 +204,7 @@ static int set_w0(run_opts *o, const char *flag, const char *v) {
 static int set_seed(run_opts *o, const char *flag, const char *v) {
   if (cli_parse_u64(v, &o->seed) != 0)
     return fail("%s expects an unsigned 64-bit integer, got '%s'", flag, v);
+  o->seed_given = 1;
   return 0;
 }
 
@@ -206,6 +218,7 @@ static int set_range(cli_range *out, const char *flag, const char *v) {
 
 /* --input X | LO:HI. */
 static int set_input(run_opts *o, const char *flag, const char *v) {
+  o->input_given = 1;
   return set_range(&o->input, flag, v);
 }
 
@@ -221,10 +234,30 @@ static int set_trace(run_opts *o, const char *flag, const char *v) {
   return nonempty(flag, v);
 }
 
-/* --watch LIST (checked against --size after parsing). */
+/* --watch LIST (checked against the size after parsing). */
 static int set_watch(run_opts *o, const char *flag, const char *v) {
   o->watch = v;
   return nonempty(flag, v);
+}
+
+/* --record LIST (checked after parsing). */
+static int set_record(run_opts *o, const char *flag, const char *v) {
+  o->record = v;
+  return nonempty(flag, v);
+}
+
+/* --out FILE. */
+static int set_out(run_opts *o, const char *flag, const char *v) {
+  o->out = v;
+  return nonempty(flag, v);
+}
+
+/* --record-every STEPS: a count >= 1. */
+static int set_every(run_opts *o, const char *flag, const char *v) {
+  if (cli_parse_u64(v, &o->every) != 0 || o->every == 0)
+    return fail("%s expects a positive number of steps, got '%s'", flag, v);
+  o->every_given = 1;
+  return 0;
 }
 
 /* --rates (no value). */
@@ -232,6 +265,22 @@ static int set_rates(run_opts *o, const char *flag, const char *v) {
   (void)flag;
   (void)v;
   o->rates = 1;
+  return 0;
+}
+
+/* --no-spikes (no value). */
+static int set_no_spikes(run_opts *o, const char *flag, const char *v) {
+  (void)flag;
+  (void)v;
+  o->no_spikes = 1;
+  return 0;
+}
+
+/* --quiet (no value). */
+static int set_quiet(run_opts *o, const char *flag, const char *v) {
+  (void)flag;
+  (void)v;
+  o->quiet = 1;
   return 0;
 }
 
@@ -243,13 +292,15 @@ typedef struct flag_def {
 
 /* Every flag except the per-parameter ones (found with adex_param_find). */
 static const flag_def flags[] = {
-    {"size", 1, set_size},     {"duration", 1, set_duration},
-    {"dt", 1, set_dt},         {"start", 1, set_start},
-    {"method", 1, set_method}, {"V0", 1, set_V0},
-    {"w0", 1, set_w0},         {"seed", 1, set_seed},
-    {"input", 1, set_input},   {"spikes", 1, set_spikes},
-    {"trace", 1, set_trace},   {"watch", 1, set_watch},
-    {"rates", 0, set_rates},
+    {"size", 1, set_size},       {"duration", 1, set_duration},
+    {"dt", 1, set_dt},           {"start", 1, set_start},
+    {"method", 1, set_method},   {"V0", 1, set_V0},
+    {"w0", 1, set_w0},           {"seed", 1, set_seed},
+    {"input", 1, set_input},     {"spikes", 1, set_spikes},
+    {"trace", 1, set_trace},     {"watch", 1, set_watch},
+    {"rates", 0, set_rates},     {"record", 1, set_record},
+    {"out", 1, set_out},         {"record-every", 1, set_every},
+    {"no-spikes", 0, set_no_spikes}, {"quiet", 0, set_quiet},
 };
 
 /* The flag_def named name, or NULL. */
@@ -299,8 +350,13 @@ static int parse_one(run_opts *o, int argc, char **argv, int *i) {
   const char *arg = argv[*i], *eq, *next;
   size_t len;
   int consumed = 0;
-  if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0')
-    return fail("unexpected argument '%s' (see adex run --help)", arg);
+  if (strcmp(arg, "-q") == 0) return set_quiet(o, arg, NULL);
+  if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
+    if (arg[0] == '-' || arg[0] == '\0' || o->config != NULL)
+      return fail("unexpected argument '%s' (see adex run --help)", arg);
+    o->config = arg;
+    return 0;
+  }
   eq = strchr(arg, '=');
   len = eq != NULL ? (size_t)(eq - arg) - 2 : strlen(arg) - 2;
   if (len >= sizeof name)
@@ -340,101 +396,226 @@ static int parse_opts(run_opts *o, int argc, char **argv) {
   return 0;
 }
 
-/* ------------------------------------------------------------ checks */
+/* ------------------------------------------------------------ the sim */
 
-/* Check the time flags and compute the number of steps. */
-static int check_time(const run_opts *o, uint64_t *nsteps) {
-  double ratio, end;
-  if (o->duration < 0)
-    return fail("--duration must be >= 0 ms, got %g", o->duration);
-  if (!(o->dt > 0)) return fail("--dt must be > 0 ms, got %g", o->dt);
-  ratio = o->duration / o->dt;
-  if (!isfinite(ratio) || ratio >= MAX_STEPS + 0.5)
-    return fail("--duration %g / --dt %g gives more than %g steps",
-                o->duration, o->dt, MAX_STEPS);
-  *nsteps = (uint64_t)llround(ratio);
-  end = o->start + (double)*nsteps * o->dt;
-  if (!isfinite(end))
-    return fail("the run would end at a time that is not finite (--start %g)",
-                o->start);
+/* The first per-population flag given, or NULL. */
+static const char *pop_flag_given(const run_opts *o) {
+  static char buf[40];
+  int i;
+  if (o->size_given) return "--size";
+  if (o->method_given) return "--method";
+  if (o->V0_given) return "--V0";
+  if (o->w0_given) return "--w0";
+  if (o->input_given) return "--input";
+  for (i = 0; i < ADEX_NPARAMS; i++) {
+    if (o->param_given[i]) {
+      snprintf(buf, sizeof buf, "--%s", adex_param_name((adex_param_id)i));
+      return buf;
+    }
+  }
+  return NULL;
+}
+
+/* Set parameter id of p from its flag: a number, or LO..HI over the
+ * neurons. */
+static int flag_param(cli_pop_spec *p, int id, const cli_range *r) {
+  size_t i, n = r->is_range ? p->size : 1;
+  double *vals = malloc(n * sizeof *vals);
+  if (vals == NULL) {
+    cli_error("out of memory (%zu neurons)", p->size);
+    return CLI_EXIT_FAILURE;
+  }
+  for (i = 0; i < n; i++) vals[i] = cli_range_at(r, i, p->size);
+  cli_vec_free(&p->param[id]);
+  p->param[id].v = vals;
+  p->param[id].n = n;
+  p->param_src[id] = CLI_SRC_FLAG;
   return 0;
 }
 
-/* Check the output flags against each other and against --size. */
-static int check_outputs(const run_opts *o, run_state *s) {
-  char err[160];
-  s->watch_all = 1;
-  if (o->watch != NULL && o->trace_path == NULL)
-    return fail("--watch needs --trace FILE");
+/* --input replaces every input of population 0 by one constant input. */
+static int flag_input(cli_sim *sim, const run_opts *o) {
+  size_t i, j = 0, n = sim->pops[0].size;
+  cli_input_spec *in;
+  double *vals;
+  for (i = 0; i < sim->ninputs; i++) {
+    if (sim->inputs[i].target == 0) cli_input_clear(&sim->inputs[i]);
+    else sim->inputs[j++] = sim->inputs[i];
+  }
+  sim->ninputs = j;
+  if ((in = cli_sim_add_input(sim)) == NULL) {
+    cli_error("out of memory");
+    return CLI_EXIT_FAILURE;
+  }
+  in->kind = CLI_IN_CONSTANT;
+  in->target = 0;
+  in->src = CLI_SRC_FLAG;
+  snprintf(in->path, sizeof in->path, "--input");
+  n = o->input.is_range ? n : 1;
+  vals = malloc(n * sizeof *vals);
+  if (vals == NULL) {
+    cli_error("out of memory");
+    return CLI_EXIT_FAILURE;
+  }
+  for (i = 0; i < n; i++) vals[i] = cli_range_at(&o->input, i, sim->pops[0].size);
+  in->value.v = vals;
+  in->value.n = n;
+  return 0;
+}
+
+/* Apply the per-population flags to the single population. */
+static int apply_pop_flags(cli_sim *sim, const run_opts *o) {
+  cli_pop_spec *p = &sim->pops[0];
+  const char *flag = pop_flag_given(o);
+  int i, rc;
+  if (flag == NULL) return 0;
+  if (sim->npops != 1)
+    return fail("%s applies to a single population, but '%s' has %zu; "
+                "set it in the config file", flag, o->config, sim->npops);
+  if (o->size_given) {
+    p->ndim = 1;
+    memset(p->shape, 0, sizeof p->shape);
+    p->shape[0] = o->size;
+    p->size = o->size;
+    p->size_src = CLI_SRC_FLAG;
+  }
+  if (o->method_given) {
+    free(p->method);
+    if ((p->method = cli_strdup(o->method)) == NULL)
+      return fail("out of memory");
+    p->method_src = CLI_SRC_FLAG;
+  }
+  if (o->V0_given) {
+    free(p->V0.vals);
+    p->V0.vals = NULL;
+    p->V0.init = o->V0;
+    p->V0.src = CLI_SRC_FLAG;
+  }
+  if (o->w0_given) {
+    free(p->w0.vals);
+    p->w0.vals = NULL;
+    p->w0.init = o->w0;
+    p->w0.src = CLI_SRC_FLAG;
+  }
+  for (i = 0; i < ADEX_NPARAMS; i++) {
+    if (o->param_given[i] && (rc = flag_param(p, i, &o->param[i])) != 0)
+      return rc;
+  }
+  if (o->input_given && (rc = flag_input(sim, o)) != 0) return rc;
+  return 0;
+}
+
+/* --record LIST into a mask. */
+static int parse_record_flag(const char *s, unsigned *mask) {
+  char name[32];
+  const char *p = s;
+  *mask = 0;
+  for (;;) {
+    const char *comma = strchr(p, ',');
+    size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+    cli_var_id v;
+    if (len == 0 || len >= sizeof name)
+      return fail("--record expects variables like V,w (valid: V, w, input, "
+                  "spike, t_last_spike), got '%s'", s);
+    memcpy(name, p, len);
+    name[len] = '\0';
+    if (cli_var_find(name, &v) != 0)
+      return fail("--record: unknown variable '%s'; valid: V, w, input, "
+                  "spike, t_last_spike", name);
+    *mask |= CLI_VAR_BIT(v);
+    if (comma == NULL) break;
+    p = comma + 1;
+  }
+  return 0;
+}
+
+/* --watch LIST for every population (issue-2 messages). */
+static int apply_watch(cli_sim *sim, const run_opts *o) {
+  size_t p;
+  for (p = 0; p < sim->npops; p++) {
+    cli_pop_spec *ps = &sim->pops[p];
+    char err[160];
+    size_t *idx = NULL, count = 0;
+    int all = 0;
+    if (cli_parse_index_list(o->watch, ps->size, &all, &idx, &count, err,
+                             sizeof err) != 0) {
+      if (sim->npops > 1) return fail("--watch (%s): %s", ps->name, err);
+      return fail("--watch: %s", err);
+    }
+    free(ps->watch);
+    ps->watch = idx;
+    ps->nwatch = count;
+    ps->watch_all = all;
+  }
+  return 0;
+}
+
+/* The recording flags: --record, --watch, --record-every, --out,
+ * --no-spikes. */
+static int apply_record_flags(cli_sim *sim, const run_opts *o) {
+  size_t p;
+  int rc;
+  if (o->out != NULL) {
+    free(sim->out);
+    if ((sim->out = cli_strdup(o->out)) == NULL) return fail("out of memory");
+    sim->out_src = CLI_SRC_FLAG;
+  }
+  if (o->no_spikes) sim->spikes = 0;
+  if (o->record != NULL) {
+    unsigned mask;
+    if ((rc = parse_record_flag(o->record, &mask)) != 0) return rc;
+    if (sim->out == NULL)
+      return fail("--record needs an output file: --out FILE (.h5, .csv or "
+                  ".npy)");
+    for (p = 0; p < sim->npops; p++) sim->pops[p].record = mask;
+  }
+  if (o->every_given) {
+    if (sim->out == NULL)
+      return fail("--record-every needs an output file: --out FILE");
+    for (p = 0; p < sim->npops; p++) sim->pops[p].every = o->every;
+  }
+  if (o->no_spikes && sim->out == NULL)
+    return fail("--no-spikes needs an output file: --out FILE");
+  if (o->watch != NULL) {
+    if (o->trace_path == NULL && sim->out == NULL)
+      return fail("--watch needs --trace FILE or --out FILE");
+    if ((rc = apply_watch(sim, o)) != 0) return rc;
+  }
+  return 0;
+}
+
+/* Build the simulation from the config (if any) and the flags. */
+static int build_sim(cli_sim *sim, const run_opts *o) {
+  uint64_t nsteps;
+  int rc;
+  cli_sim_init(sim);
+  if (o->config != NULL) {
+    if ((rc = cli_config_load(o->config, sim)) != 0) return rc;
+  } else if (cli_sim_add_pop(sim) == NULL) {
+    return fail("out of memory");
+  }
+  if (o->duration_given || o->config == NULL) sim->duration = o->duration;
+  if (o->dt_given || o->config == NULL) sim->dt = o->dt;
+  if (o->start_given || o->config == NULL) sim->start = o->start;
+  if (o->seed_given || o->config == NULL) sim->seed = o->seed;
+  if ((rc = cli_engine_steps(sim, &nsteps)) != 0) return rc;
+  if ((rc = apply_pop_flags(sim, o)) != 0) return rc;
+  if ((rc = apply_record_flags(sim, o)) != 0) return rc;
+  if ((o->spikes_path != NULL || o->trace_path != NULL) && sim->npops != 1)
+    return fail("--spikes and --trace need a single population, but '%s' "
+                "has %zu; use --out FILE", o->config, sim->npops);
   if (o->spikes_path != NULL && o->trace_path != NULL &&
       strcmp(o->spikes_path, o->trace_path) == 0)
     return fail("--spikes and --trace name the same file '%s'", o->spikes_path);
-  if (o->watch == NULL) return 0;
-  if (cli_parse_index_list(o->watch, o->size, &s->watch_all, &s->watch,
-                           &s->nwatch, err, sizeof err) != 0)
-    return fail("--watch: %s", err);
-  return 0;
+  if (sim->out != NULL &&
+      ((o->spikes_path != NULL && strcmp(o->spikes_path, sim->out) == 0) ||
+       (o->trace_path != NULL && strcmp(o->trace_path, sim->out) == 0)))
+    return fail("--out names the same file as --spikes or --trace: '%s'",
+                sim->out);
+  return cli_sim_check(sim);
 }
 
-/* ------------------------------------------------------------ setup */
-
-/* Say why pop creation failed; out of memory is a failure, the rest usage. */
-static int fail_library(adex_status st) {
-  const char *msg = adex_errmsg();
-  if (msg == NULL || msg[0] == '\0') msg = adex_status_str(st);
-  fail("%s", msg);
-  return st == ADEX_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
-}
-
-/* Give parameter id a per-neuron array LO..HI in cfg. */
-static int ramp_param(run_state *s, adex_pop_config *cfg, adex_param_id id,
-                      const cli_range *r) {
-  size_t i;
-  double *vals = malloc(s->n * sizeof *vals);
-  if (vals == NULL) {
-    fail("out of memory (%zu neurons)", s->n);
-    return CLI_EXIT_FAILURE;
-  }
-  for (i = 0; i < s->n; i++) vals[i] = cli_range_at(r, i, s->n);
-  s->param_vals[id] = vals;
-  s->param_inits[id] = adex_init_array(vals, s->n);
-  cfg->param_init[id] = &s->param_inits[id];
-  return 0;
-}
-
-/* Fill cfg from o: parameters, initializers, method. */
-static int build_config(const run_opts *o, run_state *s, adex_pop_config *cfg) {
-  int p, rc;
-  adex_pop_config_default(cfg, s->n);
-  for (p = 0; p < ADEX_NPARAMS; p++) {
-    adex_param_id id = (adex_param_id)p;
-    if (!o->param_given[p]) continue;
-    if (!o->param[p].is_range) {
-      adex_params_set(&cfg->params, id, o->param[p].lo);
-    } else if ((rc = ramp_param(s, cfg, id, &o->param[p])) != 0) {
-      return rc;
-    }
-  }
-  cfg->V_init = o->V0;
-  cfg->V_init.seed = o->seed;
-  cfg->w_init = o->w0;
-  cfg->w_init.seed = o->seed + 1;
-  cfg->method = o->method;
-  return 0;
-}
-
-/* Allocate the input and spike-count arrays and fill the input. */
-static int alloc_buffers(const run_opts *o, run_state *s) {
-  size_t i;
-  s->input = malloc(s->n * sizeof *s->input);
-  s->counts = calloc(s->n, sizeof *s->counts);
-  if (s->input == NULL || s->counts == NULL) {
-    fail("out of memory (%zu neurons)", s->n);
-    return CLI_EXIT_FAILURE;
-  }
-  for (i = 0; i < s->n; i++) s->input[i] = cli_range_at(&o->input, i, s->n);
-  return 0;
-}
+/* ------------------------------------------------------------ CSV outputs */
 
 /* Open one output temporary and write its header line. */
 static int open_output(cli_output *out, const char *path, const char *what,
@@ -447,67 +628,23 @@ static int open_output(cli_output *out, const char *path, const char *what,
 }
 
 /* Open the temporaries of --spikes and --trace before anything runs. */
-static int open_outputs(const run_opts *o, run_state *s) {
+static int open_csv(run_csv *c, const run_opts *o, const cli_engine *e) {
+  const cli_pop_spec *p = &e->sim->pops[0];
+  c->pop = e->pops[0];
+  c->n = p->size;
+  c->dt = e->sim->dt;
+  c->start = e->sim->start;
+  if (!p->watch_all) {
+    c->watch = p->watch;
+    c->nwatch = p->nwatch;
+  }
   if (o->spikes_path != NULL &&
-      open_output(&s->spikes, o->spikes_path, "--spikes", "t,neuron\n") != 0)
+      open_output(&c->spikes, o->spikes_path, "--spikes", "t,neuron\n") != 0)
     return CLI_EXIT_USAGE;
   if (o->trace_path != NULL &&
-      open_output(&s->trace, o->trace_path, "--trace", "t,neuron,V,w\n") != 0)
+      open_output(&c->trace, o->trace_path, "--trace", "t,neuron,V,w\n") != 0)
     return CLI_EXIT_USAGE;
   return 0;
-}
-
-/* Check o, build the population and open the outputs. */
-static int setup(const run_opts *o, run_state *s) {
-  adex_pop_config cfg;
-  adex_status st;
-  int rc;
-  s->n = o->size;
-  if ((rc = check_time(o, &s->nsteps)) != 0) return rc;
-  if ((rc = check_outputs(o, s)) != 0) return rc;
-  if ((rc = build_config(o, s, &cfg)) != 0) return rc;
-  st = adex_pop_create(&cfg, &s->pop);
-  if (st != ADEX_OK) return fail_library(st);
-  if ((rc = alloc_buffers(o, s)) != 0) return rc;
-  return open_outputs(o, s);
-}
-
-/* Free everything s owns and remove any temporary still open. */
-static void run_free(run_state *s) {
-  int p;
-  adex_pop_destroy(s->pop);
-  free(s->input);
-  free(s->counts);
-  free(s->watch);
-  for (p = 0; p < ADEX_NPARAMS; p++) free(s->param_vals[p]);
-  cli_output_abort(&s->spikes);
-  cli_output_abort(&s->trace);
-}
-
-/* ------------------------------------------------------------ the loop */
-
-/* Count the spikes of the last step and append them, stamped t. */
-static void record_spikes(run_state *s, const bool *spike, double t) {
-  FILE *fp = s->spikes.fp;
-  size_t i;
-  for (i = 0; i < s->n; i++) {
-    if (!spike[i]) continue;
-    s->counts[i]++;
-    s->total_spikes++;
-    if (fp != NULL) fprintf(fp, "%.17g,%zu\n", t, i);
-  }
-}
-
-/* Append one trace row per watched neuron, stamped t (end of the step). */
-static void record_trace(run_state *s, const double *V, const double *w,
-                         double t) {
-  FILE *fp = s->trace.fp;
-  size_t j, m = s->watch_all ? s->n : s->nwatch;
-  for (j = 0; j < m; j++) {
-    size_t i = s->watch_all ? j : s->watch[j];
-    fprintf(fp, "%.17g,%zu,%.17g,%.17g\n", t, i, V[i], w[i]);
-  }
-  s->trace_rows += m;
 }
 
 /* Report a failed write to one output; returns 1 if there was one. */
@@ -518,36 +655,31 @@ static int output_failed(const cli_output *out, const char *what) {
   return 1;
 }
 
-/* Seconds on the monotonic clock. */
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* Take every step: input, update, record. Returns 0 or CLI_EXIT_FAILURE. */
-static int run_loop(const run_opts *o, run_state *s) {
-  double *input = adex_pop_input(s->pop);
-  const bool *spike = adex_pop_spike(s->pop);
-  const double *V = adex_pop_V(s->pop), *w = adex_pop_w(s->pop);
-  double t0 = now_s();
-  uint64_t k;
-  for (k = 0; k < s->nsteps; k++) {
-    double t = o->start + (double)k * o->dt;
-    memcpy(input, s->input, s->n * sizeof *input);
-    if (adex_pop_update(s->pop, t, o->dt) != ADEX_OK) {
-      fail("step %llu at t = %g ms failed: %s", (unsigned long long)k, t,
-           adex_pop_errmsg(s->pop));
-      return CLI_EXIT_FAILURE;
+/* The step hook: append the spikes (stamped t) and trace rows (t + dt). */
+static int csv_step(void *ctx, uint64_t k, double t) {
+  run_csv *c = ctx;
+  size_t i, j;
+  if (c->spikes.fp != NULL) {
+    const bool *spike = adex_pop_spike(c->pop);
+    for (i = 0; i < c->n; i++) {
+      if (!spike[i]) continue;
+      fprintf(c->spikes.fp, "%.17g,%zu\n", t, i);
+      c->spike_rows++;
     }
-    record_spikes(s, spike, t);
-    if (s->trace.fp != NULL)
-      record_trace(s, V, w, (double)(k + 1) * o->dt + o->start);
-    if (output_failed(&s->spikes, "--spikes") ||
-        output_failed(&s->trace, "--trace"))
-      return CLI_EXIT_FAILURE;
   }
-  s->wall_s = now_s() - t0;
+  if (c->trace.fp != NULL) {
+    const double *V = adex_pop_V(c->pop), *w = adex_pop_w(c->pop);
+    double te = (double)(k + 1) * c->dt + c->start;
+    size_t m = c->watch != NULL ? c->nwatch : c->n;
+    for (j = 0; j < m; j++) {
+      i = c->watch != NULL ? c->watch[j] : j;
+      fprintf(c->trace.fp, "%.17g,%zu,%.17g,%.17g\n", te, i, V[i], w[i]);
+    }
+    c->trace_rows += m;
+  }
+  if (output_failed(&c->spikes, "--spikes") ||
+      output_failed(&c->trace, "--trace"))
+    return CLI_EXIT_FAILURE;
   return 0;
 }
 
@@ -580,83 +712,187 @@ static void print_builtin_intro(void) {
          p.V_rest);
 }
 
-/* Print what ran, the spike count and the wall time. */
-static void print_summary(const run_opts *o, const run_state *s) {
-  double sim_ms = (double)s->nsteps * o->dt;
-  double steps = (double)s->n * (double)s->nsteps;
-  double mean = sim_ms > 0 ? (double)s->total_spikes / (double)s->n /
-                                 (sim_ms / 1000.0)
-                           : 0.0;
-  printf("adex run: %zu neuron%s, %llu step%s of %g ms (%g ms)", s->n,
-         plural(s->n), (unsigned long long)s->nsteps, plural(s->nsteps), o->dt,
-         sim_ms);
-  if (o->start != 0) printf(" from t = %g ms", o->start);
-  printf(", method %s\n", adex_method_name(adex_pop_method(s->pop)));
-  printf("spikes: %llu  mean rate: %.4g Hz\n",
-         (unsigned long long)s->total_spikes, mean);
-  printf("wall time: %.3f s", s->wall_s);
-  if (steps > 0) printf(" (%.1f ns per neuron-step)", 1e9 * s->wall_s / steps);
+/* Mean rate in Hz of count spikes of n neurons over sim_ms. */
+static double mean_rate(uint64_t count, size_t n, double sim_ms) {
+  return sim_ms > 0 ? (double)count / (double)n / (sim_ms / 1000.0) : 0.0;
+}
+
+/* Print what ran, the spike counts and the wall time. */
+static void print_summary(const cli_engine *e) {
+  const cli_sim *sim = e->sim;
+  double sim_ms = (double)e->steps_done * sim->dt;
+  size_t p, n = 0;
+  uint64_t total = 0;
+  double steps;
+  for (p = 0; p < sim->npops; p++) {
+    n += sim->pops[p].size;
+    total += e->totals[p];
+  }
+  steps = (double)n * (double)e->steps_done;
+  if (sim->npops == 1) {
+    printf("adex run: %zu neuron%s, %llu step%s of %g ms (%g ms)", n,
+           plural(n), (unsigned long long)e->steps_done,
+           plural(e->steps_done), sim->dt, sim_ms);
+    if (sim->start != 0) printf(" from t = %g ms", sim->start);
+    printf(", method %s\n", adex_method_name(adex_pop_method(e->pops[0])));
+    printf("spikes: %llu  mean rate: %.4g Hz\n", (unsigned long long)total,
+           mean_rate(total, n, sim_ms));
+  } else {
+    printf("adex run: %zu populations, %zu neurons, %llu step%s of %g ms "
+           "(%g ms)", sim->npops, n, (unsigned long long)e->steps_done,
+           plural(e->steps_done), sim->dt, sim_ms);
+    if (sim->start != 0) printf(" from t = %g ms", sim->start);
+    printf("\n");
+    for (p = 0; p < sim->npops; p++)
+      printf("  %-16s %8zu neuron%s  %-10s spikes: %llu  mean rate: %.4g "
+             "Hz\n", adex_pop_name(e->pops[p]), sim->pops[p].size,
+             plural(sim->pops[p].size),
+             adex_method_name(adex_pop_method(e->pops[p])),
+             (unsigned long long)e->totals[p],
+             mean_rate(e->totals[p], sim->pops[p].size, sim_ms));
+    printf("spikes: %llu  mean rate: %.4g Hz\n", (unsigned long long)total,
+           mean_rate(total, n, sim_ms));
+  }
+  printf("wall time: %.3f s", e->wall_s);
+  if (steps > 0) printf(" (%.1f ns per neuron-step)", 1e9 * e->wall_s / steps);
   printf("\n");
 }
 
 /* Print where the outputs went. */
-static void print_outputs(const run_opts *o, const run_state *s) {
+static void print_outputs(const run_opts *o, const cli_engine *e,
+                          const run_csv *c) {
   if (o->spikes_path != NULL)
     printf("spikes written to %s (%llu row%s)\n", o->spikes_path,
-           (unsigned long long)s->total_spikes, plural(s->total_spikes));
+           (unsigned long long)c->spike_rows, plural(c->spike_rows));
   if (o->trace_path != NULL)
     printf("trace written to %s (%llu row%s)\n", o->trace_path,
-           (unsigned long long)s->trace_rows, plural(s->trace_rows));
+           (unsigned long long)c->trace_rows, plural(c->trace_rows));
+  if (e->rec != NULL) {
+    char what[512];
+    printf("output written to %s (%s)\n", e->sim->out,
+           cli_record_describe(e->rec, what, sizeof what));
+    if (o->is_default)
+      printf("see it with: adex info %s; draw it with: adex plot %s\n",
+             e->sim->out, e->sim->out);
+  }
 }
 
-/* Print the row of neuron i of the --rates table. */
-static void print_rate_row(const run_state *s, size_t i, double sim_s) {
-  double rate = sim_s > 0 ? (double)s->counts[i] / sim_s : 0.0;
-  printf("%8zu  %12.6g  %8llu  %10.6g\n", i, s->input[i],
-         (unsigned long long)s->counts[i], rate);
+/* The constant input of neuron i of population p, if p has exactly one
+ * input and it is constant; NAN otherwise. */
+static double known_input(const cli_sim *sim, size_t p, size_t i) {
+  size_t j, found = 0;
+  const cli_input_spec *in = NULL;
+  for (j = 0; j < sim->ninputs; j++) {
+    if (sim->inputs[j].target == p) {
+      in = &sim->inputs[j];
+      found++;
+    }
+  }
+  if (found == 0) return 0.0;
+  if (found > 1 || in->kind != CLI_IN_CONSTANT) return NAN;
+  return cli_vec_at(&in->value, i);
+}
+
+/* Print the row of neuron i of population p in the --rates table. */
+static void print_rate_row(const cli_engine *e, size_t p, size_t i,
+                           double sim_s) {
+  double rate = sim_s > 0 ? (double)e->counts[p][i] / sim_s : 0.0;
+  double input = known_input(e->sim, p, i);
+  if (isnan(input))
+    printf("%8zu  %12s  %8llu  %10.6g\n", i, "-",
+           (unsigned long long)e->counts[p][i], rate);
+  else
+    printf("%8zu  %12.6g  %8llu  %10.6g\n", i, input,
+           (unsigned long long)e->counts[p][i], rate);
 }
 
 /* Print the --rates table: every neuron, or every k-th plus the last. */
-static void print_rates(const run_opts *o, const run_state *s) {
-  double sim_s = (double)s->nsteps * o->dt / 1000.0;
-  size_t step = (s->n + RATE_ROWS - 1) / RATE_ROWS, i;
-  printf("%8s  %12s  %8s  %10s\n", "neuron", "input", "spikes", "rate_Hz");
-  for (i = 0; i < s->n; i += step) print_rate_row(s, i, sim_s);
-  if ((s->n - 1) % step != 0) print_rate_row(s, s->n - 1, sim_s);
+static void print_rates(const cli_engine *e) {
+  double sim_s = (double)e->steps_done * e->sim->dt / 1000.0;
+  size_t p;
+  for (p = 0; p < e->sim->npops; p++) {
+    size_t n = e->sim->pops[p].size;
+    size_t step = (n + RATE_ROWS - 1) / RATE_ROWS, i;
+    if (e->sim->npops > 1) printf("population %s:\n", adex_pop_name(e->pops[p]));
+    printf("%8s  %12s  %8s  %10s\n", "neuron", "input", "spikes", "rate_Hz");
+    for (i = 0; i < n; i += step) print_rate_row(e, p, i, sim_s);
+    if ((n - 1) % step != 0) print_rate_row(e, p, n - 1, sim_s);
+  }
 }
 
 /* ------------------------------------------------------------ main */
 
-/* Run the loop, put the outputs in place and report. */
-static int execute(const run_opts *o, run_state *s) {
-  int rc;
-  if (o->is_default) print_builtin_intro();
-  fflush(stdout);
-  if ((rc = run_loop(o, s)) != 0) return rc;
-  if ((rc = commit_output(&s->spikes, "--spikes", o->spikes_path)) != 0)
-    return rc;
-  if ((rc = commit_output(&s->trace, "--trace", o->trace_path)) != 0)
-    return rc;
-  print_summary(o, s);
-  print_outputs(o, s);
-  if (o->rates) print_rates(o, s);
-  return CLI_EXIT_OK;
+/* Say on stderr that a signal stopped the run and what was kept. */
+static void report_signal(const run_opts *o, const cli_engine *e) {
+  const cli_sim *sim = e->sim;
+  const char *files[3];
+  char list[1024] = "";
+  size_t n = 0, i, used = 0;
+  if (sim->out != NULL) files[n++] = sim->out;
+  if (o->spikes_path != NULL) files[n++] = o->spikes_path;
+  if (o->trace_path != NULL) files[n++] = o->trace_path;
+  for (i = 0; i < n; i++) {
+    int w = snprintf(list + used, sizeof list - used, "%s%s",
+                     i > 0 ? ", " : "", files[i]);
+    if (w < 0 || (size_t)w >= sizeof list - used) break;
+    used += (size_t)w;
+  }
+  fail("interrupted by %s after %llu of %llu steps (t = %g ms); %s%s",
+       e->signal == SIGINT    ? "SIGINT"
+       : e->signal == SIGTERM ? "SIGTERM"
+                              : "a signal",
+       (unsigned long long)e->steps_done, (unsigned long long)e->nsteps,
+       sim->start + (double)e->steps_done * sim->dt,
+       n > 0 ? "what was recorded so far is written to " : "no output file",
+       list);
 }
 
-/* `adex run`: parse, set up, run, report; returns the exit status. */
+/* Set up, run, put the outputs in place and report. */
+static int execute(const run_opts *o, const cli_sim *sim) {
+  cli_engine e;
+  run_csv c;
+  int rc, rc2;
+  memset(&c, 0, sizeof c);
+  rc = cli_engine_setup(&e, sim);
+  if (rc == 0) rc = open_csv(&c, o, &e);
+  if (rc == 0) {
+    int hook = o->spikes_path != NULL || o->trace_path != NULL;
+    if (o->is_default) print_builtin_intro();
+    fflush(stdout);
+    rc = cli_engine_run(&e, o->quiet, hook ? csv_step : NULL, &c);
+    if (rc == 0 || e.signal != 0) {
+      rc2 = commit_output(&c.spikes, "--spikes", o->spikes_path);
+      if (rc2 == 0) rc2 = commit_output(&c.trace, "--trace", o->trace_path);
+      if (rc2 != 0) rc = rc2;
+    }
+    if (e.signal != 0 && rc == 128 + e.signal) report_signal(o, &e);
+    if (rc == 0 || rc == 128 + e.signal) {
+      print_summary(&e);
+      print_outputs(o, &e, &c);
+      if (o->rates) print_rates(&e);
+    }
+  }
+  cli_output_abort(&c.spikes);
+  cli_output_abort(&c.trace);
+  cli_engine_free(&e);
+  return rc;
+}
+
+/* `adex run`: parse, build, run, report; returns the exit status. */
 int cli_run_main(int argc, char **argv) {
   run_opts o;
-  run_state s;
+  cli_sim sim;
   int rc;
+  cli_prog = "adex run";
   if (wants_help(argc, argv)) {
     cli_run_help(stdout);
     return CLI_EXIT_OK;
   }
-  memset(&s, 0, sizeof s);
+  cli_sim_init(&sim);
   rc = parse_opts(&o, argc, argv);
-  if (rc == 0) rc = setup(&o, &s);
-  if (rc == 0) rc = execute(&o, &s);
-  run_free(&s);
+  if (rc == 0) rc = build_sim(&sim, &o);
+  if (rc == 0) rc = execute(&o, &sim);
+  cli_sim_free(&sim);
   return rc;
 }
 
@@ -681,7 +917,7 @@ static void help_params(FILE *out) {
 }
 
 /* Print the registered method names, wrapped at 78 columns. */
-static void help_methods(FILE *out) {
+void cli_help_methods(FILE *out) {
   static const char lead[] = "                   ";
   size_t i, n = adex_method_count(), col = sizeof lead - 1;
   fprintf(out, "%s", lead);
@@ -700,15 +936,22 @@ static void help_methods(FILE *out) {
 /* Print the full option list of `adex run`. */
 void cli_run_help(FILE *out) {
   fprintf(out,
-"usage: adex run [options]\n"
+"usage: adex run [CONFIG.json] [options]\n"
 "\n"
-"Simulate a population of AdEx neurons (BrainPy's AdExIF) with a constant\n"
-"input and report spikes, rates and traces. Units: mV, ms, input I such that\n"
-"R*I is in mV. Options take their value as the next argument or after '='.\n"
+"Simulate populations of AdEx neurons (BrainPy's AdExIF) and report spikes,\n"
+"rates and recordings. Units: mV, ms, input I such that R*I is in mV.\n"
+"Options take their value as the next argument or after '='.\n"
 "\n"
-"With no options at all, `adex run` runs a built-in demonstration: the f-I\n"
-"curve of 200 neurons (--size 200 --duration 1000 --input 0:40 --V0 -65\n"
-"--rates). Any option switches it off; the defaults below then apply.\n"
+"CONFIG.json describes the run (time, populations, inputs, recordings,\n"
+"output; schema in docs/cli.md). Options override the file; the\n"
+"population options (--size, --method, the parameters, --V0, --w0,\n"
+"--input) need a config with a single population.\n"
+"\n"
+"With no arguments at all, `adex run` runs a built-in demonstration: the\n"
+"f-I curve of 200 neurons (--size 200 --duration 1000 --input 0:40 --V0 -65\n"
+"--rates), and writes its spikes, and V and w of neurons 0,50,100,150,199\n"
+"every 1 ms, to " DEFAULT_OUT " in the current directory. Any argument\n"
+"switches it off; the defaults below then apply.\n"
 "\n"
 "Population and time:\n"
 "  --size N         number of neurons, >= 1 [1]\n"
@@ -716,7 +959,7 @@ void cli_run_help(FILE *out) {
 "  --dt MS          time step, ms, > 0 [0.1]\n"
 "  --start MS       time of the first step, ms [0]\n"
 "  --method NAME    integration method [exp_auto], one of (or an alias):\n");
-  help_methods(out);
+  cli_help_methods(out);
   fprintf(out,
 "\n"
 "Parameters: X for every neuron, or LO:HI spread linearly over the neurons\n"
@@ -728,29 +971,48 @@ void cli_run_help(FILE *out) {
 "  --V0 SPEC        initial V, mV [zero: V = 0 mV is above V_th, so every\n"
 "                   neuron spikes in the first step, as in BrainPy]\n"
 "  --w0 SPEC        initial w [zero]\n"
-"  --seed N         seed of the random initializers, unsigned 64-bit;\n"
-"                   V uses N, w uses N+1 [1]\n"
+"  --seed N         seed of the random initializers and inputs, unsigned\n"
+"                   64-bit; population p: V uses N+2p, w N+2p+1 [1]\n"
 "\n"
-"Input:\n"
-"  --input X        input I to every neuron, written before every step [0]\n"
+"Input (the config's \"inputs\" offer constant, section, ramp, poisson, ou\n"
+"and file inputs; --input replaces those of the population):\n"
+"  --input X        input I to every neuron, added before every step [0]\n"
 "  --input LO:HI    neuron i of N gets LO + (HI-LO)*i/(N-1)\n"
 "\n"
-"Output:\n"
+"Recording into one file (format by extension; layouts in docs/cli.md):\n"
+"  --out FILE       .h5/.hdf5 (a group per population: spikes/t, spikes/\n"
+"                   neuron, one samples x neurons dataset per variable with\n"
+"                   ts and neurons beside it, parameters as attributes),\n"
+"                   .csv (rows t,population,neuron,var,value) or .npy (one\n"
+"                   float64 array: the one recorded variable, samples x\n"
+"                   neurons, or else the spikes as rows t,neuron)\n"
+"  --record LIST    variables to sample, comma-separated: V, w, input,\n"
+"                   spike, t_last_spike (needs --out) [none: spikes only]\n"
+"  --record-every STEPS  sample every STEPS steps, >= 1 [1]\n"
+"  --no-spikes      do not store spikes in FILE (they are stored, for every\n"
+"                   neuron, by default)\n"
+"\n"
+"Output in the first form (CSV, one population):\n"
 "  --spikes FILE    CSV 't,neuron': one row per spike, by step then neuron\n"
 "  --trace FILE     CSV 't,neuron,V,w': the watched neurons after every step\n"
-"  --watch LIST     neurons to trace: all, or indices such as 0,3,7 [all]\n"
+"  --watch LIST     neurons to trace and record: all, or indices such as\n"
+"                   0,3,7 [all]\n"
 "  --rates          print spikes and rate (Hz) per neuron (about 25 rows)\n"
+"  -q, --quiet      no progress bar (shown on a terminal for runs > 1 s)\n"
 "  -h, --help       print this help\n"
 "\n"
 "Numbers in the CSV files are printed with 17 significant digits. A file is\n"
 "written as FILE.tmp.XXXXXX and renamed onto FILE only when the run\n"
-"succeeds; on failure an existing FILE is left untouched.\n"
+"succeeds; on failure an existing FILE is left untouched. Ctrl-C (SIGINT)\n"
+"or SIGTERM stops the run before the next step; what was recorded so far is\n"
+"written and the exit status is 130 (SIGINT) or 143 (SIGTERM).\n"
 "\n"
 "Time: step k = 0..steps-1 advances the state from t_k = start + k*dt to\n"
 "t_k + dt. A spike found in the step from t to t+dt is stamped t (the time\n"
-"passed to the update); a trace row recorded after that step is stamped\n"
-"t+dt, the time the state belongs to.\n"
+"passed to the update); a state recorded after that step is stamped t+dt,\n"
+"the time the state belongs to; a recorded input is the one used in it.\n"
 "\n"
-"Exit status: 0 success; 2 bad option, value, parameter or output path\n"
-"(nothing was run); 1 failure during the run (I/O error, out of memory).\n");
+"Exit status: 0 success; 2 bad option, value, config, parameter or output\n"
+"path (nothing was run); 1 failure during the run (I/O error, out of\n"
+"memory); 130/143 stopped by SIGINT/SIGTERM.\n");
 }

@@ -1,14 +1,17 @@
 /* cli/main.c - entry point of the `adex` program: dispatch to a subcommand.
  *
- * `adex run [options]` simulates a population (cli_run.c); `adex --help`
- * and `adex --version` are answered here. More subcommands (patterns, plot,
- * info) are added to the table below.
+ * `adex run` simulates (cli_run.c), `adex patterns` draws the Naud et al.
+ * 2008 firing patterns (cli_patterns.c), `adex plot` draws a recording
+ * (cli_plot.c), `adex info` describes a file (cli_info.c); `adex --help`
+ * and `adex --version` are answered here.
  */
+#include <hdf5.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "adex/version.h"
 #include "cli.h"
+#include "cli_args.h"
 
 typedef struct command {
   const char *name;                   /* as typed after `adex` */
@@ -17,7 +20,11 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"run", cli_run_main, "simulate a population of AdEx neurons"},
+    {"run", cli_run_main, "simulate populations of AdEx neurons"},
+    {"patterns", cli_patterns_main,
+     "the eight firing patterns of Naud et al. 2008: data and a gallery"},
+    {"plot", cli_plot_main, "draw a recording (.h5) as a PNG figure"},
+    {"info", cli_info_main, "show what a recording or state file holds"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -26,9 +33,10 @@ static const command commands[] = {
 static void usage(FILE *out) {
   size_t i;
   fprintf(out, "usage: adex <command> [options]\n"
+               "       adex <command> --help\n"
                "       adex --help | --version\n\ncommands:\n");
   for (i = 0; i < NCOMMANDS; i++)
-    fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
 }
 
 /* Print the full help: usage followed by the options of every command. */
@@ -36,6 +44,12 @@ static void help(FILE *out) {
   usage(out);
   fprintf(out, "\n");
   cli_run_help(out);
+  fprintf(out, "\n");
+  cli_patterns_help(out);
+  fprintf(out, "\n");
+  cli_plot_help(out);
+  fprintf(out, "\n");
+  cli_info_help(out);
 }
 
 /* Find a subcommand by name; NULL if there is none. */
@@ -59,6 +73,8 @@ static int finish(int status) {
 /* Answer --help/--version or run the named subcommand. */
 int main(int argc, char **argv) {
   const command *cmd;
+  /* HDF5 would print its error stack; adex reports errors itself */
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   if (argc < 2) {
     usage(stderr);
     return CLI_EXIT_USAGE;
@@ -72,6 +88,7 @@ int main(int argc, char **argv) {
     return finish(CLI_EXIT_OK);
   }
   cmd = find_command(argv[1]);
+  cli_prog = "adex";
   if (cmd == NULL) {
     fprintf(stderr, "adex: unknown %s '%s' (see adex --help)\n",
             argv[1][0] == '-' ? "option" : "command", argv[1]);

@@ -4,8 +4,8 @@
 # Runs apt-get as root (or through sudo); does nothing when all are present.
 set -euo pipefail
 
-RUN_PKGS="cmake make gcc pkg-config libhdf5-dev libzip-dev libcjson-dev"
-TEST_PKGS="$RUN_PKGS libcmocka-dev python3 python3-numpy python3-pytest python3-h5py valgrind"
+RUN_PKGS="cmake make gcc pkg-config libhdf5-dev libzip-dev libcjson-dev python3-matplotlib python3-h5py"
+TEST_PKGS="$RUN_PKGS libcmocka-dev python3 python3-numpy python3-pytest python3-h5py python3-matplotlib valgrind"
 
 case "${1:-test}" in
   run) want="$RUN_PKGS" ;;

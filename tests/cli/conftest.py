@@ -76,3 +76,34 @@ def describe(proc):
 def show():
     """show(proc): exit code, stdout and stderr, for assertion messages."""
     return describe
+
+
+@pytest.fixture
+def write_config(workdir):
+    """write_config(obj_or_text, name="cfg.json") writes a config file into
+    workdir (JSON-encoding obj unless it is a str) and returns its path."""
+    import json
+
+    def _write(obj, name="cfg.json"):
+        p = workdir / name
+        p.write_text(obj if isinstance(obj, str) else json.dumps(obj, indent=1))
+        return p
+    return _write
+
+
+def usage_error(proc, show, *needles):
+    """Assert an exit-2 usage error: one stderr line starting with the
+    program's prefix, containing every needle."""
+    assert proc.returncode >= 0, "crashed with signal %d\n%s" % (
+        -proc.returncode, show(proc))
+    assert proc.returncode == 2, show(proc)
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1, "expected exactly one stderr line\n" + show(proc)
+    for n in needles:
+        assert n in lines[0], "%r not in %r" % (n, lines[0])
+    return lines[0]
+
+
+@pytest.fixture(scope="session")
+def expect_usage_error():
+    return usage_error

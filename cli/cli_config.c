@@ -1,0 +1,1133 @@
+/* cli/cli_config.c - read a JSON config (cJSON) into a cli_sim, and check a
+ * merged cli_sim before anything is built.
+ *
+ * The walk is strict: every object's keys are checked against the schema
+ * (an unknown key is an error that lists the valid ones, a key given twice
+ * is an error), every value's type is checked, and every message names the
+ * JSON path of the value. Keys starting with '_' and "comment" are ignored
+ * everywhere, so that configs can carry notes.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "cli_config.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_args.h"
+
+#define MAX_CONFIG_BYTES (1u << 30) /* 1 GiB: more is surely a mistake */
+#define MAX_EXACT_INT 9007199254740992.0 /* 2^53 */
+#define PATH_LEN 160
+
+/* The file being read, for messages. */
+typedef struct cfg_ctx {
+  const char *file;
+  cli_sim *sim;
+} cfg_ctx;
+
+static int cfg_fail(const cfg_ctx *c, const char *path, const char *fmt, ...)
+    CLI_PRINTF(3, 4);
+
+/* Print "<prog>: FILE: PATH: message"; returns -1. */
+static int cfg_fail(const cfg_ctx *c, const char *path, const char *fmt,
+                    ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  if (path != NULL && path[0] != '\0')
+    cli_error("%s: %s: %s", c->file, path, msg);
+  else
+    cli_error("%s: %s", c->file, msg);
+  return -1;
+}
+
+/* Describe the JSON type of item ("a string", "an array"). */
+static const char *type_name(const cJSON *item) {
+  if (item == NULL) return "nothing";
+  if (cJSON_IsNumber(item)) return "a number";
+  if (cJSON_IsString(item)) return "a string";
+  if (cJSON_IsArray(item)) return "an array";
+  if (cJSON_IsObject(item)) return "an object";
+  if (cJSON_IsBool(item)) return "a boolean";
+  if (cJSON_IsNull(item)) return "null";
+  return "an invalid value";
+}
+
+/* Append s to out (holding *n chars of PATH_LEN), cutting it short. */
+static void append(char *out, size_t *n, const char *s) {
+  while (*s != '\0' && *n + 1 < PATH_LEN) out[(*n)++] = *s++;
+  out[*n] = '\0';
+}
+
+/* path + "." + key into out (key alone at the top level). */
+static void join_key(char *out, const char *path, const char *key) {
+  size_t n = 0;
+  out[0] = '\0';
+  append(out, &n, path);
+  if (path[0] != '\0') append(out, &n, ".");
+  append(out, &n, key);
+}
+
+/* path + "[i]" into out. */
+static void join_index(char *out, const char *path, size_t i) {
+  char num[32];
+  size_t n = 0, k = sizeof num - 1;
+  num[k] = '\0';
+  do {
+    num[--k] = (char)('0' + i % 10);
+    i /= 10;
+  } while (i > 0);
+  out[0] = '\0';
+  append(out, &n, path);
+  append(out, &n, "[");
+  append(out, &n, num + k);
+  append(out, &n, "]");
+}
+
+/* Whether a key is a note the schema ignores. */
+static int is_note(const char *key) {
+  return key[0] == '_' || strcmp(key, "comment") == 0;
+}
+
+/* Check that obj is an object whose keys are all in allowed (NULL-ended)
+ * and none is given twice. */
+static int check_keys(const cfg_ctx *c, const cJSON *obj, const char *path,
+                      const char *const *allowed) {
+  const cJSON *it, *prev;
+  if (!cJSON_IsObject(obj))
+    return cfg_fail(c, path, "must be an object, got %s", type_name(obj));
+  for (it = obj->child; it != NULL; it = it->next) {
+    size_t i;
+    int ok = 0;
+    char sub[PATH_LEN];
+    join_key(sub, path, it->string);
+    for (prev = obj->child; prev != it; prev = prev->next) {
+      if (strcmp(prev->string, it->string) == 0)
+        return cfg_fail(c, sub, "given twice");
+    }
+    if (is_note(it->string)) continue;
+    for (i = 0; allowed[i] != NULL && !ok; i++)
+      ok = strcmp(allowed[i], it->string) == 0;
+    if (!ok) {
+      char list[256] = "";
+      size_t used = 0;
+      for (i = 0; allowed[i] != NULL; i++) {
+        int w = snprintf(list + used, sizeof list - used, "%s%s",
+                         i > 0 ? ", " : "", allowed[i]);
+        if (w < 0 || (size_t)w >= sizeof list - used) break;
+        used += (size_t)w;
+      }
+      return cfg_fail(c, sub, "unknown key; valid keys here: %s", list);
+    }
+  }
+  return 0;
+}
+
+/* A finite number. */
+static int get_number(const cfg_ctx *c, const cJSON *item, const char *path,
+                      double *out) {
+  if (!cJSON_IsNumber(item))
+    return cfg_fail(c, path, "must be a number, got %s", type_name(item));
+  if (!isfinite(item->valuedouble))
+    return cfg_fail(c, path, "must be a finite number");
+  *out = item->valuedouble;
+  return 0;
+}
+
+/* A non-negative integer below 2^53. */
+static int get_u64(const cfg_ctx *c, const cJSON *item, const char *path,
+                   uint64_t *out) {
+  double v = 0;
+  if (get_number(c, item, path, &v) != 0) return -1;
+  if (v < 0 || v != floor(v) || v >= MAX_EXACT_INT)
+    return cfg_fail(c, path, "must be a non-negative integer, got %.17g", v);
+  *out = (uint64_t)v;
+  return 0;
+}
+
+/* A number or an array of numbers. */
+static int get_vec(const cfg_ctx *c, const cJSON *item, const char *path,
+                   cli_vec *out) {
+  size_t n, i = 0;
+  const cJSON *it;
+  double *vals;
+  if (cJSON_IsNumber(item)) {
+    double v = 0;
+    if (get_number(c, item, path, &v) != 0) return -1;
+    if (cli_vec_set(out, &v, 1) != 0) return cfg_fail(c, path, "out of memory");
+    return 0;
+  }
+  if (!cJSON_IsArray(item))
+    return cfg_fail(c, path, "must be a number or a list of numbers, got %s",
+                    type_name(item));
+  n = (size_t)cJSON_GetArraySize(item);
+  if (n == 0) return cfg_fail(c, path, "must not be an empty list");
+  vals = malloc(n * sizeof *vals);
+  if (vals == NULL) return cfg_fail(c, path, "out of memory");
+  for (it = item->child; it != NULL; it = it->next, i++) {
+    char sub[PATH_LEN];
+    join_index(sub, path, i);
+    if (get_number(c, it, sub, &vals[i]) != 0) {
+      free(vals);
+      return -1;
+    }
+  }
+  cli_vec_free(out);
+  out->v = vals;
+  out->n = n;
+  return 0;
+}
+
+/* A non-empty string. */
+static int get_string(const cfg_ctx *c, const cJSON *item, const char *path,
+                      const char **out) {
+  if (!cJSON_IsString(item) || item->valuestring == NULL)
+    return cfg_fail(c, path, "must be a string, got %s", type_name(item));
+  if (item->valuestring[0] == '\0')
+    return cfg_fail(c, path, "must not be empty");
+  *out = item->valuestring;
+  return 0;
+}
+
+/* obj[key] or NULL (keys are case-sensitive). */
+static const cJSON *member(const cJSON *obj, const char *key) {
+  return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+/* A required member; fails naming it when missing. */
+static const cJSON *require(const cfg_ctx *c, const cJSON *obj,
+                            const char *path, const char *key) {
+  const cJSON *it = member(obj, key);
+  if (it == NULL) {
+    char sub[PATH_LEN];
+    join_key(sub, path, key);
+    cfg_fail(c, sub, "missing (required)");
+  }
+  return it;
+}
+
+/* ------------------------------------------------------------ populations */
+
+/* size: a count >= 1 or a shape [n1, ..., nk] with k <= 4. */
+static int parse_size(const cfg_ctx *c, const cJSON *item, const char *path,
+                      cli_pop_spec *p) {
+  uint64_t v;
+  size_t total = 1, d = 0;
+  const cJSON *it;
+  if (cJSON_IsNumber(item)) {
+    if (get_u64(c, item, path, &v) != 0) return -1;
+    if (v == 0 || v > SIZE_MAX / sizeof(double))
+      return cfg_fail(c, path, "must be at least 1, got %llu",
+                      (unsigned long long)v);
+    p->ndim = 1;
+    p->shape[0] = (size_t)v;
+    p->size = (size_t)v;
+    p->size_src = CLI_SRC_CONFIG;
+    return 0;
+  }
+  if (!cJSON_IsArray(item))
+    return cfg_fail(c, path, "must be a positive integer or a shape list, "
+                    "got %s", type_name(item));
+  if (cJSON_GetArraySize(item) < 1 || cJSON_GetArraySize(item) > ADEX_MAX_DIM)
+    return cfg_fail(c, path, "a shape has 1 to %d dimensions, got %d",
+                    ADEX_MAX_DIM, cJSON_GetArraySize(item));
+  for (it = item->child; it != NULL; it = it->next, d++) {
+    char sub[PATH_LEN];
+    join_index(sub, path, d);
+    if (get_u64(c, it, sub, &v) != 0) return -1;
+    if (v == 0) return cfg_fail(c, sub, "must be at least 1, got 0");
+    if (v > SIZE_MAX / sizeof(double) / total)
+      return cfg_fail(c, path, "too many neurons");
+    p->shape[d] = (size_t)v;
+    total *= (size_t)v;
+  }
+  p->ndim = d;
+  p->size = total;
+  p->size_src = CLI_SRC_CONFIG;
+  return 0;
+}
+
+/* Two numbers [a, b] of an initializer object. */
+static int get_pair(const cfg_ctx *c, const cJSON *item, const char *path,
+                    double *a, double *b) {
+  char sub[PATH_LEN];
+  if (!cJSON_IsArray(item) || cJSON_GetArraySize(item) != 2)
+    return cfg_fail(c, path, "must be a list of two numbers, got %s",
+                    type_name(item));
+  join_index(sub, path, 0);
+  if (get_number(c, item->child, sub, a) != 0) return -1;
+  join_index(sub, path, 1);
+  return get_number(c, item->child->next, sub, b);
+}
+
+/* An initializer: "zero", a number, {"one"|"constant": v},
+ * {"uniform": [lo, hi]}, {"normal": [mean, sd]}, or a list. */
+static int parse_init(const cfg_ctx *c, const cJSON *item, const char *path,
+                      cli_init_spec *out) {
+  static const char forms[] =
+      "\"zero\", a number, {\"one\": v}, {\"constant\": v}, "
+      "{\"uniform\": [lo, hi]}, {\"normal\": [mean, sd]} or a list";
+  char sub[PATH_LEN];
+  double a = 0, b = 0;
+  out->src = CLI_SRC_CONFIG;
+  if (cJSON_IsString(item)) {
+    if (strcmp(item->valuestring, "zero") == 0) {
+      out->init = adex_init_zero();
+      return 0;
+    }
+    return cfg_fail(c, path, "unknown initializer \"%s\"; expected %s",
+                    item->valuestring, forms);
+  }
+  if (cJSON_IsNumber(item)) {
+    if (get_number(c, item, path, &a) != 0) return -1;
+    out->init = adex_init_constant(a);
+    return 0;
+  }
+  if (cJSON_IsArray(item)) {
+    cli_vec v = {NULL, 0};
+    if (get_vec(c, item, path, &v) != 0) return -1;
+    free(out->vals);
+    out->vals = v.v;
+    out->init = adex_init_array(v.v, v.n);
+    return 0;
+  }
+  if (!cJSON_IsObject(item) || item->child == NULL ||
+      item->child->next != NULL)
+    return cfg_fail(c, path, "expected %s, got %s", forms, type_name(item));
+  join_key(sub, path, item->child->string);
+  if (strcmp(item->child->string, "one") == 0 ||
+      strcmp(item->child->string, "constant") == 0) {
+    if (get_number(c, item->child, sub, &a) != 0) return -1;
+    out->init = item->child->string[0] == 'o' ? adex_init_one(a)
+                                               : adex_init_constant(a);
+    return 0;
+  }
+  if (strcmp(item->child->string, "uniform") == 0) {
+    if (get_pair(c, item->child, sub, &a, &b) != 0) return -1;
+    out->init = adex_init_uniform(a, b, 0);
+    return 0;
+  }
+  if (strcmp(item->child->string, "normal") == 0) {
+    if (get_pair(c, item->child, sub, &a, &b) != 0) return -1;
+    out->init = adex_init_normal(a, b, 0);
+    return 0;
+  }
+  return cfg_fail(c, sub, "unknown initializer; expected %s", forms);
+}
+
+/* params: {"tau": 20, "a": [..per neuron..], ...}. */
+static int parse_params(const cfg_ctx *c, const cJSON *obj, const char *path,
+                        cli_pop_spec *p) {
+  const cJSON *it;
+  if (!cJSON_IsObject(obj))
+    return cfg_fail(c, path, "must be an object, got %s", type_name(obj));
+  for (it = obj->child; it != NULL; it = it->next) {
+    adex_param_id id;
+    const cJSON *prev;
+    char sub[PATH_LEN];
+    join_key(sub, path, it->string);
+    for (prev = obj->child; prev != it; prev = prev->next) {
+      if (strcmp(prev->string, it->string) == 0)
+        return cfg_fail(c, sub, "given twice");
+    }
+    if (is_note(it->string)) continue;
+    if (adex_param_find(it->string, &id) != ADEX_OK)
+      return cfg_fail(c, sub, "unknown parameter; valid: V_rest, V_reset, "
+                      "V_th, V_T, delta_T, a, b, tau, tau_w, R");
+    if (get_vec(c, it, sub, &p->param[id]) != 0) return -1;
+    p->param_src[id] = CLI_SRC_CONFIG;
+  }
+  return 0;
+}
+
+/* One entry of "populations". */
+static int parse_pop(const cfg_ctx *c, const cJSON *obj, const char *path,
+                     cli_pop_spec *p) {
+  static const char *const keys[] = {"name", "size", "method", "params",
+                                     "V_initializer", "w_initializer", NULL};
+  const cJSON *it;
+  const char *s = NULL;
+  char sub[PATH_LEN];
+  if (check_keys(c, obj, path, keys) != 0) return -1;
+  if ((it = member(obj, "name")) != NULL) {
+    join_key(sub, path, "name");
+    if (get_string(c, it, sub, &s) != 0) return -1;
+    if (!adex_name_is_valid(s))
+      return cfg_fail(c, sub, "\"%s\" is not a valid name (letters, digits "
+                      "and '_', not starting with a digit, under %d "
+                      "characters)", s, ADEX_NAME_MAX);
+    if ((p->name = cli_strdup(s)) == NULL)
+      return cfg_fail(c, sub, "out of memory");
+  }
+  if ((it = member(obj, "size")) != NULL) {
+    join_key(sub, path, "size");
+    if (parse_size(c, it, sub, p) != 0) return -1;
+  }
+  if ((it = member(obj, "method")) != NULL) {
+    join_key(sub, path, "method");
+    if (get_string(c, it, sub, &s) != 0) return -1;
+    if ((p->method = cli_strdup(s)) == NULL)
+      return cfg_fail(c, sub, "out of memory");
+    p->method_src = CLI_SRC_CONFIG;
+  }
+  if ((it = member(obj, "params")) != NULL) {
+    join_key(sub, path, "params");
+    if (parse_params(c, it, sub, p) != 0) return -1;
+  }
+  if ((it = member(obj, "V_initializer")) != NULL) {
+    join_key(sub, path, "V_initializer");
+    if (parse_init(c, it, sub, &p->V0) != 0) return -1;
+  }
+  if ((it = member(obj, "w_initializer")) != NULL) {
+    join_key(sub, path, "w_initializer");
+    if (parse_init(c, it, sub, &p->w0) != 0) return -1;
+  }
+  return 0;
+}
+
+/* "populations": a non-empty list of objects with unique names. */
+static int parse_pops(const cfg_ctx *c, const cJSON *arr) {
+  const cJSON *it;
+  size_t i = 0, j;
+  if (!cJSON_IsArray(arr))
+    return cfg_fail(c, "populations", "must be a list of objects, got %s",
+                    type_name(arr));
+  if (cJSON_GetArraySize(arr) == 0)
+    return cfg_fail(c, "populations", "must hold at least one population");
+  for (it = arr->child; it != NULL; it = it->next, i++) {
+    char path[PATH_LEN];
+    cli_pop_spec *p = cli_sim_add_pop(c->sim);
+    join_index(path, "populations", i);
+    if (p == NULL) return cfg_fail(c, path, "out of memory");
+    if (parse_pop(c, it, path, p) != 0) return -1;
+  }
+  for (i = 0; i < c->sim->npops; i++) {
+    const cli_pop_spec *p = &c->sim->pops[i];
+    char path[PATH_LEN];
+    join_key(path, p->path, "name");
+    if (p->name == NULL && c->sim->npops > 1)
+      return cfg_fail(c, path, "missing (required when there are several "
+                      "populations)");
+    for (j = 0; j < i && p->name != NULL; j++) {
+      if (c->sim->pops[j].name != NULL &&
+          strcmp(c->sim->pops[j].name, p->name) == 0)
+        return cfg_fail(c, path, "\"%s\" is already the name of "
+                        "populations[%zu]", p->name, j);
+    }
+  }
+  return 0;
+}
+
+/* The index of the population called name, or -1. */
+static long find_pop(const cli_sim *sim, const char *name) {
+  size_t i;
+  for (i = 0; i < sim->npops; i++) {
+    if (sim->pops[i].name != NULL && strcmp(sim->pops[i].name, name) == 0)
+      return (long)i;
+  }
+  return -1;
+}
+
+/* The names of every population, comma-separated, into buf. */
+static const char *pop_names(const cli_sim *sim, char *buf, size_t len) {
+  size_t i, used = 0;
+  buf[0] = '\0';
+  for (i = 0; i < sim->npops; i++) {
+    int w = snprintf(buf + used, len - used, "%s%s", i > 0 ? ", " : "",
+                     sim->pops[i].name != NULL ? sim->pops[i].name
+                                               : "one without a \"name\"");
+    if (w < 0 || (size_t)w >= len - used) break;
+    used += (size_t)w;
+  }
+  return buf;
+}
+
+/* ------------------------------------------------------------ inputs */
+
+/* Keys allowed for each input kind (beyond kind, target, seed). */
+static const char *const *input_keys(cli_input_kind k) {
+  static const char *const constant[] = {"kind", "target", "value", NULL};
+  static const char *const section[] = {"kind", "target", "values",
+                                        "durations", NULL};
+  static const char *const ramp[] = {"kind", "target", "from", "to",
+                                     "t_start", "t_end", NULL};
+  static const char *const poisson[] = {"kind", "target", "rate", "weight",
+                                        "seed", NULL};
+  static const char *const ou[] = {"kind",  "target", "mean", "sigma",
+                                   "tau",   "seed",   NULL};
+  static const char *const file[] = {"kind", "target", "path", NULL};
+  switch (k) {
+  case CLI_IN_CONSTANT: return constant;
+  case CLI_IN_SECTION: return section;
+  case CLI_IN_RAMP: return ramp;
+  case CLI_IN_POISSON: return poisson;
+  case CLI_IN_OU: return ou;
+  case CLI_IN_FILE: return file;
+  default: return NULL;
+  }
+}
+
+/* A member that must be present, as a vector. */
+static int req_vec(const cfg_ctx *c, const cJSON *obj, const char *path,
+                   const char *key, cli_vec *out) {
+  char sub[PATH_LEN];
+  const cJSON *it = require(c, obj, path, key);
+  if (it == NULL) return -1;
+  join_key(sub, path, key);
+  return get_vec(c, it, sub, out);
+}
+
+/* A member that must be present, as a number. */
+static int req_number(const cfg_ctx *c, const cJSON *obj, const char *path,
+                      const char *key, double *out) {
+  char sub[PATH_LEN];
+  const cJSON *it = require(c, obj, path, key);
+  if (it == NULL) return -1;
+  join_key(sub, path, key);
+  return get_number(c, it, sub, out);
+}
+
+/* An optional number member (out untouched when absent). */
+static int opt_number(const cfg_ctx *c, const cJSON *obj, const char *path,
+                      const char *key, double *out) {
+  char sub[PATH_LEN];
+  const cJSON *it = member(obj, key);
+  if (it == NULL) return 0;
+  join_key(sub, path, key);
+  return get_number(c, it, sub, out);
+}
+
+/* section: "values" (each a number or a list) and "durations". */
+static int parse_section(const cfg_ctx *c, const cJSON *obj, const char *path,
+                         cli_input_spec *in) {
+  const cJSON *vals = require(c, obj, path, "values"), *durs, *it;
+  char vpath[PATH_LEN], dpath[PATH_LEN], sub[PATH_LEN];
+  size_t n, i;
+  if (vals == NULL) return -1;
+  if ((durs = require(c, obj, path, "durations")) == NULL) return -1;
+  join_key(vpath, path, "values");
+  join_key(dpath, path, "durations");
+  if (!cJSON_IsArray(vals) || cJSON_GetArraySize(vals) == 0)
+    return cfg_fail(c, vpath, "must be a non-empty list, got %s",
+                    type_name(vals));
+  if (!cJSON_IsArray(durs))
+    return cfg_fail(c, dpath, "must be a list of numbers, got %s",
+                    type_name(durs));
+  n = (size_t)cJSON_GetArraySize(vals);
+  if ((size_t)cJSON_GetArraySize(durs) != n)
+    return cfg_fail(c, dpath, "has %d entries, values has %zu",
+                    cJSON_GetArraySize(durs), n);
+  in->sec_values = calloc(n, sizeof *in->sec_values);
+  in->durations = calloc(n, sizeof *in->durations);
+  if (in->sec_values == NULL || in->durations == NULL)
+    return cfg_fail(c, path, "out of memory");
+  in->nsec = n;
+  for (i = 0, it = vals->child; it != NULL; it = it->next, i++) {
+    join_index(sub, vpath, i);
+    if (get_vec(c, it, sub, &in->sec_values[i]) != 0) return -1;
+  }
+  for (i = 0, it = durs->child; it != NULL; it = it->next, i++) {
+    join_index(sub, dpath, i);
+    if (get_number(c, it, sub, &in->durations[i]) != 0) return -1;
+    if (in->durations[i] < 0)
+      return cfg_fail(c, sub, "must be >= 0 ms, got %g", in->durations[i]);
+  }
+  return 0;
+}
+
+/* The kind-specific members of an input. */
+static int parse_input_body(const cfg_ctx *c, const cJSON *obj,
+                            const char *path, cli_input_spec *in) {
+  const cJSON *it;
+  const char *s = NULL;
+  char sub[PATH_LEN];
+  switch (in->kind) {
+  case CLI_IN_CONSTANT:
+    return req_vec(c, obj, path, "value", &in->value);
+  case CLI_IN_SECTION:
+    return parse_section(c, obj, path, in);
+  case CLI_IN_RAMP:
+    if (req_number(c, obj, path, "from", &in->from) != 0 ||
+        req_number(c, obj, path, "to", &in->to) != 0 ||
+        opt_number(c, obj, path, "t_start", &in->t_start) != 0 ||
+        opt_number(c, obj, path, "t_end", &in->t_end) != 0)
+      return -1;
+    if (member(obj, "t_end") == NULL) in->t_end = -1.0;
+    return 0;
+  case CLI_IN_POISSON:
+    return req_vec(c, obj, path, "rate", &in->rate) != 0 ||
+                   req_vec(c, obj, path, "weight", &in->weight) != 0
+               ? -1
+               : 0;
+  case CLI_IN_OU:
+    if (member(obj, "mean") != NULL) {
+      if (req_vec(c, obj, path, "mean", &in->mean) != 0) return -1;
+    } else {
+      double zero = 0.0;
+      if (cli_vec_set(&in->mean, &zero, 1) != 0)
+        return cfg_fail(c, path, "out of memory");
+    }
+    return req_vec(c, obj, path, "sigma", &in->sigma) != 0 ||
+                   req_number(c, obj, path, "tau", &in->tau) != 0
+               ? -1
+               : 0;
+  case CLI_IN_FILE:
+    if ((it = require(c, obj, path, "path")) == NULL) return -1;
+    join_key(sub, path, "path");
+    if (get_string(c, it, sub, &s) != 0) return -1;
+    if (s[0] != '/' && c->sim->config_path != NULL &&
+        strrchr(c->sim->config_path, '/') != NULL) {
+      const char *dir = c->sim->config_path;
+      size_t dlen = (size_t)(strrchr(dir, '/') - dir) + 1;
+      in->file = malloc(dlen + strlen(s) + 1);
+      if (in->file == NULL) return cfg_fail(c, sub, "out of memory");
+      memcpy(in->file, dir, dlen);
+      strcpy(in->file + dlen, s);
+    } else if ((in->file = cli_strdup(s)) == NULL) {
+      return cfg_fail(c, sub, "out of memory");
+    }
+    return 0;
+  default:
+    return -1;
+  }
+}
+
+/* One entry of "inputs". */
+static int parse_input(const cfg_ctx *c, const cJSON *obj, const char *path,
+                       cli_input_spec *in) {
+  const cJSON *kind, *target, *seed;
+  char sub[PATH_LEN], names[256];
+  const char *s = NULL;
+  int k;
+  if (!cJSON_IsObject(obj))
+    return cfg_fail(c, path, "must be an object, got %s", type_name(obj));
+  if ((kind = require(c, obj, path, "kind")) == NULL) return -1;
+  join_key(sub, path, "kind");
+  if (get_string(c, kind, sub, &s) != 0) return -1;
+  for (k = 0; k < CLI_NINPUT_KINDS; k++) {
+    if (strcmp(s, cli_input_kind_name((cli_input_kind)k)) == 0) break;
+  }
+  if (k == CLI_NINPUT_KINDS)
+    return cfg_fail(c, sub, "unknown kind \"%s\"; valid: constant, section, "
+                    "ramp, poisson, ou, file", s);
+  in->kind = (cli_input_kind)k;
+  in->src = CLI_SRC_CONFIG;
+  if (check_keys(c, obj, path, input_keys(in->kind)) != 0) return -1;
+  join_key(sub, path, "target");
+  target = member(obj, "target");
+  if (target == NULL) {
+    if (c->sim->npops != 1)
+      return cfg_fail(c, sub, "missing (required when there are several "
+                      "populations: %s)", pop_names(c->sim, names,
+                                                    sizeof names));
+    in->target = 0;
+  } else {
+    long idx;
+    if (get_string(c, target, sub, &s) != 0) return -1;
+    if ((idx = find_pop(c->sim, s)) < 0)
+      return cfg_fail(c, sub, "no population is called \"%s\" (populations: "
+                      "%s)", s, pop_names(c->sim, names, sizeof names));
+    in->target = (size_t)idx;
+  }
+  if ((seed = member(obj, "seed")) != NULL) {
+    join_key(sub, path, "seed");
+    if (get_u64(c, seed, sub, &in->seed) != 0) return -1;
+    in->seed_given = 1;
+  }
+  return parse_input_body(c, obj, path, in);
+}
+
+/* "inputs": a list of input objects. */
+static int parse_inputs(const cfg_ctx *c, const cJSON *arr) {
+  const cJSON *it;
+  size_t i = 0;
+  if (!cJSON_IsArray(arr))
+    return cfg_fail(c, "inputs", "must be a list of objects, got %s",
+                    type_name(arr));
+  for (it = arr->child; it != NULL; it = it->next, i++) {
+    char path[PATH_LEN];
+    cli_input_spec *in = cli_sim_add_input(c->sim);
+    join_index(path, "inputs", i);
+    if (in == NULL) return cfg_fail(c, path, "out of memory");
+    if (parse_input(c, it, path, in) != 0) return -1;
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------ record */
+
+/* A list of variable names into a bit mask. */
+static int parse_vars(const cfg_ctx *c, const cJSON *arr, const char *path,
+                      unsigned *mask) {
+  const cJSON *it;
+  size_t i = 0;
+  if (!cJSON_IsArray(arr))
+    return cfg_fail(c, path, "must be a list of variable names, got %s",
+                    type_name(arr));
+  *mask = 0;
+  for (it = arr->child; it != NULL; it = it->next, i++) {
+    char sub[PATH_LEN];
+    const char *s = NULL;
+    cli_var_id v;
+    join_index(sub, path, i);
+    if (get_string(c, it, sub, &s) != 0) return -1;
+    if (cli_var_find(s, &v) != 0)
+      return cfg_fail(c, sub, "unknown variable \"%s\"; valid: V, w, input, "
+                      "spike, t_last_spike", s);
+    *mask |= CLI_VAR_BIT(v);
+  }
+  return 0;
+}
+
+/* "watch": "all" or a list of neuron indices (checked against the size
+ * later, when flags may have changed it). */
+static int parse_watch(const cfg_ctx *c, const cJSON *item, const char *path,
+                       cli_pop_spec *p) {
+  const cJSON *it;
+  size_t i = 0, n;
+  if (cJSON_IsString(item) && strcmp(item->valuestring, "all") == 0) {
+    p->watch_all = 1;
+    return 0;
+  }
+  if (!cJSON_IsArray(item) || cJSON_GetArraySize(item) == 0)
+    return cfg_fail(c, path, "must be \"all\" or a non-empty list of neuron "
+                    "indices, got %s", type_name(item));
+  n = (size_t)cJSON_GetArraySize(item);
+  free(p->watch);
+  p->watch = malloc(n * sizeof *p->watch);
+  if (p->watch == NULL) return cfg_fail(c, path, "out of memory");
+  for (it = item->child; it != NULL; it = it->next, i++) {
+    char sub[PATH_LEN];
+    uint64_t v;
+    join_index(sub, path, i);
+    if (get_u64(c, it, sub, &v) != 0) return -1;
+    p->watch[i] = (size_t)v;
+  }
+  p->nwatch = n;
+  p->watch_all = 0;
+  snprintf(p->watch_path, sizeof p->watch_path, "%.*s",
+           (int)sizeof p->watch_path - 1, path);
+  return 0;
+}
+
+/* What to record of one population: a list of variables, or an object
+ * {"vars": [...], "watch": ..., "every": N}. */
+static int parse_record_one(const cfg_ctx *c, const cJSON *item,
+                            const char *path, cli_pop_spec *p) {
+  static const char *const keys[] = {"vars", "watch", "every", NULL};
+  const cJSON *it;
+  char sub[PATH_LEN];
+  if (cJSON_IsArray(item)) return parse_vars(c, item, path, &p->record);
+  if (!cJSON_IsObject(item))
+    return cfg_fail(c, path, "must be a list of variables or an object "
+                    "{\"vars\", \"watch\", \"every\"}, got %s",
+                    type_name(item));
+  if (check_keys(c, item, path, keys) != 0) return -1;
+  if ((it = member(item, "vars")) != NULL) {
+    join_key(sub, path, "vars");
+    if (parse_vars(c, it, sub, &p->record) != 0) return -1;
+  }
+  if ((it = member(item, "watch")) != NULL) {
+    join_key(sub, path, "watch");
+    if (parse_watch(c, it, sub, p) != 0) return -1;
+  }
+  if ((it = member(item, "every")) != NULL) {
+    join_key(sub, path, "every");
+    if (get_u64(c, it, sub, &p->every) != 0) return -1;
+    if (p->every == 0) return cfg_fail(c, sub, "must be at least 1 step");
+  }
+  return 0;
+}
+
+/* "record": per population name, or one spec for every population. */
+static int parse_record(const cfg_ctx *c, const cJSON *item) {
+  const cJSON *it;
+  char names[256];
+  size_t i;
+  if (cJSON_IsArray(item)) {
+    for (i = 0; i < c->sim->npops; i++) {
+      if (parse_vars(c, item, "record", &c->sim->pops[i].record) != 0)
+        return -1;
+    }
+    return 0;
+  }
+  if (!cJSON_IsObject(item))
+    return cfg_fail(c, "record", "must be an object keyed by population "
+                    "name (or a list of variables), got %s", type_name(item));
+  for (it = item->child; it != NULL; it = it->next) {
+    char sub[PATH_LEN];
+    const cJSON *prev;
+    long idx;
+    join_key(sub, "record", it->string);
+    for (prev = item->child; prev != it; prev = prev->next) {
+      if (strcmp(prev->string, it->string) == 0)
+        return cfg_fail(c, sub, "given twice");
+    }
+    if (is_note(it->string)) continue;
+    if ((idx = find_pop(c->sim, it->string)) < 0)
+      return cfg_fail(c, sub, "no population is called \"%s\" "
+                      "(populations: %s)", it->string,
+                      pop_names(c->sim, names, sizeof names));
+    if (parse_record_one(c, it, sub, &c->sim->pops[idx]) != 0) return -1;
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------ top level */
+
+/* The top-level object. */
+static int parse_root(const cfg_ctx *c, const cJSON *root) {
+  static const char *const keys[] = {"duration", "dt",     "start",
+                                     "seed",     "populations", "inputs",
+                                     "record",   "out",    "spikes",
+                                     "projections", NULL};
+  cli_sim *sim = c->sim;
+  const cJSON *it;
+  const char *s = NULL;
+  if (check_keys(c, root, "", keys) != 0) return -1;
+  if (member(root, "projections") != NULL)
+    return cfg_fail(c, "projections", "networks are not supported yet "
+                    "(populations are independent)");
+  if (opt_number(c, root, "", "duration", &sim->duration) != 0) return -1;
+  if (sim->duration < 0)
+    return cfg_fail(c, "duration", "must be >= 0 ms, got %g", sim->duration);
+  if (opt_number(c, root, "", "dt", &sim->dt) != 0) return -1;
+  if (!(sim->dt > 0))
+    return cfg_fail(c, "dt", "must be > 0 ms, got %g", sim->dt);
+  if (opt_number(c, root, "", "start", &sim->start) != 0) return -1;
+  if ((it = member(root, "seed")) != NULL &&
+      get_u64(c, it, "seed", &sim->seed) != 0)
+    return -1;
+  if ((it = require(c, root, "", "populations")) == NULL) return -1;
+  if (parse_pops(c, it) != 0) return -1;
+  if ((it = member(root, "inputs")) != NULL && parse_inputs(c, it) != 0)
+    return -1;
+  if ((it = member(root, "record")) != NULL && parse_record(c, it) != 0)
+    return -1;
+  if ((it = member(root, "out")) != NULL && !cJSON_IsNull(it)) {
+    if (get_string(c, it, "out", &s) != 0) return -1;
+    if ((sim->out = cli_strdup(s)) == NULL)
+      return cfg_fail(c, "out", "out of memory");
+    sim->out_src = CLI_SRC_CONFIG;
+  }
+  if ((it = member(root, "spikes")) != NULL) {
+    if (!cJSON_IsBool(it))
+      return cfg_fail(c, "spikes", "must be true or false, got %s",
+                      type_name(it));
+    sim->spikes = cJSON_IsTrue(it) ? 1 : 0;
+  }
+  return 0;
+}
+
+/* Read a whole file into a NUL-terminated buffer. */
+static char *read_file(const char *path, size_t *len, int *err) {
+  FILE *fp = fopen(path, "rb");
+  char *buf = NULL;
+  size_t cap = 0, n = 0;
+  *err = 0;
+  if (fp == NULL) {
+    *err = errno != 0 ? errno : EIO;
+    return NULL;
+  }
+  for (;;) {
+    size_t got;
+    if (n + 1 >= cap) {
+      char *grown;
+      if (cap >= MAX_CONFIG_BYTES) {
+        *err = EFBIG;
+        break;
+      }
+      cap = cap == 0 ? 4096 : cap * 2;
+      grown = realloc(buf, cap);
+      if (grown == NULL) {
+        *err = ENOMEM;
+        break;
+      }
+      buf = grown;
+    }
+    got = fread(buf + n, 1, cap - n - 1, fp);
+    n += got;
+    if (got == 0) {
+      if (ferror(fp)) *err = errno != 0 ? errno : EIO;
+      break;
+    }
+  }
+  fclose(fp);
+  if (*err != 0) {
+    free(buf);
+    return NULL;
+  }
+  buf[n] = '\0';
+  *len = n;
+  return buf;
+}
+
+/* Report a parse error at pos: line and column (1-based), and the text
+ * of that line up to a little after pos. */
+static int syntax_error(const cfg_ctx *c, const char *text, size_t len,
+                        const char *pos) {
+  size_t line = 1, col = 1, i, off, begin = 0, end;
+  char snippet[72];
+  size_t k = 0;
+  if (pos == NULL || pos < text || pos > text + len) pos = text + len;
+  off = (size_t)(pos - text);
+  for (i = 0; i < off; i++) {
+    if (text[i] == '\n') {
+      line++;
+      col = 1;
+      begin = i + 1;
+    } else {
+      col++;
+    }
+  }
+  if (off - begin > 50) begin = off - 50;
+  for (end = off; end < len && text[end] != '\n' && end < off + 10; end++) {
+  }
+  for (i = begin; i < end && k + 1 < sizeof snippet; i++) {
+    if (k == 0 && (text[i] == ' ' || text[i] == '\t')) continue;
+    snippet[k++] = (text[i] >= 32 && text[i] < 127) ? text[i] : '?';
+  }
+  snippet[k] = '\0';
+  if (off >= len)
+    return cfg_fail(c, NULL, "line %zu, column %zu: malformed JSON: the "
+                    "file ends too early (an unclosed bracket or string?)",
+                    line, col);
+  return cfg_fail(c, NULL, "line %zu, column %zu: malformed JSON at "
+                  "'%s'", line, col, snippet);
+}
+
+/* Whether text is only white space. */
+static int blank(const char *text, size_t len) {
+  size_t i;
+  for (i = 0; i < len; i++) {
+    if (strchr(" \t\r\n", text[i]) == NULL) return 0;
+  }
+  return 1;
+}
+
+int cli_config_load(const char *path, cli_sim *sim) {
+  cfg_ctx c;
+  size_t len = 0;
+  int err = 0, rc;
+  const char *end = NULL;
+  cJSON *root;
+  char *text = read_file(path, &len, &err);
+  c.file = path;
+  c.sim = sim;
+  if (text == NULL)
+    return cli_error("cannot read config '%s': %s", path, strerror(err));
+  if (strlen(text) != len) {
+    free(text);
+    cfg_fail(&c, NULL, "contains a NUL byte; not a JSON text file");
+    return CLI_EXIT_USAGE;
+  }
+  if (blank(text, len)) {
+    free(text);
+    cfg_fail(&c, NULL, "is empty (expected a JSON object)");
+    return CLI_EXIT_USAGE;
+  }
+  root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
+  if (root == NULL) {
+    syntax_error(&c, text, len, end != NULL ? end : cJSON_GetErrorPtr());
+    free(text);
+    return CLI_EXIT_USAGE;
+  }
+  sim->config_path = cli_strdup(path);
+  sim->config_text = text;
+  if (sim->config_path == NULL) {
+    cJSON_Delete(root);
+    return cli_error("out of memory");
+  }
+  rc = parse_root(&c, root);
+  cJSON_Delete(root);
+  return rc == 0 ? 0 : CLI_EXIT_USAGE;
+}
+
+/* ------------------------------------------------------------ checks */
+
+const char *cli_where(const cli_sim *sim, const char *path, const char *key,
+                      cli_source src, const char *flag, char *buf,
+                      size_t len) {
+  if (src == CLI_SRC_CONFIG && sim->config_path != NULL) {
+    if (key != NULL && key[0] != '\0')
+      snprintf(buf, len, "%s: %s.%s", sim->config_path, path, key);
+    else
+      snprintf(buf, len, "%s: %s", sim->config_path, path);
+  } else if (flag != NULL) {
+    snprintf(buf, len, "%s", flag);
+  } else if (key != NULL && key[0] != '\0') {
+    snprintf(buf, len, "%s.%s", path, key);
+  } else {
+    snprintf(buf, len, "%s", path);
+  }
+  return buf;
+}
+
+/* A per-neuron list must have one value per neuron. */
+static int check_len(const cli_sim *sim, const cli_pop_spec *p,
+                     const cli_vec *v, const char *path, const char *key,
+                     cli_source src, const char *flag) {
+  char where[PATH_LEN + 64];
+  if (v->n <= 1 || v->n == p->size) return 0;
+  cli_where(sim, path, key, src, flag, where, sizeof where);
+  return cli_error("%s: has %zu values, expected 1 or %zu (the size of %s)",
+                   where, v->n, p->size, p->name != NULL ? p->name : p->path);
+}
+
+/* Parameters, initializers, method and watch list of one population. */
+static int check_pop(const cli_sim *sim, const cli_pop_spec *p) {
+  char where[PATH_LEN + 64], key[PATH_LEN];
+  int i;
+  size_t j;
+  for (i = 0; i < ADEX_NPARAMS; i++) {
+    const char *name = adex_param_name((adex_param_id)i);
+    char flag[32];
+    snprintf(key, sizeof key, "params.%s", name);
+    snprintf(flag, sizeof flag, "--%s", name);
+    if (check_len(sim, p, &p->param[i], p->path, key, p->param_src[i],
+                  flag) != 0)
+      return CLI_EXIT_USAGE;
+  }
+  if (p->method != NULL) {
+    const adex_method *m;
+    if (adex_method_find(p->method, &m) != ADEX_OK) {
+      if (p->method_src != CLI_SRC_CONFIG) return cli_error("%s", adex_errmsg());
+      return cli_error("%s: %s", cli_where(sim, p->path, "method",
+                                           p->method_src, "--method", where,
+                                           sizeof where),
+                       adex_errmsg());
+    }
+  }
+  for (i = 0; i < 2; i++) {
+    const cli_init_spec *in = i == 0 ? &p->V0 : &p->w0;
+    const char *k = i == 0 ? "V_initializer" : "w_initializer";
+    if (in->src != CLI_SRC_CONFIG) continue;
+    cli_where(sim, p->path, k, in->src, NULL, where, sizeof where);
+    if (in->init.kind == ADEX_INIT_ARRAY && in->init.len != p->size)
+      return cli_error("%s: has %zu values, expected %zu (the size of %s)",
+                       where, in->init.len, p->size,
+                       p->name != NULL ? p->name : p->path);
+    if (adex_init_check(&in->init, p->size, where) != ADEX_OK)
+      return cli_error("%s", adex_errmsg());
+  }
+  cli_where(sim, p->watch_path, NULL,
+            p->watch_path[0] != '\0' ? CLI_SRC_CONFIG : CLI_SRC_FLAG,
+            "--watch", where, sizeof where);
+  for (j = 0; !p->watch_all && j < p->nwatch; j++) {
+    size_t k;
+    if (p->watch[j] >= p->size)
+      return cli_error("%s: neuron %zu out of range (size %zu: 0..%zu)",
+                       where, p->watch[j], p->size, p->size - 1);
+    for (k = 0; k < j; k++) {
+      if (p->watch[k] == p->watch[j])
+        return cli_error("%s: neuron %zu listed twice", where, p->watch[j]);
+    }
+  }
+  return 0;
+}
+
+/* Per-neuron values and numeric ranges of one input. */
+static int check_input(const cli_sim *sim, const cli_input_spec *in) {
+  const cli_pop_spec *p = &sim->pops[in->target];
+  char where[PATH_LEN + 64];
+  size_t i, j;
+  const cli_vec *vecs[6];
+  const char *keys[6];
+  size_t nv = 0;
+  const char *flag = in->src == CLI_SRC_FLAG ? "--input" : NULL;
+  cli_where(sim, in->path, NULL, in->src, flag, where, sizeof where);
+  switch (in->kind) {
+  case CLI_IN_CONSTANT: vecs[nv] = &in->value; keys[nv++] = "value"; break;
+  case CLI_IN_POISSON:
+    vecs[nv] = &in->rate; keys[nv++] = "rate";
+    vecs[nv] = &in->weight; keys[nv++] = "weight";
+    break;
+  case CLI_IN_OU:
+    vecs[nv] = &in->mean; keys[nv++] = "mean";
+    vecs[nv] = &in->sigma; keys[nv++] = "sigma";
+    break;
+  default: break;
+  }
+  for (i = 0; i < nv; i++) {
+    if (check_len(sim, p, vecs[i], in->path, keys[i], in->src, flag) != 0)
+      return CLI_EXIT_USAGE;
+  }
+  for (i = 0; i < in->nsec; i++) {
+    char key[40];
+    snprintf(key, sizeof key, "values[%zu]", i);
+    if (check_len(sim, p, &in->sec_values[i], in->path, key, in->src,
+                  flag) != 0)
+      return CLI_EXIT_USAGE;
+  }
+  if (in->kind == CLI_IN_POISSON) {
+    for (j = 0; j < in->rate.n; j++) {
+      double r = in->rate.v[j];
+      if (r < 0)
+        return cli_error("%s.rate: must be >= 0 Hz, got %g", where, r);
+      if (r * sim->dt / 1000.0 > 1.0)
+        return cli_error("%s.rate: rate*dt/1000 must be <= 1 (one event "
+                         "per step at most), got %g Hz with dt %g ms",
+                         where, r, sim->dt);
+    }
+  }
+  if (in->kind == CLI_IN_OU) {
+    if (!(in->tau > 0))
+      return cli_error("%s.tau: must be > 0 ms, got %g", where, in->tau);
+    for (j = 0; j < in->sigma.n; j++) {
+      if (in->sigma.v[j] < 0)
+        return cli_error("%s.sigma: must be >= 0, got %g", where,
+                         in->sigma.v[j]);
+    }
+  }
+  if (in->kind == CLI_IN_RAMP) {
+    double t_end = in->t_end < 0 ? sim->duration : in->t_end;
+    if (in->t_start < 0)
+      return cli_error("%s.t_start: must be >= 0 ms, got %g", where,
+                       in->t_start);
+    if (t_end < in->t_start)
+      return cli_error("%s.t_end: must be >= t_start (%g ms), got %g", where,
+                       in->t_start, t_end);
+  }
+  return 0;
+}
+
+/* Whether path ends in ext (case-insensitive ASCII). */
+static int has_ext(const char *path, const char *ext) {
+  size_t n = strlen(path), m = strlen(ext), i;
+  if (n < m) return 0;
+  for (i = 0; i < m; i++) {
+    char a = path[n - m + i], b = ext[i];
+    if (a >= 'A' && a <= 'Z') a = (char)(a - 'A' + 'a');
+    if (a != b) return 0;
+  }
+  return 1;
+}
+
+int cli_sim_check(const cli_sim *sim) {
+  size_t i;
+  int rc;
+  for (i = 0; i < sim->npops; i++) {
+    if ((rc = check_pop(sim, &sim->pops[i])) != 0) return rc;
+  }
+  for (i = 0; i < sim->ninputs; i++) {
+    if ((rc = check_input(sim, &sim->inputs[i])) != 0) return rc;
+  }
+  if (sim->out != NULL && !has_ext(sim->out, ".h5") &&
+      !has_ext(sim->out, ".hdf5") && !has_ext(sim->out, ".csv") &&
+      !has_ext(sim->out, ".npy")) {
+    char where[PATH_LEN + 64];
+    cli_where(sim, "out", NULL, sim->out_src, "--out", where, sizeof where);
+    return cli_error("%s: '%s' has no known extension (.h5, .hdf5, .csv or "
+                     ".npy)", where, sim->out);
+  }
+  return 0;
+}

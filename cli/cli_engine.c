@@ -1,0 +1,239 @@
+/* cli/cli_engine.c - build the populations, inputs and recorder of a
+ * cli_sim and take its steps (order of a step: cli_engine.h). */
+#define _POSIX_C_SOURCE 200809L
+
+#include "cli_engine.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_args.h"
+#include "cli_progress.h"
+
+#define MAX_STEPS 1e12 /* most steps one run may take */
+
+int cli_engine_steps(const cli_sim *sim, uint64_t *nsteps) {
+  double ratio, end;
+  int cfg = sim->config_path != NULL;
+  if (sim->duration < 0)
+    return cli_error("--duration must be >= 0 ms, got %g", sim->duration);
+  if (!(sim->dt > 0)) return cli_error("--dt must be > 0 ms, got %g", sim->dt);
+  ratio = sim->duration / sim->dt;
+  if (!isfinite(ratio) || ratio >= MAX_STEPS + 0.5)
+    return cli_error("%s %g / %s %g gives more than %g steps",
+                     cfg ? "duration" : "--duration", sim->duration,
+                     cfg ? "dt" : "--dt", sim->dt, MAX_STEPS);
+  *nsteps = (uint64_t)llround(ratio);
+  end = sim->start + (double)*nsteps * sim->dt;
+  if (!isfinite(end))
+    return cli_error("the run would end at a time that is not finite "
+                     "(--start %g)", sim->start);
+  return 0;
+}
+
+/* ------------------------------------------------------------ errors */
+
+/* Report a failed adex_pop_create of population p. For a population from
+ * a config file the library's message ("tau must be > 0, got -3
+ * (neuron 2)") is put on the JSON path of the value at fault
+ * ("run.json: populations[0].params.tau[2]: must be > 0, got -3"); for
+ * flags it is printed as the library says it. */
+static int fail_pop(const cli_sim *sim, size_t p, adex_status st) {
+  static const char *const inits[] = {"V_initializer", "w_initializer"};
+  const cli_pop_spec *s = &sim->pops[p];
+  const char *orig = adex_errmsg(), *msg;
+  char text[600], key[96] = "", *neuron;
+  size_t len;
+  int i, from_config = 1;
+  int rc = st == ADEX_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
+  if (orig == NULL || orig[0] == '\0') orig = adex_status_str(st);
+  snprintf(text, sizeof text, "%s", orig);
+  /* "(neuron 3)" at the end becomes an index on the path */
+  neuron = strstr(text, " (neuron ");
+  if (neuron != NULL && text[strlen(text) - 1] == ')') {
+    *neuron = '\0';
+    neuron += strlen(" (neuron ");
+    neuron[strlen(neuron) - 1] = '\0';
+  } else {
+    neuron = NULL;
+  }
+  msg = text;
+  for (i = 0; i < ADEX_NPARAMS && key[0] == '\0'; i++) {
+    const char *name = adex_param_name((adex_param_id)i);
+    len = strlen(name);
+    if (strncmp(text, name, len) == 0 && text[len] == ' ') {
+      from_config = s->param_src[i] != CLI_SRC_FLAG;
+      snprintf(key, sizeof key, "params.%s%s%s%s", name,
+               neuron != NULL ? "[" : "", neuron != NULL ? neuron : "",
+               neuron != NULL ? "]" : "");
+      msg = text + len + 1;
+    }
+  }
+  for (i = 0; i < 2 && key[0] == '\0'; i++) {
+    len = strlen(inits[i]);
+    if (strncmp(text, inits[i], len) == 0 && text[len] == ':') {
+      from_config = (i == 0 ? s->V0.src : s->w0.src) == CLI_SRC_CONFIG;
+      snprintf(key, sizeof key, "%s", inits[i]);
+      msg = text + len + 2;
+    }
+  }
+  if (key[0] == '\0' && text[0] == '(') snprintf(key, sizeof key, "params");
+  if (sim->config_path == NULL || !from_config) {
+    cli_error("%s", orig);
+    return rc;
+  }
+  if (key[0] != '\0')
+    cli_error("%s: %s.%s: %s", sim->config_path, s->path, key, msg);
+  else
+    cli_error("%s: %s: %s", sim->config_path, s->path, msg);
+  return rc;
+}
+
+/* ------------------------------------------------------------ setup */
+
+/* Create population p from its spec. */
+static int make_pop(cli_engine *e, size_t p) {
+  const cli_sim *sim = e->sim;
+  const cli_pop_spec *s = &sim->pops[p];
+  adex_init *inits = &e->param_inits[p * ADEX_NPARAMS];
+  adex_pop_config cfg;
+  adex_status st;
+  int i;
+  adex_pop_config_default(&cfg, s->size);
+  cfg.ndim = s->ndim;
+  memcpy(cfg.shape, s->shape, sizeof cfg.shape);
+  for (i = 0; i < ADEX_NPARAMS; i++) {
+    const cli_vec *v = &s->param[i];
+    if (v->n == 1) {
+      adex_params_set(&cfg.params, (adex_param_id)i, v->v[0]);
+    } else if (v->n > 1) {
+      inits[i] = adex_init_array(v->v, v->n);
+      cfg.param_init[i] = &inits[i];
+    }
+  }
+  cfg.V_init = s->V0.init;
+  cfg.V_init.seed = cli_pop_init_seed(sim, p, 0);
+  cfg.w_init = s->w0.init;
+  cfg.w_init.seed = cli_pop_init_seed(sim, p, 1);
+  cfg.method = s->method != NULL ? s->method : "exp_auto";
+  cfg.name = s->name;
+  st = adex_pop_create(&cfg, &e->pops[p]);
+  if (st != ADEX_OK) return fail_pop(sim, p, st);
+  e->inputs[p] = adex_pop_input(e->pops[p]);
+  e->counts[p] = calloc(s->size, sizeof *e->counts[p]);
+  if (e->counts[p] == NULL) {
+    cli_error("out of memory (%zu neurons)", s->size);
+    return CLI_EXIT_FAILURE;
+  }
+  return 0;
+}
+
+int cli_engine_setup(cli_engine *e, const cli_sim *sim) {
+  size_t p, n = sim->npops;
+  int rc;
+  memset(e, 0, sizeof *e);
+  e->sim = sim;
+  if ((rc = cli_engine_steps(sim, &e->nsteps)) != 0) return rc;
+  e->pops = calloc(n, sizeof *e->pops);
+  e->inputs = calloc(n, sizeof *e->inputs);
+  e->counts = calloc(n, sizeof *e->counts);
+  e->totals = calloc(n, sizeof *e->totals);
+  e->param_inits = calloc(n * ADEX_NPARAMS, sizeof *e->param_inits);
+  if (e->pops == NULL || e->inputs == NULL || e->counts == NULL ||
+      e->totals == NULL || e->param_inits == NULL) {
+    cli_error("out of memory");
+    return CLI_EXIT_FAILURE;
+  }
+  for (p = 0; p < n; p++) {
+    if ((rc = make_pop(e, p)) != 0) return rc;
+  }
+  if ((rc = cli_inputs_create(sim, e->nsteps, &e->ins)) != 0) return rc;
+  if (sim->out != NULL &&
+      (rc = cli_record_open(sim, e->pops, e->nsteps, &e->rec)) != 0)
+    return rc;
+  return 0;
+}
+
+void cli_engine_free(cli_engine *e) {
+  size_t p;
+  if (e->sim == NULL) return;
+  cli_record_free(e->rec);
+  cli_inputs_free(e->ins);
+  for (p = 0; p < e->sim->npops; p++) {
+    if (e->pops != NULL) adex_pop_destroy(e->pops[p]);
+    if (e->counts != NULL) free(e->counts[p]);
+  }
+  free(e->pops);
+  free(e->inputs);
+  free(e->counts);
+  free(e->totals);
+  free(e->param_inits);
+  memset(e, 0, sizeof *e);
+}
+
+/* ------------------------------------------------------------ the loop */
+
+/* Count the spikes of the last step of population p. */
+static void count_spikes(cli_engine *e, size_t p) {
+  const bool *spike = adex_pop_spike(e->pops[p]);
+  uint64_t *c = e->counts[p], total = 0;
+  size_t i, n = e->sim->pops[p].size;
+  for (i = 0; i < n; i++) {
+    if (spike[i]) {
+      c[i]++;
+      total++;
+    }
+  }
+  e->totals[p] += total;
+}
+
+/* Take one step k from t. Returns 0 or an exit status. */
+static int step(cli_engine *e, uint64_t k, double t, cli_step_hook hook,
+                void *ctx) {
+  const cli_sim *sim = e->sim;
+  size_t p;
+  int rc;
+  cli_inputs_apply(e->ins, k, e->inputs);
+  if (e->rec != NULL) cli_record_before(e->rec, k);
+  for (p = 0; p < sim->npops; p++) {
+    if (adex_pop_update(e->pops[p], t, sim->dt) != ADEX_OK) {
+      cli_error("step %llu at t = %g ms failed: %s", (unsigned long long)k,
+                t, adex_pop_errmsg(e->pops[p]));
+      return CLI_EXIT_FAILURE;
+    }
+    count_spikes(e, p);
+  }
+  if (e->rec != NULL && (rc = cli_record_after(e->rec, k, t)) != 0)
+    return rc;
+  if (hook != NULL && (rc = hook(ctx, k, t)) != 0) return rc;
+  return 0;
+}
+
+int cli_engine_run(cli_engine *e, int quiet, cli_step_hook hook, void *ctx) {
+  const cli_sim *sim = e->sim;
+  cli_progress pg;
+  uint64_t k;
+  int rc = 0;
+  double t0 = cli_now();
+  cli_signals_install();
+  cli_progress_begin(&pg, e->nsteps, sim->dt, sim->start, quiet);
+  for (k = 0; k < e->nsteps; k++) {
+    if ((e->signal = cli_signals_caught()) != 0) break;
+    rc = step(e, k, sim->start + (double)k * sim->dt, hook, ctx);
+    if (rc != 0) break;
+    e->steps_done = k + 1;
+    cli_progress_update(&pg, e->steps_done);
+  }
+  e->wall_s = cli_now() - t0;
+  cli_progress_end(&pg);
+  cli_signals_restore();
+  if (rc != 0) return rc;
+  if (e->rec != NULL &&
+      (rc = cli_record_finish(e->rec, e->steps_done, e->signal)) != 0)
+    return rc;
+  return e->signal != 0 ? 128 + e->signal : 0;
+}

@@ -1,0 +1,61 @@
+/* cli/cli_engine.h - build and run a cli_sim.
+ *
+ * Setup (all before the first step, so that a bad setting or an output
+ * that cannot be written is reported before anything runs): the time
+ * grid, one adex_pop per population (library messages are mapped onto the
+ * config path of the value at fault), the inputs, the recorder.
+ *
+ * Each step k = 0..nsteps-1 from t = start + k*dt to t + dt, in this order:
+ *   1. every input adds its value for step k into its population's input;
+ *   2. the recorder keeps the inputs it samples;
+ *   3. every population is updated (adex_pop_update(t, dt));
+ *   4. spikes are counted and recorded (stamped t), samples taken (t + dt);
+ *   5. the caller's hook runs (the issue-2 CSV outputs).
+ * A SIGINT or SIGTERM stops the loop before the next step; the output is
+ * then finished with what was recorded.
+ */
+#ifndef ADEX_CLI_ENGINE_H
+#define ADEX_CLI_ENGINE_H
+
+#include <stdint.h>
+
+#include "adex/adex.h"
+#include "cli_inputs.h"
+#include "cli_record.h"
+#include "cli_sim.h"
+
+/* Called after each step; returns 0 or an exit status that stops the run. */
+typedef int (*cli_step_hook)(void *ctx, uint64_t k, double t);
+
+typedef struct cli_engine {
+  const cli_sim *sim;
+  adex_pop **pops;        /* npops handles */
+  double **inputs;        /* their input arrays */
+  cli_inputs *ins;
+  cli_recorder *rec;      /* NULL without an output file */
+  uint64_t nsteps;        /* steps planned */
+  uint64_t steps_done;    /* steps taken */
+  uint64_t **counts;      /* spikes per neuron, per population */
+  uint64_t *totals;       /* spikes per population */
+  double wall_s;          /* seconds in the loop */
+  int signal;             /* the signal that stopped the run, or 0 */
+  adex_init *param_inits; /* npops x ADEX_NPARAMS (per-neuron values) */
+} cli_engine;
+
+/* Number of steps of sim: round(duration/dt), checked (issue-2 messages).
+ * Returns 0 or CLI_EXIT_USAGE after printing the problem. */
+int cli_engine_steps(const cli_sim *sim, uint64_t *nsteps);
+
+/* Build everything; e is zeroed first. Returns 0 or an exit status after
+ * printing the problem (cli_engine_free must still be called). */
+int cli_engine_setup(cli_engine *e, const cli_sim *sim);
+
+/* Take the steps (hook may be NULL), showing progress unless quiet, and
+ * finish the output file. Returns 0, CLI_EXIT_FAILURE, or 128 + signal
+ * when a signal stopped the run (the output then holds what was done). */
+int cli_engine_run(cli_engine *e, int quiet, cli_step_hook hook, void *ctx);
+
+/* Free everything (removes an unfinished output). */
+void cli_engine_free(cli_engine *e);
+
+#endif /* ADEX_CLI_ENGINE_H */

@@ -1,0 +1,46 @@
+/* cli/cli_inputs.h - the inputs of a run, generated step by step.
+ *
+ * Each step k (from t_k = start + k*dt to t_k + dt) every input adds its
+ * value for step k into the `input` array of its target population, before
+ * the update (as BrainPy's runner adds its inputs). Times inside inputs are
+ * ms since the start of the run. Random inputs (poisson, ou) are
+ * counter-based: the draw for (step k, neuron i) is a hash of the input's
+ * seed, k and i, so a run is reproducible whatever the order of evaluation.
+ * Semantics of each kind: docs/cli.md.
+ */
+#ifndef ADEX_CLI_INPUTS_H
+#define ADEX_CLI_INPUTS_H
+
+#include <stdint.h>
+
+#include "cli_sim.h"
+
+typedef struct cli_inputs cli_inputs;
+
+/* Plan the inputs of sim for a run of nsteps steps: derive step windows,
+ * load input files and check them. Returns 0, or an exit status after
+ * printing the problem (CLI_EXIT_USAGE for a bad setting or file). */
+int cli_inputs_create(const cli_sim *sim, uint64_t nsteps, cli_inputs **out);
+
+/* Add every input's value for step k into arrays[p] (the input array of
+ * population p). Steps must be applied in increasing order. */
+void cli_inputs_apply(cli_inputs *ins, uint64_t k, double *const *arrays);
+
+/* Free the plan. NULL is a no-op. */
+void cli_inputs_free(cli_inputs *ins);
+
+/* Uniform double in [0, 1) for (key, step, neuron, draw): counter-based. */
+double cli_rand_uniform(uint64_t key, uint64_t step, uint64_t neuron,
+                        uint64_t draw);
+
+/* Standard normal for (key, step, neuron) (Box-Muller on two draws). */
+double cli_rand_normal(uint64_t key, uint64_t step, uint64_t neuron);
+
+/* Steps from 0 to the first step at or after t (ms): ceil(t/dt), with
+ * quotients within 1e-9 of an integer taken as that integer. */
+uint64_t cli_steps_ceil(double t, double dt);
+
+/* Whole steps in t (ms): floor(t/dt), same snapping. */
+uint64_t cli_steps_floor(double t, double dt);
+
+#endif /* ADEX_CLI_INPUTS_H */

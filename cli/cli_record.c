@@ -1,0 +1,805 @@
+/* cli/cli_record.c - stream the recordings of a run into .h5, .csv or .npy.
+ *
+ * Samples and spikes are collected per population in fixed buffers and
+ * appended to chunked, extendible HDF5 datasets when a buffer fills (and at
+ * the end), so memory stays bounded whatever the duration. CSV and NPY rows
+ * go straight to the (stdio-buffered) temporary file. Layouts: cli_record.h
+ * and docs/cli.md.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "cli_record.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adex/version.h"
+#include "cli.h"
+#include "cli_args.h"
+#include "cli_npy.h"
+#include "cli_output.h"
+
+#define MAX_DENSE 4           /* V, w, input, t_last_spike */
+#define SPIKE_BUF 16384       /* spikes buffered per population */
+#define SPIKE_CHUNK 4096      /* spikes per HDF5 chunk (32 KiB) */
+#define CHUNK_BYTES (1 << 20) /* about this many bytes per sample chunk */
+#define MAX_CHUNK_ROWS 1024
+
+typedef enum rec_format { FMT_H5, FMT_CSV, FMT_NPY } rec_format;
+
+/* What is recorded of one population, and its buffers. */
+typedef struct rec_pop {
+  adex_pop *pop;
+  const cli_pop_spec *spec;
+  const char *name;            /* the population's object name */
+  size_t n;                    /* neurons */
+  size_t *idx;                 /* watched neurons (owned) */
+  size_t nwatch;
+  int nvars;                   /* dense variables recorded */
+  cli_var_id vars[MAX_DENSE];
+  uint64_t every;              /* steps between samples */
+  double *row_in;              /* inputs kept before the update */
+  double *row;                 /* one row of values (CSV, NPY) */
+  size_t cap, rows;            /* sample buffer: capacity, rows held */
+  double *buf[MAX_DENSE];      /* cap x nwatch per variable */
+  double *ts;                  /* cap sample times */
+  uint64_t samples;            /* samples taken */
+  double *sp_t;                /* spike buffer: times */
+  int64_t *sp_n;               /* spike buffer: neurons */
+  size_t sp_len;
+  uint64_t spikes;             /* spikes recorded */
+  hid_t g, g_spk, d_spt, d_spn, d_ts, d_var[MAX_DENSE];
+  hsize_t h_rows, h_spikes;    /* rows already in the datasets */
+} rec_pop;
+
+struct cli_recorder {
+  const cli_sim *sim;
+  rec_format format;
+  cli_output out;
+  hid_t file;
+  rec_pop *pops;
+  size_t npops;
+  int spikes_on;
+  uint64_t nsteps;
+  int npy_spikes;       /* .npy holds spikes (rows t, neuron) */
+  uint64_t npy_rows;    /* rows written to the .npy */
+  size_t npy_cols;
+  int failed;
+};
+
+/* ------------------------------------------------------------ HDF5 helpers */
+
+/* A variable-length UTF-8 string type (h5py reads it as str). */
+static hid_t str_type(void) {
+  hid_t t = H5Tcopy(H5T_C_S1);
+  if (t < 0) return t;
+  if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
+    H5Tclose(t);
+    return -1;
+  }
+  return t;
+}
+
+/* Write attribute name of loc (replacing one already there). */
+static int attr_write(hid_t loc, const char *name, hid_t ftype, hid_t mtype,
+                      hid_t space, const void *buf) {
+  hid_t a;
+  herr_t st;
+  if (space < 0) return -1;
+  if (H5Aexists(loc, name) > 0 && H5Adelete(loc, name) < 0) return -1;
+  a = H5Acreate2(loc, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT);
+  if (a < 0) return -1;
+  st = H5Awrite(a, mtype, buf);
+  H5Aclose(a);
+  return st < 0 ? -1 : 0;
+}
+
+/* A scalar attribute of one fixed type. */
+static int attr_scalar(hid_t loc, const char *name, hid_t ftype, hid_t mtype,
+                       const void *v) {
+  hid_t space = H5Screate(H5S_SCALAR);
+  int rc = attr_write(loc, name, ftype, mtype, space, v);
+  if (space >= 0) H5Sclose(space);
+  return rc;
+}
+
+/* Scalar attributes: float64, int64, uint64 (as h5py reads them). */
+static int attr_f64(hid_t loc, const char *name, double v) {
+  return attr_scalar(loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v);
+}
+
+static int attr_i64(hid_t loc, const char *name, int64_t v) {
+  return attr_scalar(loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &v);
+}
+
+static int attr_u64(hid_t loc, const char *name, uint64_t v) {
+  return attr_scalar(loc, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &v);
+}
+
+/* A 1-d attribute of n values of one type. */
+static int attr_array(hid_t loc, const char *name, hid_t ftype, hid_t mtype,
+                      const void *v, size_t n) {
+  hsize_t dims[1];
+  hid_t space;
+  int rc;
+  dims[0] = (hsize_t)n;
+  space = H5Screate_simple(1, dims, NULL);
+  rc = attr_write(loc, name, ftype, mtype, space, v);
+  if (space >= 0) H5Sclose(space);
+  return rc;
+}
+
+/* A scalar string attribute. */
+static int attr_str(hid_t loc, const char *name, const char *s) {
+  hid_t t = str_type();
+  int rc;
+  if (t < 0) return -1;
+  rc = attr_scalar(loc, name, t, t, &s);
+  H5Tclose(t);
+  return rc;
+}
+
+/* An empty chunked dataset of rank 1 (cols == 0) or 2 that can grow in
+ * its first dimension. */
+static hid_t ds_create(hid_t loc, const char *name, hid_t ftype, hsize_t cols,
+                       hsize_t chunk_rows) {
+  int rank = cols == 0 ? 1 : 2;
+  hsize_t dims[2] = {0, cols}, maxd[2] = {H5S_UNLIMITED, cols};
+  hsize_t chunk[2] = {chunk_rows, cols};
+  hid_t space = H5Screate_simple(rank, dims, maxd), dcpl, ds = -1;
+  if (space < 0) return -1;
+  dcpl = H5Pcreate(H5P_DATASET_CREATE);
+  if (dcpl >= 0 && H5Pset_chunk(dcpl, rank, chunk) >= 0)
+    ds = H5Dcreate2(loc, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  if (dcpl >= 0) H5Pclose(dcpl);
+  H5Sclose(space);
+  return ds;
+}
+
+/* Append rows (x cols, 0 for rank 1) from data to ds; *have counts rows. */
+static int ds_append(hid_t ds, hid_t mtype, hsize_t cols, hsize_t *have,
+                     const void *data, hsize_t rows) {
+  int rank = cols == 0 ? 1 : 2;
+  hsize_t size[2] = {*have + rows, cols}, start[2] = {*have, 0};
+  hsize_t count[2] = {rows, cols};
+  hid_t fs, ms;
+  herr_t st = -1;
+  if (rows == 0) return 0;
+  if (H5Dset_extent(ds, size) < 0) return -1;
+  fs = H5Dget_space(ds);
+  ms = H5Screate_simple(rank, count, NULL);
+  if (fs >= 0 && ms >= 0 &&
+      H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0)
+    st = H5Dwrite(ds, mtype, ms, fs, H5P_DEFAULT, data);
+  if (ms >= 0) H5Sclose(ms);
+  if (fs >= 0) H5Sclose(fs);
+  if (st < 0) return -1;
+  *have += rows;
+  return 0;
+}
+
+/* Close an HDF5 id if it is open, and mark it closed. */
+static void h5_close(hid_t *id, herr_t (*close_fn)(hid_t)) {
+  if (*id > 0) close_fn(*id);
+  *id = -1;
+}
+
+/* ------------------------------------------------------------ descriptions */
+
+/* Extension test, case-insensitive. */
+static int ends_with(const char *s, const char *ext) {
+  size_t n = strlen(s), m = strlen(ext), i;
+  if (n < m) return 0;
+  for (i = 0; i < m; i++) {
+    char a = s[n - m + i];
+    if (a >= 'A' && a <= 'Z') a = (char)(a - 'A' + 'a');
+    if (a != ext[i]) return 0;
+  }
+  return 1;
+}
+
+/* "uniform(-70, -60, seed=1)" and the like. */
+static const char *init_desc(const cli_init_spec *in, uint64_t seed,
+                             char *buf, size_t len) {
+  const adex_init *i = &in->init;
+  switch (i->kind) {
+  case ADEX_INIT_ZERO: snprintf(buf, len, "zero"); break;
+  case ADEX_INIT_ONE: snprintf(buf, len, "one(%.17g)", i->a); break;
+  case ADEX_INIT_CONSTANT: snprintf(buf, len, "constant(%.17g)", i->a); break;
+  case ADEX_INIT_UNIFORM:
+    snprintf(buf, len, "uniform(%.17g, %.17g, seed=%llu)", i->a, i->b,
+             (unsigned long long)seed);
+    break;
+  case ADEX_INIT_NORMAL:
+    snprintf(buf, len, "normal(%.17g, %.17g, seed=%llu)", i->a, i->b,
+             (unsigned long long)seed);
+    break;
+  case ADEX_INIT_ARRAY: snprintf(buf, len, "array(%zu values)", i->len); break;
+  default: snprintf(buf, len, "?"); break;
+  }
+  return buf;
+}
+
+/* Unit of a dense variable in a population. */
+static const char *var_unit(const cli_pop_spec *s, cli_var_id v) {
+  switch (v) {
+  case CLI_VAR_V: return "mV";
+  case CLI_VAR_W: return s->w_unit != NULL ? s->w_unit : "R*w in mV";
+  case CLI_VAR_INPUT: return s->input_unit != NULL ? s->input_unit
+                                                   : "R*I in mV";
+  case CLI_VAR_T_LAST_SPIKE: return "ms";
+  default: return "";
+  }
+}
+
+/* ------------------------------------------------------------ setup */
+
+/* Print a failure to write the output and mark the recorder failed. */
+static int write_failed(cli_recorder *r, const char *what) {
+  int err = r->format == FMT_H5 ? 0 : cli_output_failed(&r->out);
+  r->failed = 1;
+  if (err != 0)
+    cli_error("cannot write output file '%s': %s", r->sim->out,
+              strerror(err));
+  else
+    cli_error("cannot write output file '%s': %s failed", r->sim->out, what);
+  return CLI_EXIT_FAILURE;
+}
+
+/* What population p records, and its buffers. */
+static int plan_pop(cli_recorder *r, size_t p, adex_pop *pop) {
+  const cli_pop_spec *s = &r->sim->pops[p];
+  rec_pop *rp = &r->pops[p];
+  size_t j;
+  int v;
+  rp->pop = pop;
+  rp->spec = s;
+  rp->name = adex_pop_name(pop);
+  rp->n = adex_pop_num(pop);
+  rp->every = s->every > 0 ? s->every : 1;
+  rp->g = rp->g_spk = rp->d_spt = rp->d_spn = rp->d_ts = -1;
+  for (v = 0; v < MAX_DENSE; v++) rp->d_var[v] = -1;
+  for (v = 0; v < CLI_NVARS; v++) {
+    if (v != CLI_VAR_SPIKE && (s->record & CLI_VAR_BIT(v)))
+      rp->vars[rp->nvars++] = (cli_var_id)v;
+  }
+  rp->nwatch = s->watch_all ? rp->n : s->nwatch;
+  rp->idx = malloc(rp->nwatch * sizeof *rp->idx);
+  if (rp->idx == NULL) return -1;
+  for (j = 0; j < rp->nwatch; j++) rp->idx[j] = s->watch_all ? j : s->watch[j];
+  if (rp->nvars > 0) {
+    rp->row_in = malloc(rp->nwatch * sizeof *rp->row_in);
+    rp->row = malloc(rp->nwatch * sizeof *rp->row);
+    if (rp->row_in == NULL || rp->row == NULL) return -1;
+  }
+  if (r->format != FMT_H5) return 0;
+  if (rp->nvars > 0) {
+    size_t per_row = rp->nwatch * sizeof(double);
+    rp->cap = CHUNK_BYTES / per_row;
+    if (rp->cap < 1) rp->cap = 1;
+    if (rp->cap > MAX_CHUNK_ROWS) rp->cap = MAX_CHUNK_ROWS;
+    rp->ts = malloc(rp->cap * sizeof *rp->ts);
+    if (rp->ts == NULL) return -1;
+    for (v = 0; v < rp->nvars; v++) {
+      rp->buf[v] = malloc(rp->cap * per_row);
+      if (rp->buf[v] == NULL) return -1;
+    }
+  }
+  if (r->spikes_on) {
+    rp->sp_t = malloc(SPIKE_BUF * sizeof *rp->sp_t);
+    rp->sp_n = malloc(SPIKE_BUF * sizeof *rp->sp_n);
+    if (rp->sp_t == NULL || rp->sp_n == NULL) return -1;
+  }
+  return 0;
+}
+
+/* .npy holds one array: decide which, or explain why it cannot. */
+static int plan_npy(cli_recorder *r) {
+  size_t p, pairs = 0, which = 0;
+  char list[256] = "";
+  size_t used = 0;
+  for (p = 0; p < r->npops; p++) {
+    int v;
+    for (v = 0; v < r->pops[p].nvars; v++) {
+      int w = snprintf(list + used, sizeof list - used, "%s%s.%s",
+                       pairs > 0 ? ", " : "", r->pops[p].name,
+                       cli_var_name(r->pops[p].vars[v]));
+      if (w > 0 && (size_t)w < sizeof list - used) used += (size_t)w;
+      pairs++;
+      which = p;
+    }
+  }
+  if (pairs > 1)
+    return cli_error("%s: a .npy file holds one array: record one variable "
+                     "of one population (recorded: %s), or write .h5 or "
+                     ".csv", r->sim->out, list);
+  if (pairs == 1) {
+    r->npy_cols = r->pops[which].nwatch;
+    return 0;
+  }
+  if (!r->spikes_on)
+    return cli_error("%s: nothing to write into the .npy file (no variable "
+                     "recorded and spikes switched off)", r->sim->out);
+  if (r->npops != 1)
+    return cli_error("%s: a .npy file holds one array: the spikes of one "
+                     "population, but there are %zu; write .h5 or .csv",
+                     r->sim->out, r->npops);
+  r->npy_spikes = 1;
+  r->npy_cols = 2;
+  return 0;
+}
+
+/* Root attributes known before the run. */
+static int h5_root_attrs(cli_recorder *r) {
+  const cli_sim *s = r->sim;
+  hid_t f = r->file;
+  if (attr_str(f, "adex_version", adex_version()) < 0 ||
+      attr_str(f, "kind", s->kind != NULL ? s->kind : "run") < 0 ||
+      attr_f64(f, "dt", s->dt) < 0 || attr_u64(f, "seed", s->seed) < 0 ||
+      attr_f64(f, "duration", s->duration) < 0 ||
+      attr_f64(f, "start", s->start) < 0 ||
+      attr_u64(f, "steps", r->nsteps) < 0 ||
+      attr_u64(f, "steps_done", 0) < 0 || attr_i64(f, "interrupted", 0) < 0 ||
+      attr_str(f, "time_unit", "ms") < 0)
+    return -1;
+  if (s->config_text != NULL &&
+      (attr_str(f, "config", s->config_text) < 0 ||
+       attr_str(f, "config_path", s->config_path) < 0))
+    return -1;
+  return 0;
+}
+
+/* Parameter attributes of one population: a number, or one per neuron. */
+static int h5_param_attrs(rec_pop *rp, double *scratch) {
+  int i;
+  for (i = 0; i < ADEX_NPARAMS; i++) {
+    adex_param_id id = (adex_param_id)i;
+    const char *name = adex_param_name(id);
+    if (adex_pop_param(rp->pop, id, scratch) != ADEX_OK) return -1;
+    if (adex_pop_param_is_array(rp->pop, id)) {
+      if (attr_array(rp->g, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, scratch,
+                     rp->n) < 0)
+        return -1;
+    } else if (attr_f64(rp->g, name, scratch[0]) < 0) {
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* Attributes of population p's group. */
+static int h5_pop_attrs(cli_recorder *r, size_t p) {
+  rec_pop *rp = &r->pops[p];
+  const cli_pop_spec *s = rp->spec;
+  char desc[160];
+  int64_t shape[ADEX_MAX_DIM];
+  size_t d, i;
+  double *scratch = malloc(rp->n * sizeof *scratch);
+  int rc = scratch == NULL ? -1 : h5_param_attrs(rp, scratch);
+  free(scratch);
+  for (d = 0; d < s->ndim; d++) shape[d] = (int64_t)s->shape[d];
+  if (rc < 0 || attr_i64(rp->g, "size", (int64_t)rp->n) < 0 ||
+      attr_array(rp->g, "shape", H5T_STD_I64LE, H5T_NATIVE_INT64, shape,
+                 s->ndim) < 0 ||
+      attr_str(rp->g, "method",
+               adex_method_name(adex_pop_method(rp->pop))) < 0 ||
+      attr_f64(rp->g, "dt", r->sim->dt) < 0 ||
+      attr_u64(rp->g, "seed", r->sim->seed) < 0 ||
+      attr_str(rp->g, "adex_version", adex_version()) < 0 ||
+      attr_u64(rp->g, "record_every", rp->every) < 0 ||
+      attr_str(rp->g, "V_initializer",
+               init_desc(&s->V0, cli_pop_init_seed(r->sim, p, 0), desc,
+                         sizeof desc)) < 0 ||
+      attr_str(rp->g, "w_initializer",
+               init_desc(&s->w0, cli_pop_init_seed(r->sim, p, 1), desc,
+                         sizeof desc)) < 0)
+    return -1;
+  if (s->title != NULL && attr_str(rp->g, "title", s->title) < 0) return -1;
+  for (i = 0; i < s->nattrs; i++) {
+    if (attr_f64(rp->g, s->attrs[i].name, s->attrs[i].value) < 0) return -1;
+  }
+  return 0;
+}
+
+/* The group, attributes and datasets of population p. */
+static int h5_pop_layout(cli_recorder *r, size_t p) {
+  rec_pop *rp = &r->pops[p];
+  hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+  int v;
+  /* dense attribute storage: per-neuron parameters may exceed 64 KiB */
+  if (gcpl < 0 || H5Pset_attr_phase_change(gcpl, 0, 0) < 0) {
+    if (gcpl >= 0) H5Pclose(gcpl);
+    return -1;
+  }
+  rp->g = H5Gcreate2(r->file, rp->name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+  H5Pclose(gcpl);
+  if (rp->g < 0 || h5_pop_attrs(r, p) < 0) return -1;
+  if (r->spikes_on) {
+    rp->g_spk = H5Gcreate2(rp->g, "spikes", H5P_DEFAULT, H5P_DEFAULT,
+                           H5P_DEFAULT);
+    if (rp->g_spk < 0) return -1;
+    rp->d_spt = ds_create(rp->g_spk, "t", H5T_IEEE_F64LE, 0, SPIKE_CHUNK);
+    rp->d_spn = ds_create(rp->g_spk, "neuron", H5T_STD_I64LE, 0,
+                          SPIKE_CHUNK);
+    if (rp->d_spt < 0 || rp->d_spn < 0 ||
+        attr_str(rp->d_spt, "unit", "ms") < 0 ||
+        attr_str(rp->g_spk, "note", "a spike found in the step from t to "
+                 "t+dt is stamped t") < 0)
+      return -1;
+  }
+  if (rp->nvars > 0) {
+    int64_t *neurons = malloc(rp->nwatch * sizeof *neurons);
+    /* chunks no longer than the whole recording */
+    uint64_t expected = r->nsteps / rp->every;
+    hsize_t chunk = (hsize_t)(expected < 1 ? 1
+                              : expected < rp->cap ? expected : rp->cap);
+    size_t j;
+    int rc;
+    if (neurons == NULL) return -1;
+    for (j = 0; j < rp->nwatch; j++) neurons[j] = (int64_t)rp->idx[j];
+    {
+      hsize_t dims[1];
+      hid_t space, ds;
+      dims[0] = (hsize_t)rp->nwatch;
+      space = H5Screate_simple(1, dims, NULL);
+      ds = space < 0 ? -1
+                     : H5Dcreate2(rp->g, "neurons", H5T_STD_I64LE, space,
+                                  H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      rc = ds < 0 ? -1
+                  : (H5Dwrite(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL,
+                              H5P_DEFAULT, neurons) < 0 ? -1 : 0);
+      if (ds >= 0) H5Dclose(ds);
+      if (space >= 0) H5Sclose(space);
+    }
+    free(neurons);
+    if (rc < 0) return -1;
+    rp->d_ts = ds_create(rp->g, "ts", H5T_IEEE_F64LE, 0, chunk);
+    if (rp->d_ts < 0 || attr_str(rp->d_ts, "unit", "ms") < 0) return -1;
+    for (v = 0; v < rp->nvars; v++) {
+      rp->d_var[v] = ds_create(rp->g, cli_var_name(rp->vars[v]),
+                               H5T_IEEE_F64LE, (hsize_t)rp->nwatch, chunk);
+      if (rp->d_var[v] < 0 ||
+          attr_str(rp->d_var[v], "unit", var_unit(rp->spec, rp->vars[v])) <
+              0)
+        return -1;
+    }
+  }
+  return 0;
+}
+
+/* Create the HDF5 file (in the reserved temporary) and its layout. */
+static int h5_open(cli_recorder *r) {
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  size_t p;
+  if (fapl < 0) return -1;
+  H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST);
+  r->file = H5Fcreate(r->out.tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  H5Pclose(fapl);
+  if (r->file < 0 || h5_root_attrs(r) < 0) return -1;
+  for (p = 0; p < r->npops; p++) {
+    if (h5_pop_layout(r, p) < 0) return -1;
+  }
+  return 0;
+}
+
+int cli_record_open(const cli_sim *sim, adex_pop *const *pops,
+                    uint64_t nsteps, cli_recorder **out) {
+  cli_recorder *r = calloc(1, sizeof *r);
+  size_t p;
+  int err, rc;
+  *out = NULL;
+  if (r == NULL) {
+    cli_error("out of memory");
+    return CLI_EXIT_FAILURE;
+  }
+  r->sim = sim;
+  r->file = -1;
+  r->nsteps = nsteps;
+  r->spikes_on = sim->spikes;
+  r->format = ends_with(sim->out, ".csv")   ? FMT_CSV
+              : ends_with(sim->out, ".npy") ? FMT_NPY
+                                            : FMT_H5;
+  r->pops = calloc(sim->npops, sizeof *r->pops);
+  r->npops = r->pops != NULL ? sim->npops : 0;
+  for (p = 0; p < r->npops; p++) {
+    if (plan_pop(r, p, pops[p]) != 0) break;
+  }
+  if (r->pops == NULL || p < sim->npops) {
+    cli_record_free(r);
+    cli_error("out of memory planning the recordings");
+    return CLI_EXIT_FAILURE;
+  }
+  if (r->format == FMT_NPY && (rc = plan_npy(r)) != 0) {
+    cli_record_free(r);
+    return rc;
+  }
+  err = r->format == FMT_H5 ? cli_output_reserve(&r->out, sim->out)
+                            : cli_output_open(&r->out, sim->out);
+  if (err != 0) {
+    cli_record_free(r);
+    return cli_error("cannot create output file '%s': %s", sim->out,
+                     strerror(err));
+  }
+  if (r->format == FMT_H5 && h5_open(r) != 0) {
+    cli_record_free(r);
+    return cli_error("cannot create output file '%s': HDF5 could not "
+                     "write its layout", sim->out);
+  }
+  if (r->format == FMT_CSV)
+    fputs("t,population,neuron,var,value\n", r->out.fp);
+  if (r->format == FMT_NPY) {
+    uint64_t shape[2] = {0, r->npy_cols};
+    if (cli_npy_write_header(r->out.fp, "<f8", 2, shape) != 0) {
+      cli_record_free(r);
+      return cli_error("cannot write output file '%s'", sim->out);
+    }
+  }
+  *out = r;
+  return 0;
+}
+
+/* ------------------------------------------------------------ the loop */
+
+/* Whether step k ends with a sample of population rp. */
+static int sample_step(const rec_pop *rp, uint64_t k) {
+  return rp->nvars > 0 && (k + 1) % rp->every == 0;
+}
+
+void cli_record_before(cli_recorder *r, uint64_t k) {
+  size_t p, j;
+  for (p = 0; p < r->npops; p++) {
+    rec_pop *rp = &r->pops[p];
+    const double *in;
+    if (!(rp->spec->record & CLI_VAR_BIT(CLI_VAR_INPUT)) ||
+        !sample_step(rp, k))
+      continue;
+    in = adex_pop_input(rp->pop);
+    for (j = 0; j < rp->nwatch; j++) rp->row_in[j] = in[rp->idx[j]];
+  }
+}
+
+/* The array holding variable v of rp after the step. */
+static const double *var_data(rec_pop *rp, cli_var_id v) {
+  switch (v) {
+  case CLI_VAR_V: return adex_pop_V(rp->pop);
+  case CLI_VAR_W: return adex_pop_w(rp->pop);
+  case CLI_VAR_T_LAST_SPIKE: return adex_pop_t_last_spike(rp->pop);
+  default: return NULL;
+  }
+}
+
+/* Append rp's buffered samples and spikes to its datasets. */
+static int h5_flush(rec_pop *rp) {
+  int v;
+  hsize_t have;
+  if (rp->rows > 0) {
+    have = rp->h_rows;
+    if (ds_append(rp->d_ts, H5T_NATIVE_DOUBLE, 0, &have, rp->ts,
+                  (hsize_t)rp->rows) < 0)
+      return -1;
+    for (v = 0; v < rp->nvars; v++) {
+      have = rp->h_rows;
+      if (ds_append(rp->d_var[v], H5T_NATIVE_DOUBLE, (hsize_t)rp->nwatch,
+                    &have, rp->buf[v], (hsize_t)rp->rows) < 0)
+        return -1;
+    }
+    rp->h_rows = have;
+    rp->rows = 0;
+  }
+  if (rp->sp_len > 0) {
+    have = rp->h_spikes;
+    if (ds_append(rp->d_spt, H5T_NATIVE_DOUBLE, 0, &have, rp->sp_t,
+                  (hsize_t)rp->sp_len) < 0)
+      return -1;
+    have = rp->h_spikes;
+    if (ds_append(rp->d_spn, H5T_NATIVE_INT64, 0, &have, rp->sp_n,
+                  (hsize_t)rp->sp_len) < 0)
+      return -1;
+    rp->h_spikes = have;
+    rp->sp_len = 0;
+  }
+  return 0;
+}
+
+/* Store the spikes of the last step of rp, stamped t. */
+static int put_spikes(cli_recorder *r, rec_pop *rp, double t) {
+  const bool *spike = adex_pop_spike(rp->pop);
+  size_t i;
+  for (i = 0; i < rp->n; i++) {
+    if (!spike[i]) continue;
+    rp->spikes++;
+    if (r->format == FMT_H5) {
+      if (rp->sp_len == SPIKE_BUF && h5_flush(rp) < 0) return -1;
+      rp->sp_t[rp->sp_len] = t;
+      rp->sp_n[rp->sp_len++] = (int64_t)i;
+    } else if (r->format == FMT_CSV) {
+      fprintf(r->out.fp, "%.17g,%s,%zu,spike,1\n", t, rp->name, i);
+    } else if (r->npy_spikes) {
+      double row[2];
+      row[0] = t;
+      row[1] = (double)i;
+      fwrite(row, sizeof row[0], 2, r->out.fp);
+      r->npy_rows++;
+    }
+  }
+  return 0;
+}
+
+/* Store one sample of every recorded variable of rp, stamped ts. */
+static int put_sample(cli_recorder *r, rec_pop *rp, double ts) {
+  int v;
+  size_t j;
+  for (v = 0; v < rp->nvars; v++) {
+    const double *x = var_data(rp, rp->vars[v]);
+    double *dst = r->format == FMT_H5 ? rp->buf[v] + rp->rows * rp->nwatch
+                                      : rp->row;
+    if (rp->vars[v] == CLI_VAR_INPUT) {
+      memcpy(dst, rp->row_in, rp->nwatch * sizeof *dst);
+    } else {
+      for (j = 0; j < rp->nwatch; j++) dst[j] = x[rp->idx[j]];
+    }
+    if (r->format == FMT_CSV) {
+      const char *name = cli_var_name(rp->vars[v]);
+      for (j = 0; j < rp->nwatch; j++)
+        fprintf(r->out.fp, "%.17g,%s,%zu,%s,%.17g\n", ts, rp->name,
+                rp->idx[j], name, dst[j]);
+    } else if (r->format == FMT_NPY) {
+      fwrite(dst, sizeof *dst, rp->nwatch, r->out.fp);
+      r->npy_rows++;
+    }
+  }
+  rp->samples++;
+  if (r->format == FMT_H5) {
+    rp->ts[rp->rows++] = ts;
+    if (rp->rows == rp->cap && h5_flush(rp) < 0) return -1;
+  }
+  return 0;
+}
+
+int cli_record_after(cli_recorder *r, uint64_t k, double t) {
+  size_t p;
+  const cli_sim *s = r->sim;
+  for (p = 0; p < r->npops; p++) {
+    rec_pop *rp = &r->pops[p];
+    if (r->spikes_on && put_spikes(r, rp, t) < 0)
+      return write_failed(r, "appending spikes");
+    if (sample_step(rp, k) &&
+        put_sample(r, rp, (double)(k + 1) * s->dt + s->start) < 0)
+      return write_failed(r, "appending samples");
+  }
+  if (r->format != FMT_H5 && cli_output_failed(&r->out) != 0)
+    return write_failed(r, "writing");
+  return 0;
+}
+
+/* ------------------------------------------------------------ the end */
+
+/* Close every dataset and group of rp. */
+static void h5_close_pop(rec_pop *rp) {
+  int v;
+  for (v = 0; v < MAX_DENSE; v++) h5_close(&rp->d_var[v], H5Dclose);
+  h5_close(&rp->d_ts, H5Dclose);
+  h5_close(&rp->d_spt, H5Dclose);
+  h5_close(&rp->d_spn, H5Dclose);
+  h5_close(&rp->g_spk, H5Gclose);
+  h5_close(&rp->g, H5Gclose);
+}
+
+/* Name of a stopping signal. */
+static const char *signal_name(int sig) {
+  if (sig == SIGINT) return "SIGINT";
+  if (sig == SIGTERM) return "SIGTERM";
+  return "signal";
+}
+
+/* Flush, write the closing attributes and close the HDF5 file. */
+static int h5_finish(cli_recorder *r, uint64_t steps_done, int sig) {
+  size_t p;
+  int rc = 0;
+  const cli_sim *s = r->sim;
+  for (p = 0; p < r->npops && rc == 0; p++) {
+    rec_pop *rp = &r->pops[p];
+    if (h5_flush(rp) < 0 ||
+        attr_u64(rp->g, "samples", rp->samples) < 0 ||
+        attr_u64(rp->g, "spike_count", rp->spikes) < 0)
+      rc = -1;
+  }
+  if (rc == 0 &&
+      (attr_u64(r->file, "steps_done", steps_done) < 0 ||
+       attr_f64(r->file, "t_end", s->start + (double)steps_done * s->dt) <
+           0 ||
+       attr_i64(r->file, "interrupted", sig != 0) < 0 ||
+       (sig != 0 && attr_str(r->file, "signal", signal_name(sig)) < 0)))
+    rc = -1;
+  for (p = 0; p < r->npops; p++) h5_close_pop(&r->pops[p]);
+  if (r->file >= 0 && H5Fclose(r->file) < 0) rc = -1;
+  r->file = -1;
+  return rc;
+}
+
+int cli_record_finish(cli_recorder *r, uint64_t steps_done, int sig) {
+  int err;
+  if (r->format == FMT_H5 && h5_finish(r, steps_done, sig) != 0)
+    return write_failed(r, "finishing the HDF5 file");
+  if (r->format == FMT_NPY) {
+    uint64_t shape[2] = {r->npy_rows, r->npy_cols};
+    if (fflush(r->out.fp) != 0 || fseek(r->out.fp, 0, SEEK_SET) != 0 ||
+        cli_npy_write_header(r->out.fp, "<f8", 2, shape) != 0 ||
+        fseek(r->out.fp, 0, SEEK_END) != 0)
+      return write_failed(r, "finishing the .npy header");
+  }
+  err = cli_output_commit(&r->out);
+  if (err != 0) {
+    r->failed = 1;
+    cli_error("cannot write output file '%s': %s", r->sim->out,
+              strerror(err));
+    return CLI_EXIT_FAILURE;
+  }
+  return 0;
+}
+
+const char *cli_record_describe(const cli_recorder *r, char *buf,
+                                size_t len) {
+  size_t p, used = 0;
+  buf[0] = '\0';
+  for (p = 0; p < r->npops; p++) {
+    const rec_pop *rp = &r->pops[p];
+    int v, w;
+    w = snprintf(buf + used, len - used, "%s%s%s: ", p > 0 ? "; " : "",
+                 r->npops > 1 ? "" : "", rp->name);
+    if (w < 0 || (size_t)w >= len - used) return buf;
+    used += (size_t)w;
+    if (r->spikes_on && !(r->format == FMT_NPY && !r->npy_spikes)) {
+      w = snprintf(buf + used, len - used, "%llu spikes%s",
+                   (unsigned long long)rp->spikes, rp->nvars > 0 ? ", " : "");
+      if (w < 0 || (size_t)w >= len - used) return buf;
+      used += (size_t)w;
+    }
+    for (v = 0; v < rp->nvars; v++) {
+      w = snprintf(buf + used, len - used, "%s%s", v > 0 ? "," : "",
+                   cli_var_name(rp->vars[v]));
+      if (w < 0 || (size_t)w >= len - used) return buf;
+      used += (size_t)w;
+    }
+    if (rp->nvars > 0) {
+      w = snprintf(buf + used, len - used, " of %zu neuron%s, %llu "
+                   "sample%s", rp->nwatch, rp->nwatch == 1 ? "" : "s",
+                   (unsigned long long)rp->samples,
+                   rp->samples == 1 ? "" : "s");
+      if (w < 0 || (size_t)w >= len - used) return buf;
+      used += (size_t)w;
+    } else if (!r->spikes_on) {
+      w = snprintf(buf + used, len - used, "nothing recorded");
+      if (w < 0 || (size_t)w >= len - used) return buf;
+      used += (size_t)w;
+    }
+  }
+  return buf;
+}
+
+void cli_record_free(cli_recorder *r) {
+  size_t p;
+  int v;
+  if (r == NULL) return;
+  if (r->file >= 0) {
+    for (p = 0; p < r->npops; p++) h5_close_pop(&r->pops[p]);
+    H5Fclose(r->file);
+  }
+  cli_output_abort(&r->out);
+  for (p = 0; p < r->npops; p++) {
+    rec_pop *rp = &r->pops[p];
+    free(rp->idx);
+    free(rp->row_in);
+    free(rp->row);
+    free(rp->ts);
+    for (v = 0; v < MAX_DENSE; v++) free(rp->buf[v]);
+    free(rp->sp_t);
+    free(rp->sp_n);
+  }
+  free(r->pops);
+  free(r);
+}

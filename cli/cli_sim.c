@@ -1,0 +1,158 @@
+/* cli/cli_sim.c - the simulation description: construction, names of
+ * variables and input kinds, seeds, and freeing. */
+#include "cli_sim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const var_names[CLI_NVARS] = {"V", "w", "input", "spike",
+                                                 "t_last_spike"};
+
+static const char *const kind_names[CLI_NINPUT_KINDS] = {
+    "constant", "section", "ramp", "poisson", "ou", "file"};
+
+const char *cli_var_name(cli_var_id v) {
+  return (unsigned)v < CLI_NVARS ? var_names[v] : NULL;
+}
+
+int cli_var_find(const char *name, cli_var_id *out) {
+  int i;
+  for (i = 0; i < CLI_NVARS; i++) {
+    if (strcmp(name, var_names[i]) == 0) {
+      *out = (cli_var_id)i;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+const char *cli_input_kind_name(cli_input_kind k) {
+  return (unsigned)k < CLI_NINPUT_KINDS ? kind_names[k] : NULL;
+}
+
+char *cli_strdup(const char *s) {
+  size_t n;
+  char *d;
+  if (s == NULL) return NULL;
+  n = strlen(s) + 1;
+  d = malloc(n);
+  if (d != NULL) memcpy(d, s, n);
+  return d;
+}
+
+void cli_vec_free(cli_vec *v) {
+  free(v->v);
+  v->v = NULL;
+  v->n = 0;
+}
+
+int cli_vec_set(cli_vec *v, const double *vals, size_t n) {
+  double *copy = malloc((n > 0 ? n : 1) * sizeof *copy);
+  if (copy == NULL) return -1;
+  if (n > 0) memcpy(copy, vals, n * sizeof *copy);
+  cli_vec_free(v);
+  v->v = copy;
+  v->n = n;
+  return 0;
+}
+
+void cli_sim_init(cli_sim *sim) {
+  memset(sim, 0, sizeof *sim);
+  sim->duration = 100.0;
+  sim->dt = 0.1;
+  sim->start = 0.0;
+  sim->seed = 1;
+  sim->spikes = 1;
+}
+
+/* Free what one population owns. */
+static void pop_free(cli_pop_spec *p) {
+  int i;
+  free(p->name);
+  free(p->method);
+  for (i = 0; i < ADEX_NPARAMS; i++) cli_vec_free(&p->param[i]);
+  free(p->V0.vals);
+  free(p->w0.vals);
+  free(p->watch);
+  free(p->title);
+  free(p->w_unit);
+  free(p->input_unit);
+  free(p->attrs);
+}
+
+void cli_input_clear(cli_input_spec *in) {
+  size_t i;
+  cli_vec_free(&in->value);
+  for (i = 0; i < in->nsec && in->sec_values != NULL; i++)
+    cli_vec_free(&in->sec_values[i]);
+  free(in->sec_values);
+  free(in->durations);
+  cli_vec_free(&in->rate);
+  cli_vec_free(&in->weight);
+  cli_vec_free(&in->mean);
+  cli_vec_free(&in->sigma);
+  free(in->file);
+  memset(in, 0, sizeof *in);
+}
+
+void cli_sim_free(cli_sim *sim) {
+  size_t i;
+  for (i = 0; i < sim->npops; i++) pop_free(&sim->pops[i]);
+  for (i = 0; i < sim->ninputs; i++) cli_input_clear(&sim->inputs[i]);
+  free(sim->pops);
+  free(sim->inputs);
+  free(sim->out);
+  free(sim->config_path);
+  free(sim->config_text);
+  free(sim->kind);
+  cli_sim_init(sim);
+}
+
+cli_pop_spec *cli_sim_add_pop(cli_sim *sim) {
+  cli_pop_spec *grown, *p;
+  grown = realloc(sim->pops, (sim->npops + 1) * sizeof *grown);
+  if (grown == NULL) return NULL;
+  sim->pops = grown;
+  p = &sim->pops[sim->npops];
+  memset(p, 0, sizeof *p);
+  p->ndim = 1;
+  p->shape[0] = 1;
+  p->size = 1;
+  p->V0.init = adex_init_zero();
+  p->w0.init = adex_init_zero();
+  p->watch_all = 1;
+  p->every = 1;
+  snprintf(p->path, sizeof p->path, "populations[%zu]", sim->npops);
+  sim->npops++;
+  return p;
+}
+
+cli_input_spec *cli_sim_add_input(cli_sim *sim) {
+  cli_input_spec *grown, *in;
+  grown = realloc(sim->inputs, (sim->ninputs + 1) * sizeof *grown);
+  if (grown == NULL) return NULL;
+  sim->inputs = grown;
+  in = &sim->inputs[sim->ninputs];
+  memset(in, 0, sizeof *in);
+  in->t_end = -1.0;
+  snprintf(in->path, sizeof in->path, "inputs[%zu]", sim->ninputs);
+  sim->ninputs++;
+  return in;
+}
+
+uint64_t cli_mix64(uint64_t z) {
+  z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+  return z ^ (z >> 31);
+}
+
+uint64_t cli_pop_init_seed(const cli_sim *sim, size_t p, int is_w) {
+  return sim->seed + 2 * (uint64_t)p + (is_w ? 1 : 0);
+}
+
+uint64_t cli_input_seed(const cli_sim *sim, size_t i) {
+  const cli_input_spec *in = &sim->inputs[i];
+  if (in->seed_given) return in->seed;
+  return cli_mix64(sim->seed ^ cli_mix64(UINT64_C(0x1000) + (uint64_t)i));
+}

@@ -1,0 +1,355 @@
+"""`adex run CONFIG.json`: the config schema, flag overrides, several
+populations, and errors that name the JSON path (or the line of a malformed
+file), always exit 2 with one line on stderr and nothing written."""
+
+import json
+
+import h5py
+import numpy as np
+import pytest
+
+BASE = {"duration": 5, "dt": 0.1, "seed": 1,
+        "populations": [{"name": "exc", "size": 3}]}
+
+
+def cfg(**changes):
+    """BASE with top-level keys replaced (deep-copied)."""
+    c = json.loads(json.dumps(BASE))
+    c.update(changes)
+    return c
+
+
+def pop(**changes):
+    p = {"name": "exc", "size": 3}
+    p.update(changes)
+    return p
+
+
+# (id, config, needles that must all appear in the one stderr line)
+BAD = [
+    ("param_negative", cfg(populations=[pop(params={"tau": -3})]),
+     ["populations[0].params.tau: must be > 0, got -3"]),
+    ("param_list_entry", cfg(populations=[pop(params={"tau_w": [30, -3, 5]})]),
+     ["populations[0].params.tau_w[1]: must be > 0, got -3"]),
+    ("param_list_length", cfg(populations=[pop(params={"a": [1, 2]})]),
+     ["populations[0].params.a", "has 2 values", "3"]),
+    ("param_type", cfg(populations=[pop(params={"b": "big"})]),
+     ["populations[0].params.b", "number", "string"]),
+    ("param_unknown", cfg(populations=[pop(params={"tauw": 1})]),
+     ["populations[0].params.tauw", "unknown parameter", "tau_w"]),
+    ("V_reset_above_V_th", cfg(populations=[pop(params={"V_reset": -20})]),
+     ["populations[0].params.V_reset", "V_th"]),
+    ("delta_T_negative", cfg(populations=[pop(params={"delta_T": -1})]),
+     ["populations[0].params.delta_T: must be >= 0"]),
+    ("size_zero", cfg(populations=[pop(size=0)]),
+     ["populations[0].size", "at least 1"]),
+    ("size_fraction", cfg(populations=[pop(size=2.5)]),
+     ["populations[0].size", "integer"]),
+    ("method_unknown", cfg(populations=[pop(method="rk5")]),
+     ["populations[0].method", "rk5", "rk4", "exp_auto"]),
+    ("init_unknown", cfg(populations=[pop(V_initializer="ones")]),
+     ["populations[0].V_initializer", "ones"]),
+    ("init_uniform_order", cfg(populations=[pop(
+        V_initializer={"uniform": [-60, -70]})]),
+     ["populations[0].V_initializer", "min"]),
+    ("init_normal_pair", cfg(populations=[pop(
+        w_initializer={"normal": [1]})]),
+     ["populations[0].w_initializer.normal", "two numbers"]),
+    ("init_list_length", cfg(populations=[pop(V_initializer=[-65, -60])]),
+     ["populations[0].V_initializer", "2 values"]),
+    ("pop_unknown_key", cfg(populations=[pop(sise=3)]),
+     ["populations[0].sise", "unknown key", "size"]),
+    ("pop_not_object", cfg(populations=[3]),
+     ["populations[0]", "object"]),
+    ("no_populations", {"duration": 5},
+     ["populations", "missing"]),
+    ("empty_populations", cfg(populations=[]),
+     ["populations", "at least one"]),
+    ("duplicate_names", cfg(populations=[pop(), pop()]),
+     ["populations[1].name", "exc"]),
+    ("bad_name", cfg(populations=[pop(name="2x")]),
+     ["populations[0].name", "2x"]),
+    ("two_pops_need_names", cfg(populations=[{"size": 1}, {"size": 2}]),
+     ["populations[0].name", "missing"]),
+    ("top_unknown_key", cfg(durations=4),
+     ["durations", "unknown key", "duration"]),
+    ("dt_zero", cfg(dt=0), ["dt", "> 0"]),
+    ("duration_negative", cfg(duration=-1), ["duration", ">= 0"]),
+    ("seed_negative", cfg(seed=-1), ["seed", "integer"]),
+    ("duplicate_key", '{"duration": 5, "duration": 6, "populations": '
+                      '[{"size": 1}]}', ["duration", "twice"]),
+    ("projections", cfg(projections=[]), ["projections", "not supported"]),
+    ("input_kind", cfg(inputs=[{"kind": "step", "value": 1}]),
+     ["inputs[0].kind", "step", "section"]),
+    ("input_missing_key", cfg(inputs=[{"kind": "constant"}]),
+     ["inputs[0].value", "missing"]),
+    ("input_wrong_key", cfg(inputs=[{"kind": "constant", "value": 1,
+                                     "rate": 3}]),
+     ["inputs[0].rate", "unknown key"]),
+    ("input_target", cfg(inputs=[{"kind": "constant", "value": 1,
+                                  "target": "inh"}]),
+     ["inputs[0].target", "inh", "exc"]),
+    ("input_list_length", cfg(inputs=[{"kind": "constant",
+                                       "value": [1, 2, 3, 4]}]),
+     ["inputs[0].value", "4 values"]),
+    ("section_lengths", cfg(inputs=[{"kind": "section", "values": [1, 2],
+                                     "durations": [1]}]),
+     ["inputs[0].durations", "values has 2"]),
+    ("section_negative", cfg(inputs=[{"kind": "section", "values": [1],
+                                      "durations": [-1]}]),
+     ["inputs[0].durations[0]", ">= 0"]),
+    ("poisson_rate_too_high", cfg(inputs=[{"kind": "poisson", "rate": 2e4,
+                                           "weight": 1}]),
+     ["inputs[0].rate", "rate*dt/1000"]),
+    ("poisson_rate_negative", cfg(inputs=[{"kind": "poisson", "rate": -1,
+                                           "weight": 1}]),
+     ["inputs[0].rate", ">= 0"]),
+    ("ou_tau", cfg(inputs=[{"kind": "ou", "sigma": 1, "tau": 0}]),
+     ["inputs[0].tau", "> 0"]),
+    ("ou_sigma", cfg(inputs=[{"kind": "ou", "sigma": -1, "tau": 5}]),
+     ["inputs[0].sigma", ">= 0"]),
+    ("ramp_window", cfg(inputs=[{"kind": "ramp", "from": 0, "to": 1,
+                                 "t_start": 4, "t_end": 2}]),
+     ["inputs[0].t_end", "t_start"]),
+    ("file_missing", cfg(inputs=[{"kind": "file", "path": "nope.csv"}]),
+     ["inputs[0].path", "nope.csv"]),
+    ("record_var", cfg(record={"exc": ["V", "u"]}),
+     ["record.exc[1]", "u", "t_last_spike"]),
+    ("record_pop", cfg(record={"inh": ["V"]}),
+     ["record.inh", "no population", "exc"]),
+    ("record_every", cfg(record={"exc": {"vars": ["V"], "every": 0}}),
+     ["record.exc.every", "at least 1"]),
+    ("record_watch_range", cfg(record={"exc": {"vars": ["V"],
+                                              "watch": [0, 7]}},
+                               out="x.h5"),
+     ["record.exc.watch", "neuron 7", "0..2"]),
+    ("record_watch_twice", cfg(record={"exc": {"vars": ["V"],
+                                              "watch": [1, 1]}},
+                               out="x.h5"),
+     ["record.exc.watch", "twice"]),
+    ("out_extension", cfg(out="x.txt"), ["out", "x.txt", ".h5"]),
+    ("out_type", cfg(out=3), ["out", "string"]),
+    ("spikes_type", cfg(spikes="yes"), ["spikes", "true or false"]),
+    ("npy_two_vars", cfg(record={"exc": ["V", "w"]}, out="x.npy"),
+     ["x.npy", "one variable", "exc.V, exc.w"]),
+]
+
+
+@pytest.mark.parametrize("config,needles", [(c, n) for _, c, n in BAD],
+                         ids=[i for i, _, _ in BAD])
+def test_bad_config(config, needles, adex_run, write_config, workdir, show,
+                    expect_usage_error):
+    path = write_config(config)
+    before = sorted(p.name for p in workdir.iterdir())
+    proc = adex_run(path.name)
+    line = expect_usage_error(proc, show, *needles)
+    assert line.startswith("adex run: "), line
+    assert "cfg.json" in line or "x.npy" in line or "out" in line, line
+    # nothing was written, no temporary left behind
+    assert sorted(p.name for p in workdir.iterdir()) == before
+
+
+MALFORMED = [
+    ("trailing_comma", '{\n  "duration": 5,\n  "populations": [{"size": 3,}]\n}\n',
+     3),
+    ("missing_comma", '{\n  "duration": 5\n  "populations": []\n}\n', 3),
+    ("unclosed", '{\n  "duration": 5,\n  "populations": [\n', 4),
+    ("garbage", 'duration = 5\n', 1),
+    ("single_quotes", "{\n\n  'duration': 5}\n", 3),
+]
+
+
+@pytest.mark.parametrize("text,line", [(t, n) for _, t, n in MALFORMED],
+                         ids=[i for i, _, _ in MALFORMED])
+def test_malformed_json_gives_line(text, line, adex_run, write_config, show,
+                                   expect_usage_error):
+    path = write_config(text)
+    proc = adex_run(path.name)
+    msg = expect_usage_error(proc, show, "cfg.json", "line %d" % line,
+                             "malformed JSON")
+    assert "column" in msg
+
+
+def test_empty_and_missing_config(adex_run, write_config, show,
+                                  expect_usage_error):
+    write_config("  \n", name="empty.json")
+    expect_usage_error(adex_run("empty.json"), show, "empty.json", "empty")
+    expect_usage_error(adex_run("nope.json"), show, "nope.json",
+                       "No such file")
+    write_config("\x00\x01", name="bin.json")
+    expect_usage_error(adex_run("bin.json"), show, "bin.json")
+
+
+def test_two_configs_rejected(adex_run, write_config, show,
+                              expect_usage_error):
+    write_config(BASE, name="a.json")
+    write_config(BASE, name="b.json")
+    expect_usage_error(adex_run("a.json", "b.json"), show, "b.json")
+
+
+def test_issue_example_runs(adex_run, write_config, workdir, show):
+    """The config of the issue, verbatim."""
+    path = write_config("""
+{"duration": 100, "dt": 0.1, "seed": 1,
+ "populations": [{"name": "exc", "size": 20, "method": "rk4",
+                  "params": {"a": 2.0, "b": 5.0, "tau_w": 100},
+                  "V_initializer": {"uniform": [-70, -60]}, "w_initializer": "zero"}],
+ "inputs": [{"target": "exc", "kind": "section", "values": [0, 30, 0], "durations": [20, 60, 20]}],
+ "record": {"exc": ["spike", "V"]}, "out": "run.h5"}
+""")
+    proc = adex_run(path.name)
+    assert proc.returncode == 0, show(proc)
+    assert "run.h5" in proc.stdout
+    with h5py.File(str(workdir / "run.h5"), "r") as f:
+        g = f["exc"]
+        assert g["V"].shape == (1000, 20)
+        assert g.attrs["method"] == "rk4"
+        assert g.attrs["a"] == 2.0 and g.attrs["tau_w"] == 100.0
+        V0 = g["V"][0]
+        t = g["spikes/t"][()]
+        # input only between 20 and 80 ms: no spike outside it
+        assert len(t) > 0 and t.min() >= 20 and t.max() < 80
+    # V starts in [-70, -60) (one step of relaxation at most moves it
+    # by well under a mV)
+    assert np.all(V0 > -71) and np.all(V0 < -59)
+
+
+def test_config_equals_flags(adex_run, write_config, workdir, show,
+                             load_csv):
+    """A single-population config gives exactly what the issue-2 flags give
+    (same seeds, same per-neuron parameters, same input)."""
+    path = write_config({
+        "duration": 50, "dt": 0.1, "seed": 7,
+        "populations": [{"size": 4, "params": {"tau": [5, 10, 15, 20],
+                                               "b": 2},
+                         "V_initializer": {"uniform": [-70, -60]},
+                         "w_initializer": {"normal": [0, 1]}}],
+        "inputs": [{"kind": "constant", "value": [0, 10, 20, 30]}]})
+    a = adex_run(path.name, "--trace", "a.csv", "--spikes", "as.csv")
+    b = adex_run("--size", "4", "--duration", "50", "--seed", "7",
+                 "--tau", "5:20", "--b", "2", "--V0", "uniform:-70:-60",
+                 "--w0", "normal:0:1", "--input", "0:30",
+                 "--trace", "b.csv", "--spikes", "bs.csv")
+    assert a.returncode == 0, show(a)
+    assert b.returncode == 0, show(b)
+    assert (workdir / "a.csv").read_text() == (workdir / "b.csv").read_text()
+    assert (workdir / "as.csv").read_text() == (workdir / "bs.csv").read_text()
+
+
+def test_flags_override_config(adex_run, write_config, workdir, show):
+    path = write_config(cfg(duration=5, out="cfg_out.h5",
+                            populations=[pop(params={"tau": 10})],
+                            inputs=[{"kind": "constant", "value": 100}],
+                            record={"exc": ["V"]}))
+    proc = adex_run(path.name, "--duration", "2", "--dt", "0.05", "--size",
+                    "5", "--tau", "20", "--input", "0", "--V0", "-65",
+                    "--out", "flag_out.h5", "--seed", "3")
+    assert proc.returncode == 0, show(proc)
+    assert not (workdir / "cfg_out.h5").exists()
+    with h5py.File(str(workdir / "flag_out.h5"), "r") as f:
+        g = f["exc"]
+        assert g.attrs["size"] == 5 and g.attrs["tau"] == 20.0
+        assert f.attrs["dt"] == 0.05 and f.attrs["steps"] == 40
+        assert f.attrs["seed"] == 3
+        assert g["V"].shape == (40, 5)
+        # --input 0 replaced the config's input of 100: no spikes, V relaxes
+        assert len(g["spikes/t"]) == 0
+        assert np.all(g["V"][()] < -64.9)
+
+
+def test_flag_errors_keep_issue2_messages(adex_run, write_config, show,
+                                          expect_usage_error):
+    """A bad value given by a flag is reported as the flag (issue 2)."""
+    path = write_config(BASE)
+    msg = expect_usage_error(adex_run(path.name, "--tau", "-3"), show,
+                             "tau must be > 0, got -3")
+    assert "populations[0]" not in msg
+
+
+def test_population_flags_need_one_population(adex_run, write_config, show,
+                                              expect_usage_error):
+    path = write_config(cfg(populations=[pop(name="a"), pop(name="b")]))
+    expect_usage_error(adex_run(path.name, "--tau", "5"), show, "--tau",
+                       "single population")
+    expect_usage_error(adex_run(path.name, "--spikes", "s.csv"), show,
+                       "--spikes", "single population")
+
+
+def test_several_populations(adex_run, write_config, workdir, show):
+    path = write_config({
+        "duration": 100, "dt": 0.1, "seed": 2,
+        "populations": [
+            {"name": "exc", "size": 8, "V_initializer": -65},
+            {"name": "inh", "size": 4, "method": "rk4",
+             "params": {"tau": 5, "b": 0}, "V_initializer": -65}],
+        "inputs": [{"target": "exc", "kind": "constant", "value": 30},
+                   {"target": "inh", "kind": "constant", "value": 0}],
+        "record": {"exc": {"vars": ["V", "w"], "watch": [0, 7],
+                           "every": 5},
+                   "inh": ["V"]},
+        "out": "two.h5"})
+    proc = adex_run(path.name, "--quiet")
+    assert proc.returncode == 0, show(proc)
+    assert "exc" in proc.stdout and "inh" in proc.stdout
+    with h5py.File(str(workdir / "two.h5"), "r") as f:
+        assert set(f.keys()) == {"exc", "inh"}
+        assert f["exc/V"].shape == (200, 2) and f["exc/w"].shape == (200, 2)
+        assert list(f["exc/neurons"][()]) == [0, 7]
+        assert f["inh/V"].shape == (1000, 4)
+        assert "w" not in f["inh"]
+        assert f["inh"].attrs["method"] == "rk4"
+        assert f["exc"].attrs["method"] == "exp_auto"
+        assert len(f["exc/spikes/t"]) > 8
+        assert len(f["inh/spikes/t"]) == 0     # no input, from rest
+        np.testing.assert_allclose(f["exc/ts"][()],
+                                   0.5 * np.arange(1, 201), rtol=1e-12)
+    # the seeds of the two populations differ: population p uses seed+2p
+
+
+def test_per_neuron_params_and_initializers(adex_run, write_config, workdir,
+                                            show):
+    path = write_config({
+        "duration": 1, "dt": 0.1,
+        "populations": [{"name": "p", "size": 3,
+                         "params": {"tau": [5, 10, 20], "V_reset": -70},
+                         "V_initializer": [-65, -64, -63],
+                         "w_initializer": {"constant": 0.5}}],
+        "record": {"p": ["V", "w"]}, "out": "o.h5"})
+    proc = adex_run(path.name)
+    assert proc.returncode == 0, show(proc)
+    with h5py.File(str(workdir / "o.h5"), "r") as f:
+        g = f["p"]
+        np.testing.assert_array_equal(g.attrs["tau"], [5, 10, 20])
+        assert g.attrs["V_reset"] == -70
+        assert g.attrs["V_initializer"] == "array(3 values)"
+        assert g.attrs["w_initializer"] == "constant(0.5)"
+
+
+def test_notes_are_ignored(adex_run, write_config, show):
+    c = cfg(comment="a note", _author="me")
+    c["populations"][0]["_why"] = "test"
+    proc = adex_run(write_config(c).name)
+    assert proc.returncode == 0, show(proc)
+
+
+def test_shape_size(adex_run, write_config, workdir, show):
+    path = write_config(cfg(populations=[pop(size=[2, 3])], out="s.h5"))
+    proc = adex_run(path.name)
+    assert proc.returncode == 0, show(proc)
+    with h5py.File(str(workdir / "s.h5"), "r") as f:
+        assert f["exc"].attrs["size"] == 6
+        assert list(f["exc"].attrs["shape"]) == [2, 3]
+
+
+def test_examples_run(adex_run, workdir, show):
+    """Every examples/*.json config runs as shipped."""
+    from pathlib import Path
+    examples = sorted((Path(__file__).resolve().parents[2] / "examples")
+                      .glob("*.json"))
+    assert examples
+    for ex in examples:
+        proc = adex_run(ex, "--quiet")
+        assert proc.returncode == 0, "%s\n%s" % (ex, show(proc))
+        out = json.loads(ex.read_text()).get("out")
+        if out:
+            assert (workdir / out).exists(), ex

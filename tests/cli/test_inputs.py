@@ -1,0 +1,279 @@
+"""Input kinds of `adex run` configs, each checked against an independent
+expectation through the recorded `input` variable (the input used in the
+step from t_k to t_k + dt, stored at ts = t_k + dt).
+
+The expectations are written from docs/cli.md and BrainPy's definitions:
+section_input holds values[j] for int(durations[j]/dt) steps; ramp_input
+fills steps ceil(t_start/dt) .. ceil(t_end/dt)-1 with linspace(from, to);
+poisson adds weight with probability rate*dt/1000 per step and neuron;
+ou is dX = (mean - X)/tau dt + sigma dW from X = mean.
+"""
+
+import math
+
+import h5py
+import numpy as np
+import pytest
+
+
+def run_inputs(adex_run, write_config, workdir, show, inputs, size=3,
+               duration=10.0, dt=0.1, every=1, seed=1, extra=None):
+    """Run a population at rest (huge V_th: no spikes), record its input,
+    return (ts, input[samples, size])."""
+    config = {"duration": duration, "dt": dt, "seed": seed,
+              "populations": [{"name": "p", "size": size,
+                               "params": {"V_th": 1e6, "V_T": 1e5 - 100,
+                                          "delta_T": 0},
+                               "V_initializer": -65}],
+              "inputs": inputs,
+              "record": {"p": {"vars": ["input"], "every": every}},
+              "out": "in.h5"}
+    if extra:
+        config.update(extra)
+    proc = adex_run(write_config(config).name)
+    assert proc.returncode == 0, show(proc)
+    with h5py.File(str(workdir / "in.h5"), "r") as f:
+        return f["p/ts"][()], f["p/input"][()]
+
+
+def test_constant_scalar_and_list(adex_run, write_config, workdir, show):
+    ts, I = run_inputs(adex_run, write_config, workdir, show,
+                       [{"kind": "constant", "value": 2.5},
+                        {"kind": "constant", "value": [0, 1, -1]}])
+    assert I.shape == (100, 3)
+    np.testing.assert_array_equal(I, np.tile([2.5, 3.5, 1.5], (100, 1)))
+    np.testing.assert_allclose(ts, 0.1 * np.arange(1, 101), rtol=1e-12)
+
+
+def section_expect(values, durations, dt, nsteps, size):
+    """Independent BrainPy section_input: int(d/dt) steps per section (with
+    d/dt taken as the nearest integer when it is one up to rounding)."""
+    out = np.zeros((nsteps, size))
+    k = 0
+    for v, d in zip(values, durations):
+        q = d / dt
+        n = int(round(q)) if abs(q - round(q)) < 1e-9 else int(q)
+        out[k:k + n] = v
+        k += n
+    return out
+
+
+def test_section(adex_run, write_config, workdir, show):
+    values = [0, [5, 10, 15], -2, 7]
+    durations = [2, 3, 0.25, 1.5]   # 0.25 ms = 2.5 steps -> 2 (int())
+    ts, I = run_inputs(adex_run, write_config, workdir, show,
+                       [{"kind": "section", "values": values,
+                         "durations": durations}], duration=10)
+    want = section_expect(values, durations, 0.1, 100, 3)
+    np.testing.assert_array_equal(I, want)
+    # spot checks by time: the input of the step ending at ts
+    assert list(I[np.isclose(ts, 2.0)][0]) == [0, 0, 0]      # step 19
+    assert list(I[np.isclose(ts, 2.1)][0]) == [5, 10, 15]    # step 20
+    assert list(I[np.isclose(ts, 5.1)][0]) == [-2, -2, -2]   # step 50
+    assert list(I[np.isclose(ts, 5.3)][0]) == [7, 7, 7]      # step 52
+    assert list(I[np.isclose(ts, 6.7)][0]) == [7, 7, 7]      # step 66
+    assert list(I[np.isclose(ts, 6.8)][0]) == [0, 0, 0]      # after the end
+
+
+@pytest.mark.parametrize("t_start,t_end", [(1.0, 3.0), (0.0, None),
+                                           (2.05, 7.33)])
+def test_ramp(t_start, t_end, adex_run, write_config, workdir, show):
+    spec = {"kind": "ramp", "from": -4.0, "to": 10.0, "t_start": t_start}
+    if t_end is not None:
+        spec["t_end"] = t_end
+    ts, I = run_inputs(adex_run, write_config, workdir, show, [spec],
+                       duration=10)
+    dt, n = 0.1, 100
+    p1 = int(math.ceil(round(t_start / dt, 9)))
+    p2 = int(math.ceil(round((10.0 if t_end is None else t_end) / dt, 9)))
+    want = np.zeros(n)
+    want[p1:p2] = np.linspace(-4.0, 10.0, p2 - p1)
+    np.testing.assert_allclose(I[:, 0], want, rtol=1e-15, atol=0)
+    assert np.all(I[:, 1] == I[:, 0])
+    assert I[p1, 0] == -4.0 and I[p2 - 1, 0] == 10.0
+    if p1 > 0:
+        assert I[p1 - 1, 0] == 0.0
+    if p2 < n:
+        assert np.all(I[p2:, 0] == 0.0)
+
+
+def test_poisson_statistics(adex_run, write_config, workdir, show):
+    n, steps, rate, dt, weight = 200, 1000, 100.0, 0.1, 2.0
+    ts, I = run_inputs(adex_run, write_config, workdir, show,
+                       [{"kind": "poisson", "rate": rate, "weight": weight}],
+                       size=n, duration=steps * dt)
+    assert set(np.unique(I)) <= {0.0, weight}
+    events = I / weight
+    p = rate * dt / 1000.0
+    total = events.sum()
+    mean, sd = n * steps * p, math.sqrt(n * steps * p * (1 - p))
+    assert abs(total - mean) < 5 * sd, (total, mean, sd)
+    # per neuron: counts ~ Binomial(steps, p); their variance matches
+    counts = events.sum(axis=0)
+    assert abs(counts.var() / (steps * p * (1 - p)) - 1) < 0.35
+    # independent across neurons: coincidences as for independent trains
+    coinc = (events.T @ events)[~np.eye(n, dtype=bool)].sum() / 2
+    pairs = n * (n - 1) / 2
+    want = pairs * steps * p * p
+    assert abs(coinc - want) < 5 * math.sqrt(want), (coinc, want)
+    lag = np.corrcoef(events[:-1].ravel(), events[1:].ravel())[0, 1]
+    assert abs(lag) < 0.02
+
+
+def test_poisson_reproducible_and_seeded(adex_run, write_config, workdir,
+                                         show):
+    spec = [{"kind": "poisson", "rate": [50, 100, 200], "weight": [1, 2, 3]}]
+    _, a = run_inputs(adex_run, write_config, workdir, show, spec, seed=4,
+                      duration=100)
+    _, b = run_inputs(adex_run, write_config, workdir, show, spec, seed=4,
+                      duration=100)
+    _, c = run_inputs(adex_run, write_config, workdir, show, spec, seed=5,
+                      duration=100)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+    for j, w in enumerate([1, 2, 3]):
+        assert set(np.unique(a[:, j])) <= {0.0, float(w)}
+    # an explicit seed on the input beats the run's seed
+    spec[0]["seed"] = 99
+    _, d = run_inputs(adex_run, write_config, workdir, show, spec, seed=4,
+                      duration=100)
+    _, e = run_inputs(adex_run, write_config, workdir, show, spec, seed=5,
+                      duration=100)
+    np.testing.assert_array_equal(d, e)
+
+
+def test_ou_mean_variance_correlation(adex_run, write_config, workdir, show):
+    n, mean, sigma, tau, dt = 100, 5.0, 2.0, 10.0, 0.1
+    ts, I = run_inputs(adex_run, write_config, workdir, show,
+                       [{"kind": "ou", "mean": mean, "sigma": sigma,
+                         "tau": tau}], size=n, duration=1000.0, every=10)
+    assert I.shape == (1000, n)
+    x = I[50:]                      # drop 5 tau of transient
+    sd_stat = sigma * math.sqrt(tau / 2.0)      # 4.47
+    neff = n * x.shape[0] / (2 * tau / 1.0)     # samples every 1 ms
+    assert abs(x.mean() - mean) < 5 * sd_stat / math.sqrt(neff)
+    assert abs(x.std() / sd_stat - 1) < 0.05
+    # autocorrelation at lag 10 ms: exp(-10/tau)
+    xc = x - x.mean()
+    r = (xc[10:] * xc[:-10]).mean() / xc.var()
+    assert abs(r - math.exp(-1.0)) < 0.04
+    # neurons are independent: the mean pairwise correlation is ~0 (each
+    # estimate has sd ~ 1/sqrt(47 independent samples) ~ 0.15)
+    c = np.corrcoef(x.T)
+    assert abs(c[~np.eye(n, dtype=bool)].mean()) < 0.03
+
+
+def test_ou_exact_step(adex_run, write_config, workdir, show):
+    """sigma = 0: X relaxes exactly as mean + (X0 - mean) e^(-t/tau) from
+    X0 = mean, so it stays at the (per-neuron) mean."""
+    ts, I = run_inputs(adex_run, write_config, workdir, show,
+                       [{"kind": "ou", "mean": [1.0, -2.0, 3.5], "sigma": 0,
+                         "tau": 7}])
+    np.testing.assert_array_equal(I, np.tile([1.0, -2.0, 3.5], (100, 1)))
+
+
+def test_ou_starts_at_mean(adex_run, write_config, workdir, show):
+    """The first step uses X after one exact update from X0 = mean: its
+    spread is sigma*sqrt(tau/2*(1-exp(-2dt/tau)))."""
+    n, sigma, tau, dt = 2000, 3.0, 20.0, 0.1
+    ts, I = run_inputs(adex_run, write_config, workdir, show,
+                       [{"kind": "ou", "mean": 1.0, "sigma": sigma,
+                         "tau": tau}], size=n, duration=0.1)
+    want = sigma * math.sqrt(tau / 2 * (1 - math.exp(-2 * dt / tau)))
+    assert abs(I[0].mean() - 1.0) < 5 * want / math.sqrt(n)
+    assert abs(I[0].std() / want - 1) < 0.08
+
+
+def test_file_csv(adex_run, write_config, workdir, show):
+    rng = np.random.default_rng(3)
+    table = rng.normal(size=(120, 3)).round(6)
+    with open(str(workdir / "drive.csv"), "w") as f:
+        f.write("# steps x neurons\n")
+        for row in table:
+            f.write(",".join("%r" % float(v) for v in row) + "\n")
+    ts, I = run_inputs(adex_run, write_config, workdir, show,
+                       [{"kind": "file", "path": "drive.csv"}])
+    np.testing.assert_array_equal(I, table[:100])
+
+
+@pytest.mark.parametrize("dtype,version,fortran", [
+    ("<f8", (1, 0), False), ("<f4", (1, 0), False), ("<f8", (2, 0), False),
+    ("<f8", (1, 0), True)])
+def test_file_npy(dtype, version, fortran, adex_run, write_config, workdir,
+                  show):
+    table = np.arange(300, dtype=float).reshape(100, 3) / 7.0
+    arr = table.astype(dtype)
+    if fortran:
+        arr = np.asfortranarray(arr)
+    with open(str(workdir / "drive.npy"), "wb") as f:
+        np.lib.format.write_array(f, arr, version=version)
+    ts, I = run_inputs(adex_run, write_config, workdir, show,
+                       [{"kind": "file", "path": "drive.npy"}])
+    np.testing.assert_array_equal(I, arr.astype(float))
+
+
+def test_file_one_column_broadcasts(adex_run, write_config, workdir, show):
+    np.save(str(workdir / "one.npy"), np.linspace(0, 1, 100))
+    ts, I = run_inputs(adex_run, write_config, workdir, show,
+                       [{"kind": "file", "path": "one.npy"}])
+    for j in range(3):
+        np.testing.assert_array_equal(I[:, j], np.linspace(0, 1, 100))
+
+
+def test_file_path_relative_to_config(adex_run, write_config, workdir,
+                                      show):
+    sub = workdir / "cfgdir"
+    sub.mkdir()
+    np.save(str(sub / "d.npy"), np.ones((100, 3)))
+    config = {"duration": 10, "populations": [{"name": "p", "size": 3}],
+              "inputs": [{"kind": "file", "path": "d.npy"}]}
+    write_config(config, name="cfgdir/c.json")
+    proc = adex_run("cfgdir/c.json")
+    assert proc.returncode == 0, show(proc)
+
+
+FILE_ERRORS = [
+    ("columns", lambda d: np.save(str(d / "f.npy"), np.zeros((100, 2))),
+     "f.npy", ["2 columns"]),
+    ("rows", lambda d: np.save(str(d / "f.npy"), np.zeros((50, 3))),
+     "f.npy", ["50 rows", "100 steps"]),
+    ("dtype", lambda d: np.save(str(d / "f.npy"), np.zeros((100, 3), int)),
+     "f.npy", ["<i8"]),
+    ("not_npy", lambda d: (d / "f.npy").write_bytes(b"hello world, no"),
+     "f.npy", ["npy"]),
+    ("csv_text", lambda d: (d / "f.csv").write_text("1,2,3\n1,x,3\n"),
+     "f.csv", ["line 2"]),
+    ("csv_ragged", lambda d: (d / "f.csv").write_text("1,2,3\n1,2\n"),
+     "f.csv", ["line 2", "2 values"]),
+]
+
+
+@pytest.mark.parametrize("make,name,needles",
+                         [(m, n, k) for _, m, n, k in FILE_ERRORS],
+                         ids=[i for i, _, _, _ in FILE_ERRORS])
+def test_file_errors(make, name, needles, adex_run, write_config, workdir,
+                     show, expect_usage_error):
+    make(workdir)
+    config = {"duration": 10, "populations": [{"name": "p", "size": 3}],
+              "inputs": [{"kind": "file", "path": name}]}
+    proc = adex_run(write_config(config).name)
+    expect_usage_error(proc, show, "inputs[0].path", *needles)
+
+
+def test_inputs_add_up_and_drive(adex_run, write_config, workdir, show):
+    """Inputs add into `input` before the update: a constant plus a section
+    equals their sum, and the neurons respond (they spike)."""
+    config = {"duration": 50, "dt": 0.1,
+              "populations": [{"name": "p", "size": 2,
+                               "V_initializer": -65}],
+              "inputs": [{"kind": "constant", "value": 10},
+                         {"kind": "section", "values": [0, 20],
+                          "durations": [10, 40]}],
+              "record": {"p": ["input", "V"]}, "out": "sum.h5"}
+    proc = adex_run(write_config(config).name)
+    assert proc.returncode == 0, show(proc)
+    with h5py.File(str(workdir / "sum.h5"), "r") as f:
+        I = f["p/input"][()]
+        assert np.all(I[:100] == 10) and np.all(I[100:] == 30)
+        assert len(f["p/spikes/t"]) > 0
+        assert f["p/spikes/t"][()].min() >= 10.0
