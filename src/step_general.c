@@ -29,7 +29,9 @@
 #include "pop_internal.h"
 #include "rng.h"
 
-#define MAX_SUBSTEPS 1000000 /* per neuron per step: then accept anyway */
+#define MAX_SUBSTEPS 10000 /* per neuron per step, accepted or rejected:
+                              past it, the rest of the step is taken in one
+                              sub-step (only absurd stiffness gets there) */
 #define H_MIN 1e-12          /* ms: never shrink a sub-step below this */
 
 /* Scaled error of an embedded estimate: <= 1 means accept. */
@@ -158,14 +160,16 @@ static void neuron_step(adex_pop *pop, size_t i, const adex__nparams *np,
     bool holding = s < hold;
     double seg_end = holding ? hold : dt;
     double hh = seg_end - s;
-    if (pop->adaptive && h < hh) hh = h;
+    bool capped = ++sub >= MAX_SUBSTEPS;
+    if (pop->adaptive && h < hh && !capped) hh = h;
     double y[2], err[2], y0[2] = {V, w};
     m->one(m, np, V, w, I, hh, y, pop->adaptive ? err : NULL);
     double h_next = h;
     if (pop->adaptive) {
+      if (holding) err[0] = 0.0; /* V is held: only w's error counts */
       double q = error_ratio(err, y0, y, pop->tol);
       double f = step_factor(q, p_hat);
-      if (q > 1.0 && hh > H_MIN && ++sub < MAX_SUBSTEPS) {
+      if (q > 1.0 && hh > H_MIN && !capped) {
         h = fmax(hh * f, H_MIN); /* reject: the state is untouched */
         continue;
       }
