@@ -21,10 +21,33 @@ typedef struct adex__nparams {
   bool iaf;       /* delta_T == 0: no exponential term (IF limit) */
   double dt;      /* step the dt-dependent fields below were made for, ms */
   double w_decay; /* exp_auto: dt * phi(-dt/tau_w), ms */
+  /* Constants of the SIMD kernels (kernel_simd.c), which divide by
+   * multiplying with a reciprocal and correcting (simd.h, vdivr). */
+  double V_T_x;   /* exponent (V - V_T_x)/dT_x: V_T and delta_T, or when
+                     iaf 1e300 mV and 1 mV, so that exp gives exactly 0 */
+  double dT_x;      /* mV */
+  double inv_dT_x;  /* 1/dT_x, 1/mV */
+  double inv_tau;   /* 1/tau, 1/ms */
+  double inv_tau_w; /* 1/tau_w, 1/ms */
 } adex__nparams;
+
+/* A neuron's parameters for the float32 kernels: the double ones rounded
+ * to float, and what is derived from them computed in float (for one
+ * step size h). adex__np32_make is the one place that makes them, for
+ * the scalar and the SIMD float kernels alike. */
+typedef struct adex__np32 {
+  float V_rest, V_reset, V_th, V_T, dT, a, b, tau, tau_w, R;
+  float h;        /* ms, the step these are for */
+  float w_decay;  /* h phi(-h/tau_w), in float */
+  float V_T_x, dT_x, inv_dT_x, inv_tau, inv_tau_w; /* as in adex__nparams */
+  bool iaf;
+} adex__np32;
+
+typedef struct adex_method adex_method;
 
 /* Everything one step of the population needs. */
 typedef struct adex__step_ctx {
+  const adex_method *method; /* whose step this is (its tableau, if any) */
   double *V;            /* mV [num] */
   double *w;            /* [num] */
   double *input;        /* [num], read as I then zeroed */
@@ -35,6 +58,11 @@ typedef struct adex__step_ctx {
   const adex__nparams *per;
   double t;  /* ms, start of the step */
   double dt; /* ms, step size */
+  /* float32 populations: the state in float (the double pointers above
+   * are then NULL), and the parameters in float (uniform32, or per32). */
+  float *V32, *w32, *input32, *t_last_spike32;
+  const adex__np32 *uniform32;
+  const adex__np32 *per32;
 } adex__step_ctx;
 
 /* Advance neurons [lo, hi) by one step (integrate, threshold, reset). */
@@ -49,7 +77,6 @@ typedef void (*adex__prepare_fn)(adex__nparams *np, double dt);
  * (sub-steps, precise spikes). Must give the same bits as the fused step
  * for h == dt. err (may be NULL) receives the embedded error estimate
  * (V, w) of a pair; zeros for other methods. */
-typedef struct adex_method adex_method;
 typedef void (*adex__one_fn)(const adex_method *m, const adex__nparams *np,
                              double V, double w, double I, double h,
                              double out[2], double err[2]);
@@ -57,6 +84,52 @@ typedef void (*adex__one_fn)(const adex_method *m, const adex__nparams *np,
 /* phi(z) = (e^z - 1)/z with phi(0) = 1, accurate near 0 (expm1). */
 static inline double adex__phi(double z) {
   return z == 0.0 ? 1.0 : expm1(z) / z;
+}
+
+/* The same in float. */
+static inline float adex__phif(float z) {
+  return z == 0.0f ? 1.0f : expm1f(z) / z;
+}
+
+/* The float parameters of *np for a step of h (adex__np32). */
+static inline void adex__np32_make(const adex__nparams *np, double h,
+                                   adex__np32 *o) {
+  const adex_params *p = &np->p;
+  o->V_rest = (float)p->V_rest;
+  o->V_reset = (float)p->V_reset;
+  o->V_th = (float)p->V_th;
+  o->V_T = (float)p->V_T;
+  o->dT = (float)p->delta_T;
+  o->a = (float)p->a;
+  o->b = (float)p->b;
+  o->tau = (float)p->tau;
+  o->tau_w = (float)p->tau_w;
+  o->R = (float)p->R;
+  o->h = (float)h;
+  o->w_decay = o->h * adex__phif(o->h * (-1.0f / o->tau_w));
+  o->iaf = np->iaf;
+  o->V_T_x = o->iaf ? 1e30f : o->V_T;
+  o->dT_x = o->iaf ? 1.0f : o->dT;
+  o->inv_dT_x = 1.0f / o->dT_x;
+  o->inv_tau = 1.0f / o->tau;
+  o->inv_tau_w = 1.0f / o->tau_w;
+}
+
+/* The dt-independent derived constants of a parameter set (np->p set). */
+static inline void adex__nparams_derive(adex__nparams *np) {
+  np->iaf = np->p.delta_T == 0.0;
+  np->V_T_x = np->iaf ? 1e300 : np->p.V_T;
+  np->dT_x = np->iaf ? 1.0 : np->p.delta_T;
+  np->inv_dT_x = 1.0 / np->dT_x;
+  np->inv_tau = 1.0 / np->p.tau;
+  np->inv_tau_w = 1.0 / np->p.tau_w;
+}
+
+/* exp_auto's w_decay for a step of h: h phi(-h/tau_w). The fused step
+ * and the one-neuron step of every kernel take it from here, so that they
+ * agree bit for bit. */
+static inline double adex__expe_w_decay(const adex_params *p, double h) {
+  return h * adex__phi(h * (-1.0 / p->tau_w));
 }
 
 /* Both right-hand sides at (V, w) under input I with NEST's guard
@@ -79,6 +152,9 @@ static inline void adex__rhs_guarded(const adex__nparams *np, double V,
  * arithmetic with parameters of at most 1e9 (adex_params_check). */
 #define ADEX__BLOWUP 1e100
 
+/* The same for float32 state: far below FLT_MAX (3.4e38). */
+#define ADEX__BLOWUP_F32 1e30f
+
 /* Phase 2: does V_new count as a spike? V_new >= V_th, and also every
  * numerical blow-up of a formula: NaN, +-inf, or V_new below -1e100 mV
  * (BrainPy's exp_auto formula can give -4.8e307, overflowing the next step). Written so
@@ -90,7 +166,10 @@ static inline bool adex__is_spike(const adex__nparams *np, double V_new) {
 /* Keep w within +-1e100 (a NaN becomes -1e100): a last safety valve that
  * never acts on a stable run, so that no state is ever non-finite. */
 static inline double adex__clamp_w(double w) {
-  return fmin(fmax(w, -ADEX__BLOWUP), ADEX__BLOWUP);
+  /* fmin(fmax(w, -B), B) as comparisons, which compile to branch-free
+   * code instead of calls: the same value for every w, NaN included. */
+  return w >= -ADEX__BLOWUP ? (w > ADEX__BLOWUP ? ADEX__BLOWUP : w)
+                            : -ADEX__BLOWUP;
 }
 
 /* Threshold and reset of one neuron after integration (phases 2-4), the

@@ -22,7 +22,7 @@
 /* dt * phi(-dt/tau_w) is the same every step: compute it once per dt. */
 static void exp_euler_prepare(adex__nparams *np, double dt) {
   np->dt = dt;
-  np->w_decay = dt * adex__phi(dt * (-1.0 / np->p.tau_w));
+  np->w_decay = adex__expe_w_decay(&np->p, dt);
 }
 
 /* BrainPy's exponential Euler for one neuron over h; w_decay is
@@ -55,8 +55,7 @@ static void exp_euler_any(const adex_method *m, const adex__nparams *np,
                           double V, double w, double I, double h,
                           double out[2], double err[2]) {
   (void)m;
-  double w_decay = h == np->dt ? np->w_decay
-                               : h * adex__phi(h * (-1.0 / np->p.tau_w));
+  double w_decay = h == np->dt ? np->w_decay : adex__expe_w_decay(&np->p, h);
   exp_euler_integrate(np, V, w, I, h, w_decay, &out[0], &out[1]);
   if (err != NULL) err[0] = err[1] = 0.0;
 }
@@ -68,6 +67,48 @@ static void exp_euler_step(const adex__step_ctx *c, size_t lo, size_t hi) {
     for (size_t i = lo; i < hi; i++) exp_euler_one(c, i, &np);
   } else {
     for (size_t i = lo; i < hi; i++) exp_euler_one(c, i, &c->per[i]);
+  }
+}
+
+/* ------------------------------------------------------------ float32 */
+
+/* The same formula in float for one neuron over the step its np32 was
+ * made for (float32 populations: state and arithmetic in float). */
+void adex__expe_integrate_f32(const adex__np32 *q, float V, float w, float I,
+                              float *V_new, float *w_new) {
+  float E = q->iaf ? 0.0f : expf((V - q->V_T) / q->dT);
+  float dT_E = q->iaf ? 0.0f : q->dT * E;
+  float fV = (-(V - q->V_rest) + dT_E - q->R * w + q->R * I) / q->tau;
+  float LV = (E - 1.0f) / q->tau;
+  *V_new = V + q->h * adex__phif(q->h * LV) * fV;
+  float fw = (q->a * (V - q->V_rest) - w) / q->tau_w;
+  *w_new = w + q->w_decay * fw;
+}
+
+/* Phases 2-4 in float (adex__fire), with the float blow-up bound. */
+void adex__fire_f32(const adex__step_ctx *c, size_t i, const adex__np32 *q,
+                    float V_new, float w_new) {
+  bool spk = !(V_new < q->V_th) | !(V_new > -ADEX__BLOWUP_F32);
+  float w = spk ? w_new + q->b : w_new;
+  c->V32[i] = spk ? q->V_reset : V_new;
+  c->w32[i] = w >= -ADEX__BLOWUP_F32
+                  ? (w > ADEX__BLOWUP_F32 ? ADEX__BLOWUP_F32 : w)
+                  : -ADEX__BLOWUP_F32;
+  if (spk) c->t_last_spike32[i] = (float)c->t;
+  c->spike[i] = spk;
+  c->input32[i] = 0.0f;
+}
+
+/* The float32 population loop (the scalar reference of the float SIMD
+ * kernels). */
+static void exp_euler_step_f32(const adex__step_ctx *c, size_t lo,
+                               size_t hi) {
+  for (size_t i = lo; i < hi; i++) {
+    const adex__np32 *q = c->uniform32 != NULL ? c->uniform32 : &c->per32[i];
+    float V_new, w_new;
+    adex__expe_integrate_f32(q, c->V32[i], c->w32[i], c->input32[i], &V_new,
+                             &w_new);
+    adex__fire_f32(c, i, q, V_new, w_new);
   }
 }
 
@@ -98,6 +139,8 @@ const adex_method adex__method_exp_auto = {
     .prepare = exp_euler_prepare,
     .step = exp_euler_step,
     .one = exp_euler_any,
+    .step32 = exp_euler_step_f32,
     .amplification = exp_euler_amplification,
     .tableau = NULL,
+    .simd = &adex__simd_expe,
 };

@@ -37,6 +37,23 @@ typedef struct adex__rk_tableau {
   double bh[ADEX__RK_MAX_STAGES];                     /* embedded weights */
 } adex__rk_tableau;
 
+/* One implementation of a method's arithmetic: the fused population loop
+ * and the one-neuron step of the general path, which agree bit for bit. */
+typedef struct adex__impl {
+  adex__step_fn step;
+  adex__one_fn one;
+  adex__step_fn step32; /* float32 state computed in float; NULL: the
+                           population computes in double through `step`
+                           (pop.c) */
+} adex__impl;
+
+/* The SIMD implementations of a family of methods (kernels.c); an entry
+ * is {NULL, NULL} where the build has none. */
+typedef struct adex__simd_set {
+  adex__impl avx2;   /* ADEX_KERNEL_AVX2 */
+  adex__impl avx512; /* ADEX_KERNEL_AVX512 */
+} adex__simd_set;
+
 struct adex_method {
   const char *name;           /* canonical name, as BrainPy registers it */
   const char *const *aliases; /* NULL-terminated; never NULL */
@@ -48,12 +65,35 @@ struct adex_method {
   adex__prepare_fn prepare;   /* dt-dependent constants (may be NULL) */
   adex__step_fn step;         /* one fused step over a range of neurons */
   adex__one_fn one;           /* one neuron, any step size, no reset */
+  adex__step_fn step32;       /* float32 state in float, or NULL */
   const adex__rk_tableau *tableau; /* explicit RK methods; NULL otherwise */
+  const adex__simd_set *simd; /* vector kernels; NULL: scalar only.
+                                 `step` and `one` above are the plain
+                                 scalar reference (ADEX_KERNEL_SCALAR) */
   /* Amplification matrix of a step on the linear part (stability.h);
    * NULL: unconditionally stable. */
   void (*amplification)(const adex_method *m, const adex_params *p, double h,
                         double M[4]);
 };
+
+/* The SIMD sets (kernels.c): exp_auto's, and the Runge-Kutta one that
+ * reads the tableau from the step's method. */
+extern const adex__simd_set adex__simd_expe;
+extern const adex__simd_set adex__simd_rk;
+
+/* The implementation of method m for kernel k: ADEX_KERNEL_AUTO picks the
+ * fastest the CPU and the build support. Returns ADEX_OK or ADEX_EINVAL
+ * (k unknown, or not available here). */
+adex_status adex__method_impl(const adex_method *m, adex_kernel k,
+                              adex__impl *out);
+
+/* exp_auto in float for one neuron, and phases 2-4 in float
+ * (method_exp_euler.c): the scalar float32 reference, which the SIMD
+ * float kernel also uses for its exact lanes. */
+void adex__expe_integrate_f32(const adex__np32 *q, float V, float w, float I,
+                              float *V_new, float *w_new);
+void adex__fire_f32(const adex__step_ctx *c, size_t i, const adex__np32 *q,
+                    float V_new, float w_new);
 
 /* The method tables, defined by their modules. */
 extern const adex_method adex__method_exp_auto;

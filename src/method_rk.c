@@ -270,11 +270,10 @@ static inline void rk_one(const adex__rk_tableau *tb, const adex__step_ctx *c,
 }
 
 /* One step of any size h, for the general path (the error estimate only
- * for embedded pairs). */
-static void rk_any(const adex_method *m, const adex__nparams *np, double V,
-                   double w, double I, double h, double out[2],
-                   double err[2]) {
-  const adex__rk_tableau *tb = m->tableau;
+ * for embedded pairs); specialised per method like the fused step. */
+static inline void rk_any(const adex__rk_tableau *tb,
+                          const adex__nparams *np, double V, double w,
+                          double I, double h, double out[2], double err[2]) {
   if (err != NULL && tb->order_hat == 0) {
     err[0] = err[1] = 0.0;
     err = NULL;
@@ -303,6 +302,12 @@ static const char *const no_aliases[] = {NULL};
   static void id##_step(const adex__step_ctx *c, size_t lo, size_t hi) {   \
     rk_range(&tab_##id, c, lo, hi);                                        \
   }                                                                        \
+  static void id##_one(const adex_method *m, const adex__nparams *np,      \
+                       double V, double w, double I, double h,             \
+                       double out[2], double err[2]) {                     \
+    (void)m;                                                               \
+    rk_any(&tab_##id, np, V, w, I, h, out, err);                           \
+  }                                                                        \
   const adex_method adex__method_##id = {                                  \
       .name = #id,                                                         \
       .aliases = no_aliases,                                               \
@@ -311,9 +316,10 @@ static const char *const no_aliases[] = {NULL};
       .embedded = emb,                                                     \
       .prepare = NULL,                                                     \
       .step = id##_step,                                                   \
-      .one = rk_any,                                                       \
+      .one = id##_one,                                                     \
       .amplification = adex__amp_rk,                                       \
       .tableau = &tab_##id,                                                \
+      .simd = &adex__simd_rk,                                              \
   }
 
 ADEX__RK_METHOD(euler, 1, 1, 0);

@@ -24,6 +24,8 @@ size_t adex_dtype_size(adex_dtype dtype) {
     return sizeof(double);
   case ADEX_DTYPE_BOOL:
     return sizeof(bool);
+  case ADEX_DTYPE_F32:
+    return sizeof(float);
   }
   return 0;
 }
@@ -34,6 +36,8 @@ const char *adex_dtype_name(adex_dtype dtype) {
     return "float64";
   case ADEX_DTYPE_BOOL:
     return "bool";
+  case ADEX_DTYPE_F32:
+    return "float32";
   }
   return "invalid";
 }

@@ -3,6 +3,9 @@
  * The phase order of a step is documented in include/adex/pop.h. */
 #include <math.h>
 #include <stdint.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +27,8 @@ void adex_pop_config_default(adex_pop_config *cfg, size_t num) {
   cfg->alloc = NULL;
   cfg->tol = 1e-6;
   cfg->spk_reset = ADEX_SPK_RESET_HARD;
+  cfg->threads = 1;
+  cfg->kernel = ADEX_KERNEL_AUTO;
 }
 
 adex_status adex__pop_fail(adex_pop *pop, adex_status status) {
@@ -74,7 +79,22 @@ static adex_status check_options(const adex_pop_config *cfg,
       cfg->spk_reset != ADEX_SPK_RESET_SOFT)
     return adex__fail(ADEX_EINVAL, "spk_reset must be hard or soft, got %d",
                       (int)cfg->spk_reset);
-  return ADEX_OK;
+  if (cfg->threads < 0 || cfg->threads > 4096)
+    return adex__fail(ADEX_EINVAL,
+                      "threads must be 0 (OpenMP default) to 4096, got %d",
+                      cfg->threads);
+  if (cfg->dtype != ADEX_DTYPE_F64 && cfg->dtype != ADEX_DTYPE_F32)
+    return adex__fail(ADEX_EINVAL, "dtype must be float64 or float32, got %s",
+                      adex_dtype_name(cfg->dtype));
+  if (cfg->dtype == ADEX_DTYPE_F32 &&
+      (cfg->adaptive || cfg->precise_spikes || cfg->tau_ref > 0 ||
+       cfg->noise > 0 || cfg->spk_reset != ADEX_SPK_RESET_HARD))
+    return adex__fail(ADEX_EINVAL,
+                      "dtype float32 runs the fixed-step update only: "
+                      "adaptive, precise_spikes, tau_ref, noise and soft "
+                      "reset need float64");
+  adex__impl impl;
+  return adex__method_impl(method, cfg->kernel, &impl);
 }
 
 /* Check everything in the config that does not need memory. */
@@ -105,7 +125,7 @@ static adex_status check_config(const adex_pop_config *cfg, size_t *num,
 
 /* Lay the state arrays out in one aligned block. */
 static adex_status alloc_state(adex_pop *pop) {
-  size_t dbytes = adex__align_up(pop->num * sizeof(double));
+  size_t dbytes = adex__align_up(pop->num * adex_dtype_size(pop->dtype));
   size_t bbytes = adex__align_up(pop->num * sizeof(bool));
   pop->state_bytes = 4 * dbytes + 2 * bbytes;
   char *block = adex__alloc(&pop->alloc, pop->state_bytes);
@@ -114,10 +134,23 @@ static adex_status alloc_state(adex_pop *pop) {
                                    "%zu neurons (%zu bytes)",
                       pop->num, pop->state_bytes);
   pop->state_block = block;
-  pop->V = (double *)(void *)block;
-  pop->w = (double *)(void *)(block + dbytes);
-  pop->input = (double *)(void *)(block + 2 * dbytes);
-  pop->t_last_spike = (double *)(void *)(block + 3 * dbytes);
+  void *arrays[4];
+  for (int k = 0; k < 4; k++) arrays[k] = block + (size_t)k * dbytes;
+  if (pop->dtype == ADEX_DTYPE_F32) {
+    pop->V32 = arrays[0];
+    pop->w32 = arrays[1];
+    pop->input32 = arrays[2];
+    pop->t_last_spike32 = arrays[3];
+    pop->init_scratch = adex__alloc(&pop->alloc, pop->num * sizeof(double));
+    if (pop->init_scratch == NULL)
+      return adex__fail(ADEX_ENOMEM, "out of memory allocating the state of "
+                                     "%zu neurons", pop->num);
+  } else {
+    pop->V = arrays[0];
+    pop->w = arrays[1];
+    pop->input = arrays[2];
+    pop->t_last_spike = arrays[3];
+  }
   pop->spike = (bool *)(block + 4 * dbytes);
   pop->refractory = (bool *)(block + 4 * dbytes + bbytes);
   return ADEX_OK;
@@ -163,7 +196,7 @@ static adex_status plan_per_neuron(adex_pop *pop, const adex_pop_config *cfg) {
     char where[48];
     snprintf(where, sizeof where, " (neuron %zu)", i);
     st = adex__params_check_at(&pop->per[i].p, where);
-    pop->per[i].iaf = pop->per[i].p.delta_T == 0.0;
+    adex__nparams_derive(&pop->per[i]);
   }
   return st;
 }
@@ -180,23 +213,31 @@ static adex_status alloc_general(adex_pop *pop) {
         adex_pop_register_var(pop, "step_size", ADEX_DTYPE_F64, pop->h_sub);
     if (st != ADEX_OK) return st;
   }
-  pop->cap_events = 4 * pop->num + 1024;
+  size_t nb = (pop->num + ADEX__EV_BLOCK - 1) / ADEX__EV_BLOCK, lo, hi, off,
+         cap;
+  adex__ev_block_at(pop->num, nb - 1, &lo, &hi, &off, &cap);
+  pop->cap_events = off + cap;
   pop->events = adex__alloc(&pop->alloc,
                             pop->cap_events * sizeof(adex_spike_event));
-  if (pop->events == NULL)
+  pop->ev_blocks = adex__alloc(&pop->alloc, nb * sizeof *pop->ev_blocks);
+  if (pop->events == NULL || pop->ev_blocks == NULL)
     return adex__fail(ADEX_ENOMEM, "out of memory allocating the spike list "
                                    "of %zu neurons", pop->num);
   return ADEX_OK;
 }
 
-/* Initial values must leave room for a step's arithmetic (no overflow). */
-static adex_status check_state_range(const double *x, size_t n,
+/* Initial values must leave room for a step's arithmetic (no overflow):
+ * array k of the state (0: V, 1: w) in whichever dtype. */
+static adex_status check_state_range(const adex_pop *pop, int k,
                                      const char *what) {
-  for (size_t i = 0; i < n; i++)
-    if (!(fabs(x[i]) <= ADEX_STATE_MAX))
-      return adex__fail(ADEX_EINVAL,
-                        "%s: value %zu is %g, outside +-%g", what, i, x[i],
-                        ADEX_STATE_MAX);
+  const double *x = k == 0 ? pop->V : pop->w;
+  const float *xf = k == 0 ? pop->V32 : pop->w32;
+  for (size_t i = 0; i < pop->num; i++) {
+    double v = x != NULL ? x[i] : (double)xf[i];
+    if (!(fabs(v) <= ADEX_STATE_MAX))
+      return adex__fail(ADEX_EINVAL, "%s: value %zu is %g, outside +-%g",
+                        what, i, v, ADEX_STATE_MAX);
+  }
   return ADEX_OK;
 }
 
@@ -221,7 +262,12 @@ adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out) {
   pop->keep_size = cfg->keep_size;
   pop->method = method;
   pop->uniform.p = cfg->params;
-  pop->uniform.iaf = cfg->params.delta_T == 0.0;
+  adex__nparams_derive(&pop->uniform);
+  adex__method_impl(method, cfg->kernel, &pop->impl); /* checked above */
+  pop->kernel = cfg->kernel == ADEX_KERNEL_AUTO ? adex_kernel_best()
+                                                 : cfg->kernel;
+  pop->threads = cfg->threads;
+  pop->dtype = cfg->dtype;
   pop->planned_dt = NAN;
   pop->adaptive = cfg->adaptive;
   pop->precise = cfg->precise_spikes;
@@ -244,10 +290,16 @@ adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out) {
   for (int id = 0; id < ADEX_NPARAMS; id++)
     any_array = any_array || cfg->param_init[id] != NULL;
   if (st == ADEX_OK && any_array) st = plan_per_neuron(pop, cfg);
+  if (st == ADEX_OK && any_array && pop->dtype == ADEX_DTYPE_F32) {
+    pop->per32 = adex__alloc(&pop->alloc, num * sizeof *pop->per32);
+    if (pop->per32 == NULL)
+      st = adex__fail(ADEX_ENOMEM, "out of memory allocating per-neuron "
+                                   "parameters of %zu neurons", num);
+  }
   if (st == ADEX_OK && pop->general) st = alloc_general(pop);
   if (st == ADEX_OK) st = adex_pop_reset(pop);
-  if (st == ADEX_OK) st = check_state_range(pop->V, num, "V_initializer");
-  if (st == ADEX_OK) st = check_state_range(pop->w, num, "w_initializer");
+  if (st == ADEX_OK) st = check_state_range(pop, 0, "V_initializer");
+  if (st == ADEX_OK) st = check_state_range(pop, 1, "w_initializer");
   if (st != ADEX_OK) {
     adex_pop_destroy(pop);
     return st;
@@ -259,13 +311,19 @@ adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out) {
 
 void adex_pop_destroy(adex_pop *pop) {
   if (pop == NULL) return;
+  adex__pop_delays_free(pop);
   adex_allocator a = pop->alloc;
   size_t n = pop->num;
   adex__name_release(&pop->name);
   adex__name_release(&pop->integral);
   adex__free(&a, pop->per, n * sizeof *pop->per);
+  adex__free(&a, pop->per32, n * sizeof *pop->per32);
+  adex__free(&a, pop->init_scratch, n * sizeof(double));
   adex__free(&a, pop->h_sub, n * sizeof(double));
   adex__free(&a, pop->events, pop->cap_events * sizeof(adex_spike_event));
+  adex__free(&a, pop->ev_blocks,
+             (n + ADEX__EV_BLOCK - 1) / ADEX__EV_BLOCK *
+                 sizeof *pop->ev_blocks);
   adex__free(&a, pop->V_init_copy, n * sizeof(double));
   adex__free(&a, pop->w_init_copy, n * sizeof(double));
   adex__free(&a, pop->state_block, pop->state_bytes);
@@ -274,15 +332,28 @@ void adex_pop_destroy(adex_pop *pop) {
 
 adex_status adex_pop_reset(adex_pop *pop) {
   if (pop == NULL) return adex__fail(ADEX_EINVAL, "pop must not be NULL");
-  /* The initializers were checked at create, so evaluation cannot fail. */
-  adex_status st = adex_init_eval(&pop->V_init, pop->V, pop->num,
+  /* The initializers were checked at create, so evaluation cannot fail.
+   * float32: evaluated in double, then rounded. */
+  bool f32 = pop->dtype == ADEX_DTYPE_F32;
+  adex_status st = adex_init_eval(&pop->V_init,
+                                  f32 ? pop->init_scratch : pop->V, pop->num,
                                   "V_initializer");
+  for (size_t i = 0; f32 && st == ADEX_OK && i < pop->num; i++)
+    pop->V32[i] = (float)pop->init_scratch[i];
   if (st == ADEX_OK)
-    st = adex_init_eval(&pop->w_init, pop->w, pop->num, "w_initializer");
+    st = adex_init_eval(&pop->w_init, f32 ? pop->init_scratch : pop->w,
+                        pop->num, "w_initializer");
+  for (size_t i = 0; f32 && st == ADEX_OK && i < pop->num; i++)
+    pop->w32[i] = (float)pop->init_scratch[i];
   if (st != ADEX_OK) return adex__pop_fail(pop, st);
   for (size_t i = 0; i < pop->num; i++) {
-    pop->input[i] = 0.0;
-    pop->t_last_spike[i] = ADEX_T_LAST_SPIKE_INIT;
+    if (f32) {
+      pop->input32[i] = 0.0f;
+      pop->t_last_spike32[i] = (float)ADEX_T_LAST_SPIKE_INIT;
+    } else {
+      pop->input[i] = 0.0;
+      pop->t_last_spike[i] = ADEX_T_LAST_SPIKE_INIT;
+    }
     pop->spike[i] = false;
     pop->refractory[i] = false;
     if (pop->h_sub != NULL) pop->h_sub[i] = 0.0;
@@ -314,8 +385,94 @@ static adex_status plan_dt(adex_pop *pop, double dt) {
     for (size_t i = 0; pop->per != NULL && i < pop->num; i++)
       prepare(&pop->per[i], dt);
   }
+  if (pop->dtype == ADEX_DTYPE_F32) {
+    adex__np32_make(&pop->uniform, dt, &pop->uniform32);
+    for (size_t i = 0; pop->per32 != NULL && i < pop->num; i++)
+      adex__np32_make(&pop->per[i], dt, &pop->per32[i]);
+  }
   pop->planned_dt = dt;
   return ADEX_OK;
+}
+
+int adex__pop_threads(const adex_pop *pop, size_t n) {
+#ifdef _OPENMP
+  int t = pop->threads > 0 ? pop->threads : omp_get_max_threads();
+  size_t most = n / ADEX__MIN_PER_THREAD;
+  if ((size_t)t > most) t = most > 1 ? (int)most : 1;
+  return t;
+#else
+  (void)pop;
+  (void)n;
+  return 1;
+#endif
+}
+
+/* Neurons a float32 population converts to double at a time. */
+#define F32_TILE 256
+
+/* A step of neurons [lo, hi) of a float32 population by a method without
+ * a float kernel: tiles converted to double, stepped by the double kernel,
+ * rounded back (the state stays float32, the arithmetic is double). */
+static void step_f32_via_f64(const adex_pop *pop, const adex__step_ctx *c,
+                             size_t lo, size_t hi) {
+  double V[F32_TILE], w[F32_TILE], I[F32_TILE], tls[F32_TILE];
+  for (size_t i = lo; i < hi; i += F32_TILE) {
+    size_t n = hi - i < F32_TILE ? hi - i : F32_TILE;
+    for (size_t j = 0; j < n; j++) {
+      V[j] = c->V32[i + j];
+      w[j] = c->w32[i + j];
+      I[j] = c->input32[i + j];
+      tls[j] = c->t_last_spike32[i + j];
+    }
+    adex__step_ctx d = *c;
+    d.V = V;
+    d.w = w;
+    d.input = I;
+    d.t_last_spike = tls;
+    d.spike = c->spike + i;
+    d.per = c->per != NULL ? c->per + i : NULL;
+    pop->impl.step(&d, 0, n);
+    for (size_t j = 0; j < n; j++) {
+      c->V32[i + j] = (float)V[j];
+      c->w32[i + j] = (float)w[j];
+      c->input32[i + j] = 0.0f;
+      c->t_last_spike32[i + j] = (float)tls[j];
+    }
+  }
+}
+
+/* Neurons [lo, hi) by the population's kernel, in its dtype. */
+static void step_range(const adex_pop *pop, const adex__step_ctx *ctx,
+                       size_t lo, size_t hi) {
+  if (pop->dtype != ADEX_DTYPE_F32)
+    pop->impl.step(ctx, lo, hi);
+  else if (pop->impl.step32 != NULL)
+    pop->impl.step32(ctx, lo, hi);
+  else
+    step_f32_via_f64(pop, ctx, lo, hi);
+}
+
+/* The fused step over every neuron: serially, or split among threads into
+ * contiguous ranges whose bounds are multiples of 64 neurons (whole cache
+ * lines of every state array, whole vectors of every kernel). Each neuron
+ * is computed the same way wherever its range starts. */
+static void run_fused(const adex_pop *pop, const adex__step_ctx *ctx) {
+  size_t n = pop->num;
+  int nt = adex__pop_threads(pop, n);
+  if (nt <= 1) {
+    step_range(pop, ctx, 0, n);
+    return;
+  }
+#ifdef _OPENMP
+  size_t blocks = (n + 63) / 64;
+#pragma omp parallel num_threads(nt)
+  {
+    size_t k = (size_t)omp_get_thread_num(), m = (size_t)omp_get_num_threads();
+    size_t lo = blocks * k / m * 64, hi = blocks * (k + 1) / m * 64;
+    if (hi > n) hi = n;
+    if (lo < hi) step_range(pop, ctx, lo, hi);
+  }
+#endif
 }
 
 adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
@@ -339,6 +496,7 @@ adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
   }
   pop->events_stale = true;
   adex__step_ctx ctx = {
+      .method = pop->method,
       .V = pop->V,
       .w = pop->w,
       .input = pop->input,
@@ -348,8 +506,14 @@ adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
       .per = pop->per,
       .t = t,
       .dt = dt,
+      .V32 = pop->V32,
+      .w32 = pop->w32,
+      .input32 = pop->input32,
+      .t_last_spike32 = pop->t_last_spike32,
+      .uniform32 = pop->per32 == NULL ? &pop->uniform32 : NULL,
+      .per32 = pop->per32,
   };
-  pop->method->step(&ctx, 0, pop->num);
+  run_fused(pop, &ctx);
   return ADEX_OK;
 }
 
@@ -370,8 +534,32 @@ double *adex_pop_w(adex_pop *pop) { return pop->w; }
 double *adex_pop_input(adex_pop *pop) { return pop->input; }
 bool *adex_pop_spike(adex_pop *pop) { return pop->spike; }
 double *adex_pop_t_last_spike(adex_pop *pop) { return pop->t_last_spike; }
+adex_dtype adex_pop_dtype(const adex_pop *pop) { return pop->dtype; }
+float *adex_pop_V_f32(adex_pop *pop) { return pop->V32; }
+float *adex_pop_w_f32(adex_pop *pop) { return pop->w32; }
+float *adex_pop_input_f32(adex_pop *pop) { return pop->input32; }
+float *adex_pop_t_last_spike_f32(adex_pop *pop) {
+  return pop->t_last_spike32;
+}
 bool *adex_pop_refractory(adex_pop *pop) { return pop->refractory; }
 const char *adex_pop_errmsg(const adex_pop *pop) { return pop->errmsg; }
+
+/* The spikes in spike[0..n) as events stamped t, in neuron order; returns
+ * their number. Eight flags are tested at once: most are false. */
+static size_t collect_spikes(const bool *spike, size_t n, double t,
+                             adex_spike_event *events) {
+  size_t count = 0, i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t word;
+    memcpy(&word, spike + i, sizeof word);
+    if (word == 0) continue;
+    for (size_t j = i; j < i + 8; j++)
+      if (spike[j]) events[count++] = (adex_spike_event){j, t};
+  }
+  for (; i < n; i++)
+    if (spike[i]) events[count++] = (adex_spike_event){i, t};
+  return count;
+}
 
 adex_status adex_pop_spike_events(adex_pop *pop,
                                   const adex_spike_event **events,
@@ -387,10 +575,8 @@ adex_status adex_pop_spike_events(adex_pop *pop,
         return adex__pop_fail(pop, ADEX_ENOMEM);
       }
     }
-    pop->n_events = 0;
-    for (size_t i = 0; i < pop->num; i++)
-      if (pop->spike[i])
-        pop->events[pop->n_events++] = (adex_spike_event){i, pop->last_t};
+    pop->n_events = collect_spikes(pop->spike, pop->num, pop->last_t,
+                                   pop->events);
     pop->events_stale = false;
   }
   *events = pop->events;

@@ -8,6 +8,7 @@
 #include "adex/pop.h"
 #include "internal.h"
 #include "kernel.h"
+#include "method_internal.h"
 #include "names.h"
 
 struct adex_pop {
@@ -24,6 +25,9 @@ struct adex_pop {
 
   /* Parameters (set at create) and derived constants (per dt) */
   const adex_method *method;
+  adex__impl impl;                /* the kernel's step and one (kernels.c) */
+  adex_kernel kernel;             /* as resolved: never AUTO */
+  int threads;                    /* as configured (0: OpenMP default) */
   adex__nparams uniform;          /* used when per == NULL */
   adex__nparams *per;             /* [num] if any parameter is per-neuron */
   bool is_array[ADEX_NPARAMS];    /* which parameters are per-neuron */
@@ -41,6 +45,8 @@ struct adex_pop {
   /* Spikes of the last update (adex_pop_spike_events) */
   adex_spike_event *events;       /* [cap_events] or NULL until needed */
   size_t cap_events, n_events;
+  struct adex__ev_block *ev_blocks; /* general path: per block of
+                                       ADEX__EV_BLOCK neurons [nblocks] */
   unsigned long long events_dropped; /* spikes the list had no room for */
   bool events_stale;              /* fast path: list not built from spike[] */
   double last_t;                  /* t of the last update */
@@ -49,15 +55,24 @@ struct adex_pop {
   adex_init V_init, w_init;
   double *V_init_copy, *w_init_copy; /* [num] or NULL */
 
-  /* State: one block holding the arrays below */
+  /* State: one block holding the arrays below. V, w, input, t_last_spike
+   * are in `dtype`: the double pointers for float64 (the float ones
+   * NULL), the float pointers for float32 (the double ones NULL). */
   void *state_block;
   size_t state_bytes;
+  adex_dtype dtype;     /* ADEX_DTYPE_F64 or ADEX_DTYPE_F32 */
   double *V;            /* mV [num] */
   double *w;            /* [num] */
   double *input;        /* [num] */
   double *t_last_spike; /* ms [num] */
+  float *V32, *w32, *input32, *t_last_spike32; /* the same, float32 */
   bool *spike;          /* [num] */
   bool *refractory;     /* [num] */
+  /* float32: parameters in float for the planned dt (per32 [num] when
+   * per-neuron), and where reset evaluates the initializers [num] */
+  adex__np32 uniform32;
+  adex__np32 *per32;
+  double *init_scratch;
 
   /* Registered delay buffers (src/pop_delays.c); NULL when none */
   struct adex__delay_table *delays;
@@ -68,6 +83,29 @@ struct adex_pop {
   adex_dtype extra_dtype[ADEX_MAX_EXTRA_VARS];
   void *extra_data[ADEX_MAX_EXTRA_VARS];
 };
+
+/* Fewest neurons a thread gets: below it, an update uses fewer threads
+ * (the results are the same whatever the number). */
+#define ADEX__MIN_PER_THREAD 2048
+
+/* Threads an update of n neurons uses, from the configured count. */
+int adex__pop_threads(const adex_pop *pop, size_t n);
+
+/* The general path's event list is cut into blocks of this many neurons,
+ * each with room for 4 spikes per neuron plus one neuron's most; blocks
+ * run independently (on threads) and are joined in order after. */
+#define ADEX__EV_BLOCK 1024
+
+/* What a block of the general path produced in the last update. */
+struct adex__ev_block {
+  size_t n;                   /* events, at the block's offset */
+  unsigned long long dropped; /* spikes its part had no room for */
+};
+
+/* Block b of a population of num neurons: neurons [lo, hi), and its part
+ * of the event list, [offset, offset + cap). */
+void adex__ev_block_at(size_t num, size_t b, size_t *lo, size_t *hi,
+                       size_t *offset, size_t *cap);
 
 /* One update through the general path: sub-steps, precise spike times,
  * refractoriness, noise, soft reset (step_general.c). */

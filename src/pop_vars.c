@@ -6,18 +6,22 @@
 
 #include "pop_internal.h"
 
-/* The built-in variables, in BrainPy's order. */
+/* The built-in variables, in BrainPy's order. The real ones are in the
+ * population's dtype: offset32 locates their float32 arrays. */
 static const struct {
   const char *name;
   adex_dtype dtype;
-  size_t offset; /* of the data pointer in struct adex_pop */
+  size_t offset;   /* of the data pointer in struct adex_pop */
+  size_t offset32; /* of the float32 data pointer (real variables) */
 } builtin[] = {
-    {"V", ADEX_DTYPE_F64, offsetof(adex_pop, V)},
-    {"w", ADEX_DTYPE_F64, offsetof(adex_pop, w)},
-    {"input", ADEX_DTYPE_F64, offsetof(adex_pop, input)},
-    {"spike", ADEX_DTYPE_BOOL, offsetof(adex_pop, spike)},
-    {"refractory", ADEX_DTYPE_BOOL, offsetof(adex_pop, refractory)},
-    {"t_last_spike", ADEX_DTYPE_F64, offsetof(adex_pop, t_last_spike)},
+    {"V", ADEX_DTYPE_F64, offsetof(adex_pop, V), offsetof(adex_pop, V32)},
+    {"w", ADEX_DTYPE_F64, offsetof(adex_pop, w), offsetof(adex_pop, w32)},
+    {"input", ADEX_DTYPE_F64, offsetof(adex_pop, input),
+     offsetof(adex_pop, input32)},
+    {"spike", ADEX_DTYPE_BOOL, offsetof(adex_pop, spike), 0},
+    {"refractory", ADEX_DTYPE_BOOL, offsetof(adex_pop, refractory), 0},
+    {"t_last_spike", ADEX_DTYPE_F64, offsetof(adex_pop, t_last_spike),
+     offsetof(adex_pop, t_last_spike32)},
 };
 
 #define N_BUILTIN (sizeof builtin / sizeof builtin[0])
@@ -40,9 +44,13 @@ adex_status adex_pop_var_at(adex_pop *pop, size_t i, adex_var *out) {
   memset(out, 0, sizeof *out);
   out->ndim = adex_pop_shape(pop, out->shape);
   if (i < N_BUILTIN) {
+    bool f32 = builtin[i].dtype == ADEX_DTYPE_F64 &&
+               pop->dtype == ADEX_DTYPE_F32;
     out->name = builtin[i].name;
-    out->dtype = builtin[i].dtype;
-    memcpy(&out->data, (char *)pop + builtin[i].offset, sizeof out->data);
+    out->dtype = f32 ? ADEX_DTYPE_F32 : builtin[i].dtype;
+    memcpy(&out->data,
+           (char *)pop + (f32 ? builtin[i].offset32 : builtin[i].offset),
+           sizeof out->data);
   } else {
     size_t j = i - N_BUILTIN;
     out->name = pop->extra_names[j];

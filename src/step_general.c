@@ -24,6 +24,9 @@
  */
 #include <math.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "method_internal.h"
 #include "pop_internal.h"
@@ -81,7 +84,8 @@ static double above(const adex__nparams *np, double V) {
 /* Find theta in (0, 1] where the step of theta*h from (V, w) reaches V_th,
  * given that the full step (y_end) does. Returns theta and the state there
  * (V >= V_th, just). */
-static double locate_crossing(const adex_method *m, const adex__nparams *np,
+static double locate_crossing(const adex_method *m, adex__one_fn one,
+                              const adex__nparams *np,
                               double V, double w, double I, double h,
                               const double y_end[2], double y_cross[2]) {
   double a = 0.0, fa = V - np->p.V_th, b = 1.0, fb = above(np, y_end[0]);
@@ -92,7 +96,7 @@ static double locate_crossing(const adex_method *m, const adex__nparams *np,
     double mid = isfinite(fb) ? (a * fb - b * fa) / (fb - fa) : 0.5 * (a + b);
     if (!(mid > a && mid < b)) mid = 0.5 * (a + b);
     double ym[2];
-    m->one(m, np, V, w, I, mid * h, ym, NULL);
+    one(m, np, V, w, I, mid * h, ym, NULL);
     double fm = above(np, ym[0]);
     if (fm >= 0) {
       b = mid;
@@ -123,23 +127,38 @@ static double reset_V(const adex_pop *pop, const adex__nparams *np,
   return np->p.V_reset;
 }
 
-/* Append a spike to the event list and stamp t_last_spike. The list holds
- * 4 spikes per neuron per step on average (adex_pop_create); beyond that,
- * events are counted as dropped (adex_pop_spike_events_dropped) while
- * spike[] and t_last_spike stay exact. */
-static void record_spike(adex_pop *pop, size_t i, double t) {
-  if (pop->n_events < pop->cap_events)
-    pop->events[pop->n_events++] = (adex_spike_event){i, t};
+/* Where one block of neurons writes its spikes: its own part of the event
+ * list (adex__ev_block_at), so that blocks can run on different threads. */
+typedef struct ev_sink {
+  adex_spike_event *ev;
+  size_t n, cap;
+  unsigned long long dropped;
+} ev_sink;
+
+/* Append a spike to the block's events and stamp t_last_spike. A block
+ * holds 4 spikes per neuron per step on average, plus one neuron's most
+ * (adex__ev_block_at); beyond that, events are counted as dropped
+ * (adex_pop_spike_events_dropped) while spike[] and t_last_spike stay
+ * exact. */
+static void record_spike(adex_pop *pop, ev_sink *sink, size_t i, double t) {
+  if (sink->n < sink->cap)
+    sink->ev[sink->n++] = (adex_spike_event){i, t};
   else
-    pop->events_dropped++;
+    sink->dropped++;
   pop->t_last_spike[i] = t;
 }
 
 /* Advance neuron i from t to t+dt with its parameters np. */
-static void neuron_step(adex_pop *pop, size_t i, const adex__nparams *np,
-                        double t, double dt) {
+static void neuron_step(adex_pop *pop, ev_sink *sink, size_t i,
+                        const adex__nparams *np, double t, double dt) {
   const adex_method *m = pop->method;
   const int p_hat = m->tableau != NULL ? m->tableau->order_hat : 0;
+  /* The kernel's step, which agrees with its fused step bit for bit; but
+   * the plain scalar one in the adaptive mode, which has no fused step:
+   * a neuron's sub-steps then give the same bits on every machine, and
+   * one neuron at a time the scalar code is faster than a vector with
+   * one lane used. */
+  const adex__one_fn one = pop->adaptive ? m->one : pop->impl.one;
   double V = pop->V[i], w = pop->w[i];
   const double I = pop->input[i];
   int n_spk = 0;
@@ -163,7 +182,7 @@ static void neuron_step(adex_pop *pop, size_t i, const adex__nparams *np,
     bool capped = ++sub >= MAX_SUBSTEPS;
     if (pop->adaptive && h < hh && !capped) hh = h;
     double y[2], err[2], y0[2] = {V, w};
-    m->one(m, np, V, w, I, hh, y, pop->adaptive ? err : NULL);
+    one(m, np, V, w, I, hh, y, pop->adaptive ? err : NULL);
     double h_next = h;
     if (pop->adaptive) {
       if (holding) err[0] = 0.0; /* V is held: only w's error counts */
@@ -179,9 +198,9 @@ static void neuron_step(adex_pop *pop, size_t i, const adex__nparams *np,
     if (!holding && adex__is_spike(np, y[0])) {
       double theta = 1.0, yc[2] = {y[0], y[1]};
       if (pop->precise)
-        theta = locate_crossing(m, np, V, w, I, hh, y, yc);
+        theta = locate_crossing(m, one, np, V, w, I, hh, y, yc);
       double s_spk = pop->precise ? s + theta * hh : s + hh;
-      record_spike(pop, i, pop->precise ? t + s_spk : t);
+      record_spike(pop, sink, i, pop->precise ? t + s_spk : t);
       V = reset_V(pop, np, yc[0]);
       w = adex__clamp_w(yc[1] + np->p.b);
       s = s_spk >= seg_end ? seg_end : s_spk;
@@ -199,7 +218,7 @@ static void neuron_step(adex_pop *pop, size_t i, const adex__nparams *np,
     uint64_t key = adex__rng_u64(pop->noise_seed, (uint64_t)llround(t / dt));
     V += pop->noise * sqrt(dt) * adex__rng_normal(key, i);
     if (adex__is_spike(np, V)) {
-      record_spike(pop, i, pop->precise ? t + dt : t);
+      record_spike(pop, sink, i, pop->precise ? t + dt : t);
       V = reset_V(pop, np, V);
       w = adex__clamp_w(w + np->p.b);
       n_spk++;
@@ -213,9 +232,50 @@ static void neuron_step(adex_pop *pop, size_t i, const adex__nparams *np,
   pop->input[i] = 0.0;
 }
 
+void adex__ev_block_at(size_t num, size_t b, size_t *lo, size_t *hi,
+                       size_t *offset, size_t *cap) {
+  *lo = b * ADEX__EV_BLOCK;
+  *hi = *lo + ADEX__EV_BLOCK < num ? *lo + ADEX__EV_BLOCK : num;
+  *offset = b * (4 * ADEX__EV_BLOCK + ADEX_MAX_SPIKES_PER_STEP + 1);
+  *cap = 4 * (*hi - *lo) + ADEX_MAX_SPIKES_PER_STEP + 1;
+}
+
+/* Advance the neurons of block b; its spikes go to its part of the list. */
+static void run_block(adex_pop *pop, size_t b, double t, double dt) {
+  size_t lo, hi, off, cap;
+  adex__ev_block_at(pop->num, b, &lo, &hi, &off, &cap);
+  ev_sink sink = {pop->events + off, 0, cap, 0};
+  for (size_t i = lo; i < hi; i++)
+    neuron_step(pop, &sink, i, pop->per != NULL ? &pop->per[i] : &pop->uniform,
+                t, dt);
+  pop->ev_blocks[b].n = sink.n;
+  pop->ev_blocks[b].dropped = sink.dropped;
+}
+
+/* Blocks of neurons, each on its own (OpenMP threads take them one at a
+ * time: the cost per neuron varies, with sub-steps and spikes), then the
+ * blocks' events moved together in block order: the list is the same
+ * whatever the number of threads. */
 void adex__pop_step_general(adex_pop *pop, double t, double dt) {
-  pop->n_events = 0;
-  for (size_t i = 0; i < pop->num; i++)
-    neuron_step(pop, i, pop->per != NULL ? &pop->per[i] : &pop->uniform, t,
-                dt);
+  size_t nb = (pop->num + ADEX__EV_BLOCK - 1) / ADEX__EV_BLOCK;
+  int nt = adex__pop_threads(pop, pop->num);
+  if (nt > 1) {
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (size_t b = 0; b < nb; b++) run_block(pop, b, t, dt);
+#endif
+  } else {
+    for (size_t b = 0; b < nb; b++) run_block(pop, b, t, dt);
+  }
+  size_t total = 0;
+  for (size_t b = 0; b < nb; b++) {
+    size_t lo, hi, off, cap;
+    adex__ev_block_at(pop->num, b, &lo, &hi, &off, &cap);
+    if (off != total && pop->ev_blocks[b].n > 0)
+      memmove(pop->events + total, pop->events + off,
+              pop->ev_blocks[b].n * sizeof *pop->events);
+    total += pop->ev_blocks[b].n;
+    pop->events_dropped += pop->ev_blocks[b].dropped;
+  }
+  pop->n_events = total;
 }

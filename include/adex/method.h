@@ -40,6 +40,36 @@ ADEX_API const char *const *adex_method_aliases(const adex_method *m);
  * Returns the length the full list needs, excluding the terminator. */
 ADEX_API size_t adex_method_list(char *buf, size_t len);
 
+/* Which implementation of a method's arithmetic runs. exp_auto and the
+ * explicit Runge-Kutta methods have vector kernels (W neurons at once,
+ * glibc's libmvec exp/expm1, products with reciprocals where the plain
+ * formula divides by a parameter). They agree with the scalar reference
+ * within 4 ulp per step in V and w, with the same spikes; each kernel
+ * gives the same bits for a neuron whatever the population size, the
+ * number of threads or the path (fused step or general path). See
+ * docs/performance.md. */
+typedef enum adex_kernel {
+  ADEX_KERNEL_AUTO,   /* the fastest this CPU and build support [default] */
+  ADEX_KERNEL_SCALAR, /* the plain formula, one neuron at a time, libm:
+                         the reference, bit for bit BrainPy's arithmetic */
+  ADEX_KERNEL_AVX2,   /* 4 lanes, AVX2 + FMA + BMI2 */
+  ADEX_KERNEL_AVX512  /* 8 lanes, AVX-512F + BMI2 */
+} adex_kernel;
+
+/* Whether kernel k can run here (built in, and supported by the CPU).
+ * AUTO and SCALAR always can. */
+ADEX_API int adex_kernel_available(adex_kernel k);
+
+/* The kernel AUTO resolves to on this machine. */
+ADEX_API adex_kernel adex_kernel_best(void);
+
+/* Name of a kernel ("auto", "scalar", "avx2", "avx512"; "invalid"). */
+ADEX_API const char *adex_kernel_name(adex_kernel k);
+
+/* Look a kernel up by name. Returns ADEX_OK or ADEX_EKEY (the message
+ * lists the names). */
+ADEX_API adex_status adex_kernel_find(const char *name, adex_kernel *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -29,14 +29,15 @@ extern "C" {
 
 /* Element types of variables. */
 typedef enum adex_dtype {
-  ADEX_DTYPE_F64, /* double */
-  ADEX_DTYPE_BOOL /* bool, one byte */
+  ADEX_DTYPE_F64,  /* double */
+  ADEX_DTYPE_BOOL, /* bool, one byte */
+  ADEX_DTYPE_F32   /* float */
 } adex_dtype;
 
 /* Size in bytes of one element of a dtype (0 for an invalid one). */
 ADEX_API size_t adex_dtype_size(adex_dtype dtype);
 
-/* numpy-style name of a dtype: "float64", "bool". */
+/* numpy-style name of a dtype: "float64", "bool", "float32". */
 ADEX_API const char *adex_dtype_name(adex_dtype dtype);
 
 /* One variable of an object. */

@@ -98,6 +98,21 @@ typedef struct adex_pop_config {
   uint64_t noise_seed; /* seed of the noise stream [0] */
   adex_spk_reset spk_reset; /* [ADEX_SPK_RESET_HARD] */
   const adex_allocator *alloc; /* NULL: adex_allocator_default() */
+  /* Speed; none of these changes a result beyond what adex_kernel says. */
+  int threads;        /* OpenMP threads an update may use: 1 = serial,
+                         0 = OpenMP's default (OMP_NUM_THREADS or every
+                         core), n = n; 1 without OpenMP. Every thread count
+                         gives the same bits [1] */
+  adex_kernel kernel; /* implementation of the method (adex/method.h)
+                         [ADEX_KERNEL_AUTO] */
+  adex_dtype dtype;   /* element type of V, w, input, t_last_spike:
+                         ADEX_DTYPE_F64 [default] or ADEX_DTYPE_F32 (18
+                         bytes of state per neuron instead of 34; exp_auto
+                         then computes in float, within 4 float ulp of
+                         its scalar float formula; other methods compute
+                         in double and round the state to float. Fixed
+                         steps only: not with adaptive, precise_spikes,
+                         tau_ref, noise or soft reset) */
 } adex_pop_config;
 
 /* Fill *cfg for a flat population of num neurons with the seed's defaults. */
@@ -111,7 +126,8 @@ ADEX_API void adex_pop_config_default(adex_pop_config *cfg, size_t num);
  * (ndim, a zero or overflowing shape, an array of the wrong length),
  * ADEX_EMETHOD (unknown method), ADEX_ENOMEM. `adaptive` with a method
  * that has no error estimate, tol <= 0, tau_ref < 0, noise < 0 or an
- * unknown spk_reset are ADEX_EINVAL. */
+ * unknown spk_reset, threads < 0 or a kernel this machine cannot run
+ * (adex_kernel_available) are ADEX_EINVAL. */
 ADEX_API adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out);
 
 /* Free a population and everything it owns. NULL is a no-op. */
@@ -150,13 +166,25 @@ ADEX_API size_t adex_pop_shape(const adex_pop *pop, size_t shape[ADEX_MAX_DIM]);
 /* The method in use. */
 ADEX_API const adex_method *adex_pop_method(const adex_pop *pop);
 
-/* State arrays of num values each, owned by the population. */
+/* State arrays of num values each, owned by the population. V, w, input
+ * and t_last_spike are in the population's dtype: these four return NULL
+ * for a float32 population, whose arrays the _f32 accessors below (or
+ * adex_pop_var_find) give. */
 ADEX_API double *adex_pop_V(adex_pop *pop);            /* mV */
 ADEX_API double *adex_pop_w(adex_pop *pop);            /* units of w */
 ADEX_API double *adex_pop_input(adex_pop *pop);        /* input I, zeroed by update */
 ADEX_API bool *adex_pop_spike(adex_pop *pop);          /* spiked in the last update */
 ADEX_API double *adex_pop_t_last_spike(adex_pop *pop); /* ms */
 ADEX_API bool *adex_pop_refractory(adex_pop *pop);     /* always false for now */
+
+/* The dtype of V, w, input and t_last_spike (adex_pop_config.dtype). */
+ADEX_API adex_dtype adex_pop_dtype(const adex_pop *pop);
+
+/* A float32 population's arrays (NULL for float64), as above. */
+ADEX_API float *adex_pop_V_f32(adex_pop *pop);
+ADEX_API float *adex_pop_w_f32(adex_pop *pop);
+ADEX_API float *adex_pop_input_f32(adex_pop *pop);
+ADEX_API float *adex_pop_t_last_spike_f32(adex_pop *pop);
 
 /* The spikes of the last update, in order of neuron (and time for one
  * neuron). *events stays valid until the next update, reset or destroy.
@@ -168,8 +196,10 @@ ADEX_API adex_status adex_pop_spike_events(adex_pop *pop,
                                            size_t *n);
 
 /* Spikes that did not fit in the event list since create: in adaptive or
- * precise mode the list holds 4 spikes per neuron per step on average;
- * spike[] and t_last_spike stay exact regardless. */
+ * precise mode the list holds 4 spikes per neuron per step on average
+ * over each block of 1024 neurons, plus ADEX_MAX_SPIKES_PER_STEP + 1 per
+ * block (the same whatever the number of threads); spike[] and
+ * t_last_spike stay exact regardless. */
 ADEX_API unsigned long long adex_pop_spike_events_dropped(const adex_pop *pop);
 
 /* Values of one parameter: fills out[0..num) (per-neuron or repeated).

@@ -1,0 +1,679 @@
+/* kernel_simd.c - SIMD kernels of exp_auto and of the explicit Runge-Kutta
+ * methods: W neurons per vector, one vector per iteration of the fused
+ * loop (SPEC sections 3-4 for what a step computes).
+ *
+ * CMake compiles this file once per instruction set (simd.h): with
+ * ADEX_SIMD_W = 8 for AVX-512F and = 4 for AVX2, each copy defining its
+ * functions with the suffix _avx512 or _avx2 (kernel_simd.h). kernels.c
+ * picks one at run time from what the CPU supports.
+ *
+ * How the arithmetic differs from the plain scalar formula (the
+ * reference: method_exp_euler.c, method_rk.c); tests/test_perf_exactness.c
+ * holds every kernel to 4 ulp per step in V and w with the same spikes,
+ * docs/performance.md gives the measured distribution (99.7% of values
+ * bit for bit, the rest 1 ulp):
+ *   - exp (and expm1) are libmvec's: at most 4 ulp, measured 1 to 2 ulp
+ *     from libm's;
+ *   - a quotient by delta_T, tau or tau_w is a product with the
+ *     reciprocal plus one correction (simd.h, vdivr): the division's
+ *     result except, rarely, 1 ulp (exp_auto's fV and LV: the product
+ *     alone, see expe_E);
+ *   - exp_auto's phi(z) = (e^z - 1)/z is its Taylor series for
+ *     |z| <= 1/8 (degree 10, truncation below 3e-19), expm1(z)/z beyond;
+ *     the series saves the second transcendental function on every
+ *     neuron that is not in the upstroke of a spike;
+ *   - lanes where the exponential term is large (late in the upstroke,
+ *     EXACT_Z below) are recomputed by the plain scalar step: there an
+ *     error of the vector exp would be amplified into V. Spikes are
+ *     decided there, so they come out as the reference's.
+ * Everything else (the order of the terms, NEST's guard, the blow-up rule
+ * of adex__is_spike, the clamp of w) is the scalar code's, operation for
+ * operation.
+ *
+ * Every lane is computed on its own: what a neuron gets does not depend on
+ * its neighbours in the vector, on where a thread's range starts, or on
+ * whether it is in the last, partial vector (that one is padded, computed
+ * whole, and only its real lanes stored). The one-neuron functions, used
+ * by the general path (step_general.c), run the same vector code with the
+ * neuron in every lane; so the general path and the fused step agree bit
+ * for bit for each kernel, as they do for the scalar one.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kernel.h"
+#include "kernel_simd.h"
+#include "method_internal.h"
+#include "simd.h"
+
+/* ------------------------------------------------------------ parameters */
+
+/* A neuron's parameters and derived constants, one per lane. */
+typedef struct vparams {
+  vd V_rest, V_reset, V_th, dT, a, b, R, tau, tau_w;
+  vd V_T_x, dT_x, inv_dT_x, inv_tau, inv_tau_w;
+  vd h, w_decay; /* exp_auto: the step size in use, and its w_decay */
+} vparams;
+
+/* The same set in every lane. */
+static inline void vparams_bcast(vparams *P, const adex__nparams *np) {
+  P->V_rest = vset1(np->p.V_rest);
+  P->V_reset = vset1(np->p.V_reset);
+  P->V_th = vset1(np->p.V_th);
+  P->tau = vset1(np->p.tau);
+  P->tau_w = vset1(np->p.tau_w);
+  P->V_T_x = vset1(np->V_T_x);
+  P->dT_x = vset1(np->dT_x);
+  P->dT = vset1(np->p.delta_T);
+  P->a = vset1(np->p.a);
+  P->b = vset1(np->p.b);
+  P->R = vset1(np->p.R);
+  P->inv_dT_x = vset1(np->inv_dT_x);
+  P->inv_tau = vset1(np->inv_tau);
+  P->inv_tau_w = vset1(np->inv_tau_w);
+  P->h = vset1(np->dt);
+  P->w_decay = vset1(np->w_decay);
+}
+
+/* Lane j from per[j]: the field at `offset` of W consecutive sets. */
+#define GATHER(per, field) \
+  vgather((const char *)(per) + offsetof(adex__nparams, field), \
+          sizeof(adex__nparams))
+
+/* Lanes from the per-neuron sets per[0..W). */
+static inline void vparams_gather(vparams *P, const adex__nparams *per) {
+  P->V_rest = GATHER(per, p.V_rest);
+  P->V_reset = GATHER(per, p.V_reset);
+  P->V_th = GATHER(per, p.V_th);
+  P->tau = GATHER(per, p.tau);
+  P->tau_w = GATHER(per, p.tau_w);
+  P->V_T_x = GATHER(per, V_T_x);
+  P->dT_x = GATHER(per, dT_x);
+  P->dT = GATHER(per, p.delta_T);
+  P->a = GATHER(per, p.a);
+  P->b = GATHER(per, p.b);
+  P->R = GATHER(per, p.R);
+  P->inv_dT_x = GATHER(per, inv_dT_x);
+  P->inv_tau = GATHER(per, inv_tau);
+  P->inv_tau_w = GATHER(per, inv_tau_w);
+  P->h = GATHER(per, dt);
+  P->w_decay = GATHER(per, w_decay);
+}
+
+/* ------------------------------------------------------------ threshold */
+
+/* Phases 2-4 for W neurons (adex__fire, lane by lane): spike where
+ * adex__is_spike, reset, clamp w, stamp t, store spike, zero input. */
+static inline void fire_v(double *V, double *w, double *I, double *tls,
+                          bool *spk, const vparams *P, vd Vn, vd wn, vd t) {
+  vm s = vor(vnlt(Vn, P->V_th), vngt(Vn, vset1(-ADEX__BLOWUP)));
+  vstore(V, vsel(s, P->V_reset, Vn));
+  vd wr = vsel(s, wn + P->b, wn);
+  vstore(w, vmin(vmax(wr, vset1(-ADEX__BLOWUP)), vset1(ADEX__BLOWUP)));
+  if (vbits(s) != 0) vstore_mask(tls, s, t);
+  vstore_bool(spk, s);
+  vstore(I, vset1(0.0));
+}
+
+/* The state of one vector of neurons, in place or in a padded copy. */
+typedef struct vblock {
+  double *V, *w, *I, *tls;
+  bool *spk;
+} vblock;
+
+/* Pointers to neurons [i, i+W) of the step's arrays. */
+static inline vblock block_at(const adex__step_ctx *c, size_t i) {
+  return (vblock){c->V + i, c->w + i, c->input + i, c->t_last_spike + i,
+                  c->spike + i};
+}
+
+/* Buffers of a last, partial vector: r < W real neurons, the other lanes
+ * copies of the first (finite values; computed, never stored). */
+typedef struct vtail {
+  double V[W], w[W], I[W], tls[W];
+  bool spk[W];
+  adex__nparams per[W];
+} vtail;
+
+static inline vblock tail_load(vtail *b, const adex__step_ctx *c, size_t i,
+                               size_t r) {
+  for (size_t j = 0; j < W; j++) {
+    size_t s = i + (j < r ? j : 0);
+    b->V[j] = c->V[s];
+    b->w[j] = c->w[s];
+    b->I[j] = c->input[s];
+    b->tls[j] = c->t_last_spike[s];
+    if (c->per != NULL) b->per[j] = c->per[s];
+  }
+  return (vblock){b->V, b->w, b->I, b->tls, b->spk};
+}
+
+static inline void tail_store(const vtail *b, const adex__step_ctx *c,
+                              size_t i, size_t r) {
+  for (size_t j = 0; j < r; j++) {
+    c->V[i + j] = b->V[j];
+    c->w[i + j] = b->w[j];
+    c->input[i + j] = b->I[j];
+    c->t_last_spike[i + j] = b->tls[j];
+    c->spike[i + j] = b->spk[j];
+  }
+}
+
+/* ------------------------------------------------------------ tiles */
+
+/* Neurons per tile: the fused loops work on TILE neurons at a time (the
+ * last tile of a range may be shorter), in passes: first every call of
+ * the vector exp (independent calls, which the CPU overlaps), then the
+ * arithmetic without calls, whose constants stay in registers. */
+#define TILE 64
+#define NV (TILE / W)
+
+/* The parameters of up to NV vectors: one shared set, or gathered; and
+ * the scalar sets, for lanes handed to the plain formula. */
+typedef struct vtile_params {
+  const vparams *shared;     /* all vectors, or NULL */
+  vparams per[NV];           /* vector j's lanes when shared == NULL */
+  const adex__nparams *uni;  /* the shared scalar set, or NULL */
+  const adex__nparams *sets; /* else the tile's per-neuron sets */
+} vtile_params;
+
+static inline const vparams *tp_at(const vtile_params *tp, size_t j) {
+  return tp->shared != NULL ? tp->shared : &tp->per[j];
+}
+
+/* Parameters of nv vectors: U and uni when shared, else gathered from
+ * per[0 .. nv W). */
+static inline void tp_load(vtile_params *tp, const vparams *U,
+                           const adex__nparams *uni,
+                           const adex__nparams *per, size_t nv) {
+  tp->shared = U;
+  tp->uni = uni;
+  tp->sets = per;
+  if (U != NULL) return;
+  for (size_t j = 0; j < nv; j++) vparams_gather(&tp->per[j], per + j * W);
+}
+
+/* ------------------------------------------------------------ exact lanes */
+
+/* Where the exponential term is large (late in the upstroke of a spike),
+ * an error of a few ulp in the vector exp is amplified into V (by up to
+ * 20 ulp in rk4, where large stage values cancel). Such lanes are
+ * recomputed by the method's plain scalar step (m->one), so that their
+ * V, w (and error estimate) are the reference's bits. The criterion is
+ * z = h (E - 1)/tau > 1 for some evaluation of E (exp_auto's h LV; it
+ * is near 0 at rest and grows with the exponential term). Below it the
+ * vector lanes stay within 1 ulp of the reference; with 2 instead
+ * of 1, exp_auto at dt = 1 ms reached 5 ulp (docs/performance.md). The
+ * few neurons above it cost a scalar step each. exp_auto's phi uses its
+ * series up to |z| = SERIES_Z and expm1(z)/z (vector) beyond. */
+#define EXACT_Z 1.0
+#define SERIES_Z 0.125
+
+/* Recompute the lanes set in `lanes` of vector j of a tile with m's plain
+ * step of h; the results replace those lanes of *Vn, *wn (and of *eV,
+ * *ew when not NULL: the embedded error estimate). */
+__attribute__((noinline, cold)) static void
+exact_lanes(const adex_method *m, const vtile_params *tp, size_t j,
+            unsigned lanes, vd V, vd w, vd I, double h, vd *Vn, vd *wn,
+            vd *eV, vd *ew) {
+  double v[W], x[W], in[W], ov[W], ow[W], ev[W], ex[W];
+  vstore(v, V);
+  vstore(x, w);
+  vstore(in, I);
+  vstore(ov, *Vn);
+  vstore(ow, *wn);
+  if (eV != NULL) {
+    vstore(ev, *eV);
+    vstore(ex, *ew);
+  }
+  for (int q = 0; q < W; q++) {
+    if (!((lanes >> q) & 1u)) continue;
+    const adex__nparams *np =
+        tp->uni != NULL ? tp->uni : &tp->sets[j * W + (size_t)q];
+    double out[2], err[2];
+    m->one(m, np, v[q], x[q], in[q], h, out, eV != NULL ? err : NULL);
+    ov[q] = out[0];
+    ow[q] = out[1];
+    if (eV != NULL) {
+      ev[q] = err[0];
+      ex[q] = err[1];
+    }
+  }
+  *Vn = vload(ov);
+  *wn = vload(ow);
+  if (eV != NULL) {
+    *eV = vload(ev);
+    *ew = vload(ex);
+  }
+}
+
+/* ------------------------------------------------------------ exp_auto */
+
+/* phi(z) = (e^z - 1)/z, lane by lane, by its Taylor series sum
+ * z^n/(n+1)! up to n = 10, for |z| <= SERIES_Z = 1/8 (the first term left
+ * out is below 3e-19), in Estrin's scheme with fused multiply-adds (a
+ * short chain of dependent operations). phi(0) = 1 exactly. */
+static inline vd phi_series(vd z) {
+  vd z2 = z * z, z4 = z2 * z2, z8 = z4 * z4;
+  vd p01 = vfma(z, vset1(1.0 / 2.0), vset1(1.0));
+  vd p23 = vfma(z, vset1(1.0 / 24.0), vset1(1.0 / 6.0));
+  vd p45 = vfma(z, vset1(1.0 / 720.0), vset1(1.0 / 120.0));
+  vd p67 = vfma(z, vset1(1.0 / 40320.0), vset1(1.0 / 5040.0));
+  vd p89 = vfma(z, vset1(1.0 / 3628800.0), vset1(1.0 / 362880.0));
+  vd p03 = vfma(z2, p23, p01);
+  vd p47 = vfma(z2, p67, p45);
+  vd p8a = vfma(z2, vset1(1.0 / 39916800.0), p89);
+  return vfma(z8, p8a, vfma(z4, p47, p03));
+}
+
+/* BrainPy's exponential Euler (method_exp_euler.c) for W neurons, the
+ * plain formula operation for operation:
+ *   E = exp((V - V_T)/delta_T),
+ *   fV = (-(V - V_rest) + delta_T E - R w + R I)/tau,  LV = (E - 1)/tau,
+ *   V' = V + h phi(h LV) fV,
+ *   w' = w + w_decay (a (V - V_rest) - w)/tau_w,
+ * except that fV and LV divide by tau as products with 1/tau (one
+ * rounding more: at most 2 ulp in V measured, against 1 with vdivr, for
+ * 8% less time). The exponent keeps vdivr (its error is multiplied by
+ * the exponent in E: 15 ulp in V were seen without), and so does w (w
+ * crosses zero, where one rounding more is many ulp of the result). In two
+ * parts: E (the call) ... */
+static inline vd expe_E(const vparams *P, vd V) {
+  return vexp(vdivr(V - P->V_T_x, P->dT_x, P->inv_dT_x));
+}
+
+/* ... and the rest, given E. Returns the lanes with z > EXACT_Z (or NaN),
+ * whose results the caller replaces (exact_lanes). */
+static inline unsigned expe_rest(const vparams *P, vd E, vd V, vd w, vd I,
+                                 vd *V_new, vd *w_new) {
+  vd fV = (-(V - P->V_rest) + P->dT * E - P->R * w + P->R * I) * P->inv_tau;
+  vd z = P->h * ((E - 1.0) * P->inv_tau);
+  vm small = vand(vle(z, vset1(SERIES_Z)), vge(z, vset1(-SERIES_Z)));
+  vd phi = phi_series(z);
+  if (vbits(small) != ALL_LANES) phi = vsel(small, phi, vexpm1(z) / z);
+  *V_new = V + P->h * phi * fV;
+  vd fw = vdivr(P->a * (V - P->V_rest) - w, P->tau_w, P->inv_tau_w);
+  *w_new = w + P->w_decay * fw;
+  return vbits(vnle(z, vset1(EXACT_Z)));
+}
+
+/* A tile: nv whole vectors from b, integrated, then threshold and reset;
+ * first every vector's exp, then every vector's arithmetic. h is the
+ * step (the plain formula's w_decay is in the parameters). */
+static inline void expe_tile(vblock b, size_t nv, const vtile_params *tp,
+                             double h, vd t) {
+  vd E[NV];
+  for (size_t j = 0; j < nv; j++)
+    E[j] = expe_E(tp_at(tp, j), vload(b.V + j * W));
+  for (size_t j = 0; j < nv; j++) {
+    const vparams *P = tp_at(tp, j);
+    vd V = vload(b.V + j * W), w = vload(b.w + j * W);
+    vd I = vload(b.I + j * W), Vn, wn;
+    unsigned exact = expe_rest(P, E[j], V, w, I, &Vn, &wn);
+    if (exact != 0)
+      exact_lanes(&adex__method_exp_auto, tp, j, exact, V, w, I, h, &Vn,
+                  &wn, NULL, NULL);
+    fire_v(b.V + j * W, b.w + j * W, b.I + j * W, b.tls + j * W,
+           b.spk + j * W, P, Vn, wn, t);
+  }
+}
+
+void VSFX(adex__expe_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
+  const vd t = vset1(c->t);
+  vparams U;
+  if (c->uniform != NULL) vparams_bcast(&U, c->uniform);
+  const vparams *shared = c->uniform != NULL ? &U : NULL;
+  vtile_params tp;
+  size_t i = lo;
+  while (i + W <= hi) {
+    size_t nv = (hi - i) / W < NV ? (hi - i) / W : NV;
+    tp_load(&tp, shared, c->uniform, c->per != NULL ? c->per + i : NULL, nv);
+    expe_tile(block_at(c, i), nv, &tp, c->dt, t);
+    i += nv * W;
+  }
+  if (i < hi) {
+    vtail b;
+    vblock vb = tail_load(&b, c, i, hi - i);
+    tp_load(&tp, shared, c->uniform, b.per, 1);
+    expe_tile(vb, 1, &tp, c->dt, t);
+    tail_store(&b, c, i, hi - i);
+  }
+}
+
+void VSFX(adex__expe_one)(const adex_method *m, const adex__nparams *np,
+                          double V, double w, double I, double h,
+                          double out[2], double err[2]) {
+  (void)m;
+  vparams P;
+  vparams_bcast(&P, np);
+  if (h != np->dt) {
+    P.h = vset1(h);
+    P.w_decay = vset1(adex__expe_w_decay(&np->p, h));
+  }
+  vtile_params tp;
+  tp_load(&tp, &P, np, NULL, 1);
+  vd Vv = vset1(V), wv = vset1(w), Iv = vset1(I), Vn, wn;
+  unsigned exact = expe_rest(&P, expe_E(&P, Vv), Vv, wv, Iv, &Vn, &wn);
+  if (exact != 0)
+    exact_lanes(&adex__method_exp_auto, &tp, 0, exact, Vv, wv, Iv, h, &Vn,
+                &wn, NULL, NULL);
+  out[0] = vlane(Vn, 0);
+  out[1] = vlane(wn, 0);
+  if (err != NULL) err[0] = err[1] = 0.0;
+}
+
+/* ------------------------------------------------------------ Runge-Kutta */
+
+/* The state of nv vectors through one Runge-Kutta step. */
+typedef struct rk_tile {
+  vd V[NV], w[NV], I[NV], RI[NV];                /* start, RI = R I */
+  vd kV[ADEX__RK_MAX_STAGES][NV], kw[ADEX__RK_MAX_STAGES][NV];
+  vd outV[NV], outw[NV], errV[NV], errw[NV];
+} rk_tile;
+
+/* Method m's tableau step of h from each vector's (V, w), as rk_integrate
+ * in method_rk.c (same stages, same skipped zeros, same order of the
+ * sums), stage by stage over the tile: the stage values of every vector,
+ * then every exp, then the right-hand sides with NEST's guard
+ * (adex__rhs_guarded). With_err: also the embedded estimate, and the row
+ * the adaptive mode propagates. Lanes where some stage's exponential term
+ * is large are recomputed by the plain step (exact_lanes). */
+static inline void rk_tile_integrate(const adex_method *m,
+                                     const vtile_params *tp, size_t nv,
+                                     double hs, rk_tile *r, bool with_err) {
+  const adex__rk_tableau *tb = m->tableau;
+  int stages = with_err ? tb->stages : tb->nprop;
+  const vd h = vset1(hs);
+  vd Vg[NV], ws[NV], E[NV];
+  unsigned exact[NV];
+  for (size_t j = 0; j < nv; j++) exact[j] = 0;
+  for (int s = 0; s < stages; s++) {
+    for (size_t j = 0; j < nv; j++) {
+      vd sV = vset1(0.0), sw = vset1(0.0);
+      for (int q = 0; q < s; q++) {
+        if (tb->a[s][q] == 0.0) continue;
+        sV = sV + tb->a[s][q] * r->kV[q][j];
+        sw = sw + tb->a[s][q] * r->kw[q][j];
+      }
+      Vg[j] = vmin(r->V[j] + h * sV, tp_at(tp, j)->V_th);
+      ws[j] = r->w[j] + h * sw;
+    }
+    for (size_t j = 0; j < nv; j++) {
+      const vparams *P = tp_at(tp, j);
+      E[j] = vexp(vdivr(Vg[j] - P->V_T_x, P->dT_x, P->inv_dT_x));
+    }
+    for (size_t j = 0; j < nv; j++) {
+      const vparams *P = tp_at(tp, j);
+      vd zE = h * ((E[j] - 1.0) * P->inv_tau);
+      exact[j] |= vbits(vnle(zE, vset1(EXACT_Z)));
+      vd ex = P->dT * E[j];
+      r->kV[s][j] = vdivr(-(Vg[j] - P->V_rest) + ex - P->R * ws[j] + r->RI[j],
+                          P->tau, P->inv_tau);
+      r->kw[s][j] = vdivr(P->a * (Vg[j] - P->V_rest) - ws[j], P->tau_w,
+                          P->inv_tau_w);
+    }
+  }
+  const double *b = with_err && tb->adaptive_hat ? tb->bh : tb->b;
+  for (size_t j = 0; j < nv; j++) {
+    vd sV = vset1(0.0), sw = vset1(0.0);
+    for (int q = 0; q < stages; q++) {
+      if (b[q] == 0.0) continue;
+      sV = sV + b[q] * r->kV[q][j];
+      sw = sw + b[q] * r->kw[q][j];
+    }
+    r->outV[j] = r->V[j] + h * sV;
+    r->outw[j] = r->w[j] + h * sw;
+    if (!with_err) continue;
+    vd eV = vset1(0.0), ew = vset1(0.0);
+    for (int q = 0; q < tb->stages; q++) {
+      double d = tb->b[q] - tb->bh[q];
+      if (d == 0.0) continue;
+      eV = eV + d * r->kV[q][j];
+      ew = ew + d * r->kw[q][j];
+    }
+    r->errV[j] = h * eV;
+    r->errw[j] = h * ew;
+  }
+  for (size_t j = 0; j < nv; j++)
+    if (exact[j] != 0)
+      exact_lanes(m, tp, j, exact[j], r->V[j], r->w[j], r->I[j], hs,
+                  &r->outV[j], &r->outw[j], with_err ? &r->errV[j] : NULL,
+                  with_err ? &r->errw[j] : NULL);
+}
+
+/* A tile of the fused step: integrate, then threshold and reset. */
+static inline void rk_tile_step(const adex_method *m, vblock b, size_t nv,
+                                const vtile_params *tp, double h, vd t) {
+  rk_tile r;
+  for (size_t j = 0; j < nv; j++) {
+    r.V[j] = vload(b.V + j * W);
+    r.w[j] = vload(b.w + j * W);
+    r.I[j] = vload(b.I + j * W);
+    r.RI[j] = tp_at(tp, j)->R * r.I[j];
+  }
+  rk_tile_integrate(m, tp, nv, h, &r, false);
+  for (size_t j = 0; j < nv; j++)
+    fire_v(b.V + j * W, b.w + j * W, b.I + j * W, b.tls + j * W,
+           b.spk + j * W, tp_at(tp, j), r.outV[j], r.outw[j], t);
+}
+
+void VSFX(adex__rk_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
+  const vd t = vset1(c->t);
+  vparams U;
+  if (c->uniform != NULL) vparams_bcast(&U, c->uniform);
+  const vparams *shared = c->uniform != NULL ? &U : NULL;
+  vtile_params tp;
+  size_t i = lo;
+  while (i + W <= hi) {
+    size_t nv = (hi - i) / W < NV ? (hi - i) / W : NV;
+    tp_load(&tp, shared, c->uniform, c->per != NULL ? c->per + i : NULL, nv);
+    rk_tile_step(c->method, block_at(c, i), nv, &tp, c->dt, t);
+    i += nv * W;
+  }
+  if (i < hi) {
+    vtail b;
+    vblock vb = tail_load(&b, c, i, hi - i);
+    tp_load(&tp, shared, c->uniform, b.per, 1);
+    rk_tile_step(c->method, vb, 1, &tp, c->dt, t);
+    tail_store(&b, c, i, hi - i);
+  }
+}
+
+void VSFX(adex__rk_one)(const adex_method *m, const adex__nparams *np,
+                        double V, double w, double I, double h,
+                        double out[2], double err[2]) {
+  const adex__rk_tableau *tb = m->tableau;
+  if (err != NULL && tb->order_hat == 0) {
+    err[0] = err[1] = 0.0;
+    err = NULL;
+  }
+  vparams P;
+  vparams_bcast(&P, np);
+  vtile_params tp;
+  tp_load(&tp, &P, np, NULL, 1);
+  rk_tile r;
+  r.V[0] = vset1(V);
+  r.w[0] = vset1(w);
+  r.I[0] = vset1(I);
+  r.RI[0] = P.R * r.I[0];
+  rk_tile_integrate(m, &tp, 1, h, &r, err != NULL);
+  out[0] = vlane(r.outV[0], 0);
+  out[1] = vlane(r.outw[0], 0);
+  if (err != NULL) {
+    err[0] = vlane(r.errV[0], 0);
+    err[1] = vlane(r.errw[0], 0);
+  }
+}
+
+/* ------------------------------------------------------------ float32 */
+
+/* exp_auto for float32 populations, in float: WF = 2 W lanes per vector,
+ * the same structure as the double kernel (exp first, then arithmetic;
+ * phi by its series, of degree 5 in float; exact lanes by the scalar
+ * float formula, adex__expe_integrate_f32). */
+
+typedef struct vfparams {
+  vf V_rest, V_reset, V_th, dT, a, b, R, tau_w;
+  vf V_T_x, dT_x, inv_dT_x, inv_tau, inv_tau_w, h, w_decay;
+} vfparams;
+
+#define NVF (TILE / WF)
+
+static inline void vfparams_bcast(vfparams *P, const adex__np32 *q) {
+  P->V_rest = vfset1(q->V_rest);
+  P->V_reset = vfset1(q->V_reset);
+  P->V_th = vfset1(q->V_th);
+  P->dT = vfset1(q->dT);
+  P->a = vfset1(q->a);
+  P->b = vfset1(q->b);
+  P->R = vfset1(q->R);
+  P->tau_w = vfset1(q->tau_w);
+  P->V_T_x = vfset1(q->V_T_x);
+  P->dT_x = vfset1(q->dT_x);
+  P->inv_dT_x = vfset1(q->inv_dT_x);
+  P->inv_tau = vfset1(q->inv_tau);
+  P->inv_tau_w = vfset1(q->inv_tau_w);
+  P->h = vfset1(q->h);
+  P->w_decay = vfset1(q->w_decay);
+}
+
+#define GATHERF(per, field) \
+  vfgather((const char *)(per) + offsetof(adex__np32, field), \
+           sizeof(adex__np32))
+
+static inline void vfparams_gather(vfparams *P, const adex__np32 *per) {
+  P->V_rest = GATHERF(per, V_rest);
+  P->V_reset = GATHERF(per, V_reset);
+  P->V_th = GATHERF(per, V_th);
+  P->dT = GATHERF(per, dT);
+  P->a = GATHERF(per, a);
+  P->b = GATHERF(per, b);
+  P->R = GATHERF(per, R);
+  P->tau_w = GATHERF(per, tau_w);
+  P->V_T_x = GATHERF(per, V_T_x);
+  P->dT_x = GATHERF(per, dT_x);
+  P->inv_dT_x = GATHERF(per, inv_dT_x);
+  P->inv_tau = GATHERF(per, inv_tau);
+  P->inv_tau_w = GATHERF(per, inv_tau_w);
+  P->h = GATHERF(per, h);
+  P->w_decay = GATHERF(per, w_decay);
+}
+
+/* The state of WF neurons of a float32 population. */
+typedef struct vfblock {
+  float *V, *w, *I, *tls;
+  bool *spk;
+  const adex__np32 *q; /* their parameter sets, or NULL when shared */
+} vfblock;
+
+/* phi(z) for |z| <= 1/8 in float: the series up to z^5/6! (the first term
+ * left out is below 1e-9, 0.02 ulp). */
+static inline vf phif_series(vf z) {
+  vf z2 = z * z;
+  vf p01 = vffma(z, vfset1(1.0f / 2.0f), vfset1(1.0f));
+  vf p23 = vffma(z, vfset1(1.0f / 24.0f), vfset1(1.0f / 6.0f));
+  vf p45 = vffma(z, vfset1(1.0f / 720.0f), vfset1(1.0f / 120.0f));
+  return vffma(z2 * z2, p45, vffma(z2, p23, p01));
+}
+
+/* Phases 2-4 for WF neurons in float (adex__fire_f32, lane by lane). */
+static inline void fire_vf(vfblock b, size_t j, const vfparams *P, vf Vn,
+                           vf wn, vf t) {
+  vmf s = vfor(vfnlt(Vn, P->V_th), vfngt(Vn, vfset1(-ADEX__BLOWUP_F32)));
+  vfstore(b.V + j * WF, vfsel(s, P->V_reset, Vn));
+  vf wr = vfsel(s, wn + P->b, wn);
+  vfstore(b.w + j * WF, vfmin(vfmax(wr, vfset1(-ADEX__BLOWUP_F32)),
+                              vfset1(ADEX__BLOWUP_F32)));
+  if (vfbits(s) != 0) vfstore_mask(b.tls + j * WF, s, t);
+  vfstore_bool(b.spk + j * WF, s);
+  vfstore(b.I + j * WF, vfset1(0.0f));
+}
+
+/* Replace the lanes in `lanes` of vector j by the scalar float formula. */
+__attribute__((noinline, cold)) static void
+exact_lanes_f32(vfblock b, size_t j, const adex__np32 *uni, unsigned lanes,
+                vf *Vn, vf *wn) {
+  float ov[WF], ow[WF];
+  vfstore(ov, *Vn);
+  vfstore(ow, *wn);
+  for (int q = 0; q < WF; q++) {
+    if (!((lanes >> q) & 1u)) continue;
+    size_t i = j * WF + (size_t)q;
+    adex__expe_integrate_f32(uni != NULL ? uni : &b.q[i], b.V[i], b.w[i],
+                             b.I[i], &ov[q], &ow[q]);
+  }
+  *Vn = vfload(ov);
+  *wn = vfload(ow);
+}
+
+/* nv whole float vectors from b: every exp, then every vector's rest. */
+static inline void expe32_tile(vfblock b, size_t nv, const vfparams *U,
+                               const adex__np32 *uni, vf t) {
+  vfparams G[NVF];
+  vf E[NVF];
+  for (size_t j = 0; j < nv; j++) {
+    if (U == NULL) vfparams_gather(&G[j], b.q + j * WF);
+    const vfparams *P = U != NULL ? U : &G[j];
+    E[j] = vfexp(vfdivr(vfload(b.V + j * WF) - P->V_T_x, P->dT_x,
+                        P->inv_dT_x));
+  }
+  for (size_t j = 0; j < nv; j++) {
+    const vfparams *P = U != NULL ? U : &G[j];
+    vf V = vfload(b.V + j * WF), w = vfload(b.w + j * WF);
+    vf I = vfload(b.I + j * WF);
+    vf fV = (-(V - P->V_rest) + P->dT * E[j] - P->R * w + P->R * I) *
+            P->inv_tau;
+    vf z = P->h * ((E[j] - 1.0f) * P->inv_tau);
+    vmf small = vfand(vfle(z, vfset1(0.125f)), vfge(z, vfset1(-0.125f)));
+    vf phi = phif_series(z);
+    if (vfbits(small) != ALL_LANES_F)
+      phi = vfsel(small, phi, vfexpm1(z) / z);
+    vf Vn = V + P->h * phi * fV;
+    vf fw = vfdivr(P->a * (V - P->V_rest) - w, P->tau_w, P->inv_tau_w);
+    vf wn = w + P->w_decay * fw;
+    unsigned exact = vfbits(vfnle(z, vfset1((float)EXACT_Z)));
+    if (exact != 0) exact_lanes_f32(b, j, uni, exact, &Vn, &wn);
+    fire_vf(b, j, P, Vn, wn, t);
+  }
+}
+
+void VSFX(adex__expe_step32)(const adex__step_ctx *c, size_t lo,
+                             size_t hi) {
+  const vf t = vfset1((float)c->t);
+  vfparams U;
+  const adex__np32 *uni = c->uniform32;
+  if (uni != NULL) vfparams_bcast(&U, uni);
+  size_t i = lo;
+  while (i + WF <= hi) {
+    size_t nv = (hi - i) / WF < NVF ? (hi - i) / WF : NVF;
+    vfblock b = {c->V32 + i, c->w32 + i, c->input32 + i,
+                 c->t_last_spike32 + i, c->spike + i,
+                 uni != NULL ? NULL : c->per32 + i};
+    expe32_tile(b, nv, uni != NULL ? &U : NULL, uni, t);
+    i += nv * WF;
+  }
+  if (i < hi) {
+    /* the last, partial vector: padded with copies of its first neuron */
+    size_t r = hi - i;
+    float V[WF], w[WF], I[WF], tls[WF];
+    bool spk[WF];
+    adex__np32 q[WF];
+    for (size_t j = 0; j < WF; j++) {
+      size_t s = i + (j < r ? j : 0);
+      V[j] = c->V32[s];
+      w[j] = c->w32[s];
+      I[j] = c->input32[s];
+      tls[j] = c->t_last_spike32[s];
+      if (uni == NULL) q[j] = c->per32[s];
+    }
+    vfblock b = {V, w, I, tls, spk, uni != NULL ? NULL : q};
+    expe32_tile(b, 1, uni != NULL ? &U : NULL, uni, t);
+    for (size_t j = 0; j < r; j++) {
+      c->V32[i + j] = V[j];
+      c->w32[i + j] = w[j];
+      c->input32[i + j] = I[j];
+      c->t_last_spike32[i + j] = tls[j];
+      c->spike[i + j] = spk[j];
+    }
+  }
+}

@@ -1,0 +1,111 @@
+/* kernels.c - which implementation of a method runs: the plain scalar
+ * reference or a SIMD kernel (kernel_simd.c), chosen from what the build
+ * compiled (ADEX_HAVE_AVX2, ADEX_HAVE_AVX512) and what the CPU supports,
+ * asked once through the compiler's CPU feature test. Under valgrind,
+ * which does not emulate AVX-512, the CPU reports no AVX-512 and AUTO
+ * picks AVX2. */
+#include <string.h>
+
+#include "adex/method.h"
+#include "internal.h"
+#include "kernel_simd.h"
+#include "method_internal.h"
+
+#if ADEX_HAVE_AVX2
+#define AVX2_IMPL(fam, s32) \
+  {adex__##fam##_step_avx2, adex__##fam##_one_avx2, s32##_avx2}
+#else
+#define AVX2_IMPL(fam, s32) {NULL, NULL, NULL}
+#endif
+#if ADEX_HAVE_AVX512
+#define AVX512_IMPL(fam, s32) \
+  {adex__##fam##_step_avx512, adex__##fam##_one_avx512, s32##_avx512}
+#else
+#define AVX512_IMPL(fam, s32) {NULL, NULL, NULL}
+#endif
+#define no_step32_avx2 NULL
+#define no_step32_avx512 NULL
+
+const adex__simd_set adex__simd_expe = {AVX2_IMPL(expe, adex__expe_step32),
+                                        AVX512_IMPL(expe, adex__expe_step32)};
+const adex__simd_set adex__simd_rk = {AVX2_IMPL(rk, no_step32),
+                                      AVX512_IMPL(rk, no_step32)};
+
+static const char *const kernel_names[] = {"auto", "scalar", "avx2",
+                                           "avx512"};
+#define N_KERNELS (sizeof kernel_names / sizeof kernel_names[0])
+
+/* Whether the CPU can run kernel k (not whether it was built). */
+static int cpu_supports(adex_kernel k) {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  switch (k) {
+  case ADEX_KERNEL_AVX2:
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+           __builtin_cpu_supports("bmi2");
+  case ADEX_KERNEL_AVX512:
+    return __builtin_cpu_supports("avx512f") &&
+           __builtin_cpu_supports("bmi2");
+  default:
+    return 1;
+  }
+#else
+  return k == ADEX_KERNEL_AUTO || k == ADEX_KERNEL_SCALAR;
+#endif
+}
+
+/* Whether the build has kernel k. */
+static int built(adex_kernel k) {
+  switch (k) {
+  case ADEX_KERNEL_AVX2:
+    return adex__simd_rk.avx2.step != NULL;
+  case ADEX_KERNEL_AVX512:
+    return adex__simd_rk.avx512.step != NULL;
+  case ADEX_KERNEL_AUTO:
+  case ADEX_KERNEL_SCALAR:
+    return 1;
+  }
+  return 0;
+}
+
+int adex_kernel_available(adex_kernel k) {
+  return (unsigned)k < N_KERNELS && built(k) && cpu_supports(k);
+}
+
+adex_kernel adex_kernel_best(void) {
+  if (adex_kernel_available(ADEX_KERNEL_AVX512)) return ADEX_KERNEL_AVX512;
+  if (adex_kernel_available(ADEX_KERNEL_AVX2)) return ADEX_KERNEL_AVX2;
+  return ADEX_KERNEL_SCALAR;
+}
+
+const char *adex_kernel_name(adex_kernel k) {
+  return (unsigned)k < N_KERNELS ? kernel_names[k] : "invalid";
+}
+
+adex_status adex_kernel_find(const char *name, adex_kernel *out) {
+  for (size_t i = 0; name != NULL && i < N_KERNELS; i++)
+    if (strcmp(name, kernel_names[i]) == 0) {
+      *out = (adex_kernel)i;
+      return ADEX_OK;
+    }
+  return adex__fail(ADEX_EKEY,
+                    "unknown kernel '%.40s'; kernels: auto, scalar, avx2, "
+                    "avx512", name != NULL ? name : "(null)");
+}
+
+adex_status adex__method_impl(const adex_method *m, adex_kernel k,
+                              adex__impl *out) {
+  if (!adex_kernel_available(k))
+    return adex__fail(ADEX_EINVAL,
+                      "kernel %s is not available on this machine (%s)",
+                      adex_kernel_name(k),
+                      (unsigned)k >= N_KERNELS ? "unknown kernel"
+                      : built(k)               ? "the CPU lacks it"
+                                               : "not built");
+  if (k == ADEX_KERNEL_AUTO) k = adex_kernel_best();
+  *out = (adex__impl){m->step, m->one, m->step32};
+  const adex__impl *simd = NULL;
+  if (m->simd != NULL && k == ADEX_KERNEL_AVX2) simd = &m->simd->avx2;
+  if (m->simd != NULL && k == ADEX_KERNEL_AVX512) simd = &m->simd->avx512;
+  if (simd != NULL && simd->step != NULL) *out = *simd;
+  return ADEX_OK;
+}

@@ -1,0 +1,211 @@
+/* simd.h - the few vector operations the SIMD kernels use (internal).
+ *
+ * Included only by kernel_simd.c, which CMake compiles once per instruction
+ * set with ADEX_SIMD_W set: 8 (AVX-512F, __m512d) or 4 (AVX2 + FMA,
+ * __m256d). Arithmetic is written infix on the vector types (GCC and Clang
+ * allow it); each operation is a correctly rounded IEEE operation lane by
+ * lane, exactly as the scalar code's (the build does not contract a*b + c
+ * into an fma: ISO C mode, -ffp-contract=off). Only exp differs from the
+ * scalar libm: it is glibc's libmvec (the x86_64 vector function ABI,
+ * _ZGV<isa>N<lanes>v_exp; at most 4 ulp, measured 1 to 2 ulp from libm's
+ * exp, see docs/performance.md).
+ *
+ * Comparisons follow the scalar code's NaN rules: an ordered predicate is
+ * false for NaN, an unordered one ("not less than") true.
+ */
+#ifndef ADEX_SIMD_H
+#define ADEX_SIMD_H
+
+#include <immintrin.h>
+#include <stdint.h>
+#include <string.h>
+
+#if ADEX_SIMD_W == 8
+
+typedef __m512d vd;   /* 8 doubles */
+typedef __mmask8 vm;  /* one bit per lane */
+#define VSFX(name) name##_avx512
+
+__m512d _ZGVeN8v_exp(__m512d x);
+__m512d _ZGVeN8v_expm1(__m512d x);
+static inline vd vexp(vd x) { return _ZGVeN8v_exp(x); }
+static inline vd vexpm1(vd x) { return _ZGVeN8v_expm1(x); }
+
+static inline vd vset1(double x) { return _mm512_set1_pd(x); }
+static inline vd vload(const double *p) { return _mm512_loadu_pd(p); }
+static inline void vstore(double *p, vd v) { _mm512_storeu_pd(p, v); }
+/* p[j] = v[j] where lane j of m is set. */
+static inline void vstore_mask(double *p, vm m, vd v) {
+  _mm512_mask_storeu_pd(p, m, v);
+}
+#define VCMP(a, b, pred) _mm512_cmp_pd_mask((a), (b), (pred))
+static inline vm vor(vm a, vm b) { return (vm)(a | b); }
+static inline vm vand(vm a, vm b) { return (vm)(a & b); }
+static inline unsigned vbits(vm m) { return (unsigned)m; }
+/* m ? a : b, lane by lane. */
+static inline vd vsel(vm m, vd a, vd b) { return _mm512_mask_blend_pd(m, b, a); }
+/* a < b ? a : b and a > b ? a : b, lane by lane (b where either is NaN). */
+static inline vd vmin(vd a, vd b) { return _mm512_min_pd(a, b); }
+static inline vd vmax(vd a, vd b) { return _mm512_max_pd(a, b); }
+/* a*b + c rounded once (only where an approximation of our own is
+ * evaluated: the series of phi). */
+static inline vd vfma(vd a, vd b, vd c) { return _mm512_fmadd_pd(a, b, c); }
+
+/* float32: 16 lanes */
+typedef __m512 vf;
+typedef __mmask16 vmf;
+#define WF 16
+__m512 _ZGVeN16v_expf(__m512 x);
+__m512 _ZGVeN16v_expm1f(__m512 x);
+static inline vf vfexp(vf x) { return _ZGVeN16v_expf(x); }
+static inline vf vfexpm1(vf x) { return _ZGVeN16v_expm1f(x); }
+static inline vf vfset1(float x) { return _mm512_set1_ps(x); }
+static inline vf vfload(const float *p) { return _mm512_loadu_ps(p); }
+static inline void vfstore(float *p, vf v) { _mm512_storeu_ps(p, v); }
+static inline void vfstore_mask(float *p, vmf m, vf v) {
+  _mm512_mask_storeu_ps(p, m, v);
+}
+#define VFCMP(a, b, pred) _mm512_cmp_ps_mask((a), (b), (pred))
+static inline vmf vfor(vmf a, vmf b) { return (vmf)(a | b); }
+static inline vmf vfand(vmf a, vmf b) { return (vmf)(a & b); }
+static inline unsigned vfbits(vmf m) { return (unsigned)m; }
+static inline vf vfsel(vmf m, vf a, vf b) {
+  return _mm512_mask_blend_ps(m, b, a);
+}
+static inline vf vfmin(vf a, vf b) { return _mm512_min_ps(a, b); }
+static inline vf vfmax(vf a, vf b) { return _mm512_max_ps(a, b); }
+static inline vf vffma(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
+
+#elif ADEX_SIMD_W == 4
+
+typedef __m256d vd;   /* 4 doubles */
+typedef __m256d vm;   /* all-ones or all-zeros lanes */
+#define VSFX(name) name##_avx2
+
+__m256d _ZGVdN4v_exp(__m256d x);
+__m256d _ZGVdN4v_expm1(__m256d x);
+static inline vd vexp(vd x) { return _ZGVdN4v_exp(x); }
+static inline vd vexpm1(vd x) { return _ZGVdN4v_expm1(x); }
+
+static inline vd vset1(double x) { return _mm256_set1_pd(x); }
+static inline vd vload(const double *p) { return _mm256_loadu_pd(p); }
+static inline void vstore(double *p, vd v) { _mm256_storeu_pd(p, v); }
+static inline void vstore_mask(double *p, vm m, vd v) {
+  _mm256_maskstore_pd(p, _mm256_castpd_si256(m), v);
+}
+#define VCMP(a, b, pred) _mm256_cmp_pd((a), (b), (pred))
+static inline vm vor(vm a, vm b) { return _mm256_or_pd(a, b); }
+static inline vm vand(vm a, vm b) { return _mm256_and_pd(a, b); }
+static inline unsigned vbits(vm m) { return (unsigned)_mm256_movemask_pd(m); }
+static inline vd vsel(vm m, vd a, vd b) { return _mm256_blendv_pd(b, a, m); }
+static inline vd vmin(vd a, vd b) { return _mm256_min_pd(a, b); }
+static inline vd vmax(vd a, vd b) { return _mm256_max_pd(a, b); }
+static inline vd vfma(vd a, vd b, vd c) { return _mm256_fmadd_pd(a, b, c); }
+
+/* float32: 8 lanes */
+typedef __m256 vf;
+typedef __m256 vmf;
+#define WF 8
+__m256 _ZGVdN8v_expf(__m256 x);
+__m256 _ZGVdN8v_expm1f(__m256 x);
+static inline vf vfexp(vf x) { return _ZGVdN8v_expf(x); }
+static inline vf vfexpm1(vf x) { return _ZGVdN8v_expm1f(x); }
+static inline vf vfset1(float x) { return _mm256_set1_ps(x); }
+static inline vf vfload(const float *p) { return _mm256_loadu_ps(p); }
+static inline void vfstore(float *p, vf v) { _mm256_storeu_ps(p, v); }
+static inline void vfstore_mask(float *p, vmf m, vf v) {
+  _mm256_maskstore_ps(p, _mm256_castps_si256(m), v);
+}
+#define VFCMP(a, b, pred) _mm256_cmp_ps((a), (b), (pred))
+static inline vmf vfor(vmf a, vmf b) { return _mm256_or_ps(a, b); }
+static inline vmf vfand(vmf a, vmf b) { return _mm256_and_ps(a, b); }
+static inline unsigned vfbits(vmf m) { return (unsigned)_mm256_movemask_ps(m); }
+static inline vf vfsel(vmf m, vf a, vf b) { return _mm256_blendv_ps(b, a, m); }
+static inline vf vfmin(vf a, vf b) { return _mm256_min_ps(a, b); }
+static inline vf vfmax(vf a, vf b) { return _mm256_max_ps(a, b); }
+static inline vf vffma(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }
+
+#else
+#error "ADEX_SIMD_W must be 4 or 8"
+#endif
+
+#define W ADEX_SIMD_W
+#define ALL_LANES ((1u << W) - 1u)
+
+/* Lane masks of the comparisons the kernels use. */
+static inline vm vlt(vd a, vd b) { return VCMP(a, b, _CMP_LT_OQ); }
+static inline vm vle(vd a, vd b) { return VCMP(a, b, _CMP_LE_OQ); }
+static inline vm vgt(vd a, vd b) { return VCMP(a, b, _CMP_GT_OQ); }
+static inline vm vge(vd a, vd b) { return VCMP(a, b, _CMP_GE_OQ); }
+static inline vm vnlt(vd a, vd b) { return VCMP(a, b, _CMP_NLT_UQ); }
+static inline vm vngt(vd a, vd b) { return VCMP(a, b, _CMP_NGT_UQ); }
+static inline vm vnle(vd a, vd b) { return VCMP(a, b, _CMP_NLE_UQ); }
+
+/* a/b from inv_b = RN(1/b) without a division: the product q = a inv_b,
+ * then one correction with the exact remainder r = a - q b (an fma):
+ * q + r inv_b. This is the correctly rounded quotient, the division's
+ * result, except in rare cases where it is 1 ulp off (Markstein 1990;
+ * Muller et al., Handbook of Floating-Point Arithmetic, 2018, 4.9).
+ * a = +-inf gives NaN where the division gives +-inf. */
+static inline vd vdivr(vd a, vd b, vd inv_b) {
+  vd q = a * inv_b;
+  return vfma(vfma(-q, b, a), inv_b, q);
+}
+
+/* W lanes from W doubles spaced `stride` bytes apart (a field of an array
+ * of structs). */
+static inline vd vgather(const void *base, size_t stride) {
+  double tmp[W];
+  for (int j = 0; j < W; j++)
+    memcpy(&tmp[j], (const char *)base + (size_t)j * stride, sizeof(double));
+  return vload(tmp);
+}
+
+/* Lane j of v. */
+static inline double vlane(vd v, int j) {
+  double tmp[W];
+  vstore(tmp, v);
+  return tmp[j];
+}
+
+/* Store the lanes of m as W bools (0 or 1). */
+static inline void vstore_bool(bool *p, vm m) {
+  uint64_t bytes = _pdep_u64(vbits(m), 0x0101010101010101ull);
+  memcpy(p, &bytes, W);
+}
+
+/* ------------------------------------------------------------ float32 */
+
+#define ALL_LANES_F ((1u << WF) - 1u)
+
+static inline vmf vflt(vf a, vf b) { return VFCMP(a, b, _CMP_LT_OQ); }
+static inline vmf vfle(vf a, vf b) { return VFCMP(a, b, _CMP_LE_OQ); }
+static inline vmf vfge(vf a, vf b) { return VFCMP(a, b, _CMP_GE_OQ); }
+static inline vmf vfnlt(vf a, vf b) { return VFCMP(a, b, _CMP_NLT_UQ); }
+static inline vmf vfngt(vf a, vf b) { return VFCMP(a, b, _CMP_NGT_UQ); }
+static inline vmf vfnle(vf a, vf b) { return VFCMP(a, b, _CMP_NLE_UQ); }
+
+/* a/b from inv_b = RN(1/b), as vdivr. */
+static inline vf vfdivr(vf a, vf b, vf inv_b) {
+  vf q = a * inv_b;
+  return vffma(vffma(-q, b, a), inv_b, q);
+}
+
+/* WF lanes from WF floats spaced `stride` bytes apart. */
+static inline vf vfgather(const void *base, size_t stride) {
+  float tmp[WF];
+  for (int j = 0; j < WF; j++)
+    memcpy(&tmp[j], (const char *)base + (size_t)j * stride, sizeof(float));
+  return vfload(tmp);
+}
+
+/* Store the lanes of m as WF bools (0 or 1). */
+static inline void vfstore_bool(bool *p, vmf m) {
+  unsigned bits = vfbits(m);
+  for (int k = 0; k < WF; k += 8) {
+    uint64_t bytes = _pdep_u64((bits >> k) & 0xffu, 0x0101010101010101ull);
+    memcpy(p + k, &bytes, 8);
+  }
+}
+
+#endif /* ADEX_SIMD_H */
