@@ -15,6 +15,9 @@
 #include "adex/names.h"
 #include "adex/params.h"
 #include "adex/pop.h"
+#include "adex/pop_delays.h"
+#include "adex/runner.h"
+#include "adex/state.h"
 #include "adex/status.h"
 #include "adex/version.h"
 

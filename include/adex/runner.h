@@ -1,0 +1,113 @@
+/* adex/runner.h - run a population for many steps in one call: inputs added
+ * before each step, variables recorded after it (BrainPy's DSRunner with
+ * monitors; the loop behind Python's adex.run).
+ *
+ * adex_pop_run(pop, t0, dt, steps, ...) does, for k = 0 .. steps-1:
+ *   1. input[i] += the input spec's value for step k and neuron i
+ *      (added to what is already there, as BrainPy's runner does; the
+ *      update then consumes and zeroes input);
+ *   2. adex_pop_update(pop, t0 + k*dt, dt)  (t computed from the integer k,
+ *      never accumulated);
+ *   3. row k of every monitor = the variable after the update (a state
+ *      recorded after the step belongs to t0 + (k+1)*dt; a spike in row k
+ *      was found in the step that starts at t0 + k*dt);
+ *   4. every `progress_every` steps and after the last one, the progress
+ *      callback, which may stop the run.
+ * Everything is checked before the first step; the loop itself does not
+ * allocate, format strings or look names up.
+ *
+ * Not thread-safe beyond the population's rule (one thread per handle).
+ */
+#ifndef ADEX_RUNNER_H
+#define ADEX_RUNNER_H
+
+#include <stddef.h>
+
+#include "adex/export.h"
+#include "adex/names.h"
+#include "adex/pop.h"
+#include "adex/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Most monitors one run may have. */
+#define ADEX_RUN_MAX_MONITORS 64
+
+/* How the input of each step is given. */
+typedef enum adex_run_input_kind {
+  ADEX_RUN_INPUT_NONE,   /* nothing is added */
+  ADEX_RUN_INPUT_SCALAR, /* input[i] += value, every step, every neuron */
+  ADEX_RUN_INPUT_NEURON, /* input[i] += data[i], every step; data[num] */
+  ADEX_RUN_INPUT_STEP    /* input[i] += data[k*num + i] at step k;
+                            data[steps * num], C order */
+} adex_run_input_kind;
+
+/* The input spec; units of input (R*I in mV). */
+typedef struct adex_run_input {
+  adex_run_input_kind kind;
+  double value;       /* SCALAR */
+  const double *data; /* NEURON, STEP; only read during the call */
+} adex_run_input;
+
+/* One recorded variable. */
+typedef struct adex_run_monitor {
+  const char *var;       /* variable name, relative ("V", "spike") or
+                            absolute ("AdExIF0.V"); any of adex_pop_var_at */
+  const size_t *indices; /* NULL: every neuron; else n_indices flat neuron
+                            indices (each < num, repeats allowed) */
+  size_t n_indices;      /* with indices: how many (>= 1) */
+  adex_dtype dtype;      /* element type of out; must be the variable's
+                            (spike: ADEX_DTYPE_BOOL) */
+  void *out;             /* steps x width elements, C order, width = num or
+                            n_indices; row k = the variable after step k.
+                            Written only for the steps done. */
+} adex_run_monitor;
+
+/* Progress callback: `done` of `total` steps are finished. Return 0 to go
+ * on, nonzero to stop the run after this step. */
+typedef int (*adex_run_progress_fn)(void *user, size_t done, size_t total);
+
+/* Steps between progress calls for a run of `steps`: about 1% of them,
+ * at least 1. */
+ADEX_API size_t adex_run_progress_every(size_t steps);
+
+/* Run pop for `steps` steps of dt ms from t0 ms, as described above.
+ * input: NULL or kind NONE for no input. monitors: n_monitors entries (may
+ * be NULL when n_monitors is 0). progress: NULL or called every
+ * adex_run_progress_every(steps) steps and after the last one, with `user`.
+ * done (may be NULL) receives the number of steps finished; it is `steps`
+ * unless the callback stopped the run or an update failed.
+ * Returns ADEX_OK (also when the callback stopped the run); ADEX_EINVAL
+ * (NULL pop, dt not finite and > 0, t0 or the end time not finite, an
+ * input spec or monitor with a NULL pointer or an unknown kind, a monitor
+ * whose dtype is not its variable's, an input variable of a dtype other
+ * than float64/float32); ADEX_EKEY (a monitor of an unknown variable; the
+ * message lists the valid names); ADEX_ERANGE (a monitor index >= num, or
+ * the status of a failing adex_pop_update, e.g. an unstable dt); ADEX_ESIZE
+ * (more than ADEX_RUN_MAX_MONITORS monitors, or a monitor or input
+ * buffer too large to address); ADEX_ENOMEM (no memory for the copy of
+ * the input kept during the first step). Nothing is changed when the checks
+ * or the first update fail (the first update is the one that refuses an
+ * unstable dt); when a later update fails, the steps before it stay done.
+ * Memory: one block of num values, for the first step only; the loop
+ * itself allocates nothing. */
+ADEX_API adex_status adex_pop_run(adex_pop *pop, double t0, double dt,
+                                  size_t steps, const adex_run_input *input,
+                                  const adex_run_monitor *monitors,
+                                  size_t n_monitors,
+                                  adex_run_progress_fn progress, void *user,
+                                  size_t *done);
+
+/* Size in bytes of a public struct of libadex, by its C name
+ * ("adex_pop_config", "adex_init", "adex_var", "adex_run_input",
+ * "adex_run_monitor", "adex_state_report", "adex_pop_delay_info",
+ * "adex_spike_event", "adex_params"); 0 for another name. Lets a binding
+ * (Python's ctypes) check its copies of the layouts at load time. */
+ADEX_API size_t adex_abi_sizeof(const char *type_name);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ADEX_RUNNER_H */
