@@ -349,11 +349,64 @@ static int parse_params(const cfg_ctx *c, const cJSON *obj, const char *path,
   return 0;
 }
 
+/* A boolean member. */
+static int get_bool(const cfg_ctx *c, const cJSON *item, const char *path,
+                    int *out) {
+  if (!cJSON_IsBool(item))
+    return cfg_fail(c, path, "must be true or false, got %s",
+                    type_name(item));
+  *out = cJSON_IsTrue(item) ? 1 : 0;
+  return 0;
+}
+
+/* The integrator options of a population (adaptive, tol, precise_spikes,
+ * tau_ref, noise, noise_seed, spk_reset); their ranges are the library's
+ * to check (its messages are put on these paths by the engine). */
+static int parse_options(const cfg_ctx *c, const cJSON *obj,
+                         const char *path, cli_pop_spec *p) {
+  int i;
+  for (i = 0; i < CLI_NOPTS; i++) {
+    const char *key = cli_opt_key((cli_opt_id)i);
+    const cJSON *it = member(obj, key);
+    char sub[PATH_LEN];
+    int rc = 0;
+    if (it == NULL) continue;
+    join_key(sub, path, key);
+    switch ((cli_opt_id)i) {
+    case CLI_OPT_ADAPTIVE: rc = get_bool(c, it, sub, &p->adaptive); break;
+    case CLI_OPT_PRECISE: rc = get_bool(c, it, sub, &p->precise_spikes); break;
+    case CLI_OPT_TOL: rc = get_number(c, it, sub, &p->tol); break;
+    case CLI_OPT_TAU_REF: rc = get_number(c, it, sub, &p->tau_ref); break;
+    case CLI_OPT_NOISE: rc = get_number(c, it, sub, &p->noise); break;
+    case CLI_OPT_NOISE_SEED: rc = get_u64(c, it, sub, &p->noise_seed); break;
+    case CLI_OPT_SPK_RESET:
+      if (!cJSON_IsString(it) || it->valuestring == NULL)
+        return cfg_fail(c, sub, "must be \"hard\" or \"soft\", got %s",
+                        type_name(it));
+      if (strcmp(it->valuestring, "hard") == 0)
+        p->spk_reset = ADEX_SPK_RESET_HARD;
+      else if (strcmp(it->valuestring, "soft") == 0)
+        p->spk_reset = ADEX_SPK_RESET_SOFT;
+      else
+        return cfg_fail(c, sub, "must be \"hard\" or \"soft\", got \"%s\"",
+                        it->valuestring);
+      break;
+    default: break;
+    }
+    if (rc != 0) return -1;
+    p->opt_src[i] = CLI_SRC_CONFIG;
+  }
+  return 0;
+}
+
 /* One entry of "populations". */
 static int parse_pop(const cfg_ctx *c, const cJSON *obj, const char *path,
                      cli_pop_spec *p) {
-  static const char *const keys[] = {"name", "size", "method", "params",
-                                     "V_initializer", "w_initializer", NULL};
+  static const char *const keys[] = {
+      "name",     "size",          "method",        "params",
+      "V_initializer", "w_initializer", "adaptive", "tol",
+      "precise_spikes", "tau_ref",  "noise",         "noise_seed",
+      "spk_reset", NULL};
   const cJSON *it;
   const char *s = NULL;
   char sub[PATH_LEN];
@@ -391,7 +444,7 @@ static int parse_pop(const cfg_ctx *c, const cJSON *obj, const char *path,
     join_key(sub, path, "w_initializer");
     if (parse_init(c, it, sub, &p->w0) != 0) return -1;
   }
-  return 0;
+  return parse_options(c, obj, path, p);
 }
 
 /* "populations": a non-empty list of objects with unique names. */

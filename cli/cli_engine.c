@@ -28,7 +28,7 @@ int cli_engine_steps(const cli_sim *sim, uint64_t *nsteps) {
                      cfg ? "duration" : "--duration", sim->duration,
                      cfg ? "dt" : "--dt", sim->dt, MAX_STEPS);
   *nsteps = (uint64_t)llround(ratio);
-  end = sim->start + (double)*nsteps * sim->dt;
+  end = cli_sim_time(sim, *nsteps);
   if (!isfinite(end))
     return cli_error("the run would end at a time that is not finite "
                      "(--start %g)", sim->start);
@@ -41,11 +41,12 @@ int cli_engine_steps(const cli_sim *sim, uint64_t *nsteps) {
  * a config file the library's message ("tau must be > 0, got -3
  * (neuron 2)") is put on the JSON path of the value at fault
  * ("run.json: populations[0].params.tau[2]: must be > 0, got -3"); for
- * flags it is printed as the library says it. */
+ * flags it is printed as the library says it, except that an integrator
+ * option is named by its flag ("--tol must be > 0 and < 1, got 0"). */
 static int fail_pop(const cli_sim *sim, size_t p, adex_status st) {
   static const char *const inits[] = {"V_initializer", "w_initializer"};
   const cli_pop_spec *s = &sim->pops[p];
-  const char *orig = adex_errmsg(), *msg;
+  const char *orig = adex_errmsg(), *msg, *flag = NULL;
   char text[600], key[96] = "", *neuron;
   size_t len;
   int i, from_config = 1;
@@ -73,6 +74,16 @@ static int fail_pop(const cli_sim *sim, size_t p, adex_status st) {
       msg = text + len + 1;
     }
   }
+  for (i = 0; i < CLI_NOPTS && key[0] == '\0'; i++) {
+    const char *name = cli_opt_key((cli_opt_id)i);
+    len = strlen(name);
+    if (strncmp(text, name, len) == 0 && text[len] == ' ') {
+      from_config = s->opt_src[i] != CLI_SRC_FLAG;
+      if (!from_config) flag = cli_opt_flag((cli_opt_id)i);
+      snprintf(key, sizeof key, "%s", name);
+      msg = text + len + 1;
+    }
+  }
   for (i = 0; i < 2 && key[0] == '\0'; i++) {
     len = strlen(inits[i]);
     if (strncmp(text, inits[i], len) == 0 && text[len] == ':') {
@@ -82,6 +93,10 @@ static int fail_pop(const cli_sim *sim, size_t p, adex_status st) {
     }
   }
   if (key[0] == '\0' && text[0] == '(') snprintf(key, sizeof key, "params");
+  if (flag != NULL) {
+    cli_error("%s %s", flag, msg);
+    return rc;
+  }
   if (sim->config_path == NULL || !from_config) {
     cli_error("%s", orig);
     return rc;
@@ -121,6 +136,13 @@ static int make_pop(cli_engine *e, size_t p) {
   cfg.w_init.seed = cli_pop_init_seed(sim, p, 1);
   cfg.method = s->method != NULL ? s->method : "exp_auto";
   cfg.name = s->name;
+  cfg.adaptive = s->adaptive != 0;
+  cfg.tol = s->tol;
+  cfg.precise_spikes = s->precise_spikes != 0;
+  cfg.tau_ref = s->tau_ref;
+  cfg.noise = s->noise;
+  cfg.noise_seed = cli_pop_noise_seed(sim, p);
+  cfg.spk_reset = s->spk_reset;
   st = adex_pop_create(&cfg, &e->pops[p]);
   if (st != ADEX_OK) return fail_pop(sim, p, st);
   e->inputs[p] = adex_pop_input(e->pops[p]);
@@ -128,6 +150,48 @@ static int make_pop(cli_engine *e, size_t p) {
   if (e->counts[p] == NULL) {
     cli_error("out of memory (%zu neurons)", s->size);
     return CLI_EXIT_FAILURE;
+  }
+  return 0;
+}
+
+/* The state file of population p (sim path with the name inserted when
+ * there are several populations); NULL after printing a problem. */
+static const char *state_path(const cli_engine *e, size_t p,
+                              const char *path, char *buf, size_t len) {
+  const char *f = cli_state_path(e->sim, path, adex_pop_name(e->pops[p]),
+                                 buf, len);
+  if (f == NULL) cli_error("state file name too long: '%s'", path);
+  return f;
+}
+
+/* --load-state: load population p's file; the library's warnings (keys
+ * missing from the file) go to stderr. */
+static int load_state(cli_engine *e, size_t p) {
+  char buf[4096];
+  const char *f = state_path(e, p, e->sim->load_state, buf, sizeof buf);
+  adex_status st;
+  if (f == NULL) return CLI_EXIT_USAGE;
+  fflush(stdout);
+  st = adex_pop_load_states(e->pops[p], f, 0, stderr);
+  if (st == ADEX_OK) return 0;
+  cli_error("--load-state: %s", adex_errmsg());
+  return st == ADEX_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
+}
+
+int cli_engine_save_state(cli_engine *e, char *done, size_t len) {
+  size_t p, used = 0;
+  if (len > 0) done[0] = '\0';
+  for (p = 0; p < e->sim->npops; p++) {
+    char buf[4096];
+    const char *f = state_path(e, p, e->sim->save_state, buf, sizeof buf);
+    int w;
+    if (f == NULL) return CLI_EXIT_FAILURE;
+    if (adex_pop_save_states(e->pops[p], f, NULL, 0) != ADEX_OK) {
+      cli_error("--save-state: %s", adex_errmsg());
+      return CLI_EXIT_FAILURE;
+    }
+    w = snprintf(done + used, len - used, "%s%s", p > 0 ? ", " : "", f);
+    if (w > 0 && (size_t)w < len - used) used += (size_t)w;
   }
   return 0;
 }
@@ -150,6 +214,9 @@ int cli_engine_setup(cli_engine *e, const cli_sim *sim) {
   }
   for (p = 0; p < n; p++) {
     if ((rc = make_pop(e, p)) != 0) return rc;
+  }
+  for (p = 0; p < n && sim->load_state != NULL; p++) {
+    if ((rc = load_state(e, p)) != 0) return rc;
   }
   if ((rc = cli_inputs_create(sim, e->nsteps, &e->ins)) != 0) return rc;
   if (sim->out != NULL &&
@@ -177,18 +244,23 @@ void cli_engine_free(cli_engine *e) {
 
 /* ------------------------------------------------------------ the loop */
 
-/* Count the spikes of the last step of population p. */
-static void count_spikes(cli_engine *e, size_t p) {
-  const bool *spike = adex_pop_spike(e->pops[p]);
-  uint64_t *c = e->counts[p], total = 0;
-  size_t i, n = e->sim->pops[p].size;
-  for (i = 0; i < n; i++) {
-    if (spike[i]) {
-      c[i]++;
-      total++;
-    }
-  }
-  e->totals[p] += total;
+/* Count the spikes of the last step of population p (its event list:
+ * several spikes of one neuron in one step are possible in adaptive or
+ * precise mode). Returns 0 or an exit status. */
+static int count_spikes(cli_engine *e, size_t p) {
+  const adex_spike_event *ev;
+  uint64_t *c = e->counts[p];
+  size_t i, n;
+  if (cli_spike_events(e->pops[p], &ev, &n) != 0) return CLI_EXIT_FAILURE;
+  for (i = 0; i < n; i++) c[ev[i].neuron]++;
+  e->totals[p] += n;
+  return 0;
+}
+
+int cli_spike_events(adex_pop *pop, const adex_spike_event **ev, size_t *n) {
+  if (adex_pop_spike_events(pop, ev, n) == ADEX_OK) return 0;
+  cli_error("%s", adex_pop_errmsg(pop));
+  return -1;
 }
 
 /* Take one step k from t. Returns 0 or an exit status. */
@@ -200,17 +272,41 @@ static int step(cli_engine *e, uint64_t k, double t, cli_step_hook hook,
   cli_inputs_apply(e->ins, k, e->inputs);
   if (e->rec != NULL) cli_record_before(e->rec, k);
   for (p = 0; p < sim->npops; p++) {
-    if (adex_pop_update(e->pops[p], t, sim->dt) != ADEX_OK) {
+    adex_status st = adex_pop_update(e->pops[p], t, sim->dt);
+    if (st == ADEX_ERANGE && k == 0) {
+      /* an unstable dt (the stability check of the first update): a bad
+       * setting, reported before anything is written */
+      if (sim->npops > 1)
+        cli_error("population %s: %s", adex_pop_name(e->pops[p]),
+                  adex_pop_errmsg(e->pops[p]));
+      else
+        cli_error("%s", adex_pop_errmsg(e->pops[p]));
+      return CLI_EXIT_USAGE;
+    }
+    if (st != ADEX_OK) {
       cli_error("step %llu at t = %g ms failed: %s", (unsigned long long)k,
                 t, adex_pop_errmsg(e->pops[p]));
       return CLI_EXIT_FAILURE;
     }
-    count_spikes(e, p);
+    if ((rc = count_spikes(e, p)) != 0) return rc;
   }
   if (e->rec != NULL && (rc = cli_record_after(e->rec, k, t)) != 0)
     return rc;
   if (hook != NULL && (rc = hook(ctx, k, t)) != 0) return rc;
   return 0;
+}
+
+/* Say on stderr if the library's event lists overflowed (spikes missing
+ * from counts and outputs; spike[] and t_last_spike stay exact). */
+static void warn_dropped(const cli_engine *e) {
+  size_t p;
+  for (p = 0; p < e->sim->npops; p++) {
+    unsigned long long d = adex_pop_spike_events_dropped(e->pops[p]);
+    if (d > 0)
+      cli_error("warning: %llu spike%s of population %s did not fit in the "
+                "library's event list and are missing from the counts and "
+                "outputs", d, d == 1 ? "" : "s", adex_pop_name(e->pops[p]));
+  }
 }
 
 int cli_engine_run(cli_engine *e, int quiet, cli_step_hook hook, void *ctx) {
@@ -223,7 +319,7 @@ int cli_engine_run(cli_engine *e, int quiet, cli_step_hook hook, void *ctx) {
   cli_progress_begin(&pg, e->nsteps, sim->dt, sim->start, quiet);
   for (k = 0; k < e->nsteps; k++) {
     if ((e->signal = cli_signals_caught()) != 0) break;
-    rc = step(e, k, sim->start + (double)k * sim->dt, hook, ctx);
+    rc = step(e, k, cli_sim_time(sim, k), hook, ctx);
     if (rc != 0) break;
     e->steps_done = k + 1;
     cli_progress_update(&pg, e->steps_done);
@@ -231,6 +327,7 @@ int cli_engine_run(cli_engine *e, int quiet, cli_step_hook hook, void *ctx) {
   e->wall_s = cli_now() - t0;
   cli_progress_end(&pg);
   cli_signals_restore();
+  if (rc != CLI_EXIT_USAGE) warn_dropped(e);
   if (rc != 0) return rc;
   if (e->rec != NULL &&
       (rc = cli_record_finish(e->rec, e->steps_done, e->signal)) != 0)

@@ -3,16 +3,22 @@
  * Setup (all before the first step, so that a bad setting or an output
  * that cannot be written is reported before anything runs): the time
  * grid, one adex_pop per population (library messages are mapped onto the
- * config path of the value at fault), the inputs, the recorder.
+ * config path or the flag of the value at fault), --load-state (before
+ * any output exists), the inputs, the recorder.
  *
  * Each step k = 0..nsteps-1 from t = start + k*dt to t + dt, in this order:
  *   1. every input adds its value for step k into its population's input;
  *   2. the recorder keeps the inputs it samples;
  *   3. every population is updated (adex_pop_update(t, dt));
- *   4. spikes are counted and recorded (stamped t), samples taken (t + dt);
+ *   4. spikes are counted and recorded from the population's event list
+ *      (stamped t, or the crossing time with precise_spikes), samples
+ *      taken (t + dt);
  *   5. the caller's hook runs (the issue-2 CSV outputs).
- * A SIGINT or SIGTERM stops the loop before the next step; the output is
- * then finished with what was recorded.
+ * t = cli_sim_time(sim, k). An ADEX_ERANGE of the first update (a dt
+ * outside the stability region of the method) is a usage error (exit 2;
+ * the caller removes every temporary). A SIGINT or SIGTERM stops the loop
+ * before the next step; the output is then finished with what was
+ * recorded.
  */
 #ifndef ADEX_CLI_ENGINE_H
 #define ADEX_CLI_ENGINE_H
@@ -54,6 +60,16 @@ int cli_engine_setup(cli_engine *e, const cli_sim *sim);
  * finish the output file. Returns 0, CLI_EXIT_FAILURE, or 128 + signal
  * when a signal stopped the run (the output then holds what was done). */
 int cli_engine_run(cli_engine *e, int quiet, cli_step_hook hook, void *ctx);
+
+/* --save-state: save every population's state to sim->save_state (one
+ * file per population when there are several: cli_state_path). Writes
+ * the file names, ", "-separated, into done. Returns 0 or
+ * CLI_EXIT_FAILURE after printing the library's message. */
+int cli_engine_save_state(cli_engine *e, char *done, size_t len);
+
+/* The spike events of pop's last update (adex_pop_spike_events); 0, or
+ * -1 after printing the problem. */
+int cli_spike_events(adex_pop *pop, const adex_spike_event **ev, size_t *n);
 
 /* Free everything (removes an unfinished output). */
 void cli_engine_free(cli_engine *e);

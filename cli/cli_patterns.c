@@ -280,24 +280,31 @@ typedef struct spike_log {
   int nomem;
 } spike_log;
 
-/* The step hook: note the spike times (stamped t) of each pattern. */
+/* The step hook: note the spike times of each pattern (from the event
+ * list: t of the step, or the crossing time with precise spikes). */
 static int log_spikes(void *ctx, uint64_t k, double t) {
   spike_log *log = ctx;
-  size_t p;
+  size_t p, j;
   (void)k;
+  (void)t;
   for (p = 0; p < NPATTERNS; p++) {
-    if (!adex_pop_spike(log->e->pops[p])[0]) continue;
-    if (log->n[p] == log->cap[p]) {
-      size_t cap = log->cap[p] == 0 ? 64 : 2 * log->cap[p];
-      double *grown = realloc(log->t[p], cap * sizeof *grown);
-      if (grown == NULL) {
-        log->nomem = 1;
-        continue;
+    const adex_spike_event *ev;
+    size_t n;
+    if (cli_spike_events(log->e->pops[p], &ev, &n) != 0)
+      return CLI_EXIT_FAILURE;
+    for (j = 0; j < n; j++) {
+      if (log->n[p] == log->cap[p]) {
+        size_t cap = log->cap[p] == 0 ? 64 : 2 * log->cap[p];
+        double *grown = realloc(log->t[p], cap * sizeof *grown);
+        if (grown == NULL) {
+          log->nomem = 1;
+          continue;
+        }
+        log->t[p] = grown;
+        log->cap[p] = cap;
       }
-      log->t[p] = grown;
-      log->cap[p] = cap;
+      log->t[p][log->n[p]++] = ev[j].t;
     }
-    log->t[p][log->n[p]++] = t;
   }
   return 0;
 }

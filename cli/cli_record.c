@@ -20,6 +20,7 @@
 #include "adex/version.h"
 #include "cli.h"
 #include "cli_args.h"
+#include "cli_engine.h"
 #include "cli_npy.h"
 #include "cli_output.h"
 
@@ -398,6 +399,15 @@ static int h5_pop_attrs(cli_recorder *r, size_t p) {
                init_desc(&s->w0, cli_pop_init_seed(r->sim, p, 1), desc,
                          sizeof desc)) < 0)
     return -1;
+  if (attr_i64(rp->g, "adaptive", s->adaptive != 0) < 0 ||
+      attr_f64(rp->g, "tol", s->tol) < 0 ||
+      attr_i64(rp->g, "precise_spikes", s->precise_spikes != 0) < 0 ||
+      attr_f64(rp->g, "tau_ref", s->tau_ref) < 0 ||
+      attr_f64(rp->g, "noise", s->noise) < 0 ||
+      attr_u64(rp->g, "noise_seed", cli_pop_noise_seed(r->sim, p)) < 0 ||
+      attr_str(rp->g, "spk_reset",
+               s->spk_reset == ADEX_SPK_RESET_SOFT ? "soft" : "hard") < 0)
+    return -1;
   if (s->title != NULL && attr_str(rp->g, "title", s->title) < 0) return -1;
   for (i = 0; i < s->nattrs; i++) {
     if (attr_f64(rp->g, s->attrs[i].name, s->attrs[i].value) < 0) return -1;
@@ -427,8 +437,12 @@ static int h5_pop_layout(cli_recorder *r, size_t p) {
                           SPIKE_CHUNK);
     if (rp->d_spt < 0 || rp->d_spn < 0 ||
         attr_str(rp->d_spt, "unit", "ms") < 0 ||
-        attr_str(rp->g_spk, "note", "a spike found in the step from t to "
-                 "t+dt is stamped t") < 0)
+        attr_str(rp->g_spk, "note",
+                 rp->spec->precise_spikes
+                     ? "each spike is stamped with its crossing time of "
+                       "V_th inside its step (precise_spikes)"
+                     : "a spike found in the step from t to t+dt is "
+                       "stamped t") < 0)
       return -1;
   }
   if (rp->nvars > 0) {
@@ -605,12 +619,15 @@ static int h5_flush(rec_pop *rp) {
   return 0;
 }
 
-/* Store the spikes of the last step of rp, stamped t. */
-static int put_spikes(cli_recorder *r, rec_pop *rp, double t) {
-  const bool *spike = adex_pop_spike(rp->pop);
-  size_t i;
-  for (i = 0; i < rp->n; i++) {
-    if (!spike[i]) continue;
+/* Store the spikes of the last step of rp from its event list: each at
+ * its time (t of the step, or the crossing time with precise_spikes). */
+static int put_spikes(cli_recorder *r, rec_pop *rp) {
+  const adex_spike_event *ev;
+  size_t j, n;
+  if (cli_spike_events(rp->pop, &ev, &n) != 0) return -2;
+  for (j = 0; j < n; j++) {
+    double t = ev[j].t;
+    size_t i = ev[j].neuron;
     rp->spikes++;
     if (r->format == FMT_H5) {
       if (rp->sp_len == SPIKE_BUF && h5_flush(rp) < 0) return -1;
@@ -663,12 +680,13 @@ static int put_sample(cli_recorder *r, rec_pop *rp, double ts) {
 int cli_record_after(cli_recorder *r, uint64_t k, double t) {
   size_t p;
   const cli_sim *s = r->sim;
+  (void)t;
   for (p = 0; p < r->npops; p++) {
     rec_pop *rp = &r->pops[p];
-    if (r->spikes_on && put_spikes(r, rp, t) < 0)
-      return write_failed(r, "appending spikes");
-    if (sample_step(rp, k) &&
-        put_sample(r, rp, (double)(k + 1) * s->dt + s->start) < 0)
+    int rc = r->spikes_on ? put_spikes(r, rp) : 0;
+    if (rc == -2) return CLI_EXIT_FAILURE;
+    if (rc < 0) return write_failed(r, "appending spikes");
+    if (sample_step(rp, k) && put_sample(r, rp, cli_sim_time(s, k + 1)) < 0)
       return write_failed(r, "appending samples");
   }
   if (r->format != FMT_H5 && cli_output_failed(&r->out) != 0)
@@ -710,8 +728,7 @@ static int h5_finish(cli_recorder *r, uint64_t steps_done, int sig) {
   }
   if (rc == 0 &&
       (attr_u64(r->file, "steps_done", steps_done) < 0 ||
-       attr_f64(r->file, "t_end", s->start + (double)steps_done * s->dt) <
-           0 ||
+       attr_f64(r->file, "t_end", cli_sim_time(s, steps_done)) < 0 ||
        attr_i64(r->file, "interrupted", sig != 0) < 0 ||
        (sig != 0 && attr_str(r->file, "signal", signal_name(sig)) < 0)))
     rc = -1;

@@ -40,9 +40,11 @@ int cli_record_open(const cli_sim *sim, adex_pop *const *pops,
  * update consumes them). */
 void cli_record_before(cli_recorder *r, uint64_t k);
 
-/* After the update of step k from t to t + dt: store the spikes (stamped
- * t) and, every `every` steps, a sample of each variable (stamped
- * t + dt). Returns 0, or CLI_EXIT_FAILURE after printing a write error. */
+/* After the update of step k from t to t + dt: store the spikes of the
+ * populations' event lists (each at its event time: t, or the crossing
+ * time with precise_spikes) and, every `every` steps, a sample of each
+ * variable (stamped cli_sim_time(k + 1)). Returns 0, or CLI_EXIT_FAILURE
+ * after printing a write error. */
 int cli_record_after(cli_recorder *r, uint64_t k, double t);
 
 /* Flush everything, write the closing attributes (steps done, whether

@@ -6,24 +6,30 @@
  *      else one population from the flags, else the built-in default; then
  *      the flags override it (the population flags need a single
  *      population); check everything (exit 2);
- *   3. set up the engine: populations, inputs, the output file (exit 2 if
- *      it cannot be created), then the issue-2 CSV outputs;
+ *   3. set up the engine: populations, --load-state (exit 2 if a file
+ *      cannot be loaded), inputs, the output file (exit 2 if it cannot be
+ *      created), then the issue-2 CSV outputs;
  *   4. the step loop (cli_engine.c), with the CSV outputs written by a hook;
- *      a signal stops it, and what was recorded is still written (exit
- *      128 + signal); an I/O failure exits 1;
- *   5. rename the outputs into place, print the summary and rate table.
+ *      an unstable dt is found by the first update (exit 2, temporaries
+ *      removed); a signal stops it, and what was recorded is still written
+ *      (exit 128 + signal); an I/O failure exits 1;
+ *   5. rename the outputs into place, --save-state (exit 1 if it fails),
+ *      print the summary and rate table.
  * Time conventions (SPEC section 7): step k advances from t_k = start + k*dt
- * to t_k + dt; a spike found in it is stamped t_k, a state recorded after it
- * is stamped t_k + dt.
+ * to t_k + dt (computed by cli_sim_time); a spike found in it is stamped
+ * t_k (with --precise-spikes: its crossing time inside the step), a state
+ * recorded after it is stamped t_k + dt.
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "adex/adex.h"
 #include "cli.h"
@@ -39,6 +45,7 @@
 #define DEFAULT_I_HI 40.0     /* input 0..40 across neurons (R*I in mV) */
 #define DEFAULT_OUT "adex-default.h5"
 #define DEFAULT_EVERY 10      /* the default's samples: every 1 ms */
+#define FLAG_POP_NAME "pop"   /* name of the population made from flags */
 
 /* Everything the command line says, before any checking against size. */
 typedef struct run_opts {
@@ -53,6 +60,12 @@ typedef struct run_opts {
   adex_init V0, w0;                  /* initializers (seed set later) */
   uint64_t seed;                     /* V uses seed, w seed+1 [1] */
   cli_range input;                   /* input current (R*I in mV) [0] */
+  double tol, tau_ref, noise;        /* integrator options (issue 3) */
+  uint64_t noise_seed;
+  adex_spk_reset spk_reset;
+  int opt_given[CLI_NOPTS];          /* 1 if the option's flag was given */
+  const char *load_state;            /* --load-state FILE or NULL */
+  const char *save_state;            /* --save-state FILE or NULL */
   const char *spikes_path;           /* --spikes FILE or NULL */
   const char *trace_path;            /* --trace FILE or NULL */
   const char *watch;                 /* --watch LIST or NULL */
@@ -76,7 +89,7 @@ typedef struct run_csv {
   size_t nwatch;
   cli_output spikes, trace; /* fp NULL when not asked for */
   uint64_t spike_rows, trace_rows;
-  double dt, start;
+  const cli_sim *sim;  /* for the times of the steps */
 } run_csv;
 
 /* Short help of each parameter, in adex_param_id order. */
@@ -260,6 +273,69 @@ static int set_every(run_opts *o, const char *flag, const char *v) {
   return 0;
 }
 
+/* --adaptive (no value). */
+static int set_adaptive(run_opts *o, const char *flag, const char *v) {
+  (void)flag;
+  (void)v;
+  o->opt_given[CLI_OPT_ADAPTIVE] = 1;
+  return 0;
+}
+
+/* --precise-spikes (no value). */
+static int set_precise(run_opts *o, const char *flag, const char *v) {
+  (void)flag;
+  (void)v;
+  o->opt_given[CLI_OPT_PRECISE] = 1;
+  return 0;
+}
+
+/* --tol X (range checked by the library). */
+static int set_tol(run_opts *o, const char *flag, const char *v) {
+  o->opt_given[CLI_OPT_TOL] = 1;
+  return set_number(&o->tol, flag, v);
+}
+
+/* --tau_ref MS (range checked by the library). */
+static int set_tau_ref(run_opts *o, const char *flag, const char *v) {
+  o->opt_given[CLI_OPT_TAU_REF] = 1;
+  return set_number(&o->tau_ref, flag, v);
+}
+
+/* --noise SIGMA (range checked by the library). */
+static int set_noise(run_opts *o, const char *flag, const char *v) {
+  o->opt_given[CLI_OPT_NOISE] = 1;
+  return set_number(&o->noise, flag, v);
+}
+
+/* --noise-seed N. */
+static int set_noise_seed(run_opts *o, const char *flag, const char *v) {
+  if (cli_parse_u64(v, &o->noise_seed) != 0)
+    return fail("%s expects an unsigned 64-bit integer, got '%s'", flag, v);
+  o->opt_given[CLI_OPT_NOISE_SEED] = 1;
+  return 0;
+}
+
+/* --spk_reset hard|soft. */
+static int set_spk_reset(run_opts *o, const char *flag, const char *v) {
+  if (strcmp(v, "hard") == 0) o->spk_reset = ADEX_SPK_RESET_HARD;
+  else if (strcmp(v, "soft") == 0) o->spk_reset = ADEX_SPK_RESET_SOFT;
+  else return fail("%s expects hard or soft, got '%s'", flag, v);
+  o->opt_given[CLI_OPT_SPK_RESET] = 1;
+  return 0;
+}
+
+/* --load-state FILE. */
+static int set_load_state(run_opts *o, const char *flag, const char *v) {
+  o->load_state = v;
+  return nonempty(flag, v);
+}
+
+/* --save-state FILE. */
+static int set_save_state(run_opts *o, const char *flag, const char *v) {
+  o->save_state = v;
+  return nonempty(flag, v);
+}
+
 /* --rates (no value). */
 static int set_rates(run_opts *o, const char *flag, const char *v) {
   (void)flag;
@@ -301,6 +377,11 @@ static const flag_def flags[] = {
     {"rates", 0, set_rates},     {"record", 1, set_record},
     {"out", 1, set_out},         {"record-every", 1, set_every},
     {"no-spikes", 0, set_no_spikes}, {"quiet", 0, set_quiet},
+    {"adaptive", 0, set_adaptive},   {"tol", 1, set_tol},
+    {"precise-spikes", 0, set_precise}, {"tau_ref", 1, set_tau_ref},
+    {"noise", 1, set_noise},         {"noise-seed", 1, set_noise_seed},
+    {"spk_reset", 1, set_spk_reset}, {"load-state", 1, set_load_state},
+    {"save-state", 1, set_save_state},
 };
 
 /* The flag_def named name, or NULL. */
@@ -372,14 +453,35 @@ static int parse_one(run_opts *o, int argc, char **argv, int *i) {
   return 0;
 }
 
-/* Whether any argument asks for help. */
-static int wants_help(int argc, char **argv) {
+/* Whether any argument is arg (or, with alt, alt). */
+static int has_arg(int argc, char **argv, const char *arg, const char *alt) {
   int i;
   for (i = 0; i < argc; i++) {
-    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+    if (strcmp(argv[i], arg) == 0 || (alt != NULL && strcmp(argv[i], alt) == 0))
       return 1;
   }
   return 0;
+}
+
+/* --list-methods: one method per line: name, order, embedded or fixed
+ * step, aliases. */
+static void list_methods(FILE *out) {
+  size_t i, n = adex_method_count();
+  for (i = 0; i < n; i++) {
+    const adex_method *m = adex_method_at(i);
+    const char *const *al = adex_method_aliases(m);
+    fprintf(out, "%-12s order %d  %s", adex_method_name(m),
+            adex_method_order(m),
+            adex_method_is_embedded(m) ? "embedded (--adaptive possible)"
+                                       : "fixed step");
+    if (al != NULL && al[0] != NULL) {
+      size_t j;
+      fprintf(out, "  aliases:");
+      for (j = 0; al[j] != NULL; j++)
+        fprintf(out, "%s %s", j > 0 ? "," : "", al[j]);
+    }
+    fprintf(out, "\n");
+  }
 }
 
 /* Parse argv into o: the built-in simulation when argc == 0. */
@@ -407,6 +509,9 @@ static const char *pop_flag_given(const run_opts *o) {
   if (o->V0_given) return "--V0";
   if (o->w0_given) return "--w0";
   if (o->input_given) return "--input";
+  for (i = 0; i < CLI_NOPTS; i++) {
+    if (o->opt_given[i]) return cli_opt_flag((cli_opt_id)i);
+  }
   for (i = 0; i < ADEX_NPARAMS; i++) {
     if (o->param_given[i]) {
       snprintf(buf, sizeof buf, "--%s", adex_param_name((adex_param_id)i));
@@ -501,6 +606,16 @@ static int apply_pop_flags(cli_sim *sim, const run_opts *o) {
     if (o->param_given[i] && (rc = flag_param(p, i, &o->param[i])) != 0)
       return rc;
   }
+  if (o->opt_given[CLI_OPT_ADAPTIVE]) p->adaptive = 1;
+  if (o->opt_given[CLI_OPT_TOL]) p->tol = o->tol;
+  if (o->opt_given[CLI_OPT_PRECISE]) p->precise_spikes = 1;
+  if (o->opt_given[CLI_OPT_TAU_REF]) p->tau_ref = o->tau_ref;
+  if (o->opt_given[CLI_OPT_NOISE]) p->noise = o->noise;
+  if (o->opt_given[CLI_OPT_NOISE_SEED]) p->noise_seed = o->noise_seed;
+  if (o->opt_given[CLI_OPT_SPK_RESET]) p->spk_reset = o->spk_reset;
+  for (i = 0; i < CLI_NOPTS; i++) {
+    if (o->opt_given[i]) p->opt_src[i] = CLI_SRC_FLAG;
+  }
   if (o->input_given && (rc = flag_input(sim, o)) != 0) return rc;
   return 0;
 }
@@ -584,6 +699,57 @@ static int apply_record_flags(cli_sim *sim, const run_opts *o) {
   return 0;
 }
 
+/* Whether the directory of path can take a new file; 0 or an errno. */
+static int dir_writable(const char *path) {
+  const char *slash = strrchr(path, '/');
+  char dir[4096];
+  if (slash == NULL) return access(".", W_OK | X_OK) == 0 ? 0 : errno;
+  if ((size_t)(slash - path) + 2 > sizeof dir) return ENAMETOOLONG;
+  memcpy(dir, path, (size_t)(slash - path) + 1);
+  dir[slash - path + 1] = '\0';
+  return access(dir, W_OK | X_OK) == 0 ? 0 : errno;
+}
+
+/* Whether a is one of the other output files of the run. */
+static int is_other_output(const cli_sim *sim, const run_opts *o,
+                           const char *a) {
+  return (sim->out != NULL && strcmp(a, sim->out) == 0) ||
+         (o->spikes_path != NULL && strcmp(a, o->spikes_path) == 0) ||
+         (o->trace_path != NULL && strcmp(a, o->trace_path) == 0);
+}
+
+/* --load-state and --save-state: one file per population when there are
+ * several (cli_state_path); formats and the save directory are checked
+ * before anything runs. */
+static int apply_state_flags(cli_sim *sim, const run_opts *o) {
+  adex_state_format fmt;
+  size_t p;
+  int err;
+  if (o->load_state != NULL) {
+    if (adex_state_format_of(o->load_state, &fmt) != ADEX_OK)
+      return fail("--load-state: %s", adex_errmsg());
+    if ((sim->load_state = cli_strdup(o->load_state)) == NULL)
+      return fail("out of memory");
+  }
+  if (o->save_state == NULL) return 0;
+  if (adex_state_format_of(o->save_state, &fmt) != ADEX_OK)
+    return fail("--save-state: %s", adex_errmsg());
+  for (p = 0; p < sim->npops; p++) {
+    char buf[4096];
+    const char *f = cli_state_path(sim, o->save_state, sim->pops[p].name,
+                                   buf, sizeof buf);
+    if (f == NULL) return fail("--save-state: file name too long");
+    if (is_other_output(sim, o, f))
+      return fail("--save-state names the same file as another output: "
+                  "'%s'", f);
+    if ((err = dir_writable(f)) != 0)
+      return fail("--save-state: cannot write '%s': %s", f, strerror(err));
+  }
+  if ((sim->save_state = cli_strdup(o->save_state)) == NULL)
+    return fail("out of memory");
+  return 0;
+}
+
 /* Build the simulation from the config (if any) and the flags. */
 static int build_sim(cli_sim *sim, const run_opts *o) {
   uint64_t nsteps;
@@ -591,7 +757,8 @@ static int build_sim(cli_sim *sim, const run_opts *o) {
   cli_sim_init(sim);
   if (o->config != NULL) {
     if ((rc = cli_config_load(o->config, sim)) != 0) return rc;
-  } else if (cli_sim_add_pop(sim) == NULL) {
+  } else if (cli_sim_add_pop(sim) == NULL ||
+             (sim->pops[0].name = cli_strdup(FLAG_POP_NAME)) == NULL) {
     return fail("out of memory");
   }
   if (o->duration_given || o->config == NULL) sim->duration = o->duration;
@@ -612,6 +779,7 @@ static int build_sim(cli_sim *sim, const run_opts *o) {
        (o->trace_path != NULL && strcmp(o->trace_path, sim->out) == 0)))
     return fail("--out names the same file as --spikes or --trace: '%s'",
                 sim->out);
+  if ((rc = apply_state_flags(sim, o)) != 0) return rc;
   return cli_sim_check(sim);
 }
 
@@ -632,8 +800,7 @@ static int open_csv(run_csv *c, const run_opts *o, const cli_engine *e) {
   const cli_pop_spec *p = &e->sim->pops[0];
   c->pop = e->pops[0];
   c->n = p->size;
-  c->dt = e->sim->dt;
-  c->start = e->sim->start;
+  c->sim = e->sim;
   if (!p->watch_all) {
     c->watch = p->watch;
     c->nwatch = p->nwatch;
@@ -655,21 +822,23 @@ static int output_failed(const cli_output *out, const char *what) {
   return 1;
 }
 
-/* The step hook: append the spikes (stamped t) and trace rows (t + dt). */
+/* The step hook: append the spikes (from the event list: stamped t, or
+ * the crossing time with --precise-spikes) and trace rows (t + dt). */
 static int csv_step(void *ctx, uint64_t k, double t) {
   run_csv *c = ctx;
   size_t i, j;
+  (void)t;
   if (c->spikes.fp != NULL) {
-    const bool *spike = adex_pop_spike(c->pop);
-    for (i = 0; i < c->n; i++) {
-      if (!spike[i]) continue;
-      fprintf(c->spikes.fp, "%.17g,%zu\n", t, i);
-      c->spike_rows++;
-    }
+    const adex_spike_event *ev;
+    size_t n;
+    if (cli_spike_events(c->pop, &ev, &n) != 0) return CLI_EXIT_FAILURE;
+    for (j = 0; j < n; j++)
+      fprintf(c->spikes.fp, "%.17g,%zu\n", ev[j].t, ev[j].neuron);
+    c->spike_rows += n;
   }
   if (c->trace.fp != NULL) {
     const double *V = adex_pop_V(c->pop), *w = adex_pop_w(c->pop);
-    double te = (double)(k + 1) * c->dt + c->start;
+    double te = cli_sim_time(c->sim, k + 1);
     size_t m = c->watch != NULL ? c->nwatch : c->n;
     for (j = 0; j < m; j++) {
       i = c->watch != NULL ? c->watch[j] : j;
@@ -760,7 +929,7 @@ static void print_summary(const cli_engine *e) {
 
 /* Print where the outputs went. */
 static void print_outputs(const run_opts *o, const cli_engine *e,
-                          const run_csv *c) {
+                          const run_csv *c, const char *saved) {
   if (o->spikes_path != NULL)
     printf("spikes written to %s (%llu row%s)\n", o->spikes_path,
            (unsigned long long)c->spike_rows, plural(c->spike_rows));
@@ -774,6 +943,11 @@ static void print_outputs(const run_opts *o, const cli_engine *e,
     if (o->is_default)
       printf("see it with: adex info %s; draw it with: adex plot %s\n",
              e->sim->out, e->sim->out);
+  }
+  if (saved[0] != '\0') {
+    double t = cli_sim_time(e->sim, e->steps_done);
+    printf("state at t = %.15g ms saved to %s (continue with --start %.15g "
+           "--load-state %s)\n", t, saved, t, e->sim->save_state);
   }
 }
 
@@ -823,14 +997,16 @@ static void print_rates(const cli_engine *e) {
 /* ------------------------------------------------------------ main */
 
 /* Say on stderr that a signal stopped the run and what was kept. */
-static void report_signal(const run_opts *o, const cli_engine *e) {
+static void report_signal(const run_opts *o, const cli_engine *e,
+                          const char *saved) {
   const cli_sim *sim = e->sim;
-  const char *files[3];
+  const char *files[4];
   char list[1024] = "";
   size_t n = 0, i, used = 0;
   if (sim->out != NULL) files[n++] = sim->out;
   if (o->spikes_path != NULL) files[n++] = o->spikes_path;
   if (o->trace_path != NULL) files[n++] = o->trace_path;
+  if (saved[0] != '\0') files[n++] = saved;
   for (i = 0; i < n; i++) {
     int w = snprintf(list + used, sizeof list - used, "%s%s",
                      i > 0 ? ", " : "", files[i]);
@@ -842,7 +1018,7 @@ static void report_signal(const run_opts *o, const cli_engine *e) {
        : e->signal == SIGTERM ? "SIGTERM"
                               : "a signal",
        (unsigned long long)e->steps_done, (unsigned long long)e->nsteps,
-       sim->start + (double)e->steps_done * sim->dt,
+       cli_sim_time(sim, e->steps_done),
        n > 0 ? "what was recorded so far is written to " : "no output file",
        list);
 }
@@ -851,6 +1027,7 @@ static void report_signal(const run_opts *o, const cli_engine *e) {
 static int execute(const run_opts *o, const cli_sim *sim) {
   cli_engine e;
   run_csv c;
+  char saved[2048] = "";
   int rc, rc2;
   memset(&c, 0, sizeof c);
   rc = cli_engine_setup(&e, sim);
@@ -865,10 +1042,14 @@ static int execute(const run_opts *o, const cli_sim *sim) {
       if (rc2 == 0) rc2 = commit_output(&c.trace, "--trace", o->trace_path);
       if (rc2 != 0) rc = rc2;
     }
-    if (e.signal != 0 && rc == 128 + e.signal) report_signal(o, &e);
+    if ((rc == 0 || (e.signal != 0 && rc == 128 + e.signal)) &&
+        sim->save_state != NULL &&
+        (rc2 = cli_engine_save_state(&e, saved, sizeof saved)) != 0)
+      rc = rc2;
+    if (e.signal != 0 && rc == 128 + e.signal) report_signal(o, &e, saved);
     if (rc == 0 || rc == 128 + e.signal) {
       print_summary(&e);
-      print_outputs(o, &e, &c);
+      print_outputs(o, &e, &c, saved);
       if (o->rates) print_rates(&e);
     }
   }
@@ -884,8 +1065,12 @@ int cli_run_main(int argc, char **argv) {
   cli_sim sim;
   int rc;
   cli_prog = "adex run";
-  if (wants_help(argc, argv)) {
+  if (has_arg(argc, argv, "--help", "-h")) {
     cli_run_help(stdout);
+    return CLI_EXIT_OK;
+  }
+  if (has_arg(argc, argv, "--list-methods", NULL)) {
+    list_methods(stdout);
     return CLI_EXIT_OK;
   }
   cli_sim_init(&sim);
@@ -945,7 +1130,8 @@ void cli_run_help(FILE *out) {
 "CONFIG.json describes the run (time, populations, inputs, recordings,\n"
 "output; schema in docs/cli.md). Options override the file; the\n"
 "population options (--size, --method, the parameters, --V0, --w0,\n"
-"--input) need a config with a single population.\n"
+"--input and the integrator options) need a config with a single\n"
+"population. Without a config the population is named \"pop\".\n"
 "\n"
 "With no arguments at all, `adex run` runs a built-in demonstration: the\n"
 "f-I curve of 200 neurons (--size 200 --duration 1000 --input 0:40 --V0 -65\n"
@@ -961,6 +1147,28 @@ void cli_run_help(FILE *out) {
 "  --method NAME    integration method [exp_auto], one of (or an alias):\n");
   cli_help_methods(out);
   fprintf(out,
+"  --list-methods   print every method with its order and whether it is an\n"
+"                   embedded pair (usable with --adaptive), then exit\n"
+"\n"
+"Integrator options (beyond BrainPy; defaults give BrainPy's update):\n"
+"  --adaptive       per-neuron sub-steps inside dt with error control; needs\n"
+"                   an embedded method (rkf12, rkf45, rkdp, ck, bs,\n"
+"                   heun_euler) [off]\n"
+"  --tol X          adaptive: absolute and relative tolerance, 0 < X < 1\n"
+"                   [1e-06]\n"
+"  --precise-spikes locate each V_th crossing inside the step, reset there\n"
+"                   and integrate the rest of the step; spikes then carry\n"
+"                   their crossing time [off]\n"
+"  --tau_ref MS     refractory period, ms, >= 0: V is held while\n"
+"                   t - t_last_spike <= MS [0: none]\n"
+"  --noise SIGMA    white noise on V, mV/sqrt(ms), >= 0: V gains\n"
+"                   SIGMA*sqrt(dt)*N(0,1) each step [0: none]\n"
+"  --noise-seed N   seed of the noise stream, unsigned 64-bit [derived from\n"
+"                   --seed: population p gets mix64(seed ^ mix64(0x2000+p))]\n"
+"  --spk_reset hard|soft  after a spike V = V_reset (hard) or\n"
+"                   V -= V_th - V_reset (soft) [hard]\n"
+"A dt outside the stability region of a fixed-step method is refused\n"
+"(exit 2) with the largest stable dt.\n"
 "\n"
 "Parameters: X for every neuron, or LO:HI spread linearly over the neurons\n"
 "(neuron i of N gets LO + (HI-LO)*i/(N-1); with N = 1 it gets LO):\n");
@@ -993,13 +1201,28 @@ void cli_run_help(FILE *out) {
 "                   neuron, by default)\n"
 "\n"
 "Output in the first form (CSV, one population):\n"
-"  --spikes FILE    CSV 't,neuron': one row per spike, by step then neuron\n"
+"  --spikes FILE    CSV 't,neuron': one row per spike, by step then neuron;\n"
+"                   t is the step's t (with --precise-spikes the crossing\n"
+"                   time)\n"
 "  --trace FILE     CSV 't,neuron,V,w': the watched neurons after every step\n"
 "  --watch LIST     neurons to trace and record: all, or indices such as\n"
 "                   0,3,7 [all]\n"
 "  --rates          print spikes and rate (Hz) per neuron (about 25 rows)\n"
 "  -q, --quiet      no progress bar (shown on a terminal for runs > 1 s)\n"
 "  -h, --help       print this help\n"
+"\n"
+"State files (.h5/.hdf5 or .npz, the library's save_states format; keys\n"
+"<population>.V, .w, ...; docs/state-files.md):\n"
+"  --load-state FILE  load the population's state before the first step\n"
+"                   (the file's population name must match; keys missing\n"
+"                   from the file are warned about on stderr)\n"
+"  --save-state FILE  save the state after the last step (also when a\n"
+"                   signal stops the run)\n"
+"With several populations each has its own file, FILE with .<name> before\n"
+"the extension (s.h5 -> s.exc.h5). To continue a run of D ms, run again\n"
+"with --start <start + D> --load-state FILE: the result equals the\n"
+"uninterrupted run bit for bit (for the inputs, time counts from each\n"
+"run's start: a constant input continues, others start again).\n"
 "\n"
 "Numbers in the CSV files are printed with 17 significant digits. A file is\n"
 "written as FILE.tmp.XXXXXX and renamed onto FILE only when the run\n"
@@ -1008,11 +1231,16 @@ void cli_run_help(FILE *out) {
 "written and the exit status is 130 (SIGINT) or 143 (SIGTERM).\n"
 "\n"
 "Time: step k = 0..steps-1 advances the state from t_k = start + k*dt to\n"
-"t_k + dt. A spike found in the step from t to t+dt is stamped t (the time\n"
-"passed to the update); a state recorded after that step is stamped t+dt,\n"
-"the time the state belongs to; a recorded input is the one used in it.\n"
+"t_k + dt (when start is a whole number n of steps, t_k = (n + k)*dt, the\n"
+"times of an uninterrupted run). A spike found in the step from t to t+dt\n"
+"is stamped t (the time passed to the update), or with --precise-spikes\n"
+"its crossing time of V_th inside the step (several spikes of one neuron\n"
+"in one step are each reported and counted); a state recorded after that\n"
+"step is stamped t+dt, the time the state belongs to; a recorded input is\n"
+"the one used in it.\n"
 "\n"
-"Exit status: 0 success; 2 bad option, value, config, parameter or output\n"
-"path (nothing was run); 1 failure during the run (I/O error, out of\n"
-"memory); 130/143 stopped by SIGINT/SIGTERM.\n");
+"Exit status: 0 success; 2 bad option, value, config, parameter, output\n"
+"path, unstable dt or state file that cannot be loaded (nothing was\n"
+"written); 1 failure during the run (I/O error, out of memory, a state\n"
+"that cannot be saved); 130/143 stopped by SIGINT/SIGTERM.\n");
 }

@@ -2,6 +2,7 @@
  * variables and input kinds, seeds, and freeing. */
 #include "cli_sim.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,22 @@ static const char *const var_names[CLI_NVARS] = {"V", "w", "input", "spike",
 
 static const char *const kind_names[CLI_NINPUT_KINDS] = {
     "constant", "section", "ramp", "poisson", "ou", "file"};
+
+static const char *const opt_keys[CLI_NOPTS] = {
+    "adaptive", "tol", "precise_spikes", "tau_ref", "noise", "noise_seed",
+    "spk_reset"};
+
+static const char *const opt_flags[CLI_NOPTS] = {
+    "--adaptive", "--tol", "--precise-spikes", "--tau_ref", "--noise",
+    "--noise-seed", "--spk_reset"};
+
+const char *cli_opt_key(cli_opt_id id) {
+  return (unsigned)id < CLI_NOPTS ? opt_keys[id] : NULL;
+}
+
+const char *cli_opt_flag(cli_opt_id id) {
+  return (unsigned)id < CLI_NOPTS ? opt_flags[id] : NULL;
+}
 
 const char *cli_var_name(cli_var_id v) {
   return (unsigned)v < CLI_NVARS ? var_names[v] : NULL;
@@ -106,11 +123,14 @@ void cli_sim_free(cli_sim *sim) {
   free(sim->config_path);
   free(sim->config_text);
   free(sim->kind);
+  free(sim->load_state);
+  free(sim->save_state);
   cli_sim_init(sim);
 }
 
 cli_pop_spec *cli_sim_add_pop(cli_sim *sim) {
   cli_pop_spec *grown, *p;
+  adex_pop_config def;
   grown = realloc(sim->pops, (sim->npops + 1) * sizeof *grown);
   if (grown == NULL) return NULL;
   sim->pops = grown;
@@ -123,6 +143,14 @@ cli_pop_spec *cli_sim_add_pop(cli_sim *sim) {
   p->w0.init = adex_init_zero();
   p->watch_all = 1;
   p->every = 1;
+  adex_pop_config_default(&def, 1);
+  p->adaptive = def.adaptive;
+  p->tol = def.tol;
+  p->precise_spikes = def.precise_spikes;
+  p->tau_ref = def.tau_ref;
+  p->noise = def.noise;
+  p->noise_seed = def.noise_seed;
+  p->spk_reset = def.spk_reset;
   snprintf(p->path, sizeof p->path, "populations[%zu]", sim->npops);
   sim->npops++;
   return p;
@@ -155,4 +183,37 @@ uint64_t cli_input_seed(const cli_sim *sim, size_t i) {
   const cli_input_spec *in = &sim->inputs[i];
   if (in->seed_given) return in->seed;
   return cli_mix64(sim->seed ^ cli_mix64(UINT64_C(0x1000) + (uint64_t)i));
+}
+
+uint64_t cli_pop_noise_seed(const cli_sim *sim, size_t p) {
+  const cli_pop_spec *s = &sim->pops[p];
+  if (s->opt_src[CLI_OPT_NOISE_SEED] != CLI_SRC_DEFAULT) return s->noise_seed;
+  return cli_mix64(sim->seed ^ cli_mix64(UINT64_C(0x2000) + (uint64_t)p));
+}
+
+#define MAX_EXACT 9007199254740992.0 /* 2^53 */
+
+double cli_sim_time(const cli_sim *sim, uint64_t k) {
+  double q = sim->start / sim->dt, n0 = nearbyint(q);
+  if (fabs(q - n0) <= 1e-9 * fmax(1.0, fabs(q)) && fabs(n0) < MAX_EXACT &&
+      (double)k < MAX_EXACT)
+    return (n0 + (double)k) * sim->dt;
+  return sim->start + (double)k * sim->dt;
+}
+
+const char *cli_state_path(const cli_sim *sim, const char *path,
+                           const char *pop_name, char *buf, size_t len) {
+  const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+  size_t stem;
+  int w;
+  if (sim->npops <= 1) {
+    w = snprintf(buf, len, "%s", path);
+    return w < 0 || (size_t)w >= len ? NULL : buf;
+  }
+  if (dot == NULL || (slash != NULL && dot < slash) || dot == path ||
+      dot[-1] == '/')
+    dot = path + strlen(path);
+  stem = (size_t)(dot - path);
+  w = snprintf(buf, len, "%.*s.%s%s", (int)stem, path, pop_name, dot);
+  return w < 0 || (size_t)w >= len ? NULL : buf;
 }

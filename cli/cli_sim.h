@@ -64,6 +64,24 @@ typedef struct cli_init_spec {
   cli_source src;
 } cli_init_spec;
 
+/* Integrator options of a population beyond BrainPy (adex_pop_config:
+ * issue 3), as indices of cli_pop_spec.opt_src. */
+typedef enum cli_opt_id {
+  CLI_OPT_ADAPTIVE,   /* "adaptive", --adaptive */
+  CLI_OPT_TOL,        /* "tol", --tol */
+  CLI_OPT_PRECISE,    /* "precise_spikes", --precise-spikes */
+  CLI_OPT_TAU_REF,    /* "tau_ref", --tau_ref */
+  CLI_OPT_NOISE,      /* "noise", --noise */
+  CLI_OPT_NOISE_SEED, /* "noise_seed", --noise-seed */
+  CLI_OPT_SPK_RESET,  /* "spk_reset", --spk_reset */
+  CLI_NOPTS
+} cli_opt_id;
+
+/* The config key of an option ("precise_spikes") and its flag
+ * ("--precise-spikes"); NULL for an invalid id. */
+const char *cli_opt_key(cli_opt_id id);
+const char *cli_opt_flag(cli_opt_id id);
+
 /* An extra attribute written on a population's group in .h5 outputs. */
 typedef struct cli_attr {
   char name[32];
@@ -82,6 +100,15 @@ typedef struct cli_pop_spec {
   cli_vec param[ADEX_NPARAMS];    /* n == 0: the seed's default */
   cli_source param_src[ADEX_NPARAMS];
   cli_init_spec V0, w0;           /* V_initializer, w_initializer */
+  /* integrator options, defaults from adex_pop_config_default */
+  int adaptive;                   /* embedded pairs: sub-steps [0] */
+  double tol;                     /* adaptive tolerance [1e-6] */
+  int precise_spikes;             /* crossing times inside the step [0] */
+  double tau_ref;                 /* refractory period, ms [0: none] */
+  double noise;                   /* sigma on V, mV/sqrt(ms) [0: none] */
+  uint64_t noise_seed;            /* used when opt_src[NOISE_SEED] is set */
+  adex_spk_reset spk_reset;       /* [ADEX_SPK_RESET_HARD] */
+  cli_source opt_src[CLI_NOPTS];  /* where each option came from */
   unsigned record;                /* CLI_VAR_BIT()s of what to record */
   size_t *watch;                  /* recorded neurons (owned) */
   size_t nwatch;
@@ -146,6 +173,8 @@ typedef struct cli_sim {
   char *config_path;        /* the JSON file, if any */
   char *config_text;        /* its text, stored in .h5 outputs */
   char *kind;               /* root "kind" attribute ("run", "patterns") */
+  char *load_state;         /* --load-state FILE: loaded before step 0 */
+  char *save_state;         /* --save-state FILE: saved after the run */
 } cli_sim;
 
 /* Fill *sim with the defaults and no populations. */
@@ -181,6 +210,24 @@ char *cli_strdup(const char *s);
 /* Seeds of a population's initializers: V uses seed + 2p, w seed + 2p + 1
  * (population 0 keeps the issue-2 rule: V seed, w seed + 1). */
 uint64_t cli_pop_init_seed(const cli_sim *sim, size_t p, int is_w);
+
+/* Seed of population p's noise stream: its own (noise_seed), or one
+ * derived from the run's seed and p: mix64(seed ^ mix64(0x2000 + p)). */
+uint64_t cli_pop_noise_seed(const cli_sim *sim, size_t p);
+
+/* Time of step k, ms (SPEC section 7: t_k = start + k*dt). When start is
+ * a whole number n0 of steps (start/dt within 1e-9 of an integer) it is
+ * computed as (n0 + k)*dt, so that a run continued with --start takes,
+ * bit for bit, the times of the uninterrupted run; otherwise as
+ * start + k*dt. With start = 0 both are k*dt. */
+double cli_sim_time(const cli_sim *sim, uint64_t k);
+
+/* The state file of population p: sim's path itself when there is one
+ * population, else the path with ".<name>" inserted before the extension
+ * ("s.h5" -> "s.exc.h5"). Writes into buf (len bytes); NULL if it does
+ * not fit. */
+const char *cli_state_path(const cli_sim *sim, const char *path,
+                           const char *pop_name, char *buf, size_t len);
 
 /* Seed of input i's random stream: its own, or one derived from the run's
  * seed and i. */

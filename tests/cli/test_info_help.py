@@ -17,9 +17,9 @@ def test_info_h5_recording(adex, adex_run, workdir, show):
     assert proc.returncode == 0, show(proc)
     out = proc.stdout
     assert "HDF5" in out
-    assert re.search(r"^/AdExIF0/\s+group", out, re.M), out
-    assert re.search(r"^/AdExIF0/V\s+float64 \(100, 2\)", out, re.M), out
-    assert re.search(r"^/AdExIF0/spikes/neuron\s+int64 \(\d+,\)", out, re.M)
+    assert re.search(r"^/pop/\s+group", out, re.M), out
+    assert re.search(r"^/pop/V\s+float64 \(100, 2\)", out, re.M), out
+    assert re.search(r"^/pop/spikes/neuron\s+int64 \(\d+,\)", out, re.M)
     assert re.search(r"@dt = 0\.1$", out, re.M), out
     assert re.search(r'@method = "exp_auto"', out), out
     assert re.search(r"@shape = \[3\]", out), out

@@ -50,19 +50,19 @@ def test_h5_golden_layout(adex_run, workdir, show):
             name, (type(obj).__name__, getattr(obj, "shape", None),
                    str(getattr(obj, "dtype", "")))))
         assert objects == {
-            "AdExIF0": ("Group", None, ""),
-            "AdExIF0/spikes": ("Group", None, ""),
-            "AdExIF0/spikes/t": ("Dataset", (objects["AdExIF0/spikes/t"][1][0],),
+            "pop": ("Group", None, ""),
+            "pop/spikes": ("Group", None, ""),
+            "pop/spikes/t": ("Dataset", (objects["pop/spikes/t"][1][0],),
                                  "float64"),
-            "AdExIF0/spikes/neuron": ("Dataset",
-                                      (objects["AdExIF0/spikes/t"][1][0],),
+            "pop/spikes/neuron": ("Dataset",
+                                      (objects["pop/spikes/t"][1][0],),
                                       "int64"),
-            "AdExIF0/ts": ("Dataset", (50,), "float64"),
-            "AdExIF0/neurons": ("Dataset", (2,), "int64"),
-            "AdExIF0/V": ("Dataset", (50, 2), "float64"),
-            "AdExIF0/w": ("Dataset", (50, 2), "float64"),
-            "AdExIF0/input": ("Dataset", (50, 2), "float64"),
-            "AdExIF0/t_last_spike": ("Dataset", (50, 2), "float64"),
+            "pop/ts": ("Dataset", (50,), "float64"),
+            "pop/neurons": ("Dataset", (2,), "int64"),
+            "pop/V": ("Dataset", (50, 2), "float64"),
+            "pop/w": ("Dataset", (50, 2), "float64"),
+            "pop/input": ("Dataset", (50, 2), "float64"),
+            "pop/t_last_spike": ("Dataset", (50, 2), "float64"),
         }
         assert ROOT_ATTRS <= set(f.attrs)
         assert f.attrs["adex_version"] == VERSION
@@ -71,7 +71,7 @@ def test_h5_golden_layout(adex_run, workdir, show):
         assert f.attrs["steps"] == 200 and f.attrs["steps_done"] == 200
         assert f.attrs["interrupted"] == 0
         assert f.attrs["t_end"] == pytest.approx(20.0)
-        g = f["AdExIF0"]
+        g = f["pop"]
         assert POP_ATTRS <= set(g.attrs)
         assert g.attrs["method"] == "rk4" and g.attrs["size"] == 4
         assert g.attrs["record_every"] == 4 and g.attrs["samples"] == 50
@@ -107,7 +107,7 @@ def test_h5_matches_issue2_csv(adex_run, workdir, load_csv, show):
     _, spikes = load_csv(workdir / "sp.csv")
     tr = np.array([[float(x) for x in r] for r in trace]).reshape(-1, 3, 4)
     with h5py.File(str(workdir / "r.h5"), "r") as f:
-        g = f["AdExIF0"]
+        g = f["pop"]
         sel = tr[2::3]                       # steps 2, 5, 8, ...
         np.testing.assert_array_equal(g["ts"][()], sel[:, 0, 0])
         np.testing.assert_array_equal(g["V"][()], sel[:, :, 2])
@@ -125,7 +125,7 @@ def test_h5_streams_long_recordings(adex_run, workdir, show):
                     "--out", "long.h5", "--quiet")
     assert proc.returncode == 0, show(proc)
     with h5py.File(str(workdir / "long.h5"), "r") as f:
-        g = f["AdExIF0"]
+        g = f["pop"]
         assert g["V"].shape == (20000, 2)
         assert g["V"].chunks is not None and g["V"].maxshape[0] is None
         t = g["spikes/t"][()]
@@ -140,8 +140,8 @@ def test_no_spikes(adex_run, workdir, show):
                     "--record", "V", "--no-spikes", "--out", "n.h5")
     assert proc.returncode == 0, show(proc)
     with h5py.File(str(workdir / "n.h5"), "r") as f:
-        assert "spikes" not in f["AdExIF0"]
-        assert f["AdExIF0/V"].shape == (200, 2)
+        assert "spikes" not in f["pop"]
+        assert f["pop/V"].shape == (200, 2)
 
 
 def test_spikes_only_by_default(adex_run, workdir, show):
@@ -149,8 +149,8 @@ def test_spikes_only_by_default(adex_run, workdir, show):
                     "--out", "s.h5")
     assert proc.returncode == 0, show(proc)
     with h5py.File(str(workdir / "s.h5"), "r") as f:
-        assert set(f["AdExIF0"].keys()) == {"spikes"}
-        assert len(f["AdExIF0/spikes/t"]) > 0
+        assert set(f["pop"].keys()) == {"spikes"}
+        assert len(f["pop/spikes/t"]) > 0
 
 
 # ---------------------------------------------------------------- CSV, NPY
@@ -163,7 +163,7 @@ def test_csv_long_format(adex_run, workdir, load_csv, show):
     assert proc.returncode == 0, show(proc)
     header, rows = read_rows(workdir / "long.csv")
     assert header == ["t", "population", "neuron", "var", "value"]
-    assert {r[1] for r in rows} == {"AdExIF0"}
+    assert {r[1] for r in rows} == {"pop"}
     samples = [r for r in rows if r[3] != "spike"]
     assert len(samples) == 30 * 2 * 2
     v = [r for r in samples if r[3] == "V"]
@@ -186,7 +186,7 @@ def test_npy_one_variable(adex_run, workdir, show):
     proc = adex_run("--size", "4", "--duration", "10", *DRIVE,
                     "--record", "w", "--watch", "1,2", "--out", "w.h5")
     with h5py.File(str(workdir / "w.h5"), "r") as f:
-        np.testing.assert_array_equal(a, f["AdExIF0/w"][()])
+        np.testing.assert_array_equal(a, f["pop/w"][()])
 
 
 def test_npy_spikes(adex_run, workdir, load_csv, show):
@@ -282,7 +282,7 @@ def test_interrupted_run_keeps_what_was_recorded(sig, code, name, adex_bin,
         assert f.attrs["interrupted"] == 1 and f.attrs["signal"] == name
         done = int(f.attrs["steps_done"])
         assert 0 < done < int(f.attrs["steps"])
-        g = f["AdExIF0"]
+        g = f["pop"]
         t = g["spikes/t"][()]
         n = g["spikes/neuron"][()]
         assert len(t) > 0 and t.max() < done * 0.1
@@ -295,8 +295,8 @@ def test_interrupted_run_keeps_what_was_recorded(sig, code, name, adex_bin,
     assert ref.returncode == 0, show(ref)
     with h5py.File(str(workdir / "ref.h5"), "r") as f:
         assert f.attrs["steps"] == done
-        np.testing.assert_array_equal(f["AdExIF0/spikes/t"][()], t)
-        np.testing.assert_array_equal(f["AdExIF0/spikes/neuron"][()], n)
+        np.testing.assert_array_equal(f["pop/spikes/t"][()], t)
+        np.testing.assert_array_equal(f["pop/spikes/neuron"][()], n)
     # the issue-2 CSV is finished too
     rows = (workdir / "int.csv").read_text().splitlines()
     assert rows[0] == "t,neuron" and len(rows) - 1 == len(t)
@@ -371,7 +371,7 @@ def test_default_run_writes_output(adex_run, workdir, show):
     assert proc.returncode == 0, show(proc)
     assert "adex-default.h5" in proc.stdout
     with h5py.File(str(workdir / "adex-default.h5"), "r") as f:
-        g = f["AdExIF0"]
+        g = f["pop"]
         assert g.attrs["size"] == 200
         assert list(g["neurons"][()]) == [0, 50, 100, 150, 199]
         assert g["V"].shape == (1000, 5)
