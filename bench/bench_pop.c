@@ -21,10 +21,11 @@
  * Usage: bench_pop [--methods LIST] [--sizes LIST] [--threads LIST]
  *                  [--dtypes LIST] [--time S] [--repeat R] [--csv]
  *   LIST is comma-separated. A method is a name, optionally followed by
- *   ":adaptive" (with tol 1e-6), ":scalar", ":avx2" or ":avx512" (kernel);
- *   "all" is every registered method. Defaults: exp_auto,exp_auto:scalar,
- *   euler,rk2,rk4,rkf45,rkf45:adaptive; 1000,10000,100000,1000000; 1,2;
- *   f64,f32 (f32 only where the method supports it).
+ *   ":adaptive" (with tol 1e-6) and a kernel (":scalar", ":avx2",
+ *   ":avx512", ":best"); "all" is every registered method. Defaults:
+ *   exp_auto,exp_auto:scalar,euler,rk2,rk4,rkf45,rkf45:adaptive,
+ *   rkf45:adaptive:best; 1000,10000,100000,1000000; 1,2; f64,f32 (f32
+ *   only where the method supports it).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -73,7 +74,9 @@ static size_t split(char *s, char *items[]) {
 }
 
 /* A method spec "name[:option...]" into the config; options: adaptive
- * (tol 1e-6), or a kernel name (scalar, avx2, avx512). */
+ * (tol 1e-6), a kernel name (auto, scalar, avx2, avx512), or best (the
+ * widest SIMD kernel this machine has, named: the adaptive mode then runs
+ * its SIMD driver, which AUTO does not). */
 static int apply_method(char *spec, adex_pop_config *cfg, char *name,
                         size_t len) {
   snprintf(name, len, "%s", spec);
@@ -86,6 +89,8 @@ static int apply_method(char *spec, adex_pop_config *cfg, char *name,
     if (strcmp(opt, "adaptive") == 0) {
       cfg->adaptive = true;
       cfg->tol = 1e-6;
+    } else if (strcmp(opt, "best") == 0) {
+      cfg->kernel = adex_kernel_best();
     } else if (adex_kernel_find(opt, &cfg->kernel) != ADEX_OK) {
       fprintf(stderr, "bench_pop: unknown method option '%s'\n", opt);
       return -1;
@@ -191,7 +196,8 @@ static void usage(void) {
 
 int main(int argc, char **argv) {
   static char def_methods[] =
-      "exp_auto,exp_auto:scalar,euler,rk2,rk4,rkf45,rkf45:adaptive";
+      "exp_auto,exp_auto:scalar,euler,rk2,rk4,rkf45,rkf45:adaptive,"
+      "rkf45:adaptive:best";
   static char def_sizes[] = "1000,10000,100000,1000000";
   static char def_threads[] = "1,2";
   static char def_dtypes[] = "f64,f32";

@@ -23,7 +23,7 @@ def main():
             key = (row["method"], row["dtype"], int(row["threads"]))
             series[key].append((int(row["size"]),
                                 float(row["update_ns_per_neuron_step"])))
-    fig, ax = plt.subplots(figsize=(8, 5.5))
+    fig, ax = plt.subplots(figsize=(10, 5.5))
     for (method, dtype, threads), pts in sorted(series.items()):
         pts.sort()
         style = "-" if threads == 1 else "--"
@@ -36,7 +36,7 @@ def main():
     ax.set_ylabel("ns per neuron-step (update only)")
     ax.set_title("adex_pop_update, seed parameters, input 0..40, dt 0.1 ms")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=7, ncol=2)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     fig.savefig(sys.argv[2], dpi=110)
 

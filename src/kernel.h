@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "adex/params.h"
+#include "adex/pop.h"
 
 /* One neuron's parameters and the constants derived from them. */
 typedef struct adex__nparams {
@@ -68,6 +69,34 @@ typedef struct adex__step_ctx {
 /* Advance neurons [lo, hi) by one step (integrate, threshold, reset). */
 typedef void (*adex__step_fn)(const adex__step_ctx *ctx, size_t lo,
                               size_t hi);
+
+/* The adaptive mode's bounds (step_general.c): never a sub-step below
+ * H_MIN ms; after MAX_SUBSTEPS sub-steps of one neuron in one step,
+ * accepted or rejected, the rest of the step is taken in one. */
+#define ADEX__H_MIN 1e-12
+#define ADEX__MAX_SUBSTEPS 10000
+
+/* What a SIMD kernel's adaptive driver needs: the general path's plain
+ * adaptive case (no refractoriness, precise spike times, noise or soft
+ * reset), for neurons [lo, hi) of one block of the event list. */
+typedef struct adex__adapt_ctx {
+  const adex_method *method; /* an embedded pair */
+  double *V, *w, *input, *t_last_spike, *h_sub;
+  bool *spike;
+  const adex__nparams *uniform; /* or per[num] */
+  const adex__nparams *per;
+  double t, dt, tol;
+  /* the block's part of the event list, filled in neuron order */
+  adex_spike_event *ev;
+  size_t n_ev, cap_ev;
+  unsigned long long dropped;
+} adex__adapt_ctx;
+
+typedef void (*adex__adapt_fn)(adex__adapt_ctx *a, size_t lo, size_t hi);
+
+/* The adaptive mode's first sub-step size of a neuron (step_general.c). */
+double adex__initial_step(const adex__nparams *np, double V, double w,
+                          double I, double dt, double tol, int p_hat);
 
 /* Recompute the dt-dependent fields of *np for step dt. */
 typedef void (*adex__prepare_fn)(adex__nparams *np, double dt);

@@ -4,6 +4,7 @@
  * asked once through the compiler's CPU feature test. Under valgrind,
  * which does not emulate AVX-512, the CPU reports no AVX-512 and AUTO
  * picks AVX2. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "adex/method.h"
@@ -11,25 +12,30 @@
 #include "kernel_simd.h"
 #include "method_internal.h"
 
-#if ADEX_HAVE_AVX2
-#define AVX2_IMPL(fam, s32) \
-  {adex__##fam##_step_avx2, adex__##fam##_one_avx2, s32##_avx2}
+/* {step, one, step32, adaptive} of a family for one instruction set;
+ * `none` where the family has no such function. */
+#if defined(ADEX_HAVE_AVX2)
+#define AVX2_IMPL(fam, s32, ad) \
+  {adex__##fam##_step_avx2, adex__##fam##_one_avx2, s32##_avx2, ad##_avx2}
 #else
-#define AVX2_IMPL(fam, s32) {NULL, NULL, NULL}
+#define AVX2_IMPL(fam, s32, ad) {NULL, NULL, NULL, NULL}
 #endif
-#if ADEX_HAVE_AVX512
-#define AVX512_IMPL(fam, s32) \
-  {adex__##fam##_step_avx512, adex__##fam##_one_avx512, s32##_avx512}
+#if defined(ADEX_HAVE_AVX512)
+#define AVX512_IMPL(fam, s32, ad) \
+  {adex__##fam##_step_avx512, adex__##fam##_one_avx512, s32##_avx512,    \
+   ad##_avx512}
 #else
-#define AVX512_IMPL(fam, s32) {NULL, NULL, NULL}
+#define AVX512_IMPL(fam, s32, ad) {NULL, NULL, NULL, NULL}
 #endif
-#define no_step32_avx2 NULL
-#define no_step32_avx512 NULL
+#define none_avx2 NULL
+#define none_avx512 NULL
 
-const adex__simd_set adex__simd_expe = {AVX2_IMPL(expe, adex__expe_step32),
-                                        AVX512_IMPL(expe, adex__expe_step32)};
-const adex__simd_set adex__simd_rk = {AVX2_IMPL(rk, no_step32),
-                                      AVX512_IMPL(rk, no_step32)};
+const adex__simd_set adex__simd_expe = {
+    AVX2_IMPL(expe, adex__expe_step32, none),
+    AVX512_IMPL(expe, adex__expe_step32, none)};
+const adex__simd_set adex__simd_rk = {
+    AVX2_IMPL(rk, none, adex__rk_adaptive),
+    AVX512_IMPL(rk, none, adex__rk_adaptive)};
 
 static const char *const kernel_names[] = {"auto", "scalar", "avx2",
                                            "avx512"};
@@ -101,11 +107,15 @@ adex_status adex__method_impl(const adex_method *m, adex_kernel k,
                       (unsigned)k >= N_KERNELS ? "unknown kernel"
                       : built(k)               ? "the CPU lacks it"
                                                : "not built");
-  if (k == ADEX_KERNEL_AUTO) k = adex_kernel_best();
-  *out = (adex__impl){m->step, m->one, m->step32};
+  bool automatic = k == ADEX_KERNEL_AUTO;
+  if (automatic) k = adex_kernel_best();
+  *out = (adex__impl){m->step, m->one, m->step32, NULL};
   const adex__impl *simd = NULL;
   if (m->simd != NULL && k == ADEX_KERNEL_AVX2) simd = &m->simd->avx2;
   if (m->simd != NULL && k == ADEX_KERNEL_AVX512) simd = &m->simd->avx512;
   if (simd != NULL && simd->step != NULL) *out = *simd;
+  /* The SIMD adaptive driver agrees with the scalar one to the error
+   * control, not to 4 ulp (adex/method.h): only when asked for by name. */
+  if (automatic) out->adaptive = NULL;
   return ADEX_OK;
 }

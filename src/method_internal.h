@@ -45,6 +45,9 @@ typedef struct adex__impl {
   adex__step_fn step32; /* float32 state computed in float; NULL: the
                            population computes in double through `step`
                            (pop.c) */
+  adex__adapt_fn adaptive; /* the plain adaptive mode for many neurons at
+                              once; NULL: one neuron at a time through the
+                              plain scalar `one` (step_general.c) */
 } adex__impl;
 
 /* The SIMD implementations of a family of methods (kernels.c); an entry

@@ -455,7 +455,11 @@ static void step_range(const adex_pop *pop, const adex__step_ctx *ctx,
 /* The fused step over every neuron: serially, or split among threads into
  * contiguous ranges whose bounds are multiples of 64 neurons (whole cache
  * lines of every state array, whole vectors of every kernel). Each neuron
- * is computed the same way wherever its range starts. */
+ * is computed the same way wherever its range starts. (Chunks of 1024
+ * dealt out round robin would balance a cost that varies along the
+ * population, but measured slower and less steady here: exp_auto, 10^5
+ * neurons, 2 threads, 1.7 to 3.8 ns per neuron-step against 1.40 to
+ * 1.48.) */
 static void run_fused(const adex_pop *pop, const adex__step_ctx *ctx) {
   size_t n = pop->num;
   int nt = adex__pop_threads(pop, n);

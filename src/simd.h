@@ -30,6 +30,9 @@ __m512d _ZGVeN8v_exp(__m512d x);
 __m512d _ZGVeN8v_expm1(__m512d x);
 static inline vd vexp(vd x) { return _ZGVeN8v_exp(x); }
 static inline vd vexpm1(vd x) { return _ZGVeN8v_expm1(x); }
+__m512d _ZGVeN8vv_pow(__m512d x, __m512d y);
+static inline vd vpow(vd x, vd y) { return _ZGVeN8vv_pow(x, y); }
+static inline vd vabs(vd x) { return _mm512_abs_pd(x); }
 
 static inline vd vset1(double x) { return _mm512_set1_pd(x); }
 static inline vd vload(const double *p) { return _mm512_loadu_pd(p); }
@@ -42,6 +45,7 @@ static inline void vstore_mask(double *p, vm m, vd v) {
 static inline vm vor(vm a, vm b) { return (vm)(a | b); }
 static inline vm vand(vm a, vm b) { return (vm)(a & b); }
 static inline unsigned vbits(vm m) { return (unsigned)m; }
+static inline vm vmask(unsigned bits) { return (vm)bits; }
 /* m ? a : b, lane by lane. */
 static inline vd vsel(vm m, vd a, vd b) { return _mm512_mask_blend_pd(m, b, a); }
 /* a < b ? a : b and a > b ? a : b, lane by lane (b where either is NaN). */
@@ -86,6 +90,9 @@ __m256d _ZGVdN4v_exp(__m256d x);
 __m256d _ZGVdN4v_expm1(__m256d x);
 static inline vd vexp(vd x) { return _ZGVdN4v_exp(x); }
 static inline vd vexpm1(vd x) { return _ZGVdN4v_expm1(x); }
+__m256d _ZGVdN4vv_pow(__m256d x, __m256d y);
+static inline vd vpow(vd x, vd y) { return _ZGVdN4vv_pow(x, y); }
+static inline vd vabs(vd x) { return _mm256_andnot_pd(_mm256_set1_pd(-0.0), x); }
 
 static inline vd vset1(double x) { return _mm256_set1_pd(x); }
 static inline vd vload(const double *p) { return _mm256_loadu_pd(p); }
@@ -97,6 +104,12 @@ static inline void vstore_mask(double *p, vm m, vd v) {
 static inline vm vor(vm a, vm b) { return _mm256_or_pd(a, b); }
 static inline vm vand(vm a, vm b) { return _mm256_and_pd(a, b); }
 static inline unsigned vbits(vm m) { return (unsigned)_mm256_movemask_pd(m); }
+/* The mask whose lane j is set where bit j of bits is. */
+static inline vm vmask(unsigned bits) {
+  __m256i lane = _mm256_set_epi64x(8, 4, 2, 1);
+  __m256i b = _mm256_and_si256(_mm256_set1_epi64x((long long)bits), lane);
+  return _mm256_castsi256_pd(_mm256_cmpeq_epi64(b, lane));
+}
 static inline vd vsel(vm m, vd a, vd b) { return _mm256_blendv_pd(b, a, m); }
 static inline vd vmin(vd a, vd b) { return _mm256_min_pd(a, b); }
 static inline vd vmax(vd a, vd b) { return _mm256_max_pd(a, b); }
@@ -140,6 +153,12 @@ static inline vm vge(vd a, vd b) { return VCMP(a, b, _CMP_GE_OQ); }
 static inline vm vnlt(vd a, vd b) { return VCMP(a, b, _CMP_NLT_UQ); }
 static inline vm vngt(vd a, vd b) { return VCMP(a, b, _CMP_NGT_UQ); }
 static inline vm vnle(vd a, vd b) { return VCMP(a, b, _CMP_NLE_UQ); }
+static inline vm veq(vd a, vd b) { return VCMP(a, b, _CMP_EQ_OQ); }
+static inline vm visnan(vd a) { return VCMP(a, a, _CMP_UNORD_Q); }
+
+/* libm's fmax and fmin, lane by lane: a NaN argument gives the other. */
+static inline vd vlmax(vd a, vd b) { return vsel(visnan(b), a, vmax(a, b)); }
+static inline vd vlmin(vd a, vd b) { return vsel(visnan(b), a, vmin(a, b)); }
 
 /* a/b from inv_b = RN(1/b) without a division: the product q = a inv_b,
  * then one correction with the exact remainder r = a - q b (an fma):

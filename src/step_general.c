@@ -32,10 +32,12 @@
 #include "pop_internal.h"
 #include "rng.h"
 
-#define MAX_SUBSTEPS 10000 /* per neuron per step, accepted or rejected:
-                              past it, the rest of the step is taken in one
-                              sub-step (only absurd stiffness gets there) */
-#define H_MIN 1e-12          /* ms: never shrink a sub-step below this */
+/* Per neuron per step, accepted or rejected: past MAX_SUBSTEPS the rest
+ * of the step is taken in one sub-step (only absurd stiffness gets
+ * there); never a sub-step below H_MIN ms. In kernel.h, which the SIMD
+ * driver shares. */
+#define MAX_SUBSTEPS ADEX__MAX_SUBSTEPS
+#define H_MIN ADEX__H_MIN
 
 /* Scaled error of an embedded estimate: <= 1 means accept. */
 static double error_ratio(const double err[2], const double y0[2],
@@ -57,8 +59,8 @@ static double step_factor(double q, int p_hat) {
  * I", II.4, the starting step size): from the sizes of y and f(y) and the
  * change of f over a trial Euler step, so that the first error estimate is
  * meaningful rather than, by chance, small for a far too large step. */
-static double initial_step(const adex__nparams *np, double V, double w,
-                           double I, double dt, double tol, int p_hat) {
+double adex__initial_step(const adex__nparams *np, double V, double w,
+                          double I, double dt, double tol, int p_hat) {
   double RI = np->p.R * I, fV, fw, gV, gw;
   adex__rhs_guarded(np, V, w, RI, &fV, &fw);
   double sV = tol + tol * fabs(V), sw = tol + tol * fabs(w);
@@ -173,7 +175,8 @@ static void neuron_step(adex_pop *pop, ev_sink *sink, size_t i,
   double h = dt;
   if (pop->adaptive)
     h = pop->h_sub[i] > 0 ? pop->h_sub[i]
-                          : initial_step(np, V, w, I, dt, pop->tol, p_hat);
+                          : adex__initial_step(np, V, w, I, dt, pop->tol,
+                                               p_hat);
   long sub = 0;
   while (s < dt) {
     bool holding = s < hold;
@@ -240,10 +243,38 @@ void adex__ev_block_at(size_t num, size_t b, size_t *lo, size_t *hi,
   *cap = 4 * (*hi - *lo) + ADEX_MAX_SPIKES_PER_STEP + 1;
 }
 
-/* Advance the neurons of block b; its spikes go to its part of the list. */
+/* Advance the neurons of block b; its spikes go to its part of the list.
+ * The plain adaptive mode goes to the kernel's driver when it has one
+ * (many neurons at once, kernel_simd.c). */
 static void run_block(adex_pop *pop, size_t b, double t, double dt) {
   size_t lo, hi, off, cap;
   adex__ev_block_at(pop->num, b, &lo, &hi, &off, &cap);
+  if (pop->impl.adaptive != NULL && pop->adaptive && !pop->precise &&
+      pop->tau_ref == 0 && pop->noise == 0 &&
+      pop->spk_reset == ADEX_SPK_RESET_HARD) {
+    adex__adapt_ctx a = {
+        .method = pop->method,
+        .V = pop->V,
+        .w = pop->w,
+        .input = pop->input,
+        .t_last_spike = pop->t_last_spike,
+        .h_sub = pop->h_sub,
+        .spike = pop->spike,
+        .uniform = pop->per == NULL ? &pop->uniform : NULL,
+        .per = pop->per,
+        .t = t,
+        .dt = dt,
+        .tol = pop->tol,
+        .ev = pop->events + off,
+        .n_ev = 0,
+        .cap_ev = cap,
+        .dropped = 0,
+    };
+    pop->impl.adaptive(&a, lo, hi);
+    pop->ev_blocks[b].n = a.n_ev;
+    pop->ev_blocks[b].dropped = a.dropped;
+    return;
+  }
   ev_sink sink = {pop->events + off, 0, cap, 0};
   for (size_t i = lo; i < hi; i++)
     neuron_step(pop, &sink, i, pop->per != NULL ? &pop->per[i] : &pop->uniform,

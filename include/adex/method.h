@@ -42,12 +42,18 @@ ADEX_API size_t adex_method_list(char *buf, size_t len);
 
 /* Which implementation of a method's arithmetic runs. exp_auto and the
  * explicit Runge-Kutta methods have vector kernels (W neurons at once,
- * glibc's libmvec exp/expm1, products with reciprocals where the plain
- * formula divides by a parameter). They agree with the scalar reference
- * within 4 ulp per step in V and w, with the same spikes; each kernel
- * gives the same bits for a neuron whatever the population size, the
- * number of threads or the path (fused step or general path). See
- * docs/performance.md. */
+ * glibc's libmvec exp, quotients from reciprocals). They agree with the
+ * scalar reference within 4 ulp per step in V and w (measured: 1, rarely
+ * 2), with the same spikes; each kernel gives the same bits for a neuron
+ * whatever the population size, the number of threads or the path (fused
+ * step or general path).
+ * The adaptive mode runs the scalar driver (bit for bit the reference)
+ * unless a SIMD kernel is named: then W neurons at once, about 4x faster,
+ * agreeing with the scalar driver to about 1e-9 relative per step (within
+ * the error control where an accept/reject decision falls the other way)
+ * and with the same spikes, but not to 4 ulp: the error estimate, a small
+ * difference of stage values, turns an ulp into another sub-step size.
+ * See docs/performance.md. */
 typedef enum adex_kernel {
   ADEX_KERNEL_AUTO,   /* the fastest this CPU and build support [default] */
   ADEX_KERNEL_SCALAR, /* the plain formula, one neuron at a time, libm:

@@ -20,7 +20,10 @@
  * stamped t. With the seed's default ZeroInit, V starts at 0 mV > V_th, so
  * every neuron spikes in the first update (as in BrainPy).
  *
- * A handle is not thread-safe: use one handle from one thread at a time.
+ * A handle is not thread-safe: use one handle from one thread at a time
+ * (an update may itself run on several threads: adex_pop_config.threads).
+ * Speed, kernels, dtypes and what they cost in exactness:
+ * docs/performance.md.
  */
 #ifndef ADEX_POP_H
 #define ADEX_POP_H
