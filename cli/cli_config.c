@@ -399,6 +399,48 @@ static int parse_options(const cfg_ctx *c, const cJSON *obj,
   return 0;
 }
 
+/* The speed options of a population: "threads" (integer 0..4096),
+ * "kernel" (a name this machine can run), "dtype" ("float64" or
+ * "float32"). */
+static int parse_speed(const cfg_ctx *c, const cJSON *obj, const char *path,
+                       cli_pop_spec *p) {
+  const cJSON *it;
+  const char *s = NULL;
+  char sub[PATH_LEN], why[200];
+  if ((it = member(obj, "threads")) != NULL) {
+    uint64_t v = 0;
+    join_key(sub, path, "threads");
+    if (!cJSON_IsNumber(it) || it->valuedouble < 0 ||
+        it->valuedouble != floor(it->valuedouble) ||
+        it->valuedouble > CLI_THREADS_MAX) {
+      if (cJSON_IsNumber(it))
+        return cfg_fail(c, sub, "must be an integer from 0 (OpenMP's "
+                        "default) to %d, got %.17g", CLI_THREADS_MAX,
+                        it->valuedouble);
+      return cfg_fail(c, sub, "must be an integer from 0 (OpenMP's default) "
+                      "to %d, got %s", CLI_THREADS_MAX, type_name(it));
+    }
+    if (get_u64(c, it, sub, &v) != 0) return -1;
+    p->threads = (int)v;
+  }
+  if ((it = member(obj, "kernel")) != NULL) {
+    join_key(sub, path, "kernel");
+    if (get_string(c, it, sub, &s) != 0) return -1;
+    if (cli_kernel_parse(s, &p->kernel, why, sizeof why) != 0)
+      return cfg_fail(c, sub, "%s", why);
+  }
+  if ((it = member(obj, "dtype")) != NULL) {
+    join_key(sub, path, "dtype");
+    if (!cJSON_IsString(it) || it->valuestring == NULL)
+      return cfg_fail(c, sub, "must be \"float64\" or \"float32\", got %s",
+                      type_name(it));
+    if (cli_dtype_parse(it->valuestring, &p->dtype) != 0)
+      return cfg_fail(c, sub, "must be \"float64\" or \"float32\", got "
+                      "\"%s\"", it->valuestring);
+  }
+  return 0;
+}
+
 /* One entry of "populations". */
 static int parse_pop(const cfg_ctx *c, const cJSON *obj, const char *path,
                      cli_pop_spec *p) {
@@ -406,7 +448,7 @@ static int parse_pop(const cfg_ctx *c, const cJSON *obj, const char *path,
       "name",     "size",          "method",        "params",
       "V_initializer", "w_initializer", "adaptive", "tol",
       "precise_spikes", "tau_ref",  "noise",         "noise_seed",
-      "spk_reset", NULL};
+      "spk_reset", "threads", "kernel", "dtype", NULL};
   const cJSON *it;
   const char *s = NULL;
   char sub[PATH_LEN];
@@ -444,6 +486,7 @@ static int parse_pop(const cfg_ctx *c, const cJSON *obj, const char *path,
     join_key(sub, path, "w_initializer");
     if (parse_init(c, it, sub, &p->w0) != 0) return -1;
   }
+  if (parse_speed(c, obj, path, p) != 0) return -1;
   return parse_options(c, obj, path, p);
 }
 

@@ -143,9 +143,23 @@ static int make_pop(cli_engine *e, size_t p) {
   cfg.noise = s->noise;
   cfg.noise_seed = cli_pop_noise_seed(sim, p);
   cfg.spk_reset = s->spk_reset;
+  cfg.threads = s->threads;
+  cfg.kernel = s->kernel;
+  cfg.dtype = s->dtype;
   st = adex_pop_create(&cfg, &e->pops[p]);
   if (st != ADEX_OK) return fail_pop(sim, p, st);
-  e->inputs[p] = adex_pop_input(e->pops[p]);
+  if (adex_pop_dtype(e->pops[p]) == ADEX_DTYPE_F32) {
+    /* the inputs add into doubles; step() moves them into the floats */
+    e->scratch[p] = calloc(s->size, sizeof *e->scratch[p]);
+    if (e->scratch[p] == NULL) {
+      cli_error("out of memory (%zu neurons)", s->size);
+      return CLI_EXIT_FAILURE;
+    }
+    e->inputs[p] = e->scratch[p];
+    e->any_f32 = 1;
+  } else {
+    e->inputs[p] = adex_pop_input(e->pops[p]);
+  }
   e->counts[p] = calloc(s->size, sizeof *e->counts[p]);
   if (e->counts[p] == NULL) {
     cli_error("out of memory (%zu neurons)", s->size);
@@ -204,10 +218,12 @@ int cli_engine_setup(cli_engine *e, const cli_sim *sim) {
   if ((rc = cli_engine_steps(sim, &e->nsteps)) != 0) return rc;
   e->pops = calloc(n, sizeof *e->pops);
   e->inputs = calloc(n, sizeof *e->inputs);
+  e->scratch = calloc(n, sizeof *e->scratch);
   e->counts = calloc(n, sizeof *e->counts);
   e->totals = calloc(n, sizeof *e->totals);
   e->param_inits = calloc(n * ADEX_NPARAMS, sizeof *e->param_inits);
-  if (e->pops == NULL || e->inputs == NULL || e->counts == NULL ||
+  if (e->pops == NULL || e->inputs == NULL || e->scratch == NULL ||
+      e->counts == NULL ||
       e->totals == NULL || e->param_inits == NULL) {
     cli_error("out of memory");
     return CLI_EXIT_FAILURE;
@@ -233,9 +249,11 @@ void cli_engine_free(cli_engine *e) {
   for (p = 0; p < e->sim->npops; p++) {
     if (e->pops != NULL) adex_pop_destroy(e->pops[p]);
     if (e->counts != NULL) free(e->counts[p]);
+    if (e->scratch != NULL) free(e->scratch[p]);
   }
   free(e->pops);
   free(e->inputs);
+  free(e->scratch);
   free(e->counts);
   free(e->totals);
   free(e->param_inits);
@@ -263,6 +281,41 @@ int cli_spike_events(adex_pop *pop, const adex_spike_event **ev, size_t *n) {
   return -1;
 }
 
+void cli_pop_gather(adex_pop *pop, cli_var_id v, const size_t *idx,
+                    size_t n, double *dst) {
+  size_t j;
+  if (adex_pop_dtype(pop) == ADEX_DTYPE_F32) {
+    const float *x = v == CLI_VAR_V       ? adex_pop_V_f32(pop)
+                     : v == CLI_VAR_W     ? adex_pop_w_f32(pop)
+                     : v == CLI_VAR_INPUT ? adex_pop_input_f32(pop)
+                                          : adex_pop_t_last_spike_f32(pop);
+    for (j = 0; j < n; j++) dst[j] = (double)x[idx != NULL ? idx[j] : j];
+  } else {
+    const double *x = v == CLI_VAR_V       ? adex_pop_V(pop)
+                      : v == CLI_VAR_W     ? adex_pop_w(pop)
+                      : v == CLI_VAR_INPUT ? adex_pop_input(pop)
+                                           : adex_pop_t_last_spike(pop);
+    for (j = 0; j < n; j++) dst[j] = x[idx != NULL ? idx[j] : j];
+  }
+}
+
+/* Move the inputs of step k, summed in double in scratch buffers, into
+ * the float32 input arrays (added to what is there: a loaded state's
+ * input), and zero the buffers. */
+static void move_f32_inputs(cli_engine *e) {
+  size_t p, i;
+  for (p = 0; p < e->sim->npops; p++) {
+    double *sc = e->scratch[p];
+    float *in;
+    if (sc == NULL) continue;
+    in = adex_pop_input_f32(e->pops[p]);
+    for (i = 0; i < e->sim->pops[p].size; i++) {
+      in[i] = (float)((double)in[i] + sc[i]);
+      sc[i] = 0.0;
+    }
+  }
+}
+
 /* Take one step k from t. Returns 0 or an exit status. */
 static int step(cli_engine *e, uint64_t k, double t, cli_step_hook hook,
                 void *ctx) {
@@ -270,6 +323,7 @@ static int step(cli_engine *e, uint64_t k, double t, cli_step_hook hook,
   size_t p;
   int rc;
   cli_inputs_apply(e->ins, k, e->inputs);
+  if (e->any_f32) move_f32_inputs(e);
   if (e->rec != NULL) cli_record_before(e->rec, k);
   for (p = 0; p < sim->npops; p++) {
     adex_status st = adex_pop_update(e->pops[p], t, sim->dt);

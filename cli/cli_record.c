@@ -406,7 +406,9 @@ static int h5_pop_attrs(cli_recorder *r, size_t p) {
       attr_f64(rp->g, "noise", s->noise) < 0 ||
       attr_u64(rp->g, "noise_seed", cli_pop_noise_seed(r->sim, p)) < 0 ||
       attr_str(rp->g, "spk_reset",
-               s->spk_reset == ADEX_SPK_RESET_SOFT ? "soft" : "hard") < 0)
+               s->spk_reset == ADEX_SPK_RESET_SOFT ? "soft" : "hard") < 0 ||
+      attr_str(rp->g, "dtype", adex_dtype_name(adex_pop_dtype(rp->pop))) < 0 ||
+      attr_str(rp->g, "kernel", adex_kernel_name(s->kernel)) < 0)
     return -1;
   if (s->title != NULL && attr_str(rp->g, "title", s->title) < 0) return -1;
   for (i = 0; i < s->nattrs; i++) {
@@ -564,25 +566,13 @@ static int sample_step(const rec_pop *rp, uint64_t k) {
 }
 
 void cli_record_before(cli_recorder *r, uint64_t k) {
-  size_t p, j;
+  size_t p;
   for (p = 0; p < r->npops; p++) {
     rec_pop *rp = &r->pops[p];
-    const double *in;
     if (!(rp->spec->record & CLI_VAR_BIT(CLI_VAR_INPUT)) ||
         !sample_step(rp, k))
       continue;
-    in = adex_pop_input(rp->pop);
-    for (j = 0; j < rp->nwatch; j++) rp->row_in[j] = in[rp->idx[j]];
-  }
-}
-
-/* The array holding variable v of rp after the step. */
-static const double *var_data(rec_pop *rp, cli_var_id v) {
-  switch (v) {
-  case CLI_VAR_V: return adex_pop_V(rp->pop);
-  case CLI_VAR_W: return adex_pop_w(rp->pop);
-  case CLI_VAR_T_LAST_SPIKE: return adex_pop_t_last_spike(rp->pop);
-  default: return NULL;
+    cli_pop_gather(rp->pop, CLI_VAR_INPUT, rp->idx, rp->nwatch, rp->row_in);
   }
 }
 
@@ -651,13 +641,12 @@ static int put_sample(cli_recorder *r, rec_pop *rp, double ts) {
   int v;
   size_t j;
   for (v = 0; v < rp->nvars; v++) {
-    const double *x = var_data(rp, rp->vars[v]);
     double *dst = r->format == FMT_H5 ? rp->buf[v] + rp->rows * rp->nwatch
                                       : rp->row;
     if (rp->vars[v] == CLI_VAR_INPUT) {
       memcpy(dst, rp->row_in, rp->nwatch * sizeof *dst);
     } else {
-      for (j = 0; j < rp->nwatch; j++) dst[j] = x[rp->idx[j]];
+      cli_pop_gather(rp->pop, rp->vars[v], rp->idx, rp->nwatch, dst);
     }
     if (r->format == FMT_CSV) {
       const char *name = cli_var_name(rp->vars[v]);

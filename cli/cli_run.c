@@ -64,6 +64,10 @@ typedef struct run_opts {
   uint64_t noise_seed;
   adex_spk_reset spk_reset;
   int opt_given[CLI_NOPTS];          /* 1 if the option's flag was given */
+  int threads;                       /* --threads N (every population) */
+  adex_kernel kernel;                /* --kernel NAME (every population) */
+  adex_dtype dtype;                  /* --dtype NAME (every population) */
+  int threads_given, kernel_given, dtype_given;
   const char *load_state;            /* --load-state FILE or NULL */
   const char *save_state;            /* --save-state FILE or NULL */
   const char *spikes_path;           /* --spikes FILE or NULL */
@@ -88,6 +92,7 @@ typedef struct run_csv {
   size_t *watch;       /* traced neurons (NULL: all) */
   size_t nwatch;
   cli_output spikes, trace; /* fp NULL when not asked for */
+  double *V, *w;       /* one trace row's values (owned) */
   uint64_t spike_rows, trace_rows;
   const cli_sim *sim;  /* for the times of the steps */
 } run_csv;
@@ -336,6 +341,34 @@ static int set_save_state(run_opts *o, const char *flag, const char *v) {
   return nonempty(flag, v);
 }
 
+/* --threads N: OpenMP threads of every population, 0..CLI_THREADS_MAX. */
+static int set_threads(run_opts *o, const char *flag, const char *v) {
+  uint64_t n;
+  if (cli_parse_u64(v, &n) != 0 || n > CLI_THREADS_MAX)
+    return fail("%s expects an integer from 0 (OpenMP's default) to %d, "
+                "got '%s'", flag, CLI_THREADS_MAX, v);
+  o->threads = (int)n;
+  o->threads_given = 1;
+  return 0;
+}
+
+/* --kernel NAME: one this machine can run. */
+static int set_kernel(run_opts *o, const char *flag, const char *v) {
+  char why[200];
+  if (cli_kernel_parse(v, &o->kernel, why, sizeof why) != 0)
+    return fail("%s: %s", flag, why);
+  o->kernel_given = 1;
+  return 0;
+}
+
+/* --dtype float64|float32. */
+static int set_dtype(run_opts *o, const char *flag, const char *v) {
+  if (cli_dtype_parse(v, &o->dtype) != 0)
+    return fail("%s expects float64 or float32, got '%s'", flag, v);
+  o->dtype_given = 1;
+  return 0;
+}
+
 /* --rates (no value). */
 static int set_rates(run_opts *o, const char *flag, const char *v) {
   (void)flag;
@@ -381,7 +414,8 @@ static const flag_def flags[] = {
     {"precise-spikes", 0, set_precise}, {"tau_ref", 1, set_tau_ref},
     {"noise", 1, set_noise},         {"noise-seed", 1, set_noise_seed},
     {"spk_reset", 1, set_spk_reset}, {"load-state", 1, set_load_state},
-    {"save-state", 1, set_save_state},
+    {"save-state", 1, set_save_state}, {"threads", 1, set_threads},
+    {"kernel", 1, set_kernel},       {"dtype", 1, set_dtype},
 };
 
 /* The flag_def named name, or NULL. */
@@ -620,6 +654,16 @@ static int apply_pop_flags(cli_sim *sim, const run_opts *o) {
   return 0;
 }
 
+/* --threads, --kernel and --dtype set every population. */
+static void apply_speed_flags(cli_sim *sim, const run_opts *o) {
+  size_t p;
+  for (p = 0; p < sim->npops; p++) {
+    if (o->threads_given) sim->pops[p].threads = o->threads;
+    if (o->kernel_given) sim->pops[p].kernel = o->kernel;
+    if (o->dtype_given) sim->pops[p].dtype = o->dtype;
+  }
+}
+
 /* --record LIST into a mask. */
 static int parse_record_flag(const char *s, unsigned *mask) {
   char name[32];
@@ -767,6 +811,7 @@ static int build_sim(cli_sim *sim, const run_opts *o) {
   if (o->seed_given || o->config == NULL) sim->seed = o->seed;
   if ((rc = cli_engine_steps(sim, &nsteps)) != 0) return rc;
   if ((rc = apply_pop_flags(sim, o)) != 0) return rc;
+  apply_speed_flags(sim, o);
   if ((rc = apply_record_flags(sim, o)) != 0) return rc;
   if ((o->spikes_path != NULL || o->trace_path != NULL) && sim->npops != 1)
     return fail("--spikes and --trace need a single population, but '%s' "
@@ -808,9 +853,18 @@ static int open_csv(run_csv *c, const run_opts *o, const cli_engine *e) {
   if (o->spikes_path != NULL &&
       open_output(&c->spikes, o->spikes_path, "--spikes", "t,neuron\n") != 0)
     return CLI_EXIT_USAGE;
-  if (o->trace_path != NULL &&
-      open_output(&c->trace, o->trace_path, "--trace", "t,neuron,V,w\n") != 0)
-    return CLI_EXIT_USAGE;
+  if (o->trace_path != NULL) {
+    size_t m = c->watch != NULL ? c->nwatch : c->n;
+    c->V = malloc((m > 0 ? m : 1) * sizeof *c->V);
+    c->w = malloc((m > 0 ? m : 1) * sizeof *c->w);
+    if (c->V == NULL || c->w == NULL) {
+      fail("out of memory (%zu neurons)", m);
+      return CLI_EXIT_FAILURE;
+    }
+    if (open_output(&c->trace, o->trace_path, "--trace",
+                    "t,neuron,V,w\n") != 0)
+      return CLI_EXIT_USAGE;
+  }
   return 0;
 }
 
@@ -837,12 +891,14 @@ static int csv_step(void *ctx, uint64_t k, double t) {
     c->spike_rows += n;
   }
   if (c->trace.fp != NULL) {
-    const double *V = adex_pop_V(c->pop), *w = adex_pop_w(c->pop);
     double te = cli_sim_time(c->sim, k + 1);
     size_t m = c->watch != NULL ? c->nwatch : c->n;
+    cli_pop_gather(c->pop, CLI_VAR_V, c->watch, m, c->V);
+    cli_pop_gather(c->pop, CLI_VAR_W, c->watch, m, c->w);
     for (j = 0; j < m; j++) {
       i = c->watch != NULL ? c->watch[j] : j;
-      fprintf(c->trace.fp, "%.17g,%zu,%.17g,%.17g\n", te, i, V[i], w[i]);
+      fprintf(c->trace.fp, "%.17g,%zu,%.17g,%.17g\n", te, i, c->V[j],
+              c->w[j]);
     }
     c->trace_rows += m;
   }
@@ -1055,6 +1111,8 @@ static int execute(const run_opts *o, const cli_sim *sim) {
   }
   cli_output_abort(&c.spikes);
   cli_output_abort(&c.trace);
+  free(c.V);
+  free(c.w);
   cli_engine_free(&e);
   return rc;
 }
@@ -1168,7 +1226,26 @@ void cli_run_help(FILE *out) {
 "  --spk_reset hard|soft  after a spike V = V_reset (hard) or\n"
 "                   V -= V_th - V_reset (soft) [hard]\n"
 "A dt outside the stability region of a fixed-step method is refused\n"
-"(exit 2) with the largest stable dt.\n"
+"(exit 2) with the largest stable dt.\n");
+  fprintf(out,
+"\n"
+"Speed (every population; a config sets them per population with the keys\n"
+"\"threads\", \"kernel\", \"dtype\"):\n"
+"  --threads N      OpenMP threads of an update, 0..4096; 0: OpenMP's default\n"
+"                   (OMP_NUM_THREADS or every core); every count gives the\n"
+"                   same bits [1: serial]\n"
+"  --kernel NAME    implementation of the method: auto (the fastest here),\n"
+"                   scalar (the reference), avx2, avx512; same spikes, V and\n"
+"                   w within 4 ulp per step of scalar [auto]; available\n"
+"                   here: auto, scalar%s%s\n"
+"  --dtype float64|float32  element type of V, w, input and t_last_spike;\n"
+"                   float32 halves the state and runs exp_auto in float\n"
+"                   (outputs are still written as float64); fixed steps\n"
+"                   only: not with --adaptive, --precise-spikes, --tau_ref,\n"
+"                   --noise or --spk_reset soft [float64]\n",
+          adex_kernel_available(ADEX_KERNEL_AVX2) ? ", avx2" : "",
+          adex_kernel_available(ADEX_KERNEL_AVX512) ? ", avx512" : "");
+  fprintf(out,
 "\n"
 "Parameters: X for every neuron, or LO:HI spread linearly over the neurons\n"
 "(neuron i of N gets LO + (HI-LO)*i/(N-1); with N = 1 it gets LO):\n");

@@ -29,6 +29,33 @@ const char *cli_opt_flag(cli_opt_id id) {
   return (unsigned)id < CLI_NOPTS ? opt_flags[id] : NULL;
 }
 
+int cli_kernel_parse(const char *name, adex_kernel *out, char *why,
+                     size_t len) {
+  adex_kernel k;
+  if (adex_kernel_find(name, &k) != ADEX_OK) {
+    snprintf(why, len, "unknown kernel '%s'; valid: auto, scalar, avx2, "
+             "avx512", name);
+    return -1;
+  }
+  if (!adex_kernel_available(k)) {
+    snprintf(why, len, "kernel %s is not available on this machine (not "
+             "built in, or the CPU lacks it); available: auto, scalar%s%s",
+             adex_kernel_name(k),
+             adex_kernel_available(ADEX_KERNEL_AVX2) ? ", avx2" : "",
+             adex_kernel_available(ADEX_KERNEL_AVX512) ? ", avx512" : "");
+    return -1;
+  }
+  *out = k;
+  return 0;
+}
+
+int cli_dtype_parse(const char *name, adex_dtype *out) {
+  if (strcmp(name, "float64") == 0) *out = ADEX_DTYPE_F64;
+  else if (strcmp(name, "float32") == 0) *out = ADEX_DTYPE_F32;
+  else return -1;
+  return 0;
+}
+
 const char *cli_var_name(cli_var_id v) {
   return (unsigned)v < CLI_NVARS ? var_names[v] : NULL;
 }
@@ -151,6 +178,9 @@ cli_pop_spec *cli_sim_add_pop(cli_sim *sim) {
   p->noise = def.noise;
   p->noise_seed = def.noise_seed;
   p->spk_reset = def.spk_reset;
+  p->threads = def.threads;
+  p->kernel = def.kernel;
+  p->dtype = def.dtype;
   snprintf(p->path, sizeof p->path, "populations[%zu]", sim->npops);
   sim->npops++;
   return p;

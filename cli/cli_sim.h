@@ -82,6 +82,19 @@ typedef enum cli_opt_id {
 const char *cli_opt_key(cli_opt_id id);
 const char *cli_opt_flag(cli_opt_id id);
 
+/* Most OpenMP threads a population may be given (the library's limit). */
+#define CLI_THREADS_MAX 4096
+
+/* Look up a kernel by name ("auto", "scalar", "avx2", "avx512") and check
+ * that this machine can run it. Returns 0, or -1 with the reason (no
+ * trailing period) in why: unknown name (listing the names) or a kernel
+ * the build or CPU lacks. */
+int cli_kernel_parse(const char *name, adex_kernel *out, char *why,
+                     size_t len);
+
+/* "float64" or "float32" into *out; 0, or -1 for anything else. */
+int cli_dtype_parse(const char *name, adex_dtype *out);
+
 /* An extra attribute written on a population's group in .h5 outputs. */
 typedef struct cli_attr {
   char name[32];
@@ -109,6 +122,12 @@ typedef struct cli_pop_spec {
   uint64_t noise_seed;            /* used when opt_src[NOISE_SEED] is set */
   adex_spk_reset spk_reset;       /* [ADEX_SPK_RESET_HARD] */
   cli_source opt_src[CLI_NOPTS];  /* where each option came from */
+  /* speed options (adex_pop_config): "threads"/--threads, "kernel"/
+   * --kernel, "dtype"/--dtype; the flags set them on every population */
+  int threads;                    /* OpenMP threads, >= 0 (0: OpenMP's
+                                     default) [1: serial] */
+  adex_kernel kernel;             /* [ADEX_KERNEL_AUTO] */
+  adex_dtype dtype;               /* F64 or F32 [ADEX_DTYPE_F64] */
   unsigned record;                /* CLI_VAR_BIT()s of what to record */
   size_t *watch;                  /* recorded neurons (owned) */
   size_t nwatch;
