@@ -226,8 +226,12 @@ class AdExIF(Base):
     noise : float or None [None] sigma of white noise on V (mV/sqrt(ms)).
     noise_seed : int [0] seed of the noise stream.
     spk_reset : 'hard' or 'soft' ['hard'] V = V_reset, or V -= V_th - V_reset.
-    dtype : 'float64' ['float64']; 'float32' raises NotImplementedError
-        while the library refuses it (it does in this version).
+    dtype : 'float64' or 'float32' ['float64'] element type of V, w,
+        input and t_last_spike (their views are then float32 arrays on the
+        C memory). float32 runs the fixed-step update only: with adaptive,
+        precise_spikes, tau_ref, noise or soft reset it raises
+        InvalidValueError (a ValueError). Delays of a float32 variable
+        store float64 and give back float32.
     threads : int or None [None: the library's default, 1] OpenMP threads
         an update may use (0: OpenMP's default); results are identical.
     kernel : str or None [None: 'auto'] implementation of the method
@@ -335,7 +339,8 @@ class AdExIF(Base):
         if st != _lib.OK:
             msg = _lib.errmsg()
             if st == _lib.EINVAL and dt_code != _lib.DTYPE_F64 and \
-                    msg.startswith("dtype"):
+                    msg.startswith("dtype must be"):
+                # a library that does not know float32 state
                 raise NotSupportedError(
                     "dtype=%r is not offered by this libadex (%s)"
                     % (dtype, msg))
@@ -524,6 +529,11 @@ class AdExIF(Base):
             arr = arr.astype(bool)
         elif not np.all(np.isfinite(arr)):
             raise ValueError("%s must be finite (no NaN or inf)" % key)
+        elif view.dtype == np.float32 and arr.dtype.kind in "iuf" and \
+                arr.size and np.any(np.abs(arr) >
+                                    float(np.finfo(np.float32).max)):
+            raise ValueError("%s is float32; values must be within "
+                             "+-%g" % (key, np.finfo(np.float32).max))
         with self._use():
             np.copyto(view, arr, casting="unsafe")
 
@@ -661,24 +671,25 @@ class AdExIF(Base):
 
     def register_implicit_vars(self, *variables, **named_variables):
         """Register extra variables (dicts name -> array, or keywords).
-        A C-contiguous float64 or bool array of ``num`` elements is shared
-        with the library: it appears in vars(), is monitored by adex.run and
-        saved with save_states. Other arrays are kept in Python only
-        (vars() lists them; they are not saved)."""
+        A C-contiguous float64, float32 or bool array of ``num`` elements
+        is shared with the library: it appears in vars(), is monitored by
+        adex.run and saved with save_states. Other arrays are kept in
+        Python only (vars() lists them; they are not saved)."""
         super().register_implicit_vars(*variables, **named_variables)
 
     def _add_var(self, key, value):
         self._h()
         shareable = (value.size == self._num and value.flags.c_contiguous and
                      value.flags.writeable and
-                     value.dtype in (np.float64, np.bool_) and
+                     value.dtype in (np.float64, np.float32, np.bool_) and
                      value.dtype.isnative)
         if not shareable:
             super()._add_var(key, value)
             return
         check_name(key)
-        code = _lib.DTYPE_F64 if value.dtype == np.float64 else \
-            _lib.DTYPE_BOOL
+        code = {np.dtype(np.float64): _lib.DTYPE_F64,
+                np.dtype(np.float32): _lib.DTYPE_F32,
+                np.dtype(np.bool_): _lib.DTYPE_BOOL}[value.dtype]
         with self._use() as h:
             self._fail(_L.adex_pop_register_var(h, key.encode(), code,
                                                 value.ctypes.data))
@@ -857,22 +868,26 @@ class AdExIF(Base):
             _lib.check(_lib.EKEY)
         return d
 
-    def _delay_is_bool(self, name):
+    def _delay_dtype(self, name):
+        """dtype of delay `name`'s target (float64 when unknown): the
+        buffer stores float64, get_delay_data gives the target's dtype."""
         info = self.local_delay_vars.get(name)
-        return info is not None and self._views[info["target"]].dtype == \
-            np.bool_
+        if info is None or info["target"] not in self._views:
+            return np.dtype(np.float64)
+        return self._views[info["target"]].dtype
 
     def get_delay_data(self, name, delay_step, *indices):
         """The delayed data (BrainPy's ``get_delay_data``): with an int,
         the value pushed `delay_step` updates ago (0: the newest), indexed
         by `indices` when given; with an array of steps, element i of
         neuron i at age delay_step[i] (or the history indexed by
-        ``[delay_step, *indices]``). A new array; a bool target gives bool.
+        ``[delay_step, *indices]``). A new array in the target's dtype
+        (a bool target gives bool, a float32 one float32).
         Unknown name: KeyError; a step above the maximum: ValueError."""
         with self._use() as h:
             d = self._delay_handle(h, name)
             max_delay = _L.adex_delay_max(d)
-            is_bool = self._delay_is_bool(name)
+            out_dtype = self._delay_dtype(name)
             if delay_step is None:
                 delay_step = 0
             k = self._int_step(delay_step)
@@ -903,7 +918,7 @@ class AdExIF(Base):
                 else:
                     out = hist[steps.astype(np.intp),
                                np.arange(self._num)].reshape(self.varshape)
-        return out.astype(bool) if is_bool else out
+        return out if out_dtype == np.float64 else out.astype(out_dtype)
 
     def update_delay(self, name, delay_data=None):
         """Push `delay_data` (num values, or a number; None: the target's

@@ -129,13 +129,12 @@ def test_threads_give_the_same_bits(pops):
         adex.AdExIF(3, threads=-1)
 
 
-def test_float32_is_refused_until_the_library_offers_it():
+def test_dtype_option():
+    pop = adex.AdExIF(3, dtype="float32")  # tests/python/test_float32.py
     try:
-        pop = adex.AdExIF(3, dtype="float32")
-    except NotImplementedError as e:
-        assert "float32" in str(e)
-    else:  # a library with float32 state: the views follow
         assert pop.V.dtype == np.float32
+        assert pop.options["dtype"] == "float32"
+    finally:
         pop.close()
     with pytest.raises(ValueError):
         adex.AdExIF(3, dtype="int8")
