@@ -78,6 +78,8 @@ struct adex_pop {
   struct adex__delay_table *delays;
 
   /* Caller-registered variables (data owned by the caller) */
+  size_t n_nodes;                 /* registered child nodes */
+  char node_names[ADEX_MAX_EXTRA_NODES][ADEX_NAME_MAX];
   size_t n_extra;
   char extra_names[ADEX_MAX_EXTRA_VARS][ADEX_NAME_MAX];
   adex_dtype extra_dtype[ADEX_MAX_EXTRA_VARS];

@@ -121,3 +121,29 @@ adex_status adex_pop_register_var(adex_pop *pop, const char *name,
   adex__clear_error();
   return ADEX_OK;
 }
+
+size_t adex_pop_node_count(const adex_pop *pop) { return 2 + pop->n_nodes; }
+
+const char *adex_pop_node_at(const adex_pop *pop, size_t i) {
+  if (i == 0) return pop->name.name;
+  if (i == 1) return pop->integral.name;
+  return i - 2 < pop->n_nodes ? pop->node_names[i - 2] : NULL;
+}
+
+adex_status adex_pop_register_node(adex_pop *pop, const char *name) {
+  adex_status st = ADEX_OK;
+  if (!adex_name_is_valid(name))
+    st = adex__fail(ADEX_EINVAL, "node name '%.80s' is not a valid "
+                                 "identifier", name ? name : "(null)");
+  for (size_t i = 0; st == ADEX_OK && i < adex_pop_node_count(pop); i++)
+    if (strcmp(adex_pop_node_at(pop, i), name) == 0)
+      st = adex__fail(ADEX_EINVAL, "node '%s' is already a node of %s", name,
+                      pop->name.name);
+  if (st == ADEX_OK && pop->n_nodes == ADEX_MAX_EXTRA_NODES)
+    st = adex__fail(ADEX_ESIZE, "at most %d nodes can be registered",
+                    ADEX_MAX_EXTRA_NODES);
+  if (st != ADEX_OK) return adex__pop_fail(pop, st);
+  snprintf(pop->node_names[pop->n_nodes++], ADEX_NAME_MAX, "%s", name);
+  adex__clear_error();
+  return ADEX_OK;
+}

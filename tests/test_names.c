@@ -180,6 +180,31 @@ static void test_register_var(void **state) {
   adex_pop_destroy(pop);
 }
 
+/* nodes(): the population, its integrator, then registered children. */
+static void test_nodes(void **state) {
+  (void)state;
+  adex_pop *pop = named_pop("net", 2);
+  assert_int_equal(adex_pop_node_count(pop), 2);
+  assert_string_equal(adex_pop_node_at(pop, 0), "net");
+  assert_string_equal(adex_pop_node_at(pop, 1), adex_pop_integrator_name(pop));
+  assert_ok(adex_pop_register_node(pop, "syn"));
+  assert_int_equal(adex_pop_node_count(pop), 3);
+  assert_string_equal(adex_pop_node_at(pop, 2), "syn");
+  assert_null(adex_pop_node_at(pop, 3));
+  assert_status(adex_pop_register_node(pop, "syn"), ADEX_EINVAL);
+  assert_non_null(strstr(adex_pop_errmsg(pop), "already a node"));
+  assert_status(adex_pop_register_node(pop, "net"), ADEX_EINVAL);
+  assert_status(adex_pop_register_node(pop, "1x"), ADEX_EINVAL);
+  assert_status(adex_pop_register_node(pop, NULL), ADEX_EINVAL);
+  for (int i = 1; i < ADEX_MAX_EXTRA_NODES; i++) {
+    char name[16];
+    snprintf(name, sizeof name, "n%d", i);
+    assert_ok(adex_pop_register_node(pop, name));
+  }
+  assert_status(adex_pop_register_node(pop, "last"), ADEX_ESIZE);
+  adex_pop_destroy(pop);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_automatic_names),
@@ -188,6 +213,7 @@ int main(void) {
       cmocka_unit_test(test_threads),
       cmocka_unit_test(test_variable_table),
       cmocka_unit_test(test_register_var),
+      cmocka_unit_test(test_nodes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -241,6 +241,21 @@ ADEX_API adex_status adex_pop_var_find(adex_pop *pop, const char *name,
 ADEX_API adex_status adex_pop_register_var(adex_pop *pop, const char *name,
                                            adex_dtype dtype, void *data);
 
+/* Most child nodes a caller may register on one population. */
+#define ADEX_MAX_EXTRA_NODES 16
+
+/* Nodes of a population (BrainPy's nodes()): node 0 is the population
+ * itself, node 1 its integrator, then the registered ones, by name. */
+ADEX_API size_t adex_pop_node_count(const adex_pop *pop);
+
+/* Name of node i, or NULL if i is out of range. */
+ADEX_API const char *adex_pop_node_at(const adex_pop *pop, size_t i);
+
+/* Register a child node by name (BrainPy's register_implicit_nodes): a
+ * valid identifier, not yet a node of this population. Returns ADEX_OK,
+ * ADEX_EINVAL, or ADEX_ESIZE when ADEX_MAX_EXTRA_NODES are registered. */
+ADEX_API adex_status adex_pop_register_node(adex_pop *pop, const char *name);
+
 /* Detail message of the last failure on this handle ("" if none). */
 ADEX_API const char *adex_pop_errmsg(const adex_pop *pop);
 
