@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <cmocka.h>
 
@@ -43,6 +44,37 @@ static inline void adex_test_close(double a, double e, double rtol,
   } while (0)
 
 #define assert_ok(call) assert_status((call), ADEX_OK)
+
+/* An allocator that fails its fail_at-th request (0-based; -1: never) and
+ * counts what is outstanding, for the allocation-failure tests:
+ *   adex_test_counting c = {0, k, 0, 0};
+ *   adex_allocator a = {adex_test_counting_alloc, adex_test_counting_free, &c};
+ */
+typedef struct adex_test_counting {
+  int calls;    /* requests so far */
+  int fail_at;  /* the request that fails */
+  long live;    /* blocks outstanding */
+  size_t bytes; /* bytes outstanding */
+} adex_test_counting;
+
+static inline void *adex_test_counting_alloc(void *ud, size_t size,
+                                             size_t align) {
+  adex_test_counting *c = ud;
+  if (c->calls++ == c->fail_at) return NULL;
+  void *p = aligned_alloc(align, (size + align - 1) / align * align);
+  if (p != NULL) {
+    c->live++;
+    c->bytes += size;
+  }
+  return p;
+}
+
+static inline void adex_test_counting_free(void *ud, void *ptr, size_t size) {
+  adex_test_counting *c = ud;
+  c->live--;
+  c->bytes -= size;
+  free(ptr);
+}
 
 /* Make a population from a config, failing the test if it cannot. */
 static inline adex_pop *adex_test_pop(const adex_pop_config *cfg) {

@@ -314,32 +314,8 @@ static void test_export_import(void **state) {
 }
 
 /* ------------------------------------------------------------------
- * A counting allocator: it fails the k-th request and keeps
+ * A adex_test_counting allocator: it fails the k-th request and keeps
  * count of what is outstanding (as in test_pop_errors.c). */
-typedef struct counting {
-  int calls;    /* requests so far */
-  int fail_at;  /* fail request number fail_at (0-based), -1 never */
-  long live;    /* blocks outstanding */
-  size_t bytes; /* bytes outstanding */
-} counting;
-
-static void *counting_alloc(void *ud, size_t size, size_t align) {
-  counting *c = ud;
-  if (c->calls++ == c->fail_at) return NULL;
-  void *p = aligned_alloc(align, (size + align - 1) / align * align);
-  if (p != NULL) {
-    c->live++;
-    c->bytes += size;
-  }
-  return p;
-}
-
-static void counting_free(void *ud, void *ptr, size_t size) {
-  counting *c = ud;
-  c->live--;
-  c->bytes -= size;
-  free(ptr);
-}
 
 /* The call must fail with `st` and a message containing `words`. */
 static void expect_error(adex_status got, adex_status st, const char *words) {
@@ -358,8 +334,8 @@ static void expect_error(adex_status got, adex_status st, const char *words) {
  * asks the allocator for anything. */
 static void expect_create_refused(size_t num, size_t max, const double *target,
                                   adex_status st, const char *words) {
-  counting c = {0, -1, 0, 0};
-  adex_allocator a = {counting_alloc, counting_free, &c};
+  adex_test_counting c = {0, -1, 0, 0};
+  adex_allocator a = {adex_test_counting_alloc, adex_test_counting_free, &c};
   adex_delay *d = (adex_delay *)(uintptr_t)1;
   expect_error(adex_delay_create(num, max, target, NULL, &a, &d), st, words);
   assert_null(d);
@@ -460,8 +436,8 @@ static void test_allocation_failure(void **state) {
   const size_t num = 50, max = 6;
   double target[50], v[50], all[350];
   for (size_t i = 0; i < num; i++) target[i] = pushed(0, i);
-  counting c = {0, -1, 0, 0};
-  adex_allocator a = {counting_alloc, counting_free, &c};
+  adex_test_counting c = {0, -1, 0, 0};
+  adex_allocator a = {adex_test_counting_alloc, adex_test_counting_free, &c};
   adex_delay *d = NULL;
   assert_ok(adex_delay_create(num, max, target, NULL, &a, &d));
   int total = c.calls;
@@ -485,7 +461,7 @@ static void test_allocation_failure(void **state) {
   assert_int_equal(c.bytes, 0);
 
   for (int k = 0; k < total; k++) {
-    c = (counting){0, k, 0, 0};
+    c = (adex_test_counting){0, k, 0, 0};
     d = (adex_delay *)(uintptr_t)1;
     assert_status(adex_delay_create(num, max, target, NULL, &a, &d),
                   ADEX_ENOMEM);

@@ -247,25 +247,6 @@ static void test_errors(void **state) {
 /* ------------------------------------------------------------------
  * Allocation: fail each allocation of a registration in turn (ENOMEM,
  * nothing changed, nothing leaked), and none after registration. */
-typedef struct counting {
-  int calls, fail_at;
-  long live;
-} counting;
-
-static void *counting_alloc(void *ud, size_t size, size_t align) {
-  counting *c = ud;
-  if (c->calls++ == c->fail_at) return NULL;
-  void *p = aligned_alloc(align, (size + align - 1) / align * align);
-  if (p != NULL) c->live++;
-  return p;
-}
-
-static void counting_free(void *ud, void *ptr, size_t size) {
-  counting *c = ud;
-  (void)size;
-  c->live--;
-  free(ptr);
-}
 
 /* Register a bool delay with steps on a fresh pop, then grow it. */
 static adex_status register_all(adex_pop *pop) {
@@ -278,8 +259,8 @@ static adex_status register_all(adex_pop *pop) {
 
 static void test_allocation(void **state) {
   (void)state;
-  counting c = {0, -1, 0};
-  adex_allocator a = {counting_alloc, counting_free, &c};
+  adex_test_counting c = {0, -1, 0, 0};
+  adex_allocator a = {adex_test_counting_alloc, adex_test_counting_free, &c};
   adex_pop *pop = make_pop(NULL, &a);
   int base = c.calls;
   assert_ok(register_all(pop));
@@ -299,7 +280,7 @@ static void test_allocation(void **state) {
   adex_pop_destroy(pop);
   assert_int_equal(c.live, 0);
   for (int k = 0; k < total; k++) {
-    c = (counting){0, -1, 0};
+    c = (adex_test_counting){0, -1, 0, 0};
     pop = make_pop(NULL, &a);
     c.fail_at = c.calls + k;
     adex_status st = register_all(pop);

@@ -115,36 +115,12 @@ static void test_bad_sizes(void **state) {
 /* ------------------------------------------------------------------
  * Allocation failure: an allocator that fails the k-th request and keeps
  * count of what is outstanding. */
-typedef struct counting {
-  int calls;       /* requests so far */
-  int fail_at;     /* fail request number fail_at (0-based), -1 never */
-  long live;       /* blocks outstanding */
-  size_t bytes;    /* bytes outstanding */
-} counting;
-
-static void *counting_alloc(void *ud, size_t size, size_t align) {
-  counting *c = ud;
-  if (c->calls++ == c->fail_at) return NULL;
-  void *p = aligned_alloc(align, (size + align - 1) / align * align);
-  if (p != NULL) {
-    c->live++;
-    c->bytes += size;
-  }
-  return p;
-}
-
-static void counting_free(void *ud, void *ptr, size_t size) {
-  counting *c = ud;
-  c->live--;
-  c->bytes -= size;
-  free(ptr);
-}
 
 /* Fail each allocation of creating `cfg` in turn: ENOMEM, nothing leaked;
  * then succeed and destroy: nothing leaked. Returns the allocation count. */
 static int exhaust(adex_pop_config *cfg) {
-  counting c = {0, -1, 0, 0};
-  adex_allocator a = {counting_alloc, counting_free, &c};
+  adex_test_counting c = {0, -1, 0, 0};
+  adex_allocator a = {adex_test_counting_alloc, adex_test_counting_free, &c};
   cfg->alloc = &a;
   adex_pop *pop = adex_test_pop(cfg);
   int total = c.calls;
@@ -153,7 +129,7 @@ static int exhaust(adex_pop_config *cfg) {
   assert_int_equal(c.live, 0);
   assert_int_equal(c.bytes, 0);
   for (int k = 0; k < total; k++) {
-    c = (counting){0, k, 0, 0};
+    c = (adex_test_counting){0, k, 0, 0};
     pop = (adex_pop *)(uintptr_t)1;
     assert_status(adex_pop_create(cfg, &pop), ADEX_ENOMEM);
     assert_null(pop);

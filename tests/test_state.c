@@ -684,33 +684,14 @@ static void test_float32_variable(void **state) {
 
 /* ------------------------------------------------------------------
  * Allocation failure: an allocator failing its k-th request. */
-typedef struct counting {
-  int calls, fail_at;
-  long live;
-} counting;
-
-static void *counting_alloc(void *ud, size_t size, size_t align) {
-  counting *c = ud;
-  if (c->calls++ == c->fail_at) return NULL;
-  void *p = aligned_alloc(align, (size + align - 1) / align * align);
-  if (p != NULL) c->live++;
-  return p;
-}
-
-static void counting_free(void *ud, void *ptr, size_t size) {
-  counting *c = ud;
-  (void)size;
-  c->live--;
-  free(ptr);
-}
 
 /* Fail each allocation of a save and of a load in turn: ENOMEM, the
  * existing file and the state unchanged, nothing leaked. */
 static void test_allocation_failure(void **state) {
   (void)state;
   for (size_t f = 0; f < 2; f++) {
-    counting c = {0, -1, 0};
-    adex_allocator al = {counting_alloc, counting_free, &c};
+    adex_test_counting c = {0, -1, 0, 0};
+    adex_allocator al = {adex_test_counting_alloc, adex_test_counting_free, &c};
     pop_opts o = defaults("al");
     o.alloc = &al;
     adex_pop *a = make(&o);
