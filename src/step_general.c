@@ -135,6 +135,7 @@ typedef struct ev_sink {
   adex_spike_event *ev;
   size_t n, cap;
   unsigned long long dropped;
+  uint64_t noise_key; /* this step's noise stream (the same for all) */
 } ev_sink;
 
 /* Append a spike to the block's events and stamp t_last_spike. A block
@@ -218,8 +219,7 @@ static void neuron_step(adex_pop *pop, ev_sink *sink, size_t i,
     h = h_next;
   }
   if (pop->noise > 0 && !(hold >= dt)) {
-    uint64_t key = adex__rng_u64(pop->noise_seed, (uint64_t)llround(t / dt));
-    V += pop->noise * sqrt(dt) * adex__rng_normal(key, i);
+    V += pop->noise * sqrt(dt) * adex__rng_normal(sink->noise_key, i);
     if (adex__is_spike(np, V)) {
       record_spike(pop, sink, i, pop->precise ? t + dt : t);
       V = reset_V(pop, np, V);
@@ -275,7 +275,8 @@ static void run_block(adex_pop *pop, size_t b, double t, double dt) {
     pop->ev_blocks[b].dropped = a.dropped;
     return;
   }
-  ev_sink sink = {pop->events + off, 0, cap, 0};
+  ev_sink sink = {pop->events + off, 0, cap, 0,
+                  adex__rng_u64(pop->noise_seed, (uint64_t)llround(t / dt))};
   for (size_t i = lo; i < hi; i++)
     neuron_step(pop, &sink, i, pop->per != NULL ? &pop->per[i] : &pop->uniform,
                 t, dt);
