@@ -15,13 +15,15 @@
 
 #include "adex/params.h"
 #include "adex/pop.h"
+#include "xmath.h"
 
 /* One neuron's parameters and the constants derived from them. */
 typedef struct adex__nparams {
   adex_params p;  /* the ten model parameters */
   bool iaf;       /* delta_T == 0: no exponential term (IF limit) */
   double dt;      /* step the dt-dependent fields below were made for, ms */
-  double w_decay; /* exp_auto: dt * phi(-dt/tau_w), ms */
+  double h_k;     /* exp_auto: dt/tau */
+  double w_k;     /* exp_auto: dt phi(-dt/tau_w)/tau_w */
   /* Constants of the SIMD kernels (kernel_simd.c), which divide by
    * multiplying with a reciprocal and correcting (simd.h, vdivr). */
   double V_T_x;   /* exponent (V - V_T_x)/dT_x: V_T and delta_T, or when
@@ -39,7 +41,7 @@ typedef struct adex__nparams {
 typedef struct adex__np32 {
   float V_rest, V_reset, V_th, V_T, dT, a, b, tau, tau_w, R;
   float h;        /* ms, the step these are for */
-  float w_decay;  /* h phi(-h/tau_w), in float */
+  float h_k, w_k; /* h/tau and h phi(-h/tau_w)/tau_w, in float */
   float V_T_x, dT_x, inv_dT_x, inv_tau, inv_tau_w; /* as in adex__nparams */
   bool iaf;
 } adex__np32;
@@ -110,16 +112,6 @@ typedef void (*adex__one_fn)(const adex_method *m, const adex__nparams *np,
                              double V, double w, double I, double h,
                              double out[2], double err[2]);
 
-/* phi(z) = (e^z - 1)/z with phi(0) = 1, accurate near 0 (expm1). */
-static inline double adex__phi(double z) {
-  return z == 0.0 ? 1.0 : expm1(z) / z;
-}
-
-/* The same in float. */
-static inline float adex__phif(float z) {
-  return z == 0.0f ? 1.0f : expm1f(z) / z;
-}
-
 /* The float parameters of *np for a step of h (adex__np32). */
 static inline void adex__np32_make(const adex__nparams *np, double h,
                                    adex__np32 *o) {
@@ -135,13 +127,14 @@ static inline void adex__np32_make(const adex__nparams *np, double h,
   o->tau_w = (float)p->tau_w;
   o->R = (float)p->R;
   o->h = (float)h;
-  o->w_decay = o->h * adex__phif(o->h * (-1.0f / o->tau_w));
   o->iaf = np->iaf;
   o->V_T_x = o->iaf ? 1e30f : o->V_T;
   o->dT_x = o->iaf ? 1.0f : o->dT;
   o->inv_dT_x = 1.0f / o->dT_x;
   o->inv_tau = 1.0f / o->tau;
   o->inv_tau_w = 1.0f / o->tau_w;
+  o->h_k = o->h * o->inv_tau;
+  o->w_k = o->h * adex__phif(o->h * (-1.0f / o->tau_w)) / o->tau_w;
 }
 
 /* The dt-independent derived constants of a parameter set (np->p set). */
@@ -154,25 +147,33 @@ static inline void adex__nparams_derive(adex__nparams *np) {
   np->inv_tau_w = 1.0 / np->p.tau_w;
 }
 
-/* exp_auto's w_decay for a step of h: h phi(-h/tau_w). The fused step
- * and the one-neuron step of every kernel take it from here, so that they
- * agree bit for bit. */
-static inline double adex__expe_w_decay(const adex_params *p, double h) {
-  return h * adex__phi(h * (-1.0 / p->tau_w));
+/* exp_auto's coefficients for a step of h: h/tau and
+ * h phi(-h/tau_w)/tau_w. The fused step and the one-neuron step of every
+ * kernel take them from here, so that they agree bit for bit. */
+static inline void adex__expe_coefs(const adex__nparams *np, double h,
+                                    double *h_k, double *w_k) {
+  *h_k = h * np->inv_tau;
+  *w_k = h * adex__phi(h * (-1.0 / np->p.tau_w)) / np->p.tau_w;
 }
 
 /* Both right-hand sides at (V, w) under input I with NEST's guard
  * V -> min(V, V_th) in every term (SPEC section 5); terms summed in
  * BrainPy's order; RI is R*I. The explicit Runge-Kutta methods and the
- * adaptive driver evaluate the model through this one function. */
+ * adaptive driver evaluate the model through this one function, the SIMD
+ * kernels lane by lane with the same operations (so the same bits): the
+ * exponent's quotient by adex__divr (its error is multiplied by the
+ * exponent), the exponential adex__exp (xmath.h), the divisions by tau
+ * and tau_w as products with the reciprocals. With delta_T = 0 the
+ * exponent is -1e300 (V_T_x) and the term 0 * 0 = 0. */
 static inline void adex__rhs_guarded(const adex__nparams *np, double V,
                                      double w, double RI, double *dV,
                                      double *dw) {
   const adex_params *p = &np->p;
   double Vg = V < p->V_th ? V : p->V_th;
-  double ex = np->iaf ? 0.0 : p->delta_T * exp((Vg - p->V_T) / p->delta_T);
-  *dV = (-(Vg - p->V_rest) + ex - p->R * w + RI) / p->tau;
-  *dw = (p->a * (Vg - p->V_rest) - w) / p->tau_w;
+  double E = adex__exp(adex__divr(Vg - np->V_T_x, np->dT_x, np->inv_dT_x));
+  double d = Vg - p->V_rest;
+  *dV = (fma(p->delta_T, E, -d) - p->R * w + RI) * np->inv_tau;
+  *dw = (p->a * d - w) * np->inv_tau_w;
 }
 
 /* Magnitude beyond which a value is a numerical blow-up, not a result: far

@@ -44,6 +44,7 @@
 
 #include "kernel.h"
 #include "kernel_simd.h"
+#include "method_formulas.h"
 #include "method_internal.h"
 #include "simd.h"
 
@@ -53,7 +54,7 @@
 typedef struct vparams {
   vd V_rest, V_reset, V_th, dT, a, b, R, tau, tau_w;
   vd V_T_x, dT_x, inv_dT_x, inv_tau, inv_tau_w;
-  vd h, w_decay; /* exp_auto: the step size in use, and its w_decay */
+  vd h_k, w_k; /* exp_auto: its coefficients (adex__expe_coefs) */
 } vparams;
 
 /* The same set in every lane. */
@@ -72,8 +73,8 @@ static inline void vparams_bcast(vparams *P, const adex__nparams *np) {
   P->inv_dT_x = vset1(np->inv_dT_x);
   P->inv_tau = vset1(np->inv_tau);
   P->inv_tau_w = vset1(np->inv_tau_w);
-  P->h = vset1(np->dt);
-  P->w_decay = vset1(np->w_decay);
+  P->h_k = vset1(np->h_k);
+  P->w_k = vset1(np->w_k);
 }
 
 /* Lane j from per[j]: the field at `offset` of W consecutive sets. */
@@ -97,8 +98,8 @@ static inline void vparams_gather(vparams *P, const adex__nparams *per) {
   P->inv_dT_x = GATHER(per, inv_dT_x);
   P->inv_tau = GATHER(per, inv_tau);
   P->inv_tau_w = GATHER(per, inv_tau_w);
-  P->h = GATHER(per, dt);
-  P->w_decay = GATHER(per, w_decay);
+  P->h_k = GATHER(per, h_k);
+  P->w_k = GATHER(per, w_k);
 }
 
 /* ------------------------------------------------------------ threshold */
@@ -169,141 +170,47 @@ static inline void tail_store(const vtail *b, const adex__step_ctx *c,
 #define TILE 64
 #define NV (TILE / W)
 
-/* The parameters of up to NV vectors: one shared set, or gathered; and
- * the scalar sets, for lanes handed to the plain formula. */
+/* The parameters of up to NV vectors: one shared set, or gathered. */
 typedef struct vtile_params {
-  const vparams *shared;     /* all vectors, or NULL */
-  vparams per[NV];           /* vector j's lanes when shared == NULL */
-  const adex__nparams *uni;  /* the shared scalar set, or NULL */
-  const adex__nparams *sets; /* else the tile's per-neuron sets */
+  const vparams *shared; /* all vectors, or NULL */
+  vparams per[NV];       /* vector j's lanes when shared == NULL */
 } vtile_params;
 
 static inline const vparams *tp_at(const vtile_params *tp, size_t j) {
   return tp->shared != NULL ? tp->shared : &tp->per[j];
 }
 
-/* Parameters of nv vectors: U and uni when shared, else gathered from
+/* Parameters of nv vectors: U when shared, else gathered from
  * per[0 .. nv W). */
 static inline void tp_load(vtile_params *tp, const vparams *U,
-                           const adex__nparams *uni,
                            const adex__nparams *per, size_t nv) {
   tp->shared = U;
-  tp->uni = uni;
-  tp->sets = per;
   if (U != NULL) return;
   for (size_t j = 0; j < nv; j++) vparams_gather(&tp->per[j], per + j * W);
 }
 
-/* ------------------------------------------------------------ exact lanes */
-
-/* Where the exponential term is large (late in the upstroke of a spike),
- * an error of a few ulp in the vector exp is amplified into V (by up to
- * 20 ulp in rk4, where large stage values cancel). Such lanes are
- * recomputed by the method's plain scalar step (m->one), so that their
- * V, w (and error estimate) are the reference's bits. The criterion is
- * z = h (E - 1)/tau > 1 for some evaluation of E (exp_auto's h LV; it
- * is near 0 at rest and grows with the exponential term). Below it the
- * vector lanes stay within 1 ulp of the reference; with 2 instead
- * of 1, exp_auto at dt = 1 ms reached 5 ulp (docs/performance.md). The
- * few neurons above it cost a scalar step each. exp_auto's phi uses its
- * series up to |z| = SERIES_Z and expm1(z)/z (vector) beyond. */
-#define EXACT_Z 1.0
-#define SERIES_Z 0.125
-
-/* Recompute the lanes set in `lanes` of vector j of a tile with m's plain
- * step of h (lane by lane); the results replace those lanes of *Vn, *wn
- * (and of *eV, *ew when not NULL: the embedded error estimate). */
-__attribute__((noinline, cold)) static void
-exact_lanes(const adex_method *m, const vtile_params *tp, size_t j,
-            unsigned lanes, vd V, vd w, vd I, vd h, vd *Vn, vd *wn,
-            vd *eV, vd *ew) {
-  double v[W], x[W], in[W], hs[W], ov[W], ow[W], ev[W], ex[W];
-  vstore(hs, h);
-  vstore(v, V);
-  vstore(x, w);
-  vstore(in, I);
-  vstore(ov, *Vn);
-  vstore(ow, *wn);
-  if (eV != NULL) {
-    vstore(ev, *eV);
-    vstore(ex, *ew);
-  }
-  for (int q = 0; q < W; q++) {
-    if (!((lanes >> q) & 1u)) continue;
-    const adex__nparams *np =
-        tp->uni != NULL ? tp->uni : &tp->sets[j * W + (size_t)q];
-    double out[2], err[2];
-    m->one(m, np, v[q], x[q], in[q], hs[q], out, eV != NULL ? err : NULL);
-    ov[q] = out[0];
-    ow[q] = out[1];
-    if (eV != NULL) {
-      ev[q] = err[0];
-      ex[q] = err[1];
-    }
-  }
-  *Vn = vload(ov);
-  *wn = vload(ow);
-  if (eV != NULL) {
-    *eV = vload(ev);
-    *ew = vload(ex);
-  }
-}
-
 /* ------------------------------------------------------------ exp_auto */
 
-/* phi(z) = (e^z - 1)/z, lane by lane, by its Taylor series sum
- * z^n/(n+1)! up to n = 10, for |z| <= SERIES_Z = 1/8 (the first term left
- * out is below 3e-19), in Estrin's scheme with fused multiply-adds (a
- * short chain of dependent operations). phi(0) = 1 exactly. */
-static inline vd phi_series(vd z) {
-  vd z2 = z * z, z4 = z2 * z2, z8 = z4 * z4;
-  vd p01 = vfma(z, vset1(1.0 / 2.0), vset1(1.0));
-  vd p23 = vfma(z, vset1(1.0 / 24.0), vset1(1.0 / 6.0));
-  vd p45 = vfma(z, vset1(1.0 / 720.0), vset1(1.0 / 120.0));
-  vd p67 = vfma(z, vset1(1.0 / 40320.0), vset1(1.0 / 5040.0));
-  vd p89 = vfma(z, vset1(1.0 / 3628800.0), vset1(1.0 / 362880.0));
-  vd p03 = vfma(z2, p23, p01);
-  vd p47 = vfma(z2, p67, p45);
-  vd p8a = vfma(z2, vset1(1.0 / 39916800.0), p89);
-  return vfma(z8, p8a, vfma(z4, p47, p03));
-}
-
-/* BrainPy's exponential Euler (method_exp_euler.c) for W neurons, the
- * plain formula operation for operation:
- *   E = exp((V - V_T)/delta_T),
- *   fV = (-(V - V_rest) + delta_T E - R w + R I)/tau,  LV = (E - 1)/tau,
- *   V' = V + h phi(h LV) fV,
- *   w' = w + w_decay (a (V - V_rest) - w)/tau_w,
- * except that fV and LV divide by tau as products with 1/tau (one
- * rounding more: at most 2 ulp in V measured, against 1 with vdivr, for
- * 8% less time). The exponent keeps vdivr (its error is multiplied by
- * the exponent in E: 15 ulp in V were seen without), and so does w (w
- * crosses zero, where one rounding more is many ulp of the result). In two
- * parts: E (the call) ... */
+/* adex__expe_integrate (method_formulas.h) for W neurons, operation for
+ * operation, in two parts: E (the exponential) ... */
 static inline vd expe_E(const vparams *P, vd V) {
-  return vexp(vdivr(V - P->V_T_x, P->dT_x, P->inv_dT_x));
+  return vx_exp(vx_divr(V - P->V_T_x, P->dT_x, P->inv_dT_x));
 }
 
-/* ... and the rest, given E. Returns the lanes with z > EXACT_Z (or NaN),
- * whose results the caller replaces (exact_lanes). */
-static inline unsigned expe_rest(const vparams *P, vd E, vd V, vd w, vd I,
-                                 vd *V_new, vd *w_new) {
-  vd fV = (-(V - P->V_rest) + P->dT * E - P->R * w + P->R * I) * P->inv_tau;
-  vd z = P->h * ((E - 1.0) * P->inv_tau);
-  vm small = vand(vle(z, vset1(SERIES_Z)), vge(z, vset1(-SERIES_Z)));
-  vd phi = phi_series(z);
-  if (vbits(small) != ALL_LANES) phi = vsel(small, phi, vexpm1(z) / z);
-  *V_new = V + P->h * phi * fV;
-  vd fw = vdivr(P->a * (V - P->V_rest) - w, P->tau_w, P->inv_tau_w);
-  *w_new = w + P->w_decay * fw;
-  return vbits(vnle(z, vset1(EXACT_Z)));
+/* ... and the rest, given E. */
+static inline void expe_rest(const vparams *P, vd E, vd V, vd w, vd I,
+                             vd *V_new, vd *w_new) {
+  vd d = V - P->V_rest;
+  vd S = vfma(P->dT, E, -d) + P->R * (I - w);
+  *V_new = vfma(vx_phi((E - 1.0) * P->h_k), S * P->h_k, V);
+  *w_new = vfma(P->w_k, P->a * d - w, w);
 }
 
 /* A tile: nv whole vectors from b, integrated, then threshold and reset;
  * first every vector's exp, then every vector's arithmetic. h is the
  * step (the plain formula's w_decay is in the parameters). */
 static inline void expe_tile(vblock b, size_t nv, const vtile_params *tp,
-                             double h, vd t) {
+                             vd t) {
   vd E[NV];
   for (size_t j = 0; j < nv; j++)
     E[j] = expe_E(tp_at(tp, j), vload(b.V + j * W));
@@ -311,10 +218,7 @@ static inline void expe_tile(vblock b, size_t nv, const vtile_params *tp,
     const vparams *P = tp_at(tp, j);
     vd V = vload(b.V + j * W), w = vload(b.w + j * W);
     vd I = vload(b.I + j * W), Vn, wn;
-    unsigned exact = expe_rest(P, E[j], V, w, I, &Vn, &wn);
-    if (exact != 0)
-      exact_lanes(&adex__method_exp_auto, tp, j, exact, V, w, I, vset1(h),
-                  &Vn, &wn, NULL, NULL);
+    expe_rest(P, E[j], V, w, I, &Vn, &wn);
     fire_v(b.V + j * W, b.w + j * W, b.I + j * W, b.tls + j * W,
            b.spk + j * W, P, Vn, wn, t);
   }
@@ -329,52 +233,35 @@ void VSFX(adex__expe_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
   size_t i = lo;
   while (i + W <= hi) {
     size_t nv = (hi - i) / W < NV ? (hi - i) / W : NV;
-    tp_load(&tp, shared, c->uniform, c->per != NULL ? c->per + i : NULL, nv);
-    expe_tile(block_at(c, i), nv, &tp, c->dt, t);
+    tp_load(&tp, shared, c->per != NULL ? c->per + i : NULL, nv);
+    expe_tile(block_at(c, i), nv, &tp, t);
     i += nv * W;
   }
   if (i < hi) {
     vtail b;
     vblock vb = tail_load(&b, c, i, hi - i);
-    tp_load(&tp, shared, c->uniform, b.per, 1);
-    expe_tile(vb, 1, &tp, c->dt, t);
+    tp_load(&tp, shared, b.per, 1);
+    expe_tile(vb, 1, &tp, t);
     tail_store(&b, c, i, hi - i);
   }
 }
 
+/* The one-neuron step: the scalar formula, compiled here with the
+ * instruction set's fma (the same bits as a lane of the vector code). */
 void VSFX(adex__expe_one)(const adex_method *m, const adex__nparams *np,
                           double V, double w, double I, double h,
                           double out[2], double err[2]) {
   (void)m;
-  vparams P;
-  vparams_bcast(&P, np);
-  if (h != np->dt) {
-    P.h = vset1(h);
-    P.w_decay = vset1(adex__expe_w_decay(&np->p, h));
-  }
-  vtile_params tp;
-  tp_load(&tp, &P, np, NULL, 1);
-  vd Vv = vset1(V), wv = vset1(w), Iv = vset1(I), Vn, wn;
-  unsigned exact = expe_rest(&P, expe_E(&P, Vv), Vv, wv, Iv, &Vn, &wn);
-  if (exact != 0)
-    exact_lanes(&adex__method_exp_auto, &tp, 0, exact, Vv, wv, Iv, vset1(h),
-                &Vn, &wn, NULL, NULL);
-  out[0] = vlane(Vn, 0);
-  out[1] = vlane(wn, 0);
-  if (err != NULL) err[0] = err[1] = 0.0;
+  adex__expe_any(np, V, w, I, h, out, err);
 }
 
 /* ------------------------------------------------------------ Runge-Kutta */
 
 /* The state of nv vectors through one Runge-Kutta step: vector j is the
- * tile's vector vec[j] (its parameters), with step sizes h[j]; live[j]
- * are the lanes that may be handed to the scalar step where their
- * exponential term is large (exact_lanes; not padding, not lanes whose
- * result is not read). */
+ * tile's vector vec[j] (its parameters), with step sizes h[j]. */
 typedef struct rk_tile {
   vd V[NV], w[NV], I[NV], RI[NV], h[NV];         /* start, RI = R I */
   size_t vec[NV];
-  unsigned live[NV];
   vd kV[ADEX__RK_MAX_STAGES][NV], kw[ADEX__RK_MAX_STAGES][NV];
   vd outV[NV], outw[NV], errV[NV], errw[NV];
 } rk_tile;
@@ -384,16 +271,13 @@ typedef struct rk_tile {
  * sums), stage by stage over the tile: the stage values of every vector,
  * then every exp, then the right-hand sides with NEST's guard
  * (adex__rhs_guarded). With_err: also the embedded estimate, and the row
- * the adaptive mode propagates. Lanes where some stage's exponential term
- * is large are recomputed by the plain step (exact_lanes). */
+ * the adaptive mode propagates. */
 static inline void rk_tile_integrate(const adex_method *m,
                                      const vtile_params *tp, size_t nv,
                                      rk_tile *r, bool with_err) {
   const adex__rk_tableau *tb = m->tableau;
   int stages = with_err ? tb->stages : tb->nprop;
   vd Vg[NV], ws[NV], E[NV];
-  unsigned exact[NV];
-  for (size_t j = 0; j < nv; j++) exact[j] = 0;
   for (int s = 0; s < stages; s++) {
     for (size_t j = 0; j < nv; j++) {
       vd sV = vset1(0.0), sw = vset1(0.0);
@@ -407,17 +291,14 @@ static inline void rk_tile_integrate(const adex_method *m,
     }
     for (size_t j = 0; j < nv; j++) {
       const vparams *P = tp_at(tp, r->vec[j]);
-      E[j] = vexp(vdivr(Vg[j] - P->V_T_x, P->dT_x, P->inv_dT_x));
+      E[j] = vx_exp(vx_divr(Vg[j] - P->V_T_x, P->dT_x, P->inv_dT_x));
     }
     for (size_t j = 0; j < nv; j++) {
       const vparams *P = tp_at(tp, r->vec[j]);
-      vd zE = r->h[j] * ((E[j] - 1.0) * P->inv_tau);
-      exact[j] |= vbits(vnle(zE, vset1(EXACT_Z)));
-      vd ex = P->dT * E[j];
-      r->kV[s][j] = vdivr(-(Vg[j] - P->V_rest) + ex - P->R * ws[j] + r->RI[j],
-                          P->tau, P->inv_tau);
-      r->kw[s][j] = vdivr(P->a * (Vg[j] - P->V_rest) - ws[j], P->tau_w,
-                          P->inv_tau_w);
+      vd d = Vg[j] - P->V_rest;
+      r->kV[s][j] = (vfma(P->dT, E[j], -d) - P->R * ws[j] + r->RI[j]) *
+                    P->inv_tau;
+      r->kw[s][j] = (P->a * d - ws[j]) * P->inv_tau_w;
     }
   }
   const double *b = with_err && tb->adaptive_hat ? tb->bh : tb->b;
@@ -441,12 +322,6 @@ static inline void rk_tile_integrate(const adex_method *m,
     r->errV[j] = r->h[j] * eV;
     r->errw[j] = r->h[j] * ew;
   }
-  for (size_t j = 0; j < nv; j++)
-    if ((exact[j] & r->live[j]) != 0)
-      exact_lanes(m, tp, r->vec[j], exact[j] & r->live[j], r->V[j], r->w[j],
-                  r->I[j], r->h[j], &r->outV[j], &r->outw[j],
-                  with_err ? &r->errV[j] : NULL,
-                  with_err ? &r->errw[j] : NULL);
 }
 
 /* A tile of the fused step: integrate, then threshold and reset. */
@@ -460,7 +335,6 @@ static inline void rk_tile_step(const adex_method *m, vblock b, size_t nv,
     r.RI[j] = tp_at(tp, j)->R * r.I[j];
     r.h[j] = vset1(h);
     r.vec[j] = j;
-    r.live[j] = ALL_LANES;
   }
   rk_tile_integrate(m, tp, nv, &r, false);
   for (size_t j = 0; j < nv; j++)
@@ -477,46 +351,25 @@ void VSFX(adex__rk_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
   size_t i = lo;
   while (i + W <= hi) {
     size_t nv = (hi - i) / W < NV ? (hi - i) / W : NV;
-    tp_load(&tp, shared, c->uniform, c->per != NULL ? c->per + i : NULL, nv);
+    tp_load(&tp, shared, c->per != NULL ? c->per + i : NULL, nv);
     rk_tile_step(c->method, block_at(c, i), nv, &tp, c->dt, t);
     i += nv * W;
   }
   if (i < hi) {
     vtail b;
     vblock vb = tail_load(&b, c, i, hi - i);
-    tp_load(&tp, shared, c->uniform, b.per, 1);
+    tp_load(&tp, shared, b.per, 1);
     rk_tile_step(c->method, vb, 1, &tp, c->dt, t);
     tail_store(&b, c, i, hi - i);
   }
 }
 
+/* The one-neuron step: the scalar formula with this instruction set's fma
+ * (the same bits as a lane of the vector code). */
 void VSFX(adex__rk_one)(const adex_method *m, const adex__nparams *np,
                         double V, double w, double I, double h,
                         double out[2], double err[2]) {
-  const adex__rk_tableau *tb = m->tableau;
-  if (err != NULL && tb->order_hat == 0) {
-    err[0] = err[1] = 0.0;
-    err = NULL;
-  }
-  vparams P;
-  vparams_bcast(&P, np);
-  vtile_params tp;
-  tp_load(&tp, &P, np, NULL, 1);
-  rk_tile r;
-  r.V[0] = vset1(V);
-  r.w[0] = vset1(w);
-  r.I[0] = vset1(I);
-  r.RI[0] = P.R * r.I[0];
-  r.h[0] = vset1(h);
-  r.vec[0] = 0;
-  r.live[0] = 1u; /* lane 0 is the one read back */
-  rk_tile_integrate(m, &tp, 1, &r, err != NULL);
-  out[0] = vlane(r.outV[0], 0);
-  out[1] = vlane(r.outw[0], 0);
-  if (err != NULL) {
-    err[0] = vlane(r.errV[0], 0);
-    err[1] = vlane(r.errw[0], 0);
-  }
+  adex__rk_any(m->tableau, np, V, w, I, h, out, err);
 }
 
 /* ------------------------------------------------------------ float32 */
@@ -528,7 +381,7 @@ void VSFX(adex__rk_one)(const adex_method *m, const adex__nparams *np,
 
 typedef struct vfparams {
   vf V_rest, V_reset, V_th, dT, a, b, R, tau_w;
-  vf V_T_x, dT_x, inv_dT_x, inv_tau, inv_tau_w, h, w_decay;
+  vf V_T_x, dT_x, inv_dT_x, inv_tau, inv_tau_w, h_k, w_k;
 } vfparams;
 
 #define NVF (TILE / WF)
@@ -547,8 +400,8 @@ static inline void vfparams_bcast(vfparams *P, const adex__np32 *q) {
   P->inv_dT_x = vfset1(q->inv_dT_x);
   P->inv_tau = vfset1(q->inv_tau);
   P->inv_tau_w = vfset1(q->inv_tau_w);
-  P->h = vfset1(q->h);
-  P->w_decay = vfset1(q->w_decay);
+  P->h_k = vfset1(q->h_k);
+  P->w_k = vfset1(q->w_k);
 }
 
 #define GATHERF(per, field) \
@@ -569,8 +422,8 @@ static inline void vfparams_gather(vfparams *P, const adex__np32 *per) {
   P->inv_dT_x = GATHERF(per, inv_dT_x);
   P->inv_tau = GATHERF(per, inv_tau);
   P->inv_tau_w = GATHERF(per, inv_tau_w);
-  P->h = GATHERF(per, h);
-  P->w_decay = GATHERF(per, w_decay);
+  P->h_k = GATHERF(per, h_k);
+  P->w_k = GATHERF(per, w_k);
 }
 
 /* The state of WF neurons of a float32 population. */
@@ -579,16 +432,6 @@ typedef struct vfblock {
   bool *spk;
   const adex__np32 *q; /* their parameter sets, or NULL when shared */
 } vfblock;
-
-/* phi(z) for |z| <= 1/8 in float: the series up to z^5/6! (the first term
- * left out is below 1e-9, 0.02 ulp). */
-static inline vf phif_series(vf z) {
-  vf z2 = z * z;
-  vf p01 = vffma(z, vfset1(1.0f / 2.0f), vfset1(1.0f));
-  vf p23 = vffma(z, vfset1(1.0f / 24.0f), vfset1(1.0f / 6.0f));
-  vf p45 = vffma(z, vfset1(1.0f / 720.0f), vfset1(1.0f / 120.0f));
-  return vffma(z2 * z2, p45, vffma(z2, p23, p01));
-}
 
 /* Phases 2-4 for WF neurons in float (adex__fire_f32, lane by lane). */
 static inline void fire_vf(vfblock b, size_t j, const vfparams *P, vf Vn,
@@ -603,50 +446,25 @@ static inline void fire_vf(vfblock b, size_t j, const vfparams *P, vf Vn,
   vfstore(b.I + j * WF, vfset1(0.0f));
 }
 
-/* Replace the lanes in `lanes` of vector j by the scalar float formula. */
-__attribute__((noinline, cold)) static void
-exact_lanes_f32(vfblock b, size_t j, const adex__np32 *uni, unsigned lanes,
-                vf *Vn, vf *wn) {
-  float ov[WF], ow[WF];
-  vfstore(ov, *Vn);
-  vfstore(ow, *wn);
-  for (int q = 0; q < WF; q++) {
-    if (!((lanes >> q) & 1u)) continue;
-    size_t i = j * WF + (size_t)q;
-    adex__expe_integrate_f32(uni != NULL ? uni : &b.q[i], b.V[i], b.w[i],
-                             b.I[i], &ov[q], &ow[q]);
-  }
-  *Vn = vfload(ov);
-  *wn = vfload(ow);
-}
-
 /* nv whole float vectors from b: every exp, then every vector's rest. */
 static inline void expe32_tile(vfblock b, size_t nv, const vfparams *U,
-                               const adex__np32 *uni, vf t) {
+                               vf t) {
   vfparams G[NVF];
   vf E[NVF];
   for (size_t j = 0; j < nv; j++) {
     if (U == NULL) vfparams_gather(&G[j], b.q + j * WF);
     const vfparams *P = U != NULL ? U : &G[j];
-    E[j] = vfexp(vfdivr(vfload(b.V + j * WF) - P->V_T_x, P->dT_x,
-                        P->inv_dT_x));
+    E[j] = vx_expf(vx_divrf(vfload(b.V + j * WF) - P->V_T_x, P->dT_x,
+                            P->inv_dT_x));
   }
   for (size_t j = 0; j < nv; j++) {
     const vfparams *P = U != NULL ? U : &G[j];
     vf V = vfload(b.V + j * WF), w = vfload(b.w + j * WF);
     vf I = vfload(b.I + j * WF);
-    vf fV = (-(V - P->V_rest) + P->dT * E[j] - P->R * w + P->R * I) *
-            P->inv_tau;
-    vf z = P->h * ((E[j] - 1.0f) * P->inv_tau);
-    vmf small = vfand(vfle(z, vfset1(0.125f)), vfge(z, vfset1(-0.125f)));
-    vf phi = phif_series(z);
-    if (vfbits(small) != ALL_LANES_F)
-      phi = vfsel(small, phi, vfexpm1(z) / z);
-    vf Vn = V + P->h * phi * fV;
-    vf fw = vfdivr(P->a * (V - P->V_rest) - w, P->tau_w, P->inv_tau_w);
-    vf wn = w + P->w_decay * fw;
-    unsigned exact = vfbits(vfnle(z, vfset1((float)EXACT_Z)));
-    if (exact != 0) exact_lanes_f32(b, j, uni, exact, &Vn, &wn);
+    vf d = V - P->V_rest;
+    vf S = vffma(P->dT, E[j], -d) + P->R * (I - w);
+    vf Vn = vffma(vx_phif((E[j] - 1.0f) * P->h_k), S * P->h_k, V);
+    vf wn = vffma(P->w_k, P->a * d - w, w);
     fire_vf(b, j, P, Vn, wn, t);
   }
 }
@@ -663,7 +481,7 @@ void VSFX(adex__expe_step32)(const adex__step_ctx *c, size_t lo,
     vfblock b = {c->V32 + i, c->w32 + i, c->input32 + i,
                  c->t_last_spike32 + i, c->spike + i,
                  uni != NULL ? NULL : c->per32 + i};
-    expe32_tile(b, nv, uni != NULL ? &U : NULL, uni, t);
+    expe32_tile(b, nv, uni != NULL ? &U : NULL, t);
     i += nv * WF;
   }
   if (i < hi) {
@@ -681,7 +499,7 @@ void VSFX(adex__expe_step32)(const adex__step_ctx *c, size_t lo,
       if (uni == NULL) q[j] = c->per32[s];
     }
     vfblock b = {V, w, I, tls, spk, uni != NULL ? NULL : q};
-    expe32_tile(b, 1, uni != NULL ? &U : NULL, uni, t);
+    expe32_tile(b, 1, uni != NULL ? &U : NULL, t);
     for (size_t j = 0; j < r; j++) {
       c->V32[i + j] = V[j];
       c->w32[i + j] = w[j];
@@ -725,7 +543,7 @@ static inline vd step_factor_v(vd q, double expo, double q_lo) {
   /* Where every lane's q is below q_lo, 0.9 q^expo is above 5 for sure
    * and the factor is 5: pow is not needed (the common case at rest). */
   if (vbits(vlt(q, vset1(q_lo))) == ALL_LANES) return vset1(5.0);
-  vd f = vset1(0.9) * vpow(q, vset1(expo));
+  vd f = vset1(0.9) * vx_pow_pos(q, expo);
   f = vlmin(vset1(5.0), vlmax(vset1(0.2), f));
   return vsel(veq(q, vset1(0.0)), vset1(5.0), f);
 }
@@ -758,7 +576,7 @@ void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
                                                     a->dt, a->tol, p_hat);
     }
     vtile_params tp;
-    tp_load(&tp, a->uniform != NULL ? &U : NULL, a->uniform,
+    tp_load(&tp, a->uniform != NULL ? &U : NULL,
             a->uniform != NULL ? NULL : sets, nv);
     vd Vv[NV], wv[NV], hv[NV], sv[NV], subv[NV], nspk[NV], hh[NV];
     unsigned act[NV], held[NV], capped[NV];
@@ -781,7 +599,6 @@ void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
         vd rem = dt - sv[j];
         hh[j] = vsel(vmask(vbits(vlt(hv[j], rem)) & ~capped[j]), hv[j], rem);
         rt.vec[nk] = j;
-        rt.live[nk] = 0; /* no exact lanes (see above) */
         rt.V[nk] = Vv[j];
         rt.w[nk] = wv[j];
         rt.I[nk] = vload(I + j * W);

@@ -107,15 +107,11 @@ adex_status adex__method_impl(const adex_method *m, adex_kernel k,
                       (unsigned)k >= N_KERNELS ? "unknown kernel"
                       : built(k)               ? "the CPU lacks it"
                                                : "not built");
-  bool automatic = k == ADEX_KERNEL_AUTO;
-  if (automatic) k = adex_kernel_best();
+  if (k == ADEX_KERNEL_AUTO) k = adex_kernel_best();
   *out = (adex__impl){m->step, m->one, m->step32, NULL};
   const adex__impl *simd = NULL;
   if (m->simd != NULL && k == ADEX_KERNEL_AVX2) simd = &m->simd->avx2;
   if (m->simd != NULL && k == ADEX_KERNEL_AVX512) simd = &m->simd->avx512;
   if (simd != NULL && simd->step != NULL) *out = *simd;
-  /* The SIMD adaptive driver agrees with the scalar one to the error
-   * control, not to 4 ulp (adex/method.h): only when asked for by name. */
-  if (automatic) out->adaptive = NULL;
   return ADEX_OK;
 }

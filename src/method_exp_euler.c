@@ -17,35 +17,24 @@
 #include <math.h>
 
 #include "kernel.h"
+#include "method_formulas.h"
 #include "method_internal.h"
 
-/* dt * phi(-dt/tau_w) is the same every step: compute it once per dt. */
+/* The coefficients of a step of dt: computed once per dt. */
 static void exp_euler_prepare(adex__nparams *np, double dt) {
   np->dt = dt;
-  np->w_decay = adex__expe_w_decay(&np->p, dt);
+  adex__expe_coefs(np, dt, &np->h_k, &np->w_k);
 }
 
-/* BrainPy's exponential Euler for one neuron over h; w_decay is
- * h * phi(-h/tau_w). Both results from the old (V, w). */
-static inline void exp_euler_integrate(const adex__nparams *np, double V,
-                                       double w, double I, double h,
-                                       double w_decay, double *V_new,
-                                       double *w_new) {
-  const adex_params *p = &np->p;
-  double E = np->iaf ? 0.0 : exp((V - p->V_T) / p->delta_T);
-  double dT_E = np->iaf ? 0.0 : p->delta_T * E;
-  double fV = (-(V - p->V_rest) + dT_E - p->R * w + p->R * I) / p->tau;
-  double LV = (E - 1.0) / p->tau;
-  *V_new = V + h * adex__phi(h * LV) * fV;
-  double fw = (p->a * (V - p->V_rest) - w) / p->tau_w;
-  *w_new = w + w_decay * fw;
-}
+/* BrainPy's exponential Euler for one neuron over h: adex__expe_integrate
+ * (method_formulas.h, shared with the SIMD translation units). */
+#define exp_euler_integrate adex__expe_integrate
 
 /* One neuron, one step of dt (fused with threshold and reset). */
 static inline void exp_euler_one(const adex__step_ctx *c, size_t i,
                                  const adex__nparams *np) {
   double V_new, w_new;
-  exp_euler_integrate(np, c->V[i], c->w[i], c->input[i], c->dt, np->w_decay,
+  exp_euler_integrate(np, c->V[i], c->w[i], c->input[i], np->h_k, np->w_k,
                       &V_new, &w_new);
   adex__fire(c, i, np, V_new, w_new);
 }
@@ -55,9 +44,7 @@ static void exp_euler_any(const adex_method *m, const adex__nparams *np,
                           double V, double w, double I, double h,
                           double out[2], double err[2]) {
   (void)m;
-  double w_decay = h == np->dt ? np->w_decay : adex__expe_w_decay(&np->p, h);
-  exp_euler_integrate(np, V, w, I, h, w_decay, &out[0], &out[1]);
-  if (err != NULL) err[0] = err[1] = 0.0;
+  adex__expe_any(np, V, w, I, h, out, err);
 }
 
 /* The population loop: shared parameters are hoisted out of the loop. */
@@ -76,13 +63,7 @@ static void exp_euler_step(const adex__step_ctx *c, size_t lo, size_t hi) {
  * made for (float32 populations: state and arithmetic in float). */
 void adex__expe_integrate_f32(const adex__np32 *q, float V, float w, float I,
                               float *V_new, float *w_new) {
-  float E = q->iaf ? 0.0f : expf((V - q->V_T) / q->dT);
-  float dT_E = q->iaf ? 0.0f : q->dT * E;
-  float fV = (-(V - q->V_rest) + dT_E - q->R * w + q->R * I) / q->tau;
-  float LV = (E - 1.0f) / q->tau;
-  *V_new = V + q->h * adex__phif(q->h * LV) * fV;
-  float fw = (q->a * (V - q->V_rest) - w) / q->tau_w;
-  *w_new = w + q->w_decay * fw;
+  adex__expe_integrate32(q, V, w, I, V_new, w_new);
 }
 
 /* Phases 2-4 in float (adex__fire), with the float blow-up bound. */

@@ -32,6 +32,7 @@
 #include <stddef.h>
 
 #include "kernel.h"
+#include "method_formulas.h"
 #include "method_internal.h"
 #include "stability.h"
 
@@ -220,65 +221,13 @@ static const adex__rk_tableau tab_heun_euler = {
 
 /* ------------------------------------------------------------ the step */
 
-/* The tableau's step of size h from (V, w): the propagated solution and,
- * if err is not NULL, the embedded estimate h sum (b_i - bh_i) k_i. Zero
- * coefficients are skipped (with a constant tableau the compiler drops
- * them). */
-static inline void rk_integrate(const adex__rk_tableau *tb,
-                                const adex__nparams *np, double V, double w,
-                                double RI, double h, double out[2],
-                                double err[2]) {
-  double kV[ADEX__RK_MAX_STAGES], kw[ADEX__RK_MAX_STAGES];
-  int stages = err != NULL ? tb->stages : tb->nprop;
-  for (int s = 0; s < stages; s++) {
-    double sV = 0.0, sw = 0.0;
-    for (int j = 0; j < s; j++) {
-      if (tb->a[s][j] == 0.0) continue;
-      sV += tb->a[s][j] * kV[j];
-      sw += tb->a[s][j] * kw[j];
-    }
-    adex__rhs_guarded(np, V + h * sV, w + h * sw, RI, &kV[s], &kw[s]);
-  }
-  const double *b = err != NULL && tb->adaptive_hat ? tb->bh : tb->b;
-  double sV = 0.0, sw = 0.0;
-  for (int s = 0; s < stages; s++) {
-    if (b[s] == 0.0) continue;
-    sV += b[s] * kV[s];
-    sw += b[s] * kw[s];
-  }
-  out[0] = V + h * sV;
-  out[1] = w + h * sw;
-  if (err == NULL) return;
-  double eV = 0.0, ew = 0.0;
-  for (int s = 0; s < tb->stages; s++) {
-    double d = tb->b[s] - tb->bh[s];
-    if (d == 0.0) continue;
-    eV += d * kV[s];
-    ew += d * kw[s];
-  }
-  err[0] = h * eV;
-  err[1] = h * ew;
-}
-
 /* One neuron, one step of dt, fused with threshold and reset. */
 static inline void rk_one(const adex__rk_tableau *tb, const adex__step_ctx *c,
                           size_t i, const adex__nparams *np) {
   double out[2];
-  rk_integrate(tb, np, c->V[i], c->w[i], np->p.R * c->input[i], c->dt, out,
+  adex__rk_integrate(tb, np, c->V[i], c->w[i], np->p.R * c->input[i], c->dt, out,
                NULL);
   adex__fire(c, i, np, out[0], out[1]);
-}
-
-/* One step of any size h, for the general path (the error estimate only
- * for embedded pairs); specialised per method like the fused step. */
-static inline void rk_any(const adex__rk_tableau *tb,
-                          const adex__nparams *np, double V, double w,
-                          double I, double h, double out[2], double err[2]) {
-  if (err != NULL && tb->order_hat == 0) {
-    err[0] = err[1] = 0.0;
-    err = NULL;
-  }
-  rk_integrate(tb, np, V, w, np->p.R * I, h, out, err);
 }
 
 /* The population loop: shared parameters are hoisted out of the loop. */
@@ -306,7 +255,7 @@ static const char *const no_aliases[] = {NULL};
                        double V, double w, double I, double h,             \
                        double out[2], double err[2]) {                     \
     (void)m;                                                               \
-    rk_any(&tab_##id, np, V, w, I, h, out, err);                           \
+    adex__rk_any(&tab_##id, np, V, w, I, h, out, err);                           \
   }                                                                        \
   const adex_method adex__method_##id = {                                  \
       .name = #id,                                                         \

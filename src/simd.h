@@ -26,12 +26,6 @@ typedef __m512d vd;   /* 8 doubles */
 typedef __mmask8 vm;  /* one bit per lane */
 #define VSFX(name) name##_avx512
 
-__m512d _ZGVeN8v_exp(__m512d x);
-__m512d _ZGVeN8v_expm1(__m512d x);
-static inline vd vexp(vd x) { return _ZGVeN8v_exp(x); }
-static inline vd vexpm1(vd x) { return _ZGVeN8v_expm1(x); }
-__m512d _ZGVeN8vv_pow(__m512d x, __m512d y);
-static inline vd vpow(vd x, vd y) { return _ZGVeN8vv_pow(x, y); }
 static inline vd vabs(vd x) { return _mm512_abs_pd(x); }
 
 static inline vd vset1(double x) { return _mm512_set1_pd(x); }
@@ -59,10 +53,6 @@ static inline vd vfma(vd a, vd b, vd c) { return _mm512_fmadd_pd(a, b, c); }
 typedef __m512 vf;
 typedef __mmask16 vmf;
 #define WF 16
-__m512 _ZGVeN16v_expf(__m512 x);
-__m512 _ZGVeN16v_expm1f(__m512 x);
-static inline vf vfexp(vf x) { return _ZGVeN16v_expf(x); }
-static inline vf vfexpm1(vf x) { return _ZGVeN16v_expm1f(x); }
 static inline vf vfset1(float x) { return _mm512_set1_ps(x); }
 static inline vf vfload(const float *p) { return _mm512_loadu_ps(p); }
 static inline void vfstore(float *p, vf v) { _mm512_storeu_ps(p, v); }
@@ -86,12 +76,6 @@ typedef __m256d vd;   /* 4 doubles */
 typedef __m256d vm;   /* all-ones or all-zeros lanes */
 #define VSFX(name) name##_avx2
 
-__m256d _ZGVdN4v_exp(__m256d x);
-__m256d _ZGVdN4v_expm1(__m256d x);
-static inline vd vexp(vd x) { return _ZGVdN4v_exp(x); }
-static inline vd vexpm1(vd x) { return _ZGVdN4v_expm1(x); }
-__m256d _ZGVdN4vv_pow(__m256d x, __m256d y);
-static inline vd vpow(vd x, vd y) { return _ZGVdN4vv_pow(x, y); }
 static inline vd vabs(vd x) { return _mm256_andnot_pd(_mm256_set1_pd(-0.0), x); }
 
 static inline vd vset1(double x) { return _mm256_set1_pd(x); }
@@ -119,10 +103,6 @@ static inline vd vfma(vd a, vd b, vd c) { return _mm256_fmadd_pd(a, b, c); }
 typedef __m256 vf;
 typedef __m256 vmf;
 #define WF 8
-__m256 _ZGVdN8v_expf(__m256 x);
-__m256 _ZGVdN8v_expm1f(__m256 x);
-static inline vf vfexp(vf x) { return _ZGVdN8v_expf(x); }
-static inline vf vfexpm1(vf x) { return _ZGVdN8v_expm1f(x); }
 static inline vf vfset1(float x) { return _mm256_set1_ps(x); }
 static inline vf vfload(const float *p) { return _mm256_loadu_ps(p); }
 static inline void vfstore(float *p, vf v) { _mm256_storeu_ps(p, v); }
@@ -160,17 +140,6 @@ static inline vm visnan(vd a) { return VCMP(a, a, _CMP_UNORD_Q); }
 static inline vd vlmax(vd a, vd b) { return vsel(visnan(b), a, vmax(a, b)); }
 static inline vd vlmin(vd a, vd b) { return vsel(visnan(b), a, vmin(a, b)); }
 
-/* a/b from inv_b = RN(1/b) without a division: the product q = a inv_b,
- * then one correction with the exact remainder r = a - q b (an fma):
- * q + r inv_b. This is the correctly rounded quotient, the division's
- * result, except in rare cases where it is 1 ulp off (Markstein 1990;
- * Muller et al., Handbook of Floating-Point Arithmetic, 2018, 4.9).
- * a = +-inf gives NaN where the division gives +-inf. */
-static inline vd vdivr(vd a, vd b, vd inv_b) {
-  vd q = a * inv_b;
-  return vfma(vfma(-q, b, a), inv_b, q);
-}
-
 /* W lanes from W doubles spaced `stride` bytes apart (a field of an array
  * of structs). */
 static inline vd vgather(const void *base, size_t stride) {
@@ -204,12 +173,6 @@ static inline vmf vfnlt(vf a, vf b) { return VFCMP(a, b, _CMP_NLT_UQ); }
 static inline vmf vfngt(vf a, vf b) { return VFCMP(a, b, _CMP_NGT_UQ); }
 static inline vmf vfnle(vf a, vf b) { return VFCMP(a, b, _CMP_NLE_UQ); }
 
-/* a/b from inv_b = RN(1/b), as vdivr. */
-static inline vf vfdivr(vf a, vf b, vf inv_b) {
-  vf q = a * inv_b;
-  return vffma(vffma(-q, b, a), inv_b, q);
-}
-
 /* WF lanes from WF floats spaced `stride` bytes apart. */
 static inline vf vfgather(const void *base, size_t stride) {
   float tmp[WF];
@@ -226,5 +189,98 @@ static inline void vfstore_bool(bool *p, vmf m) {
     memcpy(p + k, &bytes, 8);
   }
 }
+
+/* ------------------------------------------------------------ xmath */
+
+/* The elementary functions of xmath_body.h for vectors: vx_exp, vx_expm1,
+ * vx_phi, vx_phi_series, vx_divr, vx_pow_pos and the float twins
+ * vx_expf, vx_phif, vx_divrf; lane by lane the bits of xmath.h's scalar
+ * functions. */
+#include "xmath.h"
+
+#if ADEX_SIMD_W == 8
+typedef __m512i vxu;
+typedef __m512i vxuf;
+#define XUADDD(u, c) _mm512_add_epi64((u), _mm512_set1_epi64((long long)(c)))
+#define XUSUBD(a, b) _mm512_sub_epi64((a), (b))
+#define XUANDD(u, c) _mm512_and_si512((u), _mm512_set1_epi64((long long)(c)))
+#define XUORD(u, c) _mm512_or_si512((u), _mm512_set1_epi64((long long)(c)))
+#define XUSHRD(u, k) _mm512_srli_epi64((u), (k))
+#define XUSHLD(u, k) _mm512_slli_epi64((u), (k))
+#define XBITSD(x) _mm512_castpd_si512(x)
+#define XREALD(u) _mm512_castsi512_pd(u)
+#define XTABD(tab, u) \
+  _mm512_permutex2var_pd(_mm512_loadu_pd(tab), (u), _mm512_loadu_pd((tab) + 8))
+#define XUADDF(u, c) _mm512_add_epi32((u), _mm512_set1_epi32((int)(c)))
+#define XUSUBF(a, b) _mm512_sub_epi32((a), (b))
+#define XUSHRF(u, k) _mm512_srli_epi32((u), (k))
+#define XUSHLF(u, k) _mm512_slli_epi32((u), (k))
+#define XBITSF(x) _mm512_castps_si512(x)
+#define XREALF(u) _mm512_castsi512_ps(u)
+#define XTABF(tab, u) _mm512_permutexvar_ps((u), _mm512_loadu_ps(tab))
+/* y 2^floor(n/16), rounded once: the value of xmath_body.h's two-step
+ * scaling in one instruction */
+#define XSCALED(y, n, ti) _mm512_scalef_pd((y), (n) * _mm512_set1_pd(0.0625))
+#define XANDMD(m, n) ((vm)((m) & (n)))
+#define XANDMF(m, n) ((vmf)((m) & (n)))
+#define XALLD(m) ((unsigned)(m) == ALL_LANES)
+#define XALLF(m) ((unsigned)(m) == ALL_LANES_F)
+#else
+typedef __m256i vxu;
+typedef __m256i vxuf;
+#define XUADDD(u, c) _mm256_add_epi64((u), _mm256_set1_epi64x((long long)(c)))
+#define XUSUBD(a, b) _mm256_sub_epi64((a), (b))
+#define XUANDD(u, c) _mm256_and_si256((u), _mm256_set1_epi64x((long long)(c)))
+#define XUORD(u, c) _mm256_or_si256((u), _mm256_set1_epi64x((long long)(c)))
+#define XUSHRD(u, k) _mm256_srli_epi64((u), (k))
+#define XUSHLD(u, k) _mm256_slli_epi64((u), (k))
+#define XBITSD(x) _mm256_castpd_si256(x)
+#define XREALD(u) _mm256_castsi256_pd(u)
+#define XTABD(tab, u) \
+  _mm256_i64gather_pd((tab), _mm256_and_si256((u), _mm256_set1_epi64x(15)), 8)
+#define XUADDF(u, c) _mm256_add_epi32((u), _mm256_set1_epi32((int)(c)))
+#define XUSUBF(a, b) _mm256_sub_epi32((a), (b))
+#define XUSHRF(u, k) _mm256_srli_epi32((u), (k))
+#define XUSHLF(u, k) _mm256_slli_epi32((u), (k))
+#define XBITSF(x) _mm256_castps_si256(x)
+#define XREALF(u) _mm256_castsi256_ps(u)
+/* 16 floats: two permutes of 8, the upper where bit 3 of the index is */
+#define XTABF(tab, u)                                                  \
+  _mm256_blendv_ps(_mm256_permutevar8x32_ps(_mm256_loadu_ps(tab), (u)), \
+                   _mm256_permutevar8x32_ps(_mm256_loadu_ps((tab) + 8), (u)), \
+                   _mm256_castsi256_ps(_mm256_slli_epi32((u), 28)))
+#define XANDMD(m, n) _mm256_and_pd((m), (n))
+#define XANDMF(m, n) _mm256_and_ps((m), (n))
+#define XALLD(m) ((unsigned)_mm256_movemask_pd(m) == ALL_LANES)
+#define XALLF(m) ((unsigned)_mm256_movemask_ps(m) == ALL_LANES_F)
+#endif
+#define XD vd
+#define XF vf
+#define XUD vxu
+#define XUF vxuf
+#define XMD vm
+#define XMF vmf
+#define XN(name) vx_##name
+#define XCD(c) vset1((double)(c))
+#define XCF(c) vfset1((float)(c))
+#define XFMAD(a, b, c) vfma((a), (b), (c))
+#define XFMAF(a, b, c) vffma((a), (b), (c))
+#define XMIND(a, b) vmin((a), (b))
+#define XMAXD(a, b) vmax((a), (b))
+#define XMINF(a, b) vfmin((a), (b))
+#define XMAXF(a, b) vfmax((a), (b))
+#define XLED(a, b) vle((a), (b))
+#define XGED(a, b) vge((a), (b))
+#define XGTD(a, b) vgt((a), (b))
+#define XLEF(a, b) vfle((a), (b))
+#define XGEF(a, b) vfge((a), (b))
+#define XGTF(a, b) VFCMP((a), (b), _CMP_GT_OQ)
+#define XSELD(m, a, b) vsel((m), (a), (b))
+#define XSELF(m, a, b) vfsel((m), (a), (b))
+#define XISNAND(x) visnan(x)
+#define XISNANF(x) VFCMP((x), (x), _CMP_UNORD_Q)
+
+#include "xmath_body.h"
+#undef XSCALED
 
 #endif /* ADEX_SIMD_H */

@@ -51,7 +51,7 @@ static double error_ratio(const double err[2], const double y0[2],
 /* Standard step-size factor for an estimate of order p_hat. */
 static double step_factor(double q, int p_hat) {
   if (q == 0.0) return 5.0;
-  double f = 0.9 * pow(q, -1.0 / (p_hat + 1));
+  double f = 0.9 * adex__pow_pos(q, -1.0 / (p_hat + 1));
   return fmin(5.0, fmax(0.2, f));
 }
 

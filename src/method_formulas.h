@@ -1,0 +1,118 @@
+/* method_formulas.h - one neuron's step of each method, the scalar
+ * reference formulas (internal).
+ *
+ * method_exp_euler.c and method_rk.c build the scalar kernels from these;
+ * kernel_simd.c compiles them again, with the instruction set's fused
+ * multiply-add, as its one-neuron functions (the general path's
+ * sub-steps). The SIMD kernels compute the same operations lane by lane,
+ * so every kernel gives the same bits (tests/test_perf_exactness.c).
+ */
+#ifndef ADEX_METHOD_FORMULAS_H
+#define ADEX_METHOD_FORMULAS_H
+
+#include <stddef.h>
+
+#include "kernel.h"
+#include "method_internal.h"
+#include "xmath.h"
+
+/* BrainPy's exponential Euler (SPEC section 4) for one neuron over a step
+ * h, from the old (V, w):
+ *   E = exp((V - V_T)/delta_T),
+ *   V' = V + h phi(h (E - 1)/tau) (-(V - V_rest) + delta_T E - R w + R I)/tau,
+ *   w' = w + h phi(-h/tau_w) (a (V - V_rest) - w)/tau_w,
+ * with h_k = h/tau and w_k = h phi(-h/tau_w)/tau_w (adex__expe_coefs):
+ *   S = fma(delta_T, E, -(V - V_rest)) + R (I - w),
+ *   V' = fma(phi((E - 1) h_k), S h_k, V),   w' = fma(w_k, a (V - V_rest) - w, w).
+ * The exponent divides with adex__divr (its error is multiplied by the
+ * exponent in E); delta_T = 0: the exponent is -1e300 (V_T_x), E = 0.
+ * The same operations as the SIMD kernels, lane by lane. */
+static inline void adex__expe_integrate(const adex__nparams *np, double V,
+                                        double w, double I, double h_k,
+                                        double w_k, double *V_new,
+                                        double *w_new) {
+  const adex_params *p = &np->p;
+  double E = adex__exp(adex__divr(V - np->V_T_x, np->dT_x, np->inv_dT_x));
+  double d = V - p->V_rest;
+  double S = fma(p->delta_T, E, -d) + p->R * (I - w);
+  *V_new = fma(adex__phi((E - 1.0) * h_k), S * h_k, V);
+  *w_new = fma(w_k, p->a * d - w, w);
+}
+
+/* The one-neuron step of exp_auto for any h (the general path). */
+static inline void adex__expe_any(const adex__nparams *np, double V, double w,
+                                  double I, double h, double out[2],
+                                  double err[2]) {
+  double h_k = np->h_k, w_k = np->w_k;
+  if (h != np->dt) adex__expe_coefs(np, h, &h_k, &w_k);
+  adex__expe_integrate(np, V, w, I, h_k, w_k, &out[0], &out[1]);
+  if (err != NULL) err[0] = err[1] = 0.0;
+}
+
+/* The same in float, over the step q was made for. */
+static inline void adex__expe_integrate32(const adex__np32 *q, float V,
+                                          float w, float I, float *V_new,
+                                          float *w_new) {
+  float E = adex__expf(adex__divrf(V - q->V_T_x, q->dT_x, q->inv_dT_x));
+  float d = V - q->V_rest;
+  float S = fmaf(q->dT, E, -d) + q->R * (I - w);
+  *V_new = fmaf(adex__phif((E - 1.0f) * q->h_k), S * q->h_k, V);
+  *w_new = fmaf(q->w_k, q->a * d - w, w);
+}
+
+/* A Butcher tableau's step of size h from (V, w): the propagated solution
+ * and, if err is not NULL, the embedded estimate h sum (b_i - bh_i) k_i.
+ * Stage i evaluates both right-hand sides (adex__rhs_guarded) at
+ *   V_i = V + h sum_j a_ij kV_j,   w_i = w + h sum_j a_ij kw_j   (j < i).
+ * Zero coefficients are skipped (with a constant tableau the compiler
+ * drops them); sums run in index order from 0. */
+static inline void adex__rk_integrate(const adex__rk_tableau *tb,
+                                      const adex__nparams *np, double V,
+                                      double w, double RI, double h,
+                                      double out[2], double err[2]) {
+  double kV[ADEX__RK_MAX_STAGES], kw[ADEX__RK_MAX_STAGES];
+  int stages = err != NULL ? tb->stages : tb->nprop;
+  for (int s = 0; s < stages; s++) {
+    double sV = 0.0, sw = 0.0;
+    for (int j = 0; j < s; j++) {
+      if (tb->a[s][j] == 0.0) continue;
+      sV += tb->a[s][j] * kV[j];
+      sw += tb->a[s][j] * kw[j];
+    }
+    adex__rhs_guarded(np, V + h * sV, w + h * sw, RI, &kV[s], &kw[s]);
+  }
+  const double *b = err != NULL && tb->adaptive_hat ? tb->bh : tb->b;
+  double sV = 0.0, sw = 0.0;
+  for (int s = 0; s < stages; s++) {
+    if (b[s] == 0.0) continue;
+    sV += b[s] * kV[s];
+    sw += b[s] * kw[s];
+  }
+  out[0] = V + h * sV;
+  out[1] = w + h * sw;
+  if (err == NULL) return;
+  double eV = 0.0, ew = 0.0;
+  for (int s = 0; s < tb->stages; s++) {
+    double d = tb->b[s] - tb->bh[s];
+    if (d == 0.0) continue;
+    eV += d * kV[s];
+    ew += d * kw[s];
+  }
+  err[0] = h * eV;
+  err[1] = h * ew;
+}
+
+/* One step of any size h, for the general path (the error estimate only
+ * for embedded pairs). */
+static inline void adex__rk_any(const adex__rk_tableau *tb,
+                                const adex__nparams *np, double V, double w,
+                                double I, double h, double out[2],
+                                double err[2]) {
+  if (err != NULL && tb->order_hat == 0) {
+    err[0] = err[1] = 0.0;
+    err = NULL;
+  }
+  adex__rk_integrate(tb, np, V, w, np->p.R * I, h, out, err);
+}
+
+#endif /* ADEX_METHOD_FORMULAS_H */

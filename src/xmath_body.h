@@ -1,0 +1,229 @@
+/* xmath_body.h - the elementary functions of the kernels, written once for
+ * scalars and for vectors (internal; no include guard on purpose).
+ *
+ * xmath.h includes this file with scalar types (double, float) and simd.h
+ * with vector types (AVX2, AVX-512), each time with the macros below
+ * defined. Every function is a fixed sequence of IEEE operations (+, -,
+ * *, /, fused multiply-add, integer operations on the bits, compare and
+ * select), so that a lane of a vector gets exactly the bits the scalar
+ * function gives for the same argument. That is what makes the SIMD
+ * kernels agree with the scalar reference bit for bit (docs/numerics.md,
+ * "Elementary functions").
+ *
+ * Macros (D for double, F for float):
+ *   XD, XF        the real types;  XUD, XUF  unsigned integers of their width
+ *   XMD, XMF      comparison results (bool or a lane mask)
+ *   XN(name)      the name a function gets in this instantiation
+ *   XCD(c), XCF(c)             a constant
+ *   XFMAD(a,b,c), XFMAF        a*b + c rounded once
+ *   XMIND(a,b), XMAXD(a,b)     a < b ? a : b,  a > b ? a : b (and F)
+ *   XBITSD(x), XREALD(u)       reinterpretation of the bits (and F)
+ *   XUADDD(u,c), XUSUBD(a,b), XUANDD(u,c), XUORD(u,c), XUSHRD(u,k),
+ *   XUSHLD(u,k)                integer arithmetic, logical shifts (and F)
+ *   XTABD(tab,u), XTABF        tab[u & 15] for a table of 16
+ *   XLED(a,b), XGED, XGTD      comparisons, false for NaN (and F)
+ *   XANDMD(m,n), XALLD(m)      both; all lanes set (and F)
+ *   XSELD(m,a,b)               m ? a : b (and F)
+ *   XISNAND(x)                 x is NaN (and F)
+ *
+ * Accuracy (tests/test_xmath.c measures it against long double):
+ *   exp   within 0.52 ulp of the exact value for normal results (a table
+ *         of 2^(j/16) in two parts, a degree-7 polynomial on
+ *         |r| <= ln2/32); 0 below about -745.1, inf above 709.78, NaN for
+ *         NaN; expf the same in float (degree 4);
+ *   expm1 within 1 ulp for |x| >= 1/8, the only place it is used (phi);
+ *   phi   (e^z - 1)/z: its Taylor series for |z| <= 1/8, expm1(z)/z
+ *         beyond;
+ *   divr  a/b from RN(1/b) and one correction: the quotient, or 1 ulp off
+ *         in rare cases;
+ *   pow_pos  q^e for the adaptive step factor, relative error ~1e-15.
+ */
+
+/* ------------------------------------------------------------ double */
+
+/* e^r - 1 for |r| <= ln2/32 (Taylor to r^7/7!; the first term left out
+ * is below 1.2e-18 relative). */
+static inline XD XN(expm1_small)(XD r) {
+  XD p = XFMAD(r, XCD(1.0 / 5040.0), XCD(1.0 / 720.0));
+  p = XFMAD(r, p, XCD(1.0 / 120.0));
+  p = XFMAD(r, p, XCD(1.0 / 24.0));
+  p = XFMAD(r, p, XCD(1.0 / 6.0));
+  p = XFMAD(r, p, XCD(0.5));
+  return XFMAD(r * r, p, r);
+}
+
+/* x = (16 m + j) ln2/16 + r: returns r, and *ti whose low 4 bits are j
+ * and from which m follows (XM_D_MBIAS). */
+static inline XD XN(exp_reduce)(XD x, XUD *ti) {
+  XD t = XFMAD(x, XCD(XM_D_INV_L), XCD(XM_D_SHIFT));
+  XD n = t - XCD(XM_D_SHIFT);
+  XD r = XFMAD(n, XCD(-XM_D_L_HI), x); /* exact */
+  *ti = XBITSD(t);
+  return XFMAD(n, XCD(-XM_D_L_LO), r);
+}
+
+/* y 2^m for y in [1/2, 2), m = floor(n/16) from the reduction: rounded
+ * once (into a subnormal or to inf where the result is one). Without
+ * AVX-512's scalef: as 2^m1 2^m2, m1 = floor(m/2), both factors normal
+ * over the whole range, the first product exact, the second rounding
+ * once; the same value. */
+#ifndef XSCALED
+static inline XD XN(exp_scale)(XD y, XUD ti) {
+  XUD mb = XUSHRD(XUADDD(ti, XM_D_MBIAS), 4); /* m + 2048 */
+  XUD m1b = XUSHRD(mb, 1);                   /* m1 + 1024 */
+  y = y * XREALD(XUSHLD(XUADDD(m1b, (uint64_t)-1), 52));
+  return y * XREALD(XUSHLD(XUADDD(XUSUBD(mb, m1b), (uint64_t)-1), 52));
+}
+#define XSCALED(y, n, ti) XN(exp_scale)((y), (ti))
+#endif
+
+static inline XD XN(exp)(XD x) {
+  XD xc = XMAXD(XMIND(x, XCD(710.0)), XCD(-746.0));
+  XD t = XFMAD(xc, XCD(XM_D_INV_L), XCD(XM_D_SHIFT));
+  XD n = t - XCD(XM_D_SHIFT);
+  XD r = XFMAD(n, XCD(-XM_D_L_HI), xc); /* exact */
+  r = XFMAD(n, XCD(-XM_D_L_LO), r);
+  XD q = XN(expm1_small)(r);
+  XUD ti = XBITSD(t);
+  XD th = XTABD(adex__xm_exp2_hi, ti), tl = XTABD(adex__xm_exp2_lo, ti);
+  XD y = XSCALED(th + XFMAD(th, q, tl), n, ti);
+  return XSELD(XISNAND(x), x + x, y);
+}
+
+static inline XD XN(expm1)(XD x) {
+  /* -60 <= x <= 2: (2^m T - 1) + 2^m T q, the difference S - 1 carried
+   * exactly as hi + lo (Fast2Sum, |S| < 1 <= ... or exact by Sterbenz);
+   * beyond 2, exp(x) - 1 loses nothing */
+  XD xc = XMAXD(XMIND(x, XCD(2.0)), XCD(-60.0));
+  XUD ti;
+  XD q = XN(expm1_small)(XN(exp_reduce)(xc, &ti));
+  XD s = XREALD(XUSHLD(XUADDD(XUSHRD(XUADDD(ti, XM_D_MBIAS), 4),
+                              (uint64_t)-1025), 52)); /* 2^m */
+  XD S = XTABD(adex__xm_exp2_hi, ti) * s;
+  XD Tl = XTABD(adex__xm_exp2_lo, ti) * s;
+  XD hi = S - XCD(1.0), lo = S - (hi + XCD(1.0)); /* S - 1 = hi + lo */
+  XD mid = hi + (lo + XFMAD(S, q, Tl));
+  XD y = XSELD(XGTD(x, XCD(2.0)), XN(exp)(x) - XCD(1.0), mid);
+  return XSELD(XISNAND(x), x + x, y);
+}
+
+/* phi(z) = (e^z - 1)/z for |z| <= 1/8: its Taylor series to z^10/11! (the
+ * first term left out is below 3e-19), as 1 + z (1/2 + z T(z)) with the
+ * tail T by Estrin's scheme: the last two operations round near 1 and
+ * 1/2, so the result is within about 0.6 ulp. phi(0) = 1. */
+static inline XD XN(phi_series)(XD z) {
+  XD z2 = z * z, z4 = z2 * z2;
+  XD t01 = XFMAD(z, XCD(1.0 / 24.0), XCD(1.0 / 6.0));
+  XD t23 = XFMAD(z, XCD(1.0 / 720.0), XCD(1.0 / 120.0));
+  XD t45 = XFMAD(z, XCD(1.0 / 40320.0), XCD(1.0 / 5040.0));
+  XD t67 = XFMAD(z, XCD(1.0 / 3628800.0), XCD(1.0 / 362880.0));
+  XD t03 = XFMAD(z2, t23, t01);
+  XD t47 = XFMAD(z2, t67, t45);
+  XD t48 = XFMAD(z4, XCD(1.0 / 39916800.0), t47);
+  XD T = XFMAD(z4, t48, t03);
+  return XFMAD(z, XFMAD(z, T, XCD(0.5)), XCD(1.0));
+}
+
+static inline XD XN(phi)(XD z) {
+  XD ps = XN(phi_series)(z);
+  XMD small = XANDMD(XLED(z, XCD(0.125)), XGED(z, XCD(-0.125)));
+  if (XALLD(small)) return ps;
+  return XSELD(small, ps, XN(expm1)(z) / z);
+}
+
+/* a/b from inv_b = RN(1/b): the product q, then one correction with the
+ * exact remainder a - q b (Markstein 1990; Muller et al., Handbook of
+ * Floating-Point Arithmetic, 2018, 4.9). */
+static inline XD XN(divr)(XD a, XD b, XD inv_b) {
+  XD q = a * inv_b;
+  return XFMAD(XFMAD(-q, b, a), inv_b, q);
+}
+
+/* q^e for q > 0 (clamped to [1e-300, 1e300]): e log q, log by the
+ * exponent and atanh's series on the mantissa in [sqrt(1/2), sqrt(2)). */
+static inline XD XN(pow_pos)(XD q, double e) {
+  XD qc = XMAXD(XMIND(q, XCD(1e300)), XCD(1e-300));
+  XUD u = XBITSD(qc);
+  XD m = XREALD(XUORD(XUANDD(u, 0x000fffffffffffffull), 0x3ff0000000000000ull));
+  /* the biased exponent as a double: 2^52 + e_b, exactly */
+  XD k = XREALD(XUORD(XUSHRD(u, 52), 0x4330000000000000ull)) -
+         XCD(4503599627370496.0 + 1023.0);
+  XMD big = XGTD(m, XCD(1.4142135623730951));
+  m = XSELD(big, m * XCD(0.5), m);
+  k = XSELD(big, k + XCD(1.0), k);
+  XD s = (m - XCD(1.0)) / (m + XCD(1.0)), s2 = s * s;
+  XD p = XFMAD(s2, XCD(1.0 / 17.0), XCD(1.0 / 15.0));
+  p = XFMAD(s2, p, XCD(1.0 / 13.0));
+  p = XFMAD(s2, p, XCD(1.0 / 11.0));
+  p = XFMAD(s2, p, XCD(1.0 / 9.0));
+  p = XFMAD(s2, p, XCD(1.0 / 7.0));
+  p = XFMAD(s2, p, XCD(1.0 / 5.0));
+  p = XFMAD(s2, p, XCD(1.0 / 3.0));
+  XD lm = XFMAD(s2 * p, XCD(2.0) * s, XCD(2.0) * s); /* log m */
+  XD lq = XFMAD(k, XCD(0.6931471805599453), lm);
+  return XN(exp)(XCD(e) * lq);
+}
+
+/* ------------------------------------------------------------ float */
+
+/* e^r - 1 for |r| <= ln2/32 in float (to r^4/4!: 4e-11 left out). */
+static inline XF XN(expm1f_small)(XF r) {
+  XF p = XFMAF(r, XCF(1.0f / 24.0f), XCF(1.0f / 6.0f));
+  p = XFMAF(r, p, XCF(0.5f));
+  return XFMAF(r * r, p, r);
+}
+
+static inline XF XN(expf_reduce)(XF x, XUF *ti) {
+  XF t = XFMAF(x, XCF(XM_F_INV_L), XCF(XM_F_SHIFT));
+  XF n = t - XCF(XM_F_SHIFT);
+  XF r = XFMAF(n, XCF(-XM_F_L_HI), x);
+  *ti = XBITSF(t);
+  return XFMAF(n, XCF(-XM_F_L_LO), r);
+}
+
+static inline XF XN(expf)(XF x) {
+  XF xc = XMAXF(XMINF(x, XCF(89.0f)), XCF(-104.0f));
+  XUF ti;
+  XF q = XN(expm1f_small)(XN(expf_reduce)(xc, &ti));
+  XF th = XTABF(adex__xm_exp2f_hi, ti), tl = XTABF(adex__xm_exp2f_lo, ti);
+  XF y = th + XFMAF(th, q, tl);
+  XUF mb = XUSHRF(XUADDF(ti, XM_F_MBIAS), 4); /* m + 256 */
+  XUF m1b = XUSHRF(mb, 1);                   /* m1 + 128 */
+  y = y * XREALF(XUSHLF(XUADDF(m1b, (uint32_t)-1), 23));
+  y = y * XREALF(XUSHLF(XUADDF(XUSUBF(mb, m1b), (uint32_t)-1), 23));
+  return XSELF(XISNANF(x), x + x, y);
+}
+
+static inline XF XN(expm1f)(XF x) {
+  XF xc = XMAXF(XMINF(x, XCF(2.0f)), XCF(-30.0f));
+  XUF ti;
+  XF q = XN(expm1f_small)(XN(expf_reduce)(xc, &ti));
+  XF s = XREALF(XUSHLF(XUADDF(XUSHRF(XUADDF(ti, XM_F_MBIAS), 4),
+                              (uint32_t)-129), 23)); /* 2^m */
+  XF S = XTABF(adex__xm_exp2f_hi, ti) * s;
+  XF Tl = XTABF(adex__xm_exp2f_lo, ti) * s;
+  XF hi = S - XCF(1.0f), lo = S - (hi + XCF(1.0f));
+  XF mid = hi + (lo + XFMAF(S, q, Tl));
+  XF y = XSELF(XGTF(x, XCF(2.0f)), XN(expf)(x) - XCF(1.0f), mid);
+  return XSELF(XISNANF(x), x + x, y);
+}
+
+/* phi in float: the series to z^5/6! for |z| <= 1/8 (1e-9 left out),
+ * as 1 + z (1/2 + z T(z)) like the double one. */
+static inline XF XN(phif_series)(XF z) {
+  XF T = XFMAF(z * z, XFMAF(z, XCF(1.0f / 720.0f), XCF(1.0f / 120.0f)),
+               XFMAF(z, XCF(1.0f / 24.0f), XCF(1.0f / 6.0f)));
+  return XFMAF(z, XFMAF(z, T, XCF(0.5f)), XCF(1.0f));
+}
+
+static inline XF XN(phif)(XF z) {
+  XF ps = XN(phif_series)(z);
+  XMF small = XANDMF(XLEF(z, XCF(0.125f)), XGEF(z, XCF(-0.125f)));
+  if (XALLF(small)) return ps;
+  return XSELF(small, ps, XN(expm1f)(z) / z);
+}
+
+static inline XF XN(divrf)(XF a, XF b, XF inv_b) {
+  XF q = a * inv_b;
+  return XFMAF(XFMAF(-q, b, a), inv_b, q);
+}
