@@ -210,6 +210,33 @@ int cli_engine_save_state(cli_engine *e, char *done, size_t len) {
   return 0;
 }
 
+/* Constant inputs of population p become its drive (cli_inputs.h). */
+static int take_drive(cli_engine *e, size_t p) {
+  size_t i, n = e->sim->pops[p].size;
+  adex_pop *pop = e->pops[p];
+  double *sum = calloc(n, sizeof *sum);
+  if (sum == NULL) {
+    cli_error("out of memory (%zu neurons)", n);
+    return CLI_EXIT_FAILURE;
+  }
+  if (cli_inputs_take_constant(e->ins, p, sum) > 0) {
+    if (adex_pop_enable_drive(pop) != ADEX_OK) {
+      free(sum);
+      cli_error("%s", adex_pop_errmsg(pop));
+      return CLI_EXIT_FAILURE;
+    }
+    if (adex_pop_dtype(pop) == ADEX_DTYPE_F32) {
+      float *d = adex_pop_drive_f32(pop);
+      for (i = 0; i < n; i++) d[i] = (float)sum[i];
+    } else {
+      memcpy(adex_pop_drive(pop), sum, n * sizeof *sum);
+    }
+  }
+  free(sum);
+  return 0;
+}
+
+
 int cli_engine_setup(cli_engine *e, const cli_sim *sim) {
   size_t p, n = sim->npops;
   int rc;
@@ -235,6 +262,9 @@ int cli_engine_setup(cli_engine *e, const cli_sim *sim) {
     if ((rc = load_state(e, p)) != 0) return rc;
   }
   if ((rc = cli_inputs_create(sim, e->nsteps, &e->ins)) != 0) return rc;
+  for (p = 0; p < n; p++) {
+    if ((rc = take_drive(e, p)) != 0) return rc;
+  }
   if (sim->out != NULL &&
       (rc = cli_record_open(sim, e->pops, e->nsteps, &e->rec)) != 0)
     return rc;
@@ -284,18 +314,27 @@ int cli_spike_events(adex_pop *pop, const adex_spike_event **ev, size_t *n) {
 void cli_pop_gather(adex_pop *pop, cli_var_id v, const size_t *idx,
                     size_t n, double *dst) {
   size_t j;
+  /* input: the current the update will use, input + drive */
   if (adex_pop_dtype(pop) == ADEX_DTYPE_F32) {
     const float *x = v == CLI_VAR_V       ? adex_pop_V_f32(pop)
                      : v == CLI_VAR_W     ? adex_pop_w_f32(pop)
                      : v == CLI_VAR_INPUT ? adex_pop_input_f32(pop)
                                           : adex_pop_t_last_spike_f32(pop);
-    for (j = 0; j < n; j++) dst[j] = (double)x[idx != NULL ? idx[j] : j];
+    const float *d = v == CLI_VAR_INPUT ? adex_pop_drive_f32(pop) : NULL;
+    for (j = 0; j < n; j++) {
+      size_t i = idx != NULL ? idx[j] : j;
+      dst[j] = (double)(d != NULL ? x[i] + d[i] : x[i]);
+    }
   } else {
     const double *x = v == CLI_VAR_V       ? adex_pop_V(pop)
                       : v == CLI_VAR_W     ? adex_pop_w(pop)
                       : v == CLI_VAR_INPUT ? adex_pop_input(pop)
                                            : adex_pop_t_last_spike(pop);
-    for (j = 0; j < n; j++) dst[j] = x[idx != NULL ? idx[j] : j];
+    const double *d = v == CLI_VAR_INPUT ? adex_pop_drive(pop) : NULL;
+    for (j = 0; j < n; j++) {
+      size_t i = idx != NULL ? idx[j] : j;
+      dst[j] = d != NULL ? x[i] + d[i] : x[i];
+    }
   }
 }
 
@@ -307,7 +346,7 @@ static void move_f32_inputs(cli_engine *e) {
   for (p = 0; p < e->sim->npops; p++) {
     double *sc = e->scratch[p];
     float *in;
-    if (sc == NULL) continue;
+    if (sc == NULL || !cli_inputs_any(e->ins, p)) continue;
     in = adex_pop_input_f32(e->pops[p]);
     for (i = 0; i < e->sim->pops[p].size; i++) {
       in[i] = (float)((double)in[i] + sc[i]);

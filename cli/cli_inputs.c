@@ -43,6 +43,7 @@
 /* The plan of one input. */
 typedef struct input_plan {
   const cli_input_spec *spec;
+  int taken;           /* constant, moved into the population's drive */
   size_t n;            /* neurons of the target */
   uint64_t key;        /* random stream */
   uint64_t *sec_end;   /* section: first step after section j */
@@ -477,11 +478,37 @@ static void apply_file(const input_plan *pl, uint64_t k, double *a) {
   }
 }
 
+size_t cli_inputs_take_constant(cli_inputs *ins, size_t p, double *drive) {
+  size_t j, taken = 0;
+  for (j = 0; j < ins->count; j++)
+    if (ins->plans[j].spec->target == p &&
+        ins->plans[j].spec->kind != CLI_IN_CONSTANT)
+      return 0;
+  for (j = 0; j < ins->count; j++) {
+    input_plan *pl = &ins->plans[j];
+    if (pl->spec->target != p || pl->spec->kind != CLI_IN_CONSTANT ||
+        pl->taken)
+      continue;
+    add_vec(drive, &pl->spec->value, pl->n);
+    pl->taken = 1;
+    taken++;
+  }
+  return taken;
+}
+
+int cli_inputs_any(const cli_inputs *ins, size_t p) {
+  size_t j;
+  for (j = 0; j < ins->count; j++)
+    if (ins->plans[j].spec->target == p && !ins->plans[j].taken) return 1;
+  return 0;
+}
+
 void cli_inputs_apply(cli_inputs *ins, uint64_t k, double *const *arrays) {
   size_t j;
   for (j = 0; j < ins->count; j++) {
     input_plan *pl = &ins->plans[j];
     double *a = arrays[pl->spec->target];
+    if (pl->taken) continue;
     switch (pl->spec->kind) {
     case CLI_IN_CONSTANT: add_vec(a, &pl->spec->value, pl->n); break;
     case CLI_IN_SECTION: apply_section(pl, k, a); break;

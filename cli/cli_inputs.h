@@ -26,6 +26,20 @@ int cli_inputs_create(const cli_sim *sim, uint64_t nsteps, cli_inputs **out);
  * population p). Steps must be applied in increasing order. */
 void cli_inputs_apply(cli_inputs *ins, uint64_t k, double *const *arrays);
 
+/* When every input of population p is constant, take them out of the
+ * per-step inputs: their values are added into drive[] (the population's
+ * size; in the order given) and cli_inputs_apply leaves them out from then
+ * on. The engine hands the sum to the library as the population's drive
+ * (adex_pop_drive), which every update adds to the input: the same
+ * current, bit for bit, without a pass over the input array per step.
+ * (With other inputs too, the sum would be formed in another order, or
+ * in float for a float32 population: they stay as they are.) Returns the
+ * number of inputs taken. */
+size_t cli_inputs_take_constant(cli_inputs *ins, size_t p, double *drive);
+
+/* Whether any input still adds into population p step by step. */
+int cli_inputs_any(const cli_inputs *ins, size_t p);
+
 /* Free the plan. NULL is a no-op. */
 void cli_inputs_free(cli_inputs *ins);
 

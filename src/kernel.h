@@ -54,6 +54,7 @@ typedef struct adex__step_ctx {
   double *V;            /* mV [num] */
   double *w;            /* [num] */
   double *input;        /* [num], read as I then zeroed */
+  const double *drive;  /* [num] added to input, or NULL (adex_pop_drive) */
   double *t_last_spike; /* ms [num] */
   bool *spike;          /* [num] */
   /* Parameters: `uniform` when all neurons share them, else per[num]. */
@@ -64,6 +65,7 @@ typedef struct adex__step_ctx {
   /* float32 populations: the state in float (the double pointers above
    * are then NULL), and the parameters in float (uniform32, or per32). */
   float *V32, *w32, *input32, *t_last_spike32;
+  const float *drive32;
   const adex__np32 *uniform32;
   const adex__np32 *per32;
 } adex__step_ctx;
@@ -84,6 +86,7 @@ typedef void (*adex__step_fn)(const adex__step_ctx *ctx, size_t lo,
 typedef struct adex__adapt_ctx {
   const adex_method *method; /* an embedded pair */
   double *V, *w, *input, *t_last_spike, *h_sub;
+  const double *drive; /* or NULL */
   bool *spike;
   const adex__nparams *uniform; /* or per[num] */
   const adex__nparams *per;
@@ -200,6 +203,15 @@ static inline double adex__clamp_w(double w) {
    * code instead of calls: the same value for every w, NaN included. */
   return w >= -ADEX__BLOWUP ? (w > ADEX__BLOWUP ? ADEX__BLOWUP : w)
                             : -ADEX__BLOWUP;
+}
+
+/* The input current of neuron i in this step: input, plus the drive. */
+static inline double adex__ctx_I(const adex__step_ctx *c, size_t i) {
+  return c->drive != NULL ? c->input[i] + c->drive[i] : c->input[i];
+}
+
+static inline float adex__ctx_I32(const adex__step_ctx *c, size_t i) {
+  return c->drive32 != NULL ? c->input32[i] + c->drive32[i] : c->input32[i];
 }
 
 /* Threshold and reset of one neuron after integration (phases 2-4), the

@@ -7,36 +7,24 @@
  * functions with the suffix _avx512 or _avx2 (kernel_simd.h). kernels.c
  * picks one at run time from what the CPU supports.
  *
- * How the arithmetic differs from the plain scalar formula (the
- * reference: method_exp_euler.c, method_rk.c); tests/test_perf_exactness.c
- * holds every kernel to 4 ulp per step in V and w with the same spikes,
- * docs/performance.md gives the measured distribution (99.7% of values
- * bit for bit, the rest 1 ulp):
- *   - exp (and expm1) are libmvec's: at most 4 ulp, measured 1 to 2 ulp
- *     from libm's;
- *   - a quotient by delta_T, tau or tau_w is a product with the
- *     reciprocal plus one correction (simd.h, vdivr): the division's
- *     result except, rarely, 1 ulp (exp_auto's fV and LV: the product
- *     alone, see expe_E);
- *   - exp_auto's phi(z) = (e^z - 1)/z is its Taylor series for
- *     |z| <= 1/8 (degree 10, truncation below 3e-19), expm1(z)/z beyond;
- *     the series saves the second transcendental function on every
- *     neuron that is not in the upstroke of a spike;
- *   - lanes where the exponential term is large (late in the upstroke,
- *     EXACT_Z below) are recomputed by the plain scalar step: there an
- *     error of the vector exp would be amplified into V. Spikes are
- *     decided there, so they come out as the reference's.
- * Everything else (the order of the terms, NEST's guard, the blow-up rule
- * of adex__is_spike, the clamp of w) is the scalar code's, operation for
- * operation.
+ * Every vector lane computes the scalar reference's operations
+ * (src/method_formulas.h: the same order of terms, fmas, products with
+ * reciprocals, NEST's guard, the blow-up rule of adex__is_spike, the
+ * clamp of w) with the same elementary functions (xmath_body.h), so every
+ * kernel gives the scalar kernel's bits; tests/test_perf_exactness.c
+ * holds them to it step by step. The speed comes from the width, from
+ * tiles of 64 neurons (every exp of a tile first, then the arithmetic,
+ * its constants in registers), from branch-free threshold and reset, and
+ * from phi's polynomial, which saves the second transcendental function
+ * on every neuron that is not in the upstroke of a spike.
  *
  * Every lane is computed on its own: what a neuron gets does not depend on
  * its neighbours in the vector, on where a thread's range starts, or on
  * whether it is in the last, partial vector (that one is padded, computed
  * whole, and only its real lanes stored). The one-neuron functions, used
- * by the general path (step_general.c), run the same vector code with the
- * neuron in every lane; so the general path and the fused step agree bit
- * for bit for each kernel, as they do for the scalar one.
+ * by the general path (step_general.c), are the scalar formulas compiled
+ * here with the instruction set's fma; so the general path and the fused
+ * step agree bit for bit for each kernel.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -105,7 +93,9 @@ static inline void vparams_gather(vparams *P, const adex__nparams *per) {
 /* ------------------------------------------------------------ threshold */
 
 /* Phases 2-4 for W neurons (adex__fire, lane by lane): spike where
- * adex__is_spike, reset, clamp w, stamp t, store spike, zero input. */
+ * adex__is_spike, reset, clamp w, stamp t, store spike, zero input (the
+ * store skipped where input is all zero bits already, as it stays with a
+ * drive: no write traffic for it). */
 static inline void fire_v(double *V, double *w, double *I, double *tls,
                           bool *spk, const vparams *P, vd Vn, vd wn, vd t) {
   vm s = vor(vnlt(Vn, P->V_th), vngt(Vn, vset1(-ADEX__BLOWUP)));
@@ -114,25 +104,33 @@ static inline void fire_v(double *V, double *w, double *I, double *tls,
   vstore(w, vmin(vmax(wr, vset1(-ADEX__BLOWUP)), vset1(ADEX__BLOWUP)));
   if (vbits(s) != 0) vstore_mask(tls, s, t);
   vstore_bool(spk, s);
-  vstore(I, vset1(0.0));
+  if (vany_bits(vload(I))) vstore(I, vset1(0.0));
 }
 
 /* The state of one vector of neurons, in place or in a padded copy. */
 typedef struct vblock {
   double *V, *w, *I, *tls;
   bool *spk;
+  const double *D; /* the drive, or NULL */
 } vblock;
+
+/* The input current of vector j of a block: input plus the drive. */
+static inline vd block_I(vblock b, size_t j) {
+  vd I = vload(b.I + j * W);
+  if (b.D != NULL) I = I + vload(b.D + j * W);
+  return I;
+}
 
 /* Pointers to neurons [i, i+W) of the step's arrays. */
 static inline vblock block_at(const adex__step_ctx *c, size_t i) {
   return (vblock){c->V + i, c->w + i, c->input + i, c->t_last_spike + i,
-                  c->spike + i};
+                  c->spike + i, c->drive != NULL ? c->drive + i : NULL};
 }
 
 /* Buffers of a last, partial vector: r < W real neurons, the other lanes
  * copies of the first (finite values; computed, never stored). */
 typedef struct vtail {
-  double V[W], w[W], I[W], tls[W];
+  double V[W], w[W], I[W], tls[W], D[W];
   bool spk[W];
   adex__nparams per[W];
 } vtail;
@@ -145,9 +143,11 @@ static inline vblock tail_load(vtail *b, const adex__step_ctx *c, size_t i,
     b->w[j] = c->w[s];
     b->I[j] = c->input[s];
     b->tls[j] = c->t_last_spike[s];
+    if (c->drive != NULL) b->D[j] = c->drive[s];
     if (c->per != NULL) b->per[j] = c->per[s];
   }
-  return (vblock){b->V, b->w, b->I, b->tls, b->spk};
+  return (vblock){b->V, b->w, b->I, b->tls, b->spk,
+                  c->drive != NULL ? b->D : NULL};
 }
 
 static inline void tail_store(const vtail *b, const adex__step_ctx *c,
@@ -217,8 +217,8 @@ static inline void expe_tile(vblock b, size_t nv, const vtile_params *tp,
   for (size_t j = 0; j < nv; j++) {
     const vparams *P = tp_at(tp, j);
     vd V = vload(b.V + j * W), w = vload(b.w + j * W);
-    vd I = vload(b.I + j * W), Vn, wn;
-    expe_rest(P, E[j], V, w, I, &Vn, &wn);
+    vd Vn, wn;
+    expe_rest(P, E[j], V, w, block_I(b, j), &Vn, &wn);
     fire_v(b.V + j * W, b.w + j * W, b.I + j * W, b.tls + j * W,
            b.spk + j * W, P, Vn, wn, t);
   }
@@ -331,7 +331,7 @@ static inline void rk_tile_step(const adex_method *m, vblock b, size_t nv,
   for (size_t j = 0; j < nv; j++) {
     r.V[j] = vload(b.V + j * W);
     r.w[j] = vload(b.w + j * W);
-    r.I[j] = vload(b.I + j * W);
+    r.I[j] = block_I(b, j);
     r.RI[j] = tp_at(tp, j)->R * r.I[j];
     r.h[j] = vset1(h);
     r.vec[j] = j;
@@ -375,9 +375,8 @@ void VSFX(adex__rk_one)(const adex_method *m, const adex__nparams *np,
 /* ------------------------------------------------------------ float32 */
 
 /* exp_auto for float32 populations, in float: WF = 2 W lanes per vector,
- * the same structure as the double kernel (exp first, then arithmetic;
- * phi by its series, of degree 5 in float; exact lanes by the scalar
- * float formula, adex__expe_integrate_f32). */
+ * the same structure as the double kernel (exp first, then arithmetic),
+ * the operations of the scalar float formula (adex__expe_integrate32). */
 
 typedef struct vfparams {
   vf V_rest, V_reset, V_th, dT, a, b, R, tau_w;
@@ -430,10 +429,11 @@ static inline void vfparams_gather(vfparams *P, const adex__np32 *per) {
 typedef struct vfblock {
   float *V, *w, *I, *tls;
   bool *spk;
+  const float *D; /* the drive, or NULL */
   const adex__np32 *q; /* their parameter sets, or NULL when shared */
 } vfblock;
 
-/* Phases 2-4 for WF neurons in float (adex__fire_f32, lane by lane). */
+/* Phases 2-4 for WF neurons in float (method_exp_euler.c's fire32, lane by lane). */
 static inline void fire_vf(vfblock b, size_t j, const vfparams *P, vf Vn,
                            vf wn, vf t) {
   vmf s = vfor(vfnlt(Vn, P->V_th), vfngt(Vn, vfset1(-ADEX__BLOWUP_F32)));
@@ -443,7 +443,7 @@ static inline void fire_vf(vfblock b, size_t j, const vfparams *P, vf Vn,
                               vfset1(ADEX__BLOWUP_F32)));
   if (vfbits(s) != 0) vfstore_mask(b.tls + j * WF, s, t);
   vfstore_bool(b.spk + j * WF, s);
-  vfstore(b.I + j * WF, vfset1(0.0f));
+  if (vfany_bits(vfload(b.I + j * WF))) vfstore(b.I + j * WF, vfset1(0.0f));
 }
 
 /* nv whole float vectors from b: every exp, then every vector's rest. */
@@ -461,6 +461,7 @@ static inline void expe32_tile(vfblock b, size_t nv, const vfparams *U,
     const vfparams *P = U != NULL ? U : &G[j];
     vf V = vfload(b.V + j * WF), w = vfload(b.w + j * WF);
     vf I = vfload(b.I + j * WF);
+    if (b.D != NULL) I = I + vfload(b.D + j * WF);
     vf d = V - P->V_rest;
     vf S = vffma(P->dT, E[j], -d) + P->R * (I - w);
     vf Vn = vffma(vx_phif((E[j] - 1.0f) * P->h_k), S * P->h_k, V);
@@ -480,6 +481,7 @@ void VSFX(adex__expe_step32)(const adex__step_ctx *c, size_t lo,
     size_t nv = (hi - i) / WF < NVF ? (hi - i) / WF : NVF;
     vfblock b = {c->V32 + i, c->w32 + i, c->input32 + i,
                  c->t_last_spike32 + i, c->spike + i,
+                 c->drive32 != NULL ? c->drive32 + i : NULL,
                  uni != NULL ? NULL : c->per32 + i};
     expe32_tile(b, nv, uni != NULL ? &U : NULL, t);
     i += nv * WF;
@@ -487,7 +489,7 @@ void VSFX(adex__expe_step32)(const adex__step_ctx *c, size_t lo,
   if (i < hi) {
     /* the last, partial vector: padded with copies of its first neuron */
     size_t r = hi - i;
-    float V[WF], w[WF], I[WF], tls[WF];
+    float V[WF], w[WF], I[WF], tls[WF], D[WF];
     bool spk[WF];
     adex__np32 q[WF];
     for (size_t j = 0; j < WF; j++) {
@@ -496,9 +498,11 @@ void VSFX(adex__expe_step32)(const adex__step_ctx *c, size_t lo,
       w[j] = c->w32[s];
       I[j] = c->input32[s];
       tls[j] = c->t_last_spike32[s];
+      D[j] = c->drive32 != NULL ? c->drive32[s] : 0.0f;
       if (uni == NULL) q[j] = c->per32[s];
     }
-    vfblock b = {V, w, I, tls, spk, uni != NULL ? NULL : q};
+    vfblock b = {V, w, I, tls, spk, c->drive32 != NULL ? D : NULL,
+                 uni != NULL ? NULL : q};
     expe32_tile(b, 1, uni != NULL ? &U : NULL, t);
     for (size_t j = 0; j < r; j++) {
       c->V32[i + j] = V[j];
@@ -518,13 +522,9 @@ void VSFX(adex__expe_step32)(const adex__step_ctx *c, size_t lo,
  * every vector of the tile that still has a lane short of dt (with the
  * error estimate), and each lane accepts or rejects on its own. The
  * controller is step_general.c's, lane by lane (error_ratio_v,
- * step_factor_v: libm's fmax/fmin rules, libmvec's pow). No lane is
- * handed to the scalar step (exact_lanes): the error estimate, a small
- * difference of stage values, turns any ulp into another sub-step size,
- * so this driver agrees with the scalar one to about 1e-9 relative (and,
- * where an accept or reject decision falls the other way, to the error
- * control), not to the ulp, whatever is done (adex/method.h). A lane's
- * bits depend only on its neuron, as in the fused step. */
+ * step_factor_v: libm's fmax/fmin rules, xmath's pow_pos), so the driver
+ * gives the scalar driver's bits, sub-step sizes and event list included.
+ * A lane's bits depend only on its neuron, as in the fused step. */
 
 /* step_general.c's error_ratio: the scaled error; a NaN estimate rejects. */
 static inline vd error_ratio_v(vd eV, vd ew, vd V0, vd w0, vd V1, vd w1,
@@ -535,10 +535,7 @@ static inline vd error_ratio_v(vd eV, vd ew, vd V0, vd w0, vd V1, vd w1,
   return vsel(visnan(q), vset1(INFINITY), q);
 }
 
-/* step_general.c's step_factor: 0.9 q^expo within [0.2, 5]; 5 for q = 0.
- * (q^expo in float, libmvec's powf, was 17% faster here but took the
- * driver from 1e-10 to 1e-4 relative of the scalar one: the coarser step
- * factor flips accept and reject decisions far more often.) */
+/* step_general.c's step_factor: 0.9 q^expo within [0.2, 5]; 5 for q = 0. */
 static inline vd step_factor_v(vd q, double expo, double q_lo) {
   /* Where every lane's q is below q_lo, 0.9 q^expo is above 5 for sure
    * and the factor is 5: pow is not needed (the common case at rest). */
@@ -568,7 +565,7 @@ void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
       const adex__nparams *np = a->uniform != NULL ? a->uniform : &a->per[i];
       V[k] = a->V[i];
       w[k] = a->w[i];
-      I[k] = a->input[i];
+      I[k] = a->drive != NULL ? a->input[i] + a->drive[i] : a->input[i];
       if (a->uniform == NULL) sets[k] = *np;
       h[k] = k >= r                ? h[0]
              : a->h_sub[i] > 0 ? a->h_sub[i]

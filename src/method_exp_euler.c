@@ -8,10 +8,12 @@
  *   w' = w + dt phi(dt Lw) fw          (old V)
  *   phi(z) = (e^z - 1)/z
  *
- * The formula is BrainPy's exactly (SPEC section 4). Where it overflows
- * (exp of a large argument gives inf, inf/inf gives NaN) the neuron spikes
- * with finite values; adex__fire() sees to that. delta_T = 0 drops the
- * exponential term (the integrate-and-fire limit, LV = -1/tau).
+ * The formula is BrainPy's (SPEC section 4), evaluated as
+ * adex__expe_integrate in method_formulas.h says (the operations every
+ * kernel repeats). Where it overflows (exp of a large argument gives inf,
+ * inf/inf gives NaN) the neuron spikes with finite values; adex__fire()
+ * sees to that. delta_T = 0 drops the exponential term (the
+ * integrate-and-fire limit, LV = -1/tau).
  * Reference: Hochbruck & Ostermann 2010, "Exponential integrators".
  */
 #include <math.h>
@@ -26,16 +28,12 @@ static void exp_euler_prepare(adex__nparams *np, double dt) {
   adex__expe_coefs(np, dt, &np->h_k, &np->w_k);
 }
 
-/* BrainPy's exponential Euler for one neuron over h: adex__expe_integrate
- * (method_formulas.h, shared with the SIMD translation units). */
-#define exp_euler_integrate adex__expe_integrate
-
 /* One neuron, one step of dt (fused with threshold and reset). */
 static inline void exp_euler_one(const adex__step_ctx *c, size_t i,
                                  const adex__nparams *np) {
   double V_new, w_new;
-  exp_euler_integrate(np, c->V[i], c->w[i], c->input[i], np->h_k, np->w_k,
-                      &V_new, &w_new);
+  adex__expe_integrate(np, c->V[i], c->w[i], adex__ctx_I(c, i), np->h_k,
+                       np->w_k, &V_new, &w_new);
   adex__fire(c, i, np, V_new, w_new);
 }
 
@@ -59,16 +57,9 @@ static void exp_euler_step(const adex__step_ctx *c, size_t lo, size_t hi) {
 
 /* ------------------------------------------------------------ float32 */
 
-/* The same formula in float for one neuron over the step its np32 was
- * made for (float32 populations: state and arithmetic in float). */
-void adex__expe_integrate_f32(const adex__np32 *q, float V, float w, float I,
-                              float *V_new, float *w_new) {
-  adex__expe_integrate32(q, V, w, I, V_new, w_new);
-}
-
 /* Phases 2-4 in float (adex__fire), with the float blow-up bound. */
-void adex__fire_f32(const adex__step_ctx *c, size_t i, const adex__np32 *q,
-                    float V_new, float w_new) {
+static void fire32(const adex__step_ctx *c, size_t i, const adex__np32 *q,
+                   float V_new, float w_new) {
   bool spk = !(V_new < q->V_th) | !(V_new > -ADEX__BLOWUP_F32);
   float w = spk ? w_new + q->b : w_new;
   c->V32[i] = spk ? q->V_reset : V_new;
@@ -87,9 +78,9 @@ static void exp_euler_step_f32(const adex__step_ctx *c, size_t lo,
   for (size_t i = lo; i < hi; i++) {
     const adex__np32 *q = c->uniform32 != NULL ? c->uniform32 : &c->per32[i];
     float V_new, w_new;
-    adex__expe_integrate_f32(q, c->V32[i], c->w32[i], c->input32[i], &V_new,
-                             &w_new);
-    adex__fire_f32(c, i, q, V_new, w_new);
+    adex__expe_integrate32(q, c->V32[i], c->w32[i], adex__ctx_I32(c, i),
+                           &V_new, &w_new);
+    fire32(c, i, q, V_new, w_new);
   }
 }
 

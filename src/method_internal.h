@@ -90,14 +90,6 @@ extern const adex__simd_set adex__simd_rk;
 adex_status adex__method_impl(const adex_method *m, adex_kernel k,
                               adex__impl *out);
 
-/* exp_auto in float for one neuron, and phases 2-4 in float
- * (method_exp_euler.c): the scalar float32 reference, which the SIMD
- * float kernel also uses for its exact lanes. */
-void adex__expe_integrate_f32(const adex__np32 *q, float V, float w, float I,
-                              float *V_new, float *w_new);
-void adex__fire_f32(const adex__step_ctx *c, size_t i, const adex__np32 *q,
-                    float V_new, float w_new);
-
 /* The method tables, defined by their modules. */
 extern const adex_method adex__method_exp_auto;
 

@@ -225,7 +225,7 @@ static const adex__rk_tableau tab_heun_euler = {
 static inline void rk_one(const adex__rk_tableau *tb, const adex__step_ctx *c,
                           size_t i, const adex__nparams *np) {
   double out[2];
-  adex__rk_integrate(tb, np, c->V[i], c->w[i], np->p.R * c->input[i], c->dt, out,
+  adex__rk_integrate(tb, np, c->V[i], c->w[i], np->p.R * adex__ctx_I(c, i), c->dt, out,
                NULL);
   adex__fire(c, i, np, out[0], out[1]);
 }

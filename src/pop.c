@@ -319,6 +319,8 @@ void adex_pop_destroy(adex_pop *pop) {
   adex__free(&a, pop->per, n * sizeof *pop->per);
   adex__free(&a, pop->per32, n * sizeof *pop->per32);
   adex__free(&a, pop->init_scratch, n * sizeof(double));
+  adex__free(&a, pop->drive, n * sizeof(double));
+  adex__free(&a, pop->drive32, n * sizeof(float));
   adex__free(&a, pop->h_sub, n * sizeof(double));
   adex__free(&a, pop->events, pop->cap_events * sizeof(adex_spike_event));
   adex__free(&a, pop->ev_blocks,
@@ -421,13 +423,15 @@ static void step_f32_via_f64(const adex_pop *pop, const adex__step_ctx *c,
     for (size_t j = 0; j < n; j++) {
       V[j] = c->V32[i + j];
       w[j] = c->w32[i + j];
-      I[j] = c->input32[i + j];
+      I[j] = c->drive32 != NULL ? c->input32[i + j] + c->drive32[i + j]
+                                : c->input32[i + j];
       tls[j] = c->t_last_spike32[i + j];
     }
     adex__step_ctx d = *c;
     d.V = V;
     d.w = w;
     d.input = I;
+    d.drive = NULL;
     d.t_last_spike = tls;
     d.spike = c->spike + i;
     d.per = c->per != NULL ? c->per + i : NULL;
@@ -504,6 +508,7 @@ adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
       .V = pop->V,
       .w = pop->w,
       .input = pop->input,
+      .drive = pop->drive,
       .t_last_spike = pop->t_last_spike,
       .spike = pop->spike,
       .uniform = pop->per == NULL ? &pop->uniform : NULL,
@@ -513,6 +518,7 @@ adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
       .V32 = pop->V32,
       .w32 = pop->w32,
       .input32 = pop->input32,
+      .drive32 = pop->drive32,
       .t_last_spike32 = pop->t_last_spike32,
       .uniform32 = pop->per32 == NULL ? &pop->uniform32 : NULL,
       .per32 = pop->per32,
@@ -536,6 +542,28 @@ const adex_method *adex_pop_method(const adex_pop *pop) { return pop->method; }
 double *adex_pop_V(adex_pop *pop) { return pop->V; }
 double *adex_pop_w(adex_pop *pop) { return pop->w; }
 double *adex_pop_input(adex_pop *pop) { return pop->input; }
+
+adex_status adex_pop_enable_drive(adex_pop *pop) {
+  if (pop == NULL) return adex__fail(ADEX_EINVAL, "pop must not be NULL");
+  if (pop->drive != NULL || pop->drive32 != NULL) return ADEX_OK;
+  bool f32 = pop->dtype == ADEX_DTYPE_F32;
+  size_t bytes = pop->num * (f32 ? sizeof(float) : sizeof(double));
+  void *d = adex__alloc(&pop->alloc, bytes);
+  if (d == NULL) {
+    adex__fail(ADEX_ENOMEM, "out of memory allocating the drive of %zu "
+                            "neurons", pop->num);
+    return adex__pop_fail(pop, ADEX_ENOMEM);
+  }
+  memset(d, 0, bytes); /* all-zero bits: 0.0 */
+  if (f32)
+    pop->drive32 = d;
+  else
+    pop->drive = d;
+  return ADEX_OK;
+}
+
+double *adex_pop_drive(adex_pop *pop) { return pop->drive; }
+float *adex_pop_drive_f32(adex_pop *pop) { return pop->drive32; }
 bool *adex_pop_spike(adex_pop *pop) { return pop->spike; }
 double *adex_pop_t_last_spike(adex_pop *pop) { return pop->t_last_spike; }
 adex_dtype adex_pop_dtype(const adex_pop *pop) { return pop->dtype; }
@@ -549,16 +577,21 @@ bool *adex_pop_refractory(adex_pop *pop) { return pop->refractory; }
 const char *adex_pop_errmsg(const adex_pop *pop) { return pop->errmsg; }
 
 /* The spikes in spike[0..n) as events stamped t, in neuron order; returns
- * their number. Eight flags are tested at once: most are false. */
+ * their number. 64 flags are tested at once (most are false), then the
+ * set ones found eight at a time by their bits (a bool is 0 or 1: bit 0
+ * of its byte). */
 static size_t collect_spikes(const bool *spike, size_t n, double t,
                              adex_spike_event *events) {
   size_t count = 0, i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t word;
-    memcpy(&word, spike + i, sizeof word);
-    if (word == 0) continue;
-    for (size_t j = i; j < i + 8; j++)
-      if (spike[j]) events[count++] = (adex_spike_event){j, t};
+  for (; i + 64 <= n; i += 64) {
+    uint64_t word[8], any = 0;
+    memcpy(word, spike + i, sizeof word);
+    for (int k = 0; k < 8; k++) any |= word[k];
+    if (any == 0) continue;
+    for (int k = 0; k < 8; k++)
+      for (uint64_t x = word[k]; x != 0; x &= x - 1)
+        events[count++] = (adex_spike_event){
+            i + 8 * (size_t)k + (size_t)(__builtin_ctzll(x) >> 3), t};
   }
   for (; i < n; i++)
     if (spike[i]) events[count++] = (adex_spike_event){i, t};

@@ -68,6 +68,8 @@ struct adex_pop {
   float *V32, *w32, *input32, *t_last_spike32; /* the same, float32 */
   bool *spike;          /* [num] */
   bool *refractory;     /* [num] */
+  double *drive;        /* [num] or NULL: added to input by every update */
+  float *drive32;       /* the same for float32 */
   /* float32: parameters in float for the planned dt (per32 [num] when
    * per-neuron), and where reset evaluates the initializers [num] */
   adex__np32 uniform32;

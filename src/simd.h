@@ -5,10 +5,11 @@
  * __m256d). Arithmetic is written infix on the vector types (GCC and Clang
  * allow it); each operation is a correctly rounded IEEE operation lane by
  * lane, exactly as the scalar code's (the build does not contract a*b + c
- * into an fma: ISO C mode, -ffp-contract=off). Only exp differs from the
- * scalar libm: it is glibc's libmvec (the x86_64 vector function ABI,
- * _ZGV<isa>N<lanes>v_exp; at most 4 ulp, measured 1 to 2 ulp from libm's
- * exp, see docs/performance.md).
+ * into an fma: ISO C mode, -ffp-contract=off). The elementary functions
+ * (exp, phi, ...) are the library's own, from xmath_body.h, instantiated
+ * at the end of this file with the same operations as the scalar ones in
+ * xmath.h: a lane gets the scalar function's bits, so every kernel
+ * computes the same numbers (tests/test_perf_exactness.c).
  *
  * Comparisons follow the scalar code's NaN rules: an ordered predicate is
  * false for NaN, an unordered one ("not less than") true.
@@ -156,6 +157,17 @@ static inline double vlane(vd v, int j) {
   return tmp[j];
 }
 
+/* Whether any bit of any lane of x is set (-0.0 counts). */
+static inline bool vany_bits(vd x) {
+#if ADEX_SIMD_W == 8
+  __m512i u = _mm512_castpd_si512(x);
+  return _mm512_test_epi64_mask(u, u) != 0;
+#else
+  __m256i u = _mm256_castpd_si256(x);
+  return !_mm256_testz_si256(u, u);
+#endif
+}
+
 /* Store the lanes of m as W bools (0 or 1). */
 static inline void vstore_bool(bool *p, vm m) {
   uint64_t bytes = _pdep_u64(vbits(m), 0x0101010101010101ull);
@@ -179,6 +191,17 @@ static inline vf vfgather(const void *base, size_t stride) {
   for (int j = 0; j < WF; j++)
     memcpy(&tmp[j], (const char *)base + (size_t)j * stride, sizeof(float));
   return vfload(tmp);
+}
+
+/* Whether any bit of any lane of x is set. */
+static inline bool vfany_bits(vf x) {
+#if ADEX_SIMD_W == 8
+  __m512i u = _mm512_castps_si512(x);
+  return _mm512_test_epi32_mask(u, u) != 0;
+#else
+  __m256i u = _mm256_castps_si256(x);
+  return !_mm256_testz_si256(u, u);
+#endif
 }
 
 /* Store the lanes of m as WF bools (0 or 1). */

@@ -163,7 +163,8 @@ static void neuron_step(adex_pop *pop, ev_sink *sink, size_t i,
    * one lane used. */
   const adex__one_fn one = pop->adaptive ? m->one : pop->impl.one;
   double V = pop->V[i], w = pop->w[i];
-  const double I = pop->input[i];
+  const double I =
+      pop->drive != NULL ? pop->input[i] + pop->drive[i] : pop->input[i];
   int n_spk = 0;
   bool refr = pop->tau_ref > 0 && t - pop->t_last_spike[i] <= pop->tau_ref;
   /* Offsets from t: V is held on [0, hold). */
@@ -257,6 +258,7 @@ static void run_block(adex_pop *pop, size_t b, double t, double dt) {
         .V = pop->V,
         .w = pop->w,
         .input = pop->input,
+        .drive = pop->drive,
         .t_last_spike = pop->t_last_spike,
         .h_sub = pop->h_sub,
         .spike = pop->spike,

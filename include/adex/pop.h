@@ -12,7 +12,8 @@
  * the caller reads and writes them in place (no copies).
  *
  * One step, adex_pop_update(pop, t, dt), advances from t to t+dt:
- *   1. integrate V and w with the method, I = input (constant over the step);
+ *   1. integrate V and w with the method, I = input + drive (the drive
+ *      where adex_pop_enable_drive made one; constant over the step);
  *   2. spike = V_new >= V_th (a non-finite V_new also counts as a spike);
  *   3. where spike: V = V_reset, w = w_new + b, t_last_spike = t;
  *   4. store spike, set input to 0.
@@ -22,8 +23,8 @@
  *
  * A handle is not thread-safe: use one handle from one thread at a time
  * (an update may itself run on several threads: adex_pop_config.threads).
- * Speed, kernels, dtypes and what they cost in exactness:
- * docs/performance.md.
+ * Speed, kernels and dtypes: docs/performance.md. Neither the kernel nor
+ * the number of threads changes a result (adex/method.h); the dtype does.
  */
 #ifndef ADEX_POP_H
 #define ADEX_POP_H
@@ -101,7 +102,8 @@ typedef struct adex_pop_config {
   uint64_t noise_seed; /* seed of the noise stream [0] */
   adex_spk_reset spk_reset; /* [ADEX_SPK_RESET_HARD] */
   const adex_allocator *alloc; /* NULL: adex_allocator_default() */
-  /* Speed; none of these changes a result beyond what adex_kernel says. */
+  /* Speed: threads and kernel give the same bits; dtype changes the
+   * arithmetic (below). */
   int threads;        /* OpenMP threads an update may use: 1 = serial,
                          0 = OpenMP's default (OMP_NUM_THREADS or every
                          core), n = n; 1 without OpenMP. Every thread count
@@ -111,11 +113,11 @@ typedef struct adex_pop_config {
   adex_dtype dtype;   /* element type of V, w, input, t_last_spike:
                          ADEX_DTYPE_F64 [default] or ADEX_DTYPE_F32 (18
                          bytes of state per neuron instead of 34; exp_auto
-                         then computes in float, within 4 float ulp of
-                         its scalar float formula; other methods compute
-                         in double and round the state to float. Fixed
-                         steps only: not with adaptive, precise_spikes,
-                         tau_ref, noise or soft reset) */
+                         then computes in float, the same bits on every
+                         kernel; other methods compute in double and
+                         round the state to float. Fixed steps only: not
+                         with adaptive, precise_spikes, tau_ref, noise or
+                         soft reset) */
 } adex_pop_config;
 
 /* Fill *cfg for a flat population of num neurons with the seed's defaults. */
@@ -188,6 +190,20 @@ ADEX_API float *adex_pop_V_f32(adex_pop *pop);
 ADEX_API float *adex_pop_w_f32(adex_pop *pop);
 ADEX_API float *adex_pop_input_f32(adex_pop *pop);
 ADEX_API float *adex_pop_t_last_spike_f32(adex_pop *pop);
+
+/* The drive: a constant input current per neuron (like NEST's I_e),
+ * added to `input` at every update: I = input + drive. For protocols
+ * with constant currents it saves writing `input` before each step (the
+ * fused step reads the drive in the same pass). Not state: reset() and
+ * state files leave it alone, and `input` is still zeroed by each update.
+ * A population has none until adex_pop_enable_drive() allocates it (all
+ * zeros, in the population's dtype; ADEX_OK, also if it is there
+ * already, ADEX_ENOMEM, or ADEX_EINVAL for a NULL pop); the accessors
+ * return the array the population owns, or NULL where there is none or
+ * the dtype differs. */
+ADEX_API adex_status adex_pop_enable_drive(adex_pop *pop);
+ADEX_API double *adex_pop_drive(adex_pop *pop);
+ADEX_API float *adex_pop_drive_f32(adex_pop *pop);
 
 /* The spikes of the last update, in order of neuron (and time for one
  * neuron). *events stays valid until the next update, reset or destroy.

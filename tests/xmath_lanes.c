@@ -1,0 +1,88 @@
+/* xmath_lanes.c - the vector elementary functions of src/simd.h (vx_exp,
+ * vx_phi, ...) over arrays, for test_xmath.c. tests/CMakeLists.txt
+ * compiles this file twice, as the top-level one does src/kernel_simd.c:
+ * ADEX_SIMD_W=4 with AVX2 + FMA (names ending _avx2) and ADEX_SIMD_W=8
+ * with AVX-512F (names ending _avx512), -ffp-contract=off both times.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "simd.h"
+#include "xmath_lanes.h"
+
+/* The lanes of a vector starting at element i of n: arguments past the
+ * end are padded with 1 (a value every function takes). */
+static size_t lanes(size_t i, size_t n, size_t width) {
+  return n - i < width ? n - i : width;
+}
+
+#define LANES_D1(fn)                                                  \
+  void VSFX(xm_##fn)(const double *x, double *y, size_t n) {          \
+    for (size_t i = 0; i < n; i += W) {                               \
+      size_t m = lanes(i, n, W);                                      \
+      double a[W], r[W];                                              \
+      for (size_t j = 0; j < W; j++) a[j] = j < m ? x[i + j] : 1.0;   \
+      vstore(r, vx_##fn(vload(a)));                                   \
+      memcpy(y + i, r, m * sizeof *r);                                \
+    }                                                                 \
+  }
+#define LANES_F1(fn)                                                  \
+  void VSFX(xm_##fn)(const float *x, float *y, size_t n) {            \
+    for (size_t i = 0; i < n; i += WF) {                              \
+      size_t m = lanes(i, n, WF);                                     \
+      float a[WF], r[WF];                                             \
+      for (size_t j = 0; j < WF; j++) a[j] = j < m ? x[i + j] : 1.0f; \
+      vfstore(r, vx_##fn(vfload(a)));                                 \
+      memcpy(y + i, r, m * sizeof *r);                                \
+    }                                                                 \
+  }
+
+LANES_D1(exp)
+LANES_D1(expm1)
+LANES_D1(phi)
+LANES_D1(phi_series)
+LANES_F1(expf)
+LANES_F1(expm1f)
+LANES_F1(phif)
+LANES_F1(phif_series)
+
+void VSFX(xm_pow_pos)(const double *q, double e, double *y, size_t n) {
+  for (size_t i = 0; i < n; i += W) {
+    size_t m = lanes(i, n, W);
+    double a[W], r[W];
+    for (size_t j = 0; j < W; j++) a[j] = j < m ? q[i + j] : 1.0;
+    vstore(r, vx_pow_pos(vload(a), e));
+    memcpy(y + i, r, m * sizeof *r);
+  }
+}
+
+void VSFX(xm_divr)(const double *a, const double *b, const double *inv_b,
+                   double *y, size_t n) {
+  for (size_t i = 0; i < n; i += W) {
+    size_t m = lanes(i, n, W);
+    double va[W], vb[W], vi[W], r[W];
+    for (size_t j = 0; j < W; j++) {
+      va[j] = j < m ? a[i + j] : 1.0;
+      vb[j] = j < m ? b[i + j] : 1.0;
+      vi[j] = j < m ? inv_b[i + j] : 1.0;
+    }
+    vstore(r, vx_divr(vload(va), vload(vb), vload(vi)));
+    memcpy(y + i, r, m * sizeof *r);
+  }
+}
+
+void VSFX(xm_divrf)(const float *a, const float *b, const float *inv_b,
+                    float *y, size_t n) {
+  for (size_t i = 0; i < n; i += WF) {
+    size_t m = lanes(i, n, WF);
+    float va[WF], vb[WF], vi[WF], r[WF];
+    for (size_t j = 0; j < WF; j++) {
+      va[j] = j < m ? a[i + j] : 1.0f;
+      vb[j] = j < m ? b[i + j] : 1.0f;
+      vi[j] = j < m ? inv_b[i + j] : 1.0f;
+    }
+    vfstore(r, vx_divrf(vfload(va), vfload(vb), vfload(vi)));
+    memcpy(y + i, r, m * sizeof *r);
+  }
+}

@@ -1,0 +1,32 @@
+/* xmath_lanes.h - the vector elementary functions of src/simd.h applied to
+ * arrays, for test_xmath.c (xmath_lanes.c, compiled once per instruction
+ * set). y[i] = f(x[i]) for i < n, any n: the tail is padded. Call the
+ * _avx2 functions only where the CPU has AVX2, FMA and BMI2, the _avx512
+ * ones only where it has AVX-512F, FMA and BMI2.
+ */
+#ifndef XMATH_LANES_H
+#define XMATH_LANES_H
+
+#include <stddef.h>
+
+#define XM_LANES_DECLARE(isa)                                               \
+  void xm_exp_##isa(const double *x, double *y, size_t n);                 \
+  void xm_expm1_##isa(const double *x, double *y, size_t n);               \
+  void xm_phi_##isa(const double *x, double *y, size_t n);                 \
+  void xm_phi_series_##isa(const double *x, double *y, size_t n);          \
+  /* y[i] = pow_pos(q[i], e) */                                             \
+  void xm_pow_pos_##isa(const double *q, double e, double *y, size_t n);   \
+  /* y[i] = divr(a[i], b[i], inv_b[i]) */                                   \
+  void xm_divr_##isa(const double *a, const double *b, const double *inv_b, \
+                     double *y, size_t n);                                  \
+  void xm_expf_##isa(const float *x, float *y, size_t n);                  \
+  void xm_expm1f_##isa(const float *x, float *y, size_t n);                \
+  void xm_phif_##isa(const float *x, float *y, size_t n);                  \
+  void xm_phif_series_##isa(const float *x, float *y, size_t n);           \
+  void xm_divrf_##isa(const float *a, const float *b, const float *inv_b,  \
+                      float *y, size_t n);
+
+XM_LANES_DECLARE(avx2)
+XM_LANES_DECLARE(avx512)
+
+#endif /* XMATH_LANES_H */
