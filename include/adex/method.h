@@ -41,23 +41,19 @@ ADEX_API const char *const *adex_method_aliases(const adex_method *m);
 ADEX_API size_t adex_method_list(char *buf, size_t len);
 
 /* Which implementation of a method's arithmetic runs. exp_auto and the
- * explicit Runge-Kutta methods have vector kernels (W neurons at once,
- * glibc's libmvec exp, quotients from reciprocals). They agree with the
- * scalar reference within 4 ulp per step in V and w (measured: 1, rarely
- * 2), with the same spikes; each kernel gives the same bits for a neuron
- * whatever the population size, the number of threads or the path (fused
- * step or general path).
- * The adaptive mode runs the scalar driver (bit for bit the reference)
- * unless a SIMD kernel is named: then W neurons at once, about 4x faster,
- * agreeing with the scalar driver to about 1e-9 relative per step (within
- * the error control where an accept/reject decision falls the other way)
- * and with the same spikes, but not to 4 ulp: the error estimate, a small
- * difference of stage values, turns an ulp into another sub-step size.
- * See docs/performance.md. */
+ * explicit Runge-Kutta methods have vector kernels (W neurons at once),
+ * and the adaptive mode a vector driver. They perform the scalar
+ * reference's operations lane by lane, with the library's own exp and phi
+ * (the same source for scalars and vectors, no libm), so every kernel
+ * gives the reference's bits: every method, float64 and float32, fixed
+ * step and adaptive, whatever the population size, the number of threads
+ * or the path (fused step or general path). The kernel changes speed
+ * only; AUTO, the default, also runs the adaptive mode's vector driver.
+ * See docs/numerics.md ("Elementary functions") and docs/performance.md. */
 typedef enum adex_kernel {
   ADEX_KERNEL_AUTO,   /* the fastest this CPU and build support [default] */
-  ADEX_KERNEL_SCALAR, /* the plain formula, one neuron at a time, libm:
-                         the reference, bit for bit BrainPy's arithmetic */
+  ADEX_KERNEL_SCALAR, /* one neuron at a time: the reference (BrainPy's
+                         formulas; docs/numerics.md on their rounding) */
   ADEX_KERNEL_AVX2,   /* 4 lanes, AVX2 + FMA + BMI2 */
   ADEX_KERNEL_AVX512  /* 8 lanes, AVX-512F + BMI2 */
 } adex_kernel;

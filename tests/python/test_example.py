@@ -1,9 +1,10 @@
 """examples/brainpy_port.py runs and prints what examples/brainpy_port.out
-records: the same lines and words, and numbers equal up to what the
-machine's kernel can change. The SIMD kernels (docs/performance.md) agree
-with the scalar one within 4 ulp per step, which over 20 million
-neuron-steps may move a threshold crossing by a step: a spike count may
-differ by a few and a rate by 1 Hz."""
+records: the same lines and words, and numbers equal up to a tolerance.
+Every kernel gives the same bits (docs/numerics.md), but the recorded
+output is not tied to one evaluation of the formulas: a change of rounding
+(an ulp in a step now and then, as when the library's own exp replaced
+libm's) may, over 20 million neuron-steps, move a threshold crossing by a
+step: a spike count may differ by a few and a rate by 1 Hz."""
 
 import re
 import subprocess
