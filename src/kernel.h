@@ -24,12 +24,10 @@ typedef struct adex__nparams {
   double dt;      /* step the dt-dependent fields below were made for, ms */
   double h_k;     /* exp_auto: dt/tau */
   double w_k;     /* exp_auto: dt phi(-dt/tau_w)/tau_w */
-  /* Constants of the SIMD kernels (kernel_simd.c), which divide by
-   * multiplying with a reciprocal and correcting (simd.h, vdivr). */
-  double V_T_x;   /* exponent (V - V_T_x)/dT_x: V_T and delta_T, or when
-                     iaf 1e300 mV and 1 mV, so that exp gives exactly 0 */
-  double dT_x;      /* mV */
-  double inv_dT_x;  /* 1/dT_x, 1/mV */
+  /* Reciprocals: every kernel divides by multiplying with them. */
+  double V_T_x;     /* exponent (V - V_T_x)/dT: V_T and delta_T, or when
+                       iaf 1e300 mV and 1 mV, so that exp gives exactly 0 */
+  double inv_dT_x;  /* 1/delta_T (iaf: 1), 1/mV */
   double inv_tau;   /* 1/tau, 1/ms */
   double inv_tau_w; /* 1/tau_w, 1/ms */
 } adex__nparams;
@@ -42,7 +40,7 @@ typedef struct adex__np32 {
   float V_rest, V_reset, V_th, V_T, dT, a, b, tau, tau_w, R;
   float h;        /* ms, the step these are for */
   float h_k, w_k; /* h/tau and h phi(-h/tau_w)/tau_w, in float */
-  float V_T_x, dT_x, inv_dT_x, inv_tau, inv_tau_w; /* as in adex__nparams */
+  float V_T_x, inv_dT_x, inv_tau, inv_tau_w; /* as in adex__nparams */
   bool iaf;
 } adex__np32;
 
@@ -132,8 +130,7 @@ static inline void adex__np32_make(const adex__nparams *np, double h,
   o->h = (float)h;
   o->iaf = np->iaf;
   o->V_T_x = o->iaf ? 1e30f : o->V_T;
-  o->dT_x = o->iaf ? 1.0f : o->dT;
-  o->inv_dT_x = 1.0f / o->dT_x;
+  o->inv_dT_x = 1.0f / (o->iaf ? 1.0f : o->dT);
   o->inv_tau = 1.0f / o->tau;
   o->inv_tau_w = 1.0f / o->tau_w;
   o->h_k = o->h * o->inv_tau;
@@ -144,8 +141,7 @@ static inline void adex__np32_make(const adex__nparams *np, double h,
 static inline void adex__nparams_derive(adex__nparams *np) {
   np->iaf = np->p.delta_T == 0.0;
   np->V_T_x = np->iaf ? 1e300 : np->p.V_T;
-  np->dT_x = np->iaf ? 1.0 : np->p.delta_T;
-  np->inv_dT_x = 1.0 / np->dT_x;
+  np->inv_dT_x = 1.0 / (np->iaf ? 1.0 : np->p.delta_T);
   np->inv_tau = 1.0 / np->p.tau;
   np->inv_tau_w = 1.0 / np->p.tau_w;
 }
@@ -164,16 +160,15 @@ static inline void adex__expe_coefs(const adex__nparams *np, double h,
  * BrainPy's order; RI is R*I. The explicit Runge-Kutta methods and the
  * adaptive driver evaluate the model through this one function, the SIMD
  * kernels lane by lane with the same operations (so the same bits): the
- * exponent's quotient by adex__divr (its error is multiplied by the
- * exponent), the exponential adex__exp (xmath.h), the divisions by tau
- * and tau_w as products with the reciprocals. With delta_T = 0 the
- * exponent is -1e300 (V_T_x) and the term 0 * 0 = 0. */
+ * exponential adex__exp (xmath.h), the divisions by delta_T, tau and
+ * tau_w as products with the reciprocals. With delta_T = 0 the exponent
+ * is -1e300 (V_T_x) and the term 0 * 0 = 0. */
 static inline void adex__rhs_guarded(const adex__nparams *np, double V,
                                      double w, double RI, double *dV,
                                      double *dw) {
   const adex_params *p = &np->p;
   double Vg = V < p->V_th ? V : p->V_th;
-  double E = adex__exp(adex__divr(Vg - np->V_T_x, np->dT_x, np->inv_dT_x));
+  double E = adex__exp((Vg - np->V_T_x) * np->inv_dT_x);
   double d = Vg - p->V_rest;
   *dV = (fma(p->delta_T, E, -d) - p->R * w + RI) * np->inv_tau;
   *dw = (p->a * d - w) * np->inv_tau_w;

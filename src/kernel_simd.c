@@ -41,7 +41,7 @@
 /* A neuron's parameters and derived constants, one per lane. */
 typedef struct vparams {
   vd V_rest, V_reset, V_th, dT, a, b, R, tau, tau_w;
-  vd V_T_x, dT_x, inv_dT_x, inv_tau, inv_tau_w;
+  vd V_T_x, inv_dT_x, inv_tau, inv_tau_w;
   vd h_k, w_k; /* exp_auto: its coefficients (adex__expe_coefs) */
 } vparams;
 
@@ -53,7 +53,6 @@ static inline void vparams_bcast(vparams *P, const adex__nparams *np) {
   P->tau = vset1(np->p.tau);
   P->tau_w = vset1(np->p.tau_w);
   P->V_T_x = vset1(np->V_T_x);
-  P->dT_x = vset1(np->dT_x);
   P->dT = vset1(np->p.delta_T);
   P->a = vset1(np->p.a);
   P->b = vset1(np->p.b);
@@ -78,7 +77,6 @@ static inline void vparams_gather(vparams *P, const adex__nparams *per) {
   P->tau = GATHER(per, p.tau);
   P->tau_w = GATHER(per, p.tau_w);
   P->V_T_x = GATHER(per, V_T_x);
-  P->dT_x = GATHER(per, dT_x);
   P->dT = GATHER(per, p.delta_T);
   P->a = GATHER(per, p.a);
   P->b = GATHER(per, p.b);
@@ -194,7 +192,7 @@ static inline void tp_load(vtile_params *tp, const vparams *U,
 /* adex__expe_integrate (method_formulas.h) for W neurons, operation for
  * operation, in two parts: E (the exponential) ... */
 static inline vd expe_E(const vparams *P, vd V) {
-  return vx_exp(vx_divr(V - P->V_T_x, P->dT_x, P->inv_dT_x));
+  return vx_exp((V - P->V_T_x) * P->inv_dT_x);
 }
 
 /* ... and the rest, given E. */
@@ -291,7 +289,7 @@ static inline void rk_tile_integrate(const adex_method *m,
     }
     for (size_t j = 0; j < nv; j++) {
       const vparams *P = tp_at(tp, r->vec[j]);
-      E[j] = vx_exp(vx_divr(Vg[j] - P->V_T_x, P->dT_x, P->inv_dT_x));
+      E[j] = vx_exp((Vg[j] - P->V_T_x) * P->inv_dT_x);
     }
     for (size_t j = 0; j < nv; j++) {
       const vparams *P = tp_at(tp, r->vec[j]);
@@ -380,7 +378,7 @@ void VSFX(adex__rk_one)(const adex_method *m, const adex__nparams *np,
 
 typedef struct vfparams {
   vf V_rest, V_reset, V_th, dT, a, b, R, tau_w;
-  vf V_T_x, dT_x, inv_dT_x, inv_tau, inv_tau_w, h_k, w_k;
+  vf V_T_x, inv_dT_x, inv_tau, inv_tau_w, h_k, w_k;
 } vfparams;
 
 #define NVF (TILE / WF)
@@ -395,7 +393,6 @@ static inline void vfparams_bcast(vfparams *P, const adex__np32 *q) {
   P->R = vfset1(q->R);
   P->tau_w = vfset1(q->tau_w);
   P->V_T_x = vfset1(q->V_T_x);
-  P->dT_x = vfset1(q->dT_x);
   P->inv_dT_x = vfset1(q->inv_dT_x);
   P->inv_tau = vfset1(q->inv_tau);
   P->inv_tau_w = vfset1(q->inv_tau_w);
@@ -417,7 +414,6 @@ static inline void vfparams_gather(vfparams *P, const adex__np32 *per) {
   P->R = GATHERF(per, R);
   P->tau_w = GATHERF(per, tau_w);
   P->V_T_x = GATHERF(per, V_T_x);
-  P->dT_x = GATHERF(per, dT_x);
   P->inv_dT_x = GATHERF(per, inv_dT_x);
   P->inv_tau = GATHERF(per, inv_tau);
   P->inv_tau_w = GATHERF(per, inv_tau_w);
@@ -454,8 +450,7 @@ static inline void expe32_tile(vfblock b, size_t nv, const vfparams *U,
   for (size_t j = 0; j < nv; j++) {
     if (U == NULL) vfparams_gather(&G[j], b.q + j * WF);
     const vfparams *P = U != NULL ? U : &G[j];
-    E[j] = vx_expf(vx_divrf(vfload(b.V + j * WF) - P->V_T_x, P->dT_x,
-                            P->inv_dT_x));
+    E[j] = vx_expf((vfload(b.V + j * WF) - P->V_T_x) * P->inv_dT_x);
   }
   for (size_t j = 0; j < nv; j++) {
     const vfparams *P = U != NULL ? U : &G[j];

@@ -216,8 +216,8 @@ static inline void vfstore_bool(bool *p, vmf m) {
 /* ------------------------------------------------------------ xmath */
 
 /* The elementary functions of xmath_body.h for vectors: vx_exp, vx_expm1,
- * vx_phi, vx_phi_series, vx_divr, vx_pow_pos and the float twins
- * vx_expf, vx_phif, vx_divrf; lane by lane the bits of xmath.h's scalar
+ * vx_phi, vx_phi_series, vx_pow_pos and the float twins vx_expf,
+ * vx_phif; lane by lane the bits of xmath.h's scalar
  * functions. */
 #include "xmath.h"
 
@@ -300,8 +300,6 @@ typedef __m256i vxuf;
 #define XGTF(a, b) VFCMP((a), (b), _CMP_GT_OQ)
 #define XSELD(m, a, b) vsel((m), (a), (b))
 #define XSELF(m, a, b) vfsel((m), (a), (b))
-#define XISNAND(x) visnan(x)
-#define XISNANF(x) VFCMP((x), (x), _CMP_UNORD_Q)
 
 #include "xmath_body.h"
 #undef XSCALED

@@ -1,6 +1,6 @@
 /* xmath.h - the kernels' elementary functions for scalars (internal):
- * adex__exp, adex__expm1, adex__phi, adex__divr, adex__pow_pos and their
- * float twins adex__expf, adex__expm1f, adex__phif, adex__divrf.
+ * adex__exp, adex__expm1, adex__phi, adex__pow_pos and their float twins
+ * adex__expf, adex__expm1f, adex__phif.
  *
  * The algorithms are in xmath_body.h, written once for scalars and SIMD
  * vectors (simd.h instantiates them for AVX2 and AVX-512), so that every
@@ -98,8 +98,7 @@ static inline float adex__xm_realf(uint32_t u) {
 #define XALLF(m) (m)
 #define XSELD(m, a, b) ((m) ? (a) : (b))
 #define XSELF(m, a, b) ((m) ? (a) : (b))
-#define XISNAND(x) ((x) != (x))
-#define XISNANF(x) ((x) != (x))
+
 
 #include "xmath_body.h"
 
@@ -146,8 +145,6 @@ static inline float adex__xm_realf(uint32_t u) {
 #undef XALLF
 #undef XSELD
 #undef XSELF
-#undef XISNAND
-#undef XISNANF
 #undef XSCALED
 
 #endif /* ADEX_XMATH_H */

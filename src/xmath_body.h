@@ -24,7 +24,6 @@
  *   XLED(a,b), XGED, XGTD      comparisons, false for NaN (and F)
  *   XANDMD(m,n), XALLD(m)      both; all lanes set (and F)
  *   XSELD(m,a,b)               m ? a : b (and F)
- *   XISNAND(x)                 x is NaN (and F)
  *
  * Accuracy (tests/test_xmath.c measures it against long double):
  *   exp   within 0.56 ulp of the exact value for normal results (a table
@@ -35,8 +34,6 @@
  *   phi   (e^z - 1)/z: an economized polynomial for |z| <= 1/8 (0.63
  *         ulp), expm1(z)/z beyond (relative error below 1.6 2^-52,
  *         measured 1.32 2^-52), inf at +inf;
- *   divr  a/b from RN(1/b) and one correction: the quotient, or 1 ulp off
- *         in rare cases;
  *   pow_pos  q^e for the adaptive step factor, relative error ~1e-15.
  */
 
@@ -63,11 +60,11 @@ static inline XD XN(exp_reduce)(XD x, XUD *ti) {
   return XFMAD(n, XCD(-XM_D_L_LO), r);
 }
 
-/* y 2^m for y in [1/2, 2), m = floor(n/16) from the reduction: rounded
- * once (into a subnormal or to inf where the result is one). Without
- * AVX-512's scalef: as 2^m1 2^m2, m1 = floor(m/2), both factors normal
- * over the whole range, the first product exact, the second rounding
- * once; the same value. */
+/* y 2^m for y in [1/2, 2), m = floor(n/16) from the reduction (n, or
+ * ti): rounded once (into a subnormal or to inf where the result is one).
+ * AVX-512 does it in one instruction (scalef, simd.h); elsewhere as
+ * 2^m1 2^m2, m1 = floor(m/2): both factors normal over the whole range,
+ * the first product exact, the second rounding once; the same value. */
 #ifndef XSCALED
 static inline XD XN(exp_scale)(XD y, XUD ti) {
   XUD mb = XUSHRD(XUADDD(ti, XM_D_MBIAS), 4); /* m + 2048 */
@@ -78,8 +75,11 @@ static inline XD XN(exp_scale)(XD y, XUD ti) {
 #define XSCALED(y, n, ti) XN(exp_scale)((y), (ti))
 #endif
 
+/* The clamps below are written min(c, x), max(c, x): a NaN x comes out as
+ * itself (the second operand, as with the vector min and max) and then
+ * propagates through every operation to the result. */
 static inline XD XN(exp)(XD x) {
-  XD xc = XMAXD(XMIND(x, XCD(710.0)), XCD(-746.0));
+  XD xc = XMAXD(XCD(-746.0), XMIND(XCD(710.0), x));
   XD t = XFMAD(xc, XCD(XM_D_INV_L), XCD(XM_D_SHIFT));
   XD n = t - XCD(XM_D_SHIFT);
   XD r = XFMAD(n, XCD(-XM_D_L_HI), xc); /* exact */
@@ -87,15 +87,14 @@ static inline XD XN(exp)(XD x) {
   XD q = XN(expm1_small)(r);
   XUD ti = XBITSD(t);
   XD th = XTABD(adex__xm_exp2_hi, ti), tl = XTABD(adex__xm_exp2_lo, ti);
-  XD y = XSCALED(th + XFMAD(th, q, tl), n, ti);
-  return XSELD(XISNAND(x), x + x, y);
+  return XSCALED(th + XFMAD(th, q, tl), n, ti);
 }
 
 static inline XD XN(expm1)(XD x) {
   /* -60 <= x <= 2: (2^m T - 1) + 2^m T q, the difference S - 1 carried
    * exactly as hi + lo (Fast2Sum, |S| < 1 <= ... or exact by Sterbenz);
    * beyond 2, exp(x) - 1 loses nothing */
-  XD xc = XMAXD(XMIND(x, XCD(2.0)), XCD(-60.0));
+  XD xc = XMAXD(XCD(-60.0), XMIND(XCD(2.0), x));
   XUD ti;
   XD q = XN(expm1_small)(XN(exp_reduce)(xc, &ti));
   XD s = XREALD(XUSHLD(XUADDD(XUSHRD(XUADDD(ti, XM_D_MBIAS), 4),
@@ -104,8 +103,7 @@ static inline XD XN(expm1)(XD x) {
   XD Tl = XTABD(adex__xm_exp2_lo, ti) * s;
   XD hi = S - XCD(1.0), lo = S - (hi + XCD(1.0)); /* S - 1 = hi + lo */
   XD mid = hi + (lo + XFMAD(S, q, Tl));
-  XD y = XSELD(XGTD(x, XCD(2.0)), XN(exp)(x) - XCD(1.0), mid);
-  return XSELD(XISNAND(x), x + x, y);
+  return XSELD(XGTD(x, XCD(2.0)), XN(exp)(x) - XCD(1.0), mid);
 }
 
 /* phi(z) = (e^z - 1)/z for |z| <= 1/8: a polynomial of degree 8, the
@@ -131,14 +129,6 @@ static inline XD XN(phi)(XD z) {
   /* (e^z - 1)/z; at z = +inf that is inf/inf: the limit, inf, instead */
   XD far = XSELD(XGTD(z, XCD(1.7976931348623157e308)), z, XN(expm1)(z) / z);
   return XSELD(small, ps, far);
-}
-
-/* a/b from inv_b = RN(1/b): the product q, then one correction with the
- * exact remainder a - q b (Markstein 1990; Muller et al., Handbook of
- * Floating-Point Arithmetic, 2018, 4.9). */
-static inline XD XN(divr)(XD a, XD b, XD inv_b) {
-  XD q = a * inv_b;
-  return XFMAD(XFMAD(-q, b, a), inv_b, q);
 }
 
 /* q^e for q > 0 (clamped to [1e-300, 1e300]): e log q, log by the
@@ -184,7 +174,7 @@ static inline XF XN(expf_reduce)(XF x, XUF *ti) {
 }
 
 static inline XF XN(expf)(XF x) {
-  XF xc = XMAXF(XMINF(x, XCF(89.0f)), XCF(-104.0f));
+  XF xc = XMAXF(XCF(-104.0f), XMINF(XCF(89.0f), x));
   XUF ti;
   XF q = XN(expm1f_small)(XN(expf_reduce)(xc, &ti));
   XF th = XTABF(adex__xm_exp2f_hi, ti), tl = XTABF(adex__xm_exp2f_lo, ti);
@@ -192,12 +182,11 @@ static inline XF XN(expf)(XF x) {
   XUF mb = XUSHRF(XUADDF(ti, XM_F_MBIAS), 4); /* m + 256 */
   XUF m1b = XUSHRF(mb, 1);                   /* m1 + 128 */
   y = y * XREALF(XUSHLF(XUADDF(m1b, (uint32_t)-1), 23));
-  y = y * XREALF(XUSHLF(XUADDF(XUSUBF(mb, m1b), (uint32_t)-1), 23));
-  return XSELF(XISNANF(x), x + x, y);
+  return y * XREALF(XUSHLF(XUADDF(XUSUBF(mb, m1b), (uint32_t)-1), 23));
 }
 
 static inline XF XN(expm1f)(XF x) {
-  XF xc = XMAXF(XMINF(x, XCF(2.0f)), XCF(-30.0f));
+  XF xc = XMAXF(XCF(-30.0f), XMINF(XCF(2.0f), x));
   XUF ti;
   XF q = XN(expm1f_small)(XN(expf_reduce)(xc, &ti));
   XF s = XREALF(XUSHLF(XUADDF(XUSHRF(XUADDF(ti, XM_F_MBIAS), 4),
@@ -206,8 +195,7 @@ static inline XF XN(expm1f)(XF x) {
   XF Tl = XTABF(adex__xm_exp2f_lo, ti) * s;
   XF hi = S - XCF(1.0f), lo = S - (hi + XCF(1.0f));
   XF mid = hi + (lo + XFMAF(S, q, Tl));
-  XF y = XSELF(XGTF(x, XCF(2.0f)), XN(expf)(x) - XCF(1.0f), mid);
-  return XSELF(XISNANF(x), x + x, y);
+  return XSELF(XGTF(x, XCF(2.0f)), XN(expf)(x) - XCF(1.0f), mid);
 }
 
 /* phi in float: the series to z^5/6! for |z| <= 1/8 (1e-9 left out),
@@ -224,9 +212,4 @@ static inline XF XN(phif)(XF z) {
   if (XALLF(small)) return ps;
   XF far = XSELF(XGTF(z, XCF(3.40282347e38f)), z, XN(expm1f)(z) / z);
   return XSELF(small, ps, far);
-}
-
-static inline XF XN(divrf)(XF a, XF b, XF inv_b) {
-  XF q = a * inv_b;
-  return XFMAF(XFMAF(-q, b, a), inv_b, q);
 }

@@ -14,7 +14,7 @@
  *     1/8 where e^z is finite, z <= 709.78 (beyond, phi is inf as expm1
  *     is, though (e^z - 1)/z is finite up to about 716.3; phi(+inf) =
  *     inf), and the result normal (z >= -1/DBL_MIN); expf within 0.76 float ulp of expl for
- *     normal results; divr and divrf within 1 ulp of the quotient; pow_pos
+ *     normal results; pow_pos
  *     within 1e-14 relative of powl for q in [1e-6, 1e6] and the exponents
  *     -1/2 .. -1/6 of the step control;
  *   - every vector function, AVX2 and AVX-512 where the CPU runs them,
@@ -470,74 +470,7 @@ static void test_phi(void **state) {
   free(a.x);
 }
 
-/* ------------------------------------------------------------ divr, pow */
-
-static void test_divr(void **state) {
-  (void)state;
-  rng r = {0x3c6ef372fe94f82bULL};
-  size_t n = count(400000);
-  double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
-  double *ib = malloc(n * sizeof *ib), *y = malloc(n * sizeof *y);
-  double *v = malloc(n * sizeof *v);
-  float *af = malloc(n * sizeof *af), *bf = malloc(n * sizeof *bf);
-  float *ibf = malloc(n * sizeof *ibf), *yf = malloc(n * sizeof *yf);
-  float *vf = malloc(n * sizeof *vf);
-  assert_true(a && b && ib && y && v && af && bf && ibf && yf && vf);
-  for (size_t i = 0; i < n; i++) {
-    a[i] = logu_signed(&r, 1e-6, 1e6);
-    b[i] = logu_signed(&r, 1e-6, 1e6);
-    ib[i] = 1.0 / b[i];
-    y[i] = adex__divr(a[i], b[i], ib[i]);
-    af[i] = (float)a[i];
-    bf[i] = (float)b[i];
-    ibf[i] = 1.0f / bf[i];
-    yf[i] = adex__divrf(af[i], bf[i], ibf[i]);
-  }
-  long off = 0, offf = 0;
-  for (size_t i = 0; i < n; i++) {
-    double q = a[i] / b[i];
-    float qf = af[i] / bf[i];
-    /* within 1 ulp of the quotient, that is, next to it at most */
-    assert_true(y[i] == q || y[i] == nextafter(q, y[i] > q ? INFINITY
-                                                            : -INFINITY));
-    assert_true(yf[i] == qf || yf[i] == nextafterf(qf, yf[i] > qf ? INFINITY
-                                                                  : -INFINITY));
-    off += y[i] != q;
-    offf += yf[i] != qf;
-  }
-  if (verbose())
-    printf("divr: %ld of %zu 1 ulp off the quotient, divrf: %ld\n", off, n,
-           offf);
-#ifdef ADEX_TEST_LANES
-  void (*const vd[2])(const double *, const double *, const double *,
-                      double *, size_t) = {xm_divr_avx2, xm_divr_avx512};
-  void (*const vfn[2])(const float *, const float *, const float *, float *,
-                       size_t) = {xm_divrf_avx2, xm_divrf_avx512};
-  for (int k = 0; k < 2; k++) {
-    if (!isa_runs(k)) continue;
-    vd[k](a, b, ib, v, n);
-    vfn[k](af, bf, ibf, vf, n);
-    for (size_t i = 0; i < n; i++) {
-      if (!same_bits(v[i], y[i]) || !same_bits_f(vf[i], yf[i])) {
-        print_error("%s divr(%a, %a) = %a, scalar %a; divrf %a, scalar %a\n",
-                    isa_name[k], a[i], b[i], v[i], y[i], (double)vf[i],
-                    (double)yf[i]);
-        fail();
-      }
-    }
-  }
-#endif
-  free(a);
-  free(b);
-  free(ib);
-  free(y);
-  free(v);
-  free(af);
-  free(bf);
-  free(ibf);
-  free(yf);
-  free(vf);
-}
+/* ------------------------------------------------------------ pow */
 
 static void test_pow_pos(void **state) {
   (void)state;
@@ -707,7 +640,6 @@ int main(void) {
       cmocka_unit_test(test_expm1),
       cmocka_unit_test(test_phi_series),
       cmocka_unit_test(test_phi),
-      cmocka_unit_test(test_divr),
       cmocka_unit_test(test_pow_pos),
       cmocka_unit_test(test_float),
       cmocka_unit_test(test_lanes_any_argument),

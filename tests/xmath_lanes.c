@@ -56,33 +56,3 @@ void VSFX(xm_pow_pos)(const double *q, double e, double *y, size_t n) {
     memcpy(y + i, r, m * sizeof *r);
   }
 }
-
-void VSFX(xm_divr)(const double *a, const double *b, const double *inv_b,
-                   double *y, size_t n) {
-  for (size_t i = 0; i < n; i += W) {
-    size_t m = lanes(i, n, W);
-    double va[W], vb[W], vi[W], r[W];
-    for (size_t j = 0; j < W; j++) {
-      va[j] = j < m ? a[i + j] : 1.0;
-      vb[j] = j < m ? b[i + j] : 1.0;
-      vi[j] = j < m ? inv_b[i + j] : 1.0;
-    }
-    vstore(r, vx_divr(vload(va), vload(vb), vload(vi)));
-    memcpy(y + i, r, m * sizeof *r);
-  }
-}
-
-void VSFX(xm_divrf)(const float *a, const float *b, const float *inv_b,
-                    float *y, size_t n) {
-  for (size_t i = 0; i < n; i += WF) {
-    size_t m = lanes(i, n, WF);
-    float va[WF], vb[WF], vi[WF], r[WF];
-    for (size_t j = 0; j < WF; j++) {
-      va[j] = j < m ? a[i + j] : 1.0f;
-      vb[j] = j < m ? b[i + j] : 1.0f;
-      vi[j] = j < m ? inv_b[i + j] : 1.0f;
-    }
-    vfstore(r, vx_divrf(vfload(va), vfload(vb), vfload(vi)));
-    memcpy(y + i, r, m * sizeof *r);
-  }
-}

@@ -16,15 +16,10 @@
   void xm_phi_series_##isa(const double *x, double *y, size_t n);          \
   /* y[i] = pow_pos(q[i], e) */                                             \
   void xm_pow_pos_##isa(const double *q, double e, double *y, size_t n);   \
-  /* y[i] = divr(a[i], b[i], inv_b[i]) */                                   \
-  void xm_divr_##isa(const double *a, const double *b, const double *inv_b, \
-                     double *y, size_t n);                                  \
   void xm_expf_##isa(const float *x, float *y, size_t n);                  \
   void xm_expm1f_##isa(const float *x, float *y, size_t n);                \
   void xm_phif_##isa(const float *x, float *y, size_t n);                  \
-  void xm_phif_series_##isa(const float *x, float *y, size_t n);           \
-  void xm_divrf_##isa(const float *a, const float *b, const float *inv_b,  \
-                      float *y, size_t n);
+  void xm_phif_series_##isa(const float *x, float *y, size_t n);
 
 XM_LANES_DECLARE(avx2)
 XM_LANES_DECLARE(avx512)
