@@ -163,7 +163,7 @@ static inline void adex__expe_coefs(const adex__nparams *np, double h,
  * exponential adex__exp (xmath.h), the divisions by delta_T, tau and
  * tau_w as products with the reciprocals. With delta_T = 0 the exponent
  * is -1e300 (V_T_x) and the term 0 * 0 = 0. */
-static inline void adex__rhs_guarded(const adex__nparams *np, double V,
+static inline __attribute__((always_inline)) void adex__rhs_guarded(const adex__nparams *np, double V,
                                      double w, double RI, double *dV,
                                      double *dw) {
   const adex_params *p = &np->p;

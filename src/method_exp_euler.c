@@ -29,7 +29,7 @@ static void exp_euler_prepare(adex__nparams *np, double dt) {
 }
 
 /* One neuron, one step of dt (fused with threshold and reset). */
-static inline void exp_euler_one(const adex__step_ctx *c, size_t i,
+ADEX__FORMULA void exp_euler_one(const adex__step_ctx *c, size_t i,
                                  const adex__nparams *np) {
   double V_new, w_new;
   adex__expe_integrate(np, c->V[i], c->w[i], adex__ctx_I(c, i), np->h_k,
@@ -38,6 +38,7 @@ static inline void exp_euler_one(const adex__step_ctx *c, size_t i,
 }
 
 /* One step of any size h, for the general path. */
+ADEX__FMA_CLONES
 static void exp_euler_any(const adex_method *m, const adex__nparams *np,
                           double V, double w, double I, double h,
                           double out[2], double err[2]) {
@@ -46,6 +47,7 @@ static void exp_euler_any(const adex_method *m, const adex__nparams *np,
 }
 
 /* The population loop: shared parameters are hoisted out of the loop. */
+ADEX__FMA_CLONES
 static void exp_euler_step(const adex__step_ctx *c, size_t lo, size_t hi) {
   if (c->uniform != NULL) {
     const adex__nparams np = *c->uniform;
@@ -58,7 +60,7 @@ static void exp_euler_step(const adex__step_ctx *c, size_t lo, size_t hi) {
 /* ------------------------------------------------------------ float32 */
 
 /* Phases 2-4 in float (adex__fire), with the float blow-up bound. */
-static void fire32(const adex__step_ctx *c, size_t i, const adex__np32 *q,
+ADEX__FORMULA void fire32(const adex__step_ctx *c, size_t i, const adex__np32 *q,
                    float V_new, float w_new) {
   bool spk = !(V_new < q->V_th) | !(V_new > -ADEX__BLOWUP_F32);
   float w = spk ? w_new + q->b : w_new;
@@ -73,6 +75,7 @@ static void fire32(const adex__step_ctx *c, size_t i, const adex__np32 *q,
 
 /* The float32 population loop (the scalar reference of the float SIMD
  * kernels). */
+ADEX__FMA_CLONES
 static void exp_euler_step_f32(const adex__step_ctx *c, size_t lo,
                                size_t hi) {
   for (size_t i = lo; i < hi; i++) {

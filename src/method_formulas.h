@@ -16,6 +16,24 @@
 #include "method_internal.h"
 #include "xmath.h"
 
+/* The scalar kernels' entry points are compiled twice where the compiler
+ * can (x86-64 GCC and Clang): for CPUs with fused multiply-add, which the
+ * formulas use through fma(), as an instruction, and for the others, with
+ * the C library's fma (exact, and slow); the loader picks one. Both give
+ * the same bits: fma is correctly rounded either way. */
+#if defined(__x86_64__) && !defined(__FMA__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define ADEX__FMA_CLONES __attribute__((target_clones("fma", "default")))
+#endif
+#endif
+#ifndef ADEX__FMA_CLONES
+#define ADEX__FMA_CLONES
+#endif
+
+/* The formulas, and the loops of the scalar kernels around them, are
+ * always inlined: into each clone, with its own target. */
+#define ADEX__FORMULA static inline __attribute__((always_inline))
+
 /* BrainPy's exponential Euler (SPEC section 4) for one neuron over a step
  * h, from the old (V, w):
  *   E = exp((V - V_T)/delta_T),
@@ -31,7 +49,7 @@
  * the cases against 3.5%) and saves two of the step's 33 multiply-adds.
  * delta_T = 0: the exponent is -1e300 (V_T_x), E = 0.
  * The same operations as the SIMD kernels, lane by lane. */
-static inline void adex__expe_integrate(const adex__nparams *np, double V,
+ADEX__FORMULA void adex__expe_integrate(const adex__nparams *np, double V,
                                         double w, double I, double h_k,
                                         double w_k, double *V_new,
                                         double *w_new) {
@@ -44,7 +62,7 @@ static inline void adex__expe_integrate(const adex__nparams *np, double V,
 }
 
 /* The one-neuron step of exp_auto for any h (the general path). */
-static inline void adex__expe_any(const adex__nparams *np, double V, double w,
+ADEX__FORMULA void adex__expe_any(const adex__nparams *np, double V, double w,
                                   double I, double h, double out[2],
                                   double err[2]) {
   double h_k = np->h_k, w_k = np->w_k;
@@ -54,7 +72,7 @@ static inline void adex__expe_any(const adex__nparams *np, double V, double w,
 }
 
 /* The same in float, over the step q was made for. */
-static inline void adex__expe_integrate32(const adex__np32 *q, float V,
+ADEX__FORMULA void adex__expe_integrate32(const adex__np32 *q, float V,
                                           float w, float I, float *V_new,
                                           float *w_new) {
   float E = adex__expf((V - q->V_T_x) * q->inv_dT_x);
@@ -70,7 +88,7 @@ static inline void adex__expe_integrate32(const adex__np32 *q, float V,
  *   V_i = V + h sum_j a_ij kV_j,   w_i = w + h sum_j a_ij kw_j   (j < i).
  * Zero coefficients are skipped (with a constant tableau the compiler
  * drops them); sums run in index order from 0. */
-static inline void adex__rk_integrate(const adex__rk_tableau *tb,
+ADEX__FORMULA void adex__rk_integrate(const adex__rk_tableau *tb,
                                       const adex__nparams *np, double V,
                                       double w, double RI, double h,
                                       double out[2], double err[2]) {
@@ -108,7 +126,7 @@ static inline void adex__rk_integrate(const adex__rk_tableau *tb,
 
 /* One step of any size h, for the general path (the error estimate only
  * for embedded pairs). */
-static inline void adex__rk_any(const adex__rk_tableau *tb,
+ADEX__FORMULA void adex__rk_any(const adex__rk_tableau *tb,
                                 const adex__nparams *np, double V, double w,
                                 double I, double h, double out[2],
                                 double err[2]) {

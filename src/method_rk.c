@@ -222,7 +222,7 @@ static const adex__rk_tableau tab_heun_euler = {
 /* ------------------------------------------------------------ the step */
 
 /* One neuron, one step of dt, fused with threshold and reset. */
-static inline void rk_one(const adex__rk_tableau *tb, const adex__step_ctx *c,
+ADEX__FORMULA void rk_one(const adex__rk_tableau *tb, const adex__step_ctx *c,
                           size_t i, const adex__nparams *np) {
   double out[2];
   adex__rk_integrate(tb, np, c->V[i], c->w[i], np->p.R * adex__ctx_I(c, i), c->dt, out,
@@ -231,7 +231,7 @@ static inline void rk_one(const adex__rk_tableau *tb, const adex__step_ctx *c,
 }
 
 /* The population loop: shared parameters are hoisted out of the loop. */
-static inline void rk_range(const adex__rk_tableau *tb,
+ADEX__FORMULA void rk_range(const adex__rk_tableau *tb,
                             const adex__step_ctx *c, size_t lo, size_t hi) {
   if (c->uniform != NULL) {
     const adex__nparams np = *c->uniform;
@@ -248,9 +248,11 @@ static const char *const no_aliases[] = {NULL};
 /* One method: a step function specialised to its tableau (the generic
  * rk_range inlined with constant coefficients) and its table. */
 #define ADEX__RK_METHOD(id, ord, nstages, emb)                               \
+  ADEX__FMA_CLONES                                                         \
   static void id##_step(const adex__step_ctx *c, size_t lo, size_t hi) {   \
     rk_range(&tab_##id, c, lo, hi);                                        \
   }                                                                        \
+  ADEX__FMA_CLONES                                                         \
   static void id##_one(const adex_method *m, const adex__nparams *np,      \
                        double V, double w, double I, double h,             \
                        double out[2], double err[2]) {                     \

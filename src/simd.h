@@ -277,6 +277,7 @@ typedef __m256i vxuf;
 #define XALLD(m) ((unsigned)_mm256_movemask_pd(m) == ALL_LANES)
 #define XALLF(m) ((unsigned)_mm256_movemask_ps(m) == ALL_LANES_F)
 #endif
+#define XINLINE static inline __attribute__((always_inline))
 #define XD vd
 #define XF vf
 #define XUD vxu
@@ -302,6 +303,7 @@ typedef __m256i vxuf;
 #define XSELF(m, a, b) vfsel((m), (a), (b))
 
 #include "xmath_body.h"
+#undef XINLINE
 #undef XSCALED
 
 #endif /* ADEX_SIMD_H */

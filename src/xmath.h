@@ -55,6 +55,10 @@ static inline float adex__xm_realf(uint32_t u) {
   return x;
 }
 
+/* Always inlined, so that a caller compiled for fma (the SIMD units,
+ * method_formulas.h's clones) gets the instruction, not a call of a copy
+ * compiled without it. */
+#define XINLINE static inline __attribute__((always_inline))
 #define XD double
 #define XF float
 #define XUD uint64_t
@@ -101,6 +105,7 @@ static inline float adex__xm_realf(uint32_t u) {
 
 
 #include "xmath_body.h"
+#undef XINLINE
 
 #undef XD
 #undef XF

@@ -14,6 +14,7 @@
  *   XD, XF        the real types;  XUD, XUF  unsigned integers of their width
  *   XMD, XMF      comparison results (bool or a lane mask)
  *   XN(name)      the name a function gets in this instantiation
+ *   XINLINE       how the hot functions are declared (always inlined)
  *   XCD(c), XCF(c)             a constant
  *   XFMAD(a,b,c), XFMAF        a*b + c rounded once
  *   XMIND(a,b), XMAXD(a,b)     a < b ? a : b,  a > b ? a : b (and F)
@@ -41,7 +42,7 @@
 
 /* e^r - 1 for |r| <= ln2/32 (Taylor to r^7/7!; the first term left out
  * is below 1.2e-18 relative). */
-static inline XD XN(expm1_small)(XD r) {
+XINLINE XD XN(expm1_small)(XD r) {
   XD p = XFMAD(r, XCD(1.0 / 5040.0), XCD(1.0 / 720.0));
   p = XFMAD(r, p, XCD(1.0 / 120.0));
   p = XFMAD(r, p, XCD(1.0 / 24.0));
@@ -52,7 +53,7 @@ static inline XD XN(expm1_small)(XD r) {
 
 /* x = (16 m + j) ln2/16 + r: returns r, and *ti whose low 4 bits are j
  * and from which m follows (XM_D_MBIAS). */
-static inline XD XN(exp_reduce)(XD x, XUD *ti) {
+XINLINE XD XN(exp_reduce)(XD x, XUD *ti) {
   XD t = XFMAD(x, XCD(XM_D_INV_L), XCD(XM_D_SHIFT));
   XD n = t - XCD(XM_D_SHIFT);
   XD r = XFMAD(n, XCD(-XM_D_L_HI), x); /* exact */
@@ -66,7 +67,7 @@ static inline XD XN(exp_reduce)(XD x, XUD *ti) {
  * 2^m1 2^m2, m1 = floor(m/2): both factors normal over the whole range,
  * the first product exact, the second rounding once; the same value. */
 #ifndef XSCALED
-static inline XD XN(exp_scale)(XD y, XUD ti) {
+XINLINE XD XN(exp_scale)(XD y, XUD ti) {
   XUD mb = XUSHRD(XUADDD(ti, XM_D_MBIAS), 4); /* m + 2048 */
   XUD m1b = XUSHRD(mb, 1);                   /* m1 + 1024 */
   y = y * XREALD(XUSHLD(XUADDD(m1b, (uint64_t)-1), 52));
@@ -78,7 +79,7 @@ static inline XD XN(exp_scale)(XD y, XUD ti) {
 /* The clamps below are written min(c, x), max(c, x): a NaN x comes out as
  * itself (the second operand, as with the vector min and max) and then
  * propagates through every operation to the result. */
-static inline XD XN(exp)(XD x) {
+XINLINE XD XN(exp)(XD x) {
   XD xc = XMAXD(XCD(-746.0), XMIND(XCD(710.0), x));
   XD t = XFMAD(xc, XCD(XM_D_INV_L), XCD(XM_D_SHIFT));
   XD n = t - XCD(XM_D_SHIFT);
@@ -111,7 +112,7 @@ static inline XD XN(expm1)(XD x) {
  * out sum to 8.1e-18, 0.07 ulp), evaluated as 1 + z (c1 + z T(z)) with
  * the tail T by Estrin's scheme: the last two operations round near 1
  * and 1/2, so the result is within about 0.6 ulp. phi(0) = 1. */
-static inline XD XN(phi_series)(XD z) {
+XINLINE XD XN(phi_series)(XD z) {
   XD z2 = z * z, z4 = z2 * z2;
   XD t01 = XFMAD(z, XCD(0x1.5555555566acfp-5), XCD(0x1.5555555555550p-3));
   XD t23 = XFMAD(z, XCD(0x1.6c16bf78a5859p-10), XCD(0x1.111111111b93bp-7));
@@ -122,7 +123,7 @@ static inline XD XN(phi_series)(XD z) {
   return XFMAD(z, XFMAD(z, T, XCD(0x1.ffffffffffff6p-2)), XCD(1.0));
 }
 
-static inline XD XN(phi)(XD z) {
+XINLINE XD XN(phi)(XD z) {
   XD ps = XN(phi_series)(z);
   XMD small = XANDMD(XLED(z, XCD(0.125)), XGED(z, XCD(-0.125)));
   if (XALLD(small)) return ps;
@@ -159,13 +160,13 @@ static inline XD XN(pow_pos)(XD q, double e) {
 /* ------------------------------------------------------------ float */
 
 /* e^r - 1 for |r| <= ln2/32 in float (to r^4/4!: 4e-11 left out). */
-static inline XF XN(expm1f_small)(XF r) {
+XINLINE XF XN(expm1f_small)(XF r) {
   XF p = XFMAF(r, XCF(1.0f / 24.0f), XCF(1.0f / 6.0f));
   p = XFMAF(r, p, XCF(0.5f));
   return XFMAF(r * r, p, r);
 }
 
-static inline XF XN(expf_reduce)(XF x, XUF *ti) {
+XINLINE XF XN(expf_reduce)(XF x, XUF *ti) {
   XF t = XFMAF(x, XCF(XM_F_INV_L), XCF(XM_F_SHIFT));
   XF n = t - XCF(XM_F_SHIFT);
   XF r = XFMAF(n, XCF(-XM_F_L_HI), x);
@@ -173,7 +174,7 @@ static inline XF XN(expf_reduce)(XF x, XUF *ti) {
   return XFMAF(n, XCF(-XM_F_L_LO), r);
 }
 
-static inline XF XN(expf)(XF x) {
+XINLINE XF XN(expf)(XF x) {
   XF xc = XMAXF(XCF(-104.0f), XMINF(XCF(89.0f), x));
   XUF ti;
   XF q = XN(expm1f_small)(XN(expf_reduce)(xc, &ti));
@@ -200,13 +201,13 @@ static inline XF XN(expm1f)(XF x) {
 
 /* phi in float: the series to z^5/6! for |z| <= 1/8 (1e-9 left out),
  * as 1 + z (1/2 + z T(z)) like the double one. */
-static inline XF XN(phif_series)(XF z) {
+XINLINE XF XN(phif_series)(XF z) {
   XF T = XFMAF(z * z, XFMAF(z, XCF(1.0f / 720.0f), XCF(1.0f / 120.0f)),
                XFMAF(z, XCF(1.0f / 24.0f), XCF(1.0f / 6.0f)));
   return XFMAF(z, XFMAF(z, T, XCF(0.5f)), XCF(1.0f));
 }
 
-static inline XF XN(phif)(XF z) {
+XINLINE XF XN(phif)(XF z) {
   XF ps = XN(phif_series)(z);
   XMF small = XANDMF(XLEF(z, XCF(0.125f)), XGEF(z, XCF(-0.125f)));
   if (XALLF(small)) return ps;
