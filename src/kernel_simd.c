@@ -281,8 +281,8 @@ static inline void rk_tile_integrate(const adex_method *m,
       vd sV = vset1(0.0), sw = vset1(0.0);
       for (int q = 0; q < s; q++) {
         if (tb->a[s][q] == 0.0) continue;
-        sV = sV + tb->a[s][q] * r->kV[q][j];
-        sw = sw + tb->a[s][q] * r->kw[q][j];
+        sV = vfma(vset1(tb->a[s][q]), r->kV[q][j], sV);
+        sw = vfma(vset1(tb->a[s][q]), r->kw[q][j], sw);
       }
       Vg[j] = vmin(r->V[j] + r->h[j] * sV, tp_at(tp, r->vec[j])->V_th);
       ws[j] = r->w[j] + r->h[j] * sw;
@@ -304,8 +304,8 @@ static inline void rk_tile_integrate(const adex_method *m,
     vd sV = vset1(0.0), sw = vset1(0.0);
     for (int q = 0; q < stages; q++) {
       if (b[q] == 0.0) continue;
-      sV = sV + b[q] * r->kV[q][j];
-      sw = sw + b[q] * r->kw[q][j];
+      sV = vfma(vset1(b[q]), r->kV[q][j], sV);
+      sw = vfma(vset1(b[q]), r->kw[q][j], sw);
     }
     r->outV[j] = r->V[j] + r->h[j] * sV;
     r->outw[j] = r->w[j] + r->h[j] * sw;
@@ -314,8 +314,8 @@ static inline void rk_tile_integrate(const adex_method *m,
     for (int q = 0; q < tb->stages; q++) {
       double d = tb->b[q] - tb->bh[q];
       if (d == 0.0) continue;
-      eV = eV + d * r->kV[q][j];
-      ew = ew + d * r->kw[q][j];
+      eV = vfma(vset1(d), r->kV[q][j], eV);
+      ew = vfma(vset1(d), r->kw[q][j], ew);
     }
     r->errV[j] = r->h[j] * eV;
     r->errw[j] = r->h[j] * ew;
@@ -540,6 +540,72 @@ static inline vd step_factor_v(vd q, double expo, double q_lo) {
   return vsel(veq(q, vset1(0.0)), vset1(5.0), f);
 }
 
+/* Neurons [i, i+W) of the adaptive step: state, input current (input plus
+ * the drive) and sub-step size, the starting one (adex__initial_step) for
+ * a neuron that has none yet. */
+static inline void adapt_load(const adex__adapt_ctx *a, size_t i, int p_hat,
+                              vd *V, vd *w, vd *I, vd *h) {
+  *V = vload(a->V + i);
+  *w = vload(a->w + i);
+  *I = vload(a->input + i);
+  if (a->drive != NULL) *I = *I + vload(a->drive + i);
+  *h = vload(a->h_sub + i);
+  unsigned none = vbits(vngt(*h, vset1(0.0)));
+  if (none == 0) return;
+  double hs[W], Vs[W], ws[W], Is[W];
+  vstore(hs, *h);
+  vstore(Vs, *V);
+  vstore(ws, *w);
+  vstore(Is, *I);
+  for (int q = 0; q < W; q++)
+    if ((none >> q) & 1u)
+      hs[q] = adex__initial_step(
+          a->uniform != NULL ? a->uniform : &a->per[i + (size_t)q], Vs[q],
+          ws[q], Is[q], a->dt, a->tol, p_hat);
+  *h = vload(hs);
+}
+
+/* The first `real` lanes of a vector back to neurons [i, i+real): state,
+ * sub-step size, zero input, spike flags, t_last_spike and the events
+ * (nspk per lane) in neuron order. */
+static inline void adapt_store(adex__adapt_ctx *a, size_t i, size_t real,
+                               vd V, vd w, vd h, vd nspk) {
+  vm s = vgt(nspk, vset1(0.0));
+  unsigned spk = vbits(s);
+  if (real == W) {
+    vstore(a->V + i, V);
+    vstore(a->w + i, w);
+    vstore(a->h_sub + i, h);
+    if (vany_bits(vload(a->input + i))) vstore(a->input + i, vset1(0.0));
+    vstore_bool(a->spike + i, s);
+    if (spk != 0) vstore_mask(a->t_last_spike + i, s, vset1(a->t));
+  } else {
+    double Vs[W], ws[W], hs[W];
+    vstore(Vs, V);
+    vstore(ws, w);
+    vstore(hs, h);
+    for (size_t q = 0; q < real; q++) {
+      a->V[i + q] = Vs[q];
+      a->w[i + q] = ws[q];
+      a->h_sub[i + q] = hs[q];
+      a->input[i + q] = 0.0;
+      a->spike[i + q] = (spk >> q) & 1u;
+      if ((spk >> q) & 1u) a->t_last_spike[i + q] = a->t;
+    }
+    spk &= (1u << real) - 1u;
+  }
+  if (spk == 0) return;
+  double n[W];
+  vstore(n, nspk);
+  for (int q = 0; q < W; q++)
+    for (int c = 0; c < (int)n[q]; c++) {
+      if (a->n_ev < a->cap_ev)
+        a->ev[a->n_ev++] = (adex_spike_event){i + (size_t)q, a->t};
+      else
+        a->dropped++;
+    }
+}
+
 void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
   const adex_method *m = a->method;
   const int p_hat = m->tableau->order_hat;
@@ -552,31 +618,43 @@ void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
   if (a->uniform != NULL) vparams_bcast(&U, a->uniform);
   for (size_t i0 = lo; i0 < hi; i0 += TILE) {
     size_t r = hi - i0 < TILE ? hi - i0 : TILE, nv = (r + W - 1) / W;
-    /* the tile, its last vector padded with copies of its first neuron */
-    double V[TILE], w[TILE], I[TILE], h[TILE];
-    adex__nparams sets[TILE];
-    for (size_t k = 0; k < nv * W; k++) {
-      size_t i = i0 + (k < r ? k : 0);
-      const adex__nparams *np = a->uniform != NULL ? a->uniform : &a->per[i];
-      V[k] = a->V[i];
-      w[k] = a->w[i];
-      I[k] = a->drive != NULL ? a->input[i] + a->drive[i] : a->input[i];
-      if (a->uniform == NULL) sets[k] = *np;
-      h[k] = k >= r                ? h[0]
-             : a->h_sub[i] > 0 ? a->h_sub[i]
-                               : adex__initial_step(np, V[k], w[k], I[k],
-                                                    a->dt, a->tol, p_hat);
-    }
-    vtile_params tp;
-    tp_load(&tp, a->uniform != NULL ? &U : NULL,
-            a->uniform != NULL ? NULL : sets, nv);
-    vd Vv[NV], wv[NV], hv[NV], sv[NV], subv[NV], nspk[NV], hh[NV];
+    vd Vv[NV], wv[NV], Iv[NV], hv[NV], sv[NV], subv[NV], nspk[NV], hh[NV];
     unsigned act[NV], held[NV], capped[NV];
+    vtile_params tp;
+    adex__nparams sets[TILE];
+    if (r == TILE) {
+      /* a whole tile: its vectors in place */
+      for (size_t j = 0; j < NV; j++)
+        adapt_load(a, i0 + j * W, p_hat, &Vv[j], &wv[j], &Iv[j], &hv[j]);
+      tp_load(&tp, a->uniform != NULL ? &U : NULL,
+              a->uniform != NULL ? NULL : a->per + i0, NV);
+    } else {
+      /* the last tile of a range, its last vector padded with copies of
+       * its first neuron */
+      double V[TILE], w[TILE], I[TILE], h[TILE];
+      for (size_t k = 0; k < nv * W; k++) {
+        size_t i = i0 + (k < r ? k : 0);
+        const adex__nparams *np = a->uniform != NULL ? a->uniform : &a->per[i];
+        V[k] = a->V[i];
+        w[k] = a->w[i];
+        I[k] = a->drive != NULL ? a->input[i] + a->drive[i] : a->input[i];
+        if (a->uniform == NULL) sets[k] = *np;
+        h[k] = k >= r                ? h[0]
+               : a->h_sub[i] > 0 ? a->h_sub[i]
+                                 : adex__initial_step(np, V[k], w[k], I[k],
+                                                      a->dt, a->tol, p_hat);
+      }
+      for (size_t j = 0; j < nv; j++) {
+        Vv[j] = vload(V + j * W);
+        wv[j] = vload(w + j * W);
+        Iv[j] = vload(I + j * W);
+        hv[j] = vload(h + j * W);
+      }
+      tp_load(&tp, a->uniform != NULL ? &U : NULL,
+              a->uniform != NULL ? NULL : sets, nv);
+    }
     rk_tile rt;
     for (size_t j = 0; j < nv; j++) {
-      Vv[j] = vload(V + j * W);
-      wv[j] = vload(w + j * W);
-      hv[j] = vload(h + j * W);
       sv[j] = subv[j] = nspk[j] = zero;
       act[j] = r >= (j + 1) * W ? ALL_LANES : (1u << (r - j * W)) - 1u;
       held[j] = 0;
@@ -593,7 +671,7 @@ void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
         rt.vec[nk] = j;
         rt.V[nk] = Vv[j];
         rt.w[nk] = wv[j];
-        rt.I[nk] = vload(I + j * W);
+        rt.I[nk] = Iv[j];
         rt.RI[nk] = tp_at(&tp, j)->R * rt.I[nk];
         rt.h[nk] = hh[j];
         nk++;
@@ -631,27 +709,9 @@ void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
       }
     }
     /* back to the population, spikes in neuron order */
-    double spikes[TILE];
     for (size_t j = 0; j < nv; j++) {
-      vstore(V + j * W, Vv[j]);
-      vstore(w + j * W, wv[j]);
-      vstore(h + j * W, hv[j]);
-      vstore(spikes + j * W, nspk[j]);
-    }
-    for (size_t k = 0; k < r; k++) {
-      size_t i = i0 + k;
-      a->V[i] = V[k];
-      a->w[i] = w[k];
-      a->h_sub[i] = h[k];
-      a->input[i] = 0.0;
-      a->spike[i] = spikes[k] > 0;
-      if (spikes[k] > 0) a->t_last_spike[i] = a->t;
-      for (int c = 0; c < (int)spikes[k]; c++) {
-        if (a->n_ev < a->cap_ev)
-          a->ev[a->n_ev++] = (adex_spike_event){i, a->t};
-        else
-          a->dropped++;
-      }
+      size_t i = i0 + j * W, real = r - j * W < W ? r - j * W : W;
+      adapt_store(a, i, real, Vv[j], wv[j], hv[j], nspk[j]);
     }
   }
 }

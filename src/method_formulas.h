@@ -87,7 +87,8 @@ ADEX__FORMULA void adex__expe_integrate32(const adex__np32 *q, float V,
  * Stage i evaluates both right-hand sides (adex__rhs_guarded) at
  *   V_i = V + h sum_j a_ij kV_j,   w_i = w + h sum_j a_ij kw_j   (j < i).
  * Zero coefficients are skipped (with a constant tableau the compiler
- * drops them); sums run in index order from 0. */
+ * drops them); sums run in index order from 0, each term added by a
+ * fused multiply-add (one rounding per term, and half the operations). */
 ADEX__FORMULA void adex__rk_integrate(const adex__rk_tableau *tb,
                                       const adex__nparams *np, double V,
                                       double w, double RI, double h,
@@ -98,8 +99,8 @@ ADEX__FORMULA void adex__rk_integrate(const adex__rk_tableau *tb,
     double sV = 0.0, sw = 0.0;
     for (int j = 0; j < s; j++) {
       if (tb->a[s][j] == 0.0) continue;
-      sV += tb->a[s][j] * kV[j];
-      sw += tb->a[s][j] * kw[j];
+      sV = fma(tb->a[s][j], kV[j], sV);
+      sw = fma(tb->a[s][j], kw[j], sw);
     }
     adex__rhs_guarded(np, V + h * sV, w + h * sw, RI, &kV[s], &kw[s]);
   }
@@ -107,8 +108,8 @@ ADEX__FORMULA void adex__rk_integrate(const adex__rk_tableau *tb,
   double sV = 0.0, sw = 0.0;
   for (int s = 0; s < stages; s++) {
     if (b[s] == 0.0) continue;
-    sV += b[s] * kV[s];
-    sw += b[s] * kw[s];
+    sV = fma(b[s], kV[s], sV);
+    sw = fma(b[s], kw[s], sw);
   }
   out[0] = V + h * sV;
   out[1] = w + h * sw;
@@ -117,8 +118,8 @@ ADEX__FORMULA void adex__rk_integrate(const adex__rk_tableau *tb,
   for (int s = 0; s < tb->stages; s++) {
     double d = tb->b[s] - tb->bh[s];
     if (d == 0.0) continue;
-    eV += d * kV[s];
-    ew += d * kw[s];
+    eV = fma(d, kV[s], eV);
+    ew = fma(d, kw[s], ew);
   }
   err[0] = h * eV;
   err[1] = h * ew;

@@ -172,17 +172,23 @@ static void test_kernels_match_scalar_hetero(void **state) {
  * kernel (measured: all bit for bit). */
 static void test_adaptive_kernels_match_scalar(void **state) {
   (void)state;
-  enum { n = 37 };
+  enum { n = 157 }; /* two whole tiles of 64 neurons and a part */
   double I[n];
   for (int i = 0; i < n; i++) I[i] = 60.0 * i / (n - 1);
   static const char *const methods[] = {"rkf45", "rkdp", "bs", "heun_euler"};
   static const adex_kernel kernels[] = {ADEX_KERNEL_AUTO, ADEX_KERNEL_AVX2,
                                         ADEX_KERNEL_AVX512};
+  double tau[n];
+  for (int i = 0; i < n; i++) tau[i] = 5.0 + 0.1 * i;
+  adex_init tau_init = adex_init_array(tau, n);
   for (size_t kk = 0; kk < 3; kk++) {
     if (!adex_kernel_available(kernels[kk])) continue;
-    for (size_t m = 0; m < 4; m++) {
+    /* the four methods with shared parameters, then rkf45 with tau per
+     * neuron (the parameters gathered into the lanes) */
+    for (size_t m = 0; m < 5; m++) {
       adex_pop_config cfg;
-      config_shared(&cfg, n, methods[m]);
+      config_shared(&cfg, n, methods[m % 4]);
+      if (m == 4) cfg.param_init[ADEX_P_TAU] = &tau_init;
       cfg.adaptive = true;
       cfg.kernel = kernels[kk];
       adex_pop *fast = adex_test_pop(&cfg);
@@ -205,6 +211,11 @@ static void test_adaptive_kernels_match_scalar(void **state) {
         assert_memory_equal(adex_pop_w(fast), adex_pop_w(ref),
                             n * sizeof(double));
         assert_memory_equal(hf.data, hr.data, n * sizeof(double));
+        assert_memory_equal(adex_pop_spike(fast), adex_pop_spike(ref), n);
+        assert_memory_equal(adex_pop_t_last_spike(fast),
+                            adex_pop_t_last_spike(ref), n * sizeof(double));
+        for (int i = 0; i < n; i++)
+          assert_true(adex_pop_input(fast)[i] == 0.0);
         const adex_spike_event *a, *b;
         size_t na, nb;
         assert_ok(adex_pop_spike_events(fast, &a, &na));
@@ -215,7 +226,8 @@ static void test_adaptive_kernels_match_scalar(void **state) {
       }
       if (verbose())
         printf("%-7s %-11s adaptive: %ld spikes; V, w, step sizes bit for "
-               "bit\n", adex_kernel_name(kernels[kk]), methods[m], spikes);
+               "bit%s\n", adex_kernel_name(kernels[kk]), methods[m % 4],
+               spikes, m == 4 ? " (tau per neuron)" : "");
       assert_true(spikes > 100);
       adex_pop_destroy(fast);
       adex_pop_destroy(ref);
