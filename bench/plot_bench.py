@@ -24,12 +24,18 @@ def main():
             series[key].append((int(row["size"]),
                                 float(row["update_ns_per_neuron_step"])))
     fig, ax = plt.subplots(figsize=(10, 5.5))
+    # one colour per method, solid/dashed for 1/2 threads, circles/squares
+    # for float64/float32
+    methods = sorted({k[0] for k in series})
+    cmap = plt.get_cmap("tab10" if len(methods) <= 10 else "tab20")
+    colour = {m: cmap(i) for i, m in enumerate(methods)}
     for (method, dtype, threads), pts in sorted(series.items()):
         pts.sort()
         style = "-" if threads == 1 else "--"
         marker = "o" if dtype == "float64" else "s"
         ax.plot([p[0] for p in pts], [p[1] for p in pts], style,
-                marker=marker, label=f"{method} {dtype} {threads}T")
+                marker=marker, color=colour[method],
+                label=f"{method} {dtype} {threads}T")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("neurons")

@@ -205,8 +205,8 @@ static inline void expe_rest(const vparams *P, vd E, vd V, vd w, vd I,
 }
 
 /* A tile: nv whole vectors from b, integrated, then threshold and reset;
- * first every vector's exp, then every vector's arithmetic. h is the
- * step (the plain formula's w_decay is in the parameters). */
+ * first every vector's exp, then every vector's arithmetic (the step's
+ * coefficients h_k, w_k are in the parameters). */
 static inline void expe_tile(vblock b, size_t nv, const vtile_params *tp,
                              vd t) {
   vd E[NV];
