@@ -51,14 +51,14 @@ XINLINE XD XN(expm1_small)(XD r) {
   return XFMAD(r * r, p, r);
 }
 
-/* x = (16 m + j) ln2/16 + r: returns r, and *ti whose low 4 bits are j
- * and from which m follows (XM_D_MBIAS). */
-XINLINE XD XN(exp_reduce)(XD x, XUD *ti) {
+/* x = n ln2/16 + r, n = 16 m + j: returns r, and n (as a double) and *ti
+ * (bits whose low 4 are j and from which m follows, XM_D_MBIAS). */
+XINLINE XD XN(exp_reduce)(XD x, XD *n, XUD *ti) {
   XD t = XFMAD(x, XCD(XM_D_INV_L), XCD(XM_D_SHIFT));
-  XD n = t - XCD(XM_D_SHIFT);
-  XD r = XFMAD(n, XCD(-XM_D_L_HI), x); /* exact */
+  *n = t - XCD(XM_D_SHIFT);
+  XD r = XFMAD(*n, XCD(-XM_D_L_HI), x); /* exact */
   *ti = XBITSD(t);
-  return XFMAD(n, XCD(-XM_D_L_LO), r);
+  return XFMAD(*n, XCD(-XM_D_L_LO), r);
 }
 
 /* y 2^m for y in [1/2, 2), m = floor(n/16) from the reduction (n, or
@@ -80,13 +80,9 @@ XINLINE XD XN(exp_scale)(XD y, XUD ti) {
  * itself (the second operand, as with the vector min and max) and then
  * propagates through every operation to the result. */
 XINLINE XD XN(exp)(XD x) {
-  XD xc = XMAXD(XCD(-746.0), XMIND(XCD(710.0), x));
-  XD t = XFMAD(xc, XCD(XM_D_INV_L), XCD(XM_D_SHIFT));
-  XD n = t - XCD(XM_D_SHIFT);
-  XD r = XFMAD(n, XCD(-XM_D_L_HI), xc); /* exact */
-  r = XFMAD(n, XCD(-XM_D_L_LO), r);
-  XD q = XN(expm1_small)(r);
-  XUD ti = XBITSD(t);
+  XD xc = XMAXD(XCD(-746.0), XMIND(XCD(710.0), x)), n;
+  XUD ti;
+  XD q = XN(expm1_small)(XN(exp_reduce)(xc, &n, &ti));
   XD th = XTABD(adex__xm_exp2_hi, ti), tl = XTABD(adex__xm_exp2_lo, ti);
   return XSCALED(th + XFMAD(th, q, tl), n, ti);
 }
@@ -95,9 +91,9 @@ static inline XD XN(expm1)(XD x) {
   /* -60 <= x <= 2: (2^m T - 1) + 2^m T q, the difference S - 1 carried
    * exactly as hi + lo (Fast2Sum, |S| < 1 <= ... or exact by Sterbenz);
    * beyond 2, exp(x) - 1 loses nothing */
-  XD xc = XMAXD(XCD(-60.0), XMIND(XCD(2.0), x));
+  XD xc = XMAXD(XCD(-60.0), XMIND(XCD(2.0), x)), n;
   XUD ti;
-  XD q = XN(expm1_small)(XN(exp_reduce)(xc, &ti));
+  XD q = XN(expm1_small)(XN(exp_reduce)(xc, &n, &ti));
   XD s = XREALD(XUSHLD(XUADDD(XUSHRD(XUADDD(ti, XM_D_MBIAS), 4),
                               (uint64_t)-1025), 52)); /* 2^m */
   XD S = XTABD(adex__xm_exp2_hi, ti) * s;
