@@ -246,6 +246,10 @@ _PROTOTYPES = {
 _OPTIONAL = {
     "adex_kernel_find": (c_int, [c_char_p, POINTER(c_int)]),
     "adex_kernel_available": (c_int, [c_int]),
+    # the drive (include/adex/pop.h); the pointers come back as addresses
+    "adex_pop_enable_drive": (c_int, [_pop]),
+    "adex_pop_drive": (c_void_p, [_pop]),
+    "adex_pop_drive_f32": (c_void_p, [_pop]),
 }
 
 

@@ -241,6 +241,16 @@ class AdExIF(Base):
     ``refractory`` are numpy arrays that share memory with the C state:
     writes go straight to the model, ``pop.V = x`` copies x in place
     (a scalar is broadcast; another shape raises ValueError).
+
+    Beyond BrainPy (which has no drive): ``drive``, a constant input
+    current per neuron like NEST's ``I_e``, added to ``input`` by every
+    update (I = input + drive) so that a constant current need not be
+    written into ``input`` before each step. Reading it gives a zero-copy
+    view (shape ``varshape``, the population's dtype; the first access
+    allocates zeros); ``pop.drive = x`` copies x (a number or an array
+    broadcastable to that shape; finite, and within the float32 range for
+    float32). It is not state: ``reset()``, ``save_states`` and
+    ``load_states`` leave it alone and ``vars()`` does not list it.
     """
 
     def __init__(self, size, V_rest=-65.0, V_reset=-68.0, V_th=-30.0,
@@ -253,6 +263,7 @@ class AdExIF(Base):
                  threads=None, kernel=None):
         self._handle = None
         self._closed = True
+        self._drive = None  # the view of the drive, once enabled
         super().__init__()
         size = _parse_size(size)
         num = int(np.prod(size))
@@ -402,6 +413,7 @@ class AdExIF(Base):
         self._closed = True
         handle, self._handle = self._handle, None
         self._views = {}
+        self._drive = None
         self.implicit_vars = type(self.implicit_vars)()
         del handle  # the C memory goes when the last view does
 
@@ -507,10 +519,12 @@ class AdExIF(Base):
         self._h()
         return self._views[key]
 
-    def _set(self, key, value):
-        view = self._get(key)
-        if isinstance(value, np.ndarray) and value is view:
-            return
+    @staticmethod
+    def _checked(key, value, shape, dtype, broadcast=False):
+        """value as an array fit to be copied into variable `key` of `shape`
+        and `dtype`: numbers, a scalar or that shape (or, with broadcast,
+        any shape numpy broadcasts to it), finite (0/1 for bool), within
+        the float32 range for float32. ValueError otherwise."""
         try:
             arr = np.asarray(value)
         except Exception as e:
@@ -518,22 +532,38 @@ class AdExIF(Base):
         if arr.dtype.kind not in "biuf":
             raise ValueError("%s takes numbers, got an array of %s"
                              % (key, arr.dtype))
-        if arr.shape != () and arr.shape != view.shape:
+        if broadcast:
+            try:
+                ok = np.broadcast_shapes(arr.shape, shape) == shape
+            except ValueError:
+                ok = False
+            if not ok:
+                raise ValueError("%s has shape %s; cannot assign an array of "
+                                 "shape %s (give a scalar or a shape that "
+                                 "broadcasts to it)" % (key, shape, arr.shape))
+        elif arr.shape != () and arr.shape != shape:
             raise ValueError("%s has shape %s; cannot assign an array of "
                              "shape %s (give a scalar or that shape)"
-                             % (key, view.shape, arr.shape))
-        if view.dtype == np.bool_:
+                             % (key, shape, arr.shape))
+        if dtype == np.bool_:
             if arr.dtype.kind != "b" and not np.all((arr == 0) | (arr == 1)):
                 raise ValueError("%s is boolean; values must be 0/1 or "
                                  "True/False" % key)
             arr = arr.astype(bool)
         elif not np.all(np.isfinite(arr)):
             raise ValueError("%s must be finite (no NaN or inf)" % key)
-        elif view.dtype == np.float32 and arr.dtype.kind in "iuf" and \
+        elif dtype == np.float32 and arr.dtype.kind in "iuf" and \
                 arr.size and np.any(np.abs(arr) >
                                     float(np.finfo(np.float32).max)):
             raise ValueError("%s is float32; values must be within "
                              "+-%g" % (key, np.finfo(np.float32).max))
+        return arr
+
+    def _set(self, key, value):
+        view = self._get(key)
+        if isinstance(value, np.ndarray) and value is view:
+            return
+        arr = self._checked(key, value, view.shape, view.dtype)
         with self._use():
             np.copyto(view, arr, casting="unsafe")
 
@@ -557,11 +587,57 @@ class AdExIF(Base):
         self._h()
         return list(self._views.items())
 
+    # ------------------------------------------------------------ drive
+
+    def _drive_view(self):
+        """The view of the drive, allocated (zeros) by the library on first
+        use. Not in the variable table: not state, not in vars()."""
+        with self._use() as h:
+            if self._drive is not None:
+                return self._drive
+            if not _lib.has("adex_pop_enable_drive"):
+                raise NotSupportedError("this libadex has no drive "
+                                        "(adex_pop_enable_drive)")
+            self._fail(_L.adex_pop_enable_drive(h))
+            f32 = self._options["dtype"] == "float32"
+            addr = (_L.adex_pop_drive_f32(h) if f32 else _L.adex_pop_drive(h))
+            if not addr:  # the library allocated another dtype's array
+                raise NotSupportedError("libadex gave no %s drive"
+                                        % self._options["dtype"])
+            var = _lib.Var(name=b"drive", ndim=len(self.varshape),
+                           dtype=_lib.DTYPE_F32 if f32 else _lib.DTYPE_F64,
+                           data=addr)
+            for i, s in enumerate(self.varshape):
+                var.shape[i] = s
+            self._drive = _view(var, self._handle)
+            return self._drive
+
+    @property
+    def drive(self):
+        """Constant input current per neuron (NEST's I_e), added to input
+        by every update: I = input + drive. A view of C memory (varshape,
+        the population's dtype), allocated as zeros on first access. Not
+        state: reset(), save_states and load_states leave it alone, and it
+        is not in vars(). ``pop.drive = x`` copies x (a number or an array
+        broadcastable to varshape; finite)."""
+        return self._drive_view()
+
+    @drive.setter
+    def drive(self, value):
+        self._h()
+        if isinstance(value, np.ndarray) and value is self._drive:
+            return  # pop.drive += x: already written through the view
+        arr = self._checked("drive", value, self.varshape,
+                            np.dtype(self._options["dtype"]), broadcast=True)
+        view = self._drive_view()
+        with self._use():
+            np.copyto(view, arr, casting="unsafe")
+
     # ------------------------------------------------------------ dynamics
 
     def update(self, t, dt):
         """Advance every neuron from t to t+dt (ms): integrate V and w with
-        I = input, spike where V >= V_th (V = V_reset, w += b,
+        I = input + drive, spike where V >= V_th (V = V_reset, w += b,
         t_last_spike = t), then zero input. The state afterwards belongs to
         t+dt."""
         t = _real(t, "t")
@@ -575,7 +651,7 @@ class AdExIF(Base):
 
     def reset(self):
         """Re-evaluate the V and w initializers, zero input and spike, set
-        t_last_spike to -1e7 (delays are left alone)."""
+        t_last_spike to -1e7 (delays and the drive are left alone)."""
         with self._use() as h:
             self._fail(_L.adex_pop_reset(h))
 
