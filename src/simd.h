@@ -247,7 +247,9 @@ typedef __m512i vxuf;
 #define XANDMD(m, n) ((vm)((m) & (n)))
 #define XANDMF(m, n) ((vmf)((m) & (n)))
 #define XALLD(m) ((unsigned)(m) == ALL_LANES)
+#define XNONED(m) ((unsigned)(m) == 0u)
 #define XALLF(m) ((unsigned)(m) == ALL_LANES_F)
+#define XNONEF(m) ((unsigned)(m) == 0u)
 #else
 typedef __m256i vxu;
 typedef __m256i vxuf;
@@ -275,7 +277,9 @@ typedef __m256i vxuf;
 #define XANDMD(m, n) _mm256_and_pd((m), (n))
 #define XANDMF(m, n) _mm256_and_ps((m), (n))
 #define XALLD(m) ((unsigned)_mm256_movemask_pd(m) == ALL_LANES)
+#define XNONED(m) (_mm256_movemask_pd(m) == 0)
 #define XALLF(m) ((unsigned)_mm256_movemask_ps(m) == ALL_LANES_F)
+#define XNONEF(m) (_mm256_movemask_ps(m) == 0)
 #endif
 #define XINLINE static inline __attribute__((always_inline))
 #define XD vd

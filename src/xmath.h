@@ -99,7 +99,9 @@ static inline float adex__xm_realf(uint32_t u) {
 #define XANDMD(m, n) ((m) && (n))
 #define XANDMF(m, n) ((m) && (n))
 #define XALLD(m) (m)
+#define XNONED(m) (!(m))
 #define XALLF(m) (m)
+#define XNONEF(m) (!(m))
 #define XSELD(m, a, b) ((m) ? (a) : (b))
 #define XSELF(m, a, b) ((m) ? (a) : (b))
 
@@ -147,7 +149,9 @@ static inline float adex__xm_realf(uint32_t u) {
 #undef XANDMD
 #undef XANDMF
 #undef XALLD
+#undef XNONED
 #undef XALLF
+#undef XNONEF
 #undef XSELD
 #undef XSELF
 #undef XSCALED

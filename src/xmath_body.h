@@ -24,6 +24,7 @@
  *   XTABD(tab,u), XTABF        tab[u & 15] for a table of 16
  *   XLED(a,b), XGED, XGTD      comparisons, false for NaN (and F)
  *   XANDMD(m,n), XALLD(m)      both; all lanes set (and F)
+ *   XNONED(m)                  no lane set (and F)
  *   XSELD(m,a,b)               m ? a : b (and F)
  *
  * Accuracy (tests/test_xmath.c measures it against long double):
@@ -100,7 +101,9 @@ static inline XD XN(expm1)(XD x) {
   XD Tl = XTABD(adex__xm_exp2_lo, ti) * s;
   XD hi = S - XCD(1.0), lo = S - (hi + XCD(1.0)); /* S - 1 = hi + lo */
   XD mid = hi + (lo + XFMAD(S, q, Tl));
-  return XSELD(XGTD(x, XCD(2.0)), XN(exp)(x) - XCD(1.0), mid);
+  XMD big = XGTD(x, XCD(2.0));
+  if (XNONED(big)) return mid; /* exp only where some lane needs it */
+  return XSELD(big, XN(exp)(x) - XCD(1.0), mid);
 }
 
 /* phi(z) = (e^z - 1)/z for |z| <= 1/8: a polynomial of degree 8, the
@@ -192,7 +195,9 @@ static inline XF XN(expm1f)(XF x) {
   XF Tl = XTABF(adex__xm_exp2f_lo, ti) * s;
   XF hi = S - XCF(1.0f), lo = S - (hi + XCF(1.0f));
   XF mid = hi + (lo + XFMAF(S, q, Tl));
-  return XSELF(XGTF(x, XCF(2.0f)), XN(expf)(x) - XCF(1.0f), mid);
+  XMF big = XGTF(x, XCF(2.0f));
+  if (XNONEF(big)) return mid;
+  return XSELF(big, XN(expf)(x) - XCF(1.0f), mid);
 }
 
 /* phi in float: the series to z^5/6! for |z| <= 1/8 (1e-9 left out),
