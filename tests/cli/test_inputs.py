@@ -277,3 +277,32 @@ def test_inputs_add_up_and_drive(adex_run, write_config, workdir, show):
         assert np.all(I[:100] == 10) and np.all(I[100:] == 30)
         assert len(f["p/spikes/t"]) > 0
         assert f["p/spikes/t"][()].min() >= 10.0
+
+
+def test_constant_inputs_as_drive_same_bits(adex_run, write_config, workdir,
+                                            show):
+    """Constant inputs become the population's drive (read by the update,
+    no pass over input per step); the same currents given step by step (a
+    single section over the whole run) must give the same bits."""
+    values = [0.0, 12.5, 25.0, 40.0]
+    runs = {}
+    for name, inputs in (
+            ("drive", [{"kind": "constant", "value": values}]),
+            ("steps", [{"kind": "section", "values": [values],
+                        "durations": [200.0]}])):
+        config = {"duration": 200, "dt": 0.1, "seed": 1,
+                  "populations": [{"name": "p", "size": 4,
+                                   "V_initializer": -65}],
+                  "inputs": inputs,
+                  "record": {"p": ["V", "w", "input"]},
+                  "out": name + ".h5"}
+        proc = adex_run(write_config(config, name=name + ".json").name, "-q")
+        assert proc.returncode == 0, show(proc)
+        with h5py.File(str(workdir / (name + ".h5")), "r") as f:
+            runs[name] = {k: f["p/" + k][()] for k in ("V", "w", "input")}
+            runs[name]["spikes"] = f["p/spikes/t"][()]
+    a, b = runs["drive"], runs["steps"]
+    assert len(a["spikes"]) > 20
+    for k in ("V", "w", "input", "spikes"):
+        np.testing.assert_array_equal(a[k], b[k])
+    np.testing.assert_array_equal(a["input"][0], values)
