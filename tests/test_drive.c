@@ -19,15 +19,21 @@
 
 enum { N = 203 }; /* not a multiple of any vector width */
 
-/* Currents from 0 to 45 over the neurons. */
-static double current(size_t i) { return 45.0 * (double)i / (N - 1); }
+/* Currents from 0 to 45 over the n neurons. */
+static double current(size_t i, size_t n) {
+  return 45.0 * (double)i / (double)(n - 1);
+}
 
-/* A config with spread initial states. */
-static void base_config(adex_pop_config *cfg, const char *method) {
-  adex_pop_config_default(cfg, N);
+/* A config of n neurons with spread initial states. */
+static void config_n(adex_pop_config *cfg, const char *method, size_t n) {
+  adex_pop_config_default(cfg, n);
   cfg->method = method;
   cfg->V_init = adex_init_uniform(-70.0, -45.0, 5);
   cfg->w_init = adex_init_uniform(0.0, 3.0, 6);
+}
+
+static void base_config(adex_pop_config *cfg, const char *method) {
+  config_n(cfg, method, N);
 }
 
 /* Run `a` with the currents written into input each step and `b` with
@@ -36,22 +42,23 @@ static void base_config(adex_pop_config *cfg, const char *method) {
 static long compare(adex_pop *a, adex_pop *b, int steps, double dt,
                     double extra) {
   bool f32 = adex_pop_dtype(a) == ADEX_DTYPE_F32;
+  size_t n = adex_pop_num(a);
   assert_ok(adex_pop_enable_drive(b));
-  for (size_t i = 0; i < N; i++) {
+  for (size_t i = 0; i < n; i++) {
     if (f32)
-      adex_pop_drive_f32(b)[i] = (float)current(i);
+      adex_pop_drive_f32(b)[i] = (float)current(i, n);
     else
-      adex_pop_drive(b)[i] = current(i);
+      adex_pop_drive(b)[i] = current(i, n);
   }
   long spikes = 0;
   adex_var va, vb;
   for (int k = 0; k < steps; k++) {
-    for (size_t i = 0; i < N; i++) {
+    for (size_t i = 0; i < n; i++) {
       if (f32) {
-        adex_pop_input_f32(a)[i] = (float)extra + (float)current(i);
+        adex_pop_input_f32(a)[i] = (float)extra + (float)current(i, n);
         adex_pop_input_f32(b)[i] = (float)extra;
       } else {
-        adex_pop_input(a)[i] = extra + current(i);
+        adex_pop_input(a)[i] = extra + current(i, n);
         adex_pop_input(b)[i] = extra;
       }
     }
@@ -62,7 +69,7 @@ static long compare(adex_pop *a, adex_pop *b, int steps, double dt,
     for (size_t v = 0; v < 5; v++) {
       assert_ok(adex_pop_var_find(a, vars[v], &va));
       assert_ok(adex_pop_var_find(b, vars[v], &vb));
-      assert_memory_equal(va.data, vb.data, N * adex_dtype_size(va.dtype));
+      assert_memory_equal(va.data, vb.data, n * adex_dtype_size(va.dtype));
     }
     const adex_spike_event *ea, *eb;
     size_t na, nb;
@@ -80,15 +87,16 @@ static void run_case(adex_pop_config *cfg, int steps, double dt,
   adex_pop *a = adex_test_pop(cfg);
   adex_pop *b = adex_test_pop(cfg);
   long spikes = compare(a, b, steps, dt, extra);
+  size_t n = adex_pop_num(b);
   assert_true(spikes > 50); /* the comparison covered spikes */
   /* input zeroed by the last update, the drive kept */
-  for (size_t i = 0; i < N; i++) {
+  for (size_t i = 0; i < n; i++) {
     if (adex_pop_dtype(b) == ADEX_DTYPE_F32) {
       assert_true(adex_pop_input_f32(b)[i] == 0.0f);
-      assert_true(adex_pop_drive_f32(b)[i] == (float)current(i));
+      assert_true(adex_pop_drive_f32(b)[i] == (float)current(i, n));
     } else {
       assert_true(adex_pop_input(b)[i] == 0.0);
-      assert_true(adex_pop_drive(b)[i] == current(i));
+      assert_true(adex_pop_drive(b)[i] == current(i, n));
     }
   }
   adex_pop_destroy(a);
@@ -142,6 +150,20 @@ static void test_drive_float32(void **state) {
     base_config(&cfg, methods[m]);
     cfg.dtype = ADEX_DTYPE_F32;
     run_case(&cfg, 400, 0.1, 0.0);
+  }
+}
+
+/* Two threads: the fused step and the general path split the neurons
+ * into ranges and blocks, each reading its part of the drive. */
+static void test_drive_threads(void **state) {
+  (void)state;
+  static const char *const methods[] = {"exp_auto", "rkf45"};
+  for (size_t m = 0; m < 2; m++) {
+    adex_pop_config cfg;
+    config_n(&cfg, methods[m], 6007);
+    cfg.threads = 2;
+    cfg.adaptive = m == 1;
+    run_case(&cfg, 60, 0.1, 0.0);
   }
 }
 
@@ -213,6 +235,7 @@ int main(void) {
       cmocka_unit_test(test_drive_plus_input),
       cmocka_unit_test(test_drive_general_path),
       cmocka_unit_test(test_drive_float32),
+      cmocka_unit_test(test_drive_threads),
       cmocka_unit_test(test_drive_not_state),
       cmocka_unit_test(test_drive_out_of_memory),
   };
