@@ -46,6 +46,23 @@ typedef struct adex__np32 {
 
 typedef struct adex_method adex_method;
 
+/* The fields of a neuron's parameter set the SIMD kernels read, as
+ * per-neuron arrays (structure of arrays: one vector load per field and
+ * vector): f[k] is NULL where every neuron has the same value, one[k].
+ * A population with per-neuron parameters builds it (pop.c), so that a
+ * step reads only the fields that differ, contiguously, instead of
+ * gathering whole sets. */
+enum {
+  ADEX__SOA_V_REST, ADEX__SOA_V_RESET, ADEX__SOA_V_TH, ADEX__SOA_DT,
+  ADEX__SOA_A, ADEX__SOA_B, ADEX__SOA_R, ADEX__SOA_V_T_X,
+  ADEX__SOA_INV_DT_X, ADEX__SOA_INV_TAU, ADEX__SOA_INV_TAU_W,
+  ADEX__SOA_H_K, ADEX__SOA_W_K, ADEX__SOA_N
+};
+typedef struct adex__nsoa {
+  double *f[ADEX__SOA_N];
+  double one[ADEX__SOA_N];
+} adex__nsoa;
+
 /* Everything one step of the population needs. */
 typedef struct adex__step_ctx {
   const adex_method *method; /* whose step this is (its tableau, if any) */
@@ -55,9 +72,11 @@ typedef struct adex__step_ctx {
   const double *drive;  /* [num] added to input, or NULL (adex_pop_drive) */
   double *t_last_spike; /* ms [num] */
   bool *spike;          /* [num] */
-  /* Parameters: `uniform` when all neurons share them, else per[num]. */
+  /* Parameters: `uniform` when all neurons share them, else per[num] (and
+   * the same as arrays, for the SIMD kernels). */
   const adex__nparams *uniform;
   const adex__nparams *per;
+  const adex__nsoa *soa;
   double t;  /* ms, start of the step */
   double dt; /* ms, step size */
   /* float32 populations: the state in float (the double pointers above
@@ -86,8 +105,9 @@ typedef struct adex__adapt_ctx {
   double *V, *w, *input, *t_last_spike, *h_sub;
   const double *drive; /* or NULL */
   bool *spike;
-  const adex__nparams *uniform; /* or per[num] */
+  const adex__nparams *uniform; /* or per[num] and soa */
   const adex__nparams *per;
+  const adex__nsoa *soa;
   double t, dt, tol;
   /* the block's part of the event list, filled in neuron order */
   adex_spike_event *ev;

@@ -40,7 +40,7 @@
 
 /* A neuron's parameters and derived constants, one per lane. */
 typedef struct vparams {
-  vd V_rest, V_reset, V_th, dT, a, b, R, tau, tau_w;
+  vd V_rest, V_reset, V_th, dT, a, b, R;
   vd V_T_x, inv_dT_x, inv_tau, inv_tau_w;
   vd h_k, w_k; /* exp_auto: its coefficients (adex__expe_coefs) */
 } vparams;
@@ -50,8 +50,6 @@ static inline void vparams_bcast(vparams *P, const adex__nparams *np) {
   P->V_rest = vset1(np->p.V_rest);
   P->V_reset = vset1(np->p.V_reset);
   P->V_th = vset1(np->p.V_th);
-  P->tau = vset1(np->p.tau);
-  P->tau_w = vset1(np->p.tau_w);
   P->V_T_x = vset1(np->V_T_x);
   P->dT = vset1(np->p.delta_T);
   P->a = vset1(np->p.a);
@@ -74,8 +72,6 @@ static inline void vparams_gather(vparams *P, const adex__nparams *per) {
   P->V_rest = GATHER(per, p.V_rest);
   P->V_reset = GATHER(per, p.V_reset);
   P->V_th = GATHER(per, p.V_th);
-  P->tau = GATHER(per, p.tau);
-  P->tau_w = GATHER(per, p.tau_w);
   P->V_T_x = GATHER(per, V_T_x);
   P->dT = GATHER(per, p.delta_T);
   P->a = GATHER(per, p.a);
@@ -86,6 +82,29 @@ static inline void vparams_gather(vparams *P, const adex__nparams *per) {
   P->inv_tau_w = GATHER(per, inv_tau_w);
   P->h_k = GATHER(per, h_k);
   P->w_k = GATHER(per, w_k);
+}
+
+/* Lanes for neurons [i, i+W) from the parameter arrays (kernel.h,
+ * adex__nsoa): a vector load where the field differs between neurons, a
+ * broadcast where it does not. */
+static inline vd soa_field(const adex__nsoa *s, int k, size_t i) {
+  return s->f[k] != NULL ? vload(s->f[k] + i) : vset1(s->one[k]);
+}
+
+static inline void vparams_soa(vparams *P, const adex__nsoa *s, size_t i) {
+  P->V_rest = soa_field(s, ADEX__SOA_V_REST, i);
+  P->V_reset = soa_field(s, ADEX__SOA_V_RESET, i);
+  P->V_th = soa_field(s, ADEX__SOA_V_TH, i);
+  P->dT = soa_field(s, ADEX__SOA_DT, i);
+  P->a = soa_field(s, ADEX__SOA_A, i);
+  P->b = soa_field(s, ADEX__SOA_B, i);
+  P->R = soa_field(s, ADEX__SOA_R, i);
+  P->V_T_x = soa_field(s, ADEX__SOA_V_T_X, i);
+  P->inv_dT_x = soa_field(s, ADEX__SOA_INV_DT_X, i);
+  P->inv_tau = soa_field(s, ADEX__SOA_INV_TAU, i);
+  P->inv_tau_w = soa_field(s, ADEX__SOA_INV_TAU_W, i);
+  P->h_k = soa_field(s, ADEX__SOA_H_K, i);
+  P->w_k = soa_field(s, ADEX__SOA_W_K, i);
 }
 
 /* ------------------------------------------------------------ threshold */
@@ -178,13 +197,20 @@ static inline const vparams *tp_at(const vtile_params *tp, size_t j) {
   return tp->shared != NULL ? tp->shared : &tp->per[j];
 }
 
-/* Parameters of nv vectors: U when shared, else gathered from
- * per[0 .. nv W). */
+/* Parameters of nv vectors: U when shared; else from the arrays soa at
+ * neurons [i, i + nv W) when given; else gathered from the sets
+ * per[0 .. nv W) (a padded copy, for a last partial vector). */
 static inline void tp_load(vtile_params *tp, const vparams *U,
+                           const adex__nsoa *soa, size_t i,
                            const adex__nparams *per, size_t nv) {
   tp->shared = U;
   if (U != NULL) return;
-  for (size_t j = 0; j < nv; j++) vparams_gather(&tp->per[j], per + j * W);
+  for (size_t j = 0; j < nv; j++) {
+    if (soa != NULL)
+      vparams_soa(&tp->per[j], soa, i + j * W);
+    else
+      vparams_gather(&tp->per[j], per + j * W);
+  }
 }
 
 /* ------------------------------------------------------------ exp_auto */
@@ -231,14 +257,14 @@ void VSFX(adex__expe_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
   size_t i = lo;
   while (i + W <= hi) {
     size_t nv = (hi - i) / W < NV ? (hi - i) / W : NV;
-    tp_load(&tp, shared, c->per != NULL ? c->per + i : NULL, nv);
+    tp_load(&tp, shared, c->soa, i, c->per != NULL ? c->per + i : NULL, nv);
     expe_tile(block_at(c, i), nv, &tp, t);
     i += nv * W;
   }
   if (i < hi) {
     vtail b;
     vblock vb = tail_load(&b, c, i, hi - i);
-    tp_load(&tp, shared, b.per, 1);
+    tp_load(&tp, shared, NULL, 0, b.per, 1);
     expe_tile(vb, 1, &tp, t);
     tail_store(&b, c, i, hi - i);
   }
@@ -349,14 +375,14 @@ void VSFX(adex__rk_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
   size_t i = lo;
   while (i + W <= hi) {
     size_t nv = (hi - i) / W < NV ? (hi - i) / W : NV;
-    tp_load(&tp, shared, c->per != NULL ? c->per + i : NULL, nv);
+    tp_load(&tp, shared, c->soa, i, c->per != NULL ? c->per + i : NULL, nv);
     rk_tile_step(c->method, block_at(c, i), nv, &tp, c->dt, t);
     i += nv * W;
   }
   if (i < hi) {
     vtail b;
     vblock vb = tail_load(&b, c, i, hi - i);
-    tp_load(&tp, shared, b.per, 1);
+    tp_load(&tp, shared, NULL, 0, b.per, 1);
     rk_tile_step(c->method, vb, 1, &tp, c->dt, t);
     tail_store(&b, c, i, hi - i);
   }
@@ -626,7 +652,7 @@ void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
       /* a whole tile: its vectors in place */
       for (size_t j = 0; j < NV; j++)
         adapt_load(a, i0 + j * W, p_hat, &Vv[j], &wv[j], &Iv[j], &hv[j]);
-      tp_load(&tp, a->uniform != NULL ? &U : NULL,
+      tp_load(&tp, a->uniform != NULL ? &U : NULL, a->soa, i0,
               a->uniform != NULL ? NULL : a->per + i0, NV);
     } else {
       /* the last tile of a range, its last vector padded with copies of
@@ -650,7 +676,7 @@ void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
         Iv[j] = vload(I + j * W);
         hv[j] = vload(h + j * W);
       }
-      tp_load(&tp, a->uniform != NULL ? &U : NULL,
+      tp_load(&tp, a->uniform != NULL ? &U : NULL, NULL, 0,
               a->uniform != NULL ? NULL : sets, nv);
     }
     rk_tile rt;

@@ -201,6 +201,67 @@ static adex_status plan_per_neuron(adex_pop *pop, const adex_pop_config *cfg) {
   return st;
 }
 
+/* Field k of the SIMD kernels' parameter arrays (kernel.h) in set np. */
+static double soa_value(const adex__nparams *np, int k) {
+  switch (k) {
+  case ADEX__SOA_V_REST: return np->p.V_rest;
+  case ADEX__SOA_V_RESET: return np->p.V_reset;
+  case ADEX__SOA_V_TH: return np->p.V_th;
+  case ADEX__SOA_DT: return np->p.delta_T;
+  case ADEX__SOA_A: return np->p.a;
+  case ADEX__SOA_B: return np->p.b;
+  case ADEX__SOA_R: return np->p.R;
+  case ADEX__SOA_V_T_X: return np->V_T_x;
+  case ADEX__SOA_INV_DT_X: return np->inv_dT_x;
+  case ADEX__SOA_INV_TAU: return np->inv_tau;
+  case ADEX__SOA_INV_TAU_W: return np->inv_tau_w;
+  case ADEX__SOA_H_K: return np->h_k;
+  default: return np->w_k;
+  }
+}
+
+/* Whether field k differs between the neurons' sets (bit patterns; the
+ * step coefficients h_k, w_k differ where 1/tau, resp. tau_w, do). */
+static bool soa_varies(const adex_pop *pop, int k) {
+  if (k == ADEX__SOA_H_K) k = ADEX__SOA_INV_TAU;
+  for (size_t i = 1; i < pop->num; i++) {
+    double a = k == ADEX__SOA_W_K ? pop->per[i].p.tau_w : soa_value(&pop->per[i], k);
+    double b = k == ADEX__SOA_W_K ? pop->per[0].p.tau_w : soa_value(&pop->per[0], k);
+    if (memcmp(&a, &b, sizeof a) != 0) return true;
+  }
+  return false;
+}
+
+/* float64 with per-neuron parameters: one array for each field that
+ * differs between neurons (filled by soa_fill when dt is planned). */
+static adex_status plan_soa(adex_pop *pop) {
+  if (pop->per == NULL || pop->dtype != ADEX_DTYPE_F64) return ADEX_OK;
+  bool varies[ADEX__SOA_N];
+  size_t count = 0;
+  for (int k = 0; k < ADEX__SOA_N; k++) count += varies[k] = soa_varies(pop, k);
+  if (count == 0) return ADEX_OK;
+  pop->soa_block = adex__alloc(&pop->alloc, count * pop->num * sizeof(double));
+  if (pop->soa_block == NULL)
+    return adex__fail(ADEX_ENOMEM, "out of memory allocating per-neuron "
+                                   "parameters of %zu neurons", pop->num);
+  pop->soa_count = count;
+  size_t used = 0;
+  for (int k = 0; k < ADEX__SOA_N; k++)
+    if (varies[k]) pop->soa.f[k] = pop->soa_block + pop->num * used++;
+  return ADEX_OK;
+}
+
+/* The arrays and shared values from the sets (after they were prepared
+ * for dt). */
+static void soa_fill(adex_pop *pop) {
+  if (pop->per == NULL || pop->dtype != ADEX_DTYPE_F64) return;
+  for (int k = 0; k < ADEX__SOA_N; k++) {
+    pop->soa.one[k] = soa_value(&pop->per[0], k);
+    for (size_t i = 0; pop->soa.f[k] != NULL && i < pop->num; i++)
+      pop->soa.f[k][i] = soa_value(&pop->per[i], k);
+  }
+}
+
 /* Buffers of the general path: sub-step sizes and the spike list. */
 static adex_status alloc_general(adex_pop *pop) {
   if (pop->adaptive) {
@@ -290,6 +351,7 @@ adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out) {
   for (int id = 0; id < ADEX_NPARAMS; id++)
     any_array = any_array || cfg->param_init[id] != NULL;
   if (st == ADEX_OK && any_array) st = plan_per_neuron(pop, cfg);
+  if (st == ADEX_OK && any_array) st = plan_soa(pop);
   if (st == ADEX_OK && any_array && pop->dtype == ADEX_DTYPE_F32) {
     pop->per32 = adex__alloc(&pop->alloc, num * sizeof *pop->per32);
     if (pop->per32 == NULL)
@@ -320,6 +382,7 @@ void adex_pop_destroy(adex_pop *pop) {
   adex__free(&a, pop->per32, n * sizeof *pop->per32);
   adex__free(&a, pop->init_scratch, n * sizeof(double));
   adex__free(&a, pop->drive, n * sizeof(double));
+  adex__free(&a, pop->soa_block, pop->soa_count * n * sizeof(double));
   adex__free(&a, pop->drive32, n * sizeof(float));
   adex__free(&a, pop->h_sub, n * sizeof(double));
   adex__free(&a, pop->events, pop->cap_events * sizeof(adex_spike_event));
@@ -387,6 +450,7 @@ static adex_status plan_dt(adex_pop *pop, double dt) {
     for (size_t i = 0; pop->per != NULL && i < pop->num; i++)
       prepare(&pop->per[i], dt);
   }
+  soa_fill(pop);
   if (pop->dtype == ADEX_DTYPE_F32) {
     adex__np32_make(&pop->uniform, dt, &pop->uniform32);
     for (size_t i = 0; pop->per32 != NULL && i < pop->num; i++)
@@ -432,6 +496,7 @@ static void step_f32_via_f64(const adex_pop *pop, const adex__step_ctx *c,
     d.w = w;
     d.input = I;
     d.drive = NULL;
+    d.soa = NULL; /* the tile's sets are per + i: gathered */
     d.t_last_spike = tls;
     d.spike = c->spike + i;
     d.per = c->per != NULL ? c->per + i : NULL;
@@ -513,6 +578,8 @@ adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
       .spike = pop->spike,
       .uniform = pop->per == NULL ? &pop->uniform : NULL,
       .per = pop->per,
+      .soa = pop->per != NULL && pop->dtype == ADEX_DTYPE_F64 ? &pop->soa
+                                                              : NULL,
       .t = t,
       .dt = dt,
       .V32 = pop->V32,

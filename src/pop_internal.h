@@ -69,6 +69,11 @@ struct adex_pop {
   bool *spike;          /* [num] */
   bool *refractory;     /* [num] */
   double *drive;        /* [num] or NULL: added to input by every update */
+  /* float64 with per-neuron parameters: the fields that differ between
+   * neurons as arrays, for the SIMD kernels (kernel.h); one block */
+  adex__nsoa soa;
+  double *soa_block;
+  size_t soa_count; /* arrays in the block */
   float *drive32;       /* the same for float32 */
   /* float32: parameters in float for the planned dt (per32 [num] when
    * per-neuron), and where reset evaluates the initializers [num] */

@@ -454,6 +454,13 @@ static void test_threads_identical(void **state) {
   (void)state;
   enum { n = 10007 }; /* 4 threads of >= 2048 neurons, a ragged end */
   static const int counts[] = {2, 3};
+  static double tau[n], a[n];
+  for (int i = 0; i < n; i++) {
+    tau[i] = 8.0 + 4.0 * i / n;
+    a[i] = 0.5 + 1.0 * i / n;
+  }
+  adex_init tau_init = adex_init_array(tau, n);
+  adex_init a_init = adex_init_array(a, n);
   for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
     adex_pop_config cfg;
     config_shared(&cfg, n, "exp_auto");
@@ -473,10 +480,16 @@ static void test_threads_identical(void **state) {
     config_shared(&cfg, n, "rkf45");
     cfg.adaptive = true;
     compare_threads(&cfg, n, counts[c], 8);
-    /* the adaptive mode W neurons at once (a SIMD kernel named) */
+    /* per-neuron parameters (the SIMD kernels read them as arrays, each
+     * thread its part): the fused step and the adaptive driver */
+    config_shared(&cfg, n, "exp_auto");
+    cfg.param_init[ADEX_P_TAU] = &tau_init;
+    cfg.param_init[ADEX_P_A] = &a_init;
+    compare_threads(&cfg, n, counts[c], 20);
     config_shared(&cfg, n, "rkf45");
+    cfg.param_init[ADEX_P_TAU] = &tau_init;
+    cfg.param_init[ADEX_P_A] = &a_init;
     cfg.adaptive = true;
-    cfg.kernel = adex_kernel_best();
     compare_threads(&cfg, n, counts[c], 8);
   }
 }
