@@ -578,8 +578,7 @@ adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
       .spike = pop->spike,
       .uniform = pop->per == NULL ? &pop->uniform : NULL,
       .per = pop->per,
-      .soa = pop->per != NULL && pop->dtype == ADEX_DTYPE_F64 ? &pop->soa
-                                                              : NULL,
+      .soa = adex__pop_soa(pop),
       .t = t,
       .dt = dt,
       .V32 = pop->V32,

@@ -97,6 +97,12 @@ struct adex_pop {
  * (the results are the same whatever the number). */
 #define ADEX__MIN_PER_THREAD 2048
 
+/* The parameter arrays the SIMD kernels read (float64 with per-neuron
+ * parameters), or NULL. */
+static inline const adex__nsoa *adex__pop_soa(const struct adex_pop *pop) {
+  return pop->per != NULL && pop->dtype == ADEX_DTYPE_F64 ? &pop->soa : NULL;
+}
+
 /* Threads an update of n neurons uses, from the configured count. */
 int adex__pop_threads(const adex_pop *pop, size_t n);
 

@@ -264,8 +264,7 @@ static void run_block(adex_pop *pop, size_t b, double t, double dt) {
         .spike = pop->spike,
         .uniform = pop->per == NULL ? &pop->uniform : NULL,
         .per = pop->per,
-        .soa = pop->per != NULL && pop->dtype == ADEX_DTYPE_F64 ? &pop->soa
-                                                                : NULL,
+        .soa = adex__pop_soa(pop),
         .t = t,
         .dt = dt,
         .tol = pop->tol,
