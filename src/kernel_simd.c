@@ -403,8 +403,8 @@ void VSFX(adex__rk_one)(const adex_method *m, const adex__nparams *np,
  * the operations of the scalar float formula (adex__expe_integrate32). */
 
 typedef struct vfparams {
-  vf V_rest, V_reset, V_th, dT, a, b, R, tau_w;
-  vf V_T_x, inv_dT_x, inv_tau, inv_tau_w, h_k, w_k;
+  vf V_rest, V_reset, V_th, dT, a, b, R;
+  vf V_T_x, inv_dT_x, h_k, w_k;
 } vfparams;
 
 #define NVF (TILE / WF)
@@ -417,11 +417,8 @@ static inline void vfparams_bcast(vfparams *P, const adex__np32 *q) {
   P->a = vfset1(q->a);
   P->b = vfset1(q->b);
   P->R = vfset1(q->R);
-  P->tau_w = vfset1(q->tau_w);
   P->V_T_x = vfset1(q->V_T_x);
   P->inv_dT_x = vfset1(q->inv_dT_x);
-  P->inv_tau = vfset1(q->inv_tau);
-  P->inv_tau_w = vfset1(q->inv_tau_w);
   P->h_k = vfset1(q->h_k);
   P->w_k = vfset1(q->w_k);
 }
@@ -438,11 +435,8 @@ static inline void vfparams_gather(vfparams *P, const adex__np32 *per) {
   P->a = GATHERF(per, a);
   P->b = GATHERF(per, b);
   P->R = GATHERF(per, R);
-  P->tau_w = GATHERF(per, tau_w);
   P->V_T_x = GATHERF(per, V_T_x);
   P->inv_dT_x = GATHERF(per, inv_dT_x);
-  P->inv_tau = GATHERF(per, inv_tau);
-  P->inv_tau_w = GATHERF(per, inv_tau_w);
   P->h_k = GATHERF(per, h_k);
   P->w_k = GATHERF(per, w_k);
 }
