@@ -40,7 +40,7 @@ typedef struct adex__np32 {
   float V_rest, V_reset, V_th, V_T, dT, a, b, tau, tau_w, R;
   float h;        /* ms, the step these are for */
   float h_k, w_k; /* h/tau and h phi(-h/tau_w)/tau_w, in float */
-  float V_T_x, inv_dT_x, inv_tau, inv_tau_w; /* as in adex__nparams */
+  float V_T_x, inv_dT_x, inv_tau; /* as in adex__nparams */
   bool iaf;
 } adex__np32;
 
@@ -152,7 +152,6 @@ static inline void adex__np32_make(const adex__nparams *np, double h,
   o->V_T_x = o->iaf ? 1e30f : o->V_T;
   o->inv_dT_x = 1.0f / (o->iaf ? 1.0f : o->dT);
   o->inv_tau = 1.0f / o->tau;
-  o->inv_tau_w = 1.0f / o->tau_w;
   o->h_k = o->h * o->inv_tau;
   o->w_k = o->h * adex__phif(o->h * (-1.0f / o->tau_w)) / o->tau_w;
 }
