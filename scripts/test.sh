@@ -9,12 +9,12 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh test
 
 echo "== build (Release, -Werror)"
-scripts/build.sh build -DADEX_WERROR=ON
+scripts/build.sh build -DADEX_WERROR=ON -DADEX_REQUIRE_TESTS=ON
 echo "== tests"
 (cd build && ctest --output-on-failure -j "$(nproc)")
 
 echo "== sanitizer build (ASan + UBSan)"
-BUILD_TYPE=Debug scripts/build.sh build-asan -DADEX_WERROR=ON -DADEX_SANITIZE=ON
+BUILD_TYPE=Debug scripts/build.sh build-asan -DADEX_WERROR=ON -DADEX_SANITIZE=ON -DADEX_REQUIRE_TESTS=ON
 echo "== tests under ASan + UBSan"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$(nproc)")
 

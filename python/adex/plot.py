@@ -3,6 +3,8 @@
 axes it drew on; pass ``ax`` to draw into an existing one.
 """
 
+import sys
+
 import numpy as np
 
 __all__ = ["raster", "traces"]
@@ -11,7 +13,13 @@ __all__ = ["raster", "traces"]
 def _axes(ax):
     if ax is not None:
         return ax
-    import matplotlib.pyplot as plt
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        raise ImportError(
+            "adex.plot needs matplotlib, which this Python (%s) cannot "
+            "import: %s. On Debian: apt-get install python3-matplotlib "
+            "(scripts/run.sh installs it)" % (sys.executable, exc)) from exc
     return plt.gca()
 
 
