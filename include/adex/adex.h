@@ -11,6 +11,7 @@
 #include "adex/delay.h"
 #include "adex/export.h"
 #include "adex/init.h"
+#include "adex/net.h"
 #include "adex/method.h"
 #include "adex/names.h"
 #include "adex/params.h"

@@ -1,0 +1,117 @@
+/* bench_coba.c - the COBA-AdEx network (docs/networks.md) and its scaling:
+ * time to build, time per simulated second, spikes and bytes per synapse.
+ *
+ * Usage: bench_coba [seconds=1] [threads=1]
+ *   prints the benchmark network (4000 neurons, FixedProb(0.02)), then the
+ *   same neurons at 10^4, 10^5 and 10^6 neurons with 80 synapses each
+ *   (FixedPreNum(80)), 0.1 s each.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "adex/adex.h"
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int check(adex_status st, const char *what) {
+  if (st != ADEX_OK) {
+    fprintf(stderr, "bench_coba: %s: %s\n", what, adex_errmsg());
+    exit(1);
+  }
+  return 0;
+}
+
+static adex_pop *population(size_t n, const char *name, uint64_t seed,
+                            int threads) {
+  adex_pop_config cfg;
+  adex_pop_config_default(&cfg, n);
+  cfg.params.tau = 20.0;
+  cfg.params.V_rest = -60.0;
+  cfg.params.V_reset = -60.0;
+  cfg.params.V_T = -50.0;
+  cfg.params.delta_T = 2.0;
+  cfg.params.V_th = -30.0;
+  cfg.params.a = 1.0;
+  cfg.params.b = 1.0;
+  cfg.params.tau_w = 30.0;
+  cfg.tau_ref = 5.0;
+  cfg.threads = threads;
+  cfg.V_init = adex_init_uniform(-60.0, -50.0, seed);
+  cfg.name = name;
+  adex_pop *pop;
+  check(adex_pop_create(&cfg, &pop), "population");
+  check(adex_pop_enable_drive(pop), "drive");
+  for (size_t i = 0; i < n; i++) adex_pop_drive(pop)[i] = 20.0;
+  return pop;
+}
+
+/* One network: n neurons (80 % E), FixedProb(prob) or FixedPreNum(num)
+ * per projection (num split 80/20 between E and I sources). */
+static void run(size_t n, double prob, size_t num, double seconds,
+                int threads) {
+  size_t ne = n * 4 / 5, ni = n - ne;
+  double t_build = now();
+  adex_pop *E = population(ne, "E", 1, threads);
+  adex_pop *I = population(ni, "I", 2, threads);
+  adex_net *net;
+  check(adex_net_create(0.0, 0.1, &net), "net");
+  size_t e, i;
+  check(adex_net_add_pop(net, E, &e), "add E");
+  check(adex_net_add_pop(net, I, &i), "add I");
+  struct { size_t pre, post; double g, tau, E; size_t num; } P[] = {
+      {e, e, 0.6, 5.0, 0.0, num * 4 / 5}, {e, i, 0.6, 5.0, 0.0, num * 4 / 5},
+      {i, e, 6.7, 10.0, -80.0, num / 5}, {i, i, 6.7, 10.0, -80.0, num / 5}};
+  for (int k = 0; k < 4; k++) {
+    adex_conn conn = num ? adex_conn_fixed_pre_num(P[k].num, true, (uint64_t)k + 1)
+                         : adex_conn_fixed_prob(prob, true, (uint64_t)k + 1);
+    adex_proj_config pc;
+    adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, P[k].pre, P[k].post, conn);
+    pc.g_max = P[k].g;
+    pc.tau = P[k].tau;
+    pc.E = P[k].E;
+    check(adex_net_add_proj(net, &pc, NULL), "projection");
+  }
+  check(adex_net_plan(net), "plan");
+  t_build = now() - t_build;
+  size_t nsyn = 0;
+  for (size_t p = 0; p < 4; p++) nsyn += adex_net_proj_nsyn(net, p);
+  size_t steps = (size_t)(seconds * 10000.0 + 0.5);
+  long spikes = 0;
+  double t0 = now();
+  for (size_t k = 0; k < steps; k++) {
+    check(adex_net_step(net), "step");
+    for (size_t g = 0; g < 2; g++) {
+      const bool *sp = adex_net_pop_spike(net, g);
+      size_t m = adex_net_pop_num(net, g);
+      for (size_t q = 0; q < m; q++) spikes += sp[q];
+    }
+  }
+  double t_run = now() - t0;
+  printf("%8zu neurons %10zu synapses  build %7.3f s  %8.3f s per simulated s"
+         "  %6.2f Hz  %5.2f bytes/synapse\n",
+         n, nsyn, t_build, t_run / seconds,
+         (double)spikes / ((double)n * seconds),
+         (double)adex_net_bytes(net) / (double)nsyn);
+  adex_net_destroy(net);
+  adex_pop_destroy(E);
+  adex_pop_destroy(I);
+}
+
+int main(int argc, char **argv) {
+  double seconds = argc > 1 ? atof(argv[1]) : 1.0;
+  int threads = argc > 2 ? atoi(argv[2]) : 1;
+  if (!(seconds > 0.0) || threads < 0) {
+    fprintf(stderr, "usage: bench_coba [seconds > 0] [threads >= 0]\n");
+    return 2;
+  }
+  printf("COBA-AdEx, %d thread(s):\n", threads);
+  run(4000, 0.02, 0, seconds, threads);
+  printf("80 synapses per neuron, 0.1 s:\n");
+  for (size_t n = 10000; n <= 1000000; n *= 10) run(n, 0.0, 80, 0.1, threads);
+  return 0;
+}

@@ -1,0 +1,220 @@
+/* net.h - networks: populations connected by projections.
+ *
+ * A network holds populations (AdExIF populations made with adex_pop_create,
+ * and spike sources) and projections between them, and advances them
+ * together, one step of dt at a time, in the order of docs/networks.md:
+ *
+ *   1. the caller adds this step's inputs to the populations' `input`
+ *      (or uses the population's drive);
+ *   2. every projection, in the order added, reads its pre population's
+ *      spikes of the previous step and its post population's V, and adds
+ *      its output to the post population's `input` (DeltaSynapse: to V);
+ *   3. every population, in the order added, updates from t to t + dt.
+ *
+ * Step k of a network runs from t = t0 + k dt to t + dt, k counted from the
+ * network's creation, so a run continued in several calls takes exactly the
+ * same times as one long run.
+ *
+ * Life cycle (plan once, then step without allocation):
+ *   adex_net_create -> adex_net_add_pop / adex_net_add_poisson /
+ *   adex_net_add_proj (any order) -> adex_net_plan (draws the connections,
+ *   allocates every buffer) -> adex_net_step / adex_net_run ... ->
+ *   adex_net_destroy.
+ *
+ * Connectivity is drawn from counter-based random streams keyed by the
+ * connector's seed and the global index of the neuron that owns the
+ * synapse (the target for FixedProb and FixedPreNum, the source for
+ * FixedPostNum): the same synapses whatever the number of threads, and
+ * ready to be drawn part by part on several processes. Synapses live with
+ * their targets and are stored by source, so one spike costs its fan-out.
+ */
+#ifndef ADEX_NET_H
+#define ADEX_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "adex/export.h"
+#include "adex/pop.h"
+#include "adex/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct adex_net adex_net;
+
+/* Synapse models (docs/networks.md gives each one's update). */
+typedef enum adex_syn_model {
+  ADEX_SYN_DELTA,    /* DeltaSynapse: post.V += sum of weights */
+  ADEX_SYN_EXP_CUBA, /* ExpCUBA: g per post neuron, post.input += g */
+  ADEX_SYN_EXP_COBA  /* ExpCOBA: post.input += g (E - post.V) */
+} adex_syn_model;
+
+/* BrainPy's class name of a model ("ExpCOBA"), or NULL if out of range. */
+ADEX_API const char *adex_syn_model_name(adex_syn_model model);
+
+/* The model called `name` (BrainPy's class names); ADEX_EKEY if unknown. */
+ADEX_API adex_status adex_syn_model_find(const char *name, adex_syn_model *out);
+
+/* Connectors, with BrainPy's names and parameters. */
+typedef enum adex_conn_kind {
+  ADEX_CONN_ONE2ONE,        /* i -> i; pre and post of equal size */
+  ADEX_CONN_ALL2ALL,        /* every pair (i -> i only with include_self when
+                               pre is post) */
+  ADEX_CONN_FIXED_PROB,     /* each pair independently with probability prob */
+  ADEX_CONN_FIXED_PRE_NUM,  /* each post neuron: exactly num distinct pres */
+  ADEX_CONN_FIXED_POST_NUM, /* each pre neuron: exactly num distinct posts */
+  ADEX_CONN_IJ,             /* the pairs (i[m], j[m]) given */
+  ADEX_CONN_CSR             /* pre i -> indices[indptr[i] .. indptr[i+1]) */
+} adex_conn_kind;
+
+typedef struct adex_conn {
+  adex_conn_kind kind;
+  bool include_self;  /* ALL2ALL, FIXED_*: allow i -> i when pre is post */
+  double prob;        /* FIXED_PROB: in [0, 1] */
+  size_t num;         /* FIXED_PRE_NUM: <= pre size; FIXED_POST_NUM: <= post */
+  uint64_t seed;      /* FIXED_*: the random stream */
+  const size_t *i;    /* IJ: pre indices (read during adex_net_plan) */
+  const size_t *j;    /* IJ: post indices */
+  size_t n_pairs;     /* IJ: how many pairs */
+  const size_t *indices; /* CSR: post indices, indptr[pre size] of them */
+  const size_t *indptr;  /* CSR: pre size + 1 offsets, non-decreasing */
+} adex_conn;
+
+ADEX_API adex_conn adex_conn_one2one(void);
+ADEX_API adex_conn adex_conn_all2all(bool include_self);
+ADEX_API adex_conn adex_conn_fixed_prob(double prob, bool include_self,
+                                        uint64_t seed);
+ADEX_API adex_conn adex_conn_fixed_pre_num(size_t num, bool include_self,
+                                           uint64_t seed);
+ADEX_API adex_conn adex_conn_fixed_post_num(size_t num, bool include_self,
+                                            uint64_t seed);
+ADEX_API adex_conn adex_conn_ij(const size_t *i, const size_t *j, size_t n);
+ADEX_API adex_conn adex_conn_csr(const size_t *indices, const size_t *indptr);
+
+/* A projection from population `pre` to population `post` (indices in the
+ * order they were added to the network). */
+typedef struct adex_proj_config {
+  const char *name;     /* NULL: automatic, the model's name + a number */
+  adex_syn_model model;
+  size_t pre, post;     /* population indices in the network */
+  adex_conn conn;
+  double g_max;         /* weight of every synapse (DeltaSynapse: `weights`),
+                           finite; ignored when weights is set */
+  const double *weights; /* NULL, or n_weights finite weights, one per
+                            synapse: for IJ and CSR in the order the pairs
+                            were given, else in the projection's synapse
+                            order (adex_net_proj_synapses); copied by
+                            adex_net_add_proj */
+  size_t n_weights;     /* must equal the number of synapses drawn */
+  double tau;           /* ms, > 0: ExpCUBA/ExpCOBA decay (default 8) */
+  double E;             /* mV: ExpCOBA reversal potential (default 0) */
+  double delay;         /* ms: spikes found in the step that starts at
+                           t - delay act at t; a whole multiple of dt,
+                           >= dt; 0 means dt (the minimum, one step) */
+  bool post_has_ref;    /* DeltaSynapse: not into refractory neurons */
+} adex_proj_config;
+
+/* Fill cfg with BrainPy's defaults for `model` (g_max 1, tau 8, E 0, the
+ * minimum delay) from pre to post through conn. */
+ADEX_API void adex_proj_config_default(adex_proj_config *cfg,
+                                       adex_syn_model model, size_t pre,
+                                       size_t post, adex_conn conn);
+
+/* A new, empty network with time step dt (ms, finite, > 0) whose step 0
+ * starts at t0 (ms, finite). ADEX_EINVAL for bad values, ADEX_ENOMEM. */
+ADEX_API adex_status adex_net_create(double t0, double dt, adex_net **out);
+
+/* Free the network and its projections; NULL is a no-op. Populations added
+ * with adex_net_add_pop stay the caller's. */
+ADEX_API void adex_net_destroy(adex_net *net);
+
+/* Add an AdExIF population (borrowed: it must outlive the network and not
+ * be added twice). Its index is the number of populations before it.
+ * ADEX_ENOTSUP for a float32 population (networks are float64 for now);
+ * ADEX_EINVAL after adex_net_plan. */
+ADEX_API adex_status adex_net_add_pop(adex_net *net, adex_pop *pop,
+                                      size_t *index);
+
+/* Add a PoissonGroup of `num` neurons owned by the network: in the update
+ * of step k neuron i spikes when U(seed, i, k) <= freq_i dt / 1000, with
+ * freq in Hz, one value (freqs_len 1) or one per neuron; U is the
+ * counter-based uniform stream of the seed, keyed by neuron and step.
+ * `name` NULL: automatic ("PoissonGroup0"). */
+ADEX_API adex_status adex_net_add_poisson(adex_net *net, size_t num,
+                                          const double *freqs,
+                                          size_t freqs_len, uint64_t seed,
+                                          const char *name, size_t *index);
+
+/* Add a projection (checked here: indices, model parameters, connector
+ * parameters that do not need the connections drawn). Its index is the
+ * number of projections before it. */
+ADEX_API adex_status adex_net_add_proj(adex_net *net,
+                                       const adex_proj_config *cfg,
+                                       size_t *index);
+
+/* Draw every projection's connections and allocate every buffer. After
+ * this, populations and projections can no longer be added. ADEX_ERANGE
+ * for indices out of range, a connector that cannot be satisfied, or a
+ * delay that is not a whole multiple of dt; ADEX_ESIZE for a weight list
+ * of the wrong length; ADEX_ENOMEM with the estimated size when the
+ * synapses do not fit. */
+ADEX_API adex_status adex_net_plan(adex_net *net);
+
+/* One step of the network (planned first; ADEX_EINVAL otherwise): from
+ * t = adex_net_time(net) to t + dt. */
+ADEX_API adex_status adex_net_step(adex_net *net);
+
+/* Called every adex_run_progress_every(steps) steps and at the end; a
+ * non-zero return stops the run after the current step. */
+typedef int (*adex_net_progress_fn)(void *user, size_t done, size_t total);
+
+/* `steps` steps; *done (if not NULL) gets how many ran. */
+ADEX_API adex_status adex_net_run(adex_net *net, size_t steps,
+                                  adex_net_progress_fn progress, void *user,
+                                  size_t *done);
+
+/* Start time of the next step (ms) and the number of steps done. */
+ADEX_API double adex_net_time(const adex_net *net);
+ADEX_API uint64_t adex_net_steps_done(const adex_net *net);
+ADEX_API double adex_net_dt(const adex_net *net);
+
+/* Counts and names. */
+ADEX_API size_t adex_net_pop_count(const adex_net *net);
+ADEX_API size_t adex_net_proj_count(const adex_net *net);
+ADEX_API const char *adex_net_pop_name(const adex_net *net, size_t pop);
+ADEX_API const char *adex_net_proj_name(const adex_net *net, size_t proj);
+ADEX_API size_t adex_net_pop_num(const adex_net *net, size_t pop);
+
+/* Spikes of population `pop` in the last step (num bools), or NULL. */
+ADEX_API const bool *adex_net_pop_spike(adex_net *net, size_t pop);
+
+/* Number of synapses of a planned projection (0 before planning). */
+ADEX_API size_t adex_net_proj_nsyn(const adex_net *net, size_t proj);
+
+/* The synapses of a planned projection in its synapse order (by pre
+ * index, then by post index; for IJ with weights, the order in which the
+ * weights were given is the one of the pairs): pre and post indices,
+ * weights and delays (ms). Any output may be NULL; each has
+ * adex_net_proj_nsyn elements. */
+ADEX_API adex_status adex_net_proj_synapses(const adex_net *net, size_t proj,
+                                            size_t *pre, size_t *post,
+                                            double *weight, double *delay);
+
+/* The projection's conductance g (one per post neuron, ExpCUBA/ExpCOBA),
+ * writable; NULL for models without it or before planning. */
+ADEX_API double *adex_net_proj_g(adex_net *net, size_t proj);
+
+/* Bytes held by the planned projections' connectivity, weights, delays and
+ * buffers (the figure adex_net_plan compares with memory). */
+ADEX_API size_t adex_net_bytes(const adex_net *net);
+
+/* The message of the last failure on this network. */
+ADEX_API const char *adex_net_errmsg(const adex_net *net);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ADEX_NET_H */

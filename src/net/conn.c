@@ -1,0 +1,227 @@
+/* conn.c - connectors: which pre neuron reaches which post neuron.
+ *
+ * Every connector is written once as a walk that emits (pre, post) pairs.
+ * The walk runs twice: first to count each pre neuron's synapses, then to
+ * place them, so the synapses are stored by source (CSR) without a
+ * temporary list of pairs. Random connectors draw from counter-based
+ * streams keyed by (seed, the global index of the neuron that owns the
+ * draw): FixedProb and FixedPreNum by post neuron, FixedPostNum by pre
+ * neuron. The pairs are therefore a pure function of the connector and the
+ * sizes: the same for any number of threads, and drawable part by part.
+ *
+ * FixedProb skips from one connected pre neuron to the next by geometric
+ * gaps (one draw per synapse, not per pair); FixedPreNum/FixedPostNum pick
+ * distinct neurons by Floyd's algorithm (Bentley & Floyd 1987, "Programming
+ * pearls: a sample of brilliance").
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "net/net_internal.h"
+#include "rng.h"
+
+/* Stream tags, so that two connectors with one seed draw differently. */
+#define TAG_PROB 0x70726f62ULL
+#define TAG_PRE 0x7072656eULL
+#define TAG_POST 0x706f7374ULL
+
+/* The stream of neuron `owner` under `seed` and `tag`. */
+static uint64_t stream_of(uint64_t seed, uint64_t tag, uint64_t owner) {
+  return adex__rng_u64(seed ^ (tag * 0x9E3779B97F4A7C15ULL), owner);
+}
+
+/* A uniform integer in [0, n) from draw m of a stream. */
+static size_t draw_below(uint64_t stream, uint64_t m, size_t n) {
+  size_t r = (size_t)(adex__rng_uniform(stream, m) * (double)n);
+  return r < n ? r : n - 1;
+}
+
+/* Where the walk puts its pairs: counting (cursor NULL) or placing. */
+typedef struct sink {
+  size_t *count;    /* pass 1: synapses per pre */
+  size_t *cursor;   /* pass 2: next free slot per pre */
+  uint32_t *post;   /* pass 2: post indices */
+  size_t *order;    /* pass 2, IJ: position given of each synapse */
+} sink;
+
+static void emit(sink *s, size_t pre, size_t post, size_t given) {
+  if (s->cursor == NULL) {
+    s->count[pre]++;
+    return;
+  }
+  size_t at = s->cursor[pre]++;
+  s->post[at] = (uint32_t)post;
+  if (s->order != NULL) s->order[at] = given;
+}
+
+/* Floyd's sample of `num` distinct values of [0, n) (n excludes `skip`
+ * when skip < n + 1: values at or above skip move up by one), into out,
+ * with `mark` (n + 1 stamps) telling which are taken. */
+static void floyd(uint64_t stream, size_t n, size_t num, size_t skip,
+                  uint32_t *mark, uint32_t stamp, size_t *out) {
+  size_t got = 0;
+  for (size_t m = n - num; m < n; m++) {
+    size_t t = draw_below(stream, got, m + 1);
+    if (mark[t] == stamp) t = m;
+    mark[t] = stamp;
+    out[got++] = t;
+  }
+  for (size_t q = 0; q < num; q++)
+    if (out[q] >= skip) out[q]++;
+}
+
+static int cmp_size(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* Emit every pair of the connector, in storage order within each pre row
+ * (increasing post index; IJ and CSR: the order given). */
+static adex_status walk(const net_proj *p, bool same, sink *s, size_t *scratch,
+                        uint32_t *mark) {
+  const adex_conn *c = &p->cfg.conn;
+  size_t P = p->npre, Q = p->npost;
+  bool no_self = same && !c->include_self;
+  switch (c->kind) {
+  case ADEX_CONN_ONE2ONE:
+    for (size_t i = 0; i < P; i++) emit(s, i, i, i);
+    break;
+  case ADEX_CONN_ALL2ALL:
+    for (size_t j = 0; j < Q; j++)
+      for (size_t i = 0; i < P; i++)
+        if (!(no_self && i == j)) emit(s, i, j, 0);
+    break;
+  case ADEX_CONN_FIXED_PROB: {
+    double prob = c->prob;
+    if (prob <= 0.0) break;
+    double log_q = log1p(-prob); /* -inf when prob is 1 */
+    for (size_t j = 0; j < Q; j++) {
+      uint64_t st = stream_of(c->seed, TAG_PROB, j);
+      uint64_t m = 0;
+      size_t i = 0;
+      while (i < P) {
+        if (prob < 1.0) {
+          double u = adex__rng_uniform(st, m++);
+          double gap = floor(log1p(-u) / log_q);
+          if (!(gap < (double)(P - i))) break;
+          i += (size_t)gap;
+        }
+        if (!(no_self && i == j)) emit(s, i, j, 0);
+        i++;
+      }
+    }
+    break;
+  }
+  case ADEX_CONN_FIXED_PRE_NUM:
+    for (size_t j = 0; j < Q; j++) {
+      size_t n = no_self && j < P ? P - 1 : P;
+      floyd(stream_of(c->seed, TAG_PRE, j), n, c->num,
+            no_self && j < P ? j : SIZE_MAX, mark, (uint32_t)(j + 1), scratch);
+      for (size_t q = 0; q < c->num; q++) emit(s, scratch[q], j, 0);
+    }
+    break;
+  case ADEX_CONN_FIXED_POST_NUM:
+    for (size_t i = 0; i < P; i++) {
+      size_t n = no_self && i < Q ? Q - 1 : Q;
+      floyd(stream_of(c->seed, TAG_POST, i), n, c->num,
+            no_self && i < Q ? i : SIZE_MAX, mark, (uint32_t)(i + 1), scratch);
+      qsort(scratch, c->num, sizeof *scratch, cmp_size);
+      for (size_t q = 0; q < c->num; q++) emit(s, i, scratch[q], 0);
+    }
+    break;
+  case ADEX_CONN_IJ:
+    for (size_t m = 0; m < c->n_pairs; m++) emit(s, p->conn_a[m], p->conn_b[m], m);
+    break;
+  case ADEX_CONN_CSR:
+    for (size_t i = 0; i < P; i++)
+      for (size_t m = p->conn_b[i]; m < p->conn_b[i + 1]; m++)
+        emit(s, i, p->conn_a[m], m);
+    break;
+  }
+  return ADEX_OK;
+}
+
+/* Physical memory in bytes (0 if unknown). */
+static double physical_bytes(void) {
+  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+  return pages > 0 && size > 0 ? (double)pages * (double)size : 0.0;
+}
+
+/* The expected number of synapses, known before any is drawn. */
+static double expected_synapses(const net_proj *p) {
+  const adex_conn *c = &p->cfg.conn;
+  double P = (double)p->npre, Q = (double)p->npost;
+  switch (c->kind) {
+  case ADEX_CONN_ONE2ONE: return P;
+  case ADEX_CONN_ALL2ALL: return P * Q;
+  case ADEX_CONN_FIXED_PROB: return c->prob * P * Q;
+  case ADEX_CONN_FIXED_PRE_NUM: return (double)c->num * Q;
+  case ADEX_CONN_FIXED_POST_NUM: return (double)c->num * P;
+  case ADEX_CONN_IJ: return (double)c->n_pairs;
+  case ADEX_CONN_CSR: return (double)p->conn_b[p->npre];
+  }
+  return 0.0;
+}
+
+adex_status adex__net_connect(net_proj *p, bool same) {
+  const adex_allocator *a = adex_allocator_default();
+  const adex_conn *c = &p->cfg.conn;
+  size_t P = p->npre, Q = p->npost;
+  if (P > UINT32_MAX || Q > UINT32_MAX)
+    return adex__fail(ADEX_ESIZE, "%s: populations of more than %u neurons "
+                      "are not supported", p->name.name, UINT32_MAX);
+  double est = expected_synapses(p);
+  double per_syn = 4.0 + (p->weights_in != NULL ? 8.0 : 0.0);
+  double phys = physical_bytes();
+  if (phys > 0.0 && est * per_syn > 0.8 * phys)
+    return adex__fail(ADEX_ENOMEM, "%s: about %.3g synapses (%.3g GB) would "
+                      "not fit in this machine's %.3g GB of memory",
+                      p->name.name, est, est * per_syn / 1e9, phys / 1e9);
+  size_t need = c->kind == ADEX_CONN_FIXED_PRE_NUM ? P
+                : c->kind == ADEX_CONN_FIXED_POST_NUM ? Q : 0;
+  size_t *count = adex__alloc(a, (P + 1) * sizeof *count);
+  size_t *scratch = need ? adex__alloc(a, (c->num + 1) * sizeof *scratch) : NULL;
+  uint32_t *mark = need ? adex__alloc(a, (need + 1) * sizeof *mark) : NULL;
+  if (count == NULL || (need && (scratch == NULL || mark == NULL))) {
+    adex__free(a, count, (P + 1) * sizeof *count);
+    adex__free(a, scratch, (c->num + 1) * sizeof *scratch);
+    adex__free(a, mark, (need + 1) * sizeof *mark);
+    return adex__fail(ADEX_ENOMEM, "%s: out of memory", p->name.name);
+  }
+  memset(count, 0, (P + 1) * sizeof *count);
+  if (mark) memset(mark, 0, (need + 1) * sizeof *mark);
+  sink s = {count, NULL, NULL, NULL};
+  walk(p, same, &s, scratch, mark);
+  /* offsets */
+  size_t total = 0;
+  for (size_t i = 0; i < P; i++) {
+    size_t n = count[i];
+    count[i] = total;
+    total += n;
+  }
+  count[P] = total;
+  p->nsyn = total;
+  p->row = count;
+  p->post_idx = adex__alloc(a, (total ? total : 1) * sizeof *p->post_idx);
+  size_t *cursor = adex__alloc(a, (P + 1) * sizeof *cursor);
+  bool want_order = c->kind == ADEX_CONN_IJ || c->kind == ADEX_CONN_CSR;
+  if (want_order)
+    p->order = adex__alloc(a, (total ? total : 1) * sizeof *p->order);
+  adex_status st = ADEX_OK;
+  if (p->post_idx == NULL || cursor == NULL || (want_order && p->order == NULL)) {
+    st = adex__fail(ADEX_ENOMEM, "%s: out of memory for %zu synapses",
+                    p->name.name, total);
+  } else {
+    memcpy(cursor, count, (P + 1) * sizeof *cursor);
+    if (mark) memset(mark, 0, (need + 1) * sizeof *mark);
+    sink s2 = {count, cursor, p->post_idx, p->order};
+    walk(p, same, &s2, scratch, mark);
+  }
+  adex__free(a, cursor, (P + 1) * sizeof *cursor);
+  adex__free(a, scratch, (c->num + 1) * sizeof *scratch);
+  adex__free(a, mark, (need + 1) * sizeof *mark);
+  return st;
+}

@@ -1,0 +1,572 @@
+/* net.c - the network handle: building, planning and stepping
+ * (docs/networks.md for the semantics, include/adex/net.h for the API). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adex/runner.h"
+#include "internal.h"
+#include "net/net_internal.h"
+#include "rng.h"
+
+static const char *const model_names[] = {"DeltaSynapse", "ExpCUBA", "ExpCOBA"};
+#define N_MODELS (sizeof model_names / sizeof model_names[0])
+
+const char *adex_syn_model_name(adex_syn_model model) {
+  return (unsigned)model < N_MODELS ? model_names[model] : NULL;
+}
+
+adex_status adex_syn_model_find(const char *name, adex_syn_model *out) {
+  for (size_t m = 0; name != NULL && m < N_MODELS; m++)
+    if (strcmp(name, model_names[m]) == 0) {
+      *out = (adex_syn_model)m;
+      return ADEX_OK;
+    }
+  return adex__fail(ADEX_EKEY, "unknown synapse model '%s' (known: "
+                    "DeltaSynapse, ExpCUBA, ExpCOBA)", name ? name : "(null)");
+}
+
+/* ---------------------------------------------------------- connectors */
+
+static adex_conn conn_of(adex_conn_kind kind) {
+  adex_conn c;
+  memset(&c, 0, sizeof c);
+  c.kind = kind;
+  c.include_self = true;
+  return c;
+}
+adex_conn adex_conn_one2one(void) { return conn_of(ADEX_CONN_ONE2ONE); }
+adex_conn adex_conn_all2all(bool include_self) {
+  adex_conn c = conn_of(ADEX_CONN_ALL2ALL);
+  c.include_self = include_self;
+  return c;
+}
+adex_conn adex_conn_fixed_prob(double prob, bool include_self, uint64_t seed) {
+  adex_conn c = conn_of(ADEX_CONN_FIXED_PROB);
+  c.prob = prob;
+  c.include_self = include_self;
+  c.seed = seed;
+  return c;
+}
+adex_conn adex_conn_fixed_pre_num(size_t num, bool include_self, uint64_t seed) {
+  adex_conn c = conn_of(ADEX_CONN_FIXED_PRE_NUM);
+  c.num = num;
+  c.include_self = include_self;
+  c.seed = seed;
+  return c;
+}
+adex_conn adex_conn_fixed_post_num(size_t num, bool include_self, uint64_t seed) {
+  adex_conn c = conn_of(ADEX_CONN_FIXED_POST_NUM);
+  c.num = num;
+  c.include_self = include_self;
+  c.seed = seed;
+  return c;
+}
+adex_conn adex_conn_ij(const size_t *i, const size_t *j, size_t n) {
+  adex_conn c = conn_of(ADEX_CONN_IJ);
+  c.i = i;
+  c.j = j;
+  c.n_pairs = n;
+  return c;
+}
+adex_conn adex_conn_csr(const size_t *indices, const size_t *indptr) {
+  adex_conn c = conn_of(ADEX_CONN_CSR);
+  c.indices = indices;
+  c.indptr = indptr;
+  return c;
+}
+
+void adex_proj_config_default(adex_proj_config *cfg, adex_syn_model model,
+                              size_t pre, size_t post, adex_conn conn) {
+  memset(cfg, 0, sizeof *cfg);
+  cfg->model = model;
+  cfg->pre = pre;
+  cfg->post = post;
+  cfg->conn = conn;
+  cfg->g_max = 1.0;
+  cfg->tau = 8.0;
+  cfg->E = 0.0;
+  cfg->delay = 0.0;
+}
+
+/* ------------------------------------------------------------- handle */
+
+/* Keep the thread's message on the handle too, and hand the status back. */
+static adex_status keep(adex_net *net, adex_status st) {
+  if (st != ADEX_OK && net != NULL)
+    snprintf(net->errmsg, sizeof net->errmsg, "%s", adex_errmsg());
+  return st;
+}
+#define FAIL(net, st, ...) keep((net), adex__fail((st), __VA_ARGS__))
+
+const char *adex_net_errmsg(const adex_net *net) {
+  return net != NULL ? net->errmsg : "";
+}
+
+adex_status adex_net_create(double t0, double dt, adex_net **out) {
+  if (out == NULL) return adex__fail(ADEX_EINVAL, "out must not be NULL");
+  *out = NULL;
+  if (!isfinite(dt) || dt <= 0.0)
+    return adex__fail(ADEX_EINVAL, "dt must be finite and > 0, got %g", dt);
+  if (!isfinite(t0))
+    return adex__fail(ADEX_EINVAL, "t0 must be finite, got %g", t0);
+  adex_net *net = calloc(1, sizeof *net);
+  if (net == NULL) return adex__fail(ADEX_ENOMEM, "out of memory");
+  net->t0 = t0;
+  net->dt = dt;
+  *out = net;
+  return ADEX_OK;
+}
+
+static void free_proj(net_proj *p) {
+  const adex_allocator *a = adex_allocator_default();
+  adex__name_release(&p->name);
+  free(p->conn_a);
+  free(p->conn_b);
+  free(p->weights_in);
+  adex__free(a, p->row, (p->npre + 1) * sizeof *p->row);
+  size_t ns = p->nsyn ? p->nsyn : 1;
+  adex__free(a, p->post_idx, ns * sizeof *p->post_idx);
+  adex__free(a, p->w, ns * sizeof *p->w);
+  adex__free(a, p->dly, ns * sizeof *p->dly);
+  adex__free(a, p->order, ns * sizeof *p->order);
+  adex__free(a, p->ring, p->ring_len * p->npost * sizeof *p->ring);
+  adex__free(a, p->g, p->npost * sizeof *p->g);
+}
+
+void adex_net_destroy(adex_net *net) {
+  if (net == NULL) return;
+  for (size_t i = 0; i < net->nprojs; i++) free_proj(&net->projs[i]);
+  for (size_t g = 0; g < net->ngroups; g++) {
+    net_group *gr = &net->groups[g];
+    if (gr->kind == NET_GROUP_POISSON) {
+      adex__name_release(&gr->name);
+      free(gr->freqs);
+      free(gr->spike);
+    }
+  }
+  free(net->projs);
+  free(net->groups);
+  free(net);
+}
+
+static adex_status grow(void **arr, size_t *cap, size_t n, size_t elem) {
+  if (n < *cap) return ADEX_OK;
+  size_t nc = *cap ? 2 * *cap : 8;
+  void *p = realloc(*arr, nc * elem);
+  if (p == NULL) return adex__fail(ADEX_ENOMEM, "out of memory");
+  memset((char *)p + *cap * elem, 0, (nc - *cap) * elem);
+  *arr = p;
+  *cap = nc;
+  return ADEX_OK;
+}
+
+static adex_status may_add(adex_net *net) {
+  if (net == NULL) return adex__fail(ADEX_EINVAL, "net must not be NULL");
+  if (net->planned)
+    return FAIL(net, ADEX_EINVAL, "the network is planned: nothing can be "
+                "added to it any more");
+  return ADEX_OK;
+}
+
+adex_status adex_net_add_pop(adex_net *net, adex_pop *pop, size_t *index) {
+  adex_status st = may_add(net);
+  if (st != ADEX_OK) return st;
+  if (pop == NULL) return FAIL(net, ADEX_EINVAL, "pop must not be NULL");
+  if (adex_pop_dtype(pop) != ADEX_DTYPE_F64)
+    return FAIL(net, ADEX_ENOTSUP, "%s: networks take float64 populations "
+                "for now", adex_pop_name(pop));
+  for (size_t g = 0; g < net->ngroups; g++)
+    if (net->groups[g].pop == pop)
+      return FAIL(net, ADEX_EINVAL, "%s is in the network already",
+                  adex_pop_name(pop));
+  st = grow((void **)&net->groups, &net->cap_groups, net->ngroups,
+            sizeof *net->groups);
+  if (st != ADEX_OK) return keep(net, st);
+  net_group *gr = &net->groups[net->ngroups];
+  memset(gr, 0, sizeof *gr);
+  gr->kind = NET_GROUP_POP;
+  gr->num = adex_pop_num(pop);
+  gr->pop = pop;
+  gr->spike = adex_pop_spike(pop);
+  if (index != NULL) *index = net->ngroups;
+  net->ngroups++;
+  return ADEX_OK;
+}
+
+adex_status adex_net_add_poisson(adex_net *net, size_t num, const double *freqs,
+                                 size_t freqs_len, uint64_t seed,
+                                 const char *name, size_t *index) {
+  adex_status st = may_add(net);
+  if (st != ADEX_OK) return st;
+  if (num == 0) return FAIL(net, ADEX_ESIZE, "PoissonGroup: size must be >= 1");
+  if (freqs == NULL || (freqs_len != 1 && freqs_len != num))
+    return FAIL(net, ADEX_ESIZE, "PoissonGroup: freqs must have 1 or %zu "
+                "values, got %zu", num, freqs == NULL ? (size_t)0 : freqs_len);
+  for (size_t i = 0; i < freqs_len; i++)
+    if (!isfinite(freqs[i]) || freqs[i] < 0.0)
+      return FAIL(net, ADEX_ERANGE, "PoissonGroup: freqs[%zu] must be finite "
+                  "and >= 0 Hz, got %g", i, freqs[i]);
+  st = grow((void **)&net->groups, &net->cap_groups, net->ngroups,
+            sizeof *net->groups);
+  if (st != ADEX_OK) return keep(net, st);
+  net_group *gr = &net->groups[net->ngroups];
+  memset(gr, 0, sizeof *gr);
+  gr->kind = NET_GROUP_POISSON;
+  gr->num = num;
+  gr->seed = seed;
+  gr->freqs = malloc(num * sizeof *gr->freqs);
+  gr->spike = calloc(num, sizeof *gr->spike);
+  if (gr->freqs == NULL || gr->spike == NULL) {
+    free(gr->freqs);
+    free(gr->spike);
+    return FAIL(net, ADEX_ENOMEM, "out of memory");
+  }
+  for (size_t i = 0; i < num; i++) gr->freqs[i] = freqs[freqs_len == 1 ? 0 : i];
+  st = adex__name_claim(&gr->name, "PoissonGroup", name);
+  if (st != ADEX_OK) {
+    free(gr->freqs);
+    free(gr->spike);
+    return keep(net, st);
+  }
+  if (index != NULL) *index = net->ngroups;
+  net->ngroups++;
+  return ADEX_OK;
+}
+
+/* A copy of n elements (NULL for n == 0). */
+static void *dup_array(const void *src, size_t n, size_t elem) {
+  void *d = malloc((n ? n : 1) * elem);
+  if (d != NULL && n) memcpy(d, src, n * elem);
+  return d;
+}
+
+/* Checks that need only the configuration and the group sizes. */
+static adex_status check_proj(adex_net *net, const adex_proj_config *c) {
+  if ((unsigned)c->model >= N_MODELS)
+    return FAIL(net, ADEX_EINVAL, "unknown synapse model %d", (int)c->model);
+  const char *m = model_names[c->model];
+  if (c->pre >= net->ngroups || c->post >= net->ngroups)
+    return FAIL(net, ADEX_ERANGE, "%s: pre %zu or post %zu is not a "
+                "population of the network (it has %zu)", m, c->pre, c->post,
+                net->ngroups);
+  if (net->groups[c->post].kind != NET_GROUP_POP)
+    return FAIL(net, ADEX_EINVAL, "%s: the post population must be an "
+                "AdExIF population, not a spike source", m);
+  size_t P = net->groups[c->pre].num, Q = net->groups[c->post].num;
+  if (!isfinite(c->g_max))
+    return FAIL(net, ADEX_ERANGE, "%s: g_max must be finite, got %g", m,
+                c->g_max);
+  if (c->model != ADEX_SYN_DELTA && (!isfinite(c->tau) || c->tau <= 0.0))
+    return FAIL(net, ADEX_ERANGE, "%s: tau must be finite and > 0 ms, got %g",
+                m, c->tau);
+  if (!isfinite(c->E))
+    return FAIL(net, ADEX_ERANGE, "%s: E must be finite, got %g", m, c->E);
+  if (!isfinite(c->delay) || c->delay < 0.0)
+    return FAIL(net, ADEX_ERANGE, "%s: delay must be finite and >= 0 ms, got "
+                "%g", m, c->delay);
+  const adex_conn *k = &c->conn;
+  bool same = c->pre == c->post;
+  switch (k->kind) {
+  case ADEX_CONN_ONE2ONE:
+    if (P != Q)
+      return FAIL(net, ADEX_ESIZE, "%s: One2One needs pre and post of one "
+                  "size, got %zu and %zu", m, P, Q);
+    break;
+  case ADEX_CONN_ALL2ALL:
+    break;
+  case ADEX_CONN_FIXED_PROB:
+    if (!(k->prob >= 0.0 && k->prob <= 1.0))
+      return FAIL(net, ADEX_ERANGE, "%s: FixedProb's prob must be in [0, 1], "
+                  "got %g", m, k->prob);
+    break;
+  case ADEX_CONN_FIXED_PRE_NUM: {
+    size_t avail = same && !k->include_self ? P - 1 : P;
+    if (k->num > avail)
+      return FAIL(net, ADEX_ERANGE, "%s: FixedPreNum's num %zu is larger than "
+                  "the %zu pre neurons available", m, k->num, avail);
+    break;
+  }
+  case ADEX_CONN_FIXED_POST_NUM: {
+    size_t avail = same && !k->include_self ? Q - 1 : Q;
+    if (k->num > avail)
+      return FAIL(net, ADEX_ERANGE, "%s: FixedPostNum's num %zu is larger than "
+                  "the %zu post neurons available", m, k->num, avail);
+    break;
+  }
+  case ADEX_CONN_IJ:
+    if (k->n_pairs > 0 && (k->i == NULL || k->j == NULL))
+      return FAIL(net, ADEX_EINVAL, "%s: IJ needs i and j", m);
+    for (size_t q = 0; q < k->n_pairs; q++)
+      if (k->i[q] >= P || k->j[q] >= Q)
+        return FAIL(net, ADEX_ERANGE, "%s: pair %zu (%zu, %zu) is out of "
+                    "range for sizes %zu and %zu", m, q, k->i[q], k->j[q], P, Q);
+    break;
+  case ADEX_CONN_CSR:
+    if (k->indptr == NULL || (k->indptr[P] > 0 && k->indices == NULL))
+      return FAIL(net, ADEX_EINVAL, "%s: CSR needs indices and indptr", m);
+    if (k->indptr[0] != 0)
+      return FAIL(net, ADEX_ERANGE, "%s: CSR indptr[0] must be 0", m);
+    for (size_t i = 0; i < P; i++)
+      if (k->indptr[i + 1] < k->indptr[i])
+        return FAIL(net, ADEX_ERANGE, "%s: CSR indptr must not decrease "
+                    "(indptr[%zu] > indptr[%zu])", m, i, i + 1);
+    for (size_t q = 0; q < k->indptr[P]; q++)
+      if (k->indices[q] >= Q)
+        return FAIL(net, ADEX_ERANGE, "%s: CSR indices[%zu] = %zu is out of "
+                    "range for post size %zu", m, q, k->indices[q], Q);
+    break;
+  default:
+    return FAIL(net, ADEX_EINVAL, "%s: unknown connector %d", m, (int)k->kind);
+  }
+  return ADEX_OK;
+}
+
+adex_status adex_net_add_proj(adex_net *net, const adex_proj_config *cfg,
+                              size_t *index) {
+  adex_status st = may_add(net);
+  if (st != ADEX_OK) return st;
+  if (cfg == NULL) return FAIL(net, ADEX_EINVAL, "cfg must not be NULL");
+  st = check_proj(net, cfg);
+  if (st != ADEX_OK) return st;
+  st = grow((void **)&net->projs, &net->cap_projs, net->nprojs,
+            sizeof *net->projs);
+  if (st != ADEX_OK) return keep(net, st);
+  net_proj *p = &net->projs[net->nprojs];
+  memset(p, 0, sizeof *p);
+  p->cfg = *cfg;
+  p->npre = net->groups[cfg->pre].num;
+  p->npost = net->groups[cfg->post].num;
+  const adex_conn *k = &cfg->conn;
+  bool ok = true;
+  if (k->kind == ADEX_CONN_IJ) {
+    p->conn_a = dup_array(k->i, k->n_pairs, sizeof *k->i);
+    p->conn_b = dup_array(k->j, k->n_pairs, sizeof *k->j);
+    ok = p->conn_a != NULL && p->conn_b != NULL;
+  } else if (k->kind == ADEX_CONN_CSR) {
+    p->conn_a = dup_array(k->indices, k->indptr[p->npre], sizeof *k->indices);
+    p->conn_b = dup_array(k->indptr, p->npre + 1, sizeof *k->indptr);
+    ok = p->conn_a != NULL && p->conn_b != NULL;
+  }
+  p->cfg.conn.i = p->cfg.conn.j = p->cfg.conn.indices = p->cfg.conn.indptr = NULL;
+  p->cfg.weights = NULL;
+  p->cfg.name = NULL;
+  if (ok) {
+    st = adex__name_claim(&p->name, model_names[cfg->model], cfg->name);
+    if (st != ADEX_OK) {
+      free(p->conn_a);
+      free(p->conn_b);
+      return keep(net, st);
+    }
+  }
+  if (!ok) {
+    free(p->conn_a);
+    free(p->conn_b);
+    return FAIL(net, ADEX_ENOMEM, "out of memory");
+  }
+  if (cfg->weights != NULL) {
+    for (size_t q = 0; q < cfg->n_weights; q++)
+      if (!isfinite(cfg->weights[q])) {
+        free_proj(p);
+        return FAIL(net, ADEX_ERANGE, "%s: weights[%zu] must be finite, got %g",
+                    p->name.name, q, cfg->weights[q]);
+      }
+    p->weights_in = dup_array(cfg->weights, cfg->n_weights, sizeof(double));
+    p->n_weights_in = cfg->n_weights;
+    if (p->weights_in == NULL) {
+      free_proj(p);
+      return FAIL(net, ADEX_ENOMEM, "out of memory");
+    }
+  }
+  if (index != NULL) *index = net->nprojs;
+  net->nprojs++;
+  return ADEX_OK;
+}
+
+/* ------------------------------------------------------------ planning */
+
+/* The delay in whole steps (>= 1) of a delay in ms (0: one step). */
+static adex_status delay_steps(adex_net *net, const net_proj *p, double delay,
+                               uint32_t *out) {
+  if (delay == 0.0) {
+    *out = 1;
+    return ADEX_OK;
+  }
+  double r = nearbyint(delay / net->dt);
+  if (r < 1.0 || fabs(delay - r * net->dt) > 1e-9 * fmax(delay, net->dt))
+    return FAIL(net, ADEX_ERANGE, "%s: delay %g ms must be a whole multiple "
+                "of dt = %g ms and >= dt", p->name.name, delay, net->dt);
+  if (r > 65535.0)
+    return FAIL(net, ADEX_ERANGE, "%s: delay %g ms is more than 65535 steps",
+                p->name.name, delay);
+  *out = (uint32_t)r;
+  return ADEX_OK;
+}
+
+static adex_status plan_proj(adex_net *net, net_proj *p) {
+  const adex_allocator *a = adex_allocator_default();
+  adex_status st = delay_steps(net, p, p->cfg.delay, &p->d_all);
+  if (st != ADEX_OK) return st;
+  st = adex__net_connect(p, p->cfg.pre == p->cfg.post);
+  if (st != ADEX_OK) return keep(net, st);
+  p->w_all = p->cfg.g_max;
+  if (p->weights_in != NULL) {
+    if (p->n_weights_in != p->nsyn)
+      return FAIL(net, ADEX_ESIZE, "%s: %zu weights for %zu synapses",
+                  p->name.name, p->n_weights_in, p->nsyn);
+    p->w = adex__alloc(a, (p->nsyn ? p->nsyn : 1) * sizeof *p->w);
+    if (p->w == NULL) return FAIL(net, ADEX_ENOMEM, "out of memory");
+    for (size_t s = 0; s < p->nsyn; s++)
+      p->w[s] = p->weights_in[p->order != NULL ? p->order[s] : s];
+  }
+  p->ring_len = (size_t)p->d_all + 1;
+  size_t rb = p->ring_len * p->npost * sizeof *p->ring;
+  p->ring = adex__alloc(a, rb);
+  if (p->ring == NULL) return FAIL(net, ADEX_ENOMEM, "out of memory");
+  memset(p->ring, 0, rb);
+  if (p->cfg.model != ADEX_SYN_DELTA) {
+    p->g = adex__alloc(a, p->npost * sizeof *p->g);
+    if (p->g == NULL) return FAIL(net, ADEX_ENOMEM, "out of memory");
+    memset(p->g, 0, p->npost * sizeof *p->g);
+    p->decay = exp(-net->dt / p->cfg.tau);
+  }
+  return ADEX_OK;
+}
+
+adex_status adex_net_plan(adex_net *net) {
+  if (net == NULL) return adex__fail(ADEX_EINVAL, "net must not be NULL");
+  if (net->planned)
+    return FAIL(net, ADEX_EINVAL, "the network is planned already");
+  for (size_t i = 0; i < net->nprojs; i++) {
+    adex_status st = plan_proj(net, &net->projs[i]);
+    if (st != ADEX_OK) return st;
+  }
+  net->planned = true;
+  return ADEX_OK;
+}
+
+/* ------------------------------------------------------------- running */
+
+#define TAG_POISSON 0x706f6973ULL
+
+/* A PoissonGroup's update of step k. */
+static void poisson_update(net_group *g, uint64_t k, double dt) {
+  uint64_t base = g->seed ^ (TAG_POISSON * 0x9E3779B97F4A7C15ULL);
+  double scale = dt / 1000.0;
+  for (size_t i = 0; i < g->num; i++) {
+    uint64_t stream = adex__rng_u64(base, i);
+    g->spike[i] = adex__rng_uniform(stream, k) <= g->freqs[i] * scale;
+  }
+}
+
+adex_status adex_net_step(adex_net *net) {
+  if (net == NULL) return adex__fail(ADEX_EINVAL, "net must not be NULL");
+  if (!net->planned)
+    return FAIL(net, ADEX_EINVAL, "plan the network (adex_net_plan) before "
+                "stepping it");
+  double t = net->t0 + (double)net->k * net->dt;
+  for (size_t i = 0; i < net->nprojs; i++) {
+    net_proj *p = &net->projs[i];
+    adex__net_proj_update(p, net->groups[p->cfg.pre].spike, net->k,
+                          net->groups[p->cfg.post].pop);
+  }
+  for (size_t g = 0; g < net->ngroups; g++) {
+    net_group *gr = &net->groups[g];
+    if (gr->kind == NET_GROUP_POISSON) {
+      poisson_update(gr, net->k, net->dt);
+      continue;
+    }
+    adex_status st = adex_pop_update(gr->pop, t, net->dt);
+    if (st != ADEX_OK)
+      return FAIL(net, st, "%s", adex_pop_errmsg(gr->pop));
+  }
+  net->k++;
+  return ADEX_OK;
+}
+
+adex_status adex_net_run(adex_net *net, size_t steps,
+                         adex_net_progress_fn progress, void *user,
+                         size_t *done) {
+  if (done != NULL) *done = 0;
+  size_t every = adex_run_progress_every(steps);
+  for (size_t k = 0; k < steps; k++) {
+    adex_status st = adex_net_step(net);
+    if (st != ADEX_OK) return st;
+    if (done != NULL) *done = k + 1;
+    if (progress != NULL && ((k + 1) % every == 0 || k + 1 == steps) &&
+        progress(user, k + 1, steps) != 0)
+      break;
+  }
+  return ADEX_OK;
+}
+
+/* ----------------------------------------------------------- accessors */
+
+double adex_net_time(const adex_net *net) {
+  return net->t0 + (double)net->k * net->dt;
+}
+uint64_t adex_net_steps_done(const adex_net *net) { return net->k; }
+double adex_net_dt(const adex_net *net) { return net->dt; }
+size_t adex_net_pop_count(const adex_net *net) { return net->ngroups; }
+size_t adex_net_proj_count(const adex_net *net) { return net->nprojs; }
+
+const char *adex_net_pop_name(const adex_net *net, size_t pop) {
+  if (pop >= net->ngroups) return NULL;
+  const net_group *g = &net->groups[pop];
+  return g->kind == NET_GROUP_POP ? adex_pop_name(g->pop) : g->name.name;
+}
+
+const char *adex_net_proj_name(const adex_net *net, size_t proj) {
+  return proj < net->nprojs ? net->projs[proj].name.name : NULL;
+}
+
+size_t adex_net_pop_num(const adex_net *net, size_t pop) {
+  return pop < net->ngroups ? net->groups[pop].num : 0;
+}
+
+const bool *adex_net_pop_spike(adex_net *net, size_t pop) {
+  return pop < net->ngroups ? net->groups[pop].spike : NULL;
+}
+
+size_t adex_net_proj_nsyn(const adex_net *net, size_t proj) {
+  return proj < net->nprojs ? net->projs[proj].nsyn : 0;
+}
+
+double *adex_net_proj_g(adex_net *net, size_t proj) {
+  return proj < net->nprojs ? net->projs[proj].g : NULL;
+}
+
+adex_status adex_net_proj_synapses(const adex_net *net, size_t proj,
+                                   size_t *pre, size_t *post, double *weight,
+                                   double *delay) {
+  if (net == NULL || proj >= net->nprojs)
+    return adex__fail(ADEX_EINVAL, "no projection %zu", proj);
+  const net_proj *p = &net->projs[proj];
+  if (!net->planned)
+    return adex__fail(ADEX_EINVAL, "%s: plan the network first", p->name.name);
+  for (size_t i = 0; i < p->npre; i++)
+    for (size_t s = p->row[i]; s < p->row[i + 1]; s++) {
+      /* IJ and CSR: back in the order given */
+      size_t at = p->order != NULL ? p->order[s] : s;
+      if (pre) pre[at] = i;
+      if (post) post[at] = p->post_idx[s];
+      if (weight) weight[at] = p->w != NULL ? p->w[s] : p->w_all;
+      if (delay) delay[at] = (double)(p->dly != NULL ? p->dly[s] : p->d_all) * net->dt;
+    }
+  return ADEX_OK;
+}
+
+size_t adex_net_bytes(const adex_net *net) {
+  size_t b = 0;
+  for (size_t i = 0; i < net->nprojs; i++) {
+    const net_proj *p = &net->projs[i];
+    b += (p->npre + 1) * sizeof *p->row + p->nsyn * sizeof *p->post_idx;
+    if (p->w) b += p->nsyn * sizeof *p->w;
+    if (p->dly) b += p->nsyn * sizeof *p->dly;
+    if (p->order) b += p->nsyn * sizeof *p->order;
+    b += p->ring_len * p->npost * sizeof *p->ring;
+    if (p->g) b += p->npost * sizeof *p->g;
+  }
+  return b;
+}

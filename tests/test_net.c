@@ -1,0 +1,530 @@
+/* test_net.c - networks: connectors, delivery and delays, the synapse
+ * models against their equations (docs/networks.md) computed here
+ * independently, PoissonGroup, errors, and the COBA-AdEx benchmark. */
+#include "adex_test.h"
+
+#include <string.h>
+
+/* A population of n neurons at rest (V0 = V_rest), optionally with
+ * COBA-AdEx's parameters. */
+static adex_pop *make_pop(size_t n, const char *name, double V0) {
+  adex_pop_config cfg;
+  adex_pop_config_default(&cfg, n);
+  cfg.V_init = adex_init_constant(V0);
+  cfg.name = name;
+  adex_pop *pop = NULL;
+  assert_ok(adex_pop_create(&cfg, &pop));
+  return pop;
+}
+
+/* One pre neuron that spikes in the network's first step (V starts above
+ * V_th) and never again (no input, rest below threshold). */
+static adex_pop *one_shot(const char *name) { return make_pop(1, name, 0.0); }
+
+/* ------------------------------------------------------------ delivery */
+
+/* One spike into ExpCUBA: g = w exp(-(t - t_arrival)/tau), arriving one
+ * step after the step the spike was found in, or `delay` later. */
+static void test_exp_cuba_one_spike_and_delays(void **state) {
+  (void)state;
+  const double dt = 0.1, w = 0.75, tau = 5.0;
+  for (int d = 1; d <= 6; d++) {
+    adex_net *net;
+    assert_ok(adex_net_create(0.0, dt, &net));
+    adex_pop *pre = one_shot(NULL), *post = make_pop(1, NULL, -65.0);
+    size_t ipre, ipost;
+    assert_ok(adex_net_add_pop(net, pre, &ipre));
+    assert_ok(adex_net_add_pop(net, post, &ipost));
+    adex_proj_config pc;
+    adex_proj_config_default(&pc, ADEX_SYN_EXP_CUBA, ipre, ipost,
+                             adex_conn_one2one());
+    pc.g_max = w;
+    pc.tau = tau;
+    pc.delay = d == 1 ? 0.0 : d * dt; /* 0 is the minimum: one step */
+    assert_ok(adex_net_add_proj(net, &pc, NULL));
+    assert_ok(adex_net_plan(net));
+    const double *g = adex_net_proj_g(net, 0);
+    for (int k = 0; k < 40; k++) {
+      assert_ok(adex_net_step(net));
+      if (k == 0) assert_true(adex_net_pop_spike(net, ipre)[0]);
+      /* the spike was found in step 0: it acts in step d */
+      double expect = k < d ? 0.0 : w * exp(-(k - d) * dt / tau);
+      assert_close(g[0], expect, 1e-12, 0.0);
+    }
+    assert_int_equal(adex_net_steps_done(net), 40);
+    assert_close(adex_net_time(net), 4.0, 1e-15, 0.0);
+    adex_net_destroy(net);
+    adex_pop_destroy(pre);
+    adex_pop_destroy(post);
+  }
+}
+
+/* The projection's effect on its target, against a second population
+ * driven by hand with the model's equations: the same bits. */
+static void check_against_hand(adex_syn_model model) {
+  const double dt = 0.1, tau = 4.0, E = -80.0, w = 2.5;
+  const int steps = 300, n_post = 3;
+  adex_net *net;
+  assert_ok(adex_net_create(0.0, dt, &net));
+  /* two pre neurons, driven to fire regularly */
+  adex_pop *pre = make_pop(2, NULL, -65.0);
+  adex_pop *post = make_pop(n_post, NULL, -60.0);
+  adex_pop *hand = make_pop(n_post, NULL, -60.0);
+  size_t ipre, ipost;
+  assert_ok(adex_net_add_pop(net, pre, &ipre));
+  assert_ok(adex_net_add_pop(net, post, &ipost));
+  size_t ii[] = {0, 1, 1, 0}, jj[] = {0, 1, 2, 2};
+  double ww[] = {w, 2 * w, 0.5 * w, -w};
+  adex_proj_config pc;
+  adex_proj_config_default(&pc, model, ipre, ipost, adex_conn_ij(ii, jj, 4));
+  pc.weights = ww;
+  pc.n_weights = 4;
+  pc.tau = tau;
+  pc.E = E;
+  pc.delay = 3 * dt;
+  assert_ok(adex_net_add_proj(net, &pc, NULL));
+  assert_ok(adex_net_plan(net));
+  /* the hand-made model: spikes of step s act in step s + 3 */
+  double g[3] = {0, 0, 0}, pending[8][3];
+  memset(pending, 0, sizeof pending);
+  double decay = exp(-dt / tau);
+  const bool *pre_spike = adex_pop_spike(pre);
+  int fired = 0;
+  for (int k = 0; k < steps; k++) {
+    /* inputs of this step (phase 1) */
+    adex_pop_input(pre)[0] = 30.0;
+    adex_pop_input(pre)[1] = 45.0;
+    /* hand: what the spikes of step k - 1 do */
+    if (k > 0)
+      for (int s = 0; s < 4; s++)
+        if (pre_spike[ii[s]]) pending[(k - 1 + 3) % 8][jj[s]] += ww[s];
+    double *hin = adex_pop_input(hand), *hV = adex_pop_V(hand);
+    for (int j = 0; j < n_post; j++) {
+      double vs = pending[k % 8][j];
+      pending[k % 8][j] = 0.0;
+      if (model == ADEX_SYN_DELTA) {
+        hV[j] += vs;
+      } else {
+        g[j] = g[j] * decay + vs;
+        hin[j] += model == ADEX_SYN_EXP_CUBA ? g[j] : g[j] * (E - hV[j]);
+      }
+    }
+    assert_ok(adex_net_step(net));
+    assert_ok(adex_pop_update(hand, k * dt, dt));
+    for (int i = 0; i < 2; i++) fired += pre_spike[i];
+    for (int j = 0; j < n_post; j++) {
+      assert_true(adex_pop_V(post)[j] == adex_pop_V(hand)[j]);
+      assert_true(adex_pop_w(post)[j] == adex_pop_w(hand)[j]);
+    }
+  }
+  assert_true(fired >= 4); /* the synapses did something */
+  double moved = fabs(adex_pop_V(hand)[0] - (-65.0));
+  assert_true(moved > 1e-3);
+  adex_net_destroy(net);
+  adex_pop_destroy(pre);
+  adex_pop_destroy(post);
+  adex_pop_destroy(hand);
+}
+
+static void test_exp_cuba_against_hand(void **s) { (void)s; check_against_hand(ADEX_SYN_EXP_CUBA); }
+static void test_exp_coba_against_hand(void **s) { (void)s; check_against_hand(ADEX_SYN_EXP_COBA); }
+static void test_delta_against_hand(void **s) { (void)s; check_against_hand(ADEX_SYN_DELTA); }
+
+/* ---------------------------------------------------------- connectors */
+
+typedef struct drawn {
+  size_t n;
+  size_t *pre, *post;
+  double *w;
+} drawn;
+
+/* Plan a projection of `conn` from a population of P to one of Q (the same
+ * population when same) and read its synapses back. */
+static drawn draw(adex_conn conn, size_t P, size_t Q, bool same) {
+  adex_net *net;
+  assert_ok(adex_net_create(0.0, 0.1, &net));
+  adex_pop *a = make_pop(P, NULL, -65.0);
+  adex_pop *b = same ? a : make_pop(Q, NULL, -65.0);
+  size_t ia, ib = 0;
+  assert_ok(adex_net_add_pop(net, a, &ia));
+  if (!same) assert_ok(adex_net_add_pop(net, b, &ib));
+  else ib = ia;
+  adex_proj_config pc;
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ib, conn);
+  assert_ok(adex_net_add_proj(net, &pc, NULL));
+  assert_ok(adex_net_plan(net));
+  drawn d;
+  d.n = adex_net_proj_nsyn(net, 0);
+  d.pre = calloc(d.n + 1, sizeof *d.pre);
+  d.post = calloc(d.n + 1, sizeof *d.post);
+  d.w = calloc(d.n + 1, sizeof *d.w);
+  assert_ok(adex_net_proj_synapses(net, 0, d.pre, d.post, d.w, NULL));
+  adex_net_destroy(net);
+  adex_pop_destroy(a);
+  if (!same) adex_pop_destroy(b);
+  return d;
+}
+
+static void drawn_free(drawn *d) {
+  free(d->pre);
+  free(d->post);
+  free(d->w);
+}
+
+/* Every pair once (sorted by pre, then post), in range, and i -> i only if
+ * allowed; counts per pre and per post into the arrays given. */
+static void check_pairs(const drawn *d, size_t P, size_t Q, bool self_ok,
+                        size_t *per_pre, size_t *per_post) {
+  memset(per_pre, 0, P * sizeof *per_pre);
+  memset(per_post, 0, Q * sizeof *per_post);
+  for (size_t s = 0; s < d->n; s++) {
+    assert_true(d->pre[s] < P && d->post[s] < Q);
+    if (!self_ok) assert_true(d->pre[s] != d->post[s]);
+    if (s > 0)
+      assert_true(d->pre[s] > d->pre[s - 1] ||
+                  (d->pre[s] == d->pre[s - 1] && d->post[s] > d->post[s - 1]));
+    per_pre[d->pre[s]]++;
+    per_post[d->post[s]]++;
+  }
+}
+
+static void test_connectors_exact_counts(void **state) {
+  (void)state;
+  size_t per_pre[300], per_post[300];
+  drawn d = draw(adex_conn_one2one(), 50, 50, false);
+  assert_int_equal(d.n, 50);
+  for (size_t s = 0; s < d.n; s++) assert_int_equal(d.pre[s], d.post[s]);
+  drawn_free(&d);
+
+  d = draw(adex_conn_all2all(true), 7, 9, false);
+  assert_int_equal(d.n, 63);
+  drawn_free(&d);
+  d = draw(adex_conn_all2all(false), 9, 9, true);
+  assert_int_equal(d.n, 72);
+  check_pairs(&d, 9, 9, false, per_pre, per_post);
+  drawn_free(&d);
+  /* include_self only matters within one population */
+  d = draw(adex_conn_all2all(false), 9, 9, false);
+  assert_int_equal(d.n, 81);
+  drawn_free(&d);
+
+  d = draw(adex_conn_fixed_pre_num(13, false, 5), 120, 120, true);
+  assert_int_equal(d.n, 13 * 120);
+  check_pairs(&d, 120, 120, false, per_pre, per_post);
+  for (size_t j = 0; j < 120; j++) assert_int_equal(per_post[j], 13);
+  drawn_free(&d);
+  /* all of them but itself */
+  d = draw(adex_conn_fixed_pre_num(119, false, 5), 120, 120, true);
+  assert_int_equal(d.n, 119 * 120);
+  check_pairs(&d, 120, 120, false, per_pre, per_post);
+  drawn_free(&d);
+
+  d = draw(adex_conn_fixed_post_num(17, true, 9), 80, 300, false);
+  assert_int_equal(d.n, 17 * 80);
+  check_pairs(&d, 80, 300, true, per_pre, per_post);
+  for (size_t i = 0; i < 80; i++) assert_int_equal(per_pre[i], 17);
+  drawn_free(&d);
+}
+
+static void test_fixed_prob_statistics(void **state) {
+  (void)state;
+  const size_t P = 400, Q = 300;
+  const double dP = 400.0, dQ = 300.0;
+  size_t per_pre[400], per_post[300];
+  const double probs[] = {0.0, 0.02, 0.3, 1.0};
+  for (int k = 0; k < 4; k++) {
+    double p = probs[k];
+    drawn d = draw(adex_conn_fixed_prob(p, true, 11), P, Q, false);
+    check_pairs(&d, P, Q, true, per_pre, per_post);
+    double mean = p * dP * dQ, sd = sqrt(dP * dQ * p * (1 - p));
+    assert_true(fabs((double)d.n - mean) <= 5 * sd + 1e-9);
+    if (p == 0.3) {
+      /* each post neuron's count is Binomial(P, p): its mean and variance */
+      double m = 0, v = 0;
+      for (size_t j = 0; j < Q; j++) m += (double)per_post[j];
+      m /= dQ;
+      for (size_t j = 0; j < Q; j++) v += pow((double)per_post[j] - m, 2);
+      v /= dQ - 1;
+      assert_close(m, dP * p, 0.0, 5 * sqrt(dP * p * (1 - p) / dQ));
+      assert_close(v, dP * p * (1 - p), 0.25, 0.0);
+      /* and the pre side too (independence across post neurons) */
+      double mp = 0;
+      for (size_t i = 0; i < P; i++) mp += (double)per_pre[i];
+      assert_close(mp / dP, dQ * p, 0.0, 5 * sqrt(dQ * p * (1 - p) / dP));
+    }
+    drawn_free(&d);
+  }
+  /* no self-connections when excluded within one population */
+  drawn d = draw(adex_conn_fixed_prob(0.5, false, 3), 100, 100, true);
+  check_pairs(&d, 100, 100, false, per_pre, per_post);
+  drawn_free(&d);
+  /* the same seed gives the same pairs; another seed others */
+  drawn a = draw(adex_conn_fixed_prob(0.1, true, 42), 200, 200, false);
+  drawn b = draw(adex_conn_fixed_prob(0.1, true, 42), 200, 200, false);
+  drawn c = draw(adex_conn_fixed_prob(0.1, true, 43), 200, 200, false);
+  assert_int_equal(a.n, b.n);
+  assert_memory_equal(a.pre, b.pre, a.n * sizeof *a.pre);
+  assert_memory_equal(a.post, b.post, a.n * sizeof *a.post);
+  assert_true(a.n != c.n || memcmp(a.post, c.post, a.n * sizeof *a.post) != 0);
+  drawn_free(&a);
+  drawn_free(&b);
+  drawn_free(&c);
+}
+
+/* A population's pairs do not depend on the other sizes: post neuron j's
+ * pres are drawn from j's own stream (what lets several processes draw
+ * their own targets). */
+static void test_fixed_prob_keyed_by_target(void **state) {
+  (void)state;
+  drawn small = draw(adex_conn_fixed_prob(0.2, true, 8), 100, 10, false);
+  drawn big = draw(adex_conn_fixed_prob(0.2, true, 8), 100, 40, false);
+  size_t n_small = 0;
+  for (size_t s = 0; s < big.n; s++)
+    if (big.post[s] < 10) {
+      assert_true(n_small < small.n);
+      assert_int_equal(big.pre[s], small.pre[n_small]);
+      assert_int_equal(big.post[s], small.post[n_small]);
+      n_small++;
+    }
+  assert_int_equal(n_small, small.n);
+  drawn_free(&small);
+  drawn_free(&big);
+}
+
+static void test_ij_and_csr_keep_the_order_given(void **state) {
+  (void)state;
+  adex_net *net;
+  assert_ok(adex_net_create(0.0, 0.1, &net));
+  adex_pop *a = make_pop(3, NULL, -65.0), *b = make_pop(4, NULL, -65.0);
+  size_t ia, ib;
+  assert_ok(adex_net_add_pop(net, a, &ia));
+  assert_ok(adex_net_add_pop(net, b, &ib));
+  size_t i[] = {2, 0, 2, 1, 0}, j[] = {3, 1, 0, 1, 1};
+  double w[] = {1, 2, 3, 4, 5};
+  adex_proj_config pc;
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_CUBA, ia, ib, adex_conn_ij(i, j, 5));
+  pc.weights = w;
+  pc.n_weights = 5;
+  pc.name = "IJproj";
+  assert_ok(adex_net_add_proj(net, &pc, NULL));
+  size_t indptr[] = {0, 2, 2, 3}, indices[] = {3, 0, 2};
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_CUBA, ia, ib,
+                           adex_conn_csr(indices, indptr));
+  assert_ok(adex_net_add_proj(net, &pc, NULL));
+  assert_ok(adex_net_plan(net));
+  assert_string_equal(adex_net_proj_name(net, 0), "IJproj");
+  assert_true(strncmp(adex_net_proj_name(net, 1), "ExpCUBA", 7) == 0);
+  size_t pre[5], post[5];
+  double ww[5], dl[5];
+  assert_int_equal(adex_net_proj_nsyn(net, 0), 5);
+  assert_ok(adex_net_proj_synapses(net, 0, pre, post, ww, dl));
+  for (int s = 0; s < 5; s++) {
+    assert_int_equal(pre[s], i[s]);
+    assert_int_equal(post[s], j[s]);
+    assert_true(ww[s] == w[s]);
+    assert_close(dl[s], 0.1, 1e-15, 0.0);
+  }
+  assert_int_equal(adex_net_proj_nsyn(net, 1), 3);
+  assert_ok(adex_net_proj_synapses(net, 1, pre, post, NULL, NULL));
+  size_t epre[] = {0, 0, 2};
+  for (int s = 0; s < 3; s++) {
+    assert_int_equal(pre[s], epre[s]);
+    assert_int_equal(post[s], indices[s]);
+  }
+  adex_net_destroy(net);
+  adex_pop_destroy(a);
+  adex_pop_destroy(b);
+}
+
+/* ------------------------------------------------------------- sources */
+
+static void test_poisson_group_rate(void **state) {
+  (void)state;
+  const size_t n = 2000;
+  const int steps = 1000;
+  const double dt = 0.1, f = 20.0; /* Hz */
+  adex_net *net;
+  assert_ok(adex_net_create(0.0, dt, &net));
+  double freqs[1] = {f};
+  size_t ip;
+  assert_ok(adex_net_add_poisson(net, n, freqs, 1, 7, NULL, &ip));
+  assert_string_equal(adex_net_pop_name(net, ip), "PoissonGroup0");
+  assert_ok(adex_net_plan(net));
+  long total = 0, both = 0;
+  bool prev0 = false;
+  for (int k = 0; k < steps; k++) {
+    assert_ok(adex_net_step(net));
+    const bool *sp = adex_net_pop_spike(net, ip);
+    for (size_t i = 0; i < n; i++) total += sp[i];
+    both += prev0 && sp[0];
+    prev0 = sp[0];
+  }
+  double p = f * dt / 1000.0, N = (double)n * steps;
+  assert_close((double)total, N * p, 0.0, 5 * sqrt(N * p * (1 - p)));
+  adex_net_destroy(net);
+}
+
+/* -------------------------------------------------------------- errors */
+
+static void test_errors(void **state) {
+  (void)state;
+  adex_net *net = NULL;
+  assert_status(adex_net_create(0.0, 0.0, &net), ADEX_EINVAL);
+  assert_status(adex_net_create(NAN, 0.1, &net), ADEX_EINVAL);
+  assert_ok(adex_net_create(0.0, 0.1, &net));
+  adex_pop *a = make_pop(10, NULL, -65.0), *b = make_pop(20, NULL, -65.0);
+  size_t ia, ib;
+  assert_ok(adex_net_add_pop(net, a, &ia));
+  assert_ok(adex_net_add_pop(net, b, &ib));
+  assert_status(adex_net_add_pop(net, a, NULL), ADEX_EINVAL);
+  assert_status(adex_net_step(net), ADEX_EINVAL);
+  adex_proj_config pc;
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ib, adex_conn_one2one());
+  assert_status(adex_net_add_proj(net, &pc, NULL), ADEX_ESIZE);
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, 7, adex_conn_all2all(true));
+  assert_status(adex_net_add_proj(net, &pc, NULL), ADEX_ERANGE);
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ib,
+                           adex_conn_fixed_prob(1.5, true, 0));
+  assert_status(adex_net_add_proj(net, &pc, NULL), ADEX_ERANGE);
+  assert_non_null(strstr(adex_net_errmsg(net), "prob"));
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ia,
+                           adex_conn_fixed_pre_num(10, false, 0));
+  assert_status(adex_net_add_proj(net, &pc, NULL), ADEX_ERANGE);
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ib, adex_conn_all2all(true));
+  pc.tau = 0.0;
+  assert_status(adex_net_add_proj(net, &pc, NULL), ADEX_ERANGE);
+  size_t bad_i[] = {0, 10}, bad_j[] = {0, 0};
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ib, adex_conn_ij(bad_i, bad_j, 2));
+  assert_status(adex_net_add_proj(net, &pc, NULL), ADEX_ERANGE);
+  double w3[] = {1, 2, 3};
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ib, adex_conn_all2all(true));
+  pc.weights = w3;
+  pc.n_weights = 3; /* 200 synapses */
+  assert_ok(adex_net_add_proj(net, &pc, NULL));
+  assert_status(adex_net_plan(net), ADEX_ESIZE);
+  adex_net_destroy(net);
+
+  assert_ok(adex_net_create(0.0, 0.1, &net));
+  assert_ok(adex_net_add_pop(net, a, &ia));
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ia, adex_conn_all2all(true));
+  pc.delay = 0.25; /* not a multiple of dt */
+  assert_ok(adex_net_add_proj(net, &pc, NULL));
+  assert_status(adex_net_plan(net), ADEX_ERANGE);
+  assert_non_null(strstr(adex_net_errmsg(net), "multiple of dt"));
+  adex_net_destroy(net);
+
+  /* far too many synapses: refused at once, with the size */
+  assert_ok(adex_net_create(0.0, 0.1, &net));
+  adex_pop *big = make_pop(3000000, NULL, -65.0);
+  assert_ok(adex_net_add_pop(net, big, &ia));
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ia, adex_conn_all2all(true));
+  assert_ok(adex_net_add_proj(net, &pc, NULL));
+  assert_status(adex_net_plan(net), ADEX_ENOMEM);
+  assert_non_null(strstr(adex_net_errmsg(net), "GB"));
+  assert_ok(adex_net_plan(net) == ADEX_ENOMEM ? ADEX_OK : ADEX_EINVAL);
+  adex_net_destroy(net);
+  adex_pop_destroy(big);
+
+  /* nothing can be added after planning */
+  assert_ok(adex_net_create(0.0, 0.1, &net));
+  assert_ok(adex_net_add_pop(net, a, &ia));
+  assert_ok(adex_net_plan(net));
+  assert_status(adex_net_add_pop(net, b, NULL), ADEX_EINVAL);
+  adex_net_destroy(net);
+  adex_pop_destroy(a);
+  adex_pop_destroy(b);
+}
+
+/* ----------------------------------------------------------- COBA-AdEx */
+
+/* The benchmark network of docs/networks.md: 3200 E and 800 I AdExIF
+ * neurons, ExpCOBA with FixedProb(0.02), tau_ref 5 ms, input 20. Brian2 and
+ * NEST give 12-13 Hz on it; here its mean rate over 0.2-0.5 s must be in
+ * 10-16 Hz. */
+static adex_net *coba(adex_pop **E, adex_pop **I) {
+  adex_pop_config cfg;
+  adex_pop_config_default(&cfg, 3200);
+  cfg.params.tau = 20.0;
+  cfg.params.V_rest = -60.0;
+  cfg.params.V_reset = -60.0;
+  cfg.params.V_T = -50.0;
+  cfg.params.delta_T = 2.0;
+  cfg.params.V_th = -30.0;
+  cfg.params.a = 1.0;
+  cfg.params.b = 1.0;
+  cfg.params.tau_w = 30.0;
+  cfg.tau_ref = 5.0;
+  cfg.V_init = adex_init_uniform(-60.0, -50.0, 1);
+  cfg.name = "E";
+  assert_ok(adex_pop_create(&cfg, E));
+  cfg.shape[0] = 800;
+  cfg.V_init = adex_init_uniform(-60.0, -50.0, 2);
+  cfg.name = "I";
+  assert_ok(adex_pop_create(&cfg, I));
+  assert_ok(adex_pop_enable_drive(*E));
+  assert_ok(adex_pop_enable_drive(*I));
+  for (size_t i = 0; i < 3200; i++) adex_pop_drive(*E)[i] = 20.0;
+  for (size_t i = 0; i < 800; i++) adex_pop_drive(*I)[i] = 20.0;
+  adex_net *net;
+  assert_ok(adex_net_create(0.0, 0.1, &net));
+  size_t e, i;
+  assert_ok(adex_net_add_pop(net, *E, &e));
+  assert_ok(adex_net_add_pop(net, *I, &i));
+  struct { size_t pre, post; double g, tau, E; uint64_t seed; } P[] = {
+      {e, e, 0.6, 5.0, 0.0, 1}, {e, i, 0.6, 5.0, 0.0, 2},
+      {i, e, 6.7, 10.0, -80.0, 3}, {i, i, 6.7, 10.0, -80.0, 4}};
+  for (int k = 0; k < 4; k++) {
+    adex_proj_config pc;
+    adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, P[k].pre, P[k].post,
+                             adex_conn_fixed_prob(0.02, true, P[k].seed));
+    pc.g_max = P[k].g;
+    pc.tau = P[k].tau;
+    pc.E = P[k].E;
+    assert_ok(adex_net_add_proj(net, &pc, NULL));
+  }
+  assert_ok(adex_net_plan(net));
+  return net;
+}
+
+static void test_coba_adex(void **state) {
+  (void)state;
+  adex_pop *E, *I;
+  adex_net *net = coba(&E, &I);
+  size_t nsyn = 0;
+  for (size_t p = 0; p < 4; p++) nsyn += adex_net_proj_nsyn(net, p);
+  /* 0.02 x 4000 x 4000 synapses, 5 sigma */
+  assert_close((double)nsyn, 320000.0, 0.0, 5 * sqrt(320000.0 * 0.98));
+  assert_true((double)adex_net_bytes(net) < (double)nsyn * 4.5 + 4 * 4000 * 8 * 3);
+  assert_ok(adex_net_run(net, 2000, NULL, NULL, NULL));
+  long spikes = 0;
+  for (int k = 0; k < 3000; k++) {
+    assert_ok(adex_net_step(net));
+    for (size_t g = 0; g < 2; g++) {
+      const bool *sp = adex_net_pop_spike(net, g);
+      for (size_t i = 0; i < adex_net_pop_num(net, g); i++) spikes += sp[i];
+    }
+  }
+  double rate = (double)spikes / (4000.0 * 0.3);
+  print_message("COBA-AdEx: %ld spikes in 0.2-0.5 s, %.2f Hz\n", spikes, rate);
+  assert_true(rate > 10.0 && rate < 16.0);
+  adex_net_destroy(net);
+  adex_pop_destroy(E);
+  adex_pop_destroy(I);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_exp_cuba_one_spike_and_delays),
+      cmocka_unit_test(test_exp_cuba_against_hand),
+      cmocka_unit_test(test_exp_coba_against_hand),
+      cmocka_unit_test(test_delta_against_hand),
+      cmocka_unit_test(test_connectors_exact_counts),
+      cmocka_unit_test(test_fixed_prob_statistics),
+      cmocka_unit_test(test_fixed_prob_keyed_by_target),
+      cmocka_unit_test(test_ij_and_csr_keep_the_order_given),
+      cmocka_unit_test(test_poisson_group_rate),
+      cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_coba_adex),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
