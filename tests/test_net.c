@@ -130,6 +130,181 @@ static void test_exp_cuba_against_hand(void **s) { (void)s; check_against_hand(A
 static void test_exp_coba_against_hand(void **s) { (void)s; check_against_hand(ADEX_SYN_EXP_COBA); }
 static void test_delta_against_hand(void **s) { (void)s; check_against_hand(ADEX_SYN_DELTA); }
 
+/* The per-pre and per-synapse models, against a hand-made version that
+ * follows docs/networks.md literally: per-pre state, the post input summed
+ * over the synapses (the library uses superposition for DualExp/Alpha),
+ * exp_auto written as x + (e^{A dt} - 1)/A f(x). V and w to 1e-9. */
+static void check_model_by_hand(adex_syn_model model, int d) {
+  const double dt = 0.1;
+  const int steps = 600, n_post = 3;
+  adex_net *net;
+  assert_ok(adex_net_create(0.0, dt, &net));
+  adex_pop *pre = make_pop(2, NULL, -65.0);
+  adex_pop *post = make_pop(n_post, NULL, -60.0);
+  adex_pop *hand = make_pop(n_post, NULL, -60.0);
+  adex_pop *free_pop = make_pop(n_post, NULL, -60.0); /* no synapses */
+  double effect = 0.0;
+  size_t ipre, ipost;
+  assert_ok(adex_net_add_pop(net, pre, &ipre));
+  assert_ok(adex_net_add_pop(net, post, &ipost));
+  size_t ii[] = {0, 1, 1, 0}, jj[] = {0, 1, 2, 2};
+  double ww[] = {1.5, 3.0, 0.75, 0.5};
+  adex_proj_config pc;
+  adex_proj_config_default(&pc, model, ipre, ipost, adex_conn_ij(ii, jj, 4));
+  pc.weights = ww;
+  pc.n_weights = 4;
+  pc.delay = d * dt;
+  if (model == ADEX_SYN_STP) pc.A = 4.0, pc.tau_d = 20.0, pc.tau_f = 50.0;
+  adex_proj_config c = pc; /* the parameters the hand model uses */
+  assert_ok(adex_net_add_proj(net, &pc, NULL));
+  assert_ok(adex_net_plan(net));
+  double g[2] = {0, 0}, h[2] = {0, 0}, arrival[2] = {-1e7, -1e7};
+  double sx[4] = {1, 1, 1, 1}, su[4] = {0, 0, 0, 0}, sI[4] = {0, 0, 0, 0};
+  bool hist[64][2];
+  memset(hist, 0, sizeof hist);
+  const bool *pre_spike = adex_pop_spike(pre);
+  bool alpha = model == ADEX_SYN_ALPHA_CUBA || model == ADEX_SYN_ALPHA_COBA;
+  double tr = alpha ? c.tau_decay : c.tau_rise, td = c.tau_decay;
+  int fired = 0;
+  for (int k = 0; k < steps; k++) {
+    double t = k * dt;
+    adex_pop_input(pre)[0] = 30.0;
+    adex_pop_input(pre)[1] = 45.0;
+    /* spikes found in step k - 1, and those that act now (step k - d) */
+    for (int i = 0; i < 2; i++) hist[k % 64][i] = k > 0 && pre_spike[i];
+    bool now[2];
+    for (int i = 0; i < 2; i++) now[i] = k - d + 1 >= 0 && hist[(k - d + 1) % 64][i];
+    double *hin = adex_pop_input(hand), *hV = adex_pop_V(hand);
+    double G[3] = {0, 0, 0};
+    if (model == ADEX_SYN_STP) {
+      for (int s = 0; s < 4; s++) hin[jj[s]] += sI[s];
+      for (int s = 0; s < 4; s++) {
+        double u0 = su[s], x0 = sx[s];
+        double I = sI[s] + (exp(-dt / c.tau) - 1) * sI[s];
+        double u = u0 + (exp(-dt / c.tau_f) - 1) * u0;
+        double x = x0 + (exp(-dt / c.tau_d) - 1) * (-c.tau_d) * ((1 - x0) / c.tau_d);
+        if (now[ii[s]]) {
+          u = u + c.U * (1 - u0);
+          x = x - u * x0;
+          I = I + c.A * u * x0;
+        }
+        sI[s] = I, su[s] = u, sx[s] = x;
+      }
+    } else {
+      for (int i = 0; i < 2; i++) {
+        if (model == ADEX_SYN_NMDA) {
+          double A = -1 / td - c.a * h[i];
+          double f = -g[i] / td + c.a * h[i] * (1 - g[i]);
+          g[i] = g[i] + (exp(A * dt) - 1) / A * f;
+          h[i] = h[i] + (exp(-dt / tr) - 1) * h[i] + now[i];
+        } else if (model == ADEX_SYN_AMPA || model == ADEX_SYN_GABAA) {
+          if (now[i]) arrival[i] = t;
+          double TT = t - arrival[i] < c.T_duration ? c.T : 0.0;
+          double A = -(c.alpha * TT + c.beta);
+          double f = c.alpha * TT * (1 - g[i]) - c.beta * g[i];
+          g[i] = g[i] + (exp(A * dt) - 1) / A * f;
+        } else {
+          double f = -g[i] / td + h[i];
+          g[i] = g[i] + (exp(-dt / td) - 1) * (-td) * f;
+          h[i] = h[i] + (exp(-dt / tr) - 1) * h[i] + now[i];
+        }
+      }
+      for (int s = 0; s < 4; s++) G[jj[s]] += ww[s] * g[ii[s]];
+      for (int j = 0; j < n_post; j++) {
+        double V = hV[j];
+        switch (model) {
+        case ADEX_SYN_DUAL_EXP_CUBA:
+        case ADEX_SYN_ALPHA_CUBA:
+          hin[j] += G[j];
+          break;
+        case ADEX_SYN_NMDA:
+          hin[j] += G[j] * (c.E - V) / (1 + c.cc_Mg / c.beta * exp(-c.alpha * V));
+          break;
+        case ADEX_SYN_AMPA:
+        case ADEX_SYN_GABAA:
+          hin[j] -= G[j] * (V - c.E);
+          break;
+        default:
+          hin[j] += G[j] * (c.E - V);
+        }
+      }
+    }
+    assert_ok(adex_net_step(net));
+    assert_ok(adex_pop_update(hand, t, dt));
+    assert_ok(adex_pop_update(free_pop, t, dt));
+    for (int i = 0; i < 2; i++) fired += pre_spike[i];
+    for (int j = 0; j < n_post; j++) {
+      effect = fmax(effect, fabs(adex_pop_V(post)[j] - adex_pop_V(free_pop)[j]));
+      assert_close(adex_pop_V(post)[j], adex_pop_V(hand)[j], 1e-9, 1e-9);
+      assert_close(adex_pop_w(post)[j], adex_pop_w(hand)[j], 1e-9, 1e-9);
+    }
+  }
+  size_t len = 0;
+  if (model != ADEX_SYN_STP) {
+    const double *lg = adex_net_proj_var(net, 0, "g", &len);
+    assert_int_equal(len, 2);
+    assert_close(lg[0], g[0], 1e-9, 1e-12);
+    assert_close(lg[1], g[1], 1e-9, 1e-12);
+  } else {
+    const double *lu = adex_net_proj_var(net, 0, "u", &len);
+    assert_int_equal(len, 4);
+    const int stored[] = {0, 3, 1, 2}; /* by pre: (0,0) (0,2) (1,1) (1,2) */
+    for (int s = 0; s < 4; s++) assert_close(lu[s], su[stored[s]], 1e-12, 0.0);
+  }
+  assert_true(fired >= 6);
+  assert_true(effect > 0.05); /* mV: the synapses moved V */
+  adex_net_destroy(net);
+  adex_pop_destroy(free_pop);
+  adex_pop_destroy(pre);
+  adex_pop_destroy(post);
+  adex_pop_destroy(hand);
+}
+
+static void test_per_pre_models_against_hand(void **state) {
+  (void)state;
+  const adex_syn_model models[] = {ADEX_SYN_DUAL_EXP_CUBA, ADEX_SYN_DUAL_EXP_COBA,
+                                   ADEX_SYN_ALPHA_CUBA, ADEX_SYN_ALPHA_COBA,
+                                   ADEX_SYN_NMDA, ADEX_SYN_AMPA, ADEX_SYN_GABAA};
+  for (size_t m = 0; m < sizeof models / sizeof *models; m++) {
+    print_message("%s\n", adex_syn_model_name(models[m]));
+    check_model_by_hand(models[m], 1);
+    check_model_by_hand(models[m], 4);
+  }
+  check_model_by_hand(ADEX_SYN_STP, 1);
+}
+
+/* One spike into DualExpCUBA: g peaks tau_r tau_d / (tau_d - tau_r)
+ * ln(tau_d / tau_r) after it arrives (to the step). */
+static void test_dual_exp_peak_time(void **state) {
+  (void)state;
+  const double dt = 0.01, td = 10.0, tr = 1.0;
+  adex_net *net;
+  assert_ok(adex_net_create(0.0, dt, &net));
+  adex_pop *pre = one_shot(NULL), *post = make_pop(1, NULL, -65.0);
+  size_t a, b;
+  assert_ok(adex_net_add_pop(net, pre, &a));
+  assert_ok(adex_net_add_pop(net, post, &b));
+  adex_proj_config pc;
+  adex_proj_config_default(&pc, ADEX_SYN_DUAL_EXP_CUBA, a, b, adex_conn_one2one());
+  pc.tau_decay = td;
+  pc.tau_rise = tr;
+  assert_ok(adex_net_add_proj(net, &pc, NULL));
+  assert_ok(adex_net_plan(net));
+  const double *g = adex_net_proj_g(net, 0);
+  double best = -1.0;
+  int at = -1;
+  for (int k = 0; k < 2000; k++) {
+    assert_ok(adex_net_step(net));
+    if (g[0] > best) best = g[0], at = k;
+  }
+  /* h jumps in step 1; g starts rising in step 2 */
+  double expect = tr * td / (td - tr) * log(td / tr);
+  assert_close((at - 1) * dt, expect, 0.0, 1.5 * dt);
+  adex_net_destroy(net);
+  adex_pop_destroy(pre);
+  adex_pop_destroy(post);
+}
+
 /* ---------------------------------------------------------- connectors */
 
 typedef struct drawn {
@@ -158,7 +333,7 @@ static drawn draw(adex_conn conn, size_t P, size_t Q, bool same) {
   d.pre = calloc(d.n + 1, sizeof *d.pre);
   d.post = calloc(d.n + 1, sizeof *d.post);
   d.w = calloc(d.n + 1, sizeof *d.w);
-  assert_ok(adex_net_proj_synapses(net, 0, d.pre, d.post, d.w, NULL));
+  assert_ok(adex_net_proj_synapses(net, 0, d.pre, d.post, d.w, NULL, NULL));
   adex_net_destroy(net);
   adex_pop_destroy(a);
   if (!same) adex_pop_destroy(b);
@@ -314,18 +489,21 @@ static void test_ij_and_csr_keep_the_order_given(void **state) {
   assert_ok(adex_net_plan(net));
   assert_string_equal(adex_net_proj_name(net, 0), "IJproj");
   assert_true(strncmp(adex_net_proj_name(net, 1), "ExpCUBA", 7) == 0);
-  size_t pre[5], post[5];
+  size_t pre[5], post[5], given[5];
   double ww[5], dl[5];
   assert_int_equal(adex_net_proj_nsyn(net, 0), 5);
-  assert_ok(adex_net_proj_synapses(net, 0, pre, post, ww, dl));
+  assert_ok(adex_net_proj_synapses(net, 0, pre, post, ww, dl, given));
+  /* by pre, the pairs of one pre neuron in the order given */
+  size_t expect_given[] = {1, 4, 3, 0, 2};
   for (int s = 0; s < 5; s++) {
-    assert_int_equal(pre[s], i[s]);
-    assert_int_equal(post[s], j[s]);
-    assert_true(ww[s] == w[s]);
+    assert_int_equal(given[s], expect_given[s]);
+    assert_int_equal(pre[s], i[given[s]]);
+    assert_int_equal(post[s], j[given[s]]);
+    assert_true(ww[s] == w[given[s]]);
     assert_close(dl[s], 0.1, 1e-15, 0.0);
   }
   assert_int_equal(adex_net_proj_nsyn(net, 1), 3);
-  assert_ok(adex_net_proj_synapses(net, 1, pre, post, NULL, NULL));
+  assert_ok(adex_net_proj_synapses(net, 1, pre, post, NULL, NULL, NULL));
   size_t epre[] = {0, 0, 2};
   for (int s = 0; s < 3; s++) {
     assert_int_equal(pre[s], epre[s]);
@@ -518,6 +696,8 @@ int main(void) {
       cmocka_unit_test(test_exp_cuba_against_hand),
       cmocka_unit_test(test_exp_coba_against_hand),
       cmocka_unit_test(test_delta_against_hand),
+      cmocka_unit_test(test_per_pre_models_against_hand),
+      cmocka_unit_test(test_dual_exp_peak_time),
       cmocka_unit_test(test_connectors_exact_counts),
       cmocka_unit_test(test_fixed_prob_statistics),
       cmocka_unit_test(test_fixed_prob_keyed_by_target),

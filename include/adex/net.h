@@ -47,9 +47,17 @@ typedef struct adex_net adex_net;
 
 /* Synapse models (docs/networks.md gives each one's update). */
 typedef enum adex_syn_model {
-  ADEX_SYN_DELTA,    /* DeltaSynapse: post.V += sum of weights */
-  ADEX_SYN_EXP_CUBA, /* ExpCUBA: g per post neuron, post.input += g */
-  ADEX_SYN_EXP_COBA  /* ExpCOBA: post.input += g (E - post.V) */
+  ADEX_SYN_DELTA,         /* DeltaSynapse: post.V += sum of weights */
+  ADEX_SYN_EXP_CUBA,      /* ExpCUBA: g per post neuron, post.input += g */
+  ADEX_SYN_EXP_COBA,      /* ExpCOBA: post.input += g (E - post.V) */
+  ADEX_SYN_DUAL_EXP_CUBA, /* DualExpCUBA: g, h per pre neuron */
+  ADEX_SYN_DUAL_EXP_COBA, /* DualExpCOBA */
+  ADEX_SYN_ALPHA_CUBA,    /* AlphaCUBA: DualExp with tau_rise = tau_decay */
+  ADEX_SYN_ALPHA_COBA,    /* AlphaCOBA */
+  ADEX_SYN_NMDA,          /* NMDA: g, x per pre neuron, Mg block */
+  ADEX_SYN_AMPA,          /* AMPA: g, spike arrival time per pre neuron */
+  ADEX_SYN_GABAA,         /* GABAa: AMPA's equations, other defaults */
+  ADEX_SYN_STP            /* STP: x, u, I per synapse */
 } adex_syn_model;
 
 /* BrainPy's class name of a model ("ExpCOBA"), or NULL if out of range. */
@@ -109,16 +117,31 @@ typedef struct adex_proj_config {
                             order (adex_net_proj_synapses); copied by
                             adex_net_add_proj */
   size_t n_weights;     /* must equal the number of synapses drawn */
-  double tau;           /* ms, > 0: ExpCUBA/ExpCOBA decay (default 8) */
-  double E;             /* mV: ExpCOBA reversal potential (default 0) */
+  /* Model parameters, BrainPy's names; adex_proj_config_default fills
+   * each model's defaults (docs/networks.md), the others are ignored. */
+  double tau;           /* ms, > 0: ExpCUBA/ExpCOBA decay [8], STP's I [8] */
+  double E;             /* mV: reversal potential of the COBA models, NMDA
+                           [0], AMPA [0], GABAa [-80] */
+  double tau_decay;     /* ms, > 0: DualExp/Alpha [10], NMDA [100] */
+  double tau_rise;      /* ms, > 0: DualExp [1], NMDA [2] */
+  double cc_Mg;         /* mM, >= 0: NMDA [1.2] */
+  double alpha;         /* NMDA [0.062] (1/mV); AMPA [0.98], GABAa [0.53] */
+  double beta;          /* NMDA [3.57] (mM); AMPA [0.18], GABAa [0.18] */
+  double a;             /* NMDA [0.5] (1/ms) */
+  double T;             /* mM: AMPA [0.5], GABAa [1] */
+  double T_duration;    /* ms: AMPA [0.5], GABAa [1] */
+  double U;             /* STP [0.15], in [0, 1] */
+  double tau_f;         /* ms, > 0: STP [1500] */
+  double tau_d;         /* ms, > 0: STP [200] */
+  double A;             /* STP [1] */
   double delay;         /* ms: spikes found in the step that starts at
                            t - delay act at t; a whole multiple of dt,
                            >= dt; 0 means dt (the minimum, one step) */
   bool post_has_ref;    /* DeltaSynapse: not into refractory neurons */
 } adex_proj_config;
 
-/* Fill cfg with BrainPy's defaults for `model` (g_max 1, tau 8, E 0, the
- * minimum delay) from pre to post through conn. */
+/* Fill cfg with BrainPy's defaults for `model` (its g_max and parameters,
+ * the minimum delay) from pre to post through conn. */
 ADEX_API void adex_proj_config_default(adex_proj_config *cfg,
                                        adex_syn_model model, size_t pre,
                                        size_t post, adex_conn conn);
@@ -194,18 +217,28 @@ ADEX_API const bool *adex_net_pop_spike(adex_net *net, size_t pop);
 /* Number of synapses of a planned projection (0 before planning). */
 ADEX_API size_t adex_net_proj_nsyn(const adex_net *net, size_t proj);
 
-/* The synapses of a planned projection in its synapse order (by pre
- * index, then by post index; for IJ with weights, the order in which the
- * weights were given is the one of the pairs): pre and post indices,
- * weights and delays (ms). Any output may be NULL; each has
- * adex_net_proj_nsyn elements. */
+/* The synapses of a planned projection in its synapse order: by pre
+ * index; within one pre neuron by post index (generated connectors) or in
+ * the order given (IJ, CSR). Per-synapse state (STP's x, u, I) is in this
+ * order too. Outputs, each adex_net_proj_nsyn long, any may be NULL: pre
+ * and post indices, weight, delay (ms), and `given`: for IJ and CSR the
+ * position of each synapse in the pairs given (for the others its own
+ * position). */
 ADEX_API adex_status adex_net_proj_synapses(const adex_net *net, size_t proj,
                                             size_t *pre, size_t *post,
-                                            double *weight, double *delay);
+                                            double *weight, double *delay,
+                                            size_t *given);
 
-/* The projection's conductance g (one per post neuron, ExpCUBA/ExpCOBA),
- * writable; NULL for models without it or before planning. */
+/* The projection's conductance g (ExpCUBA/ExpCOBA: one per post neuron;
+ * DualExp, Alpha, NMDA, AMPA, GABAa: one per pre neuron), writable; NULL
+ * for models without it or before planning. */
 ADEX_API double *adex_net_proj_g(adex_net *net, size_t proj);
+
+/* A state variable of a planned projection by name ("g", "h", "x",
+ * "spike_arrival_time", "u", "I"), with its length; NULL if the model has
+ * none of that name. */
+ADEX_API double *adex_net_proj_var(adex_net *net, size_t proj,
+                                   const char *name, size_t *len);
 
 /* Bytes held by the planned projections' connectivity, weights, delays and
  * buffers (the figure adex_net_plan compares with memory). */

@@ -10,7 +10,9 @@
 #include "net/net_internal.h"
 #include "rng.h"
 
-static const char *const model_names[] = {"DeltaSynapse", "ExpCUBA", "ExpCOBA"};
+static const char *const model_names[] = {
+    "DeltaSynapse", "ExpCUBA", "ExpCOBA", "DualExpCUBA", "DualExpCOBA",
+    "AlphaCUBA", "AlphaCOBA", "NMDA", "AMPA", "GABAa", "STP"};
 #define N_MODELS (sizeof model_names / sizeof model_names[0])
 
 const char *adex_syn_model_name(adex_syn_model model) {
@@ -24,7 +26,9 @@ adex_status adex_syn_model_find(const char *name, adex_syn_model *out) {
       return ADEX_OK;
     }
   return adex__fail(ADEX_EKEY, "unknown synapse model '%s' (known: "
-                    "DeltaSynapse, ExpCUBA, ExpCOBA)", name ? name : "(null)");
+                    "DeltaSynapse, ExpCUBA, ExpCOBA, DualExpCUBA, DualExpCOBA, "
+                    "AlphaCUBA, AlphaCOBA, NMDA, AMPA, GABAa, STP)",
+                    name ? name : "(null)");
 }
 
 /* ---------------------------------------------------------- connectors */
@@ -87,7 +91,44 @@ void adex_proj_config_default(adex_proj_config *cfg, adex_syn_model model,
   cfg->g_max = 1.0;
   cfg->tau = 8.0;
   cfg->E = 0.0;
+  cfg->tau_decay = 10.0;
+  cfg->tau_rise = 1.0;
   cfg->delay = 0.0;
+  switch (model) {
+  case ADEX_SYN_NMDA:
+    cfg->g_max = 0.15;
+    cfg->cc_Mg = 1.2;
+    cfg->alpha = 0.062;
+    cfg->beta = 3.57;
+    cfg->tau_decay = 100.0;
+    cfg->a = 0.5;
+    cfg->tau_rise = 2.0;
+    break;
+  case ADEX_SYN_AMPA:
+    cfg->g_max = 0.42;
+    cfg->alpha = 0.98;
+    cfg->beta = 0.18;
+    cfg->T = 0.5;
+    cfg->T_duration = 0.5;
+    break;
+  case ADEX_SYN_GABAA:
+    cfg->g_max = 0.04;
+    cfg->E = -80.0;
+    cfg->alpha = 0.53;
+    cfg->beta = 0.18;
+    cfg->T = 1.0;
+    cfg->T_duration = 1.0;
+    break;
+  case ADEX_SYN_STP:
+    cfg->U = 0.15;
+    cfg->tau_f = 1500.0;
+    cfg->tau_d = 200.0;
+    cfg->tau = 8.0;
+    cfg->A = 1.0;
+    break;
+  default:
+    break;
+  }
 }
 
 /* ------------------------------------------------------------- handle */
@@ -131,8 +172,7 @@ static void free_proj(net_proj *p) {
   adex__free(a, p->w, ns * sizeof *p->w);
   adex__free(a, p->dly, ns * sizeof *p->dly);
   adex__free(a, p->order, ns * sizeof *p->order);
-  adex__free(a, p->ring, p->ring_len * p->npost * sizeof *p->ring);
-  adex__free(a, p->g, p->npost * sizeof *p->g);
+  adex__net_proj_free_state(p);
 }
 
 void adex_net_destroy(adex_net *net) {
@@ -242,6 +282,68 @@ static void *dup_array(const void *src, size_t n, size_t elem) {
   return d;
 }
 
+/* A parameter that must be finite and > 0 (positive) or finite. */
+static adex_status need(adex_net *net, const char *m, const char *what,
+                        double v, bool positive) {
+  if (!isfinite(v) || (positive && v <= 0.0))
+    return FAIL(net, ADEX_ERANGE, "%s: %s must be finite%s, got %g", m, what,
+                positive ? " and > 0" : "", v);
+  return ADEX_OK;
+}
+
+/* The parameters the model reads (docs/networks.md). */
+static adex_status check_model_params(adex_net *net, const adex_proj_config *c,
+                                      const char *m) {
+  adex_status st = need(net, m, "E", c->E, false);
+  switch (c->model) {
+  case ADEX_SYN_DELTA:
+    break;
+  case ADEX_SYN_EXP_CUBA:
+  case ADEX_SYN_EXP_COBA:
+    if (st == ADEX_OK) st = need(net, m, "tau", c->tau, true);
+    break;
+  case ADEX_SYN_DUAL_EXP_CUBA:
+  case ADEX_SYN_DUAL_EXP_COBA:
+    if (st == ADEX_OK) st = need(net, m, "tau_rise", c->tau_rise, true);
+    /* fall through */
+  case ADEX_SYN_ALPHA_CUBA:
+  case ADEX_SYN_ALPHA_COBA:
+    if (st == ADEX_OK) st = need(net, m, "tau_decay", c->tau_decay, true);
+    break;
+  case ADEX_SYN_NMDA:
+    if (st == ADEX_OK) st = need(net, m, "tau_decay", c->tau_decay, true);
+    if (st == ADEX_OK) st = need(net, m, "tau_rise", c->tau_rise, true);
+    if (st == ADEX_OK) st = need(net, m, "beta", c->beta, true);
+    if (st == ADEX_OK) st = need(net, m, "alpha", c->alpha, false);
+    if (st == ADEX_OK) st = need(net, m, "a", c->a, false);
+    if (st == ADEX_OK && !(c->a >= 0.0))
+      st = FAIL(net, ADEX_ERANGE, "%s: a must be >= 0, got %g", m, c->a);
+    if (st == ADEX_OK && !(c->cc_Mg >= 0.0 && isfinite(c->cc_Mg)))
+      st = FAIL(net, ADEX_ERANGE, "%s: cc_Mg must be finite and >= 0, got %g",
+                m, c->cc_Mg);
+    break;
+  case ADEX_SYN_AMPA:
+  case ADEX_SYN_GABAA:
+    if (st == ADEX_OK) st = need(net, m, "beta", c->beta, true);
+    if (st == ADEX_OK) st = need(net, m, "alpha", c->alpha, false);
+    if (st == ADEX_OK) st = need(net, m, "T", c->T, false);
+    if (st == ADEX_OK) st = need(net, m, "T_duration", c->T_duration, false);
+    if (st == ADEX_OK && !(c->alpha >= 0.0 && c->T >= 0.0))
+      st = FAIL(net, ADEX_ERANGE, "%s: alpha and T must be >= 0, got %g and "
+                "%g", m, c->alpha, c->T);
+    break;
+  case ADEX_SYN_STP:
+    if (st == ADEX_OK) st = need(net, m, "tau", c->tau, true);
+    if (st == ADEX_OK) st = need(net, m, "tau_f", c->tau_f, true);
+    if (st == ADEX_OK) st = need(net, m, "tau_d", c->tau_d, true);
+    if (st == ADEX_OK) st = need(net, m, "A", c->A, false);
+    if (st == ADEX_OK && !(c->U >= 0.0 && c->U <= 1.0))
+      st = FAIL(net, ADEX_ERANGE, "%s: U must be in [0, 1], got %g", m, c->U);
+    break;
+  }
+  return st;
+}
+
 /* Checks that need only the configuration and the group sizes. */
 static adex_status check_proj(adex_net *net, const adex_proj_config *c) {
   if ((unsigned)c->model >= N_MODELS)
@@ -258,11 +360,8 @@ static adex_status check_proj(adex_net *net, const adex_proj_config *c) {
   if (!isfinite(c->g_max))
     return FAIL(net, ADEX_ERANGE, "%s: g_max must be finite, got %g", m,
                 c->g_max);
-  if (c->model != ADEX_SYN_DELTA && (!isfinite(c->tau) || c->tau <= 0.0))
-    return FAIL(net, ADEX_ERANGE, "%s: tau must be finite and > 0 ms, got %g",
-                m, c->tau);
-  if (!isfinite(c->E))
-    return FAIL(net, ADEX_ERANGE, "%s: E must be finite, got %g", m, c->E);
+  adex_status st = check_model_params(net, c, m);
+  if (st != ADEX_OK) return st;
   if (!isfinite(c->delay) || c->delay < 0.0)
     return FAIL(net, ADEX_ERANGE, "%s: delay must be finite and >= 0 ms, got "
                 "%g", m, c->delay);
@@ -420,18 +519,11 @@ static adex_status plan_proj(adex_net *net, net_proj *p) {
     for (size_t s = 0; s < p->nsyn; s++)
       p->w[s] = p->weights_in[p->order != NULL ? p->order[s] : s];
   }
+  if (p->cfg.model == ADEX_SYN_STP && p->d_all != 1)
+    return FAIL(net, ADEX_ENOTSUP, "%s: STP takes no delay beyond one step "
+                "yet", p->name.name);
   p->ring_len = (size_t)p->d_all + 1;
-  size_t rb = p->ring_len * p->npost * sizeof *p->ring;
-  p->ring = adex__alloc(a, rb);
-  if (p->ring == NULL) return FAIL(net, ADEX_ENOMEM, "out of memory");
-  memset(p->ring, 0, rb);
-  if (p->cfg.model != ADEX_SYN_DELTA) {
-    p->g = adex__alloc(a, p->npost * sizeof *p->g);
-    if (p->g == NULL) return FAIL(net, ADEX_ENOMEM, "out of memory");
-    memset(p->g, 0, p->npost * sizeof *p->g);
-    p->decay = exp(-net->dt / p->cfg.tau);
-  }
-  return ADEX_OK;
+  return keep(net, adex__net_proj_alloc(p, net->dt));
 }
 
 adex_status adex_net_plan(adex_net *net) {
@@ -468,7 +560,7 @@ adex_status adex_net_step(adex_net *net) {
   double t = net->t0 + (double)net->k * net->dt;
   for (size_t i = 0; i < net->nprojs; i++) {
     net_proj *p = &net->projs[i];
-    adex__net_proj_update(p, net->groups[p->cfg.pre].spike, net->k,
+    adex__net_proj_update(p, net->groups[p->cfg.pre].spike, net->k, t,
                           net->groups[p->cfg.post].pop);
   }
   for (size_t g = 0; g < net->ngroups; g++) {
@@ -537,9 +629,35 @@ double *adex_net_proj_g(adex_net *net, size_t proj) {
   return proj < net->nprojs ? net->projs[proj].g : NULL;
 }
 
+double *adex_net_proj_var(adex_net *net, size_t proj, const char *name,
+                          size_t *len) {
+  if (net == NULL || proj >= net->nprojs || name == NULL) return NULL;
+  net_proj *p = &net->projs[proj];
+  net_family fam = adex__net_family(p->cfg.model);
+  double *v = NULL;
+  size_t n = p->npre;
+  if (strcmp(name, "g") == 0) {
+    v = p->g;
+    if (fam == NET_FAM_EXP) n = p->npost;
+  } else if (fam == NET_FAM_DUAL && strcmp(name, "h") == 0) {
+    v = p->h;
+  } else if (p->cfg.model == ADEX_SYN_NMDA && strcmp(name, "x") == 0) {
+    v = p->h;
+  } else if (fam == NET_FAM_SUM && p->cfg.model != ADEX_SYN_NMDA &&
+             strcmp(name, "spike_arrival_time") == 0) {
+    v = p->h;
+  } else if (fam == NET_FAM_STP) {
+    n = p->nsyn;
+    v = strcmp(name, "x") == 0 ? p->sx : strcmp(name, "u") == 0 ? p->su
+        : strcmp(name, "I") == 0 ? p->sI : NULL;
+  }
+  if (v != NULL && len != NULL) *len = n;
+  return v;
+}
+
 adex_status adex_net_proj_synapses(const adex_net *net, size_t proj,
                                    size_t *pre, size_t *post, double *weight,
-                                   double *delay) {
+                                   double *delay, size_t *given) {
   if (net == NULL || proj >= net->nprojs)
     return adex__fail(ADEX_EINVAL, "no projection %zu", proj);
   const net_proj *p = &net->projs[proj];
@@ -547,12 +665,11 @@ adex_status adex_net_proj_synapses(const adex_net *net, size_t proj,
     return adex__fail(ADEX_EINVAL, "%s: plan the network first", p->name.name);
   for (size_t i = 0; i < p->npre; i++)
     for (size_t s = p->row[i]; s < p->row[i + 1]; s++) {
-      /* IJ and CSR: back in the order given */
-      size_t at = p->order != NULL ? p->order[s] : s;
-      if (pre) pre[at] = i;
-      if (post) post[at] = p->post_idx[s];
-      if (weight) weight[at] = p->w != NULL ? p->w[s] : p->w_all;
-      if (delay) delay[at] = (double)(p->dly != NULL ? p->dly[s] : p->d_all) * net->dt;
+      if (pre) pre[s] = i;
+      if (post) post[s] = p->post_idx[s];
+      if (weight) weight[s] = p->w != NULL ? p->w[s] : p->w_all;
+      if (delay) delay[s] = (double)(p->dly != NULL ? p->dly[s] : p->d_all) * net->dt;
+      if (given) given[s] = p->order != NULL ? p->order[s] : s;
     }
   return ADEX_OK;
 }
@@ -565,8 +682,15 @@ size_t adex_net_bytes(const adex_net *net) {
     if (p->w) b += p->nsyn * sizeof *p->w;
     if (p->dly) b += p->nsyn * sizeof *p->dly;
     if (p->order) b += p->nsyn * sizeof *p->order;
-    b += p->ring_len * p->npost * sizeof *p->ring;
-    if (p->g) b += p->npost * sizeof *p->g;
+    net_family fam = adex__net_family(p->cfg.model);
+    size_t ng = fam == NET_FAM_EXP ? p->npost : p->npre;
+    if (p->ring) b += p->ring_len * p->npost * sizeof *p->ring;
+    if (p->sring) b += p->ring_len * p->npre;
+    if (p->g) b += ng * sizeof *p->g;
+    if (p->h) b += p->npre * sizeof *p->h;
+    if (p->G) b += 2 * p->npost * sizeof *p->G;
+    if (p->acc) b += p->npost * sizeof *p->acc;
+    if (p->sx) b += 3 * p->nsyn * sizeof *p->sx;
   }
   return b;
 }

@@ -48,9 +48,25 @@ typedef struct net_proj {
   size_t *order;        /* IJ with weights: synapse -> position given */
   /* delivery */
   size_t ring_len;      /* max delay in steps + 1 */
-  double *ring;         /* ring_len x npost */
-  double *g;            /* npost conductances (Exp models), or NULL */
-  double decay;         /* exp(-dt/tau) */
+  double *ring;         /* ring_len x npost sums of weights (Exp, DualExp
+                           families), or NULL */
+  uint8_t *sring;       /* ring_len x npre delayed spikes (per-pre models),
+                           or NULL */
+  /* state */
+  double *g;            /* Exp: npost; per-pre models: npre; else NULL */
+  double *h;            /* DualExp/Alpha: h, NMDA: x, AMPA/GABAa: spike
+                           arrival time (npre); else NULL */
+  double *G, *H;        /* DualExp/Alpha: the post-side sums of w g and
+                           w h (npost), evolved by superposition */
+  double *acc;          /* NMDA/AMPA/GABAa: npost scratch for sum w g */
+  double *sx, *su, *sI; /* STP: nsyn each */
+  /* coefficients of one step (plan) */
+  double decay;         /* exp(-dt/tau) (Exp; STP's I) */
+  double c_g;           /* DualExp/Alpha: -tau_decay expm1(-dt/tau_decay) */
+  double e_r;           /* DualExp/Alpha, NMDA: exp(-dt/tau_rise) */
+  double c_on, c_off;   /* AMPA/GABAa: expm1(A dt)/A with TT = T, TT = 0 */
+  double e_f, e_d;      /* STP: exp(-dt/tau_f), exp(-dt/tau_d) */
+  double dt;
 } net_proj;
 
 struct adex_net {
@@ -69,10 +85,26 @@ struct adex_net {
  * IJ). ADEX_ERANGE / ADEX_ENOMEM with a message. */
 adex_status adex__net_connect(net_proj *p, bool same);
 
-/* The projection update of step k (phase 2 of docs/networks.md): deliver
- * the spikes of `pre_spike` (found in step k - 1) into the ring, then apply
- * this step's row to the post group. */
+/* How a model keeps its state (docs/networks.md). */
+typedef enum net_family {
+  NET_FAM_EXP,  /* Delta, ExpCUBA, ExpCOBA: post-side ring and g */
+  NET_FAM_DUAL, /* DualExp, Alpha: per-pre g, h; post-side G, H */
+  NET_FAM_SUM,  /* NMDA, AMPA, GABAa: per-pre state, summed over synapses */
+  NET_FAM_STP   /* per-synapse state */
+} net_family;
+
+net_family adex__net_family(adex_syn_model model);
+
+/* Allocate and zero p's state and set its coefficients for step dt. */
+adex_status adex__net_proj_alloc(net_proj *p, double dt);
+
+/* Free what adex__net_proj_alloc allocated. */
+void adex__net_proj_free_state(net_proj *p);
+
+/* The projection update of step k at time t (phase 2 of docs/networks.md):
+ * deliver the spikes of `pre_spike` (found in step k - 1), evolve the
+ * model's state and add its output to the post population. */
 void adex__net_proj_update(net_proj *p, const bool *pre_spike, uint64_t k,
-                           adex_pop *post);
+                           double t, adex_pop *post);
 
 #endif /* ADEX_NET_INTERNAL_H */

@@ -1,22 +1,145 @@
-/* syn.c - the synapse models' update (phase 2 of a network step).
+/* syn.c - the synapse models' state and update (phase 2 of a network step;
+ * docs/networks.md gives every model's equations).
  *
  * Delivery is event driven: each spike of the pre population adds its
- * synapses' weights to the ring row of the step in which they act, so the
- * work grows with spikes x fan-out. Then the row of this step is the
- * post-synaptic sum of the models (BrainPy's `post_vs`), and the model
- * turns it into the post population's input (docs/networks.md):
+ * synapses' weights to the ring row of the step in which they act (the
+ * Exp and DualExp families), or marks the pre neuron in a ring of delayed
+ * spikes (the models whose state lives per pre neuron), so the work of a
+ * spike grows with its fan-out. exp_auto of a model's joint system treats
+ * each variable's own linear part exactly, the others frozen at their old
+ * values: x_new = x + f(x) expm1(A dt) / A, A = df/dx.
  *
- *   DeltaSynapse  V += post_vs            (not where refractory, if asked)
- *   ExpCUBA       g = g exp(-dt/tau) + post_vs;  input += g
- *   ExpCOBA       g = g exp(-dt/tau) + post_vs;  input += g (E - V)
+ * DualExp and Alpha are linear in their inputs, so the post-side sums
+ * G = sum_i w_ij g_i and H = sum_i w_ij h_i obey the same equations as g
+ * and h, driven by the delivered weights: the post input costs O(post)
+ * per step, not O(synapses) (equal to summing w g to rounding). NMDA,
+ * AMPA and GABAa saturate (their g is not linear in the spikes) and sum
+ * w g over the synapses each step.
  */
+#include <math.h>
 #include <string.h>
 
+#include "internal.h"
 #include "net/net_internal.h"
 
+net_family adex__net_family(adex_syn_model model) {
+  switch (model) {
+  case ADEX_SYN_DELTA:
+  case ADEX_SYN_EXP_CUBA:
+  case ADEX_SYN_EXP_COBA:
+    return NET_FAM_EXP;
+  case ADEX_SYN_DUAL_EXP_CUBA:
+  case ADEX_SYN_DUAL_EXP_COBA:
+  case ADEX_SYN_ALPHA_CUBA:
+  case ADEX_SYN_ALPHA_COBA:
+    return NET_FAM_DUAL;
+  case ADEX_SYN_NMDA:
+  case ADEX_SYN_AMPA:
+  case ADEX_SYN_GABAA:
+    return NET_FAM_SUM;
+  case ADEX_SYN_STP:
+    return NET_FAM_STP;
+  }
+  return NET_FAM_EXP;
+}
+
+/* expm1(A dt) / A for A < 0: the exp_auto factor of a linear part A. */
+static double euler_factor(double A, double dt) { return expm1(A * dt) / A; }
+
+static double *zeros(size_t n) {
+  double *p = adex__alloc(adex_allocator_default(), (n ? n : 1) * sizeof *p);
+  if (p != NULL) memset(p, 0, (n ? n : 1) * sizeof *p);
+  return p;
+}
+
+static void release(double **p, size_t n) {
+  adex__free(adex_allocator_default(), *p, (n ? n : 1) * sizeof **p);
+  *p = NULL;
+}
+
+void adex__net_proj_free_state(net_proj *p) {
+  const adex_allocator *a = adex_allocator_default();
+  net_family fam = adex__net_family(p->cfg.model);
+  size_t ng = fam == NET_FAM_EXP ? p->npost : p->npre;
+  if (p->ring != NULL) release(&p->ring, p->ring_len * p->npost);
+  if (p->sring != NULL)
+    adex__free(a, p->sring, p->ring_len * p->npre > 0 ? p->ring_len * p->npre : 1);
+  p->sring = NULL;
+  if (p->g != NULL) release(&p->g, ng);
+  if (p->h != NULL) release(&p->h, p->npre);
+  if (p->G != NULL) release(&p->G, p->npost);
+  if (p->H != NULL) release(&p->H, p->npost);
+  if (p->acc != NULL) release(&p->acc, p->npost);
+  if (p->sx != NULL) release(&p->sx, p->nsyn);
+  if (p->su != NULL) release(&p->su, p->nsyn);
+  if (p->sI != NULL) release(&p->sI, p->nsyn);
+}
+
+adex_status adex__net_proj_alloc(net_proj *p, double dt) {
+  const adex_proj_config *c = &p->cfg;
+  net_family fam = adex__net_family(c->model);
+  size_t P = p->npre, Q = p->npost, L = p->ring_len;
+  bool ok = true;
+  p->dt = dt;
+  if (fam == NET_FAM_EXP || fam == NET_FAM_DUAL) ok &= (p->ring = zeros(L * Q)) != NULL;
+  if (fam == NET_FAM_DUAL || fam == NET_FAM_SUM) {
+    size_t nb = L * P > 0 ? L * P : 1;
+    p->sring = adex__alloc(adex_allocator_default(), nb);
+    if (p->sring != NULL) memset(p->sring, 0, nb);
+    ok &= p->sring != NULL;
+    ok &= (p->g = zeros(P)) != NULL;
+    ok &= (p->h = zeros(P)) != NULL;
+  }
+  switch (fam) {
+  case NET_FAM_EXP:
+    if (c->model != ADEX_SYN_DELTA) ok &= (p->g = zeros(Q)) != NULL;
+    p->decay = exp(-dt / c->tau);
+    break;
+  case NET_FAM_DUAL: {
+    ok &= (p->G = zeros(Q)) != NULL;
+    ok &= (p->H = zeros(Q)) != NULL;
+    double td = c->tau_decay;
+    double tr = c->model == ADEX_SYN_ALPHA_CUBA || c->model == ADEX_SYN_ALPHA_COBA
+                    ? c->tau_decay : c->tau_rise;
+    p->c_g = euler_factor(-1.0 / td, dt);
+    p->e_r = exp(-dt / tr);
+    break;
+  }
+  case NET_FAM_SUM:
+    ok &= (p->acc = zeros(Q)) != NULL;
+    if (c->model == ADEX_SYN_NMDA) {
+      p->e_r = exp(-dt / c->tau_rise);
+    } else {
+      p->c_on = euler_factor(-(c->alpha * c->T + c->beta), dt);
+      p->c_off = euler_factor(-c->beta, dt);
+      if (p->h != NULL)
+        for (size_t i = 0; i < P; i++) p->h[i] = -1e7; /* BrainPy's "never" */
+    }
+    break;
+  case NET_FAM_STP:
+    ok &= (p->sx = zeros(p->nsyn)) != NULL;
+    ok &= (p->su = zeros(p->nsyn)) != NULL;
+    ok &= (p->sI = zeros(p->nsyn)) != NULL;
+    if (p->sx != NULL)
+      for (size_t s = 0; s < p->nsyn; s++) p->sx[s] = 1.0;
+    p->decay = exp(-dt / c->tau);
+    p->e_f = exp(-dt / c->tau_f);
+    p->e_d = exp(-dt / c->tau_d);
+    break;
+  }
+  if (!ok) {
+    adex__net_proj_free_state(p);
+    return adex__fail(ADEX_ENOMEM, "%s: out of memory for its state",
+                      p->name.name);
+  }
+  return ADEX_OK;
+}
+
+/* ------------------------------------------------------------ delivery */
+
 /* Add the synapses of every pre neuron that spiked in step k - 1 to the
- * rows of the steps in which they act. */
-static void deliver(net_proj *p, const bool *pre_spike, uint64_t k) {
+ * ring rows of the steps in which they act. */
+static void deliver_weights(net_proj *p, const bool *pre_spike, uint64_t k) {
   size_t L = p->ring_len, Q = p->npost;
   for (size_t i = 0; i < p->npre; i++) {
     if (!pre_spike[i]) continue;
@@ -34,39 +157,167 @@ static void deliver(net_proj *p, const bool *pre_spike, uint64_t k) {
   }
 }
 
-void adex__net_proj_update(net_proj *p, const bool *pre_spike, uint64_t k,
-                           adex_pop *post) {
-  deliver(p, pre_spike, k);
+/* Mark the pre neurons that spiked in step k - 1 in the row of the step in
+ * which their spikes act; return this step's row. */
+static uint8_t *deliver_spikes(net_proj *p, const bool *pre_spike, uint64_t k) {
+  size_t L = p->ring_len, P = p->npre;
+  uint8_t *r = p->sring + ((k - 1 + p->d_all) % L) * P;
+  for (size_t i = 0; i < P; i++) r[i] |= pre_spike[i];
+  return p->sring + (k % L) * P;
+}
+
+/* ------------------------------------------------------------- outputs */
+
+/* post.input += G (E - V) or G, by the model's kind. */
+static void add_conductance(const net_proj *p, const double *G, adex_pop *post) {
+  double *in = adex_pop_input(post);
+  const double *V = adex_pop_V(post);
+  double E = p->cfg.E;
+  size_t Q = p->npost;
+  switch (p->cfg.model) {
+  case ADEX_SYN_EXP_CUBA:
+  case ADEX_SYN_DUAL_EXP_CUBA:
+  case ADEX_SYN_ALPHA_CUBA:
+    for (size_t j = 0; j < Q; j++) in[j] += G[j];
+    break;
+  case ADEX_SYN_NMDA: {
+    double k = p->cfg.cc_Mg / p->cfg.beta, alpha = p->cfg.alpha;
+    for (size_t j = 0; j < Q; j++)
+      in[j] += G[j] * (E - V[j]) / (1.0 + k * exp(-alpha * V[j]));
+    break;
+  }
+  case ADEX_SYN_AMPA:
+  case ADEX_SYN_GABAA:
+    for (size_t j = 0; j < Q; j++) in[j] -= G[j] * (V[j] - E);
+    break;
+  default: /* the COBA models */
+    for (size_t j = 0; j < Q; j++) in[j] += G[j] * (E - V[j]);
+    break;
+  }
+}
+
+/* acc[j] = sum over synapses i -> j of w_ij g_i, in synapse order. */
+static void sum_over_synapses(net_proj *p, const double *g) {
+  double *acc = p->acc;
+  memset(acc, 0, p->npost * sizeof *acc);
+  for (size_t i = 0; i < p->npre; i++) {
+    double gi = g[i];
+    if (gi == 0.0) continue;
+    for (size_t s = p->row[i]; s < p->row[i + 1]; s++)
+      acc[p->post_idx[s]] += (p->w != NULL ? p->w[s] : p->w_all) * gi;
+  }
+}
+
+/* -------------------------------------------------------------- models */
+
+static void update_exp(net_proj *p, const bool *pre_spike, uint64_t k,
+                       adex_pop *post) {
+  deliver_weights(p, pre_spike, k);
   size_t Q = p->npost;
   double *vs = p->ring + (k % p->ring_len) * Q;
-  double *V = adex_pop_V(post);
-  switch (p->cfg.model) {
-  case ADEX_SYN_DELTA:
-    if (p->cfg.post_has_ref) {
-      const bool *ref = adex_pop_refractory(post);
-      for (size_t j = 0; j < Q; j++)
-        if (!ref[j]) V[j] += vs[j];
-    } else {
-      for (size_t j = 0; j < Q; j++) V[j] += vs[j];
-    }
-    break;
-  case ADEX_SYN_EXP_CUBA: {
-    double *in = adex_pop_input(post), *g = p->g, decay = p->decay;
-    for (size_t j = 0; j < Q; j++) {
-      g[j] = g[j] * decay + vs[j];
-      in[j] += g[j];
-    }
-    break;
-  }
-  case ADEX_SYN_EXP_COBA: {
-    double *in = adex_pop_input(post), *g = p->g, decay = p->decay;
-    double E = p->cfg.E;
-    for (size_t j = 0; j < Q; j++) {
-      g[j] = g[j] * decay + vs[j];
-      in[j] += g[j] * (E - V[j]);
-    }
-    break;
-  }
+  if (p->cfg.model == ADEX_SYN_DELTA) {
+    double *V = adex_pop_V(post);
+    const bool *ref = p->cfg.post_has_ref ? adex_pop_refractory(post) : NULL;
+    for (size_t j = 0; j < Q; j++)
+      if (ref == NULL || !ref[j]) V[j] += vs[j];
+  } else {
+    double *g = p->g, decay = p->decay;
+    for (size_t j = 0; j < Q; j++) g[j] = g[j] * decay + vs[j];
+    add_conductance(p, g, post);
   }
   memset(vs, 0, Q * sizeof *vs);
+}
+
+static void update_dual(net_proj *p, const bool *pre_spike, uint64_t k,
+                        adex_pop *post) {
+  deliver_weights(p, pre_spike, k);
+  uint8_t *sp = deliver_spikes(p, pre_spike, k);
+  double c_g = p->c_g, e_r = p->e_r, inv_td = 1.0 / p->cfg.tau_decay;
+  /* per pre neuron (BrainPy's g and h, for reading and recording) */
+  for (size_t i = 0; i < p->npre; i++) {
+    p->g[i] += c_g * (p->h[i] - p->g[i] * inv_td);
+    p->h[i] = p->h[i] * e_r + (double)sp[i];
+    sp[i] = 0;
+  }
+  /* the post-side sums, by superposition */
+  size_t Q = p->npost;
+  double *vs = p->ring + (k % p->ring_len) * Q;
+  for (size_t j = 0; j < Q; j++) {
+    p->G[j] += c_g * (p->H[j] - p->G[j] * inv_td);
+    p->H[j] = p->H[j] * e_r + vs[j];
+  }
+  memset(vs, 0, Q * sizeof *vs);
+  add_conductance(p, p->G, post);
+}
+
+static void update_sum(net_proj *p, const bool *pre_spike, uint64_t k,
+                       double t, adex_pop *post) {
+  uint8_t *sp = deliver_spikes(p, pre_spike, k);
+  const adex_proj_config *c = &p->cfg;
+  double *g = p->g, *h = p->h, dt = p->dt;
+  if (c->model == ADEX_SYN_NMDA) {
+    double inv_td = 1.0 / c->tau_decay, a = c->a, e_r = p->e_r;
+    for (size_t i = 0; i < p->npre; i++) {
+      double A = -inv_td - a * h[i];
+      double f = -g[i] * inv_td + a * h[i] * (1.0 - g[i]);
+      g[i] += f * euler_factor(A, dt);
+      h[i] = h[i] * e_r + (double)sp[i];
+      sp[i] = 0;
+    }
+  } else {
+    double alpha = c->alpha, beta = c->beta, T = c->T, dur = c->T_duration;
+    for (size_t i = 0; i < p->npre; i++) {
+      if (sp[i]) h[i] = t;
+      sp[i] = 0;
+      bool on = t - h[i] < dur;
+      double TT = on ? T : 0.0;
+      double f = alpha * TT * (1.0 - g[i]) - beta * g[i];
+      g[i] += f * (on ? p->c_on : p->c_off);
+    }
+  }
+  sum_over_synapses(p, g);
+  add_conductance(p, p->acc, post);
+}
+
+static void update_stp(net_proj *p, const bool *pre_spike, adex_pop *post) {
+  const adex_proj_config *c = &p->cfg;
+  double *in = adex_pop_input(post);
+  /* the post input from the current I */
+  for (size_t s = 0; s < p->nsyn; s++) in[p->post_idx[s]] += p->sI[s];
+  /* evolve, then the jumps of the synapses whose pre neuron spiked */
+  double U = c->U, A = c->A, dI = p->decay, du = p->e_f, dx = p->e_d;
+  for (size_t i = 0; i < p->npre; i++) {
+    bool fired = pre_spike[i];
+    for (size_t s = p->row[i]; s < p->row[i + 1]; s++) {
+      double u_old = p->su[s], x_old = p->sx[s];
+      double I = p->sI[s] * dI, u = u_old * du;
+      double x = x_old + (1.0 - x_old) * (1.0 - dx);
+      if (fired) {
+        u = u + U * (1.0 - u_old);
+        x = x - u * x_old;
+        I = I + A * u * x_old;
+      }
+      p->sI[s] = I;
+      p->su[s] = u;
+      p->sx[s] = x;
+    }
+  }
+}
+
+void adex__net_proj_update(net_proj *p, const bool *pre_spike, uint64_t k,
+                           double t, adex_pop *post) {
+  switch (adex__net_family(p->cfg.model)) {
+  case NET_FAM_EXP:
+    update_exp(p, pre_spike, k, post);
+    break;
+  case NET_FAM_DUAL:
+    update_dual(p, pre_spike, k, post);
+    break;
+  case NET_FAM_SUM:
+    update_sum(p, pre_spike, k, t, post);
+    break;
+  case NET_FAM_STP:
+    update_stp(p, pre_spike, post);
+    break;
+  }
 }
