@@ -542,6 +542,92 @@ static void test_poisson_group_rate(void **state) {
   adex_net_destroy(net);
 }
 
+/* SpikeTimeGroup: each spike in the update of the step whose start t is
+ * the first >= its time; two in one step are one spike. */
+static void test_spike_time_group(void **state) {
+  (void)state;
+  adex_net *net;
+  assert_ok(adex_net_create(0.0, 0.5, &net));
+  double times[] = {2.0, 0.0, 1.2, 1.3, 3.0};
+  size_t idx[] = {1, 0, 2, 2, 2};
+  size_t ig;
+  assert_ok(adex_net_add_spike_times(net, 3, times, idx, 5, "src", &ig));
+  assert_string_equal(adex_net_pop_name(net, ig), "src");
+  assert_ok(adex_net_plan(net));
+  /* steps start at 0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0 */
+  const bool expect[7][3] = {{1, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 1},
+                             {0, 1, 0}, {0, 0, 0}, {0, 0, 1}};
+  for (int k = 0; k < 7; k++) {
+    assert_ok(adex_net_step(net));
+    const bool *sp = adex_net_pop_spike(net, ig);
+    for (int i = 0; i < 3; i++) assert_int_equal(sp[i], expect[k][i]);
+  }
+  adex_net_destroy(net);
+  assert_ok(adex_net_create(0.0, 0.5, &net));
+  size_t bad[] = {3};
+  assert_status(adex_net_add_spike_times(net, 3, times, bad, 1, NULL, NULL), ADEX_ERANGE);
+  double nan_t[] = {NAN};
+  assert_status(adex_net_add_spike_times(net, 3, nan_t, idx, 1, NULL, NULL), ADEX_ERANGE);
+  adex_net_destroy(net);
+}
+
+/* Delays per synapse (ExpCUBA) and per pre neuron (DualExpCUBA): each
+ * synapse's first effect lands on the step its own delay says. */
+static void test_heterogeneous_delays(void **state) {
+  (void)state;
+  const double dt = 0.1;
+  adex_net *net;
+  assert_ok(adex_net_create(0.0, dt, &net));
+  double t0[] = {0.0, 0.0};
+  size_t i0[] = {0, 1};
+  size_t src, post;
+  assert_ok(adex_net_add_spike_times(net, 2, t0, i0, 2, NULL, &src));
+  adex_pop *p = make_pop(4, NULL, -65.0);
+  assert_ok(adex_net_add_pop(net, p, &post));
+  /* ExpCUBA: 0->0, 0->1, 1->2, 1->3 (given out of order) */
+  size_t ii[] = {1, 0, 1, 0}, jj[] = {3, 0, 2, 1};
+  double dl[] = {5 * dt, 1 * dt, 0.0, 3 * dt}; /* 0: one step */
+  adex_proj_config pc;
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_CUBA, src, post, adex_conn_ij(ii, jj, 4));
+  pc.delays = dl;
+  pc.n_delays = 4;
+  assert_ok(adex_net_add_proj(net, &pc, NULL));
+  /* DualExpCUBA, one delay per pre neuron */
+  double dpre[] = {2 * dt, 4 * dt};
+  adex_proj_config_default(&pc, ADEX_SYN_DUAL_EXP_CUBA, src, post,
+                           adex_conn_all2all(true));
+  pc.delays = dpre;
+  pc.n_delays = 2;
+  assert_ok(adex_net_add_proj(net, &pc, NULL));
+  assert_ok(adex_net_plan(net));
+  const double *g = adex_net_proj_g(net, 0);
+  size_t len;
+  const double *h = adex_net_proj_var(net, 1, "h", &len);
+  assert_int_equal(len, 2);
+  int first_g[4] = {-1, -1, -1, -1}, first_h[2] = {-1, -1};
+  for (int k = 0; k < 10; k++) {
+    assert_ok(adex_net_step(net));
+    for (int j = 0; j < 4; j++)
+      if (first_g[j] < 0 && g[j] != 0.0) first_g[j] = k;
+    for (int i = 0; i < 2; i++)
+      if (first_h[i] < 0 && h[i] != 0.0) first_h[i] = k;
+  }
+  /* the spikes are found in step 0 */
+  assert_int_equal(first_g[0], 1); /* 0->0: 1 step */
+  assert_int_equal(first_g[1], 3); /* 0->1: 3 */
+  assert_int_equal(first_g[2], 1); /* 1->2: 0 = one step */
+  assert_int_equal(first_g[3], 5); /* 1->3: 5 */
+  assert_int_equal(first_h[0], 2);
+  assert_int_equal(first_h[1], 4);
+  double dd[4];
+  size_t given[4];
+  assert_ok(adex_net_proj_synapses(net, 0, NULL, NULL, NULL, dd, given));
+  for (int s = 0; s < 4; s++)
+    assert_close(dd[s], dl[given[s]] == 0.0 ? dt : dl[given[s]], 1e-12, 0.0);
+  adex_net_destroy(net);
+  adex_pop_destroy(p);
+}
+
 /* -------------------------------------------------------------- errors */
 
 static void test_errors(void **state) {
@@ -703,6 +789,8 @@ int main(void) {
       cmocka_unit_test(test_fixed_prob_keyed_by_target),
       cmocka_unit_test(test_ij_and_csr_keep_the_order_given),
       cmocka_unit_test(test_poisson_group_rate),
+      cmocka_unit_test(test_spike_time_group),
+      cmocka_unit_test(test_heterogeneous_delays),
       cmocka_unit_test(test_errors),
       cmocka_unit_test(test_coba_adex),
   };

@@ -137,6 +137,12 @@ typedef struct adex_proj_config {
   double delay;         /* ms: spikes found in the step that starts at
                            t - delay act at t; a whole multiple of dt,
                            >= dt; 0 means dt (the minimum, one step) */
+  const double *delays; /* NULL, or n_delays delays in ms, each as `delay`
+                           (which is then ignored): one per synapse for
+                           DeltaSynapse, ExpCUBA and ExpCOBA (in the order
+                           of weights), one per pre neuron for DualExp,
+                           Alpha, NMDA, AMPA and GABAa; copied */
+  size_t n_delays;
   bool post_has_ref;    /* DeltaSynapse: not into refractory neurons */
 } adex_proj_config;
 
@@ -170,6 +176,17 @@ ADEX_API adex_status adex_net_add_poisson(adex_net *net, size_t num,
                                           const double *freqs,
                                           size_t freqs_len, uint64_t seed,
                                           const char *name, size_t *index);
+
+/* Add a SpikeTimeGroup of `num` neurons owned by the network: in the
+ * update of the step that starts at t, neuron indices[m] spikes for every
+ * times[m] <= t (ms) not yet emitted (several in one step are one spike).
+ * times must be finite and indices < num; any order (sorted here, stably).
+ * `name` NULL: automatic ("SpikeTimeGroup0"). */
+ADEX_API adex_status adex_net_add_spike_times(adex_net *net, size_t num,
+                                              const double *times,
+                                              const size_t *indices,
+                                              size_t n_spikes,
+                                              const char *name, size_t *index);
 
 /* Add a projection (checked here: indices, model parameters, connector
  * parameters that do not need the connections drawn). Its index is the

@@ -166,6 +166,8 @@ static void free_proj(net_proj *p) {
   free(p->conn_a);
   free(p->conn_b);
   free(p->weights_in);
+  free(p->delays_in);
+  adex__free(a, p->dly_pre, (p->npre ? p->npre : 1) * sizeof *p->dly_pre);
   adex__free(a, p->row, (p->npre + 1) * sizeof *p->row);
   size_t ns = p->nsyn ? p->nsyn : 1;
   adex__free(a, p->post_idx, ns * sizeof *p->post_idx);
@@ -180,9 +182,11 @@ void adex_net_destroy(adex_net *net) {
   for (size_t i = 0; i < net->nprojs; i++) free_proj(&net->projs[i]);
   for (size_t g = 0; g < net->ngroups; g++) {
     net_group *gr = &net->groups[g];
-    if (gr->kind == NET_GROUP_POISSON) {
+    if (gr->kind != NET_GROUP_POP) {
       adex__name_release(&gr->name);
       free(gr->freqs);
+      free(gr->times);
+      free(gr->indices);
       free(gr->spike);
     }
   }
@@ -267,6 +271,75 @@ adex_status adex_net_add_poisson(adex_net *net, size_t num, const double *freqs,
   st = adex__name_claim(&gr->name, "PoissonGroup", name);
   if (st != ADEX_OK) {
     free(gr->freqs);
+    free(gr->spike);
+    return keep(net, st);
+  }
+  if (index != NULL) *index = net->ngroups;
+  net->ngroups++;
+  return ADEX_OK;
+}
+
+/* Order of spikes by time, then by position given (stable). */
+typedef struct timed {
+  double t;
+  size_t i, pos;
+} timed;
+
+static int cmp_timed(const void *a, const void *b) {
+  const timed *x = a, *y = b;
+  if (x->t != y->t) return x->t < y->t ? -1 : 1;
+  return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+adex_status adex_net_add_spike_times(adex_net *net, size_t num,
+                                     const double *times, const size_t *indices,
+                                     size_t n_spikes, const char *name,
+                                     size_t *index) {
+  adex_status st = may_add(net);
+  if (st != ADEX_OK) return st;
+  if (num == 0)
+    return FAIL(net, ADEX_ESIZE, "SpikeTimeGroup: size must be >= 1");
+  if (n_spikes > 0 && (times == NULL || indices == NULL))
+    return FAIL(net, ADEX_EINVAL, "SpikeTimeGroup: times and indices needed");
+  for (size_t m = 0; m < n_spikes; m++) {
+    if (!isfinite(times[m]))
+      return FAIL(net, ADEX_ERANGE, "SpikeTimeGroup: times[%zu] must be "
+                  "finite, got %g", m, times[m]);
+    if (indices[m] >= num)
+      return FAIL(net, ADEX_ERANGE, "SpikeTimeGroup: indices[%zu] = %zu is "
+                  "out of range for size %zu", m, indices[m], num);
+  }
+  st = grow((void **)&net->groups, &net->cap_groups, net->ngroups,
+            sizeof *net->groups);
+  if (st != ADEX_OK) return keep(net, st);
+  net_group *gr = &net->groups[net->ngroups];
+  memset(gr, 0, sizeof *gr);
+  gr->kind = NET_GROUP_TIMES;
+  gr->num = num;
+  gr->n_spikes = n_spikes;
+  timed *tmp = malloc((n_spikes ? n_spikes : 1) * sizeof *tmp);
+  gr->times = malloc((n_spikes ? n_spikes : 1) * sizeof *gr->times);
+  gr->indices = malloc((n_spikes ? n_spikes : 1) * sizeof *gr->indices);
+  gr->spike = calloc(num, sizeof *gr->spike);
+  if (tmp == NULL || gr->times == NULL || gr->indices == NULL ||
+      gr->spike == NULL) {
+    free(tmp);
+    free(gr->times);
+    free(gr->indices);
+    free(gr->spike);
+    return FAIL(net, ADEX_ENOMEM, "out of memory");
+  }
+  for (size_t m = 0; m < n_spikes; m++) tmp[m] = (timed){times[m], indices[m], m};
+  qsort(tmp, n_spikes, sizeof *tmp, cmp_timed);
+  for (size_t m = 0; m < n_spikes; m++) {
+    gr->times[m] = tmp[m].t;
+    gr->indices[m] = tmp[m].i;
+  }
+  free(tmp);
+  st = adex__name_claim(&gr->name, "SpikeTimeGroup", name);
+  if (st != ADEX_OK) {
+    free(gr->times);
+    free(gr->indices);
     free(gr->spike);
     return keep(net, st);
   }
@@ -478,6 +551,31 @@ adex_status adex_net_add_proj(adex_net *net, const adex_proj_config *cfg,
       return FAIL(net, ADEX_ENOMEM, "out of memory");
     }
   }
+  if (cfg->delays != NULL) {
+    if (cfg->model == ADEX_SYN_STP) {
+      free_proj(p);
+      return FAIL(net, ADEX_ENOTSUP, "STP takes no delays yet");
+    }
+    if (adex__net_family(cfg->model) != NET_FAM_EXP &&
+        cfg->n_delays != p->npre) {
+      free_proj(p);
+      return FAIL(net, ADEX_ESIZE, "%s: %zu delays, expected one per pre "
+                  "neuron (%zu)", p->name.name, cfg->n_delays, p->npre);
+    }
+    for (size_t q = 0; q < cfg->n_delays; q++)
+      if (!isfinite(cfg->delays[q]) || cfg->delays[q] < 0.0) {
+        free_proj(p);
+        return FAIL(net, ADEX_ERANGE, "%s: delays[%zu] must be finite and "
+                    ">= 0 ms, got %g", p->name.name, q, cfg->delays[q]);
+      }
+    p->delays_in = dup_array(cfg->delays, cfg->n_delays, sizeof(double));
+    p->n_delays_in = cfg->n_delays;
+    if (p->delays_in == NULL) {
+      free_proj(p);
+      return FAIL(net, ADEX_ENOMEM, "out of memory");
+    }
+  }
+  p->cfg.delays = NULL;
   if (index != NULL) *index = net->nprojs;
   net->nprojs++;
   return ADEX_OK;
@@ -522,7 +620,26 @@ static adex_status plan_proj(adex_net *net, net_proj *p) {
   if (p->cfg.model == ADEX_SYN_STP && p->d_all != 1)
     return FAIL(net, ADEX_ENOTSUP, "%s: STP takes no delay beyond one step "
                 "yet", p->name.name);
-  p->ring_len = (size_t)p->d_all + 1;
+  p->ring_len = p->d_all;
+  if (p->delays_in != NULL) {
+    bool per_pre = adex__net_family(p->cfg.model) != NET_FAM_EXP;
+    size_t n = per_pre ? p->npre : p->nsyn;
+    if (!per_pre && p->n_delays_in != p->nsyn)
+      return FAIL(net, ADEX_ESIZE, "%s: %zu delays for %zu synapses",
+                  p->name.name, p->n_delays_in, p->nsyn);
+    uint16_t *d = adex__alloc(adex_allocator_default(), (n ? n : 1) * sizeof *d);
+    if (d == NULL) return FAIL(net, ADEX_ENOMEM, "out of memory");
+    if (per_pre) p->dly_pre = d;
+    else p->dly = d;
+    for (size_t q = 0; q < n; q++) {
+      size_t from = !per_pre && p->order != NULL ? p->order[q] : q;
+      uint32_t steps;
+      st = delay_steps(net, p, p->delays_in[from], &steps);
+      if (st != ADEX_OK) return st;
+      d[q] = (uint16_t)steps;
+      if (steps > p->ring_len) p->ring_len = steps;
+    }
+  }
   return keep(net, adex__net_proj_alloc(p, net->dt));
 }
 
@@ -567,6 +684,12 @@ adex_status adex_net_step(adex_net *net) {
     net_group *gr = &net->groups[g];
     if (gr->kind == NET_GROUP_POISSON) {
       poisson_update(gr, net->k, net->dt);
+      continue;
+    }
+    if (gr->kind == NET_GROUP_TIMES) {
+      memset(gr->spike, 0, gr->num * sizeof *gr->spike);
+      while (gr->cursor < gr->n_spikes && gr->times[gr->cursor] <= t)
+        gr->spike[gr->indices[gr->cursor++]] = true;
       continue;
     }
     adex_status st = adex_pop_update(gr->pop, t, net->dt);
@@ -668,7 +791,10 @@ adex_status adex_net_proj_synapses(const adex_net *net, size_t proj,
       if (pre) pre[s] = i;
       if (post) post[s] = p->post_idx[s];
       if (weight) weight[s] = p->w != NULL ? p->w[s] : p->w_all;
-      if (delay) delay[s] = (double)(p->dly != NULL ? p->dly[s] : p->d_all) * net->dt;
+      if (delay)
+        delay[s] = (double)(p->dly != NULL       ? p->dly[s]
+                            : p->dly_pre != NULL ? p->dly_pre[i]
+                                                 : p->d_all) * net->dt;
       if (given) given[s] = p->order != NULL ? p->order[s] : s;
     }
   return ADEX_OK;
@@ -681,6 +807,7 @@ size_t adex_net_bytes(const adex_net *net) {
     b += (p->npre + 1) * sizeof *p->row + p->nsyn * sizeof *p->post_idx;
     if (p->w) b += p->nsyn * sizeof *p->w;
     if (p->dly) b += p->nsyn * sizeof *p->dly;
+    if (p->dly_pre) b += p->npre * sizeof *p->dly_pre;
     if (p->order) b += p->nsyn * sizeof *p->order;
     net_family fam = adex__net_family(p->cfg.model);
     size_t ng = fam == NET_FAM_EXP ? p->npost : p->npre;

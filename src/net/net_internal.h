@@ -5,9 +5,9 @@
  * `row` lists the synapses of pre neuron i (post index, and where they
  * differ per synapse, weight and delay in steps), so a spike costs its
  * fan-out. Spikes reach the post side through a ring of `ring_len` rows of
- * post-sized sums: a spike found in step s with a delay of d steps is added
- * to row (s + d) mod ring_len and read in the projection update of step
- * s + d.
+ * post-sized sums (ring_len: the longest delay in steps): a spike found in
+ * step s with a delay of d steps is added to row (s + d) mod ring_len and
+ * read, then cleared, in the projection update of step s + d.
  */
 #ifndef ADEX_NET_INTERNAL_H
 #define ADEX_NET_INTERNAL_H
@@ -16,17 +16,26 @@
 #include "names.h"
 
 /* What kind of group. */
-typedef enum net_group_kind { NET_GROUP_POP, NET_GROUP_POISSON } net_group_kind;
+typedef enum net_group_kind {
+  NET_GROUP_POP,      /* an AdExIF population */
+  NET_GROUP_POISSON,  /* PoissonGroup */
+  NET_GROUP_TIMES     /* SpikeTimeGroup */
+} net_group_kind;
 
 typedef struct net_group {
   net_group_kind kind;
   size_t num;
   adex_pop *pop;       /* NET_GROUP_POP: borrowed */
   bool *spike;         /* spikes of the last step (the pop's, or own) */
+  adex__named name;    /* sources: their name (pops keep their own) */
   /* NET_GROUP_POISSON */
-  adex__named name;    /* its name (pops keep their own) */
   double *freqs;       /* num values, Hz */
   uint64_t seed;
+  /* NET_GROUP_TIMES */
+  double *times;       /* n_spikes times, sorted (ms) */
+  size_t *indices;     /* their neurons */
+  size_t n_spikes;
+  size_t cursor;       /* the first not yet emitted */
 } net_group;
 
 typedef struct net_proj {
@@ -36,6 +45,8 @@ typedef struct net_proj {
   size_t *conn_a, *conn_b;   /* IJ: i, j; CSR: indices, indptr */
   double *weights_in;        /* per-synapse weights in the given order */
   size_t n_weights_in;
+  double *delays_in;         /* per-synapse or per-pre delays (ms) */
+  size_t n_delays_in;
   /* planned connectivity, by source */
   size_t npre, npost;
   size_t nsyn;
@@ -43,11 +54,12 @@ typedef struct net_proj {
   uint32_t *post_idx;   /* nsyn post indices */
   double *w;            /* nsyn weights, or NULL: every weight is w_all */
   double w_all;
-  uint16_t *dly;        /* nsyn delays in steps, or NULL: every one d_all */
-  uint32_t d_all;
+  uint16_t *dly;        /* nsyn delays in steps (Exp family), or NULL */
+  uint16_t *dly_pre;    /* npre delays in steps (per-pre models), or NULL */
+  uint32_t d_all;       /* the delay in steps where neither is set */
   size_t *order;        /* IJ with weights: synapse -> position given */
   /* delivery */
-  size_t ring_len;      /* max delay in steps + 1 */
+  size_t ring_len;      /* the longest delay in steps */
   double *ring;         /* ring_len x npost sums of weights (Exp, DualExp
                            families), or NULL */
   uint8_t *sring;       /* ring_len x npre delayed spikes (per-pre models),

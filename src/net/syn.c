@@ -145,11 +145,14 @@ static void deliver_weights(net_proj *p, const bool *pre_spike, uint64_t k) {
     if (!pre_spike[i]) continue;
     size_t a = p->row[i], b = p->row[i + 1];
     if (p->dly == NULL && p->w == NULL) {
-      double *r = p->ring + ((k - 1 + p->d_all) % L) * Q;
+      uint64_t d = p->dly_pre != NULL ? p->dly_pre[i] : p->d_all;
+      double *r = p->ring + ((k - 1 + d) % L) * Q;
       for (size_t s = a; s < b; s++) r[p->post_idx[s]] += p->w_all;
     } else {
       for (size_t s = a; s < b; s++) {
-        uint64_t d = p->dly != NULL ? p->dly[s] : p->d_all;
+        uint64_t d = p->dly != NULL       ? p->dly[s]
+                     : p->dly_pre != NULL ? p->dly_pre[i]
+                                          : p->d_all;
         double w = p->w != NULL ? p->w[s] : p->w_all;
         p->ring[((k - 1 + d) % L) * Q + p->post_idx[s]] += w;
       }
@@ -161,8 +164,13 @@ static void deliver_weights(net_proj *p, const bool *pre_spike, uint64_t k) {
  * which their spikes act; return this step's row. */
 static uint8_t *deliver_spikes(net_proj *p, const bool *pre_spike, uint64_t k) {
   size_t L = p->ring_len, P = p->npre;
-  uint8_t *r = p->sring + ((k - 1 + p->d_all) % L) * P;
-  for (size_t i = 0; i < P; i++) r[i] |= pre_spike[i];
+  if (p->dly_pre == NULL) {
+    uint8_t *r = p->sring + ((k - 1 + p->d_all) % L) * P;
+    for (size_t i = 0; i < P; i++) r[i] |= pre_spike[i];
+  } else {
+    for (size_t i = 0; i < P; i++)
+      if (pre_spike[i]) p->sring[((k - 1 + p->dly_pre[i]) % L) * P + i] = 1;
+  }
   return p->sring + (k % L) * P;
 }
 
