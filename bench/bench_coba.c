@@ -1,13 +1,14 @@
 /* bench_coba.c - the COBA-AdEx network (docs/networks.md) and its scaling:
  * time to build, time per simulated second, spikes and bytes per synapse.
  *
- * Usage: bench_coba [seconds=1] [threads=1]
- *   prints the benchmark network (4000 neurons, FixedProb(0.02)), then the
- *   same neurons at 10^4, 10^5 and 10^6 neurons with 80 synapses each
- *   (FixedPreNum(80)), 0.1 s each.
+ * Usage: bench_coba [seconds=1] [threads=1] [coba|all]
+ *   prints the benchmark network (4000 neurons, FixedProb(0.02)), then
+ *   (all, the default) the same neurons at 10^4, 10^5 and 10^6 neurons
+ *   with 80 synapses each (FixedPreNum(80)), 0.1 s each.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "adex/adex.h"
@@ -111,6 +112,7 @@ int main(int argc, char **argv) {
   }
   printf("COBA-AdEx, %d thread(s):\n", threads);
   run(4000, 0.02, 0, seconds, threads);
+  if (argc > 3 && strcmp(argv[3], "coba") == 0) return 0;
   printf("80 synapses per neuron, 0.1 s:\n");
   for (size_t n = 10000; n <= 1000000; n *= 10) run(n, 0.0, 80, 0.1, threads);
   return 0;
