@@ -27,6 +27,10 @@ typedef struct net_group {
   size_t num;
   adex_pop *pop;       /* NET_GROUP_POP: borrowed */
   bool *spike;         /* spikes of the last step (the pop's, or own) */
+  uint32_t *spk;       /* the indices where spike is true, gathered at the
+                          start of each step (num capacity), or NULL when
+                          no projection starts here */
+  size_t nspk;
   adex__named name;    /* sources: their name (pops keep their own) */
   /* NET_GROUP_POISSON */
   double *freqs;       /* num values, Hz */
@@ -114,9 +118,10 @@ adex_status adex__net_proj_alloc(net_proj *p, double dt);
 void adex__net_proj_free_state(net_proj *p);
 
 /* The projection update of step k at time t (phase 2 of docs/networks.md):
- * deliver the spikes of `pre_spike` (found in step k - 1), evolve the
- * model's state and add its output to the post population. */
-void adex__net_proj_update(net_proj *p, const bool *pre_spike, uint64_t k,
+ * deliver the spikes of `pre` (found in step k - 1: pre->spike and its
+ * list pre->spk), evolve the model's state and add its output to the
+ * post population. */
+void adex__net_proj_update(net_proj *p, const net_group *pre, uint64_t k,
                            double t, adex_pop *post);
 
 #endif /* ADEX_NET_INTERNAL_H */

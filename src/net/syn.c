@@ -139,10 +139,10 @@ adex_status adex__net_proj_alloc(net_proj *p, double dt) {
 
 /* Add the synapses of every pre neuron that spiked in step k - 1 to the
  * ring rows of the steps in which they act. */
-static void deliver_weights(net_proj *p, const bool *pre_spike, uint64_t k) {
+static void deliver_weights(net_proj *p, const net_group *pre, uint64_t k) {
   size_t L = p->ring_len, Q = p->npost;
-  for (size_t i = 0; i < p->npre; i++) {
-    if (!pre_spike[i]) continue;
+  for (size_t m = 0; m < pre->nspk; m++) {
+    size_t i = pre->spk[m];
     size_t a = p->row[i], b = p->row[i + 1];
     if (p->dly == NULL && p->w == NULL) {
       uint64_t d = p->dly_pre != NULL ? p->dly_pre[i] : p->d_all;
@@ -162,14 +162,12 @@ static void deliver_weights(net_proj *p, const bool *pre_spike, uint64_t k) {
 
 /* Mark the pre neurons that spiked in step k - 1 in the row of the step in
  * which their spikes act; return this step's row. */
-static uint8_t *deliver_spikes(net_proj *p, const bool *pre_spike, uint64_t k) {
+static uint8_t *deliver_spikes(net_proj *p, const net_group *pre, uint64_t k) {
   size_t L = p->ring_len, P = p->npre;
-  if (p->dly_pre == NULL) {
-    uint8_t *r = p->sring + ((k - 1 + p->d_all) % L) * P;
-    for (size_t i = 0; i < P; i++) r[i] |= pre_spike[i];
-  } else {
-    for (size_t i = 0; i < P; i++)
-      if (pre_spike[i]) p->sring[((k - 1 + p->dly_pre[i]) % L) * P + i] = 1;
+  for (size_t m = 0; m < pre->nspk; m++) {
+    size_t i = pre->spk[m];
+    uint64_t d = p->dly_pre != NULL ? p->dly_pre[i] : p->d_all;
+    p->sring[((k - 1 + d) % L) * P + i] = 1;
   }
   return p->sring + (k % L) * P;
 }
@@ -177,9 +175,10 @@ static uint8_t *deliver_spikes(net_proj *p, const bool *pre_spike, uint64_t k) {
 /* ------------------------------------------------------------- outputs */
 
 /* post.input += G (E - V) or G, by the model's kind. */
-static void add_conductance(const net_proj *p, const double *G, adex_pop *post) {
-  double *in = adex_pop_input(post);
-  const double *V = adex_pop_V(post);
+static void add_conductance(const net_proj *p, const double *restrict G,
+                            adex_pop *post) {
+  double *restrict in = adex_pop_input(post);
+  const double *restrict V = adex_pop_V(post);
   double E = p->cfg.E;
   size_t Q = p->npost;
   switch (p->cfg.model) {
@@ -218,9 +217,9 @@ static void sum_over_synapses(net_proj *p, const double *g) {
 
 /* -------------------------------------------------------------- models */
 
-static void update_exp(net_proj *p, const bool *pre_spike, uint64_t k,
+static void update_exp(net_proj *p, const net_group *pre, uint64_t k,
                        adex_pop *post) {
-  deliver_weights(p, pre_spike, k);
+  deliver_weights(p, pre, k);
   size_t Q = p->npost;
   double *vs = p->ring + (k % p->ring_len) * Q;
   if (p->cfg.model == ADEX_SYN_DELTA) {
@@ -228,18 +227,31 @@ static void update_exp(net_proj *p, const bool *pre_spike, uint64_t k,
     const bool *ref = p->cfg.post_has_ref ? adex_pop_refractory(post) : NULL;
     for (size_t j = 0; j < Q; j++)
       if (ref == NULL || !ref[j]) V[j] += vs[j];
+  } else if (p->cfg.model == ADEX_SYN_EXP_COBA) {
+    /* one pass: g, the input, and the row cleared */
+    double *restrict g = p->g, *restrict r = vs;
+    double *restrict in = adex_pop_input(post);
+    const double *restrict V = adex_pop_V(post);
+    double decay = p->decay, E = p->cfg.E;
+    for (size_t j = 0; j < Q; j++) {
+      double gj = g[j] * decay + r[j];
+      g[j] = gj;
+      in[j] += gj * (E - V[j]);
+      r[j] = 0.0;
+    }
+    return;
   } else {
-    double *g = p->g, decay = p->decay;
-    for (size_t j = 0; j < Q; j++) g[j] = g[j] * decay + vs[j];
+    double *restrict g = p->g, *restrict r = vs, decay = p->decay;
+    for (size_t j = 0; j < Q; j++) g[j] = g[j] * decay + r[j];
     add_conductance(p, g, post);
   }
   memset(vs, 0, Q * sizeof *vs);
 }
 
-static void update_dual(net_proj *p, const bool *pre_spike, uint64_t k,
+static void update_dual(net_proj *p, const net_group *pre, uint64_t k,
                         adex_pop *post) {
-  deliver_weights(p, pre_spike, k);
-  uint8_t *sp = deliver_spikes(p, pre_spike, k);
+  deliver_weights(p, pre, k);
+  uint8_t *sp = deliver_spikes(p, pre, k);
   double c_g = p->c_g, e_r = p->e_r, inv_td = 1.0 / p->cfg.tau_decay;
   /* per pre neuron (BrainPy's g and h, for reading and recording) */
   for (size_t i = 0; i < p->npre; i++) {
@@ -258,9 +270,9 @@ static void update_dual(net_proj *p, const bool *pre_spike, uint64_t k,
   add_conductance(p, p->G, post);
 }
 
-static void update_sum(net_proj *p, const bool *pre_spike, uint64_t k,
+static void update_sum(net_proj *p, const net_group *pre, uint64_t k,
                        double t, adex_pop *post) {
-  uint8_t *sp = deliver_spikes(p, pre_spike, k);
+  uint8_t *sp = deliver_spikes(p, pre, k);
   const adex_proj_config *c = &p->cfg;
   double *g = p->g, *h = p->h, dt = p->dt;
   if (c->model == ADEX_SYN_NMDA) {
@@ -312,20 +324,20 @@ static void update_stp(net_proj *p, const bool *pre_spike, adex_pop *post) {
   }
 }
 
-void adex__net_proj_update(net_proj *p, const bool *pre_spike, uint64_t k,
+void adex__net_proj_update(net_proj *p, const net_group *pre, uint64_t k,
                            double t, adex_pop *post) {
   switch (adex__net_family(p->cfg.model)) {
   case NET_FAM_EXP:
-    update_exp(p, pre_spike, k, post);
+    update_exp(p, pre, k, post);
     break;
   case NET_FAM_DUAL:
-    update_dual(p, pre_spike, k, post);
+    update_dual(p, pre, k, post);
     break;
   case NET_FAM_SUM:
-    update_sum(p, pre_spike, k, t, post);
+    update_sum(p, pre, k, t, post);
     break;
   case NET_FAM_STP:
-    update_stp(p, pre_spike, post);
+    update_stp(p, pre->spike, post);
     break;
   }
 }
