@@ -126,6 +126,17 @@ void adex__ev_block_at(size_t num, size_t b, size_t *lo, size_t *hi,
  * refractoriness, noise, soft reset (step_general.c). */
 void adex__pop_step_general(adex_pop *pop, double t, double dt);
 
+/* The largest magnitude variable i of the table may hold (the rule of
+ * adex_pop_check_values), or NaN for a variable without one (registered
+ * ones, bool ones are 0/1 by their own check). */
+double adex__var_limit(const adex_pop *pop, size_t i);
+
+/* ADEX_OK if every |x[i]| <= limit (NaN limit: no check), else `code`
+ * with "<what>: element i is x; values must be finite" or "..., outside
+ * +-limit". */
+adex_status adex__value_check(const char *what, const double *x, size_t n,
+                              double limit, adex_status code);
+
 /* Copy the thread's last message onto the handle and return `status`. */
 adex_status adex__pop_fail(adex_pop *pop, adex_status status);
 

@@ -1,27 +1,35 @@
 /* pop_vars.c - a population's name and variable table (BrainPy's vars(),
  * register_implicit_vars): the one place that lists the state arrays, so
  * that saving, loading and the bindings iterate instead of naming them. */
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "pop_internal.h"
 
 /* The built-in variables, in BrainPy's order. The real ones are in the
- * population's dtype: offset32 locates their float32 arrays. */
+ * population's dtype: offset32 locates their float32 arrays. `limit` is
+ * the largest magnitude a value may have (docs/numerics.md, *Guards*):
+ * V and w leave room for a step's arithmetic, the others need only be
+ * finite (and fit a float32 variable). */
 static const struct {
   const char *name;
   adex_dtype dtype;
   size_t offset;   /* of the data pointer in struct adex_pop */
   size_t offset32; /* of the float32 data pointer (real variables) */
+  double limit;    /* largest |value| (real variables) */
 } builtin[] = {
-    {"V", ADEX_DTYPE_F64, offsetof(adex_pop, V), offsetof(adex_pop, V32)},
-    {"w", ADEX_DTYPE_F64, offsetof(adex_pop, w), offsetof(adex_pop, w32)},
+    {"V", ADEX_DTYPE_F64, offsetof(adex_pop, V), offsetof(adex_pop, V32),
+     ADEX_STATE_MAX},
+    {"w", ADEX_DTYPE_F64, offsetof(adex_pop, w), offsetof(adex_pop, w32),
+     ADEX_STATE_MAX},
     {"input", ADEX_DTYPE_F64, offsetof(adex_pop, input),
-     offsetof(adex_pop, input32)},
-    {"spike", ADEX_DTYPE_BOOL, offsetof(adex_pop, spike), 0},
-    {"refractory", ADEX_DTYPE_BOOL, offsetof(adex_pop, refractory), 0},
+     offsetof(adex_pop, input32), DBL_MAX},
+    {"spike", ADEX_DTYPE_BOOL, offsetof(adex_pop, spike), 0, 0},
+    {"refractory", ADEX_DTYPE_BOOL, offsetof(adex_pop, refractory), 0, 0},
     {"t_last_spike", ADEX_DTYPE_F64, offsetof(adex_pop, t_last_spike),
-     offsetof(adex_pop, t_last_spike32)},
+     offsetof(adex_pop, t_last_spike32), DBL_MAX},
 };
 
 #define N_BUILTIN (sizeof builtin / sizeof builtin[0])
@@ -68,6 +76,63 @@ static const char *relative(const adex_pop *pop, const char *name) {
   if (strlen(pop->name.name) != len || strncmp(pop->name.name, name, len) != 0)
     return NULL;
   return dot + 1;
+}
+
+double adex__var_limit(const adex_pop *pop, size_t i) {
+  if (i >= N_BUILTIN || builtin[i].dtype == ADEX_DTYPE_BOOL) return NAN;
+  double limit = builtin[i].limit;
+  if (pop->dtype == ADEX_DTYPE_F32 && limit > FLT_MAX) limit = FLT_MAX;
+  return limit;
+}
+
+adex_status adex__value_check(const char *what, const double *x, size_t n,
+                              double limit, adex_status code) {
+  if (isnan(limit)) return ADEX_OK;
+  for (size_t i = 0; i < n; i++) {
+    if (fabs(x[i]) <= limit) continue;
+    if (!isfinite(x[i]))
+      return adex__fail(code, "%s: element %zu is %.9g; values must be finite",
+                        what, i, x[i]);
+    return adex__fail(code, "%s: element %zu is %.9g, outside +-%g", what, i,
+                      x[i], limit);
+  }
+  return ADEX_OK;
+}
+
+/* The index of variable `name` (relative or absolute) in the table, or
+ * the variable count when there is none. */
+static size_t var_index(adex_pop *pop, const char *name) {
+  const char *rel = name != NULL ? relative(pop, name) : NULL;
+  size_t i = 0, n = adex_pop_var_count(pop);
+  for (; rel != NULL && i < n; i++) {
+    adex_var v;
+    adex_pop_var_at(pop, i, &v);
+    if (strcmp(v.name, rel) == 0) return i;
+  }
+  return n;
+}
+
+adex_status adex_pop_check_values(adex_pop *pop, const char *name,
+                                  const double *x, size_t n) {
+  if (pop == NULL) return adex__fail(ADEX_EINVAL, "pop must not be NULL");
+  adex_var v;
+  adex_status st = adex_pop_var_find(pop, name, &v);
+  if (st != ADEX_OK) return st;
+  if (x == NULL && n > 0)
+    st = adex__fail(ADEX_EINVAL, "values must not be NULL");
+  else if (v.dtype == ADEX_DTYPE_BOOL) {
+    for (size_t j = 0; j < n && st == ADEX_OK; j++)
+      if (!(x[j] == 0.0 || x[j] == 1.0))
+        st = adex__fail(ADEX_ERANGE, "%s: element %zu is %g; a bool "
+                        "variable takes 0 or 1", v.name, j, x[j]);
+  } else {
+    st = adex__value_check(v.name, x, n,
+                           adex__var_limit(pop, var_index(pop, name)),
+                           ADEX_ERANGE);
+  }
+  if (st != ADEX_OK) return adex__pop_fail(pop, st);
+  adex__clear_error();
+  return ADEX_OK;
 }
 
 adex_status adex_pop_var_find(adex_pop *pop, const char *name,

@@ -111,6 +111,7 @@ static adex_status build_table(adex_pop *pop, const char *filename,
     memcpy(e->shape, v.shape, v.ndim * sizeof v.shape[0]);
     e->count = adex_pop_num(pop);
     e->var = v.data;
+    e->limit = adex__var_limit(pop, i);
   }
   for (size_t j = 0; j < nd; j++) {
     adex__state_entry *e = &s->e[nv + j];
@@ -124,6 +125,7 @@ static adex_status build_table(adex_pop *pop, const char *filename,
     memcpy(e->shape + 1, shape, ndim * sizeof shape[0]);
     e->count = (d.max_delay + 1) * adex_pop_num(pop);
     e->delay = d.delay;
+    e->limit = DBL_MAX; /* delays hold any finite value */
   }
   return ADEX_OK;
 }
@@ -205,6 +207,25 @@ float adex__state_to_float(double d) {
   if (d > FLT_MAX) return FLT_MAX;
   if (d < -FLT_MAX) return -FLT_MAX;
   return (float)d; /* also NaN */
+}
+
+adex_status adex__state_check_values(const adex__state *s,
+                                     const adex__state_entry *e) {
+  if (e->dtype == ADEX_DTYPE_BOOL || isnan(e->limit)) return ADEX_OK;
+  const double *d = e->buf;
+  const float *f = e->buf;
+  for (size_t i = 0; i < e->count; i++) {
+    double x = e->dtype == ADEX_DTYPE_F32 ? (double)f[i] : d[i];
+    if (fabs(x) <= e->limit) continue;
+    if (!isfinite(x))
+      return adex__state_fail(s, ADEX_EFORMAT, "key '%s': element %zu is "
+                              "%.9g; values must be finite%s", e->key, i, x,
+                              e->dtype == ADEX_DTYPE_F32
+                                  ? " (and fit float32)" : "");
+    return adex__state_fail(s, ADEX_EFORMAT, "key '%s': element %zu is %.9g, "
+                            "outside +-%g", e->key, i, x, e->limit);
+  }
+  return ADEX_OK;
 }
 
 adex_status adex__state_check_bools(const adex__state *s,
@@ -397,12 +418,15 @@ adex_status adex_pop_save_states(adex_pop *pop, const char *filename,
   adex__state s;
   st = build_table(pop, filename, &s);
   if (st == ADEX_OK) st = select_keys(pop, &s, variables, n_variables);
-  /* Variables are written from where they live; delays are exported into
-   * one block first. */
+  /* Real variables are written from where they live; delays are exported
+   * into one block first, and bool variables copied there as bytes 0/1
+   * (a byte written through a uint8 view of a bool array may be another
+   * value, which no loader would take back). */
   size_t delay_bytes = 0;
   unsigned char *delay_block = NULL;
   for (size_t i = 0; st == ADEX_OK && i < s.n; i++)
-    if (s.e[i].selected && s.e[i].delay != NULL)
+    if (s.e[i].selected &&
+        (s.e[i].delay != NULL || s.e[i].dtype == ADEX_DTYPE_BOOL))
       delay_bytes += adex__align_up(entry_bytes(&s.e[i]));
   if (st == ADEX_OK && delay_bytes > 0 &&
       (delay_block = adex__alloc(s.alloc, delay_bytes)) == NULL)
@@ -410,8 +434,14 @@ adex_status adex_pop_save_states(adex_pop *pop, const char *filename,
   for (size_t i = 0, off = 0; st == ADEX_OK && i < s.n; i++) {
     adex__state_entry *e = &s.e[i];
     if (!e->selected) continue;
-    if (e->delay == NULL) {
+    if (e->delay == NULL && e->dtype != ADEX_DTYPE_BOOL) {
       e->buf = e->var;
+    } else if (e->delay == NULL) {
+      const unsigned char *v = e->var;
+      unsigned char *b = delay_block + off;
+      for (size_t j = 0; j < e->count; j++) b[j] = v[j] != 0;
+      e->buf = b;
+      off += adex__align_up(entry_bytes(e));
     } else {
       e->buf = delay_block + off;
       off += adex__align_up(entry_bytes(e));
@@ -509,6 +539,8 @@ adex_status adex_pop_load_states_report(adex_pop *pop, const char *filename,
                                  : adex__npz_stage(&s, image, size);
   if (st == ADEX_OK && s.n_file == 0)
     st = adex__state_fail(&s, ADEX_EFORMAT, "the file holds no arrays");
+  for (size_t i = 0; st == ADEX_OK && i < s.n; i++)
+    if (s.e[i].found) st = adex__state_check_values(&s, &s.e[i]);
   if (st == ADEX_OK)
     commit(&s, verbose, log != NULL ? log : verbose ? stderr : NULL, report);
   adex__free(s.alloc, image, size);

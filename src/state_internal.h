@@ -26,6 +26,8 @@ typedef struct adex__state_entry {
   size_t count;                   /* elements: product of shape */
   void *var;                      /* the variable's data, or NULL (delay) */
   adex_delay *delay;              /* the delay, or NULL (variable) */
+  double limit;                   /* largest |value| a load accepts (NaN:
+                                     anything; adex__var_limit) */
   bool selected;                  /* save: write this key */
   bool found;                     /* load: the file has it */
   size_t order;                   /* load: its position in the file */
@@ -72,6 +74,11 @@ adex_status adex__state_check(const adex__state *s,
 /* The float nearest to d, with IEEE overflow to +-inf (a C cast of an
  * out-of-range double is undefined). */
 float adex__state_to_float(double d);
+
+/* Check staged real values against the entry's limit (finite, and
+ * within +-limit), else ADEX_EFORMAT naming the key and the element. */
+adex_status adex__state_check_values(const adex__state *s,
+                                     const adex__state_entry *e);
 
 /* Check staged bool bytes: all 0 or 1, else ADEX_EFORMAT. */
 adex_status adex__state_check_bools(const adex__state *s,

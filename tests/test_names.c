@@ -3,6 +3,7 @@
  * table of a population (BrainPy's vars()). */
 #define _POSIX_C_SOURCE 200809L
 
+#include <math.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -180,6 +181,59 @@ static void test_register_var(void **state) {
   adex_pop_destroy(pop);
 }
 
+/* adex_pop_check_values: the one rule for values written into the
+ * state, with the variable and the first bad element in the message. */
+static void test_check_values(void **state) {
+  (void)state;
+  adex_pop *pop = named_pop("chk", 3);
+  double g[3] = {0};
+  assert_ok(adex_pop_register_var(pop, "g", ADEX_DTYPE_F64, g));
+  const double ok[3] = {-65.0, 1e12, -1e12};
+  assert_ok(adex_pop_check_values(pop, "V", ok, 3));
+  assert_ok(adex_pop_check_values(pop, "chk.w", ok, 3));
+  assert_ok(adex_pop_check_values(pop, "V", NULL, 0));
+  const double big[3] = {0.0, 1e200, 0.0};
+  assert_ok(adex_pop_check_values(pop, "input", big, 3));
+  assert_ok(adex_pop_check_values(pop, "t_last_spike", big, 3));
+  assert_status(adex_pop_check_values(pop, "w", big, 3), ADEX_ERANGE);
+  assert_string_equal(adex_pop_errmsg(pop),
+                      "w: element 1 is 1e+200, outside +-1e+12");
+  const double over[3] = {-65.0, -65.0, 1.0000001e12};
+  assert_status(adex_pop_check_values(pop, "V", over, 3), ADEX_ERANGE);
+  assert_string_equal(adex_errmsg(),
+                      "V: element 2 is 1.0000001e+12, outside +-1e+12");
+  const double bad[3] = {0.0, NAN, INFINITY};
+  static const char *const real[] = {"V", "w", "input", "t_last_spike"};
+  for (size_t k = 0; k < 4; k++) {
+    assert_status(adex_pop_check_values(pop, real[k], bad, 3), ADEX_ERANGE);
+    char want[128];
+    snprintf(want, sizeof want, "%s: element 1 is nan; values must be "
+             "finite", real[k]);
+    assert_string_equal(adex_errmsg(), want);
+  }
+  assert_ok(adex_pop_check_values(pop, "g", bad, 3)); /* anything */
+  const double bits[3] = {0.0, 1.0, 2.0};
+  assert_ok(adex_pop_check_values(pop, "spike", bits, 2));
+  assert_status(adex_pop_check_values(pop, "refractory", bits, 3),
+                ADEX_ERANGE);
+  assert_string_equal(adex_errmsg(), "refractory: element 2 is 2; a bool "
+                      "variable takes 0 or 1");
+  assert_status(adex_pop_check_values(pop, "u", ok, 3), ADEX_EKEY);
+  assert_status(adex_pop_check_values(pop, "V", NULL, 3), ADEX_EINVAL);
+  assert_status(adex_pop_check_values(NULL, "V", ok, 3), ADEX_EINVAL);
+  adex_pop_destroy(pop);
+  /* float32 state: within the float range */
+  adex_pop_config cfg;
+  adex_pop_config_default(&cfg, 3);
+  cfg.dtype = ADEX_DTYPE_F32;
+  pop = adex_test_pop(&cfg);
+  const double wide[3] = {0.0, 0.0, 1e39};
+  assert_status(adex_pop_check_values(pop, "input", wide, 3), ADEX_ERANGE);
+  assert_non_null(strstr(adex_errmsg(), "input: element 2 is 1e+39, "
+                         "outside +-3.40282e+38"));
+  adex_pop_destroy(pop);
+}
+
 /* nodes(): the population, its integrator, then registered children. */
 static void test_nodes(void **state) {
   (void)state;
@@ -213,6 +267,7 @@ int main(void) {
       cmocka_unit_test(test_threads),
       cmocka_unit_test(test_variable_table),
       cmocka_unit_test(test_register_var),
+      cmocka_unit_test(test_check_values),
       cmocka_unit_test(test_nodes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -431,6 +431,45 @@ static void test_stability_check(void **state) {
   adex_pop_destroy(pop);
 }
 
+/* The advice of an unstable step names only the ways out that exist: the
+ * adaptive mode for an embedded method (another one needs one), exp_auto
+ * when it is not the method and is stable at that dt. */
+static void test_stability_advice(void **state) {
+  (void)state;
+  static const struct {
+    const char *method;
+    double tau_w, a, dt;
+    const char *tail; /* what follows "use dt <= X ms" */
+  } cases[] = {
+      {"euler", 0.01, 1.0, 0.1,
+       ", exp_auto, or an embedded method (rkf45, rkdp, ...) in the "
+       "adaptive mode"},
+      {"rkf45", 0.01, 1.0, 0.1, ", the adaptive mode, or exp_auto"},
+      {"exp_auto", 30.0, 1000.0, 1.0,
+       " or an embedded method (rkf45, rkdp, ...) in the adaptive mode"},
+      {"exp_auto", 30.0, 1e9, 0.1,
+       " or an embedded method (rkf45, rkdp, ...) in the adaptive mode"},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    adex_pop_config cfg;
+    adex_pop_config_default(&cfg, 1);
+    cfg.V_init = adex_init_constant(-65.0);
+    cfg.method = cases[k].method;
+    cfg.params.tau_w = cases[k].tau_w;
+    cfg.params.a = cases[k].a;
+    adex_pop *pop = adex_test_pop(&cfg);
+    assert_status(adex_pop_update(pop, 0.0, cases[k].dt), ADEX_ERANGE);
+    const char *msg = adex_pop_errmsg(pop);
+    const char *ms = strstr(msg, "use dt <= ");
+    assert_non_null(ms);
+    ms = strstr(ms, " ms");
+    assert_non_null(ms);
+    if (strcmp(ms + 3, cases[k].tail) != 0)
+      fail_msg("%s: got '%s'", cases[k].method, msg);
+    adex_pop_destroy(pop);
+  }
+}
+
 /* ------------------------------------------------------------------ */
 /* The general path computes the fused path's bits when its options do
  * nothing: a refractory period no step can fall into, precise spike times
@@ -483,6 +522,7 @@ int main(void) {
       cmocka_unit_test(test_soft_reset),
       cmocka_unit_test(test_several_spikes_per_step),
       cmocka_unit_test(test_stability_check),
+      cmocka_unit_test(test_stability_advice),
       cmocka_unit_test(test_general_path_matches_fused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -682,6 +682,107 @@ static void test_float32_variable(void **state) {
   }
 }
 
+/* Values no other way into the state accepts are refused with the key
+ * and the first bad element, and nothing changes: NaN and inf anywhere in
+ * the real state and the delays, V or w beyond +-ADEX_STATE_MAX, float64
+ * data that overflows a float32 variable. */
+static void test_bad_values(void **state) {
+  (void)state;
+  static const struct {
+    const char *var; /* a variable, or NULL: the V_hist delay */
+    size_t i;
+    double x;
+    const char *msg;
+  } cases[] = {
+      {"V", 1, NAN, "key 'bv.V': element 1 is nan; values must be finite"},
+      {"w", 2, INFINITY, "key 'bv.w': element 2 is inf"},
+      {"V", 0, 1e13, "key 'bv.V': element 0 is 1e+13, outside +-1e+12"},
+      {"w", 5, -2e12, "key 'bv.w': element 5 is -2e+12, outside +-1e+12"},
+      {"input", 3, -INFINITY, "key 'bv.input': element 3 is -inf"},
+      {"t_last_spike", 4, NAN, "key 'bv.t_last_spike': element 4 is nan"},
+      {NULL, 7, NAN, "key 'bv.V_hist.data': element 7 is nan"},
+  };
+  for (size_t f = 0; f < 2; f++) {
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+      char file[32];
+      snprintf(file, sizeof file, "bad%zu.%s", c, exts[f]);
+      pop_opts o = defaults("bv");
+      adex_pop *s = make(&o);
+      run(s, 0, 3);
+      if (cases[c].var != NULL) {
+        adex_var v;
+        assert_ok(adex_pop_var_find(s, cases[c].var, &v));
+        ((double *)v.data)[cases[c].i] = cases[c].x;
+      } else {
+        double hist[3 * NUM];
+        adex_delay *d = adex_pop_delay(s, "V_hist");
+        assert_ok(adex_delay_export(d, hist));
+        hist[cases[c].i] = cases[c].x;
+        assert_ok(adex_delay_import(d, hist));
+      }
+      assert_ok(adex_pop_save_states(s, path(file), NULL, 0));
+      adex_pop_destroy(s);
+      adex_pop *t = make(&o);
+      run(t, 0, 5);
+      snap want, got;
+      snapshot(t, &want);
+      assert_status(adex_pop_load_states(t, path(file), 0, NULL),
+                    ADEX_EFORMAT);
+      expect_msg(cases[c].msg);
+      snapshot(t, &got);
+      same_state(&want, &got, cases[c].msg);
+      adex_pop_destroy(t);
+    }
+    /* float64 1e300 would load into float32 state as inf. */
+    char file[32];
+    snprintf(file, sizeof file, "wide.%s", exts[f]);
+    pop_opts o = defaults("bv");
+    o.delays = false;
+    adex_pop *s = make(&o);
+    adex_pop_input(s)[2] = 1e300;
+    assert_ok(adex_pop_save_states(s, path(file), NULL, 0));
+    adex_pop_destroy(s);
+    adex_pop_config cfg;
+    adex_pop_config_default(&cfg, NUM);
+    cfg.name = "bv";
+    cfg.dtype = ADEX_DTYPE_F32;
+    cfg.V_init = adex_init_constant(-65.0);
+    adex_pop *t = adex_test_pop(&cfg);
+    assert_status(adex_pop_load_states(t, path(file), 0, NULL), ADEX_EFORMAT);
+    expect_msg("key 'bv.input': element 2 is inf; values must be finite "
+               "(and fit float32)");
+    assert_true(adex_pop_V_f32(t)[0] == -65.0f);
+    adex_pop_destroy(t);
+  }
+}
+
+/* A bool variable holding a byte other than 0 or 1 (written through
+ * another type) is saved as 1, so that its own file loads back. */
+static void test_bool_bytes_saved_as_0_1(void **state) {
+  (void)state;
+  for (size_t f = 0; f < 2; f++) {
+    char file[32];
+    snprintf(file, sizeof file, "bools.%s", exts[f]);
+    pop_opts o = defaults("bb");
+    o.delays = false;
+    adex_pop *s = make(&o);
+    unsigned char two = 2;
+    memcpy(&adex_pop_spike(s)[3], &two, 1);
+    assert_ok(adex_pop_save_states(s, path(file), NULL, 0));
+    unsigned char back;
+    memcpy(&back, &adex_pop_spike(s)[3], 1);
+    assert_int_equal(back, 2); /* the state itself is left alone */
+    adex_pop_destroy(s);
+    adex_pop *t = make(&o);
+    assert_ok(adex_pop_load_states(t, path(file), 0, NULL));
+    memcpy(&back, &adex_pop_spike(t)[3], 1);
+    assert_int_equal(back, 1);
+    memcpy(&back, &adex_pop_spike(t)[2], 1);
+    assert_int_equal(back, 0);
+    adex_pop_destroy(t);
+  }
+}
+
 /* ------------------------------------------------------------------
  * Allocation failure: an allocator failing its k-th request. */
 
@@ -781,6 +882,8 @@ int main(void) {
       cmocka_unit_test(test_deterministic),
       cmocka_unit_test(test_io_errors),
       cmocka_unit_test(test_float32_variable),
+      cmocka_unit_test(test_bad_values),
+      cmocka_unit_test(test_bool_bytes_saved_as_0_1),
       cmocka_unit_test(test_allocation_failure),
   };
   return cmocka_run_group_tests(tests, make_dir, remove_dir);

@@ -244,6 +244,17 @@ ADEX_API size_t adex_pop_var_count(const adex_pop *pop);
 /* Describe variable i. Returns ADEX_OK or ADEX_EKEY if i is out of range. */
 ADEX_API adex_status adex_pop_var_at(adex_pop *pop, size_t i, adex_var *out);
 
+/* Check n values meant for variable `name` (relative or absolute) with
+ * the rule every way into the state shares (setters of the bindings,
+ * state files): V and w finite and within +-ADEX_STATE_MAX, input and
+ * t_last_spike finite (within the float range for float32 state), bool
+ * variables 0 or 1; registered real variables take anything. Returns
+ * ADEX_OK, ADEX_EKEY (no such variable), ADEX_EINVAL (x NULL with n > 0)
+ * or ADEX_ERANGE, the message naming the variable and the first bad
+ * element ("V: element 2 is nan; values must be finite"). */
+ADEX_API adex_status adex_pop_check_values(adex_pop *pop, const char *name,
+                                           const double *x, size_t n);
+
 /* Find a variable by relative ("V") or absolute ("AdExIF0.V") name.
  * Returns ADEX_OK or ADEX_EKEY (message lists the valid names). */
 ADEX_API adex_status adex_pop_var_find(adex_pop *pop, const char *name,

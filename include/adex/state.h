@@ -33,6 +33,9 @@
  *     rounded to nearest, beyond the float range to +-inf); bool variables
  *     only from bool data (h5py's enum, numpy '|b1') whose bytes are all 0
  *     or 1;
+ *   - every value as adex_pop_check_values requires (finite; V and w
+ *     within +-ADEX_STATE_MAX; float32 ones within the float range after
+ *     rounding), delay values finite;
  *   - every key must be a key of the population: an unknown key (another
  *     population's, a delay not registered here, a group) is ADEX_EKEY;
  *   - every shape must be the key's shape exactly;
@@ -97,6 +100,7 @@ typedef struct adex_state_report {
 } adex_state_report;
 
 /* Save the state of pop to filename (format by extension, see above).
+ * Bool variables are written as 0 or 1 whatever byte they hold.
  * variables: NULL saves every key; else n_variables names, each a key
  * ("AdExIF0.V", "AdExIF0.spk.data") or a key relative to the population
  * ("V", "spk.data"); duplicates are saved once.
@@ -119,7 +123,9 @@ ADEX_API adex_status adex_pop_save_states(adex_pop *pop, const char *filename,
  * extension); ADEX_EIO (the file cannot be opened or read); ADEX_EFORMAT
  * (not an HDF5 / zip file, damaged or truncated, a bad npy header, a
  * member that is not .npy, a key twice, a dtype that does not fit the
- * variable, a bool byte other than 0 or 1, no arrays at all); ADEX_EKEY
+ * variable, a bool byte other than 0 or 1, no arrays at all, a value the
+ * variable may not hold: NaN or inf, V or w beyond +-ADEX_STATE_MAX, see
+ * adex_pop_check_values; delays must be finite); ADEX_EKEY
  * (a key that is not the population's); ADEX_ESIZE (a shape that differs
  * from the key's); ADEX_ENOMEM. The message names the file and the key.
  * On failure the population is unchanged. */

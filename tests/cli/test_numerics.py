@@ -354,6 +354,17 @@ def test_unstable_dt_from_config(adex_run, write_config, workdir, show,
     assert sorted(p.name for p in workdir.iterdir()) == ["cfg.json"]
 
 
+def test_unstable_exp_auto_advice(adex_run, show, expect_usage_error):
+    """An unstable exp_auto step does not advise exp_auto, nor the adaptive
+    mode without naming the embedded method it needs."""
+    proc = adex_run("--a", "1e9", "--b", "1e9")
+    line = expect_usage_error(proc, show, "unstable for method 'exp_auto'",
+                              "use dt <= ")
+    assert line.endswith(" ms or an embedded method (rkf45, rkdp, ...) in "
+                         "the adaptive mode"), line
+    assert "or exp_auto" not in line
+
+
 def test_help_lists_the_options(adex_run, show):
     proc = adex_run("--help")
     assert proc.returncode == 0, show(proc)

@@ -197,6 +197,34 @@ def test_damaged_state_file(fmt, adex_run, workdir, show,
                        "--load-state: ", "nope." + fmt)
 
 
+@pytest.mark.parametrize("fmt", ["h5", "npz"])
+def test_bad_values_refused(fmt, adex_run, workdir, show,
+                            expect_usage_error):
+    """NaN, inf and V or w beyond +-1e12 are refused (exit 2) with the key
+    and the first bad element, before any output file exists."""
+    cases = {"nan": ("pop.V", [-65.0, np.nan, np.inf], "'pop.V': element 1 "
+                     "is nan; values must be finite"),
+             "inf": ("pop.w", [0.0, 0.0, -np.inf], "'pop.w': element 2 is "
+                     "-inf"),
+             "big": ("pop.w", [1e200, 0.0, 0.0], "'pop.w': element 0 is "
+                     "1e+200, outside +-1e+12"),
+             "input": ("pop.input", [0.0, np.nan, 0.0], "'pop.input': "
+                       "element 1 is nan")}
+    for name, (key, values, words) in cases.items():
+        path = workdir / ("%s.%s" % (name, fmt))
+        if fmt == "npz":
+            np.savez(str(path), **{key: np.array(values)})
+        else:
+            with h5py.File(str(path), "w") as f:
+                f[key] = np.array(values)
+        before = sorted(p.name for p in workdir.iterdir())
+        proc = adex_run("--size", "3", "--duration", "1", "--load-state",
+                        path.name, "--out", "r.h5", "--save-state",
+                        "o." + fmt)
+        expect_usage_error(proc, show, "--load-state: ", path.name, words)
+        assert sorted(p.name for p in workdir.iterdir()) == before, name
+
+
 def test_state_flag_errors(adex_run, workdir, show, expect_usage_error):
     expect_usage_error(adex_run("--save-state", "s.txt"), show,
                        "--save-state: ", ".h5", ".npz")
