@@ -86,23 +86,38 @@ adex_status adex_state_format_of(const char *filename,
                     filename);
 }
 
-/* Fill s with the keys of pop: its variables, then its delays. */
-static adex_status build_table(adex_pop *pop, const char *filename,
-                               adex__state *s) {
+void adex__state_init(adex__state *s, const char *filename,
+                      const adex_allocator *alloc) {
   memset(s, 0, sizeof *s);
   s->filename = filename;
-  s->alloc = &pop->alloc;
+  s->alloc = alloc;
+}
+
+adex__state_entry *adex__state_add(adex__state *s) {
+  if (s->n == s->cap) {
+    size_t ncap = s->cap ? 2 * s->cap : 16;
+    adex__state_entry *e = adex__alloc(s->alloc, ncap * sizeof *e);
+    if (e == NULL) {
+      adex__state_fail(s, ADEX_ENOMEM, "out of memory for the key table");
+      return NULL;
+    }
+    if (s->n) memcpy(e, s->e, s->n * sizeof *e);
+    adex__free(s->alloc, s->e, s->cap * sizeof *s->e);
+    s->e = e;
+    s->cap = ncap;
+  }
+  adex__state_entry *e = &s->e[s->n++];
+  memset(e, 0, sizeof *e);
+  return e;
+}
+
+adex_status adex__state_add_pop(adex__state *s, adex_pop *pop) {
   size_t nv = adex_pop_var_count(pop), nd = adex_pop_delay_count(pop);
-  s->n = nv + nd;
-  s->e = adex__alloc(s->alloc, s->n * sizeof *s->e);
-  if (s->e == NULL)
-    return adex__fail(ADEX_ENOMEM, "out of memory for the key table of %s",
-                      adex_pop_name(pop));
-  memset(s->e, 0, s->n * sizeof *s->e);
   size_t shape[ADEX_MAX_DIM];
   size_t ndim = adex_pop_shape(pop, shape);
   for (size_t i = 0; i < nv; i++) {
-    adex__state_entry *e = &s->e[i];
+    adex__state_entry *e = adex__state_add(s);
+    if (e == NULL) return ADEX_ENOMEM;
     adex_var v;
     adex_pop_var_at(pop, i, &v);
     snprintf(e->key, sizeof e->key, "%s.%s", adex_pop_name(pop), v.name);
@@ -114,7 +129,8 @@ static adex_status build_table(adex_pop *pop, const char *filename,
     e->limit = adex__var_limit(pop, i);
   }
   for (size_t j = 0; j < nd; j++) {
-    adex__state_entry *e = &s->e[nv + j];
+    adex__state_entry *e = adex__state_add(s);
+    if (e == NULL) return ADEX_ENOMEM;
     adex_pop_delay_info d;
     adex_pop_delay_at(pop, j, &d);
     snprintf(e->key, sizeof e->key, "%s.%s.data", adex_pop_name(pop),
@@ -130,11 +146,19 @@ static adex_status build_table(adex_pop *pop, const char *filename,
   return ADEX_OK;
 }
 
-/* Release the key table. */
-static void free_table(adex__state *s) {
-  adex__free(s->alloc, s->e, s->n * sizeof *s->e);
-  s->e = NULL;
+/* Fill s with the keys of pop: its variables, then its delays. */
+static adex_status build_table(adex_pop *pop, const char *filename,
+                               adex__state *s) {
+  adex__state_init(s, filename, &pop->alloc);
+  return adex__state_add_pop(s, pop);
 }
+
+void adex__state_free(adex__state *s) {
+  adex__free(s->alloc, s->e, s->cap * sizeof *s->e);
+  s->e = NULL;
+  s->n = s->cap = 0;
+}
+#define free_table adex__state_free
 
 /* Bytes one entry stages or writes: its elements in its own dtype (one
  * byte per bool). */
@@ -408,31 +432,23 @@ static adex_status select_keys(adex_pop *pop, adex__state *s,
   return ADEX_OK;
 }
 
-adex_status adex_pop_save_states(adex_pop *pop, const char *filename,
-                                 const char *const *variables,
-                                 size_t n_variables) {
-  if (pop == NULL) return adex__fail(ADEX_EINVAL, "pop must not be NULL");
-  adex_state_format format;
-  adex_status st = adex_state_format_of(filename, &format);
-  if (st != ADEX_OK) return adex__pop_fail(pop, st);
-  adex__state s;
-  st = build_table(pop, filename, &s);
-  if (st == ADEX_OK) st = select_keys(pop, &s, variables, n_variables);
+adex_status adex__state_save(adex__state *s, adex_state_format format) {
+  adex_status st = ADEX_OK;
   /* Real variables are written from where they live; delays are exported
    * into one block first, and bool variables copied there as bytes 0/1
    * (a byte written through a uint8 view of a bool array may be another
    * value, which no loader would take back). */
   size_t delay_bytes = 0;
   unsigned char *delay_block = NULL;
-  for (size_t i = 0; st == ADEX_OK && i < s.n; i++)
-    if (s.e[i].selected &&
-        (s.e[i].delay != NULL || s.e[i].dtype == ADEX_DTYPE_BOOL))
-      delay_bytes += adex__align_up(entry_bytes(&s.e[i]));
+  for (size_t i = 0; st == ADEX_OK && i < s->n; i++)
+    if (s->e[i].selected &&
+        (s->e[i].delay != NULL || s->e[i].dtype == ADEX_DTYPE_BOOL))
+      delay_bytes += adex__align_up(entry_bytes(&s->e[i]));
   if (st == ADEX_OK && delay_bytes > 0 &&
-      (delay_block = adex__alloc(s.alloc, delay_bytes)) == NULL)
-    st = adex__state_fail(&s, ADEX_ENOMEM, "out of memory exporting delays");
-  for (size_t i = 0, off = 0; st == ADEX_OK && i < s.n; i++) {
-    adex__state_entry *e = &s.e[i];
+      (delay_block = adex__alloc(s->alloc, delay_bytes)) == NULL)
+    st = adex__state_fail(s, ADEX_ENOMEM, "out of memory exporting delays");
+  for (size_t i = 0, off = 0; st == ADEX_OK && i < s->n; i++) {
+    adex__state_entry *e = &s->e[i];
     if (!e->selected) continue;
     if (e->delay == NULL && e->dtype != ADEX_DTYPE_BOOL) {
       e->buf = e->var;
@@ -451,11 +467,25 @@ adex_status adex_pop_save_states(adex_pop *pop, const char *filename,
   unsigned char *image = NULL;
   size_t size = 0;
   if (st == ADEX_OK)
-    st = format == ADEX_STATE_H5 ? adex__h5_save(&s, &image, &size)
-                                 : adex__npz_save(&s, &image, &size);
-  if (st == ADEX_OK) st = write_atomic(&s, image, size);
-  adex__free(s.alloc, image, size);
-  adex__free(s.alloc, delay_block, delay_bytes);
+    st = format == ADEX_STATE_H5 ? adex__h5_save(s, &image, &size)
+                                 : adex__npz_save(s, &image, &size);
+  if (st == ADEX_OK) st = write_atomic(s, image, size);
+  adex__free(s->alloc, image, size);
+  adex__free(s->alloc, delay_block, delay_bytes);
+  return st;
+}
+
+adex_status adex_pop_save_states(adex_pop *pop, const char *filename,
+                                 const char *const *variables,
+                                 size_t n_variables) {
+  if (pop == NULL) return adex__fail(ADEX_EINVAL, "pop must not be NULL");
+  adex_state_format format;
+  adex_status st = adex_state_format_of(filename, &format);
+  if (st != ADEX_OK) return adex__pop_fail(pop, st);
+  adex__state s;
+  st = build_table(pop, filename, &s);
+  if (st == ADEX_OK) st = select_keys(pop, &s, variables, n_variables);
+  if (st == ADEX_OK) st = adex__state_save(&s, format);
   free_table(&s);
   if (st != ADEX_OK) return adex__pop_fail(pop, st);
   adex__clear_error();
@@ -509,6 +539,39 @@ static void commit(adex__state *s, int verbose, FILE *log,
   }
 }
 
+adex_status adex__state_load(adex__state *s, adex_state_format format,
+                             int verbose, FILE *log,
+                             adex_state_report *report) {
+  adex_status st = ADEX_OK;
+  /* One staging block for every key, each part aligned. */
+  size_t stage_bytes = 0;
+  unsigned char *stage = NULL;
+  for (size_t i = 0; st == ADEX_OK && i < s->n; i++)
+    stage_bytes += adex__align_up(entry_bytes(&s->e[i]));
+  if (st == ADEX_OK && (stage = adex__alloc(s->alloc, stage_bytes)) == NULL)
+    st = adex__state_fail(s, ADEX_ENOMEM, "out of memory staging %zu bytes",
+                          stage_bytes);
+  for (size_t i = 0, off = 0; st == ADEX_OK && i < s->n; i++) {
+    s->e[i].buf = stage + off;
+    off += adex__align_up(entry_bytes(&s->e[i]));
+  }
+  unsigned char *image = NULL;
+  size_t size = 0;
+  if (st == ADEX_OK) st = read_file(s, &image, &size);
+  if (st == ADEX_OK)
+    st = format == ADEX_STATE_H5 ? adex__h5_stage(s, image, size)
+                                 : adex__npz_stage(s, image, size);
+  if (st == ADEX_OK && s->n_file == 0)
+    st = adex__state_fail(s, ADEX_EFORMAT, "the file holds no arrays");
+  for (size_t i = 0; st == ADEX_OK && i < s->n; i++)
+    if (s->e[i].found) st = adex__state_check_values(s, &s->e[i]);
+  if (st == ADEX_OK)
+    commit(s, verbose, log != NULL ? log : verbose ? stderr : NULL, report);
+  adex__free(s->alloc, image, size);
+  adex__free(s->alloc, stage, stage_bytes);
+  return st;
+}
+
 adex_status adex_pop_load_states_report(adex_pop *pop, const char *filename,
                                         int verbose, FILE *log,
                                         adex_state_report *report) {
@@ -519,32 +582,7 @@ adex_status adex_pop_load_states_report(adex_pop *pop, const char *filename,
   if (st != ADEX_OK) return adex__pop_fail(pop, st);
   adex__state s;
   st = build_table(pop, filename, &s);
-  /* One staging block for every key, each part aligned. */
-  size_t stage_bytes = 0;
-  unsigned char *stage = NULL;
-  for (size_t i = 0; st == ADEX_OK && i < s.n; i++)
-    stage_bytes += adex__align_up(entry_bytes(&s.e[i]));
-  if (st == ADEX_OK && (stage = adex__alloc(s.alloc, stage_bytes)) == NULL)
-    st = adex__state_fail(&s, ADEX_ENOMEM, "out of memory staging %zu bytes",
-                          stage_bytes);
-  for (size_t i = 0, off = 0; st == ADEX_OK && i < s.n; i++) {
-    s.e[i].buf = stage + off;
-    off += adex__align_up(entry_bytes(&s.e[i]));
-  }
-  unsigned char *image = NULL;
-  size_t size = 0;
-  if (st == ADEX_OK) st = read_file(&s, &image, &size);
-  if (st == ADEX_OK)
-    st = format == ADEX_STATE_H5 ? adex__h5_stage(&s, image, size)
-                                 : adex__npz_stage(&s, image, size);
-  if (st == ADEX_OK && s.n_file == 0)
-    st = adex__state_fail(&s, ADEX_EFORMAT, "the file holds no arrays");
-  for (size_t i = 0; st == ADEX_OK && i < s.n; i++)
-    if (s.e[i].found) st = adex__state_check_values(&s, &s.e[i]);
-  if (st == ADEX_OK)
-    commit(&s, verbose, log != NULL ? log : verbose ? stderr : NULL, report);
-  adex__free(s.alloc, image, size);
-  adex__free(s.alloc, stage, stage_bytes);
+  if (st == ADEX_OK) st = adex__state_load(&s, format, verbose, log, report);
   free_table(&s);
   if (st != ADEX_OK) return adex__pop_fail(pop, st);
   adex__clear_error();

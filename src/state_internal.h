@@ -13,7 +13,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <stdio.h>
+
 #include "adex/delay.h"
+#include "adex/pop.h"
 #include "adex/state.h"
 #include "internal.h"
 
@@ -40,10 +43,35 @@ typedef struct adex__state_entry {
 typedef struct adex__state {
   const char *filename;         /* for messages */
   size_t n;                     /* keys */
+  size_t cap;                   /* room in e */
   adex__state_entry *e;         /* [n] */
   size_t n_file;                /* load: keys met in the file so far */
   const adex_allocator *alloc;  /* the population's */
 } adex__state;
+
+/* Building a key table (for one population, or a network's several
+ * objects): init, add entries, then save or load, then free. */
+void adex__state_init(adex__state *s, const char *filename,
+                      const adex_allocator *alloc);
+
+/* A new zeroed entry at the end of the table, or NULL (ADEX_ENOMEM, with
+ * the message). */
+adex__state_entry *adex__state_add(adex__state *s);
+
+/* Add the keys of pop: its variables, then its delays. */
+adex_status adex__state_add_pop(adex__state *s, adex_pop *pop);
+
+/* Write the selected entries to s->filename in `format`, atomically. */
+adex_status adex__state_save(adex__state *s, adex_state_format format);
+
+/* Read s->filename, check every key, shape, dtype and value, and only
+ * then write the entries found into their variables (logging to `log`
+ * when verbose; missing keys warned there and listed in *report). */
+adex_status adex__state_load(adex__state *s, adex_state_format format,
+                             int verbose, FILE *log,
+                             adex_state_report *report);
+
+void adex__state_free(adex__state *s);
 
 /* What a file says about a key's element type. */
 typedef enum adex__file_dtype {
