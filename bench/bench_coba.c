@@ -60,7 +60,7 @@ static void run(size_t n, double prob, size_t num, double seconds,
   adex_pop *E = population(ne, "E", 1, threads);
   adex_pop *I = population(ni, "I", 2, threads);
   adex_net *net;
-  check(adex_net_create(0.0, 0.1, &net), "net");
+  check(adex_net_create(0.0, 0.1, NULL, &net), "net");
   size_t e, i;
   check(adex_net_add_pop(net, E, &e), "add E");
   check(adex_net_add_pop(net, I, &i), "add I");

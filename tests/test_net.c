@@ -30,7 +30,7 @@ static void test_exp_cuba_one_spike_and_delays(void **state) {
   const double dt = 0.1, w = 0.75, tau = 5.0;
   for (int d = 1; d <= 6; d++) {
     adex_net *net;
-    assert_ok(adex_net_create(0.0, dt, &net));
+    assert_ok(adex_net_create(0.0, dt, NULL, &net));
     adex_pop *pre = one_shot(NULL), *post = make_pop(1, NULL, -65.0);
     size_t ipre, ipost;
     assert_ok(adex_net_add_pop(net, pre, &ipre));
@@ -65,7 +65,7 @@ static void check_against_hand(adex_syn_model model) {
   const double dt = 0.1, tau = 4.0, E = -80.0, w = 2.5;
   const int steps = 300, n_post = 3;
   adex_net *net;
-  assert_ok(adex_net_create(0.0, dt, &net));
+  assert_ok(adex_net_create(0.0, dt, NULL, &net));
   /* two pre neurons, driven to fire regularly */
   adex_pop *pre = make_pop(2, NULL, -65.0);
   adex_pop *post = make_pop(n_post, NULL, -60.0);
@@ -138,7 +138,7 @@ static void check_model_by_hand(adex_syn_model model, int d) {
   const double dt = 0.1;
   const int steps = 600, n_post = 3;
   adex_net *net;
-  assert_ok(adex_net_create(0.0, dt, &net));
+  assert_ok(adex_net_create(0.0, dt, NULL, &net));
   adex_pop *pre = make_pop(2, NULL, -65.0);
   adex_pop *post = make_pop(n_post, NULL, -60.0);
   adex_pop *hand = make_pop(n_post, NULL, -60.0);
@@ -279,7 +279,7 @@ static void test_dual_exp_peak_time(void **state) {
   (void)state;
   const double dt = 0.01, td = 10.0, tr = 1.0;
   adex_net *net;
-  assert_ok(adex_net_create(0.0, dt, &net));
+  assert_ok(adex_net_create(0.0, dt, NULL, &net));
   adex_pop *pre = one_shot(NULL), *post = make_pop(1, NULL, -65.0);
   size_t a, b;
   assert_ok(adex_net_add_pop(net, pre, &a));
@@ -317,7 +317,7 @@ typedef struct drawn {
  * population when same) and read its synapses back. */
 static drawn draw(adex_conn conn, size_t P, size_t Q, bool same) {
   adex_net *net;
-  assert_ok(adex_net_create(0.0, 0.1, &net));
+  assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
   adex_pop *a = make_pop(P, NULL, -65.0);
   adex_pop *b = same ? a : make_pop(Q, NULL, -65.0);
   size_t ia, ib = 0;
@@ -469,7 +469,7 @@ static void test_fixed_prob_keyed_by_target(void **state) {
 static void test_ij_and_csr_keep_the_order_given(void **state) {
   (void)state;
   adex_net *net;
-  assert_ok(adex_net_create(0.0, 0.1, &net));
+  assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
   adex_pop *a = make_pop(3, NULL, -65.0), *b = make_pop(4, NULL, -65.0);
   size_t ia, ib;
   assert_ok(adex_net_add_pop(net, a, &ia));
@@ -522,7 +522,7 @@ static void test_poisson_group_rate(void **state) {
   const int steps = 1000;
   const double dt = 0.1, f = 20.0; /* Hz */
   adex_net *net;
-  assert_ok(adex_net_create(0.0, dt, &net));
+  assert_ok(adex_net_create(0.0, dt, NULL, &net));
   double freqs[1] = {f};
   size_t ip;
   assert_ok(adex_net_add_poisson(net, n, freqs, 1, 7, NULL, &ip));
@@ -547,7 +547,7 @@ static void test_poisson_group_rate(void **state) {
 static void test_spike_time_group(void **state) {
   (void)state;
   adex_net *net;
-  assert_ok(adex_net_create(0.0, 0.5, &net));
+  assert_ok(adex_net_create(0.0, 0.5, NULL, &net));
   double times[] = {2.0, 0.0, 1.2, 1.3, 3.0};
   size_t idx[] = {1, 0, 2, 2, 2};
   size_t ig;
@@ -563,7 +563,7 @@ static void test_spike_time_group(void **state) {
     for (int i = 0; i < 3; i++) assert_int_equal(sp[i], expect[k][i]);
   }
   adex_net_destroy(net);
-  assert_ok(adex_net_create(0.0, 0.5, &net));
+  assert_ok(adex_net_create(0.0, 0.5, NULL, &net));
   size_t bad[] = {3};
   assert_status(adex_net_add_spike_times(net, 3, times, bad, 1, NULL, NULL), ADEX_ERANGE);
   double nan_t[] = {NAN};
@@ -577,7 +577,7 @@ static void test_heterogeneous_delays(void **state) {
   (void)state;
   const double dt = 0.1;
   adex_net *net;
-  assert_ok(adex_net_create(0.0, dt, &net));
+  assert_ok(adex_net_create(0.0, dt, NULL, &net));
   double t0[] = {0.0, 0.0};
   size_t i0[] = {0, 1};
   size_t src, post;
@@ -628,14 +628,163 @@ static void test_heterogeneous_delays(void **state) {
   adex_pop_destroy(p);
 }
 
+/* ---------------------------------------------------------- state files */
+
+/* A network with every kind of group and model, delays of several kinds. */
+typedef struct mixed {
+  adex_net *net;
+  adex_pop *E, *I;
+} mixed;
+
+static mixed build_mixed(void) {
+  mixed m;
+  adex_pop_config cfg;
+  adex_pop_config_default(&cfg, 50);
+  cfg.V_init = adex_init_uniform(-70.0, -50.0, 3);
+  cfg.name = "E";
+  cfg.tau_ref = 2.0;
+  assert_ok(adex_pop_create(&cfg, &m.E));
+  cfg.shape[0] = 20;
+  cfg.name = "I";
+  cfg.tau_ref = 0.0;
+  assert_ok(adex_pop_create(&cfg, &m.I));
+  assert_ok(adex_net_create(0.0, 0.1, "Net", &m.net));
+  size_t e, i, p, st;
+  assert_ok(adex_net_add_pop(m.net, m.E, &e));
+  assert_ok(adex_net_add_pop(m.net, m.I, &i));
+  double f[1] = {200.0};
+  assert_ok(adex_net_add_poisson(m.net, 30, f, 1, 5, "P", &p));
+  double times[] = {1.0, 2.0, 3.0, 7.5, 7.5, 9.0};
+  size_t idx[] = {0, 1, 2, 3, 4, 0};
+  assert_ok(adex_net_add_spike_times(m.net, 5, times, idx, 6, "T", &st));
+  adex_proj_config pc;
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, e, e, adex_conn_fixed_prob(0.2, false, 1));
+  pc.g_max = 0.3;
+  pc.delay = 0.2;
+  pc.name = "EE";
+  assert_ok(adex_net_add_proj(m.net, &pc, NULL));
+  double dpre[30];
+  for (int q = 0; q < 30; q++) dpre[q] = 0.1 * (1 + q % 4);
+  adex_proj_config_default(&pc, ADEX_SYN_DUAL_EXP_COBA, p, e, adex_conn_fixed_pre_num(5, true, 2));
+  pc.delays = dpre;
+  pc.n_delays = 30;
+  pc.g_max = 0.2;
+  pc.name = "PE";
+  assert_ok(adex_net_add_proj(m.net, &pc, NULL));
+  adex_proj_config_default(&pc, ADEX_SYN_NMDA, e, i, adex_conn_fixed_post_num(4, true, 3));
+  pc.delay = 0.3;
+  pc.name = "EI";
+  assert_ok(adex_net_add_proj(m.net, &pc, NULL));
+  adex_proj_config_default(&pc, ADEX_SYN_AMPA, i, e, adex_conn_fixed_prob(0.3, true, 4));
+  pc.name = "IE";
+  assert_ok(adex_net_add_proj(m.net, &pc, NULL));
+  adex_proj_config_default(&pc, ADEX_SYN_STP, st, i, adex_conn_all2all(true));
+  pc.name = "TI";
+  assert_ok(adex_net_add_proj(m.net, &pc, NULL));
+  adex_proj_config_default(&pc, ADEX_SYN_DELTA, p, i, adex_conn_fixed_prob(0.1, true, 6));
+  pc.g_max = 0.5;
+  pc.name = "PI";
+  assert_ok(adex_net_add_proj(m.net, &pc, NULL));
+  assert_ok(adex_net_plan(m.net));
+  return m;
+}
+
+static void drive_mixed(mixed *m, int steps) {
+  for (int k = 0; k < steps; k++) {
+    for (size_t q = 0; q < 50; q++) adex_pop_input(m->E)[q] += 12.0;
+    for (size_t q = 0; q < 20; q++) adex_pop_input(m->I)[q] += 10.0;
+    assert_ok(adex_net_step(m->net));
+  }
+}
+
+static void free_mixed(mixed *m) {
+  adex_net_destroy(m->net);
+  adex_pop_destroy(m->E);
+  adex_pop_destroy(m->I);
+}
+
+/* save -> load into a new network built the same way -> continue: the
+ * same bits as the uninterrupted run. */
+static void test_net_state_continuation(void **state) {
+  (void)state;
+  const char *files[] = {"test_net_state.h5", "test_net_state.npz"};
+  for (int f = 0; f < 2; f++) {
+    mixed a = build_mixed();
+    drive_mixed(&a, 150);
+    assert_ok(adex_net_save_states(a.net, files[f]));
+    drive_mixed(&a, 250);
+    /* what the uninterrupted run ends with */
+    double VE[50], wE[50], VI[20], g[6][200];
+    size_t glen[6];
+    memcpy(VE, adex_pop_V(a.E), sizeof VE);
+    memcpy(wE, adex_pop_w(a.E), sizeof wE);
+    memcpy(VI, adex_pop_V(a.I), sizeof VI);
+    for (size_t p = 0; p < 5; p++) { /* the sixth, DeltaSynapse, has none */
+      const double *v = adex_net_proj_var(a.net, p, p == 4 ? "u" : "g", &glen[p]);
+      assert_non_null(v);
+      assert_true(glen[p] <= 200);
+      memcpy(g[p], v, glen[p] * sizeof *v);
+    }
+    double t_last = -1e7; /* the run did something: spikes in E */
+    for (size_t q = 0; q < 50; q++)
+      t_last = fmax(t_last, adex_pop_t_last_spike(a.E)[q]);
+    assert_true(t_last > 15.0);
+    free_mixed(&a); /* the names are free again */
+
+    mixed b = build_mixed();
+    drive_mixed(&b, 7); /* b differs before the load */
+    assert_ok(adex_net_load_states(b.net, files[f], 0, NULL));
+    assert_int_equal(adex_net_steps_done(b.net), 150);
+    drive_mixed(&b, 250);
+    assert_memory_equal(adex_pop_V(b.E), VE, sizeof VE);
+    assert_memory_equal(adex_pop_w(b.E), wE, sizeof wE);
+    assert_memory_equal(adex_pop_V(b.I), VI, sizeof VI);
+    for (size_t p = 0; p < 5; p++) {
+      size_t len = 0;
+      const double *v = adex_net_proj_var(b.net, p, p == 4 ? "u" : "g", &len);
+      assert_int_equal(len, glen[p]);
+      assert_memory_equal(v, g[p], len * sizeof *v);
+    }
+    free_mixed(&b);
+    remove(files[f]);
+  }
+}
+
+static void test_net_state_refuses_other_networks(void **state) {
+  (void)state;
+  mixed a = build_mixed();
+  drive_mixed(&a, 20);
+  assert_ok(adex_net_save_states(a.net, "test_net_state2.h5"));
+  free_mixed(&a);
+  /* a smaller E: the shapes differ */
+  adex_pop_config cfg;
+  adex_pop_config_default(&cfg, 49);
+  cfg.name = "E";
+  cfg.V_init = adex_init_constant(-65.0);
+  adex_pop *E;
+  assert_ok(adex_pop_create(&cfg, &E));
+  adex_net *net;
+  assert_ok(adex_net_create(0.0, 0.1, "Net", &net));
+  size_t e;
+  assert_ok(adex_net_add_pop(net, E, &e));
+  assert_ok(adex_net_plan(net));
+  assert_status(adex_net_load_states(net, "test_net_state2.h5", 0, NULL), ADEX_ESIZE);
+  assert_non_null(strstr(adex_net_errmsg(net), "E.V"));
+  assert_true(adex_pop_V(E)[0] == -65.0);
+  assert_int_equal(adex_net_steps_done(net), 0);
+  adex_net_destroy(net);
+  adex_pop_destroy(E);
+  remove("test_net_state2.h5");
+}
+
 /* -------------------------------------------------------------- errors */
 
 static void test_errors(void **state) {
   (void)state;
   adex_net *net = NULL;
-  assert_status(adex_net_create(0.0, 0.0, &net), ADEX_EINVAL);
-  assert_status(adex_net_create(NAN, 0.1, &net), ADEX_EINVAL);
-  assert_ok(adex_net_create(0.0, 0.1, &net));
+  assert_status(adex_net_create(0.0, 0.0, NULL, &net), ADEX_EINVAL);
+  assert_status(adex_net_create(NAN, 0.1, NULL, &net), ADEX_EINVAL);
+  assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
   adex_pop *a = make_pop(10, NULL, -65.0), *b = make_pop(20, NULL, -65.0);
   size_t ia, ib;
   assert_ok(adex_net_add_pop(net, a, &ia));
@@ -668,7 +817,7 @@ static void test_errors(void **state) {
   assert_status(adex_net_plan(net), ADEX_ESIZE);
   adex_net_destroy(net);
 
-  assert_ok(adex_net_create(0.0, 0.1, &net));
+  assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
   assert_ok(adex_net_add_pop(net, a, &ia));
   adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ia, adex_conn_all2all(true));
   pc.delay = 0.25; /* not a multiple of dt */
@@ -678,7 +827,7 @@ static void test_errors(void **state) {
   adex_net_destroy(net);
 
   /* far too many synapses: refused at once, with the size */
-  assert_ok(adex_net_create(0.0, 0.1, &net));
+  assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
   adex_pop *big = make_pop(3000000, NULL, -65.0);
   assert_ok(adex_net_add_pop(net, big, &ia));
   adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ia, adex_conn_all2all(true));
@@ -690,7 +839,7 @@ static void test_errors(void **state) {
   adex_pop_destroy(big);
 
   /* nothing can be added after planning */
-  assert_ok(adex_net_create(0.0, 0.1, &net));
+  assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
   assert_ok(adex_net_add_pop(net, a, &ia));
   assert_ok(adex_net_plan(net));
   assert_status(adex_net_add_pop(net, b, NULL), ADEX_EINVAL);
@@ -730,7 +879,7 @@ static adex_net *coba(adex_pop **E, adex_pop **I) {
   for (size_t i = 0; i < 3200; i++) adex_pop_drive(*E)[i] = 20.0;
   for (size_t i = 0; i < 800; i++) adex_pop_drive(*I)[i] = 20.0;
   adex_net *net;
-  assert_ok(adex_net_create(0.0, 0.1, &net));
+  assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
   size_t e, i;
   assert_ok(adex_net_add_pop(net, *E, &e));
   assert_ok(adex_net_add_pop(net, *I, &i));
@@ -791,6 +940,8 @@ int main(void) {
       cmocka_unit_test(test_poisson_group_rate),
       cmocka_unit_test(test_spike_time_group),
       cmocka_unit_test(test_heterogeneous_delays),
+      cmocka_unit_test(test_net_state_continuation),
+      cmocka_unit_test(test_net_state_refuses_other_networks),
       cmocka_unit_test(test_errors),
       cmocka_unit_test(test_coba_adex),
   };

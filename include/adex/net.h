@@ -34,6 +34,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "adex/export.h"
 #include "adex/pop.h"
@@ -153,8 +154,14 @@ ADEX_API void adex_proj_config_default(adex_proj_config *cfg,
                                        size_t post, adex_conn conn);
 
 /* A new, empty network with time step dt (ms, finite, > 0) whose step 0
- * starts at t0 (ms, finite). ADEX_EINVAL for bad values, ADEX_ENOMEM. */
-ADEX_API adex_status adex_net_create(double t0, double dt, adex_net **out);
+ * starts at t0 (ms, finite), called `name` (NULL: automatic, "Network0",
+ * ...; it prefixes the network's own keys in state files). ADEX_EINVAL for
+ * bad values or a name in use, ADEX_ENOMEM. */
+ADEX_API adex_status adex_net_create(double t0, double dt, const char *name,
+                                     adex_net **out);
+
+/* The network's name. */
+ADEX_API const char *adex_net_name(const adex_net *net);
 
 /* Free the network and its projections; NULL is a no-op. Populations added
  * with adex_net_add_pop stay the caller's. */
@@ -260,6 +267,22 @@ ADEX_API double *adex_net_proj_var(adex_net *net, size_t proj,
 /* Bytes held by the planned projections' connectivity, weights, delays and
  * buffers (the figure adex_net_plan compares with memory). */
 ADEX_API size_t adex_net_bytes(const adex_net *net);
+
+/* Save the state of a planned network to `filename` (.h5/.hdf5 or .npz,
+ * docs/state-files.md): every AdExIF population's variables and delays
+ * under its own keys ("E.V", ...), the spike sources' spikes, every
+ * projection's state ("ExpCOBA0.g", ...) and delivery rings, and the step
+ * count ("Network0.step"), so that a network built the same way, loaded
+ * from the file, continues exactly as the saved one would have. Written
+ * atomically. */
+ADEX_API adex_status adex_net_save_states(adex_net *net, const char *filename);
+
+/* Load such a file into a planned network built the same way. Every key,
+ * shape, dtype and value is checked before anything changes; keys the
+ * file lacks are left as they are (warned on `log` when not NULL, with a
+ * line per key loaded when verbose). */
+ADEX_API adex_status adex_net_load_states(adex_net *net, const char *filename,
+                                          int verbose, FILE *log);
 
 /* The message of the last failure on this network. */
 ADEX_API const char *adex_net_errmsg(const adex_net *net);

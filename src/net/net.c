@@ -145,7 +145,8 @@ const char *adex_net_errmsg(const adex_net *net) {
   return net != NULL ? net->errmsg : "";
 }
 
-adex_status adex_net_create(double t0, double dt, adex_net **out) {
+adex_status adex_net_create(double t0, double dt, const char *name,
+                            adex_net **out) {
   if (out == NULL) return adex__fail(ADEX_EINVAL, "out must not be NULL");
   *out = NULL;
   if (!isfinite(dt) || dt <= 0.0)
@@ -156,9 +157,16 @@ adex_status adex_net_create(double t0, double dt, adex_net **out) {
   if (net == NULL) return adex__fail(ADEX_ENOMEM, "out of memory");
   net->t0 = t0;
   net->dt = dt;
+  adex_status st = adex__name_claim(&net->name, "Network", name);
+  if (st != ADEX_OK) {
+    free(net);
+    return st;
+  }
   *out = net;
   return ADEX_OK;
 }
+
+const char *adex_net_name(const adex_net *net) { return net->name.name; }
 
 static void free_proj(net_proj *p) {
   const adex_allocator *a = adex_allocator_default();
@@ -193,6 +201,7 @@ void adex_net_destroy(adex_net *net) {
   }
   free(net->projs);
   free(net->groups);
+  adex__name_release(&net->name);
   free(net);
 }
 

@@ -40,6 +40,7 @@ typedef struct net_group {
   size_t *indices;     /* their neurons */
   size_t n_spikes;
   size_t cursor;       /* the first not yet emitted */
+  double cursor_saved; /* cursor as state files hold it */
 } net_group;
 
 typedef struct net_proj {
@@ -86,8 +87,10 @@ typedef struct net_proj {
 } net_proj;
 
 struct adex_net {
+  adex__named name;
   double t0, dt;
   uint64_t k;           /* steps done */
+  double k_saved;       /* k as state files hold it */
   bool planned;
   net_group *groups;
   size_t ngroups, cap_groups;
