@@ -73,6 +73,10 @@ static int finish(int status) {
 /* Answer --help/--version or run the named subcommand. */
 int main(int argc, char **argv) {
   const command *cmd;
+  /* No HDF5 exit handler: after a failed H5Fclose (a full disk) the file
+   * stays half closed, and HDF5 1.10 crashes closing it again at exit.
+   * Every file adex opens is closed (or abandoned and removed) by adex. */
+  H5dont_atexit();
   /* HDF5 would print its error stack; adex reports errors itself */
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   if (argc < 2) {
