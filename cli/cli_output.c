@@ -3,7 +3,9 @@
  * write to "FILE.tmp.XXXXXX" (mkstemp, same directory so rename() is
  * atomic), then fflush + fclose + rename on success, fclose + unlink on
  * failure. mkstemp creates the file with mode 0600; it is widened to what
- * an ordinary fopen() would give (0666 minus the umask).
+ * an ordinary fopen() would give (0666 minus the umask). A target that
+ * exists and is not a regular file (a device, a pipe) is opened and
+ * written in place: renaming over it would replace the device node.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -30,6 +32,7 @@ static void release(cli_output *o) {
   o->path = NULL;
   o->tmp = NULL;
   o->fp = NULL;
+  o->direct = 0;
 }
 
 /* Give fd the permissions fopen() would have: 0666 minus the umask. */
@@ -60,7 +63,28 @@ static int open_temp(cli_output *o) {
   return err;
 }
 
-/* Create and open the temporary "path.tmp.XXXXXX". */
+int cli_output_is_special(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+         !S_ISDIR(st.st_mode);
+}
+
+/* Open the existing special file path itself; 0 or an errno value. */
+static int open_direct(cli_output *o, const char *path) {
+  int err;
+  if ((o->path = dup_string(path)) == NULL) return ENOMEM;
+  errno = 0;
+  if ((o->fp = fopen(path, "w")) != NULL) {
+    o->direct = 1;
+    return 0;
+  }
+  err = errno != 0 ? errno : EIO;
+  release(o);
+  return err;
+}
+
+/* Create and open the temporary "path.tmp.XXXXXX" (or path itself when it
+ * is a special file). */
 int cli_output_open(cli_output *o, const char *path) {
   static const char suffix[] = ".tmp.XXXXXX";
   size_t n = strlen(path);
@@ -68,7 +92,9 @@ int cli_output_open(cli_output *o, const char *path) {
   o->fp = NULL;
   o->path = NULL;
   o->tmp = NULL;
+  o->direct = 0;
   if (err != 0) return err;
+  if (cli_output_is_special(path)) return open_direct(o, path);
   o->path = dup_string(path);
   o->tmp = malloc(n + sizeof suffix);
   if (o->path == NULL || o->tmp == NULL) {
@@ -84,8 +110,13 @@ int cli_output_open(cli_output *o, const char *path) {
 
 /* Create the temporary and keep only its name. */
 int cli_output_reserve(cli_output *o, const char *path) {
-  int err = cli_output_open(o, path);
-  if (err != 0) return err;
+  int err;
+  o->fp = NULL;
+  o->path = NULL;
+  o->tmp = NULL;
+  o->direct = 0;
+  if (cli_output_is_special(path)) return ESPIPE;
+  if ((err = cli_output_open(o, path)) != 0) return err;
   if (fclose(o->fp) != 0) {
     err = errno != 0 ? errno : EIO;
     o->fp = NULL;
@@ -102,16 +133,21 @@ int cli_output_failed(const cli_output *o) {
   return errno != 0 ? errno : EIO;
 }
 
-/* Flush, close and rename the temporary onto the target. */
+/* Flush, close and rename the temporary onto the target (a special file:
+ * flush and close it). */
 int cli_output_commit(cli_output *o) {
   int err = 0;
-  if (o->tmp == NULL) return EINVAL;
+  if (o->path == NULL) return EINVAL;
   if (o->fp != NULL) {
     errno = 0;
     if (fflush(o->fp) != 0 || ferror(o->fp)) err = errno != 0 ? errno : EIO;
     errno = 0;
     if (fclose(o->fp) != 0 && err == 0) err = errno != 0 ? errno : EIO;
     o->fp = NULL;
+  }
+  if (o->direct) {
+    release(o);
+    return err;
   }
   if (err == 0 && rename(o->tmp, o->path) != 0) err = errno != 0 ? errno : EIO;
   if (err != 0) unlink(o->tmp);
@@ -125,6 +161,124 @@ void cli_output_abort(cli_output *o) {
     fclose(o->fp);
     o->fp = NULL;
   }
-  if (o->tmp != NULL) unlink(o->tmp);
+  if (o->tmp != NULL && !o->direct) unlink(o->tmp);
   release(o);
+}
+
+/* The directory part of path into buf ("." without a slash) and the last
+ * component into *base; -1 if it does not fit or there is no last
+ * component. */
+static int split_path(const char *path, char *buf, size_t len,
+                      const char **base) {
+  const char *slash = strrchr(path, '/');
+  size_t n;
+  if (slash == NULL) {
+    *base = path;
+    if (len < 2) return -1;
+    memcpy(buf, ".", 2);
+    return path[0] == '\0' ? -1 : 0;
+  }
+  *base = slash + 1;
+  n = slash == path ? 1 : (size_t)(slash - path);
+  if (n + 1 > len || (*base)[0] == '\0') return -1;
+  memcpy(buf, path, n);
+  buf[n] = '\0';
+  return 0;
+}
+
+int cli_same_file(const char *a, const char *b) {
+  struct stat sa, sb;
+  char da[4096], db[4096];
+  const char *ba, *bb;
+  int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+  if (ea && eb)
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
+           !S_ISCHR(sa.st_mode);
+  if (ea || eb) return 0;
+  /* neither exists yet: the same name in the same directory */
+  if (split_path(a, da, sizeof da, &ba) != 0 ||
+      split_path(b, db, sizeof db, &bb) != 0 || stat(da, &sa) != 0 ||
+      stat(db, &sb) != 0)
+    return strcmp(a, b) == 0;
+  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
+         strcmp(ba, bb) == 0;
+}
+
+/* Set the identity fields of f. */
+static void file_key(cli_file_ref *f) {
+  struct stat st;
+  char dir[4096];
+  f->chr = 0;
+  f->base = NULL;
+  if (stat(f->path, &st) == 0) {
+    f->kind = 0;
+    f->chr = S_ISCHR(st.st_mode) != 0;
+  } else if (split_path(f->path, dir, sizeof dir, &f->base) == 0 &&
+             stat(dir, &st) == 0) {
+    f->kind = 1;
+  } else {
+    f->kind = 2;
+    f->base = f->path;
+    f->dev = 0;
+    f->ino = 0;
+    return;
+  }
+  f->dev = st.st_dev;
+  f->ino = st.st_ino;
+}
+
+/* Order of identities (qsort), then of the caller's list. */
+static int key_cmp(const void *pa, const void *pb) {
+  const cli_file_ref *a = pa, *b = pb;
+  int c;
+  if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
+  if (a->dev != b->dev) return a->dev < b->dev ? -1 : 1;
+  if (a->ino != b->ino) return a->ino < b->ino ? -1 : 1;
+  if (a->kind != 0 && (c = strcmp(a->base, b->base)) != 0) return c;
+  return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* Whether a and b have the same identity. */
+static int key_equal(const cli_file_ref *a, const cli_file_ref *b) {
+  return a->kind == b->kind && a->dev == b->dev && a->ino == b->ino &&
+         (a->kind == 0 || strcmp(a->base, b->base) == 0);
+}
+
+int cli_files_clash(cli_file_ref *files, size_t n, cli_file_ref *a,
+                    cli_file_ref *b) {
+  size_t i, j, x, y;
+  for (i = 0; i < n; i++) {
+    files[i].order = i;
+    file_key(&files[i]);
+  }
+  if (n > 1) qsort(files, n, sizeof *files, key_cmp);
+  for (i = 0; i < n; i = j) {
+    for (j = i + 1; j < n && key_equal(&files[i], &files[j]); j++) continue;
+    if (files[i].chr) continue;
+    /* a group is in the caller's order: the first pair that clashes */
+    for (x = i; x < j; x++) {
+      for (y = x + 1; y < j; y++) {
+        const cli_file_ref *p = &files[x], *q = &files[y];
+        if (!(p->output || q->output) || (p->tag != 0 && p->tag == q->tag))
+          continue;
+        *a = *p;
+        *b = *q;
+        return 1;
+      }
+    }
+  }
+  return 0;
+}
+
+int cli_output_probe(const char *path) {
+  struct stat st;
+  cli_output o;
+  int err;
+  if (stat(path, &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return EISDIR;
+    if (!S_ISREG(st.st_mode)) return ESPIPE;
+  }
+  if ((err = cli_output_reserve(&o, path)) != 0) return err;
+  cli_output_abort(&o);
+  return 0;
 }

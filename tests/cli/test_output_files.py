@@ -56,3 +56,178 @@ def test_small_output_fits_under_the_limit(adex_bin, workdir, show):
                        "--duration", "5", "--out", "x.h5", "--record", "V")
     assert proc.returncode == 0, show(proc)
     assert (workdir / "x.h5").is_file()
+
+
+# ---------------------------------------------------------------- same file
+
+@pytest.mark.parametrize("args,what", [
+    (["--out", "y.h5", "--save-state", "./y.h5"], "--save-state"),
+    (["--trace", "./x.csv", "--spikes", "x.csv"], "--spikes"),
+    (["--out", "{pwd}/z.csv", "--trace", "z.csv"], "--out"),
+    (["--out", "z.csv", "--trace", "sub/../z.csv"], "--out"),
+    (["--out", "lnk/z.csv", "--spikes", "sub/z.csv"], "--out"),
+])
+def test_outputs_named_twice(args, what, adex_run, workdir, show,
+                             expect_usage_error):
+    """Two outputs that are one file, however they are spelled."""
+    (workdir / "sub").mkdir()
+    (workdir / "lnk").symlink_to("sub")
+    args = [a.replace("{pwd}", str(workdir)) for a in args]
+    proc = adex_run("--duration", "5", *args)
+    line = expect_usage_error(proc, show, "same file")
+    assert line.startswith("adex run: " + what), line
+    assert sorted(p.name for p in workdir.iterdir()) == ["lnk", "sub"]
+    assert list((workdir / "sub").iterdir()) == []
+
+
+def test_existing_output_named_twice(adex_run, workdir, show,
+                                     expect_usage_error):
+    """An output file that exists already, named twice."""
+    (workdir / "x.csv").write_text("keep\n")
+    proc = adex_run("--duration", "5", "--spikes", "x.csv", "--trace",
+                    str(workdir / "x.csv"))
+    expect_usage_error(proc, show, "same file")
+    assert (workdir / "x.csv").read_text() == "keep\n"
+
+
+@pytest.fixture
+def state_file(adex_run, workdir, show):
+    proc = adex_run("--duration", "5", "--save-state", "st.h5")
+    assert proc.returncode == 0, show(proc)
+    return workdir / "st.h5"
+
+
+@pytest.mark.parametrize("args,what", [
+    (["--load-state", "st.h5", "--out", "st.h5"], "--out"),
+    (["--spikes", "st.h5", "--load-state", "st.h5"], "--spikes"),
+    (["--trace", "./st.h5", "--load-state", "st.h5"], "--trace"),
+])
+def test_output_over_an_input_refused(args, what, state_file, adex_run, show,
+                                      expect_usage_error):
+    before = state_file.read_bytes()
+    proc = adex_run("--duration", "5", "--start", "5", *args)
+    line = expect_usage_error(proc, show, "same file", "input --load-state")
+    assert line.startswith("adex run: " + what), line
+    assert state_file.read_bytes() == before
+
+
+def test_output_over_the_config_refused(adex_run, write_config, show,
+                                        expect_usage_error):
+    cfg = write_config({"duration": 5, "populations": [{"size": 2}]})
+    text = cfg.read_text()
+    proc = adex_run(cfg.name, "--spikes", "./" + cfg.name)
+    expect_usage_error(proc, show, "--spikes", "the input", "config")
+    assert cfg.read_text() == text
+
+
+def test_save_state_may_replace_the_loaded_state(state_file, adex_run, show):
+    """Continuing from a state file and saving into it is allowed: the
+    state is loaded whole before the run."""
+    before = state_file.read_bytes()
+    proc = adex_run("--duration", "5", "--start", "5", "--load-state",
+                    "st.h5", "--save-state", "./st.h5")
+    assert proc.returncode == 0, show(proc)
+    assert "saved to ./st.h5" in proc.stdout
+    assert state_file.read_bytes() != before
+
+
+def test_plot_refuses_to_overwrite_its_input(adex, adex_run, workdir, show,
+                                             expect_usage_error):
+    proc = adex_run("--size", "3", "--duration", "5", "--out", "run.h5")
+    assert proc.returncode == 0, show(proc)
+    before = (workdir / "run.h5").read_bytes()
+    for out in ["run.h5", "./run.h5", str(workdir / "run.h5")]:
+        proc = adex("plot", "run.h5", "--out", out)
+        expect_usage_error(proc, show, "recording itself")
+        assert (workdir / "run.h5").read_bytes() == before
+
+
+# ---------------------------------------------------------------- devices
+
+def char_device(path, major, minor):
+    """Make a character device node at path, or skip."""
+    try:
+        os.mknod(str(path), 0o666 | stat.S_IFCHR, os.makedev(major, minor))
+        fd = os.open(str(path), os.O_WRONLY)
+        os.close(fd)
+    except (OSError, PermissionError) as exc:
+        pytest.skip("cannot make a device node here: %s" % exc)
+    return path
+
+
+@pytest.mark.parametrize("flag", ["--spikes", "--trace", "--out"])
+def test_write_error_on_a_device(flag, adex_run, workdir, show):
+    """A device that refuses every write (like /dev/full): exit 1, and the
+    device node stays a device (it is written in place, not replaced)."""
+    full = char_device(workdir / "full.csv", 1, 7)
+    args = ["--record", "V"] if flag == "--out" else []
+    proc = adex_run("--size", "100", "--input", "100", "--duration", "10",
+                    flag, "full.csv", *args)
+    assert proc.returncode == 1, show(proc)
+    assert "No space left on device" in proc.stderr, show(proc)
+    assert "written" not in proc.stdout
+    assert stat.S_ISCHR(os.stat(str(full)).st_mode)
+    assert sorted(p.name for p in workdir.iterdir()) == ["full.csv"]
+
+
+def test_null_device_twice(adex_run, workdir, show):
+    """/dev/null (a character device) may take several outputs."""
+    null = char_device(workdir / "null", 1, 3)
+    proc = adex_run("--duration", "5", "--spikes", "null", "--trace",
+                    str(null))
+    assert proc.returncode == 0, show(proc)
+    assert stat.S_ISCHR(os.stat(str(null)).st_mode)
+
+
+def test_broken_pipe_stops_the_run(adex_bin, workdir, show):
+    """--trace into a pipe whose reader quits: the run stops at the first
+    failed write (EPIPE), exit 1, instead of running every step."""
+    fifo = workdir / "pipe"
+    os.mkfifo(str(fifo))
+    reader = subprocess.Popen(["head", "-n", "1", str(fifo)],
+                              stdout=subprocess.PIPE)
+    t0 = time.time()
+    try:
+        proc = subprocess.run([adex_bin, "run", "-q", "--duration", "1e6",
+                               "--trace", str(fifo), "--out", "r.h5"],
+                              cwd=str(workdir), capture_output=True,
+                              text=True, timeout=60)
+    finally:
+        reader.kill()
+        first = reader.communicate()[0]
+    assert first == b"t,neuron,V,w\n"
+    assert proc.returncode == 1, show(proc)
+    assert "Broken pipe" in proc.stderr, show(proc)
+    assert time.time() - t0 < 20
+    assert stat.S_ISFIFO(os.stat(str(fifo)).st_mode)
+    assert sorted(p.name for p in workdir.iterdir()) == ["pipe"]
+
+
+@pytest.mark.parametrize("out", ["pipe.h5", "pipe.npy"])
+def test_seeking_formats_refuse_a_pipe(out, adex_run, workdir, show,
+                                       expect_usage_error):
+    os.mkfifo(str(workdir / out))
+    proc = adex_run("--duration", "5", "--out", out, "--record", "V")
+    expect_usage_error(proc, show, out, "not a regular file")
+    assert stat.S_ISFIFO(os.stat(str(workdir / out)).st_mode)
+
+
+# ---------------------------------------------------------------- save-state
+
+@pytest.mark.parametrize("target,needle", [
+    ("/proc/s.h5", "cannot write '/proc/s.h5'"),
+    ("d.h5", "'d.h5' is a directory"),
+    ("fifo.h5", "'fifo.h5' is not a regular file"),
+])
+def test_save_state_checked_before_the_run(target, needle, adex_run, workdir,
+                                           show, expect_usage_error):
+    """A --save-state that cannot be written is refused at once (exit 2),
+    not after a long run."""
+    (workdir / "d.h5").mkdir()
+    os.mkfifo(str(workdir / "fifo.h5"))
+    t0 = time.time()
+    proc = adex_run("--size", "1000", "--duration", "1e7", "--save-state",
+                    target, timeout=60)
+    expect_usage_error(proc, show, "--save-state", needle)
+    assert time.time() - t0 < 10
+    assert sorted(p.name for p in workdir.iterdir()) == ["d.h5", "fifo.h5"]
