@@ -231,3 +231,78 @@ def test_save_state_checked_before_the_run(target, needle, adex_run, workdir,
     expect_usage_error(proc, show, "--save-state", needle)
     assert time.time() - t0 < 10
     assert sorted(p.name for p in workdir.iterdir()) == ["d.h5", "fifo.h5"]
+
+
+# ---------------------------------------------------------------- plot
+
+@pytest.fixture
+def recording(adex_run, workdir, show):
+    proc = adex_run("--size", "3", "--duration", "20", "--input", "30",
+                    "--V0", "-65", "--out", "run.h5", "--record", "V")
+    assert proc.returncode == 0, show(proc)
+    return workdir / "run.h5"
+
+
+@pytest.mark.parametrize("name,magic", [
+    ("fig.png", b"\x89PNG\r\n\x1a\n"),
+    ("fig.pdf", b"%PDF"),
+    ("fig.svg", b"<?xml"),
+    ("fig.eps", b"%!PS-Adobe"),
+    ("fig.jpg", b"\xff\xd8\xff"),
+    ("FIG.JPEG", b"\xff\xd8\xff"),
+    ("fig.tiff", b"II*\x00"),
+])
+def test_plot_writes_the_format_its_name_says(name, magic, recording, adex,
+                                              workdir, show):
+    proc = adex("plot", recording.name, "--out", name)
+    assert proc.returncode == 0, show(proc)
+    data = (workdir / name).read_bytes()
+    assert data.startswith(magic), data[:16]
+    if name.endswith(".svg"):
+        assert b"<svg" in data[:2000]
+    assert not [p for p in workdir.iterdir() if ".tmp." in p.name]
+
+
+@pytest.mark.parametrize("name", ["fig.txt", "fig", "fig.h5"])
+def test_plot_refuses_an_unknown_format(name, recording, adex, workdir, show,
+                                        expect_usage_error):
+    proc = adex("plot", recording.name, "--out", name)
+    expect_usage_error(proc, show, name, ".png", ".pdf", ".svg")
+    assert sorted(p.name for p in workdir.iterdir()) == ["run.h5"]
+
+
+def test_plot_legends_fit_with_many_populations(adex_run, write_config,
+                                               workdir, show, monkeypatch):
+    """Eighty populations: no legend runs off the figure (the names are
+    left out beyond a dozen)."""
+    import sys
+    sys.path.insert(0, str(os.path.join(os.path.dirname(__file__), "..",
+                                        "..", "cli")))
+    try:
+        import adex_plot
+    finally:
+        sys.path.pop(0)
+    pops = [{"name": "p%02d" % k, "size": 2, "V_initializer": -65}
+            for k in range(80)]
+    cfg = write_config({
+        "duration": 20, "populations": pops,
+        "inputs": [{"target": p["name"], "kind": "constant", "value": 30}
+                   for p in pops],
+        "record": {p["name"]: ["V"] for p in pops}, "out": "many.h5"})
+    proc = adex_run(cfg.name)
+    assert proc.returncode == 0, show(proc)
+    figs = []
+    monkeypatch.setattr(adex_plot, "save", lambda fig, out: figs.append(fig))
+    adex_plot.plot_recording(str(workdir / "many.h5"), "many.png")
+    (fig,) = figs
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = fig.bbox
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend()]
+    for leg in legends:
+        ext = leg.get_window_extent(renderer)
+        assert ext.y0 >= box.y0 - 1 and ext.y1 <= box.y1 + 1, \
+            (ext, box, len(leg.get_texts()))
+    assert "80 populations" in " ".join(ax.get_title()
+                                        for ax in fig.axes)
+    adex_plot.plt.close(fig)
