@@ -1031,6 +1031,26 @@ static void print_summary(const cli_engine *e) {
   printf("\n");
 }
 
+/* Print s as one shell word: as it is when it holds only characters no
+ * shell treats specially, else in single quotes (' written as '\''). */
+static void print_shell_word(const char *s) {
+  const char *p;
+  int plain = s[0] != '\0';
+  for (p = s; *p != '\0' && plain; p++)
+    plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+            (*p >= '0' && *p <= '9') || strchr("_./:@%+,=-", *p) != NULL;
+  if (plain) {
+    fputs(s, stdout);
+    return;
+  }
+  putchar('\'');
+  for (p = s; *p != '\0'; p++) {
+    if (*p == '\'') fputs("'\\''", stdout);
+    else putchar(*p);
+  }
+  putchar('\'');
+}
+
 /* Print where the outputs went. */
 static void print_outputs(const run_opts *o, const cli_engine *e,
                           const run_csv *c, const char *saved) {
@@ -1051,7 +1071,9 @@ static void print_outputs(const run_opts *o, const cli_engine *e,
   if (saved[0] != '\0') {
     double t = cli_sim_time(e->sim, e->steps_done);
     printf("state at t = %.15g ms saved to %s (continue with --start %.15g "
-           "--load-state %s)\n", t, saved, t, e->sim->save_state);
+           "--load-state ", t, saved, t);
+    print_shell_word(e->sim->save_state);
+    printf(")\n");
   }
 }
 

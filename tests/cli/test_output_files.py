@@ -306,3 +306,92 @@ def test_plot_legends_fit_with_many_populations(adex_run, write_config,
     assert "80 populations" in " ".join(ax.get_title()
                                         for ax in fig.axes)
     adex_plot.plt.close(fig)
+
+
+# ---------------------------------------------------------------- small things
+
+def test_progress_bar_keeps_its_width(adex_bin, workdir):
+    """On a terminal the bar is redrawn in place; its width does not follow
+    the lengths of the numbers beside it."""
+    import fcntl
+    import pty
+    import re
+    import select
+    import struct
+    import termios
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    proc = subprocess.Popen([adex_bin, "run", "--size", "10", "--duration",
+                             "1e9"], cwd=str(workdir),
+                            stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    buf = b""
+    deadline = time.time() + 30
+    try:
+        while buf.count(b"\r[") < 10 and time.time() < deadline:
+            if select.select([master], [], [], 0.5)[0]:
+                try:
+                    buf += os.read(master, 65536)
+                except OSError:
+                    break
+    finally:
+        proc.kill()
+        proc.wait()
+        os.close(master)
+    draws = re.findall(rb"\r\[([#.]+)\]([^\r\x1b]*)\x1b\[K", buf)
+    assert len(draws) >= 5, buf[-500:]
+    widths = {len(bar) for bar, _ in draws}
+    assert len(widths) == 1, [(len(b), t) for b, t in draws]
+    # and the line fits the 100 columns
+    assert all(len(b) + 2 + len(t) <= 100 for b, t in draws)
+
+
+@pytest.mark.parametrize("name", ["my state.h5", "it's $HOME;.h5", "s.h5"])
+def test_continue_hint_is_one_shell_word(name, adex_run, workdir, show):
+    """The printed "continue with" flags can be pasted into a shell."""
+    import shlex
+    proc = adex_run("--duration", "5", "--save-state", name)
+    assert proc.returncode == 0, show(proc)
+    hint = proc.stdout.split("(continue with ")[1].split(")\n")[0]
+    assert shlex.split(hint) == ["--start", "5", "--load-state", name]
+    proc = adex_run("--duration", "5", *shlex.split(hint))
+    assert proc.returncode == 0, show(proc)
+
+
+def test_state_extension_in_capitals(adex_run, workdir, show):
+    """--save-state S.H5 is taken like --out X.H5."""
+    proc = adex_run("--duration", "5", "--save-state", "S.H5", "--out",
+                    "X.H5")
+    assert proc.returncode == 0, show(proc)
+    proc = adex_run("--duration", "5", "--start", "5", "--load-state",
+                    "S.H5", "--save-state", "T.NPZ")
+    assert proc.returncode == 0, show(proc)
+    assert (workdir / "T.NPZ").read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize("text,why", [
+    ("hello\n", "not a header"),
+    ("hello world\nfoo\n", "not a header"),
+    ("t,neuron\n0.5,1\n1,2,3\n", "line 3 has 3 fields"),
+    ("a,,b\n1,2,3\n", "not a header"),
+    ("t,neuron\n0.5\x001\n", "binary data in line 2"),
+])
+def test_info_refuses_text_that_is_not_csv(text, why, adex, workdir, show):
+    (workdir / "x.txt").write_text(text)
+    proc = adex("info", "x.txt")
+    assert proc.returncode == 1, show(proc)
+    assert "not a CSV file" in proc.stderr and why in proc.stderr, show(proc)
+    assert proc.stdout == ""
+
+
+def test_info_describes_the_csv_outputs(adex, adex_run, workdir, show):
+    proc = adex_run("--size", "3", "--duration", "5", "--input", "30",
+                    "--spikes", "s.csv", "--trace", "t.csv", "--out",
+                    "o.csv", "--record", "V")
+    assert proc.returncode == 0, show(proc)
+    for name, cols in [("s.csv", 2), ("t.csv", 4), ("o.csv", 5)]:
+        proc = adex("info", name)
+        assert proc.returncode == 0, show(proc)
+        assert "CSV file" in proc.stdout and "(%d columns)" % cols \
+            in proc.stdout, show(proc)
