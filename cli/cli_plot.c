@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -146,8 +147,8 @@ static int known_format(const char *path) {
 static char *default_png(const char *in) {
   size_t n = strlen(in), cut = n;
   char *out;
-  if (n > 3 && strcmp(in + n - 3, ".h5") == 0) cut = n - 3;
-  else if (n > 5 && strcmp(in + n - 5, ".hdf5") == 0) cut = n - 5;
+  if (n > 3 && strcasecmp(in + n - 3, ".h5") == 0) cut = n - 3;
+  else if (n > 5 && strcasecmp(in + n - 5, ".hdf5") == 0) cut = n - 5;
   out = malloc(cut + 5);
   if (out == NULL) return NULL;
   memcpy(out, in, cut);

@@ -49,6 +49,15 @@ def test_full_disk_patterns(adex_bin, workdir, show):
     assert [p.name for p in (workdir / "p").iterdir()] == []
 
 
+@pytest.mark.parametrize("state", ["s.h5", "s.npz"])
+def test_full_disk_save_state(state, adex_bin, workdir, show):
+    proc = run_limited(adex_bin, workdir, "run", "-q", "--size", "20000",
+                       "--duration", "1", "--save-state", state)
+    assert proc.returncode == 1, show(proc)
+    assert "--save-state" in proc.stderr, show(proc)
+    assert list(workdir.iterdir()) == []
+
+
 def test_small_output_fits_under_the_limit(adex_bin, workdir, show):
     """The limit itself lets small files through (the test above fails for
     the size of the recording, not for any write at all)."""
@@ -395,3 +404,12 @@ def test_info_describes_the_csv_outputs(adex, adex_run, workdir, show):
         assert proc.returncode == 0, show(proc)
         assert "CSV file" in proc.stdout and "(%d columns)" % cols \
             in proc.stdout, show(proc)
+
+
+def test_plot_default_name_for_capitals(adex, adex_run, workdir, show):
+    proc = adex_run("--size", "3", "--duration", "20", "--input", "30",
+                    "--out", "RUN.H5")
+    assert proc.returncode == 0, show(proc)
+    proc = adex("plot", "RUN.H5")
+    assert proc.returncode == 0, show(proc)
+    assert (workdir / "RUN.png").read_bytes()[:4] == b"\x89PNG"
