@@ -63,6 +63,7 @@ static int open_temp(cli_output *o) {
   return err;
 }
 
+/* Whether path exists and is neither a regular file nor a directory. */
 int cli_output_is_special(const char *path) {
   struct stat st;
   return stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
@@ -186,24 +187,6 @@ static int split_path(const char *path, char *buf, size_t len,
   return 0;
 }
 
-int cli_same_file(const char *a, const char *b) {
-  struct stat sa, sb;
-  char da[4096], db[4096];
-  const char *ba, *bb;
-  int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
-  if (ea && eb)
-    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
-           !S_ISCHR(sa.st_mode);
-  if (ea || eb) return 0;
-  /* neither exists yet: the same name in the same directory */
-  if (split_path(a, da, sizeof da, &ba) != 0 ||
-      split_path(b, db, sizeof db, &bb) != 0 || stat(da, &sa) != 0 ||
-      stat(db, &sb) != 0)
-    return strcmp(a, b) == 0;
-  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
-         strcmp(ba, bb) == 0;
-}
-
 /* Set the identity fields of f. */
 static void file_key(cli_file_ref *f) {
   struct stat st;
@@ -244,6 +227,19 @@ static int key_equal(const cli_file_ref *a, const cli_file_ref *b) {
          (a->kind == 0 || strcmp(a->base, b->base) == 0);
 }
 
+/* Whether a and b are one file (never for a character device). */
+int cli_same_file(const char *a, const char *b) {
+  cli_file_ref fa, fb;
+  memset(&fa, 0, sizeof fa);
+  memset(&fb, 0, sizeof fb);
+  fa.path = a;
+  fb.path = b;
+  file_key(&fa);
+  file_key(&fb);
+  return key_equal(&fa, &fb) && !fa.chr;
+}
+
+/* Sort by identity, then find the first pair in a group that clashes. */
 int cli_files_clash(cli_file_ref *files, size_t n, cli_file_ref *a,
                     cli_file_ref *b) {
   size_t i, j, x, y;
@@ -253,9 +249,12 @@ int cli_files_clash(cli_file_ref *files, size_t n, cli_file_ref *a,
   }
   if (n > 1) qsort(files, n, sizeof *files, key_cmp);
   for (i = 0; i < n; i = j) {
-    for (j = i + 1; j < n && key_equal(&files[i], &files[j]); j++) continue;
-    if (files[i].chr) continue;
-    /* a group is in the caller's order: the first pair that clashes */
+    int written = files[i].output;
+    for (j = i + 1; j < n && key_equal(&files[i], &files[j]); j++)
+      written |= files[j].output;
+    if (files[i].chr || !written) continue;
+    /* a group is in the caller's order: the first pair that clashes
+     * (quadratic only in the names of one written file) */
     for (x = i; x < j; x++) {
       for (y = x + 1; y < j; y++) {
         const cli_file_ref *p = &files[x], *q = &files[y];
@@ -270,6 +269,7 @@ int cli_files_clash(cli_file_ref *files, size_t n, cli_file_ref *a,
   return 0;
 }
 
+/* Create and remove a temporary beside path. */
 int cli_output_probe(const char *path) {
   struct stat st;
   cli_output o;
