@@ -4,10 +4,12 @@
  * atomic), then fflush + fclose + rename on success, fclose + unlink on
  * failure. mkstemp creates the file with mode 0600; it is widened to what
  * an ordinary fopen() would give (0666 minus the umask). A target that
- * exists and is not a regular file (a device, a pipe) is opened and
- * written in place: renaming over it would replace the device node.
+ * exists and is not a regular file (a device, a pipe), or is named in
+ * /dev or /proc (/dev/stdout redirected to a file), is opened and written
+ * in place: renaming over it would replace the device node or the link.
  */
 #define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
 
 #include "cli_output.h"
 
@@ -63,19 +65,68 @@ static int open_temp(cli_output *o) {
   return err;
 }
 
-/* Whether path exists and is neither a regular file nor a directory. */
-int cli_output_is_special(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
-         !S_ISDIR(st.st_mode);
+/* The descriptor that /dev/stdout, /dev/stderr, /dev/fd/N or
+ * /proc/self/fd/N names, or -1 for another path. */
+static int named_descriptor(const char *path) {
+  const char *num = NULL;
+  char *end;
+  long fd;
+  if (strcmp(path, "/dev/stdout") == 0) return 1;
+  if (strcmp(path, "/dev/stderr") == 0) return 2;
+  if (strncmp(path, "/dev/fd/", 8) == 0) num = path + 8;
+  else if (strncmp(path, "/proc/self/fd/", 14) == 0) num = path + 14;
+  if (num == NULL || *num < '0' || *num > '9') return -1;
+  errno = 0;
+  fd = strtol(num, &end, 10);
+  return *end == '\0' && errno == 0 && fd <= 1000000 ? (int)fd : -1;
 }
 
-/* Open the existing special file path itself; 0 or an errno value. */
+/* Whether the directory holding path resolves into /dev or /proc. */
+static int in_dev_or_proc(const char *path) {
+  const char *slash = strrchr(path, '/');
+  char dir[4096], *real;
+  int yes;
+  size_t n;
+  if (slash == NULL) {
+    if ((real = realpath(".", NULL)) == NULL) return 0;
+  } else {
+    n = slash == path ? 1 : (size_t)(slash - path);
+    if (n + 1 > sizeof dir) return 0;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    if ((real = realpath(dir, NULL)) == NULL) return 0;
+  }
+  yes = strcmp(real, "/dev") == 0 || strncmp(real, "/dev/", 5) == 0 ||
+        strcmp(real, "/proc") == 0 || strncmp(real, "/proc/", 6) == 0;
+  free(real);
+  return yes;
+}
+
+/* Whether path exists and must be written in place: not a regular file
+ * or directory, or a name in /dev or /proc (/dev/stdout, /dev/fd/1 lead
+ * to whatever the descriptor is, a regular file too). */
+int cli_output_is_special(const char *path) {
+  struct stat st;
+  if (named_descriptor(path) >= 0) return 1;
+  if (stat(path, &st) != 0 || S_ISDIR(st.st_mode)) return 0;
+  return !S_ISREG(st.st_mode) || in_dev_or_proc(path);
+}
+
+/* Open the existing special file path itself; 0 or an errno value. A
+ * descriptor named by path (/dev/stdout) is used as it is (a duplicate):
+ * opening it again would truncate a regular file stdout goes to and write
+ * it from another offset. */
 static int open_direct(cli_output *o, const char *path) {
-  int err;
+  int err, fd = named_descriptor(path), dup_fd = -1;
   if ((o->path = dup_string(path)) == NULL) return ENOMEM;
   errno = 0;
-  if ((o->fp = fopen(path, "w")) != NULL) {
+  if (fd >= 0 && (dup_fd = dup(fd)) >= 0) {
+    if ((o->fp = fdopen(dup_fd, "w")) == NULL) close(dup_fd);
+  } else if (fd < 0) {
+    o->fp = fopen(path, "w");
+  }
+  if (o->fp != NULL) {
+    if (fd == STDOUT_FILENO) fflush(stdout); /* what came before first */
     o->direct = 1;
     return 0;
   }

@@ -7,8 +7,9 @@
  * that cannot be written before any work is done.
  *
  * An existing FILE that is not a regular file (a device such as /dev/null
- * or /dev/full, a pipe such as /dev/stdout) cannot be replaced: it is
- * written in place, and commit reports a failed write, flush or close.
+ * or /dev/full, a pipe such as /dev/stdout), or that is named in /dev or
+ * /proc, cannot be replaced: it is written in place, and commit reports a
+ * failed write, flush or close.
  */
 #ifndef ADEX_CLI_OUTPUT_H
 #define ADEX_CLI_OUTPUT_H
@@ -34,8 +35,9 @@ int cli_output_open(cli_output *o, const char *path);
  * file is refused with ESPIPE (such files are seekable only by chance). */
 int cli_output_reserve(cli_output *o, const char *path);
 
-/* Whether path names an existing file that is neither a regular file nor
- * a directory (a device, a pipe, a socket). */
+/* Whether path names an existing file that must be written in place: one
+ * that is neither a regular file nor a directory (a device, a pipe, a
+ * socket), or any file named in /dev or /proc (/dev/stdout, /dev/fd/1). */
 int cli_output_is_special(const char *path);
 
 /* Whether the names a and b lead to the same file: by device and inode

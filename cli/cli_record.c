@@ -537,8 +537,9 @@ int cli_record_open(const cli_sim *sim, adex_pop *const *pops,
     const char *kind = r->format == FMT_H5 ? "HDF5" : ".npy";
     cli_record_free(r);
     return cli_error("cannot create output file '%s': not a regular file "
-                     "(%s files are written by seeking; use .csv for a "
-                     "device or pipe)", sim->out, kind);
+                     "that can be replaced (%s files are written by "
+                     "seeking; use .csv for a device, pipe or /dev/stdout)",
+                     sim->out, kind);
   }
   err = r->format == FMT_H5 ? cli_output_reserve(&r->out, sim->out)
                             : cli_output_open(&r->out, sim->out);

@@ -212,6 +212,28 @@ def test_broken_pipe_stops_the_run(adex_bin, workdir, show):
     assert sorted(p.name for p in workdir.iterdir()) == ["pipe"]
 
 
+@pytest.mark.parametrize("name", ["/dev/fd/1", "/proc/self/fd/1"])
+def test_trace_to_standard_output_in_a_file(name, adex_bin, workdir, show):
+    """stdout redirected to a file: the trace goes into that file through
+    the descriptor, followed by the summary (nothing truncated or
+    replaced)."""
+    out = workdir / "out.txt"
+    with open(str(out), "w") as f:
+        proc = subprocess.run([adex_bin, "run", "--duration", "0.3",
+                               "--trace", name], cwd=str(workdir),
+                              stdout=f, stderr=subprocess.PIPE, text=True,
+                              timeout=30)
+    text = out.read_text()
+    assert proc.returncode == 0, proc.stderr + text
+    lines = text.splitlines()
+    assert lines[0] == "t,neuron,V,w" and len(lines) > 4, text
+    assert [ln.split(",")[0] for ln in lines[1:4]] == [
+        "0.10000000000000001", "0.20000000000000001", "0.30000000000000004"]
+    assert lines[4].startswith("adex run: 1 neuron"), text
+    assert "trace written to %s (3 rows)" % name in text
+    assert sorted(p.name for p in workdir.iterdir()) == ["out.txt"]
+
+
 @pytest.mark.parametrize("out", ["pipe.h5", "pipe.npy"])
 def test_seeking_formats_refuse_a_pipe(out, adex_run, workdir, show,
                                        expect_usage_error):
