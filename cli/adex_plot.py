@@ -5,8 +5,9 @@
     adex_plot.py patterns  FILE.h5 OUT.png   the firing-pattern gallery
 
 `adex plot` and `adex patterns` run it with /usr/bin/python3; it reads the
-HDF5 layout written by `adex run` (docs/cli.md). The PNG is written under a
-temporary name and renamed when complete. Exit status: 0 drawn, 1 failure
+HDF5 layout written by `adex run` (docs/cli.md). The picture is written in
+the format OUT's extension names (.png, .pdf, .svg, ...) under a temporary
+name and renamed when complete (a device or pipe is written in place). Exit status: 0 drawn, 1 failure
 (bad file), 2 bad arguments, 3 matplotlib, h5py or numpy missing.
 """
 
@@ -31,6 +32,10 @@ VAR_ORDER = ["V", "w", "input", "t_last_spike"]
 VAR_LABEL = {"V": "V", "w": "w", "input": "input I", "t_last_spike":
              "last spike"}
 MAX_TRACES = 8       # traces per population and variable
+MAX_LEGEND = 12      # populations named in a legend or on the raster axis
+FORMATS = {".png": "png", ".pdf": "pdf", ".svg": "svg", ".eps": "eps",
+           ".ps": "ps", ".jpg": "jpg", ".jpeg": "jpg", ".tif": "tif",
+           ".tiff": "tif", ".webp": "webp"}
 COLORS = ["#1f4e9c", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#16a085",
           "#7f8c8d", "#b7950b"]
 
@@ -80,14 +85,31 @@ def populations(f):
     return pops
 
 
+def picture_format(out):
+    """matplotlib's name of the format out's extension names."""
+    ext = os.path.splitext(out)[1].lower()
+    if ext not in FORMATS:
+        raise PlotError("%s: unknown picture format %r (use one of %s)" % (
+            out, ext, ", ".join(sorted(FORMATS))))
+    return FORMATS[ext]
+
+
 def save(fig, out):
-    """Write fig to out atomically (temporary file, then rename)."""
+    """Write fig to out in the format its extension names, atomically
+    (temporary file, then rename); a device or pipe is written in place."""
+    fmt = picture_format(out)
+    if os.path.exists(out) and not os.path.isfile(out) \
+            and not os.path.isdir(out):
+        with open(out, "wb") as f:
+            fig.savefig(f, format=fmt)
+        plt.close(fig)
+        return
     d = os.path.dirname(os.path.abspath(out))
     fd, tmp = tempfile.mkstemp(prefix=os.path.basename(out) + ".tmp.",
-                               suffix=".png", dir=d)
+                               suffix=os.path.splitext(out)[1], dir=d)
     os.close(fd)
     try:
-        fig.savefig(tmp, format="png")
+        fig.savefig(tmp, format=fmt)
         os.chmod(tmp, 0o644)
         os.replace(tmp, out)
     finally:
@@ -131,7 +153,7 @@ def draw_raster(ax, pops):
             ax.axhline(offset - 0.5, color="0.7", lw=0.5)
     ax.set_ylim(-0.5, offset - 0.5)
     ax.set_ylabel("neuron")
-    if len(pops) > 1:
+    if 1 < len(pops) <= MAX_LEGEND:
         sec = ax.secondary_yaxis("right")
         sec.set_yticks(ticks)
         sec.set_yticklabels(labels)
@@ -154,8 +176,11 @@ def draw_rate(ax, pops, t0, t1, dt):
         ax.step(edges[:-1], rate, where="post",
                 color=COLORS[k % len(COLORS)], label=name)
     ax.set_ylabel("rate (Hz)")
-    ax.set_title("Population rate (bins of %.3g ms)" % width)
-    if len(pops) > 1:
+    title = "Population rate (bins of %.3g ms)" % width
+    if len(pops) > MAX_LEGEND:   # too many to name: colors repeat
+        title += ", %d populations" % len(pops)
+    ax.set_title(title)
+    if 1 < len(pops) <= MAX_LEGEND:
         ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                   borderaxespad=0.0, handlelength=1.5)
 
@@ -187,7 +212,8 @@ def draw_var(ax, pops, var):
     ax.set_ylabel(unit_label(var, unit))
     ax.set_title("%s of watched neurons" % VAR_LABEL.get(var, var))
     handles = ax.get_legend_handles_labels()[0]
-    if (len(handles) > 1 or len(pops) > 1) and 0 < len(handles) <= 24:
+    if (len(handles) > 1 or len(pops) > 1) and \
+            0 < len(handles) <= MAX_LEGEND:
         ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                   borderaxespad=0.0, handlelength=1.5)
 

@@ -24,7 +24,7 @@ void cli_run_help(FILE *out);
 int cli_patterns_main(int argc, char **argv);
 void cli_patterns_help(FILE *out);
 
-/* `adex plot`: draw a recording (.h5) into a PNG. */
+/* `adex plot`: draw a recording (.h5) into a picture (PNG, PDF, SVG...). */
 int cli_plot_main(int argc, char **argv);
 void cli_plot_help(FILE *out);
 

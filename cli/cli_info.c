@@ -346,15 +346,35 @@ static int info_npz(const char *path) {
 
 /* ------------------------------------------------------------ CSV */
 
-/* Describe a CSV file: header, rows, and the range of a first column t. */
+/* Fields of one CSV line: commas outside double quotes, plus one. */
+static int csv_fields(const char *line) {
+  int n = 1, quoted = 0;
+  for (; *line != '\0'; line++) {
+    if (*line == '"') quoted = !quoted;
+    else if (*line == ',' && !quoted) n++;
+  }
+  return n;
+}
+
+/* Cut the line ending of a line of length got; the new length. */
+static ssize_t chomp(char *line, ssize_t got) {
+  while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
+    line[--got] = '\0';
+  return got;
+}
+
+/* Describe a CSV file: header, rows, and the range of a first column t.
+ * Only a file that is one: text with a header of at least two named
+ * columns, and every row with as many fields as the header. */
 static int info_csv(const char *path) {
   FILE *fp = fopen(path, "r");
-  char *line = NULL;
+  char *line = NULL, *header = NULL;
   size_t cap = 0;
   ssize_t got;
-  unsigned long long rows = 0;
+  unsigned long long rows = 0, lineno = 1;
   double tmin = INFINITY, tmax = -INFINITY;
-  int first_is_t = 0, cols = 0;
+  int first_is_t = 0, cols = 0, rc = 0;
+  char why[160] = "";
   if (fp == NULL) {
     cli_error("cannot open '%s': %s", path, strerror(errno));
     return CLI_EXIT_FAILURE;
@@ -366,20 +386,35 @@ static int info_csv(const char *path) {
     fclose(fp);
     return 0;
   }
-  while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
-    line[--got] = '\0';
-  {
-    const char *p;
-    cols = 1;
-    for (p = line; *p != '\0'; p++) cols += *p == ',';
+  if (memchr(line, '\0', (size_t)got) != NULL) {
+    snprintf(why, sizeof why, "binary data in line 1");
+  } else {
+    chomp(line, got);
+    cols = csv_fields(line);
+    if (cols < 2 || strstr(line, ",,") != NULL || line[0] == ',' ||
+        line[strlen(line) - 1] == ',')
+      snprintf(why, sizeof why, "line 1 is not a header of named columns "
+               "(name,name,...)");
   }
-  first_is_t = strncmp(line, "t,", 2) == 0 || strcmp(line, "t") == 0;
-  printf("%s: CSV file\n  header: %s (%d column%s)\n", path, line, cols,
-         cols == 1 ? "" : "s");
-  while ((got = getline(&line, &cap, fp)) >= 0) {
+  if (why[0] == '\0' && (header = strdup(line)) == NULL)
+    snprintf(why, sizeof why, "out of memory");
+  first_is_t = header != NULL &&
+               (strncmp(header, "t,", 2) == 0 || strcmp(header, "t") == 0);
+  while (why[0] == '\0' && (got = getline(&line, &cap, fp)) >= 0) {
     char *end;
     double t;
-    if (got == 0 || line[0] == '\n') continue;
+    lineno++;
+    if (memchr(line, '\0', (size_t)got) != NULL) {
+      snprintf(why, sizeof why, "binary data in line %llu", lineno);
+      break;
+    }
+    if (chomp(line, got) == 0) continue;
+    if (csv_fields(line) != cols) {
+      snprintf(why, sizeof why, "line %llu has %d field%s, the header %d",
+               lineno, csv_fields(line), csv_fields(line) == 1 ? "" : "s",
+               cols);
+      break;
+    }
     rows++;
     if (!first_is_t) continue;
     t = strtod(line, &end);
@@ -388,12 +423,20 @@ static int info_csv(const char *path) {
       if (t > tmax) tmax = t;
     }
   }
-  printf("  rows: %llu\n", rows);
-  if (first_is_t && rows > 0 && tmin <= tmax)
-    printf("  t: %.10g .. %.10g ms\n", tmin, tmax);
+  if (why[0] != '\0') {
+    cli_error("'%s' is not a CSV file: %s", path, why);
+    rc = CLI_EXIT_FAILURE;
+  } else {
+    printf("%s: CSV file\n  header: %s (%d column%s)\n", path, header, cols,
+           cols == 1 ? "" : "s");
+    printf("  rows: %llu\n", rows);
+    if (first_is_t && rows > 0 && tmin <= tmax)
+      printf("  t: %.10g .. %.10g ms\n", tmin, tmax);
+  }
+  free(header);
   free(line);
   fclose(fp);
-  return 0;
+  return rc;
 }
 
 /* ------------------------------------------------------------ main */

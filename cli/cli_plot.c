@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "cli_args.h"
+#include "cli_output.h"
 
 #ifndef ADEX_SOURCE_DIR
 #define ADEX_SOURCE_DIR "."
@@ -119,12 +121,34 @@ int cli_plot_draw(const char *mode, const char *in, const char *out) {
 
 /* ------------------------------------------------------------ adex plot */
 
+/* The picture formats, by file name extension (what matplotlib writes
+ * with its Agg backend and Pillow). */
+static const char *const formats[] = {".png", ".pdf", ".svg", ".eps", ".ps",
+                                      ".jpg", ".jpeg", ".tif", ".tiff",
+                                      ".webp"};
+
+/* Whether path ends in one of the picture formats (any letter case). */
+static int known_format(const char *path) {
+  size_t n = strlen(path), i, j, m;
+  for (i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+    m = strlen(formats[i]);
+    if (n <= m) continue;
+    for (j = 0; j < m; j++) {
+      char c = path[n - m + j];
+      if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+      if (c != formats[i][j]) break;
+    }
+    if (j == m) return 1;
+  }
+  return 0;
+}
+
 /* FILE.h5 -> FILE.png (or FILE + ".png" without a known extension). */
 static char *default_png(const char *in) {
   size_t n = strlen(in), cut = n;
   char *out;
-  if (n > 3 && strcmp(in + n - 3, ".h5") == 0) cut = n - 3;
-  else if (n > 5 && strcmp(in + n - 5, ".hdf5") == 0) cut = n - 5;
+  if (n > 3 && strcasecmp(in + n - 3, ".h5") == 0) cut = n - 3;
+  else if (n > 5 && strcasecmp(in + n - 5, ".hdf5") == 0) cut = n - 5;
   out = malloc(cut + 5);
   if (out == NULL) return NULL;
   memcpy(out, in, cut);
@@ -136,14 +160,17 @@ void cli_plot_help(FILE *out) {
   fprintf(out,
 "usage: adex plot FILE.h5 [--out FILE.png]\n"
 "\n"
-"Draw what a recording of `adex run` (or `adex patterns`) holds as one PNG\n"
+"Draw what a recording of `adex run` (or `adex patterns`) holds as one\n"
 "figure: a spike raster of every population, the population rate (Hz, in\n"
 "bins of about 1/100 of the run, at least dt), and the traces of each\n"
 "recorded variable (V in mV, w, input, t_last_spike) of up to 8 watched\n"
 "neurons per population. A file of `adex patterns` is drawn as its gallery.\n"
 "Uses matplotlib through " DEFAULT_PYTHON " (or $ADEX_PYTHON).\n"
 "\n"
-"  --out FILE.png   the picture [FILE with .png instead of .h5]\n"
+"  --out FILE.png   the picture, in the format its extension names: .png,\n"
+"                   .pdf, .svg, .eps, .ps, .jpg/.jpeg, .tif/.tiff, .webp;\n"
+"                   not the recording itself [FILE with .png instead of\n"
+"                   .h5]\n"
 "  -h, --help       print this help\n"
 "\n"
 "Exit status: 0 drawn; 2 bad arguments or not a readable file; 1 the\n"
@@ -188,7 +215,14 @@ int cli_plot_main(int argc, char **argv) {
     if ((def = default_png(in)) == NULL) return cli_error("out of memory");
     out = def;
   }
-  rc = cli_plot_draw("recording", in, out);
+  if (cli_same_file(in, out))
+    rc = cli_error("--out names the recording itself: '%s' (choose another "
+                   "name)", out);
+  else if (!known_format(out))
+    rc = cli_error("--out: '%s' names no picture format; end it in .png, "
+                   ".pdf, .svg, .eps, .ps, .jpg, .tif or .webp", out);
+  else
+    rc = cli_plot_draw("recording", in, out);
   if (rc == 0) printf("figure written to %s\n", out);
   free(def);
   return rc;

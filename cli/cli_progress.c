@@ -3,6 +3,7 @@
 
 #include "cli_progress.h"
 
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,23 +51,34 @@ static void fmt_duration(double s, char *buf, size_t len) {
     snprintf(buf, len, "%lds", v);
 }
 
-/* Draw the bar for done steps after elapsed seconds. */
+/* Draw the bar for done steps after elapsed seconds. The bar's width
+ * depends only on the terminal and the run, never on the numbers beside
+ * it: each of those has a field as wide as its longest value. */
 static void draw(cli_progress *pg, uint64_t done, double elapsed) {
-  char text[160], eta[32], bar[128];
+  char text[200], eta[32], bar[128], t[40], t_end[40], speed_s[40];
   double frac = pg->total > 0 ? (double)done / (double)pg->total : 1.0;
   double sim_ms = (double)done * pg->dt;
   double speed = elapsed > 0 ? sim_ms / elapsed : 0.0;
-  int width, fill, i, n;
+  double end = pg->start + (double)pg->total * pg->dt;
+  /* %.6g of a time: up to 9 characters below 1e6 ms in magnitude (sign,
+   * six digits, point, or 1.2345e-05), else up to 13 (-1.23457e+100) */
+  int tw = fabs(pg->start) < 1e6 && fabs(end) < 1e6 ? 9 : 13;
+  int width, fill, i, n, reserve;
   if (done > 0 && elapsed > 0)
     fmt_duration(elapsed * (double)(pg->total - done) / (double)done, eta,
                  sizeof eta);
   else
     snprintf(eta, sizeof eta, "?");
-  n = snprintf(text, sizeof text, " %3.0f%%  t %.6g / %.6g ms  %.4g ms/s  "
-               "ETA %s", 100.0 * frac, pg->start + sim_ms,
-               pg->start + (double)pg->total * pg->dt, speed, eta);
+  snprintf(t, sizeof t, "%.6g", pg->start + sim_ms);
+  snprintf(t_end, sizeof t_end, "%.6g", end);
+  snprintf(speed_s, sizeof speed_s, "%.4g", speed);
+  n = snprintf(text, sizeof text, " %3.0f%%  t %*s / %s ms  %9s ms/s  "
+               "ETA %s", 100.0 * frac, tw, t, t_end, speed_s, eta);
   if (n < 0) return;
-  width = term_columns() - n - 4;
+  /* the widest text: " 100%  t " + tw + " / " + end + " ms  " + 9 +
+   * " ms/s  ETA " + "999:59:59" */
+  reserve = 9 + tw + 3 + (int)strlen(t_end) + 5 + 9 + 11 + 9;
+  width = term_columns() - reserve - 4;
   if (width > (int)sizeof bar - 1) width = (int)sizeof bar - 1;
   if (width < 10) width = 10;
   fill = (int)(frac * width);

@@ -533,6 +533,14 @@ int cli_record_open(const cli_sim *sim, adex_pop *const *pops,
     cli_record_free(r);
     return rc;
   }
+  if (r->format != FMT_CSV && cli_output_is_special(sim->out)) {
+    const char *kind = r->format == FMT_H5 ? "HDF5" : ".npy";
+    cli_record_free(r);
+    return cli_error("cannot create output file '%s': not a regular file "
+                     "that can be replaced (%s files are written by "
+                     "seeking; use .csv for a device, pipe or /dev/stdout)",
+                     sim->out, kind);
+  }
   err = r->format == FMT_H5 ? cli_output_reserve(&r->out, sim->out)
                             : cli_output_open(&r->out, sim->out);
   if (err != 0) {

@@ -743,25 +743,6 @@ static int apply_record_flags(cli_sim *sim, const run_opts *o) {
   return 0;
 }
 
-/* Whether the directory of path can take a new file; 0 or an errno. */
-static int dir_writable(const char *path) {
-  const char *slash = strrchr(path, '/');
-  char dir[4096];
-  if (slash == NULL) return access(".", W_OK | X_OK) == 0 ? 0 : errno;
-  if ((size_t)(slash - path) + 2 > sizeof dir) return ENAMETOOLONG;
-  memcpy(dir, path, (size_t)(slash - path) + 1);
-  dir[slash - path + 1] = '\0';
-  return access(dir, W_OK | X_OK) == 0 ? 0 : errno;
-}
-
-/* Whether a is one of the other output files of the run. */
-static int is_other_output(const cli_sim *sim, const run_opts *o,
-                           const char *a) {
-  return (sim->out != NULL && strcmp(a, sim->out) == 0) ||
-         (o->spikes_path != NULL && strcmp(a, o->spikes_path) == 0) ||
-         (o->trace_path != NULL && strcmp(a, o->trace_path) == 0);
-}
-
 /* --load-state and --save-state: one file per population when there are
  * several (cli_state_path); formats and the save directory are checked
  * before anything runs. */
@@ -783,15 +764,89 @@ static int apply_state_flags(cli_sim *sim, const run_opts *o) {
     const char *f = cli_state_path(sim, o->save_state, sim->pops[p].name,
                                    buf, sizeof buf);
     if (f == NULL) return fail("--save-state: file name too long");
-    if (is_other_output(sim, o, f))
-      return fail("--save-state names the same file as another output: "
-                  "'%s'", f);
-    if ((err = dir_writable(f)) != 0)
+    if ((err = cli_output_probe(f)) == EISDIR)
+      return fail("--save-state: '%s' is a directory", f);
+    if (err == ESPIPE)
+      return fail("--save-state: '%s' is not a regular file (a state file "
+                  "replaces its target)", f);
+    if (err != 0)
       return fail("--save-state: cannot write '%s': %s", f, strerror(err));
   }
   if ((sim->save_state = cli_strdup(o->save_state)) == NULL)
     return fail("out of memory");
   return 0;
+}
+
+/* Add a file to the list of check_files. */
+static void add_file(cli_file_ref *f, size_t *n, const char *path,
+                     const char *what, int output) {
+  if (path == NULL) return;
+  memset(&f[*n], 0, sizeof f[*n]);
+  f[*n].path = path;
+  f[*n].what = what;
+  f[*n].output = output;
+  (*n)++;
+}
+
+/* Refuse an output that is another output or one of the run's inputs (the
+ * config, --load-state, input files): compared by device and inode, or by
+ * directory and name for a file not written yet, so "x.csv", "./x.csv" and
+ * "$PWD/x.csv" are one file. --save-state may replace the --load-state
+ * file. */
+static int check_files(const cli_sim *sim, const run_opts *o) {
+  size_t nstate = (sim->save_state != NULL) + (sim->load_state != NULL);
+  size_t cap = 4 + nstate * sim->npops + sim->ninputs, n = 0, p, i;
+  cli_file_ref *f = malloc(cap * sizeof *f), a, b;
+  char **names = calloc(nstate * sim->npops + 1, sizeof *names);
+  size_t nnames = 0;
+  int rc = 0;
+  if (f == NULL || names == NULL) rc = fail("out of memory");
+  for (p = 0; rc == 0 && p < nstate * sim->npops; p++) {
+    int save = sim->save_state != NULL && p < sim->npops;
+    const char *path = save ? sim->save_state : sim->load_state;
+    char buf[4096];
+    const char *s = cli_state_path(sim, path, sim->pops[p % sim->npops].name,
+                                   buf, sizeof buf);
+    if (s == NULL) rc = fail("%s: file name too long",
+                             save ? "--save-state" : "--load-state");
+    else if ((names[nnames++] = cli_strdup(s)) == NULL)
+      rc = fail("out of memory");
+    else {
+      add_file(f, &n, names[nnames - 1], save ? "--save-state"
+                                              : "--load-state", save);
+      /* a state is loaded whole before the run: saving the continued
+       * state back into the same file is fine */
+      f[n - 1].tag = 1;
+    }
+  }
+  if (rc == 0) {
+    add_file(f, &n, sim->out, sim->out_src == CLI_SRC_FLAG ? "--out"
+                                                          : "the config's out",
+             1);
+    add_file(f, &n, o->spikes_path, "--spikes", 1);
+    add_file(f, &n, o->trace_path, "--trace", 1);
+    add_file(f, &n, sim->config_path, "the config file", 0);
+    for (i = 0; i < sim->ninputs; i++)
+      if (sim->inputs[i].kind == CLI_IN_FILE)
+        add_file(f, &n, sim->inputs[i].file, sim->inputs[i].path, 0);
+  }
+  if (rc == 0 && cli_files_clash(f, n, &a, &b)) {
+    if (!a.output) {
+      cli_file_ref t = a;
+      a = b;
+      b = t;
+    }
+    if (strcmp(a.path, b.path) == 0)
+      rc = fail("%s names the same file as %s%s: '%s'", a.what,
+                b.output ? "" : "the input ", b.what, a.path);
+    else
+      rc = fail("%s names the same file as %s%s: '%s' and '%s'", a.what,
+                b.output ? "" : "the input ", b.what, a.path, b.path);
+  }
+  for (i = 0; i < nnames; i++) free(names[i]);
+  free(names);
+  free(f);
+  return rc;
 }
 
 /* Build the simulation from the config (if any) and the flags. */
@@ -816,15 +871,8 @@ static int build_sim(cli_sim *sim, const run_opts *o) {
   if ((o->spikes_path != NULL || o->trace_path != NULL) && sim->npops != 1)
     return fail("--spikes and --trace need a single population, but '%s' "
                 "has %zu; use --out FILE", o->config, sim->npops);
-  if (o->spikes_path != NULL && o->trace_path != NULL &&
-      strcmp(o->spikes_path, o->trace_path) == 0)
-    return fail("--spikes and --trace name the same file '%s'", o->spikes_path);
-  if (sim->out != NULL &&
-      ((o->spikes_path != NULL && strcmp(o->spikes_path, sim->out) == 0) ||
-       (o->trace_path != NULL && strcmp(o->trace_path, sim->out) == 0)))
-    return fail("--out names the same file as --spikes or --trace: '%s'",
-                sim->out);
   if ((rc = apply_state_flags(sim, o)) != 0) return rc;
+  if ((rc = check_files(sim, o)) != 0) return rc;
   return cli_sim_check(sim);
 }
 
@@ -983,6 +1031,26 @@ static void print_summary(const cli_engine *e) {
   printf("\n");
 }
 
+/* Print s as one shell word: as it is when it holds only characters no
+ * shell treats specially, else in single quotes (' written as '\''). */
+static void print_shell_word(const char *s) {
+  const char *p;
+  int plain = s[0] != '\0';
+  for (p = s; *p != '\0' && plain; p++)
+    plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+            (*p >= '0' && *p <= '9') || strchr("_./:@%+,=-", *p) != NULL;
+  if (plain) {
+    fputs(s, stdout);
+    return;
+  }
+  putchar('\'');
+  for (p = s; *p != '\0'; p++) {
+    if (*p == '\'') fputs("'\\''", stdout);
+    else putchar(*p);
+  }
+  putchar('\'');
+}
+
 /* Print where the outputs went. */
 static void print_outputs(const run_opts *o, const cli_engine *e,
                           const run_csv *c, const char *saved) {
@@ -1003,7 +1071,9 @@ static void print_outputs(const run_opts *o, const cli_engine *e,
   if (saved[0] != '\0') {
     double t = cli_sim_time(e->sim, e->steps_done);
     printf("state at t = %.15g ms saved to %s (continue with --start %.15g "
-           "--load-state %s)\n", t, saved, t, e->sim->save_state);
+           "--load-state ", t, saved, t);
+    print_shell_word(e->sim->save_state);
+    printf(")\n");
   }
 }
 
@@ -1131,6 +1201,9 @@ int cli_run_main(int argc, char **argv) {
     list_methods(stdout);
     return CLI_EXIT_OK;
   }
+  /* a closed pipe (--trace /dev/stdout | head) is a write error (EPIPE)
+   * that stops the run and removes the temporaries, not a silent death */
+  signal(SIGPIPE, SIG_IGN);
   cli_sim_init(&sim);
   rc = parse_opts(&o, argc, argv);
   if (rc == 0) rc = build_sim(&sim, &o);
@@ -1300,12 +1373,16 @@ void cli_run_help(FILE *out) {
 "with --start <start + D> --load-state FILE: the result equals the\n"
 "uninterrupted run bit for bit (for the inputs, time counts from each\n"
 "run's start: a constant input continues, others start again).\n"
-"\n"
+"\n");
+  fprintf(out,
 "Numbers in the CSV files are printed with 17 significant digits. A file is\n"
 "written as FILE.tmp.XXXXXX and renamed onto FILE only when the run\n"
-"succeeds; on failure an existing FILE is left untouched. Ctrl-C (SIGINT)\n"
-"or SIGTERM stops the run before the next step; what was recorded so far is\n"
-"written and the exit status is 130 (SIGINT) or 143 (SIGTERM).\n"
+"succeeds; on failure an existing FILE is left untouched. A device or pipe\n"
+"(/dev/stdout) is written in place; a failed write (full disk, closed pipe)\n"
+"stops the run with exit 1. Two outputs, or an output and an input, that\n"
+"are one file are refused. Ctrl-C (SIGINT) or SIGTERM stops the run before\n"
+"the next step; what was recorded so far is written and the exit status is\n"
+"130 (SIGINT) or 143 (SIGTERM).\n"
 "\n"
 "Time: step k = 0..steps-1 advances the state from t_k = start + k*dt to\n"
 "t_k + dt (when start is a whole number n of steps, t_k = (n + k)*dt, the\n"

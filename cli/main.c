@@ -23,7 +23,7 @@ static const command commands[] = {
     {"run", cli_run_main, "simulate populations of AdEx neurons"},
     {"patterns", cli_patterns_main,
      "the eight firing patterns of Naud et al. 2008: data and a gallery"},
-    {"plot", cli_plot_main, "draw a recording (.h5) as a PNG figure"},
+    {"plot", cli_plot_main, "draw a recording (.h5) as a figure (PNG, PDF, SVG, ...)"},
     {"info", cli_info_main, "show what a recording or state file holds"},
 };
 
@@ -73,6 +73,10 @@ static int finish(int status) {
 /* Answer --help/--version or run the named subcommand. */
 int main(int argc, char **argv) {
   const command *cmd;
+  /* No HDF5 exit handler: after a failed H5Fclose (a full disk) the file
+   * stays half closed, and HDF5 1.10 crashes closing it again at exit.
+   * Every file adex opens is closed (or abandoned and removed) by adex. */
+  H5dont_atexit();
   /* HDF5 would print its error stack; adex reports errors itself */
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   if (argc < 2) {

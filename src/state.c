@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -75,7 +76,7 @@ adex_status adex_state_format_of(const char *filename,
   size_t len = strlen(filename);
   for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
     size_t el = strlen(exts[i].ext);
-    if (len > el && strcmp(filename + len - el, exts[i].ext) == 0) {
+    if (len > el && strcasecmp(filename + len - el, exts[i].ext) == 0) {
       *out = exts[i].format;
       return ADEX_OK;
     }

@@ -575,7 +575,7 @@ static void test_io_errors(void **state) {
   adex_pop *a = make(&o);
   snap want, got;
   snapshot(a, &want);
-  const char *bad_ext[] = {"x.txt", "x", "x.H5", "x.npy", "h5", ".npz"};
+  const char *bad_ext[] = {"x.txt", "x", "x.h5x", "x.npy", "h5", ".npz"};
   for (size_t i = 0; i < sizeof bad_ext / sizeof bad_ext[0]; i++) {
     assert_status(adex_pop_save_states(a, path(bad_ext[i]), NULL, 0),
                   i == 5 ? ADEX_OK : ADEX_EINVAL);
@@ -590,6 +590,13 @@ static void test_io_errors(void **state) {
   adex_state_format fmt;
   assert_ok(adex_state_format_of("a/b.c.hdf5", &fmt));
   assert_int_equal(fmt, ADEX_STATE_H5);
+  /* the extension in any letter case, as the program's --out takes it */
+  assert_ok(adex_state_format_of("S.H5", &fmt));
+  assert_int_equal(fmt, ADEX_STATE_H5);
+  assert_ok(adex_state_format_of("s.Hdf5", &fmt));
+  assert_int_equal(fmt, ADEX_STATE_H5);
+  assert_ok(adex_state_format_of("s.NPZ", &fmt));
+  assert_int_equal(fmt, ADEX_STATE_NPZ);
 
   for (size_t f = 0; f < 2; f++) {
     char p[300];
