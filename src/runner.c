@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "adex/net.h"
 #include "adex/runner.h"
 #include "adex/state.h"
 #include "adex/pop_delays.h"
@@ -230,6 +231,8 @@ size_t adex_abi_sizeof(const char *type_name) {
       {"adex_state_report", sizeof(adex_state_report)},
       {"adex_pop_delay_info", sizeof(adex_pop_delay_info)},
       {"adex_spike_event", sizeof(adex_spike_event)},
+      {"adex_conn", sizeof(adex_conn)},
+      {"adex_proj_config", sizeof(adex_proj_config)},
   };
   if (type_name == NULL) return 0;
   for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
