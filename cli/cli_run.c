@@ -1007,27 +1007,37 @@ static void print_outputs(const run_opts *o, const cli_engine *e,
   }
 }
 
-/* The constant input of neuron i of population p, if p has exactly one
- * input and it is constant; NAN otherwise. */
-static double known_input(const cli_sim *sim, size_t p, size_t i) {
-  size_t j, found = 0;
-  const cli_input_spec *in = NULL;
+/* The one input of each population, for the --rates table: the index of
+ * its input if it has exactly one, SIZE_MAX if none, SIZE_MAX - 1 if
+ * several. NULL when out of memory. */
+static size_t *sole_inputs(const cli_sim *sim) {
+  size_t p, j, *sole = malloc(sim->npops * sizeof *sole);
+  if (sole == NULL) return NULL;
+  for (p = 0; p < sim->npops; p++) sole[p] = SIZE_MAX;
   for (j = 0; j < sim->ninputs; j++) {
-    if (sim->inputs[j].target == p) {
-      in = &sim->inputs[j];
-      found++;
-    }
+    size_t *s = &sole[sim->inputs[j].target];
+    *s = *s == SIZE_MAX ? j : SIZE_MAX - 1;
   }
-  if (found == 0) return 0.0;
-  if (found > 1 || in->kind != CLI_IN_CONSTANT) return NAN;
+  return sole;
+}
+
+/* The constant input of neuron i, given the population's sole input (see
+ * sole_inputs): 0 without inputs, NAN unless it is one constant input. */
+static double known_input(const cli_sim *sim, size_t sole, size_t i) {
+  const cli_input_spec *in;
+  if (sole == SIZE_MAX) return 0.0;
+  if (sole == SIZE_MAX - 1) return NAN;
+  in = &sim->inputs[sole];
+  if (in->kind != CLI_IN_CONSTANT) return NAN;
   return cli_vec_at(&in->value, i);
 }
 
-/* Print the row of neuron i of population p in the --rates table. */
-static void print_rate_row(const cli_engine *e, size_t p, size_t i,
-                           double sim_s) {
+/* Print the row of neuron i of population p (whose sole input is sole) in
+ * the --rates table. */
+static void print_rate_row(const cli_engine *e, size_t p, size_t sole,
+                           size_t i, double sim_s) {
   double rate = sim_s > 0 ? (double)e->counts[p][i] / sim_s : 0.0;
-  double input = known_input(e->sim, p, i);
+  double input = known_input(e->sim, sole, i);
   if (isnan(input))
     printf("%8zu  %12s  %8llu  %10.6g\n", i, "-",
            (unsigned long long)e->counts[p][i], rate);
@@ -1039,15 +1049,20 @@ static void print_rate_row(const cli_engine *e, size_t p, size_t i,
 /* Print the --rates table: every neuron, or every k-th plus the last. */
 static void print_rates(const cli_engine *e) {
   double sim_s = (double)e->steps_done * e->sim->dt / 1000.0;
-  size_t p;
+  size_t p, *sole = sole_inputs(e->sim);
+  if (sole == NULL) {
+    fail("out of memory (--rates)");
+    return;
+  }
   for (p = 0; p < e->sim->npops; p++) {
     size_t n = e->sim->pops[p].size;
     size_t step = (n + RATE_ROWS - 1) / RATE_ROWS, i;
     if (e->sim->npops > 1) printf("population %s:\n", adex_pop_name(e->pops[p]));
     printf("%8s  %12s  %8s  %10s\n", "neuron", "input", "spikes", "rate_Hz");
-    for (i = 0; i < n; i += step) print_rate_row(e, p, i, sim_s);
-    if ((n - 1) % step != 0) print_rate_row(e, p, n - 1, sim_s);
+    for (i = 0; i < n; i += step) print_rate_row(e, p, sole[p], i, sim_s);
+    if ((n - 1) % step != 0) print_rate_row(e, p, sole[p], n - 1, sim_s);
   }
+  free(sole);
 }
 
 /* ------------------------------------------------------------ main */

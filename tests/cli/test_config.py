@@ -353,3 +353,42 @@ def test_examples_run(adex_run, workdir, show):
         out = json.loads(ex.read_text()).get("out")
         if out:
             assert (workdir / out).exists(), ex
+
+
+def test_large_configs_parse_fast(adex_run, write_config, workdir, show,
+                                  expect_usage_error):
+    """Keys, names, inputs and watch lists cost O(n log n): configs far
+    beyond any real one finish in seconds (quadratic parsing took
+    minutes for each of these)."""
+    c = {"duration": 0.2, "populations": [], "inputs": []}
+    for i in range(200000):
+        c["_k%d" % i] = i
+    n = 20000
+    for i in range(n):
+        c["populations"].append({"name": "p%d" % i, "size": 1,
+                                 "V_initializer": -65})
+        c["inputs"].append({"kind": "constant", "target": "p%d" % i,
+                            "value": i % 50})
+    proc = adex_run(write_config(c).name, "--rates", timeout=60)
+    assert proc.returncode == 0, show(proc)
+    assert "%d populations" % n in proc.stdout
+    assert proc.stdout.count("population p") == n
+    last = proc.stdout.split("population p%d:" % (n - 1))[1].splitlines()
+    assert last[2].split()[:2] == ["0", str((n - 1) % 50)], last
+    # a repeated population name and a repeated watch index are found
+    c = {"duration": 1, "out": "o.h5",
+         "populations": [{"name": "p%d" % i} for i in range(n)]}
+    c["populations"].append({"name": "p7"})
+    c["_notes"] = {"_k%d" % i: i for i in range(200000)}
+    proc = adex_run(write_config(c).name, timeout=60)
+    expect_usage_error(proc, show, "populations[%d].name" % n,
+                       "already the name of populations[7]")
+    w = list(range(300000)) + [12345]
+    c = {"duration": 1, "out": "o.h5",
+         "populations": [{"name": "p", "size": 300000}],
+         "record": {"p": {"vars": ["V"], "watch": w}}}
+    proc = adex_run(write_config(c).name, timeout=60)
+    expect_usage_error(proc, show, "record.p.watch",
+                       "neuron 12345 listed twice")
+    assert not (workdir / "o.h5").exists()
+
