@@ -7,6 +7,10 @@
  * JSON path of the value. Keys starting with '_' and "comment" are ignored
  * everywhere, so that configs can carry notes.
  *
+ * cJSON keeps numbers as doubles and strings NUL-terminated, so one scan
+ * of the text (scan_text) adds what it loses: the literal of every number,
+ * from which integers are read exactly up to 2^64 - 1 (seeds), and the
+ * place of any \u0000 escape, which is refused (a string would end there).
  * Repeated keys and names are found by sorting, and populations are looked
  * up by name in a sorted index, so that large configs parse in
  * O(n log n).
@@ -19,6 +23,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,10 +41,19 @@ typedef struct keyed {
   size_t i;
 } keyed;
 
-/* The file being read, for messages, and the index of its populations. */
+/* A number of the config and the offset of its literal in the text. */
+typedef struct num_lit {
+  const cJSON *item;
+  size_t off;
+} num_lit;
+
+/* The file being read, for messages, and what scan_text found. */
 typedef struct cfg_ctx {
   const char *file;
   cli_sim *sim;
+  const char *text;  /* the config's text */
+  num_lit *nums;     /* every number item, sorted by item address */
+  size_t nnums;
   keyed *pops;       /* named populations, sorted by name */
   size_t npops;
 } cfg_ctx;
@@ -203,13 +217,80 @@ static int get_number(const cfg_ctx *c, const cJSON *item, const char *path,
   return 0;
 }
 
-/* A non-negative integer below 2^53. */
+/* qsort and bsearch order of num_lit entries: by item address. */
+static int cmp_num_lit(const void *pa, const void *pb) {
+  uintptr_t a = (uintptr_t)((const num_lit *)pa)->item;
+  uintptr_t b = (uintptr_t)((const num_lit *)pb)->item;
+  return (a > b) - (a < b);
+}
+
+/* The literal of a number item in the config's text (it ends where the
+ * number does), or NULL if it is not known. */
+static const char *literal(const cfg_ctx *c, const cJSON *item) {
+  num_lit key;
+  const num_lit *hit;
+  if (c->nnums == 0) return NULL;
+  key.item = item;
+  key.off = 0;
+  hit = bsearch(&key, c->nums, c->nnums, sizeof key, cmp_num_lit);
+  return hit != NULL ? c->text + hit->off : NULL;
+}
+
+/* Whether ch can be part of a JSON number literal. */
+static int in_number(char ch) {
+  return (ch >= '0' && ch <= '9') || ch == '-' || ch == '+' || ch == '.' ||
+         ch == 'e' || ch == 'E';
+}
+
+/* A copy of the literal lit (up to 40 characters) into buf, for
+ * messages; "%.17g" of v when the literal is not known. */
+static const char *shown(const char *lit, double v, char *buf, size_t len) {
+  size_t n = 0;
+  if (lit == NULL) {
+    snprintf(buf, len, "%.17g", v);
+    return buf;
+  }
+  while (in_number(lit[n]) && n < 40) n++;
+  snprintf(buf, len, "%.*s%s", (int)n, lit, in_number(lit[n]) ? "..." : "");
+  return buf;
+}
+
+/* A non-negative integer: below 2^64 when written with digits only (read
+ * exactly from the text, as seeds need), below 2^53 otherwise (1e3, 5.0:
+ * read as a double). */
 static int get_u64(const cfg_ctx *c, const cJSON *item, const char *path,
                    uint64_t *out) {
   double v = 0;
+  const char *lit, *d;
+  char buf[64];
+  uint64_t x = 0;
+  int neg;
   if (get_number(c, item, path, &v) != 0) return -1;
-  if (v < 0 || v != floor(v) || v >= MAX_EXACT_INT)
-    return cfg_fail(c, path, "must be a non-negative integer, got %.17g", v);
+  lit = literal(c, item);
+  neg = lit != NULL && lit[0] == '-';
+  d = lit != NULL ? lit + neg : NULL;
+  if (d != NULL && d[strspn(d, "0123456789")] != '.' &&
+      strchr("eE", d[strspn(d, "0123456789")]) == NULL) {
+    for (; *d >= '0' && *d <= '9'; d++) {
+      unsigned digit = (unsigned)(*d - '0');
+      if (x > (UINT64_MAX - digit) / 10)
+        return cfg_fail(c, path, "must be a non-negative integer below "
+                        "2^64, got %s", shown(lit, v, buf, sizeof buf));
+      x = x * 10 + digit;
+    }
+    if (neg && x != 0)
+      return cfg_fail(c, path, "must be a non-negative integer, got %s",
+                      shown(lit, v, buf, sizeof buf));
+    *out = x;
+    return 0;
+  }
+  if (v < 0 || v != floor(v))
+    return cfg_fail(c, path, "must be a non-negative integer, got %s",
+                    shown(lit, v, buf, sizeof buf));
+  if (v >= MAX_EXACT_INT)
+    return cfg_fail(c, path, "must be written with digits only when it is "
+                    "2^53 or more (exactly as an integer), got %s",
+                    shown(lit, v, buf, sizeof buf));
   *out = (uint64_t)v;
   return 0;
 }
@@ -989,6 +1070,106 @@ static int parse_root(cfg_ctx *c, const cJSON *root) {
   return 0;
 }
 
+/* ------------------------------------------------------------ the text */
+
+/* Line and column (1-based) of offset off of text. */
+static void line_col(const char *text, size_t off, size_t *line,
+                     size_t *col) {
+  size_t i;
+  *line = 1;
+  *col = 1;
+  for (i = 0; i < off; i++) {
+    if (text[i] == '\n') {
+      (*line)++;
+      *col = 1;
+    } else {
+      (*col)++;
+    }
+  }
+}
+
+/* Scan a JSON text that cJSON accepted: the offsets of its number
+ * literals, in order, into *offs (*n of them, malloc'ed), and the offset
+ * of the first \u0000 escape inside a string into *nul (SIZE_MAX if
+ * none). Returns -1 when out of memory. */
+static int scan_text(const char *text, size_t len, size_t **offs, size_t *n,
+                     size_t *nul) {
+  size_t i = 0, k = 0, cap = 0, *o = NULL;
+  *nul = SIZE_MAX;
+  while (i < len) {
+    char ch = text[i];
+    if (ch == '"') {
+      for (i++; i < len && text[i] != '"'; i++) {
+        if (text[i] != '\\') continue;
+        if (*nul == SIZE_MAX && i + 5 < len && text[i + 1] == 'u' &&
+            strncmp(text + i + 2, "0000", 4) == 0)
+          *nul = i;
+        i++; /* the escaped character */
+      }
+      i++;
+    } else if (ch == '-' || (ch >= '0' && ch <= '9')) {
+      if (k == cap) {
+        size_t *grown;
+        cap = cap == 0 ? 64 : 2 * cap;
+        if ((grown = realloc(o, cap * sizeof *o)) == NULL) {
+          free(o);
+          return -1;
+        }
+        o = grown;
+      }
+      o[k++] = i;
+      while (i < len && in_number(text[i])) i++;
+    } else {
+      i++;
+    }
+  }
+  *offs = o;
+  *n = k;
+  return 0;
+}
+
+/* Append the number items under item (its siblings after it included),
+ * in document order, to out (room for cap; *k counts them all). */
+static void collect_numbers(const cJSON *item, num_lit *out, size_t cap,
+                            size_t *k) {
+  for (; item != NULL; item = item->next) {
+    if (cJSON_IsNumber(item)) {
+      if (*k < cap) out[*k].item = item;
+      (*k)++;
+    }
+    if (item->child != NULL) collect_numbers(item->child, out, cap, k);
+  }
+}
+
+/* Check the parsed text for what cJSON cannot tell (a \u0000 escape) and
+ * pair every number item with its literal (c->nums). Returns 0, or -1
+ * after saying what is wrong. */
+static int match_text(cfg_ctx *c, const cJSON *root, size_t len) {
+  size_t *offs = NULL, n = 0, nul = SIZE_MAX, k = 0, i;
+  if (scan_text(c->text, len, &offs, &n, &nul) != 0)
+    return cfg_fail(c, NULL, "out of memory");
+  if (nul != SIZE_MAX) {
+    size_t line, col;
+    free(offs);
+    line_col(c->text, nul, &line, &col);
+    return cfg_fail(c, NULL, "line %zu, column %zu: a string holds \\u0000 "
+                    "(a NUL character), which no name, path or value may "
+                    "contain", line, col);
+  }
+  if (n > 0 && (c->nums = malloc(n * sizeof *c->nums)) == NULL) {
+    free(offs);
+    return cfg_fail(c, NULL, "out of memory");
+  }
+  collect_numbers(root, c->nums, n, &k);
+  if (k == n && n > 0) {
+    for (i = 0; i < n; i++) c->nums[i].off = offs[i];
+    qsort(c->nums, n, sizeof *c->nums, cmp_num_lit);
+    c->nnums = n;
+  }
+  free(offs);
+  return 0;
+}
+
 /* Read a whole file into a NUL-terminated buffer. */
 static char *read_file(const char *path, size_t *len, int *err) {
   FILE *fp = fopen(path, "rb");
@@ -1032,8 +1213,26 @@ static char *read_file(const char *path, size_t *len, int *err) {
   return buf;
 }
 
+/* How many brackets are open at offset off of text (strings skipped). */
+static size_t depth_at(const char *text, size_t off) {
+  size_t i, depth = 0;
+  for (i = 0; i < off; i++) {
+    if (text[i] == '"') {
+      for (i++; i < off && text[i] != '"'; i++) {
+        if (text[i] == '\\') i++;
+      }
+    } else if (text[i] == '[' || text[i] == '{') {
+      depth++;
+    } else if ((text[i] == ']' || text[i] == '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return depth;
+}
+
 /* Report a parse error at pos: line and column (1-based), and the text
- * of that line up to a little after pos. */
+ * of that line up to a little after pos. A bracket opened at cJSON's
+ * nesting limit is said to be one. */
 static int syntax_error(const cfg_ctx *c, const char *text, size_t len,
                         const char *pos) {
   size_t line = 1, col = 1, i, off, begin = 0, end;
@@ -1058,6 +1257,11 @@ static int syntax_error(const cfg_ctx *c, const char *text, size_t len,
     snippet[k++] = (text[i] >= 32 && text[i] < 127) ? text[i] : '?';
   }
   snippet[k] = '\0';
+  if (off < len && (text[off] == '[' || text[off] == '{') &&
+      depth_at(text, off) >= CJSON_NESTING_LIMIT)
+    return cfg_fail(c, NULL, "line %zu, column %zu: lists and objects are "
+                    "nested more than %d deep, the most the JSON parser "
+                    "takes", line, col, CJSON_NESTING_LIMIT);
   if (off >= len)
     return cfg_fail(c, NULL, "line %zu, column %zu: malformed JSON: the "
                     "file ends too early (an unclosed bracket or string?)",
@@ -1085,6 +1289,7 @@ int cli_config_load(const char *path, cli_sim *sim) {
   memset(&c, 0, sizeof c);
   c.file = path;
   c.sim = sim;
+  c.text = text;
   if (text == NULL)
     return cli_error("cannot read config '%s': %s", path, strerror(err));
   if (strlen(text) != len) {
@@ -1109,8 +1314,10 @@ int cli_config_load(const char *path, cli_sim *sim) {
     cJSON_Delete(root);
     return cli_error("out of memory");
   }
-  rc = parse_root(&c, root);
+  rc = match_text(&c, root, len);
+  if (rc == 0) rc = parse_root(&c, root);
   cJSON_Delete(root);
+  free(c.nums);
   free(c.pops);
   return rc == 0 ? 0 : CLI_EXIT_USAGE;
 }
