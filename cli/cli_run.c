@@ -709,6 +709,25 @@ static int apply_watch(cli_sim *sim, const run_opts *o) {
   return 0;
 }
 
+/* A config's "record" (variables, "every", or a watch list that no
+ * --trace uses) with no output file would record nothing: refused, as the
+ * flags are. */
+static int record_needs_out(const cli_sim *sim, const run_opts *o) {
+  size_t p;
+  if (sim->out != NULL) return 0;
+  for (p = 0; p < sim->npops; p++) {
+    const cli_pop_spec *ps = &sim->pops[p];
+    if (ps->record != 0 || ps->every != 1 ||
+        (ps->watch_path[0] != '\0' && o->trace_path == NULL))
+      return fail("%s: record: nothing would be recorded for population %s "
+                  "without an output file; add \"out\" to the config or "
+                  "give --out FILE",
+                  sim->config_path != NULL ? sim->config_path : "config",
+                  ps->name != NULL ? ps->name : ps->path);
+  }
+  return 0;
+}
+
 /* The recording flags: --record, --watch, --record-every, --out,
  * --no-spikes. */
 static int apply_record_flags(cli_sim *sim, const run_opts *o) {
@@ -740,7 +759,7 @@ static int apply_record_flags(cli_sim *sim, const run_opts *o) {
       return fail("--watch needs --trace FILE or --out FILE");
     if ((rc = apply_watch(sim, o)) != 0) return rc;
   }
-  return 0;
+  return record_needs_out(sim, o);
 }
 
 /* Whether the directory of path can take a new file; 0 or an errno. */
@@ -1094,6 +1113,33 @@ static void report_signal(const run_opts *o, const cli_engine *e,
        list);
 }
 
+/* Say on stderr that option id of population p, which was given, does
+ * nothing without another option: `flag` names it for flags, `key` for
+ * the config. */
+static void warn_idle(const cli_sim *sim, size_t p, cli_opt_id id,
+                      const char *flag, const char *key) {
+  const cli_pop_spec *ps = &sim->pops[p];
+  if (ps->opt_src[id] == CLI_SRC_FLAG || sim->config_path == NULL)
+    fail("warning: %s has no effect without %s", cli_opt_flag(id), flag);
+  else
+    fail("warning: %s: %s.%s: has no effect without %s", sim->config_path,
+         ps->path, cli_opt_key(id), key);
+}
+
+/* Warn about options that were given but do nothing: a tolerance without
+ * the adaptive mode, a noise seed without noise. */
+static void warn_idle_options(const cli_sim *sim) {
+  size_t p;
+  for (p = 0; p < sim->npops; p++) {
+    const cli_pop_spec *ps = &sim->pops[p];
+    if (ps->opt_src[CLI_OPT_TOL] != CLI_SRC_DEFAULT && !ps->adaptive)
+      warn_idle(sim, p, CLI_OPT_TOL, "--adaptive", "\"adaptive\": true");
+    if (ps->opt_src[CLI_OPT_NOISE_SEED] != CLI_SRC_DEFAULT && ps->noise == 0)
+      warn_idle(sim, p, CLI_OPT_NOISE_SEED, "--noise",
+                "\"noise\" > 0");
+  }
+}
+
 /* Set up, run, put the outputs in place and report. */
 static int execute(const run_opts *o, const cli_sim *sim) {
   cli_engine e;
@@ -1103,6 +1149,7 @@ static int execute(const run_opts *o, const cli_sim *sim) {
   memset(&c, 0, sizeof c);
   rc = cli_engine_setup(&e, sim);
   if (rc == 0) rc = open_csv(&c, o, &e);
+  if (rc == 0) warn_idle_options(sim);
   if (rc == 0) {
     int hook = o->spikes_path != NULL || o->trace_path != NULL;
     if (o->is_default) print_builtin_intro();

@@ -132,6 +132,16 @@ BAD = [
     ("spikes_type", cfg(spikes="yes"), ["spikes", "true or false"]),
     ("npy_two_vars", cfg(record={"exc": ["V", "w"]}, out="x.npy"),
      ["x.npy", "one variable", "exc.V, exc.w"]),
+    # a recording without an output file would record nothing
+    ("record_without_out", cfg(record={"exc": ["V"]}),
+     ["record", "population exc", "without an output file", '"out"']),
+    ("record_list_without_out", cfg(record=["w"]),
+     ["record", "population exc", "without an output file"]),
+    ("record_every_without_out", cfg(record={"exc": {"every": 5}}),
+     ["record", "population exc", "without an output file"]),
+    ("record_watch_without_out", cfg(record={"exc": {"watch": [1]}},
+                                     out=None),
+     ["record", "population exc", "without an output file"]),
     # integers are read exactly up to 2^64 - 1; the literal is quoted
     ("seed_above_u64", '{"duration": 5, "seed": 18446744073709551616, '
                        '"populations": [{"size": 1}]}',
@@ -433,6 +443,16 @@ def test_64_bit_seeds(adex_run, write_config, workdir, show, load_csv):
     proc = adex_run(write_config(text).name, "--trace", "b.csv")
     assert proc.returncode == 0, show(proc)
     assert (workdir / "a.csv").read_text() == (workdir / "b.csv").read_text()
+
+
+def test_record_watch_serves_trace(adex_run, write_config, workdir, show,
+                                   load_csv):
+    """A watch list without an output file is fine when --trace uses it."""
+    path = write_config(cfg(record={"exc": {"watch": [1]}}))
+    proc = adex_run(path.name, "--trace", "t.csv")
+    assert proc.returncode == 0, show(proc)
+    _, rows = load_csv(workdir / "t.csv")
+    assert rows and {r[1] for r in rows} == {"1"}
 
 
 def test_large_configs_parse_fast(adex_run, write_config, workdir, show,
