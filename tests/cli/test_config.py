@@ -492,3 +492,13 @@ def test_large_configs_parse_fast(adex_run, write_config, workdir, show,
                        "neuron 12345 listed twice")
     assert not (workdir / "o.h5").exists()
 
+
+def test_watch_flag_names_the_config_size(adex_run, write_config, show,
+                                          expect_usage_error):
+    """--watch beyond a size the config set does not mention a --size that
+    was never given."""
+    path = write_config(cfg(populations=[pop(size=25)], out="o.h5"))
+    line = expect_usage_error(adex_run(path.name, "--watch", "50"), show,
+                              "--watch", "neuron 50 out of range",
+                              "size 25", "0..24")
+    assert "--size" not in line

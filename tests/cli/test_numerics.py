@@ -268,6 +268,10 @@ FLAG_ERRORS = [
     (["--tol", "0"], "--tol must be > 0"),
     (["--tau_ref", "-1"], "--tau_ref must be >= 0"),
     (["--noise", "-1"], "--noise must be >= 0"),
+    (["--tau_ref", "1e308"], "--tau_ref must be >= 0 ms (0: none) and <= 1e9 "
+                             "ms, got 1e+308"),
+    (["--noise", "1e308"], "--noise must be >= 0 (0: none) and <= 1e9, got "
+                           "1e+308"),
     (["--spk_reset", "bogus"], "--spk_reset expects hard or soft, got 'bogus'"),
     (["--noise-seed", "-4"], "--noise-seed expects an unsigned"),
     (["--tol", "abc"], "--tol expects a finite number"),
@@ -292,6 +296,8 @@ CONFIG_ERRORS = [
     ({"tol": 0}, "populations[0].tol: must be > 0 and < 1, got 0"),
     ({"tau_ref": -1}, "populations[0].tau_ref: must be >= 0 ms"),
     ({"noise": -1}, "populations[0].noise: must be >= 0"),
+    ({"tau_ref": 1e300}, "populations[0].tau_ref: must be >= 0 ms (0: none) "
+                         "and <= 1e9 ms, got 1e+300"),
     ({"spk_reset": "bogus"},
      'populations[0].spk_reset: must be "hard" or "soft", got "bogus"'),
     ({"adaptive": 1}, "populations[0].adaptive: must be true or false"),
