@@ -195,7 +195,7 @@ static int fill_indices(const char *s, size_t n, size_t *idx, size_t *count,
       return -1;
     }
     if (idx[k] >= n) {
-      snprintf(err, errlen, "neuron %zu out of range (--size %zu: 0..%zu)",
+      snprintf(err, errlen, "neuron %zu out of range (size %zu: 0..%zu)",
                idx[k], n, n - 1);
       return -1;
     }

@@ -6,6 +6,14 @@
  * is an error), every value's type is checked, and every message names the
  * JSON path of the value. Keys starting with '_' and "comment" are ignored
  * everywhere, so that configs can carry notes.
+ *
+ * cJSON keeps numbers as doubles and strings NUL-terminated, so one scan
+ * of the text (scan_text) adds what it loses: the literal of every number,
+ * from which integers are read exactly up to 2^64 - 1 (seeds), and the
+ * place of any \u0000 escape, which is refused (a string would end there).
+ * Repeated keys and names are found by sorting, and populations are looked
+ * up by name in a sorted index, so that large configs parse in
+ * O(n log n).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -15,6 +23,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +35,27 @@
 #define MAX_EXACT_INT 9007199254740992.0 /* 2^53 */
 #define PATH_LEN 160
 
-/* The file being read, for messages. */
+/* A string and its position, for finding repeats by sorting. */
+typedef struct keyed {
+  const char *s;
+  size_t i;
+} keyed;
+
+/* A number of the config and the offset of its literal in the text. */
+typedef struct num_lit {
+  const cJSON *item;
+  size_t off;
+} num_lit;
+
+/* The file being read, for messages, and what scan_text found. */
 typedef struct cfg_ctx {
   const char *file;
   cli_sim *sim;
+  const char *text;  /* the config's text */
+  num_lit *nums;     /* every number item, sorted by item address */
+  size_t nnums;
+  keyed *pops;       /* named populations, sorted by name */
+  size_t npops;
 } cfg_ctx;
 
 static int cfg_fail(const cfg_ctx *c, const char *path, const char *fmt, ...)
@@ -98,22 +124,70 @@ static int is_note(const char *key) {
   return key[0] == '_' || strcmp(key, "comment") == 0;
 }
 
+/* qsort order of keyed entries: by string, then by position. */
+static int cmp_keyed(const void *pa, const void *pb) {
+  const keyed *a = pa, *b = pb;
+  int d = strcmp(a->s, b->s);
+  if (d != 0) return d;
+  return (a->i > b->i) - (a->i < b->i);
+}
+
+/* Sort k[0..n) and find the first position (in the original order) whose
+ * string an earlier position has: 1 with *pos and, in *orig, the first
+ * position holding that string; 0 if every string is unique. */
+static int first_repeat_of(keyed *k, size_t n, size_t *pos, size_t *orig) {
+  size_t j, group = 0;
+  int found = 0;
+  qsort(k, n, sizeof *k, cmp_keyed);
+  for (j = 1; j < n; j++) {
+    if (strcmp(k[j].s, k[group].s) != 0) {
+      group = j;
+    } else if (!found || k[j].i < *pos) {
+      *pos = k[j].i;
+      *orig = k[group].i;
+      found = 1;
+    }
+  }
+  return found;
+}
+
+/* The first member of obj, in document order, whose key an earlier member
+ * has; NULL if there is none. -1 when out of memory (after saying so). */
+static int first_repeat(const cfg_ctx *c, const cJSON *obj, const char *path,
+                        const cJSON **out) {
+  const cJSON *it;
+  keyed *k;
+  size_t n = 0, pos = 0, orig = 0;
+  *out = NULL;
+  for (it = obj->child; it != NULL; it = it->next) n++;
+  if (n < 2) return 0;
+  if ((k = malloc(n * sizeof *k)) == NULL)
+    return cfg_fail(c, path, "out of memory");
+  n = 0;
+  for (it = obj->child; it != NULL; it = it->next, n++) {
+    k[n].s = it->string;
+    k[n].i = n;
+  }
+  if (first_repeat_of(k, n, &pos, &orig))
+    for (*out = obj->child; pos > 0; pos--) *out = (*out)->next;
+  free(k);
+  return 0;
+}
+
 /* Check that obj is an object whose keys are all in allowed (NULL-ended)
  * and none is given twice. */
 static int check_keys(const cfg_ctx *c, const cJSON *obj, const char *path,
                       const char *const *allowed) {
-  const cJSON *it, *prev;
+  const cJSON *it, *twice;
   if (!cJSON_IsObject(obj))
     return cfg_fail(c, path, "must be an object, got %s", type_name(obj));
+  if (first_repeat(c, obj, path, &twice) != 0) return -1;
   for (it = obj->child; it != NULL; it = it->next) {
     size_t i;
     int ok = 0;
     char sub[PATH_LEN];
     join_key(sub, path, it->string);
-    for (prev = obj->child; prev != it; prev = prev->next) {
-      if (strcmp(prev->string, it->string) == 0)
-        return cfg_fail(c, sub, "given twice");
-    }
+    if (it == twice) return cfg_fail(c, sub, "given twice");
     if (is_note(it->string)) continue;
     for (i = 0; allowed[i] != NULL && !ok; i++)
       ok = strcmp(allowed[i], it->string) == 0;
@@ -143,13 +217,80 @@ static int get_number(const cfg_ctx *c, const cJSON *item, const char *path,
   return 0;
 }
 
-/* A non-negative integer below 2^53. */
+/* qsort and bsearch order of num_lit entries: by item address. */
+static int cmp_num_lit(const void *pa, const void *pb) {
+  uintptr_t a = (uintptr_t)((const num_lit *)pa)->item;
+  uintptr_t b = (uintptr_t)((const num_lit *)pb)->item;
+  return (a > b) - (a < b);
+}
+
+/* The literal of a number item in the config's text (it ends where the
+ * number does), or NULL if it is not known. */
+static const char *literal(const cfg_ctx *c, const cJSON *item) {
+  num_lit key;
+  const num_lit *hit;
+  if (c->nnums == 0) return NULL;
+  key.item = item;
+  key.off = 0;
+  hit = bsearch(&key, c->nums, c->nnums, sizeof key, cmp_num_lit);
+  return hit != NULL ? c->text + hit->off : NULL;
+}
+
+/* Whether ch can be part of a JSON number literal. */
+static int in_number(char ch) {
+  return (ch >= '0' && ch <= '9') || ch == '-' || ch == '+' || ch == '.' ||
+         ch == 'e' || ch == 'E';
+}
+
+/* A copy of the literal lit (up to 40 characters) into buf, for
+ * messages; "%.17g" of v when the literal is not known. */
+static const char *shown(const char *lit, double v, char *buf, size_t len) {
+  size_t n = 0;
+  if (lit == NULL) {
+    snprintf(buf, len, "%.17g", v);
+    return buf;
+  }
+  while (in_number(lit[n]) && n < 40) n++;
+  snprintf(buf, len, "%.*s%s", (int)n, lit, in_number(lit[n]) ? "..." : "");
+  return buf;
+}
+
+/* A non-negative integer: below 2^64 when written with digits only (read
+ * exactly from the text, as seeds need), below 2^53 otherwise (1e3, 5.0:
+ * read as a double). */
 static int get_u64(const cfg_ctx *c, const cJSON *item, const char *path,
                    uint64_t *out) {
   double v = 0;
+  const char *lit, *d;
+  char buf[64];
+  uint64_t x = 0;
+  int neg;
   if (get_number(c, item, path, &v) != 0) return -1;
-  if (v < 0 || v != floor(v) || v >= MAX_EXACT_INT)
-    return cfg_fail(c, path, "must be a non-negative integer, got %.17g", v);
+  lit = literal(c, item);
+  neg = lit != NULL && lit[0] == '-';
+  d = lit != NULL ? lit + neg : NULL;
+  if (d != NULL && d[strspn(d, "0123456789")] != '.' &&
+      strchr("eE", d[strspn(d, "0123456789")]) == NULL) {
+    for (; *d >= '0' && *d <= '9'; d++) {
+      unsigned digit = (unsigned)(*d - '0');
+      if (x > (UINT64_MAX - digit) / 10)
+        return cfg_fail(c, path, "must be a non-negative integer below "
+                        "2^64, got %s", shown(lit, v, buf, sizeof buf));
+      x = x * 10 + digit;
+    }
+    if (neg && x != 0)
+      return cfg_fail(c, path, "must be a non-negative integer, got %s",
+                      shown(lit, v, buf, sizeof buf));
+    *out = x;
+    return 0;
+  }
+  if (v < 0 || v != floor(v))
+    return cfg_fail(c, path, "must be a non-negative integer, got %s",
+                    shown(lit, v, buf, sizeof buf));
+  if (v >= MAX_EXACT_INT)
+    return cfg_fail(c, path, "must be written with digits only when it is "
+                    "2^53 or more (exactly as an integer), got %s",
+                    shown(lit, v, buf, sizeof buf));
   *out = (uint64_t)v;
   return 0;
 }
@@ -327,18 +468,15 @@ static int parse_init(const cfg_ctx *c, const cJSON *item, const char *path,
 /* params: {"tau": 20, "a": [..per neuron..], ...}. */
 static int parse_params(const cfg_ctx *c, const cJSON *obj, const char *path,
                         cli_pop_spec *p) {
-  const cJSON *it;
+  const cJSON *it, *twice;
   if (!cJSON_IsObject(obj))
     return cfg_fail(c, path, "must be an object, got %s", type_name(obj));
+  if (first_repeat(c, obj, path, &twice) != 0) return -1;
   for (it = obj->child; it != NULL; it = it->next) {
     adex_param_id id;
-    const cJSON *prev;
     char sub[PATH_LEN];
     join_key(sub, path, it->string);
-    for (prev = obj->child; prev != it; prev = prev->next) {
-      if (strcmp(prev->string, it->string) == 0)
-        return cfg_fail(c, sub, "given twice");
-    }
+    if (it == twice) return cfg_fail(c, sub, "given twice");
     if (is_note(it->string)) continue;
     if (adex_param_find(it->string, &id) != ADEX_OK)
       return cfg_fail(c, sub, "unknown parameter; valid: V_rest, V_reset, "
@@ -490,10 +628,11 @@ static int parse_pop(const cfg_ctx *c, const cJSON *obj, const char *path,
   return parse_options(c, obj, path, p);
 }
 
-/* "populations": a non-empty list of objects with unique names. */
-static int parse_pops(const cfg_ctx *c, const cJSON *arr) {
+/* "populations": a non-empty list of objects with unique names; leaves
+ * the named ones in c->pops, sorted by name, for find_pop. */
+static int parse_pops(cfg_ctx *c, const cJSON *arr) {
   const cJSON *it;
-  size_t i = 0, j;
+  size_t i = 0, n = 0, twice = SIZE_MAX, orig = 0;
   if (!cJSON_IsArray(arr))
     return cfg_fail(c, "populations", "must be a list of objects, got %s",
                     type_name(arr));
@@ -506,6 +645,15 @@ static int parse_pops(const cfg_ctx *c, const cJSON *arr) {
     if (p == NULL) return cfg_fail(c, path, "out of memory");
     if (parse_pop(c, it, path, p) != 0) return -1;
   }
+  if ((c->pops = malloc(c->sim->npops * sizeof *c->pops)) == NULL)
+    return cfg_fail(c, "populations", "out of memory");
+  for (i = 0; i < c->sim->npops; i++) {
+    if (c->sim->pops[i].name == NULL) continue;
+    c->pops[n].s = c->sim->pops[i].name;
+    c->pops[n++].i = i;
+  }
+  c->npops = n;
+  if (!first_repeat_of(c->pops, n, &twice, &orig)) twice = SIZE_MAX;
   for (i = 0; i < c->sim->npops; i++) {
     const cli_pop_spec *p = &c->sim->pops[i];
     char path[PATH_LEN];
@@ -513,22 +661,23 @@ static int parse_pops(const cfg_ctx *c, const cJSON *arr) {
     if (p->name == NULL && c->sim->npops > 1)
       return cfg_fail(c, path, "missing (required when there are several "
                       "populations)");
-    for (j = 0; j < i && p->name != NULL; j++) {
-      if (c->sim->pops[j].name != NULL &&
-          strcmp(c->sim->pops[j].name, p->name) == 0)
-        return cfg_fail(c, path, "\"%s\" is already the name of "
-                        "populations[%zu]", p->name, j);
-    }
+    if (i == twice)
+      return cfg_fail(c, path, "\"%s\" is already the name of "
+                      "populations[%zu]", p->name, orig);
   }
   return 0;
 }
 
-/* The index of the population called name, or -1. */
-static long find_pop(const cli_sim *sim, const char *name) {
-  size_t i;
-  for (i = 0; i < sim->npops; i++) {
-    if (sim->pops[i].name != NULL && strcmp(sim->pops[i].name, name) == 0)
-      return (long)i;
+/* The index of the population called name, or -1 (a binary search of the
+ * index parse_pops made). */
+static long find_pop(const cfg_ctx *c, const char *name) {
+  size_t lo = 0, hi = c->npops;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int d = strcmp(name, c->pops[mid].s);
+    if (d == 0) return (long)c->pops[mid].i;
+    if (d < 0) hi = mid;
+    else lo = mid + 1;
   }
   return -1;
 }
@@ -729,7 +878,7 @@ static int parse_input(const cfg_ctx *c, const cJSON *obj, const char *path,
   } else {
     long idx;
     if (get_string(c, target, sub, &s) != 0) return -1;
-    if ((idx = find_pop(c->sim, s)) < 0)
+    if ((idx = find_pop(c, s)) < 0)
       return cfg_fail(c, sub, "no population is called \"%s\" (populations: "
                       "%s)", s, pop_names(c->sim, names, sizeof names));
     in->target = (size_t)idx;
@@ -846,7 +995,7 @@ static int parse_record_one(const cfg_ctx *c, const cJSON *item,
 
 /* "record": per population name, or one spec for every population. */
 static int parse_record(const cfg_ctx *c, const cJSON *item) {
-  const cJSON *it;
+  const cJSON *it, *twice;
   char names[256];
   size_t i;
   if (cJSON_IsArray(item)) {
@@ -859,17 +1008,14 @@ static int parse_record(const cfg_ctx *c, const cJSON *item) {
   if (!cJSON_IsObject(item))
     return cfg_fail(c, "record", "must be an object keyed by population "
                     "name (or a list of variables), got %s", type_name(item));
+  if (first_repeat(c, item, "record", &twice) != 0) return -1;
   for (it = item->child; it != NULL; it = it->next) {
     char sub[PATH_LEN];
-    const cJSON *prev;
     long idx;
     join_key(sub, "record", it->string);
-    for (prev = item->child; prev != it; prev = prev->next) {
-      if (strcmp(prev->string, it->string) == 0)
-        return cfg_fail(c, sub, "given twice");
-    }
+    if (it == twice) return cfg_fail(c, sub, "given twice");
     if (is_note(it->string)) continue;
-    if ((idx = find_pop(c->sim, it->string)) < 0)
+    if ((idx = find_pop(c, it->string)) < 0)
       return cfg_fail(c, sub, "no population is called \"%s\" "
                       "(populations: %s)", it->string,
                       pop_names(c->sim, names, sizeof names));
@@ -881,7 +1027,7 @@ static int parse_record(const cfg_ctx *c, const cJSON *item) {
 /* ------------------------------------------------------------ top level */
 
 /* The top-level object. */
-static int parse_root(const cfg_ctx *c, const cJSON *root) {
+static int parse_root(cfg_ctx *c, const cJSON *root) {
   static const char *const keys[] = {"duration", "dt",     "start",
                                      "seed",     "populations", "inputs",
                                      "record",   "out",    "spikes",
@@ -921,6 +1067,106 @@ static int parse_root(const cfg_ctx *c, const cJSON *root) {
                       type_name(it));
     sim->spikes = cJSON_IsTrue(it) ? 1 : 0;
   }
+  return 0;
+}
+
+/* ------------------------------------------------------------ the text */
+
+/* Line and column (1-based) of offset off of text. */
+static void line_col(const char *text, size_t off, size_t *line,
+                     size_t *col) {
+  size_t i;
+  *line = 1;
+  *col = 1;
+  for (i = 0; i < off; i++) {
+    if (text[i] == '\n') {
+      (*line)++;
+      *col = 1;
+    } else {
+      (*col)++;
+    }
+  }
+}
+
+/* Scan a JSON text that cJSON accepted: the offsets of its number
+ * literals, in order, into *offs (*n of them, malloc'ed), and the offset
+ * of the first \u0000 escape inside a string into *nul (SIZE_MAX if
+ * none). Returns -1 when out of memory. */
+static int scan_text(const char *text, size_t len, size_t **offs, size_t *n,
+                     size_t *nul) {
+  size_t i = 0, k = 0, cap = 0, *o = NULL;
+  *nul = SIZE_MAX;
+  while (i < len) {
+    char ch = text[i];
+    if (ch == '"') {
+      for (i++; i < len && text[i] != '"'; i++) {
+        if (text[i] != '\\') continue;
+        if (*nul == SIZE_MAX && i + 5 < len && text[i + 1] == 'u' &&
+            strncmp(text + i + 2, "0000", 4) == 0)
+          *nul = i;
+        i++; /* the escaped character */
+      }
+      i++;
+    } else if (ch == '-' || (ch >= '0' && ch <= '9')) {
+      if (k == cap) {
+        size_t *grown;
+        cap = cap == 0 ? 64 : 2 * cap;
+        if ((grown = realloc(o, cap * sizeof *o)) == NULL) {
+          free(o);
+          return -1;
+        }
+        o = grown;
+      }
+      o[k++] = i;
+      while (i < len && in_number(text[i])) i++;
+    } else {
+      i++;
+    }
+  }
+  *offs = o;
+  *n = k;
+  return 0;
+}
+
+/* Append the number items under item (its siblings after it included),
+ * in document order, to out (room for cap; *k counts them all). */
+static void collect_numbers(const cJSON *item, num_lit *out, size_t cap,
+                            size_t *k) {
+  for (; item != NULL; item = item->next) {
+    if (cJSON_IsNumber(item)) {
+      if (*k < cap) out[*k].item = item;
+      (*k)++;
+    }
+    if (item->child != NULL) collect_numbers(item->child, out, cap, k);
+  }
+}
+
+/* Check the parsed text for what cJSON cannot tell (a \u0000 escape) and
+ * pair every number item with its literal (c->nums). Returns 0, or -1
+ * after saying what is wrong. */
+static int match_text(cfg_ctx *c, const cJSON *root, size_t len) {
+  size_t *offs = NULL, n = 0, nul = SIZE_MAX, k = 0, i;
+  if (scan_text(c->text, len, &offs, &n, &nul) != 0)
+    return cfg_fail(c, NULL, "out of memory");
+  if (nul != SIZE_MAX) {
+    size_t line, col;
+    free(offs);
+    line_col(c->text, nul, &line, &col);
+    return cfg_fail(c, NULL, "line %zu, column %zu: a string holds \\u0000 "
+                    "(a NUL character), which no name, path or value may "
+                    "contain", line, col);
+  }
+  if (n > 0 && (c->nums = malloc(n * sizeof *c->nums)) == NULL) {
+    free(offs);
+    return cfg_fail(c, NULL, "out of memory");
+  }
+  collect_numbers(root, c->nums, n, &k);
+  if (k == n && n > 0) {
+    for (i = 0; i < n; i++) c->nums[i].off = offs[i];
+    qsort(c->nums, n, sizeof *c->nums, cmp_num_lit);
+    c->nnums = n;
+  }
+  free(offs);
   return 0;
 }
 
@@ -967,8 +1213,26 @@ static char *read_file(const char *path, size_t *len, int *err) {
   return buf;
 }
 
+/* How many brackets are open at offset off of text (strings skipped). */
+static size_t depth_at(const char *text, size_t off) {
+  size_t i, depth = 0;
+  for (i = 0; i < off; i++) {
+    if (text[i] == '"') {
+      for (i++; i < off && text[i] != '"'; i++) {
+        if (text[i] == '\\') i++;
+      }
+    } else if (text[i] == '[' || text[i] == '{') {
+      depth++;
+    } else if ((text[i] == ']' || text[i] == '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return depth;
+}
+
 /* Report a parse error at pos: line and column (1-based), and the text
- * of that line up to a little after pos. */
+ * of that line up to a little after pos. A bracket opened at cJSON's
+ * nesting limit is said to be one. */
 static int syntax_error(const cfg_ctx *c, const char *text, size_t len,
                         const char *pos) {
   size_t line = 1, col = 1, i, off, begin = 0, end;
@@ -993,6 +1257,11 @@ static int syntax_error(const cfg_ctx *c, const char *text, size_t len,
     snippet[k++] = (text[i] >= 32 && text[i] < 127) ? text[i] : '?';
   }
   snippet[k] = '\0';
+  if (off < len && (text[off] == '[' || text[off] == '{') &&
+      depth_at(text, off) >= CJSON_NESTING_LIMIT)
+    return cfg_fail(c, NULL, "line %zu, column %zu: lists and objects are "
+                    "nested more than %d deep, the most the JSON parser "
+                    "takes", line, col, CJSON_NESTING_LIMIT);
   if (off >= len)
     return cfg_fail(c, NULL, "line %zu, column %zu: malformed JSON: the "
                     "file ends too early (an unclosed bracket or string?)",
@@ -1017,8 +1286,10 @@ int cli_config_load(const char *path, cli_sim *sim) {
   const char *end = NULL;
   cJSON *root;
   char *text = read_file(path, &len, &err);
+  memset(&c, 0, sizeof c);
   c.file = path;
   c.sim = sim;
+  c.text = text;
   if (text == NULL)
     return cli_error("cannot read config '%s': %s", path, strerror(err));
   if (strlen(text) != len) {
@@ -1043,8 +1314,11 @@ int cli_config_load(const char *path, cli_sim *sim) {
     cJSON_Delete(root);
     return cli_error("out of memory");
   }
-  rc = parse_root(&c, root);
+  rc = match_text(&c, root, len);
+  if (rc == 0) rc = parse_root(&c, root);
   cJSON_Delete(root);
+  free(c.nums);
+  free(c.pops);
   return rc == 0 ? 0 : CLI_EXIT_USAGE;
 }
 
@@ -1079,11 +1353,43 @@ static int check_len(const cli_sim *sim, const cli_pop_spec *p,
                    where, v->n, p->size, p->name != NULL ? p->name : p->path);
 }
 
+/* An index and its position, for finding repeats by sorting. */
+typedef struct pos_index {
+  size_t v, i;
+} pos_index;
+
+/* qsort order of pos_index entries: by value, then by position. */
+static int cmp_pos_index(const void *pa, const void *pb) {
+  const pos_index *a = pa, *b = pb;
+  if (a->v != b->v) return (a->v > b->v) - (a->v < b->v);
+  return (a->i > b->i) - (a->i < b->i);
+}
+
+/* The first position of idx[0..n) whose value an earlier position has,
+ * into *pos (SIZE_MAX if none); O(n log n). -1 when out of memory. */
+static int first_repeated_index(const size_t *idx, size_t n, size_t *pos) {
+  pos_index *k;
+  size_t j;
+  *pos = SIZE_MAX;
+  if (n < 2) return 0;
+  if ((k = malloc(n * sizeof *k)) == NULL) return -1;
+  for (j = 0; j < n; j++) {
+    k[j].v = idx[j];
+    k[j].i = j;
+  }
+  qsort(k, n, sizeof *k, cmp_pos_index);
+  for (j = 1; j < n; j++) {
+    if (k[j].v == k[j - 1].v && k[j].i < *pos) *pos = k[j].i;
+  }
+  free(k);
+  return 0;
+}
+
 /* Parameters, initializers, method and watch list of one population. */
 static int check_pop(const cli_sim *sim, const cli_pop_spec *p) {
   char where[PATH_LEN + 64], key[PATH_LEN];
   int i;
-  size_t j;
+  size_t j, twice;
   for (i = 0; i < ADEX_NPARAMS; i++) {
     const char *name = adex_param_name((adex_param_id)i);
     char flag[32];
@@ -1118,15 +1424,15 @@ static int check_pop(const cli_sim *sim, const cli_pop_spec *p) {
   cli_where(sim, p->watch_path, NULL,
             p->watch_path[0] != '\0' ? CLI_SRC_CONFIG : CLI_SRC_FLAG,
             "--watch", where, sizeof where);
-  for (j = 0; !p->watch_all && j < p->nwatch; j++) {
-    size_t k;
+  if (p->watch_all) return 0;
+  if (first_repeated_index(p->watch, p->nwatch, &twice) != 0)
+    return cli_error("out of memory");
+  for (j = 0; j < p->nwatch; j++) {
     if (p->watch[j] >= p->size)
       return cli_error("%s: neuron %zu out of range (size %zu: 0..%zu)",
                        where, p->watch[j], p->size, p->size - 1);
-    for (k = 0; k < j; k++) {
-      if (p->watch[k] == p->watch[j])
-        return cli_error("%s: neuron %zu listed twice", where, p->watch[j]);
-    }
+    if (j == twice)
+      return cli_error("%s: neuron %zu listed twice", where, p->watch[j]);
   }
   return 0;
 }

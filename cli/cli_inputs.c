@@ -60,6 +60,9 @@ typedef struct input_plan {
 struct cli_inputs {
   input_plan *plans;
   size_t count;
+  size_t *by_pop;  /* plan indices grouped by target, in the order given */
+  size_t *first;   /* population p's are by_pop[first[p] .. first[p+1]) */
+  size_t *active;  /* per population: plans not taken into the drive */
 };
 
 /* ------------------------------------------------------------ randomness */
@@ -365,6 +368,25 @@ static int plan_one(const cli_sim *sim, size_t i, input_plan *pl,
   return CLI_EXIT_FAILURE;
 }
 
+/* Index the plans by target population (a counting sort, stable), so
+ * that the per-population questions cost the population's inputs only. */
+static int group_by_pop(cli_inputs *ins, const cli_sim *sim) {
+  size_t i, p, np = sim->npops;
+  ins->by_pop = malloc((ins->count > 0 ? ins->count : 1) *
+                       sizeof *ins->by_pop);
+  ins->first = calloc(np + 1, sizeof *ins->first);
+  ins->active = calloc(np > 0 ? np : 1, sizeof *ins->active);
+  if (ins->by_pop == NULL || ins->first == NULL || ins->active == NULL)
+    return -1;
+  for (i = 0; i < ins->count; i++) ins->active[ins->plans[i].spec->target]++;
+  for (p = 0; p < np; p++) ins->first[p + 1] = ins->first[p] + ins->active[p];
+  for (p = 0; p < np; p++) ins->active[p] = ins->first[p];
+  for (i = 0; i < ins->count; i++)
+    ins->by_pop[ins->active[ins->plans[i].spec->target]++] = i;
+  for (p = 0; p < np; p++) ins->active[p] = ins->first[p + 1] - ins->first[p];
+  return 0;
+}
+
 int cli_inputs_create(const cli_sim *sim, uint64_t nsteps, cli_inputs **out) {
   cli_inputs *ins = calloc(1, sizeof *ins);
   size_t i;
@@ -388,6 +410,11 @@ int cli_inputs_create(const cli_sim *sim, uint64_t nsteps, cli_inputs **out) {
       return rc;
     }
   }
+  if (group_by_pop(ins, sim) != 0) {
+    cli_inputs_free(ins);
+    cli_error("out of memory");
+    return CLI_EXIT_FAILURE;
+  }
   *out = ins;
   return 0;
 }
@@ -402,6 +429,9 @@ void cli_inputs_free(cli_inputs *ins) {
     free(ins->plans[i].table);
   }
   free(ins->plans);
+  free(ins->by_pop);
+  free(ins->first);
+  free(ins->active);
   free(ins);
 }
 
@@ -480,27 +510,21 @@ static void apply_file(const input_plan *pl, uint64_t k, double *a) {
 
 size_t cli_inputs_take_constant(cli_inputs *ins, size_t p, double *drive) {
   size_t j, taken = 0;
-  for (j = 0; j < ins->count; j++)
-    if (ins->plans[j].spec->target == p &&
-        ins->plans[j].spec->kind != CLI_IN_CONSTANT)
-      return 0;
-  for (j = 0; j < ins->count; j++) {
-    input_plan *pl = &ins->plans[j];
-    if (pl->spec->target != p || pl->spec->kind != CLI_IN_CONSTANT ||
-        pl->taken)
-      continue;
+  for (j = ins->first[p]; j < ins->first[p + 1]; j++)
+    if (ins->plans[ins->by_pop[j]].spec->kind != CLI_IN_CONSTANT) return 0;
+  for (j = ins->first[p]; j < ins->first[p + 1]; j++) {
+    input_plan *pl = &ins->plans[ins->by_pop[j]];
+    if (pl->taken) continue;
     add_vec(drive, &pl->spec->value, pl->n);
     pl->taken = 1;
+    ins->active[p]--;
     taken++;
   }
   return taken;
 }
 
 int cli_inputs_any(const cli_inputs *ins, size_t p) {
-  size_t j;
-  for (j = 0; j < ins->count; j++)
-    if (ins->plans[j].spec->target == p && !ins->plans[j].taken) return 1;
-  return 0;
+  return ins->active[p] > 0;
 }
 
 void cli_inputs_apply(cli_inputs *ins, uint64_t k, double *const *arrays) {

@@ -39,6 +39,11 @@ static int parse_dict(const char *dict, cli_npy_header *h, char *err,
                       size_t errlen) {
   const char *p = find_key(dict, "descr"), *q;
   size_t n;
+  if (p != NULL && *p == '[') {
+    snprintf(err, errlen, "npy header: a structured dtype (record fields) "
+             "is not supported; a plain numeric array is expected");
+    return -1;
+  }
   if (p == NULL || (*p != '\'' && *p != '"')) {
     snprintf(err, errlen, "npy header has no 'descr' string");
     return -1;

@@ -36,6 +36,15 @@ static int readable_file(const char *path) {
          access(path, R_OK) == 0;
 }
 
+/* Why readable_file(path) is false, for messages. */
+static const char *why_unreadable(const char *path) {
+  struct stat st;
+  if (stat(path, &st) != 0) return strerror(errno);
+  if (!S_ISREG(st.st_mode)) return "not a regular file";
+  if (access(path, R_OK) != 0) return strerror(errno);
+  return "not readable";
+}
+
 /* The directory of the running executable into buf (no trailing '/');
  * 0 or -1. */
 static int exe_dir(char *buf, size_t len) {
@@ -76,8 +85,13 @@ int cli_plot_draw(const char *mode, const char *in, const char *out) {
   int st, err;
   if (python == NULL || python[0] == '\0') python = DEFAULT_PYTHON;
   if (find_script(script, sizeof script) != 0) {
-    cli_error("cannot draw %s: the plotting helper %s was not found (set "
-              "ADEX_PLOT_SCRIPT); the data is in %s", out, SCRIPT_NAME, in);
+    const char *env = getenv("ADEX_PLOT_SCRIPT");
+    if (env != NULL && env[0] != '\0')
+      cli_error("cannot draw %s: ADEX_PLOT_SCRIPT names '%s': %s; the data "
+                "is in %s", out, env, why_unreadable(env), in);
+    else
+      cli_error("cannot draw %s: the plotting helper %s was not found (set "
+                "ADEX_PLOT_SCRIPT); the data is in %s", out, SCRIPT_NAME, in);
     return CLI_EXIT_FAILURE;
   }
   if (access(python, X_OK) != 0) {

@@ -25,8 +25,9 @@
 #include "cli_output.h"
 
 #define MAX_DENSE 4           /* V, w, input, t_last_spike */
-#define SPIKE_BUF 16384       /* spikes buffered per population */
-#define SPIKE_CHUNK 4096      /* spikes per HDF5 chunk (32 KiB) */
+#define SPIKE_CHUNK 4096      /* spikes per HDF5 chunk (32 KiB) at most */
+#define SPIKE_CHUNK_MIN 256   /* ... and at least (2 KiB) */
+#define SPIKE_BUF_CHUNKS 4    /* spikes buffered: this many chunks */
 #define CHUNK_BYTES (1 << 20) /* about this many bytes per sample chunk */
 #define MAX_CHUNK_ROWS 1024
 
@@ -51,7 +52,7 @@ typedef struct rec_pop {
   uint64_t samples;            /* samples taken */
   double *sp_t;                /* spike buffer: times */
   int64_t *sp_n;               /* spike buffer: neurons */
-  size_t sp_len;
+  size_t sp_len, sp_cap;
   uint64_t spikes;             /* spikes recorded */
   hid_t g, g_spk, d_spt, d_spn, d_ts, d_var[MAX_DENSE];
   hsize_t h_rows, h_spikes;    /* rows already in the datasets */
@@ -251,6 +252,15 @@ static int write_failed(cli_recorder *r, const char *what) {
   return CLI_EXIT_FAILURE;
 }
 
+/* Spikes per HDF5 chunk of a population of n neurons. A chunk is written
+ * (and cached) whole, so a small population gets small chunks: thousands
+ * of populations then stay small in the file and in memory. */
+static size_t spike_chunk(size_t n) {
+  return n < SPIKE_CHUNK_MIN ? SPIKE_CHUNK_MIN
+         : n < SPIKE_CHUNK   ? n
+                             : SPIKE_CHUNK;
+}
+
 /* What population p records, and its buffers. */
 static int plan_pop(cli_recorder *r, size_t p, adex_pop *pop) {
   const cli_pop_spec *s = &r->sim->pops[p];
@@ -291,8 +301,9 @@ static int plan_pop(cli_recorder *r, size_t p, adex_pop *pop) {
     }
   }
   if (r->spikes_on) {
-    rp->sp_t = malloc(SPIKE_BUF * sizeof *rp->sp_t);
-    rp->sp_n = malloc(SPIKE_BUF * sizeof *rp->sp_n);
+    rp->sp_cap = SPIKE_BUF_CHUNKS * spike_chunk(rp->n);
+    rp->sp_t = malloc(rp->sp_cap * sizeof *rp->sp_t);
+    rp->sp_n = malloc(rp->sp_cap * sizeof *rp->sp_n);
     if (rp->sp_t == NULL || rp->sp_n == NULL) return -1;
   }
   return 0;
@@ -434,9 +445,9 @@ static int h5_pop_layout(cli_recorder *r, size_t p) {
     rp->g_spk = H5Gcreate2(rp->g, "spikes", H5P_DEFAULT, H5P_DEFAULT,
                            H5P_DEFAULT);
     if (rp->g_spk < 0) return -1;
-    rp->d_spt = ds_create(rp->g_spk, "t", H5T_IEEE_F64LE, 0, SPIKE_CHUNK);
-    rp->d_spn = ds_create(rp->g_spk, "neuron", H5T_STD_I64LE, 0,
-                          SPIKE_CHUNK);
+    hsize_t chunk = (hsize_t)spike_chunk(rp->n);
+    rp->d_spt = ds_create(rp->g_spk, "t", H5T_IEEE_F64LE, 0, chunk);
+    rp->d_spn = ds_create(rp->g_spk, "neuron", H5T_STD_I64LE, 0, chunk);
     if (rp->d_spt < 0 || rp->d_spn < 0 ||
         attr_str(rp->d_spt, "unit", "ms") < 0 ||
         attr_str(rp->g_spk, "note",
@@ -628,7 +639,7 @@ static int put_spikes(cli_recorder *r, rec_pop *rp) {
     size_t i = ev[j].neuron;
     rp->spikes++;
     if (r->format == FMT_H5) {
-      if (rp->sp_len == SPIKE_BUF && h5_flush(rp) < 0) return -1;
+      if (rp->sp_len == rp->sp_cap && h5_flush(rp) < 0) return -1;
       rp->sp_t[rp->sp_len] = t;
       rp->sp_n[rp->sp_len++] = (int64_t)i;
     } else if (r->format == FMT_CSV) {

@@ -709,6 +709,25 @@ static int apply_watch(cli_sim *sim, const run_opts *o) {
   return 0;
 }
 
+/* A config's "record" (variables, "every", or a watch list that no
+ * --trace uses) with no output file would record nothing: refused, as the
+ * flags are. */
+static int record_needs_out(const cli_sim *sim, const run_opts *o) {
+  size_t p;
+  if (sim->out != NULL) return 0;
+  for (p = 0; p < sim->npops; p++) {
+    const cli_pop_spec *ps = &sim->pops[p];
+    if (ps->record != 0 || ps->every != 1 ||
+        (ps->watch_path[0] != '\0' && o->trace_path == NULL))
+      return fail("%s: record: nothing would be recorded for population %s "
+                  "without an output file; add \"out\" to the config or "
+                  "give --out FILE",
+                  sim->config_path != NULL ? sim->config_path : "config",
+                  ps->name != NULL ? ps->name : ps->path);
+  }
+  return 0;
+}
+
 /* The recording flags: --record, --watch, --record-every, --out,
  * --no-spikes. */
 static int apply_record_flags(cli_sim *sim, const run_opts *o) {
@@ -740,7 +759,7 @@ static int apply_record_flags(cli_sim *sim, const run_opts *o) {
       return fail("--watch needs --trace FILE or --out FILE");
     if ((rc = apply_watch(sim, o)) != 0) return rc;
   }
-  return 0;
+  return record_needs_out(sim, o);
 }
 
 /* --load-state and --save-state: one file per population when there are
@@ -1077,27 +1096,37 @@ static void print_outputs(const run_opts *o, const cli_engine *e,
   }
 }
 
-/* The constant input of neuron i of population p, if p has exactly one
- * input and it is constant; NAN otherwise. */
-static double known_input(const cli_sim *sim, size_t p, size_t i) {
-  size_t j, found = 0;
-  const cli_input_spec *in = NULL;
+/* The one input of each population, for the --rates table: the index of
+ * its input if it has exactly one, SIZE_MAX if none, SIZE_MAX - 1 if
+ * several. NULL when out of memory. */
+static size_t *sole_inputs(const cli_sim *sim) {
+  size_t p, j, *sole = malloc(sim->npops * sizeof *sole);
+  if (sole == NULL) return NULL;
+  for (p = 0; p < sim->npops; p++) sole[p] = SIZE_MAX;
   for (j = 0; j < sim->ninputs; j++) {
-    if (sim->inputs[j].target == p) {
-      in = &sim->inputs[j];
-      found++;
-    }
+    size_t *s = &sole[sim->inputs[j].target];
+    *s = *s == SIZE_MAX ? j : SIZE_MAX - 1;
   }
-  if (found == 0) return 0.0;
-  if (found > 1 || in->kind != CLI_IN_CONSTANT) return NAN;
+  return sole;
+}
+
+/* The constant input of neuron i, given the population's sole input (see
+ * sole_inputs): 0 without inputs, NAN unless it is one constant input. */
+static double known_input(const cli_sim *sim, size_t sole, size_t i) {
+  const cli_input_spec *in;
+  if (sole == SIZE_MAX) return 0.0;
+  if (sole == SIZE_MAX - 1) return NAN;
+  in = &sim->inputs[sole];
+  if (in->kind != CLI_IN_CONSTANT) return NAN;
   return cli_vec_at(&in->value, i);
 }
 
-/* Print the row of neuron i of population p in the --rates table. */
-static void print_rate_row(const cli_engine *e, size_t p, size_t i,
-                           double sim_s) {
+/* Print the row of neuron i of population p (whose sole input is sole) in
+ * the --rates table. */
+static void print_rate_row(const cli_engine *e, size_t p, size_t sole,
+                           size_t i, double sim_s) {
   double rate = sim_s > 0 ? (double)e->counts[p][i] / sim_s : 0.0;
-  double input = known_input(e->sim, p, i);
+  double input = known_input(e->sim, sole, i);
   if (isnan(input))
     printf("%8zu  %12s  %8llu  %10.6g\n", i, "-",
            (unsigned long long)e->counts[p][i], rate);
@@ -1109,15 +1138,20 @@ static void print_rate_row(const cli_engine *e, size_t p, size_t i,
 /* Print the --rates table: every neuron, or every k-th plus the last. */
 static void print_rates(const cli_engine *e) {
   double sim_s = (double)e->steps_done * e->sim->dt / 1000.0;
-  size_t p;
+  size_t p, *sole = sole_inputs(e->sim);
+  if (sole == NULL) {
+    fail("out of memory (--rates)");
+    return;
+  }
   for (p = 0; p < e->sim->npops; p++) {
     size_t n = e->sim->pops[p].size;
     size_t step = (n + RATE_ROWS - 1) / RATE_ROWS, i;
     if (e->sim->npops > 1) printf("population %s:\n", adex_pop_name(e->pops[p]));
     printf("%8s  %12s  %8s  %10s\n", "neuron", "input", "spikes", "rate_Hz");
-    for (i = 0; i < n; i += step) print_rate_row(e, p, i, sim_s);
-    if ((n - 1) % step != 0) print_rate_row(e, p, n - 1, sim_s);
+    for (i = 0; i < n; i += step) print_rate_row(e, p, sole[p], i, sim_s);
+    if ((n - 1) % step != 0) print_rate_row(e, p, sole[p], n - 1, sim_s);
   }
+  free(sole);
 }
 
 /* ------------------------------------------------------------ main */
@@ -1149,6 +1183,33 @@ static void report_signal(const run_opts *o, const cli_engine *e,
        list);
 }
 
+/* Say on stderr that option id of population p, which was given, does
+ * nothing without another option: `flag` names it for flags, `key` for
+ * the config. */
+static void warn_idle(const cli_sim *sim, size_t p, cli_opt_id id,
+                      const char *flag, const char *key) {
+  const cli_pop_spec *ps = &sim->pops[p];
+  if (ps->opt_src[id] == CLI_SRC_FLAG || sim->config_path == NULL)
+    fail("warning: %s has no effect without %s", cli_opt_flag(id), flag);
+  else
+    fail("warning: %s: %s.%s: has no effect without %s", sim->config_path,
+         ps->path, cli_opt_key(id), key);
+}
+
+/* Warn about options that were given but do nothing: a tolerance without
+ * the adaptive mode, a noise seed without noise. */
+static void warn_idle_options(const cli_sim *sim) {
+  size_t p;
+  for (p = 0; p < sim->npops; p++) {
+    const cli_pop_spec *ps = &sim->pops[p];
+    if (ps->opt_src[CLI_OPT_TOL] != CLI_SRC_DEFAULT && !ps->adaptive)
+      warn_idle(sim, p, CLI_OPT_TOL, "--adaptive", "\"adaptive\": true");
+    if (ps->opt_src[CLI_OPT_NOISE_SEED] != CLI_SRC_DEFAULT && ps->noise == 0)
+      warn_idle(sim, p, CLI_OPT_NOISE_SEED, "--noise",
+                "\"noise\" > 0");
+  }
+}
+
 /* Set up, run, put the outputs in place and report. */
 static int execute(const run_opts *o, const cli_sim *sim) {
   cli_engine e;
@@ -1158,6 +1219,7 @@ static int execute(const run_opts *o, const cli_sim *sim) {
   memset(&c, 0, sizeof c);
   rc = cli_engine_setup(&e, sim);
   if (rc == 0) rc = open_csv(&c, o, &e);
+  if (rc == 0) warn_idle_options(sim);
   if (rc == 0) {
     int hook = o->spikes_path != NULL || o->trace_path != NULL;
     if (o->is_default) print_builtin_intro();

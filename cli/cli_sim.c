@@ -3,6 +3,7 @@
 #include "cli_sim.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,12 +156,26 @@ void cli_sim_free(cli_sim *sim) {
   cli_sim_init(sim);
 }
 
+/* Make room for element n of an array that holds n elements. Its
+ * capacity is 4 while n <= 4 and the next power of two above n after
+ * that, so it grows only when n is 0 or a power of two >= 4, and n appends
+ * copy O(n) elements in all. */
+static int grow(void **arr, size_t n, size_t size) {
+  size_t cap;
+  void *grown;
+  if (n != 0 && (n < 4 || (n & (n - 1)) != 0)) return 0;
+  cap = n == 0 ? 4 : 2 * n;
+  if (cap < n || cap > SIZE_MAX / size) return -1;
+  if ((grown = realloc(*arr, cap * size)) == NULL) return -1;
+  *arr = grown;
+  return 0;
+}
+
 cli_pop_spec *cli_sim_add_pop(cli_sim *sim) {
-  cli_pop_spec *grown, *p;
+  cli_pop_spec *p;
   adex_pop_config def;
-  grown = realloc(sim->pops, (sim->npops + 1) * sizeof *grown);
-  if (grown == NULL) return NULL;
-  sim->pops = grown;
+  if (grow((void **)&sim->pops, sim->npops, sizeof *sim->pops) != 0)
+    return NULL;
   p = &sim->pops[sim->npops];
   memset(p, 0, sizeof *p);
   p->ndim = 1;
@@ -187,10 +202,9 @@ cli_pop_spec *cli_sim_add_pop(cli_sim *sim) {
 }
 
 cli_input_spec *cli_sim_add_input(cli_sim *sim) {
-  cli_input_spec *grown, *in;
-  grown = realloc(sim->inputs, (sim->ninputs + 1) * sizeof *grown);
-  if (grown == NULL) return NULL;
-  sim->inputs = grown;
+  cli_input_spec *in;
+  if (grow((void **)&sim->inputs, sim->ninputs, sizeof *sim->inputs) != 0)
+    return NULL;
   in = &sim->inputs[sim->ninputs];
   memset(in, 0, sizeof *in);
   in->t_end = -1.0;

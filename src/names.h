@@ -1,18 +1,22 @@
 /* names.h - the registry of live object names (internal).
  *
- * An intrusive list of adex__named records (embedded in the objects, so the
- * registry never allocates), guarded by one mutex, plus one counter per
- * class for automatic names.
+ * An intrusive search tree of adex__named records (embedded in the
+ * objects, so the registry never allocates; O(log n) per claim, lookup and
+ * release), guarded by one mutex, plus one counter per class for automatic
+ * names.
  */
 #ifndef ADEX_NAMES_INTERNAL_H
 #define ADEX_NAMES_INTERNAL_H
+
+#include <stdint.h>
 
 #include "adex/names.h"
 
 /* The name record an object embeds. */
 typedef struct adex__named {
   char name[ADEX_NAME_MAX];
-  struct adex__named *next; /* registry link; owned by names.c */
+  struct adex__named *left, *right; /* registry tree links; names.c's */
+  uint32_t prio;            /* the tree's heap priority; names.c's */
   bool linked;              /* in the registry */
 } adex__named;
 

@@ -70,11 +70,11 @@ static adex_status check_options(const adex_pop_config *cfg,
     return adex__fail(ADEX_EINVAL, "tol must be > 0 and < 1, got %g",
                       cfg->tol);
   if (!(cfg->tau_ref >= 0 && cfg->tau_ref <= 1e9))
-    return adex__fail(ADEX_EINVAL, "tau_ref must be >= 0 ms (0: none), got %g",
-                      cfg->tau_ref);
+    return adex__fail(ADEX_EINVAL, "tau_ref must be >= 0 ms (0: none) and "
+                      "<= 1e9 ms, got %g", cfg->tau_ref);
   if (!(cfg->noise >= 0 && cfg->noise <= 1e9))
-    return adex__fail(ADEX_EINVAL, "noise must be >= 0 (0: none), got %g",
-                      cfg->noise);
+    return adex__fail(ADEX_EINVAL, "noise must be >= 0 (0: none) and <= 1e9, "
+                      "got %g", cfg->noise);
   if (cfg->spk_reset != ADEX_SPK_RESET_HARD &&
       cfg->spk_reset != ADEX_SPK_RESET_SOFT)
     return adex__fail(ADEX_EINVAL, "spk_reset must be hard or soft, got %d",

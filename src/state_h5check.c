@@ -555,10 +555,18 @@ adex_status adex__h5_precheck(const adex__state *s, const unsigned char *image,
         m[i].size >= 2 * (uint64_t)c.O) {
       bt = le(m[i].data, c.O);
       heap = le(m[i].data + c.O, c.O);
-    } else if (m[i].type != 0x00 && m[i].type != 0x10 &&
-               m[i].type != 0x0e && m[i].type != 0x12) {
+    } else if (m[i].type == 0x0c || m[i].type == 0x15) {
+      ok = refuse(&c, "the root group has attributes (HDF5 message type "
+                  "%u), which state files do not have; a state is "
+                  "datasets only", m[i].type);
+    } else if (m[i].type == 0x02 || m[i].type == 0x06 ||
+               m[i].type == 0x0a) {
       ok = refuse(&c, "unsupported root group (HDF5 message type %u; "
                   "write with h5py's default, without track_order)",
+                  m[i].type);
+    } else if (m[i].type != 0x00 && m[i].type != 0x10 &&
+               m[i].type != 0x0e && m[i].type != 0x12) {
+      ok = refuse(&c, "unsupported root group (HDF5 message type %u)",
                   m[i].type);
     }
   }

@@ -6,8 +6,10 @@
 #include <math.h>
 #include <pthread.h>
 #include <string.h>
+#include <time.h>
 
 #include "adex_test.h"
+#include "names.h"
 
 static adex_pop *named_pop(const char *name, size_t n) {
   adex_pop_config cfg;
@@ -112,6 +114,69 @@ static void test_threads(void **state) {
     for (int b = a + 1; b < THREADS * PER_THREAD; b++)
       assert_true(strcmp(seen[a / PER_THREAD][a % PER_THREAD],
                          seen[b / PER_THREAD][b % PER_THREAD]) != 0);
+}
+
+/* Seconds since an arbitrary start. */
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Many live names: claimed (user and automatic names mixed), looked up
+ * and released in the order they were claimed, then again in a shuffled
+ * order. Each costs O(log n), so 2 x 100000 names take well under a
+ * second; a registry that scans every live name per call needs minutes,
+ * and the test stops it at a generous time limit. */
+enum { MANY = 100000 };
+#define MANY_LIMIT_S 20.0
+
+static void test_many_names(void **state) {
+  (void)state;
+  adex__named *recs = calloc(MANY, sizeof *recs), extra;
+  size_t *order = malloc(MANY * sizeof *order);
+  uint64_t rng = 12345;
+  double t0 = now_s();
+  assert_non_null(recs);
+  assert_non_null(order);
+  for (int round = 0; round < 2; round++) {
+    for (size_t i = 0; i < MANY; i++) {
+      char user[32];
+      snprintf(user, sizeof user, "many_%zu", i);
+      assert_ok(adex__name_claim(&recs[i], "ManyProbe",
+                                 i % 2 == 0 ? user : NULL));
+      if (i % 1024 == 0) assert_true(now_s() - t0 < MANY_LIMIT_S);
+    }
+    assert_status(adex__name_claim(&extra, "ManyProbe", "many_0"),
+                  ADEX_EINVAL);
+    assert_status(adex__name_claim(&extra, "ManyProbe", "many_99998"),
+                  ADEX_EINVAL);
+    assert_ok(adex__name_claim(&extra, "ManyProbe", "many_1"));
+    adex__name_release(&extra);
+    for (size_t i = 0; i < MANY; i++) order[i] = i;
+    if (round == 1) {
+      for (size_t i = MANY - 1; i > 0; i--) {
+        size_t j, tmp;
+        rng = rng * 6364136223846793005u + 1442695040888963407u;
+        j = (size_t)(rng >> 33) % (i + 1);
+        tmp = order[i];
+        order[i] = order[j];
+        order[j] = tmp;
+      }
+    }
+    for (size_t k = 0; k < MANY; k++) {
+      adex__named *r = &recs[order[k]];
+      char name[ADEX_NAME_MAX];
+      assert_true(adex_name_in_use(r->name));
+      snprintf(name, sizeof name, "%s", r->name);
+      adex__name_release(r);
+      assert_false(adex_name_in_use(name));
+      if (k + 1 < MANY) assert_true(adex_name_in_use(recs[order[k + 1]].name));
+      if (k % 1024 == 0) assert_true(now_s() - t0 < MANY_LIMIT_S);
+    }
+  }
+  free(order);
+  free(recs);
 }
 
 /* vars(): the built-in variables in order, with dtype, shape and the same
@@ -265,6 +330,7 @@ int main(void) {
       cmocka_unit_test(test_user_names),
       cmocka_unit_test(test_automatic_skips_taken),
       cmocka_unit_test(test_threads),
+      cmocka_unit_test(test_many_names),
       cmocka_unit_test(test_variable_table),
       cmocka_unit_test(test_register_var),
       cmocka_unit_test(test_check_values),

@@ -132,6 +132,48 @@ BAD = [
     ("spikes_type", cfg(spikes="yes"), ["spikes", "true or false"]),
     ("npy_two_vars", cfg(record={"exc": ["V", "w"]}, out="x.npy"),
      ["x.npy", "one variable", "exc.V, exc.w"]),
+    # a recording without an output file would record nothing
+    ("record_without_out", cfg(record={"exc": ["V"]}),
+     ["record", "population exc", "without an output file", '"out"']),
+    ("record_list_without_out", cfg(record=["w"]),
+     ["record", "population exc", "without an output file"]),
+    ("record_every_without_out", cfg(record={"exc": {"every": 5}}),
+     ["record", "population exc", "without an output file"]),
+    ("record_watch_without_out", cfg(record={"exc": {"watch": [1]}},
+                                     out=None),
+     ["record", "population exc", "without an output file"]),
+    # integers are read exactly up to 2^64 - 1; the literal is quoted
+    ("seed_above_u64", '{"duration": 5, "seed": 18446744073709551616, '
+                       '"populations": [{"size": 1}]}',
+     ["seed", "below 2^64", "got 18446744073709551616"]),
+    ("seed_exponent_above_2_53", '{"duration": 5, "seed": 1e19, '
+                                 '"populations": [{"size": 1}]}',
+     ["seed", "digits only", "got 1e19"]),
+    ("seed_fraction", '{"duration": 5, "seed": 12.5, '
+                      '"populations": [{"size": 1}]}',
+     ["seed", "non-negative integer, got 12.5"]),
+    ("noise_seed_negative_big", '{"duration": 5, "populations": [{"size": 1, '
+                                '"noise_seed": -18446744073709551615}]}',
+     ["populations[0].noise_seed", "non-negative integer",
+      "got -18446744073709551615"]),
+    # \u0000 would end a string early: refused wherever it is
+    ("nul_in_out", '{"duration": 5, "out": "nul4.h5\\u0000.txt",\n'
+                   ' "populations": [{"size": 1}]}',
+     ["line 1, column 32", "\\u0000", "NUL"]),
+    ("nul_in_method", '{"duration": 5,\n "populations": [{"size": 1,\n'
+                      '   "method": "rk4\\u0000x"}]}',
+     ["line 3, column 18", "\\u0000"]),
+    ("nul_in_target", '{"duration": 5, "populations": [{"name": "exc"}], '
+                      '"inputs": [{"kind": "constant", "value": 1, '
+                      '"target": "exc\\u0000junk"}]}',
+     ["\\u0000"]),
+    ("nul_in_key", '{"duration": 5, "populations": [{"size": 1, '
+                   '"method\\u0000x": "rk4"}]}',
+     ["\\u0000"]),
+    # nesting beyond the parser's limit is said to be that
+    ("nested_too_deep", '{"duration": 5, "populations": [{"size": 1}], '
+                        '"_n": ' + "[" * 1001 + "]" * 1001 + "}",
+     ["line 1", "nested more than 1000 deep"]),
 ]
 
 
@@ -353,3 +395,110 @@ def test_examples_run(adex_run, workdir, show):
         out = json.loads(ex.read_text()).get("out")
         if out:
             assert (workdir / out).exists(), ex
+
+
+def test_escapes_that_are_not_nul(adex_run, write_config, show):
+    """An escaped backslash before u0000 is text, not a NUL; nesting just
+    under the limit parses."""
+    text = ('{"duration": 1, "populations": [{"size": 1}], '
+            '"_a": "x\\\\u0000y", "_b": ' + "[" * 998 + "]" * 998 + "}")
+    proc = adex_run(write_config(text).name)
+    assert proc.returncode == 0, show(proc)
+    bad = write_config('{"duration": 1, "populations": [{"size": 1, '
+                       '"method": "rk4\\\\u0000x"}]}')
+    proc = adex_run(bad.name)
+    assert proc.returncode == 2, show(proc)
+    assert "unknown method 'rk4\\u0000x'" in proc.stderr, show(proc)
+
+
+def test_64_bit_seeds(adex_run, write_config, workdir, show, load_csv):
+    """"seed" and "noise_seed" take every unsigned 64-bit integer exactly,
+    as --seed and --noise-seed do: the config run equals the flag run, and
+    the noise_seed attribute a run writes can be put back into a config."""
+    big, nbig = 18446744073709551615, 17123256827664079964
+    text = ('{"duration": 20, "seed": %d, "populations": [{"size": 3, '
+            '"V_initializer": {"normal": [-65, 2]}, "noise": 2, '
+            '"noise_seed": %d}], "inputs": [{"kind": "constant", '
+            '"value": 10}], "out": "c.h5"}' % (big, nbig))
+    proc = adex_run(write_config(text).name, "--trace", "c.csv")
+    assert proc.returncode == 0, show(proc)
+    proc = adex_run("--size", "3", "--duration", "20", "--seed", str(big),
+                    "--V0", "normal:-65:2", "--noise", "2", "--noise-seed",
+                    str(nbig), "--input", "10", "--trace", "f.csv")
+    assert proc.returncode == 0, show(proc)
+    assert (workdir / "c.csv").read_text() == (workdir / "f.csv").read_text()
+    with h5py.File(str(workdir / "c.h5"), "r") as f:
+        assert int(f.attrs["seed"]) == big
+        assert int(f["AdExIF0"].attrs["noise_seed"]) == nbig
+    # a derived noise seed (any 64-bit value) round-trips through a config
+    proc = adex_run("--size", "3", "--duration", "20", "--noise", "2",
+                    "--V0", "-65", "--input", "10", "--seed", "5",
+                    "--trace", "a.csv", "--out", "a.h5")
+    assert proc.returncode == 0, show(proc)
+    with h5py.File(str(workdir / "a.h5"), "r") as f:
+        derived = int(f["pop"].attrs["noise_seed"])
+    text = ('{"duration": 20, "seed": 5, "populations": [{"size": 3, '
+            '"V_initializer": -65, "noise": 2, "noise_seed": %d}], '
+            '"inputs": [{"kind": "constant", "value": 10}]}' % derived)
+    proc = adex_run(write_config(text).name, "--trace", "b.csv")
+    assert proc.returncode == 0, show(proc)
+    assert (workdir / "a.csv").read_text() == (workdir / "b.csv").read_text()
+
+
+def test_record_watch_serves_trace(adex_run, write_config, workdir, show,
+                                   load_csv):
+    """A watch list without an output file is fine when --trace uses it."""
+    path = write_config(cfg(record={"exc": {"watch": [1]}}))
+    proc = adex_run(path.name, "--trace", "t.csv")
+    assert proc.returncode == 0, show(proc)
+    _, rows = load_csv(workdir / "t.csv")
+    assert rows and {r[1] for r in rows} == {"1"}
+
+
+def test_large_configs_parse_fast(adex_run, write_config, workdir, show,
+                                  expect_usage_error):
+    """Keys, names, inputs and watch lists cost O(n log n): configs far
+    beyond any real one finish in seconds (quadratic parsing took
+    minutes for each of these)."""
+    c = {"duration": 0.2, "populations": [], "inputs": []}
+    for i in range(200000):
+        c["_k%d" % i] = i
+    n = 20000
+    for i in range(n):
+        c["populations"].append({"name": "p%d" % i, "size": 1,
+                                 "V_initializer": -65})
+        c["inputs"].append({"kind": "constant", "target": "p%d" % i,
+                            "value": i % 50})
+    proc = adex_run(write_config(c).name, "--rates", timeout=60)
+    assert proc.returncode == 0, show(proc)
+    assert "%d populations" % n in proc.stdout
+    assert proc.stdout.count("population p") == n
+    last = proc.stdout.split("population p%d:" % (n - 1))[1].splitlines()
+    assert last[2].split()[:2] == ["0", str((n - 1) % 50)], last
+    # a repeated population name and a repeated watch index are found
+    c = {"duration": 1, "out": "o.h5",
+         "populations": [{"name": "p%d" % i} for i in range(n)]}
+    c["populations"].append({"name": "p7"})
+    c["_notes"] = {"_k%d" % i: i for i in range(200000)}
+    proc = adex_run(write_config(c).name, timeout=60)
+    expect_usage_error(proc, show, "populations[%d].name" % n,
+                       "already the name of populations[7]")
+    w = list(range(300000)) + [12345]
+    c = {"duration": 1, "out": "o.h5",
+         "populations": [{"name": "p", "size": 300000}],
+         "record": {"p": {"vars": ["V"], "watch": w}}}
+    proc = adex_run(write_config(c).name, timeout=60)
+    expect_usage_error(proc, show, "record.p.watch",
+                       "neuron 12345 listed twice")
+    assert not (workdir / "o.h5").exists()
+
+
+def test_watch_flag_names_the_config_size(adex_run, write_config, show,
+                                          expect_usage_error):
+    """--watch beyond a size the config set does not mention a --size that
+    was never given."""
+    path = write_config(cfg(populations=[pop(size=25)], out="o.h5"))
+    line = expect_usage_error(adex_run(path.name, "--watch", "50"), show,
+                              "--watch", "neuron 50 out of range",
+                              "size 25", "0..24")
+    assert "--size" not in line

@@ -72,6 +72,13 @@ def test_info_errors(adex, workdir, show, expect_usage_error):
     (workdir / "bad.npy").write_bytes(b"\x93NUMPY\x01\x00\x10\x00{'descr'")
     proc = adex("info", "bad.npy")
     assert proc.returncode == 1 and proc.returncode >= 0
+    # a structured array has a descr (a list of fields): said so
+    np.save(str(workdir / "rec.npy"),
+            np.zeros(3, dtype=[("a", "<f8"), ("b", "<i4")]))
+    proc = adex("info", "rec.npy")
+    assert proc.returncode == 1, show(proc)
+    assert "structured dtype" in proc.stderr, show(proc)
+    assert "no 'descr'" not in proc.stderr, show(proc)
 
 
 # ---------------------------------------------------------------- help

@@ -268,6 +268,10 @@ FLAG_ERRORS = [
     (["--tol", "0"], "--tol must be > 0"),
     (["--tau_ref", "-1"], "--tau_ref must be >= 0"),
     (["--noise", "-1"], "--noise must be >= 0"),
+    (["--tau_ref", "1e308"], "--tau_ref must be >= 0 ms (0: none) and <= 1e9 "
+                             "ms, got 1e+308"),
+    (["--noise", "1e308"], "--noise must be >= 0 (0: none) and <= 1e9, got "
+                           "1e+308"),
     (["--spk_reset", "bogus"], "--spk_reset expects hard or soft, got 'bogus'"),
     (["--noise-seed", "-4"], "--noise-seed expects an unsigned"),
     (["--tol", "abc"], "--tol expects a finite number"),
@@ -292,6 +296,8 @@ CONFIG_ERRORS = [
     ({"tol": 0}, "populations[0].tol: must be > 0 and < 1, got 0"),
     ({"tau_ref": -1}, "populations[0].tau_ref: must be >= 0 ms"),
     ({"noise": -1}, "populations[0].noise: must be >= 0"),
+    ({"tau_ref": 1e300}, "populations[0].tau_ref: must be >= 0 ms (0: none) "
+                         "and <= 1e9 ms, got 1e+300"),
     ({"spk_reset": "bogus"},
      'populations[0].spk_reset: must be "hard" or "soft", got "bogus"'),
     ({"adaptive": 1}, "populations[0].adaptive: must be true or false"),
@@ -374,3 +380,27 @@ def test_help_lists_the_options(adex_run, show):
                  "crossing time"):
         assert flag in proc.stdout, flag
     assert all(len(l) <= 79 for l in proc.stdout.splitlines())
+
+
+def test_idle_options_warn(adex_run, write_config, show):
+    """A tolerance without the adaptive mode and a noise seed without noise
+    change nothing: the run goes on (exit 0) with a warning for each, named
+    as it was given; with the option they serve, no warning."""
+    proc = adex_run("--duration", "1", "--tol", "1e-3", "--noise-seed", "4")
+    assert proc.returncode == 0, show(proc)
+    assert proc.stderr.splitlines() == [
+        "adex run: warning: --tol has no effect without --adaptive",
+        "adex run: warning: --noise-seed has no effect without --noise"]
+    path = write_config({"duration": 1, "populations": [
+        {"size": 1, "tol": 1e-3, "noise_seed": 3}]})
+    proc = adex_run(path.name)
+    assert proc.returncode == 0, show(proc)
+    assert proc.stderr.splitlines() == [
+        'adex run: warning: cfg.json: populations[0].tol: has no effect '
+        'without "adaptive": true',
+        'adex run: warning: cfg.json: populations[0].noise_seed: has no '
+        'effect without "noise" > 0']
+    proc = adex_run(path.name, "--method", "rkf45", "--adaptive", "--noise",
+                    "1")
+    assert proc.returncode == 0, show(proc)
+    assert proc.stderr == "", show(proc)

@@ -275,3 +275,19 @@ def test_plot_errors(adex, workdir, show, expect_usage_error):
     assert proc.returncode == 1, show(proc)
     assert "no recording" in proc.stderr
     assert not (workdir / "state.png").exists()
+
+
+def test_plot_script_missing(adex_bin, adex_run, workdir, show):
+    """ADEX_PLOT_SCRIPT naming no file: the message says so (it was set)."""
+    proc = adex_run("--duration", "1", "--out", "r.h5", "--record", "V")
+    assert proc.returncode == 0, show(proc)
+    env = dict(os.environ, ADEX_PLOT_SCRIPT="/nonexistent.py")
+    proc = subprocess.run([adex_bin, "plot", "r.h5", "--out", "p.png"],
+                          cwd=str(workdir),
+                          env=env, capture_output=True, text=True,
+                          timeout=30)
+    assert proc.returncode == 1, show(proc)
+    assert "ADEX_PLOT_SCRIPT names '/nonexistent.py'" in proc.stderr
+    assert "No such file or directory" in proc.stderr
+    assert "set ADEX_PLOT_SCRIPT" not in proc.stderr
+    assert not (workdir / "p.png").exists()

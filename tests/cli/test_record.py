@@ -135,6 +135,34 @@ def test_h5_streams_long_recordings(adex_run, workdir, show):
                                    rtol=1e-12)
 
 
+def test_h5_many_small_populations(adex_run, write_config, workdir, show,
+                                   load_csv):
+    """Spike datasets are chunked by the population's size: 2000
+    populations of one neuron make a file of well under 20 KB each (4096
+    spikes per chunk made 75 KB each), and a one-neuron population with
+    more spikes than its buffer still gets every one, in order."""
+    n = 2000
+    path = write_config({
+        "duration": 1, "out": "many.h5",
+        "populations": [{"name": "p%d" % i} for i in range(n)]})
+    proc = adex_run(path.name, "--quiet", timeout=60)
+    assert proc.returncode == 0, show(proc)
+    size = os.path.getsize(str(workdir / "many.h5"))
+    assert size < 20000 * n, size
+    with h5py.File(str(workdir / "many.h5"), "r") as f:
+        assert len(f.keys()) == n
+        assert list(f["p1999/spikes/t"][()]) == [0.0]
+    proc = adex_run("--duration", "3000", "--V0", "-65", "--input", "400",
+                    "--spikes", "one.csv", "--out", "one.h5", "--quiet")
+    assert proc.returncode == 0, show(proc)
+    _, rows = load_csv(workdir / "one.csv")
+    assert len(rows) > 2048, len(rows)
+    with h5py.File(str(workdir / "one.h5"), "r") as f:
+        np.testing.assert_array_equal(f["pop/spikes/t"][()],
+                                      [float(r[0]) for r in rows])
+        assert f["pop/spikes/t"].chunks == (256,)
+
+
 def test_no_spikes(adex_run, workdir, show):
     proc = adex_run("--size", "2", "--duration", "20", *DRIVE,
                     "--record", "V", "--no-spikes", "--out", "n.h5")

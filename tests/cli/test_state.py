@@ -237,3 +237,14 @@ def test_state_flag_errors(adex_run, workdir, show, expect_usage_error):
                        show, "--save-state names the same file")
     expect_usage_error(adex_run("--save-state="), show, "expects a value")
     assert list(workdir.iterdir()) == []
+
+
+def test_state_file_with_attributes(adex_run, workdir, show,
+                                    expect_usage_error):
+    """An h5py file with attributes (and nothing else) is refused for what
+    it is, not as a file written with track_order."""
+    with h5py.File(str(workdir / "attrs.h5"), "w") as f:
+        f.attrs["x"] = 1.0
+    line = expect_usage_error(adex_run("--load-state", "attrs.h5"), show,
+                              "--load-state: attrs.h5", "attributes")
+    assert "track_order" not in line
