@@ -21,6 +21,10 @@ from .errors import (AdexError, AdexIOError, AdexMemoryError, ClosedError,
                      UnknownKeyError, UnknownMethodError)
 from .neurons import AdExIF
 from .runner import RunResult, run
+from . import connect
+from . import dyn
+
+conn = connect  # BrainPy's two names for the connectors
 
 __version__ = _lib.version()
 library_path = _lib.path
@@ -33,6 +37,11 @@ def methods():
 
 def __getattr__(name):
     # adex.plot imports matplotlib; load it on first use only.
+    if name == "visualize":
+        import importlib
+        mod = importlib.import_module(".visualize", __name__)
+        globals()["visualize"] = mod
+        return mod
     if name == "plot":
         import importlib
         mod = importlib.import_module(".plot", __name__)
@@ -41,7 +50,8 @@ def __getattr__(name):
     raise AttributeError("module 'adex' has no attribute %r" % name)
 
 
-__all__ = ["AdExIF", "run", "RunResult", "init", "plot", "errors",
+__all__ = ["AdExIF", "run", "RunResult", "init", "plot", "errors", "dyn",
+           "conn", "connect", "visualize",
            "global_delay_vars", "GlobalDelays", "GlobalDelay", "Base",
            "Collector", "TensorCollector", "JointEq", "ODEIntegrator",
            "methods", "AdexError", "AdexIOError", "AdexMemoryError",

@@ -1,0 +1,174 @@
+"""Networks from Python (adex.dyn, adex.conn) over the library's engine:
+BrainPy's API, the synapse equations against numpy written here, delays,
+connectors, runner conventions, state files."""
+
+import numpy as np
+import pytest
+
+import adex as bp
+
+KW = dict(V_rest=-60., V_reset=-60., V_T=-50., delta_T=2., tau=20.,
+          tau_w=30., a=1., b=1., V_th=-30.)
+
+
+def coba(seed=1, names=(None,) * 7):
+    E = bp.dyn.AdExIF(3200, V_initializer=bp.init.Uniform(-60., -50., seed=seed),
+                      tau_ref=5., name=names[0], **KW)
+    I = bp.dyn.AdExIF(800, V_initializer=bp.init.Uniform(-60., -50., seed=seed + 1),
+                      tau_ref=5., name=names[1], **KW)
+    syn = [bp.dyn.ExpCOBA(E, E, bp.conn.FixedProb(0.02, seed=1), g_max=0.6, tau=5., E=0., name=names[2]),
+           bp.dyn.ExpCOBA(E, I, bp.conn.FixedProb(0.02, seed=2), g_max=0.6, tau=5., E=0., name=names[3]),
+           bp.dyn.ExpCOBA(I, E, bp.conn.FixedProb(0.02, seed=3), g_max=6.7, tau=10., E=-80., name=names[4]),
+           bp.dyn.ExpCOBA(I, I, bp.conn.FixedProb(0.02, seed=4), g_max=6.7, tau=10., E=-80., name=names[5])]
+    return bp.dyn.Network(*syn, E=E, I=I, name=names[6]), E, I, syn
+
+
+def test_coba_adex_script():
+    """The BrainPy script of the COBA-AdEx benchmark, import changed only:
+    Brian2 and NEST give 12-13 Hz on this network."""
+    net, E, I, syn = coba()
+    runner = bp.dyn.DSRunner(net, monitors=['E.spike', 'I.spike'],
+                             inputs=[('E.input', 20.), ('I.input', 20.)], dt=0.1)
+    runner.run(400.)
+    sp = runner.mon['E.spike'][2000:]  # 200-400 ms
+    rate = sp.sum() / (3200 * 0.2)
+    assert 10.0 < rate < 16.0, rate
+    assert runner.mon['E.spike'].shape == (4000, 3200)
+    # mon.ts: the time each row belongs to, the end of its step (BrainPy)
+    np.testing.assert_allclose(runner.mon.ts[:3], [0.1, 0.2, 0.3])
+    # BrainPy: absolute keys by the objects' names, relative by the paths
+    assert {E.name + '.V', I.name + '.w', syn[0].name + '.g'} <= set(net.vars())
+    assert {'E.V', 'I.w', syn[0].name + '.g'} <= set(net.vars(method='relative'))
+    assert net.E is E and getattr(net, syn[1].name) is syn[1]
+
+
+def test_exp_coba_against_numpy():
+    """ExpCOBA from a SpikeTimeGroup through IJ pairs with per-synapse
+    weights and delay_step: V of the target against the same neuron driven
+    by g computed here."""
+    dt, tau, Erev = 0.1, 4.0, -75.0
+    times = [0.0, 1.0, 1.0, 2.5, 4.0]
+    idx = [0, 1, 0, 1, 0]
+    src = bp.dyn.SpikeTimeGroup(2, indices=idx, times=times)
+    post = bp.dyn.AdExIF(3, V_initializer=bp.init.Constant(-60.))
+    hand = bp.dyn.AdExIF(3, V_initializer=bp.init.Constant(-60.))
+    i, j, w = [0, 1, 1, 0], [0, 1, 2, 2], np.array([1.5, 3.0, 0.75, 0.5])
+    syn = bp.dyn.ExpCOBA(src, post, (np.array(i), np.array(j)), g_max=w,
+                         tau=tau, E=Erev, delay_step=1)
+    runner = bp.dyn.DSRunner(bp.dyn.Network(syn, src=src, post=post),
+                             monitors=['post.V'], dt=dt)
+    runner.run(8.0)
+    # by hand: delay_step=1 acts 3 steps after the spike's step
+    steps = 80
+    g = np.zeros(3)
+    arrive = np.zeros((steps + 10, 3))
+    for t_s, n in zip(times, idx):
+        k_s = int(round(t_s / dt))  # the step that starts at t_s
+        for s in range(4):
+            if i[s] == n:
+                arrive[k_s + 3, j[s]] += w[s]
+    Vh = []
+    for k in range(steps):
+        g = g * np.exp(-dt / tau) + arrive[k]
+        hand.input += g * (Erev - hand.V)
+        hand.update(k * dt, dt)
+        Vh.append(hand.V.copy())
+    np.testing.assert_allclose(runner.mon['post.V'], np.array(Vh), rtol=1e-12)
+    assert np.abs(np.array(Vh)[-1] + 60.0).max() > 0.5  # the synapses acted
+
+
+@pytest.mark.parametrize("d", [None, 0, 3])
+def test_delay_step_lands_on_its_step(d):
+    src = bp.dyn.SpikeTimeGroup(1, indices=[0], times=[0.0])
+    post = bp.dyn.AdExIF(1, V_initializer=bp.init.Constant(-65.))
+    syn = bp.dyn.ExpCUBA(src, post, bp.conn.One2One(), g_max=1.0, delay_step=d)
+    runner = bp.dyn.DSRunner(bp.dyn.Network(syn, src=src, post=post),
+                             monitors={'g': syn.name + '.g'}, dt=0.1)
+    runner.run(1.0)
+    first = int(np.argmax(runner.mon['g'][:, 0] > 0))
+    assert first == (1 if d is None else d + 2)
+
+
+def test_delay_in_ms_and_both_refused():
+    src = bp.dyn.SpikeTimeGroup(1, indices=[0], times=[0.0])
+    post = bp.dyn.AdExIF(1, V_initializer=bp.init.Constant(-65.))
+    syn = bp.dyn.ExpCUBA(src, post, bp.conn.One2One(), delay=0.5)
+    runner = bp.dyn.DSRunner(bp.dyn.Network(syn, src=src, post=post),
+                             monitors={'g': syn.name + '.g'}, dt=0.1)
+    runner.run(1.0)
+    assert int(np.argmax(runner.mon['g'][:, 0] > 0)) == 5
+    with pytest.raises(ValueError):
+        bp.dyn.ExpCUBA(src, post, bp.conn.One2One(), delay=0.5, delay_step=2)
+    # a spike source belongs to one network
+    other = bp.dyn.ExpCUBA(src, post, bp.conn.One2One())
+    with pytest.raises(ValueError, match="one network"):
+        bp.dyn.DSRunner(bp.dyn.Network(other, src=src, post=post), dt=0.1).run(1.)
+    src2 = bp.dyn.SpikeTimeGroup(1, indices=[0], times=[0.0])
+    bad = bp.dyn.ExpCUBA(src2, post, bp.conn.One2One(), delay=0.25)
+    with pytest.raises(bp.RangeError, match="multiple of dt"):
+        bp.dyn.DSRunner(bp.dyn.Network(bad, src=src2, post=post), dt=0.1).run(1.)
+
+
+def test_connectors_require():
+    c = bp.conn.FixedPreNum(7, include_self=False, seed=3)(50, 40)
+    pre, post = c.require('pre_ids', 'post_ids')
+    assert pre.size == 7 * 40
+    assert np.all(np.bincount(post, minlength=40) == 7)
+    mat = c.require('conn_mat')
+    assert mat.shape == (50, 40) and mat.sum() == 280
+    indices, indptr = c.require('pre2post')
+    assert indptr[-1] == 280 and np.all(np.diff(indptr) >= 0)
+    p = bp.conn.FixedProb(0.1, seed=5)(200, 300).require('conn_mat').mean()
+    assert abs(p - 0.1) < 5 * np.sqrt(0.1 * 0.9 / 60000)
+    a = bp.connect.FixedProb(0.1, seed=5)(200, 300).require('conn_mat')
+    b = bp.conn.FixedProb(0.1, seed=5)(200, 300).require('conn_mat')
+    assert np.array_equal(a, b)
+    with pytest.raises(ValueError):
+        bp.conn.FixedProb(1.5)
+
+
+def test_conn_as_matrix_and_network_order():
+    a = bp.dyn.AdExIF(3, V_initializer=bp.init.Constant(-65.))
+    b = bp.dyn.AdExIF(2, V_initializer=bp.init.Constant(-65.))
+    m = np.array([[1, 0], [0, 1], [1, 1]], dtype=bool)
+    syn = bp.dyn.DeltaSynapse(a, b, m, weights=2.0)
+    net = bp.dyn.Network(syn, a=a, b=b)
+    bp.dyn.DSRunner(net, dt=0.1).run(0.1)
+    pre, post, w, d = syn.synapses()
+    assert list(zip(pre, post)) == [(0, 0), (1, 1), (2, 0), (2, 1)]
+    assert np.all(w == 2.0) and np.allclose(d, 0.1)
+    syn2 = bp.dyn.ExpCUBA(a, b, bp.conn.All2All())
+    with pytest.raises(bp.NotSupportedError, match="projections before"):
+        bp.dyn.DSRunner(bp.dyn.Network(a, syn2, b=b), dt=0.1).run(0.1)
+
+
+def test_steps_follow_numpy_arange():
+    """The steps of run(duration) are np.arange(start, start + duration, dt),
+    as BrainPy's DSRunner; a second run continues the time."""
+    p = bp.dyn.AdExIF(2, V_initializer=bp.init.Constant(-65.))
+    runner = bp.dyn.DSRunner(bp.dyn.Network(p=p), monitors=['p.V'], dt=0.1)
+    runner.run(1.04)
+    assert runner.mon['p.V'].shape[0] == np.arange(0, 1.04, 0.1).size == 11
+    runner.run(0.5)
+    np.testing.assert_allclose(runner.mon.ts, np.arange(1.1, 1.6, 0.1) + 0.1)
+
+
+def test_network_state_files_continue_exactly(tmp_path):
+    def build():  # state files key by names: the same ones each time
+        net, E, I, syn = coba(seed=7, names=("E", "I", "EE", "EI", "IE", "II", "net"))
+        return net, E
+    net, E = build()
+    r = bp.dyn.DSRunner(net, inputs=[('E.input', 20.), ('I.input', 20.)], dt=0.1)
+    r.run(50.)
+    net.save_states(tmp_path / "net.h5")
+    r.run(30.)
+    V_ref = E.V.copy()
+    del r, net, E
+    import gc
+    gc.collect()
+    net, E = build()
+    r = bp.dyn.DSRunner(net, inputs=[('E.input', 20.), ('I.input', 20.)], dt=0.1)
+    r.run(0.3)  # built, and moved on: the load must undo it
+    net.load_states(tmp_path / "net.h5")
+    r.run(30.)
+    assert np.array_equal(E.V, V_ref)
