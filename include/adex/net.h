@@ -11,9 +11,11 @@
  *      its output to the post population's `input` (DeltaSynapse: to V);
  *   3. every population, in the order added, updates from t to t + dt.
  *
- * Step k of a network runs from t = t0 + k dt to t + dt, k counted from the
- * network's creation, so a run continued in several calls takes exactly the
- * same times as one long run.
+ * Step k of a network runs from t_k to t_k + dt, k counted from the
+ * network's creation (or restored by adex_net_load_states): t_k =
+ * (n0 + k) dt when t0 is a whole number n0 of steps (t0/dt within 1e-9 of
+ * an integer), else t0 + k dt. So a run continued in several calls, or
+ * from a state file, takes exactly the times of one long run.
  *
  * Life cycle (plan once, then step without allocation):
  *   adex_net_create -> adex_net_add_pop / adex_net_add_poisson /

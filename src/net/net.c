@@ -157,6 +157,8 @@ adex_status adex_net_create(double t0, double dt, const char *name,
   if (net == NULL) return adex__fail(ADEX_ENOMEM, "out of memory");
   net->t0 = t0;
   net->dt = dt;
+  double x = t0 / dt, r = nearbyint(x);
+  net->n0 = fabs(x - r) <= 1e-9 * fmax(1.0, fabs(x)) ? r : NAN;
   adex_status st = adex__name_claim(&net->name, "Network", name);
   if (st != ADEX_OK) {
     free(net);
@@ -706,7 +708,7 @@ adex_status adex_net_step(adex_net *net) {
   if (!net->planned)
     return FAIL(net, ADEX_EINVAL, "plan the network (adex_net_plan) before "
                 "stepping it");
-  double t = net->t0 + (double)net->k * net->dt;
+  double t = time_of(net, net->k);
   for (size_t g = 0; g < net->ngroups; g++)
     if (net->groups[g].spk != NULL) gather_spikes(&net->groups[g]);
   for (size_t i = 0; i < net->nprojs; i++) {
@@ -752,9 +754,13 @@ adex_status adex_net_run(adex_net *net, size_t steps,
 
 /* ----------------------------------------------------------- accessors */
 
-double adex_net_time(const adex_net *net) {
-  return net->t0 + (double)net->k * net->dt;
+/* The time of step k (docs/networks.md, *One step*). */
+static double time_of(const adex_net *net, uint64_t k) {
+  if (!isnan(net->n0)) return (net->n0 + (double)k) * net->dt;
+  return net->t0 + (double)k * net->dt;
 }
+
+double adex_net_time(const adex_net *net) { return time_of(net, net->k); }
 uint64_t adex_net_steps_done(const adex_net *net) { return net->k; }
 double adex_net_dt(const adex_net *net) { return net->dt; }
 size_t adex_net_pop_count(const adex_net *net) { return net->ngroups; }

@@ -89,6 +89,7 @@ typedef struct net_proj {
 struct adex_net {
   adex__named name;
   double t0, dt;
+  double n0;            /* t0 / dt when that is a whole number, else NaN */
   uint64_t k;           /* steps done */
   double k_saved;       /* k as state files hold it */
   bool planned;
