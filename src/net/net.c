@@ -674,6 +674,13 @@ adex_status adex_net_plan(adex_net *net) {
 
 /* ------------------------------------------------------------- running */
 
+/* The time of step k (docs/networks.md, *One step*). */
+static double time_of(const adex_net *net, uint64_t k) {
+  if (!isnan(net->n0)) return (net->n0 + (double)k) * net->dt;
+  return net->t0 + (double)k * net->dt;
+}
+
+
 #define TAG_POISSON 0x706f6973ULL
 
 /* A PoissonGroup's update of step k. */
@@ -753,12 +760,6 @@ adex_status adex_net_run(adex_net *net, size_t steps,
 }
 
 /* ----------------------------------------------------------- accessors */
-
-/* The time of step k (docs/networks.md, *One step*). */
-static double time_of(const adex_net *net, uint64_t k) {
-  if (!isnan(net->n0)) return (net->n0 + (double)k) * net->dt;
-  return net->t0 + (double)k * net->dt;
-}
 
 double adex_net_time(const adex_net *net) { return time_of(net, net->k); }
 uint64_t adex_net_steps_done(const adex_net *net) { return net->k; }
