@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -908,6 +909,340 @@ static int parse_inputs(const cfg_ctx *c, const cJSON *arr) {
   return 0;
 }
 
+/* ------------------------------------------------------------ projections */
+
+/* The model parameters each synapse model takes (BrainPy's names). */
+static const char *const *model_params(adex_syn_model m) {
+  static const char *const delta[] = {"post_has_ref", NULL};
+  static const char *const exp_cuba[] = {"tau", NULL};
+  static const char *const exp_coba[] = {"tau", "E", NULL};
+  static const char *const dual_cuba[] = {"tau_decay", "tau_rise", NULL};
+  static const char *const dual_coba[] = {"tau_decay", "tau_rise", "E", NULL};
+  static const char *const alpha_cuba[] = {"tau_decay", NULL};
+  static const char *const alpha_coba[] = {"tau_decay", "E", NULL};
+  static const char *const nmda[] = {"E", "cc_Mg", "alpha", "beta",
+                                     "tau_decay", "a", "tau_rise", NULL};
+  static const char *const ampa[] = {"E", "alpha", "beta", "T", "T_duration",
+                                     NULL};
+  static const char *const stp[] = {"U", "tau_f", "tau_d", "tau", "A", NULL};
+  switch (m) {
+  case ADEX_SYN_DELTA: return delta;
+  case ADEX_SYN_EXP_CUBA: return exp_cuba;
+  case ADEX_SYN_EXP_COBA: return exp_coba;
+  case ADEX_SYN_DUAL_EXP_CUBA: return dual_cuba;
+  case ADEX_SYN_DUAL_EXP_COBA: return dual_coba;
+  case ADEX_SYN_ALPHA_CUBA: return alpha_cuba;
+  case ADEX_SYN_ALPHA_COBA: return alpha_coba;
+  case ADEX_SYN_NMDA: return nmda;
+  case ADEX_SYN_AMPA:
+  case ADEX_SYN_GABAA: return ampa;
+  case ADEX_SYN_STP: return stp;
+  }
+  return delta;
+}
+
+/* Where each parameter lives in adex_proj_config. */
+static double *param_slot(adex_proj_config *cfg, const char *key) {
+  static const struct { const char *key; size_t off; } slots[] = {
+      {"tau", offsetof(adex_proj_config, tau)},
+      {"E", offsetof(adex_proj_config, E)},
+      {"tau_decay", offsetof(adex_proj_config, tau_decay)},
+      {"tau_rise", offsetof(adex_proj_config, tau_rise)},
+      {"cc_Mg", offsetof(adex_proj_config, cc_Mg)},
+      {"alpha", offsetof(adex_proj_config, alpha)},
+      {"beta", offsetof(adex_proj_config, beta)},
+      {"a", offsetof(adex_proj_config, a)},
+      {"T", offsetof(adex_proj_config, T)},
+      {"T_duration", offsetof(adex_proj_config, T_duration)},
+      {"U", offsetof(adex_proj_config, U)},
+      {"tau_f", offsetof(adex_proj_config, tau_f)},
+      {"tau_d", offsetof(adex_proj_config, tau_d)},
+      {"A", offsetof(adex_proj_config, A)}};
+  for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
+    if (strcmp(slots[i].key, key) == 0)
+      return (double *)(void *)((char *)cfg + slots[i].off);
+  return NULL;
+}
+
+/* A list of n >= 0 non-negative integers (indices) into *out (owned). */
+static int get_index_list(const cfg_ctx *c, const cJSON *item,
+                          const char *path, size_t **out, size_t *n) {
+  const cJSON *it;
+  size_t i = 0;
+  if (!cJSON_IsArray(item))
+    return cfg_fail(c, path, "must be a list of indices, got %s",
+                    type_name(item));
+  *n = (size_t)cJSON_GetArraySize(item);
+  *out = malloc((*n ? *n : 1) * sizeof **out);
+  if (*out == NULL) return cfg_fail(c, path, "out of memory");
+  for (it = item->child; it != NULL; it = it->next, i++) {
+    char sub[PATH_LEN];
+    uint64_t v = 0;
+    join_index(sub, path, i);
+    if (get_u64(c, it, sub, &v) != 0) return -1;
+    if (v > SIZE_MAX / 2) return cfg_fail(c, sub, "is too large");
+    (*out)[i] = (size_t)v;
+  }
+  return 0;
+}
+
+/* "conn": {"kind": <BrainPy connector name>, its parameters}. */
+static int parse_conn(const cfg_ctx *c, const cJSON *obj, const char *path,
+                      cli_proj_spec *pr, size_t pre_num, size_t post_num,
+                      size_t index) {
+  static const char *const k_one[] = {"kind", NULL};
+  static const char *const k_all[] = {"kind", "include_self", NULL};
+  static const char *const k_prob[] = {"kind", "prob", "include_self", "seed",
+                                       NULL};
+  static const char *const k_num[] = {"kind", "num", "include_self", "seed",
+                                      NULL};
+  static const char *const k_ij[] = {"kind", "i", "j", NULL};
+  static const char *const k_csr[] = {"kind", "indices", "indptr", NULL};
+  adex_conn *cn = &pr->cfg.conn;
+  const cJSON *it;
+  const char *kind = NULL;
+  char sub[PATH_LEN];
+  int flag = 1;
+  if (!cJSON_IsObject(obj))
+    return cfg_fail(c, path, "must be an object with a \"kind\", got %s",
+                    type_name(obj));
+  if ((it = require(c, obj, path, "kind")) == NULL) return -1;
+  join_key(sub, path, "kind");
+  if (get_string(c, it, sub, &kind) != 0) return -1;
+  memset(cn, 0, sizeof *cn);
+  cn->include_self = true;
+  /* the stream of a random connector without a seed: the run's seed and
+   * the projection's index */
+  cn->seed = cli_mix64(c->sim->seed ^ cli_mix64(0x3000 + (uint64_t)index));
+  if (strcmp(kind, "One2One") == 0) {
+    cn->kind = ADEX_CONN_ONE2ONE;
+    return check_keys(c, obj, path, k_one);
+  }
+  if (strcmp(kind, "All2All") == 0) {
+    cn->kind = ADEX_CONN_ALL2ALL;
+    if (check_keys(c, obj, path, k_all) != 0) return -1;
+  } else if (strcmp(kind, "FixedProb") == 0) {
+    cn->kind = ADEX_CONN_FIXED_PROB;
+    if (check_keys(c, obj, path, k_prob) != 0 ||
+        req_number(c, obj, path, "prob", &cn->prob) != 0)
+      return -1;
+    if (!(cn->prob >= 0.0 && cn->prob <= 1.0)) {
+      join_key(sub, path, "prob");
+      return cfg_fail(c, sub, "must be in [0, 1], got %g", cn->prob);
+    }
+  } else if (strcmp(kind, "FixedPreNum") == 0 ||
+             strcmp(kind, "FixedPostNum") == 0) {
+    int pre = kind[5] == 'r';
+    double num = 0;
+    size_t of = pre ? pre_num : post_num;
+    cn->kind = pre ? ADEX_CONN_FIXED_PRE_NUM : ADEX_CONN_FIXED_POST_NUM;
+    if (check_keys(c, obj, path, k_num) != 0 ||
+        req_number(c, obj, path, "num", &num) != 0)
+      return -1;
+    join_key(sub, path, "num");
+    if (num < 0 || (num >= 1 && num != floor(num)))
+      return cfg_fail(c, sub, "must be a count (a whole number) or a "
+                      "fraction in [0, 1) of the %s population's %zu "
+                      "neurons, got %g", pre ? "pre" : "post", of, num);
+    cn->num = num < 1 ? (size_t)(num * (double)of) : (size_t)num;
+  } else if (strcmp(kind, "IJ") == 0) {
+    size_t ni = 0, nj = 0;
+    cn->kind = ADEX_CONN_IJ;
+    if (check_keys(c, obj, path, k_ij) != 0) return -1;
+    if ((it = require(c, obj, path, "i")) == NULL) return -1;
+    join_key(sub, path, "i");
+    if (get_index_list(c, it, sub, &pr->conn_a, &ni) != 0) return -1;
+    if ((it = require(c, obj, path, "j")) == NULL) return -1;
+    join_key(sub, path, "j");
+    if (get_index_list(c, it, sub, &pr->conn_b, &nj) != 0) return -1;
+    if (ni != nj)
+      return cfg_fail(c, sub, "has %zu entries, \"i\" has %zu: they must "
+                      "have one length", nj, ni);
+    cn->i = pr->conn_a;
+    cn->j = pr->conn_b;
+    cn->n_pairs = ni;
+    return 0;
+  } else if (strcmp(kind, "CSR") == 0) {
+    size_t nind = 0, nptr = 0;
+    cn->kind = ADEX_CONN_CSR;
+    if (check_keys(c, obj, path, k_csr) != 0) return -1;
+    if ((it = require(c, obj, path, "indices")) == NULL) return -1;
+    join_key(sub, path, "indices");
+    if (get_index_list(c, it, sub, &pr->conn_a, &nind) != 0) return -1;
+    if ((it = require(c, obj, path, "indptr")) == NULL) return -1;
+    join_key(sub, path, "indptr");
+    if (get_index_list(c, it, sub, &pr->conn_b, &nptr) != 0) return -1;
+    if (nptr != pre_num + 1)
+      return cfg_fail(c, sub, "must have pre size + 1 = %zu entries, got %zu",
+                      pre_num + 1, nptr);
+    if (pr->conn_b[pre_num] != nind)
+      return cfg_fail(c, sub, "ends at %zu, but \"indices\" has %zu entries",
+                      pr->conn_b[pre_num], nind);
+    cn->indices = pr->conn_a;
+    cn->indptr = pr->conn_b;
+    return 0;
+  } else {
+    return cfg_fail(c, sub, "unknown connector \"%s\"; valid: One2One, "
+                    "All2All, FixedProb, FixedPreNum, FixedPostNum, IJ, CSR",
+                    kind);
+  }
+  if ((it = member(obj, "include_self")) != NULL) {
+    join_key(sub, path, "include_self");
+    if (get_bool(c, it, sub, &flag) != 0) return -1;
+    cn->include_self = flag != 0;
+  }
+  if ((it = member(obj, "seed")) != NULL) {
+    join_key(sub, path, "seed");
+    if (get_u64(c, it, sub, &cn->seed) != 0) return -1;
+  }
+  return 0;
+}
+
+/* A population named by a projection's "pre" or "post". */
+static int proj_end(const cfg_ctx *c, const cJSON *obj, const char *path,
+                    const char *key, size_t *out) {
+  const cJSON *it = require(c, obj, path, key);
+  const char *s = NULL;
+  char sub[PATH_LEN], names[256];
+  long idx;
+  if (it == NULL) return -1;
+  join_key(sub, path, key);
+  if (get_string(c, it, sub, &s) != 0) return -1;
+  if ((idx = find_pop(c, s)) < 0)
+    return cfg_fail(c, sub, "no population is called \"%s\" (populations: "
+                    "%s)", s, pop_names(c->sim, names, sizeof names));
+  *out = (size_t)idx;
+  return 0;
+}
+
+/* One projection object. */
+static int parse_proj(const cfg_ctx *c, const cJSON *obj, const char *path,
+                      cli_proj_spec *pr, size_t index) {
+  static const char *const common[] = {
+      "name", "pre", "post", "model", "conn", "delay", "delay_step",
+      "save_synapses", NULL};
+  const char *allowed[32];
+  const cJSON *it;
+  const char *s = NULL;
+  char sub[PATH_LEN];
+  adex_syn_model model = ADEX_SYN_EXP_COBA;
+  size_t n = 0, pre = 0, post = 0;
+  if (!cJSON_IsObject(obj))
+    return cfg_fail(c, path, "must be an object, got %s", type_name(obj));
+  if ((it = require(c, obj, path, "model")) == NULL) return -1;
+  join_key(sub, path, "model");
+  if (get_string(c, it, sub, &s) != 0) return -1;
+  if (adex_syn_model_find(s, &model) != ADEX_OK)
+    return cfg_fail(c, sub, "%s", adex_errmsg());
+  for (size_t i = 0; common[i] != NULL; i++) allowed[n++] = common[i];
+  allowed[n++] = model == ADEX_SYN_DELTA ? "weights" : "g_max";
+  for (const char *const *q = model_params(model); *q != NULL; q++)
+    allowed[n++] = *q;
+  allowed[n] = NULL;
+  if (check_keys(c, obj, path, allowed) != 0) return -1;
+  if (proj_end(c, obj, path, "pre", &pre) != 0 ||
+      proj_end(c, obj, path, "post", &post) != 0)
+    return -1;
+  if ((it = member(obj, "name")) != NULL) {
+    join_key(sub, path, "name");
+    if (get_string(c, it, sub, &s) != 0) return -1;
+    if (!adex_name_is_valid(s))
+      return cfg_fail(c, sub, "\"%s\" is not a valid name (letters, digits "
+                      "and _, not starting with a digit)", s);
+    if (find_pop(c, s) >= 0)
+      return cfg_fail(c, sub, "\"%s\" is the name of a population", s);
+    for (size_t q = 0; q < index; q++)
+      if (c->sim->projs[q].name != NULL &&
+          strcmp(c->sim->projs[q].name, s) == 0)
+        return cfg_fail(c, sub, "\"%s\" names projections[%zu] too", s, q);
+    if ((pr->name = cli_strdup(s)) == NULL)
+      return cfg_fail(c, sub, "out of memory");
+  }
+  if ((it = require(c, obj, path, "conn")) == NULL) return -1;
+  join_key(sub, path, "conn");
+  if (parse_conn(c, it, sub, pr, c->sim->pops[pre].size,
+                 c->sim->pops[post].size, index) != 0)
+    return -1;
+  adex_conn conn = pr->cfg.conn;
+  adex_proj_config_default(&pr->cfg, model, pre, post, conn);
+  pr->cfg.name = pr->name;
+  for (const char *const *q = model_params(model); *q != NULL; q++) {
+    double *slot = param_slot(&pr->cfg, *q);
+    if ((it = member(obj, *q)) == NULL) continue;
+    join_key(sub, path, *q);
+    if (slot == NULL) { /* post_has_ref */
+      int b = 0;
+      if (get_bool(c, it, sub, &b) != 0) return -1;
+      pr->cfg.post_has_ref = b != 0;
+    } else if (get_number(c, it, sub, slot) != 0) {
+      return -1;
+    }
+  }
+  /* weights: one number, or one per synapse */
+  const char *wkey = model == ADEX_SYN_DELTA ? "weights" : "g_max";
+  if ((it = member(obj, wkey)) != NULL) {
+    cli_vec w = {NULL, 0};
+    join_key(sub, path, wkey);
+    if (get_vec(c, it, sub, &w) != 0) return -1;
+    if (cJSON_IsNumber(it)) {
+      pr->cfg.g_max = w.v[0];
+      cli_vec_free(&w);
+    } else {
+      pr->weights = w.v;
+      pr->cfg.weights = w.v;
+      pr->cfg.n_weights = w.n;
+    }
+  }
+  /* delays: "delay" in ms (one, or a list) or BrainPy's "delay_step" */
+  const cJSON *dl = member(obj, "delay"), *ds = member(obj, "delay_step");
+  if (dl != NULL && ds != NULL) {
+    join_key(sub, path, "delay_step");
+    return cfg_fail(c, sub, "give \"delay\" (ms) or \"delay_step\", not both");
+  }
+  if (dl != NULL || ds != NULL) {
+    cli_vec d = {NULL, 0};
+    join_key(sub, path, dl != NULL ? "delay" : "delay_step");
+    if (get_vec(c, dl != NULL ? dl : ds, sub, &d) != 0) return -1;
+    for (size_t q = 0; ds != NULL && q < d.n; q++) {
+      if (d.v[q] < 0 || d.v[q] != floor(d.v[q])) {
+        cli_vec_free(&d);
+        return cfg_fail(c, sub, "must be whole numbers of steps >= 0");
+      }
+      d.v[q] = (d.v[q] + 2.0) * c->sim->dt; /* BrainPy's delay_step */
+    }
+    if (cJSON_IsNumber(dl != NULL ? dl : ds)) {
+      pr->cfg.delay = d.v[0];
+      cli_vec_free(&d);
+    } else {
+      pr->delays = d.v;
+      pr->cfg.delays = d.v;
+      pr->cfg.n_delays = d.n;
+    }
+  }
+  if ((it = member(obj, "save_synapses")) != NULL) {
+    join_key(sub, path, "save_synapses");
+    if (get_bool(c, it, sub, &pr->save_synapses) != 0) return -1;
+  }
+  return 0;
+}
+
+/* "projections": a list of projection objects, after the populations. */
+static int parse_projs(const cfg_ctx *c, const cJSON *arr) {
+  const cJSON *it;
+  size_t i = 0;
+  if (!cJSON_IsArray(arr))
+    return cfg_fail(c, "projections", "must be a list of objects, got %s",
+                    type_name(arr));
+  for (it = arr->child; it != NULL; it = it->next, i++) {
+    char path[PATH_LEN];
+    cli_proj_spec *pr = cli_sim_add_proj(c->sim);
+    join_index(path, "projections", i);
+    if (pr == NULL) return cfg_fail(c, path, "out of memory");
+    if (parse_proj(c, it, path, pr, i) != 0) return -1;
+  }
+  return 0;
+}
+
 /* ------------------------------------------------------------ record */
 
 /* A list of variable names into a bit mask. */
@@ -1036,9 +1371,6 @@ static int parse_root(cfg_ctx *c, const cJSON *root) {
   const cJSON *it;
   const char *s = NULL;
   if (check_keys(c, root, "", keys) != 0) return -1;
-  if (member(root, "projections") != NULL)
-    return cfg_fail(c, "projections", "networks are not supported yet "
-                    "(populations are independent)");
   if (opt_number(c, root, "", "duration", &sim->duration) != 0) return -1;
   if (sim->duration < 0)
     return cfg_fail(c, "duration", "must be >= 0 ms, got %g", sim->duration);
@@ -1051,6 +1383,8 @@ static int parse_root(cfg_ctx *c, const cJSON *root) {
     return -1;
   if ((it = require(c, root, "", "populations")) == NULL) return -1;
   if (parse_pops(c, it) != 0) return -1;
+  if ((it = member(root, "projections")) != NULL && parse_projs(c, it) != 0)
+    return -1;
   if ((it = member(root, "inputs")) != NULL && parse_inputs(c, it) != 0)
     return -1;
   if ((it = member(root, "record")) != NULL && parse_record(c, it) != 0)

@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "cli_engine.h"
+#include "cli_config.h"
 
 #include <math.h>
 #include <signal.h>
@@ -192,9 +193,37 @@ static int load_state(cli_engine *e, size_t p) {
   return st == ADEX_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
 }
 
+/* --load-state of a network: one file for the whole network. */
+static int load_net_state(cli_engine *e) {
+  adex_status st;
+  fflush(stdout);
+  st = adex_net_load_states(e->net, e->sim->load_state, 0, stderr);
+  if (st == ADEX_OK) {
+    /* the network goes on at the saved run's time: --start must say so */
+    double t = adex_net_time(e->net), want = cli_sim_time(e->sim, 0);
+    if (fabs(t - want) > 1e-9 * fmax(1.0, fabs(t))) {
+      cli_error("--load-state: the network in '%s' was saved at t = %.17g "
+                "ms; continue it with --start %.17g (the run starts at %.17g)",
+                e->sim->load_state, t, t, want);
+      return CLI_EXIT_USAGE;
+    }
+    return 0;
+  }
+  cli_error("--load-state: %s", adex_net_errmsg(e->net));
+  return st == ADEX_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
+}
+
 int cli_engine_save_state(cli_engine *e, char *done, size_t len) {
   size_t p, used = 0;
   if (len > 0) done[0] = '\0';
+  if (e->net != NULL) {
+    if (adex_net_save_states(e->net, e->sim->save_state) != ADEX_OK) {
+      cli_error("--save-state: %s", adex_net_errmsg(e->net));
+      return CLI_EXIT_FAILURE;
+    }
+    snprintf(done, len, "%s", e->sim->save_state);
+    return 0;
+  }
   for (p = 0; p < e->sim->npops; p++) {
     char buf[4096];
     const char *f = state_path(e, p, e->sim->save_state, buf, sizeof buf);
@@ -237,6 +266,56 @@ static int take_drive(cli_engine *e, size_t p) {
 }
 
 
+/* With projections: the library's network of every population and
+ * projection, its synapses drawn now (before any output exists), errors
+ * put on the projection's config path. */
+static int make_net(cli_engine *e) {
+  const cli_sim *sim = e->sim;
+  char where[256];
+  adex_status st;
+  size_t p, j;
+  if (sim->nprojs == 0) return 0;
+  st = adex_net_create(sim->start, sim->dt, NULL, &e->net);
+  if (st != ADEX_OK) {
+    cli_error("%s", adex_errmsg());
+    return CLI_EXIT_USAGE;
+  }
+  for (p = 0; p < sim->npops; p++) {
+    if ((st = adex_net_add_pop(e->net, e->pops[p], NULL)) != ADEX_OK) {
+      cli_error("%s: %s", cli_where(sim, sim->pops[p].path, NULL,
+                                    CLI_SRC_CONFIG, NULL, where, sizeof where),
+                adex_net_errmsg(e->net));
+      return CLI_EXIT_USAGE;
+    }
+  }
+  for (j = 0; j < sim->nprojs; j++) {
+    const cli_proj_spec *pr = &sim->projs[j];
+    if ((st = adex_net_add_proj(e->net, &pr->cfg, NULL)) != ADEX_OK) {
+      cli_error("%s: %s", cli_where(sim, pr->path, NULL, CLI_SRC_CONFIG, NULL,
+                                    where, sizeof where),
+                adex_net_errmsg(e->net));
+      return CLI_EXIT_USAGE;
+    }
+  }
+  if ((st = adex_net_plan(e->net)) != ADEX_OK) {
+    /* the message names the projection */
+    const char *m = adex_net_errmsg(e->net);
+    for (j = 0; j < sim->nprojs; j++) {
+      const char *name = adex_net_proj_name(e->net, j);
+      size_t n = strlen(name);
+      if (strncmp(m, name, n) == 0 && m[n] == ':') break;
+    }
+    if (j < sim->nprojs)
+      cli_error("%s: %s", cli_where(sim, sim->projs[j].path, NULL,
+                                    CLI_SRC_CONFIG, NULL, where, sizeof where),
+                m);
+    else
+      cli_error("%s", m);
+    return CLI_EXIT_USAGE;
+  }
+  return 0;
+}
+
 int cli_engine_setup(cli_engine *e, const cli_sim *sim) {
   size_t p, n = sim->npops;
   int rc;
@@ -258,7 +337,11 @@ int cli_engine_setup(cli_engine *e, const cli_sim *sim) {
   for (p = 0; p < n; p++) {
     if ((rc = make_pop(e, p)) != 0) return rc;
   }
-  for (p = 0; p < n && sim->load_state != NULL; p++) {
+  if ((rc = make_net(e)) != 0) return rc;
+  if (e->net != NULL && sim->load_state != NULL) {
+    if ((rc = load_net_state(e)) != 0) return rc;
+  }
+  for (p = 0; p < n && sim->load_state != NULL && e->net == NULL; p++) {
     if ((rc = load_state(e, p)) != 0) return rc;
   }
   if ((rc = cli_inputs_create(sim, e->nsteps, &e->ins)) != 0) return rc;
@@ -276,6 +359,7 @@ void cli_engine_free(cli_engine *e) {
   if (e->sim == NULL) return;
   cli_record_free(e->rec);
   cli_inputs_free(e->ins);
+  adex_net_destroy(e->net);
   for (p = 0; p < e->sim->npops; p++) {
     if (e->pops != NULL) adex_pop_destroy(e->pops[p]);
     if (e->counts != NULL) free(e->counts[p]);
@@ -355,6 +439,31 @@ static void move_f32_inputs(cli_engine *e) {
   }
 }
 
+/* The rest of step k with projections: the network's step (projections,
+ * then populations), then counts, recordings and the hook. */
+static int net_step(cli_engine *e, uint64_t k, double t, cli_step_hook hook,
+                    void *ctx) {
+  const cli_sim *sim = e->sim;
+  size_t p;
+  int rc;
+  adex_status st = adex_net_step(e->net);
+  if (st == ADEX_ERANGE && k == 0) {
+    cli_error("%s", adex_net_errmsg(e->net));
+    return CLI_EXIT_USAGE;
+  }
+  if (st != ADEX_OK) {
+    cli_error("step %llu at t = %g ms failed: %s", (unsigned long long)k, t,
+              adex_net_errmsg(e->net));
+    return CLI_EXIT_FAILURE;
+  }
+  for (p = 0; p < sim->npops; p++)
+    if ((rc = count_spikes(e, p)) != 0) return rc;
+  if (e->rec != NULL && (rc = cli_record_after(e->rec, k, t)) != 0)
+    return rc;
+  if (hook != NULL && (rc = hook(ctx, k, t)) != 0) return rc;
+  return 0;
+}
+
 /* Take one step k from t. Returns 0 or an exit status. */
 static int step(cli_engine *e, uint64_t k, double t, cli_step_hook hook,
                 void *ctx) {
@@ -364,6 +473,7 @@ static int step(cli_engine *e, uint64_t k, double t, cli_step_hook hook,
   cli_inputs_apply(e->ins, k, e->inputs);
   if (e->any_f32) move_f32_inputs(e);
   if (e->rec != NULL) cli_record_before(e->rec, k);
+  if (e->net != NULL) return net_step(e, k, t, hook, ctx);
   for (p = 0; p < sim->npops; p++) {
     adex_status st = adex_pop_update(e->pops[p], t, sim->dt);
     if (st == ADEX_ERANGE && k == 0) {

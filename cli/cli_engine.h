@@ -9,7 +9,10 @@
  * Each step k = 0..nsteps-1 from t = start + k*dt to t + dt, in this order:
  *   1. every input adds its value for step k into its population's input;
  *   2. the recorder keeps the inputs it samples;
- *   3. every population is updated (adex_pop_update(t, dt));
+ *   3. every population is updated (adex_pop_update(t, dt)); with
+ *      projections the library's network does phases 2-3 of
+ *      docs/networks.md instead (every projection, then every
+ *      population: adex_net_step);
  *   4. spikes are counted and recorded from the population's event list
  *      (stamped t, or the crossing time with precise_spikes), samples
  *      taken (t + dt);
@@ -50,6 +53,8 @@ typedef struct cli_engine {
   double wall_s;          /* seconds in the loop */
   int signal;             /* the signal that stopped the run, or 0 */
   adex_init *param_inits; /* npops x ADEX_NPARAMS (per-neuron values) */
+  adex_net *net;          /* the network when there are projections (the
+                             populations in it, borrowed), else NULL */
 } cli_engine;
 
 /* Number of steps of sim: round(duration/dt), checked (issue-2 messages).

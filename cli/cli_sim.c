@@ -145,8 +145,17 @@ void cli_sim_free(cli_sim *sim) {
   size_t i;
   for (i = 0; i < sim->npops; i++) pop_free(&sim->pops[i]);
   for (i = 0; i < sim->ninputs; i++) cli_input_clear(&sim->inputs[i]);
+  for (i = 0; i < sim->nprojs; i++) {
+    cli_proj_spec *pr = &sim->projs[i];
+    free(pr->name);
+    free(pr->conn_a);
+    free(pr->conn_b);
+    free(pr->weights);
+    free(pr->delays);
+  }
   free(sim->pops);
   free(sim->inputs);
+  free(sim->projs);
   free(sim->out);
   free(sim->config_path);
   free(sim->config_text);
@@ -211,6 +220,17 @@ cli_input_spec *cli_sim_add_input(cli_sim *sim) {
   snprintf(in->path, sizeof in->path, "inputs[%zu]", sim->ninputs);
   sim->ninputs++;
   return in;
+}
+
+cli_proj_spec *cli_sim_add_proj(cli_sim *sim) {
+  cli_proj_spec *pr;
+  if (grow((void **)&sim->projs, sim->nprojs, sizeof *sim->projs) != 0)
+    return NULL;
+  pr = &sim->projs[sim->nprojs];
+  memset(pr, 0, sizeof *pr);
+  snprintf(pr->path, sizeof pr->path, "projections[%zu]", sim->nprojs);
+  sim->nprojs++;
+  return pr;
 }
 
 uint64_t cli_mix64(uint64_t z) {

@@ -176,6 +176,18 @@ typedef struct cli_input_spec {
   char path[32];          /* "inputs[2]", or the flag */
 } cli_input_spec;
 
+/* One projection (docs/networks.md): the library's configuration, with
+ * pre/post as population indices and the arrays it points to owned here. */
+typedef struct cli_proj_spec {
+  adex_proj_config cfg;   /* name, conn, weights and delays point below */
+  char *name;             /* NULL: the library's automatic name */
+  size_t *conn_a, *conn_b; /* IJ: i, j; CSR: indices, indptr (owned) */
+  double *weights;        /* per-synapse weights, or NULL (owned) */
+  double *delays;         /* per-synapse or per-pre delays (owned) */
+  int save_synapses;      /* write /<name>/synapses into the .h5 output */
+  char path[32];          /* "projections[0]" */
+} cli_proj_spec;
+
 /* One simulation. */
 typedef struct cli_sim {
   double duration;          /* ms [100] */
@@ -186,6 +198,8 @@ typedef struct cli_sim {
   size_t npops;
   cli_input_spec *inputs;
   size_t ninputs;
+  cli_proj_spec *projs;     /* projections between the populations */
+  size_t nprojs;
   char *out;                /* output file (.h5, .csv, .npy) or NULL */
   cli_source out_src;
   int spikes;               /* record spike events into out [1] */
@@ -205,6 +219,9 @@ void cli_sim_free(cli_sim *sim);
 /* Append a population with the defaults (size 1, nothing given); returns
  * it, or NULL when out of memory. */
 cli_pop_spec *cli_sim_add_pop(cli_sim *sim);
+
+/* Append a projection (zeroed); returns it, or NULL when out of memory. */
+cli_proj_spec *cli_sim_add_proj(cli_sim *sim);
 
 /* Append an input (zeroed); returns it, or NULL when out of memory. */
 cli_input_spec *cli_sim_add_input(cli_sim *sim);

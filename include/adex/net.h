@@ -274,8 +274,9 @@ ADEX_API size_t adex_net_bytes(const adex_net *net);
  * docs/state-files.md): every AdExIF population's variables and delays
  * under its own keys ("E.V", ...), the spike sources' spikes, every
  * projection's state ("ExpCOBA0.g", ...) and delivery rings, and the step
- * count ("Network0.step"), so that a network built the same way, loaded
- * from the file, continues exactly as the saved one would have. Written
+ * count and the time of step 0 ("Network0.step", "Network0.t0"), so that
+ * a network built the same way, loaded from the file, continues exactly
+ * as the saved one would have, at the saved one's times. Written
  * atomically. */
 ADEX_API adex_status adex_net_save_states(adex_net *net, const char *filename);
 

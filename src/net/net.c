@@ -155,10 +155,8 @@ adex_status adex_net_create(double t0, double dt, const char *name,
     return adex__fail(ADEX_EINVAL, "t0 must be finite, got %g", t0);
   adex_net *net = calloc(1, sizeof *net);
   if (net == NULL) return adex__fail(ADEX_ENOMEM, "out of memory");
-  net->t0 = t0;
   net->dt = dt;
-  double x = t0 / dt, r = nearbyint(x);
-  net->n0 = fabs(x - r) <= 1e-9 * fmax(1.0, fabs(x)) ? r : NAN;
+  adex__net_set_origin(net, t0);
   adex_status st = adex__name_claim(&net->name, "Network", name);
   if (st != ADEX_OK) {
     free(net);
@@ -169,6 +167,12 @@ adex_status adex_net_create(double t0, double dt, const char *name,
 }
 
 const char *adex_net_name(const adex_net *net) { return net->name.name; }
+
+void adex__net_set_origin(adex_net *net, double t0) {
+  double x = t0 / net->dt, r = nearbyint(x);
+  net->t0 = t0;
+  net->n0 = fabs(x - r) <= 1e-9 * fmax(1.0, fabs(x)) ? r : NAN;
+}
 
 static void free_proj(net_proj *p) {
   const adex_allocator *a = adex_allocator_default();

@@ -92,6 +92,7 @@ struct adex_net {
   double n0;            /* t0 / dt when that is a whole number, else NaN */
   uint64_t k;           /* steps done */
   double k_saved;       /* k as state files hold it */
+  double t0_saved;      /* t0 as state files hold it */
   bool planned;
   net_group *groups;
   size_t ngroups, cap_groups;
@@ -104,6 +105,9 @@ struct adex_net {
  * and post are one population) into p->row / p->post_idx (and p->order for
  * IJ). ADEX_ERANGE / ADEX_ENOMEM with a message. */
 adex_status adex__net_connect(net_proj *p, bool same);
+
+/* Set the time of step 0 (and its whole-step form n0). */
+void adex__net_set_origin(adex_net *net, double t0);
 
 /* How a model keeps its state (docs/networks.md). */
 typedef enum net_family {

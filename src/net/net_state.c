@@ -103,6 +103,9 @@ static adex_status build(adex_net *net, const char *filename, adex__state *s) {
   if (st == ADEX_OK)
     st = add_array(s, net->name.name, "step", ADEX_DTYPE_F64, &net->k_saved,
                    0x1p53, 1, (size_t)1);
+  if (st == ADEX_OK)
+    st = add_array(s, net->name.name, "t0", ADEX_DTYPE_F64, &net->t0_saved,
+                   DBL_MAX, 1, (size_t)1);
   for (size_t i = 0; i < s->n; i++) s->e[i].selected = true;
   return st;
 }
@@ -133,6 +136,7 @@ adex_status adex_net_save_states(adex_net *net, const char *filename) {
   for (size_t g = 0; g < net->ngroups; g++)
     net->groups[g].cursor_saved = (double)net->groups[g].cursor;
   net->k_saved = (double)net->k;
+  net->t0_saved = net->t0;
   adex__state s;
   st = build(net, filename, &s);
   if (st == ADEX_OK) st = adex__state_save(&s, format);
@@ -148,6 +152,7 @@ adex_status adex_net_load_states(adex_net *net, const char *filename,
   for (size_t g = 0; g < net->ngroups; g++)
     net->groups[g].cursor_saved = (double)net->groups[g].cursor;
   net->k_saved = (double)net->k;
+  net->t0_saved = net->t0;
   adex__state s;
   st = build(net, filename, &s);
   if (st == ADEX_OK) st = adex__state_load(&s, format, verbose, log, NULL);
@@ -157,6 +162,7 @@ adex_status adex_net_load_states(adex_net *net, const char *filename,
     for (size_t g = 0; g < net->ngroups; g++)
       net->groups[g].cursor = (size_t)floor(fmax(net->groups[g].cursor_saved, 0.0));
     net->k = (uint64_t)floor(fmax(net->k_saved, 0.0));
+    adex__net_set_origin(net, net->t0_saved);
   }
   return finish(net, st);
 }

@@ -1,0 +1,140 @@
+"""Networks in `adex run`: the "projections" of a config (docs/cli.md,
+docs/networks.md): the COBA-AdEx example, delays landing on their step,
+refusals before anything runs, and continuation from a network state."""
+
+import copy
+import json
+
+import h5py
+import numpy as np
+import pytest
+
+from conftest import REPO
+
+
+def coba(duration):
+    cfg = json.loads((REPO / "examples" / "coba_adex.json").read_text())
+    cfg["duration"] = duration
+    return cfg
+
+
+def test_coba_adex_example(adex_run, write_config, workdir, show):
+    """The benchmark network runs from the shipped config; Brian2 and NEST
+    give 12-13 Hz on it."""
+    r = adex_run(write_config(coba(400)))
+    assert r.returncode == 0, show(r)
+    with h5py.File(str(workdir / "coba_adex.h5"), "r") as f:
+        t = f["E/spikes/t"][()]
+        n = f["E/spikes/neuron"][()]
+        assert n.max() < 3200
+        late = np.count_nonzero(t >= 200.0)
+    rate = late / (3200 * 0.2)
+    assert 10.0 < rate < 16.0, rate
+
+
+def two_pops(proj, duration=3.0):
+    """pre: 1 neuron at V = 0 mV (it spikes in step 0, never again);
+    post: 1 neuron at rest whose V is recorded every step."""
+    return {"duration": duration, "dt": 0.1,
+            "populations": [{"name": "pre", "size": 1},
+                            {"name": "post", "size": 1,
+                             "V_initializer": {"constant": -65}}],
+            "projections": [dict({"pre": "pre", "post": "post"}, **proj)],
+            "record": {"post": ["V"]}, "out": "o.h5"}
+
+
+@pytest.mark.parametrize("key,value,step", [
+    (None, None, 1), ("delay", 0.1, 1), ("delay", 0.4, 4),
+    ("delay_step", 0, 2), ("delay_step", 3, 5)])
+def test_delays_land_on_their_step(key, value, step, adex_run, write_config,
+                                   workdir, show):
+    """A spike found in step 0 acts in step `delay`/dt (BrainPy's
+    delay_step=d: d + 2): V of the target jumps in that step."""
+    proj = {"model": "DeltaSynapse", "conn": {"kind": "One2One"}, "weights": 5.0}
+    if key is not None:
+        proj[key] = value
+    r = adex_run(write_config(two_pops(proj)))
+    assert r.returncode == 0, show(r)
+    with h5py.File(str(workdir / "o.h5"), "r") as f:
+        V = f["post/V"][()][:, 0]
+    dV = np.diff(np.concatenate([[-65.0], V]))
+    assert np.argmax(dV) == step
+    assert dV[step] == pytest.approx(5.0, abs=0.1)  # then one step of decay
+
+
+@pytest.mark.parametrize("change,needles", [
+    ({"model": "Exp"}, ["projections[0].model", "unknown synapse model"]),
+    ({"pre": "nobody"}, ["projections[0].pre", "no population"]),
+    ({"conn": {"kind": "FixedProb", "prob": 1.5}}, ["conn.prob", "[0, 1]"]),
+    ({"conn": {"kind": "Ring"}}, ["conn.kind", "unknown connector"]),
+    ({"conn": {"kind": "FixedPreNum", "num": 5}}, ["projections[0]", "num 5"]),
+    ({"delay": 0.25}, ["projections[0]", "multiple of dt"]),
+    ({"delay": 0.2, "delay_step": 1}, ["delay_step", "not both"]),
+    ({"weights": [1.0, 2.0]}, ["projections[0]", "2 weights for 1 synapses"]),
+    ({"tau": 5}, ["projections[0].tau", "unknown key"]),
+    ({"conn": {"kind": "IJ", "i": [0], "j": [3]}}, ["projections[0]", "out of range"]),
+])
+def test_bad_projections_refused(change, needles, adex_run, write_config,
+                                 workdir, show, expect_usage_error):
+    proj = {"model": "DeltaSynapse", "conn": {"kind": "One2One"}}
+    proj.update(change)
+    r = adex_run(write_config(two_pops(proj)))
+    expect_usage_error(r, show, *needles)
+    assert not (workdir / "o.h5").exists()
+
+
+def test_refused_when_too_big(adex_run, write_config, workdir, show,
+                              expect_usage_error):
+    cfg = two_pops({"model": "ExpCOBA", "conn": {"kind": "All2All"}})
+    cfg["populations"][0]["size"] = 400000
+    cfg["populations"][1]["size"] = 400000
+    r = adex_run(write_config(cfg), timeout=20)
+    expect_usage_error(r, show, "projections[0]", "GB", "memory")
+
+
+def test_network_state_continues_exactly(adex_run, write_config, workdir, show):
+    cfg = coba(40)
+    cfg["populations"][0]["size"] = 400
+    cfg["populations"][1]["size"] = 100
+    for p in cfg["projections"]:
+        p["conn"]["prob"] = 0.1
+    cfg["record"] = {"E": ["spike", "V"]}
+    full = copy.deepcopy(cfg)
+    full["out"] = "full.h5"
+    r = adex_run(write_config(full, "full.json"), "--save-state", "full_end.h5")
+    assert r.returncode == 0, show(r)
+    half = copy.deepcopy(cfg)
+    half["duration"] = 20
+    half["out"] = "half.h5"
+    r = adex_run(write_config(half, "half.json"), "--save-state", "half_end.h5")
+    assert r.returncode == 0, show(r)
+    second = copy.deepcopy(half)
+    second["out"] = "second.h5"
+    second["start"] = 20
+    r = adex_run(write_config(second, "second.json"), "--load-state",
+                 "half_end.h5", "--save-state", "second_end.h5")
+    assert r.returncode == 0, show(r)
+    with h5py.File(str(workdir / "full.h5"), "r") as a, \
+            h5py.File(str(workdir / "second.h5"), "r") as b:
+        np.testing.assert_array_equal(a["E/V"][()][200:], b["E/V"][()])
+        t = a["E/spikes/t"][()]
+        assert np.count_nonzero(t >= 20) == b["E/spikes/t"].shape[0] > 0
+    with h5py.File(str(workdir / "full_end.h5"), "r") as a, \
+            h5py.File(str(workdir / "second_end.h5"), "r") as b:
+        assert set(a) == set(b)
+        assert {"E.V", "E2E.g", "E2E.delay_ring"} <= set(a)
+        for k in a:
+            assert a[k][()].tobytes() == b[k][()].tobytes(), k
+
+
+def test_network_state_needs_its_start(adex_run, write_config, workdir, show,
+                                       expect_usage_error):
+    """A network state goes on at its own time: another --start is refused."""
+    cfg = two_pops({"model": "ExpCUBA", "conn": {"kind": "One2One"}}, 2.0)
+    r = adex_run(write_config(cfg), "--save-state", "s.h5")
+    assert r.returncode == 0, show(r)
+    cfg["out"] = "o2.h5"
+    r = adex_run(write_config(cfg, "c2.json"), "--load-state", "s.h5",
+                 "--start", "3")
+    expect_usage_error(r, show, "--start 2", "saved at t = 2")
+    assert not (workdir / "o2.h5").exists()
