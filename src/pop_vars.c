@@ -88,7 +88,17 @@ double adex__var_limit(const adex_pop *pop, size_t i) {
 adex_status adex__value_check(const char *what, const double *x, size_t n,
                               double limit, adex_status code, size_t *bad) {
   if (isnan(limit)) return ADEX_OK;
-  for (size_t i = 0; i < n; i++) {
+  /* Blocks with a branch-free test the compiler vectorises; the element
+   * loop below only runs from the first block that fails. */
+  size_t i = 0;
+  while (i < n) {
+    size_t end = n - i > 256 ? i + 256 : n;
+    int ok = 1;
+    for (size_t j = i; j < end; j++) ok &= fabs(x[j]) <= limit;
+    if (!ok) break;
+    i = end;
+  }
+  for (; i < n; i++) {
     if (fabs(x[i]) <= limit) continue;
     if (bad != NULL) *bad = i;
     if (!isfinite(x[i]))
