@@ -133,9 +133,9 @@ double adex__var_limit(const adex_pop *pop, size_t i);
 
 /* ADEX_OK if every |x[i]| <= limit (NaN limit: no check), else `code`
  * with "<what>: element i is x; values must be finite" or "..., outside
- * +-limit". */
+ * +-limit", and i in *bad (when not NULL). */
 adex_status adex__value_check(const char *what, const double *x, size_t n,
-                              double limit, adex_status code);
+                              double limit, adex_status code, size_t *bad);
 
 /* Copy the thread's last message onto the handle and return `status`. */
 adex_status adex__pop_fail(adex_pop *pop, adex_status status);

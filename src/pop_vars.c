@@ -86,10 +86,21 @@ double adex__var_limit(const adex_pop *pop, size_t i) {
 }
 
 adex_status adex__value_check(const char *what, const double *x, size_t n,
-                              double limit, adex_status code) {
+                              double limit, adex_status code, size_t *bad) {
   if (isnan(limit)) return ADEX_OK;
-  for (size_t i = 0; i < n; i++) {
+  /* Blocks with a branch-free test the compiler vectorises; the element
+   * loop below only runs from the first block that fails. */
+  size_t i = 0;
+  while (i < n) {
+    size_t end = n - i > 256 ? i + 256 : n;
+    int ok = 1;
+    for (size_t j = i; j < end; j++) ok &= fabs(x[j]) <= limit;
+    if (!ok) break;
+    i = end;
+  }
+  for (; i < n; i++) {
     if (fabs(x[i]) <= limit) continue;
+    if (bad != NULL) *bad = i;
     if (!isfinite(x[i]))
       return adex__fail(code, "%s: element %zu is %.9g; values must be finite",
                         what, i, x[i]);
@@ -113,7 +124,7 @@ static size_t var_index(adex_pop *pop, const char *name) {
 }
 
 adex_status adex_pop_check_values(adex_pop *pop, const char *name,
-                                  const double *x, size_t n) {
+                                  const double *x, size_t n, size_t *bad) {
   if (pop == NULL) return adex__fail(ADEX_EINVAL, "pop must not be NULL");
   adex_var v;
   adex_status st = adex_pop_var_find(pop, name, &v);
@@ -122,13 +133,15 @@ adex_status adex_pop_check_values(adex_pop *pop, const char *name,
     st = adex__fail(ADEX_EINVAL, "values must not be NULL");
   else if (v.dtype == ADEX_DTYPE_BOOL) {
     for (size_t j = 0; j < n && st == ADEX_OK; j++)
-      if (!(x[j] == 0.0 || x[j] == 1.0))
+      if (!(x[j] == 0.0 || x[j] == 1.0)) {
+        if (bad != NULL) *bad = j;
         st = adex__fail(ADEX_ERANGE, "%s: element %zu is %g; a bool "
                         "variable takes 0 or 1", v.name, j, x[j]);
+      }
   } else {
     st = adex__value_check(v.name, x, n,
                            adex__var_limit(pop, var_index(pop, name)),
-                           ADEX_ERANGE);
+                           ADEX_ERANGE, bad);
   }
   if (st != ADEX_OK) return adex__pop_fail(pop, st);
   adex__clear_error();

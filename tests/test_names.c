@@ -254,38 +254,44 @@ static void test_check_values(void **state) {
   double g[3] = {0};
   assert_ok(adex_pop_register_var(pop, "g", ADEX_DTYPE_F64, g));
   const double ok[3] = {-65.0, 1e12, -1e12};
-  assert_ok(adex_pop_check_values(pop, "V", ok, 3));
-  assert_ok(adex_pop_check_values(pop, "chk.w", ok, 3));
-  assert_ok(adex_pop_check_values(pop, "V", NULL, 0));
+  assert_ok(adex_pop_check_values(pop, "V", ok, 3, NULL));
+  assert_ok(adex_pop_check_values(pop, "chk.w", ok, 3, NULL));
+  assert_ok(adex_pop_check_values(pop, "V", NULL, 0, NULL));
   const double big[3] = {0.0, 1e200, 0.0};
-  assert_ok(adex_pop_check_values(pop, "input", big, 3));
-  assert_ok(adex_pop_check_values(pop, "t_last_spike", big, 3));
-  assert_status(adex_pop_check_values(pop, "w", big, 3), ADEX_ERANGE);
+  assert_ok(adex_pop_check_values(pop, "input", big, 3, NULL));
+  assert_ok(adex_pop_check_values(pop, "t_last_spike", big, 3, NULL));
+  size_t at = 99;
+  assert_status(adex_pop_check_values(pop, "w", big, 3, &at), ADEX_ERANGE);
+  assert_int_equal(at, 1);
   assert_string_equal(adex_pop_errmsg(pop),
                       "w: element 1 is 1e+200, outside +-1e+12");
   const double over[3] = {-65.0, -65.0, 1.0000001e12};
-  assert_status(adex_pop_check_values(pop, "V", over, 3), ADEX_ERANGE);
+  assert_status(adex_pop_check_values(pop, "V", over, 3, &at), ADEX_ERANGE);
+  assert_int_equal(at, 2);
   assert_string_equal(adex_errmsg(),
                       "V: element 2 is 1.0000001e+12, outside +-1e+12");
   const double bad[3] = {0.0, NAN, INFINITY};
   static const char *const real[] = {"V", "w", "input", "t_last_spike"};
   for (size_t k = 0; k < 4; k++) {
-    assert_status(adex_pop_check_values(pop, real[k], bad, 3), ADEX_ERANGE);
+    assert_status(adex_pop_check_values(pop, real[k], bad, 3, NULL),
+                  ADEX_ERANGE);
     char want[128];
     snprintf(want, sizeof want, "%s: element 1 is nan; values must be "
              "finite", real[k]);
     assert_string_equal(adex_errmsg(), want);
   }
-  assert_ok(adex_pop_check_values(pop, "g", bad, 3)); /* anything */
+  assert_ok(adex_pop_check_values(pop, "g", bad, 3, NULL)); /* anything */
   const double bits[3] = {0.0, 1.0, 2.0};
-  assert_ok(adex_pop_check_values(pop, "spike", bits, 2));
-  assert_status(adex_pop_check_values(pop, "refractory", bits, 3),
+  assert_ok(adex_pop_check_values(pop, "spike", bits, 2, NULL));
+  assert_status(adex_pop_check_values(pop, "refractory", bits, 3, NULL),
                 ADEX_ERANGE);
   assert_string_equal(adex_errmsg(), "refractory: element 2 is 2; a bool "
                       "variable takes 0 or 1");
-  assert_status(adex_pop_check_values(pop, "u", ok, 3), ADEX_EKEY);
-  assert_status(adex_pop_check_values(pop, "V", NULL, 3), ADEX_EINVAL);
-  assert_status(adex_pop_check_values(NULL, "V", ok, 3), ADEX_EINVAL);
+  assert_status(adex_pop_check_values(pop, "u", ok, 3, NULL), ADEX_EKEY);
+  assert_status(adex_pop_check_values(pop, "V", NULL, 3, NULL),
+                ADEX_EINVAL);
+  assert_status(adex_pop_check_values(NULL, "V", ok, 3, NULL),
+                ADEX_EINVAL);
   adex_pop_destroy(pop);
   /* float32 state: within the float range */
   adex_pop_config cfg;
@@ -293,7 +299,8 @@ static void test_check_values(void **state) {
   cfg.dtype = ADEX_DTYPE_F32;
   pop = adex_test_pop(&cfg);
   const double wide[3] = {0.0, 0.0, 1e39};
-  assert_status(adex_pop_check_values(pop, "input", wide, 3), ADEX_ERANGE);
+  assert_status(adex_pop_check_values(pop, "input", wide, 3, NULL),
+                ADEX_ERANGE);
   assert_non_null(strstr(adex_errmsg(), "input: element 2 is 1e+39, "
                          "outside +-3.40282e+38"));
   adex_pop_destroy(pop);

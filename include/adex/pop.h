@@ -251,9 +251,11 @@ ADEX_API adex_status adex_pop_var_at(adex_pop *pop, size_t i, adex_var *out);
  * variables 0 or 1; registered real variables take anything. Returns
  * ADEX_OK, ADEX_EKEY (no such variable), ADEX_EINVAL (x NULL with n > 0)
  * or ADEX_ERANGE, the message naming the variable and the first bad
- * element ("V: element 2 is nan; values must be finite"). */
+ * element ("V: element 2 is nan; values must be finite"), whose index
+ * goes to *bad when bad is not NULL. */
 ADEX_API adex_status adex_pop_check_values(adex_pop *pop, const char *name,
-                                           const double *x, size_t n);
+                                           const double *x, size_t n,
+                                           size_t *bad);
 
 /* Find a variable by relative ("V") or absolute ("AdExIF0.V") name.
  * Returns ADEX_OK or ADEX_EKEY (message lists the valid names). */

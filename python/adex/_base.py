@@ -105,6 +105,14 @@ class Base:
             if not isinstance(type_, str) or not type_:
                 raise ValueError("type_ must be a non-empty str, got %r"
                                  % (type_,))
+            try:
+                check_name(type_ + "0")
+            except ValueError:
+                raise ValueError(
+                    "type_ %r cannot start a name: the names made from it "
+                    "(%r, ...) must be valid identifiers (ASCII letters, "
+                    "digits and _, not starting with a digit, shorter than "
+                    "%d characters)" % (type_, type_ + "0", _lib.NAME_MAX))
             return new_unique_name(type_)
         check_name(name)
         if name_in_use(name) and name != getattr(self, "_name", None):

@@ -197,6 +197,8 @@ _PROTOTYPES = {
     "adex_pop_var_count": (c_size_t, [_pop]),
     "adex_pop_var_at": (c_int, [_pop, c_size_t, POINTER(Var)]),
     "adex_pop_var_find": (c_int, [_pop, c_char_p, POINTER(Var)]),
+    "adex_pop_check_values": (c_int, [_pop, c_char_p, _dp, c_size_t,
+                                      POINTER(c_size_t)]),
     "adex_pop_register_var": (c_int, [_pop, c_char_p, c_int, c_void_p]),
     "adex_pop_errmsg": (c_char_p, [_pop]),
     "adex_pop_spike_events": (c_int, [_pop, POINTER(c_void_p),

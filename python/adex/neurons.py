@@ -36,11 +36,41 @@ def _is_number(x):
 
 
 def _real(x, what):
-    """x as a float (NaN and inf pass: the library rejects them with its
-    own message); ValueError for non-numbers."""
+    """x (a number or a 0-d numeric array, as BrainPy takes) as a float
+    (NaN and inf pass: the library rejects them with its own message);
+    ValueError for non-numbers."""
+    if isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "biuf":
+        x = x[()]
     if not _is_number(x):
         raise ValueError("%s must be a number, got %r" % (what, x))
-    return float(x)
+    try:
+        return float(x)
+    except OverflowError:
+        raise ValueError("%s is too large for a float: %r" % (what, x))
+
+
+def _numeric(value, what):
+    """value as a numeric numpy array (Python ints beyond int64 become
+    floats); ValueError naming `what` for anything else."""
+    try:
+        arr = np.asarray(value)
+        if arr.dtype == object:
+            arr = np.asarray(value, dtype=np.float64)
+    except (OverflowError, TypeError, ValueError) as e:
+        raise ValueError("%s takes numbers or arrays of numbers, got %r (%s)"
+                         % (what, value, e))
+    if arr.dtype.kind not in "biuf":
+        raise ValueError("%s takes numbers or arrays of numbers, got an "
+                         "array of %s" % (what, arr.dtype))
+    return arr
+
+
+def _same_memory(a, b):
+    """Whether array a is array b's memory with b's layout (a view such as
+    the result of ``pop.V += x``, written in place already)."""
+    ia, ib = a.__array_interface__, b.__array_interface__
+    return (ia["data"][0] == ib["data"][0] and a.shape == b.shape and
+            a.dtype == b.dtype and a.strides == b.strides)
 
 
 def _flag(x, what):
@@ -84,10 +114,171 @@ class _Memory:
         self.owner = owner
 
 
-def _view(var, owner):
+def _check_write(owner, key, values):
+    """Check float64 `values` (flat) meant for variable `key` by the
+    library's rule (adex_pop_check_values): None if they pass (or the
+    population is gone), else (status, message, index of the first bad
+    one)."""
+    if isinstance(values, float):  # one number: no array to build
+        one = ctypes.c_double(values)
+        ptr, n = ctypes.byref(one), 1
+    else:
+        flat = np.ascontiguousarray(values, dtype=np.float64).reshape(-1)
+        ptr, n = _dptr(flat), flat.size
+    bad = ctypes.c_size_t(0)
+    with owner.lock:
+        if not owner.ptr:
+            return None
+        st = _L.adex_pop_check_values(owner.ptr, key.encode(), ptr, n,
+                                      ctypes.byref(bad))
+        msg = _lib.errmsg() if st != _lib.OK else ""
+    return None if st == _lib.OK else (st, msg, bad.value)
+
+
+class _StateView(np.ndarray):
+    """The population's numpy view of a variable: an ndarray whose dtype,
+    shape and strides cannot be reassigned, since every later reader (and
+    vars()) would see the C memory reinterpreted. Arrays derived from it
+    (slices, reshapes, views) can; arithmetic gives plain arrays.
+
+    Writes through it (``pop.w[1] = x``, ``pop.input += x``, ``fill``) are
+    checked before anything is written by the rule of ``pop.V = x``: a
+    NaN, an inf, or V or w beyond +-1e12 raises RangeError (a ValueError)
+    naming the neuron, instead of becoming a spike in the next update."""
+
+    _fixed = False  # True on the population's own views only
+    _key = None     # the variable whose rule guards writes (None: none)
+    _label = None   # the name in messages
+    _owner = None   # the population's _Handle
+
+    def _guard(self, where, values):
+        """Raise for values about to be written at self[where]."""
+        if not self._fixed or self._key is None or self.dtype.kind != "f":
+            return
+        plain = self.view(np.ndarray)
+        if isinstance(values, (float, int, np.floating, np.integer)) and \
+                not isinstance(values, (bool, np.bool_)):
+            try:  # the common pop.V[i] = x, checked without arrays
+                if _check_write(self._owner, self._key,
+                                float(values)) is None:
+                    return
+            except OverflowError:
+                pass
+        try:
+            vals = np.asarray(values)
+            if vals.dtype == object:
+                vals = np.asarray(values, dtype=np.float64)
+            if vals.dtype.kind not in "biuf":
+                return  # numpy's assignment refuses it, or casts
+            vals = np.broadcast_to(vals, np.shape(plain[where]))
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return  # numpy's assignment raises its own error
+        bad = _check_write(self._owner, self._key, vals)
+        if bad is None:
+            return
+        st, msg, k = bad
+        index = np.arange(plain.size).reshape(plain.shape)[where]
+        neuron = int(np.reshape(index, -1)[k])
+        at = neuron if plain.ndim == 1 else tuple(
+            int(i) for i in np.unravel_index(neuron, plain.shape))
+        # the library's reason without its element index (of `vals`)
+        reason = msg.split("; ", 1)[-1] if "; " in msg else \
+            msg.split(", ", 1)[-1]
+        _lib.check(st, "%s[%s] = %g refused: %s" % (
+            self._label, at, float(np.reshape(vals, -1)[k]), reason))
+
+    def __setitem__(self, where, values):
+        self._guard(where, values)
+        np.ndarray.__setitem__(self, where, values)
+
+    def fill(self, value):
+        self._guard(Ellipsis, value)
+        np.ndarray.fill(self, value)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
+        args = [x.view(np.ndarray) if isinstance(x, _StateView) else x
+                for x in inputs]
+        if out is None:
+            return getattr(ufunc, method)(*args, **kwargs)
+        plain = tuple(o.view(np.ndarray) if isinstance(o, _StateView) else o
+                      for o in out)
+        guarded = [isinstance(o, _StateView) and o._fixed and
+                   o._key is not None and o.dtype.kind == "f" for o in out]
+        if method != "__call__" or not any(guarded):
+            getattr(ufunc, method)(*args, out=plain, **kwargs)
+        else:  # compute aside, check, then write (pop.input += x)
+            # (out's old values matter only with where=)
+            tmp = tuple(np.array(p, copy=True) if "where" in kwargs else
+                        np.empty_like(p) for p in plain)
+            getattr(ufunc, method)(*args, out=tmp, **kwargs)
+            for o, t, g in zip(out, tmp, guarded):
+                if g:
+                    o._guard(Ellipsis, t)
+            for p, t in zip(plain, tmp):
+                np.copyto(p, t)
+        return out[0] if len(out) == 1 else out
+
+    def _refuse(self, what):
+        raise AttributeError("the %s of a population's variable is fixed; "
+                             "use .view(), .reshape() or .astype() for "
+                             "another one" % what)
+
+    @property
+    def dtype(self):
+        return np.ndarray.dtype.__get__(self)
+
+    @dtype.setter
+    def dtype(self, value):
+        if self._fixed:
+            self._refuse("dtype")
+        np.ndarray.dtype.__set__(self, value)
+
+    @property
+    def shape(self):
+        return np.ndarray.shape.__get__(self)
+
+    @shape.setter
+    def shape(self, value):
+        if self._fixed:
+            self._refuse("shape")
+        np.ndarray.shape.__set__(self, value)
+
+    @property
+    def strides(self):
+        return np.ndarray.strides.__get__(self)
+
+    @strides.setter
+    def strides(self, value):
+        if self._fixed:
+            self._refuse("strides")
+        np.ndarray.strides.__set__(self, value)
+
+    def __array_wrap__(self, obj, context=None, return_scalar=False):
+        if obj is self:  # pop.V += x keeps the view
+            return self
+        if isinstance(obj, np.ndarray):
+            obj = obj.view(np.ndarray)
+            if obj.ndim == 0:
+                return obj[()]
+        return obj
+
+    def __repr__(self):
+        return repr(self.view(np.ndarray))
+
+
+def _view(var, owner, key=None, label=None):
+    """The population's view of a C array; key: the variable whose rule
+    guards writes through it (None: unguarded), label: its name in
+    messages (default: key)."""
     shape = tuple(var.shape[i] for i in range(var.ndim))
-    return np.asarray(_Memory(var.data, shape, _lib.DTYPE_NUMPY[var.dtype],
-                              owner))
+    arr = np.asarray(_Memory(var.data, shape, _lib.DTYPE_NUMPY[var.dtype],
+                             owner)).view(_StateView)
+    arr._fixed = True
+    if key is not None and key in _STATE:
+        arr._key = key
+        arr._label = label or key
+        arr._owner = owner
+    return arr
 
 
 def _parse_size(size):
@@ -125,15 +316,7 @@ class _InitSpec:
 
 
 def _as_array(value, what):
-    try:
-        arr = np.asarray(value)
-    except Exception as e:
-        raise ValueError("%s must be a number, an array or an initializer: "
-                         "%s" % (what, e))
-    if arr.dtype.kind not in "biuf":
-        raise ValueError("%s must be a number, an array or an initializer, "
-                         "got an array of %s" % (what, arr.dtype))
-    return arr
+    return _numeric(value, what)
 
 
 def _convert(value, what, size, num, scalar_ok=True):
@@ -156,9 +339,12 @@ def _convert(value, what, size, num, scalar_ok=True):
                 return _InitSpec(scalar=v)
             arr = np.full(num, v)
         elif arr.shape != size and arr.shape != (num,):
-            raise ValueError("The shape of %s should be (), (1,), %s or "
-                             "(%d,), but we got %s"
-                             % (what, size, num, arr.shape))
+            shapes = ["()", "(1,)", str(size)]
+            if (num,) != size:
+                shapes.append("(%d,)" % num)
+            raise ValueError("The shape of %s should be %s or %s, but we "
+                             "got %s" % (what, ", ".join(shapes[:-1]),
+                                         shapes[-1], arr.shape))
     arr = np.ascontiguousarray(arr, dtype=np.float64).reshape(num)
     init = _lib.Init(kind=_lib.INIT_ARRAY, array=_dptr(arr), len=num)
     return _InitSpec(init=init, keep=arr)
@@ -240,7 +426,10 @@ class AdExIF(Base):
     Attributes ``V``, ``w``, ``input``, ``spike``, ``t_last_spike``,
     ``refractory`` are numpy arrays that share memory with the C state:
     writes go straight to the model, ``pop.V = x`` copies x in place
-    (a scalar is broadcast; another shape raises ValueError).
+    (a scalar is broadcast; another shape raises ValueError). Values
+    written either way follow the library's rule (V and w finite within
+    +-1e12, input and t_last_spike finite, bools 0/1): RangeError
+    otherwise, with nothing written. A view's dtype and shape are fixed.
 
     Beyond BrainPy (which has no drive): ``drive``, a constant input
     current per neuron like NEST's ``I_e``, added to ``input`` by every
@@ -428,6 +617,17 @@ class AdExIF(Base):
     def __exit__(self, *exc):
         self.close()
 
+    def _no_copy(self, *args):
+        raise TypeError(
+            "an AdExIF cannot be copied or pickled: it owns C state under a "
+            "unique name, and a copy would either share that state or break "
+            "the name's uniqueness. Build another AdExIF and move the state "
+            "with save_states / load_states (keys carry the name: give the "
+            "new one the same name after closing this one).")
+
+    __copy__ = __deepcopy__ = __reduce__ = __reduce_ex__ = _no_copy
+    __getstate__ = _no_copy
+
     def __repr__(self):
         state = "closed" if self._closed else "%d neurons" % self._num
         return "AdExIF(name=%r, size=%r, method=%r, %s)" % (
@@ -512,7 +712,7 @@ class AdExIF(Base):
                         == var.data:
                     views[key] = old
                 else:
-                    views[key] = _view(var, self._handle)
+                    views[key] = _view(var, self._handle, key)
         self._views = views
 
     def _get(self, key):
@@ -525,13 +725,7 @@ class AdExIF(Base):
         and `dtype`: numbers, a scalar or that shape (or, with broadcast,
         any shape numpy broadcasts to it), finite (0/1 for bool), within
         the float32 range for float32. ValueError otherwise."""
-        try:
-            arr = np.asarray(value)
-        except Exception as e:
-            raise ValueError("cannot assign %r to %s: %s" % (value, key, e))
-        if arr.dtype.kind not in "biuf":
-            raise ValueError("%s takes numbers, got an array of %s"
-                             % (key, arr.dtype))
+        arr = _numeric(value, key)
         if broadcast:
             try:
                 ok = np.broadcast_shapes(arr.shape, shape) == shape
@@ -560,11 +754,22 @@ class AdExIF(Base):
         return arr
 
     def _set(self, key, value):
-        view = self._get(key)
-        if isinstance(value, np.ndarray) and value is view:
-            return
-        arr = self._checked(key, value, view.shape, view.dtype)
-        with self._use():
+        """pop.<key> = value: the shape checked here, the values by the
+        library's rule for the variable (adex_pop_check_values), the same
+        rule as state files."""
+        self._h()
+        view = self._views[key]
+        if isinstance(value, np.ndarray) and _same_memory(value, view):
+            return  # pop.V += x: written in place already
+        arr = _numeric(value, key)
+        if arr.shape != () and arr.shape != view.shape:
+            raise ValueError("%s has shape %s; cannot assign an array of "
+                             "shape %s (give a scalar or that shape)"
+                             % (key, view.shape, arr.shape))
+        flat = np.ascontiguousarray(arr, dtype=np.float64).reshape(-1)
+        with self._use() as h:
+            self._fail(_L.adex_pop_check_values(h, key.encode(), _dptr(flat),
+                                                flat.size, None))
             np.copyto(view, arr, casting="unsafe")
 
     def _state_property(key, doc):
@@ -609,7 +814,8 @@ class AdExIF(Base):
                            data=addr)
             for i, s in enumerate(self.varshape):
                 var.shape[i] = s
-            self._drive = _view(var, self._handle)
+            # guarded by input's rule: a current, finite in its dtype
+            self._drive = _view(var, self._handle, "input", "drive")
             return self._drive
 
     @property
@@ -625,7 +831,8 @@ class AdExIF(Base):
     @drive.setter
     def drive(self, value):
         self._h()
-        if isinstance(value, np.ndarray) and value is self._drive:
+        if isinstance(value, np.ndarray) and self._drive is not None and \
+                _same_memory(value, self._drive):
             return  # pop.drive += x: already written through the view
         arr = self._checked("drive", value, self.varshape,
                             np.dtype(self._options["dtype"]), broadcast=True)
@@ -967,6 +1174,11 @@ class AdExIF(Base):
             if delay_step is None:
                 delay_step = 0
             k = self._int_step(delay_step)
+            if k is None and np.ndim(delay_step) == 0 and not (
+                    isinstance(delay_step, Initializer) or callable(
+                        delay_step)):
+                raise ValueError('"delay_step" must be an integer or an '
+                                 'array of integers, got %r' % (delay_step,))
             if k is not None:
                 out = np.empty(self._num)
                 self._fail(_L.adex_pop_get_delay_data(
@@ -996,18 +1208,26 @@ class AdExIF(Base):
                                np.arange(self._num)].reshape(self.varshape)
         return out if out_dtype == np.float64 else out.astype(out_dtype)
 
+    def _state_shaped(self, value, what):
+        """value as an array that may be written into a variable: a number
+        or the variables' shape (varshape), as ``pop.V = value`` takes;
+        ValueError otherwise (a transposed array is not reinterpreted)."""
+        arr = _numeric(value, what)
+        if arr.shape != () and arr.shape != tuple(self.varshape):
+            raise ValueError("%s must be a number or of shape %s (the "
+                             "variables' shape), got shape %s"
+                             % (what, tuple(self.varshape), arr.shape))
+        return arr
+
     def update_delay(self, name, delay_data=None):
-        """Push `delay_data` (num values, or a number; None: the target's
-        current value) as the newest entry of delay `name`."""
+        """Push `delay_data` (a number or an array of shape varshape, as
+        ``pop.V = x`` takes; None: the target's current value) as the
+        newest entry of delay `name`."""
         with self._use() as h:
             self._delay_handle(h, name)
             ptr = None
             if delay_data is not None:
-                arr = _as_array(delay_data, "delay_data")
-                if arr.shape != () and arr.size != self._num:
-                    raise ValueError("delay_data must have %d values (shape "
-                                     "%s), got shape %s" % (
-                                         self._num, self.varshape, arr.shape))
+                arr = self._state_shaped(delay_data, "delay_data")
                 if not np.all(np.isfinite(arr)):
                     raise ValueError("delay_data must be finite")
                 arr = np.ascontiguousarray(np.broadcast_to(
@@ -1019,8 +1239,8 @@ class AdExIF(Base):
 
     def reset_delay(self, name, delay_target=None):
         """Zero the history of delay `name` and put `delay_target`'s values
-        at age 0 (a variable of this object, its name, or an array of num
-        values; None: the registered target)."""
+        at age 0 (a variable of this object, its name, or a number or an
+        array of shape varshape; None: the registered target)."""
         with self._use() as h:
             d = self._delay_handle(h, name)
             if delay_target is None:
@@ -1033,12 +1253,10 @@ class AdExIF(Base):
             except ValueError:
                 if isinstance(delay_target, str):
                     raise
-                values = _as_array(delay_target, "delay_target")
-            if values.size != self._num:
-                raise ValueError("delay_target must have %d values, got "
-                                 "shape %s" % (self._num, values.shape))
-            values = np.ascontiguousarray(values.reshape(-1),
-                                          dtype=np.float64)
+                values = self._state_shaped(delay_target, "delay_target")
+            values = np.ascontiguousarray(
+                np.broadcast_to(values, self.varshape),
+                dtype=np.float64).reshape(-1)
             if not np.all(np.isfinite(values)):
                 raise ValueError("delay_target must be finite")
             self._fail(_L.adex_delay_reset(d, _dptr(values)))
@@ -1052,6 +1270,10 @@ class AdExIF(Base):
             variables = [variables]
         elif isinstance(variables, dict):
             variables = list(variables.keys())
+        elif not isinstance(variables, (list, tuple, set, frozenset)):
+            raise ValueError("variables must be None, a name, a variable of "
+                             "this object, or a list of them; got %r"
+                             % (variables,))
         out = []
         for v in variables:
             if isinstance(v, np.ndarray):

@@ -3,7 +3,9 @@ and monitors, as BrainPy's ``DSRunner(pop, monitors=..., inputs=...)
 .run(duration)``.
 """
 
+import collections.abc
 import ctypes
+import itertools
 import math
 import numbers
 import os
@@ -88,6 +90,9 @@ def _input_spec(pop, inputs, steps):
             if typ not in ("fix", "iter"):
                 raise ValueError("input type must be 'fix' or 'iter', got %r"
                                  % (typ,))
+            if typ == "iter" and _is_iterator(value):
+                # BrainPy iterates an 'iter' input: one item per step
+                value = list(itertools.islice(value, steps))
             arr = _array(value, "inputs")
             if typ == "iter":
                 per_step = True
@@ -124,7 +129,17 @@ def _input_spec(pop, inputs, steps):
                         steps, num, arr.shape))
 
 
+def _is_iterator(x):
+    """A generator or other one-pass iterator (not an array or a list)."""
+    return isinstance(x, collections.abc.Iterator) and not isinstance(
+        x, np.ndarray)
+
+
 def _array(x, what):
+    if _is_iterator(x):
+        raise ValueError("%s: a generator or iterator is taken only as an "
+                         "'iter' input, ('input', values, 'iter'), one item "
+                         "per step; got %r" % (what, x))
     try:
         arr = np.asarray(x)
     except Exception as e:
@@ -221,9 +236,10 @@ def _indices(idx, num, key):
     arr = arr.reshape(-1)
     if arr.size == 0:
         raise ValueError("monitor %r: no indices given" % key)
-    if np.any(arr < 0) or np.any(arr >= num):
-        raise ValueError("monitor %r: indices must be within 0..%d"
-                         % (key, num - 1))
+    if np.any(arr < -num) or np.any(arr >= num):
+        raise ValueError("monitor %r: indices must be within -%d..%d"
+                         % (key, num, num - 1))
+    arr = np.where(arr < 0, arr + num, arr)  # numpy's negative indices
     return np.ascontiguousarray(arr, dtype=np.uintp)
 
 

@@ -112,8 +112,8 @@ def test_run_errors(pops):
         adex.run(pop, np.nan)
     with pytest.raises(ValueError):
         adex.run(pop, 1.0, monitors=[("V", [0, 3])], progress=False)
-    with pytest.raises(ValueError):
-        adex.run(pop, 1.0, monitors=[("V", [-1])], progress=False)
+    with pytest.raises(ValueError, match="-3..2"):
+        adex.run(pop, 1.0, monitors=[("V", [-4])], progress=False)
     with pytest.raises(ValueError):
         adex.run(pop, 1.0, monitors=[("V", [0.5])], progress=False)
     with pytest.raises(ValueError):
