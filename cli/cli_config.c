@@ -1222,6 +1222,9 @@ static int parse_proj(const cfg_ctx *c, const cJSON *obj, const char *path,
   if ((it = member(obj, "save_synapses")) != NULL) {
     join_key(sub, path, "save_synapses");
     if (get_bool(c, it, sub, &pr->save_synapses) != 0) return -1;
+    if (pr->save_synapses)
+      return cfg_fail(c, sub, "writing the synapses into the output file is "
+                      "not supported yet");
   }
   return 0;
 }

@@ -78,7 +78,7 @@ BAD = [
     ("seed_negative", cfg(seed=-1), ["seed", "integer"]),
     ("duplicate_key", '{"duration": 5, "duration": 6, "populations": '
                       '[{"size": 1}]}', ["duration", "twice"]),
-    ("projections", cfg(projections=[]), ["projections", "not supported"]),
+    ("projections", cfg(projections={}), ["projections", "must be a list"]),
     ("input_kind", cfg(inputs=[{"kind": "step", "value": 1}]),
      ["inputs[0].kind", "step", "section"]),
     ("input_missing_key", cfg(inputs=[{"kind": "constant"}]),
