@@ -115,6 +115,7 @@ static int opt_number(const char *flag, const char *v, double *out) {
 /* Parse the command line. */
 static int parse(patterns_opts *o, int argc, char **argv) {
   int i;
+  memset(o, 0, sizeof *o); /* quiet, no_plot: off unless given */
   o->dir = ".";
   o->dt = 0.01;
   o->duration = 600.0;
