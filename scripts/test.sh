@@ -2,8 +2,8 @@
 # The whole test suite: install what is missing, build with warnings as
 # errors, run every test (C unit tests and command-line tests), then the
 # same suite under AddressSanitizer + UBSan, then the unit tests under
-# valgrind, then a short fuzz run of the state-file loaders. Exits non-zero
-# on the first failure.
+# valgrind, then a short fuzz run of the state-file loaders and the config
+# parser. Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
@@ -24,6 +24,6 @@ echo "== unit tests under valgrind"
    >/tmp/adex-memcheck.log 2>&1) || { cat /tmp/adex-memcheck.log; exit 1; }
 tail -n 3 /tmp/adex-memcheck.log
 
-echo "== a short, bounded fuzz run of the state-file loaders (libFuzzer)"
+echo "== a short, bounded fuzz run of the state-file loaders and the config parser (libFuzzer)"
 scripts/fuzz.sh "${ADEX_FUZZ_SECONDS:-15}"
 echo "adex: all tests passed"
