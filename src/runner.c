@@ -233,6 +233,8 @@ size_t adex_abi_sizeof(const char *type_name) {
       {"adex_spike_event", sizeof(adex_spike_event)},
       {"adex_conn", sizeof(adex_conn)},
       {"adex_proj_config", sizeof(adex_proj_config)},
+      {"adex_net_input", sizeof(adex_net_input)},
+      {"adex_net_monitor", sizeof(adex_net_monitor)},
   };
   if (type_name == NULL) return 0;
   for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)

@@ -777,6 +777,64 @@ static void test_net_state_refuses_other_networks(void **state) {
   remove("test_net_state2.h5");
 }
 
+/* adex_net_run_io: the loop in C gives the bits of the loop by hand,
+ * with inputs of every kind and op, and monitors with and without
+ * indices; bad keys are refused before anything runs. */
+static void test_run_io_equals_the_loop_by_hand(void **state) {
+  (void)state;
+  const size_t steps = 300;
+  double VE[300][5], gEE[300];
+  bool spI[300][20];
+  for (int pass = 0; pass < 2; pass++) {
+    mixed m = build_mixed();
+    double per[50];
+    for (int q = 0; q < 50; q++) per[q] = 0.1 * q;
+    static double table[300 * 20];
+    for (size_t q = 0; q < 300 * 20; q++) table[q] = (double)(q % 7);
+    size_t idx[5] = {0, 7, 7, 49, 3};
+    if (pass == 0) {
+      for (size_t k = 0; k < steps; k++) {
+        for (size_t q = 0; q < 50; q++) adex_pop_input(m.E)[q] += 12.0;
+        for (size_t q = 0; q < 50; q++) adex_pop_input(m.E)[q] += per[q];
+        for (size_t q = 0; q < 20; q++)
+          adex_pop_input(m.I)[q] = table[k * 20 + q];
+        assert_ok(adex_net_step(m.net));
+        for (int q = 0; q < 5; q++) VE[k][q] = adex_pop_V(m.E)[idx[q]];
+        gEE[k] = adex_net_proj_g(m.net, 0)[3];
+        memcpy(spI[k], adex_pop_spike(m.I), 20);
+      }
+    } else {
+      static double oV[300][5], og[300][1];
+      static bool osp[300][20];
+      size_t one = 3;
+      adex_net_input in[3] = {
+          {0, NULL, 0, {ADEX_RUN_INPUT_SCALAR, 12.0, NULL}},
+          {0, "input", '+', {ADEX_RUN_INPUT_NEURON, 0.0, per}},
+          {1, "input", '=', {ADEX_RUN_INPUT_STEP, 0.0, table}}};
+      adex_net_monitor mon[3] = {
+          {"E.V", idx, 5, ADEX_DTYPE_F64, oV},
+          {"EE.g", &one, 1, ADEX_DTYPE_F64, og},
+          {"I.spike", NULL, 0, ADEX_DTYPE_BOOL, osp}};
+      adex_net_monitor bad = {"EX.g", NULL, 0, ADEX_DTYPE_F64, og};
+      assert_status(adex_net_run_io(m.net, steps, in, 3, &bad, 1, NULL, NULL, NULL),
+                    ADEX_EKEY);
+      assert_non_null(strstr(adex_net_errmsg(m.net), "EE"));
+      bad.key = "EE.g";
+      bad.dtype = ADEX_DTYPE_BOOL;
+      assert_status(adex_net_run_io(m.net, steps, in, 3, &bad, 1, NULL, NULL, NULL),
+                    ADEX_EINVAL);
+      assert_int_equal(adex_net_steps_done(m.net), 0);
+      size_t done = 0;
+      assert_ok(adex_net_run_io(m.net, steps, in, 3, mon, 3, NULL, NULL, &done));
+      assert_int_equal(done, steps);
+      assert_memory_equal(oV, VE, sizeof oV);
+      for (size_t k = 0; k < steps; k++) assert_true(og[k][0] == gEE[k]);
+      assert_memory_equal(osp, spI, sizeof osp);
+    }
+    free_mixed(&m);
+  }
+}
+
 /* -------------------------------------------------------------- errors */
 
 static void test_errors(void **state) {
@@ -942,6 +1000,7 @@ int main(void) {
       cmocka_unit_test(test_heterogeneous_delays),
       cmocka_unit_test(test_net_state_continuation),
       cmocka_unit_test(test_net_state_refuses_other_networks),
+      cmocka_unit_test(test_run_io_equals_the_loop_by_hand),
       cmocka_unit_test(test_errors),
       cmocka_unit_test(test_coba_adex),
   };

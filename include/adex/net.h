@@ -40,6 +40,7 @@
 
 #include "adex/export.h"
 #include "adex/pop.h"
+#include "adex/runner.h"
 #include "adex/status.h"
 
 #ifdef __cplusplus
@@ -224,6 +225,43 @@ typedef int (*adex_net_progress_fn)(void *user, size_t done, size_t total);
 ADEX_API adex_status adex_net_run(adex_net *net, size_t steps,
                                   adex_net_progress_fn progress, void *user,
                                   size_t *done);
+
+/* An input of a network run: added (or applied by `op`) to a
+ * population's variable before each step. */
+typedef struct adex_net_input {
+  size_t pop;          /* population index (an AdExIF population) */
+  const char *var;     /* "input" (NULL means it), "V" or "w" */
+  char op;             /* '+' (0 means it), '-', '*', '/' or '=' */
+  adex_run_input in;   /* SCALAR, NEURON (num values) or STEP (steps x num,
+                          C order); only read during the call */
+} adex_net_input;
+
+/* A recorded variable of a network run. */
+typedef struct adex_net_monitor {
+  const char *key;       /* "<node name>.<var>": a population's variable
+                            ("E.V", "E.spike", any of its vars()), a spike
+                            source's "spike", a projection's state
+                            ("E2E.g") */
+  const size_t *indices; /* NULL: every element; else n_indices of them */
+  size_t n_indices;
+  adex_dtype dtype;      /* the variable's element type */
+  void *out;             /* steps x width, C order; row k = after step k */
+} adex_net_monitor;
+
+/* adex_net_run with inputs and monitors, the whole loop in C (what the
+ * command line and Python's DSRunner use): for each step, the inputs in
+ * order, the network's step, then one row of every monitor. Checked
+ * before the first step (ADEX_EKEY for an unknown key, naming the known
+ * ones; ADEX_ERANGE for an index out of range; ADEX_EINVAL for a wrong
+ * dtype, op, variable or a source as an input's target); the loop itself
+ * allocates nothing. */
+ADEX_API adex_status adex_net_run_io(adex_net *net, size_t steps,
+                                     const adex_net_input *inputs,
+                                     size_t n_inputs,
+                                     const adex_net_monitor *monitors,
+                                     size_t n_monitors,
+                                     adex_net_progress_fn progress,
+                                     void *user, size_t *done);
 
 /* Start time of the next step (ms) and the number of steps done. */
 ADEX_API double adex_net_time(const adex_net *net);

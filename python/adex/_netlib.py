@@ -43,6 +43,20 @@ class ProjConfig(Structure):
                 ("n_delays", c_size_t), ("post_has_ref", c_bool)]
 
 
+class NetInput(Structure):
+    """adex_net_input."""
+    _fields_ = [("pop", c_size_t), ("var", c_char_p), ("op", ctypes.c_char),
+                ("input", _lib.RunInput)]
+
+
+class NetMonitor(Structure):
+    """adex_net_monitor."""
+    _fields_ = [("key", c_char_p), ("indices", PSIZE), ("n_indices", c_size_t),
+                ("dtype", c_int), ("out", c_void_p)]
+
+
+PROGRESS = ctypes.CFUNCTYPE(c_int, c_void_p, c_size_t, c_size_t)
+
 _PROTOTYPES = {
     "adex_proj_config_default": (None, [POINTER(ProjConfig), c_int, c_size_t,
                                         c_size_t, Conn]),
@@ -71,6 +85,9 @@ _PROTOTYPES = {
     "adex_net_save_states": (c_int, [c_void_p, c_char_p]),
     "adex_net_load_states": (c_int, [c_void_p, c_char_p, c_int, c_void_p]),
     "adex_net_errmsg": (c_char_p, [c_void_p]),
+    "adex_net_run_io": (c_int, [c_void_p, c_size_t, POINTER(NetInput),
+                                c_size_t, POINTER(NetMonitor), c_size_t,
+                                PROGRESS, c_void_p, PSIZE]),
 }
 
 for _name, (_res, _args) in _PROTOTYPES.items():
@@ -81,7 +98,9 @@ for _name, (_res, _args) in _PROTOTYPES.items():
     _f.restype = _res
     _f.argtypes = _args
 
-for _cname, _py in (("adex_conn", Conn), ("adex_proj_config", ProjConfig)):
+for _cname, _py in (("adex_conn", Conn), ("adex_proj_config", ProjConfig),
+                    ("adex_net_input", NetInput),
+                    ("adex_net_monitor", NetMonitor)):
     if lib.adex_abi_sizeof(_cname.encode()) != ctypes.sizeof(_py):
         raise ImportError("adex: %s differs between %s and this binding"
                           % (_cname, _lib.path))

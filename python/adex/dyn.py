@@ -513,6 +513,30 @@ class _Monitor(dict):
             raise AttributeError(key)
 
 
+class _Rows:
+    """An 'iter' input given as an array: one row per step, consumed across
+    runs as BrainPy's iterators are."""
+
+    def __init__(self, data):
+        self.data = data
+        self.pos = 0
+
+    def __next__(self):
+        if self.pos >= len(self.data):
+            raise ValueError("the 'iter' input has %d rows, the run needs "
+                             "more" % len(self.data))
+        self.pos += 1
+        return self.data[self.pos - 1]
+
+    def rows(self, steps):
+        if self.pos + steps > len(self.data):
+            raise ValueError("the 'iter' input has %d rows left, the run "
+                             "has %d steps" % (len(self.data) - self.pos,
+                                                steps))
+        self.pos += steps
+        return self.data[self.pos - steps:self.pos]
+
+
 class DSRunner:
     """Runs a network (or one node) with inputs and monitors, BrainPy's
     ``DSRunner(target, monitors=None, inputs=(), dt=None)``.
@@ -581,7 +605,7 @@ class DSRunner:
             raise ValueError("inputs go to a population's input, V or w, not "
                              "%r" % key)
         if kind == "iter" and not hasattr(value, "__next__"):
-            value = iter(np.asarray(value, dtype=float))
+            value = _Rows(np.asarray(value, dtype=float))
         return node, var, value, kind, op
 
     def _read(self, node, var):
@@ -600,7 +624,7 @@ class DSRunner:
         if kind == "fix":
             v = value
         elif kind == "iter":
-            v = next(value)
+            v = next(value)  # _Rows or the user's iterator
         else:
             v = value(t, self.dt)
         arr = getattr(node, var)
@@ -614,6 +638,64 @@ class DSRunner:
             arr /= v
         else:
             arr[...] = v
+
+    def _run_in_c(self, net, steps):
+        """The whole loop in C (adex_net_run_io) when every input is a
+        number, an array per neuron, or an array of rows per step; False
+        (nothing done) when one needs Python ('func', generators)."""
+        if any(kind == "func" or (kind == "iter" and
+                                  not isinstance(value, _Rows))
+               for _, _, value, kind, _ in self._inputs):
+            return False
+        ins, keep = [], []
+        index = {}
+        for i, (_, m) in enumerate(
+                [o for o in net._order if not isinstance(o[1], TwoEndConn)]):
+            index[id(m)] = i
+        for node, var, value, kind, op in self._inputs:
+            spec = _netlib.NetInput()
+            spec.pop = index[id(node)]
+            spec.var = var.encode()
+            spec.op = op.encode()
+            if kind == "iter":
+                rows = np.ascontiguousarray(np.broadcast_to(
+                    value.rows(steps), (steps, node.num)), dtype=float)
+                keep.append(rows)
+                spec.input.kind = _lib.RUN_INPUT_STEP
+                spec.input.data = rows.ctypes.data_as(_netlib.PDOUBLE)
+            elif np.ndim(value) == 0:
+                spec.input.kind = _lib.RUN_INPUT_SCALAR
+                spec.input.value = float(value)
+            else:
+                arr = np.ascontiguousarray(np.broadcast_to(
+                    np.asarray(value, dtype=float).reshape(-1)
+                    if np.size(value) == node.num else value, (node.num,)),
+                    dtype=float)
+                keep.append(arr)
+                spec.input.kind = _lib.RUN_INPUT_NEURON
+                spec.input.data = arr.ctypes.data_as(_netlib.PDOUBLE)
+            ins.append(spec)
+        mons = []
+        for name, node, var, idx in self._monitors:
+            out = self.mon[name]
+            spec = _netlib.NetMonitor()
+            spec.key = ("%s.%s" % (node.name, var)).encode()
+            if idx is not None:
+                ii = np.ascontiguousarray(idx, dtype=np.uintp)
+                keep.append(ii)
+                spec.indices = ii.ctypes.data_as(_netlib.PSIZE)
+                spec.n_indices = ii.size
+            spec.dtype = _lib.DTYPE_BOOL if out.dtype == bool else _lib.DTYPE_F64
+            spec.out = out.ctypes.data
+            mons.append(spec)
+        n_in, n_mon = len(ins), len(mons)
+        in_arr = (_netlib.NetInput * max(n_in, 1))(*ins)
+        mon_arr = (_netlib.NetMonitor * max(n_mon, 1))(*mons)
+        done = ctypes.c_size_t()
+        net._check(L.adex_net_run_io(net._h(), steps, in_arr, n_in, mon_arr,
+                                     n_mon, _netlib.PROGRESS(0), None,
+                                     ctypes.byref(done)))
+        return True
 
     def run(self, duration, start_t=None):
         """Run for `duration` ms (the steps of
@@ -638,12 +720,13 @@ class DSRunner:
             views.append((out, src, idx))
             self.mon[name] = out
         t0 = time.time()
-        for k in range(steps):
-            t = L.adex_net_time(h)
-            for node, var, value, kind, op in self._inputs:
-                self._apply(node, var, value, kind, op, t)
-            net._check(L.adex_net_step(h))
-            for out, src, idx in views:
-                out[k] = src if idx is None else src[idx]
+        if not self._run_in_c(net, steps):
+            for k in range(steps):
+                t = L.adex_net_time(h)
+                for node, var, value, kind, op in self._inputs:
+                    self._apply(node, var, value, kind, op, t)
+                net._check(L.adex_net_step(h))
+                for out, src, idx in views:
+                    out[k] = src if idx is None else src[idx]
         self.mon["ts"] = times + self.dt
         return time.time() - t0

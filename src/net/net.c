@@ -134,11 +134,12 @@ void adex_proj_config_default(adex_proj_config *cfg, adex_syn_model model,
 /* ------------------------------------------------------------- handle */
 
 /* Keep the thread's message on the handle too, and hand the status back. */
-static adex_status keep(adex_net *net, adex_status st) {
+adex_status adex__net_keep(adex_net *net, adex_status st) {
   if (st != ADEX_OK && net != NULL)
     snprintf(net->errmsg, sizeof net->errmsg, "%s", adex_errmsg());
   return st;
 }
+#define keep adex__net_keep
 #define FAIL(net, st, ...) keep((net), adex__fail((st), __VA_ARGS__))
 
 const char *adex_net_errmsg(const adex_net *net) {

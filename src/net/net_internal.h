@@ -106,6 +106,9 @@ struct adex_net {
  * IJ). ADEX_ERANGE / ADEX_ENOMEM with a message. */
 adex_status adex__net_connect(net_proj *p, bool same);
 
+/* Keep the thread's message on the network too; returns st. */
+adex_status adex__net_keep(adex_net *net, adex_status st);
+
 /* Set the time of step 0 (and its whole-step form n0). */
 void adex__net_set_origin(adex_net *net, double t0);
 

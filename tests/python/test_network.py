@@ -172,3 +172,32 @@ def test_network_state_files_continue_exactly(tmp_path):
     net.load_states(tmp_path / "net.h5")
     r.run(30.)
     assert np.array_equal(E.V, V_ref)
+
+
+def test_loop_in_c_equals_the_python_loop():
+    """Inputs that are numbers, arrays per neuron or rows per step run the
+    whole loop in C; a 'func' input runs it in Python: the same bits."""
+    def once(func):
+        src = bp.dyn.PoissonGroup(40, freqs=300., seed=3)
+        p = bp.dyn.AdExIF(10, V_initializer=bp.init.Uniform(-70., -55., seed=4))
+        syn = bp.dyn.DualExpCOBA(src, p, bp.conn.FixedProb(0.3, seed=5), g_max=0.3,
+                                 delay_step=1, name="S")
+        rows = np.linspace(0., 2., 50 * 10).reshape(50, 10)
+        inputs = [('p.input', np.arange(10.) * 0.5), ('p.input', rows, 'iter')]
+        inputs.append(('p.input', (lambda t, dt: 8.0), 'func') if func
+                      else ('p.input', 8.0))
+        r = bp.dyn.DSRunner(bp.dyn.Network(syn, src=src, p=p), dt=0.1,
+                            monitors=['p.V', ('p.w', [9, 0]), 'src.spike',
+                                      ('S.g', [1, 2])],
+                            inputs=inputs)
+        r.run(5.0)
+        out = {k: v.copy() for k, v in r.mon.items()}
+        del r, syn, src, p
+        import gc
+        gc.collect()  # the name "S" is free again
+        return out
+    a, b = once(False), once(True)
+    assert a.keys() == b.keys()
+    for k in a:
+        assert a[k].tobytes() == b[k].tobytes(), k
+    assert a['src.spike'].any() and np.ptp(a['p.V']) > 1.0
