@@ -203,15 +203,26 @@ adex_status adex__net_connect(net_proj *p, bool same) {
     total += n;
   }
   count[P] = total;
+  if (total > UINT32_MAX) {
+    adex__free(a, count, (P + 1) * sizeof *count);
+    adex__free(a, scratch, (c->num + 1) * sizeof *scratch);
+    adex__free(a, mark, (need + 1) * sizeof *mark);
+    return adex__fail(ADEX_ESIZE, "%s: %zu synapses in one projection; at "
+                      "most %u: split it into several", p->name.name, total,
+                      UINT32_MAX);
+  }
   p->nsyn = total;
-  p->row = count;
+  p->row = adex__alloc(a, (P + 1) * sizeof *p->row);
+  if (p->row != NULL)
+    for (size_t i = 0; i <= P; i++) p->row[i] = (uint32_t)count[i];
   p->post_idx = adex__alloc(a, (total ? total : 1) * sizeof *p->post_idx);
   size_t *cursor = adex__alloc(a, (P + 1) * sizeof *cursor);
   bool want_order = c->kind == ADEX_CONN_IJ || c->kind == ADEX_CONN_CSR;
   if (want_order)
     p->order = adex__alloc(a, (total ? total : 1) * sizeof *p->order);
   adex_status st = ADEX_OK;
-  if (p->post_idx == NULL || cursor == NULL || (want_order && p->order == NULL)) {
+  if (p->row == NULL || p->post_idx == NULL || cursor == NULL ||
+      (want_order && p->order == NULL)) {
     st = adex__fail(ADEX_ENOMEM, "%s: out of memory for %zu synapses",
                     p->name.name, total);
   } else {
@@ -221,6 +232,7 @@ adex_status adex__net_connect(net_proj *p, bool same) {
     walk(p, same, &s2, scratch, mark);
   }
   adex__free(a, cursor, (P + 1) * sizeof *cursor);
+  adex__free(a, count, (P + 1) * sizeof *count);
   adex__free(a, scratch, (c->num + 1) * sizeof *scratch);
   adex__free(a, mark, (need + 1) * sizeof *mark);
   return st;

@@ -55,7 +55,8 @@ typedef struct net_proj {
   /* planned connectivity, by source */
   size_t npre, npost;
   size_t nsyn;
-  size_t *row;          /* npre + 1 offsets into post_idx */
+  uint32_t *row;        /* npre + 1 offsets into post_idx (a projection
+                           holds at most 2^32 - 1 synapses) */
   uint32_t *post_idx;   /* nsyn post indices */
   double *w;            /* nsyn weights, or NULL: every weight is w_all */
   double w_all;
