@@ -312,6 +312,8 @@ static inline void rk_tile_integrate(const adex_method *m,
       cross_at[j] = vsel(vlt(r->V[j], V_th), V_th, vset1(INFINITY));
   }
   for (int s = 0; s < stages; s++) {
+    /* (1 - c_s) h: a fixed step has one h for the whole tile */
+    const vd hc = vset1(1.0 - tb->c[s]) * r->h[0];
     for (size_t j = 0; j < nv; j++) {
       vd sV = vset1(0.0), sw = vset1(0.0);
       for (int q = 0; q < s; q++) {
@@ -338,9 +340,7 @@ static inline void rk_tile_integrate(const adex_method *m,
       r->kw[s][j] = (P->a * d - ws[j]) * P->inv_tau_w;
       if (!with_err)
         crossed[j] = vor(crossed[j],
-                         vge(vfma(vset1(1.0 - tb->c[s]) * r->h[j],
-                                  r->kV[s][j], Vs[j]),
-                             cross_at[j]));
+                         vge(vfma(hc, r->kV[s][j], Vs[j]), cross_at[j]));
     }
   }
   const double *b = with_err && tb->adaptive_hat ? tb->bh : tb->b;
