@@ -68,7 +68,7 @@ def text(value):
 
 
 def unit_label(name, unit):
-    """'V (mV)'; units of the form 'R*w in mV' are written as they are."""
+    """'V (mV)', 'w (mV/R)': the unit of what is stored."""
     label = VAR_LABEL.get(name, name)
     return "%s (%s)" % (label, unit) if unit else label
 

@@ -1774,6 +1774,25 @@ static int check_pop(const cli_sim *sim, const cli_pop_spec *p) {
   return 0;
 }
 
+/* Input values (a current, R*I in mV) within the library's bound
+ * (adex_input_check): key names them after `where`, index j of a list. */
+static int check_current(const char *where, const char *key,
+                         const cli_vec *v) {
+  char name[PATH_LEN + 128];
+  size_t j;
+  for (j = 0; j < v->n; j++) {
+    if (key == NULL)
+      snprintf(name, sizeof name, "%s", where);
+    else if (v->n == 1)
+      snprintf(name, sizeof name, "%s.%s", where, key);
+    else
+      snprintf(name, sizeof name, "%s.%s[%zu]", where, key, j);
+    if (adex_input_check(name, v->v[j]) != ADEX_OK)
+      return cli_error("%s", adex_errmsg());
+  }
+  return 0;
+}
+
 /* Per-neuron values and numeric ranges of one input. */
 static int check_input(const cli_sim *sim, const cli_input_spec *in) {
   const cli_pop_spec *p = &sim->pops[in->target];
@@ -1806,6 +1825,21 @@ static int check_input(const cli_sim *sim, const cli_input_spec *in) {
     if (check_len(sim, p, &in->sec_values[i], in->path, key, in->src,
                   flag) != 0)
       return CLI_EXIT_USAGE;
+    if (check_current(where, key, &in->sec_values[i]) != 0)
+      return CLI_EXIT_USAGE;
+  }
+  /* every value that is a current: the bound of the parameters */
+  for (i = 0; i < nv; i++) {
+    if (strcmp(keys[i], "rate") == 0) continue;
+    if (check_current(where, flag != NULL ? NULL : keys[i], vecs[i]) != 0)
+      return CLI_EXIT_USAGE;
+  }
+  if (in->kind == CLI_IN_RAMP) {
+    double f = in->from, t = in->to;
+    cli_vec from = {.v = &f, .n = 1}, to = {.v = &t, .n = 1};
+    if (check_current(where, "from", &from) != 0 ||
+        check_current(where, "to", &to) != 0)
+      return CLI_EXIT_USAGE;
   }
   if (in->kind == CLI_IN_POISSON) {
     for (j = 0; j < in->rate.n; j++) {
@@ -1822,9 +1856,15 @@ static int check_input(const cli_sim *sim, const cli_input_spec *in) {
     if (!(in->tau > 0))
       return cli_error("%s.tau: must be > 0 ms, got %g", where, in->tau);
     for (j = 0; j < in->sigma.n; j++) {
+      char name[PATH_LEN + 128];
       if (in->sigma.v[j] < 0)
         return cli_error("%s.sigma: must be >= 0, got %g", where,
                          in->sigma.v[j]);
+      /* the process's stationary spread is an input too */
+      snprintf(name, sizeof name, "%s: sigma*sqrt(tau/2)", where);
+      if (adex_input_check(name, in->sigma.v[j] * sqrt(0.5 * in->tau)) !=
+          ADEX_OK)
+        return cli_error("%s", adex_errmsg());
     }
   }
   if (in->kind == CLI_IN_RAMP) {

@@ -29,11 +29,28 @@ int cli_engine_steps(const cli_sim *sim, uint64_t *nsteps) {
                      cfg ? "duration" : "--duration", sim->duration,
                      cfg ? "dt" : "--dt", sim->dt, MAX_STEPS);
   *nsteps = (uint64_t)llround(ratio);
+  if (*nsteps == 0 && sim->duration > 0)
+    return cli_error("%s %g ms is more than twice %s %g ms: the run would "
+                     "take no step", cfg ? "dt" : "--dt", sim->dt,
+                     cfg ? "duration" : "--duration", sim->duration);
   end = cli_sim_time(sim, *nsteps);
   if (!isfinite(end))
     return cli_error("the run would end at a time that is not finite "
                      "(--start %g)", sim->start);
+  if (adex_run_check_time(sim->start, sim->dt, (size_t)*nsteps) != ADEX_OK)
+    return cli_error("%s %g: %s", cfg ? "start" : "--start", sim->start,
+                     adex_errmsg());
   return 0;
+}
+
+void cli_engine_note_time(const cli_sim *sim, uint64_t nsteps) {
+  double T = (double)nsteps * sim->dt;
+  int cfg = sim->config_path != NULL;
+  if (fabs(T - sim->duration) <= 1e-9 * fmax(sim->duration, sim->dt)) return;
+  cli_error("warning: %s %g ms is not a whole number of steps of %g ms; "
+            "simulating %llu step%s, %.15g ms", cfg ? "duration" : "--duration",
+            sim->duration, sim->dt, (unsigned long long)nsteps,
+            nsteps == 1 ? "" : "s", T);
 }
 
 /* ------------------------------------------------------------ errors */

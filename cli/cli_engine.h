@@ -57,9 +57,15 @@ typedef struct cli_engine {
                              populations in it, borrowed), else NULL */
 } cli_engine;
 
-/* Number of steps of sim: round(duration/dt), checked (issue-2 messages).
+/* Number of steps of sim: round(duration/dt), checked: at least one when
+ * the duration is not 0, and a time grid the library accepts
+ * (adex_run_check_time: --start 1e20 cannot tell steps of 0.1 ms apart).
  * Returns 0 or CLI_EXIT_USAGE after printing the problem. */
 int cli_engine_steps(const cli_sim *sim, uint64_t *nsteps);
+
+/* Warn on stderr when those steps do not make up the duration asked for
+ * (--dt 0.4 --duration 1 simulates 3 steps, 1.2 ms). */
+void cli_engine_note_time(const cli_sim *sim, uint64_t nsteps);
 
 /* Build everything; e is zeroed first. Returns 0 or an exit status after
  * printing the problem (cli_engine_free must still be called). */

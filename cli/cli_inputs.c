@@ -317,6 +317,16 @@ static int plan_file(const cli_sim *sim, const cli_input_spec *in,
                      "row per step)", where, in->file,
                      (unsigned long long)pl->rows,
                      (unsigned long long)nsteps);
+  /* the checks of every other input (a .npy can hold NaN, inf, 1e300) */
+  for (uint64_t r = 0; r < pl->rows; r++) {
+    for (size_t c = 0; c < pl->cols; c++) {
+      if (adex_input_check("the value", pl->table[r * pl->cols + c]) !=
+          ADEX_OK)
+        return cli_error("%s: '%s' row %llu, column %zu: %s", where,
+                         in->file, (unsigned long long)r + 1, c + 1,
+                         adex_errmsg());
+    }
+  }
   return 0;
 }
 

@@ -378,6 +378,7 @@ int cli_patterns_main(int argc, char **argv) {
     rc = CLI_EXIT_FAILURE;
   }
   if (rc == 0) rc = cli_engine_setup(&e, &sim);
+  if (rc == 0) cli_engine_note_time(&sim, e.nsteps);
   if (rc == 0) rc = cli_engine_run(&e, o.quiet, log_spikes, &log);
   if (rc == 0) {
     printf("adex patterns: %zu patterns, %llu steps of %g ms (%g ms), "

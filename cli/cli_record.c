@@ -226,13 +226,15 @@ static const char *init_desc(const cli_init_spec *in, uint64_t seed,
   return buf;
 }
 
-/* Unit of a dense variable in a population. */
+/* Unit of a dense variable in a population: what is stored. w and input
+ * are currents such that R*w and R*I are in mV, so their own unit is mV/R
+ * (mV where R = 1; 500 with R = 0.1 is R*I = 50 mV). */
 static const char *var_unit(const cli_pop_spec *s, cli_var_id v) {
   switch (v) {
   case CLI_VAR_V: return "mV";
-  case CLI_VAR_W: return s->w_unit != NULL ? s->w_unit : "R*w in mV";
+  case CLI_VAR_W: return s->w_unit != NULL ? s->w_unit : "mV/R";
   case CLI_VAR_INPUT: return s->input_unit != NULL ? s->input_unit
-                                                   : "R*I in mV";
+                                                   : "mV/R";
   case CLI_VAR_T_LAST_SPIKE: return "ms";
   default: return "";
   }

@@ -892,7 +892,9 @@ static int build_sim(cli_sim *sim, const run_opts *o) {
                 "has %zu; use --out FILE", o->config, sim->npops);
   if ((rc = apply_state_flags(sim, o)) != 0) return rc;
   if ((rc = check_files(sim, o)) != 0) return rc;
-  return cli_sim_check(sim);
+  if ((rc = cli_sim_check(sim)) != 0) return rc;
+  cli_engine_note_time(sim, nsteps);
+  return 0;
 }
 
 /* ------------------------------------------------------------ CSV outputs */
@@ -1422,7 +1424,8 @@ void cli_run_help(FILE *out) {
 "  --rates          print spikes and rate (Hz) per neuron (about 25 rows)\n"
 "  -q, --quiet      no progress bar (shown on a terminal for runs > 1 s)\n"
 "  -h, --help       print this help\n"
-"\n"
+"\n");
+  fprintf(out,
 "State files (.h5/.hdf5 or .npz, the library's save_states format; keys\n"
 "<population>.V, .w, ...; docs/state-files.md):\n"
 "  --load-state FILE  load the population's state before the first step\n"
@@ -1432,9 +1435,14 @@ void cli_run_help(FILE *out) {
 "                   signal stops the run)\n"
 "With several populations each has its own file, FILE with .<name> before\n"
 "the extension (s.h5 -> s.exc.h5). To continue a run of D ms, run again\n"
-"with --start <start + D> --load-state FILE: the result equals the\n"
-"uninterrupted run bit for bit (for the inputs, time counts from each\n"
-"run's start: a constant input continues, others start again).\n"
+"with --start <start + D> --load-state FILE: when start is a whole number\n"
+"of steps (start/dt within 1e-9 of an integer, as start 0), the result\n"
+"equals the uninterrupted run bit for bit. From another start the times\n"
+"(start + D) + k*dt and start + (K + k)*dt can differ by an ulp: the\n"
+"stamps of samples and spikes then do, and so can what reads the time\n"
+"(tau_ref), while a fixed-step run without tau_ref gives the same V, w\n"
+"and spikes. (For the inputs, time counts from each run's start: a\n"
+"constant input continues, others start again.)\n"
 "\n");
   fprintf(out,
 "Numbers in the CSV files are printed with 17 significant digits. A file is\n"
@@ -1446,9 +1454,12 @@ void cli_run_help(FILE *out) {
 "the next step; what was recorded so far is written and the exit status is\n"
 "130 (SIGINT) or 143 (SIGTERM).\n"
 "\n"
-"Time: step k = 0..steps-1 advances the state from t_k = start + k*dt to\n"
-"t_k + dt (when start is a whole number n of steps, t_k = (n + k)*dt, the\n"
-"times of an uninterrupted run). A spike found in the step from t to t+dt\n"
+"Time: steps = round(duration/dt), at least 1 (a warning when steps*dt is\n"
+"not the duration); step k = 0..steps-1 advances the state from\n"
+"t_k = start + k*dt to t_k + dt (when start is a whole number n of steps,\n"
+"t_k = (n + k)*dt, the times of an uninterrupted run). The times must tell\n"
+"steps apart: doubles at most dt/1000 apart at every t of the run (with\n"
+"dt 0.1, |t| < 5.5e11 ms). A spike found in the step from t to t+dt\n"
 "is stamped t (the time passed to the update), or with --precise-spikes\n"
 "its crossing time of V_th inside the step (several spikes of one neuron\n"
 "in one step are each reported and counted); a state recorded after that\n"

@@ -136,7 +136,7 @@ typedef struct cli_pop_spec {
   char watch_path[96];            /* config path of the watch list, or "" */
   char *title;                    /* optional description (.h5 attribute) */
   char *w_unit, *input_unit;      /* units of w and input in .h5 outputs;
-                                     NULL: "R*w in mV", "R*I in mV" */
+                                     NULL: "mV/R" (R*w, R*I in mV) */
   cli_attr *attrs;                /* extra .h5 attributes (owned) */
   size_t nattrs;
   char path[32];                  /* "populations[0]" */

@@ -175,22 +175,28 @@ static inline void adex__expe_coefs(const adex__nparams *np, double h,
 }
 
 /* Both right-hand sides at (V, w) under input I with NEST's guard
- * V -> min(V, V_th) in every term (SPEC section 5); terms summed in
+ * V -> min(V, V_th) in every term (docs/numerics.md); terms summed in
  * BrainPy's order; RI is R*I. The explicit Runge-Kutta methods and the
  * adaptive driver evaluate the model through this one function, the SIMD
  * kernels lane by lane with the same operations (so the same bits): the
  * exponential adex__exp (xmath.h), the divisions by delta_T, tau and
  * tau_w as products with the reciprocals. With delta_T = 0 the exponent
- * is -1e300 (V_T_x) and the term 0 * 0 = 0. */
-static inline __attribute__((always_inline)) void adex__rhs_guarded(const adex__nparams *np, double V,
-                                     double w, double RI, double *dV,
-                                     double *dw) {
+ * is -1e300 (V_T_x) and the term 0 * 0 = 0. adex__rhs_at takes the
+ * guarded value Vg (<= V_th) itself. */
+static inline __attribute__((always_inline)) void adex__rhs_at(
+    const adex__nparams *np, double Vg, double w, double RI, double *dV,
+    double *dw) {
   const adex_params *p = &np->p;
-  double Vg = V < p->V_th ? V : p->V_th;
   double E = adex__exp((Vg - np->V_T_x) * np->inv_dT_x);
   double d = Vg - p->V_rest;
   *dV = (fma(p->delta_T, E, -d) - p->R * w + RI) * np->inv_tau;
   *dw = (p->a * d - w) * np->inv_tau_w;
+}
+
+static inline __attribute__((always_inline)) void adex__rhs_guarded(
+    const adex__nparams *np, double V, double w, double RI, double *dV,
+    double *dw) {
+  adex__rhs_at(np, V < np->p.V_th ? V : np->p.V_th, w, RI, dV, dw);
 }
 
 /* Magnitude beyond which a value is a numerical blow-up, not a result: far

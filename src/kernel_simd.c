@@ -294,15 +294,26 @@ typedef struct rk_tile {
  * in method_rk.c (same stages, same skipped zeros, same order of the
  * sums), stage by stage over the tile: the stage values of every vector,
  * then every exp, then the right-hand sides with NEST's guard
- * (adex__rhs_guarded). With_err: also the embedded estimate, and the row
- * the adaptive mode propagates. */
+ * (adex__rhs_guarded); without with_err a fixed step, whose crossing of
+ * V_th inside the stages holds V at V_th and ends in a spike. With_err:
+ * also the embedded estimate, and the row the adaptive mode propagates. */
 static inline void rk_tile_integrate(const adex_method *m,
                                      const vtile_params *tp, size_t nv,
                                      rk_tile *r, bool with_err) {
   const adex__rk_tableau *tb = m->tableau;
   int stages = with_err ? tb->stages : tb->nprop;
-  vd Vg[NV], ws[NV], E[NV];
+  vd Vs[NV], Vg[NV], ws[NV], E[NV];
+  vm crossed[NV];
+  vd cross_at[NV]; /* as in rk_integrate */
+  for (size_t j = 0; j < nv; j++) {
+    vd V_th = tp_at(tp, r->vec[j])->V_th;
+    crossed[j] = vmask(0);
+    if (!with_err)
+      cross_at[j] = vsel(vlt(r->V[j], V_th), V_th, vset1(INFINITY));
+  }
   for (int s = 0; s < stages; s++) {
+    /* (1 - c_s) h: a fixed step has one h for the whole tile */
+    const vd hc = vset1(1.0 - tb->c[s]) * r->h[0];
     for (size_t j = 0; j < nv; j++) {
       vd sV = vset1(0.0), sw = vset1(0.0);
       for (int q = 0; q < s; q++) {
@@ -310,7 +321,11 @@ static inline void rk_tile_integrate(const adex_method *m,
         sV = vfma(vset1(tb->a[s][q]), r->kV[q][j], sV);
         sw = vfma(vset1(tb->a[s][q]), r->kw[q][j], sw);
       }
-      Vg[j] = vmin(r->V[j] + r->h[j] * sV, tp_at(tp, r->vec[j])->V_th);
+      vd V_th = tp_at(tp, r->vec[j])->V_th;
+      Vs[j] = r->V[j] + r->h[j] * sV;
+      Vg[j] = vmin(Vs[j], V_th);
+      /* a fixed step that has crossed V_th stays there (rk_integrate) */
+      if (!with_err) Vg[j] = vsel(crossed[j], V_th, Vg[j]);
       ws[j] = r->w[j] + r->h[j] * sw;
     }
     for (size_t j = 0; j < nv; j++) {
@@ -323,6 +338,9 @@ static inline void rk_tile_integrate(const adex_method *m,
       r->kV[s][j] = (vfma(P->dT, E[j], -d) - P->R * ws[j] + r->RI[j]) *
                     P->inv_tau;
       r->kw[s][j] = (P->a * d - ws[j]) * P->inv_tau_w;
+      if (!with_err)
+        crossed[j] = vor(crossed[j],
+                         vge(vfma(hc, r->kV[s][j], Vs[j]), cross_at[j]));
     }
   }
   const double *b = with_err && tb->adaptive_hat ? tb->bh : tb->b;
@@ -333,7 +351,11 @@ static inline void rk_tile_integrate(const adex_method *m,
       sV = vfma(vset1(b[q]), r->kV[q][j], sV);
       sw = vfma(vset1(b[q]), r->kw[q][j], sw);
     }
-    r->outV[j] = r->V[j] + r->h[j] * sV;
+    vd V_new = r->V[j] + r->h[j] * sV;
+    vd V_th = tp_at(tp, r->vec[j])->V_th;
+    r->outV[j] = with_err ? V_new
+                          : vsel(vand(crossed[j], vlt(V_new, V_th)), V_th,
+                                 V_new);
     r->outw[j] = r->w[j] + r->h[j] * sw;
     if (!with_err) continue;
     vd eV = vset1(0.0), ew = vset1(0.0);

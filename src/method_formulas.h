@@ -10,6 +10,7 @@
 #ifndef ADEX_METHOD_FORMULAS_H
 #define ADEX_METHOD_FORMULAS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "kernel.h"
@@ -84,17 +85,34 @@ ADEX__FORMULA void adex__expe_integrate32(const adex__np32 *q, float V,
 
 /* A Butcher tableau's step of size h from (V, w): the propagated solution
  * and, if err is not NULL, the embedded estimate h sum (b_i - bh_i) k_i.
- * Stage i evaluates both right-hand sides (adex__rhs_guarded) at
- *   V_i = V + h sum_j a_ij kV_j,   w_i = w + h sum_j a_ij kw_j   (j < i).
+ * Stage i evaluates both right-hand sides (adex__rhs_at) at
+ *   V_i = V + h sum_j a_ij kV_j,   w_i = w + h sum_j a_ij kw_j   (j < i),
+ * with V_i replaced by min(V_i, V_th) (NEST's guard).
  * Zero coefficients are skipped (with a constant tableau the compiler
  * drops them); sums run in index order from 0, each term added by a
- * fused multiply-add (one rounding per term, and half the operations). */
+ * fused multiply-add (one rounding per term, and half the operations).
+ *
+ * A fixed step (err NULL) from V < V_th crosses the threshold inside its
+ * stages when a stage's slope carries it to V_th by the end of the step,
+ * V_i + (1 - c_i) h kV_i >= V_th. From then on every stage takes
+ * V = V_th, where the guarded solution stays until the reset, and the
+ * step ends at V_th at least: a spike. Without this, a tableau with
+ * negative coefficients (rkf45, rkdp, ck) cancels slopes of the cut-off's
+ * size (up to exp((V_th - V_T)/delta_T)/tau) into stages far below any V
+ * the neuron takes, V' below V_th and w' far off scale (docs/numerics.md,
+ * *Fixed steps at the cut-off*). The adaptive mode (err given) keeps the
+ * plain guard: its error estimate rejects such a sub-step. */
 ADEX__FORMULA void adex__rk_integrate(const adex__rk_tableau *tb,
                                       const adex__nparams *np, double V,
                                       double w, double RI, double h,
                                       double out[2], double err[2]) {
   double kV[ADEX__RK_MAX_STAGES], kw[ADEX__RK_MAX_STAGES];
+  const double V_th = np->p.V_th;
   int stages = err != NULL ? tb->stages : tb->nprop;
+  /* what a stage's slope must reach: V_th; from V >= V_th, or in the
+   * adaptive mode, nothing (inf) */
+  const double cross_at = err == NULL && V < V_th ? V_th : INFINITY;
+  bool crossed = false;
   for (int s = 0; s < stages; s++) {
     double sV = 0.0, sw = 0.0;
     for (int j = 0; j < s; j++) {
@@ -102,7 +120,11 @@ ADEX__FORMULA void adex__rk_integrate(const adex__rk_tableau *tb,
       sV = fma(tb->a[s][j], kV[j], sV);
       sw = fma(tb->a[s][j], kw[j], sw);
     }
-    adex__rhs_guarded(np, V + h * sV, w + h * sw, RI, &kV[s], &kw[s]);
+    double Vs = V + h * sV;
+    double Vg = Vs < V_th && !crossed ? Vs : V_th;
+    adex__rhs_at(np, Vg, w + h * sw, RI, &kV[s], &kw[s]);
+    /* the stage's slope carries it to V_th within the step */
+    crossed |= fma((1.0 - tb->c[s]) * h, kV[s], Vs) >= cross_at;
   }
   const double *b = err != NULL && tb->adaptive_hat ? tb->bh : tb->b;
   double sV = 0.0, sw = 0.0;
@@ -111,7 +133,8 @@ ADEX__FORMULA void adex__rk_integrate(const adex__rk_tableau *tb,
     sV = fma(b[s], kV[s], sV);
     sw = fma(b[s], kw[s], sw);
   }
-  out[0] = V + h * sV;
+  double V_new = V + h * sV;
+  out[0] = crossed && V_new < V_th ? V_th : V_new;
   out[1] = w + h * sw;
   if (err == NULL) return;
   double eV = 0.0, ew = 0.0;

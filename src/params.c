@@ -105,6 +105,16 @@ adex_status adex__params_check_at(const adex_params *p, const char *where) {
   return ADEX_OK;
 }
 
+adex_status adex_input_check(const char *name, double value) {
+  if (name == NULL) name = "input";
+  if (!isfinite(value))
+    return adex__fail(ADEX_EINVAL, "%s must be finite, got %g", name, value);
+  if (!(fabs(value) <= ADEX_INPUT_MAX))
+    return adex__fail(ADEX_EINVAL, "%s must be within +-%g, got %g", name,
+                      ADEX_INPUT_MAX, value);
+  return ADEX_OK;
+}
+
 adex_status adex_params_check(const adex_params *p) {
   if (p == NULL) return adex__fail(ADEX_EINVAL, "params must not be NULL");
   return adex__params_check_at(p, "");

@@ -153,6 +153,29 @@ static adex_status plan_input(adex_pop *pop, const adex_run_input *in,
   return ADEX_OK;
 }
 
+adex_status adex_run_check_time(double t0, double dt, size_t steps) {
+  if (!(isfinite(dt) && dt > 0))
+    return adex__fail(ADEX_EINVAL, "dt must be finite and > 0, got %g", dt);
+  double end = t0 + (double)steps * dt;
+  if (!isfinite(t0) || !isfinite(end))
+    return adex__fail(ADEX_EINVAL,
+                      "t0 and the end time must be finite, got t0 = %g, "
+                      "%zu steps of %g", t0, steps, dt);
+  /* |t| is largest at one end; the spacing of doubles just below 2^e is
+   * 2^(e-53), so |t| < 2^e keeps it within dt * ADEX_TIME_RESOLUTION */
+  double span = fmax(fabs(t0), fabs(end));
+  int e = (int)floor(log2(dt * ADEX_TIME_RESOLUTION)) + 53;
+  double limit = ldexp(1.0, e);
+  if (!(span < limit))
+    return adex__fail(ADEX_EINVAL,
+                      "time %g ms is too large for steps of %g ms: doubles "
+                      "there are %g ms apart; with this dt every time of the "
+                      "run must stay below %g ms in magnitude",
+                      fabs(t0) >= fabs(end) ? t0 : end, dt,
+                      span - nextafter(span, 0.0), limit);
+  return ADEX_OK;
+}
+
 adex_status adex_pop_run(adex_pop *pop, double t0, double dt, size_t steps,
                          const adex_run_input *input,
                          const adex_run_monitor *monitors, size_t n_monitors,
@@ -160,12 +183,8 @@ adex_status adex_pop_run(adex_pop *pop, double t0, double dt, size_t steps,
                          size_t *done) {
   if (done != NULL) *done = 0;
   if (pop == NULL) return adex__fail(ADEX_EINVAL, "pop must not be NULL");
-  if (!(isfinite(dt) && dt > 0))
-    return FAIL(pop, ADEX_EINVAL, "dt must be finite and > 0, got %g", dt);
-  if (!isfinite(t0) || !isfinite(t0 + (double)steps * dt))
-    return FAIL(pop, ADEX_EINVAL,
-                "t0 and the end time must be finite, got t0 = %g, %zu steps",
-                t0, steps);
+  if (adex_run_check_time(t0, dt, steps) != ADEX_OK)
+    return adex__pop_fail(pop, ADEX_EINVAL);
   if (n_monitors > 0 && monitors == NULL)
     return FAIL(pop, ADEX_EINVAL, "monitors is NULL with n_monitors %zu",
                 n_monitors);

@@ -85,12 +85,17 @@ static double above(const adex__nparams *np, double V) {
 
 /* Find theta in (0, 1] where the step of theta*h from (V, w) reaches V_th,
  * given that the full step (y_end) does. Returns theta and the state there
- * (V >= V_th, just). */
+ * (V >= V_th, just). Each trial is a step of the mode's kind: in the
+ * adaptive mode with the error estimate (the same row and plain guard as
+ * its sub-steps), in fixed steps without (a trial whose stages cross V_th
+ * ends at V_th exactly: adex__rk_integrate), so that only a trial that
+ * reaches V_th by itself ends the search early. */
 static double locate_crossing(const adex_method *m, adex__one_fn one,
-                              const adex__nparams *np,
+                              const adex__nparams *np, bool adaptive,
                               double V, double w, double I, double h,
                               const double y_end[2], double y_cross[2]) {
   double a = 0.0, fa = V - np->p.V_th, b = 1.0, fb = above(np, y_end[0]);
+  double err[2];
   int side = 0;
   y_cross[0] = y_end[0];
   y_cross[1] = y_end[1];
@@ -98,7 +103,7 @@ static double locate_crossing(const adex_method *m, adex__one_fn one,
     double mid = isfinite(fb) ? (a * fb - b * fa) / (fb - fa) : 0.5 * (a + b);
     if (!(mid > a && mid < b)) mid = 0.5 * (a + b);
     double ym[2];
-    one(m, np, V, w, I, mid * h, ym, NULL);
+    one(m, np, V, w, I, mid * h, ym, adaptive ? err : NULL);
     double fm = above(np, ym[0]);
     if (fm >= 0) {
       b = mid;
@@ -107,7 +112,7 @@ static double locate_crossing(const adex_method *m, adex__one_fn one,
       y_cross[1] = ym[1];
       if (side == 1) fa *= 0.5;
       side = 1;
-      if (fm < 1e-12 * (1.0 + fabs(np->p.V_th))) break;
+      if (fm > 0 && fm < 1e-12 * (1.0 + fabs(np->p.V_th))) break;
     } else {
       a = mid;
       fa = fm;
@@ -203,7 +208,8 @@ static void neuron_step(adex_pop *pop, ev_sink *sink, size_t i,
     if (!holding && adex__is_spike(np, y[0])) {
       double theta = 1.0, yc[2] = {y[0], y[1]};
       if (pop->precise)
-        theta = locate_crossing(m, one, np, V, w, I, hh, y, yc);
+        theta = locate_crossing(m, one, np, pop->adaptive, V, w, I, hh, y,
+                                yc);
       double s_spk = pop->precise ? s + theta * hh : s + hh;
       record_spike(pop, sink, i, pop->precise ? t + s_spk : t);
       V = reset_V(pop, np, yc[0]);

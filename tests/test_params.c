@@ -89,12 +89,33 @@ static void test_iaf_limit_accepted(void **state) {
   assert_ok(adex_params_check(&p));
 }
 
+/* Inputs share the parameters' bound: finite, |I| <= 1e9; the message
+ * starts with the caller's name and gives the value. */
+static void test_input_check(void **state) {
+  (void)state;
+  assert_ok(adex_input_check("--input", 0.0));
+  assert_ok(adex_input_check("--input", ADEX_INPUT_MAX));
+  assert_ok(adex_input_check("--input", -ADEX_INPUT_MAX));
+  assert_ok(adex_input_check(NULL, 12.5));
+  static const double bad[] = {1.000001e9, -1e200, 1e39, INFINITY, -INFINITY,
+                               NAN};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    assert_status(adex_input_check("inputs[0].value", bad[i]), ADEX_EINVAL);
+    assert_non_null(strstr(adex_errmsg(), "inputs[0].value must be"));
+  }
+  assert_status(adex_input_check("x", -1e200), ADEX_EINVAL);
+  assert_string_equal(adex_errmsg(), "x must be within +-1e+09, got -1e+200");
+  assert_status(adex_input_check(NULL, NAN), ADEX_EINVAL);
+  assert_string_equal(adex_errmsg(), "input must be finite, got nan");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_defaults_match_seed),
       cmocka_unit_test(test_names_and_fields),
       cmocka_unit_test(test_rejections),
       cmocka_unit_test(test_iaf_limit_accepted),
+      cmocka_unit_test(test_input_check),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

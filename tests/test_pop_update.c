@@ -372,6 +372,41 @@ static void test_phi_accuracy(void **state) {
   assert_close(adex__phi(-30.0), (1 - exp(-30.0)) / 30.0, 1e-15, 0);
 }
 
+/* The time grid of a run (adex_run_check_time, checked first by
+ * adex_pop_run): the steps must stay apart in double, to dt/1000. */
+static void test_time_grid(void **state) {
+  (void)state;
+  assert_ok(adex_run_check_time(0.0, 0.1, 1000000));
+  assert_ok(adex_run_check_time(1e11, 0.1, 1000));
+  assert_ok(adex_run_check_time(-5e11, 0.1, 10));
+  assert_ok(adex_run_check_time(1e14, 100.0, 10));
+  /* 2^39 ms is where doubles get 2^-14 ms > 0.1/1000 apart */
+  assert_ok(adex_run_check_time(0x1p39 - 1.0, 0.1, 0));
+  assert_status(adex_run_check_time(0x1p39, 0.1, 0), ADEX_EINVAL);
+  assert_status(adex_run_check_time(0x1p39 - 10.0, 0.1, 1000), ADEX_EINVAL);
+  assert_status(adex_run_check_time(1e20, 0.1, 10), ADEX_EINVAL);
+  assert_non_null(strstr(adex_errmsg(), "16384 ms apart"));
+  assert_status(adex_run_check_time(1e308, 0.1, 10), ADEX_EINVAL);
+  assert_status(adex_run_check_time(0.0, 1e308, 10), ADEX_EINVAL);
+  assert_status(adex_run_check_time(NAN, 0.1, 10), ADEX_EINVAL);
+  assert_status(adex_run_check_time(0.0, 0.0, 10), ADEX_EINVAL);
+  assert_status(adex_run_check_time(0.0, -0.1, 10), ADEX_EINVAL);
+  /* the runner refuses such a grid before any step, with the message */
+  adex_pop_config cfg = rest_config(2);
+  adex_pop *pop = adex_test_pop(&cfg);
+  size_t done = 7;
+  assert_status(adex_pop_run(pop, 1e20, 0.1, 10, NULL, NULL, 0, NULL, NULL,
+                             &done),
+                ADEX_EINVAL);
+  assert_int_equal(done, 0);
+  assert_non_null(strstr(adex_pop_errmsg(pop), "too large for steps"));
+  assert_close(adex_pop_V(pop)[0], -65.0, 0, 0);
+  assert_ok(adex_pop_run(pop, 1e11, 0.1, 10, NULL, NULL, 0, NULL, NULL,
+                         &done));
+  assert_int_equal(done, 10);
+  adex_pop_destroy(pop);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_first_step_of_defaults),
@@ -386,6 +421,7 @@ int main(void) {
       cmocka_unit_test(test_shape),
       cmocka_unit_test(test_bad_step),
       cmocka_unit_test(test_phi_accuracy),
+      cmocka_unit_test(test_time_grid),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

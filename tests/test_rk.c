@@ -189,7 +189,7 @@ static void test_tableaux(void **state) {
 /* ------------------------------------------------------------ reference */
 
 /* The model's right-hand side with the guard V -> min(V, V_th), written out
- * as SPEC section 5 states it. */
+ * as docs/numerics.md states it. */
 static void guarded_rhs(const adex_params *p, double V, double w, double I,
                         double *dV, double *dw) {
   double Vg = fmin(V, p->V_th);
@@ -201,17 +201,23 @@ static void guarded_rhs(const adex_params *p, double V, double w, double I,
 }
 
 /* One step of a tableau on one neuron, as a textbook loop over all stages
- * of the tableau, then threshold and reset. Returns whether it spiked. */
+ * of the tableau, then threshold and reset. Returns whether it spiked.
+ * From V below V_th, a stage whose slope reaches V_th by the end of the
+ * step (V_i + (1 - c_i) h kV_i >= V_th) has crossed: the later stages take
+ * V_th and the step spikes (docs/numerics.md). */
 static bool butcher_step(const adex__rk_tableau *tb, const adex_params *p,
                          double I, double h, double *V, double *w) {
   double kV[ADEX__RK_MAX_STAGES], kw[ADEX__RK_MAX_STAGES];
+  bool below = *V < p->V_th, crossed = false;
   for (int i = 0; i < tb->stages; i++) {
     double Vi = 0.0, wi = 0.0;
     for (int j = 0; j < i; j++) {
       Vi += tb->a[i][j] * kV[j];
       wi += tb->a[i][j] * kw[j];
     }
-    guarded_rhs(p, *V + h * Vi, *w + h * wi, I, &kV[i], &kw[i]);
+    Vi = *V + h * Vi;
+    guarded_rhs(p, crossed ? p->V_th : Vi, *w + h * wi, I, &kV[i], &kw[i]);
+    if (below && Vi + (1.0 - tb->c[i]) * h * kV[i] >= p->V_th) crossed = true;
   }
   double dV = 0.0, dw = 0.0;
   for (int i = 0; i < tb->stages; i++) {
@@ -219,7 +225,7 @@ static bool butcher_step(const adex__rk_tableau *tb, const adex_params *p,
     dw += tb->b[i] * kw[i];
   }
   double V_new = *V + h * dV, w_new = *w + h * dw;
-  bool spike = V_new >= p->V_th;
+  bool spike = crossed || V_new >= p->V_th;
   *V = spike ? p->V_reset : V_new;
   *w = spike ? w_new + p->b : w_new;
   return spike;

@@ -55,6 +55,18 @@ ADEX_API void adex_params_default(adex_params *p);
  * naming the parameter and the value in adex_errmsg(). */
 ADEX_API adex_status adex_params_check(const adex_params *p);
 
+/* Largest magnitude of an input current (the unit of input: R*I in mV
+ * with R = 1) a front end accepts, the parameters' bound: within it and
+ * with valid parameters no step makes V or w non-finite, in float64 and
+ * float32 alike, and a large negative input holds V far below rest
+ * instead of counting as a numerical blow-up. */
+#define ADEX_INPUT_MAX 1e9
+
+/* Check one input value: finite and within +-ADEX_INPUT_MAX. name starts
+ * the message ("--input must be within +-1e+09, got -1e+200"). Returns
+ * ADEX_OK or ADEX_EINVAL with the message in adex_errmsg(). */
+ADEX_API adex_status adex_input_check(const char *name, double value);
+
 /* The seed's name of a parameter ("tau_w"), or NULL for an invalid id. */
 ADEX_API const char *adex_param_name(adex_param_id id);
 

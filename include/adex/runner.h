@@ -69,6 +69,21 @@ typedef struct adex_run_monitor {
  * on, nonzero to stop the run after this step. */
 typedef int (*adex_run_progress_fn)(void *user, size_t done, size_t total);
 
+/* The finest time grid a run may have, as a fraction of dt: the spacing
+ * of doubles near every time of the run must be at most dt times this. */
+#define ADEX_TIME_RESOLUTION 1e-3
+
+/* Check the time grid of a run of `steps` steps of dt ms from t0 ms,
+ * t_k = t0 + k*dt: dt finite and > 0, t0 and the end t0 + steps*dt
+ * finite, and at every time of the run the spacing of doubles at most
+ * ADEX_TIME_RESOLUTION * dt. Beyond that the times no longer tell the
+ * steps apart (from t0 = 1e20 ms every t_k is 1e20; t - t_last_spike of a
+ * refractory period never grows). Returns ADEX_OK, or ADEX_EINVAL with
+ * the message (for a coarse grid it gives the largest |t| that dt
+ * allows). adex_pop_run checks this first; front ends that take the
+ * steps themselves (the adex program) call it. */
+ADEX_API adex_status adex_run_check_time(double t0, double dt, size_t steps);
+
 /* Steps between progress calls for a run of `steps`: about 1% of them,
  * at least 1. */
 ADEX_API size_t adex_run_progress_every(size_t steps);
@@ -80,7 +95,8 @@ ADEX_API size_t adex_run_progress_every(size_t steps);
  * done (may be NULL) receives the number of steps finished; it is `steps`
  * unless the callback stopped the run or an update failed.
  * Returns ADEX_OK (also when the callback stopped the run); ADEX_EINVAL
- * (NULL pop, dt not finite and > 0, t0 or the end time not finite, an
+ * (NULL pop, a time grid adex_run_check_time refuses: dt not finite and
+ * > 0, t0 or the end time not finite or too large for dt, an
  * input spec or monitor with a NULL pointer or an unknown kind, a monitor
  * whose dtype is not its variable's, an input variable of a dtype other
  * than float64/float32); ADEX_EKEY (a monitor of an unknown variable; the

@@ -245,6 +245,18 @@ FILE_ERRORS = [
      "f.csv", ["line 2"]),
     ("csv_ragged", lambda d: (d / "f.csv").write_text("1,2,3\n1,2\n"),
      "f.csv", ["line 2", "2 values"]),
+    # the checks of every other input: finite, within +-1e9
+    ("npy_nan", lambda d: np.save(str(d / "f.npy"), np.where(
+        np.arange(300).reshape(100, 3) == 131, np.nan, 1.0)),
+     "f.npy", ["row 44, column 3", "finite", "nan"]),
+    ("npy_inf_f4", lambda d: np.save(str(d / "f.npy"), np.where(
+        np.arange(100) == 7, -np.inf, 2.0).astype("<f4")),
+     "f.npy", ["row 8, column 1", "finite", "-inf"]),
+    ("npy_huge", lambda d: np.save(str(d / "f.npy"), np.full((100, 3), 1e300)),
+     "f.npy", ["row 1, column 1", "within +-1e+09", "1e+300"]),
+    ("csv_huge", lambda d: (d / "f.csv").write_text("1,2,3\n" * 99 +
+                                                      "1,-2e9,3\n"),
+     "f.csv", ["row 100, column 2", "within +-1e+09", "-2e+09"]),
 ]
 
 
@@ -306,3 +318,62 @@ def test_constant_inputs_as_drive_same_bits(adex_run, write_config, workdir,
     for k in ("V", "w", "input", "spikes"):
         np.testing.assert_array_equal(a[k], b[k])
     np.testing.assert_array_equal(a["input"][0], values)
+
+
+INPUT_BOUNDS = [
+    ({"kind": "constant", "value": -1e200}, ["inputs[0].value", "-1e+200"]),
+    ({"kind": "constant", "value": [1, 2, 1e10]},
+     ["inputs[0].value[2]", "1e+10"]),
+    ({"kind": "section", "values": [1, [0, 2e9, 0]], "durations": [5, 5]},
+     ["inputs[0].values[1][1]", "2e+09"]),
+    ({"kind": "ramp", "from": 0, "to": 1e39}, ["inputs[0].to", "1e+39"]),
+    ({"kind": "poisson", "rate": 10, "weight": -1e300},
+     ["inputs[0].weight", "-1e+300"]),
+    ({"kind": "ou", "mean": 1e308, "sigma": 1, "tau": 5},
+     ["inputs[0].mean", "1e+308"]),
+    ({"kind": "ou", "sigma": 1e308, "tau": 5}, ["inputs[0].sigma", "1e+308"]),
+    ({"kind": "ou", "sigma": 1e6, "tau": 1e8},
+     ["sigma*sqrt(tau/2)", "7.07107e+09"]),
+]
+
+
+@pytest.mark.parametrize("spec,needles", INPUT_BOUNDS,
+                         ids=[s["kind"] + str(i)
+                              for i, (s, _) in enumerate(INPUT_BOUNDS)])
+def test_inputs_bounded_like_parameters(spec, needles, adex_run, write_config,
+                                        show, expect_usage_error):
+    """An input is a current like R*I: finite and within +-1e9, the bound of
+    the parameters, whatever its kind (1e200 fired every step, 1e39 became
+    inf in float32)."""
+    config = {"duration": 10, "populations": [{"name": "p", "size": 3}],
+              "inputs": [dict(spec, target="p")]}
+    proc = adex_run(write_config(config).name)
+    expect_usage_error(proc, show, "within +-1e+09", *needles)
+
+
+@pytest.mark.parametrize("value", ["-1e200", "1e39", "-1e9:1e10"])
+def test_input_flag_bounded(value, adex_run, show, expect_usage_error):
+    proc = adex_run("-q", "--size", "3", "--duration", "1",
+                    "--input=" + value)
+    expect_usage_error(proc, show, "--input", "within +-1e+09")
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("method", ["exp_auto", "rk4"])
+def test_largest_input_is_physical(method, dtype, adex_run, workdir, show,
+                                   load_csv):
+    """At the bound, a negative input holds V far below rest (no spike, w
+    finite and negative), a positive one fires every step."""
+    proc = adex_run("-q", "--size", "2", "--duration", "2", "--V0", "-65",
+                    "--method", method, "--dtype", dtype,
+                    "--input=-1e9:1e9", "--out", "x.csv", "--spikes",
+                    "s.csv", "--record", "V,w")
+    assert proc.returncode == 0, show(proc)
+    header, rows = load_csv(workdir / "s.csv")
+    neurons = [int(r[header.index("neuron")]) for r in rows]
+    assert neurons and set(neurons) == {1}, neurons
+    header, rows = load_csv(workdir / "x.csv")
+    last = {(r[2], r[3]): float(r[4]) for r in rows[-4:]}
+    assert last[("0", "V")] < -1e6
+    assert -1e12 < last[("0", "w")] < 0
+    assert all(math.isfinite(v) for v in last.values())

@@ -95,6 +95,24 @@ def test_h5_golden_layout(adex_run, workdir, show):
                                                   else -1e7)
 
 
+def test_units_label_what_is_stored(adex_run, workdir, show):
+    """w and input hold currents such that R*w and R*I are in mV: the
+    datasets store w and I, in mV/R. With R = 0.1 and input 500 the dataset
+    holds 500 (R*I = 50 mV), which a label "R*I in mV" misnamed."""
+    proc = adex_run("-q", "--size", "2", "--duration", "2", "--R", "0.1",
+                    "--input", "500", "--V0", "-65", "--out", "u.h5",
+                    "--record", "V,w,input,t_last_spike")
+    assert proc.returncode == 0, show(proc)
+    with h5py.File(str(workdir / "u.h5"), "r") as f:
+        g = f["pop"]
+        np.testing.assert_array_equal(g["input"][()], 500.0)
+        assert g.attrs["R"] == 0.1
+        units = {v: g[v].attrs["unit"] for v in ("V", "w", "input",
+                                                 "t_last_spike")}
+    assert units == {"V": "mV", "w": "mV/R", "input": "mV/R",
+                     "t_last_spike": "ms"}
+
+
 def test_h5_matches_issue2_csv(adex_run, workdir, load_csv, show):
     """Same run, two recorders: the .h5 samples and spikes equal the
     --trace/--spikes CSV rows (every 3rd step of the trace)."""

@@ -32,6 +32,14 @@ BAD = [
     ("watch_out_of_range",
      ["--size", "3", "--watch", "99", "--trace", "trace.csv"], ["99"]),
     ("seed_negative", ["--seed", "-1"], ["seed"]),
+    # times that cannot tell the steps apart
+    ("dt_no_step", ["--dt", "1e308"], ["no step"]),
+    ("dt_no_step_short", ["--dt", "2.5"], ["no step"]),
+    ("start_coarse", ["--start", "1e20"], ["--start", "16384 ms apart"]),
+    ("start_coarse_refractory", ["--start", "1e308", "--tau_ref", "2"],
+     ["--start"]),
+    ("start_end_coarse", ["--start", "5.497e11", "--duration", "1e8"],
+     ["--start", "5.49756e+11"]),
 ]
 
 
@@ -139,3 +147,41 @@ def test_invalid_args_keep_existing_output(adex_run, workdir, show):
     check_usage_error(proc, ["watch"], show)
     assert trace.read_text() == OLD and spikes.read_text() == OLD
     assert _tmp_leftovers(workdir) == []
+
+
+@pytest.mark.parametrize("dt,duration,steps", [("0.4", "1", 3),
+                                               ("200", "100", 1),
+                                               ("0.3", "1", 3)])
+def test_duration_not_whole_steps_warns(dt, duration, steps, adex_run, show):
+    """The run takes round(duration/dt) steps; when they do not make up the
+    duration the simulated time is said (it was 1.2 ms for 1 ms, 200 ms
+    for 100, without a word)."""
+    proc = adex_run("-q", "--size", "2", "--dt", dt, "--duration", duration)
+    assert proc.returncode == 0, show(proc)
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1, show(proc)
+    assert lines[0].startswith("adex run: warning: --duration %s ms" %
+                               duration), lines[0]
+    assert "simulating %d step" % steps in lines[0]
+    assert lines[0].endswith("%.15g ms" % (steps * float(dt))), lines[0]
+    assert "%d step%s of %s ms" % (steps, "" if steps == 1 else "s", dt) \
+        in proc.stdout
+
+
+@pytest.mark.parametrize("dt,duration", [("0.25", "1"), ("0.1", "0.3"),
+                                         ("0.1", "0"), ("0.01", "600")])
+def test_whole_steps_no_warning(dt, duration, adex_run, show):
+    proc = adex_run("-q", "--size", "2", "--dt", dt, "--duration", duration)
+    assert proc.returncode == 0, show(proc)
+    assert proc.stderr == "", show(proc)
+
+
+def test_large_start_within_resolution(adex_run, workdir, show, load_csv):
+    """1e11 ms with dt 0.1: doubles 1.5e-5 ms apart, the steps distinct."""
+    proc = adex_run("-q", "--size", "1", "--duration", "1", "--start",
+                    "1e11", "--trace", "t.csv")
+    assert proc.returncode == 0, show(proc)
+    _, rows = load_csv(workdir / "t.csv")
+    t = [float(r[0]) for r in rows]
+    assert len(t) == 10
+    assert all(abs(b - a - 0.1) < 1e-4 for a, b in zip(t, t[1:]))

@@ -248,3 +248,45 @@ def test_state_file_with_attributes(adex_run, workdir, show,
     line = expect_usage_error(adex_run("--load-state", "attrs.h5"), show,
                               "--load-state: attrs.h5", "attributes")
     assert "track_order" not in line
+
+
+def test_continuation_off_the_grid(adex_run, workdir, show, load_csv):
+    """A start that is not a whole number of steps (0.05 with dt 0.1): the
+    continued run's times start + D + k*dt are not the uninterrupted run's
+    start + (K + k)*dt to the bit, only to an ulp or two; the state (V, w,
+    spikes: which neuron, which step) is the same, bit for bit, for a
+    method whose step does not read the time."""
+    args = BASE + ["--method", "rk4", "--start", "0.05"]
+    full = adex_run(*args, "--duration", "60", "--trace", "full.csv",
+                    "--spikes", "fsp.csv", "--save-state", "full.h5")
+    assert full.returncode == 0, show(full)
+    half = adex_run(*args, "--duration", "30", "--spikes", "hsp.csv",
+                    "--save-state", "half.h5")
+    assert half.returncode == 0, show(half)
+    assert "--start 30.05 --load-state half.h5" in half.stdout
+    cont = adex_run(*(BASE + ["--method", "rk4"]), "--duration", "30",
+                    "--start", "30.05", "--load-state", "half.h5", "--trace",
+                    "second.csv", "--spikes", "ssp.csv", "--save-state",
+                    "end.h5")
+    assert cont.returncode == 0, show(cont)
+    _, full_rows = load_csv(workdir / "full.csv")
+    _, second = load_csv(workdir / "second.csv")
+    first = full_rows[300 * 4:]
+    assert len(first) == len(second) == 300 * 4
+    t1 = np.array([float(r[0]) for r in first])
+    t2 = np.array([float(r[0]) for r in second])
+    np.testing.assert_allclose(t2, t1, rtol=4e-16, atol=0)
+    assert [r[1:] for r in first] == [r[1:] for r in second]
+    _, sp_full = load_csv(workdir / "fsp.csv")
+    _, sp_half = load_csv(workdir / "hsp.csv")
+    _, sp_second = load_csv(workdir / "ssp.csv")
+    later = sp_full[len(sp_half):]
+    assert len(later) == len(sp_second) > 5
+    assert [r[1] for r in later] == [r[1] for r in sp_second]
+    np.testing.assert_allclose([float(r[0]) for r in sp_second],
+                               [float(r[0]) for r in later], rtol=4e-16)
+    a, b = read_state(workdir / "full.h5"), read_state(workdir / "end.h5")
+    for k in ("pop.V", "pop.w", "pop.spike"):
+        assert a[k].tobytes() == b[k].tobytes(), k
+    np.testing.assert_allclose(b["pop.t_last_spike"], a["pop.t_last_spike"],
+                               rtol=4e-16)

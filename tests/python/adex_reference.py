@@ -1,7 +1,8 @@
 """An independent numpy implementation of SPEC sections 3 and 4: one step
 of exp_auto (each variable on its own, the other frozen) or of an explicit
 Runge-Kutta method (joint stages, V replaced by min(V, V_th) inside the
-right-hand side), then threshold, reset, stamp, zeroed input.
+right-hand side, a crossing inside the stages held at V_th), then
+threshold, reset, stamp, zeroed input.
 
 Written from the specification only (no code of the library), vectorised
 over neurons with per-neuron parameters.
@@ -61,15 +62,22 @@ def integrate(method, V, w, I, p, dt):
         Lw = -1.0 / p["tau_w"]
         wn = w + dt * phi(dt * Lw * np.ones_like(V)) * fw
         return Vn, wn
+    # From V below V_th, a stage whose slope reaches V_th by the end of the
+    # step has crossed the threshold: the later stages take V_th and the
+    # step ends at V_th at least (a spike).
     c, A, b = TABLEAUX[method]
+    below = V < p["V_th"]
+    crossed = np.zeros_like(below)
     kV, kw = [], []
     for s in range(len(c)):
         Vs = V + dt * sum(A[s][j] * kV[j] for j in range(s))
         ws = w + dt * sum(A[s][j] * kw[j] for j in range(s))
-        dV, dw = rhs(Vs, ws, I, p, guard=True)
+        dV, dw = rhs(np.where(crossed, p["V_th"], Vs), ws, I, p, guard=True)
+        crossed |= below & (Vs + (1.0 - c[s]) * dt * dV >= p["V_th"])
         kV.append(dV)
         kw.append(dw)
-    return (V + dt * sum(bi * k for bi, k in zip(b, kV)),
+    Vn = V + dt * sum(bi * k for bi, k in zip(b, kV))
+    return (np.where(crossed, np.maximum(Vn, p["V_th"]), Vn),
             w + dt * sum(bi * k for bi, k in zip(b, kw)))
 
 
