@@ -21,7 +21,7 @@ def coba(duration):
 def test_coba_adex_example(adex_run, write_config, workdir, show):
     """The benchmark network runs from the shipped config; Brian2 and NEST
     give 12-13 Hz on it."""
-    r = adex_run(write_config(coba(400)))
+    r = adex_run(write_config(coba(400)), timeout=300)  # sanitizer builds: slow
     assert r.returncode == 0, show(r)
     with h5py.File(str(workdir / "coba_adex.h5"), "r") as f:
         t = f["E/spikes/t"][()]
