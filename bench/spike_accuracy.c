@@ -3,7 +3,7 @@
  * every embedded pair at several tolerances (adaptive, precise): the
  * trade-off docs/numerics.md plots.
  *
- * Population: N neurons of NEST's high-precision reference case (SPEC
+ * Population: N neurons of NEST's high-precision reference case (docs/semantics.md
  * section 8, C = 200 pF, gL = 11 nS, ...), input spread linearly over
  * 350..700 pA, 200 ms. Reference: rkdp, adaptive, tol 1e-12, precise (itself
  * checked against an independent RK4 solution in tests/test_options.c).

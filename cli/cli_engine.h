@@ -16,7 +16,7 @@
  *   4. spikes are counted and recorded from the population's event list
  *      (stamped t, or the crossing time with precise_spikes), samples
  *      taken (t + dt);
- *   5. the caller's hook runs (the issue-2 CSV outputs).
+ *   5. the caller's hook runs (the CSV outputs of --spikes and --trace).
  * t = cli_sim_time(sim, k). An ADEX_ERANGE of the first update (a dt
  * outside the stability region of the method) is a usage error (exit 2;
  * the caller removes every temporary). A SIGINT or SIGTERM stops the loop

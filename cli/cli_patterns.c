@@ -6,7 +6,7 @@
  *
  * One single-neuron population per pattern, converted from the paper's
  * conductance form (C dV/dt = -gL(V-EL) + gL DeltaT exp((V-VT)/DeltaT) - w
- * + I) to adex's (SPEC section 1): tau = C/gL, R = 1/gL, V_rest = EL,
+ * + I) to adex's (docs/semantics.md section 1): tau = C/gL, R = 1/gL, V_rest = EL,
  * V_T = VT, V_reset = Vr, V_th = V_peak = 0 mV, a, b, tau_w unchanged, so w
  * and I stay in pA. V starts at EL, w at 0; a step of I pA starts at the
  * onset. The run goes through the engine of `adex run` (one .h5 group per

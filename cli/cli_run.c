@@ -8,14 +8,14 @@
  *      population); check everything (exit 2);
  *   3. set up the engine: populations, --load-state (exit 2 if a file
  *      cannot be loaded), inputs, the output file (exit 2 if it cannot be
- *      created), then the issue-2 CSV outputs;
+ *      created), then the CSV outputs of --spikes and --trace;
  *   4. the step loop (cli_engine.c), with the CSV outputs written by a hook;
  *      an unstable dt is found by the first update (exit 2, temporaries
  *      removed); a signal stops it, and what was recorded is still written
  *      (exit 128 + signal); an I/O failure exits 1;
  *   5. rename the outputs into place, --save-state (exit 1 if it fails),
  *      print the summary and rate table.
- * Time conventions (SPEC section 7): step k advances from t_k = start + k*dt
+ * Time conventions (docs/semantics.md section 7): step k advances from t_k = start + k*dt
  * to t_k + dt (computed by cli_sim_time); a spike found in it is stamped
  * t_k (with --precise-spikes: its crossing time inside the step), a state
  * recorded after it is stamped t_k + dt.
@@ -60,7 +60,7 @@ typedef struct run_opts {
   adex_init V0, w0;                  /* initializers (seed set later) */
   uint64_t seed;                     /* V uses seed, w seed+1 [1] */
   cli_range input;                   /* input current (R*I in mV) [0] */
-  double tol, tau_ref, noise;        /* integrator options (issue 3) */
+  double tol, tau_ref, noise;        /* integrator options */
   uint64_t noise_seed;
   adex_spk_reset spk_reset;
   int opt_given[CLI_NOPTS];          /* 1 if the option's flag was given */
@@ -85,7 +85,7 @@ typedef struct run_opts {
   int V0_given, w0_given, seed_given, input_given, every_given;
 } run_opts;
 
-/* The issue-2 CSV outputs, written by the step hook. */
+/* The CSV outputs of --spikes and --trace, written by the step hook. */
 typedef struct run_csv {
   adex_pop *pop;       /* population 0 */
   size_t n;
@@ -206,13 +206,13 @@ static int set_init(adex_init *out, const char *flag, const char *v) {
   return 0;
 }
 
-/* --V0 SPEC. */
+/* --V0 X | zero | uniform:LO:HI | normal:MEAN:SD. */
 static int set_V0(run_opts *o, const char *flag, const char *v) {
   o->V0_given = 1;
   return set_init(&o->V0, flag, v);
 }
 
-/* --w0 SPEC. */
+/* --w0 (as --V0). */
 static int set_w0(run_opts *o, const char *flag, const char *v) {
   o->w0_given = 1;
   return set_init(&o->w0, flag, v);
@@ -688,7 +688,7 @@ static int parse_record_flag(const char *s, unsigned *mask) {
   return 0;
 }
 
-/* --watch LIST for every population (issue-2 messages). */
+/* --watch LIST for every population (messages name the flag). */
 static int apply_watch(cli_sim *sim, const run_opts *o) {
   size_t p;
   for (p = 0; p < sim->npops; p++) {
@@ -1389,10 +1389,10 @@ void cli_run_help(FILE *out) {
   help_params(out);
   fprintf(out,
 "\n"
-"Initial state (SPEC: X, zero, uniform:LO:HI or normal:MEAN:SD):\n"
-"  --V0 SPEC        initial V, mV [zero: V = 0 mV is above V_th, so every\n"
+"Initial state (INIT: X, zero, uniform:LO:HI or normal:MEAN:SD):\n"
+"  --V0 INIT        initial V, mV [zero: V = 0 mV is above V_th, so every\n"
 "                   neuron spikes in the first step, as in BrainPy]\n"
-"  --w0 SPEC        initial w [zero]\n"
+"  --w0 INIT        initial w [zero]\n"
 "  --seed N         seed of the random initializers and inputs, unsigned\n"
 "                   64-bit; population p: V uses N+2p, w N+2p+1 [1]\n"
 "\n"

@@ -47,7 +47,7 @@ int cli_var_find(const char *name, cli_var_id *out);
 typedef enum cli_source {
   CLI_SRC_DEFAULT, /* nobody set it */
   CLI_SRC_CONFIG,  /* the JSON config */
-  CLI_SRC_FLAG     /* a command-line flag (issue-2 messages) */
+  CLI_SRC_FLAG     /* a command-line flag (messages name the flag) */
 } cli_source;
 
 /* One number for every neuron (n == 1) or one per neuron (n == size);
@@ -64,8 +64,7 @@ typedef struct cli_init_spec {
   cli_source src;
 } cli_init_spec;
 
-/* Integrator options of a population beyond BrainPy (adex_pop_config:
- * issue 3), as indices of cli_pop_spec.opt_src. */
+/* Integrator options of a population beyond BrainPy (adex_pop_config), as indices of cli_pop_spec.opt_src. */
 typedef enum cli_opt_id {
   CLI_OPT_ADAPTIVE,   /* "adaptive", --adaptive */
   CLI_OPT_TOL,        /* "tol", --tol */
@@ -244,14 +243,14 @@ static inline double cli_vec_at(const cli_vec *v, size_t i) {
 char *cli_strdup(const char *s);
 
 /* Seeds of a population's initializers: V uses seed + 2p, w seed + 2p + 1
- * (population 0 keeps the issue-2 rule: V seed, w seed + 1). */
+ * (population 0 keeps the rule of a single population: V seed, w seed + 1). */
 uint64_t cli_pop_init_seed(const cli_sim *sim, size_t p, int is_w);
 
 /* Seed of population p's noise stream: its own (noise_seed), or one
  * derived from the run's seed and p: mix64(seed ^ mix64(0x2000 + p)). */
 uint64_t cli_pop_noise_seed(const cli_sim *sim, size_t p);
 
-/* Time of step k, ms (SPEC section 7: t_k = start + k*dt). When start is
+/* Time of step k, ms (docs/semantics.md section 7: t_k = start + k*dt). When start is
  * a whole number n0 of steps (start/dt within 1e-9 of an integer) it is
  * computed as (n0 + k)*dt, so that a run continued with --start takes,
  * bit for bit, the times of the uninterrupted run; otherwise as

@@ -1,4 +1,4 @@
-/* delay.c - delay buffers (BrainPy's register/get/update/reset_delay, SPEC
+/* delay.c - delay buffers (BrainPy's register/get/update/reset_delay, docs/semantics.md
  * section 6) as a ring of max_delay + 1 rows of num doubles.
  *
  * The rows lie in one aligned block, row r at data[r * num]. `head` is the

@@ -8,7 +8,7 @@
  *   w' = w + dt phi(dt Lw) fw          (old V)
  *   phi(z) = (e^z - 1)/z
  *
- * The formula is BrainPy's (SPEC section 4), evaluated as
+ * The formula is BrainPy's (docs/semantics.md section 4), evaluated as
  * adex__expe_integrate in method_formulas.h says (the operations every
  * kernel repeats). Where it overflows (exp of a large argument gives inf,
  * inf/inf gives NaN) the neuron spikes with finite values; adex__fire()

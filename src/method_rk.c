@@ -6,7 +6,7 @@
  * and the step is y' = y + h sum_i b_i k_i. The input I is constant over the
  * step, and the model is autonomous, so the nodes c_i are not needed here.
  *
- * The guard of SPEC section 5 (NEST's aeif_cond_alpha): inside the
+ * The guard of docs/semantics.md section 5 (NEST's aeif_cond_alpha): inside the
  * right-hand side V is replaced by min(V, V_th) in every term of both
  * equations. Below the cut-off nothing changes; above it the exponential
  * is at most exp((V_th - V_T)/delta_T) <= exp(500) (adex_params_check), so

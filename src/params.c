@@ -1,5 +1,5 @@
 /* params.c - the parameter table (names, units, defaults) and the checks
- * of one parameter set (SPEC section 1 and 5). */
+ * of one parameter set (docs/semantics.md sections 1 and 5). */
 #include <math.h>
 #include <stddef.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* pop_delays.c - delays registered by name (SPEC section 6): a population's
+/* pop_delays.c - delays registered by name (docs/semantics.md section 6): a population's
  * own table and the process-wide registry (BrainPy's global_delay_vars).
  *
  * The buffers are adex_delay rings (src/delay.c); this file only names

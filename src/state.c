@@ -1,4 +1,4 @@
-/* state.c - save_states / load_states (SPEC section 6), the part common to
+/* state.c - save_states / load_states (docs/semantics.md section 6), the part common to
  * both formats: the key table of a population, the choice of format by
  * extension, reading a whole file, writing one atomically (temporary file,
  * fsync, rename), and committing a load only after every key passed.

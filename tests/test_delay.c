@@ -1,4 +1,4 @@
-/* test_delay.c - delay buffers (SPEC section 6) against hand-computed
+/* test_delay.c - delay buffers (docs/semantics.md section 6) against hand-computed
  * histories: the state right after registration, every age after every push
  * (wrapping the ring many times), per-neuron gathers, index gathers,
  * max_delay = 0, reset, export/import, every error with its message, and

@@ -1,4 +1,4 @@
-/* test_options.c - what adex does beyond BrainPy (SPEC section 5), each
+/* test_options.c - what adex does beyond BrainPy (docs/semantics.md section 5), each
  * against an independent expectation: adaptive steps meet their tolerance
  * on a known solution; precise spike times match NEST's high-precision
  * reference and an independent high-resolution solution; the refractory
@@ -11,7 +11,7 @@
 #include "adex_test.h"
 
 /* ------------------------------------------------------------------ */
-/* The NEST reference case (SPEC section 8) in BrainPy units: tau = C/gL,
+/* The NEST reference case (docs/semantics.md section 8) in BrainPy units: tau = C/gL,
  * R = 1/gL, V_rest = EL, V_T = VT, V_th = V_peak. */
 static adex_params nest_params(void) {
   return (adex_params){.V_rest = -70, .V_reset = -58, .V_th = 0, .V_T = -50,

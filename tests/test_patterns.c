@@ -1,8 +1,8 @@
 /* test_patterns.c - the eight firing patterns of Naud, Marcille, Clopath &
- * Gerstner (2008), Biol. Cybern. 99:335, Table 1 (SPEC section 8), each
+ * Gerstner (2008), Biol. Cybern. 99:335, Table 1 (docs/semantics.md section 8), each
  * recognised from its interspike intervals (ISIs) over 500 ms of constant
  * input. Parameters are given in NEST's conductance form and mapped to
- * BrainPy's with SPEC section 1: tau = C/gL, R = 1/gL, V_rest = EL,
+ * BrainPy's with docs/semantics.md section 1: tau = C/gL, R = 1/gL, V_rest = EL,
  * V_T = VT, V_th = V_peak = 0 mV. Each pattern is checked with two
  * integrators: rkf45 (adaptive, precise spike times) and rk4 (dt 0.01). */
 #include <stdlib.h>

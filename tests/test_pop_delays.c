@@ -1,4 +1,4 @@
-/* test_pop_delays.c - delays registered by name (SPEC section 6): a
+/* test_pop_delays.c - delays registered by name (docs/semantics.md section 6): a
  * population's own (register_delay, get_delay_data with and without
  * indices, per-neuron gathers, update_delay, reset_delay, growing on
  * re-registration) against hand-computed histories, every error with its
@@ -95,7 +95,7 @@ static void test_history(void **state) {
     for (size_t i = 0; i < NUM; i++)
       assert_true(row[i] == (a == 0 ? 7.0 + (double)i : 0.0));
   }
-  /* adex_pop_reset leaves delays alone (SPEC section 3). */
+  /* adex_pop_reset leaves delays alone (docs/semantics.md section 3). */
   assert_ok(adex_pop_reset(pop));
   assert_ok(adex_pop_get_delay_data(pop, "vh", 0, row));
   assert_true(row[0] == 7.0);

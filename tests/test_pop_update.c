@@ -1,4 +1,4 @@
-/* test_pop_update.c - one step of a population (SPEC sections 2-4, 7)
+/* test_pop_update.c - one step of a population (docs/semantics.md sections 2-4, 7)
  * checked against independent expectations: the seed's first step, the
  * exact solution of the linear case, first-order convergence to a
  * high-resolution solution, per-neuron parameters, finiteness under any
@@ -211,7 +211,7 @@ static void test_heterogeneous_equals_separate(void **state) {
   adex_pop_destroy(pop);
 }
 
-/* No drive, start or parameter makes V or w non-finite (SPEC section 5). */
+/* No drive, start or parameter makes V or w non-finite (docs/semantics.md section 5). */
 static void test_never_nan(void **state) {
   (void)state;
   static const double drives[] = {1e9, -1e9, 1e12, -1e12, 0.0, 1e15};

@@ -1,5 +1,5 @@
 /* test_property.c - "no input makes V or w non-finite", over the whole
- * range of parameters adex_params_check accepts (SPEC section 5): random
+ * range of parameters adex_params_check accepts (docs/semantics.md section 5): random
  * parameter sets (time constants from 1e-3 ms, couplings and resistances
  * over six decades, cut-offs up to 500 slopes above V_T), random starts,
  * inputs up to 1e9 in magnitude, every method, fixed steps (halved until

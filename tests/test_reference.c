@@ -1,5 +1,5 @@
 /* test_reference.c - the library against reference traces made by an
- * independent numpy implementation of SPEC sections 3-4
+ * independent numpy implementation of docs/semantics.md sections 3-4
  * (tests/data/make_reference.py; the cases and their arguments are listed
  * in tests/data/reference_cases.json). Traces must agree to a relative
  * error of 1e-9; spikes exactly (same step, same neuron). */

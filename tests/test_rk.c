@@ -1,4 +1,4 @@
-/* test_rk.c - the explicit Runge-Kutta methods (SPEC sections 4 and 5):
+/* test_rk.c - the explicit Runge-Kutta methods (docs/semantics.md sections 4 and 5):
  * every BrainPy name is registered; each tableau satisfies the order
  * conditions of its registered order (and not the next); the empirical
  * convergence order on a smooth subthreshold trajectory; agreement with a

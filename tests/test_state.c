@@ -1,4 +1,4 @@
-/* test_state.c - save_states / load_states (SPEC section 6) in both formats:
+/* test_state.c - save_states / load_states (docs/semantics.md section 6) in both formats:
  * bit-exact round trips; a run continued from a file equals the
  * uninterrupted run bit for bit; key selection; damaged files (truncated
  * at every 7th byte, random byte flips, wrong shapes and dtypes, extra and

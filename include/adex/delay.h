@@ -1,7 +1,7 @@
 /* adex/delay.h - delay buffers: the last max_delay + 1 values of a variable.
  *
  * BrainPy's register_delay / get_delay_data / update_delay / reset_delay
- * (SPEC section 6). A delay keeps a ring of max_delay + 1 rows of num values
+ * (docs/semantics.md section 6). A delay keeps a ring of max_delay + 1 rows of num values
  * each. Ages are counted in steps, that is in pushes: the row of age 0 is the
  * newest value, the row of age k is the value pushed k pushes ago, and an age
  * above max_delay is an error (ADEX_ERANGE). For a per-neuron array of

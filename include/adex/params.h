@@ -1,6 +1,6 @@
 /* adex/params.h - the ten AdEx parameters, their defaults and their checks.
  *
- * Model (BrainPy AdExIF, see docs/design.md and SPEC section 1):
+ * Model (BrainPy AdExIF, see docs/design.md and docs/semantics.md section 1):
  *   tau   dV/dt = -(V - V_rest) + delta_T exp((V - V_T)/delta_T) - R w + R I
  *   tau_w dw/dt = a (V - V_rest) - w
  *   if V >= V_th:  V <- V_reset,  w <- w + b

@@ -89,7 +89,7 @@ typedef struct adex_pop_config {
   adex_init w_init;           /* w_initializer [ZeroInit] */
   const char *method;         /* integration method name ["exp_auto"] */
   const char *name;           /* object name; NULL: automatic "AdExIFk" */
-  /* Beyond BrainPy (SPEC section 5); the defaults give BrainPy's update. */
+  /* Beyond BrainPy (docs/semantics.md section 5); the defaults give BrainPy's update. */
   bool adaptive;     /* embedded pairs only: per-neuron sub-steps inside dt
                         with error control, V_th tested after each [false] */
   double tol;        /* adaptive: absolute and relative tolerance [1e-6] */

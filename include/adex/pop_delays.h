@@ -1,6 +1,6 @@
 /* adex/pop_delays.h - delay buffers registered by name: a population's own
  * (BrainPy's register_delay, get_delay_data, update_delay, reset_delay;
- * SPEC section 6) and a process-wide registry shared across objects
+ * docs/semantics.md section 6) and a process-wide registry shared across objects
  * (BrainPy's global_delay_vars).
  *
  * A registered delay is an adex_delay (adex/delay.h: a ring of
@@ -14,7 +14,7 @@
  *     value and every older age holds `initial` (zeros when NULL).
  *   - the delays are saved and loaded with the state (adex/state.h), under
  *     the key "<population name>.<delay name>.data".
- *   - adex_pop_reset() leaves them alone (SPEC section 3); adex_pop_destroy()
+ *   - adex_pop_reset() leaves them alone (docs/semantics.md section 3); adex_pop_destroy()
  *     frees them.
  *   - registering a name that exists keeps one buffer with the larger
  *     maximum (as BrainPy, which keeps the larger delay): with a maximum

@@ -1,5 +1,5 @@
 /* adex/state.h - save and load a population's state (BrainPy's save_states
- * and load_states; SPEC section 6). docs/state-files.md is the full
+ * and load_states; docs/semantics.md section 6). docs/state-files.md is the full
  * description of the files.
  *
  * Keys. One array per key; the keys of a population named P are

@@ -398,7 +398,7 @@ class AdExIF(Base):
         ``(num,)``.
     name : str or None: unique identifier; None gives ``AdExIF0``, ...
 
-    Keyword-only, beyond BrainPy (SPEC section 5; all implemented by the
+    Keyword-only, beyond BrainPy (docs/semantics.md section 5; all implemented by the
     library, none raises NotImplementedError):
 
     adaptive : bool [False] per-neuron sub-steps with error control inside

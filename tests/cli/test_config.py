@@ -258,7 +258,7 @@ def test_issue_example_runs(adex_run, write_config, workdir, show):
 
 def test_config_equals_flags(adex_run, write_config, workdir, show,
                              load_csv):
-    """A single-population config gives exactly what the issue-2 flags give
+    """A single-population config gives exactly what the flags give
     (same seeds, same per-neuron parameters, same input)."""
     path = write_config({
         "duration": 50, "dt": 0.1, "seed": 7,
@@ -301,7 +301,7 @@ def test_flags_override_config(adex_run, write_config, workdir, show):
 
 def test_flag_errors_keep_issue2_messages(adex_run, write_config, show,
                                           expect_usage_error):
-    """A bad value given by a flag is reported as the flag (issue 2)."""
+    """A bad value given by a flag is reported as the flag ."""
     path = write_config(BASE)
     msg = expect_usage_error(adex_run(path.name, "--tau", "-3"), show,
                              "tau must be > 0, got -3")

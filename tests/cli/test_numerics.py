@@ -1,4 +1,4 @@
-"""The integrator options of `adex run` (issue 3): --adaptive, --tol,
+"""The integrator options of `adex run` : --adaptive, --tol,
 --precise-spikes, --tau_ref, --noise, --noise-seed, --spk_reset and their
 config keys reach the library; every method runs; spikes come from the
 library's event list; the error paths (library rejections mapped onto the
@@ -14,7 +14,7 @@ import pytest
 
 EMBEDDED = {"rkf12", "rkf45", "rkdp", "ck", "bs", "heun_euler"}
 
-# SPEC section 8, the NEST high-precision case in BrainPy units.
+# docs/semantics.md section 8, the NEST high-precision case in BrainPy units.
 NEST_ARGS = ["--tau", "18.181818181818183", "--R", "0.09090909090909091",
              "--V_rest", "-70", "--V_T", "-50", "--delta_T", "2", "--a", "3",
              "--b", "0", "--tau_w", "300", "--V_reset", "-58", "--V_th", "0",
@@ -99,7 +99,7 @@ def test_every_method_runs(adex_run, workdir, load_csv, show):
 
 def test_precise_spikes_nest_case(adex_run, workdir, load_csv, show):
     """rkf45, adaptive, tol 1e-9, precise spikes at dt 0.1: the seven
-    spike times of SPEC section 8 within 0.01 ms, off the step grid."""
+    spike times of docs/semantics.md section 8 within 0.01 ms, off the step grid."""
     proc = adex_run(*NEST_ARGS, "--spikes", "s.csv", "--out", "r.h5")
     assert proc.returncode == 0, show(proc)
     sp = spikes_of(load_csv, workdir / "s.csv")

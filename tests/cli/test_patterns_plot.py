@@ -70,7 +70,7 @@ def test_patterns_data_layout(gallery):
             assert g.attrs["method"] == "rk4" and g.attrs["size"] == 1
             assert g["V"].shape == g["w"].shape == (6000, 1)
             assert g["w"].attrs["unit"] == "pA"
-            # SPEC section 1: tau = C/gL, R = 1/gL, V_th = V_peak = 0
+            # docs/semantics.md section 1: tau = C/gL, R = 1/gL, V_th = V_peak = 0
             C, gL = g.attrs["C_pF"], g.attrs["gL_nS"]
             assert g.attrs["tau"] == pytest.approx(C / gL)
             assert g.attrs["R"] == pytest.approx(1 / gL)

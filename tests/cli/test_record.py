@@ -1,6 +1,6 @@
 """Recordings of `adex run` (--out, --record, --watch, --record-every,
 --no-spikes): the HDF5 layout read back with h5py (golden), the CSV and
-NPY formats, agreement with the issue-2 CSV outputs of the same run,
+NPY formats, agreement with the CSV outputs of --spikes and --trace of the same run,
 interrupted runs, the progress bar and the default run's output file."""
 
 import csv
@@ -343,7 +343,7 @@ def test_interrupted_run_keeps_what_was_recorded(sig, code, name, adex_bin,
         assert f.attrs["steps"] == done
         np.testing.assert_array_equal(f["pop/spikes/t"][()], t)
         np.testing.assert_array_equal(f["pop/spikes/neuron"][()], n)
-    # the issue-2 CSV is finished too
+    # the --spikes/--trace CSV is finished too
     rows = (workdir / "int.csv").read_text().splitlines()
     assert rows[0] == "t,neuron" and len(rows) - 1 == len(t)
 

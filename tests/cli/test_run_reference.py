@@ -85,7 +85,7 @@ def test_reference_spikes(case, adex_run, workdir, load_csv, show):
 
 def test_default_zero_first_step(adex_run, workdir, load_csv, show):
     """Defaults with ZeroInit: V0 = 0 > V_th, so every neuron spikes in the
-    first update (SPEC section 2): V -> V_reset = -68 exactly and
+    first update (docs/semantics.md section 2): V -> V_reset = -68 exactly and
     w -> dt*phi(-dt/tau_w)*a*65/tau_w + b = 1.2163059565 for dt = 0.1."""
     proc = adex_run("--size", "3", "--duration", "1", "--dt", "0.1",
                     "--watch", "all", "--trace", workdir / "tr.csv",

@@ -1,4 +1,4 @@
-"""State files of `adex run` (issue 4): --save-state after the run,
+"""State files of `adex run` : --save-state after the run,
 --load-state before it, --start to continue. A run of 60 ms equals a run of
 30 ms saved and continued for 30 ms, bit for bit (trace rows, spikes and
 the final state), for both formats, also with adaptive steps (the sub-step

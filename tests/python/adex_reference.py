@@ -1,4 +1,4 @@
-"""An independent numpy implementation of SPEC sections 3 and 4: one step
+"""An independent numpy implementation of docs/semantics.md sections 3 and 4: one step
 of exp_auto (each variable on its own, the other frozen) or of an explicit
 Runge-Kutta method (joint stages, V replaced by min(V, V_th) inside the
 right-hand side, a crossing inside the stages held at V_th), then

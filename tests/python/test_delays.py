@@ -1,4 +1,4 @@
-"""Delays (SPEC section 6) against hand-computed histories."""
+"""Delays (docs/semantics.md section 6) against hand-computed histories."""
 
 import numpy as np
 import pytest

@@ -1,5 +1,5 @@
 """The numbers: first step of the defaults, and traces of heterogeneous
-populations against the independent numpy implementation of SPEC sections
+populations against the independent numpy implementation of docs/semantics.md sections
 3-4 (tests/python/adex_reference.py), through update() and through
 adex.run."""
 
