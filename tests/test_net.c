@@ -912,9 +912,12 @@ static void test_errors(void **state) {
  * neurons, ExpCOBA with FixedProb(0.02), tau_ref 5 ms, input 20. Brian2 and
  * NEST give 12-13 Hz on it; here its mean rate over 0.2-0.5 s must be in
  * 10-16 Hz. */
+static int coba_threads = 1;
+
 static adex_net *coba(adex_pop **E, adex_pop **I) {
   adex_pop_config cfg;
   adex_pop_config_default(&cfg, 3200);
+  cfg.threads = coba_threads;
   cfg.params.tau = 20.0;
   cfg.params.V_rest = -60.0;
   cfg.params.V_reset = -60.0;
@@ -955,6 +958,36 @@ static adex_net *coba(adex_pop **E, adex_pop **I) {
   }
   assert_ok(adex_net_plan(net));
   return net;
+}
+
+/* Threads: the populations of a network updated by 2 threads give the
+ * bits of 1 (the projections' order of summation is fixed). */
+static void test_threads_same_bits(void **state) {
+  (void)state;
+  double V1[3200];
+  long n1 = 0;
+  for (int threads = 1; threads <= 2; threads++) {
+    adex_pop *E, *I;
+    coba_threads = threads;
+    adex_net *net = coba(&E, &I);
+    coba_threads = 1;
+    long n = 0;
+    for (int k = 0; k < 1500; k++) {
+      assert_ok(adex_net_step(net));
+      for (size_t i = 0; i < 3200; i++) n += adex_net_pop_spike(net, 0)[i];
+    }
+    if (threads == 1) {
+      memcpy(V1, adex_pop_V(E), sizeof V1);
+      n1 = n;
+    } else {
+      assert_int_equal(n, n1);
+      assert_memory_equal(adex_pop_V(E), V1, sizeof V1);
+    }
+    assert_true(n > 100);
+    adex_net_destroy(net);
+    adex_pop_destroy(E);
+    adex_pop_destroy(I);
+  }
 }
 
 static void test_coba_adex(void **state) {
@@ -1002,6 +1035,7 @@ int main(void) {
       cmocka_unit_test(test_net_state_refuses_other_networks),
       cmocka_unit_test(test_run_io_equals_the_loop_by_hand),
       cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_threads_same_bits),
       cmocka_unit_test(test_coba_adex),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
