@@ -28,6 +28,8 @@ models whose state lives per pre neuron).
 import ctypes
 import math
 import numbers
+import signal
+import threading
 import time
 
 import numpy as np
@@ -38,6 +40,7 @@ from .connect import TwoEndConnector, _draw, as_connector
 from .errors import NotSupportedError
 from .init import Initializer, _seed
 from .neurons import AdExIF
+from .runner import _Progress
 
 __all__ = ["AdExIF", "PoissonGroup", "SpikeTimeGroup", "DeltaSynapse",
            "ExpCUBA", "ExpCOBA", "DualExpCUBA", "DualExpCOBA", "AlphaCUBA",
@@ -550,7 +553,7 @@ class DSRunner:
     times the rows belong to (the end of each step, as BrainPy)."""
 
     def __init__(self, target, monitors=None, inputs=(), dt=None,
-                 progress_bar=False, **kwargs):
+                 progress_bar=True, **kwargs):
         if not isinstance(target, Network):
             target = Network(target)
         self.target = target
@@ -692,9 +695,38 @@ class DSRunner:
         in_arr = (_netlib.NetInput * max(n_in, 1))(*ins)
         mon_arr = (_netlib.NetMonitor * max(n_mon, 1))(*mons)
         done = ctypes.c_size_t()
-        net._check(L.adex_net_run_io(net._h(), steps, in_arr, n_in, mon_arr,
-                                     n_mon, _netlib.PROGRESS(0), None,
-                                     ctypes.byref(done)))
+        bar = _Progress(self.progress_bar, steps, self.dt, net.t)
+        caught = []
+
+        def on_progress(_user, n, total):
+            if caught:
+                return 1
+            try:
+                bar.update(n)
+                return 0
+            except BaseException as e:  # KeyboardInterrupt and the like
+                caught.append(e)
+                return 1
+
+        # Ctrl-C: a flag stops the run at the next progress call; the
+        # KeyboardInterrupt is raised after it, with what was recorded.
+        old = None
+        if threading.current_thread() is threading.main_thread() and \
+                signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            old = signal.signal(signal.SIGINT,
+                                lambda s, f: caught.append(KeyboardInterrupt()))
+        cb = _netlib.PROGRESS(on_progress)
+        try:
+            status = L.adex_net_run_io(net._h(), steps, in_arr, n_in, mon_arr,
+                                       n_mon, cb, None, ctypes.byref(done))
+        finally:
+            bar.end()
+            if old is not None:
+                signal.signal(signal.SIGINT, old)
+        net._check(status)
+        self._done = done.value
+        if caught:
+            raise caught[0]
         return True
 
     def run(self, duration, start_t=None):
@@ -720,13 +752,25 @@ class DSRunner:
             views.append((out, src, idx))
             self.mon[name] = out
         t0 = time.time()
-        if not self._run_in_c(net, steps):
-            for k in range(steps):
-                t = L.adex_net_time(h)
-                for node, var, value, kind, op in self._inputs:
-                    self._apply(node, var, value, kind, op, t)
-                net._check(L.adex_net_step(h))
-                for out, src, idx in views:
-                    out[k] = src if idx is None else src[idx]
-        self.mon["ts"] = times + self.dt
+        self._done = 0
+        try:
+            if not self._run_in_c(net, steps):
+                bar = _Progress(self.progress_bar, steps, self.dt, start)
+                try:
+                    for k in range(steps):
+                        t = L.adex_net_time(h)
+                        for node, var, value, kind, op in self._inputs:
+                            self._apply(node, var, value, kind, op, t)
+                        net._check(L.adex_net_step(h))
+                        for out, src, idx in views:
+                            out[k] = src if idx is None else src[idx]
+                        self._done = k + 1
+                        bar.update(k + 1)
+                finally:
+                    bar.end()
+        finally:
+            # a stopped run keeps the rows of the steps it did
+            for name, _, _, _ in self._monitors:
+                self.mon[name] = self.mon[name][:self._done]
+            self.mon["ts"] = times[:self._done] + self.dt
         return time.time() - t0
