@@ -366,7 +366,7 @@ int cli_engine_setup(cli_engine *e, const cli_sim *sim) {
     if ((rc = take_drive(e, p)) != 0) return rc;
   }
   if (sim->out != NULL &&
-      (rc = cli_record_open(sim, e->pops, e->nsteps, &e->rec)) != 0)
+      (rc = cli_record_open(sim, e->pops, e->net, e->nsteps, &e->rec)) != 0)
     return rc;
   return 0;
 }

@@ -60,6 +60,7 @@ typedef struct rec_pop {
 
 struct cli_recorder {
   const cli_sim *sim;
+  adex_net *net;        /* the network (projections), or NULL */
   rec_format format;
   cli_output out;
   hid_t file;
@@ -501,6 +502,71 @@ static int h5_pop_layout(cli_recorder *r, size_t p) {
 }
 
 /* Create the HDF5 file (in the reserved temporary) and its layout. */
+/* The names of the connector kinds, as the config writes them. */
+static const char *conn_name(adex_conn_kind k) {
+  static const char *const names[] = {"One2One", "All2All", "FixedProb",
+                                      "FixedPreNum", "FixedPostNum", "IJ",
+                                      "CSR"};
+  return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
+}
+
+/* The group of projection j: what it is, as attributes (adex info lists
+ * them): model, pre and post, connector, weights, delays, parameters and
+ * the number of synapses drawn. */
+static int h5_proj_layout(cli_recorder *r, size_t j) {
+  const cli_proj_spec *pr = &r->sim->projs[j];
+  const adex_proj_config *c = &pr->cfg;
+  const char *name = adex_net_proj_name(r->net, j);
+  static const char *const params[] = {
+      "tau", "E", "tau_decay", "tau_rise", "cc_Mg", "alpha", "beta", "a",
+      "T", "T_duration", "U", "tau_f", "tau_d", "A"};
+  const double vals[] = {c->tau, c->E, c->tau_decay, c->tau_rise, c->cc_Mg,
+                         c->alpha, c->beta, c->a, c->T, c->T_duration, c->U,
+                         c->tau_f, c->tau_d, c->A};
+  hid_t g = H5Gcreate2(r->file, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  int bad = g < 0;
+  if (!bad)
+    bad = attr_str(g, "kind", "projection") < 0 ||
+          attr_str(g, "model", adex_syn_model_name(c->model)) < 0 ||
+          attr_str(g, "pre", adex_pop_name(r->pops[c->pre].pop)) < 0 ||
+          attr_str(g, "post", adex_pop_name(r->pops[c->post].pop)) < 0 ||
+          attr_str(g, "conn", conn_name(c->conn.kind)) < 0 ||
+          attr_u64(g, "synapses", adex_net_proj_nsyn(r->net, j)) < 0 ||
+          attr_str(g, "time_unit", "ms") < 0;
+  if (!bad && c->conn.kind == ADEX_CONN_FIXED_PROB)
+    bad = attr_f64(g, "conn_prob", c->conn.prob) < 0;
+  if (!bad && (c->conn.kind == ADEX_CONN_FIXED_PRE_NUM ||
+               c->conn.kind == ADEX_CONN_FIXED_POST_NUM))
+    bad = attr_u64(g, "conn_num", c->conn.num) < 0;
+  if (!bad && c->conn.kind >= ADEX_CONN_ALL2ALL &&
+      c->conn.kind <= ADEX_CONN_FIXED_POST_NUM)
+    bad = attr_i64(g, "conn_include_self", c->conn.include_self) < 0 ||
+          (c->conn.kind != ADEX_CONN_ALL2ALL &&
+           attr_u64(g, "conn_seed", c->conn.seed) < 0);
+  if (!bad)
+    bad = c->weights != NULL ? attr_str(g, "g_max", "one per synapse") < 0
+                             : attr_f64(g, "g_max", c->g_max) < 0;
+  if (!bad)
+    bad = c->delays != NULL
+              ? attr_str(g, "delay", "one per synapse or pre neuron") < 0
+              : attr_f64(g, "delay", c->delay > 0 ? c->delay : r->sim->dt) < 0;
+  for (size_t q = 0; !bad && q < sizeof params / sizeof params[0]; q++) {
+    /* only the parameters the model takes (defaults included) */
+    static const char *const takes[][8] = {
+        {NULL}, {"tau"}, {"tau", "E"}, {"tau_decay", "tau_rise"},
+        {"tau_decay", "tau_rise", "E"}, {"tau_decay"}, {"tau_decay", "E"},
+        {"E", "cc_Mg", "alpha", "beta", "tau_decay", "a", "tau_rise"},
+        {"E", "alpha", "beta", "T", "T_duration"},
+        {"E", "alpha", "beta", "T", "T_duration"},
+        {"U", "tau_f", "tau_d", "tau", "A"}};
+    for (size_t t = 0; t < 8 && takes[c->model][t] != NULL; t++)
+      if (strcmp(takes[c->model][t], params[q]) == 0)
+        bad = attr_f64(g, params[q], vals[q]) < 0;
+  }
+  if (g >= 0) H5Gclose(g);
+  return bad ? -1 : 0;
+}
+
 static int h5_open(cli_recorder *r) {
   hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
   size_t p;
@@ -512,11 +578,14 @@ static int h5_open(cli_recorder *r) {
   for (p = 0; p < r->npops; p++) {
     if (h5_pop_layout(r, p) < 0) return -1;
   }
+  for (p = 0; r->net != NULL && p < r->sim->nprojs; p++) {
+    if (h5_proj_layout(r, p) < 0) return -1;
+  }
   return 0;
 }
 
 int cli_record_open(const cli_sim *sim, adex_pop *const *pops,
-                    uint64_t nsteps, cli_recorder **out) {
+                    adex_net *net, uint64_t nsteps, cli_recorder **out) {
   cli_recorder *r = calloc(1, sizeof *r);
   size_t p;
   int err, rc;
@@ -526,6 +595,7 @@ int cli_record_open(const cli_sim *sim, adex_pop *const *pops,
     return CLI_EXIT_FAILURE;
   }
   r->sim = sim;
+  r->net = net;
   r->file = -1;
   r->nsteps = nsteps;
   r->spikes_on = sim->spikes;

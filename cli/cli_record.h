@@ -30,11 +30,13 @@
 typedef struct cli_recorder cli_recorder;
 
 /* Open sim->out for a run of nsteps steps of the populations pops (built
- * from sim->pops): check that the format can hold what is recorded,
- * create the temporary file and its layout. Returns 0, or an exit status
- * after printing the problem (CLI_EXIT_USAGE if the file cannot be made). */
+ * from sim->pops) and the network net of sim->projs (NULL without
+ * projections; .h5 files get a group per projection whose attributes say
+ * what it is): check that the format can hold what is recorded, create
+ * the temporary file and its layout. Returns 0, or an exit status after
+ * printing the problem (CLI_EXIT_USAGE if the file cannot be made). */
 int cli_record_open(const cli_sim *sim, adex_pop *const *pops,
-                    uint64_t nsteps, cli_recorder **out);
+                    adex_net *net, uint64_t nsteps, cli_recorder **out);
 
 /* Before the update of step k: keep the inputs of sampled neurons (the
  * update consumes them). */

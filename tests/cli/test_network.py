@@ -18,7 +18,7 @@ def coba(duration):
     return cfg
 
 
-def test_coba_adex_example(adex_run, write_config, workdir, show):
+def test_coba_adex_example(adex_run, adex, write_config, workdir, show):
     """The benchmark network runs from the shipped config; Brian2 and NEST
     give 12-13 Hz on it."""
     r = adex_run(write_config(coba(400)), timeout=300)  # sanitizer builds: slow
@@ -28,8 +28,18 @@ def test_coba_adex_example(adex_run, write_config, workdir, show):
         n = f["E/spikes/neuron"][()]
         assert n.max() < 3200
         late = np.count_nonzero(t >= 200.0)
+        g = f["I2E"]  # each projection: a group saying what it is
+        assert g.attrs["kind"] == "projection" and g.attrs["model"] == "ExpCOBA"
+        assert (g.attrs["pre"], g.attrs["post"]) == ("I", "E")
+        assert g.attrs["conn"] == "FixedProb" and g.attrs["conn_prob"] == 0.02
+        assert g.attrs["g_max"] == 6.7 and g.attrs["E"] == -80.0
+        assert abs(int(g.attrs["synapses"]) - 0.02 * 800 * 3200) < 5 * 226
+        assert g.attrs["delay"] == pytest.approx(0.1)
     rate = late / (3200 * 0.2)
     assert 10.0 < rate < 16.0, rate
+    info = adex("info", "coba_adex.h5")
+    assert info.returncode == 0, show(info)
+    assert "/E2E/  group" in info.stdout and '@model = "ExpCOBA"' in info.stdout
 
 
 def two_pops(proj, duration=3.0):
