@@ -79,6 +79,13 @@ typedef struct adex__step_ctx {
   const adex__nsoa *soa;
   double t;  /* ms, start of the step */
   double dt; /* ms, step size */
+  /* The fixed-step options the fused steps apply (step_general.c is the
+   * reference): a refractory period of tau_ref ms (0: none; then
+   * `refractory` [num] receives the flags, else it is NULL) and the soft
+   * reset. */
+  double tau_ref;
+  bool soft;
+  bool *refractory;
   /* float32 populations: the state in float (the double pointers above
    * are then NULL), and the parameters in float (uniform32, or per32). */
   float *V32, *w32, *input32, *t_last_spike32;
@@ -219,6 +226,18 @@ static inline double adex__clamp_w(double w) {
                             : -ADEX__BLOWUP;
 }
 
+/* V after a spike whose pre-reset value is V_spk, with the soft reset:
+ * V_spk - (V_th - V_reset) where that is finite and below V_th, else
+ * V_reset (a blow-up, or a jump so far above V_th that one subtraction
+ * leaves it above). */
+static inline double adex__reset_soft(const adex__nparams *np, double V_spk) {
+  if (isfinite(V_spk) && V_spk > -ADEX__BLOWUP) {
+    double V = V_spk - (np->p.V_th - np->p.V_reset);
+    if (V < np->p.V_th) return V;
+  }
+  return np->p.V_reset;
+}
+
 /* The input current of neuron i in this step: input, plus the drive. */
 static inline double adex__ctx_I(const adex__step_ctx *c, size_t i) {
   return c->drive != NULL ? c->input[i] + c->drive[i] : c->input[i];
@@ -238,6 +257,27 @@ static inline void adex__fire(const adex__step_ctx *c, size_t i,
   c->w[i] = adex__clamp_w(spk ? w_new + np->p.b : w_new);
   if (spk) c->t_last_spike[i] = c->t;
   c->spike[i] = spk;
+  c->input[i] = 0.0;
+}
+
+/* adex__fire with the fixed-step options of c (the general path's
+ * non-adaptive step without precise spike times or noise, bit for bit):
+ * ref (c->tau_ref > 0): a neuron with t - t_last_spike <= tau_ref keeps
+ * its old V (V_old) while w takes its step, and cannot spike; soft: the
+ * soft reset. The flags are constants at each call, so each combination
+ * compiles to its own loop. */
+static inline __attribute__((always_inline)) void
+adex__fire_opts(const adex__step_ctx *c, size_t i, const adex__nparams *np,
+                double V_old, double V_new, double w_new, bool ref,
+                bool soft) {
+  bool held = ref && c->t - c->t_last_spike[i] <= c->tau_ref;
+  bool spk = !held && adex__is_spike(np, V_new);
+  double V_spk = soft ? adex__reset_soft(np, V_new) : np->p.V_reset;
+  c->V[i] = spk ? V_spk : held ? V_old : V_new;
+  c->w[i] = adex__clamp_w(spk ? w_new + np->p.b : w_new);
+  if (spk) c->t_last_spike[i] = c->t;
+  c->spike[i] = spk;
+  if (ref) c->refractory[i] = held || spk;
   c->input[i] = 0.0;
 }
 

@@ -124,10 +124,56 @@ static inline void fire_v(double *V, double *w, double *I, double *tls,
   if (vany_bits(vload(I))) vstore(I, vset1(0.0));
 }
 
+/* The fixed-step options (adex__step_ctx, adex__fire_opts): a
+ * refractory period tau_ref where ref, the soft reset where soft. */
+typedef struct vopts {
+  bool ref, soft;
+  vd tau_ref;
+} vopts;
+
+/* The soft reset of W neurons whose pre-reset values are Vn
+ * (adex__reset_soft, lane by lane). */
+static inline vd soft_reset_v(const vparams *P, vd Vn) {
+  vd V = Vn - (P->V_th - P->V_reset);
+  vm ok = vand(vand(vlt(Vn, vset1(INFINITY)), vgt(Vn, vset1(-ADEX__BLOWUP))),
+               vlt(V, P->V_th));
+  return vsel(ok, V, P->V_reset);
+}
+
+/* fire_v with the options o (adex__fire_opts, lane by lane): lanes with
+ * t - t_last_spike <= tau_ref keep V (the old value) and do not spike;
+ * the refractory flags go to refr. With neither option this is fire_v;
+ * the flags are constants where it is inlined. */
+static inline __attribute__((always_inline)) void
+fire_v_opts(double *V, double *w, double *I, double *tls, bool *spk,
+            bool *refr, const vparams *P, vd Vo, vd Vn, vd wn, vd t,
+            const vopts *o) {
+  if (!o->ref && !o->soft) {
+    fire_v(V, w, I, tls, spk, P, Vn, wn, t);
+    return;
+  }
+  vm s = vor(vnlt(Vn, P->V_th), vngt(Vn, vset1(-ADEX__BLOWUP)));
+  vm held = vlt(vset1(0.0), vset1(0.0)); /* none */
+  if (o->ref) {
+    held = vle(t - vload(tls), o->tau_ref);
+    s = vandnot(s, held);
+    Vn = vsel(held, Vo, Vn);
+  }
+  vd Vr = o->soft ? soft_reset_v(P, Vn) : P->V_reset;
+  vstore(V, vsel(s, Vr, Vn));
+  vd wr = vsel(s, wn + P->b, wn);
+  vstore(w, vmin(vmax(wr, vset1(-ADEX__BLOWUP)), vset1(ADEX__BLOWUP)));
+  if (vbits(s) != 0) vstore_mask(tls, s, t);
+  vstore_bool(spk, s);
+  if (o->ref) vstore_bool(refr, vor(held, s));
+  if (vany_bits(vload(I))) vstore(I, vset1(0.0));
+}
+
 /* The state of one vector of neurons, in place or in a padded copy. */
 typedef struct vblock {
   double *V, *w, *I, *tls;
   bool *spk;
+  bool *refr;      /* the refractory flags, or NULL (no tau_ref) */
   const double *D; /* the drive, or NULL */
 } vblock;
 
@@ -141,14 +187,16 @@ static inline vd block_I(vblock b, size_t j) {
 /* Pointers to neurons [i, i+W) of the step's arrays. */
 static inline vblock block_at(const adex__step_ctx *c, size_t i) {
   return (vblock){c->V + i, c->w + i, c->input + i, c->t_last_spike + i,
-                  c->spike + i, c->drive != NULL ? c->drive + i : NULL};
+                  c->spike + i,
+                  c->refractory != NULL ? c->refractory + i : NULL,
+                  c->drive != NULL ? c->drive + i : NULL};
 }
 
 /* Buffers of a last, partial vector: r < W real neurons, the other lanes
  * copies of the first (finite values; computed, never stored). */
 typedef struct vtail {
   double V[W], w[W], I[W], tls[W], D[W];
-  bool spk[W];
+  bool spk[W], refr[W];
   adex__nparams per[W];
 } vtail;
 
@@ -163,7 +211,7 @@ static inline vblock tail_load(vtail *b, const adex__step_ctx *c, size_t i,
     if (c->drive != NULL) b->D[j] = c->drive[s];
     if (c->per != NULL) b->per[j] = c->per[s];
   }
-  return (vblock){b->V, b->w, b->I, b->tls, b->spk,
+  return (vblock){b->V, b->w, b->I, b->tls, b->spk, b->refr,
                   c->drive != NULL ? b->D : NULL};
 }
 
@@ -175,6 +223,7 @@ static inline void tail_store(const vtail *b, const adex__step_ctx *c,
     c->input[i + j] = b->I[j];
     c->t_last_spike[i + j] = b->tls[j];
     c->spike[i + j] = b->spk[j];
+    if (c->refractory != NULL) c->refractory[i + j] = b->refr[j];
   }
 }
 
@@ -230,11 +279,11 @@ static inline void expe_rest(const vparams *P, vd E, vd V, vd w, vd I,
   *w_new = vfma(P->w_k, P->a * d - w, w);
 }
 
-/* A tile: nv whole vectors from b, integrated, then threshold and reset;
- * first every vector's exp, then every vector's arithmetic (the step's
- * coefficients h_k, w_k are in the parameters). */
-static inline void expe_tile(vblock b, size_t nv, const vtile_params *tp,
-                             vd t) {
+/* A tile: nv whole vectors from b, integrated, then threshold and reset
+ * with the options o; first every vector's exp, then every vector's
+ * arithmetic (the step's coefficients h_k, w_k are in the parameters). */
+static inline __attribute__((always_inline)) void
+expe_tile(vblock b, size_t nv, const vtile_params *tp, vd t, const vopts *o) {
   vd E[NV];
   for (size_t j = 0; j < nv; j++)
     E[j] = expe_E(tp_at(tp, j), vload(b.V + j * W));
@@ -243,12 +292,16 @@ static inline void expe_tile(vblock b, size_t nv, const vtile_params *tp,
     vd V = vload(b.V + j * W), w = vload(b.w + j * W);
     vd Vn, wn;
     expe_rest(P, E[j], V, w, block_I(b, j), &Vn, &wn);
-    fire_v(b.V + j * W, b.w + j * W, b.I + j * W, b.tls + j * W,
-           b.spk + j * W, P, Vn, wn, t);
+    fire_v_opts(b.V + j * W, b.w + j * W, b.I + j * W, b.tls + j * W,
+                b.spk + j * W, o->ref ? b.refr + j * W : NULL, P, V, Vn, wn,
+                t, o);
   }
 }
 
-void VSFX(adex__expe_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
+/* Neurons [lo, hi) with the options o, whose flags are constants where
+ * this is inlined. */
+static inline __attribute__((always_inline)) void
+expe_range(const adex__step_ctx *c, size_t lo, size_t hi, const vopts *o) {
   const vd t = vset1(c->t);
   vparams U;
   if (c->uniform != NULL) vparams_bcast(&U, c->uniform);
@@ -258,16 +311,30 @@ void VSFX(adex__expe_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
   while (i + W <= hi) {
     size_t nv = (hi - i) / W < NV ? (hi - i) / W : NV;
     tp_load(&tp, shared, c->soa, i, c->per != NULL ? c->per + i : NULL, nv);
-    expe_tile(block_at(c, i), nv, &tp, t);
+    expe_tile(block_at(c, i), nv, &tp, t, o);
     i += nv * W;
   }
   if (i < hi) {
     vtail b;
     vblock vb = tail_load(&b, c, i, hi - i);
     tp_load(&tp, shared, NULL, 0, b.per, 1);
-    expe_tile(vb, 1, &tp, t);
+    expe_tile(vb, 1, &tp, t, o);
     tail_store(&b, c, i, hi - i);
   }
+}
+
+/* The fused step: one loop per combination of the options. */
+void VSFX(adex__expe_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
+  bool ref = c->tau_ref > 0;
+  vd tr = vset1(c->tau_ref);
+  if (ref && c->soft)
+    expe_range(c, lo, hi, &(vopts){true, true, tr});
+  else if (ref)
+    expe_range(c, lo, hi, &(vopts){true, false, tr});
+  else if (c->soft)
+    expe_range(c, lo, hi, &(vopts){false, true, tr});
+  else
+    expe_range(c, lo, hi, &(vopts){false, false, tr});
 }
 
 /* The one-neuron step: the scalar formula, compiled here with the

@@ -39,6 +39,9 @@ struct adex_pop {
   uint64_t noise_seed;
   adex_spk_reset spk_reset;
   bool general;
+  bool fused_opts;                /* general, but only tau_ref and the soft
+                                     reset of a fixed step: the fused step
+                                     applies them (same bits) */
   double *h_sub;                  /* adaptive: sub-step size per neuron, ms
                                      (0 = not yet chosen) [num] or NULL */
 
@@ -125,6 +128,10 @@ void adex__ev_block_at(size_t num, size_t b, size_t *lo, size_t *hi,
 /* One update through the general path: sub-steps, precise spike times,
  * refractoriness, noise, soft reset (step_general.c). */
 void adex__pop_step_general(adex_pop *pop, double t, double dt);
+
+/* Send every update through the general path even where the fused step
+ * would apply the options (the tests compare the two). */
+void adex__pop_force_general(adex_pop *pop);
 
 /* Copy the thread's last message onto the handle and return `status`. */
 adex_status adex__pop_fail(adex_pop *pop, adex_status status);

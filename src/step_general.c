@@ -121,12 +121,8 @@ static double locate_crossing(const adex_method *m, adex__one_fn one,
 /* V after a spike whose pre-reset value is V_spk. */
 static double reset_V(const adex_pop *pop, const adex__nparams *np,
                       double V_spk) {
-  if (pop->spk_reset == ADEX_SPK_RESET_SOFT && isfinite(V_spk) &&
-      V_spk > -1e100) {
-    double V = V_spk - (np->p.V_th - np->p.V_reset);
-    if (V < np->p.V_th) return V;
-  }
-  return np->p.V_reset;
+  return pop->spk_reset == ADEX_SPK_RESET_SOFT ? adex__reset_soft(np, V_spk)
+                                               : np->p.V_reset;
 }
 
 /* Where one block of neurons writes its spikes: its own part of the event

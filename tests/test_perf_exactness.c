@@ -14,6 +14,11 @@
  *     fused step and the general path (event list included);
  *   - the general path agrees with the fused step bit for bit for every
  *     kernel (test_options does it for the default one);
+ *   - the fixed-step options the fused step applies (a refractory period,
+ *     the soft reset, both) give the general path's bits for every kernel,
+ *     with neurons entering and leaving the refractory period next to
+ *     each other in a vector and spikes in the first and last lane of a
+ *     tile;
  *   - no allocation per step, and at most 48 bytes of state per neuron.
  * Timings are not tested here: bench/bench_pop prints them.
  */
@@ -22,6 +27,7 @@
 #include <string.h>
 
 #include "adex_test.h"
+#include "pop_internal.h"
 
 static bool verbose(void) { return getenv("ADEX_TEST_VERBOSE") != NULL; }
 
@@ -514,6 +520,7 @@ static void test_general_matches_fused_each_kernel(void **state) {
       adex_pop *fused = adex_test_pop(&cfg);
       cfg.tau_ref = 1e-300;
       adex_pop *general = adex_test_pop(&cfg);
+      adex__pop_force_general(general);
       long spikes = 0;
       for (int k = 0; k < 1500; k++) {
         for (int i = 0; i < n; i++)
@@ -529,6 +536,85 @@ static void test_general_matches_fused_each_kernel(void **state) {
       assert_true(spikes > 100);
       adex_pop_destroy(fused);
       adex_pop_destroy(general);
+    }
+  }
+}
+
+/* The fixed-step options on the fused step against the general path
+ * (adex__pop_force_general): exp_auto with a refractory period, the soft
+ * reset and both, for every kernel, with shared parameters and with V_th
+ * and tau per neuron (the parameter arrays, and gathered lanes in the last
+ * partial vector). Both populations run side by side from the same
+ * state; V, w, spikes, t_last_spike, the refractory flags and the event
+ * list agree bit for bit at every step. n = 157: two whole tiles of 64
+ * neurons and a partial vector; every neuron spikes (first and last lane
+ * of each tile included), and vectors hold refractory and free neurons
+ * side by side, neurons entering and leaving the period in one step. */
+static void test_fused_options_match_general(void **state) {
+  (void)state;
+  enum { n = 157 };
+  static const adex_kernel kernels[] = {ADEX_KERNEL_SCALAR, ADEX_KERNEL_AVX2,
+                                        ADEX_KERNEL_AVX512};
+  double I[n], vth[n], tau[n];
+  for (int i = 0; i < n; i++) {
+    I[i] = 15.0 + 45.0 * ((i * 37) % n) / n;
+    vth[i] = -45.0 + 0.1 * ((i * 11) % n);
+    tau[i] = 5.0 + 0.05 * i;
+  }
+  adex_init vth_init = adex_init_array(vth, n), tau_init = adex_init_array(tau, n);
+  for (size_t kk = 0; kk < 3; kk++) {
+    if (!adex_kernel_available(kernels[kk])) continue;
+    for (int opt = 1; opt < 4; opt++) {
+      for (int hetero = 0; hetero < 2; hetero++) {
+        adex_pop_config cfg;
+        config_shared(&cfg, n, "exp_auto");
+        cfg.kernel = kernels[kk];
+        cfg.tau_ref = opt & 1 ? 2.0 : 0.0;
+        cfg.spk_reset = opt & 2 ? ADEX_SPK_RESET_SOFT : ADEX_SPK_RESET_HARD;
+        if (hetero) {
+          cfg.param_init[ADEX_P_V_TH] = &vth_init;
+          cfg.param_init[ADEX_P_TAU] = &tau_init;
+        }
+        adex_pop *fast = adex_test_pop(&cfg);
+        adex_pop *gen = adex_test_pop(&cfg);
+        assert_true(fast->fused_opts); /* the fused step applies them */
+        adex__pop_force_general(gen);
+        long spikes[n] = {0}, mixed = 0, soft = 0;
+        for (int k = 0; k < 1500; k++) {
+          memcpy(adex_pop_input(fast), I, sizeof I);
+          memcpy(adex_pop_input(gen), I, sizeof I);
+          assert_ok(adex_pop_update(fast, k * 0.1, 0.1));
+          assert_ok(adex_pop_update(gen, k * 0.1, 0.1));
+          assert_memory_equal(adex_pop_V(fast), adex_pop_V(gen), sizeof I);
+          assert_memory_equal(adex_pop_w(fast), adex_pop_w(gen), sizeof I);
+          assert_memory_equal(adex_pop_t_last_spike(fast),
+                              adex_pop_t_last_spike(gen), sizeof I);
+          assert_memory_equal(adex_pop_spike(fast), adex_pop_spike(gen), n);
+          assert_memory_equal(adex_pop_refractory(fast),
+                              adex_pop_refractory(gen), n);
+          const adex_spike_event *a, *b;
+          size_t na, nb;
+          assert_ok(adex_pop_spike_events(fast, &a, &na));
+          assert_ok(adex_pop_spike_events(gen, &b, &nb));
+          assert_int_equal(na, nb);
+          assert_memory_equal(a, b, na * sizeof *a);
+          const bool *r = adex_pop_refractory(fast);
+          for (int i = 0; i < n; i++) {
+            spikes[i] += adex_pop_spike(fast)[i];
+            if (adex_pop_spike(fast)[i] &&
+                adex_pop_V(fast)[i] != -68.0)
+              soft++;
+            /* a held and a free neuron in one vector of 4 */
+            if (i % 4 == 3 && (r[i] != r[i - 1] || r[i - 2] != r[i - 3]))
+              mixed++;
+          }
+        }
+        for (int i = 0; i < n; i++) assert_true(spikes[i] > 5);
+        if (opt & 1) assert_true(mixed > 1000);
+        if (opt & 2) assert_true(soft > 100); /* soft resets, not V_reset */
+        adex_pop_destroy(fast);
+        adex_pop_destroy(gen);
+      }
     }
   }
 }
@@ -664,6 +750,7 @@ int main(void) {
       cmocka_unit_test(test_f32_population),
       cmocka_unit_test(test_threads_identical),
       cmocka_unit_test(test_general_matches_fused_each_kernel),
+      cmocka_unit_test(test_fused_options_match_general),
       cmocka_unit_test(test_no_allocation_per_step),
       cmocka_unit_test(test_state_bytes_per_neuron),
       cmocka_unit_test(test_kernel_and_thread_options),
