@@ -415,9 +415,11 @@ static inline void rk_tile_integrate(const adex_method *m,
   }
 }
 
-/* A tile of the fused step: integrate, then threshold and reset. */
-static inline void rk_tile_step(const adex_method *m, vblock b, size_t nv,
-                                const vtile_params *tp, double h, vd t) {
+/* A tile of the fused step: integrate, then threshold and reset with the
+ * options o. */
+static inline __attribute__((always_inline)) void
+rk_tile_step(const adex_method *m, vblock b, size_t nv,
+             const vtile_params *tp, double h, vd t, const vopts *o) {
   rk_tile r;
   for (size_t j = 0; j < nv; j++) {
     r.V[j] = vload(b.V + j * W);
@@ -429,11 +431,15 @@ static inline void rk_tile_step(const adex_method *m, vblock b, size_t nv,
   }
   rk_tile_integrate(m, tp, nv, &r, false);
   for (size_t j = 0; j < nv; j++)
-    fire_v(b.V + j * W, b.w + j * W, b.I + j * W, b.tls + j * W,
-           b.spk + j * W, tp_at(tp, j), r.outV[j], r.outw[j], t);
+    fire_v_opts(b.V + j * W, b.w + j * W, b.I + j * W, b.tls + j * W,
+                b.spk + j * W, o->ref ? b.refr + j * W : NULL, tp_at(tp, j),
+                r.V[j], r.outV[j], r.outw[j], t, o);
 }
 
-void VSFX(adex__rk_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
+/* Neurons [lo, hi) with the options o, whose flags are constants where
+ * this is inlined. */
+static inline __attribute__((always_inline)) void
+rk_range(const adex__step_ctx *c, size_t lo, size_t hi, const vopts *o) {
   const vd t = vset1(c->t);
   vparams U;
   if (c->uniform != NULL) vparams_bcast(&U, c->uniform);
@@ -443,16 +449,30 @@ void VSFX(adex__rk_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
   while (i + W <= hi) {
     size_t nv = (hi - i) / W < NV ? (hi - i) / W : NV;
     tp_load(&tp, shared, c->soa, i, c->per != NULL ? c->per + i : NULL, nv);
-    rk_tile_step(c->method, block_at(c, i), nv, &tp, c->dt, t);
+    rk_tile_step(c->method, block_at(c, i), nv, &tp, c->dt, t, o);
     i += nv * W;
   }
   if (i < hi) {
     vtail b;
     vblock vb = tail_load(&b, c, i, hi - i);
     tp_load(&tp, shared, NULL, 0, b.per, 1);
-    rk_tile_step(c->method, vb, 1, &tp, c->dt, t);
+    rk_tile_step(c->method, vb, 1, &tp, c->dt, t, o);
     tail_store(&b, c, i, hi - i);
   }
+}
+
+/* The fused step: one loop per combination of the options. */
+void VSFX(adex__rk_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
+  bool ref = c->tau_ref > 0;
+  vd tr = vset1(c->tau_ref);
+  if (ref && c->soft)
+    rk_range(c, lo, hi, &(vopts){true, true, tr});
+  else if (ref)
+    rk_range(c, lo, hi, &(vopts){true, false, tr});
+  else if (c->soft)
+    rk_range(c, lo, hi, &(vopts){false, true, tr});
+  else
+    rk_range(c, lo, hi, &(vopts){false, false, tr});
 }
 
 /* The one-neuron step: the scalar formula with this instruction set's fma
