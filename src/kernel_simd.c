@@ -159,7 +159,9 @@ fire_v_opts(double *V, double *w, double *I, double *tls, bool *spk,
     s = vandnot(s, held);
     Vn = vsel(held, Vo, Vn);
   }
-  vd Vr = o->soft ? soft_reset_v(P, Vn) : P->V_reset;
+  /* the soft reset only where a lane spikes (rare: its blends are not
+   * free) */
+  vd Vr = o->soft && vbits(s) != 0 ? soft_reset_v(P, Vn) : P->V_reset;
   vstore(V, vsel(s, Vr, Vn));
   vd wr = vsel(s, wn + P->b, wn);
   vstore(w, vmin(vmax(wr, vset1(-ADEX__BLOWUP)), vset1(ADEX__BLOWUP)));
