@@ -342,6 +342,9 @@ adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out) {
   pop->fused_opts = pop->general && !cfg->adaptive && !cfg->precise_spikes &&
                     cfg->noise == 0 && cfg->dtype == ADEX_DTYPE_F64 &&
                     method->fused_opts;
+  pop->fused_precise = cfg->precise_spikes && !cfg->adaptive &&
+                       cfg->noise == 0 && cfg->dtype == ADEX_DTYPE_F64 &&
+                       method->fused_opts;
 
   st = adex__name_claim(&pop->name, "AdExIF", cfg->name);
   if (st == ADEX_OK) st = adex__name_claim(&pop->integral, "ODEIntegrator", NULL);
@@ -599,7 +602,10 @@ adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
   return ADEX_OK;
 }
 
-void adex__pop_force_general(adex_pop *pop) { pop->fused_opts = false; }
+void adex__pop_force_general(adex_pop *pop) {
+  pop->fused_opts = false;
+  pop->fused_precise = false;
+}
 
 size_t adex_pop_num(const adex_pop *pop) { return pop->num; }
 

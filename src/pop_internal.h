@@ -42,6 +42,10 @@ struct adex_pop {
   bool fused_opts;                /* general, but only tau_ref and the soft
                                      reset of a fixed step: the fused step
                                      applies them (same bits) */
+  bool fused_precise;             /* precise spike times on a fixed step,
+                                     no noise: the fused step first, the
+                                     general step for the neurons that
+                                     spike (step_general.c) */
   double *h_sub;                  /* adaptive: sub-step size per neuron, ms
                                      (0 = not yet chosen) [num] or NULL */
 

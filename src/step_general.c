@@ -240,6 +240,55 @@ void adex__ev_block_at(size_t num, size_t b, size_t *lo, size_t *hi,
   *cap = 4 * (*hi - *lo) + ADEX_MAX_SPIKES_PER_STEP + 1;
 }
 
+/* Precise spike times on a fixed step (no noise): the kernel's fused step
+ * for neurons [lo, hi), then neuron_step again, from the state saved
+ * before, for the neurons the fused step cannot finish: those that
+ * spiked (their crossing is located, and the rest of the step integrated)
+ * and those whose refractory period ends inside the step. Every other
+ * neuron takes one whole step of dt, free or held, which is what
+ * neuron_step computes for it, bit for bit. */
+static void run_block_fused_precise(adex_pop *pop, ev_sink *sink, size_t lo,
+                                    size_t hi, double t, double dt) {
+  double V0[ADEX__EV_BLOCK], w0[ADEX__EV_BLOCK], I0[ADEX__EV_BLOCK],
+      tls0[ADEX__EV_BLOCK];
+  size_t n = hi - lo;
+  memcpy(V0, pop->V + lo, n * sizeof *V0);
+  memcpy(w0, pop->w + lo, n * sizeof *w0);
+  memcpy(I0, pop->input + lo, n * sizeof *I0);
+  memcpy(tls0, pop->t_last_spike + lo, n * sizeof *tls0);
+  adex__step_ctx c = {
+      .method = pop->method,
+      .V = pop->V,
+      .w = pop->w,
+      .input = pop->input,
+      .drive = pop->drive,
+      .t_last_spike = pop->t_last_spike,
+      .spike = pop->spike,
+      .uniform = pop->per == NULL ? &pop->uniform : NULL,
+      .per = pop->per,
+      .soa = adex__pop_soa(pop),
+      .t = t,
+      .dt = dt,
+      .tau_ref = pop->tau_ref,
+      .refractory = pop->tau_ref > 0 ? pop->refractory : NULL,
+  };
+  pop->impl.step(&c, lo, hi);
+  for (size_t i = lo; i < hi; i++) {
+    size_t k = i - lo;
+    bool redo = pop->spike[i];
+    if (pop->tau_ref > 0 && t - tls0[k] <= pop->tau_ref &&
+        !(tls0[k] + pop->tau_ref - t >= dt))
+      redo = true; /* the hold ends inside the step */
+    if (!redo) continue;
+    pop->V[i] = V0[k];
+    pop->w[i] = w0[k];
+    pop->input[i] = I0[k];
+    pop->t_last_spike[i] = tls0[k];
+    neuron_step(pop, sink, i, pop->per != NULL ? &pop->per[i] : &pop->uniform,
+                t, dt);
+  }
+}
+
 /* Advance the neurons of block b; its spikes go to its part of the list.
  * The plain adaptive mode goes to the kernel's driver when it has one
  * (many neurons at once, kernel_simd.c). */
@@ -276,6 +325,12 @@ static void run_block(adex_pop *pop, size_t b, double t, double dt) {
   }
   ev_sink sink = {pop->events + off, 0, cap, 0,
                   adex__rng_u64(pop->noise_seed, (uint64_t)llround(t / dt))};
+  if (pop->fused_precise) {
+    run_block_fused_precise(pop, &sink, lo, hi, t, dt);
+    pop->ev_blocks[b].n = sink.n;
+    pop->ev_blocks[b].dropped = sink.dropped;
+    return;
+  }
   for (size_t i = lo; i < hi; i++)
     neuron_step(pop, &sink, i, pop->per != NULL ? &pop->per[i] : &pop->uniform,
                 t, dt);
