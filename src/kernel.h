@@ -104,9 +104,10 @@ typedef void (*adex__step_fn)(const adex__step_ctx *ctx, size_t lo,
 #define ADEX__H_MIN 1e-12
 #define ADEX__MAX_SUBSTEPS 10000
 
-/* What a SIMD kernel's adaptive driver needs: the general path's plain
- * adaptive case (no refractoriness, precise spike times, noise or soft
- * reset), for neurons [lo, hi) of one block of the event list. */
+/* What a SIMD kernel's adaptive driver needs: the general path's
+ * adaptive case without precise spike times or noise (a refractory
+ * period and the soft reset included), for neurons [lo, hi) of one block
+ * of the event list. */
 typedef struct adex__adapt_ctx {
   const adex_method *method; /* an embedded pair */
   double *V, *w, *input, *t_last_spike, *h_sub;
@@ -116,6 +117,11 @@ typedef struct adex__adapt_ctx {
   const adex__nparams *per;
   const adex__nsoa *soa;
   double t, dt, tol;
+  /* the refractory period (0: none; then `refractory` [num] receives the
+   * flags, else it is NULL) and the soft reset, as in adex__step_ctx */
+  double tau_ref;
+  bool soft;
+  bool *refractory;
   /* the block's part of the event list, filled in neuron order */
   adex_spike_event *ev;
   size_t n_ev, cap_ev;

@@ -620,7 +620,8 @@ void VSFX(adex__expe_step32)(const adex__step_ctx *c, size_t lo,
 
 /* ------------------------------------------------------------ adaptive */
 
-/* The adaptive mode (step_general.c, neuron_step) for W neurons at once:
+/* The adaptive mode (step_general.c, neuron_step) without precise spike
+ * times or noise, for W neurons at once:
  * each lane has its own position s in the step, sub-step size h, count of
  * sub-steps and of spikes; every iteration takes one tableau step of
  * every vector of the tile that still has a lane short of dt (with the
@@ -675,12 +676,17 @@ static inline void adapt_load(const adex__adapt_ctx *a, size_t i, int p_hat,
 }
 
 /* The first `real` lanes of a vector back to neurons [i, i+real): state,
- * sub-step size, zero input, spike flags, t_last_spike and the events
- * (nspk per lane) in neuron order. */
+ * sub-step size, zero input, spike flags, t_last_spike, the refractory
+ * flags (refr0: the lanes refractory at the start) and the events (nspk
+ * per lane) in neuron order. */
 static inline void adapt_store(adex__adapt_ctx *a, size_t i, size_t real,
-                               vd V, vd w, vd h, vd nspk) {
+                               vd V, vd w, vd h, vd nspk, unsigned refr0) {
   vm s = vgt(nspk, vset1(0.0));
   unsigned spk = vbits(s);
+  if (a->refractory != NULL) {
+    unsigned rf = refr0 | spk;
+    for (size_t q = 0; q < real; q++) a->refractory[i + q] = (rf >> q) & 1u;
+  }
   if (real == W) {
     vstore(a->V + i, V);
     vstore(a->w + i, w);
@@ -728,9 +734,10 @@ void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
   for (size_t i0 = lo; i0 < hi; i0 += TILE) {
     size_t r = hi - i0 < TILE ? hi - i0 : TILE, nv = (r + W - 1) / W;
     vd Vv[NV], wv[NV], Iv[NV], hv[NV], sv[NV], subv[NV], nspk[NV], hh[NV];
-    unsigned act[NV], held[NV], capped[NV];
+    unsigned act[NV], held[NV], capped[NV], refr0[NV];
     vtile_params tp;
     adex__nparams sets[TILE];
+    double tls[TILE]; /* a last tile's t_last_spike, padded */
     if (r == TILE) {
       /* a whole tile: its vectors in place */
       for (size_t j = 0; j < NV; j++)
@@ -746,6 +753,7 @@ void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
         const adex__nparams *np = a->uniform != NULL ? a->uniform : &a->per[i];
         V[k] = a->V[i];
         w[k] = a->w[i];
+        tls[k] = a->t_last_spike[i];
         I[k] = a->drive != NULL ? a->input[i] + a->drive[i] : a->input[i];
         if (a->uniform == NULL) sets[k] = *np;
         h[k] = k >= r                ? h[0]
@@ -766,7 +774,14 @@ void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
     for (size_t j = 0; j < nv; j++) {
       sv[j] = subv[j] = nspk[j] = zero;
       act[j] = r >= (j + 1) * W ? ALL_LANES : (1u << (r - j * W)) - 1u;
-      held[j] = 0;
+      /* refractory at the start (t - t_last_spike <= tau_ref): V held,
+       * w integrated, for the whole step */
+      held[j] = refr0[j] = 0;
+      if (a->tau_ref > 0) {
+        vd tl = vload(r == TILE ? a->t_last_spike + i0 + j * W : tls + j * W);
+        held[j] = refr0[j] =
+            act[j] & vbits(vle(vset1(a->t) - tl, vset1(a->tau_ref)));
+      }
     }
     for (;;) {
       size_t nk = 0;
@@ -790,7 +805,8 @@ void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
       for (size_t k = 0; k < nk; k++) {
         size_t j = rt.vec[k];
         const vparams *P = tp_at(&tp, j);
-        /* V held (after ADEX_MAX_SPIKES_PER_STEP spikes): w's error only */
+        /* V held (refractory, or after ADEX_MAX_SPIKES_PER_STEP spikes):
+         * w's error only */
         vd eV = vsel(vmask(held[j]), zero, rt.errV[k]);
         vd q = error_ratio_v(eV, rt.errw[k], Vv[j], wv[j], rt.outV[k],
                              rt.outw[k], tol);
@@ -808,19 +824,21 @@ void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
         vd w_new = vsel(vmask(spk), rt.outw[k] + P->b, rt.outw[k]);
         w_new = vmin(vmax(w_new, vset1(-ADEX__BLOWUP)), vset1(ADEX__BLOWUP));
         vm A = vmask(acc);
-        Vv[j] = vsel(A, vsel(vmask(spk), P->V_reset, yV), Vv[j]);
+        vd Vr = a->soft && spk != 0 ? soft_reset_v(P, yV) : P->V_reset;
+        Vv[j] = vsel(A, vsel(vmask(spk), Vr, yV), Vv[j]);
         wv[j] = vsel(A, w_new, wv[j]);
         sv[j] = vsel(A, s_new, sv[j]);
         hv[j] = vsel(vmask(acc | rej), hf, hv[j]);
         nspk[j] = vsel(vmask(spk), nspk[j] + one, nspk[j]);
         held[j] |= vbits(vge(nspk[j], vset1(ADEX_MAX_SPIKES_PER_STEP)));
+        if (a->tau_ref > 0) held[j] |= spk; /* held for the rest */
         act[j] &= vbits(vlt(sv[j], dt));
       }
     }
     /* back to the population, spikes in neuron order */
     for (size_t j = 0; j < nv; j++) {
       size_t i = i0 + j * W, real = r - j * W < W ? r - j * W : W;
-      adapt_store(a, i, real, Vv[j], wv[j], hv[j], nspk[j]);
+      adapt_store(a, i, real, Vv[j], wv[j], hv[j], nspk[j], refr0[j]);
     }
   }
 }

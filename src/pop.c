@@ -605,6 +605,7 @@ adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
 void adex__pop_force_general(adex_pop *pop) {
   pop->fused_opts = false;
   pop->fused_precise = false;
+  pop->force_general = true;
 }
 
 size_t adex_pop_num(const adex_pop *pop) { return pop->num; }

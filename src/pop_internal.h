@@ -46,6 +46,7 @@ struct adex_pop {
                                      no noise: the fused step first, the
                                      general step for the neurons that
                                      spike (step_general.c) */
+  bool force_general;             /* adex__pop_force_general was called */
   double *h_sub;                  /* adaptive: sub-step size per neuron, ms
                                      (0 = not yet chosen) [num] or NULL */
 
@@ -133,8 +134,9 @@ void adex__ev_block_at(size_t num, size_t b, size_t *lo, size_t *hi,
  * refractoriness, noise, soft reset (step_general.c). */
 void adex__pop_step_general(adex_pop *pop, double t, double dt);
 
-/* Send every update through the general path even where the fused step
- * would apply the options (the tests compare the two). */
+/* Send every update through the general per-neuron path even where the
+ * fused step, or the SIMD adaptive driver, would take it (the tests
+ * compare the two). */
 void adex__pop_force_general(adex_pop *pop);
 
 /* Copy the thread's last message onto the handle and return `status`. */

@@ -290,14 +290,13 @@ static void run_block_fused_precise(adex_pop *pop, ev_sink *sink, size_t lo,
 }
 
 /* Advance the neurons of block b; its spikes go to its part of the list.
- * The plain adaptive mode goes to the kernel's driver when it has one
- * (many neurons at once, kernel_simd.c). */
+ * The adaptive mode without precise spike times or noise goes to the
+ * kernel's driver when it has one (many neurons at once, kernel_simd.c). */
 static void run_block(adex_pop *pop, size_t b, double t, double dt) {
   size_t lo, hi, off, cap;
   adex__ev_block_at(pop->num, b, &lo, &hi, &off, &cap);
   if (pop->impl.adaptive != NULL && pop->adaptive && !pop->precise &&
-      pop->tau_ref == 0 && pop->noise == 0 &&
-      pop->spk_reset == ADEX_SPK_RESET_HARD) {
+      pop->noise == 0 && !pop->force_general) {
     adex__adapt_ctx a = {
         .method = pop->method,
         .V = pop->V,
@@ -313,6 +312,9 @@ static void run_block(adex_pop *pop, size_t b, double t, double dt) {
         .t = t,
         .dt = dt,
         .tol = pop->tol,
+        .tau_ref = pop->tau_ref,
+        .soft = pop->spk_reset == ADEX_SPK_RESET_SOFT,
+        .refractory = pop->tau_ref > 0 ? pop->refractory : NULL,
         .ev = pop->events + off,
         .n_ev = 0,
         .cap_ev = cap,

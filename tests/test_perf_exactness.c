@@ -15,7 +15,10 @@
  *   - the general path agrees with the fused step bit for bit for every
  *     kernel (test_options does it for the default one);
  *   - the fixed-step options the fused step applies (a refractory period,
- *     the soft reset, both) give the general path's bits for every kernel,
+ *     the soft reset, both, and precise spike times, whose fused step
+ *     leaves the neurons that spike to the general one) and the adaptive
+ *     SIMD driver's (a refractory period, the soft reset) give the general
+ *     path's bits for every kernel,
  *     with neurons entering and leaving the refractory period next to
  *     each other in a vector and spikes in the first and last lane of a
  *     tile;
@@ -630,6 +633,71 @@ static void test_fused_options_match_general(void **state) {
   }
 }
 
+/* The adaptive mode with a refractory period, the soft reset and both:
+ * the SIMD driver (AVX2, AVX-512 named) against the general per-neuron
+ * path (adex__pop_force_general), V, w, sub-step sizes, t_last_spike,
+ * the refractory flags and the event list bit for bit, with shared and
+ * per-neuron parameters (n = 157: whole tiles and a partial one). */
+static void test_adaptive_options_match_general(void **state) {
+  (void)state;
+  enum { n = 157 };
+  static const adex_kernel kernels[] = {ADEX_KERNEL_AVX2, ADEX_KERNEL_AVX512};
+  static const char *const methods[] = {"rkf45", "bs"};
+  double I[n], tau[n];
+  for (int i = 0; i < n; i++) {
+    I[i] = 15.0 + 45.0 * ((i * 37) % n) / n;
+    tau[i] = 5.0 + 0.05 * i;
+  }
+  adex_init tau_init = adex_init_array(tau, n);
+  for (size_t kk = 0; kk < 2; kk++) {
+    if (!adex_kernel_available(kernels[kk])) continue;
+    for (size_t m = 0; m < 2; m++) {
+      for (int opt = 1; opt < 4; opt++) {
+        adex_pop_config cfg;
+        config_shared(&cfg, n, methods[m]);
+        if (m == 1) cfg.param_init[ADEX_P_TAU] = &tau_init;
+        cfg.kernel = kernels[kk];
+        cfg.adaptive = true;
+        cfg.tau_ref = opt & 1 ? 2.0 : 0.0;
+        cfg.spk_reset = opt & 2 ? ADEX_SPK_RESET_SOFT : ADEX_SPK_RESET_HARD;
+        adex_pop *fast = adex_test_pop(&cfg);
+        adex_pop *gen = adex_test_pop(&cfg);
+        adex__pop_force_general(gen);
+        adex_var hf, hg;
+        assert_ok(adex_pop_var_find(fast, "step_size", &hf));
+        assert_ok(adex_pop_var_find(gen, "step_size", &hg));
+        long spikes = 0, held = 0;
+        for (int k = 0; k < 600; k++) {
+          memcpy(adex_pop_input(fast), I, sizeof I);
+          memcpy(adex_pop_input(gen), I, sizeof I);
+          assert_ok(adex_pop_update(fast, k * 0.1, 0.1));
+          assert_ok(adex_pop_update(gen, k * 0.1, 0.1));
+          assert_memory_equal(adex_pop_V(fast), adex_pop_V(gen), sizeof I);
+          assert_memory_equal(adex_pop_w(fast), adex_pop_w(gen), sizeof I);
+          assert_memory_equal(hf.data, hg.data, sizeof I);
+          assert_memory_equal(adex_pop_t_last_spike(fast),
+                              adex_pop_t_last_spike(gen), sizeof I);
+          assert_memory_equal(adex_pop_spike(fast), adex_pop_spike(gen), n);
+          assert_memory_equal(adex_pop_refractory(fast),
+                              adex_pop_refractory(gen), n);
+          const adex_spike_event *a, *b;
+          size_t na, nb;
+          assert_ok(adex_pop_spike_events(fast, &a, &na));
+          assert_ok(adex_pop_spike_events(gen, &b, &nb));
+          assert_int_equal(na, nb);
+          assert_memory_equal(a, b, na * sizeof *a);
+          spikes += (long)na;
+          for (int i = 0; i < n; i++) held += adex_pop_refractory(fast)[i];
+        }
+        assert_true(spikes > 500);
+        if (opt & 1) assert_true(held > spikes);
+        adex_pop_destroy(fast);
+        adex_pop_destroy(gen);
+      }
+    }
+  }
+}
+
 /* ------------------------------------------------------------ memory */
 
 /* An allocator that counts calls and live bytes. */
@@ -762,6 +830,7 @@ int main(void) {
       cmocka_unit_test(test_threads_identical),
       cmocka_unit_test(test_general_matches_fused_each_kernel),
       cmocka_unit_test(test_fused_options_match_general),
+      cmocka_unit_test(test_adaptive_options_match_general),
       cmocka_unit_test(test_no_allocation_per_step),
       cmocka_unit_test(test_state_bytes_per_neuron),
       cmocka_unit_test(test_kernel_and_thread_options),
