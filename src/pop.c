@@ -345,6 +345,9 @@ adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out) {
   pop->fused_precise = cfg->precise_spikes && !cfg->adaptive &&
                        cfg->noise == 0 && cfg->dtype == ADEX_DTYPE_F64 &&
                        method->fused_opts;
+  pop->fused_noise = cfg->noise > 0 && !cfg->precise_spikes &&
+                     !cfg->adaptive && cfg->dtype == ADEX_DTYPE_F64 &&
+                     method->fused_opts;
 
   st = adex__name_claim(&pop->name, "AdExIF", cfg->name);
   if (st == ADEX_OK) st = adex__name_claim(&pop->integral, "ODEIntegrator", NULL);
@@ -605,6 +608,7 @@ adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
 void adex__pop_force_general(adex_pop *pop) {
   pop->fused_opts = false;
   pop->fused_precise = false;
+  pop->fused_noise = false;
   pop->force_general = true;
 }
 

@@ -46,6 +46,9 @@ struct adex_pop {
                                      no noise: the fused step first, the
                                      general step for the neurons that
                                      spike (step_general.c) */
+  bool fused_noise;               /* noise on a fixed step, no precise
+                                     spike times: the fused step, then the
+                                     noise per neuron (step_general.c) */
   bool force_general;             /* adex__pop_force_general was called */
   double *h_sub;                  /* adaptive: sub-step size per neuron, ms
                                      (0 = not yet chosen) [num] or NULL */

@@ -15,8 +15,9 @@
  *   - the general path agrees with the fused step bit for bit for every
  *     kernel (test_options does it for the default one);
  *   - the fixed-step options the fused step applies (a refractory period,
- *     the soft reset, both, and precise spike times, whose fused step
- *     leaves the neurons that spike to the general one) and the adaptive
+ *     the soft reset, both; precise spike times, whose fused step leaves
+ *     the neurons that spike to the general one; noise, added after the
+ *     fused step) and the adaptive
  *     SIMD driver's (a refractory period, the soft reset) give the general
  *     path's bits for every kernel,
  *     with neurons entering and leaving the refractory period next to
@@ -546,7 +547,7 @@ static void test_general_matches_fused_each_kernel(void **state) {
 /* The fixed-step options on the fused step against the general path
  * (adex__pop_force_general): every method (fixed step) with a refractory
  * period, the soft reset and both, and four methods also with precise
- * spike times (alone and with the others), for every kernel, with shared parameters and with V_th
+ * spike times or noise (alone and with the others), for every kernel, with shared parameters and with V_th
  * and tau per neuron (the parameter arrays, and gathered lanes in the last
  * partial vector). Both populations run side by side from the same
  * state; V, w, spikes, t_last_spike, the refractory flags and the event
@@ -571,10 +572,12 @@ static void test_fused_options_match_general(void **state) {
     if (!adex_kernel_available(kernels[kk])) continue;
     for (size_t m = 0; m < adex_method_count(); m++) {
       const char *name = adex_method_name(adex_method_at(m));
-      /* precise spike times (opt & 4) with four of the methods */
+      /* precise spike times (opt & 4) or noise (opt & 8) with four of
+       * the methods */
       bool some = strcmp(name, "exp_auto") == 0 || strcmp(name, "euler") == 0 ||
                   strcmp(name, "rk4") == 0 || strcmp(name, "rkf45") == 0;
-      for (int opt = 1; opt < (some ? 8 : 4); opt++) {
+      for (int opt = 1; opt < (some ? 12 : 4); opt++) {
+        if ((opt & 12) == 12) continue;
         for (int hetero = 0; hetero < 2; hetero++) {
           adex_pop_config cfg;
           config_shared(&cfg, n, name);
@@ -582,14 +585,18 @@ static void test_fused_options_match_general(void **state) {
           cfg.tau_ref = opt & 1 ? 2.0 : 0.0;
           cfg.spk_reset = opt & 2 ? ADEX_SPK_RESET_SOFT : ADEX_SPK_RESET_HARD;
           cfg.precise_spikes = opt & 4;
+          cfg.noise = opt & 8 ? 20.0 : 0.0; /* 6.3 mV per step */
+          cfg.noise_seed = 5;
           if (hetero) {
             cfg.param_init[ADEX_P_V_TH] = &vth_init;
             cfg.param_init[ADEX_P_TAU] = &tau_init;
           }
           adex_pop *fast = adex_test_pop(&cfg);
           adex_pop *gen = adex_test_pop(&cfg);
-          /* the fused step applies them, or runs first (precise) */
-          assert_true(opt & 4 ? fast->fused_precise : fast->fused_opts);
+          /* the fused step applies them, or runs first (precise, noise) */
+          assert_true(opt & 4   ? fast->fused_precise
+                      : opt & 8 ? fast->fused_noise
+                                : fast->fused_opts);
           adex__pop_force_general(gen);
           long spikes[n] = {0}, mixed = 0, soft = 0;
           for (int k = 0; k < 800; k++) {
