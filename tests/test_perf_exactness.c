@@ -547,9 +547,9 @@ static void test_general_matches_fused_each_kernel(void **state) {
 /* The fixed-step options on the fused step against the general path
  * (adex__pop_force_general): every method (fixed step) with a refractory
  * period, the soft reset and both, and four methods also with precise
- * spike times or noise (alone and with the others), for every kernel, with shared parameters and with V_th
- * and tau per neuron (the parameter arrays, and gathered lanes in the last
- * partial vector). Both populations run side by side from the same
+ * spike times or noise (alone and with the others), for every kernel,
+ * with shared parameters and with V_th and tau per neuron (the parameter
+ * arrays, and gathered lanes in the last partial vector). Both populations run side by side from the same
  * state; V, w, spikes, t_last_spike, the refractory flags and the event
  * list agree bit for bit at every step. n = 157: two whole tiles of 64
  * neurons and a partial vector; every neuron spikes (first and last lane
