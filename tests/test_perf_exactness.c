@@ -578,7 +578,8 @@ static void test_fused_options_match_general(void **state) {
                   strcmp(name, "rk4") == 0 || strcmp(name, "rkf45") == 0;
       for (int opt = 1; opt < (some ? 12 : 4); opt++) {
         if ((opt & 12) == 12) continue;
-        for (int hetero = 0; hetero < 2; hetero++) {
+        /* shared parameters with the four, per-neuron ones with all */
+        for (int hetero = some ? 0 : 1; hetero < 2; hetero++) {
           adex_pop_config cfg;
           config_shared(&cfg, n, name);
           cfg.kernel = kernels[kk];
