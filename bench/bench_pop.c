@@ -22,7 +22,9 @@
  *                  [--dtypes LIST] [--time S] [--repeat R] [--csv]
  *   LIST is comma-separated. A method is a name, optionally followed by
  *   ":adaptive" (with tol 1e-6) and a kernel (":scalar", ":avx2",
- *   ":avx512", ":best"); "all" is every registered method. Defaults:
+ *   ":avx512", ":best") and neuron options (":ref=5" for tau_ref 5 ms,
+ *   ":soft", ":noise=0.5", ":precise"); "all" is every registered
+ *   method. Defaults:
  *   exp_auto,exp_auto:scalar,euler,rk2,rk4,rkf45,rkf45:adaptive,
  *   rkf45:adaptive:scalar; 1000,10000,100000,1000000; 1,2; f64,f32 (f32
  *   only where the method supports it). Every kernel gives the same
@@ -75,9 +77,11 @@ static size_t split(char *s, char *items[]) {
 }
 
 /* A method spec "name[:option...]" into the config; options: adaptive
- * (tol 1e-6), a kernel name (auto, scalar, avx2, avx512), or best (the
+ * (tol 1e-6), a kernel name (auto, scalar, avx2, avx512), best (the
  * widest SIMD kernel this machine has, named: the adaptive mode then runs
- * its SIMD driver, which AUTO does not). */
+ * its SIMD driver, which AUTO does not), and the neuron options ref=MS
+ * (tau_ref), soft (the soft reset), noise=SIGMA, precise (precise spike
+ * times). */
 static int apply_method(char *spec, adex_pop_config *cfg, char *name,
                         size_t len) {
   snprintf(name, len, "%s", spec);
@@ -92,6 +96,14 @@ static int apply_method(char *spec, adex_pop_config *cfg, char *name,
       cfg->tol = 1e-6;
     } else if (strcmp(opt, "best") == 0) {
       cfg->kernel = adex_kernel_best();
+    } else if (strncmp(opt, "ref=", 4) == 0) {
+      cfg->tau_ref = atof(opt + 4);
+    } else if (strcmp(opt, "soft") == 0) {
+      cfg->spk_reset = ADEX_SPK_RESET_SOFT;
+    } else if (strncmp(opt, "noise=", 6) == 0) {
+      cfg->noise = atof(opt + 6);
+    } else if (strcmp(opt, "precise") == 0) {
+      cfg->precise_spikes = true;
     } else if (adex_kernel_find(opt, &cfg->kernel) != ADEX_OK) {
       fprintf(stderr, "bench_pop: unknown method option '%s'\n", opt);
       return -1;
@@ -244,7 +256,7 @@ int main(int argc, char **argv) {
     printf("method,dtype,threads,size,steps,update_ns_per_neuron_step,"
            "mneuron_steps_per_s,loop_ns,cpu_ns,spikes_last_step\n");
   else
-    printf("%-22s %-7s %7s %8s %7s %10s %10s %8s %8s %7s\n", "method",
+    printf("%-30s %-7s %7s %8s %7s %10s %10s %8s %8s %7s\n", "method",
            "dtype", "threads", "size", "steps", "update ns", "Mn-step/s",
            "loop ns", "cpu ns", "spiking");
   for (size_t m = 0; m < o.n_methods; m++)
@@ -261,7 +273,7 @@ int main(int argc, char **argv) {
                    o.methods[m], adex_dtype_name(o.dtypes[d]), o.threads[t],
                    o.sizes[s], steps, ns, 1e3 / ns, loop, cpu, spk);
           else
-            printf("%-22s %-7s %7d %8zu %7ld %10.3f %10.1f %8.3f %8.3f %7.0f"
+            printf("%-30s %-7s %7d %8zu %7ld %10.3f %10.1f %8.3f %8.3f %7.0f"
                    "\n", o.methods[m], adex_dtype_name(o.dtypes[d]),
                    o.threads[t], o.sizes[s], steps, ns, 1e3 / ns, loop, cpu,
                    spk);

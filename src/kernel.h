@@ -79,6 +79,13 @@ typedef struct adex__step_ctx {
   const adex__nsoa *soa;
   double t;  /* ms, start of the step */
   double dt; /* ms, step size */
+  /* The fixed-step options the fused steps apply (step_general.c is the
+   * reference): a refractory period of tau_ref ms (0: none; then
+   * `refractory` [num] receives the flags, else it is NULL) and the soft
+   * reset. */
+  double tau_ref;
+  bool soft;
+  bool *refractory;
   /* float32 populations: the state in float (the double pointers above
    * are then NULL), and the parameters in float (uniform32, or per32). */
   float *V32, *w32, *input32, *t_last_spike32;
@@ -97,9 +104,10 @@ typedef void (*adex__step_fn)(const adex__step_ctx *ctx, size_t lo,
 #define ADEX__H_MIN 1e-12
 #define ADEX__MAX_SUBSTEPS 10000
 
-/* What a SIMD kernel's adaptive driver needs: the general path's plain
- * adaptive case (no refractoriness, precise spike times, noise or soft
- * reset), for neurons [lo, hi) of one block of the event list. */
+/* What a SIMD kernel's adaptive driver needs: the general path's
+ * adaptive case without precise spike times or noise (a refractory
+ * period and the soft reset included), for neurons [lo, hi) of one block
+ * of the event list. */
 typedef struct adex__adapt_ctx {
   const adex_method *method; /* an embedded pair */
   double *V, *w, *input, *t_last_spike, *h_sub;
@@ -109,6 +117,11 @@ typedef struct adex__adapt_ctx {
   const adex__nparams *per;
   const adex__nsoa *soa;
   double t, dt, tol;
+  /* the refractory period (0: none; then `refractory` [num] receives the
+   * flags, else it is NULL) and the soft reset, as in adex__step_ctx */
+  double tau_ref;
+  bool soft;
+  bool *refractory;
   /* the block's part of the event list, filled in neuron order */
   adex_spike_event *ev;
   size_t n_ev, cap_ev;
@@ -225,6 +238,18 @@ static inline double adex__clamp_w(double w) {
                             : -ADEX__BLOWUP;
 }
 
+/* V after a spike whose pre-reset value is V_spk, with the soft reset:
+ * V_spk - (V_th - V_reset) where that is finite and below V_th, else
+ * V_reset (a blow-up, or a jump so far above V_th that one subtraction
+ * leaves it above). */
+static inline double adex__reset_soft(const adex__nparams *np, double V_spk) {
+  if (isfinite(V_spk) && V_spk > -ADEX__BLOWUP) {
+    double V = V_spk - (np->p.V_th - np->p.V_reset);
+    if (V < np->p.V_th) return V;
+  }
+  return np->p.V_reset;
+}
+
 /* The input current of neuron i in this step: input, plus the drive. */
 static inline double adex__ctx_I(const adex__step_ctx *c, size_t i) {
   return c->drive != NULL ? c->input[i] + c->drive[i] : c->input[i];
@@ -244,6 +269,27 @@ static inline void adex__fire(const adex__step_ctx *c, size_t i,
   c->w[i] = adex__clamp_w(spk ? w_new + np->p.b : w_new);
   if (spk) c->t_last_spike[i] = c->t;
   c->spike[i] = spk;
+  c->input[i] = 0.0;
+}
+
+/* adex__fire with the fixed-step options of c (the general path's
+ * non-adaptive step without precise spike times or noise, bit for bit):
+ * ref (c->tau_ref > 0): a neuron with t - t_last_spike <= tau_ref keeps
+ * its old V (V_old) while w takes its step, and cannot spike; soft: the
+ * soft reset. The flags are constants at each call, so each combination
+ * compiles to its own loop. */
+static inline __attribute__((always_inline)) void
+adex__fire_opts(const adex__step_ctx *c, size_t i, const adex__nparams *np,
+                double V_old, double V_new, double w_new, bool ref,
+                bool soft) {
+  bool held = ref && c->t - c->t_last_spike[i] <= c->tau_ref;
+  bool spk = !held && adex__is_spike(np, V_new);
+  double V_spk = soft ? adex__reset_soft(np, V_new) : np->p.V_reset;
+  c->V[i] = spk ? V_spk : held ? V_old : V_new;
+  c->w[i] = adex__clamp_w(spk ? w_new + np->p.b : w_new);
+  if (spk) c->t_last_spike[i] = c->t;
+  c->spike[i] = spk;
+  if (ref) c->refractory[i] = held || spk;
   c->input[i] = 0.0;
 }
 

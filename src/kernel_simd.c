@@ -124,10 +124,58 @@ static inline void fire_v(double *V, double *w, double *I, double *tls,
   if (vany_bits(vload(I))) vstore(I, vset1(0.0));
 }
 
+/* The fixed-step options (adex__step_ctx, adex__fire_opts): a
+ * refractory period tau_ref where ref, the soft reset where soft. */
+typedef struct vopts {
+  bool ref, soft;
+  vd tau_ref;
+} vopts;
+
+/* The soft reset of W neurons whose pre-reset values are Vn
+ * (adex__reset_soft, lane by lane). */
+static inline vd soft_reset_v(const vparams *P, vd Vn) {
+  vd V = Vn - (P->V_th - P->V_reset);
+  vm ok = vand(vand(vlt(Vn, vset1(INFINITY)), vgt(Vn, vset1(-ADEX__BLOWUP))),
+               vlt(V, P->V_th));
+  return vsel(ok, V, P->V_reset);
+}
+
+/* fire_v with the options o (adex__fire_opts, lane by lane): lanes with
+ * t - t_last_spike <= tau_ref keep V (the old value) and do not spike;
+ * the refractory flags go to refr. With neither option this is fire_v;
+ * the flags are constants where it is inlined. */
+static inline __attribute__((always_inline)) void
+fire_v_opts(double *V, double *w, double *I, double *tls, bool *spk,
+            bool *refr, const vparams *P, vd Vo, vd Vn, vd wn, vd t,
+            const vopts *o) {
+  if (!o->ref && !o->soft) {
+    fire_v(V, w, I, tls, spk, P, Vn, wn, t);
+    return;
+  }
+  vm s = vor(vnlt(Vn, P->V_th), vngt(Vn, vset1(-ADEX__BLOWUP)));
+  vm held = vlt(vset1(0.0), vset1(0.0)); /* none */
+  if (o->ref) {
+    held = vle(t - vload(tls), o->tau_ref);
+    s = vandnot(s, held);
+    Vn = vsel(held, Vo, Vn);
+  }
+  /* the soft reset only where a lane spikes (rare: its blends are not
+   * free) */
+  vd Vr = o->soft && vbits(s) != 0 ? soft_reset_v(P, Vn) : P->V_reset;
+  vstore(V, vsel(s, Vr, Vn));
+  vd wr = vsel(s, wn + P->b, wn);
+  vstore(w, vmin(vmax(wr, vset1(-ADEX__BLOWUP)), vset1(ADEX__BLOWUP)));
+  if (vbits(s) != 0) vstore_mask(tls, s, t);
+  vstore_bool(spk, s);
+  if (o->ref) vstore_bool(refr, vor(held, s));
+  if (vany_bits(vload(I))) vstore(I, vset1(0.0));
+}
+
 /* The state of one vector of neurons, in place or in a padded copy. */
 typedef struct vblock {
   double *V, *w, *I, *tls;
   bool *spk;
+  bool *refr;      /* the refractory flags, or NULL (no tau_ref) */
   const double *D; /* the drive, or NULL */
 } vblock;
 
@@ -141,14 +189,16 @@ static inline vd block_I(vblock b, size_t j) {
 /* Pointers to neurons [i, i+W) of the step's arrays. */
 static inline vblock block_at(const adex__step_ctx *c, size_t i) {
   return (vblock){c->V + i, c->w + i, c->input + i, c->t_last_spike + i,
-                  c->spike + i, c->drive != NULL ? c->drive + i : NULL};
+                  c->spike + i,
+                  c->refractory != NULL ? c->refractory + i : NULL,
+                  c->drive != NULL ? c->drive + i : NULL};
 }
 
 /* Buffers of a last, partial vector: r < W real neurons, the other lanes
  * copies of the first (finite values; computed, never stored). */
 typedef struct vtail {
   double V[W], w[W], I[W], tls[W], D[W];
-  bool spk[W];
+  bool spk[W], refr[W];
   adex__nparams per[W];
 } vtail;
 
@@ -163,7 +213,7 @@ static inline vblock tail_load(vtail *b, const adex__step_ctx *c, size_t i,
     if (c->drive != NULL) b->D[j] = c->drive[s];
     if (c->per != NULL) b->per[j] = c->per[s];
   }
-  return (vblock){b->V, b->w, b->I, b->tls, b->spk,
+  return (vblock){b->V, b->w, b->I, b->tls, b->spk, b->refr,
                   c->drive != NULL ? b->D : NULL};
 }
 
@@ -175,6 +225,7 @@ static inline void tail_store(const vtail *b, const adex__step_ctx *c,
     c->input[i + j] = b->I[j];
     c->t_last_spike[i + j] = b->tls[j];
     c->spike[i + j] = b->spk[j];
+    if (c->refractory != NULL) c->refractory[i + j] = b->refr[j];
   }
 }
 
@@ -230,11 +281,11 @@ static inline void expe_rest(const vparams *P, vd E, vd V, vd w, vd I,
   *w_new = vfma(P->w_k, P->a * d - w, w);
 }
 
-/* A tile: nv whole vectors from b, integrated, then threshold and reset;
- * first every vector's exp, then every vector's arithmetic (the step's
- * coefficients h_k, w_k are in the parameters). */
-static inline void expe_tile(vblock b, size_t nv, const vtile_params *tp,
-                             vd t) {
+/* A tile: nv whole vectors from b, integrated, then threshold and reset
+ * with the options o; first every vector's exp, then every vector's
+ * arithmetic (the step's coefficients h_k, w_k are in the parameters). */
+static inline __attribute__((always_inline)) void
+expe_tile(vblock b, size_t nv, const vtile_params *tp, vd t, const vopts *o) {
   vd E[NV];
   for (size_t j = 0; j < nv; j++)
     E[j] = expe_E(tp_at(tp, j), vload(b.V + j * W));
@@ -243,12 +294,16 @@ static inline void expe_tile(vblock b, size_t nv, const vtile_params *tp,
     vd V = vload(b.V + j * W), w = vload(b.w + j * W);
     vd Vn, wn;
     expe_rest(P, E[j], V, w, block_I(b, j), &Vn, &wn);
-    fire_v(b.V + j * W, b.w + j * W, b.I + j * W, b.tls + j * W,
-           b.spk + j * W, P, Vn, wn, t);
+    fire_v_opts(b.V + j * W, b.w + j * W, b.I + j * W, b.tls + j * W,
+                b.spk + j * W, o->ref ? b.refr + j * W : NULL, P, V, Vn, wn,
+                t, o);
   }
 }
 
-void VSFX(adex__expe_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
+/* Neurons [lo, hi) with the options o, whose flags are constants where
+ * this is inlined. */
+static inline __attribute__((always_inline)) void
+expe_range(const adex__step_ctx *c, size_t lo, size_t hi, const vopts *o) {
   const vd t = vset1(c->t);
   vparams U;
   if (c->uniform != NULL) vparams_bcast(&U, c->uniform);
@@ -258,16 +313,30 @@ void VSFX(adex__expe_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
   while (i + W <= hi) {
     size_t nv = (hi - i) / W < NV ? (hi - i) / W : NV;
     tp_load(&tp, shared, c->soa, i, c->per != NULL ? c->per + i : NULL, nv);
-    expe_tile(block_at(c, i), nv, &tp, t);
+    expe_tile(block_at(c, i), nv, &tp, t, o);
     i += nv * W;
   }
   if (i < hi) {
     vtail b;
     vblock vb = tail_load(&b, c, i, hi - i);
     tp_load(&tp, shared, NULL, 0, b.per, 1);
-    expe_tile(vb, 1, &tp, t);
+    expe_tile(vb, 1, &tp, t, o);
     tail_store(&b, c, i, hi - i);
   }
+}
+
+/* The fused step: one loop per combination of the options. */
+void VSFX(adex__expe_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
+  bool ref = c->tau_ref > 0;
+  vd tr = vset1(c->tau_ref);
+  if (ref && c->soft)
+    expe_range(c, lo, hi, &(vopts){true, true, tr});
+  else if (ref)
+    expe_range(c, lo, hi, &(vopts){true, false, tr});
+  else if (c->soft)
+    expe_range(c, lo, hi, &(vopts){false, true, tr});
+  else
+    expe_range(c, lo, hi, &(vopts){false, false, tr});
 }
 
 /* The one-neuron step: the scalar formula, compiled here with the
@@ -370,9 +439,11 @@ static inline void rk_tile_integrate(const adex_method *m,
   }
 }
 
-/* A tile of the fused step: integrate, then threshold and reset. */
-static inline void rk_tile_step(const adex_method *m, vblock b, size_t nv,
-                                const vtile_params *tp, double h, vd t) {
+/* A tile of the fused step: integrate, then threshold and reset with the
+ * options o. */
+static inline __attribute__((always_inline)) void
+rk_tile_step(const adex_method *m, vblock b, size_t nv,
+             const vtile_params *tp, double h, vd t, const vopts *o) {
   rk_tile r;
   for (size_t j = 0; j < nv; j++) {
     r.V[j] = vload(b.V + j * W);
@@ -384,11 +455,15 @@ static inline void rk_tile_step(const adex_method *m, vblock b, size_t nv,
   }
   rk_tile_integrate(m, tp, nv, &r, false);
   for (size_t j = 0; j < nv; j++)
-    fire_v(b.V + j * W, b.w + j * W, b.I + j * W, b.tls + j * W,
-           b.spk + j * W, tp_at(tp, j), r.outV[j], r.outw[j], t);
+    fire_v_opts(b.V + j * W, b.w + j * W, b.I + j * W, b.tls + j * W,
+                b.spk + j * W, o->ref ? b.refr + j * W : NULL, tp_at(tp, j),
+                r.V[j], r.outV[j], r.outw[j], t, o);
 }
 
-void VSFX(adex__rk_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
+/* Neurons [lo, hi) with the options o, whose flags are constants where
+ * this is inlined. */
+static inline __attribute__((always_inline)) void
+rk_range(const adex__step_ctx *c, size_t lo, size_t hi, const vopts *o) {
   const vd t = vset1(c->t);
   vparams U;
   if (c->uniform != NULL) vparams_bcast(&U, c->uniform);
@@ -398,16 +473,30 @@ void VSFX(adex__rk_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
   while (i + W <= hi) {
     size_t nv = (hi - i) / W < NV ? (hi - i) / W : NV;
     tp_load(&tp, shared, c->soa, i, c->per != NULL ? c->per + i : NULL, nv);
-    rk_tile_step(c->method, block_at(c, i), nv, &tp, c->dt, t);
+    rk_tile_step(c->method, block_at(c, i), nv, &tp, c->dt, t, o);
     i += nv * W;
   }
   if (i < hi) {
     vtail b;
     vblock vb = tail_load(&b, c, i, hi - i);
     tp_load(&tp, shared, NULL, 0, b.per, 1);
-    rk_tile_step(c->method, vb, 1, &tp, c->dt, t);
+    rk_tile_step(c->method, vb, 1, &tp, c->dt, t, o);
     tail_store(&b, c, i, hi - i);
   }
+}
+
+/* The fused step: one loop per combination of the options. */
+void VSFX(adex__rk_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
+  bool ref = c->tau_ref > 0;
+  vd tr = vset1(c->tau_ref);
+  if (ref && c->soft)
+    rk_range(c, lo, hi, &(vopts){true, true, tr});
+  else if (ref)
+    rk_range(c, lo, hi, &(vopts){true, false, tr});
+  else if (c->soft)
+    rk_range(c, lo, hi, &(vopts){false, true, tr});
+  else
+    rk_range(c, lo, hi, &(vopts){false, false, tr});
 }
 
 /* The one-neuron step: the scalar formula with this instruction set's fma
@@ -553,7 +642,8 @@ void VSFX(adex__expe_step32)(const adex__step_ctx *c, size_t lo,
 
 /* ------------------------------------------------------------ adaptive */
 
-/* The adaptive mode (step_general.c, neuron_step) for W neurons at once:
+/* The adaptive mode (step_general.c, neuron_step) without precise spike
+ * times or noise, for W neurons at once:
  * each lane has its own position s in the step, sub-step size h, count of
  * sub-steps and of spikes; every iteration takes one tableau step of
  * every vector of the tile that still has a lane short of dt (with the
@@ -608,12 +698,17 @@ static inline void adapt_load(const adex__adapt_ctx *a, size_t i, int p_hat,
 }
 
 /* The first `real` lanes of a vector back to neurons [i, i+real): state,
- * sub-step size, zero input, spike flags, t_last_spike and the events
- * (nspk per lane) in neuron order. */
+ * sub-step size, zero input, spike flags, t_last_spike, the refractory
+ * flags (refr0: the lanes refractory at the start) and the events (nspk
+ * per lane) in neuron order. */
 static inline void adapt_store(adex__adapt_ctx *a, size_t i, size_t real,
-                               vd V, vd w, vd h, vd nspk) {
+                               vd V, vd w, vd h, vd nspk, unsigned refr0) {
   vm s = vgt(nspk, vset1(0.0));
   unsigned spk = vbits(s);
+  if (a->refractory != NULL) {
+    unsigned rf = refr0 | spk;
+    for (size_t q = 0; q < real; q++) a->refractory[i + q] = (rf >> q) & 1u;
+  }
   if (real == W) {
     vstore(a->V + i, V);
     vstore(a->w + i, w);
@@ -661,9 +756,10 @@ void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
   for (size_t i0 = lo; i0 < hi; i0 += TILE) {
     size_t r = hi - i0 < TILE ? hi - i0 : TILE, nv = (r + W - 1) / W;
     vd Vv[NV], wv[NV], Iv[NV], hv[NV], sv[NV], subv[NV], nspk[NV], hh[NV];
-    unsigned act[NV], held[NV], capped[NV];
+    unsigned act[NV], held[NV], capped[NV], refr0[NV];
     vtile_params tp;
     adex__nparams sets[TILE];
+    double tls[TILE]; /* a last tile's t_last_spike, padded */
     if (r == TILE) {
       /* a whole tile: its vectors in place */
       for (size_t j = 0; j < NV; j++)
@@ -679,6 +775,7 @@ void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
         const adex__nparams *np = a->uniform != NULL ? a->uniform : &a->per[i];
         V[k] = a->V[i];
         w[k] = a->w[i];
+        tls[k] = a->t_last_spike[i];
         I[k] = a->drive != NULL ? a->input[i] + a->drive[i] : a->input[i];
         if (a->uniform == NULL) sets[k] = *np;
         h[k] = k >= r                ? h[0]
@@ -699,7 +796,14 @@ void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
     for (size_t j = 0; j < nv; j++) {
       sv[j] = subv[j] = nspk[j] = zero;
       act[j] = r >= (j + 1) * W ? ALL_LANES : (1u << (r - j * W)) - 1u;
-      held[j] = 0;
+      /* refractory at the start (t - t_last_spike <= tau_ref): V held,
+       * w integrated, for the whole step */
+      held[j] = refr0[j] = 0;
+      if (a->tau_ref > 0) {
+        vd tl = vload(r == TILE ? a->t_last_spike + i0 + j * W : tls + j * W);
+        held[j] = refr0[j] =
+            act[j] & vbits(vle(vset1(a->t) - tl, vset1(a->tau_ref)));
+      }
     }
     for (;;) {
       size_t nk = 0;
@@ -723,7 +827,8 @@ void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
       for (size_t k = 0; k < nk; k++) {
         size_t j = rt.vec[k];
         const vparams *P = tp_at(&tp, j);
-        /* V held (after ADEX_MAX_SPIKES_PER_STEP spikes): w's error only */
+        /* V held (refractory, or after ADEX_MAX_SPIKES_PER_STEP spikes):
+         * w's error only */
         vd eV = vsel(vmask(held[j]), zero, rt.errV[k]);
         vd q = error_ratio_v(eV, rt.errw[k], Vv[j], wv[j], rt.outV[k],
                              rt.outw[k], tol);
@@ -741,19 +846,21 @@ void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
         vd w_new = vsel(vmask(spk), rt.outw[k] + P->b, rt.outw[k]);
         w_new = vmin(vmax(w_new, vset1(-ADEX__BLOWUP)), vset1(ADEX__BLOWUP));
         vm A = vmask(acc);
-        Vv[j] = vsel(A, vsel(vmask(spk), P->V_reset, yV), Vv[j]);
+        vd Vr = a->soft && spk != 0 ? soft_reset_v(P, yV) : P->V_reset;
+        Vv[j] = vsel(A, vsel(vmask(spk), Vr, yV), Vv[j]);
         wv[j] = vsel(A, w_new, wv[j]);
         sv[j] = vsel(A, s_new, sv[j]);
         hv[j] = vsel(vmask(acc | rej), hf, hv[j]);
         nspk[j] = vsel(vmask(spk), nspk[j] + one, nspk[j]);
         held[j] |= vbits(vge(nspk[j], vset1(ADEX_MAX_SPIKES_PER_STEP)));
+        if (a->tau_ref > 0) held[j] |= spk; /* held for the rest */
         act[j] &= vbits(vlt(sv[j], dt));
       }
     }
     /* back to the population, spikes in neuron order */
     for (size_t j = 0; j < nv; j++) {
       size_t i = i0 + j * W, real = r - j * W < W ? r - j * W : W;
-      adapt_store(a, i, real, Vv[j], wv[j], hv[j], nspk[j]);
+      adapt_store(a, i, real, Vv[j], wv[j], hv[j], nspk[j], refr0[j]);
     }
   }
 }

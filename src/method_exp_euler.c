@@ -28,13 +28,31 @@ static void exp_euler_prepare(adex__nparams *np, double dt) {
   adex__expe_coefs(np, dt, &np->h_k, &np->w_k);
 }
 
-/* One neuron, one step of dt (fused with threshold and reset). */
+/* One neuron, one step of dt (fused with threshold and reset), with the
+ * options ref (a refractory period) and soft (the soft reset) when set. */
 ADEX__FORMULA void exp_euler_one(const adex__step_ctx *c, size_t i,
-                                 const adex__nparams *np) {
+                                 const adex__nparams *np, bool ref,
+                                 bool soft) {
   double V_new, w_new;
   adex__expe_integrate(np, c->V[i], c->w[i], adex__ctx_I(c, i), np->h_k,
                        np->w_k, &V_new, &w_new);
-  adex__fire(c, i, np, V_new, w_new);
+  if (ref || soft)
+    adex__fire_opts(c, i, np, c->V[i], V_new, w_new, ref, soft);
+  else
+    adex__fire(c, i, np, V_new, w_new);
+}
+
+/* Neurons [lo, hi) with the options as constants: shared parameters are
+ * hoisted out of the loop. */
+ADEX__FORMULA void exp_euler_range(const adex__step_ctx *c, size_t lo,
+                                   size_t hi, bool ref, bool soft) {
+  if (c->uniform != NULL) {
+    const adex__nparams np = *c->uniform;
+    for (size_t i = lo; i < hi; i++) exp_euler_one(c, i, &np, ref, soft);
+  } else {
+    for (size_t i = lo; i < hi; i++)
+      exp_euler_one(c, i, &c->per[i], ref, soft);
+  }
 }
 
 /* One step of any size h, for the general path. */
@@ -46,15 +64,15 @@ static void exp_euler_any(const adex_method *m, const adex__nparams *np,
   adex__expe_any(np, V, w, I, h, out, err);
 }
 
-/* The population loop: shared parameters are hoisted out of the loop. */
+/* The population loop, one specialised loop per combination of the
+ * options. */
 ADEX__FMA_CLONES
 static void exp_euler_step(const adex__step_ctx *c, size_t lo, size_t hi) {
-  if (c->uniform != NULL) {
-    const adex__nparams np = *c->uniform;
-    for (size_t i = lo; i < hi; i++) exp_euler_one(c, i, &np);
-  } else {
-    for (size_t i = lo; i < hi; i++) exp_euler_one(c, i, &c->per[i]);
-  }
+  bool ref = c->tau_ref > 0;
+  if (ref && c->soft) exp_euler_range(c, lo, hi, true, true);
+  else if (ref) exp_euler_range(c, lo, hi, true, false);
+  else if (c->soft) exp_euler_range(c, lo, hi, false, true);
+  else exp_euler_range(c, lo, hi, false, false);
 }
 
 /* ------------------------------------------------------------ float32 */
@@ -115,6 +133,7 @@ const adex_method adex__method_exp_auto = {
     .step = exp_euler_step,
     .one = exp_euler_any,
     .step32 = exp_euler_step_f32,
+    .fused_opts = true,
     .amplification = exp_euler_amplification,
     .tableau = NULL,
     .simd = &adex__simd_expe,

@@ -69,6 +69,8 @@ struct adex_method {
   adex__step_fn step;         /* one fused step over a range of neurons */
   adex__one_fn one;           /* one neuron, any step size, no reset */
   adex__step_fn step32;       /* float32 state in float, or NULL */
+  bool fused_opts;            /* `step` (every kernel's) applies tau_ref and
+                                 the soft reset (adex__step_ctx) */
   const adex__rk_tableau *tableau; /* explicit RK methods; NULL otherwise */
   const adex__simd_set *simd; /* vector kernels; NULL: scalar only.
                                  `step` and `one` above are the plain

@@ -221,24 +221,42 @@ static const adex__rk_tableau tab_heun_euler = {
 
 /* ------------------------------------------------------------ the step */
 
-/* One neuron, one step of dt, fused with threshold and reset. */
+/* One neuron, one step of dt, fused with threshold and reset, with the
+ * options ref (a refractory period) and soft (the soft reset) when set. */
 ADEX__FORMULA void rk_one(const adex__rk_tableau *tb, const adex__step_ctx *c,
-                          size_t i, const adex__nparams *np) {
+                          size_t i, const adex__nparams *np, bool ref,
+                          bool soft) {
   double out[2];
   adex__rk_integrate(tb, np, c->V[i], c->w[i], np->p.R * adex__ctx_I(c, i), c->dt, out,
                NULL);
-  adex__fire(c, i, np, out[0], out[1]);
+  if (ref || soft)
+    adex__fire_opts(c, i, np, c->V[i], out[0], out[1], ref, soft);
+  else
+    adex__fire(c, i, np, out[0], out[1]);
 }
 
-/* The population loop: shared parameters are hoisted out of the loop. */
-ADEX__FORMULA void rk_range(const adex__rk_tableau *tb,
-                            const adex__step_ctx *c, size_t lo, size_t hi) {
+/* Neurons [lo, hi) with the options as constants: shared parameters are
+ * hoisted out of the loop. */
+ADEX__FORMULA void rk_range_opts(const adex__rk_tableau *tb,
+                                 const adex__step_ctx *c, size_t lo,
+                                 size_t hi, bool ref, bool soft) {
   if (c->uniform != NULL) {
     const adex__nparams np = *c->uniform;
-    for (size_t i = lo; i < hi; i++) rk_one(tb, c, i, &np);
+    for (size_t i = lo; i < hi; i++) rk_one(tb, c, i, &np, ref, soft);
   } else {
-    for (size_t i = lo; i < hi; i++) rk_one(tb, c, i, &c->per[i]);
+    for (size_t i = lo; i < hi; i++) rk_one(tb, c, i, &c->per[i], ref, soft);
   }
+}
+
+/* The population loop, one specialised loop per combination of the
+ * options. */
+ADEX__FORMULA void rk_range(const adex__rk_tableau *tb,
+                            const adex__step_ctx *c, size_t lo, size_t hi) {
+  bool ref = c->tau_ref > 0;
+  if (ref && c->soft) rk_range_opts(tb, c, lo, hi, true, true);
+  else if (ref) rk_range_opts(tb, c, lo, hi, true, false);
+  else if (c->soft) rk_range_opts(tb, c, lo, hi, false, true);
+  else rk_range_opts(tb, c, lo, hi, false, false);
 }
 
 /* ------------------------------------------------------------ the tables */
@@ -268,6 +286,7 @@ static const char *const no_aliases[] = {NULL};
       .prepare = NULL,                                                     \
       .step = id##_step,                                                   \
       .one = id##_one,                                                     \
+      .fused_opts = true,                                                  \
       .amplification = adex__amp_rk,                                       \
       .tableau = &tab_##id,                                                \
       .simd = &adex__simd_rk,                                              \

@@ -339,6 +339,15 @@ adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out) {
   pop->spk_reset = cfg->spk_reset;
   pop->general = cfg->adaptive || cfg->precise_spikes || cfg->tau_ref > 0 ||
                  cfg->noise > 0 || cfg->spk_reset != ADEX_SPK_RESET_HARD;
+  pop->fused_opts = pop->general && !cfg->adaptive && !cfg->precise_spikes &&
+                    cfg->noise == 0 && cfg->dtype == ADEX_DTYPE_F64 &&
+                    method->fused_opts;
+  pop->fused_precise = cfg->precise_spikes && !cfg->adaptive &&
+                       cfg->noise == 0 && cfg->dtype == ADEX_DTYPE_F64 &&
+                       method->fused_opts;
+  pop->fused_noise = cfg->noise > 0 && !cfg->precise_spikes &&
+                     !cfg->adaptive && cfg->dtype == ADEX_DTYPE_F64 &&
+                     method->fused_opts;
 
   st = adex__name_claim(&pop->name, "AdExIF", cfg->name);
   if (st == ADEX_OK) st = adex__name_claim(&pop->integral, "ODEIntegrator", NULL);
@@ -563,7 +572,7 @@ adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
     if (st != ADEX_OK) return st;
   }
   pop->last_t = t;
-  if (pop->general) {
+  if (pop->general && !pop->fused_opts) {
     adex__pop_step_general(pop, t, dt);
     return ADEX_OK;
   }
@@ -581,6 +590,9 @@ adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
       .soa = adex__pop_soa(pop),
       .t = t,
       .dt = dt,
+      .tau_ref = pop->tau_ref,
+      .soft = pop->spk_reset == ADEX_SPK_RESET_SOFT,
+      .refractory = pop->tau_ref > 0 ? pop->refractory : NULL,
       .V32 = pop->V32,
       .w32 = pop->w32,
       .input32 = pop->input32,
@@ -591,6 +603,13 @@ adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
   };
   run_fused(pop, &ctx);
   return ADEX_OK;
+}
+
+void adex__pop_force_general(adex_pop *pop) {
+  pop->fused_opts = false;
+  pop->fused_precise = false;
+  pop->fused_noise = false;
+  pop->force_general = true;
 }
 
 size_t adex_pop_num(const adex_pop *pop) { return pop->num; }

@@ -39,6 +39,17 @@ struct adex_pop {
   uint64_t noise_seed;
   adex_spk_reset spk_reset;
   bool general;
+  bool fused_opts;                /* general, but only tau_ref and the soft
+                                     reset of a fixed step: the fused step
+                                     applies them (same bits) */
+  bool fused_precise;             /* precise spike times on a fixed step,
+                                     no noise: the fused step first, the
+                                     general step for the neurons that
+                                     spike (step_general.c) */
+  bool fused_noise;               /* noise on a fixed step, no precise
+                                     spike times: the fused step, then the
+                                     noise per neuron (step_general.c) */
+  bool force_general;             /* adex__pop_force_general was called */
   double *h_sub;                  /* adaptive: sub-step size per neuron, ms
                                      (0 = not yet chosen) [num] or NULL */
 
@@ -136,6 +147,11 @@ double adex__var_limit(const adex_pop *pop, size_t i);
  * +-limit", and i in *bad (when not NULL). */
 adex_status adex__value_check(const char *what, const double *x, size_t n,
                               double limit, adex_status code, size_t *bad);
+
+/* Send every update through the general per-neuron path even where the
+ * fused step, or the SIMD adaptive driver, would take it (the tests
+ * compare the two). */
+void adex__pop_force_general(adex_pop *pop);
 
 /* Copy the thread's last message onto the handle and return `status`. */
 adex_status adex__pop_fail(adex_pop *pop, adex_status status);

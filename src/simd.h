@@ -39,6 +39,8 @@ static inline void vstore_mask(double *p, vm m, vd v) {
 #define VCMP(a, b, pred) _mm512_cmp_pd_mask((a), (b), (pred))
 static inline vm vor(vm a, vm b) { return (vm)(a | b); }
 static inline vm vand(vm a, vm b) { return (vm)(a & b); }
+/* a and not b */
+static inline vm vandnot(vm a, vm b) { return (vm)(a & ~b); }
 static inline unsigned vbits(vm m) { return (unsigned)m; }
 static inline vm vmask(unsigned bits) { return (vm)bits; }
 /* m ? a : b, lane by lane. */
@@ -88,6 +90,7 @@ static inline void vstore_mask(double *p, vm m, vd v) {
 #define VCMP(a, b, pred) _mm256_cmp_pd((a), (b), (pred))
 static inline vm vor(vm a, vm b) { return _mm256_or_pd(a, b); }
 static inline vm vand(vm a, vm b) { return _mm256_and_pd(a, b); }
+static inline vm vandnot(vm a, vm b) { return _mm256_andnot_pd(b, a); }
 static inline unsigned vbits(vm m) { return (unsigned)_mm256_movemask_pd(m); }
 /* The mask whose lane j is set where bit j of bits is. */
 static inline vm vmask(unsigned bits) {

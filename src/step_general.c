@@ -126,12 +126,8 @@ static double locate_crossing(const adex_method *m, adex__one_fn one,
 /* V after a spike whose pre-reset value is V_spk. */
 static double reset_V(const adex_pop *pop, const adex__nparams *np,
                       double V_spk) {
-  if (pop->spk_reset == ADEX_SPK_RESET_SOFT && isfinite(V_spk) &&
-      V_spk > -1e100) {
-    double V = V_spk - (np->p.V_th - np->p.V_reset);
-    if (V < np->p.V_th) return V;
-  }
-  return np->p.V_reset;
+  return pop->spk_reset == ADEX_SPK_RESET_SOFT ? adex__reset_soft(np, V_spk)
+                                               : np->p.V_reset;
 }
 
 /* Where one block of neurons writes its spikes: its own part of the event
@@ -250,15 +246,100 @@ void adex__ev_block_at(size_t num, size_t b, size_t *lo, size_t *hi,
   *cap = 4 * (*hi - *lo) + ADEX_MAX_SPIKES_PER_STEP + 1;
 }
 
+/* The kernel's fused step of neurons [lo, hi), with the refractory
+ * period and the soft reset. */
+static void fused_step(const adex_pop *pop, size_t lo, size_t hi, double t,
+                       double dt) {
+  adex__step_ctx c = {
+      .method = pop->method,
+      .V = pop->V,
+      .w = pop->w,
+      .input = pop->input,
+      .drive = pop->drive,
+      .t_last_spike = pop->t_last_spike,
+      .spike = pop->spike,
+      .uniform = pop->per == NULL ? &pop->uniform : NULL,
+      .per = pop->per,
+      .soa = adex__pop_soa(pop),
+      .t = t,
+      .dt = dt,
+      .tau_ref = pop->tau_ref,
+      .soft = pop->spk_reset == ADEX_SPK_RESET_SOFT,
+      .refractory = pop->tau_ref > 0 ? pop->refractory : NULL,
+  };
+  pop->impl.step(&c, lo, hi);
+}
+
+/* Noise on a fixed step without precise spike times: the kernel's fused
+ * step for neurons [lo, hi), which is neuron_step's deterministic part
+ * bit for bit (refractory period and soft reset included), then each
+ * neuron's noise as neuron_step adds it: not while V is held (refractory
+ * at the start, or after a spike when tau_ref > 0), and a second spike
+ * where the noise reaches the threshold. */
+static void run_block_fused_noise(adex_pop *pop, ev_sink *sink, size_t lo,
+                                  size_t hi, double t, double dt) {
+  fused_step(pop, lo, hi, t, dt);
+  const double amp = pop->noise * sqrt(dt);
+  const bool ref = pop->tau_ref > 0;
+  for (size_t i = lo; i < hi; i++) {
+    bool spk = pop->spike[i];
+    if (spk) record_spike(pop, sink, i, t);
+    /* held all step: refractory without a spike, or after a spike */
+    if (ref && pop->refractory[i]) continue;
+    const adex__nparams *np = pop->per != NULL ? &pop->per[i] : &pop->uniform;
+    double V = pop->V[i] + amp * adex__rng_normal(sink->noise_key, i);
+    if (adex__is_spike(np, V)) {
+      record_spike(pop, sink, i, t);
+      V = reset_V(pop, np, V);
+      pop->w[i] = adex__clamp_w(pop->w[i] + np->p.b);
+      pop->spike[i] = true;
+      if (ref) pop->refractory[i] = true;
+    }
+    pop->V[i] = V;
+  }
+}
+
+/* Precise spike times on a fixed step (no noise): the kernel's fused step
+ * for neurons [lo, hi), then neuron_step again, from the state saved
+ * before, for the neurons the fused step cannot finish: those that
+ * spiked (their crossing is located, and the rest of the step integrated)
+ * and those whose refractory period ends inside the step. Every other
+ * neuron takes one whole step of dt, free or held, which is what
+ * neuron_step computes for it, bit for bit. */
+static void run_block_fused_precise(adex_pop *pop, ev_sink *sink, size_t lo,
+                                    size_t hi, double t, double dt) {
+  double V0[ADEX__EV_BLOCK], w0[ADEX__EV_BLOCK], I0[ADEX__EV_BLOCK],
+      tls0[ADEX__EV_BLOCK];
+  size_t n = hi - lo;
+  memcpy(V0, pop->V + lo, n * sizeof *V0);
+  memcpy(w0, pop->w + lo, n * sizeof *w0);
+  memcpy(I0, pop->input + lo, n * sizeof *I0);
+  memcpy(tls0, pop->t_last_spike + lo, n * sizeof *tls0);
+  fused_step(pop, lo, hi, t, dt);
+  for (size_t i = lo; i < hi; i++) {
+    size_t k = i - lo;
+    bool redo = pop->spike[i];
+    if (pop->tau_ref > 0 && t - tls0[k] <= pop->tau_ref &&
+        !(tls0[k] + pop->tau_ref - t >= dt))
+      redo = true; /* the hold ends inside the step */
+    if (!redo) continue;
+    pop->V[i] = V0[k];
+    pop->w[i] = w0[k];
+    pop->input[i] = I0[k];
+    pop->t_last_spike[i] = tls0[k];
+    neuron_step(pop, sink, i, pop->per != NULL ? &pop->per[i] : &pop->uniform,
+                t, dt);
+  }
+}
+
 /* Advance the neurons of block b; its spikes go to its part of the list.
- * The plain adaptive mode goes to the kernel's driver when it has one
- * (many neurons at once, kernel_simd.c). */
+ * The adaptive mode without precise spike times or noise goes to the
+ * kernel's driver when it has one (many neurons at once, kernel_simd.c). */
 static void run_block(adex_pop *pop, size_t b, double t, double dt) {
   size_t lo, hi, off, cap;
   adex__ev_block_at(pop->num, b, &lo, &hi, &off, &cap);
   if (pop->impl.adaptive != NULL && pop->adaptive && !pop->precise &&
-      pop->tau_ref == 0 && pop->noise == 0 &&
-      pop->spk_reset == ADEX_SPK_RESET_HARD) {
+      pop->noise == 0 && !pop->force_general) {
     adex__adapt_ctx a = {
         .method = pop->method,
         .V = pop->V,
@@ -274,6 +355,9 @@ static void run_block(adex_pop *pop, size_t b, double t, double dt) {
         .t = t,
         .dt = dt,
         .tol = pop->tol,
+        .tau_ref = pop->tau_ref,
+        .soft = pop->spk_reset == ADEX_SPK_RESET_SOFT,
+        .refractory = pop->tau_ref > 0 ? pop->refractory : NULL,
         .ev = pop->events + off,
         .n_ev = 0,
         .cap_ev = cap,
@@ -286,6 +370,15 @@ static void run_block(adex_pop *pop, size_t b, double t, double dt) {
   }
   ev_sink sink = {pop->events + off, 0, cap, 0,
                   adex__rng_u64(pop->noise_seed, (uint64_t)llround(t / dt))};
+  if (pop->fused_precise || pop->fused_noise) {
+    if (pop->fused_precise)
+      run_block_fused_precise(pop, &sink, lo, hi, t, dt);
+    else
+      run_block_fused_noise(pop, &sink, lo, hi, t, dt);
+    pop->ev_blocks[b].n = sink.n;
+    pop->ev_blocks[b].dropped = sink.dropped;
+    return;
+  }
   for (size_t i = lo; i < hi; i++)
     neuron_step(pop, &sink, i, pop->per != NULL ? &pop->per[i] : &pop->uniform,
                 t, dt);
