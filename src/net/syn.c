@@ -172,6 +172,32 @@ static uint8_t *deliver_spikes(net_proj *p, const net_group *pre, uint64_t k) {
   return p->sring + (k % L) * P;
 }
 
+/* The post-side loops run over every post neuron each step: compiled for
+ * the vector units the CPU has (the loader picks a clone). Each element's
+ * operations are the same in every clone (no contraction into fma: the
+ * library is compiled with -ffp-contract=off), so the bits are too. */
+#if defined(__x86_64__) && defined(__has_attribute) && !defined(__clang__)
+#if __has_attribute(target_clones)
+#define NET_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+#endif
+#ifndef NET_CLONES
+#define NET_CLONES
+#endif
+
+/* ExpCOBA's step over the post neurons: g, the input, the row cleared. */
+NET_CLONES static void exp_coba_post(size_t Q, double *restrict g,
+                                     double *restrict r, double *restrict in,
+                                     const double *restrict V, double decay,
+                                     double E) {
+  for (size_t j = 0; j < Q; j++) {
+    double gj = g[j] * decay + r[j];
+    g[j] = gj;
+    in[j] += gj * (E - V[j]);
+    r[j] = 0.0;
+  }
+}
+
 /* ------------------------------------------------------------- outputs */
 
 /* post.input += G (E - V) or G, by the model's kind. */
@@ -228,17 +254,8 @@ static void update_exp(net_proj *p, const net_group *pre, uint64_t k,
     for (size_t j = 0; j < Q; j++)
       if (ref == NULL || !ref[j]) V[j] += vs[j];
   } else if (p->cfg.model == ADEX_SYN_EXP_COBA) {
-    /* one pass: g, the input, and the row cleared */
-    double *restrict g = p->g, *restrict r = vs;
-    double *restrict in = adex_pop_input(post);
-    const double *restrict V = adex_pop_V(post);
-    double decay = p->decay, E = p->cfg.E;
-    for (size_t j = 0; j < Q; j++) {
-      double gj = g[j] * decay + r[j];
-      g[j] = gj;
-      in[j] += gj * (E - V[j]);
-      r[j] = 0.0;
-    }
+    exp_coba_post(Q, p->g, vs, adex_pop_input(post), adex_pop_V(post),
+                  p->decay, p->cfg.E);
     return;
   } else {
     double *restrict g = p->g, *restrict r = vs, decay = p->decay;
