@@ -2,7 +2,7 @@
  * and nanoseconds per neuron-step, per method, population size, number of
  * threads, dtype and kernel.
  *
- * The population is the one of the performance issue: the seed's
+ * The population of the performance targets: BrainPy's
  * parameters, V starting at -65 mV, w at 0, dt = 0.1 ms, and a
  * heterogeneous constant input spread linearly over the neurons (neuron i
  * of N gets 40*i/(N-1), so the upper part fires tonically and the lower

@@ -40,7 +40,7 @@ warnings.filterwarnings("ignore", category=FutureWarning)
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 
-# The seed's parameters (mV, ms; R I in mV), as adex's defaults.
+# BrainPy's default parameters (mV, ms; R I in mV), as adex's defaults.
 P = dict(V_rest=-65.0, V_reset=-68.0, V_th=-30.0, V_T=-59.9, delta_T=3.48,
          a=1.0, b=1.0, tau=10.0, tau_w=30.0, R=1.0)
 DT = 0.1

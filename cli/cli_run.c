@@ -996,12 +996,12 @@ static const char *plural(uint64_t count) { return count == 1 ? "" : "s"; }
 static void print_builtin_intro(void) {
   adex_params p;
   adex_params_default(&p);
-  printf("default simulation: f-I curve of %d AdEx neurons with the seed's "
+  printf("default simulation: f-I curve of %d AdEx neurons with BrainPy's default "
          "parameters, input I = 0..%g (R*I in mV) spread linearly across "
          "them, %d ms, dt 0.1 ms, method exp_auto; any option switches this "
          "off (see adex run --help)\n",
          DEFAULT_SIZE, DEFAULT_I_HI, DEFAULT_DURATION);
-  printf("V0 = %g mV (V_rest): the seed's default ZeroInit would start V at "
+  printf("V0 = %g mV (V_rest): BrainPy's default ZeroInit would start V at "
          "0 mV, above V_th, and make every neuron spike at step 0\n",
          p.V_rest);
 }
@@ -1278,7 +1278,7 @@ int cli_run_main(int argc, char **argv) {
 
 /* ------------------------------------------------------------ help */
 
-/* Print the parameter flags with units and the seed's defaults. */
+/* Print the parameter flags with units and BrainPy's defaults. */
 static void help_params(FILE *out) {
   adex_params p;
   int i;

@@ -109,7 +109,7 @@ typedef struct cli_pop_spec {
   cli_source size_src;
   char *method;                   /* NULL: exp_auto */
   cli_source method_src;
-  cli_vec param[ADEX_NPARAMS];    /* n == 0: the seed's default */
+  cli_vec param[ADEX_NPARAMS];    /* n == 0: BrainPy's default */
   cli_source param_src[ADEX_NPARAMS];
   cli_init_spec V0, w0;           /* V_initializer, w_initializer */
   /* integrator options, defaults from adex_pop_config_default */

@@ -1,6 +1,6 @@
 """A BrainPy AdExIF script, ported to adex.
 
-The BrainPy original (V2.1, the seed's API) is in the comments; each adex
+The BrainPy original (V2.1, the API of BrainPy's AdExIF) is in the comments; each adex
 line below it is its replacement. The model, its parameters, its update and
 the numbers are the same; the loop runs in C.
 
@@ -30,7 +30,7 @@ png = Path(sys.argv[1]) if len(sys.argv) > 1 else \
 # ---------------------------------------------------------------------------
 # 1. One neuron per firing pattern (Naud et al. 2008 parameters in BrainPy's
 #    units: tau = C/gL, R = 1/gL (GOhm, so R*I is in mV for I in pA), w in
-#    pA), as the seed's model page shows them.
+#    pA), as BrainPy's AdExIF documentation page shows them.
 # ---------------------------------------------------------------------------
 #                       C   gL   EL   VT  dT    a   tau_w    b   Vr     I
 patterns = {
@@ -66,7 +66,7 @@ for i, name in enumerate(names):
           % (name, t.size, t[0], isi[0], isi[-1]))
 
 # ---------------------------------------------------------------------------
-# 2. A population of 2000 neurons with the seed's default parameters,
+# 2. A population of 2000 neurons with BrainPy's default parameters,
 #    random initial V, an input ramp across neurons.
 # ---------------------------------------------------------------------------
 # pop = bp.dyn.AdExIF(2000, V_initializer=bp.init.Uniform(-70., -50.))

@@ -4,7 +4,7 @@
  * computed) and hands each step function an adex__step_ctx: pointers to the
  * state arrays and to the neurons' parameters. A step function advances
  * neurons [lo, hi) from t to t+dt and applies threshold and reset (phases
- * 1-4 of SPEC section 3) in one fused pass, without allocating.
+ * 1-4 of docs/semantics.md section 3) in one fused pass, without allocating.
  */
 #ifndef ADEX_KERNEL_H
 #define ADEX_KERNEL_H

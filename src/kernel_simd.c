@@ -1,6 +1,6 @@
 /* kernel_simd.c - SIMD kernels of exp_auto and of the explicit Runge-Kutta
  * methods: W neurons per vector, one vector per iteration of the fused
- * loop (SPEC sections 3-4 for what a step computes).
+ * loop (docs/semantics.md sections 3-4 for what a step computes).
  *
  * CMake compiles this file once per instruction set (simd.h): with
  * ADEX_SIMD_W = 8 for AVX-512F and = 4 for AVX2, each copy defining its

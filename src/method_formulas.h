@@ -35,7 +35,7 @@
  * always inlined: into each clone, with its own target. */
 #define ADEX__FORMULA static inline __attribute__((always_inline))
 
-/* BrainPy's exponential Euler (SPEC section 4) for one neuron over a step
+/* BrainPy's exponential Euler (docs/semantics.md section 4) for one neuron over a step
  * h, from the old (V, w):
  *   E = exp((V - V_T)/delta_T),
  *   V' = V + h phi(h (E - 1)/tau) (-(V - V_rest) + delta_T E - R w + R I)/tau,

@@ -13,7 +13,7 @@ static const struct {
   const char *name;
   const char *unit;
   size_t offset;
-  double fallback; /* the seed's default */
+  double fallback; /* BrainPy's default */
 } param_table[ADEX_NPARAMS] = {
     {"V_rest", "mV", offsetof(adex_params, V_rest), -65.0},
     {"V_reset", "mV", offsetof(adex_params, V_reset), -68.0},

@@ -1,5 +1,5 @@
 /* step_general.c - the general per-neuron step, used when any option
- * beyond BrainPy is on (SPEC section 5):
+ * beyond BrainPy is on (docs/semantics.md section 5):
  *
  *   adaptive        embedded pair, per-neuron sub-steps with error control
  *                   (NEST's scheme: its aeif models use GSL's rkf45 with

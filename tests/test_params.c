@@ -1,10 +1,10 @@
-/* test_params.c - parameter defaults (the seed's table), lookup by name,
+/* test_params.c - parameter defaults (BrainPy's table), lookup by name,
  * and every check of adex_params_check. */
 #include <string.h>
 
 #include "adex_test.h"
 
-/* The seed's defaults, written out independently of the library's table. */
+/* BrainPy's defaults, written out independently of the library's table. */
 static void test_defaults_match_seed(void **state) {
   (void)state;
   adex_params p;

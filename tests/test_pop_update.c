@@ -1,5 +1,5 @@
 /* test_pop_update.c - one step of a population (docs/semantics.md sections 2-4, 7)
- * checked against independent expectations: the seed's first step, the
+ * checked against independent expectations: BrainPy's first step, the
  * exact solution of the linear case, first-order convergence to a
  * high-resolution solution, per-neuron parameters, finiteness under any
  * drive, reset, and the right-hand sides. */

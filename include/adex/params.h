@@ -17,7 +17,7 @@
 extern "C" {
 #endif
 
-/* One value per parameter, the seed's defaults in brackets. */
+/* One value per parameter, BrainPy's defaults in brackets. */
 typedef struct adex_params {
   double V_rest;  /* mV, resting potential [-65] */
   double V_reset; /* mV, reset potential after a spike [-68] */
@@ -46,7 +46,7 @@ typedef enum adex_param_id {
   ADEX_NPARAMS
 } adex_param_id;
 
-/* Fill *p with the seed's defaults. */
+/* Fill *p with BrainPy's defaults. */
 ADEX_API void adex_params_default(adex_params *p);
 
 /* Check one parameter set: every value finite and within +-1e9, tau > 0
@@ -67,7 +67,7 @@ ADEX_API adex_status adex_params_check(const adex_params *p);
  * ADEX_OK or ADEX_EINVAL with the message in adex_errmsg(). */
 ADEX_API adex_status adex_input_check(const char *name, double value);
 
-/* The seed's name of a parameter ("tau_w"), or NULL for an invalid id. */
+/* BrainPy's name of a parameter ("tau_w"), or NULL for an invalid id. */
 ADEX_API const char *adex_param_name(adex_param_id id);
 
 /* Unit of a parameter ("ms", "mV" or "1"), or NULL for an invalid id. */

@@ -18,7 +18,7 @@
  *   3. where spike: V = V_reset, w = w_new + b, t_last_spike = t;
  *   4. store spike, set input to 0.
  * A state read after the call belongs to time t+dt; a spike in it is
- * stamped t. With the seed's default ZeroInit, V starts at 0 mV > V_th, so
+ * stamped t. With BrainPy's default ZeroInit, V starts at 0 mV > V_th, so
  * every neuron spikes in the first update (as in BrainPy).
  *
  * A handle is not thread-safe: use one handle from one thread at a time
@@ -120,7 +120,7 @@ typedef struct adex_pop_config {
                          soft reset) */
 } adex_pop_config;
 
-/* Fill *cfg for a flat population of num neurons with the seed's defaults. */
+/* Fill *cfg for a flat population of num neurons with BrainPy's defaults. */
 ADEX_API void adex_pop_config_default(adex_pop_config *cfg, size_t num);
 
 /* Build a population. On success *out is a new handle; on failure *out is
@@ -153,7 +153,7 @@ ADEX_API adex_status adex_pop_reset(adex_pop *pop);
  * parameter is per-neuron, any n >= 1 otherwise), as BrainPy's dV/dw:
  *   out[i] = (-(V-V_rest) + delta_T exp((V-V_T)/delta_T) - R w + R I)/tau
  *   out[i] = (a (V - V_rest) - w)/tau_w
- * t (ms) is accepted for the seed's signature and unused (autonomous model).
+ * t (ms) is accepted for BrainPy's signature and unused (autonomous model).
  * Returns ADEX_OK or ADEX_ESIZE. */
 ADEX_API adex_status adex_pop_dV(const adex_pop *pop, const double *V, double t,
                         const double *w, const double *I_ext, double *out,

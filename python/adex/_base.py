@@ -251,7 +251,7 @@ class JointEq:
     """The right-hand side of the (V, w) system, as BrainPy's ``JointEq``.
 
     ``f(V, w, t, I_ext)`` returns ``(dV/dt, dw/dt)``; ``f.eqs`` is the pair
-    of single-variable functions ``(dV, dw)`` with the seed's signatures;
+    of single-variable functions ``(dV, dw)`` with BrainPy's signatures;
     iterating gives them too."""
 
     def __init__(self, dV, dw):

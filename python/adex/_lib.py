@@ -101,7 +101,7 @@ class Init(Structure):
 
 
 class Params(Structure):
-    """adex_params: the ten parameters in the seed's order."""
+    """adex_params: the ten parameters in BrainPy's order."""
     _fields_ = [(n, c_double) for n in PARAM_NAMES]
 
 

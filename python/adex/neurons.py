@@ -379,7 +379,7 @@ class AdExIF(Base):
     and when :math:`V \ge V_{th}`: :math:`V \to V_{reset}`,
     :math:`w \to w + b`.
 
-    Parameters (the seed's, in its order; units mV, ms, R*I in mV). Each
+    Parameters (BrainPy's, in its order; units mV, ms, R*I in mV). Each
     model parameter is a number, an array of shape ``size`` or ``(num,)``
     (one value per neuron), an ``adex.init`` initializer, or a callable
     ``f(shape) -> array``:

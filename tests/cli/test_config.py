@@ -230,7 +230,7 @@ def test_two_configs_rejected(adex_run, write_config, show,
 
 
 def test_issue_example_runs(adex_run, write_config, workdir, show):
-    """The config of the issue, verbatim."""
+    """The first example config, verbatim."""
     path = write_config("""
 {"duration": 100, "dt": 0.1, "seed": 1,
  "populations": [{"name": "exc", "size": 20, "method": "rk4",

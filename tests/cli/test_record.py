@@ -77,7 +77,7 @@ def test_h5_golden_layout(adex_run, workdir, show):
         assert g.attrs["record_every"] == 4 and g.attrs["samples"] == 50
         assert g.attrs["adex_version"] == VERSION
         np.testing.assert_allclose(g.attrs["tau"], [10, 40 / 3, 50 / 3, 20])
-        assert g.attrs["a"] == 1.0                      # the seed's default
+        assert g.attrs["a"] == 1.0                      # BrainPy's default
         assert g.attrs["V_initializer"] == "constant(-65)"
         assert g.attrs["spike_count"] == len(g["spikes/t"])
         assert g["V"].attrs["unit"] == "mV" and g["ts"].attrs["unit"] == "ms"
