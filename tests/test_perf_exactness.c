@@ -3,7 +3,7 @@
  *   - every SIMD kernel (adex_kernel) against the plain scalar one, for
  *     every method: each step starts both from the same state; V, w,
  *     spikes and t_last_spike agree bit for bit (the kernels share their
- *     elementary functions, src/xmath_body.h; ADEX_TEST_VERBOSE=1 prints
+ *     elementary functions, src/math/xmath_body.h; ADEX_TEST_VERBOSE=1 prints
  *     how many values are 0, 1, 2.. ulp apart: all 0);
  *   - the adaptive mode: the SIMD driver (the default under AUTO where the
  *     CPU has a SIMD kernel, or a SIMD kernel named) gives the scalar

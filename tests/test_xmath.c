@@ -1,6 +1,6 @@
-/* test_xmath.c - the library's elementary functions (src/xmath.h, written
- * once in src/xmath_body.h) against long double, and the vector ones of
- * src/simd.h lane by lane against the scalar ones.
+/* test_xmath.c - the library's elementary functions (src/math/xmath.h, written
+ * once in src/math/xmath_body.h) against long double, and the vector ones of
+ * src/math/simd.h lane by lane against the scalar ones.
  *
  *   - the tables: adex__xm_exp2_hi[j] = RN(2^(j/16)) and hi + lo =
  *     2^(j/16) within 2^-106 relative (checked in __float128 by raising
@@ -125,7 +125,7 @@ typedef void lanes_f(const float *x, float *y, size_t n);
 static const char *const isa_name[2] = {"avx2", "avx512"};
 
 /* Whether the vector functions of instruction set k are built and the CPU
- * runs them (the checks of src/kernels.c, plus FMA for AVX-512). */
+ * runs them (the checks of src/kernels/kernels.c, plus FMA for AVX-512). */
 static bool isa_runs(int k) {
 #ifdef ADEX_TEST_LANES
   if (k == 0)

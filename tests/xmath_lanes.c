@@ -1,6 +1,6 @@
-/* xmath_lanes.c - the vector elementary functions of src/simd.h (vx_exp,
+/* xmath_lanes.c - the vector elementary functions of src/math/simd.h (vx_exp,
  * vx_phi, ...) over arrays, for test_xmath.c. tests/CMakeLists.txt
- * compiles this file twice, as the top-level one does src/kernel_simd.c:
+ * compiles this file twice, as the top-level one does src/kernels/kernel_simd.c:
  * ADEX_SIMD_W=4 with AVX2 + FMA (names ending _avx2) and ADEX_SIMD_W=8
  * with AVX-512F (names ending _avx512), -ffp-contract=off both times.
  */

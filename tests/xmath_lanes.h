@@ -1,4 +1,4 @@
-/* xmath_lanes.h - the vector elementary functions of src/simd.h applied to
+/* xmath_lanes.h - the vector elementary functions of src/math/simd.h applied to
  * arrays, for test_xmath.c (xmath_lanes.c, compiled once per instruction
  * set). y[i] = f(x[i]) for i < n, any n: the tail is padded. Call the
  * _avx2 functions only where the CPU has AVX2, FMA and BMI2, the _avx512

@@ -4,7 +4,7 @@
  * One key table for the network: every AdExIF population's keys as its
  * own save_states writes them, then the spike sources' spikes, then each
  * projection's state and delivery rings, then the step count. The shared
- * steps of src/state.c write it atomically, and on load check every key,
+ * steps of src/io/state.c write it atomically, and on load check every key,
  * shape, dtype and value before anything changes.
  */
 #include <float.h>

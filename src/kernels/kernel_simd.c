@@ -8,7 +8,7 @@
  * picks one at run time from what the CPU supports.
  *
  * Every vector lane computes the scalar reference's operations
- * (src/method_formulas.h: the same order of terms, fmas, products with
+ * (src/methods/method_formulas.h: the same order of terms, fmas, products with
  * reciprocals, NEST's guard, the blow-up rule of adex__is_spike, the
  * clamp of w) with the same elementary functions (xmath_body.h), so every
  * kernel gives the scalar kernel's bits; tests/test_perf_exactness.c

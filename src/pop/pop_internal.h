@@ -92,7 +92,7 @@ struct adex_pop {
   adex__np32 *per32;
   double *init_scratch;
 
-  /* Registered delay buffers (src/pop_delays.c); NULL when none */
+  /* Registered delay buffers (src/pop/pop_delays.c); NULL when none */
   struct adex__delay_table *delays;
 
   /* Caller-registered variables (data owned by the caller) */
@@ -156,7 +156,7 @@ void adex__pop_force_general(adex_pop *pop);
 /* Copy the thread's last message onto the handle and return `status`. */
 adex_status adex__pop_fail(adex_pop *pop, adex_status status);
 
-/* Free the population's registered delays (src/pop_delays.c). */
+/* Free the population's registered delays (src/pop/pop_delays.c). */
 void adex__pop_delays_free(adex_pop *pop);
 
 #endif /* ADEX_POP_INTERNAL_H */

@@ -2,7 +2,7 @@
  * `f[key] = array`: one dataset per key at the root, named the key.
  *
  * Files are built and parsed in memory with HDF5's core driver (no backing
- * store) and a file image, so that src/state.c alone touches the disk (the
+ * store) and a file image, so that src/io/state.c alone touches the disk (the
  * atomic write) and a load parses one snapshot of the file. Every call
  * switches off HDF5's automatic error printing for its thread and restores
  * it; HDF5's own error stack is turned into the message.

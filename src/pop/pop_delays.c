@@ -1,7 +1,7 @@
 /* pop_delays.c - delays registered by name (docs/semantics.md section 6): a population's
  * own table and the process-wide registry (BrainPy's global_delay_vars).
  *
- * The buffers are adex_delay rings (src/delay.c); this file only names
+ * The buffers are adex_delay rings (src/delay/delay.c); this file only names
  * them, ties them to a target variable, keeps per-neuron steps, and grows a
  * buffer when a name is registered again with a larger maximum. Growing
  * needs no scratch history: the new ring is created holding the oldest old

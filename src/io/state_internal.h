@@ -1,8 +1,8 @@
 /* state_internal.h - what the state-file formats share (internal).
  *
- * src/state.c builds the key table of a population (its variables and
+ * src/io/state.c builds the key table of a population (its variables and
  * registered delays), chooses the format, stages data, writes files
- * atomically and commits a load; src/state_h5.c and src/state_npz.c turn
+ * atomically and commits a load; src/io/state_h5.c and src/io/state_npz.c turn
  * the table into a file image and a file image into staged data. A format
  * module never touches the population: on load it only fills the staging
  * buffers of the table, so a refused file cannot change anything.
@@ -122,7 +122,7 @@ adex_status adex__h5_save(const adex__state *s, unsigned char **image,
 adex_status adex__h5_stage(adex__state *s, const unsigned char *image,
                            size_t size);
 /* Walk an HDF5 image with bounds checks before libhdf5 sees it; accept
- * only the layout h5py writes by default (src/state_h5check.c). Returns
+ * only the layout h5py writes by default (src/io/state_h5check.c). Returns
  * ADEX_OK or ADEX_EFORMAT with the reason. */
 adex_status adex__h5_precheck(const adex__state *s, const unsigned char *image,
                               size_t size);
