@@ -23,6 +23,7 @@ from .neurons import AdExIF
 from .runner import RunResult, run
 from . import connect
 from . import dyn
+from . import inputs
 
 conn = connect  # BrainPy's two names for the connectors
 
@@ -51,7 +52,7 @@ def __getattr__(name):
 
 
 __all__ = ["AdExIF", "run", "RunResult", "init", "plot", "errors", "dyn",
-           "conn", "connect", "visualize",
+           "conn", "connect", "inputs", "visualize",
            "global_delay_vars", "GlobalDelays", "GlobalDelay", "Base",
            "Collector", "TensorCollector", "JointEq", "ODEIntegrator",
            "methods", "AdexError", "AdexIOError", "AdexMemoryError",

@@ -201,3 +201,41 @@ def test_loop_in_c_equals_the_python_loop():
     for k in a:
         assert a[k].tobytes() == b[k].tobytes(), k
     assert a['src.spike'].any() and np.ptp(a['p.V']) > 1.0
+
+
+def test_inputs_as_brainpy():
+    """adex.inputs: BrainPy's step counts (floor for sections, ceil for
+    ramps), a whole number of steps counted as such (20/0.1 is 200)."""
+    a = bp.inputs.section_input([0., 1., 2.], [20., 60., 20.], dt=0.1)
+    assert a.shape == (1000,) and a[199] == 0 and a[200] == 1 and a[-1] == 2
+    b, length = bp.inputs.section_input([np.ones(3), 2.], [0.25, 0.2], dt=0.1,
+                                        return_length=True)
+    assert b.shape == (4, 3) and length == pytest.approx(0.45)
+    r = bp.inputs.ramp_input(0., 10., 10., t_start=2., t_end=7., dt=0.1)
+    assert r.shape == (100,) and r[19] == 0 and r[20] == 0 and r[69] == 10
+    np.testing.assert_allclose(r[20:70], np.linspace(0, 10, 50))
+    c, length = bp.inputs.constant_input([(1., 5.), (3., 2.)], dt=0.5)
+    assert list(c) == [1.] * 10 + [3.] * 4 and length == 7.0
+    s = bp.inputs.spike_input([1., 3.], 0.5, [2., 4.], 5., dt=0.1)
+    assert s[10:15].tolist() == [2.] * 5 and s[30:35].tolist() == [4.] * 5
+    assert s.sum() == pytest.approx(30.0)
+    ou = bp.inputs.ou_process(1.0, 0.5, 10., 2000., dt=0.1, n=2, seed=1)
+    assert ou.shape == (20000, 2)
+    assert abs(ou[5000:].mean() - 1.0) < 0.2
+    # stationary sd sigma sqrt(tau/2)
+    assert ou[5000:].std() == pytest.approx(0.5 * np.sqrt(5.0), rel=0.2)
+
+
+def test_example_script_runs(tmp_path):
+    """examples/coba_network.py, the BrainPy script on adex, runs (short)
+    and writes its figure."""
+    import subprocess
+    import sys
+    from conftest import REPO, child_env
+    out = tmp_path / "c.png"
+    r = subprocess.run([sys.executable, str(REPO / "examples" / "coba_network.py"),
+                        "--duration", "100", "--out", str(out)],
+                       env=child_env(), capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "E " in r.stdout and out.stat().st_size > 1000
