@@ -24,7 +24,7 @@ echo "== unit tests under valgrind"
 # valgrind they would take most of half an hour.
 (cd build && ctest -j "$(nproc)" --output-on-failure \
    -E '^(cli|python|state_interop|test_property|test_perf_exactness|test_xmath)$' -T memcheck \
-   --overwrite MemoryCheckCommandOptions="--error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
+   --overwrite MemoryCheckSuppressionFile="$PWD/../tests/valgrind.supp" --overwrite MemoryCheckCommandOptions="--error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
    >/tmp/adex-memcheck.log 2>&1) || { cat /tmp/adex-memcheck.log; exit 1; }
 tail -n 3 /tmp/adex-memcheck.log
 
