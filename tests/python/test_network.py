@@ -239,3 +239,59 @@ def test_example_script_runs(tmp_path):
                        timeout=300)
     assert r.returncode == 0, r.stderr
     assert "E " in r.stdout and out.stat().st_size > 1000
+
+
+def _example(tmp_path, script, *args):
+    """Runs examples/<script> with args; returns its standard output."""
+    import subprocess
+    import sys
+    from conftest import REPO, child_env
+    out = tmp_path / (script + ".png")
+    r = subprocess.run([sys.executable, str(REPO / "examples" / script),
+                        *args, "--out", str(out)],
+                       env=child_env(), capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert out.stat().st_size > 1000
+    return r.stdout
+
+
+def test_example_cuba_network(tmp_path):
+    """examples/cuba_network.py: the CUBA network sustains irregular
+    activity at a few Hz with no external input (its rest is above V_T),
+    E and I at similar rates."""
+    out = _example(tmp_path, "cuba_network.py", "--duration", "200")
+    fields = out.split()
+    rate_e = float(fields[fields.index("E") + 1])
+    rate_i = float(fields[fields.index("I") + 1])
+    assert 0.5 < rate_e < 50 and 0.5 < rate_i < 50
+    assert rate_i == pytest.approx(rate_e, rel=0.5)
+
+
+def test_example_poisson_population(tmp_path):
+    """examples/poisson_population.py: silence without input, and an
+    output rate that grows with the sources' rate once above threshold."""
+    out = _example(tmp_path, "poisson_population.py", "--duration", "200")
+    pairs = [(float(l.split()[1]), float(l.split()[5]))
+             for l in out.splitlines() if l.startswith("input")]
+    assert len(pairs) == 13 and pairs[0] == (0.0, 0.0)
+    outs = [o for _, o in pairs]
+    assert outs[-1] > 20.0
+    assert all(b >= a for a, b in zip(outs[4:], outs[5:]))
+
+
+def test_example_synapse_models(tmp_path):
+    """examples/synapse_models.py: every synapse model moves the post
+    neurons' V the way its sign says (GABAa down, the others up), by a few
+    mV, without a spike."""
+    out = _example(tmp_path, "synapse_models.py", "--duration", "200")
+    lines = [l for l in out.splitlines() if "peak PSP" in l]
+    assert len(lines) == 11
+    for l in lines:
+        f = l.split()
+        psp, spikes = float(f[3]), int(f[6])
+        assert spikes == 0, l
+        if f[0] == "GABAa":
+            assert -10.0 < psp < -0.5, l
+        else:
+            assert 0.5 < psp < 20.0, l
