@@ -295,3 +295,36 @@ def test_example_synapse_models(tmp_path):
             assert -10.0 < psp < -0.5, l
         else:
             assert 0.5 < psp < 20.0, l
+
+
+@pytest.mark.parametrize("model", ["DeltaSynapse", "ExpCUBA", "ExpCOBA",
+                                   "DualExpCOBA", "NMDA"])
+def test_dense_equals_sparse_and_the_matrix_product(model):
+    """conn_type='dense' (BrainPy: the spike vector times the weighted
+    connection matrix) gives the bits of 'sparse'; one step of arrivals
+    into DeltaSynapse equals that matrix product, computed here."""
+    def run(conn_type):
+        pre = bp.dyn.AdExIF(6, V_initializer=bp.init.Constant(-65.), **KW)
+        post = bp.dyn.AdExIF(5, V_initializer=bp.init.Constant(-65.), **KW)
+        w = "weights" if model == "DeltaSynapse" else "g_max"
+        syn = getattr(bp.dyn, model)(pre, post, bp.conn.FixedProb(0.5, seed=3),
+                                     conn_type=conn_type, **{w: 0.7})
+        net = bp.dyn.Network(syn, pre=pre, post=post)
+        r = bp.dyn.DSRunner(net, monitors=["post.V"], inputs=[("pre.input", 30.)],
+                            dt=0.1, progress_bar=False)
+        r.run(30.)
+        return r.mon["post.V"], syn, pre
+    V_sparse, syn, _ = run("sparse")
+    V_dense, _, _ = run("dense")
+    assert np.array_equal(V_sparse.view(np.uint64), V_dense.view(np.uint64))
+    assert np.ptp(V_sparse) > 0.1
+    if model == "DeltaSynapse":
+        # the pre neurons are identical: they all fire in the same step, and
+        # the post neurons' V jumps by the column sums of the weighted
+        # matrix (in-degree 0 gives no jump)
+        pre_i, post_j, w, _ = syn.synapses()
+        mat = np.zeros((6, 5))
+        mat[pre_i, post_j] = w
+        jumps = np.diff(V_sparse, axis=0)
+        k = int(np.argmax(np.abs(jumps).max(axis=1)))
+        np.testing.assert_allclose(jumps[k], np.ones(6) @ mat, atol=0.05)
