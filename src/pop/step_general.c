@@ -152,89 +152,136 @@ static void record_spike(adex_pop *pop, ev_sink *sink, size_t i, double t) {
   pop->t_last_spike[i] = t;
 }
 
-/* Advance neuron i from t to t+dt with its parameters np. */
+/* One neuron on its way through a step: the state reached at offset s
+ * from the step's start, the next sub-step and the refractory hold. */
+typedef struct nstep {
+  double V, w;  /* state at offset s (mV, mV-scaled w) */
+  double s;     /* ms from the step's start reached so far */
+  double h;     /* next sub-step in the adaptive mode (ms) */
+  double hold;  /* V is held on [0, hold) (ms from the start) */
+  int n_spk;    /* spikes in this step so far */
+} nstep;
+
+/* The neuron's integrator for one sub-step and its error order. */
+typedef struct nmethod {
+  const adex_method *m;
+  adex__one_fn one;
+  int p_hat;
+} nmethod;
+
+/* The kernel's step, which agrees with its fused step bit for bit; but
+ * the plain scalar one in the adaptive mode, which has no fused step: a
+ * neuron's sub-steps then give the same bits on every machine, and one
+ * neuron at a time the scalar code is faster than a vector with one lane
+ * used. */
+static nmethod method_of(const adex_pop *pop) {
+  const adex_method *m = pop->method;
+  return (nmethod){m, pop->adaptive ? m->one : pop->impl.one,
+                   m->tableau != NULL ? m->tableau->order_hat : 0};
+}
+
+/* A spike found at the end of a sub-step of length hh from (V, w) with
+ * result y: its time (the crossing when precise), the reset, and the hold
+ * that follows it (refractory period, or the rest of the step once the
+ * neuron has fired ADEX_MAX_SPIKES_PER_STEP times). */
+static void fire_in_step(adex_pop *pop, ev_sink *sink, size_t i,
+                         const adex__nparams *np, const nmethod *nm, double I,
+                         double t, double dt, double hh, double seg_end,
+                         const double y[2], nstep *ns) {
+  double theta = 1.0, yc[2] = {y[0], y[1]};
+  if (pop->precise)
+    theta = locate_crossing(nm->m, nm->one, np, pop->adaptive, ns->V, ns->w,
+                            I, hh, y, yc);
+  double s_spk = pop->precise ? ns->s + theta * hh : ns->s + hh;
+  record_spike(pop, sink, i, pop->precise ? t + s_spk : t);
+  ns->V = reset_V(pop, np, yc[0]);
+  ns->w = adex__clamp_w(yc[1] + np->p.b);
+  ns->s = s_spk >= seg_end ? seg_end : s_spk;
+  if (++ns->n_spk >= ADEX_MAX_SPIKES_PER_STEP)
+    ns->hold = dt;
+  else if (pop->tau_ref > 0)
+    ns->hold = pop->precise ? fmin(dt, ns->s + pop->tau_ref) : dt;
+}
+
+/* One sub-step of neuron i from ns->s: at most ns->h in the adaptive
+ * mode, never past the end of the refractory hold or of the step. An
+ * adaptive step whose error is too large is rejected (false; only ns->h
+ * changes); an accepted one advances ns, firing if V crosses. */
+static bool substep(adex_pop *pop, ev_sink *sink, size_t i,
+                    const adex__nparams *np, const nmethod *nm, double I,
+                    double t, double dt, bool capped, nstep *ns) {
+  bool holding = ns->s < ns->hold;
+  double seg_end = holding ? ns->hold : dt;
+  double hh = seg_end - ns->s;
+  if (pop->adaptive && ns->h < hh && !capped) hh = ns->h;
+  double y[2], err[2], y0[2] = {ns->V, ns->w};
+  nm->one(nm->m, np, ns->V, ns->w, I, hh, y, pop->adaptive ? err : NULL);
+  double h_next = ns->h;
+  if (pop->adaptive) {
+    if (holding) err[0] = 0.0; /* V is held: only w's error counts */
+    double q = error_ratio(err, y0, y, pop->tol);
+    double f = step_factor(q, nm->p_hat);
+    if (q > 1.0 && hh > H_MIN && !capped) {
+      ns->h = fmax(hh * f, H_MIN); /* reject: the state is untouched */
+      return false;
+    }
+    h_next = fmax(hh * f, H_MIN);
+  }
+  if (holding) y[0] = ns->V; /* refractory: V held, w integrated */
+  if (!holding && adex__is_spike(np, y[0])) {
+    fire_in_step(pop, sink, i, np, nm, I, t, dt, hh, seg_end, y, ns);
+  } else {
+    ns->V = y[0];
+    ns->w = adex__clamp_w(y[1]);
+    ns->s = hh == seg_end - ns->s ? seg_end : ns->s + hh;
+  }
+  ns->h = h_next;
+  return true;
+}
+
+/* The noise term after the step's integration (Euler-Maruyama: V gets
+ * noise sqrt(dt) N(0, 1) from the counter-based stream), unless V is held
+ * for the whole step; a crossing it causes is a spike at the step's end. */
+static void add_noise(adex_pop *pop, ev_sink *sink, size_t i,
+                      const adex__nparams *np, double t, double dt,
+                      nstep *ns) {
+  if (!(pop->noise > 0) || ns->hold >= dt) return;
+  ns->V += pop->noise * sqrt(dt) * adex__rng_normal(sink->noise_key, i);
+  if (adex__is_spike(np, ns->V)) {
+    record_spike(pop, sink, i, pop->precise ? t + dt : t);
+    ns->V = reset_V(pop, np, ns->V);
+    ns->w = adex__clamp_w(ns->w + np->p.b);
+    ns->n_spk++;
+  }
+}
+
+/* Advance neuron i from t to t+dt with its parameters np: sub-steps until
+ * the step's end (one for a fixed step outside a spike or a hold), then
+ * noise, then the state and flags written back. */
 static void neuron_step(adex_pop *pop, ev_sink *sink, size_t i,
                         const adex__nparams *np, double t, double dt) {
-  const adex_method *m = pop->method;
-  const int p_hat = m->tableau != NULL ? m->tableau->order_hat : 0;
-  /* The kernel's step, which agrees with its fused step bit for bit; but
-   * the plain scalar one in the adaptive mode, which has no fused step:
-   * a neuron's sub-steps then give the same bits on every machine, and
-   * one neuron at a time the scalar code is faster than a vector with
-   * one lane used. */
-  const adex__one_fn one = pop->adaptive ? m->one : pop->impl.one;
-  double V = pop->V[i], w = pop->w[i];
+  const nmethod nm = method_of(pop);
   const double I =
       pop->drive != NULL ? pop->input[i] + pop->drive[i] : pop->input[i];
-  int n_spk = 0;
+  nstep ns = {pop->V[i], pop->w[i], 0.0, dt, 0.0, 0};
   bool refr = pop->tau_ref > 0 && t - pop->t_last_spike[i] <= pop->tau_ref;
-  /* Offsets from t: V is held on [0, hold). */
-  double hold = 0.0;
   if (refr)
-    hold = pop->precise
-               ? fmin(dt, pop->t_last_spike[i] + pop->tau_ref - t)
-               : dt;
-  double s = 0.0;
-  double h = dt;
+    ns.hold = pop->precise
+                  ? fmin(dt, pop->t_last_spike[i] + pop->tau_ref - t)
+                  : dt;
   if (pop->adaptive)
-    h = pop->h_sub[i] > 0 ? pop->h_sub[i]
-                          : adex__initial_step(np, V, w, I, dt, pop->tol,
-                                               p_hat);
+    ns.h = pop->h_sub[i] > 0 ? pop->h_sub[i]
+                             : adex__initial_step(np, ns.V, ns.w, I, dt,
+                                                  pop->tol, nm.p_hat);
   long sub = 0;
-  while (s < dt) {
-    bool holding = s < hold;
-    double seg_end = holding ? hold : dt;
-    double hh = seg_end - s;
-    bool capped = ++sub >= MAX_SUBSTEPS;
-    if (pop->adaptive && h < hh && !capped) hh = h;
-    double y[2], err[2], y0[2] = {V, w};
-    one(m, np, V, w, I, hh, y, pop->adaptive ? err : NULL);
-    double h_next = h;
-    if (pop->adaptive) {
-      if (holding) err[0] = 0.0; /* V is held: only w's error counts */
-      double q = error_ratio(err, y0, y, pop->tol);
-      double f = step_factor(q, p_hat);
-      if (q > 1.0 && hh > H_MIN && !capped) {
-        h = fmax(hh * f, H_MIN); /* reject: the state is untouched */
-        continue;
-      }
-      h_next = fmax(hh * f, H_MIN);
-    }
-    if (holding) y[0] = V; /* refractory: V held, w integrated */
-    if (!holding && adex__is_spike(np, y[0])) {
-      double theta = 1.0, yc[2] = {y[0], y[1]};
-      if (pop->precise)
-        theta = locate_crossing(m, one, np, pop->adaptive, V, w, I, hh, y,
-                                yc);
-      double s_spk = pop->precise ? s + theta * hh : s + hh;
-      record_spike(pop, sink, i, pop->precise ? t + s_spk : t);
-      V = reset_V(pop, np, yc[0]);
-      w = adex__clamp_w(yc[1] + np->p.b);
-      s = s_spk >= seg_end ? seg_end : s_spk;
-      if (++n_spk >= ADEX_MAX_SPIKES_PER_STEP) hold = dt;
-      else if (pop->tau_ref > 0)
-        hold = pop->precise ? fmin(dt, s + pop->tau_ref) : dt;
-    } else {
-      V = y[0];
-      w = adex__clamp_w(y[1]);
-      s = hh == seg_end - s ? seg_end : s + hh;
-    }
-    h = h_next;
-  }
-  if (pop->noise > 0 && !(hold >= dt)) {
-    V += pop->noise * sqrt(dt) * adex__rng_normal(sink->noise_key, i);
-    if (adex__is_spike(np, V)) {
-      record_spike(pop, sink, i, pop->precise ? t + dt : t);
-      V = reset_V(pop, np, V);
-      w = adex__clamp_w(w + np->p.b);
-      n_spk++;
-    }
-  }
-  if (pop->adaptive) pop->h_sub[i] = h;
-  pop->V[i] = V;
-  pop->w[i] = w;
-  pop->spike[i] = n_spk > 0;
-  if (pop->tau_ref > 0) pop->refractory[i] = refr || n_spk > 0;
+  while (ns.s < dt)
+    substep(pop, sink, i, np, &nm, I, t, dt, ++sub >= MAX_SUBSTEPS, &ns);
+  add_noise(pop, sink, i, np, t, dt, &ns);
+  if (pop->adaptive) pop->h_sub[i] = ns.h;
+  pop->V[i] = ns.V;
+  pop->w[i] = ns.w;
+  pop->spike[i] = ns.n_spk > 0;
+  if (pop->tau_ref > 0) pop->refractory[i] = refr || ns.n_spk > 0;
   pop->input[i] = 0.0;
 }
 
