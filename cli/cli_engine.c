@@ -15,24 +15,20 @@
 #include "cli_args.h"
 #include "cli_progress.h"
 
-#define MAX_STEPS 1e12 /* most steps one run may take */
-
 int cli_engine_steps(const cli_sim *sim, uint64_t *nsteps) {
-  double ratio, end;
+  double end;
+  size_t n;
   int cfg = sim->config_path != NULL;
   if (sim->duration < 0)
     return cli_error("--duration must be >= 0 ms, got %g", sim->duration);
   if (!(sim->dt > 0)) return cli_error("--dt must be > 0 ms, got %g", sim->dt);
-  ratio = sim->duration / sim->dt;
-  if (!isfinite(ratio) || ratio >= MAX_STEPS + 0.5)
+  /* the library's rule: BrainPy's ceil(duration/dt), whole numbers of
+   * steps up to rounding counted exactly */
+  if (adex_run_steps(sim->duration, sim->dt, &n) != ADEX_OK)
     return cli_error("%s %g / %s %g gives more than %g steps",
                      cfg ? "duration" : "--duration", sim->duration,
-                     cfg ? "dt" : "--dt", sim->dt, MAX_STEPS);
-  *nsteps = (uint64_t)llround(ratio);
-  if (*nsteps == 0 && sim->duration > 0)
-    return cli_error("%s %g ms is more than twice %s %g ms: the run would "
-                     "take no step", cfg ? "dt" : "--dt", sim->dt,
-                     cfg ? "duration" : "--duration", sim->duration);
+                     cfg ? "dt" : "--dt", sim->dt, ADEX_RUN_MAX_STEPS);
+  *nsteps = (uint64_t)n;
   end = cli_sim_time(sim, *nsteps);
   if (!isfinite(end))
     return cli_error("the run would end at a time that is not finite "

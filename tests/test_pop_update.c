@@ -407,8 +407,40 @@ static void test_time_grid(void **state) {
   adex_pop_destroy(pop);
 }
 
+/* The number of steps of a run (adex_run_steps): BrainPy's
+ * len(np.arange(start, start + duration, dt)) = ceil(duration/dt), a
+ * duration within 1e-9 of a whole number of steps counted as that number.
+ * The expectations are counted here from exact decimal arithmetic. */
+static void test_run_steps(void **state) {
+  (void)state;
+  static const struct { double duration, dt; size_t steps; } cases[] = {
+      {1.0, 0.1, 10},   {1.04, 0.1, 11},  {0.3, 0.1, 3},  {1.0, 0.3, 4},
+      {1.0, 0.4, 3},    {100.0, 200.0, 1}, {0.0, 0.1, 0}, {1000.0, 0.1, 10000},
+      {0.7, 0.1, 7},    {0.1 + 0.2, 0.1, 3}, {2.5, 0.5, 5}, {2.6, 0.5, 6},
+      {1e-300, 0.1, 1}, {1.0, 1e308, 1}, {1e11, 0.1, 1000000000000ull}};
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    size_t n = 12345;
+    assert_ok(adex_run_steps(cases[k].duration, cases[k].dt, &n));
+    if (n != cases[k].steps)
+      fail_msg("duration %g dt %g: %zu steps, want %zu", cases[k].duration,
+               cases[k].dt, n, cases[k].steps);
+  }
+  size_t n = 7;
+  assert_status(adex_run_steps(-1.0, 0.1, &n), ADEX_EINVAL);
+  assert_int_equal(n, 0);
+  assert_status(adex_run_steps(NAN, 0.1, &n), ADEX_EINVAL);
+  assert_status(adex_run_steps(INFINITY, 0.1, &n), ADEX_EINVAL);
+  assert_status(adex_run_steps(1.0, 0.0, &n), ADEX_EINVAL);
+  assert_status(adex_run_steps(1.0, -0.1, &n), ADEX_EINVAL);
+  assert_status(adex_run_steps(1.0, NAN, &n), ADEX_EINVAL);
+  assert_status(adex_run_steps(1e12, 0.1, &n), ADEX_EINVAL);
+  assert_non_null(strstr(adex_errmsg(), "more than 1e+12 steps"));
+  assert_status(adex_run_steps(1.0, 0.1, NULL), ADEX_EINVAL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_run_steps),
       cmocka_unit_test(test_first_step_of_defaults),
       cmocka_unit_test(test_linear_case_exact),
       cmocka_unit_test(test_first_order_convergence),

@@ -73,6 +73,22 @@ typedef int (*adex_run_progress_fn)(void *user, size_t done, size_t total);
  * of doubles near every time of the run must be at most dt times this. */
 #define ADEX_TIME_RESOLUTION 1e-3
 
+/* Most steps one run may take (adex_run_steps refuses more). */
+#define ADEX_RUN_MAX_STEPS 1000000000000.0
+
+/* The number of steps of dt ms a run of `duration` ms takes, the one rule
+ * of the library, the adex program and Python (docs/semantics.md, *Time*):
+ * BrainPy's count, len(np.arange(start, start + duration, dt)), i.e.
+ * ceil(duration / dt), without the rounding artefacts of that expression:
+ * a duration within 1e-9 (relative) of a whole number of steps counts as
+ * that number (1.0 / 0.1 is 10 steps, 1.04 / 0.1 is 11, 0.3 / 0.1 is 3
+ * from any start). duration 0 gives 0 steps, any duration > 0 at least
+ * one (BrainPy's arange(0, 1, 2.5) has one element). Returns ADEX_OK, or
+ * ADEX_EINVAL (duration not finite or < 0, dt not finite or <= 0, more
+ * than ADEX_RUN_MAX_STEPS steps, steps NULL) with the message. */
+ADEX_API adex_status adex_run_steps(double duration, double dt,
+                                    size_t *steps);
+
 /* Check the time grid of a run of `steps` steps of dt ms from t0 ms,
  * t_k = t0 + k*dt: dt finite and > 0, t0 and the end t0 + steps*dt
  * finite, and at every time of the run the spacing of doubles at most

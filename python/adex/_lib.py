@@ -241,6 +241,7 @@ _PROTOTYPES = {
                              POINTER(RunInput), POINTER(RunMonitor),
                              c_size_t, PROGRESS_FN, c_void_p, _szp]),
     "adex_run_progress_every": (c_size_t, [c_size_t]),
+    "adex_run_steps": (c_int, [c_double, c_double, _szp]),
     "adex_abi_sizeof": (c_size_t, [c_char_p]),
 }
 
@@ -363,3 +364,13 @@ def method_names():
 def version():
     """Version of the loaded library ("0.1.0")."""
     return lib.adex_version().decode()
+
+
+def run_steps(duration, dt):
+    """The number of steps of dt in duration, the library's one rule
+    (adex_run_steps: BrainPy's ceil(duration/dt), a whole number of steps
+    up to rounding counted exactly); ValueError for a bad pair."""
+    n = c_size_t(0)
+    if lib.adex_run_steps(float(duration), float(dt), ctypes.byref(n)) != 0:
+        raise ValueError(lib.adex_errmsg().decode())
+    return n.value

@@ -730,8 +730,9 @@ class DSRunner:
         return True
 
     def run(self, duration, start_t=None):
-        """Run for `duration` ms (the steps of
-        np.arange(start, start + duration, dt)); returns the wall time (s)."""
+        """Run for `duration` ms (BrainPy's steps of np.arange(start, start
+        + duration, dt), counted by the library's rule: adex_run_steps);
+        returns the wall time (s)."""
         duration = _num(duration, "duration")
         net = self.target
         start = net.t if net.t is not None else (
@@ -741,8 +742,7 @@ class DSRunner:
             raise ValueError("this network continues from t = %g ms; start_t "
                              "= %g would skip or repeat time" % (net.t, start_t))
         net._build(self.dt, start)
-        times = np.arange(start, start + duration, self.dt)
-        steps = times.size
+        steps = _lib.run_steps(duration, self.dt)
         h = net._h()
         views = []
         for name, node, var, idx in self._monitors:
@@ -772,5 +772,5 @@ class DSRunner:
             # a stopped run keeps the rows of the steps it did
             for name, _, _, _ in self._monitors:
                 self.mon[name] = self.mon[name][:self._done]
-            self.mon["ts"] = times[:self._done] + self.dt
+            self.mon["ts"] = start + (np.arange(self._done) + 1.0) * self.dt
         return time.time() - t0

@@ -25,9 +25,9 @@ _L = _lib.lib
 
 
 class RunResult(dict):
-    """The monitors of a run: ``res['ts']`` (ms, the start time of each
-    step, as BrainPy's ``runner.mon.ts``) and one array per monitor, row k
-    being the variable after step k. Keys are also attributes
+    """The monitors of a run: ``res['ts']`` (ms, the time each row belongs
+    to, the end of its step, as BrainPy's ``runner.mon.ts``) and one array
+    per monitor, row k being the variable after step k. Keys are also attributes
     (``res.spike``)."""
 
     def __getattr__(self, key):
@@ -38,17 +38,6 @@ class RunResult(dict):
 
     def __dir__(self):
         return list(self.keys()) + dir(dict)
-
-
-def _steps_of(duration, dt):
-    """Number of steps of dt in duration: len(np.arange(0, duration, dt)),
-    with a duration that is a whole number of steps up to rounding counted
-    exactly."""
-    n = duration / dt
-    r = round(n)
-    if abs(n - r) <= 1e-9 * max(1.0, abs(n)):
-        return int(r)
-    return int(math.ceil(n))
 
 
 def _number(x, what):
@@ -311,10 +300,13 @@ def run(pop, duration, dt=0.1, inputs=0.0, monitors=("spike",),
         adex.run of this population ended (0 at first), as a BrainPy runner
         continues its clock.
 
-    Returns a RunResult: ``res['ts']`` (steps,) start times of the steps
-    (t0 + k*dt) and per monitor an array of (steps, neurons) (or (steps,) +
-    size with keep_size, or (steps, len(indices))), row k = the variable
-    after step k (it belongs to ts[k] + dt); 'spike' is boolean. Ctrl-C
+    Returns a RunResult: ``res['ts']`` (steps,) the times the rows belong
+    to, the ends of the steps (t0 + (k+1)*dt, BrainPy's ``mon.ts``: the
+    step that starts at t0 + k*dt gives the state at ts[k]), and per
+    monitor an array of (steps, neurons) (or (steps,) + size with
+    keep_size, or (steps, len(indices))), row k = the variable after step
+    k; a spike of step k is stamped t0 + k*dt = ts[k] - dt (BrainPy's
+    t_last_spike); 'spike' is boolean. Ctrl-C
     stops the run after the current 1% of it and raises KeyboardInterrupt.
     """
     if not isinstance(pop, AdExIF):
@@ -327,7 +319,7 @@ def run(pop, duration, dt=0.1, inputs=0.0, monitors=("spike",),
     if duration < 0:
         raise ValueError("duration must be >= 0, got %r" % duration)
     start = pop._t if t0 is None else _number(t0, "t0")
-    steps = _steps_of(duration, dt)
+    steps = _lib.run_steps(duration, dt)
     if steps > 2 ** 48:
         raise ValueError("%d steps is too many" % steps)
     num = pop.num
@@ -402,7 +394,7 @@ def run(pop, duration, dt=0.1, inputs=0.0, monitors=("spike",),
     _lib.check(st, msg)
     del keep_input, keep
     res = RunResult()
-    res["ts"] = start + np.arange(steps) * dt
+    res["ts"] = start + (np.arange(steps) + 1.0) * dt
     for key, out in outs:
         res[key] = out
     return res

@@ -153,6 +153,24 @@ static adex_status plan_input(adex_pop *pop, const adex_run_input *in,
   return ADEX_OK;
 }
 
+adex_status adex_run_steps(double duration, double dt, size_t *steps) {
+  if (steps == NULL) return adex__fail(ADEX_EINVAL, "steps must not be NULL");
+  *steps = 0;
+  if (!(isfinite(duration) && duration >= 0))
+    return adex__fail(ADEX_EINVAL, "duration must be finite and >= 0 ms, "
+                      "got %g", duration);
+  if (!(isfinite(dt) && dt > 0))
+    return adex__fail(ADEX_EINVAL, "dt must be finite and > 0 ms, got %g", dt);
+  double n = duration / dt;
+  if (!(n < ADEX_RUN_MAX_STEPS + 0.5))
+    return adex__fail(ADEX_EINVAL, "duration %g ms / dt %g ms gives more "
+                      "than %g steps", duration, dt, ADEX_RUN_MAX_STEPS);
+  double r = round(n);
+  /* snapped to a whole number >= 1 only: any duration > 0 takes a step */
+  *steps = (size_t)(r >= 1.0 && fabs(n - r) <= 1e-9 * n ? r : ceil(n));
+  return ADEX_OK;
+}
+
 adex_status adex_run_check_time(double t0, double dt, size_t steps) {
   if (!(isfinite(dt) && dt > 0))
     return adex__fail(ADEX_EINVAL, "dt must be finite and > 0, got %g", dt);

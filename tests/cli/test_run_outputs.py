@@ -55,13 +55,14 @@ def test_watch_all(adex_run, workdir, load_csv, show):
 
 
 @pytest.mark.parametrize("duration,dt,steps", [
-    ("1", "0.3", 3),      # 3.33 -> 3
+    ("1", "0.3", 4),      # 3.33 -> 4 (BrainPy: len(np.arange(0, 1, 0.3)))
     ("1", "0.15", 7),     # 6.67 -> 7
+    ("1.04", "0.1", 11),  # 10.4 -> 11
     ("10", "0.1", 100),   # 99.99999999999999 or 100 -> 100
     ("0.3", "0.1", 3),    # 2.9999999999999996 -> 3
     ("0.7", "0.1", 7),    # 6.999999999999999 -> 7
 ])
-def test_step_count_rounds(duration, dt, steps, adex_run, workdir, load_csv,
+def test_step_count(duration, dt, steps, adex_run, workdir, load_csv,
                            show):
     proc = adex_run("--size", "3", "--duration", duration, "--dt", dt,
                     "--V0", "-65", "--watch", "0,1",

@@ -29,10 +29,11 @@ def test_precise_spike_times_are_off_grid(pops):
     assert np.allclose(tg, k * 0.1, atol=1e-9)  # on the grid
     frac = tp / 0.1 - np.floor(tp / 0.1 + 1e-12)
     assert np.mean((frac > 1e-6) & (frac < 1 - 1e-6)) > 0.9  # off the grid
-    # each crossing lies inside the step that reported it
+    # each crossing lies inside the step that reported it: the step that
+    # ends at ts[k] (BrainPy's mon.ts)
     steps = np.nonzero(b["spike"])[0]
-    assert np.all(tp >= b["ts"][steps] - 1e-12)
-    assert np.all(tp <= b["ts"][steps] + 0.1 + 1e-12)
+    assert np.all(tp >= b["ts"][steps] - 0.1 - 1e-12)
+    assert np.all(tp <= b["ts"][steps] + 1e-12)
     neurons, times = fine.last_spike_events()
     assert neurons.dtype.kind == "i" and times.shape == neurons.shape
 
@@ -65,7 +66,7 @@ def test_refractory_period_holds_V(pops):
     spikes = np.nonzero(res["spike"][:, 0])[0]
     assert spikes.size >= 3
     k = spikes[1]
-    t_spike = res["ts"][k]
+    t_spike = res["ts"][k]  # both ends of steps: differences are as starts'
     # while t - t_last_spike <= tau_ref at the start of a step, V is held
     held = [j for j in range(k + 1, k + 30)
             if res["ts"][j] - t_spike <= 2.0 + 1e-9]

@@ -67,7 +67,7 @@ def test_traces_match_the_independent_reference(pops, method):
     np.testing.assert_allclose(res["V"], want["V"], rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(res["w"], want["w"], rtol=1e-9, atol=1e-9)
     np.testing.assert_array_equal(res["t_last_spike"], want["t_last_spike"])
-    np.testing.assert_allclose(res["ts"], 5.0 + DT * np.arange(STEPS),
+    np.testing.assert_allclose(res["ts"], 5.0 + DT * (np.arange(STEPS) + 1),
                                rtol=0, atol=1e-12)
 
 

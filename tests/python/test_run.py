@@ -61,25 +61,29 @@ def test_monitors_shapes_dtypes_and_time(pops):
                              "t_last_spike", "refractory"],
                    progress=False)
     assert isinstance(res, adex.RunResult) and res.ts is res["ts"]
-    np.testing.assert_allclose(res["ts"], 0.5 * np.arange(20))
+    # BrainPy's mon.ts: the time each row belongs to, the end of its step
+    np.testing.assert_allclose(res["ts"], 0.5 * (np.arange(20) + 1))
     assert res["spike"].shape == (20, 5) and res["spike"].dtype == np.bool_
     assert res["V"].shape == (20, 5) and res["V"].dtype == np.float64
     assert res["w"].shape == (20, 2)
     np.testing.assert_array_equal(res["w"][-1], pop.w[[4, 0]])
     np.testing.assert_array_equal(res["V"][-1], pop.V)
-    # spike rows and t_last_spike agree: a spike in row k is stamped ts[k]
+    # spike rows and t_last_spike agree: a spike in row k is stamped with
+    # the start of its step, ts[k] - dt (BrainPy)
     k, i = np.nonzero(res["spike"])
-    np.testing.assert_array_equal(res["t_last_spike"][k, i], res["ts"][k])
+    np.testing.assert_allclose(res["t_last_spike"][k, i], res["ts"][k] - 0.5,
+                               rtol=0, atol=1e-12)
     d = adex.run(pop, 1.0, monitors={"volt": "V", "w0": ("w", [0])},
                  progress=False)
     assert set(d) == {"ts", "volt", "w0"} and d["w0"].shape == (10, 1)
     # the clock continues, as a BrainPy runner's
-    assert d["ts"][0] == pytest.approx(10.0)
+    assert d["ts"][0] == pytest.approx(10.1)
     e = adex.run(pop, 0.0, monitors=["V"], progress=False)
     assert e["V"].shape == (0, 5) and e["ts"].shape == (0,)
-    # steps: len(np.arange(0, duration, dt))
+    # steps: len(np.arange(0, duration, dt)), the library's rule
     f = adex.run(pop, 1.0, dt=0.3, t0=0.0, progress=False)
-    assert len(f["ts"]) == len(np.arange(0, 1.0, 0.3))
+    assert len(f["ts"]) == len(np.arange(0, 1.0, 0.3)) == 4
+    assert len(adex.run(pop, 1.04, dt=0.1, progress=False)["ts"]) == 11
     assert len(adex.run(pop, 100.0, dt=0.1, t0=0.0,
                         progress=False)["ts"]) == 1000
     assert adex.run(pop, 1.0, monitors=None, progress=False).keys() == {"ts"}
