@@ -17,6 +17,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include "adex/files.h"
 #include "cli_config.h"
 
 #include <cjson/cJSON.h>
@@ -1879,18 +1880,6 @@ static int check_input(const cli_sim *sim, const cli_input_spec *in) {
   return 0;
 }
 
-/* Whether path ends in ext (case-insensitive ASCII). */
-static int has_ext(const char *path, const char *ext) {
-  size_t n = strlen(path), m = strlen(ext), i;
-  if (n < m) return 0;
-  for (i = 0; i < m; i++) {
-    char a = path[n - m + i], b = ext[i];
-    if (a >= 'A' && a <= 'Z') a = (char)(a - 'A' + 'a');
-    if (a != b) return 0;
-  }
-  return 1;
-}
-
 int cli_sim_check(const cli_sim *sim) {
   size_t i;
   int rc;
@@ -1900,9 +1889,9 @@ int cli_sim_check(const cli_sim *sim) {
   for (i = 0; i < sim->ninputs; i++) {
     if ((rc = check_input(sim, &sim->inputs[i])) != 0) return rc;
   }
-  if (sim->out != NULL && !has_ext(sim->out, ".h5") &&
-      !has_ext(sim->out, ".hdf5") && !has_ext(sim->out, ".csv") &&
-      !has_ext(sim->out, ".npy")) {
+  adex_file_kind out_kind = adex_file_kind_of(sim->out);
+  if (sim->out != NULL && out_kind != ADEX_FILE_H5 &&
+      out_kind != ADEX_FILE_CSV && out_kind != ADEX_FILE_NPY) {
     char where[PATH_LEN + 64];
     cli_where(sim, "out", NULL, sim->out_src, "--out", where, sizeof where);
     return cli_error("%s: '%s' has no known extension (.h5, .hdf5, .csv or "

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <zip.h>
 
+#include "adex/files.h"
 #include "cli.h"
 #include "cli_args.h"
 #include "cli_npy.h"
@@ -441,17 +442,6 @@ static int info_csv(const char *path) {
 
 /* ------------------------------------------------------------ main */
 
-/* Whether path ends with ext (ASCII, case-insensitive). */
-static int ends_with(const char *s, const char *ext) {
-  size_t n = strlen(s), m = strlen(ext), i;
-  if (n < m) return 0;
-  for (i = 0; i < m; i++) {
-    char a = s[n - m + i];
-    if (a >= 'A' && a <= 'Z') a = (char)(a - 'A' + 'a');
-    if (a != ext[i]) return 0;
-  }
-  return 1;
-}
 
 int cli_info_main(int argc, char **argv) {
   static const unsigned char h5_magic[8] = {0x89, 'H', 'D', 'F',
@@ -489,7 +479,9 @@ int cli_info_main(int argc, char **argv) {
       ((head[2] == 3 && head[3] == 4) || (head[2] == 5 && head[3] == 6)))
     return info_npz(path);
   if (got >= 6 && memcmp(head, "\x93NUMPY", 6) == 0) return info_npy(path);
-  if (ends_with(path, ".csv") || ends_with(path, ".txt")) return info_csv(path);
+  if (adex_file_kind_of(path) == ADEX_FILE_CSV ||
+      adex_file_kind_of(path) == ADEX_FILE_TXT)
+    return info_csv(path);
   if (H5Fis_hdf5(path) > 0) return info_h5(path);
   cli_error("'%s': unknown format (expected HDF5, .npz, .npy or .csv)", path);
   return CLI_EXIT_FAILURE;

@@ -23,6 +23,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include "adex/files.h"
 #include "cli_inputs.h"
 
 #include <ctype.h>
@@ -293,19 +294,12 @@ static int load_csv(const char *file, input_plan *pl, char *err,
   return rc;
 }
 
-/* Whether path ends in ".npy" (any case). */
-static int is_npy(const char *path) {
-  size_t n = strlen(path);
-  return n >= 4 && path[n - 4] == '.' && tolower((unsigned char)path[n - 3]) == 'n' &&
-         tolower((unsigned char)path[n - 2]) == 'p' &&
-         tolower((unsigned char)path[n - 1]) == 'y';
-}
 
 /* Load and check an input file against the target size and the steps. */
 static int plan_file(const cli_sim *sim, const cli_input_spec *in,
                      input_plan *pl, uint64_t nsteps) {
   char err[512], where[256];
-  int rc = is_npy(in->file) ? load_npy(in->file, pl, err, sizeof err)
+  int rc = adex_file_kind_of(in->file) == ADEX_FILE_NPY ? load_npy(in->file, pl, err, sizeof err)
                             : load_csv(in->file, pl, err, sizeof err);
   where_of(sim, in, where, sizeof where);
   if (rc != 0) return cli_error("%s: %s", where, err);

@@ -2,6 +2,7 @@
  * the plotting helper shared with `adex patterns`. */
 #define _POSIX_C_SOURCE 200809L
 
+#include "adex/files.h"
 #include "cli_plot.h"
 
 #include <errno.h>
@@ -10,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -143,17 +143,9 @@ static const char *const formats[] = {".png", ".pdf", ".svg", ".eps", ".ps",
 
 /* Whether path ends in one of the picture formats (any letter case). */
 static int known_format(const char *path) {
-  size_t n = strlen(path), i, j, m;
-  for (i = 0; i < sizeof formats / sizeof formats[0]; i++) {
-    m = strlen(formats[i]);
-    if (n <= m) continue;
-    for (j = 0; j < m; j++) {
-      char c = path[n - m + j];
-      if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
-      if (c != formats[i][j]) break;
-    }
-    if (j == m) return 1;
-  }
+  size_t i;
+  for (i = 0; i < sizeof formats / sizeof formats[0]; i++)
+    if (adex_file_has_ext(path, formats[i])) return 1;
   return 0;
 }
 
@@ -161,8 +153,8 @@ static int known_format(const char *path) {
 static char *default_png(const char *in) {
   size_t n = strlen(in), cut = n;
   char *out;
-  if (n > 3 && strcasecmp(in + n - 3, ".h5") == 0) cut = n - 3;
-  else if (n > 5 && strcasecmp(in + n - 5, ".hdf5") == 0) cut = n - 5;
+  if (adex_file_has_ext(in, ".h5")) cut = n - 3;
+  else if (adex_file_has_ext(in, ".hdf5")) cut = n - 5;
   out = malloc(cut + 5);
   if (out == NULL) return NULL;
   memcpy(out, in, cut);

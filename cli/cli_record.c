@@ -8,6 +8,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include "adex/files.h"
 #include "cli_record.h"
 
 #include <errno.h>
@@ -193,17 +194,6 @@ static void h5_close(hid_t *id, herr_t (*close_fn)(hid_t)) {
 
 /* ------------------------------------------------------------ descriptions */
 
-/* Extension test, case-insensitive. */
-static int ends_with(const char *s, const char *ext) {
-  size_t n = strlen(s), m = strlen(ext), i;
-  if (n < m) return 0;
-  for (i = 0; i < m; i++) {
-    char a = s[n - m + i];
-    if (a >= 'A' && a <= 'Z') a = (char)(a - 'A' + 'a');
-    if (a != ext[i]) return 0;
-  }
-  return 1;
-}
 
 /* "uniform(-70, -60, seed=1)" and the like. */
 static const char *init_desc(const cli_init_spec *in, uint64_t seed,
@@ -599,9 +589,9 @@ int cli_record_open(const cli_sim *sim, adex_pop *const *pops,
   r->file = -1;
   r->nsteps = nsteps;
   r->spikes_on = sim->spikes;
-  r->format = ends_with(sim->out, ".csv")   ? FMT_CSV
-              : ends_with(sim->out, ".npy") ? FMT_NPY
-                                            : FMT_H5;
+  r->format = adex_file_kind_of(sim->out) == ADEX_FILE_CSV   ? FMT_CSV
+              : adex_file_kind_of(sim->out) == ADEX_FILE_NPY ? FMT_NPY
+                                                             : FMT_H5;
   r->pops = calloc(sim->npops, sizeof *r->pops);
   r->npops = r->pops != NULL ? sim->npops : 0;
   for (p = 0; p < r->npops; p++) {

@@ -597,6 +597,23 @@ static void test_io_errors(void **state) {
   assert_int_equal(fmt, ADEX_STATE_H5);
   assert_ok(adex_state_format_of("s.NPZ", &fmt));
   assert_int_equal(fmt, ADEX_STATE_NPZ);
+  /* the one extension rule of the library and the program (adex/files.h) */
+  static const struct { const char *name; adex_file_kind kind; } kinds[] = {
+      {"r.h5", ADEX_FILE_H5},       {"r.H5", ADEX_FILE_H5},
+      {"d/r.HdF5", ADEX_FILE_H5},   {"s.npz", ADEX_FILE_NPZ},
+      {"x.NPY", ADEX_FILE_NPY},     {"t.Csv", ADEX_FILE_CSV},
+      {"t.TXT", ADEX_FILE_TXT},     {".h5", ADEX_FILE_UNKNOWN},
+      {"h5", ADEX_FILE_UNKNOWN},    {"r.h5.bak", ADEX_FILE_UNKNOWN},
+      {"r.h55", ADEX_FILE_UNKNOWN}, {"", ADEX_FILE_UNKNOWN},
+      {NULL, ADEX_FILE_UNKNOWN}};
+  for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+    if (adex_file_kind_of(kinds[k].name) != kinds[k].kind)
+      fail_msg("'%s': kind %d, want %d", kinds[k].name ? kinds[k].name : "NULL",
+               (int)adex_file_kind_of(kinds[k].name), (int)kinds[k].kind);
+  assert_true(adex_file_has_ext("fig.PNG", ".png"));
+  assert_true(adex_file_has_ext("fig.png", ".PNG"));
+  assert_false(adex_file_has_ext(".png", ".png"));
+  assert_false(adex_file_has_ext(NULL, ".png"));
 
   for (size_t f = 0; f < 2; f++) {
     char p[300];

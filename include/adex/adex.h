@@ -10,6 +10,7 @@
 #include "adex/alloc.h"
 #include "adex/delay.h"
 #include "adex/export.h"
+#include "adex/files.h"
 #include "adex/init.h"
 #include "adex/net.h"
 #include "adex/method.h"

@@ -19,10 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "adex/files.h"
 #include "adex/pop_delays.h"
 #include "adex/state.h"
 #include "pop_internal.h"
@@ -65,21 +65,12 @@ static void shape_text(size_t ndim, const unsigned long long *shape,
 
 adex_status adex_state_format_of(const char *filename,
                                  adex_state_format *out) {
-  static const struct {
-    const char *ext;
-    adex_state_format format;
-  } exts[] = {{".h5", ADEX_STATE_H5},
-              {".hdf5", ADEX_STATE_H5},
-              {".npz", ADEX_STATE_NPZ}};
   if (filename == NULL || out == NULL)
     return adex__fail(ADEX_EINVAL, "file name must not be NULL");
-  size_t len = strlen(filename);
-  for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
-    size_t el = strlen(exts[i].ext);
-    if (len > el && strcasecmp(filename + len - el, exts[i].ext) == 0) {
-      *out = exts[i].format;
-      return ADEX_OK;
-    }
+  switch (adex_file_kind_of(filename)) { /* the one extension rule */
+  case ADEX_FILE_H5: *out = ADEX_STATE_H5; return ADEX_OK;
+  case ADEX_FILE_NPZ: *out = ADEX_STATE_NPZ; return ADEX_OK;
+  default: break;
   }
   return adex__fail(ADEX_EINVAL,
                     "unsupported state file '%.200s': the name must end in "

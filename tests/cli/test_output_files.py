@@ -401,6 +401,29 @@ def test_state_extension_in_capitals(adex_run, workdir, show):
     assert (workdir / "T.NPZ").read_bytes()[:2] == b"PK"
 
 
+@pytest.mark.parametrize("name,magic", [("R.NPY", b"\x93NUMPY"),
+                                        ("R.Csv", b"t"), ("R.HDF5", b"\x89HDF")])
+def test_every_extension_in_any_case(name, magic, adex_run, adex, workdir,
+                                     show, write_config):
+    """One extension rule (the library's adex_file_kind_of) for outputs,
+    inputs and adex info: any letter case names the same format."""
+    proc = adex_run("--duration", "2", "--record", "V", "--out", name)
+    assert proc.returncode == 0, show(proc)
+    first = sorted(workdir.glob("R*"))[0]
+    assert first.read_bytes()[:len(magic)] == magic, first
+    info = adex("info", str(first))
+    assert info.returncode == 0, show(info)
+    np = pytest.importorskip("numpy")
+    with open(str(workdir / "IN.NPY"), "wb") as f:  # np.save would add .npy
+        np.save(f, np.full((20, 1), 5.0))
+    cfg = write_config({"duration": 2, "populations": [{"size": 1}],
+                        "inputs": [{"kind": "file", "path": "IN.NPY"}]})
+    proc = adex_run(str(cfg))
+    assert proc.returncode == 0, show(proc)
+    proc = adex_run("--duration", "2", "--out", "R.xyz")
+    assert proc.returncode == 2 and "no known extension" in proc.stderr
+
+
 @pytest.mark.parametrize("text,why", [
     ("hello\n", "not a header"),
     ("hello world\nfoo\n", "not a header"),
