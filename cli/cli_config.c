@@ -480,9 +480,15 @@ static int parse_params(const cfg_ctx *c, const cJSON *obj, const char *path,
     join_key(sub, path, it->string);
     if (it == twice) return cfg_fail(c, sub, "given twice");
     if (is_note(it->string)) continue;
-    if (adex_param_find(it->string, &id) != ADEX_OK)
-      return cfg_fail(c, sub, "unknown parameter; valid: V_rest, V_reset, "
-                      "V_th, V_T, delta_T, a, b, tau, tau_w, R");
+    if (adex_param_find(it->string, &id) != ADEX_OK) {
+      char names[160] = "";
+      size_t used = 0;
+      for (int k = 0; k < ADEX_NPARAMS && used < sizeof names; k++)
+        used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
+                                 k ? ", " : "",
+                                 adex_param_name((adex_param_id)k));
+      return cfg_fail(c, sub, "unknown parameter; valid: %s", names);
+    }
     if (get_vec(c, it, sub, &p->param[id]) != 0) return -1;
     p->param_src[id] = CLI_SRC_CONFIG;
   }

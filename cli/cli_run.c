@@ -97,17 +97,6 @@ typedef struct run_csv {
   const cli_sim *sim;  /* for the times of the steps */
 } run_csv;
 
-/* Short help of each parameter, in adex_param_id order. */
-static const char *const param_help[ADEX_NPARAMS] = {
-    "resting potential", "reset potential after a spike",
-    "spike cut-off: spike when V >= V_th", "threshold of the exponential",
-    "spike slope factor (0: integrate-and-fire)",
-    "subthreshold adaptation coupling", "spike-triggered adaptation jump",
-    "membrane time constant", "adaptation time constant",
-    "membrane resistance"};
-
-_Static_assert(ADEX_NPARAMS == 10, "param_help lists ten parameters");
-
 /* Shorthand: errors of `adex run` (one line, exit 2). */
 #define fail cli_error
 
@@ -1289,9 +1278,9 @@ static void help_params(FILE *out) {
     char flag[32], what[80];
     snprintf(flag, sizeof flag, "--%s X", adex_param_name(id));
     if (strcmp(unit, "1") == 0)
-      snprintf(what, sizeof what, "%s", param_help[i]);
+      snprintf(what, sizeof what, "%s", adex_param_doc(id));
     else
-      snprintf(what, sizeof what, "%s, %s", param_help[i], unit);
+      snprintf(what, sizeof what, "%s, %s", adex_param_doc(id), unit);
     fprintf(out, "  %-16s %s [%g]\n", flag, what, adex_params_get(&p, id));
   }
 }

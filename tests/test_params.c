@@ -1,5 +1,7 @@
 /* test_params.c - parameter defaults (BrainPy's table), lookup by name,
  * and every check of adex_params_check. */
+#include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "adex_test.h"
@@ -38,6 +40,32 @@ static void test_names_and_fields(void **state) {
   assert_non_null(strstr(adex_errmsg(), "tauw"));
   assert_non_null(strstr(adex_errmsg(), "tau_w"));
   assert_status(adex_param_find(NULL, &id), ADEX_EKEY);
+  /* the message lists every name, from the one list */
+  assert_status(adex_param_find("x", &id), ADEX_EKEY);
+  assert_non_null(strstr(adex_errmsg(), "valid: V_rest, V_reset, V_th, V_T, "
+                                        "delta_T, a, b, tau, tau_w, R"));
+}
+
+/* The list's table: the count, the units (mV for potentials, ms for time
+ * constants, 1 for a, b, R), descriptions, and defaults equal to
+ * adex_params_default's fields. */
+static void test_list_table(void **state) {
+  (void)state;
+  static const char *const units[ADEX_NPARAMS] = {
+      "mV", "mV", "mV", "mV", "mV", "1", "1", "ms", "ms", "1"};
+  assert_int_equal(adex_param_count(), 10);
+  assert_int_equal(sizeof(adex_params), 10 * sizeof(double));
+  adex_params p;
+  adex_params_default(&p);
+  for (int id = 0; id < ADEX_NPARAMS; id++) {
+    assert_string_equal(adex_param_unit((adex_param_id)id), units[id]);
+    assert_true(strlen(adex_param_doc((adex_param_id)id)) > 5);
+    assert_true(adex_param_default((adex_param_id)id) ==
+                adex_params_get(&p, (adex_param_id)id));
+  }
+  assert_null(adex_param_doc(ADEX_NPARAMS));
+  assert_true(isnan(adex_param_default(ADEX_NPARAMS)));
+  assert_int_equal(offsetof(adex_params, tau_w), 8 * sizeof(double));
 }
 
 /* One rejected set: the message names the parameter and the value. */
@@ -113,6 +141,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_defaults_match_seed),
       cmocka_unit_test(test_names_and_fields),
+      cmocka_unit_test(test_list_table),
       cmocka_unit_test(test_rejections),
       cmocka_unit_test(test_iaf_limit_accepted),
       cmocka_unit_test(test_input_check),

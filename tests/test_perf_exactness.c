@@ -135,18 +135,18 @@ static void test_kernels_match_scalar_shared(void **state) {
 static void test_kernels_match_scalar_hetero(void **state) {
   (void)state;
   enum { n = 11 };
-  double tau[n], a[n], b[n], dT[n], VT[n], Vth[n], I[n];
+  double tau[n], a[n], b[n], delta_T[n], VT[n], Vth[n], I[n];
   for (int i = 0; i < n; i++) {
     tau[i] = 5.0 + 2.5 * i;
     a[i] = -0.6 + 0.3 * i;
     b[i] = 0.5 + i;
-    dT[i] = i == 3 ? 0.0 : 0.5 + 0.5 * i;
+    delta_T[i] = i == 3 ? 0.0 : 0.5 + 0.5 * i;
     VT[i] = -60.0 + 0.8 * i;
     Vth[i] = -40.0 + 4.0 * i;
     I[i] = 10.0 + 9.0 * i;
   }
   adex_init inits[6] = {adex_init_array(tau, n), adex_init_array(a, n),
-                        adex_init_array(b, n),   adex_init_array(dT, n),
+                        adex_init_array(b, n),   adex_init_array(delta_T, n),
                         adex_init_array(VT, n),  adex_init_array(Vth, n)};
   static const adex_param_id ids[6] = {ADEX_P_TAU,     ADEX_P_A,
                                        ADEX_P_B,       ADEX_P_DELTA_T,

@@ -152,18 +152,18 @@ static void test_input_consumed_and_spikes_stamped(void **state) {
 static void test_heterogeneous_equals_separate(void **state) {
   (void)state;
   enum { n = 8, steps = 3000 };
-  double tau[n], a[n], b[n], dT[n], VT[n], V0[n], I[n];
+  double tau[n], a[n], b[n], delta_T[n], VT[n], V0[n], I[n];
   for (int i = 0; i < n; i++) {
     tau[i] = 5.0 + 2.5 * i;
     a[i] = -1.0 + 0.7 * i;
     b[i] = 0.5 + i;
-    dT[i] = i == 3 ? 0.0 : 0.5 + 0.5 * i;
+    delta_T[i] = i == 3 ? 0.0 : 0.5 + 0.5 * i;
     VT[i] = -60.0 + 0.8 * i;
     V0[i] = -70.0 + i;
     I[i] = 5.0 + 6.0 * i;
   }
   adex_init inits[5] = {adex_init_array(tau, n), adex_init_array(a, n),
-                        adex_init_array(b, n), adex_init_array(dT, n),
+                        adex_init_array(b, n), adex_init_array(delta_T, n),
                         adex_init_array(VT, n)};
   adex_pop_config cfg;
   adex_pop_config_default(&cfg, n);
@@ -186,7 +186,7 @@ static void test_heterogeneous_equals_separate(void **state) {
     c1.params.tau = tau[i];
     c1.params.a = a[i];
     c1.params.b = b[i];
-    c1.params.delta_T = dT[i];
+    c1.params.delta_T = delta_T[i];
     c1.params.V_T = VT[i];
     c1.V_init = adex_init_constant(V0[i]);
     single[i] = adex_test_pop(&c1);

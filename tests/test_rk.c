@@ -387,14 +387,14 @@ static void test_matches_butcher_loop_default(void **state) {
 static void test_matches_butcher_loop_hetero(void **state) {
   (void)state;
   enum { n = 8 };
-  double tau[n], tau_w[n], a[n], b[n], dT[n], VT[n], Vth[n], R[n], V0[n],
+  double tau[n], tau_w[n], a[n], b[n], delta_T[n], VT[n], Vth[n], R[n], V0[n],
       I[n];
   for (int i = 0; i < n; i++) {
     tau[i] = 5.0 + 2.5 * i;
     tau_w[i] = 20.0 + 15.0 * i;
     a[i] = -0.6 + 0.4 * i;
     b[i] = 0.5 + i;
-    dT[i] = i == 3 ? 0.0 : 0.5 + 0.5 * i;
+    delta_T[i] = i == 3 ? 0.0 : 0.5 + 0.5 * i;
     VT[i] = -60.0 + 0.8 * i;
     Vth[i] = -40.0 + 6.0 * i;
     R[i] = 0.5 + 0.25 * i;
@@ -404,7 +404,7 @@ static void test_matches_butcher_loop_hetero(void **state) {
   adex_init inits[8] = {
       adex_init_array(tau, n), adex_init_array(tau_w, n),
       adex_init_array(a, n),   adex_init_array(b, n),
-      adex_init_array(dT, n),  adex_init_array(VT, n),
+      adex_init_array(delta_T, n),  adex_init_array(VT, n),
       adex_init_array(Vth, n), adex_init_array(R, n)};
   static const adex_param_id ids[8] = {ADEX_P_TAU,     ADEX_P_TAU_W,
                                        ADEX_P_A,       ADEX_P_B,
@@ -417,7 +417,7 @@ static void test_matches_butcher_loop_hetero(void **state) {
     P[i].tau_w = tau_w[i];
     P[i].a = a[i];
     P[i].b = b[i];
-    P[i].delta_T = dT[i];
+    P[i].delta_T = delta_T[i];
     P[i].V_T = VT[i];
     P[i].V_th = Vth[i];
     P[i].R = R[i];

@@ -17,32 +17,37 @@
 extern "C" {
 #endif
 
-/* One value per parameter, BrainPy's defaults in brackets. */
+/* The parameters, the one list: X(name, ID, unit, BrainPy's default,
+ * description). The struct, the ids, the name/unit/default/description
+ * table, the checks' names, the float kernels' copies, the adex program's
+ * flags and help and the Python package's names, properties and defaults
+ * all come from it. Units follow BrainPy: mV, ms, and "1" for the
+ * dimensionless a, b, R (w and R*I are in mV). */
+#define ADEX_PARAM_LIST(X)                                                    \
+  X(V_rest, V_REST, "mV", -65.0, "resting potential")                         \
+  X(V_reset, V_RESET, "mV", -68.0, "reset potential after a spike")           \
+  X(V_th, V_TH, "mV", -30.0, "spike cut-off: spike when V >= V_th")           \
+  X(V_T, V_T, "mV", -59.9, "threshold of the exponential")                    \
+  X(delta_T, DELTA_T, "mV", 3.48, "spike slope factor (0: integrate-and-fire)")\
+  X(a, A, "1", 1.0, "subthreshold adaptation coupling")                       \
+  X(b, B, "1", 1.0, "spike-triggered adaptation jump")                        \
+  X(tau, TAU, "ms", 10.0, "membrane time constant")                           \
+  X(tau_w, TAU_W, "ms", 30.0, "adaptation time constant")                     \
+  X(R, R, "1", 1.0, "membrane resistance")
+
+/* One value per parameter (ADEX_PARAM_LIST: units and defaults). */
 typedef struct adex_params {
-  double V_rest;  /* mV, resting potential [-65] */
-  double V_reset; /* mV, reset potential after a spike [-68] */
-  double V_th;    /* mV, spike cut-off: spike when V >= V_th [-30] */
-  double V_T;     /* mV, threshold of the exponential (rheobase) [-59.9] */
-  double delta_T; /* mV, spike slope factor; 0 = integrate-and-fire [3.48] */
-  double a;       /* 1, subthreshold adaptation coupling [1] */
-  double b;       /* 1 (units of w), spike-triggered adaptation increment [1] */
-  double tau;     /* ms, membrane time constant R*C [10] */
-  double tau_w;   /* ms, adaptation time constant [30] */
-  double R;       /* 1, membrane resistance [1] */
+#define ADEX__PARAM_FIELD(name, ID, unit, dflt, doc) double name;
+  ADEX_PARAM_LIST(ADEX__PARAM_FIELD)
+#undef ADEX__PARAM_FIELD
 } adex_params;
 
-/* Parameter identifiers, in the order of the struct and the seed. */
+/* Parameter identifiers, in the order of the list and the struct
+ * (ADEX_P_V_REST, ADEX_P_V_RESET, ..., ADEX_P_R), then their count. */
 typedef enum adex_param_id {
-  ADEX_P_V_REST,
-  ADEX_P_V_RESET,
-  ADEX_P_V_TH,
-  ADEX_P_V_T,
-  ADEX_P_DELTA_T,
-  ADEX_P_A,
-  ADEX_P_B,
-  ADEX_P_TAU,
-  ADEX_P_TAU_W,
-  ADEX_P_R,
+#define ADEX__PARAM_ID(name, ID, unit, dflt, doc) ADEX_P_##ID,
+  ADEX_PARAM_LIST(ADEX__PARAM_ID)
+#undef ADEX__PARAM_ID
   ADEX_NPARAMS
 } adex_param_id;
 
@@ -73,7 +78,18 @@ ADEX_API const char *adex_param_name(adex_param_id id);
 /* Unit of a parameter ("ms", "mV" or "1"), or NULL for an invalid id. */
 ADEX_API const char *adex_param_unit(adex_param_id id);
 
-/* Look a parameter up by its seed name. Returns ADEX_OK, or ADEX_EKEY
+/* What a parameter is ("adaptation time constant"), or NULL for an
+ * invalid id. */
+ADEX_API const char *adex_param_doc(adex_param_id id);
+
+/* BrainPy's default of a parameter, or NaN for an invalid id. */
+ADEX_API double adex_param_default(adex_param_id id);
+
+/* The number of parameters (ADEX_NPARAMS), for bindings that read the
+ * list at run time. */
+ADEX_API int adex_param_count(void);
+
+/* Look a parameter up by its BrainPy name. Returns ADEX_OK, or ADEX_EKEY
  * (message lists the valid names). */
 ADEX_API adex_status adex_param_find(const char *name, adex_param_id *id);
 

@@ -180,7 +180,9 @@ ADEX_API double *adex_pop_w(adex_pop *pop);            /* units of w */
 ADEX_API double *adex_pop_input(adex_pop *pop);        /* input I, zeroed by update */
 ADEX_API bool *adex_pop_spike(adex_pop *pop);          /* spiked in the last update */
 ADEX_API double *adex_pop_t_last_spike(adex_pop *pop); /* ms */
-ADEX_API bool *adex_pop_refractory(adex_pop *pop);     /* always false for now */
+ADEX_API bool *adex_pop_refractory(adex_pop *pop); /* in the refractory period
+                                                   during the last update
+                                                   (false without tau_ref) */
 
 /* The dtype of V, w, input and t_last_spike (adex_pop_config.dtype). */
 ADEX_API adex_dtype adex_pop_dtype(const adex_pop *pop);

@@ -84,10 +84,28 @@ RUN_INPUT_NONE, RUN_INPUT_SCALAR, RUN_INPUT_NEURON, RUN_INPUT_STEP = range(4)
 STATE_H5, STATE_NPZ = 0, 1
 
 MAX_DIM = 4
-NPARAMS = 10
 NAME_MAX = 64
-PARAM_NAMES = ("V_rest", "V_reset", "V_th", "V_T", "delta_T", "a", "b",
-               "tau", "tau_w", "R")
+
+
+def _param_table():
+    """The library's parameter list (ADEX_PARAM_LIST in adex/params.h):
+    names, units, BrainPy's defaults and descriptions, in id order."""
+    lib.adex_param_count.restype = c_int
+    lib.adex_param_count.argtypes = []
+    for fn, res in (("adex_param_name", c_char_p), ("adex_param_unit", c_char_p),
+                    ("adex_param_doc", c_char_p),
+                    ("adex_param_default", c_double)):
+        getattr(lib, fn).restype = res
+        getattr(lib, fn).argtypes = [c_int]
+    n = lib.adex_param_count()
+    return (n,
+            tuple(lib.adex_param_name(i).decode() for i in range(n)),
+            tuple(lib.adex_param_unit(i).decode() for i in range(n)),
+            tuple(lib.adex_param_default(i) for i in range(n)),
+            tuple(lib.adex_param_doc(i).decode() for i in range(n)))
+
+
+NPARAMS, PARAM_NAMES, PARAM_UNITS, PARAM_DEFAULTS, PARAM_DOCS = _param_table()
 T_LAST_SPIKE_INIT = -1e7
 
 # ----------------------------------------------------------------- structs

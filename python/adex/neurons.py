@@ -473,8 +473,8 @@ class AdExIF(Base):
             cfg.shape[i] = s
         cfg.keep_size = keep_size
         keep = []
-        values = dict(V_rest=V_rest, V_reset=V_reset, V_th=V_th, V_T=V_T,
-                      delta_T=delta_T, a=a, b=b, tau=tau, tau_w=tau_w, R=R)
+        given = locals()
+        values = {n: given[n] for n in _lib.PARAM_NAMES}
         inits = []
         for pid, pname in enumerate(_lib.PARAM_NAMES):
             spec = _convert(values[pname], pname, size, num)
@@ -685,17 +685,13 @@ class AdExIF(Base):
         return property(get, doc=doc + " (fixed at construction: a float, "
                         "or a read-only array of one value per neuron)")
 
-    V_rest = _param_property(0, "Resting potential, mV")
-    V_reset = _param_property(1, "Reset potential after a spike, mV")
-    V_th = _param_property(2, "Spike cut-off: spike when V >= V_th, mV")
-    V_T = _param_property(3, "Threshold of the exponential, mV")
-    delta_T = _param_property(4, "Spike slope factor, mV")
-    a = _param_property(5, "Subthreshold adaptation coupling")
-    b = _param_property(6, "Spike-triggered adaptation increment")
-    tau = _param_property(7, "Membrane time constant, ms")
-    tau_w = _param_property(8, "Adaptation time constant, ms")
-    R = _param_property(9, "Membrane resistance")
-    del _param_property
+    # one read-only property per parameter, from the library's list
+    for _pid, _pname in enumerate(_lib.PARAM_NAMES):
+        _unit = _lib.PARAM_UNITS[_pid]
+        locals()[_pname] = _param_property(
+            _pid, _lib.PARAM_DOCS[_pid].capitalize()
+            + ("" if _unit == "1" else ", " + _unit))
+    del _param_property, _pid, _pname, _unit
 
     # ------------------------------------------------------------ state
 

@@ -27,7 +27,7 @@ typedef struct adex__nparams {
   /* Reciprocals: every kernel divides by multiplying with them. */
   double V_T_x;     /* exponent (V - V_T_x)/dT: V_T and delta_T, or when
                        iaf 1e300 mV and 1 mV, so that exp gives exactly 0 */
-  double inv_dT_x;  /* 1/delta_T (iaf: 1), 1/mV */
+  double inv_delta_T_x;  /* 1/delta_T (iaf: 1), 1/mV */
   double inv_tau;   /* 1/tau, 1/ms */
   double inv_tau_w; /* 1/tau_w, 1/ms */
 } adex__nparams;
@@ -37,10 +37,12 @@ typedef struct adex__nparams {
  * step size h). adex__np32_make is the one place that makes them, for
  * the scalar and the SIMD float kernels alike. */
 typedef struct adex__np32 {
-  float V_rest, V_reset, V_th, V_T, dT, a, b, tau, tau_w, R;
+#define ADEX__NP32_FIELD(name, ID, unit, dflt, doc) float name;
+  ADEX_PARAM_LIST(ADEX__NP32_FIELD) /* the parameters, rounded to float */
+#undef ADEX__NP32_FIELD
   float h;        /* ms, the step these are for */
   float h_k, w_k; /* h/tau and h phi(-h/tau_w)/tau_w, in float */
-  float V_T_x, inv_dT_x, inv_tau; /* as in adex__nparams */
+  float V_T_x, inv_delta_T_x, inv_tau; /* as in adex__nparams */
   bool iaf;
 } adex__np32;
 
@@ -51,12 +53,27 @@ typedef struct adex_method adex_method;
  * vector): f[k] is NULL where every neuron has the same value, one[k].
  * A population with per-neuron parameters builds it (pop.c), so that a
  * step reads only the fields that differ, contiguously, instead of
- * gathering whole sets. */
+ * gathering whole sets.
+ * The list: X(ID, the field's value in an adex__nparams *np). */
+#define ADEX__SOA_LIST(X)                                                     \
+  X(V_REST, np->p.V_rest)                                                     \
+  X(V_RESET, np->p.V_reset)                                                   \
+  X(V_TH, np->p.V_th)                                                         \
+  X(DELTA_T, np->p.delta_T)                                                   \
+  X(A, np->p.a)                                                               \
+  X(B, np->p.b)                                                               \
+  X(R, np->p.R)                                                               \
+  X(V_T_X, np->V_T_x)                                                         \
+  X(INV_DELTA_T_X, np->inv_delta_T_x)                                         \
+  X(INV_TAU, np->inv_tau)                                                     \
+  X(INV_TAU_W, np->inv_tau_w)                                                 \
+  X(H_K, np->h_k)                                                             \
+  X(W_K, np->w_k)
 enum {
-  ADEX__SOA_V_REST, ADEX__SOA_V_RESET, ADEX__SOA_V_TH, ADEX__SOA_DT,
-  ADEX__SOA_A, ADEX__SOA_B, ADEX__SOA_R, ADEX__SOA_V_T_X,
-  ADEX__SOA_INV_DT_X, ADEX__SOA_INV_TAU, ADEX__SOA_INV_TAU_W,
-  ADEX__SOA_H_K, ADEX__SOA_W_K, ADEX__SOA_N
+#define ADEX__SOA_ID(ID, value) ADEX__SOA_##ID,
+  ADEX__SOA_LIST(ADEX__SOA_ID)
+#undef ADEX__SOA_ID
+  ADEX__SOA_N
 };
 typedef struct adex__nsoa {
   double *f[ADEX__SOA_N];
@@ -150,20 +167,13 @@ typedef void (*adex__one_fn)(const adex_method *m, const adex__nparams *np,
 static inline void adex__np32_make(const adex__nparams *np, double h,
                                    adex__np32 *o) {
   const adex_params *p = &np->p;
-  o->V_rest = (float)p->V_rest;
-  o->V_reset = (float)p->V_reset;
-  o->V_th = (float)p->V_th;
-  o->V_T = (float)p->V_T;
-  o->dT = (float)p->delta_T;
-  o->a = (float)p->a;
-  o->b = (float)p->b;
-  o->tau = (float)p->tau;
-  o->tau_w = (float)p->tau_w;
-  o->R = (float)p->R;
+#define ADEX__NP32_COPY(name, ID, unit, dflt, doc) o->name = (float)p->name;
+  ADEX_PARAM_LIST(ADEX__NP32_COPY)
+#undef ADEX__NP32_COPY
   o->h = (float)h;
   o->iaf = np->iaf;
   o->V_T_x = o->iaf ? 1e30f : o->V_T;
-  o->inv_dT_x = 1.0f / (o->iaf ? 1.0f : o->dT);
+  o->inv_delta_T_x = 1.0f / (o->iaf ? 1.0f : o->delta_T);
   o->inv_tau = 1.0f / o->tau;
   o->h_k = o->h * o->inv_tau;
   o->w_k = o->h * adex__phif(o->h * (-1.0f / o->tau_w)) / o->tau_w;
@@ -173,7 +183,7 @@ static inline void adex__np32_make(const adex__nparams *np, double h,
 static inline void adex__nparams_derive(adex__nparams *np) {
   np->iaf = np->p.delta_T == 0.0;
   np->V_T_x = np->iaf ? 1e300 : np->p.V_T;
-  np->inv_dT_x = 1.0 / (np->iaf ? 1.0 : np->p.delta_T);
+  np->inv_delta_T_x = 1.0 / (np->iaf ? 1.0 : np->p.delta_T);
   np->inv_tau = 1.0 / np->p.tau;
   np->inv_tau_w = 1.0 / np->p.tau_w;
 }
@@ -200,7 +210,7 @@ static inline __attribute__((always_inline)) void adex__rhs_at(
     const adex__nparams *np, double Vg, double w, double RI, double *dV,
     double *dw) {
   const adex_params *p = &np->p;
-  double E = adex__exp((Vg - np->V_T_x) * np->inv_dT_x);
+  double E = adex__exp((Vg - np->V_T_x) * np->inv_delta_T_x);
   double d = Vg - p->V_rest;
   *dV = (fma(p->delta_T, E, -d) - p->R * w + RI) * np->inv_tau;
   *dw = (p->a * d - w) * np->inv_tau_w;

@@ -40,8 +40,8 @@
 
 /* A neuron's parameters and derived constants, one per lane. */
 typedef struct vparams {
-  vd V_rest, V_reset, V_th, dT, a, b, R;
-  vd V_T_x, inv_dT_x, inv_tau, inv_tau_w;
+  vd V_rest, V_reset, V_th, delta_T, a, b, R;
+  vd V_T_x, inv_delta_T_x, inv_tau, inv_tau_w;
   vd h_k, w_k; /* exp_auto: its coefficients (adex__expe_coefs) */
 } vparams;
 
@@ -51,11 +51,11 @@ static inline void vparams_bcast(vparams *P, const adex__nparams *np) {
   P->V_reset = vset1(np->p.V_reset);
   P->V_th = vset1(np->p.V_th);
   P->V_T_x = vset1(np->V_T_x);
-  P->dT = vset1(np->p.delta_T);
+  P->delta_T = vset1(np->p.delta_T);
   P->a = vset1(np->p.a);
   P->b = vset1(np->p.b);
   P->R = vset1(np->p.R);
-  P->inv_dT_x = vset1(np->inv_dT_x);
+  P->inv_delta_T_x = vset1(np->inv_delta_T_x);
   P->inv_tau = vset1(np->inv_tau);
   P->inv_tau_w = vset1(np->inv_tau_w);
   P->h_k = vset1(np->h_k);
@@ -73,11 +73,11 @@ static inline void vparams_gather(vparams *P, const adex__nparams *per) {
   P->V_reset = GATHER(per, p.V_reset);
   P->V_th = GATHER(per, p.V_th);
   P->V_T_x = GATHER(per, V_T_x);
-  P->dT = GATHER(per, p.delta_T);
+  P->delta_T = GATHER(per, p.delta_T);
   P->a = GATHER(per, p.a);
   P->b = GATHER(per, p.b);
   P->R = GATHER(per, p.R);
-  P->inv_dT_x = GATHER(per, inv_dT_x);
+  P->inv_delta_T_x = GATHER(per, inv_delta_T_x);
   P->inv_tau = GATHER(per, inv_tau);
   P->inv_tau_w = GATHER(per, inv_tau_w);
   P->h_k = GATHER(per, h_k);
@@ -95,12 +95,12 @@ static inline void vparams_soa(vparams *P, const adex__nsoa *s, size_t i) {
   P->V_rest = soa_field(s, ADEX__SOA_V_REST, i);
   P->V_reset = soa_field(s, ADEX__SOA_V_RESET, i);
   P->V_th = soa_field(s, ADEX__SOA_V_TH, i);
-  P->dT = soa_field(s, ADEX__SOA_DT, i);
+  P->delta_T = soa_field(s, ADEX__SOA_DELTA_T, i);
   P->a = soa_field(s, ADEX__SOA_A, i);
   P->b = soa_field(s, ADEX__SOA_B, i);
   P->R = soa_field(s, ADEX__SOA_R, i);
   P->V_T_x = soa_field(s, ADEX__SOA_V_T_X, i);
-  P->inv_dT_x = soa_field(s, ADEX__SOA_INV_DT_X, i);
+  P->inv_delta_T_x = soa_field(s, ADEX__SOA_INV_DELTA_T_X, i);
   P->inv_tau = soa_field(s, ADEX__SOA_INV_TAU, i);
   P->inv_tau_w = soa_field(s, ADEX__SOA_INV_TAU_W, i);
   P->h_k = soa_field(s, ADEX__SOA_H_K, i);
@@ -269,14 +269,14 @@ static inline void tp_load(vtile_params *tp, const vparams *U,
 /* adex__expe_integrate (method_formulas.h) for W neurons, operation for
  * operation, in two parts: E (the exponential) ... */
 static inline vd expe_E(const vparams *P, vd V) {
-  return vx_exp((V - P->V_T_x) * P->inv_dT_x);
+  return vx_exp((V - P->V_T_x) * P->inv_delta_T_x);
 }
 
 /* ... and the rest, given E. */
 static inline void expe_rest(const vparams *P, vd E, vd V, vd w, vd I,
                              vd *V_new, vd *w_new) {
   vd d = V - P->V_rest;
-  vd S = vfma(P->dT, E, -d) + P->R * (I - w);
+  vd S = vfma(P->delta_T, E, -d) + P->R * (I - w);
   *V_new = vfma(vx_phi((E - 1.0) * P->h_k), S * P->h_k, V);
   *w_new = vfma(P->w_k, P->a * d - w, w);
 }
@@ -399,12 +399,12 @@ static inline void rk_tile_integrate(const adex_method *m,
     }
     for (size_t j = 0; j < nv; j++) {
       const vparams *P = tp_at(tp, r->vec[j]);
-      E[j] = vx_exp((Vg[j] - P->V_T_x) * P->inv_dT_x);
+      E[j] = vx_exp((Vg[j] - P->V_T_x) * P->inv_delta_T_x);
     }
     for (size_t j = 0; j < nv; j++) {
       const vparams *P = tp_at(tp, r->vec[j]);
       vd d = Vg[j] - P->V_rest;
-      r->kV[s][j] = (vfma(P->dT, E[j], -d) - P->R * ws[j] + r->RI[j]) *
+      r->kV[s][j] = (vfma(P->delta_T, E[j], -d) - P->R * ws[j] + r->RI[j]) *
                     P->inv_tau;
       r->kw[s][j] = (P->a * d - ws[j]) * P->inv_tau_w;
       if (!with_err)
@@ -514,8 +514,8 @@ void VSFX(adex__rk_one)(const adex_method *m, const adex__nparams *np,
  * the operations of the scalar float formula (adex__expe_integrate32). */
 
 typedef struct vfparams {
-  vf V_rest, V_reset, V_th, dT, a, b, R;
-  vf V_T_x, inv_dT_x, h_k, w_k;
+  vf V_rest, V_reset, V_th, delta_T, a, b, R;
+  vf V_T_x, inv_delta_T_x, h_k, w_k;
 } vfparams;
 
 #define NVF (TILE / WF)
@@ -524,12 +524,12 @@ static inline void vfparams_bcast(vfparams *P, const adex__np32 *q) {
   P->V_rest = vfset1(q->V_rest);
   P->V_reset = vfset1(q->V_reset);
   P->V_th = vfset1(q->V_th);
-  P->dT = vfset1(q->dT);
+  P->delta_T = vfset1(q->delta_T);
   P->a = vfset1(q->a);
   P->b = vfset1(q->b);
   P->R = vfset1(q->R);
   P->V_T_x = vfset1(q->V_T_x);
-  P->inv_dT_x = vfset1(q->inv_dT_x);
+  P->inv_delta_T_x = vfset1(q->inv_delta_T_x);
   P->h_k = vfset1(q->h_k);
   P->w_k = vfset1(q->w_k);
 }
@@ -542,12 +542,12 @@ static inline void vfparams_gather(vfparams *P, const adex__np32 *per) {
   P->V_rest = GATHERF(per, V_rest);
   P->V_reset = GATHERF(per, V_reset);
   P->V_th = GATHERF(per, V_th);
-  P->dT = GATHERF(per, dT);
+  P->delta_T = GATHERF(per, delta_T);
   P->a = GATHERF(per, a);
   P->b = GATHERF(per, b);
   P->R = GATHERF(per, R);
   P->V_T_x = GATHERF(per, V_T_x);
-  P->inv_dT_x = GATHERF(per, inv_dT_x);
+  P->inv_delta_T_x = GATHERF(per, inv_delta_T_x);
   P->h_k = GATHERF(per, h_k);
   P->w_k = GATHERF(per, w_k);
 }
@@ -581,7 +581,7 @@ static inline void expe32_tile(vfblock b, size_t nv, const vfparams *U,
   for (size_t j = 0; j < nv; j++) {
     if (U == NULL) vfparams_gather(&G[j], b.q + j * WF);
     const vfparams *P = U != NULL ? U : &G[j];
-    E[j] = vx_expf((vfload(b.V + j * WF) - P->V_T_x) * P->inv_dT_x);
+    E[j] = vx_expf((vfload(b.V + j * WF) - P->V_T_x) * P->inv_delta_T_x);
   }
   for (size_t j = 0; j < nv; j++) {
     const vfparams *P = U != NULL ? U : &G[j];
@@ -589,7 +589,7 @@ static inline void expe32_tile(vfblock b, size_t nv, const vfparams *U,
     vf I = vfload(b.I + j * WF);
     if (b.D != NULL) I = I + vfload(b.D + j * WF);
     vf d = V - P->V_rest;
-    vf S = vffma(P->dT, E[j], -d) + P->R * (I - w);
+    vf S = vffma(P->delta_T, E[j], -d) + P->R * (I - w);
     vf Vn = vffma(vx_phif((E[j] - 1.0f) * P->h_k), S * P->h_k, V);
     vf wn = vffma(P->w_k, P->a * d - w, w);
     fire_vf(b, j, P, Vn, wn, t);

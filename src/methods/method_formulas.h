@@ -55,7 +55,7 @@ ADEX__FORMULA void adex__expe_integrate(const adex__nparams *np, double V,
                                         double w_k, double *V_new,
                                         double *w_new) {
   const adex_params *p = &np->p;
-  double E = adex__exp((V - np->V_T_x) * np->inv_dT_x);
+  double E = adex__exp((V - np->V_T_x) * np->inv_delta_T_x);
   double d = V - p->V_rest;
   double S = fma(p->delta_T, E, -d) + p->R * (I - w);
   *V_new = fma(adex__phi((E - 1.0) * h_k), S * h_k, V);
@@ -76,9 +76,9 @@ ADEX__FORMULA void adex__expe_any(const adex__nparams *np, double V, double w,
 ADEX__FORMULA void adex__expe_integrate32(const adex__np32 *q, float V,
                                           float w, float I, float *V_new,
                                           float *w_new) {
-  float E = adex__expf((V - q->V_T_x) * q->inv_dT_x);
+  float E = adex__expf((V - q->V_T_x) * q->inv_delta_T_x);
   float d = V - q->V_rest;
-  float S = fmaf(q->dT, E, -d) + q->R * (I - w);
+  float S = fmaf(q->delta_T, E, -d) + q->R * (I - w);
   *V_new = fmaf(adex__phif((E - 1.0f) * q->h_k), S * q->h_k, V);
   *w_new = fmaf(q->w_k, q->a * d - w, w);
 }

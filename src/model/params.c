@@ -8,24 +8,25 @@
 #include "internal.h"
 #include "params_internal.h"
 
-/* One row per parameter, in adex_param_id order. */
+/* One row per parameter, in adex_param_id order, from ADEX_PARAM_LIST. */
 static const struct {
   const char *name;
   const char *unit;
   size_t offset;
   double fallback; /* BrainPy's default */
+  const char *doc;
 } param_table[ADEX_NPARAMS] = {
-    {"V_rest", "mV", offsetof(adex_params, V_rest), -65.0},
-    {"V_reset", "mV", offsetof(adex_params, V_reset), -68.0},
-    {"V_th", "mV", offsetof(adex_params, V_th), -30.0},
-    {"V_T", "mV", offsetof(adex_params, V_T), -59.9},
-    {"delta_T", "mV", offsetof(adex_params, delta_T), 3.48},
-    {"a", "1", offsetof(adex_params, a), 1.0},
-    {"b", "1", offsetof(adex_params, b), 1.0},
-    {"tau", "ms", offsetof(adex_params, tau), 10.0},
-    {"tau_w", "ms", offsetof(adex_params, tau_w), 30.0},
-    {"R", "1", offsetof(adex_params, R), 1.0},
+#define ROW(name, ID, unit, dflt, doc)                                        \
+  {#name, unit, offsetof(adex_params, name), dflt, doc},
+    ADEX_PARAM_LIST(ROW)
+#undef ROW
 };
+
+/* "V_rest, V_reset, ..., R": the names for messages. */
+#define NAME_OF(name, ID, unit, dflt, doc) ", " #name
+static const char names_list[] = ADEX_PARAM_LIST(NAME_OF);
+#undef NAME_OF
+#define PARAM_NAMES (names_list + 2) /* without the leading ", " */
 
 void adex_params_default(adex_params *p) {
   for (int id = 0; id < ADEX_NPARAMS; id++)
@@ -40,6 +41,16 @@ const char *adex_param_unit(adex_param_id id) {
   return (unsigned)id < ADEX_NPARAMS ? param_table[id].unit : NULL;
 }
 
+const char *adex_param_doc(adex_param_id id) {
+  return (unsigned)id < ADEX_NPARAMS ? param_table[id].doc : NULL;
+}
+
+double adex_param_default(adex_param_id id) {
+  return (unsigned)id < ADEX_NPARAMS ? param_table[id].fallback : NAN;
+}
+
+int adex_param_count(void) { return ADEX_NPARAMS; }
+
 adex_status adex_param_find(const char *name, adex_param_id *id) {
   for (int i = 0; name != NULL && i < ADEX_NPARAMS; i++) {
     if (strcmp(name, param_table[i].name) == 0) {
@@ -47,10 +58,8 @@ adex_status adex_param_find(const char *name, adex_param_id *id) {
       return ADEX_OK;
     }
   }
-  return adex__fail(ADEX_EKEY,
-                    "unknown parameter '%s'; valid: V_rest, V_reset, V_th, "
-                    "V_T, delta_T, a, b, tau, tau_w, R",
-                    name != NULL ? name : "(null)");
+  return adex__fail(ADEX_EKEY, "unknown parameter '%s'; valid: %s",
+                    name != NULL ? name : "(null)", PARAM_NAMES);
 }
 
 double adex_params_get(const adex_params *p, adex_param_id id) {

@@ -204,19 +204,11 @@ static adex_status plan_per_neuron(adex_pop *pop, const adex_pop_config *cfg) {
 /* Field k of the SIMD kernels' parameter arrays (kernel.h) in set np. */
 static double soa_value(const adex__nparams *np, int k) {
   switch (k) {
-  case ADEX__SOA_V_REST: return np->p.V_rest;
-  case ADEX__SOA_V_RESET: return np->p.V_reset;
-  case ADEX__SOA_V_TH: return np->p.V_th;
-  case ADEX__SOA_DT: return np->p.delta_T;
-  case ADEX__SOA_A: return np->p.a;
-  case ADEX__SOA_B: return np->p.b;
-  case ADEX__SOA_R: return np->p.R;
-  case ADEX__SOA_V_T_X: return np->V_T_x;
-  case ADEX__SOA_INV_DT_X: return np->inv_dT_x;
-  case ADEX__SOA_INV_TAU: return np->inv_tau;
-  case ADEX__SOA_INV_TAU_W: return np->inv_tau_w;
-  case ADEX__SOA_H_K: return np->h_k;
-  default: return np->w_k;
+#define CASE(ID, value)                                                       \
+  case ADEX__SOA_##ID: return value;
+    ADEX__SOA_LIST(CASE)
+#undef CASE
+  default: return 0.0;
   }
 }
 

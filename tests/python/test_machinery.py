@@ -103,3 +103,31 @@ def test_repr_and_len(pops):
     pop.close()
     assert "closed" in repr(pop)
     gc.collect()
+
+
+# BrainPy V2.1.12's AdExIF signature, typed here from its documentation:
+# the parameters in their order with their defaults.
+BRAINPY_ADEXIF = (("V_rest", -65.0), ("V_reset", -68.0), ("V_th", -30.0),
+                  ("V_T", -59.9), ("delta_T", 3.48), ("a", 1.0), ("b", 1.0),
+                  ("tau", 10.0), ("tau_w", 30.0), ("R", 1.0))
+
+
+def test_parameter_list_is_said_once():
+    """The library's parameter list (ADEX_PARAM_LIST), the Python
+    constructor's signature, its properties and a new population's values
+    agree with BrainPy's AdExIF signature, names, order and defaults."""
+    import inspect
+    from adex import _lib
+    assert _lib.PARAM_NAMES == tuple(n for n, _ in BRAINPY_ADEXIF)
+    assert _lib.PARAM_DEFAULTS == tuple(v for _, v in BRAINPY_ADEXIF)
+    assert set(_lib.PARAM_UNITS) == {"mV", "ms", "1"}
+    assert _lib.PARAM_UNITS[_lib.PARAM_NAMES.index("tau_w")] == "ms"
+    sig = list(inspect.signature(adex.AdExIF.__init__).parameters.values())
+    assert [(p.name, p.default) for p in sig[2:12]] == list(BRAINPY_ADEXIF)
+    pop = adex.AdExIF(3)
+    for name, value in BRAINPY_ADEXIF:
+        assert getattr(pop, name) == value
+        assert getattr(adex.AdExIF, name).__doc__
+    pop = adex.AdExIF(2, tau_w=np.array([5.0, 6.0]), R=2.0)
+    np.testing.assert_array_equal(pop.tau_w, [5.0, 6.0])
+    assert pop.R == 2.0
