@@ -51,62 +51,52 @@ void cli_engine_note_time(const cli_sim *sim, uint64_t nsteps) {
 
 /* ------------------------------------------------------------ errors */
 
-/* Report a failed adex_pop_create of population p. For a population from
- * a config file the library's message ("tau must be > 0, got -3
- * (neuron 2)") is put on the JSON path of the value at fault
- * ("run.json: populations[0].params.tau[2]: must be > 0, got -3"); for
- * flags it is printed as the library says it, except that an integrator
- * option is named by its flag ("--tol must be > 0 and < 1, got 0"). */
+/* Report a failed adex_pop_create of population p. The library names
+ * what was at fault (adex_errkey, adex_errindex, adex_errreason): for a
+ * population from a config file the reason is put on the JSON path of the
+ * value ("run.json: populations[0].params.tau[2]: must be > 0, got -3");
+ * for flags the library's message is printed as it is, except that an
+ * integrator option is named by its flag ("--tol must be > 0 and < 1,
+ * got 0"). */
 static int fail_pop(const cli_sim *sim, size_t p, adex_status st) {
-  static const char *const inits[] = {"V_initializer", "w_initializer"};
   const cli_pop_spec *s = &sim->pops[p];
-  const char *orig = adex_errmsg(), *msg, *flag = NULL;
-  char text[600], key[96] = "", *neuron;
-  size_t len;
+  char orig[600], key[128], reason[600], path[160] = "";
+  const char *msg = reason, *flag = NULL;
+  long long index = adex_errindex();
   int i, from_config = 1;
   int rc = st == ADEX_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
-  if (orig == NULL || orig[0] == '\0') orig = adex_status_str(st);
-  snprintf(text, sizeof text, "%s", orig);
-  /* "(neuron 3)" at the end becomes an index on the path */
-  neuron = strstr(text, " (neuron ");
-  if (neuron != NULL && text[strlen(text) - 1] == ')') {
-    *neuron = '\0';
-    neuron += strlen(" (neuron ");
-    neuron[strlen(neuron) - 1] = '\0';
+  adex_param_id id;
+  /* copies: the lookups below would replace the thread's last failure */
+  snprintf(orig, sizeof orig, "%s",
+           adex_errmsg()[0] != '\0' ? adex_errmsg() : adex_status_str(st));
+  snprintf(key, sizeof key, "%s", adex_errkey());
+  snprintf(reason, sizeof reason, "%s",
+           adex_errmsg()[0] != '\0' ? adex_errreason() : orig);
+  if (key[0] != '\0' && adex_param_find(key, &id) == ADEX_OK) {
+    /* a parameter, of one neuron: the index goes on the path */
+    from_config = s->param_src[id] != CLI_SRC_FLAG;
+    if (index >= 0)
+      snprintf(path, sizeof path, ".params.%s[%lld]", key, index);
+    else
+      snprintf(path, sizeof path, ".params.%s", key);
+  } else if (strcmp(key, "params") == 0) {
+    /* a rule between parameters: the message names them and the neuron */
+    snprintf(path, sizeof path, ".params");
+    msg = orig;
+  } else if (strcmp(key, "V_initializer") == 0 ||
+             strcmp(key, "w_initializer") == 0) {
+    from_config = (key[0] == 'V' ? s->V0.src : s->w0.src) == CLI_SRC_CONFIG;
+    snprintf(path, sizeof path, ".%s", key);
   } else {
-    neuron = NULL;
-  }
-  msg = text;
-  for (i = 0; i < ADEX_NPARAMS && key[0] == '\0'; i++) {
-    const char *name = adex_param_name((adex_param_id)i);
-    len = strlen(name);
-    if (strncmp(text, name, len) == 0 && text[len] == ' ') {
-      from_config = s->param_src[i] != CLI_SRC_FLAG;
-      snprintf(key, sizeof key, "params.%s%s%s%s", name,
-               neuron != NULL ? "[" : "", neuron != NULL ? neuron : "",
-               neuron != NULL ? "]" : "");
-      msg = text + len + 1;
-    }
-  }
-  for (i = 0; i < CLI_NOPTS && key[0] == '\0'; i++) {
-    const char *name = cli_opt_key((cli_opt_id)i);
-    len = strlen(name);
-    if (strncmp(text, name, len) == 0 && text[len] == ' ') {
+    msg = orig; /* say it as the library does, unless an option is named */
+    for (i = 0; i < CLI_NOPTS && key[0] != '\0'; i++) {
+      if (strcmp(key, cli_opt_key((cli_opt_id)i)) != 0) continue;
       from_config = s->opt_src[i] != CLI_SRC_FLAG;
       if (!from_config) flag = cli_opt_flag((cli_opt_id)i);
-      snprintf(key, sizeof key, "%s", name);
-      msg = text + len + 1;
+      snprintf(path, sizeof path, ".%s", key);
+      msg = reason;
     }
   }
-  for (i = 0; i < 2 && key[0] == '\0'; i++) {
-    len = strlen(inits[i]);
-    if (strncmp(text, inits[i], len) == 0 && text[len] == ':') {
-      from_config = (i == 0 ? s->V0.src : s->w0.src) == CLI_SRC_CONFIG;
-      snprintf(key, sizeof key, "%s", inits[i]);
-      msg = text + len + 2;
-    }
-  }
-  if (key[0] == '\0' && text[0] == '(') snprintf(key, sizeof key, "params");
   if (flag != NULL) {
     cli_error("%s %s", flag, msg);
     return rc;
@@ -115,10 +105,7 @@ static int fail_pop(const cli_sim *sim, size_t p, adex_status st) {
     cli_error("%s", orig);
     return rc;
   }
-  if (key[0] != '\0')
-    cli_error("%s: %s.%s: %s", sim->config_path, s->path, key, msg);
-  else
-    cli_error("%s: %s: %s", sim->config_path, s->path, msg);
+  cli_error("%s: %s%s: %s", sim->config_path, s->path, path, msg);
   return rc;
 }
 

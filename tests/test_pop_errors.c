@@ -45,6 +45,71 @@ static void test_bad_parameters(void **state) {
 }
 
 /* Per-neuron values are checked neuron by neuron. */
+/* The parts of the last failure match what the front ends need: the key,
+ * the neuron and the reason, with the message their composition. */
+static void expect_parts(const adex_pop_config *cfg, adex_status st,
+                         const char *key, long long index,
+                         const char *reason) {
+  adex_pop *pop = NULL;
+  assert_status(adex_pop_create(cfg, &pop), st);
+  assert_string_equal(adex_errkey(), key);
+  assert_int_equal(adex_errindex(), index);
+  if (strstr(adex_errreason(), reason) != adex_errreason()) {
+    print_error("reason '%s' does not start with '%s'\n", adex_errreason(),
+                reason);
+    fail();
+  }
+}
+
+static void test_failure_parts(void **state) {
+  (void)state;
+  const double taus[4] = {10, 10, -3, 10};
+  const double V0[4] = {-65, -65, -65, NAN};
+  adex_init tau_init = adex_init_array(taus, 4);
+  adex_init V_init = adex_init_array(V0, 4);
+  adex_pop_config cfg;
+  adex_pop_config_default(&cfg, 4);
+  cfg.param_init[ADEX_P_TAU] = &tau_init;
+  expect_parts(&cfg, ADEX_EINVAL, "tau", 2, "must be > 0, got -3");
+  assert_string_equal(adex_errmsg(), "tau must be > 0, got -3 (neuron 2)");
+  adex_pop_config_default(&cfg, 4);
+  cfg.params.tau_w = -1;
+  expect_parts(&cfg, ADEX_EINVAL, "tau_w", -1, "must be > 0, got -1");
+  assert_string_equal(adex_errmsg(), "tau_w must be > 0, got -1");
+  adex_pop_config_default(&cfg, 4);
+  cfg.tol = 2.0;
+  expect_parts(&cfg, ADEX_EINVAL, "tol", -1, "must be > 0 and < 1, got 2");
+  adex_pop_config_default(&cfg, 4);
+  cfg.V_init = V_init;
+  expect_parts(&cfg, ADEX_EINVAL, "V_initializer", 3,
+               "array value 3 must be finite");
+  assert_string_equal(adex_errmsg(),
+                      "V_initializer: array value 3 must be finite, got nan");
+  adex_pop_config_default(&cfg, 4);
+  cfg.params.V_T = -60.0;
+  cfg.params.delta_T = 0.01;
+  expect_parts(&cfg, ADEX_EINVAL, "params", -1, "(V_th - V_T)/delta_T");
+  assert_string_equal(adex_errmsg(), adex_errreason());
+  /* an unstable step of neuron 1: key "dt", the whole message as reason */
+  const double tw[2] = {30, 0.01};
+  adex_init tw_init = adex_init_array(tw, 2);
+  adex_pop_config_default(&cfg, 2);
+  cfg.method = "euler";
+  cfg.param_init[ADEX_P_TAU_W] = &tw_init;
+  adex_pop *pop = adex_test_pop(&cfg);
+  assert_status(adex_pop_update(pop, 0.0, 0.1), ADEX_ERANGE);
+  assert_string_equal(adex_errkey(), "dt");
+  assert_int_equal(adex_errindex(), 1);
+  assert_non_null(strstr(adex_errreason(), "(neuron 1)"));
+  adex_pop_destroy(pop);
+  /* a failure that names nothing clears the parts */
+  adex_param_id id;
+  assert_status(adex_param_find("nope", &id), ADEX_EKEY);
+  assert_string_equal(adex_errkey(), "");
+  assert_int_equal(adex_errindex(), -1);
+  assert_string_equal(adex_errreason(), adex_errmsg());
+}
+
 static void test_bad_per_neuron(void **state) {
   (void)state;
   const double taus[4] = {10, 10, 10, -2};
@@ -163,6 +228,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bad_parameters),
       cmocka_unit_test(test_bad_per_neuron),
+      cmocka_unit_test(test_failure_parts),
       cmocka_unit_test(test_bad_initializers),
       cmocka_unit_test(test_bad_sizes),
       cmocka_unit_test(test_allocation_failure),

@@ -45,6 +45,22 @@ ADEX_API const char *adex_status_name(adex_status status);
  * Valid until the next failing libadex call in this thread. */
 ADEX_API const char *adex_errmsg(void);
 
+/* The parts of that failure, for front ends that say it in their own
+ * words (a config file's key path, a flag) instead of reading the text:
+ * - adex_errkey: the name of what was at fault: a parameter ("tau"), a
+ *   population option ("tol", "tau_ref", "noise", "spk_reset", "threads",
+ *   "dtype", "adaptive"), "V_initializer" or "w_initializer", "params"
+ *   for a rule between parameters ((V_th - V_T)/delta_T), "dt" for an
+ *   unstable step; "" when the failure names nothing.
+ * - adex_errindex: the neuron (flat index) at fault, or -1.
+ * - adex_errreason: the message without the key and the neuron ("must be
+ *   > 0, got -3" of "tau must be > 0, got -3 (neuron 2)").
+ * Valid as adex_errmsg. A failure that names nothing has key "", index -1
+ * and reason equal to the message. */
+ADEX_API const char *adex_errkey(void);
+ADEX_API long long adex_errindex(void);
+ADEX_API const char *adex_errreason(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -182,6 +182,9 @@ _PROTOTYPES = {
     "adex_status_name": (c_char_p, [c_int]),
     "adex_status_str": (c_char_p, [c_int]),
     "adex_errmsg": (c_char_p, []),
+    "adex_errkey": (c_char_p, []),
+    "adex_errindex": (ctypes.c_longlong, []),
+    "adex_errreason": (c_char_p, []),
     "adex_version": (c_char_p, []),
     # names, dtypes
     "adex_name_is_valid": (c_bool, [c_char_p]),
@@ -359,16 +362,27 @@ def errmsg():
     return m.decode("utf-8", "replace") if m else ""
 
 
+def errparts():
+    """The parts of the calling thread's last failure: (key, neuron index
+    or None, reason) (adex_errkey, adex_errindex, adex_errreason)."""
+    key = (lib.adex_errkey() or b"").decode("utf-8", "replace")
+    index = lib.adex_errindex()
+    reason = (lib.adex_errreason() or b"").decode("utf-8", "replace")
+    return key, (None if index < 0 else int(index)), reason
+
+
 def check(status, message=None):
     """Raise the exception of a non-OK status, with the C message (or
-    `message` when given)."""
+    `message` when given) and the failure's parts."""
     if status == OK:
         return
+    key, index, reason = errparts() if message is None else ("", None, "")
     if message is None:
         message = errmsg()
     name = lib.adex_status_name(status)
     name = name.decode() if name else "ADEX_%d" % status
-    raise errors.from_status(status, name, message or name)
+    raise errors.from_status(status, name, message or name, key, index,
+                             reason)
 
 
 def method_names():

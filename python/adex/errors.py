@@ -31,14 +31,24 @@ class AdexError(Exception):
 
     status = "ADEX_EINVAL"
     code = 1
+    #: what was at fault, from the library (adex_errkey): a parameter
+    #: ("tau"), an option ("tol"), "V_initializer", ...; "" when unnamed
+    key = ""
+    #: the neuron at fault (adex_errindex), or None
+    index = None
+    #: the message without the key and the neuron (adex_errreason)
+    reason = ""
 
-    def __init__(self, message="", status=None, code=None):
+    def __init__(self, message="", status=None, code=None, key="",
+                 index=None, reason=""):
         super().__init__(message)
         self.message = message
         if status is not None:
             self.status = status
         if code is not None:
             self.code = code
+        self.key, self.index = key, index
+        self.reason = reason or message
 
     def __str__(self):
         return self.message
@@ -117,7 +127,9 @@ _BY_CODE = {1: InvalidValueError, 2: AdexMemoryError, 3: UnknownMethodError,
             8: UnknownKeyError, 9: NotSupportedError}
 
 
-def from_status(code, status, message):
-    """The exception for C status `code` (name `status`) with `message`."""
+def from_status(code, status, message, key="", index=None, reason=""):
+    """The exception for C status `code` (name `status`) with `message`
+    and the failure's parts (key, neuron index, reason)."""
     cls = _BY_CODE.get(code, AdexError)
-    return cls(message, status=status, code=code)
+    return cls(message, status=status, code=code, key=key, index=index,
+               reason=reason)

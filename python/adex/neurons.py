@@ -538,13 +538,14 @@ class AdExIF(Base):
         st = _L.adex_pop_create(ctypes.byref(cfg._buffer), ctypes.byref(ptr))
         if st != _lib.OK:
             msg = _lib.errmsg()
+            key, _, reason = _lib.errparts()
             if st == _lib.EINVAL and dt_code != _lib.DTYPE_F64 and \
-                    msg.startswith("dtype must be"):
+                    key == "dtype" and reason.startswith("must be"):
                 # a library that does not know float32 state
                 raise NotSupportedError(
                     "dtype=%r is not offered by this libadex (%s)"
                     % (dtype, msg))
-            _lib.check(st, msg)
+            _lib.check(st)
         del inits, keep  # copied by adex_pop_create
         self._handle = _Handle(ptr.value)
         self._closed = False

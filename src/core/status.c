@@ -6,8 +6,11 @@
 #include "adex/status.h"
 #include "internal.h"
 
-/* Detail of the calling thread's last failure. */
+/* Detail of the calling thread's last failure, and its parts. */
 static _Thread_local char thread_msg[ADEX__ERRMSG_MAX];
+static _Thread_local char thread_key[128];
+static _Thread_local char thread_reason[ADEX__ERRMSG_MAX];
+static _Thread_local long long thread_index = -1;
 
 const char *adex_status_str(adex_status status) {
   switch (status) {
@@ -32,6 +35,12 @@ const char *adex_status_name(adex_status status) {
 }
 
 const char *adex_errmsg(void) { return thread_msg; }
+const char *adex_errkey(void) { return thread_key; }
+long long adex_errindex(void) { return thread_index; }
+const char *adex_errreason(void) {
+  return thread_reason[0] != '\0' || thread_key[0] != '\0' ? thread_reason
+                                                           : thread_msg;
+}
 
 /* Format the detail into the thread's buffer and hand the status back. */
 adex_status adex__fail(adex_status status, const char *fmt, ...) {
@@ -39,8 +48,36 @@ adex_status adex__fail(adex_status status, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(thread_msg, sizeof thread_msg, fmt, ap);
   va_end(ap);
+  thread_key[0] = thread_reason[0] = '\0';
+  thread_index = -1;
+  return status;
+}
+
+adex_status adex__fail_at(adex_status status, const char *key,
+                          const char *sep, long long index, int neuron_suffix,
+                          const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(thread_reason, sizeof thread_reason, fmt, ap);
+  va_end(ap);
+  if (key == NULL) key = "";
+  snprintf(thread_key, sizeof thread_key, "%s", key);
+  thread_index = index;
+  char suffix[48] = "";
+  if (index >= 0 && neuron_suffix)
+    snprintf(suffix, sizeof suffix, " (neuron %lld)", index);
+  snprintf(thread_msg, sizeof thread_msg, "%s%s%s%s", sep != NULL ? key : "",
+           sep != NULL ? sep : "", thread_reason, suffix);
+  return status;
+}
+
+adex_status adex__keep_error(char *buf, size_t size, adex_status status) {
+  if (buf != NULL && size > 0) snprintf(buf, size, "%s", thread_msg);
   return status;
 }
 
 /* Forget the thread's last message. */
-void adex__clear_error(void) { thread_msg[0] = '\0'; }
+void adex__clear_error(void) {
+  thread_msg[0] = thread_key[0] = thread_reason[0] = '\0';
+  thread_index = -1;
+}

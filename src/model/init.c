@@ -38,49 +38,54 @@ adex_init adex_init_array(const double *values, size_t len) {
   return init;
 }
 
+/* "V_initializer: reason": the failure's key and, for an array value,
+ * its index (no " (neuron i)" suffix: the reason names it). */
+#define COLON(status, key, index, ...)                                        \
+  adex__fail_at(status, key, ": ", index, 0, __VA_ARGS__)
+
 adex_status adex_init_check(const adex_init *init, size_t n,
                             const char *what) {
   if (what == NULL) what = "initializer";
-  if (init == NULL) return adex__fail(ADEX_EINVAL, "%s must not be NULL", what);
+  if (init == NULL)
+    return ADEX__FAIL_KEY(ADEX_EINVAL, what, -1, "must not be NULL");
   switch (init->kind) {
   case ADEX_INIT_ZERO:
     return ADEX_OK;
   case ADEX_INIT_ONE:
   case ADEX_INIT_CONSTANT:
     if (!isfinite(init->a))
-      return adex__fail(ADEX_EINVAL, "%s: value must be finite, got %g", what,
-                        init->a);
+      return COLON(ADEX_EINVAL, what, -1, "value must be finite, got %g",
+                   init->a);
     return ADEX_OK;
   case ADEX_INIT_UNIFORM:
     if (!isfinite(init->a) || !isfinite(init->b) || !(init->a < init->b) ||
         !isfinite(init->b - init->a))
-      return adex__fail(ADEX_EINVAL,
-                        "%s: Uniform needs finite min < max, got min = %g, "
-                        "max = %g",
-                        what, init->a, init->b);
+      return COLON(ADEX_EINVAL, what, -1,
+                   "Uniform needs finite min < max, got min = %g, max = %g",
+                   init->a, init->b);
     return ADEX_OK;
   case ADEX_INIT_NORMAL:
     if (!isfinite(init->a) || !isfinite(init->b) || !(init->b >= 0))
-      return adex__fail(ADEX_EINVAL,
-                        "%s: Normal needs a finite mean and scale >= 0, got "
-                        "mean = %g, scale = %g",
-                        what, init->a, init->b);
+      return COLON(ADEX_EINVAL, what, -1,
+                   "Normal needs a finite mean and scale >= 0, got mean = "
+                   "%g, scale = %g",
+                   init->a, init->b);
     return ADEX_OK;
   case ADEX_INIT_ARRAY:
     if (init->array == NULL)
-      return adex__fail(ADEX_EINVAL, "%s: array must not be NULL", what);
+      return COLON(ADEX_EINVAL, what, -1, "array must not be NULL");
     if (init->len != n)
-      return adex__fail(ADEX_ESIZE, "%s: array has %zu values, expected %zu",
-                        what, init->len, n);
+      return COLON(ADEX_ESIZE, what, -1, "array has %zu values, expected %zu",
+                   init->len, n);
     for (size_t i = 0; i < n; i++)
       if (!isfinite(init->array[i]))
-        return adex__fail(ADEX_EINVAL,
-                          "%s: array value %zu must be finite, got %g", what,
-                          i, init->array[i]);
+        return COLON(ADEX_EINVAL, what, (long long)i,
+                     "array value %zu must be finite, got %g", i,
+                     init->array[i]);
     return ADEX_OK;
   }
-  return adex__fail(ADEX_EINVAL, "%s: unknown initializer kind %d", what,
-                    (int)init->kind);
+  return COLON(ADEX_EINVAL, what, -1, "unknown initializer kind %d",
+               (int)init->kind);
 }
 
 adex_status adex_init_eval(const adex_init *init, double *out, size_t n,

@@ -72,45 +72,47 @@ void adex_params_set(adex_params *p, adex_param_id id, double value) {
   memcpy((char *)p + param_table[id].offset, &value, sizeof value);
 }
 
-/* Check one set; `where` is appended to messages (" (neuron 3)" or ""). */
-adex_status adex__params_check_at(const adex_params *p, const char *where) {
+/* Check one set of neuron `index` (-1: a set for every neuron); the
+ * failure names the parameter (adex_errkey) and the neuron. */
+adex_status adex__params_check_at(const adex_params *p, long long index) {
   for (int id = 0; id < ADEX_NPARAMS; id++) {
     double v = adex_params_get(p, (adex_param_id)id);
     if (!isfinite(v))
-      return adex__fail(ADEX_EINVAL, "%s must be finite, got %g%s",
-                        param_table[id].name, v, where);
+      return ADEX__FAIL_KEY(ADEX_EINVAL, param_table[id].name, index,
+                            "must be finite, got %g", v);
   }
   if (!(p->tau > 0))
-    return adex__fail(ADEX_EINVAL, "tau must be > 0, got %g%s", p->tau, where);
+    return ADEX__FAIL_KEY(ADEX_EINVAL, "tau", index, "must be > 0, got %g",
+                          p->tau);
   if (!(p->tau_w > 0))
-    return adex__fail(ADEX_EINVAL, "tau_w must be > 0, got %g%s", p->tau_w,
-                      where);
+    return ADEX__FAIL_KEY(ADEX_EINVAL, "tau_w", index, "must be > 0, got %g",
+                          p->tau_w);
   for (int id = 0; id < ADEX_NPARAMS; id++) {
     double v = adex_params_get(p, (adex_param_id)id);
     if (!(fabs(v) <= ADEX__PARAM_MAX))
-      return adex__fail(ADEX_EINVAL, "%s must be within +-%g, got %g%s",
-                        param_table[id].name, ADEX__PARAM_MAX, v, where);
+      return ADEX__FAIL_KEY(ADEX_EINVAL, param_table[id].name, index,
+                            "must be within +-%g, got %g", ADEX__PARAM_MAX,
+                            v);
   }
   if (!(p->tau >= ADEX__TAU_MIN) || !(p->tau_w >= ADEX__TAU_MIN))
-    return adex__fail(ADEX_EINVAL,
-                      "%s must be >= %g ms, got %g%s",
-                      p->tau >= ADEX__TAU_MIN ? "tau_w" : "tau",
-                      ADEX__TAU_MIN,
-                      p->tau >= ADEX__TAU_MIN ? p->tau_w : p->tau, where);
+    return ADEX__FAIL_KEY(ADEX_EINVAL,
+                          p->tau >= ADEX__TAU_MIN ? "tau_w" : "tau", index,
+                          "must be >= %g ms, got %g", ADEX__TAU_MIN,
+                          p->tau >= ADEX__TAU_MIN ? p->tau_w : p->tau);
   if (!(p->delta_T >= 0))
-    return adex__fail(ADEX_EINVAL, "delta_T must be >= 0, got %g%s",
-                      p->delta_T, where);
+    return ADEX__FAIL_KEY(ADEX_EINVAL, "delta_T", index,
+                          "must be >= 0, got %g", p->delta_T);
   if (!(p->V_reset < p->V_th))
-    return adex__fail(ADEX_EINVAL,
-                      "V_reset must be < V_th, got V_reset = %g, V_th = %g%s",
-                      p->V_reset, p->V_th, where);
+    return ADEX__FAIL_KEY(ADEX_EINVAL, "V_reset", index,
+                          "must be < V_th, got V_reset = %g, V_th = %g",
+                          p->V_reset, p->V_th);
   if (p->delta_T > 0 &&
       !((p->V_th - p->V_T) / p->delta_T <= ADEX__EXP_ARG_MAX))
-    return adex__fail(ADEX_EINVAL,
-                      "(V_th - V_T)/delta_T must be <= %g so that the "
-                      "exponential stays finite, got (%g - %g)/%g = %g%s",
-                      ADEX__EXP_ARG_MAX, p->V_th, p->V_T, p->delta_T,
-                      (p->V_th - p->V_T) / p->delta_T, where);
+    return adex__fail_at(ADEX_EINVAL, "params", NULL, index, 1,
+                         "(V_th - V_T)/delta_T must be <= %g so that the "
+                         "exponential stays finite, got (%g - %g)/%g = %g",
+                         ADEX__EXP_ARG_MAX, p->V_th, p->V_T, p->delta_T,
+                         (p->V_th - p->V_T) / p->delta_T);
   return ADEX_OK;
 }
 
@@ -126,5 +128,5 @@ adex_status adex_input_check(const char *name, double value) {
 
 adex_status adex_params_check(const adex_params *p) {
   if (p == NULL) return adex__fail(ADEX_EINVAL, "params must not be NULL");
-  return adex__params_check_at(p, "");
+  return adex__params_check_at(p, -1);
 }

@@ -13,8 +13,9 @@
 #define ADEX__PARAM_MAX 1e9
 #define ADEX__TAU_MIN 1e-3
 
-/* Check one parameter set; `where` is appended to the message (e.g.
- * " (neuron 3)"). Returns ADEX_OK or ADEX_EINVAL. */
-adex_status adex__params_check_at(const adex_params *p, const char *where);
+/* Check one parameter set, of neuron `index` (-1: every neuron's): the
+ * message ends in " (neuron 3)" and adex_errkey/adex_errindex name the
+ * parameter and the neuron. Returns ADEX_OK or ADEX_EINVAL. */
+adex_status adex__params_check_at(const adex_params *p, long long index);
 
 #endif /* ADEX_PARAMS_INTERNAL_H */

@@ -4,6 +4,7 @@
  * function R(z) of an explicit Runge-Kutta method, here applied to the
  * 2x2 matrix hJ directly). */
 #include <math.h>
+#include <stdio.h>
 
 #include "internal.h"
 #include "stability.h"
@@ -105,8 +106,10 @@ bool adex__step_is_stable(const adex_method *m, const adex_params *p,
 }
 
 adex_status adex__check_stable(const adex_method *m, const adex_params *p,
-                               double dt, const char *where) {
+                               double dt, long long index) {
   if (adex__step_is_stable(m, p, dt)) return ADEX_OK;
+  char where[48] = "";
+  if (index >= 0) snprintf(where, sizeof where, " (neuron %lld)", index);
   /* Largest stable step by bisection (stable at lo, unstable at hi). */
   double lo = 0.0, hi = dt;
   for (int k = 0; k < 60; k++) {
@@ -128,7 +131,7 @@ adex_status adex__check_stable(const adex_method *m, const adex_params *p,
                        "in the adaptive mode"
                      : " or an embedded method (rkf45, rkdp, ...) in the "
                        "adaptive mode";
-  return adex__fail(ADEX_ERANGE,
+  return adex__fail_at(ADEX_ERANGE, "dt", NULL, index, 0,
                     "dt = %g ms is unstable for method '%s' with tau = %g ms, "
                     "tau_w = %g ms, a = %g, R = %g%s: errors would grow "
                     "every step; use dt <= %.3g ms%s",

@@ -33,10 +33,11 @@ void adex__amp_rk(const adex_method *m, const adex_params *p, double h,
 bool adex__step_is_stable(const adex_method *m, const adex_params *p,
                           double h);
 
-/* ADEX_OK if dt is stable for p, else ADEX_ERANGE with a message naming
- * the method, the time constants, `where` (e.g. " (neuron 3)") and the
- * largest stable dt. */
+/* ADEX_OK if dt is stable for p (the set of neuron `index`, -1 for every
+ * neuron's), else ADEX_ERANGE with a message naming the method, the time
+ * constants, the neuron and the largest stable dt (adex_errkey "dt",
+ * adex_errindex the neuron). */
 adex_status adex__check_stable(const adex_method *m, const adex_params *p,
-                               double dt, const char *where);
+                               double dt, long long index);
 
 #endif /* ADEX_STABILITY_H */

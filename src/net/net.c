@@ -135,12 +135,11 @@ void adex_proj_config_default(adex_proj_config *cfg, adex_syn_model model,
 
 /* Keep the thread's message on the handle too, and hand the status back. */
 adex_status adex__net_keep(adex_net *net, adex_status st) {
-  if (st != ADEX_OK && net != NULL)
-    snprintf(net->errmsg, sizeof net->errmsg, "%s", adex_errmsg());
-  return st;
+  if (st == ADEX_OK || net == NULL) return st;
+  return adex__keep_error(net->errmsg, sizeof net->errmsg, st);
 }
 #define keep adex__net_keep
-#define FAIL(net, st, ...) keep((net), adex__fail((st), __VA_ARGS__))
+#define FAIL(net, st, ...) ADEX__FAIL_ON(adex__net_keep, net, st, __VA_ARGS__)
 
 const char *adex_net_errmsg(const adex_net *net) {
   return net != NULL ? net->errmsg : "";

@@ -32,8 +32,7 @@ void adex_pop_config_default(adex_pop_config *cfg, size_t num) {
 }
 
 adex_status adex__pop_fail(adex_pop *pop, adex_status status) {
-  snprintf(pop->errmsg, sizeof pop->errmsg, "%s", adex_errmsg());
-  return status;
+  return adex__keep_error(pop->errmsg, sizeof pop->errmsg, status);
 }
 
 /* Number of neurons of a shape, checked for zero extents and overflow. */
@@ -62,37 +61,40 @@ static adex_status shape_num(const adex_pop_config *cfg, size_t *num) {
 static adex_status check_options(const adex_pop_config *cfg,
                                  const adex_method *method) {
   if (cfg->adaptive && !adex_method_is_embedded(method))
-    return adex__fail(ADEX_EINVAL,
-                      "adaptive needs an embedded method (rkf12, rkf45, "
-                      "rkdp, ck, bs, heun_euler), got %s",
-                      adex_method_name(method));
+    return ADEX__FAIL_KEY(ADEX_EINVAL, "adaptive", -1,
+                          "needs an embedded method (rkf12, rkf45, rkdp, "
+                          "ck, bs, heun_euler), got %s",
+                          adex_method_name(method));
   if (!(cfg->tol > 0 && cfg->tol < 1))
-    return adex__fail(ADEX_EINVAL, "tol must be > 0 and < 1, got %g",
-                      cfg->tol);
+    return ADEX__FAIL_KEY(ADEX_EINVAL, "tol", -1,
+                          "must be > 0 and < 1, got %g", cfg->tol);
   if (!(cfg->tau_ref >= 0 && cfg->tau_ref <= 1e9))
-    return adex__fail(ADEX_EINVAL, "tau_ref must be >= 0 ms (0: none) and "
-                      "<= 1e9 ms, got %g", cfg->tau_ref);
+    return ADEX__FAIL_KEY(ADEX_EINVAL, "tau_ref", -1,
+                          "must be >= 0 ms (0: none) and <= 1e9 ms, got %g",
+                          cfg->tau_ref);
   if (!(cfg->noise >= 0 && cfg->noise <= 1e9))
-    return adex__fail(ADEX_EINVAL, "noise must be >= 0 (0: none) and <= 1e9, "
-                      "got %g", cfg->noise);
+    return ADEX__FAIL_KEY(ADEX_EINVAL, "noise", -1,
+                          "must be >= 0 (0: none) and <= 1e9, got %g",
+                          cfg->noise);
   if (cfg->spk_reset != ADEX_SPK_RESET_HARD &&
       cfg->spk_reset != ADEX_SPK_RESET_SOFT)
-    return adex__fail(ADEX_EINVAL, "spk_reset must be hard or soft, got %d",
-                      (int)cfg->spk_reset);
+    return ADEX__FAIL_KEY(ADEX_EINVAL, "spk_reset", -1,
+                          "must be hard or soft, got %d", (int)cfg->spk_reset);
   if (cfg->threads < 0 || cfg->threads > 4096)
-    return adex__fail(ADEX_EINVAL,
-                      "threads must be 0 (OpenMP default) to 4096, got %d",
-                      cfg->threads);
+    return ADEX__FAIL_KEY(ADEX_EINVAL, "threads", -1,
+                          "must be 0 (OpenMP default) to 4096, got %d",
+                          cfg->threads);
   if (cfg->dtype != ADEX_DTYPE_F64 && cfg->dtype != ADEX_DTYPE_F32)
-    return adex__fail(ADEX_EINVAL, "dtype must be float64 or float32, got %s",
-                      adex_dtype_name(cfg->dtype));
+    return ADEX__FAIL_KEY(ADEX_EINVAL, "dtype", -1,
+                          "must be float64 or float32, got %s",
+                          adex_dtype_name(cfg->dtype));
   if (cfg->dtype == ADEX_DTYPE_F32 &&
       (cfg->adaptive || cfg->precise_spikes || cfg->tau_ref > 0 ||
        cfg->noise > 0 || cfg->spk_reset != ADEX_SPK_RESET_HARD))
-    return adex__fail(ADEX_EINVAL,
-                      "dtype float32 runs the fixed-step update only: "
-                      "adaptive, precise_spikes, tau_ref, noise and soft "
-                      "reset need float64");
+    return ADEX__FAIL_KEY(ADEX_EINVAL, "dtype", -1,
+                          "float32 runs the fixed-step update only: "
+                          "adaptive, precise_spikes, tau_ref, noise and soft "
+                          "reset need float64");
   adex__impl impl;
   return adex__method_impl(method, cfg->kernel, &impl);
 }
@@ -193,9 +195,7 @@ static adex_status plan_per_neuron(adex_pop *pop, const adex_pop_config *cfg) {
   }
   adex__free(&pop->alloc, scratch, n * sizeof(double));
   for (size_t i = 0; i < n && st == ADEX_OK; i++) {
-    char where[48];
-    snprintf(where, sizeof where, " (neuron %zu)", i);
-    st = adex__params_check_at(&pop->per[i].p, where);
+    st = adex__params_check_at(&pop->per[i].p, (long long)i);
     adex__nparams_derive(&pop->per[i]);
   }
   return st;
@@ -288,8 +288,9 @@ static adex_status check_state_range(const adex_pop *pop, int k,
   for (size_t i = 0; i < pop->num; i++) {
     double v = x != NULL ? x[i] : (double)xf[i];
     if (!(fabs(v) <= ADEX_STATE_MAX))
-      return adex__fail(ADEX_EINVAL, "%s: value %zu is %g, outside +-%g",
-                        what, i, v, ADEX_STATE_MAX);
+      return adex__fail_at(ADEX_EINVAL, what, ": ", (long long)i, 0,
+                           "value %zu is %g, outside +-%g", i, v,
+                           ADEX_STATE_MAX);
   }
   return ADEX_OK;
 }
@@ -436,13 +437,10 @@ static adex_status plan_dt(adex_pop *pop, double dt) {
   adex_status st = ADEX_OK;
   if (!pop->adaptive) {
     if (pop->per == NULL)
-      st = adex__check_stable(pop->method, &pop->uniform.p, dt, "");
+      st = adex__check_stable(pop->method, &pop->uniform.p, dt, -1);
     for (size_t i = 0; pop->per != NULL && i < pop->num && st == ADEX_OK;
-         i++) {
-      char where[48];
-      snprintf(where, sizeof where, " (neuron %zu)", i);
-      st = adex__check_stable(pop->method, &pop->per[i].p, dt, where);
-    }
+         i++)
+      st = adex__check_stable(pop->method, &pop->per[i].p, dt, (long long)i);
   }
   if (st != ADEX_OK) return adex__pop_fail(pop, st);
   adex__prepare_fn prepare = pop->method->prepare;

@@ -125,11 +125,6 @@ void adex__pop_delays_free(adex_pop *pop) {
   pop->delays = NULL;
 }
 
-/* Record a failure on the population and return it. */
-static adex_status fail_on(adex_pop *pop, adex_status st) {
-  return adex__pop_fail(pop, st);
-}
-
 /* Copy of num per-neuron steps, or NULL on allocation failure. */
 static size_t *copy_steps(adex_pop *pop, const size_t *steps) {
   size_t *c = adex__alloc(&pop->alloc, pop->num * sizeof(size_t));
@@ -148,11 +143,11 @@ adex_status adex_pop_register_delay(adex_pop *pop, const char *name,
                "delay name '%.80s' is not valid (identifiers joined by '.', "
                "at most %d characters)",
                name ? name : "(null)", ADEX_NAME_MAX - 1);
-    return fail_on(pop, ADEX_EINVAL);
+    return adex__pop_fail(pop, ADEX_EINVAL);
   }
   if (target == NULL) {
     adex__fail(ADEX_EINVAL, "delay '%s': target must not be NULL", name);
-    return fail_on(pop, ADEX_EINVAL);
+    return adex__pop_fail(pop, ADEX_EINVAL);
   }
   /* The target variable, by index (the table only ever grows). */
   size_t var = SIZE_MAX;
@@ -161,7 +156,7 @@ adex_status adex_pop_register_delay(adex_pop *pop, const char *name,
     char msg[ADEX__ERRMSG_MAX];
     snprintf(msg, sizeof msg, "%s", adex_errmsg());
     adex__fail(ADEX_EKEY, "delay '%s': target: %s", name, msg);
-    return fail_on(pop, ADEX_EKEY);
+    return adex__pop_fail(pop, ADEX_EKEY);
   }
   for (size_t i = 0; i < adex_pop_var_count(pop); i++) {
     adex_var v;
@@ -180,21 +175,21 @@ adex_status adex_pop_register_delay(adex_pop *pop, const char *name,
       adex__fail(ADEX_EINVAL,
                  "delay '%s' is registered for target '%s', not '%s'", name,
                  old.name, tv.name);
-      return fail_on(pop, ADEX_EINVAL);
+      return adex__pop_fail(pop, ADEX_EINVAL);
     }
     adex_delay *grown = NULL;
     size_t *steps = NULL;
     if (max_delay > adex_delay_max(e->delay)) {
       adex_status st = grow_delay(e->delay, max_delay, initial, &pop->alloc,
                                   &grown);
-      if (st != ADEX_OK) return fail_on(pop, st);
+      if (st != ADEX_OK) return adex__pop_fail(pop, st);
     }
     if (per_neuron_steps != NULL && (steps = copy_steps(pop, per_neuron_steps))
                                         == NULL) {
       adex_delay_destroy(grown);
       adex__fail(ADEX_ENOMEM, "out of memory copying the steps of delay '%s'",
                  name);
-      return fail_on(pop, ADEX_ENOMEM);
+      return adex__pop_fail(pop, ADEX_ENOMEM);
     }
     if (grown != NULL) {
       adex_delay_destroy(e->delay);
@@ -211,7 +206,7 @@ adex_status adex_pop_register_delay(adex_pop *pop, const char *name,
   if (pop->delays != NULL && pop->delays->n == ADEX_MAX_POP_DELAYS) {
     adex__fail(ADEX_ESIZE, "delay '%s': %s holds %d delays already (the "
                            "most)", name, pop->name.name, ADEX_MAX_POP_DELAYS);
-    return fail_on(pop, ADEX_ESIZE);
+    return adex__pop_fail(pop, ADEX_ESIZE);
   }
   struct adex__delay_table *table = pop->delays;
   bool new_table = table == NULL;
@@ -238,7 +233,7 @@ adex_status adex_pop_register_delay(adex_pop *pop, const char *name,
   if (st != ADEX_OK) {
     free_entry(pop, &fresh);
     if (new_table) adex__free(&pop->alloc, table, sizeof *table);
-    return fail_on(pop, st);
+    return adex__pop_fail(pop, st);
   }
   table->e[table->n++] = fresh;
   pop->delays = table;
@@ -252,7 +247,7 @@ static adex_status named_fail(adex_pop *pop, const char *name,
   char msg[ADEX__ERRMSG_MAX];
   snprintf(msg, sizeof msg, "%s", adex_errmsg());
   adex__fail(st, "delay '%s' of %s: %s", name, pop->name.name, msg);
-  return fail_on(pop, st);
+  return adex__pop_fail(pop, st);
 }
 
 /* The entry for a call on (pop, name), checking out for NULL too. */
@@ -260,7 +255,7 @@ static adex_status entry_for(adex_pop *pop, const char *name, const void *out,
                              entry **e) {
   if (name == NULL || out == NULL) {
     adex__fail(ADEX_EINVAL, "delay name and output must not be NULL");
-    return fail_on(pop, ADEX_EINVAL);
+    return adex__pop_fail(pop, ADEX_EINVAL);
   }
   return lookup(pop, name, e);
 }
@@ -297,7 +292,7 @@ adex_status adex_pop_get_delay_data_gather(adex_pop *pop, const char *name,
   if (e->steps == NULL) {
     adex__fail(ADEX_EINVAL, "delay '%s' of %s was registered without "
                             "per-neuron steps", name, pop->name.name);
-    return fail_on(pop, ADEX_EINVAL);
+    return adex__pop_fail(pop, ADEX_EINVAL);
   }
   st = adex_delay_gather(e->delay, e->steps, out);
   return st == ADEX_OK ? ADEX_OK : named_fail(pop, name, st);
@@ -342,7 +337,7 @@ adex_status adex_pop_delay_at(adex_pop *pop, size_t i,
   if (i >= adex_pop_delay_count(pop)) {
     adex__fail(ADEX_EKEY, "delay index %zu out of range (%zu delays)", i,
                adex_pop_delay_count(pop));
-    return fail_on(pop, ADEX_EKEY);
+    return adex__pop_fail(pop, ADEX_EKEY);
   }
   const entry *e = &pop->delays->e[i];
   adex_var v;

@@ -27,8 +27,7 @@ size_t adex_run_progress_every(size_t steps) {
 }
 
 /* Record a failure on the handle and the thread. */
-#define FAIL(pop, st, ...) \
-  (adex__fail((st), __VA_ARGS__), adex__pop_fail((pop), (st)))
+#define FAIL(pop, st, ...) ADEX__FAIL_ON(adex__pop_fail, pop, st, __VA_ARGS__)
 
 /* Check one monitor and fill its plan. */
 static adex_status plan_monitor(adex_pop *pop, const adex_run_monitor *m,

@@ -144,3 +144,17 @@ def test_register_implicit_errors(pops):
         pop.register_implicit_vars({"bad name": np.zeros(2)})
     with pytest.raises(ValueError):
         pop.nodes(method="sideways")
+
+
+def test_errors_carry_the_library_parts():
+    """An error from the library carries what was at fault (key), the
+    neuron (index) and the reason, beside the message (adex_errkey,
+    adex_errindex, adex_errreason): front ends need not read the text."""
+    with pytest.raises(adex.InvalidValueError) as e:
+        adex.AdExIF(4, tau=np.array([10., 10., -3., 10.]))
+    assert (e.value.key, e.value.index) == ("tau", 2)
+    assert e.value.reason == "must be > 0, got -3"
+    assert str(e.value) == "tau must be > 0, got -3 (neuron 2)"
+    with pytest.raises(adex.InvalidValueError) as e:
+        adex.AdExIF(2, tau_w=-1.)
+    assert (e.value.key, e.value.index) == ("tau_w", None)
