@@ -68,7 +68,7 @@ static const char *h5_type_name(hid_t t, char *buf, size_t len) {
 static const char *h5_shape(hid_t space, char *buf, size_t len,
                             hsize_t *count) {
   hsize_t dims[H5S_MAX_RANK];
-  uint64_t shape[H5S_MAX_RANK];
+  unsigned long long shape[H5S_MAX_RANK];
   int rank = H5Sget_simple_extent_ndims(space), i;
   *count = 1;
   if (rank <= 0) {
@@ -77,10 +77,10 @@ static const char *h5_shape(hid_t space, char *buf, size_t len,
   }
   H5Sget_simple_extent_dims(space, dims, NULL);
   for (i = 0; i < rank; i++) {
-    shape[i] = (uint64_t)dims[i];
+    shape[i] = (unsigned long long)dims[i];
     *count *= dims[i];
   }
-  return cli_npy_shape_str((size_t)rank, shape, buf, len);
+  return adex__npy_shape_str((size_t)rank, shape, buf, len);
 }
 
 /* Print a string value, cut short when long, on one line. */
@@ -249,34 +249,19 @@ static int info_h5(const char *path) {
 
 /* ------------------------------------------------------------ NPY, NPZ */
 
-/* numpy's name of a descr ("<f8" -> "float64"), or the descr itself. */
-static const char *dtype_name(const char *descr, char *buf, size_t len) {
-  size_t size = cli_npy_itemsize(descr);
-  char kind = descr[0] == '<' || descr[0] == '>' || descr[0] == '|' ||
-                      descr[0] == '='
-                  ? descr[1]
-                  : descr[0];
-  if (kind == 'f') snprintf(buf, len, "float%zu", 8 * size);
-  else if (kind == 'i') snprintf(buf, len, "int%zu", 8 * size);
-  else if (kind == 'u') snprintf(buf, len, "uint%zu", 8 * size);
-  else if (kind == 'b') snprintf(buf, len, "bool");
-  else snprintf(buf, len, "'%s'", descr);
-  return buf;
-}
-
 /* One line for a parsed npy header. */
-static void print_npy(const cli_npy_header *h) {
+static void print_npy(const adex__npy_header *h) {
   char shape[160], dt[48];
-  printf("%s %s%s (npy v%d.%d, '%s')\n", dtype_name(h->descr, dt, sizeof dt),
-         cli_npy_shape_str(h->ndim, h->shape, shape, sizeof shape),
-         h->fortran_order ? " Fortran order" : "", h->major, h->minor,
-         h->descr);
+  adex__npy_descr_name(h->descr, dt, sizeof dt);
+  printf("%s %s%s (npy v%d.%d, '%s')\n", dt,
+         adex__npy_shape_str(h->ndim, h->shape, shape, sizeof shape),
+         h->fortran ? " Fortran order" : "", h->major, h->minor, h->descr);
 }
 
 /* Describe an .npy file. */
 static int info_npy(const char *path) {
   FILE *fp = fopen(path, "rb");
-  cli_npy_header h;
+  adex__npy_header h;
   char err[160];
   if (fp == NULL) {
     cli_error("cannot open '%s': %s", path, strerror(errno));
@@ -318,7 +303,7 @@ static int info_npz(const char *path) {
     const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
     zip_file_t *zf = zip_fopen_index(z, (zip_uint64_t)i, 0);
     zip_int64_t got = 0, r;
-    cli_npy_header h;
+    adex__npy_header h;
     size_t need = 0;
     char err[160];
     printf("  %-32s ", name != NULL ? name : "?");
@@ -330,12 +315,12 @@ static int info_npz(const char *path) {
            (r = zip_fread(zf, buf + got, (zip_uint64_t)(cap - (size_t)got))) >
                0) {
       got += r;
-      if (got >= 12 && cli_npy_parse(buf, (size_t)got, &h, &need, err,
-                                     sizeof err) != 1)
+      if (got >= 12 && adex__npy_parse(buf, (size_t)got, &h, &need, err,
+                                       sizeof err) != 1)
         break;
     }
     zip_fclose(zf);
-    if (cli_npy_parse(buf, (size_t)got, &h, &need, err, sizeof err) == 0)
+    if (adex__npy_parse(buf, (size_t)got, &h, &need, err, sizeof err) == 0)
       print_npy(&h);
     else
       printf("(not an npy member: %s)\n", err);

@@ -122,7 +122,7 @@ static const char *where_of(const cli_sim *sim, const cli_input_spec *in,
 static int load_npy(const char *file, input_plan *pl, char *err,
                     size_t errlen) {
   FILE *fp = fopen(file, "rb");
-  cli_npy_header h;
+  adex__npy_header h;
   uint64_t rows, cols, count, r, c;
   size_t item, i;
   unsigned char *raw;
@@ -173,7 +173,7 @@ static int load_npy(const char *file, input_plan *pl, char *err,
   for (r = 0; r < rows; r++) {
     for (c = 0; c < cols; c++) {
       /* Fortran order stores column after column. */
-      size_t src = (size_t)(h.fortran_order ? c * rows + r : r * cols + c);
+      size_t src = (size_t)(h.fortran ? c * rows + r : r * cols + c);
       double v;
       if (item == 8) {
         uint64_t u = 0;

@@ -629,7 +629,7 @@ int cli_record_open(const cli_sim *sim, adex_pop *const *pops,
   if (r->format == FMT_CSV)
     fputs("t,population,neuron,var,value\n", r->out.fp);
   if (r->format == FMT_NPY) {
-    uint64_t shape[2] = {0, r->npy_cols};
+    unsigned long long shape[2] = {0, r->npy_cols};
     if (cli_npy_write_header(r->out.fp, "<f8", 2, shape) != 0) {
       cli_record_free(r);
       return cli_error("cannot write output file '%s'", sim->out);
@@ -813,7 +813,7 @@ int cli_record_finish(cli_recorder *r, uint64_t steps_done, int sig) {
   if (r->format == FMT_H5 && h5_finish(r, steps_done, sig) != 0)
     return write_failed(r, "finishing the HDF5 file");
   if (r->format == FMT_NPY) {
-    uint64_t shape[2] = {r->npy_rows, r->npy_cols};
+    unsigned long long shape[2] = {r->npy_rows, r->npy_cols};
     if (fflush(r->out.fp) != 0 || fseek(r->out.fp, 0, SEEK_SET) != 0 ||
         cli_npy_write_header(r->out.fp, "<f8", 2, shape) != 0 ||
         fseek(r->out.fp, 0, SEEK_END) != 0)

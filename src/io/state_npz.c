@@ -22,21 +22,12 @@
 #include <string.h>
 #include <zip.h>
 
+#include "npy.h"
 #include "state_internal.h"
-
-/* numpy's constants: the alignment of the data and the digits reserved for
- * growing the first extent in place (GROWTH_AXIS_MAX_DIGITS). */
-#define NPY_ALIGN 64
-#define NPY_GROWTH_DIGITS 21
-
-/* Longest npy header we read (numpy >= 1.24 refuses above 10000 unless
- * told otherwise). */
-#define NPY_HEADER_MAX 65536
 
 /* The timestamp of every member (2000-01-01 00:00:00 UTC). */
 #define NPZ_MTIME 946684800
 
-static const char npy_magic[6] = {'\x93', 'N', 'U', 'M', 'P', 'Y'};
 
 /* Whether this machine stores doubles little-endian. */
 static bool host_is_le(void) {
@@ -58,39 +49,16 @@ static void swap_bytes(unsigned char *p, size_t n, size_t width) {
 
 /* ------------------------------------------------------------------ save */
 
-/* The npy 1.0 header (magic to newline) of an entry into buf; its length,
- * a multiple of NPY_ALIGN. buf must hold 512 bytes. */
+/* The npy 1.0 header (magic to newline) of an entry into buf, as
+ * numpy.save writes it (npy.c); its length, a multiple of ADEX__NPY_ALIGN.
+ * buf must hold 512 bytes. */
 static size_t npy_header(const adex__state_entry *e, unsigned char *buf) {
-  char dict[320];
-  int n = snprintf(dict, sizeof dict,
-                   "{'descr': '%s', 'fortran_order': False, 'shape': (",
-                   e->dtype == ADEX_DTYPE_F64   ? "<f8"
-                   : e->dtype == ADEX_DTYPE_F32 ? "<f4"
-                                                : "|b1");
-  for (size_t d = 0; d < e->ndim; d++)
-    n += snprintf(dict + n, sizeof dict - (size_t)n, "%s%zu", d ? ", " : "",
-                  e->shape[d]);
-  n += snprintf(dict + n, sizeof dict - (size_t)n, "%s), }",
-                e->ndim == 1 ? "," : "");
-  if (e->ndim > 0) {
-    char digits[32];
-    int nd = snprintf(digits, sizeof digits, "%zu", e->shape[0]);
-    for (int k = nd; k < NPY_GROWTH_DIGITS; k++) dict[n++] = ' ';
-  }
-  /* Pad with spaces so that magic + version + length + dict + newline is
-   * a multiple of NPY_ALIGN; numpy pads by 1..NPY_ALIGN spaces. */
-  size_t hlen = (size_t)n + 1;
-  size_t pad = NPY_ALIGN - (10 + hlen) % NPY_ALIGN;
-  size_t total = 10 + (size_t)n + pad + 1;
-  memcpy(buf, npy_magic, 6);
-  buf[6] = 1;
-  buf[7] = 0;
-  buf[8] = (unsigned char)((total - 10) & 0xff);
-  buf[9] = (unsigned char)((total - 10) >> 8);
-  memcpy(buf + 10, dict, (size_t)n);
-  memset(buf + 10 + n, ' ', pad);
-  buf[total - 1] = '\n';
-  return total;
+  unsigned long long shape[ADEX__NPY_MAX_DIM];
+  for (size_t d = 0; d < e->ndim; d++) shape[d] = e->shape[d];
+  return adex__npy_format_header(e->dtype == ADEX_DTYPE_F64   ? "<f8"
+                                 : e->dtype == ADEX_DTYPE_F32 ? "<f4"
+                                                              : "|b1",
+                                 e->ndim, shape, 0, buf, 512);
 }
 
 /* Bytes of an entry's data in the file: its dtype's, little-endian. */
@@ -219,88 +187,13 @@ adex_status adex__npz_save(const adex__state *s, unsigned char **image,
 
 /* ------------------------------------------------------------------ load */
 
-/* A parsed npy header. */
+/* A member's header (npy.c) and what its descr means to us. */
 typedef struct npy_info {
-  char descr[16];              /* as written, e.g. "<f8" */
+  adex__npy_header h;
   adex__file_dtype dtype;      /* what descr means to us */
   size_t itemsize;             /* bytes per element in the file */
   bool swap;                   /* stored in the other byte order */
-  bool fortran;                /* fortran_order */
-  size_t ndim;
-  unsigned long long shape[32];
 } npy_info;
-
-/* A cursor over the header text. */
-typedef struct cursor {
-  const char *p, *end;
-} cursor;
-
-static void skip_ws(cursor *c) {
-  while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' ||
-                           *c->p == '\r'))
-    c->p++;
-}
-
-/* Consume character ch (after whitespace); false if it is not there. */
-static bool eat(cursor *c, char ch) {
-  skip_ws(c);
-  if (c->p < c->end && *c->p == ch) {
-    c->p++;
-    return true;
-  }
-  return false;
-}
-
-/* A quoted string without escapes into out[size]. */
-static bool parse_string(cursor *c, char *out, size_t size) {
-  skip_ws(c);
-  if (c->p >= c->end || (*c->p != '\'' && *c->p != '"')) return false;
-  char q = *c->p++;
-  size_t n = 0;
-  while (c->p < c->end && *c->p != q) {
-    if (*c->p == '\\' || n + 1 >= size) return false;
-    out[n++] = *c->p++;
-  }
-  if (c->p >= c->end) return false;
-  c->p++;
-  out[n] = '\0';
-  return true;
-}
-
-/* A bare word (True, False) equal to w. */
-static bool parse_word(cursor *c, const char *w) {
-  skip_ws(c);
-  size_t n = strlen(w);
-  if ((size_t)(c->end - c->p) < n || memcmp(c->p, w, n) != 0) return false;
-  c->p += n;
-  return true;
-}
-
-/* A tuple of non-negative integers; (3) is not a tuple, (3,) is. */
-static bool parse_shape(cursor *c, npy_info *h) {
-  if (!eat(c, '(')) return false;
-  h->ndim = 0;
-  bool comma = false;
-  for (;;) {
-    skip_ws(c);
-    if (eat(c, ')')) break;
-    if (c->p >= c->end || *c->p < '0' || *c->p > '9') return false;
-    unsigned long long v = 0;
-    while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
-      unsigned digit = (unsigned)(*c->p++ - '0');
-      if (v > (ULLONG_MAX - digit) / 10) return false;
-      v = v * 10 + digit;
-    }
-    if (h->ndim == sizeof h->shape / sizeof h->shape[0]) return false;
-    h->shape[h->ndim++] = v;
-    comma = eat(c, ',');
-    if (!comma) {
-      if (!eat(c, ')')) return false;
-      break;
-    }
-  }
-  return h->ndim != 1 || comma;
-}
 
 /* What a descr means: our dtype, the item size, whether to swap. */
 static void classify_descr(npy_info *h) {
@@ -316,72 +209,11 @@ static void classify_descr(npy_info *h) {
                {"|b1", ADEX__FILE_BOOL, 1, false}};
   h->dtype = ADEX__FILE_OTHER;
   for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
-    if (strcmp(h->descr, known[i].descr) != 0) continue;
+    if (strcmp(h->h.descr, known[i].descr) != 0) continue;
     h->dtype = known[i].dtype;
     h->itemsize = known[i].size;
     h->swap = known[i].big == host_is_le() && known[i].size > 1;
   }
-}
-
-/* numpy's name of a descr for messages: "<i8" -> "int64", "|b1" -> "bool",
- * ">f4" -> "float32 (big-endian)"; anything else quoted as written. */
-static void descr_name(const char *d, char *out, size_t size) {
-  static const struct {
-    char kind;
-    const char *name;
-  } kinds[] = {{'b', "bool"}, {'i', "int"}, {'u', "uint"}, {'f', "float"},
-               {'c', "complex"}};
-  size_t len = strlen(d);
-  if (len >= 3 && strchr("<>|=", d[0]) != NULL && len <= 4) {
-    char *end = NULL;
-    unsigned long bytes = strtoul(d + 2, &end, 10);
-    for (size_t k = 0; end != NULL && *end == '\0' && bytes > 0 &&
-                       k < sizeof kinds / sizeof kinds[0]; k++) {
-      if (kinds[k].kind != d[1]) continue;
-      const char *order = d[0] == '>' && bytes > 1 ? " (big-endian)" : "";
-      if (d[1] == 'b')
-        snprintf(out, size, "bool%s", bytes == 1 ? "" : " of odd size");
-      else
-        snprintf(out, size, "%s%lu%s", kinds[k].name, 8 * bytes, order);
-      return;
-    }
-  }
-  snprintf(out, size, "'%.40s'", d);
-}
-
-/* Parse the dict of an npy header (text[0..len)). */
-static bool parse_dict(const char *text, size_t len, npy_info *h) {
-  cursor c = {text, text + len};
-  bool seen_descr = false, seen_order = false, seen_shape = false;
-  if (!eat(&c, '{')) return false;
-  for (;;) {
-    if (eat(&c, '}')) break;
-    char key[32];
-    if (!parse_string(&c, key, sizeof key) || !eat(&c, ':')) return false;
-    if (strcmp(key, "descr") == 0 && !seen_descr) {
-      seen_descr = parse_string(&c, h->descr, sizeof h->descr);
-      if (!seen_descr) return false;
-    } else if (strcmp(key, "fortran_order") == 0 && !seen_order) {
-      if (parse_word(&c, "True"))
-        h->fortran = true;
-      else if (parse_word(&c, "False"))
-        h->fortran = false;
-      else
-        return false;
-      seen_order = true;
-    } else if (strcmp(key, "shape") == 0 && !seen_shape) {
-      if (!parse_shape(&c, h)) return false;
-      seen_shape = true;
-    } else {
-      return false; /* an unknown or repeated key, as numpy refuses */
-    }
-    if (!eat(&c, ',')) {
-      if (!eat(&c, '}')) return false;
-      break;
-    }
-  }
-  skip_ws(&c);
-  return c.p == c.end && seen_descr && seen_order && seen_shape;
 }
 
 /* Read exactly n bytes of a member; false on a short read or an error
@@ -397,8 +229,33 @@ static bool read_exact(zip_file_t *zf, void *buf, size_t n) {
   return true;
 }
 
+/* Read and parse the header of a member of `size` bytes into h (hdr: a
+ * scratch buffer of ADEX__NPY_HEADER_MAX + 12 bytes): exactly the header's
+ * bytes are read, so that the data comes next. */
+static adex_status read_header(adex__state *s, const adex__state_entry *e,
+                               zip_file_t *zf, zip_uint64_t size,
+                               unsigned char *hdr, npy_info *h) {
+  size_t have = 0, need = 10;
+  char err[200];
+  for (int round = 0; round < 3; round++) {
+    if (need > size || need > ADEX__NPY_HEADER_MAX + 12)
+      return adex__state_fail(s, ADEX_EFORMAT, "key '%s': truncated or "
+                              "oversized npy header", e->key);
+    if (!read_exact(zf, hdr + have, need - have))
+      return adex__state_fail(s, ADEX_EFORMAT, "key '%s': truncated npy "
+                              "header", e->key);
+    have = need;
+    int rc = adex__npy_parse(hdr, have, &h->h, &need, err, sizeof err);
+    if (rc == 0) return ADEX_OK;
+    if (rc < 0)
+      return adex__state_fail(s, ADEX_EFORMAT, "key '%s': %s", e->key, err);
+  }
+  return adex__state_fail(s, ADEX_EFORMAT, "key '%s': malformed npy header",
+                          e->key);
+}
+
 /* Check and stage member `idx` (uncompressed size `size`) into entry e.
- * hdr is a scratch buffer of NPY_HEADER_MAX bytes. */
+ * hdr is a scratch buffer of ADEX__NPY_HEADER_MAX + 12 bytes. */
 static adex_status stage_member(adex__state *s, adex__state_entry *e,
                                 zip_t *za, zip_uint64_t idx,
                                 zip_uint64_t size, char *hdr) {
@@ -406,43 +263,20 @@ static adex_status stage_member(adex__state *s, adex__state_entry *e,
   if (zf == NULL)
     return zip_fail(s, "cannot open a zip member", zip_get_error(za));
   adex_status st = ADEX_OK;
-  unsigned char pre[12];
-  size_t hlen = 0, at = 0;
   npy_info h;
   memset(&h, 0, sizeof h);
-  if (size < 10 || !read_exact(zf, pre, 10) || memcmp(pre, npy_magic, 6) != 0)
-    st = adex__state_fail(s, ADEX_EFORMAT, "key '%s': not an npy array (no "
-                          "npy magic)", e->key);
+  size_t at = 0;
+  st = read_header(s, e, zf, size, (unsigned char *)hdr, &h);
   if (st == ADEX_OK) {
-    if (pre[6] == 1 && pre[7] == 0) {
-      hlen = (size_t)pre[8] | (size_t)pre[9] << 8;
-      at = 10;
-    } else if ((pre[6] == 2 || pre[6] == 3) && pre[7] == 0 &&
-               size >= 12 && read_exact(zf, pre + 10, 2)) {
-      hlen = (size_t)pre[8] | (size_t)pre[9] << 8 | (size_t)pre[10] << 16 |
-             (size_t)pre[11] << 24;
-      at = 12;
-    } else {
-      st = adex__state_fail(s, ADEX_EFORMAT, "key '%s': unsupported npy "
-                            "version %u.%u", e->key, pre[6], pre[7]);
-    }
-  }
-  if (st == ADEX_OK && (hlen > NPY_HEADER_MAX || at + hlen > size ||
-                        !read_exact(zf, hdr, hlen)))
-    st = adex__state_fail(s, ADEX_EFORMAT, "key '%s': truncated or oversized "
-                          "npy header", e->key);
-  if (st == ADEX_OK && !parse_dict(hdr, hlen, &h))
-    st = adex__state_fail(s, ADEX_EFORMAT, "key '%s': malformed npy header",
-                          e->key);
-  if (st == ADEX_OK) {
+    at = h.h.data_offset;
     classify_descr(&h);
     char what[48];
-    descr_name(h.descr, what, sizeof what);
-    st = adex__state_check(s, e, h.dtype, what, h.ndim, h.shape);
+    adex__npy_descr_name(h.h.descr, what, sizeof what);
+    st = adex__state_check(s, e, h.dtype, what, h.h.ndim, h.h.shape);
   }
-  if (st == ADEX_OK && h.fortran) {
+  if (st == ADEX_OK && h.h.fortran) {
     size_t big = 0;
-    for (size_t d = 0; d < h.ndim; d++) big += h.shape[d] > 1;
+    for (size_t d = 0; d < h.h.ndim; d++) big += h.h.shape[d] > 1;
     if (big > 1)
       st = adex__state_fail(s, ADEX_EFORMAT, "key '%s': Fortran-order "
                             "arrays are not supported", e->key);
@@ -457,10 +291,10 @@ static adex_status stage_member(adex__state *s, adex__state_entry *e,
       (raw = adex__alloc(s->alloc, nbytes)) == NULL)
     st = adex__state_fail(s, ADEX_ENOMEM, "out of memory reading '%s'",
                           e->key);
-  if (st == ADEX_OK && at + hlen + nbytes != size)
+  if (st == ADEX_OK && at + nbytes != size)
     st = adex__state_fail(s, ADEX_EFORMAT, "key '%s': the member holds %llu "
                           "data bytes, the header says %zu", e->key,
-                          (unsigned long long)(size - at - hlen), nbytes);
+                          (unsigned long long)(size - at), nbytes);
   unsigned char extra;
   if (st == ADEX_OK && (!read_exact(zf, raw, nbytes) ||
                         zip_fread(zf, &extra, 1) != 0))
@@ -498,7 +332,7 @@ static adex_status stage_archive(adex__state *s, zip_t *za) {
   if (n <= 0)
     return adex__state_fail(s, ADEX_EFORMAT, "the zip archive holds no "
                             "arrays");
-  char *hdr = adex__alloc(s->alloc, NPY_HEADER_MAX);
+  char *hdr = adex__alloc(s->alloc, ADEX__NPY_HEADER_MAX + 12);
   if (hdr == NULL)
     return adex__state_fail(s, ADEX_ENOMEM, "out of memory");
   adex_status st = ADEX_OK;
@@ -525,7 +359,7 @@ static adex_status stage_archive(adex__state *s, zip_t *za) {
     st = adex__state_take_key(s, key, &e);
     if (st == ADEX_OK) st = stage_member(s, e, za, i, zs.size, hdr);
   }
-  adex__free(s->alloc, hdr, NPY_HEADER_MAX);
+  adex__free(s->alloc, hdr, ADEX__NPY_HEADER_MAX + 12);
   return st;
 }
 
