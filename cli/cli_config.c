@@ -18,6 +18,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "adex/files.h"
+#include "rng.h"
 #include "cli_config.h"
 
 #include <cjson/cJSON.h>
@@ -1020,7 +1021,7 @@ static int parse_conn(const cfg_ctx *c, const cJSON *obj, const char *path,
   cn->include_self = true;
   /* the stream of a random connector without a seed: the run's seed and
    * the projection's index */
-  cn->seed = cli_mix64(c->sim->seed ^ cli_mix64(0x3000 + (uint64_t)index));
+  cn->seed = adex__rng_mix64(c->sim->seed ^ adex__rng_mix64(0x3000 + (uint64_t)index));
   if (strcmp(kind, "One2One") == 0) {
     cn->kind = ADEX_CONN_ONE2ONE;
     return check_keys(c, obj, path, k_one);

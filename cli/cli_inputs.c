@@ -24,6 +24,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "adex/files.h"
+#include "rng.h"
 #include "cli_inputs.h"
 
 #include <ctype.h>
@@ -65,21 +66,6 @@ struct cli_inputs {
   size_t *first;   /* population p's are by_pop[first[p] .. first[p+1]) */
   size_t *active;  /* per population: plans not taken into the drive */
 };
-
-/* ------------------------------------------------------------ randomness */
-
-double cli_rand_uniform(uint64_t key, uint64_t step, uint64_t neuron,
-                        uint64_t draw) {
-  uint64_t h = cli_mix64(key + GOLDEN * (step + 1));
-  h = cli_mix64(h ^ cli_mix64((neuron << 1 | (draw & 1)) + GOLDEN));
-  return (double)(h >> 11) * 0x1.0p-53;
-}
-
-double cli_rand_normal(uint64_t key, uint64_t step, uint64_t neuron) {
-  double u1 = 1.0 - cli_rand_uniform(key, step, neuron, 0); /* (0, 1] */
-  double u2 = cli_rand_uniform(key, step, neuron, 1);
-  return sqrt(-2.0 * log(u1)) * cos(TWO_PI * u2);
-}
 
 /* ------------------------------------------------------------ steps */
 
@@ -481,7 +467,7 @@ static void apply_poisson(const input_plan *pl, uint64_t k, double *a) {
   const cli_vec *w = &pl->spec->weight;
   size_t i;
   for (i = 0; i < pl->n; i++) {
-    if (pl->prob[i] > 0 && cli_rand_uniform(pl->key, k, i, 0) < pl->prob[i])
+    if (pl->prob[i] > 0 && adex__rng_uniform_at(pl->key, k, i, 0) < pl->prob[i])
       a[i] += cli_vec_at(w, i);
   }
 }
@@ -494,7 +480,7 @@ static void apply_ou(input_plan *pl, uint64_t k, double *a) {
     double mu = cli_vec_at(&in->mean, i);
     double s = cli_vec_at(&in->sigma, i) * pl->noise;
     pl->x[i] = mu + (pl->x[i] - mu) * pl->decay +
-               (s > 0 ? s * cli_rand_normal(pl->key, k, i) : 0.0);
+               (s > 0 ? s * adex__rng_normal_at(pl->key, k, i) : 0.0);
     a[i] += pl->x[i];
   }
 }

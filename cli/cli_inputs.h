@@ -43,13 +43,6 @@ int cli_inputs_any(const cli_inputs *ins, size_t p);
 /* Free the plan. NULL is a no-op. */
 void cli_inputs_free(cli_inputs *ins);
 
-/* Uniform double in [0, 1) for (key, step, neuron, draw): counter-based. */
-double cli_rand_uniform(uint64_t key, uint64_t step, uint64_t neuron,
-                        uint64_t draw);
-
-/* Standard normal for (key, step, neuron) (Box-Muller on two draws). */
-double cli_rand_normal(uint64_t key, uint64_t step, uint64_t neuron);
-
 /* Steps from 0 to the first step at or after t (ms): ceil(t/dt), with
  * quotients within 1e-9 of an integer taken as that integer. */
 uint64_t cli_steps_ceil(double t, double dt);

@@ -1,5 +1,6 @@
 /* cli/cli_sim.c - the simulation description: construction, names of
  * variables and input kinds, seeds, and freeing. */
+#include "rng.h"
 #include "cli_sim.h"
 
 #include <math.h>
@@ -233,12 +234,6 @@ cli_proj_spec *cli_sim_add_proj(cli_sim *sim) {
   return pr;
 }
 
-uint64_t cli_mix64(uint64_t z) {
-  z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-  z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-  return z ^ (z >> 31);
-}
-
 uint64_t cli_pop_init_seed(const cli_sim *sim, size_t p, int is_w) {
   return sim->seed + 2 * (uint64_t)p + (is_w ? 1 : 0);
 }
@@ -246,13 +241,13 @@ uint64_t cli_pop_init_seed(const cli_sim *sim, size_t p, int is_w) {
 uint64_t cli_input_seed(const cli_sim *sim, size_t i) {
   const cli_input_spec *in = &sim->inputs[i];
   if (in->seed_given) return in->seed;
-  return cli_mix64(sim->seed ^ cli_mix64(UINT64_C(0x1000) + (uint64_t)i));
+  return adex__rng_mix64(sim->seed ^ adex__rng_mix64(UINT64_C(0x1000) + (uint64_t)i));
 }
 
 uint64_t cli_pop_noise_seed(const cli_sim *sim, size_t p) {
   const cli_pop_spec *s = &sim->pops[p];
   if (s->opt_src[CLI_OPT_NOISE_SEED] != CLI_SRC_DEFAULT) return s->noise_seed;
-  return cli_mix64(sim->seed ^ cli_mix64(UINT64_C(0x2000) + (uint64_t)p));
+  return adex__rng_mix64(sim->seed ^ adex__rng_mix64(UINT64_C(0x2000) + (uint64_t)p));
 }
 
 #define MAX_EXACT 9007199254740992.0 /* 2^53 */

@@ -268,7 +268,4 @@ const char *cli_state_path(const cli_sim *sim, const char *path,
  * seed and i. */
 uint64_t cli_input_seed(const cli_sim *sim, size_t i);
 
-/* The splitmix64 finaliser: a bijective 64-bit mixer. */
-uint64_t cli_mix64(uint64_t z);
-
 #endif /* ADEX_CLI_SIM_H */

@@ -1,10 +1,12 @@
 /* test_init.c - initializers: values, reproducibility, statistics of the
  * random kinds, and every rejected specification. */
 #include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "adex_test.h"
+#include "rng.h"
 
 #define N 200000
 
@@ -109,6 +111,43 @@ static void test_rejections(void **state) {
   assert_status(adex_init_check(NULL, 1, NULL), ADEX_EINVAL);
 }
 
+/* The per-step, per-neuron stream of the random inputs: a pure function
+ * of (key, step, neuron, draw); uniform with mean 1/2 and variance 1/12,
+ * normal with mean 0 and variance 1 (4 standard errors), neighbours in
+ * neuron, step and draw uncorrelated. */
+static void test_keyed_stream(void **state) {
+  (void)state;
+  const int n = 200000;
+  double su = 0, suu = 0, sn = 0, snn = 0, cross_neuron = 0, cross_step = 0;
+  double cross_draw = 0;
+  for (int i = 0; i < n; i++) {
+    uint64_t step = (uint64_t)i / 1000, neuron = (uint64_t)i % 1000;
+    double u = adex__rng_uniform_at(42, step, neuron, 0);
+    assert_true(u >= 0.0 && u < 1.0);
+    assert_true(u == adex__rng_uniform_at(42, step, neuron, 0));
+    su += u;
+    suu += u * u;
+    cross_neuron += (u - 0.5) * (adex__rng_uniform_at(42, step, neuron + 1, 0) - 0.5);
+    cross_step += (u - 0.5) * (adex__rng_uniform_at(42, step + 1, neuron, 0) - 0.5);
+    cross_draw += (u - 0.5) * (adex__rng_uniform_at(42, step, neuron, 1) - 0.5);
+    double z = adex__rng_normal_at(42, step, neuron);
+    sn += z;
+    snn += z * z;
+  }
+  double mu = su / n, var = suu / n - mu * mu;
+  assert_close(mu, 0.5, 0, 4 * sqrt(1.0 / 12 / n));
+  assert_close(var, 1.0 / 12, 0.01, 0);
+  assert_close(sn / n, 0.0, 0, 4 / sqrt((double)n));
+  assert_close(snn / n, 1.0, 0.02, 0);
+  double se = 4 * (1.0 / 12) / sqrt((double)n); /* of a mean product */
+  assert_close(cross_neuron / n, 0.0, 0, se);
+  assert_close(cross_step / n, 0.0, 0, se);
+  assert_close(cross_draw / n, 0.0, 0, se);
+  assert_true(adex__rng_uniform_at(42, 0, 0, 0) !=
+              adex__rng_uniform_at(43, 0, 0, 0));
+  assert_true(adex__rng_mix64(1) != adex__rng_mix64(2));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_deterministic_kinds),
@@ -116,6 +155,7 @@ int main(void) {
       cmocka_unit_test(test_normal),
       cmocka_unit_test(test_reproducible_and_counter_based),
       cmocka_unit_test(test_rejections),
+      cmocka_unit_test(test_keyed_stream),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,8 @@ static uint64_t mix64(uint64_t z) {
   return z ^ (z >> 31);
 }
 
+uint64_t adex__rng_mix64(uint64_t z) { return mix64(z); }
+
 uint64_t adex__rng_u64(uint64_t seed, uint64_t k) {
   return mix64(seed + (k + 1) * GOLDEN_GAMMA);
 }
@@ -25,5 +27,19 @@ double adex__rng_normal(uint64_t seed, uint64_t k) {
   const double two_pi = 6.283185307179586476925286766559;
   double u1 = 1.0 - adex__rng_uniform(seed, 2 * k); /* (0, 1]: log is finite */
   double u2 = adex__rng_uniform(seed, 2 * k + 1);
+  return sqrt(-2.0 * log(u1)) * cos(two_pi * u2);
+}
+
+double adex__rng_uniform_at(uint64_t key, uint64_t step, uint64_t neuron,
+                            unsigned draw) {
+  uint64_t h = mix64(key + GOLDEN_GAMMA * (step + 1));
+  h = mix64(h ^ mix64((neuron << 1 | (draw & 1u)) + GOLDEN_GAMMA));
+  return (double)(h >> 11) * 0x1.0p-53;
+}
+
+double adex__rng_normal_at(uint64_t key, uint64_t step, uint64_t neuron) {
+  const double two_pi = 6.283185307179586476925286766559;
+  double u1 = 1.0 - adex__rng_uniform_at(key, step, neuron, 0); /* (0, 1] */
+  double u2 = adex__rng_uniform_at(key, step, neuron, 1);
   return sqrt(-2.0 * log(u1)) * cos(two_pi * u2);
 }
