@@ -251,8 +251,9 @@ def plot_recording(path, out):
         axes[-1].set_xlim(t0, t1)
         axes[-1].set_xlabel("time (ms)")
         n = sum(int(g.attrs.get("size", 1)) for _, g in pops)
-        method = ", ".join(sorted({text(g.attrs.get("method", "?"))
-                                   for _, g in pops}))
+        # spike sources (PoissonGroup, SpikeTimeGroup) have no method
+        method = ", ".join(sorted({text(g.attrs["method"]) for _, g in pops
+                                   if "method" in g.attrs})) or "?"
         title = "%s: %d neuron%s, %s, dt = %g ms" % (
             os.path.basename(path), n, "" if n == 1 else "s", method, dt)
         if int(f.attrs.get("interrupted", 0)):

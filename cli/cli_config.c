@@ -588,18 +588,102 @@ static int parse_speed(const cfg_ctx *c, const cJSON *obj, const char *path,
   return 0;
 }
 
+/* A spike source of "populations" (model PoissonGroup or SpikeTimeGroup):
+ * its keys, BrainPy's parameters (docs/cli.md, *Spike sources*). */
+static const char *const *source_keys(const cli_pop_spec *p) {
+  static const char *const poisson_keys[] = {"name", "model", "size",
+                                             "freqs", "seed", NULL};
+  static const char *const times_keys[] = {"name", "model", "size", "times",
+                                           "indices", NULL};
+  return p->model == CLI_MODEL_POISSON ? poisson_keys : times_keys;
+}
+
+static int parse_source(const cfg_ctx *c, const cJSON *obj, const char *path,
+                        cli_pop_spec *p) {
+  const int poisson = p->model == CLI_MODEL_POISSON;
+  const cJSON *it;
+  char sub[PATH_LEN];
+  if (member(obj, "size") == NULL)
+    return cfg_fail(c, path, "a %s needs \"size\"",
+                    poisson ? "PoissonGroup" : "SpikeTimeGroup");
+  if (poisson) {
+    if ((it = require(c, obj, path, "freqs")) == NULL) return -1;
+    join_key(sub, path, "freqs");
+    if (get_vec(c, it, sub, &p->freqs) != 0) return -1;
+    for (size_t i = 0; i < p->freqs.n; i++)
+      if (!(p->freqs.v[i] >= 0.0 && p->freqs.v[i] <= 1e9))
+        return cfg_fail(c, sub, "rates must be >= 0 and <= 1e9 Hz, got %g",
+                        p->freqs.v[i]);
+    if ((it = member(obj, "seed")) != NULL) {
+      join_key(sub, path, "seed");
+      if (get_u64(c, it, sub, &p->source_seed) != 0) return -1;
+      p->source_seed_given = 1;
+    }
+    return 0;
+  }
+  const cJSON *times = require(c, obj, path, "times");
+  const cJSON *indices = times != NULL ? require(c, obj, path, "indices")
+                                       : NULL;
+  if (indices == NULL) return -1;
+  if (!cJSON_IsArray(times) || !cJSON_IsArray(indices)) {
+    join_key(sub, path, cJSON_IsArray(times) ? "indices" : "times");
+    return cfg_fail(c, sub, "must be a list of numbers");
+  }
+  size_t n = (size_t)cJSON_GetArraySize(times), k = 0;
+  if ((size_t)cJSON_GetArraySize(indices) != n)
+    return cfg_fail(c, path, "times and indices must have one length, got "
+                    "%zu and %d", n, cJSON_GetArraySize(indices));
+  p->times = malloc((n ? n : 1) * sizeof *p->times);
+  p->indices = malloc((n ? n : 1) * sizeof *p->indices);
+  if (p->times == NULL || p->indices == NULL)
+    return cfg_fail(c, path, "out of memory");
+  p->nspikes = n;
+  join_key(sub, path, "times");
+  for (it = times->child; it != NULL; it = it->next, k++) {
+    char at[PATH_LEN];
+    join_index(at, sub, k);
+    if (get_number(c, it, at, &p->times[k]) != 0) return -1;
+  }
+  k = 0;
+  for (it = indices->child; it != NULL; it = it->next, k++) {
+    uint64_t v;
+    char at[PATH_LEN];
+    join_key(sub, path, "indices");
+    join_index(at, sub, k);
+    if (get_u64(c, it, at, &v) != 0) return -1;
+    if (v >= p->size)
+      return cfg_fail(c, at, "neuron %llu is out of range (size %zu)",
+                      (unsigned long long)v, p->size);
+    p->indices[k] = (size_t)v;
+  }
+  return 0;
+}
+
 /* One entry of "populations". */
 static int parse_pop(const cfg_ctx *c, const cJSON *obj, const char *path,
                      cli_pop_spec *p) {
   static const char *const keys[] = {
-      "name",     "size",          "method",        "params",
+      "name",     "size",          "method",        "params", "model",
       "V_initializer", "w_initializer", "adaptive", "tol",
       "precise_spikes", "tau_ref",  "noise",         "noise_seed",
       "spk_reset", "threads", "kernel", "dtype", NULL};
   const cJSON *it;
   const char *s = NULL;
   char sub[PATH_LEN];
-  if (check_keys(c, obj, path, keys) != 0) return -1;
+  if (cJSON_IsObject(obj) && (it = member(obj, "model")) != NULL) {
+    join_key(sub, path, "model");
+    if (get_string(c, it, sub, &s) != 0) return -1;
+    if (strcmp(s, "PoissonGroup") == 0)
+      p->model = CLI_MODEL_POISSON;
+    else if (strcmp(s, "SpikeTimeGroup") == 0)
+      p->model = CLI_MODEL_SPIKE_TIMES;
+    else if (strcmp(s, "AdExIF") != 0)
+      return cfg_fail(c, sub, "unknown model \"%s\"; valid: AdExIF, "
+                      "PoissonGroup, SpikeTimeGroup", s);
+  }
+  if (check_keys(c, obj, path,
+                 p->model == CLI_MODEL_ADEXIF ? keys : source_keys(p)) != 0)
+    return -1;
   if ((it = member(obj, "name")) != NULL) {
     join_key(sub, path, "name");
     if (get_string(c, it, sub, &s) != 0) return -1;
@@ -614,6 +698,7 @@ static int parse_pop(const cfg_ctx *c, const cJSON *obj, const char *path,
     join_key(sub, path, "size");
     if (parse_size(c, it, sub, p) != 0) return -1;
   }
+  if (p->model != CLI_MODEL_ADEXIF) return parse_source(c, obj, path, p);
   if ((it = member(obj, "method")) != NULL) {
     join_key(sub, path, "method");
     if (get_string(c, it, sub, &s) != 0) return -1;
@@ -890,6 +975,10 @@ static int parse_input(const cfg_ctx *c, const cJSON *obj, const char *path,
     if ((idx = find_pop(c, s)) < 0)
       return cfg_fail(c, sub, "no population is called \"%s\" (populations: "
                       "%s)", s, pop_names(c->sim, names, sizeof names));
+    if (c->sim->pops[idx].model != CLI_MODEL_ADEXIF)
+      return cfg_fail(c, sub, "\"%s\" is a spike source (%s): it takes no "
+                      "input", s, c->sim->pops[idx].model == CLI_MODEL_POISSON
+                                     ? "PoissonGroup" : "SpikeTimeGroup");
     in->target = (size_t)idx;
   }
   if ((seed = member(obj, "seed")) != NULL) {
@@ -1119,6 +1208,9 @@ static int proj_end(const cfg_ctx *c, const cJSON *obj, const char *path,
   if ((idx = find_pop(c, s)) < 0)
     return cfg_fail(c, sub, "no population is called \"%s\" (populations: "
                     "%s)", s, pop_names(c->sim, names, sizeof names));
+  if (strcmp(key, "post") == 0 && c->sim->pops[idx].model != CLI_MODEL_ADEXIF)
+    return cfg_fail(c, sub, "\"%s\" is a spike source: it can only be a "
+                    "projection's pre", s);
   *out = (size_t)idx;
   return 0;
 }
@@ -1365,6 +1457,10 @@ static int parse_record(const cfg_ctx *c, const cJSON *item) {
       return cfg_fail(c, sub, "no population is called \"%s\" "
                       "(populations: %s)", it->string,
                       pop_names(c->sim, names, sizeof names));
+    if (c->sim->pops[idx].model != CLI_MODEL_ADEXIF)
+      return cfg_fail(c, sub, "\"%s\" is a spike source: its spikes are "
+                      "stored with every population's; it has no variables "
+                      "to record", it->string);
     if (parse_record_one(c, it, sub, &c->sim->pops[idx]) != 0) return -1;
   }
   return 0;
@@ -1735,6 +1831,13 @@ static int check_pop(const cli_sim *sim, const cli_pop_spec *p) {
   char where[PATH_LEN + 64], key[PATH_LEN];
   int i;
   size_t j, twice;
+  if (p->model == CLI_MODEL_POISSON && p->freqs.n != 1 &&
+      p->freqs.n != p->size)
+    return cli_error("%s: has %zu values, expected 1 or %zu (the size)",
+                     cli_where(sim, p->path, "freqs", CLI_SRC_CONFIG, NULL,
+                               where, sizeof where),
+                     p->freqs.n, p->size);
+  if (p->model != CLI_MODEL_ADEXIF) return 0;
   for (i = 0; i < ADEX_NPARAMS; i++) {
     const char *name = adex_param_name((adex_param_id)i);
     char flag[32];
@@ -1890,9 +1993,15 @@ static int check_input(const cli_sim *sim, const cli_input_spec *in) {
 int cli_sim_check(const cli_sim *sim) {
   size_t i;
   int rc;
+  size_t neurons = 0;
   for (i = 0; i < sim->npops; i++) {
     if ((rc = check_pop(sim, &sim->pops[i])) != 0) return rc;
+    neurons += sim->pops[i].model == CLI_MODEL_ADEXIF;
   }
+  if (neurons == 0)
+    return cli_error("%s: populations: spike sources alone simulate "
+                     "nothing; add an AdExIF population",
+                     sim->config_path != NULL ? sim->config_path : "adex run");
   for (i = 0; i < sim->ninputs; i++) {
     if ((rc = check_input(sim, &sim->inputs[i])) != 0) return rc;
   }

@@ -111,10 +111,17 @@ static int fail_pop(const cli_sim *sim, size_t p, adex_status st) {
 
 /* ------------------------------------------------------------ setup */
 
-/* Create population p from its spec. */
+/* Create population p from its spec (a spike source is the network's:
+ * make_net adds it; here only its spike counts). */
 static int make_pop(cli_engine *e, size_t p) {
   const cli_sim *sim = e->sim;
   const cli_pop_spec *s = &sim->pops[p];
+  if (s->model != CLI_MODEL_ADEXIF) {
+    e->counts[p] = calloc(s->size, sizeof *e->counts[p]);
+    if (e->counts[p] != NULL) return 0;
+    cli_error("out of memory (%zu neurons)", s->size);
+    return CLI_EXIT_FAILURE;
+  }
   adex_init *inits = &e->param_inits[p * ADEX_NPARAMS];
   adex_pop_config cfg;
   adex_status st;
@@ -266,22 +273,46 @@ static int take_drive(cli_engine *e, size_t p) {
 }
 
 
-/* With projections: the library's network of every population and
- * projection, its synapses drawn now (before any output exists), errors
- * put on the projection's config path. */
+/* Add spike source p (PoissonGroup, SpikeTimeGroup) to the network. */
+static adex_status add_source(cli_engine *e, size_t p) {
+  const cli_pop_spec *s = &e->sim->pops[p];
+  if (s->model == CLI_MODEL_POISSON) {
+    return adex_net_add_poisson(e->net, s->size, s->freqs.v, s->freqs.n,
+                                cli_source_seed(e->sim, p), s->name, NULL);
+  }
+  return adex_net_add_spike_times(e->net, s->size, s->times, s->indices,
+                                  s->nspikes, s->name, NULL);
+}
+
+int cli_engine_is_source(const cli_engine *e, size_t p) {
+  return e->sim->pops[p].model != CLI_MODEL_ADEXIF;
+}
+
+const char *cli_engine_pop_name(const cli_engine *e, size_t p) {
+  if (e->pops[p] != NULL) return adex_pop_name(e->pops[p]);
+  return e->net != NULL ? adex_net_pop_name(e->net, p) : "?";
+}
+
+/* With projections or spike sources: the library's network of every
+ * population and projection, its synapses drawn now (before any output
+ * exists), errors put on the projection's config path. */
 static int make_net(cli_engine *e) {
   const cli_sim *sim = e->sim;
   char where[256];
   adex_status st;
   size_t p, j;
-  if (sim->nprojs == 0) return 0;
+  int sources = 0;
+  for (p = 0; p < sim->npops; p++) sources |= cli_engine_is_source(e, p);
+  if (sim->nprojs == 0 && !sources) return 0;
   st = adex_net_create(sim->start, sim->dt, NULL, &e->net);
   if (st != ADEX_OK) {
     cli_error("%s", adex_errmsg());
     return CLI_EXIT_USAGE;
   }
   for (p = 0; p < sim->npops; p++) {
-    if ((st = adex_net_add_pop(e->net, e->pops[p], NULL)) != ADEX_OK) {
+    st = e->pops[p] != NULL ? adex_net_add_pop(e->net, e->pops[p], NULL)
+                            : add_source(e, p);
+    if (st != ADEX_OK) {
       cli_error("%s: %s", cli_where(sim, sim->pops[p].path, NULL,
                                     CLI_SRC_CONFIG, NULL, where, sizeof where),
                 adex_net_errmsg(e->net));
@@ -346,7 +377,7 @@ int cli_engine_setup(cli_engine *e, const cli_sim *sim) {
   }
   if ((rc = cli_inputs_create(sim, e->nsteps, &e->ins)) != 0) return rc;
   for (p = 0; p < n; p++) {
-    if ((rc = take_drive(e, p)) != 0) return rc;
+    if (e->pops[p] != NULL && (rc = take_drive(e, p)) != 0) return rc;
   }
   if (sim->out != NULL &&
       (rc = cli_record_open(sim, e->pops, e->net, e->nsteps, &e->rec)) != 0)
@@ -383,6 +414,15 @@ static int count_spikes(cli_engine *e, size_t p) {
   const adex_spike_event *ev;
   uint64_t *c = e->counts[p];
   size_t i, n;
+  if (e->pops[p] == NULL) { /* a spike source: its flags */
+    const bool *spk = adex_net_pop_spike(e->net, p);
+    for (i = 0, n = 0; i < e->sim->pops[p].size; i++) {
+      c[i] += spk[i];
+      n += spk[i];
+    }
+    e->totals[p] += n;
+    return 0;
+  }
   if (cli_spike_events(e->pops[p], &ev, &n) != 0) return CLI_EXIT_FAILURE;
   for (i = 0; i < n; i++) c[ev[i].neuron]++;
   e->totals[p] += n;
@@ -504,6 +544,7 @@ static int step(cli_engine *e, uint64_t k, double t, cli_step_hook hook,
 static void warn_dropped(const cli_engine *e) {
   size_t p;
   for (p = 0; p < e->sim->npops; p++) {
+    if (e->pops[p] == NULL) continue;
     unsigned long long d = adex_pop_spike_events_dropped(e->pops[p]);
     if (d > 0)
       cli_error("warning: %llu spike%s of population %s did not fit in the "

@@ -57,6 +57,13 @@ typedef struct cli_engine {
                              populations in it, borrowed), else NULL */
 } cli_engine;
 
+/* Whether population p is a spike source (PoissonGroup, SpikeTimeGroup:
+ * a node of the network, e->pops[p] NULL). */
+int cli_engine_is_source(const cli_engine *e, size_t p);
+
+/* The name of population p (a population's or a source's). */
+const char *cli_engine_pop_name(const cli_engine *e, size_t p);
+
 /* Number of steps of sim: round(duration/dt), checked: at least one when
  * the duration is not 0, and a time grid the library accepts
  * (adex_run_check_time: --start 1e20 cannot tell steps of 0.1 ms apart).

@@ -36,7 +36,8 @@ typedef enum rec_format { FMT_H5, FMT_CSV, FMT_NPY } rec_format;
 
 /* What is recorded of one population, and its buffers. */
 typedef struct rec_pop {
-  adex_pop *pop;
+  adex_pop *pop;               /* NULL for a spike source of the network */
+  const bool *spike;           /* a spike source's flags of the last step */
   const cli_pop_spec *spec;
   const char *name;            /* the population's object name */
   size_t n;                    /* neurons */
@@ -262,16 +263,17 @@ static int plan_pop(cli_recorder *r, size_t p, adex_pop *pop) {
   int v;
   rp->pop = pop;
   rp->spec = s;
-  rp->name = adex_pop_name(pop);
-  rp->n = adex_pop_num(pop);
+  rp->name = pop != NULL ? adex_pop_name(pop) : adex_net_pop_name(r->net, p);
+  rp->n = pop != NULL ? adex_pop_num(pop) : s->size;
+  rp->spike = pop != NULL ? NULL : adex_net_pop_spike(r->net, p);
   rp->every = s->every > 0 ? s->every : 1;
   rp->g = rp->g_spk = rp->d_spt = rp->d_spn = rp->d_ts = -1;
   for (v = 0; v < MAX_DENSE; v++) rp->d_var[v] = -1;
-  for (v = 0; v < CLI_NVARS; v++) {
+  for (v = 0; v < CLI_NVARS && pop != NULL; v++) {
     if (v != CLI_VAR_SPIKE && (s->record & CLI_VAR_BIT(v)))
       rp->vars[rp->nvars++] = (cli_var_id)v;
   }
-  rp->nwatch = s->watch_all ? rp->n : s->nwatch;
+  rp->nwatch = pop == NULL ? 0 : s->watch_all ? rp->n : s->nwatch;
   rp->idx = malloc(rp->nwatch * sizeof *rp->idx);
   if (rp->idx == NULL) return -1;
   for (j = 0; j < rp->nwatch; j++) rp->idx[j] = s->watch_all ? j : s->watch[j];
@@ -376,6 +378,27 @@ static int h5_param_attrs(rec_pop *rp, double *scratch) {
   return 0;
 }
 
+/* Attributes of a spike source's group: its model and parameters. */
+static int h5_source_attrs(cli_recorder *r, size_t p) {
+  rec_pop *rp = &r->pops[p];
+  const cli_pop_spec *s = rp->spec;
+  if (attr_i64(rp->g, "size", (int64_t)rp->n) < 0 ||
+      attr_f64(rp->g, "dt", r->sim->dt) < 0 ||
+      attr_str(rp->g, "adex_version", adex_version()) < 0)
+    return -1;
+  if (s->model == CLI_MODEL_POISSON)
+    return attr_str(rp->g, "model", "PoissonGroup") < 0 ||
+                   attr_array(rp->g, "freqs", H5T_IEEE_F64LE,
+                              H5T_NATIVE_DOUBLE, s->freqs.v, s->freqs.n) < 0 ||
+                   attr_u64(rp->g, "seed", cli_source_seed(r->sim, p)) < 0
+               ? -1
+               : 0;
+  return attr_str(rp->g, "model", "SpikeTimeGroup") < 0 ||
+                 attr_i64(rp->g, "n_spike_times", (int64_t)s->nspikes) < 0
+             ? -1
+             : 0;
+}
+
 /* Attributes of population p's group. */
 static int h5_pop_attrs(cli_recorder *r, size_t p) {
   rec_pop *rp = &r->pops[p];
@@ -383,6 +406,7 @@ static int h5_pop_attrs(cli_recorder *r, size_t p) {
   char desc[160];
   int64_t shape[ADEX_MAX_DIM];
   size_t d, i;
+  if (rp->pop == NULL) return h5_source_attrs(r, p);
   double *scratch = malloc(rp->n * sizeof *scratch);
   int rc = scratch == NULL ? -1 : h5_param_attrs(rp, scratch);
   free(scratch);
@@ -518,8 +542,8 @@ static int h5_proj_layout(cli_recorder *r, size_t j) {
   if (!bad)
     bad = attr_str(g, "kind", "projection") < 0 ||
           attr_str(g, "model", adex_syn_model_name(c->model)) < 0 ||
-          attr_str(g, "pre", adex_pop_name(r->pops[c->pre].pop)) < 0 ||
-          attr_str(g, "post", adex_pop_name(r->pops[c->post].pop)) < 0 ||
+          attr_str(g, "pre", r->pops[c->pre].name) < 0 ||
+          attr_str(g, "post", r->pops[c->post].name) < 0 ||
           attr_str(g, "conn", conn_name(c->conn.kind)) < 0 ||
           attr_u64(g, "synapses", adex_net_proj_nsyn(r->net, j)) < 0 ||
           attr_str(g, "time_unit", "ms") < 0;
@@ -650,7 +674,7 @@ void cli_record_before(cli_recorder *r, uint64_t k) {
   size_t p;
   for (p = 0; p < r->npops; p++) {
     rec_pop *rp = &r->pops[p];
-    if (!(rp->spec->record & CLI_VAR_BIT(CLI_VAR_INPUT)) ||
+    if (rp->pop == NULL || !(rp->spec->record & CLI_VAR_BIT(CLI_VAR_INPUT)) ||
         !sample_step(rp, k))
       continue;
     cli_pop_gather(rp->pop, CLI_VAR_INPUT, rp->idx, rp->nwatch, rp->row_in);
@@ -692,13 +716,17 @@ static int h5_flush(rec_pop *rp) {
 
 /* Store the spikes of the last step of rp from its event list: each at
  * its time (t of the step, or the crossing time with precise_spikes). */
-static int put_spikes(cli_recorder *r, rec_pop *rp) {
-  const adex_spike_event *ev;
+static int put_spikes(cli_recorder *r, rec_pop *rp, double t_step) {
+  const adex_spike_event *ev = NULL;
   size_t j, n;
-  if (cli_spike_events(rp->pop, &ev, &n) != 0) return -2;
+  if (rp->pop == NULL) /* a spike source: its flags, at the step's t */
+    n = rp->n;
+  else if (cli_spike_events(rp->pop, &ev, &n) != 0)
+    return -2;
   for (j = 0; j < n; j++) {
-    double t = ev[j].t;
-    size_t i = ev[j].neuron;
+    if (ev == NULL && !rp->spike[j]) continue;
+    double t = ev != NULL ? ev[j].t : t_step;
+    size_t i = ev != NULL ? ev[j].neuron : j;
     rp->spikes++;
     if (r->format == FMT_H5) {
       if (rp->sp_len == rp->sp_cap && h5_flush(rp) < 0) return -1;
@@ -753,7 +781,7 @@ int cli_record_after(cli_recorder *r, uint64_t k, double t) {
   (void)t;
   for (p = 0; p < r->npops; p++) {
     rec_pop *rp = &r->pops[p];
-    int rc = r->spikes_on ? put_spikes(r, rp) : 0;
+    int rc = r->spikes_on ? put_spikes(r, rp, cli_sim_time(s, k)) : 0;
     if (rc == -2) return CLI_EXIT_FAILURE;
     if (rc < 0) return write_failed(r, "appending spikes");
     if (sample_step(rp, k) && put_sample(r, rp, cli_sim_time(s, k + 1)) < 0)
@@ -831,16 +859,20 @@ int cli_record_finish(cli_recorder *r, uint64_t steps_done, int sig) {
 
 const char *cli_record_describe(const cli_recorder *r, char *buf,
                                 size_t len) {
-  size_t p, used = 0;
+  size_t p, used = 0, shown = 0;
+  const int spikes_written =
+      r->spikes_on && !(r->format == FMT_NPY && !r->npy_spikes);
   buf[0] = '\0';
   for (p = 0; p < r->npops; p++) {
     const rec_pop *rp = &r->pops[p];
     int v, w;
-    w = snprintf(buf + used, len - used, "%s%s%s: ", p > 0 ? "; " : "",
-                 r->npops > 1 ? "" : "", rp->name);
+    /* a population of which the file holds nothing is not listed */
+    if (r->npops > 1 && !spikes_written && rp->nvars == 0) continue;
+    w = snprintf(buf + used, len - used, "%s%s: ", shown++ > 0 ? "; " : "",
+                 rp->name);
     if (w < 0 || (size_t)w >= len - used) return buf;
     used += (size_t)w;
-    if (r->spikes_on && !(r->format == FMT_NPY && !r->npy_spikes)) {
+    if (spikes_written) {
       w = snprintf(buf + used, len - used, "%llu spikes%s",
                    (unsigned long long)rp->spikes, rp->nvars > 0 ? ", " : "");
       if (w < 0 || (size_t)w >= len - used) return buf;

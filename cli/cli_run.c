@@ -1028,9 +1028,12 @@ static void print_summary(const cli_engine *e) {
     printf("\n");
     for (p = 0; p < sim->npops; p++)
       printf("  %-16s %8zu neuron%s  %-10s spikes: %llu  mean rate: %.4g "
-             "Hz\n", adex_pop_name(e->pops[p]), sim->pops[p].size,
+             "Hz\n", cli_engine_pop_name(e, p), sim->pops[p].size,
              plural(sim->pops[p].size),
-             adex_method_name(adex_pop_method(e->pops[p])),
+             e->pops[p] == NULL
+                 ? (sim->pops[p].model == CLI_MODEL_POISSON ? "Poisson"
+                                                            : "times")
+                 : adex_method_name(adex_pop_method(e->pops[p])),
              (unsigned long long)e->totals[p],
              mean_rate(e->totals[p], sim->pops[p].size, sim_ms));
     printf("spikes: %llu  mean rate: %.4g Hz\n", (unsigned long long)total,

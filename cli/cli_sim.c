@@ -125,6 +125,9 @@ static void pop_free(cli_pop_spec *p) {
   free(p->w_unit);
   free(p->input_unit);
   free(p->attrs);
+  cli_vec_free(&p->freqs);
+  free(p->times);
+  free(p->indices);
 }
 
 void cli_input_clear(cli_input_spec *in) {
@@ -242,6 +245,12 @@ uint64_t cli_input_seed(const cli_sim *sim, size_t i) {
   const cli_input_spec *in = &sim->inputs[i];
   if (in->seed_given) return in->seed;
   return adex__rng_mix64(sim->seed ^ adex__rng_mix64(UINT64_C(0x1000) + (uint64_t)i));
+}
+
+uint64_t cli_source_seed(const cli_sim *sim, size_t p) {
+  const cli_pop_spec *s = &sim->pops[p];
+  if (s->source_seed_given) return s->source_seed;
+  return adex__rng_mix64(sim->seed ^ adex__rng_mix64(UINT64_C(0x4000) + p));
 }
 
 uint64_t cli_pop_noise_seed(const cli_sim *sim, size_t p) {

@@ -101,8 +101,22 @@ typedef struct cli_attr {
 } cli_attr;
 
 /* One population. */
+/* What a population is: AdEx neurons, or a spike source of a network. */
+typedef enum cli_pop_model {
+  CLI_MODEL_ADEXIF = 0,   /* "AdExIF" (default) */
+  CLI_MODEL_POISSON,      /* "PoissonGroup": size, freqs (Hz), seed */
+  CLI_MODEL_SPIKE_TIMES   /* "SpikeTimeGroup": size, times (ms), indices */
+} cli_pop_model;
+
 typedef struct cli_pop_spec {
   char *name;                     /* NULL: the library's automatic name */
+  cli_pop_model model;            /* [CLI_MODEL_ADEXIF] */
+  cli_vec freqs;                  /* PoissonGroup: Hz, 1 or size values */
+  uint64_t source_seed;           /* PoissonGroup: its stream's seed */
+  int source_seed_given;          /* 0: derived from the run's seed */
+  double *times;                  /* SpikeTimeGroup: ms, nspikes values */
+  size_t *indices;                /* SpikeTimeGroup: neurons, nspikes */
+  size_t nspikes;
   size_t ndim;                    /* 1..ADEX_MAX_DIM */
   size_t shape[ADEX_MAX_DIM];     /* neurons per dimension */
   size_t size;                    /* product of shape */
@@ -245,6 +259,9 @@ char *cli_strdup(const char *s);
 /* Seeds of a population's initializers: V uses seed + 2p, w seed + 2p + 1
  * (population 0 keeps the rule of a single population: V seed, w seed + 1). */
 uint64_t cli_pop_init_seed(const cli_sim *sim, size_t p, int is_w);
+
+/* The seed of PoissonGroup p: its "seed", else derived from the run's. */
+uint64_t cli_source_seed(const cli_sim *sim, size_t p);
 
 /* Seed of population p's noise stream: its own (noise_seed), or one
  * derived from the run's seed and p: mix64(seed ^ mix64(0x2000 + p)). */

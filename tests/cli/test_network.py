@@ -148,3 +148,109 @@ def test_network_state_needs_its_start(adex_run, write_config, workdir, show,
                  "--start", "3")
     expect_usage_error(r, show, "--start 2", "saved at t = 2")
     assert not (workdir / "o2.h5").exists()
+
+
+def sources(duration=300.0):
+    """A PoissonGroup and a SpikeTimeGroup driving 20 AdEx neurons."""
+    return {"duration": duration, "dt": 0.1, "seed": 3,
+            "populations": [
+                {"name": "src", "model": "PoissonGroup", "size": 400,
+                 "freqs": 25, "seed": 7},
+                {"name": "stim", "model": "SpikeTimeGroup", "size": 3,
+                 "times": [10.0, 10.05, 42.0, 42.0], "indices": [0, 1, 2, 0]},
+                {"name": "E", "size": 20, "V_initializer": {"constant": -65}}],
+            "projections": [
+                {"name": "S2E", "pre": "src", "post": "E", "model": "ExpCOBA",
+                 "conn": {"kind": "FixedPreNum", "num": 10, "seed": 1},
+                 "g_max": 0.01, "tau": 5, "E": 0},
+                {"name": "T2E", "pre": "stim", "post": "E",
+                 "model": "DeltaSynapse", "conn": {"kind": "All2All"},
+                 "weights": 0.5}],
+            "record": {"E": ["V"]}, "out": "o.h5"}
+
+
+def test_spike_sources(adex_run, write_config, workdir, show):
+    """PoissonGroup and SpikeTimeGroup populations of a config: the Poisson
+    count within 4 standard deviations of size*rate*T, the spike times on
+    the first step at or after each time given (two in one step are one
+    spike), stored like a population's spikes with the model's attributes,
+    and the post neurons' V jumping by the weights of the spikes that
+    arrive (delay: one step)."""
+    cfg = sources()
+    r = adex_run(write_config(cfg))
+    assert r.returncode == 0, show(r)
+    with h5py.File(str(workdir / "o.h5"), "r") as f:
+        n = len(f["src/spikes/t"])
+        mean = 400 * 25 * 0.3
+        assert abs(n - mean) < 4 * np.sqrt(mean), n
+        assert f["src"].attrs["model"] == "PoissonGroup"
+        assert list(f["src"].attrs["freqs"]) == [25.0]
+        assert f["src"].attrs["seed"] == 7
+        t = f["stim/spikes/t"][()]
+        i = f["stim/spikes/neuron"][()]
+        assert f["stim"].attrs["model"] == "SpikeTimeGroup"
+        # 10.0 -> step at 10.0; 10.05 -> step at 10.1; 42.0 twice for 0, 2
+        got = sorted(zip(np.round(t, 9), i))
+        assert got == [(10.0, 0), (10.1, 1), (42.0, 0), (42.0, 2)]
+        V = f["E/V"][()]
+    # stim's spikes of step k act in step k + 1 (+0.5 mV each, All2All);
+    # the jump at t = 42.0 + 0.1 is of two spikes
+    dV = np.diff(V[:, 0])
+    k = int(round(42.0 / 0.1))  # row k holds V after step k
+    assert dV[k] - np.median(dV[k - 20:k]) == pytest.approx(1.0, abs=0.05)
+    assert "src" in r.stdout and "Poisson" in r.stdout
+
+
+def test_spike_sources_continue_exactly(adex_run, write_config, workdir, show):
+    """A network with spike sources saved at 150 ms and continued equals
+    the uninterrupted run, spikes of every population bit for bit."""
+    cfg = sources()
+    cfg["out"] = "full.csv"
+    assert adex_run(write_config(cfg)).returncode == 0
+    cfg["duration"], cfg["out"] = 150.0, "a.csv"
+    r = adex_run(write_config(cfg), "--save-state", "s.h5")
+    assert r.returncode == 0, show(r)
+    cfg["out"] = "b.csv"
+    r = adex_run(write_config(cfg), "--start", "150", "--load-state", "s.h5")
+    assert r.returncode == 0, show(r)
+    full = (workdir / "full.csv").read_text().splitlines()
+    a = (workdir / "a.csv").read_text().splitlines()
+    b = (workdir / "b.csv").read_text().splitlines()
+    assert full == a + b[1:]
+    assert any(",src," in line for line in full)
+    assert any(",stim," in line for line in full)
+
+
+@pytest.mark.parametrize("edit,needles", [
+    (lambda c: c["populations"][0].update(model="Poison"),
+     ["populations[0].model", "unknown model", "PoissonGroup"]),
+    (lambda c: c["populations"][0].pop("freqs"),
+     ["populations[0]", "freqs"]),
+    (lambda c: c["populations"][0].update(freqs=[1.0, 2.0]),
+     ["populations[0].freqs", "1 or 400"]),
+    (lambda c: c["populations"][0].update(freqs=-1),
+     ["populations[0].freqs", ">= 0"]),
+    (lambda c: c["populations"][0].update(params={"tau": 5}),
+     ["populations[0].params", "unknown key"]),
+    (lambda c: c["populations"][1].update(indices=[0, 1, 2]),
+     ["populations[1]", "one length"]),
+    (lambda c: c["populations"][1].update(indices=[0, 1, 3, 0]),
+     ["populations[1].indices[2]", "out of range"]),
+    (lambda c: c["projections"][0].update(post="src"),
+     ["projections[0].post", "spike source"]),
+    (lambda c: c.update(inputs=[{"target": "src", "kind": "constant",
+                                 "value": 1}]),
+     ["inputs[0].target", "spike source"]),
+    (lambda c: c["record"].update(src=["V"]),
+     ["record.src", "spike source"]),
+    (lambda c: (c["populations"].pop(2), c.pop("projections"),
+                c.pop("record")),
+     ["populations", "AdExIF"]),
+])
+def test_bad_sources_refused(edit, needles, adex_run, write_config, workdir,
+                             show, expect_usage_error):
+    cfg = sources()
+    edit(cfg)
+    r = adex_run(write_config(cfg))
+    expect_usage_error(r, show, *needles)
+    assert not (workdir / "o.h5").exists()
