@@ -1322,9 +1322,6 @@ static int parse_proj(const cfg_ctx *c, const cJSON *obj, const char *path,
   if ((it = member(obj, "save_synapses")) != NULL) {
     join_key(sub, path, "save_synapses");
     if (get_bool(c, it, sub, &pr->save_synapses) != 0) return -1;
-    if (pr->save_synapses)
-      return cfg_fail(c, sub, "writing the synapses into the output file is "
-                      "not supported yet");
   }
   return 0;
 }
@@ -1431,6 +1428,54 @@ static int parse_record_one(const cfg_ctx *c, const cJSON *item,
   return 0;
 }
 
+/* The record entry of a projection: a list of its state variables, or
+ * {"vars": [...], "every": k}; checked against its model when the
+ * network is built (cli_record.c). */
+static int parse_record_proj(const cfg_ctx *c, const cJSON *item,
+                             const char *path, cli_proj_spec *pr) {
+  static const char *const keys[] = {"vars", "every", NULL};
+  const cJSON *vars = item, *it;
+  char sub[PATH_LEN];
+  if (cJSON_IsObject(item)) {
+    if (check_keys(c, item, path, keys) != 0) return -1;
+    if ((it = member(item, "every")) != NULL) {
+      join_key(sub, path, "every");
+      if (get_u64(c, it, sub, &pr->rec_every) != 0) return -1;
+      if (pr->rec_every == 0) return cfg_fail(c, sub, "must be at least 1 step");
+    }
+    if ((vars = require(c, item, path, "vars")) == NULL) return -1;
+    join_key(sub, path, "vars");
+    path = sub;
+  }
+  if (!cJSON_IsArray(vars) || cJSON_GetArraySize(vars) == 0 ||
+      cJSON_GetArraySize(vars) > 8)
+    return cfg_fail(c, path, "must be a list of 1 to 8 variable names of "
+                    "the projection (\"g\", \"h\", \"x\", \"u\", "
+                    "\"I\", \"spike_arrival_time\")");
+  for (it = vars->child; it != NULL; it = it->next) {
+    const char *s = NULL;
+    char at[PATH_LEN];
+    join_index(at, path, (size_t)pr->nrec);
+    if (get_string(c, it, at, &s) != 0) return -1;
+    for (int v = 0; v < pr->nrec; v++)
+      if (strcmp(pr->rec_vars[v], s) == 0)
+        return cfg_fail(c, at, "\"%s\" listed twice", s);
+    if ((pr->rec_vars[pr->nrec] = cli_strdup(s)) == NULL)
+      return cfg_fail(c, at, "out of memory");
+    pr->nrec++;
+  }
+  return 0;
+}
+
+/* The projection called `name` (given names only), or -1. */
+static long find_proj(const cfg_ctx *c, const char *name) {
+  for (size_t j = 0; j < c->sim->nprojs; j++)
+    if (c->sim->projs[j].name != NULL &&
+        strcmp(c->sim->projs[j].name, name) == 0)
+      return (long)j;
+  return -1;
+}
+
 /* "record": per population name, or one spec for every population. */
 static int parse_record(const cfg_ctx *c, const cJSON *item) {
   const cJSON *it, *twice;
@@ -1453,9 +1498,14 @@ static int parse_record(const cfg_ctx *c, const cJSON *item) {
     join_key(sub, "record", it->string);
     if (it == twice) return cfg_fail(c, sub, "given twice");
     if (is_note(it->string)) continue;
-    if ((idx = find_pop(c, it->string)) < 0)
-      return cfg_fail(c, sub, "no population is called \"%s\" "
-                      "(populations: %s)", it->string,
+    if ((idx = find_pop(c, it->string)) < 0 &&
+        (idx = find_proj(c, it->string)) >= 0) {
+      if (parse_record_proj(c, it, sub, &c->sim->projs[idx]) != 0) return -1;
+      continue;
+    }
+    if (idx < 0)
+      return cfg_fail(c, sub, "no population or projection is called "
+                      "\"%s\" (populations: %s)", it->string,
                       pop_names(c->sim, names, sizeof names));
     if (c->sim->pops[idx].model != CLI_MODEL_ADEXIF)
       return cfg_fail(c, sub, "\"%s\" is a spike source: its spikes are "
@@ -1997,6 +2047,18 @@ int cli_sim_check(const cli_sim *sim) {
   for (i = 0; i < sim->npops; i++) {
     if ((rc = check_pop(sim, &sim->pops[i])) != 0) return rc;
     neurons += sim->pops[i].model == CLI_MODEL_ADEXIF;
+  }
+  for (i = 0; i < sim->nprojs; i++) {
+    const cli_proj_spec *pr = &sim->projs[i];
+    const char *cfgp = sim->config_path != NULL ? sim->config_path : "adex run";
+    if (pr->save_synapses && adex_file_kind_of(sim->out) != ADEX_FILE_H5)
+      return cli_error("%s: %s.save_synapses: the synapses are written into "
+                       "an .h5 output (\"out\"), %s", cfgp, pr->path,
+                       sim->out == NULL ? "and there is none"
+                                        : "not a .csv or .npy one");
+    if (pr->nrec > 0 && sim->out == NULL)
+      return cli_error("%s: record.%s: recording needs an output file "
+                       "(\"out\")", cfgp, pr->name);
   }
   if (neurons == 0)
     return cli_error("%s: populations: spike sources alone simulate "

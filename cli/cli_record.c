@@ -60,9 +60,24 @@ typedef struct rec_pop {
   hsize_t h_rows, h_spikes;    /* rows already in the datasets */
 } rec_pop;
 
+/* A projection whose state variables are recorded. */
+typedef struct rec_proj {
+  size_t j;                    /* the projection's index */
+  const char *name;            /* its object name */
+  int nvars;
+  const char *vars[8];         /* variable names (the spec's) */
+  const double *x[8];          /* the library's arrays */
+  size_t len[8];               /* their lengths */
+  uint64_t every, samples;
+  hid_t g, d_var[8], d_ts;     /* HDF5: the group and datasets */
+  hsize_t h_rows;
+} rec_proj;
+
 struct cli_recorder {
   const cli_sim *sim;
   adex_net *net;        /* the network (projections), or NULL */
+  rec_proj *projs;      /* projections with recorded variables */
+  size_t nprojs;
   rec_format format;
   cli_output out;
   hid_t file;
@@ -304,6 +319,51 @@ static int plan_pop(cli_recorder *r, size_t p, adex_pop *pop) {
   return 0;
 }
 
+/* The projections' recorded variables: each must be the model's
+ * (adex_net_proj_var); .h5 and .csv outputs hold them. */
+static int plan_projs(cli_recorder *r) {
+  static const char *const all[] = {"g", "h", "x", "u", "I",
+                                    "spike_arrival_time"};
+  const cli_sim *sim = r->sim;
+  size_t j, n = 0;
+  for (j = 0; j < sim->nprojs; j++) n += sim->projs[j].nrec > 0;
+  if (n == 0) return 0;
+  if (r->format == FMT_NPY)
+    return cli_error("%s: projection variables go into .h5 or .csv "
+                     "outputs, not a .npy file", sim->out);
+  if ((r->projs = calloc(n, sizeof *r->projs)) == NULL)
+    return cli_error("out of memory");
+  for (j = 0; j < sim->nprojs; j++) {
+    const cli_proj_spec *pr = &sim->projs[j];
+    if (pr->nrec == 0) continue;
+    rec_proj *rq = &r->projs[r->nprojs++];
+    rq->j = j;
+    rq->name = adex_net_proj_name(r->net, j);
+    rq->every = pr->rec_every > 0 ? pr->rec_every : 1;
+    rq->g = rq->d_ts = -1;
+    for (int v = 0; v < 8; v++) rq->d_var[v] = -1;
+    for (int v = 0; v < pr->nrec; v++) {
+      rq->vars[v] = pr->rec_vars[v];
+      rq->x[v] = adex_net_proj_var(r->net, j, pr->rec_vars[v], &rq->len[v]);
+      if (rq->x[v] != NULL) continue;
+      char has[96] = "";
+      size_t used = 0, len;
+      for (size_t a = 0; a < sizeof all / sizeof all[0]; a++)
+        if (adex_net_proj_var(r->net, j, all[a], &len) != NULL) {
+          int w = snprintf(has + used, sizeof has - used, "%s%s",
+                           used ? ", " : "", all[a]);
+          if (w > 0 && (size_t)w < sizeof has - used) used += (size_t)w;
+        }
+      return cli_error("%s: record.%s: %s has no variable \"%s\" (it has: "
+                       "%s)", sim->config_path ? sim->config_path : "adex run",
+                       pr->name, adex_syn_model_name(pr->cfg.model),
+                       pr->rec_vars[v], used ? has : "none");
+    }
+    rq->nvars = pr->nrec;
+  }
+  return 0;
+}
+
 /* .npy holds one array: decide which, or explain why it cannot. */
 static int plan_npy(cli_recorder *r) {
   size_t p, pairs = 0, which = 0;
@@ -524,6 +584,64 @@ static const char *conn_name(adex_conn_kind k) {
   return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 
+/* /<name>/synapses/pre, post, weight, delay of projection j, in the
+ * order the synapses were given (IJ, CSR) or drawn (the others). */
+static int h5_synapses(cli_recorder *r, size_t j, hid_t g) {
+  size_t n = adex_net_proj_nsyn(r->net, j), s;
+  size_t *pre = malloc((n ? n : 1) * sizeof *pre);
+  size_t *post = malloc((n ? n : 1) * sizeof *post);
+  size_t *given = malloc((n ? n : 1) * sizeof *given);
+  double *w = malloc((n ? n : 1) * sizeof *w);
+  double *d = malloc((n ? n : 1) * sizeof *d);
+  int64_t *ip = malloc((n ? n : 1) * sizeof *ip);
+  int64_t *iq = malloc((n ? n : 1) * sizeof *iq);
+  double *ow = malloc((n ? n : 1) * sizeof *ow);
+  double *od = malloc((n ? n : 1) * sizeof *od);
+  int rc = -1;
+  if (pre != NULL && post != NULL && given != NULL && w != NULL &&
+      d != NULL && ip != NULL && iq != NULL && ow != NULL && od != NULL &&
+      adex_net_proj_synapses(r->net, j, pre, post, w, d, given) == ADEX_OK) {
+    for (s = 0; s < n; s++) {
+      size_t at = given[s] < n ? given[s] : s;
+      ip[at] = (int64_t)pre[s];
+      iq[at] = (int64_t)post[s];
+      ow[at] = w[s];
+      od[at] = d[s];
+    }
+    hid_t sg = H5Gcreate2(g, "synapses", H5P_DEFAULT, H5P_DEFAULT,
+                          H5P_DEFAULT);
+    hsize_t have = 0;
+    hid_t ds;
+    rc = sg < 0 ? -1 : 0;
+    const struct { const char *name; hid_t ft, mt; const void *v; } cols[] = {
+        {"pre", H5T_STD_I64LE, H5T_NATIVE_INT64, ip},
+        {"post", H5T_STD_I64LE, H5T_NATIVE_INT64, iq},
+        {"weight", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, ow},
+        {"delay", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, od}};
+    for (size_t c = 0; rc == 0 && c < 4; c++) {
+      have = 0;
+      ds = ds_create(sg, cols[c].name, cols[c].ft, 0,
+                     n < 65536 ? (n ? n : 1) : 65536);
+      rc = ds < 0 || ds_append(ds, cols[c].mt, 0, &have, cols[c].v, n) < 0
+               ? -1
+               : 0;
+      if (ds >= 0) H5Dclose(ds);
+    }
+    if (rc == 0) rc = attr_str(sg, "delay_unit", "ms");
+    if (sg >= 0) H5Gclose(sg);
+  }
+  free(pre);
+  free(post);
+  free(given);
+  free(w);
+  free(d);
+  free(ip);
+  free(iq);
+  free(ow);
+  free(od);
+  return rc;
+}
+
 /* The group of projection j: what it is, as attributes (adex info lists
  * them): model, pre and post, connector, weights, delays, parameters and
  * the number of synapses drawn. */
@@ -577,6 +695,22 @@ static int h5_proj_layout(cli_recorder *r, size_t j) {
       if (strcmp(takes[c->model][t], params[q]) == 0)
         bad = attr_f64(g, params[q], vals[q]) < 0;
   }
+  if (!bad && r->sim->projs[j].save_synapses) bad = h5_synapses(r, j, g) < 0;
+  for (size_t q = 0; !bad && q < r->nprojs; q++) {
+    rec_proj *rq = &r->projs[q];
+    if (rq->j != j) continue;
+    rq->d_ts = ds_create(g, "ts", H5T_IEEE_F64LE, 0, 256);
+    bad = rq->d_ts < 0 || attr_u64(g, "record_every", rq->every) < 0;
+    for (int v = 0; !bad && v < rq->nvars; v++) {
+      rq->d_var[v] = ds_create(g, rq->vars[v], H5T_IEEE_F64LE, rq->len[v],
+                               rq->len[v] > 4096 ? 1 : 64);
+      bad = rq->d_var[v] < 0;
+    }
+    if (!bad) {
+      rq->g = g; /* kept open for the samples */
+      g = -1;
+    }
+  }
   if (g >= 0) H5Gclose(g);
   return bad ? -1 : 0;
 }
@@ -625,6 +759,10 @@ int cli_record_open(const cli_sim *sim, adex_pop *const *pops,
     cli_record_free(r);
     cli_error("out of memory planning the recordings");
     return CLI_EXIT_FAILURE;
+  }
+  if ((rc = plan_projs(r)) != 0) {
+    cli_record_free(r);
+    return rc;
   }
   if (r->format == FMT_NPY && (rc = plan_npy(r)) != 0) {
     cli_record_free(r);
@@ -775,6 +913,40 @@ static int put_sample(cli_recorder *r, rec_pop *rp, double ts) {
   return 0;
 }
 
+/* One sample of a projection's recorded variables, stamped ts: a row of
+ * each dataset (.h5) or one line per element (.csv: t, projection,
+ * element, var, value). */
+static int put_proj_sample(cli_recorder *r, rec_proj *rq, double ts) {
+  hsize_t have;
+  for (int v = 0; v < rq->nvars; v++) {
+    if (r->format == FMT_CSV) {
+      for (size_t e = 0; e < rq->len[v]; e++)
+        fprintf(r->out.fp, "%.17g,%s,%zu,%s,%.17g\n", ts, rq->name, e,
+                rq->vars[v], rq->x[v][e]);
+      continue;
+    }
+    have = rq->h_rows;
+    if (ds_append(rq->d_var[v], H5T_NATIVE_DOUBLE, rq->len[v], &have,
+                  rq->x[v], 1) < 0)
+      return -1;
+  }
+  if (r->format == FMT_H5) {
+    have = rq->h_rows;
+    if (ds_append(rq->d_ts, H5T_NATIVE_DOUBLE, 0, &have, &ts, 1) < 0)
+      return -1;
+    rq->h_rows = have;
+  }
+  rq->samples++;
+  return 0;
+}
+
+/* Close a recorded projection's datasets and group. */
+static void h5_close_proj(rec_proj *rq) {
+  for (int v = 0; v < 8; v++) h5_close(&rq->d_var[v], H5Dclose);
+  h5_close(&rq->d_ts, H5Dclose);
+  h5_close(&rq->g, H5Gclose);
+}
+
 int cli_record_after(cli_recorder *r, uint64_t k, double t) {
   size_t p;
   const cli_sim *s = r->sim;
@@ -787,6 +959,10 @@ int cli_record_after(cli_recorder *r, uint64_t k, double t) {
     if (sample_step(rp, k) && put_sample(r, rp, cli_sim_time(s, k + 1)) < 0)
       return write_failed(r, "appending samples");
   }
+  for (p = 0; p < r->nprojs; p++)
+    if ((k + 1) % r->projs[p].every == 0 &&
+        put_proj_sample(r, &r->projs[p], cli_sim_time(s, k + 1)) < 0)
+      return write_failed(r, "appending projection samples");
   if (r->format != FMT_H5 && cli_output_failed(&r->out) != 0)
     return write_failed(r, "writing");
   return 0;
@@ -830,7 +1006,12 @@ static int h5_finish(cli_recorder *r, uint64_t steps_done, int sig) {
        attr_i64(r->file, "interrupted", sig != 0) < 0 ||
        (sig != 0 && attr_str(r->file, "signal", signal_name(sig)) < 0)))
     rc = -1;
+  for (p = 0; p < r->nprojs; p++)
+    if (rc == 0 && r->projs[p].g >= 0 &&
+        attr_u64(r->projs[p].g, "samples", r->projs[p].samples) < 0)
+      rc = -1;
   for (p = 0; p < r->npops; p++) h5_close_pop(&r->pops[p]);
+  for (p = 0; p < r->nprojs; p++) h5_close_proj(&r->projs[p]);
   if (r->file >= 0 && H5Fclose(r->file) < 0) rc = -1;
   r->file = -1;
   return rc;
@@ -906,8 +1087,10 @@ void cli_record_free(cli_recorder *r) {
   if (r == NULL) return;
   if (r->file >= 0) {
     for (p = 0; p < r->npops; p++) h5_close_pop(&r->pops[p]);
+    for (p = 0; p < r->nprojs; p++) h5_close_proj(&r->projs[p]);
     H5Fclose(r->file);
   }
+  free(r->projs);
   cli_output_abort(&r->out);
   for (p = 0; p < r->npops; p++) {
     rec_pop *rp = &r->pops[p];

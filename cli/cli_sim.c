@@ -156,6 +156,7 @@ void cli_sim_free(cli_sim *sim) {
     free(pr->conn_b);
     free(pr->weights);
     free(pr->delays);
+    for (int v = 0; v < pr->nrec; v++) free(pr->rec_vars[v]);
   }
   free(sim->pops);
   free(sim->inputs);

@@ -198,6 +198,9 @@ typedef struct cli_proj_spec {
   double *weights;        /* per-synapse weights, or NULL (owned) */
   double *delays;         /* per-synapse or per-pre delays (owned) */
   int save_synapses;      /* write /<name>/synapses into the .h5 output */
+  char *rec_vars[8];      /* recorded state variables ("g", ...) (owned) */
+  int nrec;
+  uint64_t rec_every;     /* steps between samples [1] */
   char path[32];          /* "projections[0]" */
 } cli_proj_spec;
 
