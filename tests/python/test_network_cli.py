@@ -105,3 +105,32 @@ def test_some_networks_fire(tmp_path):
     the post neurons fire."""
     firing = [m for m in MODELS if py_run(m).mon["post.spike"].sum() > 0]
     assert len(firing) >= 4, firing
+
+
+@pytest.mark.parametrize("model", sorted(MODELS))
+def test_network_examples_equal_the_python_example(model, tmp_path):
+    """examples/networks/<model>.json (adex run) and the same network in
+    examples/synapse_models.py (Python) give the same V bit for bit; the
+    synapse's recorded state is there and moves (GABAa down, the others
+    up)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "synapse_models", REPO / "examples" / "synapse_models.py")
+    ex = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ex)
+    cfg = REPO / "examples" / "networks" / (model + ".json")
+    r = subprocess.run([str(adex_binary()), "run", "-q", str(cfg), "--out",
+                        str(tmp_path / "o.h5")], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    runner = ex.run(model, 300.0)
+    with h5py.File(str(tmp_path / "o.h5"), "r") as f:
+        V = f["post/V"][()][:, 0]
+        names = [k for k in f["S"] if k not in ("ts", "synapses")]
+        assert set(ex.MODELS[model][2]) <= set(names)
+        for k in names:
+            assert np.ptp(f["S/" + k][()]) > 0
+    assert np.array_equal(V.view(np.uint64),
+                          runner.mon["post.V"][:, 0].view(np.uint64))
+    dV = V.max() + 65.0 if model != "GABAa" else V.min() + 65.0
+    assert (dV < -0.5) if model == "GABAa" else (dV > 0.5)
