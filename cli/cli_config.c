@@ -33,6 +33,7 @@
 
 #include "cli.h"
 #include "cli_args.h"
+#include "cli_npy.h"
 
 #define MAX_CONFIG_BYTES (1u << 30) /* 1 GiB: more is surely a mistake */
 #define MAX_EXACT_INT 9007199254740992.0 /* 2^53 */
@@ -1084,9 +1085,123 @@ static int get_index_list(const cfg_ctx *c, const cJSON *item,
 }
 
 /* "conn": {"kind": <BrainPy connector name>, its parameters}. */
+/* A path as given, relative to the config file's folder unless absolute
+ * (malloc'd; NULL when out of memory). */
+static char *config_relative(const cfg_ctx *c, const char *s) {
+  if (s[0] == '/' || c->sim->config_path == NULL ||
+      strrchr(c->sim->config_path, '/') == NULL)
+    return cli_strdup(s);
+  const char *dir = c->sim->config_path;
+  size_t dlen = (size_t)(strrchr(dir, '/') - dir) + 1;
+  char *out = malloc(dlen + strlen(s) + 1);
+  if (out == NULL) return NULL;
+  memcpy(out, dir, dlen);
+  strcpy(out + dlen, s);
+  return out;
+}
+
+/* The pairs of a "file" connector: a .npy array of shape (n, 2) of
+ * integers (pre, post), or a .csv file of lines "pre,post" (a first line
+ * that is not two numbers is a header). Into conn_a, conn_b. */
+static int read_pairs(const cfg_ctx *c, const char *sub, const char *file,
+                      cli_proj_spec *pr, size_t *n) {
+  FILE *fp = fopen(file, "rb");
+  size_t cap = 0, got = 0;
+  if (fp == NULL)
+    return cfg_fail(c, sub, "cannot open '%s': %s", file, strerror(errno));
+  int rc = 0;
+  if (adex_file_kind_of(file) == ADEX_FILE_NPY) {
+    adex__npy_header h;
+    char err[200];
+    if (cli_npy_read_header(fp, &h, err, sizeof err) != 0) {
+      fclose(fp);
+      return cfg_fail(c, sub, "'%s': %s", file, err);
+    }
+    size_t item = adex__npy_itemsize(h.descr);
+    int ok_type = (h.descr[0] == '<' || h.descr[0] == '|') &&
+                  (h.descr[1] == 'i' || h.descr[1] == 'u') &&
+                  (item == 4 || item == 8);
+    if (!ok_type || h.ndim != 2 || h.shape[1] != 2 || h.fortran) {
+      fclose(fp);
+      return cfg_fail(c, sub, "'%s' must hold an integer array of shape "
+                      "(n, 2) in C order (pre, post), got '%s' of %zu "
+                      "dimensions", file, h.descr, h.ndim);
+    }
+    got = (size_t)h.shape[0];
+    pr->conn_a = malloc((got ? got : 1) * sizeof *pr->conn_a);
+    pr->conn_b = malloc((got ? got : 1) * sizeof *pr->conn_b);
+    if (pr->conn_a == NULL || pr->conn_b == NULL) rc = -2;
+    for (size_t m = 0; rc == 0 && m < 2 * got; m++) {
+      unsigned char raw[8];
+      long long v;
+      if (fread(raw, 1, item, fp) != item) {
+        rc = -3;
+        break;
+      }
+      if (item == 8) {
+        int64_t x;
+        memcpy(&x, raw, 8);
+        v = (long long)x;
+      } else {
+        int32_t x;
+        memcpy(&x, raw, 4);
+        v = h.descr[1] == 'u' ? (long long)(uint32_t)x : (long long)x;
+      }
+      if (v < 0) rc = -4;
+      else (m % 2 == 0 ? pr->conn_a : pr->conn_b)[m / 2] = (size_t)v;
+    }
+  } else {
+    char line[256];
+    int first = 1;
+    while (rc == 0 && fgets(line, sizeof line, fp) != NULL) {
+      unsigned long long a, b;
+      char tail;
+      if (sscanf(line, " %llu , %llu %c", &a, &b, &tail) != 2) {
+        if (first && strspn(line, " \t\r\n") != strlen(line) &&
+            sscanf(line, " %llu", &a) != 1) {
+          first = 0; /* a header */
+          continue;
+        }
+        if (strspn(line, " \t\r\n") == strlen(line)) continue;
+        rc = -5;
+        break;
+      }
+      first = 0;
+      if (got == cap) {
+        cap = cap ? 2 * cap : 1024;
+        size_t *na = realloc(pr->conn_a, cap * sizeof *na);
+        if (na != NULL) pr->conn_a = na;
+        size_t *nb = realloc(pr->conn_b, cap * sizeof *nb);
+        if (nb != NULL) pr->conn_b = nb;
+        if (na == NULL || nb == NULL) {
+          rc = -2;
+          break;
+        }
+      }
+      pr->conn_a[got] = (size_t)a;
+      pr->conn_b[got++] = (size_t)b;
+    }
+  }
+  fclose(fp);
+  if (rc == -2) return cfg_fail(c, sub, "out of memory reading '%s'", file);
+  if (rc == -3) return cfg_fail(c, sub, "'%s' ends early", file);
+  if (rc == -4) return cfg_fail(c, sub, "'%s' holds a negative index", file);
+  if (rc == -5)
+    return cfg_fail(c, sub, "'%s': pair %zu is not \"pre,post\" (two "
+                    "indices)", file, got);
+  *n = got;
+  return 0;
+}
+
 static int parse_conn(const cfg_ctx *c, const cJSON *obj, const char *path,
                       cli_proj_spec *pr, size_t pre_num, size_t post_num,
                       size_t index) {
+  static const char *const k_gauss[] = {
+      "kind", "sigma", "encoding_values", "normalize", "include_self",
+      "periodic_boundary", "seed", NULL};
+  static const char *const k_grid[] = {"kind", "include_self", NULL};
+  static const char *const k_gridn[] = {"kind", "N", "include_self", NULL};
+  static const char *const k_file[] = {"kind", "path", NULL};
   static const char *const k_one[] = {"kind", NULL};
   static const char *const k_all[] = {"kind", "include_self", NULL};
   static const char *const k_prob[] = {"kind", "prob", "include_self", "seed",
@@ -1178,10 +1293,90 @@ static int parse_conn(const cfg_ctx *c, const cJSON *obj, const char *path,
     cn->indices = pr->conn_a;
     cn->indptr = pr->conn_b;
     return 0;
+  } else if (strcmp(kind, "file") == 0) {
+    size_t n = 0;
+    const char *s = NULL;
+    cn->kind = ADEX_CONN_IJ;
+    if (check_keys(c, obj, path, k_file) != 0) return -1;
+    if ((it = require(c, obj, path, "path")) == NULL) return -1;
+    join_key(sub, path, "path");
+    if (get_string(c, it, sub, &s) != 0) return -1;
+    char *file = config_relative(c, s);
+    if (file == NULL) return cfg_fail(c, sub, "out of memory");
+    int rc = read_pairs(c, sub, file, pr, &n);
+    free(file);
+    if (rc != 0) return -1;
+    cn->i = pr->conn_a;
+    cn->j = pr->conn_b;
+    cn->n_pairs = n;
+    return 0;
+  } else if (strcmp(kind, "GaussianProb") == 0) {
+    cn->kind = ADEX_CONN_GAUSSIAN_PROB;
+    cn->normalize = true;
+    if (check_keys(c, obj, path, k_gauss) != 0 ||
+        req_number(c, obj, path, "sigma", &cn->sigma) != 0)
+      return -1;
+    if (!(cn->sigma > 0)) {
+      join_key(sub, path, "sigma");
+      return cfg_fail(c, sub, "must be > 0, got %g", cn->sigma);
+    }
+    if ((it = member(obj, "normalize")) != NULL) {
+      join_key(sub, path, "normalize");
+      if (get_bool(c, it, sub, &flag) != 0) return -1;
+      cn->normalize = flag != 0;
+    }
+    if ((it = member(obj, "periodic_boundary")) != NULL) {
+      join_key(sub, path, "periodic_boundary");
+      if (get_bool(c, it, sub, &flag) != 0) return -1;
+      cn->periodic = flag != 0;
+    }
+    if ((it = member(obj, "encoding_values")) != NULL) {
+      const cJSON *r;
+      join_key(sub, path, "encoding_values");
+      int nested = cJSON_IsArray(it) && it->child != NULL &&
+                   cJSON_IsArray(it->child);
+      if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) == 0 ||
+          (!nested && cJSON_GetArraySize(it) != 2) ||
+          (nested && cJSON_GetArraySize(it) > ADEX_MAX_DIM))
+        return cfg_fail(c, sub, "must be [min, max] or one [min, max] per "
+                        "dimension");
+      size_t d = 0;
+      for (r = nested ? it->child : it; r != NULL && d < ADEX_MAX_DIM;
+           r = nested ? r->next : NULL, d++) {
+        cJSON *lo = cJSON_GetArrayItem(r, 0), *hi = cJSON_GetArrayItem(r, 1);
+        char at[PATH_LEN];
+        join_index(at, sub, d);
+        if (cJSON_GetArraySize(r) != 2 ||
+            get_number(c, lo, nested ? at : sub, &cn->ranges[d][0]) != 0 ||
+            get_number(c, hi, nested ? at : sub, &cn->ranges[d][1]) != 0)
+          return cfg_fail(c, nested ? at : sub, "must be [min, max]");
+        if (!(cn->ranges[d][0] < cn->ranges[d][1]))
+          return cfg_fail(c, nested ? at : sub, "must have min < max, got "
+                          "[%g, %g]", cn->ranges[d][0], cn->ranges[d][1]);
+      }
+      cn->n_ranges = d;
+    }
+  } else if (strcmp(kind, "GridFour") == 0 || strcmp(kind, "GridEight") == 0) {
+    cn->kind = kind[4] == 'F' ? ADEX_CONN_GRID_FOUR : ADEX_CONN_GRID_N;
+    cn->grid_n = 1;
+    cn->include_self = false;
+    if (check_keys(c, obj, path, k_grid) != 0) return -1;
+  } else if (strcmp(kind, "GridN") == 0) {
+    double nn = 1;
+    cn->kind = ADEX_CONN_GRID_N;
+    cn->include_self = false;
+    if (check_keys(c, obj, path, k_gridn) != 0) return -1;
+    if ((it = member(obj, "N")) != NULL) {
+      join_key(sub, path, "N");
+      if (get_number(c, it, sub, &nn) != 0) return -1;
+      if (!(nn >= 0 && nn == floor(nn) && nn <= 1e6))
+        return cfg_fail(c, sub, "must be a whole number >= 0, got %g", nn);
+    }
+    cn->grid_n = (size_t)nn;
   } else {
     return cfg_fail(c, sub, "unknown connector \"%s\"; valid: One2One, "
-                    "All2All, FixedProb, FixedPreNum, FixedPostNum, IJ, CSR",
-                    kind);
+                    "All2All, FixedProb, FixedPreNum, FixedPostNum, IJ, CSR, "
+                    "GaussianProb, GridFour, GridEight, GridN, file", kind);
   }
   if ((it = member(obj, "include_self")) != NULL) {
     join_key(sub, path, "include_self");

@@ -580,7 +580,8 @@ static int h5_pop_layout(cli_recorder *r, size_t p) {
 static const char *conn_name(adex_conn_kind k) {
   static const char *const names[] = {"One2One", "All2All", "FixedProb",
                                       "FixedPreNum", "FixedPostNum", "IJ",
-                                      "CSR"};
+                                      "CSR", "GaussianProb", "GridFour",
+                                      "GridN"};
   return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 
@@ -667,6 +668,12 @@ static int h5_proj_layout(cli_recorder *r, size_t j) {
           attr_str(g, "time_unit", "ms") < 0;
   if (!bad && c->conn.kind == ADEX_CONN_FIXED_PROB)
     bad = attr_f64(g, "conn_prob", c->conn.prob) < 0;
+  if (!bad && c->conn.kind == ADEX_CONN_GAUSSIAN_PROB)
+    bad = attr_f64(g, "conn_sigma", c->conn.sigma) < 0 ||
+          attr_i64(g, "conn_periodic_boundary", c->conn.periodic) < 0 ||
+          attr_u64(g, "conn_seed", c->conn.seed) < 0;
+  if (!bad && c->conn.kind == ADEX_CONN_GRID_N)
+    bad = attr_u64(g, "conn_N", c->conn.grid_n) < 0;
   if (!bad && (c->conn.kind == ADEX_CONN_FIXED_PRE_NUM ||
                c->conn.kind == ADEX_CONN_FIXED_POST_NUM))
     bad = attr_u64(g, "conn_num", c->conn.num) < 0;

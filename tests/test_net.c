@@ -401,6 +401,145 @@ static void test_connectors_exact_counts(void **state) {
   drawn_free(&d);
 }
 
+/* A grid connector on a height x width shape. */
+static adex_conn on_grid(adex_conn c, size_t height, size_t width) {
+  c.ndim = width > 0 ? 2 : 1;
+  c.shape[0] = height;
+  c.shape[1] = width;
+  return c;
+}
+
+/* Grid neighbours counted from the geometry: GridFour on 3 x 4 (corners
+ * 2, edges 3, inside 4), with include_self one more each; GridN(2) on
+ * 5 x 5 (the centre 24, a corner 8); 1-D: height = size, width 1 (ends
+ * 1, inside 2); pairs symmetric, in range, sorted, each once. */
+static void test_grid_connectors(void **state) {
+  (void)state;
+  size_t per_pre[64], per_post[64];
+  drawn d = draw(on_grid(adex_conn_grid_four(false), 3, 4), 12, 12, true);
+  check_pairs(&d, 12, 12, false, per_pre, per_post);
+  for (size_t i = 0; i < 12; i++) {
+    size_t r = i / 4, c = i % 4;
+    size_t want = (r > 0) + (r < 2) + (c > 0) + (c < 3);
+    assert_int_equal(per_pre[i], want);
+    assert_int_equal(per_post[i], want);
+  }
+  for (size_t s = 0; s < d.n; s++) {
+    long dr = (long)(d.pre[s] / 4) - (long)(d.post[s] / 4);
+    long dc = (long)(d.pre[s] % 4) - (long)(d.post[s] % 4);
+    assert_int_equal(labs(dr) + labs(dc), 1);
+  }
+  assert_int_equal(d.n, 2 * (3 * 3 + 2 * 4)); /* 17 undirected edges */
+  drawn_free(&d);
+  d = draw(on_grid(adex_conn_grid_four(true), 3, 4), 12, 12, true);
+  check_pairs(&d, 12, 12, true, per_pre, per_post);
+  assert_int_equal(d.n, 34 + 12);
+  drawn_free(&d);
+  d = draw(on_grid(adex_conn_grid_n(2, false), 5, 5), 25, 25, true);
+  check_pairs(&d, 25, 25, false, per_pre, per_post);
+  assert_int_equal(per_pre[12], 24);
+  assert_int_equal(per_pre[0], 8);
+  assert_int_equal(per_pre[2], 14); /* top edge, middle: 3 rows x 5 - 1 */
+  drawn_free(&d);
+  /* GridEight is GridN(1) */
+  d = draw(on_grid(adex_conn_grid_n(1, false), 3, 3), 9, 9, true);
+  assert_int_equal(d.n, 4 * 3 + 4 * 5 + 8);
+  drawn_free(&d);
+  /* 1-D from the population's own shape */
+  d = draw(adex_conn_grid_four(false), 6, 6, true);
+  check_pairs(&d, 6, 6, false, per_pre, per_post);
+  assert_int_equal(d.n, 10);
+  assert_int_equal(per_pre[0], 1);
+  assert_int_equal(per_pre[3], 2);
+  drawn_free(&d);
+}
+
+/* GaussianProb against its probability: on a ring of 400 neurons (1-D,
+ * periodic, sigma 6), the pairs at each distance k occur with frequency
+ * exp(-k^2 / 72) within 5 standard errors; no pair at distance 0 without
+ * include_self; across the ends (0, 399) as near as (0, 1); without
+ * periodic, (0, 399) is never drawn (probability e^-2200). */
+static void test_gaussian_prob_statistics(void **state) {
+  (void)state;
+  const size_t n = 400;
+  adex_conn c = adex_conn_gaussian_prob(6.0, true, false, true, 11);
+  drawn d = draw(c, n, n, true);
+  size_t count[201] = {0}, per_pre[400], per_post[400];
+  check_pairs(&d, n, n, false, per_pre, per_post);
+  for (size_t s = 0; s < d.n; s++) {
+    size_t k = d.pre[s] > d.post[s] ? d.pre[s] - d.post[s]
+                                    : d.post[s] - d.pre[s];
+    if (k > n / 2) k = n - k;
+    count[k]++;
+  }
+  assert_int_equal(count[0], 0);
+  for (size_t k = 1; k < 30; k++) {
+    double p = exp(-(double)(k * k) / 72.0);
+    double pairs = 2.0 * (double)n; /* ordered pairs at distance k */
+    double se = sqrt(pairs * p * (1 - p)) + 1e-9;
+    if (fabs((double)count[k] - pairs * p) > 5 * se + 1.0)
+      fail_msg("distance %zu: %zu pairs, want %.1f", k, count[k], pairs * p);
+  }
+  drawn_free(&d);
+  c = adex_conn_gaussian_prob(6.0, true, true, false, 11);
+  d = draw(c, n, n, true);
+  size_t self = 0, wrap = 0;
+  for (size_t s = 0; s < d.n; s++) {
+    self += d.pre[s] == d.post[s];
+    wrap += d.pre[s] == 0 && d.post[s] == n - 1;
+  }
+  assert_int_equal(self, n); /* probability 1 at distance 0 */
+  assert_int_equal(wrap, 0);
+  drawn_free(&d);
+  /* 2-D encoding ranges: a 10 x 10 sheet on [0, 1)^2 with sigma 1e-3
+   * connects each neuron only to itself */
+  c = adex_conn_gaussian_prob(1e-3, true, true, false, 3);
+  c.ndim = 2;
+  c.shape[0] = c.shape[1] = 10;
+  c.n_ranges = 1;
+  c.ranges[0][0] = 0.0;
+  c.ranges[0][1] = 1.0;
+  d = draw(c, 100, 100, true);
+  assert_int_equal(d.n, 100);
+  for (size_t s = 0; s < d.n; s++) assert_int_equal(d.pre[s], d.post[s]);
+  drawn_free(&d);
+  /* refused: sizes that differ, sigma <= 0, a shape of another size, a
+   * 3-D grid, a bad encoding range */
+  adex_net *net;
+  assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
+  adex_pop *a = make_pop(12, NULL, -65.0), *b = make_pop(10, NULL, -65.0);
+  size_t ia, ib;
+  assert_ok(adex_net_add_pop(net, a, &ia));
+  assert_ok(adex_net_add_pop(net, b, &ib));
+  adex_proj_config pc;
+  struct { adex_conn c; size_t post; adex_status st; const char *msg; } bad[] = {
+      {adex_conn_grid_four(false), 1, ADEX_ESIZE, "one size"},
+      {adex_conn_gaussian_prob(0.0, true, true, false, 1), 0, ADEX_ERANGE,
+       "sigma"},
+      {on_grid(adex_conn_grid_n(1, false), 5, 5), 0, ADEX_ESIZE, "shape holds"},
+      {on_grid(adex_conn_grid_four(false), 2, 3), 0, ADEX_ESIZE, "shape holds"},
+  };
+  bad[3].c.ndim = 3;
+  bad[3].c.shape[2] = 2;
+  bad[3].msg = "1-D or 2-D";
+  for (size_t q = 0; q < sizeof bad / sizeof bad[0]; q++) {
+    adex_proj_config_default(&pc, ADEX_SYN_EXP_CUBA, ia,
+                             bad[q].post ? ib : ia, bad[q].c);
+    assert_status(adex_net_add_proj(net, &pc, NULL), bad[q].st);
+    if (strstr(adex_net_errmsg(net), bad[q].msg) == NULL)
+      fail_msg("'%s' lacks '%s'", adex_net_errmsg(net), bad[q].msg);
+  }
+  adex_conn g = adex_conn_gaussian_prob(1.0, true, true, false, 1);
+  g.n_ranges = 1;
+  g.ranges[0][0] = 1.0;
+  g.ranges[0][1] = 1.0;
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_CUBA, ia, ia, g);
+  assert_status(adex_net_add_proj(net, &pc, NULL), ADEX_ERANGE);
+  adex_net_destroy(net);
+  adex_pop_destroy(a);
+  adex_pop_destroy(b);
+}
+
 static void test_fixed_prob_statistics(void **state) {
   (void)state;
   const size_t P = 400, Q = 300;
@@ -1026,6 +1165,8 @@ int main(void) {
       cmocka_unit_test(test_dual_exp_peak_time),
       cmocka_unit_test(test_connectors_exact_counts),
       cmocka_unit_test(test_fixed_prob_statistics),
+      cmocka_unit_test(test_grid_connectors),
+      cmocka_unit_test(test_gaussian_prob_statistics),
       cmocka_unit_test(test_fixed_prob_keyed_by_target),
       cmocka_unit_test(test_ij_and_csr_keep_the_order_given),
       cmocka_unit_test(test_poisson_group_rate),

@@ -79,7 +79,12 @@ typedef enum adex_conn_kind {
   ADEX_CONN_FIXED_PRE_NUM,  /* each post neuron: exactly num distinct pres */
   ADEX_CONN_FIXED_POST_NUM, /* each pre neuron: exactly num distinct posts */
   ADEX_CONN_IJ,             /* the pairs (i[m], j[m]) given */
-  ADEX_CONN_CSR             /* pre i -> indices[indptr[i] .. indptr[i+1]) */
+  ADEX_CONN_CSR,            /* pre i -> indices[indptr[i] .. indptr[i+1]) */
+  ADEX_CONN_GAUSSIAN_PROB,  /* pair (i, j) with probability
+                               exp(-|v_i - v_j|^2 / (2 sigma^2)), v a
+                               neuron's position (docs/networks.md) */
+  ADEX_CONN_GRID_FOUR,      /* the 4 nearest neighbours on a 1-D or 2-D grid */
+  ADEX_CONN_GRID_N          /* the (2N+1)^2 - 1 nearest (GridEight: N = 1) */
 } adex_conn_kind;
 
 typedef struct adex_conn {
@@ -93,6 +98,20 @@ typedef struct adex_conn {
   size_t n_pairs;     /* IJ: how many pairs */
   const size_t *indices; /* CSR: post indices, indptr[pre size] of them */
   const size_t *indptr;  /* CSR: pre size + 1 offsets, non-decreasing */
+  /* GaussianProb and the grids (BrainPy's one-end connectors: pre and post
+   * of one size, positions on the pre population's shape) */
+  size_t ndim;           /* the shape's dimensions; 0: the pre
+                            population's (a spike source: 1-D) */
+  size_t shape[ADEX_MAX_DIM];
+  double sigma;          /* GAUSSIAN_PROB: width, in position units, > 0 */
+  bool normalize;        /* GAUSSIAN_PROB: divide by the largest
+                            probability (1 at distance 0: no change) */
+  bool periodic;         /* GAUSSIAN_PROB: distances wrap around */
+  size_t n_ranges;       /* GAUSSIAN_PROB encoding values: 0: dimension d
+                            spans [0, shape[d]); 1: every dimension spans
+                            ranges[0]; ndim: dimension d spans ranges[d] */
+  double ranges[ADEX_MAX_DIM][2];
+  size_t grid_n;         /* GRID_N: N >= 0 */
 } adex_conn;
 
 ADEX_API adex_conn adex_conn_one2one(void);
@@ -105,6 +124,23 @@ ADEX_API adex_conn adex_conn_fixed_post_num(size_t num, bool include_self,
                                             uint64_t seed);
 ADEX_API adex_conn adex_conn_ij(const size_t *i, const size_t *j, size_t n);
 ADEX_API adex_conn adex_conn_csr(const size_t *indices, const size_t *indptr);
+/* BrainPy's GaussianProb(sigma, normalize, include_self, periodic_boundary,
+ * seed): the pair (i, j) with probability exp(-|v_i - v_j|^2 /
+ * (2 sigma^2)), each pair drawn independently from the post neuron's
+ * stream. Positions: neuron m has coordinate c_d = (m / (shape[0] ...
+ * shape[d-1])) mod shape[d] and value v_d = lo_d + c_d (hi_d - lo_d) /
+ * shape[d] (the ranges above); distances wrap at half the range when
+ * periodic. include_self: the pair (i, i). */
+ADEX_API adex_conn adex_conn_gaussian_prob(double sigma, bool normalize,
+                                           bool include_self, bool periodic,
+                                           uint64_t seed);
+/* BrainPy's GridFour(include_self) and GridN(N, include_self) (GridEight
+ * is GridN(1)): on the pre population's 1-D (height = size, width 1) or
+ * 2-D (height x width, row-major) shape, neuron (r, c) reaches the
+ * neurons within |dr| + |dc| = 1 (GridFour), max(|dr|, |dc|) <= N
+ * (GridN), inside the grid (no wrapping), itself only with include_self. */
+ADEX_API adex_conn adex_conn_grid_four(bool include_self);
+ADEX_API adex_conn adex_conn_grid_n(size_t n, bool include_self);
 
 /* A projection from population `pre` to population `post` (indices in the
  * order they were added to the network). */

@@ -168,6 +168,12 @@ ADEX_API size_t adex_pop_num(const adex_pop *pop);
  * ADEX_MAX_DIM extents into shape and returns the number of dimensions. */
 ADEX_API size_t adex_pop_shape(const adex_pop *pop, size_t shape[ADEX_MAX_DIM]);
 
+/* The shape the population was created with (adex_pop_config.shape),
+ * whatever keep_size: its geometry, which the grid and Gaussian
+ * connectors of networks use. Returns the number of dimensions. */
+ADEX_API size_t adex_pop_geometry(const adex_pop *pop,
+                                  size_t shape[ADEX_MAX_DIM]);
+
 /* The method in use. */
 ADEX_API const adex_method *adex_pop_method(const adex_pop *pop);
 

@@ -15,7 +15,8 @@ MODEL_ID = {name: i for i, name in enumerate(MODELS)}
 
 # adex_conn_kind
 (CONN_ONE2ONE, CONN_ALL2ALL, CONN_FIXED_PROB, CONN_FIXED_PRE_NUM,
- CONN_FIXED_POST_NUM, CONN_IJ, CONN_CSR) = range(7)
+ CONN_FIXED_POST_NUM, CONN_IJ, CONN_CSR, CONN_GAUSSIAN_PROB, CONN_GRID_FOUR,
+ CONN_GRID_N) = range(10)
 
 PSIZE = POINTER(c_size_t)
 PDOUBLE = POINTER(c_double)
@@ -26,7 +27,11 @@ class Conn(Structure):
     _fields_ = [("kind", c_int), ("include_self", c_bool), ("prob", c_double),
                 ("num", c_size_t), ("seed", c_uint64), ("i", PSIZE),
                 ("j", PSIZE), ("n_pairs", c_size_t), ("indices", PSIZE),
-                ("indptr", PSIZE)]
+                ("indptr", PSIZE), ("ndim", c_size_t),
+                ("shape", c_size_t * 4), ("sigma", c_double),
+                ("normalize", c_bool), ("periodic", c_bool),
+                ("n_ranges", c_size_t), ("ranges", (c_double * 2) * 4),
+                ("grid_n", c_size_t)]
 
 
 class ProjConfig(Structure):

@@ -26,6 +26,7 @@ from .init import _seed
 
 __all__ = ["TwoEndConnector", "One2One", "All2All", "FixedProb",
            "FixedPreNum", "FixedPostNum", "IJConn", "CSRConn", "MatConn",
+           "GaussianProb", "GridFour", "GridEight", "GridN",
            "one2one", "all2all"]
 
 
@@ -284,6 +285,116 @@ class MatConn(IJConn):
             raise ValueError("conn_mat has shape %s, the projection needs "
                              "(%d, %d)" % (self.shape, pre_num, post_num))
         return super()._c_conn(pre_num, post_num, keep)
+
+
+class _OneEnd(TwoEndConnector):
+    """BrainPy's one-end connectors: pre and post of one size, positions
+    on the pre population's shape (the shape given by conn(pre_size,
+    post_size), else the population's own)."""
+
+    def _c_conn(self, pre_num, post_num, keep):
+        c = super()._c_conn(pre_num, post_num, keep)
+        if self.pre_size is not None and int(np.prod(self.pre_size)) == pre_num:
+            if len(self.pre_size) > 4:
+                raise ValueError("at most 4 dimensions, got %r"
+                                 % (self.pre_size,))
+            c.ndim = len(self.pre_size)
+            for d, n in enumerate(self.pre_size):
+                c.shape[d] = n
+        return c
+
+
+class GaussianProb(_OneEnd):
+    """BrainPy's GaussianProb: the pair (i, j) with probability
+    exp(-|v_i - v_j|^2 / (2 sigma^2)), v the neurons' positions (their
+    indices, or encoding_values ranges per axis), wrapping with
+    periodic_boundary; drawn in C from the post neuron's stream."""
+    _kind = _netlib.CONN_GAUSSIAN_PROB
+
+    def __init__(self, sigma, encoding_values=None, normalize=True,
+                 include_self=True, periodic_boundary=False, seed=None):
+        super().__init__()
+        self.sigma = float(sigma)
+        if not (np.isfinite(self.sigma) and self.sigma > 0):
+            raise ValueError("sigma must be finite and > 0, got %r" % sigma)
+        self.encoding_values = encoding_values
+        self.normalize = bool(normalize)
+        self.include_self = bool(include_self)
+        self.periodic_boundary = bool(periodic_boundary)
+        self.seed = _seed(seed)
+
+    def _ranges(self):
+        ev = self.encoding_values
+        if ev is None:
+            return []
+        if not isinstance(ev, (tuple, list)) or len(ev) == 0:
+            raise ValueError("encoding_values must be (min, max) or one "
+                             "(min, max) per dimension, got %r" % (ev,))
+        if isinstance(ev[0], (int, float, np.integer, np.floating)):
+            ev = [ev]
+        out = []
+        for r in ev:
+            if len(r) != 2 or not float(r[0]) < float(r[1]):
+                raise ValueError("an encoding range is (min, max) with min < "
+                                 "max, got %r" % (r,))
+            out.append((float(r[0]), float(r[1])))
+        return out
+
+    def _c_conn(self, pre_num, post_num, keep):
+        c = super()._c_conn(pre_num, post_num, keep)
+        c.sigma = self.sigma
+        c.normalize = self.normalize
+        c.include_self = self.include_self
+        c.periodic = self.periodic_boundary
+        c.seed = self.seed
+        ranges = self._ranges()
+        if len(ranges) > 4:
+            raise ValueError("at most 4 encoding ranges")
+        c.n_ranges = len(ranges)
+        for d, (lo, hi) in enumerate(ranges):
+            c.ranges[d][0], c.ranges[d][1] = lo, hi
+        return c
+
+
+class GridN(_OneEnd):
+    """BrainPy's GridN: on a 1-D or 2-D grid, each neuron reaches the
+    (2N+1) x (2N+1) square around it (inside the grid), itself only with
+    include_self."""
+    _kind = _netlib.CONN_GRID_N
+
+    def __init__(self, N=1, include_self=False):
+        super().__init__()
+        if int(N) != N or N < 0:
+            raise ValueError("N must be an integer >= 0, got %r" % (N,))
+        self.N = int(N)
+        self.include_self = bool(include_self)
+
+    def _c_conn(self, pre_num, post_num, keep):
+        c = super()._c_conn(pre_num, post_num, keep)
+        c.grid_n = self.N
+        c.include_self = self.include_self
+        return c
+
+
+class GridEight(GridN):
+    """BrainPy's GridEight: GridN with N = 1."""
+
+    def __init__(self, include_self=False):
+        super().__init__(N=1, include_self=include_self)
+
+
+class GridFour(_OneEnd):
+    """BrainPy's GridFour: the 4 nearest neighbours on a 1-D or 2-D grid."""
+    _kind = _netlib.CONN_GRID_FOUR
+
+    def __init__(self, include_self=False):
+        super().__init__()
+        self.include_self = bool(include_self)
+
+    def _c_conn(self, pre_num, post_num, keep):
+        c = super()._c_conn(pre_num, post_num, keep)
+        c.include_self = self.include_self
+        return c
 
 
 def as_connector(conn):

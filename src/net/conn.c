@@ -27,6 +27,7 @@
 #define TAG_PROB 0x70726f62ULL
 #define TAG_PRE 0x7072656eULL
 #define TAG_POST 0x706f7374ULL
+#define TAG_GAUSS 0x67617573ULL
 
 /* The stream of neuron `owner` under `seed` and `tag`. */
 static uint64_t stream_of(uint64_t seed, uint64_t tag, uint64_t owner) {
@@ -71,6 +72,38 @@ static void floyd(uint64_t stream, size_t n, size_t num, size_t skip,
   }
   for (size_t q = 0; q < num; q++)
     if (out[q] >= skip) out[q]++;
+}
+
+/* The value of neuron m's position along dimension d (GaussianProb): its
+ * coordinate c_d = (m / (shape[0] ... shape[d-1])) mod shape[d] (BrainPy's
+ * order) spread over the encoding range: lo + c_d (hi - lo) / shape[d]. */
+static double position(const adex_conn *c, size_t m, size_t d, double *size) {
+  size_t below = 1;
+  for (size_t e = 0; e < d; e++) below *= c->shape[e];
+  size_t coord = (m / below) % c->shape[d];
+  const double *r = c->n_ranges == 0   ? NULL
+                    : c->n_ranges == 1 ? c->ranges[0]
+                                       : c->ranges[d];
+  double lo = r != NULL ? r[0] : 0.0;
+  double hi = r != NULL ? r[1] : (double)c->shape[d];
+  *size = hi - lo;
+  return lo + (double)coord * ((hi - lo) / (double)c->shape[d]);
+}
+
+/* GaussianProb's probability of the pair (i, j), BrainPy's formula:
+ * exp(-(|v_i - v_j| / sigma)^2 / 2), distances wrapping at half the range
+ * when periodic. Normalizing divides by the largest probability, which is
+ * 1 (every neuron is at distance 0 from itself): it changes nothing. */
+static double gauss_prob(const adex_conn *c, size_t i, size_t j) {
+  double sum = 0.0;
+  for (size_t d = 0; d < c->ndim; d++) {
+    double size, vi = position(c, i, d, &size), vj = position(c, j, d, &size);
+    double dist = fabs(vi - vj);
+    if (c->periodic && dist > size / 2) dist = size - dist;
+    sum += dist * dist;
+  }
+  double r = sqrt(sum) / c->sigma;
+  return exp(-r * r / 2);
 }
 
 static int cmp_size(const void *a, const void *b) {
@@ -140,6 +173,36 @@ static adex_status walk(const net_proj *p, bool same, sink *s, size_t *scratch,
       for (size_t m = p->conn_b[i]; m < p->conn_b[i + 1]; m++)
         emit(s, i, p->conn_a[m], m);
     break;
+  case ADEX_CONN_GAUSSIAN_PROB:
+    /* every pair, drawn from the post neuron's stream (BrainPy: p >= U) */
+    for (size_t j = 0; j < Q; j++) {
+      uint64_t st = stream_of(c->seed, TAG_GAUSS, j);
+      for (size_t i = 0; i < P; i++) {
+        if (i == j && !c->include_self) continue;
+        if (gauss_prob(c, i, j) >= adex__rng_uniform(st, i)) emit(s, i, j, 0);
+      }
+    }
+    break;
+  case ADEX_CONN_GRID_FOUR:
+  case ADEX_CONN_GRID_N: {
+    /* 1-D: height = size, width 1; 2-D: row-major height x width */
+    size_t H = c->shape[0], W = c->ndim == 2 ? c->shape[1] : 1;
+    long n = c->kind == ADEX_CONN_GRID_FOUR ? 1 : (long)c->grid_n;
+    for (size_t i = 0; i < P; i++) {
+      long row = (long)(i / W), col = (long)(i % W);
+      for (long dr = -n; dr <= n; dr++)
+        for (long dc = -n; dc <= n; dc++) {
+          if (dr == 0 && dc == 0 ? !c->include_self
+                                 : c->kind == ADEX_CONN_GRID_FOUR &&
+                                       labs(dr) + labs(dc) != 1)
+            continue;
+          long r = row + dr, q = col + dc;
+          if (r < 0 || r >= (long)H || q < 0 || q >= (long)W) continue;
+          emit(s, i, (size_t)r * W + (size_t)q, 0);
+        }
+    }
+    break;
+  }
   }
   return ADEX_OK;
 }
@@ -162,6 +225,20 @@ static double expected_synapses(const net_proj *p) {
   case ADEX_CONN_FIXED_POST_NUM: return (double)c->num * P;
   case ADEX_CONN_IJ: return (double)c->n_pairs;
   case ADEX_CONN_CSR: return (double)p->conn_b[p->npre];
+  case ADEX_CONN_GAUSSIAN_PROB: {
+    /* the Gaussian's volume over the encoding volume, per neuron */
+    double frac = 1.0, size;
+    for (size_t d = 0; d < c->ndim; d++) {
+      position(c, 0, d, &size);
+      frac *= fmin(1.0, 2.5066282746310002 * c->sigma / size);
+    }
+    return P * Q * frac;
+  }
+  case ADEX_CONN_GRID_FOUR: return 5.0 * P;
+  case ADEX_CONN_GRID_N: {
+    double side = 2.0 * (double)c->grid_n + 1.0;
+    return P * fmin(side * side, Q);
+  }
   }
   return 0.0;
 }

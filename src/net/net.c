@@ -81,6 +81,29 @@ adex_conn adex_conn_csr(const size_t *indices, const size_t *indptr) {
   return c;
 }
 
+adex_conn adex_conn_gaussian_prob(double sigma, bool normalize,
+                                  bool include_self, bool periodic,
+                                  uint64_t seed) {
+  adex_conn c = conn_of(ADEX_CONN_GAUSSIAN_PROB);
+  c.sigma = sigma;
+  c.normalize = normalize;
+  c.include_self = include_self;
+  c.periodic = periodic;
+  c.seed = seed;
+  return c;
+}
+adex_conn adex_conn_grid_four(bool include_self) {
+  adex_conn c = conn_of(ADEX_CONN_GRID_FOUR);
+  c.include_self = include_self;
+  return c;
+}
+adex_conn adex_conn_grid_n(size_t n, bool include_self) {
+  adex_conn c = conn_of(ADEX_CONN_GRID_N);
+  c.grid_n = n;
+  c.include_self = include_self;
+  return c;
+}
+
 void adex_proj_config_default(adex_proj_config *cfg, adex_syn_model model,
                               size_t pre, size_t post, adex_conn conn) {
   memset(cfg, 0, sizeof *cfg);
@@ -433,6 +456,58 @@ static adex_status check_model_params(adex_net *net, const adex_proj_config *c,
   return st;
 }
 
+/* The shape of node g (a population's; a spike source is 1-D). */
+static size_t node_shape(const adex_net *net, size_t g,
+                         size_t shape[ADEX_MAX_DIM]) {
+  const net_group *gr = &net->groups[g];
+  if (gr->kind == NET_GROUP_POP) return adex_pop_geometry(gr->pop, shape);
+  shape[0] = gr->num;
+  return 1;
+}
+
+/* Check a one-end connector (GaussianProb, the grids): pre and post of one
+ * size, and its shape (given, or the pre population's) into *k. */
+static adex_status check_one_end(adex_net *net, const adex_proj_config *c,
+                                 adex_conn *k, const char *m) {
+  static const char *const names[] = {"GaussianProb", "GridFour", "GridN"};
+  const char *what = names[k->kind - ADEX_CONN_GAUSSIAN_PROB];
+  size_t P = net->groups[c->pre].num, Q = net->groups[c->post].num, n = 1;
+  if (P != Q)
+    return FAIL(net, ADEX_ESIZE, "%s: %s needs pre and post of one size, "
+                "got %zu and %zu", m, what, P, Q);
+  if (k->ndim == 0) k->ndim = node_shape(net, c->pre, k->shape);
+  if (k->ndim > ADEX_MAX_DIM)
+    return FAIL(net, ADEX_ESIZE, "%s: %s's shape has %zu dimensions, at most "
+                "%d", m, what, k->ndim, ADEX_MAX_DIM);
+  for (size_t d = 0; d < k->ndim; d++) n *= k->shape[d];
+  if (n != P)
+    return FAIL(net, ADEX_ESIZE, "%s: %s's shape holds %zu neurons, the "
+                "populations %zu", m, what, n, P);
+  if (k->kind != ADEX_CONN_GAUSSIAN_PROB) {
+    if (k->ndim > 2)
+      return FAIL(net, ADEX_ESIZE, "%s: %s takes a 1-D or 2-D geometry, got "
+                  "%zu dimensions", m, what, k->ndim);
+    if (k->kind == ADEX_CONN_GRID_N && k->grid_n > 1000000)
+      return FAIL(net, ADEX_ERANGE, "%s: GridN's N must be <= 1e6, got %zu",
+                  m, k->grid_n);
+    return ADEX_OK;
+  }
+  if (!(isfinite(k->sigma) && k->sigma > 0.0))
+    return FAIL(net, ADEX_ERANGE, "%s: GaussianProb's sigma must be finite "
+                "and > 0, got %g", m, k->sigma);
+  if (k->n_ranges != 0 && k->n_ranges != 1 && k->n_ranges != k->ndim)
+    return FAIL(net, ADEX_ESIZE, "%s: GaussianProb's encoding values: one "
+                "range for every dimension or one per dimension (%zu), got "
+                "%zu", m, k->ndim, k->n_ranges);
+  for (size_t d = 0; d < k->n_ranges; d++)
+    if (!(isfinite(k->ranges[d][0]) && isfinite(k->ranges[d][1]) &&
+          k->ranges[d][0] < k->ranges[d][1]))
+      return FAIL(net, ADEX_ERANGE, "%s: GaussianProb's encoding range %zu "
+                  "must be finite with min < max, got (%g, %g)", m, d,
+                  k->ranges[d][0], k->ranges[d][1]);
+  return ADEX_OK;
+}
+
 /* Checks that need only the configuration and the group sizes. */
 static adex_status check_proj(adex_net *net, const adex_proj_config *c) {
   if ((unsigned)c->model >= N_MODELS)
@@ -505,6 +580,12 @@ static adex_status check_proj(adex_net *net, const adex_proj_config *c) {
         return FAIL(net, ADEX_ERANGE, "%s: CSR indices[%zu] = %zu is out of "
                     "range for post size %zu", m, q, k->indices[q], Q);
     break;
+  case ADEX_CONN_GAUSSIAN_PROB:
+  case ADEX_CONN_GRID_FOUR:
+  case ADEX_CONN_GRID_N: {
+    adex_conn copy = *k;
+    return check_one_end(net, c, &copy, m);
+  }
   default:
     return FAIL(net, ADEX_EINVAL, "%s: unknown connector %d", m, (int)k->kind);
   }
@@ -538,6 +619,8 @@ adex_status adex_net_add_proj(adex_net *net, const adex_proj_config *cfg,
     ok = p->conn_a != NULL && p->conn_b != NULL;
   }
   p->cfg.conn.i = p->cfg.conn.j = p->cfg.conn.indices = p->cfg.conn.indptr = NULL;
+  if (k->kind >= ADEX_CONN_GAUSSIAN_PROB) /* checked: fill in the shape */
+    check_one_end(net, cfg, &p->cfg.conn, model_names[cfg->model]);
   p->cfg.weights = NULL;
   p->cfg.name = NULL;
   if (ok) {

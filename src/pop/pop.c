@@ -604,6 +604,11 @@ void adex__pop_force_general(adex_pop *pop) {
 
 size_t adex_pop_num(const adex_pop *pop) { return pop->num; }
 
+size_t adex_pop_geometry(const adex_pop *pop, size_t shape[ADEX_MAX_DIM]) {
+  memcpy(shape, pop->shape, pop->ndim * sizeof *shape);
+  return pop->ndim;
+}
+
 size_t adex_pop_shape(const adex_pop *pop, size_t shape[ADEX_MAX_DIM]) {
   if (!pop->keep_size) {
     shape[0] = pop->num;

@@ -346,3 +346,116 @@ def test_bad_projection_records_refused(edit, needles, adex_run, write_config,
     r = adex_run(write_config(cfg))
     expect_usage_error(r, show, *needles)
     assert not any(workdir.glob("o.*"))
+
+
+def sheet(conn, size=(5, 8)):
+    """A 2-D population connected to itself by `conn`, synapses saved."""
+    return {"duration": 1.0, "dt": 0.1,
+            "populations": [{"name": "E", "size": list(size)}],
+            "projections": [{"name": "P", "pre": "E", "post": "E",
+                             "model": "ExpCUBA", "conn": conn,
+                             "save_synapses": True}],
+            "out": "o.h5"}
+
+
+def saved_pairs(workdir):
+    with h5py.File(str(workdir / "o.h5"), "r") as f:
+        return f["P/synapses/pre"][()], f["P/synapses/post"][()]
+
+
+@pytest.mark.parametrize("kind,N,inside", [("GridFour", None, 4),
+                                          ("GridEight", None, 8),
+                                          ("GridN", 2, 24)])
+def test_grid_connectors(kind, N, inside, adex_run, write_config, workdir,
+                         show):
+    """BrainPy's grids on the population's 2-D shape (row-major): each
+    neuron reaches the neighbours inside the grid, itself never (default);
+    a neuron far from the edges has 4, 8 or 24."""
+    conn = {"kind": kind}
+    if N is not None:
+        conn["N"] = N
+    r = adex_run(write_config(sheet(conn, (7, 9))))
+    assert r.returncode == 0, show(r)
+    pre, post = saved_pairs(workdir)
+    dr = np.abs(pre // 9 - post // 9)
+    dc = np.abs(pre % 9 - post % 9)
+    n = 1 if N is None else N
+    if kind == "GridFour":
+        assert np.all(dr + dc == 1)
+    else:
+        assert np.all(np.maximum(dr, dc) <= n) and np.all(dr + dc > 0)
+    counts = np.bincount(pre, minlength=63)
+    assert counts[3 * 9 + 4] == inside
+    want = 0
+    for i in range(63):
+        for j in range(63):
+            a, b = abs(i // 9 - j // 9), abs(i % 9 - j % 9)
+            want += (a + b == 1) if kind == "GridFour" else \
+                (0 < max(a, b) <= n)
+    assert len(pre) == want
+
+
+def test_gaussian_prob_equals_python(adex_run, write_config, workdir, show):
+    """GaussianProb (sigma, periodic_boundary, seed) draws the same synapses
+    in adex run as adex.conn.GaussianProb in Python: one library."""
+    conn = {"kind": "GaussianProb", "sigma": 1.5, "periodic_boundary": True,
+            "seed": 9, "include_self": False}
+    r = adex_run(write_config(sheet(conn)))
+    assert r.returncode == 0, show(r)
+    pre, post = saved_pairs(workdir)
+    assert len(pre) > 40 and np.all(pre != post)
+    pytest.importorskip("numpy")
+    import sys
+    sys.path.insert(0, str(REPO / "python"))
+    import adex
+    m = adex.conn.GaussianProb(1.5, periodic_boundary=True, seed=9,
+                               include_self=False)((5, 8), (5, 8))
+    ppre, ppost = m.require("pre_ids", "post_ids")
+    assert np.array_equal(ppre, pre) and np.array_equal(ppost, post)
+
+
+def test_file_connector(adex_run, write_config, workdir, show):
+    """The "file" connector: pairs (pre, post) from a CSV (with or without
+    a header) or an (n, 2) integer .npy, relative to the config's folder,
+    kept in the order of the file."""
+    (workdir / "pairs.csv").write_text("pre,post\n3,1\n0,39\n3,0\n")
+    r = adex_run(write_config(sheet({"kind": "file", "path": "pairs.csv"})))
+    assert r.returncode == 0, show(r)
+    pre, post = saved_pairs(workdir)
+    assert list(pre) == [3, 0, 3] and list(post) == [1, 39, 0]
+    np.save(str(workdir / "pairs.npy"), np.array([[5, 6], [7, 8]],
+                                                 dtype=np.int64))
+    r = adex_run(write_config(sheet({"kind": "file", "path": "pairs.npy"})))
+    assert r.returncode == 0, show(r)
+    pre, post = saved_pairs(workdir)
+    assert list(pre) == [5, 7] and list(post) == [6, 8]
+
+
+@pytest.mark.parametrize("conn,needles", [
+    ({"kind": "GaussianProb", "sigma": 0}, ["conn.sigma", "> 0"]),
+    ({"kind": "GaussianProb"}, ["conn", "sigma"]),
+    ({"kind": "GaussianProb", "sigma": 1, "encoding_values": [2, 1]},
+     ["conn.encoding_values", "min < max"]),
+    ({"kind": "GridN", "N": -1}, ["conn.N", ">= 0"]),
+    ({"kind": "GridFour", "N": 2}, ["conn", "unknown key"]),
+    ({"kind": "file", "path": "nope.csv"}, ["conn.path", "cannot open"]),
+    ({"kind": "file", "path": "bad.csv"}, ["conn.path", "pre,post"]),
+    ({"kind": "file", "path": "big.csv"}, ["projections[0]", "out of range"]),
+    ({"kind": "Ring"}, ["conn.kind", "GaussianProb", "GridFour", "file"]),
+])
+def test_bad_new_connectors_refused(conn, needles, adex_run, write_config,
+                                    workdir, show, expect_usage_error):
+    (workdir / "bad.csv").write_text("0,1\n2;3\n")
+    (workdir / "big.csv").write_text("0,1\n0,40\n")
+    r = adex_run(write_config(sheet(conn)))
+    expect_usage_error(r, show, *needles)
+    assert not (workdir / "o.h5").exists()
+
+
+def test_grid_needs_one_size(adex_run, write_config, workdir, show,
+                             expect_usage_error):
+    cfg = sheet({"kind": "GridFour"})
+    cfg["populations"].append({"name": "F", "size": 10})
+    cfg["projections"][0]["post"] = "F"
+    r = adex_run(write_config(cfg))
+    expect_usage_error(r, show, "projections[0]", "one size")

@@ -328,3 +328,32 @@ def test_dense_equals_sparse_and_the_matrix_product(model):
         jumps = np.diff(V_sparse, axis=0)
         k = int(np.argmax(np.abs(jumps).max(axis=1)))
         np.testing.assert_allclose(jumps[k], np.ones(6) @ mat, atol=0.05)
+
+
+def test_grid_and_gaussian_connectors():
+    """adex.conn.GridFour/GridEight/GridN and GaussianProb with BrainPy's
+    parameters: grid neighbour counts on a 2-D shape (interior 4, 8, 24;
+    corners 2, 3, 8), no self pairs by default; GaussianProb keeps the
+    diagonal with include_self (probability 1) and drops it without; a
+    3-D grid and pre/post of different sizes are refused."""
+    def counts(conn, shape):
+        pre = conn(shape, shape).require("pre_ids")
+        return np.bincount(pre, minlength=int(np.prod(shape)))
+    c = counts(bp.conn.GridFour(), (5, 6))
+    assert c[2 * 6 + 3] == 4 and c[0] == 2
+    c = counts(bp.conn.GridEight(), (5, 6))
+    assert c[2 * 6 + 3] == 8 and c[0] == 3
+    c = counts(bp.conn.GridN(N=2), (5, 6))
+    assert c[2 * 6 + 3] == 24 and c[0] == 8 and c[2 * 6] == 14
+    assert counts(bp.conn.GridFour(include_self=True), (3, 3))[4] == 5
+    m = bp.conn.GaussianProb(2.0, seed=4)(30, 30).require("conn_mat")
+    assert m.diagonal().all()
+    m = bp.conn.GaussianProb(2.0, seed=4, include_self=False)(30, 30) \
+        .require("conn_mat")
+    assert not m.diagonal().any() and m.sum() > 30
+    with pytest.raises(ValueError):
+        bp.conn.GaussianProb(0.0)
+    with pytest.raises(ValueError, match="1-D or 2-D"):
+        bp.conn.GridFour()((2, 2, 2), (2, 2, 2)).require("pre_ids")
+    with pytest.raises(ValueError, match="one size"):
+        bp.conn.GridFour()(4, 5).require("pre_ids")
