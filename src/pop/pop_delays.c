@@ -132,82 +132,84 @@ static size_t *copy_steps(adex_pop *pop, const size_t *steps) {
   return c;
 }
 
-adex_status adex_pop_register_delay(adex_pop *pop, const char *name,
-                                    size_t max_delay,
-                                    const size_t *per_neuron_steps,
-                                    const char *target,
-                                    const double *initial) {
-  if (pop == NULL) return adex__fail(ADEX_EINVAL, "pop must not be NULL");
-  if (!adex_delay_name_is_valid(name)) {
-    adex__fail(ADEX_EINVAL,
-               "delay name '%.80s' is not valid (identifiers joined by '.', "
-               "at most %d characters)",
-               name ? name : "(null)", ADEX_NAME_MAX - 1);
-    return adex__pop_fail(pop, ADEX_EINVAL);
-  }
-  if (target == NULL) {
-    adex__fail(ADEX_EINVAL, "delay '%s': target must not be NULL", name);
-    return adex__pop_fail(pop, ADEX_EINVAL);
-  }
-  /* The target variable, by index (the table only ever grows). */
-  size_t var = SIZE_MAX;
-  adex_var tv;
-  if (adex_pop_var_find(pop, target, &tv) != ADEX_OK) {
+/* The checks of a registration: a valid name, and the index of the target
+ * variable (the table only ever grows) with its description. */
+static adex_status find_target(adex_pop *pop, const char *name,
+                               const char *target, size_t *var,
+                               adex_var *tv) {
+  if (!adex_delay_name_is_valid(name))
+    return ADEX__FAIL_ON(adex__pop_fail, pop, ADEX_EINVAL,
+                         "delay name '%.80s' is not valid (identifiers "
+                         "joined by '.', at most %d characters)",
+                         name ? name : "(null)", ADEX_NAME_MAX - 1);
+  if (target == NULL)
+    return ADEX__FAIL_ON(adex__pop_fail, pop, ADEX_EINVAL,
+                         "delay '%s': target must not be NULL", name);
+  if (adex_pop_var_find(pop, target, tv) != ADEX_OK) {
     char msg[ADEX__ERRMSG_MAX];
     snprintf(msg, sizeof msg, "%s", adex_errmsg());
-    adex__fail(ADEX_EKEY, "delay '%s': target: %s", name, msg);
-    return adex__pop_fail(pop, ADEX_EKEY);
+    return ADEX__FAIL_ON(adex__pop_fail, pop, ADEX_EKEY,
+                         "delay '%s': target: %s", name, msg);
   }
+  *var = SIZE_MAX;
   for (size_t i = 0; i < adex_pop_var_count(pop); i++) {
     adex_var v;
     adex_pop_var_at(pop, i, &v);
-    if (v.data == tv.data) var = i;
+    if (v.data == tv->data) *var = i;
   }
-  if (per_neuron_steps != NULL)
-    for (size_t i = 0; i < pop->num; i++)
-      if (per_neuron_steps[i] > max_delay) max_delay = per_neuron_steps[i];
+  return ADEX_OK;
+}
 
-  entry *e = find_entry(pop, name);
-  if (e != NULL) {
-    adex_var old;
-    adex_pop_var_at(pop, e->var, &old);
-    if (e->var != var) {
-      adex__fail(ADEX_EINVAL,
-                 "delay '%s' is registered for target '%s', not '%s'", name,
-                 old.name, tv.name);
-      return adex__pop_fail(pop, ADEX_EINVAL);
-    }
-    adex_delay *grown = NULL;
-    size_t *steps = NULL;
-    if (max_delay > adex_delay_max(e->delay)) {
-      adex_status st = grow_delay(e->delay, max_delay, initial, &pop->alloc,
-                                  &grown);
-      if (st != ADEX_OK) return adex__pop_fail(pop, st);
-    }
-    if (per_neuron_steps != NULL && (steps = copy_steps(pop, per_neuron_steps))
-                                        == NULL) {
-      adex_delay_destroy(grown);
-      adex__fail(ADEX_ENOMEM, "out of memory copying the steps of delay '%s'",
-                 name);
-      return adex__pop_fail(pop, ADEX_ENOMEM);
-    }
-    if (grown != NULL) {
-      adex_delay_destroy(e->delay);
-      e->delay = grown;
-    }
-    if (steps != NULL) {
-      adex__free(&pop->alloc, e->steps, pop->num * sizeof(size_t));
-      e->steps = steps;
-    }
-    adex__clear_error();
-    return ADEX_OK;
+/* Register an existing delay again: the same target; the buffer grows to
+ * max_delay (keeping its history) and the per-neuron steps are replaced;
+ * nothing changes on failure. */
+static adex_status register_again(adex_pop *pop, entry *e, const char *name,
+                                  size_t var, const adex_var *tv,
+                                  size_t max_delay,
+                                  const size_t *per_neuron_steps,
+                                  const double *initial) {
+  adex_var old;
+  adex_pop_var_at(pop, e->var, &old);
+  if (e->var != var)
+    return ADEX__FAIL_ON(adex__pop_fail, pop, ADEX_EINVAL,
+                         "delay '%s' is registered for target '%s', not "
+                         "'%s'", name, old.name, tv->name);
+  adex_delay *grown = NULL;
+  size_t *steps = NULL;
+  if (max_delay > adex_delay_max(e->delay)) {
+    adex_status st = grow_delay(e->delay, max_delay, initial, &pop->alloc,
+                                &grown);
+    if (st != ADEX_OK) return adex__pop_fail(pop, st);
   }
+  if (per_neuron_steps != NULL &&
+      (steps = copy_steps(pop, per_neuron_steps)) == NULL) {
+    adex_delay_destroy(grown);
+    return ADEX__FAIL_ON(adex__pop_fail, pop, ADEX_ENOMEM,
+                         "out of memory copying the steps of delay '%s'",
+                         name);
+  }
+  if (grown != NULL) {
+    adex_delay_destroy(e->delay);
+    e->delay = grown;
+  }
+  if (steps != NULL) {
+    adex__free(&pop->alloc, e->steps, pop->num * sizeof(size_t));
+    e->steps = steps;
+  }
+  adex__clear_error();
+  return ADEX_OK;
+}
 
-  if (pop->delays != NULL && pop->delays->n == ADEX_MAX_POP_DELAYS) {
-    adex__fail(ADEX_ESIZE, "delay '%s': %s holds %d delays already (the "
-                           "most)", name, pop->name.name, ADEX_MAX_POP_DELAYS);
-    return adex__pop_fail(pop, ADEX_ESIZE);
-  }
+/* Register a new delay: an entry with its buffer (and, for a float32
+ * target, a double scratch row) in the table, made on first use. */
+static adex_status register_new(adex_pop *pop, const char *name, size_t var,
+                                const adex_var *tv, size_t max_delay,
+                                const size_t *per_neuron_steps,
+                                const double *initial) {
+  if (pop->delays != NULL && pop->delays->n == ADEX_MAX_POP_DELAYS)
+    return ADEX__FAIL_ON(adex__pop_fail, pop, ADEX_ESIZE,
+                         "delay '%s': %s holds %d delays already (the most)",
+                         name, pop->name.name, ADEX_MAX_POP_DELAYS);
   struct adex__delay_table *table = pop->delays;
   bool new_table = table == NULL;
   entry fresh;
@@ -222,7 +224,7 @@ adex_status adex_pop_register_delay(adex_pop *pop, const char *name,
   if (table == NULL ||
       (per_neuron_steps != NULL &&
        (fresh.steps = copy_steps(pop, per_neuron_steps)) == NULL) ||
-      (tv.dtype != ADEX_DTYPE_F64 &&
+      (tv->dtype != ADEX_DTYPE_F64 &&
        (fresh.scratch = adex__alloc(&pop->alloc,
                                     pop->num * sizeof(double))) == NULL))
     st = adex__fail(ADEX_ENOMEM, "out of memory registering delay '%s'",
@@ -239,6 +241,27 @@ adex_status adex_pop_register_delay(adex_pop *pop, const char *name,
   pop->delays = table;
   adex__clear_error();
   return ADEX_OK;
+}
+
+adex_status adex_pop_register_delay(adex_pop *pop, const char *name,
+                                    size_t max_delay,
+                                    const size_t *per_neuron_steps,
+                                    const char *target,
+                                    const double *initial) {
+  if (pop == NULL) return adex__fail(ADEX_EINVAL, "pop must not be NULL");
+  size_t var = SIZE_MAX;
+  adex_var tv;
+  adex_status st = find_target(pop, name, target, &var, &tv);
+  if (st != ADEX_OK) return st;
+  if (per_neuron_steps != NULL)
+    for (size_t i = 0; i < pop->num; i++)
+      if (per_neuron_steps[i] > max_delay) max_delay = per_neuron_steps[i];
+  entry *e = find_entry(pop, name);
+  if (e != NULL)
+    return register_again(pop, e, name, var, &tv, max_delay,
+                          per_neuron_steps, initial);
+  return register_new(pop, name, var, &tv, max_delay, per_neuron_steps,
+                      initial);
 }
 
 /* Re-state a delay's failure with its name in front. */
