@@ -2,6 +2,7 @@
  * detail message. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "adex/status.h"
 #include "internal.h"
@@ -66,8 +67,17 @@ adex_status adex__fail_at(adex_status status, const char *key,
   char suffix[48] = "";
   if (index >= 0 && neuron_suffix)
     snprintf(suffix, sizeof suffix, " (neuron %lld)", index);
-  snprintf(thread_msg, sizeof thread_msg, "%s%s%s%s", sep != NULL ? key : "",
-           sep != NULL ? sep : "", thread_reason, suffix);
+  /* key + sep, then the reason and the suffix, each cut to what fits */
+  size_t n = 0;
+  const char *parts[4] = {sep != NULL ? key : "", sep != NULL ? sep : "",
+                          thread_reason, suffix};
+  for (int k = 0; k < 4; k++) {
+    size_t len = strlen(parts[k]);
+    if (len > sizeof thread_msg - 1 - n) len = sizeof thread_msg - 1 - n;
+    memcpy(thread_msg + n, parts[k], len);
+    n += len;
+  }
+  thread_msg[n] = '\0';
   return status;
 }
 
