@@ -44,7 +44,7 @@ export PKG_CONFIG_PATH=""
 
 # 2. Test-only programs shadowed by failing stubs.
 mkdir -p "$work/bin"
-for tool in clang clang-14 clang-15 valgrind pytest pytest-3 py.test afl-fuzz; do
+for tool in clang clang-14 clang-15 clang-format valgrind pytest pytest-3 py.test afl-fuzz; do
   printf '#!/bin/sh\necho "%s is a test-only tool, hidden by check-run-path.sh" >&2\nexit 127\n' \
     "$tool" >"$work/bin/$tool"
   chmod +x "$work/bin/$tool"

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# The whole test suite: install what is missing, build with warnings as
-# errors, run every test (C unit tests and command-line tests), then the
-# same suite under AddressSanitizer + UBSan, then the unit tests under
+# The whole test suite: install what is missing, check the C formatting,
+# build with warnings as errors, run every test (C unit tests and
+# command-line tests), then the same suite under AddressSanitizer + UBSan,
+# then the unit tests under
 # valgrind, then a short fuzz run of the state-file loaders and the config
 # parser. Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
+
+echo "== C sources formatted as .clang-format says"
+scripts/check-format.sh
 
 echo "== build (Release, -Werror)"
 scripts/build.sh build -DADEX_WERROR=ON -DADEX_REQUIRE_TESTS=ON
