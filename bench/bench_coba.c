@@ -64,12 +64,18 @@ static void run(size_t n, double prob, size_t num, double seconds,
   size_t e, i;
   check(adex_net_add_pop(net, E, &e), "add E");
   check(adex_net_add_pop(net, I, &i), "add I");
-  struct { size_t pre, post; double g, tau, E; size_t num; } P[] = {
-      {e, e, 0.6, 5.0, 0.0, num * 4 / 5}, {e, i, 0.6, 5.0, 0.0, num * 4 / 5},
-      {i, e, 6.7, 10.0, -80.0, num / 5}, {i, i, 6.7, 10.0, -80.0, num / 5}};
+  struct {
+    size_t pre, post;
+    double g, tau, E;
+    size_t num;
+  } P[] = {{e, e, 0.6, 5.0, 0.0, num * 4 / 5},
+           {e, i, 0.6, 5.0, 0.0, num * 4 / 5},
+           {i, e, 6.7, 10.0, -80.0, num / 5},
+           {i, i, 6.7, 10.0, -80.0, num / 5}};
   for (int k = 0; k < 4; k++) {
-    adex_conn conn = num ? adex_conn_fixed_pre_num(P[k].num, true, (uint64_t)k + 1)
-                         : adex_conn_fixed_prob(prob, true, (uint64_t)k + 1);
+    adex_conn conn =
+        num ? adex_conn_fixed_pre_num(P[k].num, true, (uint64_t)k + 1)
+            : adex_conn_fixed_prob(prob, true, (uint64_t)k + 1);
     adex_proj_config pc;
     adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, P[k].pre, P[k].post, conn);
     pc.g_max = P[k].g;

@@ -116,8 +116,8 @@ static int apply_method(char *spec, adex_pop_config *cfg, char *name,
 
 /* Time one configuration; returns ns per neuron-step, or a negative value
  * if the configuration is not available (reason printed to stderr). */
-static double run_one(const char *spec, size_t n, int threads,
-                      adex_dtype dtype, const bench_opts *o, long *steps_out,
+static double run_one(const char *spec, size_t n, int threads, adex_dtype dtype,
+                      const bench_opts *o, long *steps_out,
                       double *spikes_per_step, double *cpu_ns,
                       double *loop_ns) {
   adex_pop_config cfg;
@@ -131,8 +131,8 @@ static double run_one(const char *spec, size_t n, int threads,
   cfg.dtype = dtype;
   adex_pop *pop = NULL;
   if (adex_pop_create(&cfg, &pop) != ADEX_OK) {
-    fprintf(stderr, "bench_pop: %s n=%zu threads=%d %s: %s\n", spec, n,
-            threads, adex_dtype_name(dtype), adex_errmsg());
+    fprintf(stderr, "bench_pop: %s n=%zu threads=%d %s: %s\n", spec, n, threads,
+            adex_dtype_name(dtype), adex_errmsg());
     return -1;
   }
   double *I = malloc(n * sizeof *I);
@@ -222,21 +222,28 @@ int main(int argc, char **argv) {
     }
     if (i + 1 >= argc) usage();
     char *v = argv[++i];
-    if (strcmp(a, "--methods") == 0) m_list = v;
-    else if (strcmp(a, "--sizes") == 0) s_list = v;
-    else if (strcmp(a, "--threads") == 0) t_list = v;
-    else if (strcmp(a, "--dtypes") == 0) d_list = v;
-    else if (strcmp(a, "--time") == 0) o.min_time = atof(v);
-    else if (strcmp(a, "--repeat") == 0) o.repeat = atoi(v);
-    else usage();
+    if (strcmp(a, "--methods") == 0)
+      m_list = v;
+    else if (strcmp(a, "--sizes") == 0)
+      s_list = v;
+    else if (strcmp(a, "--threads") == 0)
+      t_list = v;
+    else if (strcmp(a, "--dtypes") == 0)
+      d_list = v;
+    else if (strcmp(a, "--time") == 0)
+      o.min_time = atof(v);
+    else if (strcmp(a, "--repeat") == 0)
+      o.repeat = atoi(v);
+    else
+      usage();
   }
   static char all_buf[2048];
   if (strcmp(m_list, "all") == 0) {
     size_t used = 0;
     for (size_t i = 0; i < adex_method_count(); i++)
-      used += (size_t)snprintf(all_buf + used, sizeof all_buf - used, "%s%s",
-                               i ? "," : "",
-                               adex_method_name(adex_method_at(i)));
+      used +=
+          (size_t)snprintf(all_buf + used, sizeof all_buf - used, "%s%s",
+                           i ? "," : "", adex_method_name(adex_method_at(i)));
     m_list = all_buf;
   }
   o.n_methods = split(m_list, o.methods);
@@ -248,17 +255,17 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < o.n_threads; i++) o.threads[i] = atoi(items[i]);
   o.n_dtypes = split(d_list, items);
   for (size_t i = 0; i < o.n_dtypes; i++)
-    o.dtypes[i] = strcmp(items[i], "f32") == 0 ? ADEX_DTYPE_F32
-                                               : ADEX_DTYPE_F64;
+    o.dtypes[i] =
+        strcmp(items[i], "f32") == 0 ? ADEX_DTYPE_F32 : ADEX_DTYPE_F64;
   if (o.repeat < 1 || !(o.min_time > 0)) usage();
 
   if (o.csv)
     printf("method,dtype,threads,size,steps,update_ns_per_neuron_step,"
            "mneuron_steps_per_s,loop_ns,cpu_ns,spikes_last_step\n");
   else
-    printf("%-30s %-7s %7s %8s %7s %10s %10s %8s %8s %7s\n", "method",
-           "dtype", "threads", "size", "steps", "update ns", "Mn-step/s",
-           "loop ns", "cpu ns", "spiking");
+    printf("%-30s %-7s %7s %8s %7s %10s %10s %8s %8s %7s\n", "method", "dtype",
+           "threads", "size", "steps", "update ns", "Mn-step/s", "loop ns",
+           "cpu ns", "spiking");
   for (size_t m = 0; m < o.n_methods; m++)
     for (size_t d = 0; d < o.n_dtypes; d++)
       for (size_t s = 0; s < o.n_sizes; s++)
@@ -269,14 +276,14 @@ int main(int argc, char **argv) {
                               o.dtypes[d], &o, &steps, &spk, &cpu, &loop);
           if (ns < 0) continue;
           if (o.csv)
-            printf("%s,%s,%d,%zu,%ld,%.4f,%.2f,%.4f,%.4f,%.0f\n",
-                   o.methods[m], adex_dtype_name(o.dtypes[d]), o.threads[t],
-                   o.sizes[s], steps, ns, 1e3 / ns, loop, cpu, spk);
+            printf("%s,%s,%d,%zu,%ld,%.4f,%.2f,%.4f,%.4f,%.0f\n", o.methods[m],
+                   adex_dtype_name(o.dtypes[d]), o.threads[t], o.sizes[s],
+                   steps, ns, 1e3 / ns, loop, cpu, spk);
           else
             printf("%-30s %-7s %7d %8zu %7ld %10.3f %10.1f %8.3f %8.3f %7.0f"
-                   "\n", o.methods[m], adex_dtype_name(o.dtypes[d]),
-                   o.threads[t], o.sizes[s], steps, ns, 1e3 / ns, loop, cpu,
-                   spk);
+                   "\n",
+                   o.methods[m], adex_dtype_name(o.dtypes[d]), o.threads[t],
+                   o.sizes[s], steps, ns, 1e3 / ns, loop, cpu, spk);
           fflush(stdout);
         }
   return 0;

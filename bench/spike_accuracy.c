@@ -42,9 +42,16 @@ static double run(size_t N, const char *method, int adaptive, int precise,
                   double dt, double tol, train *trains) {
   adex_pop_config cfg;
   adex_pop_config_default(&cfg, N);
-  cfg.params = (adex_params){.V_rest = -70, .V_reset = -58, .V_th = 0,
-                             .V_T = -50, .delta_T = 2, .a = 3, .b = 0,
-                             .tau = 200.0 / 11, .tau_w = 300, .R = 1.0 / 11};
+  cfg.params = (adex_params){.V_rest = -70,
+                             .V_reset = -58,
+                             .V_th = 0,
+                             .V_T = -50,
+                             .delta_T = 2,
+                             .a = 3,
+                             .b = 0,
+                             .tau = 200.0 / 11,
+                             .tau_w = 300,
+                             .R = 1.0 / 11};
   cfg.V_init = adex_init_constant(-70.0);
   cfg.w_init = adex_init_constant(5.0);
   cfg.method = method;
@@ -112,8 +119,8 @@ int main(int argc, char **argv) {
       for (int precise = 0; precise <= 1; precise++) {
         double wall = run(N, name, 0, precise, dts[d], 1e-6, got);
         if (wall >= 0)
-          report(N, name, precise ? "fixed+precise" : "fixed", dts[d], 0,
-                 wall, got, ref);
+          report(N, name, precise ? "fixed+precise" : "fixed", dts[d], 0, wall,
+                 got, ref);
       }
     }
     if (adex_method_is_embedded(adex_method_at(m))) {

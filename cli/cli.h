@@ -11,9 +11,9 @@
 /* Exit statuses shared by every subcommand (a run stopped by a signal
  * exits 128 + the signal number). */
 enum {
-  CLI_EXIT_OK = 0,     /* success */
+  CLI_EXIT_OK = 0,      /* success */
   CLI_EXIT_FAILURE = 1, /* failure while running (I/O, out of memory) */
-  CLI_EXIT_USAGE = 2   /* bad command line or settings; nothing was run */
+  CLI_EXIT_USAGE = 2    /* bad command line or settings; nothing was run */
 };
 
 /* `adex run`: simulate populations; argv holds the arguments after "run". */

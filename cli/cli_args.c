@@ -231,8 +231,10 @@ int cli_parse_index_list(const char *s, size_t n, int *all, size_t **idx,
     return -1;
   }
   if (find_duplicate(list, got, &dup, &nomem) || nomem) {
-    if (nomem) snprintf(err, errlen, "out of memory");
-    else snprintf(err, errlen, "neuron %zu listed twice in '%s'", dup, s);
+    if (nomem)
+      snprintf(err, errlen, "out of memory");
+    else
+      snprintf(err, errlen, "neuron %zu listed twice in '%s'", dup, s);
     free(list);
     return -1;
   }

@@ -17,9 +17,9 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include "cli_config.h"
 #include "adex/files.h"
 #include "rng.h"
-#include "cli_config.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -35,7 +35,7 @@
 #include "cli_args.h"
 #include "cli_npy.h"
 
-#define MAX_CONFIG_BYTES (1u << 30) /* 1 GiB: more is surely a mistake */
+#define MAX_CONFIG_BYTES (1u << 30)      /* 1 GiB: more is surely a mistake */
 #define MAX_EXACT_INT 9007199254740992.0 /* 2^53 */
 #define PATH_LEN 160
 
@@ -55,10 +55,10 @@ typedef struct num_lit {
 typedef struct cfg_ctx {
   const char *file;
   cli_sim *sim;
-  const char *text;  /* the config's text */
-  num_lit *nums;     /* every number item, sorted by item address */
+  const char *text; /* the config's text */
+  num_lit *nums;    /* every number item, sorted by item address */
   size_t nnums;
-  keyed *pops;       /* named populations, sorted by name */
+  keyed *pops; /* named populations, sorted by name */
   size_t npops;
 } cfg_ctx;
 
@@ -66,8 +66,7 @@ static int cfg_fail(const cfg_ctx *c, const char *path, const char *fmt, ...)
     CLI_PRINTF(3, 4);
 
 /* Print "<prog>: FILE: PATH: message"; returns -1. */
-static int cfg_fail(const cfg_ctx *c, const char *path, const char *fmt,
-                    ...) {
+static int cfg_fail(const cfg_ctx *c, const char *path, const char *fmt, ...) {
   char msg[512];
   va_list ap;
   va_start(ap, fmt);
@@ -278,8 +277,10 @@ static int get_u64(const cfg_ctx *c, const cJSON *item, const char *path,
     for (; *d >= '0' && *d <= '9'; d++) {
       unsigned digit = (unsigned)(*d - '0');
       if (x > (UINT64_MAX - digit) / 10)
-        return cfg_fail(c, path, "must be a non-negative integer below "
-                        "2^64, got %s", shown(lit, v, buf, sizeof buf));
+        return cfg_fail(c, path,
+                        "must be a non-negative integer below "
+                        "2^64, got %s",
+                        shown(lit, v, buf, sizeof buf));
       x = x * 10 + digit;
     }
     if (neg && x != 0)
@@ -292,7 +293,8 @@ static int get_u64(const cfg_ctx *c, const cJSON *item, const char *path,
     return cfg_fail(c, path, "must be a non-negative integer, got %s",
                     shown(lit, v, buf, sizeof buf));
   if (v >= MAX_EXACT_INT)
-    return cfg_fail(c, path, "must be written with digits only when it is "
+    return cfg_fail(c, path,
+                    "must be written with digits only when it is "
                     "2^53 or more (exactly as an integer), got %s",
                     shown(lit, v, buf, sizeof buf));
   *out = (uint64_t)v;
@@ -380,8 +382,10 @@ static int parse_size(const cfg_ctx *c, const cJSON *item, const char *path,
     return 0;
   }
   if (!cJSON_IsArray(item))
-    return cfg_fail(c, path, "must be a positive integer or a shape list, "
-                    "got %s", type_name(item));
+    return cfg_fail(c, path,
+                    "must be a positive integer or a shape list, "
+                    "got %s",
+                    type_name(item));
   if (cJSON_GetArraySize(item) < 1 || cJSON_GetArraySize(item) > ADEX_MAX_DIM)
     return cfg_fail(c, path, "a shape has 1 to %d dimensions, got %d",
                     ADEX_MAX_DIM, cJSON_GetArraySize(item));
@@ -445,15 +449,14 @@ static int parse_init(const cfg_ctx *c, const cJSON *item, const char *path,
     out->init = adex_init_array(v.v, v.n);
     return 0;
   }
-  if (!cJSON_IsObject(item) || item->child == NULL ||
-      item->child->next != NULL)
+  if (!cJSON_IsObject(item) || item->child == NULL || item->child->next != NULL)
     return cfg_fail(c, path, "expected %s, got %s", forms, type_name(item));
   join_key(sub, path, item->child->string);
   if (strcmp(item->child->string, "one") == 0 ||
       strcmp(item->child->string, "constant") == 0) {
     if (get_number(c, item->child, sub, &a) != 0) return -1;
     out->init = item->child->string[0] == 'o' ? adex_init_one(a)
-                                               : adex_init_constant(a);
+                                              : adex_init_constant(a);
     return 0;
   }
   if (strcmp(item->child->string, "uniform") == 0) {
@@ -486,9 +489,9 @@ static int parse_params(const cfg_ctx *c, const cJSON *obj, const char *path,
       char names[160] = "";
       size_t used = 0;
       for (int k = 0; k < ADEX_NPARAMS && used < sizeof names; k++)
-        used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
-                                 k ? ", " : "",
-                                 adex_param_name((adex_param_id)k));
+        used +=
+            (size_t)snprintf(names + used, sizeof names - used, "%s%s",
+                             k ? ", " : "", adex_param_name((adex_param_id)k));
       return cfg_fail(c, sub, "unknown parameter; valid: %s", names);
     }
     if (get_vec(c, it, sub, &p->param[id]) != 0) return -1;
@@ -501,8 +504,7 @@ static int parse_params(const cfg_ctx *c, const cJSON *obj, const char *path,
 static int get_bool(const cfg_ctx *c, const cJSON *item, const char *path,
                     int *out) {
   if (!cJSON_IsBool(item))
-    return cfg_fail(c, path, "must be true or false, got %s",
-                    type_name(item));
+    return cfg_fail(c, path, "must be true or false, got %s", type_name(item));
   *out = cJSON_IsTrue(item) ? 1 : 0;
   return 0;
 }
@@ -510,8 +512,8 @@ static int get_bool(const cfg_ctx *c, const cJSON *item, const char *path,
 /* The integrator options of a population (adaptive, tol, precise_spikes,
  * tau_ref, noise, noise_seed, spk_reset); their ranges are the library's
  * to check (its messages are put on these paths by the engine). */
-static int parse_options(const cfg_ctx *c, const cJSON *obj,
-                         const char *path, cli_pop_spec *p) {
+static int parse_options(const cfg_ctx *c, const cJSON *obj, const char *path,
+                         cli_pop_spec *p) {
   int i;
   for (i = 0; i < CLI_NOPTS; i++) {
     const char *key = cli_opt_key((cli_opt_id)i);
@@ -562,11 +564,14 @@ static int parse_speed(const cfg_ctx *c, const cJSON *obj, const char *path,
         it->valuedouble != floor(it->valuedouble) ||
         it->valuedouble > CLI_THREADS_MAX) {
       if (cJSON_IsNumber(it))
-        return cfg_fail(c, sub, "must be an integer from 0 (OpenMP's "
-                        "default) to %d, got %.17g", CLI_THREADS_MAX,
-                        it->valuedouble);
-      return cfg_fail(c, sub, "must be an integer from 0 (OpenMP's default) "
-                      "to %d, got %s", CLI_THREADS_MAX, type_name(it));
+        return cfg_fail(c, sub,
+                        "must be an integer from 0 (OpenMP's "
+                        "default) to %d, got %.17g",
+                        CLI_THREADS_MAX, it->valuedouble);
+      return cfg_fail(c, sub,
+                      "must be an integer from 0 (OpenMP's default) "
+                      "to %d, got %s",
+                      CLI_THREADS_MAX, type_name(it));
     }
     if (get_u64(c, it, sub, &v) != 0) return -1;
     p->threads = (int)v;
@@ -583,8 +588,10 @@ static int parse_speed(const cfg_ctx *c, const cJSON *obj, const char *path,
       return cfg_fail(c, sub, "must be \"float64\" or \"float32\", got %s",
                       type_name(it));
     if (cli_dtype_parse(it->valuestring, &p->dtype) != 0)
-      return cfg_fail(c, sub, "must be \"float64\" or \"float32\", got "
-                      "\"%s\"", it->valuestring);
+      return cfg_fail(c, sub,
+                      "must be \"float64\" or \"float32\", got "
+                      "\"%s\"",
+                      it->valuestring);
   }
   return 0;
 }
@@ -592,10 +599,10 @@ static int parse_speed(const cfg_ctx *c, const cJSON *obj, const char *path,
 /* A spike source of "populations" (model PoissonGroup or SpikeTimeGroup):
  * its keys, BrainPy's parameters (docs/cli.md, *Spike sources*). */
 static const char *const *source_keys(const cli_pop_spec *p) {
-  static const char *const poisson_keys[] = {"name", "model", "size",
-                                             "freqs", "seed", NULL};
-  static const char *const times_keys[] = {"name", "model", "size", "times",
-                                           "indices", NULL};
+  static const char *const poisson_keys[] = {"name",  "model", "size",
+                                             "freqs", "seed",  NULL};
+  static const char *const times_keys[] = {"name",  "model",   "size",
+                                           "times", "indices", NULL};
   return p->model == CLI_MODEL_POISSON ? poisson_keys : times_keys;
 }
 
@@ -623,8 +630,8 @@ static int parse_source(const cfg_ctx *c, const cJSON *obj, const char *path,
     return 0;
   }
   const cJSON *times = require(c, obj, path, "times");
-  const cJSON *indices = times != NULL ? require(c, obj, path, "indices")
-                                       : NULL;
+  const cJSON *indices =
+      times != NULL ? require(c, obj, path, "indices") : NULL;
   if (indices == NULL) return -1;
   if (!cJSON_IsArray(times) || !cJSON_IsArray(indices)) {
     join_key(sub, path, cJSON_IsArray(times) ? "indices" : "times");
@@ -632,8 +639,10 @@ static int parse_source(const cfg_ctx *c, const cJSON *obj, const char *path,
   }
   size_t n = (size_t)cJSON_GetArraySize(times), k = 0;
   if ((size_t)cJSON_GetArraySize(indices) != n)
-    return cfg_fail(c, path, "times and indices must have one length, got "
-                    "%zu and %d", n, cJSON_GetArraySize(indices));
+    return cfg_fail(c, path,
+                    "times and indices must have one length, got "
+                    "%zu and %d",
+                    n, cJSON_GetArraySize(indices));
   p->times = malloc((n ? n : 1) * sizeof *p->times);
   p->indices = malloc((n ? n : 1) * sizeof *p->indices);
   if (p->times == NULL || p->indices == NULL)
@@ -664,10 +673,12 @@ static int parse_source(const cfg_ctx *c, const cJSON *obj, const char *path,
 static int parse_pop(const cfg_ctx *c, const cJSON *obj, const char *path,
                      cli_pop_spec *p) {
   static const char *const keys[] = {
-      "name",     "size",          "method",        "params", "model",
-      "V_initializer", "w_initializer", "adaptive", "tol",
-      "precise_spikes", "tau_ref",  "noise",         "noise_seed",
-      "spk_reset", "threads", "kernel", "dtype", NULL};
+      "name",           "size",      "method",
+      "params",         "model",     "V_initializer",
+      "w_initializer",  "adaptive",  "tol",
+      "precise_spikes", "tau_ref",   "noise",
+      "noise_seed",     "spk_reset", "threads",
+      "kernel",         "dtype",     NULL};
   const cJSON *it;
   const char *s = NULL;
   char sub[PATH_LEN];
@@ -679,8 +690,10 @@ static int parse_pop(const cfg_ctx *c, const cJSON *obj, const char *path,
     else if (strcmp(s, "SpikeTimeGroup") == 0)
       p->model = CLI_MODEL_SPIKE_TIMES;
     else if (strcmp(s, "AdExIF") != 0)
-      return cfg_fail(c, sub, "unknown model \"%s\"; valid: AdExIF, "
-                      "PoissonGroup, SpikeTimeGroup", s);
+      return cfg_fail(c, sub,
+                      "unknown model \"%s\"; valid: AdExIF, "
+                      "PoissonGroup, SpikeTimeGroup",
+                      s);
   }
   if (check_keys(c, obj, path,
                  p->model == CLI_MODEL_ADEXIF ? keys : source_keys(p)) != 0)
@@ -689,9 +702,11 @@ static int parse_pop(const cfg_ctx *c, const cJSON *obj, const char *path,
     join_key(sub, path, "name");
     if (get_string(c, it, sub, &s) != 0) return -1;
     if (!adex_name_is_valid(s))
-      return cfg_fail(c, sub, "\"%s\" is not a valid name (letters, digits "
+      return cfg_fail(c, sub,
+                      "\"%s\" is not a valid name (letters, digits "
                       "and '_', not starting with a digit, under %d "
-                      "characters)", s, ADEX_NAME_MAX);
+                      "characters)",
+                      s, ADEX_NAME_MAX);
     if ((p->name = cli_strdup(s)) == NULL)
       return cfg_fail(c, sub, "out of memory");
   }
@@ -754,11 +769,14 @@ static int parse_pops(cfg_ctx *c, const cJSON *arr) {
     char path[PATH_LEN];
     join_key(path, p->path, "name");
     if (p->name == NULL && c->sim->npops > 1)
-      return cfg_fail(c, path, "missing (required when there are several "
+      return cfg_fail(c, path,
+                      "missing (required when there are several "
                       "populations)");
     if (i == twice)
-      return cfg_fail(c, path, "\"%s\" is already the name of "
-                      "populations[%zu]", p->name, orig);
+      return cfg_fail(c, path,
+                      "\"%s\" is already the name of "
+                      "populations[%zu]",
+                      p->name, orig);
   }
   return 0;
 }
@@ -771,8 +789,10 @@ static long find_pop(const cfg_ctx *c, const char *name) {
     size_t mid = lo + (hi - lo) / 2;
     int d = strcmp(name, c->pops[mid].s);
     if (d == 0) return (long)c->pops[mid].i;
-    if (d < 0) hi = mid;
-    else lo = mid + 1;
+    if (d < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
   }
   return -1;
 }
@@ -796,14 +816,14 @@ static const char *pop_names(const cli_sim *sim, char *buf, size_t len) {
 /* Keys allowed for each input kind (beyond kind, target, seed). */
 static const char *const *input_keys(cli_input_kind k) {
   static const char *const constant[] = {"kind", "target", "value", NULL};
-  static const char *const section[] = {"kind", "target", "values",
-                                        "durations", NULL};
-  static const char *const ramp[] = {"kind", "target", "from", "to",
-                                     "t_start", "t_end", NULL};
-  static const char *const poisson[] = {"kind", "target", "rate", "weight",
-                                        "seed", NULL};
-  static const char *const ou[] = {"kind",  "target", "mean", "sigma",
-                                   "tau",   "seed",   NULL};
+  static const char *const section[] = {"kind", "target", "values", "durations",
+                                        NULL};
+  static const char *const ramp[] = {"kind",    "target", "from", "to",
+                                     "t_start", "t_end",  NULL};
+  static const char *const poisson[] = {"kind",   "target", "rate",
+                                        "weight", "seed",   NULL};
+  static const char *const ou[] = {"kind", "target", "mean", "sigma",
+                                   "tau",  "seed",   NULL};
   static const char *const file[] = {"kind", "target", "path", NULL};
   switch (k) {
   case CLI_IN_CONSTANT: return constant;
@@ -891,10 +911,8 @@ static int parse_input_body(const cfg_ctx *c, const cJSON *obj,
   const char *s = NULL;
   char sub[PATH_LEN];
   switch (in->kind) {
-  case CLI_IN_CONSTANT:
-    return req_vec(c, obj, path, "value", &in->value);
-  case CLI_IN_SECTION:
-    return parse_section(c, obj, path, in);
+  case CLI_IN_CONSTANT: return req_vec(c, obj, path, "value", &in->value);
+  case CLI_IN_SECTION: return parse_section(c, obj, path, in);
   case CLI_IN_RAMP:
     if (req_number(c, obj, path, "from", &in->from) != 0 ||
         req_number(c, obj, path, "to", &in->to) != 0 ||
@@ -936,8 +954,7 @@ static int parse_input_body(const cfg_ctx *c, const cJSON *obj,
       return cfg_fail(c, sub, "out of memory");
     }
     return 0;
-  default:
-    return -1;
+  default: return -1;
   }
 }
 
@@ -957,8 +974,10 @@ static int parse_input(const cfg_ctx *c, const cJSON *obj, const char *path,
     if (strcmp(s, cli_input_kind_name((cli_input_kind)k)) == 0) break;
   }
   if (k == CLI_NINPUT_KINDS)
-    return cfg_fail(c, sub, "unknown kind \"%s\"; valid: constant, section, "
-                    "ramp, poisson, ou, file", s);
+    return cfg_fail(c, sub,
+                    "unknown kind \"%s\"; valid: constant, section, "
+                    "ramp, poisson, ou, file",
+                    s);
   in->kind = (cli_input_kind)k;
   in->src = CLI_SRC_CONFIG;
   if (check_keys(c, obj, path, input_keys(in->kind)) != 0) return -1;
@@ -966,20 +985,27 @@ static int parse_input(const cfg_ctx *c, const cJSON *obj, const char *path,
   target = member(obj, "target");
   if (target == NULL) {
     if (c->sim->npops != 1)
-      return cfg_fail(c, sub, "missing (required when there are several "
-                      "populations: %s)", pop_names(c->sim, names,
-                                                    sizeof names));
+      return cfg_fail(c, sub,
+                      "missing (required when there are several "
+                      "populations: %s)",
+                      pop_names(c->sim, names, sizeof names));
     in->target = 0;
   } else {
     long idx;
     if (get_string(c, target, sub, &s) != 0) return -1;
     if ((idx = find_pop(c, s)) < 0)
-      return cfg_fail(c, sub, "no population is called \"%s\" (populations: "
-                      "%s)", s, pop_names(c->sim, names, sizeof names));
+      return cfg_fail(c, sub,
+                      "no population is called \"%s\" (populations: "
+                      "%s)",
+                      s, pop_names(c->sim, names, sizeof names));
     if (c->sim->pops[idx].model != CLI_MODEL_ADEXIF)
-      return cfg_fail(c, sub, "\"%s\" is a spike source (%s): it takes no "
-                      "input", s, c->sim->pops[idx].model == CLI_MODEL_POISSON
-                                     ? "PoissonGroup" : "SpikeTimeGroup");
+      return cfg_fail(c, sub,
+                      "\"%s\" is a spike source (%s): it takes no "
+                      "input",
+                      s,
+                      c->sim->pops[idx].model == CLI_MODEL_POISSON
+                          ? "PoissonGroup"
+                          : "SpikeTimeGroup");
     in->target = (size_t)idx;
   }
   if ((seed = member(obj, "seed")) != NULL) {
@@ -1018,10 +1044,10 @@ static const char *const *model_params(adex_syn_model m) {
   static const char *const dual_coba[] = {"tau_decay", "tau_rise", "E", NULL};
   static const char *const alpha_cuba[] = {"tau_decay", NULL};
   static const char *const alpha_coba[] = {"tau_decay", "E", NULL};
-  static const char *const nmda[] = {"E", "cc_Mg", "alpha", "beta",
-                                     "tau_decay", "a", "tau_rise", NULL};
-  static const char *const ampa[] = {"E", "alpha", "beta", "T", "T_duration",
-                                     NULL};
+  static const char *const nmda[] = {"E",         "cc_Mg", "alpha",    "beta",
+                                     "tau_decay", "a",     "tau_rise", NULL};
+  static const char *const ampa[] = {"E", "alpha",      "beta",
+                                     "T", "T_duration", NULL};
   static const char *const stp[] = {"U", "tau_f", "tau_d", "tau", "A", NULL};
   switch (m) {
   case ADEX_SYN_DELTA: return delta;
@@ -1041,21 +1067,23 @@ static const char *const *model_params(adex_syn_model m) {
 
 /* Where each parameter lives in adex_proj_config. */
 static double *param_slot(adex_proj_config *cfg, const char *key) {
-  static const struct { const char *key; size_t off; } slots[] = {
-      {"tau", offsetof(adex_proj_config, tau)},
-      {"E", offsetof(adex_proj_config, E)},
-      {"tau_decay", offsetof(adex_proj_config, tau_decay)},
-      {"tau_rise", offsetof(adex_proj_config, tau_rise)},
-      {"cc_Mg", offsetof(adex_proj_config, cc_Mg)},
-      {"alpha", offsetof(adex_proj_config, alpha)},
-      {"beta", offsetof(adex_proj_config, beta)},
-      {"a", offsetof(adex_proj_config, a)},
-      {"T", offsetof(adex_proj_config, T)},
-      {"T_duration", offsetof(adex_proj_config, T_duration)},
-      {"U", offsetof(adex_proj_config, U)},
-      {"tau_f", offsetof(adex_proj_config, tau_f)},
-      {"tau_d", offsetof(adex_proj_config, tau_d)},
-      {"A", offsetof(adex_proj_config, A)}};
+  static const struct {
+    const char *key;
+    size_t off;
+  } slots[] = {{"tau", offsetof(adex_proj_config, tau)},
+               {"E", offsetof(adex_proj_config, E)},
+               {"tau_decay", offsetof(adex_proj_config, tau_decay)},
+               {"tau_rise", offsetof(adex_proj_config, tau_rise)},
+               {"cc_Mg", offsetof(adex_proj_config, cc_Mg)},
+               {"alpha", offsetof(adex_proj_config, alpha)},
+               {"beta", offsetof(adex_proj_config, beta)},
+               {"a", offsetof(adex_proj_config, a)},
+               {"T", offsetof(adex_proj_config, T)},
+               {"T_duration", offsetof(adex_proj_config, T_duration)},
+               {"U", offsetof(adex_proj_config, U)},
+               {"tau_f", offsetof(adex_proj_config, tau_f)},
+               {"tau_d", offsetof(adex_proj_config, tau_d)},
+               {"A", offsetof(adex_proj_config, A)}};
   for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
     if (strcmp(slots[i].key, key) == 0)
       return (double *)(void *)((char *)cfg + slots[i].off);
@@ -1063,8 +1091,8 @@ static double *param_slot(adex_proj_config *cfg, const char *key) {
 }
 
 /* A list of n >= 0 non-negative integers (indices) into *out (owned). */
-static int get_index_list(const cfg_ctx *c, const cJSON *item,
-                          const char *path, size_t **out, size_t *n) {
+static int get_index_list(const cfg_ctx *c, const cJSON *item, const char *path,
+                          size_t **out, size_t *n) {
   const cJSON *it;
   size_t i = 0;
   if (!cJSON_IsArray(item))
@@ -1123,9 +1151,11 @@ static int read_pairs(const cfg_ctx *c, const char *sub, const char *file,
                   (item == 4 || item == 8);
     if (!ok_type || h.ndim != 2 || h.shape[1] != 2 || h.fortran) {
       fclose(fp);
-      return cfg_fail(c, sub, "'%s' must hold an integer array of shape "
+      return cfg_fail(c, sub,
+                      "'%s' must hold an integer array of shape "
                       "(n, 2) in C order (pre, post), got '%s' of %zu "
-                      "dimensions", file, h.descr, h.ndim);
+                      "dimensions",
+                      file, h.descr, h.ndim);
     }
     got = (size_t)h.shape[0];
     pr->conn_a = malloc((got ? got : 1) * sizeof *pr->conn_a);
@@ -1147,8 +1177,10 @@ static int read_pairs(const cfg_ctx *c, const char *sub, const char *file,
         memcpy(&x, raw, 4);
         v = h.descr[1] == 'u' ? (long long)(uint32_t)x : (long long)x;
       }
-      if (v < 0) rc = -4;
-      else (m % 2 == 0 ? pr->conn_a : pr->conn_b)[m / 2] = (size_t)v;
+      if (v < 0)
+        rc = -4;
+      else
+        (m % 2 == 0 ? pr->conn_a : pr->conn_b)[m / 2] = (size_t)v;
     }
   } else {
     char line[256];
@@ -1187,8 +1219,10 @@ static int read_pairs(const cfg_ctx *c, const char *sub, const char *file,
   if (rc == -3) return cfg_fail(c, sub, "'%s' ends early", file);
   if (rc == -4) return cfg_fail(c, sub, "'%s' holds a negative index", file);
   if (rc == -5)
-    return cfg_fail(c, sub, "'%s': pair %zu is not \"pre,post\" (two "
-                    "indices)", file, got);
+    return cfg_fail(c, sub,
+                    "'%s': pair %zu is not \"pre,post\" (two "
+                    "indices)",
+                    file, got);
   *n = got;
   return 0;
 }
@@ -1196,9 +1230,14 @@ static int read_pairs(const cfg_ctx *c, const char *sub, const char *file,
 static int parse_conn(const cfg_ctx *c, const cJSON *obj, const char *path,
                       cli_proj_spec *pr, size_t pre_num, size_t post_num,
                       size_t index) {
-  static const char *const k_gauss[] = {
-      "kind", "sigma", "encoding_values", "normalize", "include_self",
-      "periodic_boundary", "seed", NULL};
+  static const char *const k_gauss[] = {"kind",
+                                        "sigma",
+                                        "encoding_values",
+                                        "normalize",
+                                        "include_self",
+                                        "periodic_boundary",
+                                        "seed",
+                                        NULL};
   static const char *const k_grid[] = {"kind", "include_self", NULL};
   static const char *const k_gridn[] = {"kind", "N", "include_self", NULL};
   static const char *const k_file[] = {"kind", "path", NULL};
@@ -1225,7 +1264,8 @@ static int parse_conn(const cfg_ctx *c, const cJSON *obj, const char *path,
   cn->include_self = true;
   /* the stream of a random connector without a seed: the run's seed and
    * the projection's index */
-  cn->seed = adex__rng_mix64(c->sim->seed ^ adex__rng_mix64(0x3000 + (uint64_t)index));
+  cn->seed =
+      adex__rng_mix64(c->sim->seed ^ adex__rng_mix64(0x3000 + (uint64_t)index));
   if (strcmp(kind, "One2One") == 0) {
     cn->kind = ADEX_CONN_ONE2ONE;
     return check_keys(c, obj, path, k_one);
@@ -1253,9 +1293,11 @@ static int parse_conn(const cfg_ctx *c, const cJSON *obj, const char *path,
       return -1;
     join_key(sub, path, "num");
     if (num < 0 || (num >= 1 && num != floor(num)))
-      return cfg_fail(c, sub, "must be a count (a whole number) or a "
+      return cfg_fail(c, sub,
+                      "must be a count (a whole number) or a "
                       "fraction in [0, 1) of the %s population's %zu "
-                      "neurons, got %g", pre ? "pre" : "post", of, num);
+                      "neurons, got %g",
+                      pre ? "pre" : "post", of, num);
     cn->num = num < 1 ? (size_t)(num * (double)of) : (size_t)num;
   } else if (strcmp(kind, "IJ") == 0) {
     size_t ni = 0, nj = 0;
@@ -1268,8 +1310,10 @@ static int parse_conn(const cfg_ctx *c, const cJSON *obj, const char *path,
     join_key(sub, path, "j");
     if (get_index_list(c, it, sub, &pr->conn_b, &nj) != 0) return -1;
     if (ni != nj)
-      return cfg_fail(c, sub, "has %zu entries, \"i\" has %zu: they must "
-                      "have one length", nj, ni);
+      return cfg_fail(c, sub,
+                      "has %zu entries, \"i\" has %zu: they must "
+                      "have one length",
+                      nj, ni);
     cn->i = pr->conn_a;
     cn->j = pr->conn_b;
     cn->n_pairs = ni;
@@ -1333,12 +1377,13 @@ static int parse_conn(const cfg_ctx *c, const cJSON *obj, const char *path,
     if ((it = member(obj, "encoding_values")) != NULL) {
       const cJSON *r;
       join_key(sub, path, "encoding_values");
-      int nested = cJSON_IsArray(it) && it->child != NULL &&
-                   cJSON_IsArray(it->child);
+      int nested =
+          cJSON_IsArray(it) && it->child != NULL && cJSON_IsArray(it->child);
       if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) == 0 ||
           (!nested && cJSON_GetArraySize(it) != 2) ||
           (nested && cJSON_GetArraySize(it) > ADEX_MAX_DIM))
-        return cfg_fail(c, sub, "must be [min, max] or one [min, max] per "
+        return cfg_fail(c, sub,
+                        "must be [min, max] or one [min, max] per "
                         "dimension");
       size_t d = 0;
       for (r = nested ? it->child : it; r != NULL && d < ADEX_MAX_DIM;
@@ -1351,8 +1396,10 @@ static int parse_conn(const cfg_ctx *c, const cJSON *obj, const char *path,
             get_number(c, hi, nested ? at : sub, &cn->ranges[d][1]) != 0)
           return cfg_fail(c, nested ? at : sub, "must be [min, max]");
         if (!(cn->ranges[d][0] < cn->ranges[d][1]))
-          return cfg_fail(c, nested ? at : sub, "must have min < max, got "
-                          "[%g, %g]", cn->ranges[d][0], cn->ranges[d][1]);
+          return cfg_fail(c, nested ? at : sub,
+                          "must have min < max, got "
+                          "[%g, %g]",
+                          cn->ranges[d][0], cn->ranges[d][1]);
       }
       cn->n_ranges = d;
     }
@@ -1374,9 +1421,11 @@ static int parse_conn(const cfg_ctx *c, const cJSON *obj, const char *path,
     }
     cn->grid_n = (size_t)nn;
   } else {
-    return cfg_fail(c, sub, "unknown connector \"%s\"; valid: One2One, "
+    return cfg_fail(c, sub,
+                    "unknown connector \"%s\"; valid: One2One, "
                     "All2All, FixedProb, FixedPreNum, FixedPostNum, IJ, CSR, "
-                    "GaussianProb, GridFour, GridEight, GridN, file", kind);
+                    "GaussianProb, GridFour, GridEight, GridN, file",
+                    kind);
   }
   if ((it = member(obj, "include_self")) != NULL) {
     join_key(sub, path, "include_self");
@@ -1401,11 +1450,15 @@ static int proj_end(const cfg_ctx *c, const cJSON *obj, const char *path,
   join_key(sub, path, key);
   if (get_string(c, it, sub, &s) != 0) return -1;
   if ((idx = find_pop(c, s)) < 0)
-    return cfg_fail(c, sub, "no population is called \"%s\" (populations: "
-                    "%s)", s, pop_names(c->sim, names, sizeof names));
+    return cfg_fail(c, sub,
+                    "no population is called \"%s\" (populations: "
+                    "%s)",
+                    s, pop_names(c->sim, names, sizeof names));
   if (strcmp(key, "post") == 0 && c->sim->pops[idx].model != CLI_MODEL_ADEXIF)
-    return cfg_fail(c, sub, "\"%s\" is a spike source: it can only be a "
-                    "projection's pre", s);
+    return cfg_fail(c, sub,
+                    "\"%s\" is a spike source: it can only be a "
+                    "projection's pre",
+                    s);
   *out = (size_t)idx;
   return 0;
 }
@@ -1413,9 +1466,9 @@ static int proj_end(const cfg_ctx *c, const cJSON *obj, const char *path,
 /* One projection object. */
 static int parse_proj(const cfg_ctx *c, const cJSON *obj, const char *path,
                       cli_proj_spec *pr, size_t index) {
-  static const char *const common[] = {
-      "name", "pre", "post", "model", "conn", "delay", "delay_step",
-      "save_synapses", NULL};
+  static const char *const common[] = {"name",       "pre",           "post",
+                                       "model",      "conn",          "delay",
+                                       "delay_step", "save_synapses", NULL};
   const char *allowed[32];
   const cJSON *it;
   const char *s = NULL;
@@ -1442,8 +1495,10 @@ static int parse_proj(const cfg_ctx *c, const cJSON *obj, const char *path,
     join_key(sub, path, "name");
     if (get_string(c, it, sub, &s) != 0) return -1;
     if (!adex_name_is_valid(s))
-      return cfg_fail(c, sub, "\"%s\" is not a valid name (letters, digits "
-                      "and _, not starting with a digit)", s);
+      return cfg_fail(c, sub,
+                      "\"%s\" is not a valid name (letters, digits "
+                      "and _, not starting with a digit)",
+                      s);
     if (find_pop(c, s) >= 0)
       return cfg_fail(c, sub, "\"%s\" is the name of a population", s);
     for (size_t q = 0; q < index; q++)
@@ -1556,8 +1611,10 @@ static int parse_vars(const cfg_ctx *c, const cJSON *arr, const char *path,
     join_index(sub, path, i);
     if (get_string(c, it, sub, &s) != 0) return -1;
     if (cli_var_find(s, &v) != 0)
-      return cfg_fail(c, sub, "unknown variable \"%s\"; valid: V, w, input, "
-                      "spike, t_last_spike", s);
+      return cfg_fail(c, sub,
+                      "unknown variable \"%s\"; valid: V, w, input, "
+                      "spike, t_last_spike",
+                      s);
     *mask |= CLI_VAR_BIT(v);
   }
   return 0;
@@ -1574,8 +1631,10 @@ static int parse_watch(const cfg_ctx *c, const cJSON *item, const char *path,
     return 0;
   }
   if (!cJSON_IsArray(item) || cJSON_GetArraySize(item) == 0)
-    return cfg_fail(c, path, "must be \"all\" or a non-empty list of neuron "
-                    "indices, got %s", type_name(item));
+    return cfg_fail(c, path,
+                    "must be \"all\" or a non-empty list of neuron "
+                    "indices, got %s",
+                    type_name(item));
   n = (size_t)cJSON_GetArraySize(item);
   free(p->watch);
   p->watch = malloc(n * sizeof *p->watch);
@@ -1603,7 +1662,8 @@ static int parse_record_one(const cfg_ctx *c, const cJSON *item,
   char sub[PATH_LEN];
   if (cJSON_IsArray(item)) return parse_vars(c, item, path, &p->record);
   if (!cJSON_IsObject(item))
-    return cfg_fail(c, path, "must be a list of variables or an object "
+    return cfg_fail(c, path,
+                    "must be a list of variables or an object "
                     "{\"vars\", \"watch\", \"every\"}, got %s",
                     type_name(item));
   if (check_keys(c, item, path, keys) != 0) return -1;
@@ -1636,7 +1696,8 @@ static int parse_record_proj(const cfg_ctx *c, const cJSON *item,
     if ((it = member(item, "every")) != NULL) {
       join_key(sub, path, "every");
       if (get_u64(c, it, sub, &pr->rec_every) != 0) return -1;
-      if (pr->rec_every == 0) return cfg_fail(c, sub, "must be at least 1 step");
+      if (pr->rec_every == 0)
+        return cfg_fail(c, sub, "must be at least 1 step");
     }
     if ((vars = require(c, item, path, "vars")) == NULL) return -1;
     join_key(sub, path, "vars");
@@ -1644,7 +1705,8 @@ static int parse_record_proj(const cfg_ctx *c, const cJSON *item,
   }
   if (!cJSON_IsArray(vars) || cJSON_GetArraySize(vars) == 0 ||
       cJSON_GetArraySize(vars) > 8)
-    return cfg_fail(c, path, "must be a list of 1 to 8 variable names of "
+    return cfg_fail(c, path,
+                    "must be a list of 1 to 8 variable names of "
                     "the projection (\"g\", \"h\", \"x\", \"u\", "
                     "\"I\", \"spike_arrival_time\")");
   for (it = vars->child; it != NULL; it = it->next) {
@@ -1684,8 +1746,10 @@ static int parse_record(const cfg_ctx *c, const cJSON *item) {
     return 0;
   }
   if (!cJSON_IsObject(item))
-    return cfg_fail(c, "record", "must be an object keyed by population "
-                    "name (or a list of variables), got %s", type_name(item));
+    return cfg_fail(c, "record",
+                    "must be an object keyed by population "
+                    "name (or a list of variables), got %s",
+                    type_name(item));
   if (first_repeat(c, item, "record", &twice) != 0) return -1;
   for (it = item->child; it != NULL; it = it->next) {
     char sub[PATH_LEN];
@@ -1699,13 +1763,16 @@ static int parse_record(const cfg_ctx *c, const cJSON *item) {
       continue;
     }
     if (idx < 0)
-      return cfg_fail(c, sub, "no population or projection is called "
-                      "\"%s\" (populations: %s)", it->string,
-                      pop_names(c->sim, names, sizeof names));
+      return cfg_fail(c, sub,
+                      "no population or projection is called "
+                      "\"%s\" (populations: %s)",
+                      it->string, pop_names(c->sim, names, sizeof names));
     if (c->sim->pops[idx].model != CLI_MODEL_ADEXIF)
-      return cfg_fail(c, sub, "\"%s\" is a spike source: its spikes are "
+      return cfg_fail(c, sub,
+                      "\"%s\" is a spike source: its spikes are "
                       "stored with every population's; it has no variables "
-                      "to record", it->string);
+                      "to record",
+                      it->string);
     if (parse_record_one(c, it, sub, &c->sim->pops[idx]) != 0) return -1;
   }
   return 0;
@@ -1715,10 +1782,9 @@ static int parse_record(const cfg_ctx *c, const cJSON *item) {
 
 /* The top-level object. */
 static int parse_root(cfg_ctx *c, const cJSON *root) {
-  static const char *const keys[] = {"duration", "dt",     "start",
-                                     "seed",     "populations", "inputs",
-                                     "record",   "out",    "spikes",
-                                     "projections", NULL};
+  static const char *const keys[] = {
+      "duration", "dt",  "start",  "seed",        "populations", "inputs",
+      "record",   "out", "spikes", "projections", NULL};
   cli_sim *sim = c->sim;
   const cJSON *it;
   const char *s = NULL;
@@ -1759,8 +1825,7 @@ static int parse_root(cfg_ctx *c, const cJSON *root) {
 /* ------------------------------------------------------------ the text */
 
 /* Line and column (1-based) of offset off of text. */
-static void line_col(const char *text, size_t off, size_t *line,
-                     size_t *col) {
+static void line_col(const char *text, size_t off, size_t *line, size_t *col) {
   size_t i;
   *line = 1;
   *col = 1;
@@ -1838,9 +1903,11 @@ static int match_text(cfg_ctx *c, const cJSON *root, size_t len) {
     size_t line, col;
     free(offs);
     line_col(c->text, nul, &line, &col);
-    return cfg_fail(c, NULL, "line %zu, column %zu: a string holds \\u0000 "
+    return cfg_fail(c, NULL,
+                    "line %zu, column %zu: a string holds \\u0000 "
                     "(a NUL character), which no name, path or value may "
-                    "contain", line, col);
+                    "contain",
+                    line, col);
   }
   if (n > 0 && (c->nums = malloc(n * sizeof *c->nums)) == NULL) {
     free(offs);
@@ -1945,15 +2012,20 @@ static int syntax_error(const cfg_ctx *c, const char *text, size_t len,
   snippet[k] = '\0';
   if (off < len && (text[off] == '[' || text[off] == '{') &&
       depth_at(text, off) >= CJSON_NESTING_LIMIT)
-    return cfg_fail(c, NULL, "line %zu, column %zu: lists and objects are "
+    return cfg_fail(c, NULL,
+                    "line %zu, column %zu: lists and objects are "
                     "nested more than %d deep, the most the JSON parser "
-                    "takes", line, col, CJSON_NESTING_LIMIT);
+                    "takes",
+                    line, col, CJSON_NESTING_LIMIT);
   if (off >= len)
-    return cfg_fail(c, NULL, "line %zu, column %zu: malformed JSON: the "
+    return cfg_fail(c, NULL,
+                    "line %zu, column %zu: malformed JSON: the "
                     "file ends too early (an unclosed bracket or string?)",
                     line, col);
-  return cfg_fail(c, NULL, "line %zu, column %zu: malformed JSON at "
-                  "'%s'", line, col, snippet);
+  return cfg_fail(c, NULL,
+                  "line %zu, column %zu: malformed JSON at "
+                  "'%s'",
+                  line, col, snippet);
 }
 
 /* Whether text is only white space. */
@@ -2011,8 +2083,7 @@ int cli_config_load(const char *path, cli_sim *sim) {
 /* ------------------------------------------------------------ checks */
 
 const char *cli_where(const cli_sim *sim, const char *path, const char *key,
-                      cli_source src, const char *flag, char *buf,
-                      size_t len) {
+                      cli_source src, const char *flag, char *buf, size_t len) {
   if (src == CLI_SRC_CONFIG && sim->config_path != NULL) {
     if (key != NULL && key[0] != '\0')
       snprintf(buf, len, "%s: %s.%s", sim->config_path, path, key);
@@ -2076,8 +2147,7 @@ static int check_pop(const cli_sim *sim, const cli_pop_spec *p) {
   char where[PATH_LEN + 64], key[PATH_LEN];
   int i;
   size_t j, twice;
-  if (p->model == CLI_MODEL_POISSON && p->freqs.n != 1 &&
-      p->freqs.n != p->size)
+  if (p->model == CLI_MODEL_POISSON && p->freqs.n != 1 && p->freqs.n != p->size)
     return cli_error("%s: has %zu values, expected 1 or %zu (the size)",
                      cli_where(sim, p->path, "freqs", CLI_SRC_CONFIG, NULL,
                                where, sizeof where),
@@ -2088,17 +2158,18 @@ static int check_pop(const cli_sim *sim, const cli_pop_spec *p) {
     char flag[32];
     snprintf(key, sizeof key, "params.%s", name);
     snprintf(flag, sizeof flag, "--%s", name);
-    if (check_len(sim, p, &p->param[i], p->path, key, p->param_src[i],
-                  flag) != 0)
+    if (check_len(sim, p, &p->param[i], p->path, key, p->param_src[i], flag) !=
+        0)
       return CLI_EXIT_USAGE;
   }
   if (p->method != NULL) {
     const adex_method *m;
     if (adex_method_find(p->method, &m) != ADEX_OK) {
-      if (p->method_src != CLI_SRC_CONFIG) return cli_error("%s", adex_errmsg());
-      return cli_error("%s: %s", cli_where(sim, p->path, "method",
-                                           p->method_src, "--method", where,
-                                           sizeof where),
+      if (p->method_src != CLI_SRC_CONFIG)
+        return cli_error("%s", adex_errmsg());
+      return cli_error("%s: %s",
+                       cli_where(sim, p->path, "method", p->method_src,
+                                 "--method", where, sizeof where),
                        adex_errmsg());
     }
   }
@@ -2115,15 +2186,15 @@ static int check_pop(const cli_sim *sim, const cli_pop_spec *p) {
       return cli_error("%s", adex_errmsg());
   }
   cli_where(sim, p->watch_path, NULL,
-            p->watch_path[0] != '\0' ? CLI_SRC_CONFIG : CLI_SRC_FLAG,
-            "--watch", where, sizeof where);
+            p->watch_path[0] != '\0' ? CLI_SRC_CONFIG : CLI_SRC_FLAG, "--watch",
+            where, sizeof where);
   if (p->watch_all) return 0;
   if (first_repeated_index(p->watch, p->nwatch, &twice) != 0)
     return cli_error("out of memory");
   for (j = 0; j < p->nwatch; j++) {
     if (p->watch[j] >= p->size)
-      return cli_error("%s: neuron %zu out of range (size %zu: 0..%zu)",
-                       where, p->watch[j], p->size, p->size - 1);
+      return cli_error("%s: neuron %zu out of range (size %zu: 0..%zu)", where,
+                       p->watch[j], p->size, p->size - 1);
     if (j == twice)
       return cli_error("%s: neuron %zu listed twice", where, p->watch[j]);
   }
@@ -2132,8 +2203,7 @@ static int check_pop(const cli_sim *sim, const cli_pop_spec *p) {
 
 /* Input values (a current, R*I in mV) within the library's bound
  * (adex_input_check): key names them after `where`, index j of a list. */
-static int check_current(const char *where, const char *key,
-                         const cli_vec *v) {
+static int check_current(const char *where, const char *key, const cli_vec *v) {
   char name[PATH_LEN + 128];
   size_t j;
   for (j = 0; j < v->n; j++) {
@@ -2160,14 +2230,21 @@ static int check_input(const cli_sim *sim, const cli_input_spec *in) {
   const char *flag = in->src == CLI_SRC_FLAG ? "--input" : NULL;
   cli_where(sim, in->path, NULL, in->src, flag, where, sizeof where);
   switch (in->kind) {
-  case CLI_IN_CONSTANT: vecs[nv] = &in->value; keys[nv++] = "value"; break;
+  case CLI_IN_CONSTANT:
+    vecs[nv] = &in->value;
+    keys[nv++] = "value";
+    break;
   case CLI_IN_POISSON:
-    vecs[nv] = &in->rate; keys[nv++] = "rate";
-    vecs[nv] = &in->weight; keys[nv++] = "weight";
+    vecs[nv] = &in->rate;
+    keys[nv++] = "rate";
+    vecs[nv] = &in->weight;
+    keys[nv++] = "weight";
     break;
   case CLI_IN_OU:
-    vecs[nv] = &in->mean; keys[nv++] = "mean";
-    vecs[nv] = &in->sigma; keys[nv++] = "sigma";
+    vecs[nv] = &in->mean;
+    keys[nv++] = "mean";
+    vecs[nv] = &in->sigma;
+    keys[nv++] = "sigma";
     break;
   default: break;
   }
@@ -2178,8 +2255,8 @@ static int check_input(const cli_sim *sim, const cli_input_spec *in) {
   for (i = 0; i < in->nsec; i++) {
     char key[40];
     snprintf(key, sizeof key, "values[%zu]", i);
-    if (check_len(sim, p, &in->sec_values[i], in->path, key, in->src,
-                  flag) != 0)
+    if (check_len(sim, p, &in->sec_values[i], in->path, key, in->src, flag) !=
+        0)
       return CLI_EXIT_USAGE;
     if (check_current(where, key, &in->sec_values[i]) != 0)
       return CLI_EXIT_USAGE;
@@ -2200,8 +2277,7 @@ static int check_input(const cli_sim *sim, const cli_input_spec *in) {
   if (in->kind == CLI_IN_POISSON) {
     for (j = 0; j < in->rate.n; j++) {
       double r = in->rate.v[j];
-      if (r < 0)
-        return cli_error("%s.rate: must be >= 0 Hz, got %g", where, r);
+      if (r < 0) return cli_error("%s.rate: must be >= 0 Hz, got %g", where, r);
       if (r * sim->dt / 1000.0 > 1.0)
         return cli_error("%s.rate: rate*dt/1000 must be <= 1 (one event "
                          "per step at most), got %g Hz with dt %g ms",
@@ -2248,12 +2324,14 @@ int cli_sim_check(const cli_sim *sim) {
     const char *cfgp = sim->config_path != NULL ? sim->config_path : "adex run";
     if (pr->save_synapses && adex_file_kind_of(sim->out) != ADEX_FILE_H5)
       return cli_error("%s: %s.save_synapses: the synapses are written into "
-                       "an .h5 output (\"out\"), %s", cfgp, pr->path,
+                       "an .h5 output (\"out\"), %s",
+                       cfgp, pr->path,
                        sim->out == NULL ? "and there is none"
                                         : "not a .csv or .npy one");
     if (pr->nrec > 0 && sim->out == NULL)
       return cli_error("%s: record.%s: recording needs an output file "
-                       "(\"out\")", cfgp, pr->name);
+                       "(\"out\")",
+                       cfgp, pr->name);
   }
   if (neurons == 0)
     return cli_error("%s: populations: spike sources alone simulate "
@@ -2268,7 +2346,8 @@ int cli_sim_check(const cli_sim *sim) {
     char where[PATH_LEN + 64];
     cli_where(sim, "out", NULL, sim->out_src, "--out", where, sizeof where);
     return cli_error("%s: '%s' has no known extension (.h5, .hdf5, .csv or "
-                     ".npy)", where, sim->out);
+                     ".npy)",
+                     where, sim->out);
   }
   return 0;
 }

@@ -25,7 +25,6 @@ int cli_sim_check(const cli_sim *sim);
  * ("run.json: populations[0].params.tau") or the flag ("--tau"). Writes
  * into buf and returns it. */
 const char *cli_where(const cli_sim *sim, const char *path, const char *key,
-                      cli_source src, const char *flag, char *buf,
-                      size_t len);
+                      cli_source src, const char *flag, char *buf, size_t len);
 
 #endif /* ADEX_CLI_CONFIG_H */

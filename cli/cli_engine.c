@@ -32,7 +32,8 @@ int cli_engine_steps(const cli_sim *sim, uint64_t *nsteps) {
   end = cli_sim_time(sim, *nsteps);
   if (!isfinite(end))
     return cli_error("the run would end at a time that is not finite "
-                     "(--start %g)", sim->start);
+                     "(--start %g)",
+                     sim->start);
   if (adex_run_check_time(sim->start, sim->dt, (size_t)*nsteps) != ADEX_OK)
     return cli_error("%s %g: %s", cfg ? "start" : "--start", sim->start,
                      adex_errmsg());
@@ -44,9 +45,9 @@ void cli_engine_note_time(const cli_sim *sim, uint64_t nsteps) {
   int cfg = sim->config_path != NULL;
   if (fabs(T - sim->duration) <= 1e-9 * fmax(sim->duration, sim->dt)) return;
   cli_error("warning: %s %g ms is not a whole number of steps of %g ms; "
-            "simulating %llu step%s, %.15g ms", cfg ? "duration" : "--duration",
-            sim->duration, sim->dt, (unsigned long long)nsteps,
-            nsteps == 1 ? "" : "s", T);
+            "simulating %llu step%s, %.15g ms",
+            cfg ? "duration" : "--duration", sim->duration, sim->dt,
+            (unsigned long long)nsteps, nsteps == 1 ? "" : "s", T);
 }
 
 /* ------------------------------------------------------------ errors */
@@ -178,10 +179,10 @@ static int make_pop(cli_engine *e, size_t p) {
 
 /* The state file of population p (sim path with the name inserted when
  * there are several populations); NULL after printing a problem. */
-static const char *state_path(const cli_engine *e, size_t p,
-                              const char *path, char *buf, size_t len) {
-  const char *f = cli_state_path(e->sim, path, adex_pop_name(e->pops[p]),
-                                 buf, len);
+static const char *state_path(const cli_engine *e, size_t p, const char *path,
+                              char *buf, size_t len) {
+  const char *f =
+      cli_state_path(e->sim, path, adex_pop_name(e->pops[p]), buf, len);
   if (f == NULL) cli_error("state file name too long: '%s'", path);
   return f;
 }
@@ -272,7 +273,6 @@ static int take_drive(cli_engine *e, size_t p) {
   return 0;
 }
 
-
 /* Add spike source p (PoissonGroup, SpikeTimeGroup) to the network. */
 static adex_status add_source(cli_engine *e, size_t p) {
   const cli_pop_spec *s = &e->sim->pops[p];
@@ -313,8 +313,9 @@ static int make_net(cli_engine *e) {
     st = e->pops[p] != NULL ? adex_net_add_pop(e->net, e->pops[p], NULL)
                             : add_source(e, p);
     if (st != ADEX_OK) {
-      cli_error("%s: %s", cli_where(sim, sim->pops[p].path, NULL,
-                                    CLI_SRC_CONFIG, NULL, where, sizeof where),
+      cli_error("%s: %s",
+                cli_where(sim, sim->pops[p].path, NULL, CLI_SRC_CONFIG, NULL,
+                          where, sizeof where),
                 adex_net_errmsg(e->net));
       return CLI_EXIT_USAGE;
     }
@@ -322,8 +323,9 @@ static int make_net(cli_engine *e) {
   for (j = 0; j < sim->nprojs; j++) {
     const cli_proj_spec *pr = &sim->projs[j];
     if ((st = adex_net_add_proj(e->net, &pr->cfg, NULL)) != ADEX_OK) {
-      cli_error("%s: %s", cli_where(sim, pr->path, NULL, CLI_SRC_CONFIG, NULL,
-                                    where, sizeof where),
+      cli_error("%s: %s",
+                cli_where(sim, pr->path, NULL, CLI_SRC_CONFIG, NULL, where,
+                          sizeof where),
                 adex_net_errmsg(e->net));
       return CLI_EXIT_USAGE;
     }
@@ -337,8 +339,9 @@ static int make_net(cli_engine *e) {
       if (strncmp(m, name, n) == 0 && m[n] == ':') break;
     }
     if (j < sim->nprojs)
-      cli_error("%s: %s", cli_where(sim, sim->projs[j].path, NULL,
-                                    CLI_SRC_CONFIG, NULL, where, sizeof where),
+      cli_error("%s: %s",
+                cli_where(sim, sim->projs[j].path, NULL, CLI_SRC_CONFIG, NULL,
+                          where, sizeof where),
                 m);
     else
       cli_error("%s", m);
@@ -360,8 +363,7 @@ int cli_engine_setup(cli_engine *e, const cli_sim *sim) {
   e->totals = calloc(n, sizeof *e->totals);
   e->param_inits = calloc(n * ADEX_NPARAMS, sizeof *e->param_inits);
   if (e->pops == NULL || e->inputs == NULL || e->scratch == NULL ||
-      e->counts == NULL ||
-      e->totals == NULL || e->param_inits == NULL) {
+      e->counts == NULL || e->totals == NULL || e->param_inits == NULL) {
     cli_error("out of memory");
     return CLI_EXIT_FAILURE;
   }
@@ -435,8 +437,8 @@ int cli_spike_events(adex_pop *pop, const adex_spike_event **ev, size_t *n) {
   return -1;
 }
 
-void cli_pop_gather(adex_pop *pop, cli_var_id v, const size_t *idx,
-                    size_t n, double *dst) {
+void cli_pop_gather(adex_pop *pop, cli_var_id v, const size_t *idx, size_t n,
+                    double *dst) {
   size_t j;
   /* input: the current the update will use, input + drive */
   if (adex_pop_dtype(pop) == ADEX_DTYPE_F32) {
@@ -498,8 +500,7 @@ static int net_step(cli_engine *e, uint64_t k, double t, cli_step_hook hook,
   }
   for (p = 0; p < sim->npops; p++)
     if ((rc = count_spikes(e, p)) != 0) return rc;
-  if (e->rec != NULL && (rc = cli_record_after(e->rec, k, t)) != 0)
-    return rc;
+  if (e->rec != NULL && (rc = cli_record_after(e->rec, k, t)) != 0) return rc;
   if (hook != NULL && (rc = hook(ctx, k, t)) != 0) return rc;
   return 0;
 }
@@ -527,14 +528,13 @@ static int step(cli_engine *e, uint64_t k, double t, cli_step_hook hook,
       return CLI_EXIT_USAGE;
     }
     if (st != ADEX_OK) {
-      cli_error("step %llu at t = %g ms failed: %s", (unsigned long long)k,
-                t, adex_pop_errmsg(e->pops[p]));
+      cli_error("step %llu at t = %g ms failed: %s", (unsigned long long)k, t,
+                adex_pop_errmsg(e->pops[p]));
       return CLI_EXIT_FAILURE;
     }
     if ((rc = count_spikes(e, p)) != 0) return rc;
   }
-  if (e->rec != NULL && (rc = cli_record_after(e->rec, k, t)) != 0)
-    return rc;
+  if (e->rec != NULL && (rc = cli_record_after(e->rec, k, t)) != 0) return rc;
   if (hook != NULL && (rc = hook(ctx, k, t)) != 0) return rc;
   return 0;
 }
@@ -549,7 +549,8 @@ static void warn_dropped(const cli_engine *e) {
     if (d > 0)
       cli_error("warning: %llu spike%s of population %s did not fit in the "
                 "library's event list and are missing from the counts and "
-                "outputs", d, d == 1 ? "" : "s", adex_pop_name(e->pops[p]));
+                "outputs",
+                d, d == 1 ? "" : "s", adex_pop_name(e->pops[p]));
   }
 }
 

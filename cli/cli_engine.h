@@ -38,12 +38,12 @@ typedef int (*cli_step_hook)(void *ctx, uint64_t k, double t);
 
 typedef struct cli_engine {
   const cli_sim *sim;
-  adex_pop **pops;        /* npops handles */
-  double **inputs;        /* their input arrays (float64 populations), or
+  adex_pop **pops;  /* npops handles */
+  double **inputs;  /* their input arrays (float64 populations), or
                              a zeroed double buffer added into the
                              float32 input after the inputs ran */
-  double **scratch;       /* those buffers (NULL for float64 ones) */
-  int any_f32;            /* some population is float32 */
+  double **scratch; /* those buffers (NULL for float64 ones) */
+  int any_f32;      /* some population is float32 */
   cli_inputs *ins;
   cli_recorder *rec;      /* NULL without an output file */
   uint64_t nsteps;        /* steps planned */
@@ -96,8 +96,8 @@ int cli_spike_events(adex_pop *pop, const adex_spike_event **ev, size_t *n);
 /* Copy variable v (V, w, input or t_last_spike) of neurons idx[0..n)
  * (idx NULL: neurons 0..n-1) of pop into dst, as double whatever the
  * population's dtype. */
-void cli_pop_gather(adex_pop *pop, cli_var_id v, const size_t *idx,
-                    size_t n, double *dst);
+void cli_pop_gather(adex_pop *pop, cli_var_id v, const size_t *idx, size_t n,
+                    double *dst);
 
 /* Free everything (removes an unfinished output). */
 void cli_engine_free(cli_engine *e);

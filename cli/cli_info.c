@@ -24,22 +24,26 @@
 #include "cli_args.h"
 #include "cli_npy.h"
 
-#define MAX_VALUES 6   /* attribute arrays up to this length are printed */
-#define MAX_STRING 70  /* longer string attributes are cut */
+#define MAX_VALUES 6  /* attribute arrays up to this length are printed */
+#define MAX_STRING 70 /* longer string attributes are cut */
 
 void cli_info_help(FILE *out) {
-  fprintf(out,
-"usage: adex info FILE\n"
-"\n"
-"Describe a recording or state file: for HDF5 (.h5) every group and\n"
-"dataset with its dtype and shape, and the attributes (parameters, dt,\n"
-"method, seed, version); for .npz every member with the dtype and shape of\n"
-"its npy header; for .npy its dtype and shape; for .csv the header and the\n"
-"number of rows. The format is recognised from the file's first bytes.\n"
-"\n"
-"  -h, --help       print this help\n"
-"\n"
-"Exit status: 0 described; 2 bad arguments; 1 unreadable or unknown file.\n");
+  fprintf(
+      out,
+      "usage: adex info FILE\n"
+      "\n"
+      "Describe a recording or state file: for HDF5 (.h5) every group and\n"
+      "dataset with its dtype and shape, and the attributes (parameters, dt,\n"
+      "method, seed, version); for .npz every member with the dtype and shape "
+      "of\n"
+      "its npy header; for .npy its dtype and shape; for .csv the header and "
+      "the\n"
+      "number of rows. The format is recognised from the file's first bytes.\n"
+      "\n"
+      "  -h, --help       print this help\n"
+      "\n"
+      "Exit status: 0 described; 2 bad arguments; 1 unreadable or unknown "
+      "file.\n");
 }
 
 /* ------------------------------------------------------------ HDF5 */
@@ -54,8 +58,10 @@ static const char *h5_type_name(hid_t t, char *buf, size_t len) {
              8 * size);
     break;
   case H5T_STRING:
-    if (H5Tis_variable_str(t) > 0) snprintf(buf, len, "string");
-    else snprintf(buf, len, "string[%zu]", size);
+    if (H5Tis_variable_str(t) > 0)
+      snprintf(buf, len, "string");
+    else
+      snprintf(buf, len, "string[%zu]", size);
     break;
   case H5T_ENUM: snprintf(buf, len, size == 1 ? "bool/enum8" : "enum"); break;
   case H5T_COMPOUND: snprintf(buf, len, "compound"); break;
@@ -120,8 +126,10 @@ static void print_str_attr(hid_t a, hid_t t, hid_t space) {
     size_t size = H5Tget_size(t);
     char *s = calloc(size + 1, 1);
     hid_t mt = H5Tcopy(t);
-    if (s != NULL && mt >= 0 && H5Aread(a, mt, s) >= 0) print_string(s);
-    else printf("(unreadable string)");
+    if (s != NULL && mt >= 0 && H5Aread(a, mt, s) >= 0)
+      print_string(s);
+    else
+      printf("(unreadable string)");
     if (mt >= 0) H5Tclose(mt);
     free(s);
   }
@@ -155,8 +163,7 @@ static void print_num_attr(hid_t a, hid_t t, hid_t space) {
       return;
     }
     if (H5Sget_simple_extent_ndims(space) > 0) printf("[");
-    for (i = 0; i < count; i++)
-      printf("%s%" PRIu64, i > 0 ? ", " : "", v[i]);
+    for (i = 0; i < count; i++) printf("%s%" PRIu64, i > 0 ? ", " : "", v[i]);
     if (H5Sget_simple_extent_ndims(space) > 0) printf("]");
   } else {
     int64_t v[MAX_VALUES];
@@ -165,8 +172,7 @@ static void print_num_attr(hid_t a, hid_t t, hid_t space) {
       return;
     }
     if (H5Sget_simple_extent_ndims(space) > 0) printf("[");
-    for (i = 0; i < count; i++)
-      printf("%s%" PRId64, i > 0 ? ", " : "", v[i]);
+    for (i = 0; i < count; i++) printf("%s%" PRId64, i > 0 ? ", " : "", v[i]);
     if (H5Sget_simple_extent_ndims(space) > 0) printf("]");
   }
 }
@@ -286,8 +292,8 @@ static int info_npz(const char *path) {
   unsigned char *buf;
   const size_t cap = 1 << 16;
   if (z == NULL) {
-    cli_error("cannot open '%s' as a zip (npz) archive (libzip error %d)",
-              path, zerr);
+    cli_error("cannot open '%s' as a zip (npz) archive (libzip error %d)", path,
+              zerr);
     return CLI_EXIT_FAILURE;
   }
   buf = malloc(cap);
@@ -315,8 +321,8 @@ static int info_npz(const char *path) {
            (r = zip_fread(zf, buf + got, (zip_uint64_t)(cap - (size_t)got))) >
                0) {
       got += r;
-      if (got >= 12 && adex__npy_parse(buf, (size_t)got, &h, &need, err,
-                                       sizeof err) != 1)
+      if (got >= 12 &&
+          adex__npy_parse(buf, (size_t)got, &h, &need, err, sizeof err) != 1)
         break;
     }
     zip_fclose(zf);
@@ -336,8 +342,10 @@ static int info_npz(const char *path) {
 static int csv_fields(const char *line) {
   int n = 1, quoted = 0;
   for (; *line != '\0'; line++) {
-    if (*line == '"') quoted = !quoted;
-    else if (*line == ',' && !quoted) n++;
+    if (*line == '"')
+      quoted = !quoted;
+    else if (*line == ',' && !quoted)
+      n++;
   }
   return n;
 }
@@ -379,7 +387,8 @@ static int info_csv(const char *path) {
     cols = csv_fields(line);
     if (cols < 2 || strstr(line, ",,") != NULL || line[0] == ',' ||
         line[strlen(line) - 1] == ',')
-      snprintf(why, sizeof why, "line 1 is not a header of named columns "
+      snprintf(why, sizeof why,
+               "line 1 is not a header of named columns "
                "(name,name,...)");
   }
   if (why[0] == '\0' && (header = strdup(line)) == NULL)
@@ -427,9 +436,8 @@ static int info_csv(const char *path) {
 
 /* ------------------------------------------------------------ main */
 
-
 int cli_info_main(int argc, char **argv) {
-  static const unsigned char h5_magic[8] = {0x89, 'H', 'D', 'F',
+  static const unsigned char h5_magic[8] = {0x89, 'H',  'D',  'F',
                                             '\r', '\n', 0x1a, '\n'};
   unsigned char head[8] = {0};
   const char *path = NULL;

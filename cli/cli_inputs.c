@@ -23,9 +23,9 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include "cli_inputs.h"
 #include "adex/files.h"
 #include "rng.h"
-#include "cli_inputs.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -62,9 +62,9 @@ typedef struct input_plan {
 struct cli_inputs {
   input_plan *plans;
   size_t count;
-  size_t *by_pop;  /* plan indices grouped by target, in the order given */
-  size_t *first;   /* population p's are by_pop[first[p] .. first[p+1]) */
-  size_t *active;  /* per population: plans not taken into the drive */
+  size_t *by_pop; /* plan indices grouped by target, in the order given */
+  size_t *first;  /* population p's are by_pop[first[p] .. first[p+1]) */
+  size_t *active; /* per population: plans not taken into the drive */
 };
 
 /* ------------------------------------------------------------ steps */
@@ -121,14 +121,16 @@ static int load_npy(const char *file, input_plan *pl, char *err,
     return -1;
   }
   if (strcmp(h.descr, "<f8") != 0 && strcmp(h.descr, "<f4") != 0) {
-    snprintf(err, errlen, "'%s' has dtype '%s'; expected '<f8' or '<f4'",
-             file, h.descr);
+    snprintf(err, errlen, "'%s' has dtype '%s'; expected '<f8' or '<f4'", file,
+             h.descr);
     fclose(fp);
     return -1;
   }
   if (h.ndim != 1 && h.ndim != 2) {
-    snprintf(err, errlen, "'%s' has %zu dimensions; expected steps or "
-             "steps x neurons", file, h.ndim);
+    snprintf(err, errlen,
+             "'%s' has %zu dimensions; expected steps or "
+             "steps x neurons",
+             file, h.ndim);
     fclose(fp);
     return -1;
   }
@@ -235,16 +237,20 @@ static int load_csv(const char *file, input_plan *pl, char *err,
     if (*p == '\0' || *p == '#') continue;
     n = parse_csv_line(p, &vals, &cap);
     if (n < 0) {
-      snprintf(err, errlen, n == -2 ? "out of memory reading '%s'"
-                                    : "'%s' line %zu: expected numbers "
-                                      "separated by commas", file, lineno);
+      snprintf(err, errlen,
+               n == -2 ? "out of memory reading '%s'"
+                       : "'%s' line %zu: expected numbers "
+                         "separated by commas",
+               file, lineno);
       rc = -1;
       break;
     }
     if (rows == 0) cols = (size_t)n;
     if ((size_t)n != cols) {
-      snprintf(err, errlen, "'%s' line %zu has %ld values, the first row "
-               "has %zu", file, lineno, n, cols);
+      snprintf(err, errlen,
+               "'%s' line %zu has %ld values, the first row "
+               "has %zu",
+               file, lineno, n, cols);
       rc = -1;
       break;
     }
@@ -280,31 +286,30 @@ static int load_csv(const char *file, input_plan *pl, char *err,
   return rc;
 }
 
-
 /* Load and check an input file against the target size and the steps. */
 static int plan_file(const cli_sim *sim, const cli_input_spec *in,
                      input_plan *pl, uint64_t nsteps) {
   char err[512], where[256];
-  int rc = adex_file_kind_of(in->file) == ADEX_FILE_NPY ? load_npy(in->file, pl, err, sizeof err)
-                            : load_csv(in->file, pl, err, sizeof err);
+  int rc = adex_file_kind_of(in->file) == ADEX_FILE_NPY
+               ? load_npy(in->file, pl, err, sizeof err)
+               : load_csv(in->file, pl, err, sizeof err);
   where_of(sim, in, where, sizeof where);
   if (rc != 0) return cli_error("%s: %s", where, err);
   if (pl->cols != 1 && pl->cols != pl->n)
     return cli_error("%s: '%s' has %zu columns, expected 1 or %zu (one per "
-                     "neuron)", where, in->file, pl->cols, pl->n);
+                     "neuron)",
+                     where, in->file, pl->cols, pl->n);
   if (pl->rows < nsteps)
     return cli_error("%s: '%s' has %llu rows, the run has %llu steps (one "
-                     "row per step)", where, in->file,
-                     (unsigned long long)pl->rows,
+                     "row per step)",
+                     where, in->file, (unsigned long long)pl->rows,
                      (unsigned long long)nsteps);
   /* the checks of every other input (a .npy can hold NaN, inf, 1e300) */
   for (uint64_t r = 0; r < pl->rows; r++) {
     for (size_t c = 0; c < pl->cols; c++) {
-      if (adex_input_check("the value", pl->table[r * pl->cols + c]) !=
-          ADEX_OK)
-        return cli_error("%s: '%s' row %llu, column %zu: %s", where,
-                         in->file, (unsigned long long)r + 1, c + 1,
-                         adex_errmsg());
+      if (adex_input_check("the value", pl->table[r * pl->cols + c]) != ADEX_OK)
+        return cli_error("%s: '%s' row %llu, column %zu: %s", where, in->file,
+                         (unsigned long long)r + 1, c + 1, adex_errmsg());
     }
   }
   return 0;
@@ -333,8 +338,7 @@ static int plan_one(const cli_sim *sim, size_t i, input_plan *pl,
     return 0;
   case CLI_IN_RAMP:
     pl->p1 = cli_steps_ceil(in->t_start, sim->dt);
-    pl->p2 = cli_steps_ceil(in->t_end < 0 ? sim->duration : in->t_end,
-                            sim->dt);
+    pl->p2 = cli_steps_ceil(in->t_end < 0 ? sim->duration : in->t_end, sim->dt);
     return 0;
   case CLI_IN_POISSON:
     pl->prob = malloc(pl->n * sizeof *pl->prob);
@@ -349,10 +353,8 @@ static int plan_one(const cli_sim *sim, size_t i, input_plan *pl,
     pl->decay = exp(-sim->dt / in->tau);
     pl->noise = sqrt(0.5 * in->tau * -expm1(-2.0 * sim->dt / in->tau));
     return 0;
-  case CLI_IN_FILE:
-    return plan_file(sim, in, pl, nsteps);
-  default:
-    return 0;
+  case CLI_IN_FILE: return plan_file(sim, in, pl, nsteps);
+  default: return 0;
   }
   cli_error("out of memory planning %s", in->path);
   return CLI_EXIT_FAILURE;
@@ -362,8 +364,7 @@ static int plan_one(const cli_sim *sim, size_t i, input_plan *pl,
  * that the per-population questions cost the population's inputs only. */
 static int group_by_pop(cli_inputs *ins, const cli_sim *sim) {
   size_t i, p, np = sim->npops;
-  ins->by_pop = malloc((ins->count > 0 ? ins->count : 1) *
-                       sizeof *ins->by_pop);
+  ins->by_pop = malloc((ins->count > 0 ? ins->count : 1) * sizeof *ins->by_pop);
   ins->first = calloc(np + 1, sizeof *ins->first);
   ins->active = calloc(np > 0 ? np : 1, sizeof *ins->active);
   if (ins->by_pop == NULL || ins->first == NULL || ins->active == NULL)
@@ -386,8 +387,7 @@ int cli_inputs_create(const cli_sim *sim, uint64_t nsteps, cli_inputs **out) {
     cli_error("out of memory");
     return CLI_EXIT_FAILURE;
   }
-  ins->plans = calloc(sim->ninputs > 0 ? sim->ninputs : 1,
-                      sizeof *ins->plans);
+  ins->plans = calloc(sim->ninputs > 0 ? sim->ninputs : 1, sizeof *ins->plans);
   if (ins->plans == NULL) {
     free(ins);
     cli_error("out of memory");
@@ -456,9 +456,12 @@ static void apply_ramp(const input_plan *pl, uint64_t k, double *a) {
   size_t i;
   if (k < pl->p1 || k >= pl->p2) return;
   idx = k - pl->p1;
-  if (num == 1 || idx == 0) v = in->from;
-  else if (idx == num - 1) v = in->to;
-  else v = in->from + (double)idx * ((in->to - in->from) / (double)(num - 1));
+  if (num == 1 || idx == 0)
+    v = in->from;
+  else if (idx == num - 1)
+    v = in->to;
+  else
+    v = in->from + (double)idx * ((in->to - in->from) / (double)(num - 1));
   for (i = 0; i < pl->n; i++) a[i] += v;
 }
 

@@ -73,8 +73,10 @@ static int named_descriptor(const char *path) {
   long fd;
   if (strcmp(path, "/dev/stdout") == 0) return 1;
   if (strcmp(path, "/dev/stderr") == 0) return 2;
-  if (strncmp(path, "/dev/fd/", 8) == 0) num = path + 8;
-  else if (strncmp(path, "/proc/self/fd/", 14) == 0) num = path + 14;
+  if (strncmp(path, "/dev/fd/", 8) == 0)
+    num = path + 8;
+  else if (strncmp(path, "/proc/self/fd/", 14) == 0)
+    num = path + 14;
   if (num == NULL || *num < '0' || *num > '9') return -1;
   errno = 0;
   fd = strtol(num, &end, 10);

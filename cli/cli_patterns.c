@@ -50,18 +50,18 @@ typedef struct pattern {
 static const pattern patterns[NPATTERNS] = {
     {"tonic", "Tonic spiking", 200, 10, -70, -50, 2, 2, 30, 0, -58, 500},
     {"adapting", "Adaptation", 200, 12, -70, -50, 2, 2, 300, 60, -58, 500},
-    {"initial_burst", "Initial burst", 130, 18, -58, -50, 2, 4, 150, 120,
-     -50, 400},
-    {"regular_bursting", "Regular bursting", 200, 10, -58, -50, 2, 2, 120,
-     100, -46, 210},
-    {"delayed_accelerating", "Delayed accelerating", 200, 12, -70, -50, 2,
-     -10, 300, 0, -58, 300},
-    {"delayed_regular_bursting", "Delayed regular bursting", 100, 10, -65,
-     -50, 2, -10, 90, 30, -47, 110},
+    {"initial_burst", "Initial burst", 130, 18, -58, -50, 2, 4, 150, 120, -50,
+     400},
+    {"regular_bursting", "Regular bursting", 200, 10, -58, -50, 2, 2, 120, 100,
+     -46, 210},
+    {"delayed_accelerating", "Delayed accelerating", 200, 12, -70, -50, 2, -10,
+     300, 0, -58, 300},
+    {"delayed_regular_bursting", "Delayed regular bursting", 100, 10, -65, -50,
+     2, -10, 90, 30, -47, 110},
     {"transient_spiking", "Transient spiking", 100, 10, -65, -50, 2, 10, 90,
      100, -47, 180},
-    {"irregular", "Irregular spiking", 100, 12, -60, -50, 2, -11, 130, 30,
-     -48, 160},
+    {"irregular", "Irregular spiking", 100, 12, -60, -50, 2, -11, 130, 30, -48,
+     160},
 };
 
 #define V_PEAK 0.0 /* mV: the spike cut-off of the paper */
@@ -77,31 +77,37 @@ typedef struct patterns_opts {
 } patterns_opts;
 
 void cli_patterns_help(FILE *out) {
-  fprintf(out,
-"usage: adex patterns [--out DIR] [options]\n"
-"\n"
-"Simulate the eight firing patterns of Naud et al. 2008 (Table 1: tonic\n"
-"spiking, adaptation, initial burst, regular bursting, delayed accelerating,\n"
-"delayed regular bursting, transient spiking, irregular spiking), one\n"
-"neuron each, and write DIR/" DATA_NAME " (a group per pattern: spikes, V, w\n"
-"and input, the paper's parameters as attributes) and DIR/" PNG_NAME ", a\n"
-"4 x 2 gallery of the V and w traces. Parameters are converted from the\n"
-"paper's conductance form: tau = C/gL, R = 1/gL, V_rest = EL, V_T = VT,\n"
-"V_reset = Vr, V_th = V_peak = 0 mV; w and I in pA. V starts at EL, w at 0.\n"
-"\n"
-"  --out DIR        directory for the files, created if missing [.]\n"
-"  --dt MS          time step, ms [0.01]\n"
-"  --duration MS    simulated time, ms [600]\n"
-"  --onset MS       time the current step starts, ms [50]\n"
-"  --method NAME    integration method [rk4]\n"
-"  --record-every STEPS  sample V, w, input every STEPS steps [10]\n"
-"  --no-plot        write the data only\n"
-"  -q, --quiet      no progress bar\n"
-"  -h, --help       print this help\n"
-"\n"
-"Exit status: 0 success; 2 bad arguments or DIR not writable; 1 the data\n"
-"was written but the gallery could not be drawn (python3 or matplotlib\n"
-"missing), or another failure.\n");
+  fprintf(
+      out,
+      "usage: adex patterns [--out DIR] [options]\n"
+      "\n"
+      "Simulate the eight firing patterns of Naud et al. 2008 (Table 1: tonic\n"
+      "spiking, adaptation, initial burst, regular bursting, delayed "
+      "accelerating,\n"
+      "delayed regular bursting, transient spiking, irregular spiking), one\n"
+      "neuron each, and write DIR/" DATA_NAME
+      " (a group per pattern: spikes, V, w\n"
+      "and input, the paper's parameters as attributes) and DIR/" PNG_NAME
+      ", a\n"
+      "4 x 2 gallery of the V and w traces. Parameters are converted from the\n"
+      "paper's conductance form: tau = C/gL, R = 1/gL, V_rest = EL, V_T = VT,\n"
+      "V_reset = Vr, V_th = V_peak = 0 mV; w and I in pA. V starts at EL, w at "
+      "0.\n"
+      "\n"
+      "  --out DIR        directory for the files, created if missing [.]\n"
+      "  --dt MS          time step, ms [0.01]\n"
+      "  --duration MS    simulated time, ms [600]\n"
+      "  --onset MS       time the current step starts, ms [50]\n"
+      "  --method NAME    integration method [rk4]\n"
+      "  --record-every STEPS  sample V, w, input every STEPS steps [10]\n"
+      "  --no-plot        write the data only\n"
+      "  -q, --quiet      no progress bar\n"
+      "  -h, --help       print this help\n"
+      "\n"
+      "Exit status: 0 success; 2 bad arguments or DIR not writable; 1 the "
+      "data\n"
+      "was written but the gallery could not be drawn (python3 or matplotlib\n"
+      "missing), or another failure.\n");
 }
 
 /* Parse the value of a numeric option. */
@@ -126,7 +132,8 @@ static int parse(patterns_opts *o, int argc, char **argv) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     int used = 1, rc = 0;
     if (strcmp(a, "--out") == 0) {
-      if (v == NULL || v[0] == '\0') return cli_error("--out needs a directory");
+      if (v == NULL || v[0] == '\0')
+        return cli_error("--out needs a directory");
       o->dir = v;
     } else if (strcmp(a, "--dt") == 0) {
       rc = opt_number(a, v, &o->dt);
@@ -146,7 +153,8 @@ static int parse(patterns_opts *o, int argc, char **argv) {
     } else if (strcmp(a, "--record-every") == 0) {
       if (v == NULL || cli_parse_u64(v, &o->every) != 0 || o->every == 0)
         return cli_error("--record-every expects a positive number of "
-                         "steps, got '%s'", v != NULL ? v : "");
+                         "steps, got '%s'",
+                         v != NULL ? v : "");
     } else if (strcmp(a, "--no-plot") == 0) {
       o->no_plot = 1;
       used = 0;
@@ -161,7 +169,8 @@ static int parse(patterns_opts *o, int argc, char **argv) {
   }
   if (o->onset >= o->duration)
     return cli_error("--onset (%g ms) must come before the end of the run "
-                     "(--duration %g ms)", o->onset, o->duration);
+                     "(--duration %g ms)",
+                     o->onset, o->duration);
   return 0;
 }
 
@@ -320,14 +329,16 @@ static void print_table(const spike_log *log, const patterns_opts *o) {
     const double *t = log->t[k];
     size_t n = log->n[k];
     printf("%-25s %6zu", patterns[k].title, n);
-    if (n > 0) printf(" %6.1f ms", t[0] - o->onset);
-    else printf(" %9s", "-");
+    if (n > 0)
+      printf(" %6.1f ms", t[0] - o->onset);
+    else
+      printf(" %9s", "-");
     if (n >= 2) {
       double sum = 0, sq = 0, mean, cv;
       size_t m = n - 1;
       printf("  ");
-      for (i = 1; i < n && i <= 3; i++) printf("%s%.1f", i > 1 ? ", " : "",
-                                                t[i] - t[i - 1]);
+      for (i = 1; i < n && i <= 3; i++)
+        printf("%s%.1f", i > 1 ? ", " : "", t[i] - t[i - 1]);
       if (n > 4) printf(" ... %.1f", t[n - 1] - t[n - 2]);
       for (i = 1; i < n; i++) sum += t[i] - t[i - 1];
       mean = sum / (double)m;
@@ -382,9 +393,9 @@ int cli_patterns_main(int argc, char **argv) {
   if (rc == 0) rc = cli_engine_run(&e, o.quiet, log_spikes, &log);
   if (rc == 0) {
     printf("adex patterns: %zu patterns, %llu steps of %g ms (%g ms), "
-           "method %s, wall time %.2f s\n", (size_t)NPATTERNS,
-           (unsigned long long)e.steps_done, o.dt, o.duration, o.method,
-           e.wall_s);
+           "method %s, wall time %.2f s\n",
+           (size_t)NPATTERNS, (unsigned long long)e.steps_done, o.dt,
+           o.duration, o.method, e.wall_s);
     print_table(&log, &o);
     printf("data written to %s\n", data);
     fflush(stdout);

@@ -2,8 +2,8 @@
  * the plotting helper shared with `adex patterns`. */
 #define _POSIX_C_SOURCE 200809L
 
-#include "adex/files.h"
 #include "cli_plot.h"
+#include "adex/files.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -32,8 +32,7 @@ extern char **environ;
 /* Whether path names a readable regular file. */
 static int readable_file(const char *path) {
   struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-         access(path, R_OK) == 0;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, R_OK) == 0;
 }
 
 /* Why readable_file(path) is false, for messages. */
@@ -88,17 +87,19 @@ int cli_plot_draw(const char *mode, const char *in, const char *out) {
     const char *env = getenv("ADEX_PLOT_SCRIPT");
     if (env != NULL && env[0] != '\0')
       cli_error("cannot draw %s: ADEX_PLOT_SCRIPT names '%s': %s; the data "
-                "is in %s", out, env, why_unreadable(env), in);
+                "is in %s",
+                out, env, why_unreadable(env), in);
     else
       cli_error("cannot draw %s: the plotting helper %s was not found (set "
-                "ADEX_PLOT_SCRIPT); the data is in %s", out, SCRIPT_NAME, in);
+                "ADEX_PLOT_SCRIPT); the data is in %s",
+                out, SCRIPT_NAME, in);
     return CLI_EXIT_FAILURE;
   }
   if (access(python, X_OK) != 0) {
     cli_error("cannot draw %s: %s not found; plots need Python 3 with "
               "matplotlib and h5py (Debian: apt-get install "
-              "python3-matplotlib python3-h5py); the data is in %s", out,
-              python, in);
+              "python3-matplotlib python3-h5py); the data is in %s",
+              out, python, in);
     return CLI_EXIT_FAILURE;
   }
   argv[0] = (char *)python;
@@ -126,10 +127,12 @@ int cli_plot_draw(const char *mode, const char *in, const char *out) {
   if (WIFEXITED(st) && WEXITSTATUS(st) == EXIT_NO_MATPLOTLIB)
     cli_error("cannot draw %s: %s lacks matplotlib or h5py (Debian: "
               "apt-get install python3-matplotlib python3-h5py); the data is "
-              "in %s", out, python, in);
+              "in %s",
+              out, python, in);
   else
     cli_error("cannot draw %s: the plotting helper failed (see above); the "
-              "data is in %s", out, in);
+              "data is in %s",
+              out, in);
   return CLI_EXIT_FAILURE;
 }
 
@@ -137,9 +140,9 @@ int cli_plot_draw(const char *mode, const char *in, const char *out) {
 
 /* The picture formats, by file name extension (what matplotlib writes
  * with its Agg backend and Pillow). */
-static const char *const formats[] = {".png", ".pdf", ".svg", ".eps", ".ps",
-                                      ".jpg", ".jpeg", ".tif", ".tiff",
-                                      ".webp"};
+static const char *const formats[] = {".png",  ".pdf", ".svg",  ".eps",
+                                      ".ps",   ".jpg", ".jpeg", ".tif",
+                                      ".tiff", ".webp"};
 
 /* Whether path ends in one of the picture formats (any letter case). */
 static int known_format(const char *path) {
@@ -153,8 +156,10 @@ static int known_format(const char *path) {
 static char *default_png(const char *in) {
   size_t n = strlen(in), cut = n;
   char *out;
-  if (adex_file_has_ext(in, ".h5")) cut = n - 3;
-  else if (adex_file_has_ext(in, ".hdf5")) cut = n - 5;
+  if (adex_file_has_ext(in, ".h5"))
+    cut = n - 3;
+  else if (adex_file_has_ext(in, ".hdf5"))
+    cut = n - 5;
   out = malloc(cut + 5);
   if (out == NULL) return NULL;
   memcpy(out, in, cut);
@@ -163,24 +168,29 @@ static char *default_png(const char *in) {
 }
 
 void cli_plot_help(FILE *out) {
-  fprintf(out,
-"usage: adex plot FILE.h5 [--out FILE.png]\n"
-"\n"
-"Draw what a recording of `adex run` (or `adex patterns`) holds as one\n"
-"figure: a spike raster of every population, the population rate (Hz, in\n"
-"bins of about 1/100 of the run, at least dt), and the traces of each\n"
-"recorded variable (V in mV, w, input, t_last_spike) of up to 8 watched\n"
-"neurons per population. A file of `adex patterns` is drawn as its gallery.\n"
-"Uses matplotlib through " DEFAULT_PYTHON " (or $ADEX_PYTHON).\n"
-"\n"
-"  --out FILE.png   the picture, in the format its extension names: .png,\n"
-"                   .pdf, .svg, .eps, .ps, .jpg/.jpeg, .tif/.tiff, .webp;\n"
-"                   not the recording itself [FILE with .png instead of\n"
-"                   .h5]\n"
-"  -h, --help       print this help\n"
-"\n"
-"Exit status: 0 drawn; 2 bad arguments or not a readable file; 1 the\n"
-"figure could not be drawn (python3 or matplotlib missing, bad file).\n");
+  fprintf(
+      out,
+      "usage: adex plot FILE.h5 [--out FILE.png]\n"
+      "\n"
+      "Draw what a recording of `adex run` (or `adex patterns`) holds as one\n"
+      "figure: a spike raster of every population, the population rate (Hz, "
+      "in\n"
+      "bins of about 1/100 of the run, at least dt), and the traces of each\n"
+      "recorded variable (V in mV, w, input, t_last_spike) of up to 8 watched\n"
+      "neurons per population. A file of `adex patterns` is drawn as its "
+      "gallery.\n"
+      "Uses matplotlib through " DEFAULT_PYTHON " (or $ADEX_PYTHON).\n"
+      "\n"
+      "  --out FILE.png   the picture, in the format its extension names: "
+      ".png,\n"
+      "                   .pdf, .svg, .eps, .ps, .jpg/.jpeg, .tif/.tiff, "
+      ".webp;\n"
+      "                   not the recording itself [FILE with .png instead of\n"
+      "                   .h5]\n"
+      "  -h, --help       print this help\n"
+      "\n"
+      "Exit status: 0 drawn; 2 bad arguments or not a readable file; 1 the\n"
+      "figure could not be drawn (python3 or matplotlib missing, bad file).\n");
 }
 
 int cli_plot_main(int argc, char **argv) {
@@ -210,8 +220,9 @@ int cli_plot_main(int argc, char **argv) {
       return cli_error("unexpected argument '%s' (see adex plot --help)", a);
     }
   }
-  if (in == NULL) return cli_error("which file? usage: adex plot FILE.h5 "
-                                   "[--out FILE.png]");
+  if (in == NULL)
+    return cli_error("which file? usage: adex plot FILE.h5 "
+                     "[--out FILE.png]");
   if (out != NULL && out[0] == '\0') return cli_error("--out expects a file");
   if (!readable_file(in))
     return cli_error("cannot read '%s': %s", in,
@@ -223,10 +234,12 @@ int cli_plot_main(int argc, char **argv) {
   }
   if (cli_same_file(in, out))
     rc = cli_error("--out names the recording itself: '%s' (choose another "
-                   "name)", out);
+                   "name)",
+                   out);
   else if (!known_format(out))
     rc = cli_error("--out: '%s' names no picture format; end it in .png, "
-                   ".pdf, .svg, .eps, .ps, .jpg, .tif or .webp", out);
+                   ".pdf, .svg, .eps, .ps, .jpg, .tif or .webp",
+                   out);
   else
     rc = cli_plot_draw("recording", in, out);
   if (rc == 0) printf("figure written to %s\n", out);

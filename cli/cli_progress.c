@@ -72,8 +72,10 @@ static void draw(cli_progress *pg, uint64_t done, double elapsed) {
   snprintf(t, sizeof t, "%.6g", pg->start + sim_ms);
   snprintf(t_end, sizeof t_end, "%.6g", end);
   snprintf(speed_s, sizeof speed_s, "%.4g", speed);
-  n = snprintf(text, sizeof text, " %3.0f%%  t %*s / %s ms  %9s ms/s  "
-               "ETA %s", 100.0 * frac, tw, t, t_end, speed_s, eta);
+  n = snprintf(text, sizeof text,
+               " %3.0f%%  t %*s / %s ms  %9s ms/s  "
+               "ETA %s",
+               100.0 * frac, tw, t, t_end, speed_s, eta);
   if (n < 0) return;
   /* the widest text: " 100%  t " + tw + " / " + end + " ms  " + 9 +
    * " ms/s  ETA " + "999:59:59" */

@@ -16,11 +16,11 @@
 #include <stdint.h>
 
 typedef struct cli_progress {
-  int enabled;        /* stderr is a terminal and not quiet */
-  int shown;          /* the bar is on screen */
-  uint64_t total;     /* steps of the run */
-  double dt, start;   /* ms */
-  double t0, last;    /* wall-clock seconds: start, last redraw */
+  int enabled;      /* stderr is a terminal and not quiet */
+  int shown;        /* the bar is on screen */
+  uint64_t total;   /* steps of the run */
+  double dt, start; /* ms */
+  double t0, last;  /* wall-clock seconds: start, last redraw */
 } cli_progress;
 
 /* Start measuring a run of total steps of dt ms from start. */

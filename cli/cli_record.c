@@ -8,8 +8,8 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include "adex/files.h"
 #include "cli_record.h"
+#include "adex/files.h"
 
 #include <errno.h>
 #include <hdf5.h>
@@ -36,47 +36,47 @@ typedef enum rec_format { FMT_H5, FMT_CSV, FMT_NPY } rec_format;
 
 /* What is recorded of one population, and its buffers. */
 typedef struct rec_pop {
-  adex_pop *pop;               /* NULL for a spike source of the network */
-  const bool *spike;           /* a spike source's flags of the last step */
+  adex_pop *pop;     /* NULL for a spike source of the network */
+  const bool *spike; /* a spike source's flags of the last step */
   const cli_pop_spec *spec;
-  const char *name;            /* the population's object name */
-  size_t n;                    /* neurons */
-  size_t *idx;                 /* watched neurons (owned) */
+  const char *name; /* the population's object name */
+  size_t n;         /* neurons */
+  size_t *idx;      /* watched neurons (owned) */
   size_t nwatch;
-  int nvars;                   /* dense variables recorded */
+  int nvars; /* dense variables recorded */
   cli_var_id vars[MAX_DENSE];
-  uint64_t every;              /* steps between samples */
-  double *row_in;              /* inputs kept before the update */
-  double *row;                 /* one row of values (CSV, NPY) */
-  size_t cap, rows;            /* sample buffer: capacity, rows held */
-  double *buf[MAX_DENSE];      /* cap x nwatch per variable */
-  double *ts;                  /* cap sample times */
-  uint64_t samples;            /* samples taken */
-  double *sp_t;                /* spike buffer: times */
-  int64_t *sp_n;               /* spike buffer: neurons */
+  uint64_t every;         /* steps between samples */
+  double *row_in;         /* inputs kept before the update */
+  double *row;            /* one row of values (CSV, NPY) */
+  size_t cap, rows;       /* sample buffer: capacity, rows held */
+  double *buf[MAX_DENSE]; /* cap x nwatch per variable */
+  double *ts;             /* cap sample times */
+  uint64_t samples;       /* samples taken */
+  double *sp_t;           /* spike buffer: times */
+  int64_t *sp_n;          /* spike buffer: neurons */
   size_t sp_len, sp_cap;
-  uint64_t spikes;             /* spikes recorded */
+  uint64_t spikes; /* spikes recorded */
   hid_t g, g_spk, d_spt, d_spn, d_ts, d_var[MAX_DENSE];
-  hsize_t h_rows, h_spikes;    /* rows already in the datasets */
+  hsize_t h_rows, h_spikes; /* rows already in the datasets */
 } rec_pop;
 
 /* A projection whose state variables are recorded. */
 typedef struct rec_proj {
-  size_t j;                    /* the projection's index */
-  const char *name;            /* its object name */
+  size_t j;         /* the projection's index */
+  const char *name; /* its object name */
   int nvars;
-  const char *vars[8];         /* variable names (the spec's) */
-  const double *x[8];          /* the library's arrays */
-  size_t len[8];               /* their lengths */
+  const char *vars[8]; /* variable names (the spec's) */
+  const double *x[8];  /* the library's arrays */
+  size_t len[8];       /* their lengths */
   uint64_t every, samples;
-  hid_t g, d_var[8], d_ts;     /* HDF5: the group and datasets */
+  hid_t g, d_var[8], d_ts; /* HDF5: the group and datasets */
   hsize_t h_rows;
 } rec_proj;
 
 struct cli_recorder {
   const cli_sim *sim;
-  adex_net *net;        /* the network (projections), or NULL */
-  rec_proj *projs;      /* projections with recorded variables */
+  adex_net *net;   /* the network (projections), or NULL */
+  rec_proj *projs; /* projections with recorded variables */
   size_t nprojs;
   rec_format format;
   cli_output out;
@@ -85,8 +85,8 @@ struct cli_recorder {
   size_t npops;
   int spikes_on;
   uint64_t nsteps;
-  int npy_spikes;       /* .npy holds spikes (rows t, neuron) */
-  uint64_t npy_rows;    /* rows written to the .npy */
+  int npy_spikes;    /* .npy holds spikes (rows t, neuron) */
+  uint64_t npy_rows; /* rows written to the .npy */
   size_t npy_cols;
   int failed;
 };
@@ -210,10 +210,9 @@ static void h5_close(hid_t *id, herr_t (*close_fn)(hid_t)) {
 
 /* ------------------------------------------------------------ descriptions */
 
-
 /* "uniform(-70, -60, seed=1)" and the like. */
-static const char *init_desc(const cli_init_spec *in, uint64_t seed,
-                             char *buf, size_t len) {
+static const char *init_desc(const cli_init_spec *in, uint64_t seed, char *buf,
+                             size_t len) {
   const adex_init *i = &in->init;
   switch (i->kind) {
   case ADEX_INIT_ZERO: snprintf(buf, len, "zero"); break;
@@ -240,8 +239,7 @@ static const char *var_unit(const cli_pop_spec *s, cli_var_id v) {
   switch (v) {
   case CLI_VAR_V: return "mV";
   case CLI_VAR_W: return s->w_unit != NULL ? s->w_unit : "mV/R";
-  case CLI_VAR_INPUT: return s->input_unit != NULL ? s->input_unit
-                                                   : "mV/R";
+  case CLI_VAR_INPUT: return s->input_unit != NULL ? s->input_unit : "mV/R";
   case CLI_VAR_T_LAST_SPIKE: return "ms";
   default: return "";
   }
@@ -254,8 +252,7 @@ static int write_failed(cli_recorder *r, const char *what) {
   int err = r->format == FMT_H5 ? 0 : cli_output_failed(&r->out);
   r->failed = 1;
   if (err != 0)
-    cli_error("cannot write output file '%s': %s", r->sim->out,
-              strerror(err));
+    cli_error("cannot write output file '%s': %s", r->sim->out, strerror(err));
   else
     cli_error("cannot write output file '%s': %s failed", r->sim->out, what);
   return CLI_EXIT_FAILURE;
@@ -322,15 +319,16 @@ static int plan_pop(cli_recorder *r, size_t p, adex_pop *pop) {
 /* The projections' recorded variables: each must be the model's
  * (adex_net_proj_var); .h5 and .csv outputs hold them. */
 static int plan_projs(cli_recorder *r) {
-  static const char *const all[] = {"g", "h", "x", "u", "I",
-                                    "spike_arrival_time"};
+  static const char *const all[] = {"g", "h", "x",
+                                    "u", "I", "spike_arrival_time"};
   const cli_sim *sim = r->sim;
   size_t j, n = 0;
   for (j = 0; j < sim->nprojs; j++) n += sim->projs[j].nrec > 0;
   if (n == 0) return 0;
   if (r->format == FMT_NPY)
     return cli_error("%s: projection variables go into .h5 or .csv "
-                     "outputs, not a .npy file", sim->out);
+                     "outputs, not a .npy file",
+                     sim->out);
   if ((r->projs = calloc(n, sizeof *r->projs)) == NULL)
     return cli_error("out of memory");
   for (j = 0; j < sim->nprojs; j++) {
@@ -355,7 +353,8 @@ static int plan_projs(cli_recorder *r) {
           if (w > 0 && (size_t)w < sizeof has - used) used += (size_t)w;
         }
       return cli_error("%s: record.%s: %s has no variable \"%s\" (it has: "
-                       "%s)", sim->config_path ? sim->config_path : "adex run",
+                       "%s)",
+                       sim->config_path ? sim->config_path : "adex run",
                        pr->name, adex_syn_model_name(pr->cfg.model),
                        pr->rec_vars[v], used ? has : "none");
     }
@@ -383,14 +382,16 @@ static int plan_npy(cli_recorder *r) {
   if (pairs > 1)
     return cli_error("%s: a .npy file holds one array: record one variable "
                      "of one population (recorded: %s), or write .h5 or "
-                     ".csv", r->sim->out, list);
+                     ".csv",
+                     r->sim->out, list);
   if (pairs == 1) {
     r->npy_cols = r->pops[which].nwatch;
     return 0;
   }
   if (!r->spikes_on)
     return cli_error("%s: nothing to write into the .npy file (no variable "
-                     "recorded and spikes switched off)", r->sim->out);
+                     "recorded and spikes switched off)",
+                     r->sim->out);
   if (r->npops != 1)
     return cli_error("%s: a .npy file holds one array: the spikes of one "
                      "population, but there are %zu; write .h5 or .csv",
@@ -409,9 +410,8 @@ static int h5_root_attrs(cli_recorder *r) {
       attr_f64(f, "dt", s->dt) < 0 || attr_u64(f, "seed", s->seed) < 0 ||
       attr_f64(f, "duration", s->duration) < 0 ||
       attr_f64(f, "start", s->start) < 0 ||
-      attr_u64(f, "steps", r->nsteps) < 0 ||
-      attr_u64(f, "steps_done", 0) < 0 || attr_i64(f, "interrupted", 0) < 0 ||
-      attr_str(f, "time_unit", "ms") < 0)
+      attr_u64(f, "steps", r->nsteps) < 0 || attr_u64(f, "steps_done", 0) < 0 ||
+      attr_i64(f, "interrupted", 0) < 0 || attr_str(f, "time_unit", "ms") < 0)
     return -1;
   if (s->config_text != NULL &&
       (attr_str(f, "config", s->config_text) < 0 ||
@@ -448,8 +448,8 @@ static int h5_source_attrs(cli_recorder *r, size_t p) {
     return -1;
   if (s->model == CLI_MODEL_POISSON)
     return attr_str(rp->g, "model", "PoissonGroup") < 0 ||
-                   attr_array(rp->g, "freqs", H5T_IEEE_F64LE,
-                              H5T_NATIVE_DOUBLE, s->freqs.v, s->freqs.n) < 0 ||
+                   attr_array(rp->g, "freqs", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                              s->freqs.v, s->freqs.n) < 0 ||
                    attr_u64(rp->g, "seed", cli_source_seed(r->sim, p)) < 0
                ? -1
                : 0;
@@ -474,8 +474,8 @@ static int h5_pop_attrs(cli_recorder *r, size_t p) {
   if (rc < 0 || attr_i64(rp->g, "size", (int64_t)rp->n) < 0 ||
       attr_array(rp->g, "shape", H5T_STD_I64LE, H5T_NATIVE_INT64, shape,
                  s->ndim) < 0 ||
-      attr_str(rp->g, "method",
-               adex_method_name(adex_pop_method(rp->pop))) < 0 ||
+      attr_str(rp->g, "method", adex_method_name(adex_pop_method(rp->pop))) <
+          0 ||
       attr_f64(rp->g, "dt", r->sim->dt) < 0 ||
       attr_u64(rp->g, "seed", r->sim->seed) < 0 ||
       attr_str(rp->g, "adex_version", adex_version()) < 0 ||
@@ -519,8 +519,8 @@ static int h5_pop_layout(cli_recorder *r, size_t p) {
   H5Pclose(gcpl);
   if (rp->g < 0 || h5_pop_attrs(r, p) < 0) return -1;
   if (r->spikes_on) {
-    rp->g_spk = H5Gcreate2(rp->g, "spikes", H5P_DEFAULT, H5P_DEFAULT,
-                           H5P_DEFAULT);
+    rp->g_spk =
+        H5Gcreate2(rp->g, "spikes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (rp->g_spk < 0) return -1;
     hsize_t chunk = (hsize_t)spike_chunk(rp->n);
     rp->d_spt = ds_create(rp->g_spk, "t", H5T_IEEE_F64LE, 0, chunk);
@@ -539,8 +539,9 @@ static int h5_pop_layout(cli_recorder *r, size_t p) {
     int64_t *neurons = malloc(rp->nwatch * sizeof *neurons);
     /* chunks no longer than the whole recording */
     uint64_t expected = r->nsteps / rp->every;
-    hsize_t chunk = (hsize_t)(expected < 1 ? 1
-                              : expected < rp->cap ? expected : rp->cap);
+    hsize_t chunk = (hsize_t)(expected < 1         ? 1
+                              : expected < rp->cap ? expected
+                                                   : rp->cap);
     size_t j;
     int rc;
     if (neurons == NULL) return -1;
@@ -555,7 +556,9 @@ static int h5_pop_layout(cli_recorder *r, size_t p) {
                                   H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
       rc = ds < 0 ? -1
                   : (H5Dwrite(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL,
-                              H5P_DEFAULT, neurons) < 0 ? -1 : 0);
+                              H5P_DEFAULT, neurons) < 0
+                         ? -1
+                         : 0);
       if (ds >= 0) H5Dclose(ds);
       if (space >= 0) H5Sclose(space);
     }
@@ -564,11 +567,10 @@ static int h5_pop_layout(cli_recorder *r, size_t p) {
     rp->d_ts = ds_create(rp->g, "ts", H5T_IEEE_F64LE, 0, chunk);
     if (rp->d_ts < 0 || attr_str(rp->d_ts, "unit", "ms") < 0) return -1;
     for (v = 0; v < rp->nvars; v++) {
-      rp->d_var[v] = ds_create(rp->g, cli_var_name(rp->vars[v]),
-                               H5T_IEEE_F64LE, (hsize_t)rp->nwatch, chunk);
+      rp->d_var[v] = ds_create(rp->g, cli_var_name(rp->vars[v]), H5T_IEEE_F64LE,
+                               (hsize_t)rp->nwatch, chunk);
       if (rp->d_var[v] < 0 ||
-          attr_str(rp->d_var[v], "unit", var_unit(rp->spec, rp->vars[v])) <
-              0)
+          attr_str(rp->d_var[v], "unit", var_unit(rp->spec, rp->vars[v])) < 0)
         return -1;
     }
   }
@@ -578,10 +580,9 @@ static int h5_pop_layout(cli_recorder *r, size_t p) {
 /* Create the HDF5 file (in the reserved temporary) and its layout. */
 /* The names of the connector kinds, as the config writes them. */
 static const char *conn_name(adex_conn_kind k) {
-  static const char *const names[] = {"One2One", "All2All", "FixedProb",
-                                      "FixedPreNum", "FixedPostNum", "IJ",
-                                      "CSR", "GaussianProb", "GridFour",
-                                      "GridN"};
+  static const char *const names[] = {
+      "One2One", "All2All", "FixedProb",    "FixedPreNum", "FixedPostNum",
+      "IJ",      "CSR",     "GaussianProb", "GridFour",    "GridN"};
   return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 
@@ -599,8 +600,8 @@ static int h5_synapses(cli_recorder *r, size_t j, hid_t g) {
   double *ow = malloc((n ? n : 1) * sizeof *ow);
   double *od = malloc((n ? n : 1) * sizeof *od);
   int rc = -1;
-  if (pre != NULL && post != NULL && given != NULL && w != NULL &&
-      d != NULL && ip != NULL && iq != NULL && ow != NULL && od != NULL &&
+  if (pre != NULL && post != NULL && given != NULL && w != NULL && d != NULL &&
+      ip != NULL && iq != NULL && ow != NULL && od != NULL &&
       adex_net_proj_synapses(r->net, j, pre, post, w, d, given) == ADEX_OK) {
     for (s = 0; s < n; s++) {
       size_t at = given[s] < n ? given[s] : s;
@@ -609,23 +610,24 @@ static int h5_synapses(cli_recorder *r, size_t j, hid_t g) {
       ow[at] = w[s];
       od[at] = d[s];
     }
-    hid_t sg = H5Gcreate2(g, "synapses", H5P_DEFAULT, H5P_DEFAULT,
-                          H5P_DEFAULT);
+    hid_t sg = H5Gcreate2(g, "synapses", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     hsize_t have = 0;
     hid_t ds;
     rc = sg < 0 ? -1 : 0;
-    const struct { const char *name; hid_t ft, mt; const void *v; } cols[] = {
-        {"pre", H5T_STD_I64LE, H5T_NATIVE_INT64, ip},
-        {"post", H5T_STD_I64LE, H5T_NATIVE_INT64, iq},
-        {"weight", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, ow},
-        {"delay", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, od}};
+    const struct {
+      const char *name;
+      hid_t ft, mt;
+      const void *v;
+    } cols[] = {{"pre", H5T_STD_I64LE, H5T_NATIVE_INT64, ip},
+                {"post", H5T_STD_I64LE, H5T_NATIVE_INT64, iq},
+                {"weight", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, ow},
+                {"delay", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, od}};
     for (size_t c = 0; rc == 0 && c < 4; c++) {
       have = 0;
       ds = ds_create(sg, cols[c].name, cols[c].ft, 0,
                      n < 65536 ? (n ? n : 1) : 65536);
-      rc = ds < 0 || ds_append(ds, cols[c].mt, 0, &have, cols[c].v, n) < 0
-               ? -1
-               : 0;
+      rc = ds < 0 || ds_append(ds, cols[c].mt, 0, &have, cols[c].v, n) < 0 ? -1
+                                                                           : 0;
       if (ds >= 0) H5Dclose(ds);
     }
     if (rc == 0) rc = attr_str(sg, "delay_unit", "ms");
@@ -651,11 +653,11 @@ static int h5_proj_layout(cli_recorder *r, size_t j) {
   const adex_proj_config *c = &pr->cfg;
   const char *name = adex_net_proj_name(r->net, j);
   static const char *const params[] = {
-      "tau", "E", "tau_decay", "tau_rise", "cc_Mg", "alpha", "beta", "a",
-      "T", "T_duration", "U", "tau_f", "tau_d", "A"};
-  const double vals[] = {c->tau, c->E, c->tau_decay, c->tau_rise, c->cc_Mg,
-                         c->alpha, c->beta, c->a, c->T, c->T_duration, c->U,
-                         c->tau_f, c->tau_d, c->A};
+      "tau", "E", "tau_decay",  "tau_rise", "cc_Mg", "alpha", "beta",
+      "a",   "T", "T_duration", "U",        "tau_f", "tau_d", "A"};
+  const double vals[] = {
+      c->tau, c->E, c->tau_decay,  c->tau_rise, c->cc_Mg, c->alpha, c->beta,
+      c->a,   c->T, c->T_duration, c->U,        c->tau_f, c->tau_d, c->A};
   hid_t g = H5Gcreate2(r->file, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   int bad = g < 0;
   if (!bad)
@@ -692,8 +694,13 @@ static int h5_proj_layout(cli_recorder *r, size_t j) {
   for (size_t q = 0; !bad && q < sizeof params / sizeof params[0]; q++) {
     /* only the parameters the model takes (defaults included) */
     static const char *const takes[][8] = {
-        {NULL}, {"tau"}, {"tau", "E"}, {"tau_decay", "tau_rise"},
-        {"tau_decay", "tau_rise", "E"}, {"tau_decay"}, {"tau_decay", "E"},
+        {NULL},
+        {"tau"},
+        {"tau", "E"},
+        {"tau_decay", "tau_rise"},
+        {"tau_decay", "tau_rise", "E"},
+        {"tau_decay"},
+        {"tau_decay", "E"},
         {"E", "cc_Mg", "alpha", "beta", "tau_decay", "a", "tau_rise"},
         {"E", "alpha", "beta", "T", "T_duration"},
         {"E", "alpha", "beta", "T", "T_duration"},
@@ -739,8 +746,8 @@ static int h5_open(cli_recorder *r) {
   return 0;
 }
 
-int cli_record_open(const cli_sim *sim, adex_pop *const *pops,
-                    adex_net *net, uint64_t nsteps, cli_recorder **out) {
+int cli_record_open(const cli_sim *sim, adex_pop *const *pops, adex_net *net,
+                    uint64_t nsteps, cli_recorder **out) {
   cli_recorder *r = calloc(1, sizeof *r);
   size_t p;
   int err, rc;
@@ -793,10 +800,10 @@ int cli_record_open(const cli_sim *sim, adex_pop *const *pops,
   if (r->format == FMT_H5 && h5_open(r) != 0) {
     cli_record_free(r);
     return cli_error("cannot create output file '%s': HDF5 could not "
-                     "write its layout", sim->out);
+                     "write its layout",
+                     sim->out);
   }
-  if (r->format == FMT_CSV)
-    fputs("t,population,neuron,var,value\n", r->out.fp);
+  if (r->format == FMT_CSV) fputs("t,population,neuron,var,value\n", r->out.fp);
   if (r->format == FMT_NPY) {
     unsigned long long shape[2] = {0, r->npy_cols};
     if (cli_npy_write_header(r->out.fp, "<f8", 2, shape) != 0) {
@@ -837,8 +844,8 @@ static int h5_flush(rec_pop *rp) {
       return -1;
     for (v = 0; v < rp->nvars; v++) {
       have = rp->h_rows;
-      if (ds_append(rp->d_var[v], H5T_NATIVE_DOUBLE, (hsize_t)rp->nwatch,
-                    &have, rp->buf[v], (hsize_t)rp->rows) < 0)
+      if (ds_append(rp->d_var[v], H5T_NATIVE_DOUBLE, (hsize_t)rp->nwatch, &have,
+                    rp->buf[v], (hsize_t)rp->rows) < 0)
         return -1;
     }
     rp->h_rows = have;
@@ -895,8 +902,8 @@ static int put_sample(cli_recorder *r, rec_pop *rp, double ts) {
   int v;
   size_t j;
   for (v = 0; v < rp->nvars; v++) {
-    double *dst = r->format == FMT_H5 ? rp->buf[v] + rp->rows * rp->nwatch
-                                      : rp->row;
+    double *dst =
+        r->format == FMT_H5 ? rp->buf[v] + rp->rows * rp->nwatch : rp->row;
     if (rp->vars[v] == CLI_VAR_INPUT) {
       memcpy(dst, rp->row_in, rp->nwatch * sizeof *dst);
     } else {
@@ -905,8 +912,8 @@ static int put_sample(cli_recorder *r, rec_pop *rp, double ts) {
     if (r->format == FMT_CSV) {
       const char *name = cli_var_name(rp->vars[v]);
       for (j = 0; j < rp->nwatch; j++)
-        fprintf(r->out.fp, "%.17g,%s,%zu,%s,%.17g\n", ts, rp->name,
-                rp->idx[j], name, dst[j]);
+        fprintf(r->out.fp, "%.17g,%s,%zu,%s,%.17g\n", ts, rp->name, rp->idx[j],
+                name, dst[j]);
     } else if (r->format == FMT_NPY) {
       fwrite(dst, sizeof *dst, rp->nwatch, r->out.fp);
       r->npy_rows++;
@@ -933,14 +940,13 @@ static int put_proj_sample(cli_recorder *r, rec_proj *rq, double ts) {
       continue;
     }
     have = rq->h_rows;
-    if (ds_append(rq->d_var[v], H5T_NATIVE_DOUBLE, rq->len[v], &have,
-                  rq->x[v], 1) < 0)
+    if (ds_append(rq->d_var[v], H5T_NATIVE_DOUBLE, rq->len[v], &have, rq->x[v],
+                  1) < 0)
       return -1;
   }
   if (r->format == FMT_H5) {
     have = rq->h_rows;
-    if (ds_append(rq->d_ts, H5T_NATIVE_DOUBLE, 0, &have, &ts, 1) < 0)
-      return -1;
+    if (ds_append(rq->d_ts, H5T_NATIVE_DOUBLE, 0, &have, &ts, 1) < 0) return -1;
     rq->h_rows = have;
   }
   rq->samples++;
@@ -1002,8 +1008,7 @@ static int h5_finish(cli_recorder *r, uint64_t steps_done, int sig) {
   const cli_sim *s = r->sim;
   for (p = 0; p < r->npops && rc == 0; p++) {
     rec_pop *rp = &r->pops[p];
-    if (h5_flush(rp) < 0 ||
-        attr_u64(rp->g, "samples", rp->samples) < 0 ||
+    if (h5_flush(rp) < 0 || attr_u64(rp->g, "samples", rp->samples) < 0 ||
         attr_u64(rp->g, "spike_count", rp->spikes) < 0)
       rc = -1;
   }
@@ -1038,15 +1043,13 @@ int cli_record_finish(cli_recorder *r, uint64_t steps_done, int sig) {
   err = cli_output_commit(&r->out);
   if (err != 0) {
     r->failed = 1;
-    cli_error("cannot write output file '%s': %s", r->sim->out,
-              strerror(err));
+    cli_error("cannot write output file '%s': %s", r->sim->out, strerror(err));
     return CLI_EXIT_FAILURE;
   }
   return 0;
 }
 
-const char *cli_record_describe(const cli_recorder *r, char *buf,
-                                size_t len) {
+const char *cli_record_describe(const cli_recorder *r, char *buf, size_t len) {
   size_t p, used = 0, shown = 0;
   const int spikes_written =
       r->spikes_on && !(r->format == FMT_NPY && !r->npy_spikes);
@@ -1073,8 +1076,10 @@ const char *cli_record_describe(const cli_recorder *r, char *buf,
       used += (size_t)w;
     }
     if (rp->nvars > 0) {
-      w = snprintf(buf + used, len - used, " of %zu neuron%s, %llu "
-                   "sample%s", rp->nwatch, rp->nwatch == 1 ? "" : "s",
+      w = snprintf(buf + used, len - used,
+                   " of %zu neuron%s, %llu "
+                   "sample%s",
+                   rp->nwatch, rp->nwatch == 1 ? "" : "s",
                    (unsigned long long)rp->samples,
                    rp->samples == 1 ? "" : "s");
       if (w < 0 || (size_t)w >= len - used) return buf;

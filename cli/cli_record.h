@@ -35,8 +35,8 @@ typedef struct cli_recorder cli_recorder;
  * what it is): check that the format can hold what is recorded, create
  * the temporary file and its layout. Returns 0, or an exit status after
  * printing the problem (CLI_EXIT_USAGE if the file cannot be made). */
-int cli_record_open(const cli_sim *sim, adex_pop *const *pops,
-                    adex_net *net, uint64_t nsteps, cli_recorder **out);
+int cli_record_open(const cli_sim *sim, adex_pop *const *pops, adex_net *net,
+                    uint64_t nsteps, cli_recorder **out);
 
 /* Before the update of step k: keep the inputs of sampled neurons (the
  * update consumes them). */
@@ -57,8 +57,7 @@ int cli_record_finish(cli_recorder *r, uint64_t steps_done, int sig);
 
 /* One line on what the file holds ("spikes of 200 neurons, V and w of 5
  * neurons every 10 steps"), into buf. */
-const char *cli_record_describe(const cli_recorder *r, char *buf,
-                                size_t len);
+const char *cli_record_describe(const cli_recorder *r, char *buf, size_t len);
 
 /* Free the recorder; removes the temporary if not finished. NULL: no-op. */
 void cli_record_free(cli_recorder *r);

@@ -44,42 +44,42 @@
 #define DEFAULT_DURATION 1000 /* ms */
 #define DEFAULT_I_HI 40.0     /* input 0..40 across neurons (R*I in mV) */
 #define DEFAULT_OUT "adex-default.h5"
-#define DEFAULT_EVERY 10      /* the default's samples: every 1 ms */
-#define FLAG_POP_NAME "pop"   /* name of the population made from flags */
+#define DEFAULT_EVERY 10    /* the default's samples: every 1 ms */
+#define FLAG_POP_NAME "pop" /* name of the population made from flags */
 
 /* Everything the command line says, before any checking against size. */
 typedef struct run_opts {
-  const char *config;                /* CONFIG.json or NULL */
-  size_t size;                       /* neurons [1] */
-  double duration;                   /* ms [100] */
-  double dt;                         /* ms [0.1] */
-  double start;                      /* ms, time of step 0 [0] */
-  const char *method;                /* integration method [exp_auto] */
-  cli_range param[ADEX_NPARAMS];     /* parameter flags given */
-  int param_given[ADEX_NPARAMS];     /* 1 if --<param> was given */
-  adex_init V0, w0;                  /* initializers (seed set later) */
-  uint64_t seed;                     /* V uses seed, w seed+1 [1] */
-  cli_range input;                   /* input current (R*I in mV) [0] */
-  double tol, tau_ref, noise;        /* integrator options */
+  const char *config;            /* CONFIG.json or NULL */
+  size_t size;                   /* neurons [1] */
+  double duration;               /* ms [100] */
+  double dt;                     /* ms [0.1] */
+  double start;                  /* ms, time of step 0 [0] */
+  const char *method;            /* integration method [exp_auto] */
+  cli_range param[ADEX_NPARAMS]; /* parameter flags given */
+  int param_given[ADEX_NPARAMS]; /* 1 if --<param> was given */
+  adex_init V0, w0;              /* initializers (seed set later) */
+  uint64_t seed;                 /* V uses seed, w seed+1 [1] */
+  cli_range input;               /* input current (R*I in mV) [0] */
+  double tol, tau_ref, noise;    /* integrator options */
   uint64_t noise_seed;
   adex_spk_reset spk_reset;
-  int opt_given[CLI_NOPTS];          /* 1 if the option's flag was given */
-  int threads;                       /* --threads N (every population) */
-  adex_kernel kernel;                /* --kernel NAME (every population) */
-  adex_dtype dtype;                  /* --dtype NAME (every population) */
+  int opt_given[CLI_NOPTS]; /* 1 if the option's flag was given */
+  int threads;              /* --threads N (every population) */
+  adex_kernel kernel;       /* --kernel NAME (every population) */
+  adex_dtype dtype;         /* --dtype NAME (every population) */
   int threads_given, kernel_given, dtype_given;
-  const char *load_state;            /* --load-state FILE or NULL */
-  const char *save_state;            /* --save-state FILE or NULL */
-  const char *spikes_path;           /* --spikes FILE or NULL */
-  const char *trace_path;            /* --trace FILE or NULL */
-  const char *watch;                 /* --watch LIST or NULL */
-  const char *record;                /* --record LIST or NULL */
-  const char *out;                   /* --out FILE or NULL */
-  uint64_t every;                    /* --record-every STEPS */
-  int rates;                         /* --rates given */
-  int no_spikes;                     /* --no-spikes given */
-  int quiet;                         /* --quiet given */
-  int is_default;                    /* the built-in simulation */
+  const char *load_state;  /* --load-state FILE or NULL */
+  const char *save_state;  /* --save-state FILE or NULL */
+  const char *spikes_path; /* --spikes FILE or NULL */
+  const char *trace_path;  /* --trace FILE or NULL */
+  const char *watch;       /* --watch LIST or NULL */
+  const char *record;      /* --record LIST or NULL */
+  const char *out;         /* --out FILE or NULL */
+  uint64_t every;          /* --record-every STEPS */
+  int rates;               /* --rates given */
+  int no_spikes;           /* --no-spikes given */
+  int quiet;               /* --quiet given */
+  int is_default;          /* the built-in simulation */
   /* which of the overridable flags were given */
   int size_given, duration_given, dt_given, start_given, method_given;
   int V0_given, w0_given, seed_given, input_given, every_given;
@@ -87,14 +87,14 @@ typedef struct run_opts {
 
 /* The CSV outputs of --spikes and --trace, written by the step hook. */
 typedef struct run_csv {
-  adex_pop *pop;       /* population 0 */
+  adex_pop *pop; /* population 0 */
   size_t n;
-  size_t *watch;       /* traced neurons (NULL: all) */
+  size_t *watch; /* traced neurons (NULL: all) */
   size_t nwatch;
   cli_output spikes, trace; /* fp NULL when not asked for */
-  double *V, *w;       /* one trace row's values (owned) */
+  double *V, *w;            /* one trace row's values (owned) */
   uint64_t spike_rows, trace_rows;
-  const cli_sim *sim;  /* for the times of the steps */
+  const cli_sim *sim; /* for the times of the steps */
 } run_csv;
 
 /* Shorthand: errors of `adex run` (one line, exit 2). */
@@ -191,7 +191,8 @@ static int set_method(run_opts *o, const char *flag, const char *v) {
 static int set_init(adex_init *out, const char *flag, const char *v) {
   if (cli_parse_init(v, out) != 0)
     return fail("%s expects a number, zero, uniform:LO:HI or normal:MEAN:SD, "
-                "got '%s'", flag, v);
+                "got '%s'",
+                flag, v);
   return 0;
 }
 
@@ -218,8 +219,8 @@ static int set_seed(run_opts *o, const char *flag, const char *v) {
 /* Parse X or LO:HI into *out, naming flag on failure. */
 static int set_range(cli_range *out, const char *flag, const char *v) {
   if (cli_parse_range(v, out) != 0)
-    return fail("%s expects a finite number X or a range LO:HI, got '%s'",
-                flag, v);
+    return fail("%s expects a finite number X or a range LO:HI, got '%s'", flag,
+                v);
   return 0;
 }
 
@@ -311,9 +312,12 @@ static int set_noise_seed(run_opts *o, const char *flag, const char *v) {
 
 /* --spk_reset hard|soft. */
 static int set_spk_reset(run_opts *o, const char *flag, const char *v) {
-  if (strcmp(v, "hard") == 0) o->spk_reset = ADEX_SPK_RESET_HARD;
-  else if (strcmp(v, "soft") == 0) o->spk_reset = ADEX_SPK_RESET_SOFT;
-  else return fail("%s expects hard or soft, got '%s'", flag, v);
+  if (strcmp(v, "hard") == 0)
+    o->spk_reset = ADEX_SPK_RESET_HARD;
+  else if (strcmp(v, "soft") == 0)
+    o->spk_reset = ADEX_SPK_RESET_SOFT;
+  else
+    return fail("%s expects hard or soft, got '%s'", flag, v);
   o->opt_given[CLI_OPT_SPK_RESET] = 1;
   return 0;
 }
@@ -335,7 +339,8 @@ static int set_threads(run_opts *o, const char *flag, const char *v) {
   uint64_t n;
   if (cli_parse_u64(v, &n) != 0 || n > CLI_THREADS_MAX)
     return fail("%s expects an integer from 0 (OpenMP's default) to %d, "
-                "got '%s'", flag, CLI_THREADS_MAX, v);
+                "got '%s'",
+                flag, CLI_THREADS_MAX, v);
   o->threads = (int)n;
   o->threads_given = 1;
   return 0;
@@ -390,21 +395,36 @@ typedef struct flag_def {
 
 /* Every flag except the per-parameter ones (found with adex_param_find). */
 static const flag_def flags[] = {
-    {"size", 1, set_size},       {"duration", 1, set_duration},
-    {"dt", 1, set_dt},           {"start", 1, set_start},
-    {"method", 1, set_method},   {"V0", 1, set_V0},
-    {"w0", 1, set_w0},           {"seed", 1, set_seed},
-    {"input", 1, set_input},     {"spikes", 1, set_spikes},
-    {"trace", 1, set_trace},     {"watch", 1, set_watch},
-    {"rates", 0, set_rates},     {"record", 1, set_record},
-    {"out", 1, set_out},         {"record-every", 1, set_every},
-    {"no-spikes", 0, set_no_spikes}, {"quiet", 0, set_quiet},
-    {"adaptive", 0, set_adaptive},   {"tol", 1, set_tol},
-    {"precise-spikes", 0, set_precise}, {"tau_ref", 1, set_tau_ref},
-    {"noise", 1, set_noise},         {"noise-seed", 1, set_noise_seed},
-    {"spk_reset", 1, set_spk_reset}, {"load-state", 1, set_load_state},
-    {"save-state", 1, set_save_state}, {"threads", 1, set_threads},
-    {"kernel", 1, set_kernel},       {"dtype", 1, set_dtype},
+    {"size", 1, set_size},
+    {"duration", 1, set_duration},
+    {"dt", 1, set_dt},
+    {"start", 1, set_start},
+    {"method", 1, set_method},
+    {"V0", 1, set_V0},
+    {"w0", 1, set_w0},
+    {"seed", 1, set_seed},
+    {"input", 1, set_input},
+    {"spikes", 1, set_spikes},
+    {"trace", 1, set_trace},
+    {"watch", 1, set_watch},
+    {"rates", 0, set_rates},
+    {"record", 1, set_record},
+    {"out", 1, set_out},
+    {"record-every", 1, set_every},
+    {"no-spikes", 0, set_no_spikes},
+    {"quiet", 0, set_quiet},
+    {"adaptive", 0, set_adaptive},
+    {"tol", 1, set_tol},
+    {"precise-spikes", 0, set_precise},
+    {"tau_ref", 1, set_tau_ref},
+    {"noise", 1, set_noise},
+    {"noise-seed", 1, set_noise_seed},
+    {"spk_reset", 1, set_spk_reset},
+    {"load-state", 1, set_load_state},
+    {"save-state", 1, set_save_state},
+    {"threads", 1, set_threads},
+    {"kernel", 1, set_kernel},
+    {"dtype", 1, set_dtype},
 };
 
 /* The flag_def named name, or NULL. */
@@ -469,8 +489,8 @@ static int parse_one(run_opts *o, int argc, char **argv, int *i) {
   name[len] = '\0';
   snprintf(flag, sizeof flag, "--%s", name);
   next = *i + 1 < argc ? argv[*i + 1] : NULL;
-  if (apply_flag(o, flag, name, eq != NULL ? eq + 1 : NULL, next,
-                 &consumed) != 0)
+  if (apply_flag(o, flag, name, eq != NULL ? eq + 1 : NULL, next, &consumed) !=
+      0)
     return CLI_EXIT_USAGE;
   *i += consumed;
   return 0;
@@ -567,8 +587,10 @@ static int flag_input(cli_sim *sim, const run_opts *o) {
   cli_input_spec *in;
   double *vals;
   for (i = 0; i < sim->ninputs; i++) {
-    if (sim->inputs[i].target == 0) cli_input_clear(&sim->inputs[i]);
-    else sim->inputs[j++] = sim->inputs[i];
+    if (sim->inputs[i].target == 0)
+      cli_input_clear(&sim->inputs[i]);
+    else
+      sim->inputs[j++] = sim->inputs[i];
   }
   sim->ninputs = j;
   if ((in = cli_sim_add_input(sim)) == NULL) {
@@ -585,7 +607,8 @@ static int flag_input(cli_sim *sim, const run_opts *o) {
     cli_error("out of memory");
     return CLI_EXIT_FAILURE;
   }
-  for (i = 0; i < n; i++) vals[i] = cli_range_at(&o->input, i, sim->pops[0].size);
+  for (i = 0; i < n; i++)
+    vals[i] = cli_range_at(&o->input, i, sim->pops[0].size);
   in->value.v = vals;
   in->value.n = n;
   return 0;
@@ -599,7 +622,8 @@ static int apply_pop_flags(cli_sim *sim, const run_opts *o) {
   if (flag == NULL) return 0;
   if (sim->npops != 1)
     return fail("%s applies to a single population, but '%s' has %zu; "
-                "set it in the config file", flag, o->config, sim->npops);
+                "set it in the config file",
+                flag, o->config, sim->npops);
   if (o->size_given) {
     p->ndim = 1;
     memset(p->shape, 0, sizeof p->shape);
@@ -664,12 +688,14 @@ static int parse_record_flag(const char *s, unsigned *mask) {
     cli_var_id v;
     if (len == 0 || len >= sizeof name)
       return fail("--record expects variables like V,w (valid: V, w, input, "
-                  "spike, t_last_spike), got '%s'", s);
+                  "spike, t_last_spike), got '%s'",
+                  s);
     memcpy(name, p, len);
     name[len] = '\0';
     if (cli_var_find(name, &v) != 0)
       return fail("--record: unknown variable '%s'; valid: V, w, input, "
-                  "spike, t_last_spike", name);
+                  "spike, t_last_spike",
+                  name);
     *mask |= CLI_VAR_BIT(v);
     if (comma == NULL) break;
     p = comma + 1;
@@ -769,14 +795,15 @@ static int apply_state_flags(cli_sim *sim, const run_opts *o) {
     return fail("--save-state: %s", adex_errmsg());
   for (p = 0; p < sim->npops; p++) {
     char buf[4096];
-    const char *f = cli_state_path(sim, o->save_state, sim->pops[p].name,
-                                   buf, sizeof buf);
+    const char *f =
+        cli_state_path(sim, o->save_state, sim->pops[p].name, buf, sizeof buf);
     if (f == NULL) return fail("--save-state: file name too long");
     if ((err = cli_output_probe(f)) == EISDIR)
       return fail("--save-state: '%s' is a directory", f);
     if (err == ESPIPE)
       return fail("--save-state: '%s' is not a regular file (a state file "
-                  "replaces its target)", f);
+                  "replaces its target)",
+                  f);
     if (err != 0)
       return fail("--save-state: cannot write '%s': %s", f, strerror(err));
   }
@@ -815,22 +842,22 @@ static int check_files(const cli_sim *sim, const run_opts *o) {
     char buf[4096];
     const char *s = cli_state_path(sim, path, sim->pops[p % sim->npops].name,
                                    buf, sizeof buf);
-    if (s == NULL) rc = fail("%s: file name too long",
-                             save ? "--save-state" : "--load-state");
+    if (s == NULL)
+      rc = fail("%s: file name too long",
+                save ? "--save-state" : "--load-state");
     else if ((names[nnames++] = cli_strdup(s)) == NULL)
       rc = fail("out of memory");
     else {
-      add_file(f, &n, names[nnames - 1], save ? "--save-state"
-                                              : "--load-state", save);
+      add_file(f, &n, names[nnames - 1], save ? "--save-state" : "--load-state",
+               save);
       /* a state is loaded whole before the run: saving the continued
        * state back into the same file is fine */
       f[n - 1].tag = 1;
     }
   }
   if (rc == 0) {
-    add_file(f, &n, sim->out, sim->out_src == CLI_SRC_FLAG ? "--out"
-                                                          : "the config's out",
-             1);
+    add_file(f, &n, sim->out,
+             sim->out_src == CLI_SRC_FLAG ? "--out" : "the config's out", 1);
     add_file(f, &n, o->spikes_path, "--spikes", 1);
     add_file(f, &n, o->trace_path, "--trace", 1);
     add_file(f, &n, sim->config_path, "the config file", 0);
@@ -878,7 +905,8 @@ static int build_sim(cli_sim *sim, const run_opts *o) {
   if ((rc = apply_record_flags(sim, o)) != 0) return rc;
   if ((o->spikes_path != NULL || o->trace_path != NULL) && sim->npops != 1)
     return fail("--spikes and --trace need a single population, but '%s' "
-                "has %zu; use --out FILE", o->config, sim->npops);
+                "has %zu; use --out FILE",
+                o->config, sim->npops);
   if ((rc = apply_state_flags(sim, o)) != 0) return rc;
   if ((rc = check_files(sim, o)) != 0) return rc;
   if ((rc = cli_sim_check(sim)) != 0) return rc;
@@ -919,8 +947,7 @@ static int open_csv(run_csv *c, const run_opts *o, const cli_engine *e) {
       fail("out of memory (%zu neurons)", m);
       return CLI_EXIT_FAILURE;
     }
-    if (open_output(&c->trace, o->trace_path, "--trace",
-                    "t,neuron,V,w\n") != 0)
+    if (open_output(&c->trace, o->trace_path, "--trace", "t,neuron,V,w\n") != 0)
       return CLI_EXIT_USAGE;
   }
   return 0;
@@ -955,8 +982,7 @@ static int csv_step(void *ctx, uint64_t k, double t) {
     cli_pop_gather(c->pop, CLI_VAR_W, c->watch, m, c->w);
     for (j = 0; j < m; j++) {
       i = c->watch != NULL ? c->watch[j] : j;
-      fprintf(c->trace.fp, "%.17g,%zu,%.17g,%.17g\n", te, i, c->V[j],
-              c->w[j]);
+      fprintf(c->trace.fp, "%.17g,%zu,%.17g,%.17g\n", te, i, c->V[j], c->w[j]);
     }
     c->trace_rows += m;
   }
@@ -985,11 +1011,12 @@ static const char *plural(uint64_t count) { return count == 1 ? "" : "s"; }
 static void print_builtin_intro(void) {
   adex_params p;
   adex_params_default(&p);
-  printf("default simulation: f-I curve of %d AdEx neurons with BrainPy's default "
-         "parameters, input I = 0..%g (R*I in mV) spread linearly across "
-         "them, %d ms, dt 0.1 ms, method exp_auto; any option switches this "
-         "off (see adex run --help)\n",
-         DEFAULT_SIZE, DEFAULT_I_HI, DEFAULT_DURATION);
+  printf(
+      "default simulation: f-I curve of %d AdEx neurons with BrainPy's default "
+      "parameters, input I = 0..%g (R*I in mV) spread linearly across "
+      "them, %d ms, dt 0.1 ms, method exp_auto; any option switches this "
+      "off (see adex run --help)\n",
+      DEFAULT_SIZE, DEFAULT_I_HI, DEFAULT_DURATION);
   printf("V0 = %g mV (V_rest): BrainPy's default ZeroInit would start V at "
          "0 mV, above V_th, and make every neuron spike at step 0\n",
          p.V_rest);
@@ -1013,29 +1040,31 @@ static void print_summary(const cli_engine *e) {
   }
   steps = (double)n * (double)e->steps_done;
   if (sim->npops == 1) {
-    printf("adex run: %zu neuron%s, %llu step%s of %g ms (%g ms)", n,
-           plural(n), (unsigned long long)e->steps_done,
-           plural(e->steps_done), sim->dt, sim_ms);
+    printf("adex run: %zu neuron%s, %llu step%s of %g ms (%g ms)", n, plural(n),
+           (unsigned long long)e->steps_done, plural(e->steps_done), sim->dt,
+           sim_ms);
     if (sim->start != 0) printf(" from t = %g ms", sim->start);
     printf(", method %s\n", adex_method_name(adex_pop_method(e->pops[0])));
     printf("spikes: %llu  mean rate: %.4g Hz\n", (unsigned long long)total,
            mean_rate(total, n, sim_ms));
   } else {
     printf("adex run: %zu populations, %zu neurons, %llu step%s of %g ms "
-           "(%g ms)", sim->npops, n, (unsigned long long)e->steps_done,
+           "(%g ms)",
+           sim->npops, n, (unsigned long long)e->steps_done,
            plural(e->steps_done), sim->dt, sim_ms);
     if (sim->start != 0) printf(" from t = %g ms", sim->start);
     printf("\n");
     for (p = 0; p < sim->npops; p++)
-      printf("  %-16s %8zu neuron%s  %-10s spikes: %llu  mean rate: %.4g "
-             "Hz\n", cli_engine_pop_name(e, p), sim->pops[p].size,
-             plural(sim->pops[p].size),
-             e->pops[p] == NULL
-                 ? (sim->pops[p].model == CLI_MODEL_POISSON ? "Poisson"
-                                                            : "times")
-                 : adex_method_name(adex_pop_method(e->pops[p])),
-             (unsigned long long)e->totals[p],
-             mean_rate(e->totals[p], sim->pops[p].size, sim_ms));
+      printf(
+          "  %-16s %8zu neuron%s  %-10s spikes: %llu  mean rate: %.4g "
+          "Hz\n",
+          cli_engine_pop_name(e, p), sim->pops[p].size,
+          plural(sim->pops[p].size),
+          e->pops[p] == NULL
+              ? (sim->pops[p].model == CLI_MODEL_POISSON ? "Poisson" : "times")
+              : adex_method_name(adex_pop_method(e->pops[p])),
+          (unsigned long long)e->totals[p],
+          mean_rate(e->totals[p], sim->pops[p].size, sim_ms));
     printf("spikes: %llu  mean rate: %.4g Hz\n", (unsigned long long)total,
            mean_rate(total, n, sim_ms));
   }
@@ -1058,8 +1087,10 @@ static void print_shell_word(const char *s) {
   }
   putchar('\'');
   for (p = s; *p != '\0'; p++) {
-    if (*p == '\'') fputs("'\\''", stdout);
-    else putchar(*p);
+    if (*p == '\'')
+      fputs("'\\''", stdout);
+    else
+      putchar(*p);
   }
   putchar('\'');
 }
@@ -1084,7 +1115,8 @@ static void print_outputs(const run_opts *o, const cli_engine *e,
   if (saved[0] != '\0') {
     double t = cli_sim_time(e->sim, e->steps_done);
     printf("state at t = %.15g ms saved to %s (continue with --start %.15g "
-           "--load-state ", t, saved, t);
+           "--load-state ",
+           t, saved, t);
     print_shell_word(e->sim->save_state);
     printf(")\n");
   }
@@ -1117,8 +1149,8 @@ static double known_input(const cli_sim *sim, size_t sole, size_t i) {
 
 /* Print the row of neuron i of population p (whose sole input is sole) in
  * the --rates table. */
-static void print_rate_row(const cli_engine *e, size_t p, size_t sole,
-                           size_t i, double sim_s) {
+static void print_rate_row(const cli_engine *e, size_t p, size_t sole, size_t i,
+                           double sim_s) {
   double rate = sim_s > 0 ? (double)e->counts[p][i] / sim_s : 0.0;
   double input = known_input(e->sim, sole, i);
   if (isnan(input))
@@ -1140,7 +1172,8 @@ static void print_rates(const cli_engine *e) {
   for (p = 0; p < e->sim->npops; p++) {
     size_t n = e->sim->pops[p].size;
     size_t step = (n + RATE_ROWS - 1) / RATE_ROWS, i;
-    if (e->sim->npops > 1) printf("population %s:\n", adex_pop_name(e->pops[p]));
+    if (e->sim->npops > 1)
+      printf("population %s:\n", adex_pop_name(e->pops[p]));
     printf("%8s  %12s  %8s  %10s\n", "neuron", "input", "spikes", "rate_Hz");
     for (i = 0; i < n; i += step) print_rate_row(e, p, sole[p], i, sim_s);
     if ((n - 1) % step != 0) print_rate_row(e, p, sole[p], n - 1, sim_s);
@@ -1162,8 +1195,8 @@ static void report_signal(const run_opts *o, const cli_engine *e,
   if (o->trace_path != NULL) files[n++] = o->trace_path;
   if (saved[0] != '\0') files[n++] = saved;
   for (i = 0; i < n; i++) {
-    int w = snprintf(list + used, sizeof list - used, "%s%s",
-                     i > 0 ? ", " : "", files[i]);
+    int w = snprintf(list + used, sizeof list - used, "%s%s", i > 0 ? ", " : "",
+                     files[i]);
     if (w < 0 || (size_t)w >= sizeof list - used) break;
     used += (size_t)w;
   }
@@ -1199,8 +1232,7 @@ static void warn_idle_options(const cli_sim *sim) {
     if (ps->opt_src[CLI_OPT_TOL] != CLI_SRC_DEFAULT && !ps->adaptive)
       warn_idle(sim, p, CLI_OPT_TOL, "--adaptive", "\"adaptive\": true");
     if (ps->opt_src[CLI_OPT_NOISE_SEED] != CLI_SRC_DEFAULT && ps->noise == 0)
-      warn_idle(sim, p, CLI_OPT_NOISE_SEED, "--noise",
-                "\"noise\" > 0");
+      warn_idle(sim, p, CLI_OPT_NOISE_SEED, "--noise", "\"noise\" > 0");
   }
 }
 
@@ -1307,159 +1339,218 @@ void cli_help_methods(FILE *out) {
 
 /* Print the full option list of `adex run`. */
 void cli_run_help(FILE *out) {
-  fprintf(out,
-"usage: adex run [CONFIG.json] [options]\n"
-"\n"
-"Simulate populations of AdEx neurons (BrainPy's AdExIF) and report spikes,\n"
-"rates and recordings. Units: mV, ms, input I such that R*I is in mV.\n"
-"Options take their value as the next argument or after '='.\n"
-"\n"
-"CONFIG.json describes the run (time, populations, inputs, recordings,\n"
-"output; schema in docs/cli.md). Options override the file; the\n"
-"population options (--size, --method, the parameters, --V0, --w0,\n"
-"--input and the integrator options) need a config with a single\n"
-"population. Without a config the population is named \"pop\".\n"
-"\n"
-"With no arguments at all, `adex run` runs a built-in demonstration: the\n"
-"f-I curve of 200 neurons (--size 200 --duration 1000 --input 0:40 --V0 -65\n"
-"--rates), and writes its spikes, and V and w of neurons 0,50,100,150,199\n"
-"every 1 ms, to " DEFAULT_OUT " in the current directory. Any argument\n"
-"switches it off; the defaults below then apply.\n"
-"\n"
-"Population and time:\n"
-"  --size N         number of neurons, >= 1 [1]\n"
-"  --duration MS    simulated time, ms, >= 0; steps = round(MS/dt) [100]\n"
-"  --dt MS          time step, ms, > 0 [0.1]\n"
-"  --start MS       time of the first step, ms [0]\n"
-"  --method NAME    integration method [exp_auto], one of (or an alias):\n");
+  fprintf(
+      out,
+      "usage: adex run [CONFIG.json] [options]\n"
+      "\n"
+      "Simulate populations of AdEx neurons (BrainPy's AdExIF) and report "
+      "spikes,\n"
+      "rates and recordings. Units: mV, ms, input I such that R*I is in mV.\n"
+      "Options take their value as the next argument or after '='.\n"
+      "\n"
+      "CONFIG.json describes the run (time, populations, inputs, recordings,\n"
+      "output; schema in docs/cli.md). Options override the file; the\n"
+      "population options (--size, --method, the parameters, --V0, --w0,\n"
+      "--input and the integrator options) need a config with a single\n"
+      "population. Without a config the population is named \"pop\".\n"
+      "\n"
+      "With no arguments at all, `adex run` runs a built-in demonstration: "
+      "the\n"
+      "f-I curve of 200 neurons (--size 200 --duration 1000 --input 0:40 --V0 "
+      "-65\n"
+      "--rates), and writes its spikes, and V and w of neurons "
+      "0,50,100,150,199\n"
+      "every 1 ms, to " DEFAULT_OUT " in the current directory. Any argument\n"
+      "switches it off; the defaults below then apply.\n"
+      "\n"
+      "Population and time:\n"
+      "  --size N         number of neurons, >= 1 [1]\n"
+      "  --duration MS    simulated time, ms, >= 0; steps = round(MS/dt) "
+      "[100]\n"
+      "  --dt MS          time step, ms, > 0 [0.1]\n"
+      "  --start MS       time of the first step, ms [0]\n"
+      "  --method NAME    integration method [exp_auto], one of (or an "
+      "alias):\n");
   cli_help_methods(out);
-  fprintf(out,
-"  --list-methods   print every method with its order and whether it is an\n"
-"                   embedded pair (usable with --adaptive), then exit\n"
-"\n"
-"Integrator options (beyond BrainPy; defaults give BrainPy's update):\n"
-"  --adaptive       per-neuron sub-steps inside dt with error control; needs\n"
-"                   an embedded method (rkf12, rkf45, rkdp, ck, bs,\n"
-"                   heun_euler) [off]\n"
-"  --tol X          adaptive: absolute and relative tolerance, 0 < X < 1\n"
-"                   [1e-06]\n"
-"  --precise-spikes locate each V_th crossing inside the step, reset there\n"
-"                   and integrate the rest of the step; spikes then carry\n"
-"                   their crossing time [off]\n"
-"  --tau_ref MS     refractory period, ms, >= 0: V is held while\n"
-"                   t - t_last_spike <= MS [0: none]\n"
-"  --noise SIGMA    white noise on V, mV/sqrt(ms), >= 0: V gains\n"
-"                   SIGMA*sqrt(dt)*N(0,1) each step [0: none]\n"
-"  --noise-seed N   seed of the noise stream, unsigned 64-bit [derived from\n"
-"                   --seed: population p gets mix64(seed ^ mix64(0x2000+p))]\n"
-"  --spk_reset hard|soft  after a spike V = V_reset (hard) or\n"
-"                   V -= V_th - V_reset (soft) [hard]\n"
-"A dt outside the stability region of a fixed-step method is refused\n"
-"(exit 2) with the largest stable dt.\n");
-  fprintf(out,
-"\n"
-"Speed (every population; a config sets them per population with the keys\n"
-"\"threads\", \"kernel\", \"dtype\"):\n"
-"  --threads N      OpenMP threads of an update, 0..4096; 0: OpenMP's default\n"
-"                   (OMP_NUM_THREADS or every core); every count gives the\n"
-"                   same bits [1: serial]\n"
-"  --kernel NAME    implementation of the method: auto (the fastest here),\n"
-"                   scalar (the reference), avx2, avx512; every kernel gives\n"
-"                   the same bits [auto];\n"
-"                   available here: auto, scalar%s%s\n"
-"  --dtype float64|float32  element type of V, w, input and t_last_spike;\n"
-"                   float32 halves the state and runs exp_auto in float\n"
-"                   (outputs are still written as float64); fixed steps\n"
-"                   only: not with --adaptive, --precise-spikes, --tau_ref,\n"
-"                   --noise or --spk_reset soft [float64]\n",
-          adex_kernel_available(ADEX_KERNEL_AVX2) ? ", avx2" : "",
-          adex_kernel_available(ADEX_KERNEL_AVX512) ? ", avx512" : "");
-  fprintf(out,
-"\n"
-"Parameters: X for every neuron, or LO:HI spread linearly over the neurons\n"
-"(neuron i of N gets LO + (HI-LO)*i/(N-1); with N = 1 it gets LO):\n");
+  fprintf(
+      out,
+      "  --list-methods   print every method with its order and whether it is "
+      "an\n"
+      "                   embedded pair (usable with --adaptive), then exit\n"
+      "\n"
+      "Integrator options (beyond BrainPy; defaults give BrainPy's update):\n"
+      "  --adaptive       per-neuron sub-steps inside dt with error control; "
+      "needs\n"
+      "                   an embedded method (rkf12, rkf45, rkdp, ck, bs,\n"
+      "                   heun_euler) [off]\n"
+      "  --tol X          adaptive: absolute and relative tolerance, 0 < X < "
+      "1\n"
+      "                   [1e-06]\n"
+      "  --precise-spikes locate each V_th crossing inside the step, reset "
+      "there\n"
+      "                   and integrate the rest of the step; spikes then "
+      "carry\n"
+      "                   their crossing time [off]\n"
+      "  --tau_ref MS     refractory period, ms, >= 0: V is held while\n"
+      "                   t - t_last_spike <= MS [0: none]\n"
+      "  --noise SIGMA    white noise on V, mV/sqrt(ms), >= 0: V gains\n"
+      "                   SIGMA*sqrt(dt)*N(0,1) each step [0: none]\n"
+      "  --noise-seed N   seed of the noise stream, unsigned 64-bit [derived "
+      "from\n"
+      "                   --seed: population p gets mix64(seed ^ "
+      "mix64(0x2000+p))]\n"
+      "  --spk_reset hard|soft  after a spike V = V_reset (hard) or\n"
+      "                   V -= V_th - V_reset (soft) [hard]\n"
+      "A dt outside the stability region of a fixed-step method is refused\n"
+      "(exit 2) with the largest stable dt.\n");
+  fprintf(
+      out,
+      "\n"
+      "Speed (every population; a config sets them per population with the "
+      "keys\n"
+      "\"threads\", \"kernel\", \"dtype\"):\n"
+      "  --threads N      OpenMP threads of an update, 0..4096; 0: OpenMP's "
+      "default\n"
+      "                   (OMP_NUM_THREADS or every core); every count gives "
+      "the\n"
+      "                   same bits [1: serial]\n"
+      "  --kernel NAME    implementation of the method: auto (the fastest "
+      "here),\n"
+      "                   scalar (the reference), avx2, avx512; every kernel "
+      "gives\n"
+      "                   the same bits [auto];\n"
+      "                   available here: auto, scalar%s%s\n"
+      "  --dtype float64|float32  element type of V, w, input and "
+      "t_last_spike;\n"
+      "                   float32 halves the state and runs exp_auto in float\n"
+      "                   (outputs are still written as float64); fixed steps\n"
+      "                   only: not with --adaptive, --precise-spikes, "
+      "--tau_ref,\n"
+      "                   --noise or --spk_reset soft [float64]\n",
+      adex_kernel_available(ADEX_KERNEL_AVX2) ? ", avx2" : "",
+      adex_kernel_available(ADEX_KERNEL_AVX512) ? ", avx512" : "");
+  fprintf(
+      out,
+      "\n"
+      "Parameters: X for every neuron, or LO:HI spread linearly over the "
+      "neurons\n"
+      "(neuron i of N gets LO + (HI-LO)*i/(N-1); with N = 1 it gets LO):\n");
   help_params(out);
-  fprintf(out,
-"\n"
-"Initial state (INIT: X, zero, uniform:LO:HI or normal:MEAN:SD):\n"
-"  --V0 INIT        initial V, mV [zero: V = 0 mV is above V_th, so every\n"
-"                   neuron spikes in the first step, as in BrainPy]\n"
-"  --w0 INIT        initial w [zero]\n"
-"  --seed N         seed of the random initializers and inputs, unsigned\n"
-"                   64-bit; population p: V uses N+2p, w N+2p+1 [1]\n"
-"\n"
-"Input (the config's \"inputs\" offer constant, section, ramp, poisson, ou\n"
-"and file inputs; --input replaces those of the population):\n"
-"  --input X        input I to every neuron, added before every step [0]\n"
-"  --input LO:HI    neuron i of N gets LO + (HI-LO)*i/(N-1)\n"
-"\n"
-"Recording into one file (format by extension; layouts in docs/cli.md):\n"
-"  --out FILE       .h5/.hdf5 (a group per population: spikes/t, spikes/\n"
-"                   neuron, one samples x neurons dataset per variable with\n"
-"                   ts and neurons beside it, parameters as attributes),\n"
-"                   .csv (rows t,population,neuron,var,value) or .npy (one\n"
-"                   float64 array: the one recorded variable, samples x\n"
-"                   neurons, or else the spikes as rows t,neuron)\n"
-"  --record LIST    variables to sample, comma-separated: V, w, input,\n"
-"                   spike, t_last_spike (needs --out) [none: spikes only]\n"
-"  --record-every STEPS  sample every STEPS steps, >= 1 [1]\n"
-"  --no-spikes      do not store spikes in FILE (they are stored, for every\n"
-"                   neuron, by default)\n"
-"\n"
-"Output in the first form (CSV, one population):\n"
-"  --spikes FILE    CSV 't,neuron': one row per spike, by step then neuron;\n"
-"                   t is the step's t (with --precise-spikes the crossing\n"
-"                   time)\n"
-"  --trace FILE     CSV 't,neuron,V,w': the watched neurons after every step\n"
-"  --watch LIST     neurons to trace and record: all, or indices such as\n"
-"                   0,3,7 [all]\n"
-"  --rates          print spikes and rate (Hz) per neuron (about 25 rows)\n"
-"  -q, --quiet      no progress bar (shown on a terminal for runs > 1 s)\n"
-"  -h, --help       print this help\n"
-"\n");
-  fprintf(out,
-"State files (.h5/.hdf5 or .npz, the library's save_states format; keys\n"
-"<population>.V, .w, ...; docs/state-files.md):\n"
-"  --load-state FILE  load the population's state before the first step\n"
-"                   (the file's population name must match; keys missing\n"
-"                   from the file are warned about on stderr)\n"
-"  --save-state FILE  save the state after the last step (also when a\n"
-"                   signal stops the run)\n"
-"With several populations each has its own file, FILE with .<name> before\n"
-"the extension (s.h5 -> s.exc.h5). To continue a run of D ms, run again\n"
-"with --start <start + D> --load-state FILE: when start is a whole number\n"
-"of steps (start/dt within 1e-9 of an integer, as start 0), the result\n"
-"equals the uninterrupted run bit for bit. From another start the times\n"
-"(start + D) + k*dt and start + (K + k)*dt can differ by an ulp: the\n"
-"stamps of samples and spikes then do, and so can what reads the time\n"
-"(tau_ref), while a fixed-step run without tau_ref gives the same V, w\n"
-"and spikes. (For the inputs, time counts from each run's start: a\n"
-"constant input continues, others start again.)\n"
-"\n");
-  fprintf(out,
-"Numbers in the CSV files are printed with 17 significant digits. A file is\n"
-"written as FILE.tmp.XXXXXX and renamed onto FILE only when the run\n"
-"succeeds; on failure an existing FILE is left untouched. A device or pipe\n"
-"(/dev/stdout) is written in place; a failed write (full disk, closed pipe)\n"
-"stops the run with exit 1. Two outputs, or an output and an input, that\n"
-"are one file are refused. Ctrl-C (SIGINT) or SIGTERM stops the run before\n"
-"the next step; what was recorded so far is written and the exit status is\n"
-"130 (SIGINT) or 143 (SIGTERM).\n"
-"\n"
-"Time: steps = round(duration/dt), at least 1 (a warning when steps*dt is\n"
-"not the duration); step k = 0..steps-1 advances the state from\n"
-"t_k = start + k*dt to t_k + dt (when start is a whole number n of steps,\n"
-"t_k = (n + k)*dt, the times of an uninterrupted run). The times must tell\n"
-"steps apart: doubles at most dt/1000 apart at every t of the run (with\n"
-"dt 0.1, |t| < 5.5e11 ms). A spike found in the step from t to t+dt\n"
-"is stamped t (the time passed to the update), or with --precise-spikes\n"
-"its crossing time of V_th inside the step (several spikes of one neuron\n"
-"in one step are each reported and counted); a state recorded after that\n"
-"step is stamped t+dt, the time the state belongs to; a recorded input is\n"
-"the one used in it.\n"
-"\n"
-"Exit status: 0 success; 2 bad option, value, config, parameter, output\n"
-"path, unstable dt or state file that cannot be loaded (nothing was\n"
-"written); 1 failure during the run (I/O error, out of memory, a state\n"
-"that cannot be saved); 130/143 stopped by SIGINT/SIGTERM.\n");
+  fprintf(
+      out,
+      "\n"
+      "Initial state (INIT: X, zero, uniform:LO:HI or normal:MEAN:SD):\n"
+      "  --V0 INIT        initial V, mV [zero: V = 0 mV is above V_th, so "
+      "every\n"
+      "                   neuron spikes in the first step, as in BrainPy]\n"
+      "  --w0 INIT        initial w [zero]\n"
+      "  --seed N         seed of the random initializers and inputs, "
+      "unsigned\n"
+      "                   64-bit; population p: V uses N+2p, w N+2p+1 [1]\n"
+      "\n"
+      "Input (the config's \"inputs\" offer constant, section, ramp, poisson, "
+      "ou\n"
+      "and file inputs; --input replaces those of the population):\n"
+      "  --input X        input I to every neuron, added before every step "
+      "[0]\n"
+      "  --input LO:HI    neuron i of N gets LO + (HI-LO)*i/(N-1)\n"
+      "\n"
+      "Recording into one file (format by extension; layouts in docs/cli.md):\n"
+      "  --out FILE       .h5/.hdf5 (a group per population: spikes/t, "
+      "spikes/\n"
+      "                   neuron, one samples x neurons dataset per variable "
+      "with\n"
+      "                   ts and neurons beside it, parameters as "
+      "attributes),\n"
+      "                   .csv (rows t,population,neuron,var,value) or .npy "
+      "(one\n"
+      "                   float64 array: the one recorded variable, samples x\n"
+      "                   neurons, or else the spikes as rows t,neuron)\n"
+      "  --record LIST    variables to sample, comma-separated: V, w, input,\n"
+      "                   spike, t_last_spike (needs --out) [none: spikes "
+      "only]\n"
+      "  --record-every STEPS  sample every STEPS steps, >= 1 [1]\n"
+      "  --no-spikes      do not store spikes in FILE (they are stored, for "
+      "every\n"
+      "                   neuron, by default)\n"
+      "\n"
+      "Output in the first form (CSV, one population):\n"
+      "  --spikes FILE    CSV 't,neuron': one row per spike, by step then "
+      "neuron;\n"
+      "                   t is the step's t (with --precise-spikes the "
+      "crossing\n"
+      "                   time)\n"
+      "  --trace FILE     CSV 't,neuron,V,w': the watched neurons after every "
+      "step\n"
+      "  --watch LIST     neurons to trace and record: all, or indices such "
+      "as\n"
+      "                   0,3,7 [all]\n"
+      "  --rates          print spikes and rate (Hz) per neuron (about 25 "
+      "rows)\n"
+      "  -q, --quiet      no progress bar (shown on a terminal for runs > 1 "
+      "s)\n"
+      "  -h, --help       print this help\n"
+      "\n");
+  fprintf(
+      out,
+      "State files (.h5/.hdf5 or .npz, the library's save_states format; keys\n"
+      "<population>.V, .w, ...; docs/state-files.md):\n"
+      "  --load-state FILE  load the population's state before the first step\n"
+      "                   (the file's population name must match; keys "
+      "missing\n"
+      "                   from the file are warned about on stderr)\n"
+      "  --save-state FILE  save the state after the last step (also when a\n"
+      "                   signal stops the run)\n"
+      "With several populations each has its own file, FILE with .<name> "
+      "before\n"
+      "the extension (s.h5 -> s.exc.h5). To continue a run of D ms, run again\n"
+      "with --start <start + D> --load-state FILE: when start is a whole "
+      "number\n"
+      "of steps (start/dt within 1e-9 of an integer, as start 0), the result\n"
+      "equals the uninterrupted run bit for bit. From another start the times\n"
+      "(start + D) + k*dt and start + (K + k)*dt can differ by an ulp: the\n"
+      "stamps of samples and spikes then do, and so can what reads the time\n"
+      "(tau_ref), while a fixed-step run without tau_ref gives the same V, w\n"
+      "and spikes. (For the inputs, time counts from each run's start: a\n"
+      "constant input continues, others start again.)\n"
+      "\n");
+  fprintf(
+      out,
+      "Numbers in the CSV files are printed with 17 significant digits. A file "
+      "is\n"
+      "written as FILE.tmp.XXXXXX and renamed onto FILE only when the run\n"
+      "succeeds; on failure an existing FILE is left untouched. A device or "
+      "pipe\n"
+      "(/dev/stdout) is written in place; a failed write (full disk, closed "
+      "pipe)\n"
+      "stops the run with exit 1. Two outputs, or an output and an input, "
+      "that\n"
+      "are one file are refused. Ctrl-C (SIGINT) or SIGTERM stops the run "
+      "before\n"
+      "the next step; what was recorded so far is written and the exit status "
+      "is\n"
+      "130 (SIGINT) or 143 (SIGTERM).\n"
+      "\n"
+      "Time: steps = round(duration/dt), at least 1 (a warning when steps*dt "
+      "is\n"
+      "not the duration); step k = 0..steps-1 advances the state from\n"
+      "t_k = start + k*dt to t_k + dt (when start is a whole number n of "
+      "steps,\n"
+      "t_k = (n + k)*dt, the times of an uninterrupted run). The times must "
+      "tell\n"
+      "steps apart: doubles at most dt/1000 apart at every t of the run (with\n"
+      "dt 0.1, |t| < 5.5e11 ms). A spike found in the step from t to t+dt\n"
+      "is stamped t (the time passed to the update), or with --precise-spikes\n"
+      "its crossing time of V_th inside the step (several spikes of one "
+      "neuron\n"
+      "in one step are each reported and counted); a state recorded after "
+      "that\n"
+      "step is stamped t+dt, the time the state belongs to; a recorded input "
+      "is\n"
+      "the one used in it.\n"
+      "\n"
+      "Exit status: 0 success; 2 bad option, value, config, parameter, output\n"
+      "path, unstable dt or state file that cannot be loaded (nothing was\n"
+      "written); 1 failure during the run (I/O error, out of memory, a state\n"
+      "that cannot be saved); 130/143 stopped by SIGINT/SIGTERM.\n");
 }

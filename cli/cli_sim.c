@@ -1,7 +1,7 @@
 /* cli/cli_sim.c - the simulation description: construction, names of
  * variables and input kinds, seeds, and freeing. */
-#include "rng.h"
 #include "cli_sim.h"
+#include "rng.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -16,12 +16,12 @@ static const char *const kind_names[CLI_NINPUT_KINDS] = {
     "constant", "section", "ramp", "poisson", "ou", "file"};
 
 static const char *const opt_keys[CLI_NOPTS] = {
-    "adaptive", "tol", "precise_spikes", "tau_ref", "noise", "noise_seed",
-    "spk_reset"};
+    "adaptive", "tol",        "precise_spikes", "tau_ref",
+    "noise",    "noise_seed", "spk_reset"};
 
 static const char *const opt_flags[CLI_NOPTS] = {
-    "--adaptive", "--tol", "--precise-spikes", "--tau_ref", "--noise",
-    "--noise-seed", "--spk_reset"};
+    "--adaptive", "--tol",        "--precise-spikes", "--tau_ref",
+    "--noise",    "--noise-seed", "--spk_reset"};
 
 const char *cli_opt_key(cli_opt_id id) {
   return (unsigned)id < CLI_NOPTS ? opt_keys[id] : NULL;
@@ -35,12 +35,15 @@ int cli_kernel_parse(const char *name, adex_kernel *out, char *why,
                      size_t len) {
   adex_kernel k;
   if (adex_kernel_find(name, &k) != ADEX_OK) {
-    snprintf(why, len, "unknown kernel '%s'; valid: auto, scalar, avx2, "
-             "avx512", name);
+    snprintf(why, len,
+             "unknown kernel '%s'; valid: auto, scalar, avx2, "
+             "avx512",
+             name);
     return -1;
   }
   if (!adex_kernel_available(k)) {
-    snprintf(why, len, "kernel %s is not available on this machine (not "
+    snprintf(why, len,
+             "kernel %s is not available on this machine (not "
              "built in, or the CPU lacks it); available: auto, scalar%s%s",
              adex_kernel_name(k),
              adex_kernel_available(ADEX_KERNEL_AVX2) ? ", avx2" : "",
@@ -52,9 +55,12 @@ int cli_kernel_parse(const char *name, adex_kernel *out, char *why,
 }
 
 int cli_dtype_parse(const char *name, adex_dtype *out) {
-  if (strcmp(name, "float64") == 0) *out = ADEX_DTYPE_F64;
-  else if (strcmp(name, "float32") == 0) *out = ADEX_DTYPE_F32;
-  else return -1;
+  if (strcmp(name, "float64") == 0)
+    *out = ADEX_DTYPE_F64;
+  else if (strcmp(name, "float32") == 0)
+    *out = ADEX_DTYPE_F32;
+  else
+    return -1;
   return 0;
 }
 
@@ -245,7 +251,8 @@ uint64_t cli_pop_init_seed(const cli_sim *sim, size_t p, int is_w) {
 uint64_t cli_input_seed(const cli_sim *sim, size_t i) {
   const cli_input_spec *in = &sim->inputs[i];
   if (in->seed_given) return in->seed;
-  return adex__rng_mix64(sim->seed ^ adex__rng_mix64(UINT64_C(0x1000) + (uint64_t)i));
+  return adex__rng_mix64(sim->seed ^
+                         adex__rng_mix64(UINT64_C(0x1000) + (uint64_t)i));
 }
 
 uint64_t cli_source_seed(const cli_sim *sim, size_t p) {
@@ -257,7 +264,8 @@ uint64_t cli_source_seed(const cli_sim *sim, size_t p) {
 uint64_t cli_pop_noise_seed(const cli_sim *sim, size_t p) {
   const cli_pop_spec *s = &sim->pops[p];
   if (s->opt_src[CLI_OPT_NOISE_SEED] != CLI_SRC_DEFAULT) return s->noise_seed;
-  return adex__rng_mix64(sim->seed ^ adex__rng_mix64(UINT64_C(0x2000) + (uint64_t)p));
+  return adex__rng_mix64(sim->seed ^
+                         adex__rng_mix64(UINT64_C(0x2000) + (uint64_t)p));
 }
 
 #define MAX_EXACT 9007199254740992.0 /* 2^53 */

@@ -33,8 +33,8 @@ typedef enum cli_var_id {
 
 #define CLI_VAR_BIT(v) (1u << (unsigned)(v))
 /* The sampled (dense) variables: all but spike. */
-#define CLI_VAR_DENSE_MASK                                              \
-  (CLI_VAR_BIT(CLI_VAR_V) | CLI_VAR_BIT(CLI_VAR_W) |                    \
+#define CLI_VAR_DENSE_MASK                                                     \
+  (CLI_VAR_BIT(CLI_VAR_V) | CLI_VAR_BIT(CLI_VAR_W) |                           \
    CLI_VAR_BIT(CLI_VAR_INPUT) | CLI_VAR_BIT(CLI_VAR_T_LAST_SPIKE))
 
 /* Name of a variable ("V", "t_last_spike"); NULL for an invalid id. */
@@ -88,8 +88,7 @@ const char *cli_opt_flag(cli_opt_id id);
  * that this machine can run it. Returns 0, or -1 with the reason (no
  * trailing period) in why: unknown name (listing the names) or a kernel
  * the build or CPU lacks. */
-int cli_kernel_parse(const char *name, adex_kernel *out, char *why,
-                     size_t len);
+int cli_kernel_parse(const char *name, adex_kernel *out, char *why, size_t len);
 
 /* "float64" or "float32" into *out; 0, or -1 for anything else. */
 int cli_dtype_parse(const char *name, adex_dtype *out);
@@ -103,56 +102,56 @@ typedef struct cli_attr {
 /* One population. */
 /* What a population is: AdEx neurons, or a spike source of a network. */
 typedef enum cli_pop_model {
-  CLI_MODEL_ADEXIF = 0,   /* "AdExIF" (default) */
-  CLI_MODEL_POISSON,      /* "PoissonGroup": size, freqs (Hz), seed */
-  CLI_MODEL_SPIKE_TIMES   /* "SpikeTimeGroup": size, times (ms), indices */
+  CLI_MODEL_ADEXIF = 0, /* "AdExIF" (default) */
+  CLI_MODEL_POISSON,    /* "PoissonGroup": size, freqs (Hz), seed */
+  CLI_MODEL_SPIKE_TIMES /* "SpikeTimeGroup": size, times (ms), indices */
 } cli_pop_model;
 
 typedef struct cli_pop_spec {
-  char *name;                     /* NULL: the library's automatic name */
-  cli_pop_model model;            /* [CLI_MODEL_ADEXIF] */
-  cli_vec freqs;                  /* PoissonGroup: Hz, 1 or size values */
-  uint64_t source_seed;           /* PoissonGroup: its stream's seed */
-  int source_seed_given;          /* 0: derived from the run's seed */
-  double *times;                  /* SpikeTimeGroup: ms, nspikes values */
-  size_t *indices;                /* SpikeTimeGroup: neurons, nspikes */
+  char *name;            /* NULL: the library's automatic name */
+  cli_pop_model model;   /* [CLI_MODEL_ADEXIF] */
+  cli_vec freqs;         /* PoissonGroup: Hz, 1 or size values */
+  uint64_t source_seed;  /* PoissonGroup: its stream's seed */
+  int source_seed_given; /* 0: derived from the run's seed */
+  double *times;         /* SpikeTimeGroup: ms, nspikes values */
+  size_t *indices;       /* SpikeTimeGroup: neurons, nspikes */
   size_t nspikes;
-  size_t ndim;                    /* 1..ADEX_MAX_DIM */
-  size_t shape[ADEX_MAX_DIM];     /* neurons per dimension */
-  size_t size;                    /* product of shape */
+  size_t ndim;                /* 1..ADEX_MAX_DIM */
+  size_t shape[ADEX_MAX_DIM]; /* neurons per dimension */
+  size_t size;                /* product of shape */
   cli_source size_src;
-  char *method;                   /* NULL: exp_auto */
+  char *method; /* NULL: exp_auto */
   cli_source method_src;
-  cli_vec param[ADEX_NPARAMS];    /* n == 0: BrainPy's default */
+  cli_vec param[ADEX_NPARAMS]; /* n == 0: BrainPy's default */
   cli_source param_src[ADEX_NPARAMS];
-  cli_init_spec V0, w0;           /* V_initializer, w_initializer */
+  cli_init_spec V0, w0; /* V_initializer, w_initializer */
   /* integrator options, defaults from adex_pop_config_default */
-  int adaptive;                   /* embedded pairs: sub-steps [0] */
-  double tol;                     /* adaptive tolerance [1e-6] */
-  int precise_spikes;             /* crossing times inside the step [0] */
-  double tau_ref;                 /* refractory period, ms [0: none] */
-  double noise;                   /* sigma on V, mV/sqrt(ms) [0: none] */
-  uint64_t noise_seed;            /* used when opt_src[NOISE_SEED] is set */
-  adex_spk_reset spk_reset;       /* [ADEX_SPK_RESET_HARD] */
-  cli_source opt_src[CLI_NOPTS];  /* where each option came from */
+  int adaptive;                  /* embedded pairs: sub-steps [0] */
+  double tol;                    /* adaptive tolerance [1e-6] */
+  int precise_spikes;            /* crossing times inside the step [0] */
+  double tau_ref;                /* refractory period, ms [0: none] */
+  double noise;                  /* sigma on V, mV/sqrt(ms) [0: none] */
+  uint64_t noise_seed;           /* used when opt_src[NOISE_SEED] is set */
+  adex_spk_reset spk_reset;      /* [ADEX_SPK_RESET_HARD] */
+  cli_source opt_src[CLI_NOPTS]; /* where each option came from */
   /* speed options (adex_pop_config): "threads"/--threads, "kernel"/
    * --kernel, "dtype"/--dtype; the flags set them on every population */
-  int threads;                    /* OpenMP threads, >= 0 (0: OpenMP's
+  int threads;        /* OpenMP threads, >= 0 (0: OpenMP's
                                      default) [1: serial] */
-  adex_kernel kernel;             /* [ADEX_KERNEL_AUTO] */
-  adex_dtype dtype;               /* F64 or F32 [ADEX_DTYPE_F64] */
-  unsigned record;                /* CLI_VAR_BIT()s of what to record */
-  size_t *watch;                  /* recorded neurons (owned) */
+  adex_kernel kernel; /* [ADEX_KERNEL_AUTO] */
+  adex_dtype dtype;   /* F64 or F32 [ADEX_DTYPE_F64] */
+  unsigned record;    /* CLI_VAR_BIT()s of what to record */
+  size_t *watch;      /* recorded neurons (owned) */
   size_t nwatch;
-  int watch_all;                  /* 1: every neuron (watch unused) */
-  uint64_t every;                 /* sample every this many steps [1] */
-  char watch_path[96];            /* config path of the watch list, or "" */
-  char *title;                    /* optional description (.h5 attribute) */
-  char *w_unit, *input_unit;      /* units of w and input in .h5 outputs;
+  int watch_all;             /* 1: every neuron (watch unused) */
+  uint64_t every;            /* sample every this many steps [1] */
+  char watch_path[96];       /* config path of the watch list, or "" */
+  char *title;               /* optional description (.h5 attribute) */
+  char *w_unit, *input_unit; /* units of w and input in .h5 outputs;
                                      NULL: "mV/R" (R*w, R*I in mV) */
-  cli_attr *attrs;                /* extra .h5 attributes (owned) */
+  cli_attr *attrs;           /* extra .h5 attributes (owned) */
   size_t nattrs;
-  char path[32];                  /* "populations[0]" */
+  char path[32]; /* "populations[0]" */
 } cli_pop_spec;
 
 typedef enum cli_input_kind {
@@ -172,58 +171,58 @@ const char *cli_input_kind_name(cli_input_kind k);
  * start of the run; values are in input units (R*I in mV). */
 typedef struct cli_input_spec {
   cli_input_kind kind;
-  size_t target;          /* index into cli_sim.pops */
-  cli_vec value;          /* constant */
-  cli_vec *sec_values;    /* section: nsec values (each scalar or list) */
-  double *durations;      /* section: nsec durations, ms */
+  size_t target;       /* index into cli_sim.pops */
+  cli_vec value;       /* constant */
+  cli_vec *sec_values; /* section: nsec values (each scalar or list) */
+  double *durations;   /* section: nsec durations, ms */
   size_t nsec;
-  double from, to;        /* ramp: values at t_start and at the end */
-  double t_start, t_end;  /* ramp window, ms; t_end < 0: the duration */
-  cli_vec rate, weight;   /* poisson: Hz; input added per event */
-  cli_vec mean, sigma;    /* ou: mean; noise strength per sqrt(ms) */
-  double tau;             /* ou: time constant, ms */
-  char *file;             /* file: path as resolved (owned) */
-  uint64_t seed;          /* random kinds: the stream's seed */
-  int seed_given;         /* 0: derived from the run's seed and the index */
+  double from, to;       /* ramp: values at t_start and at the end */
+  double t_start, t_end; /* ramp window, ms; t_end < 0: the duration */
+  cli_vec rate, weight;  /* poisson: Hz; input added per event */
+  cli_vec mean, sigma;   /* ou: mean; noise strength per sqrt(ms) */
+  double tau;            /* ou: time constant, ms */
+  char *file;            /* file: path as resolved (owned) */
+  uint64_t seed;         /* random kinds: the stream's seed */
+  int seed_given;        /* 0: derived from the run's seed and the index */
   cli_source src;
-  char path[32];          /* "inputs[2]", or the flag */
+  char path[32]; /* "inputs[2]", or the flag */
 } cli_input_spec;
 
 /* One projection (docs/networks.md): the library's configuration, with
  * pre/post as population indices and the arrays it points to owned here. */
 typedef struct cli_proj_spec {
-  adex_proj_config cfg;   /* name, conn, weights and delays point below */
-  char *name;             /* NULL: the library's automatic name */
+  adex_proj_config cfg;    /* name, conn, weights and delays point below */
+  char *name;              /* NULL: the library's automatic name */
   size_t *conn_a, *conn_b; /* IJ: i, j; CSR: indices, indptr (owned) */
-  double *weights;        /* per-synapse weights, or NULL (owned) */
-  double *delays;         /* per-synapse or per-pre delays (owned) */
-  int save_synapses;      /* write /<name>/synapses into the .h5 output */
-  char *rec_vars[8];      /* recorded state variables ("g", ...) (owned) */
+  double *weights;         /* per-synapse weights, or NULL (owned) */
+  double *delays;          /* per-synapse or per-pre delays (owned) */
+  int save_synapses;       /* write /<name>/synapses into the .h5 output */
+  char *rec_vars[8];       /* recorded state variables ("g", ...) (owned) */
   int nrec;
-  uint64_t rec_every;     /* steps between samples [1] */
-  char path[32];          /* "projections[0]" */
+  uint64_t rec_every; /* steps between samples [1] */
+  char path[32];      /* "projections[0]" */
 } cli_proj_spec;
 
 /* One simulation. */
 typedef struct cli_sim {
-  double duration;          /* ms [100] */
-  double dt;                /* ms [0.1] */
-  double start;             /* ms, time of step 0 [0] */
-  uint64_t seed;            /* [1] */
+  double duration; /* ms [100] */
+  double dt;       /* ms [0.1] */
+  double start;    /* ms, time of step 0 [0] */
+  uint64_t seed;   /* [1] */
   cli_pop_spec *pops;
   size_t npops;
   cli_input_spec *inputs;
   size_t ninputs;
-  cli_proj_spec *projs;     /* projections between the populations */
+  cli_proj_spec *projs; /* projections between the populations */
   size_t nprojs;
-  char *out;                /* output file (.h5, .csv, .npy) or NULL */
+  char *out; /* output file (.h5, .csv, .npy) or NULL */
   cli_source out_src;
-  int spikes;               /* record spike events into out [1] */
-  char *config_path;        /* the JSON file, if any */
-  char *config_text;        /* its text, stored in .h5 outputs */
-  char *kind;               /* root "kind" attribute ("run", "patterns") */
-  char *load_state;         /* --load-state FILE: loaded before step 0 */
-  char *save_state;         /* --save-state FILE: saved after the run */
+  int spikes;        /* record spike events into out [1] */
+  char *config_path; /* the JSON file, if any */
+  char *config_text; /* its text, stored in .h5 outputs */
+  char *kind;        /* root "kind" attribute ("run", "patterns") */
+  char *load_state;  /* --load-state FILE: loaded before step 0 */
+  char *save_state;  /* --save-state FILE: saved after the run */
 } cli_sim;
 
 /* Fill *sim with the defaults and no populations. */

@@ -23,7 +23,8 @@ static const command commands[] = {
     {"run", cli_run_main, "simulate populations of AdEx neurons"},
     {"patterns", cli_patterns_main,
      "the eight firing patterns of Naud et al. 2008: data and a gallery"},
-    {"plot", cli_plot_main, "draw a recording (.h5) as a figure (PNG, PDF, SVG, ...)"},
+    {"plot", cli_plot_main,
+     "draw a recording (.h5) as a figure (PNG, PDF, SVG, ...)"},
     {"info", cli_info_main, "show what a recording or state file holds"},
 };
 

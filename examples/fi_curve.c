@@ -8,8 +8,8 @@
 int main(void) {
   enum { N = 11 };
   adex_pop_config cfg;
-  adex_pop_config_default(&cfg, N);           /* BrainPy's default parameters */
-  cfg.V_init = adex_init_constant(-65.0);     /* start at rest, mV */
+  adex_pop_config_default(&cfg, N);       /* BrainPy's default parameters */
+  cfg.V_init = adex_init_constant(-65.0); /* start at rest, mV */
   adex_pop *pop;
   if (adex_pop_create(&cfg, &pop) != ADEX_OK) {
     fprintf(stderr, "adex: %s\n", adex_errmsg());

@@ -18,12 +18,12 @@
 #include "adex/adex.h"
 
 /* Fail the test with a readable message if a and e are not close. */
-#define assert_close(a, e, rtol, atol) \
+#define assert_close(a, e, rtol, atol)                                         \
   adex_test_close((a), (e), (rtol), (atol), #a, __FILE__, __LINE__)
 
-static inline void adex_test_close(double a, double e, double rtol,
-                                   double atol, const char *expr,
-                                   const char *file, int line) {
+static inline void adex_test_close(double a, double e, double rtol, double atol,
+                                   const char *expr, const char *file,
+                                   int line) {
   if (!(fabs(a - e) <= atol + rtol * fabs(e))) {
     print_error("%s = %.17g, expected %.17g (rtol %g, atol %g)\n", expr, a, e,
                 rtol, atol);
@@ -32,15 +32,15 @@ static inline void adex_test_close(double a, double e, double rtol,
 }
 
 /* Assert a status with the message on failure. */
-#define assert_status(call, expected)                                       \
-  do {                                                                      \
-    adex_status st_ = (call);                                               \
-    if (st_ != (expected)) {                                                \
-      print_error("%s returned %s (%s), expected %s\n", #call,              \
-                  adex_status_name(st_), adex_errmsg(),                     \
-                  adex_status_name(expected));                              \
-      fail();                                                               \
-    }                                                                       \
+#define assert_status(call, expected)                                          \
+  do {                                                                         \
+    adex_status st_ = (call);                                                  \
+    if (st_ != (expected)) {                                                   \
+      print_error("%s returned %s (%s), expected %s\n", #call,                 \
+                  adex_status_name(st_), adex_errmsg(),                        \
+                  adex_status_name(expected));                                 \
+      fail();                                                                  \
+    }                                                                          \
   } while (0)
 
 #define assert_ok(call) assert_status((call), ADEX_OK)

@@ -69,8 +69,7 @@ static adex_pop *make_pop(const opts *o) {
     for (size_t i = 0; i < n; i++) steps[i] = i % 4;
     if (adex_pop_register_delay(pop, "spk", 3, steps, "spike", NULL) !=
             ADEX_OK ||
-        adex_pop_register_delay(pop, "V_hist", 2, NULL, "V", NULL) !=
-            ADEX_OK) {
+        adex_pop_register_delay(pop, "V_hist", 2, NULL, "V", NULL) != ADEX_OK) {
       fprintf(stderr, "state_tool: %s\n", adex_errmsg());
       exit(2);
     }
@@ -171,8 +170,8 @@ int main(int argc, char **argv) {
   if (!has_file && strcmp(cmd, "show") != 0) return usage();
   if (has_file && argc < 3) return usage();
   const char *file = has_file ? argv[2] : NULL;
-  opts o = {"AdExIF0", 5, strcmp(cmd, "load") == 0 ? 0 : 100, 1, {0, 0},
-            1, 0, {NULL}, 0};
+  opts o = {"AdExIF0", 5, strcmp(cmd, "load") == 0 ? 0 : 100, 1, {0, 0}, 1, 0,
+            {NULL},    0};
   for (int a = has_file ? 3 : 2; a < argc; a++) {
     const char *arg = argv[a], *val = a + 1 < argc ? argv[a + 1] : NULL;
     if (strcmp(arg, "--no-delays") == 0) {
@@ -188,8 +187,7 @@ int main(int argc, char **argv) {
     } else if (strcmp(arg, "--steps") == 0) {
       o.steps = strtol(val, NULL, 10), a++;
     } else if (strcmp(arg, "--shape") == 0) {
-      if (sscanf(val, "%zux%zu", &o.shape[0], &o.shape[1]) != 2)
-        return usage();
+      if (sscanf(val, "%zux%zu", &o.shape[0], &o.shape[1]) != 2) return usage();
       o.ndim = 2, o.num = o.shape[0] * o.shape[1], a++;
     } else if (strcmp(arg, "--var") == 0 && o.nvars < 32) {
       o.vars[o.nvars++] = val, a++;

@@ -128,7 +128,7 @@ static void test_push_by_hand(void **state) {
   assert_ok(adex_delay_create(1, 2, &target, &initial, NULL, &d));
   const double pushes[5] = {11, 12, 13, 14, 15};
   /* Ages 0, 1, 2 after each push. */
-  const double want[6][3] = {{10, 7, 7},  {11, 10, 7}, {12, 11, 10},
+  const double want[6][3] = {{10, 7, 7},   {11, 10, 7},  {12, 11, 10},
                              {13, 12, 11}, {14, 13, 12}, {15, 14, 13}};
   for (int p = 0; p <= 5; p++) {
     if (p > 0) assert_ok(adex_delay_push(d, &pushes[p - 1]));
@@ -351,8 +351,8 @@ static void test_create_errors(void **state) {
   expect_create_refused(1, SIZE_MAX, t, ADEX_ESIZE, "too large");
   expect_create_refused(4, SIZE_MAX / 8, t, ADEX_ESIZE, "too large");
   /* No object may exceed PTRDIFF_MAX bytes, even if size_t could count it. */
-  expect_create_refused(1, (size_t)PTRDIFF_MAX / sizeof(double), t,
-                        ADEX_ESIZE, "too large");
+  expect_create_refused(1, (size_t)PTRDIFF_MAX / sizeof(double), t, ADEX_ESIZE,
+                        "too large");
   expect_create_refused(2, (size_t)PTRDIFF_MAX / (2 * sizeof(double)), t,
                         ADEX_ESIZE, "too large");
   expect_create_refused(4, 3, NULL, ADEX_EINVAL, "target must not be NULL");

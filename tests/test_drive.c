@@ -82,8 +82,7 @@ static long compare(adex_pop *a, adex_pop *b, int steps, double dt,
   return spikes;
 }
 
-static void run_case(adex_pop_config *cfg, int steps, double dt,
-                     double extra) {
+static void run_case(adex_pop_config *cfg, int steps, double dt, double extra) {
   adex_pop *a = adex_test_pop(cfg);
   adex_pop *b = adex_test_pop(cfg);
   long spikes = compare(a, b, steps, dt, extra);

@@ -127,8 +127,10 @@ static void test_keyed_stream(void **state) {
     assert_true(u == adex__rng_uniform_at(42, step, neuron, 0));
     su += u;
     suu += u * u;
-    cross_neuron += (u - 0.5) * (adex__rng_uniform_at(42, step, neuron + 1, 0) - 0.5);
-    cross_step += (u - 0.5) * (adex__rng_uniform_at(42, step + 1, neuron, 0) - 0.5);
+    cross_neuron +=
+        (u - 0.5) * (adex__rng_uniform_at(42, step, neuron + 1, 0) - 0.5);
+    cross_step +=
+        (u - 0.5) * (adex__rng_uniform_at(42, step + 1, neuron, 0) - 0.5);
     cross_draw += (u - 0.5) * (adex__rng_uniform_at(42, step, neuron, 1) - 0.5);
     double z = adex__rng_normal_at(42, step, neuron);
     sn += z;

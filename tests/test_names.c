@@ -143,12 +143,11 @@ static void test_many_names(void **state) {
     for (size_t i = 0; i < MANY; i++) {
       char user[32];
       snprintf(user, sizeof user, "many_%zu", i);
-      assert_ok(adex__name_claim(&recs[i], "ManyProbe",
-                                 i % 2 == 0 ? user : NULL));
+      assert_ok(
+          adex__name_claim(&recs[i], "ManyProbe", i % 2 == 0 ? user : NULL));
       if (i % 1024 == 0) assert_true(now_s() - t0 < MANY_LIMIT_S);
     }
-    assert_status(adex__name_claim(&extra, "ManyProbe", "many_0"),
-                  ADEX_EINVAL);
+    assert_status(adex__name_claim(&extra, "ManyProbe", "many_0"), ADEX_EINVAL);
     assert_status(adex__name_claim(&extra, "ManyProbe", "many_99998"),
                   ADEX_EINVAL);
     assert_ok(adex__name_claim(&extra, "ManyProbe", "many_1"));
@@ -234,8 +233,7 @@ static void test_register_var(void **state) {
                 ADEX_EINVAL);
   assert_status(adex_pop_register_var(pop, "h", ADEX_DTYPE_F64, NULL),
                 ADEX_EINVAL);
-  assert_status(adex_pop_register_var(pop, "h", (adex_dtype)9, g),
-                ADEX_EINVAL);
+  assert_status(adex_pop_register_var(pop, "h", (adex_dtype)9, g), ADEX_EINVAL);
   for (int i = 1; i < ADEX_MAX_EXTRA_VARS; i++) {
     char name[16];
     snprintf(name, sizeof name, "x%d", i);
@@ -276,8 +274,10 @@ static void test_check_values(void **state) {
     assert_status(adex_pop_check_values(pop, real[k], bad, 3, NULL),
                   ADEX_ERANGE);
     char want[128];
-    snprintf(want, sizeof want, "%s: element 1 is nan; values must be "
-             "finite", real[k]);
+    snprintf(want, sizeof want,
+             "%s: element 1 is nan; values must be "
+             "finite",
+             real[k]);
     assert_string_equal(adex_errmsg(), want);
   }
   assert_ok(adex_pop_check_values(pop, "g", bad, 3, NULL)); /* anything */
@@ -286,12 +286,10 @@ static void test_check_values(void **state) {
   assert_status(adex_pop_check_values(pop, "refractory", bits, 3, NULL),
                 ADEX_ERANGE);
   assert_string_equal(adex_errmsg(), "refractory: element 2 is 2; a bool "
-                      "variable takes 0 or 1");
+                                     "variable takes 0 or 1");
   assert_status(adex_pop_check_values(pop, "u", ok, 3, NULL), ADEX_EKEY);
-  assert_status(adex_pop_check_values(pop, "V", NULL, 3, NULL),
-                ADEX_EINVAL);
-  assert_status(adex_pop_check_values(NULL, "V", ok, 3, NULL),
-                ADEX_EINVAL);
+  assert_status(adex_pop_check_values(pop, "V", NULL, 3, NULL), ADEX_EINVAL);
+  assert_status(adex_pop_check_values(NULL, "V", ok, 3, NULL), ADEX_EINVAL);
   adex_pop_destroy(pop);
   /* float32 state: within the float range */
   adex_pop_config cfg;
@@ -302,7 +300,7 @@ static void test_check_values(void **state) {
   assert_status(adex_pop_check_values(pop, "input", wide, 3, NULL),
                 ADEX_ERANGE);
   assert_non_null(strstr(adex_errmsg(), "input: element 2 is 1e+39, "
-                         "outside +-3.40282e+38"));
+                                        "outside +-3.40282e+38"));
   adex_pop_destroy(pop);
 }
 

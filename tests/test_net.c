@@ -126,9 +126,18 @@ static void check_against_hand(adex_syn_model model) {
   adex_pop_destroy(hand);
 }
 
-static void test_exp_cuba_against_hand(void **s) { (void)s; check_against_hand(ADEX_SYN_EXP_CUBA); }
-static void test_exp_coba_against_hand(void **s) { (void)s; check_against_hand(ADEX_SYN_EXP_COBA); }
-static void test_delta_against_hand(void **s) { (void)s; check_against_hand(ADEX_SYN_DELTA); }
+static void test_exp_cuba_against_hand(void **s) {
+  (void)s;
+  check_against_hand(ADEX_SYN_EXP_CUBA);
+}
+static void test_exp_coba_against_hand(void **s) {
+  (void)s;
+  check_against_hand(ADEX_SYN_EXP_COBA);
+}
+static void test_delta_against_hand(void **s) {
+  (void)s;
+  check_against_hand(ADEX_SYN_DELTA);
+}
 
 /* The per-pre and per-synapse models, against a hand-made version that
  * follows docs/networks.md literally: per-pre state, the post input summed
@@ -173,7 +182,8 @@ static void check_model_by_hand(adex_syn_model model, int d) {
     /* spikes found in step k - 1, and those that act now (step k - d) */
     for (int i = 0; i < 2; i++) hist[k % 64][i] = k > 0 && pre_spike[i];
     bool now[2];
-    for (int i = 0; i < 2; i++) now[i] = k - d + 1 >= 0 && hist[(k - d + 1) % 64][i];
+    for (int i = 0; i < 2; i++)
+      now[i] = k - d + 1 >= 0 && hist[(k - d + 1) % 64][i];
     double *hin = adex_pop_input(hand), *hV = adex_pop_V(hand);
     double G[3] = {0, 0, 0};
     if (model == ADEX_SYN_STP) {
@@ -182,7 +192,8 @@ static void check_model_by_hand(adex_syn_model model, int d) {
         double u0 = su[s], x0 = sx[s];
         double I = sI[s] + (exp(-dt / c.tau) - 1) * sI[s];
         double u = u0 + (exp(-dt / c.tau_f) - 1) * u0;
-        double x = x0 + (exp(-dt / c.tau_d) - 1) * (-c.tau_d) * ((1 - x0) / c.tau_d);
+        double x =
+            x0 + (exp(-dt / c.tau_d) - 1) * (-c.tau_d) * ((1 - x0) / c.tau_d);
         if (now[ii[s]]) {
           u = u + c.U * (1 - u0);
           x = x - u * x0;
@@ -214,18 +225,14 @@ static void check_model_by_hand(adex_syn_model model, int d) {
         double V = hV[j];
         switch (model) {
         case ADEX_SYN_DUAL_EXP_CUBA:
-        case ADEX_SYN_ALPHA_CUBA:
-          hin[j] += G[j];
-          break;
+        case ADEX_SYN_ALPHA_CUBA: hin[j] += G[j]; break;
         case ADEX_SYN_NMDA:
-          hin[j] += G[j] * (c.E - V) / (1 + c.cc_Mg / c.beta * exp(-c.alpha * V));
+          hin[j] +=
+              G[j] * (c.E - V) / (1 + c.cc_Mg / c.beta * exp(-c.alpha * V));
           break;
         case ADEX_SYN_AMPA:
-        case ADEX_SYN_GABAA:
-          hin[j] -= G[j] * (V - c.E);
-          break;
-        default:
-          hin[j] += G[j] * (c.E - V);
+        case ADEX_SYN_GABAA: hin[j] -= G[j] * (V - c.E); break;
+        default: hin[j] += G[j] * (c.E - V);
         }
       }
     }
@@ -234,7 +241,8 @@ static void check_model_by_hand(adex_syn_model model, int d) {
     assert_ok(adex_pop_update(free_pop, t, dt));
     for (int i = 0; i < 2; i++) fired += pre_spike[i];
     for (int j = 0; j < n_post; j++) {
-      effect = fmax(effect, fabs(adex_pop_V(post)[j] - adex_pop_V(free_pop)[j]));
+      effect =
+          fmax(effect, fabs(adex_pop_V(post)[j] - adex_pop_V(free_pop)[j]));
       assert_close(adex_pop_V(post)[j], adex_pop_V(hand)[j], 1e-9, 1e-9);
       assert_close(adex_pop_w(post)[j], adex_pop_w(hand)[j], 1e-9, 1e-9);
     }
@@ -262,9 +270,10 @@ static void check_model_by_hand(adex_syn_model model, int d) {
 
 static void test_per_pre_models_against_hand(void **state) {
   (void)state;
-  const adex_syn_model models[] = {ADEX_SYN_DUAL_EXP_CUBA, ADEX_SYN_DUAL_EXP_COBA,
-                                   ADEX_SYN_ALPHA_CUBA, ADEX_SYN_ALPHA_COBA,
-                                   ADEX_SYN_NMDA, ADEX_SYN_AMPA, ADEX_SYN_GABAA};
+  const adex_syn_model models[] = {
+      ADEX_SYN_DUAL_EXP_CUBA, ADEX_SYN_DUAL_EXP_COBA, ADEX_SYN_ALPHA_CUBA,
+      ADEX_SYN_ALPHA_COBA,    ADEX_SYN_NMDA,          ADEX_SYN_AMPA,
+      ADEX_SYN_GABAA};
   for (size_t m = 0; m < sizeof models / sizeof *models; m++) {
     print_message("%s\n", adex_syn_model_name(models[m]));
     check_model_by_hand(models[m], 1);
@@ -285,7 +294,8 @@ static void test_dual_exp_peak_time(void **state) {
   assert_ok(adex_net_add_pop(net, pre, &a));
   assert_ok(adex_net_add_pop(net, post, &b));
   adex_proj_config pc;
-  adex_proj_config_default(&pc, ADEX_SYN_DUAL_EXP_CUBA, a, b, adex_conn_one2one());
+  adex_proj_config_default(&pc, ADEX_SYN_DUAL_EXP_CUBA, a, b,
+                           adex_conn_one2one());
   pc.tau_decay = td;
   pc.tau_rise = tr;
   assert_ok(adex_net_add_proj(net, &pc, NULL));
@@ -322,8 +332,10 @@ static drawn draw(adex_conn conn, size_t P, size_t Q, bool same) {
   adex_pop *b = same ? a : make_pop(Q, NULL, -65.0);
   size_t ia, ib = 0;
   assert_ok(adex_net_add_pop(net, a, &ia));
-  if (!same) assert_ok(adex_net_add_pop(net, b, &ib));
-  else ib = ia;
+  if (!same)
+    assert_ok(adex_net_add_pop(net, b, &ib));
+  else
+    ib = ia;
   adex_proj_config pc;
   adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ib, conn);
   assert_ok(adex_net_add_proj(net, &pc, NULL));
@@ -467,8 +479,8 @@ static void test_gaussian_prob_statistics(void **state) {
   size_t count[201] = {0}, per_pre[400], per_post[400];
   check_pairs(&d, n, n, false, per_pre, per_post);
   for (size_t s = 0; s < d.n; s++) {
-    size_t k = d.pre[s] > d.post[s] ? d.pre[s] - d.post[s]
-                                    : d.post[s] - d.pre[s];
+    size_t k =
+        d.pre[s] > d.post[s] ? d.pre[s] - d.post[s] : d.post[s] - d.pre[s];
     if (k > n / 2) k = n - k;
     count[k]++;
   }
@@ -512,7 +524,12 @@ static void test_gaussian_prob_statistics(void **state) {
   assert_ok(adex_net_add_pop(net, a, &ia));
   assert_ok(adex_net_add_pop(net, b, &ib));
   adex_proj_config pc;
-  struct { adex_conn c; size_t post; adex_status st; const char *msg; } bad[] = {
+  struct {
+    adex_conn c;
+    size_t post;
+    adex_status st;
+    const char *msg;
+  } bad[] = {
       {adex_conn_grid_four(false), 1, ADEX_ESIZE, "one size"},
       {adex_conn_gaussian_prob(0.0, true, true, false, 1), 0, ADEX_ERANGE,
        "sigma"},
@@ -523,8 +540,8 @@ static void test_gaussian_prob_statistics(void **state) {
   bad[3].c.shape[2] = 2;
   bad[3].msg = "1-D or 2-D";
   for (size_t q = 0; q < sizeof bad / sizeof bad[0]; q++) {
-    adex_proj_config_default(&pc, ADEX_SYN_EXP_CUBA, ia,
-                             bad[q].post ? ib : ia, bad[q].c);
+    adex_proj_config_default(&pc, ADEX_SYN_EXP_CUBA, ia, bad[q].post ? ib : ia,
+                             bad[q].c);
     assert_status(adex_net_add_proj(net, &pc, NULL), bad[q].st);
     if (strstr(adex_net_errmsg(net), bad[q].msg) == NULL)
       fail_msg("'%s' lacks '%s'", adex_net_errmsg(net), bad[q].msg);
@@ -616,7 +633,8 @@ static void test_ij_and_csr_keep_the_order_given(void **state) {
   size_t i[] = {2, 0, 2, 1, 0}, j[] = {3, 1, 0, 1, 1};
   double w[] = {1, 2, 3, 4, 5};
   adex_proj_config pc;
-  adex_proj_config_default(&pc, ADEX_SYN_EXP_CUBA, ia, ib, adex_conn_ij(i, j, 5));
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_CUBA, ia, ib,
+                           adex_conn_ij(i, j, 5));
   pc.weights = w;
   pc.n_weights = 5;
   pc.name = "IJproj";
@@ -704,9 +722,11 @@ static void test_spike_time_group(void **state) {
   adex_net_destroy(net);
   assert_ok(adex_net_create(0.0, 0.5, NULL, &net));
   size_t bad[] = {3};
-  assert_status(adex_net_add_spike_times(net, 3, times, bad, 1, NULL, NULL), ADEX_ERANGE);
+  assert_status(adex_net_add_spike_times(net, 3, times, bad, 1, NULL, NULL),
+                ADEX_ERANGE);
   double nan_t[] = {NAN};
-  assert_status(adex_net_add_spike_times(net, 3, nan_t, idx, 1, NULL, NULL), ADEX_ERANGE);
+  assert_status(adex_net_add_spike_times(net, 3, nan_t, idx, 1, NULL, NULL),
+                ADEX_ERANGE);
   adex_net_destroy(net);
 }
 
@@ -727,7 +747,8 @@ static void test_heterogeneous_delays(void **state) {
   size_t ii[] = {1, 0, 1, 0}, jj[] = {3, 0, 2, 1};
   double dl[] = {5 * dt, 1 * dt, 0.0, 3 * dt}; /* 0: one step */
   adex_proj_config pc;
-  adex_proj_config_default(&pc, ADEX_SYN_EXP_CUBA, src, post, adex_conn_ij(ii, jj, 4));
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_CUBA, src, post,
+                           adex_conn_ij(ii, jj, 4));
   pc.delays = dl;
   pc.n_delays = 4;
   assert_ok(adex_net_add_proj(net, &pc, NULL));
@@ -797,30 +818,35 @@ static mixed build_mixed(void) {
   size_t idx[] = {0, 1, 2, 3, 4, 0};
   assert_ok(adex_net_add_spike_times(m.net, 5, times, idx, 6, "T", &st));
   adex_proj_config pc;
-  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, e, e, adex_conn_fixed_prob(0.2, false, 1));
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, e, e,
+                           adex_conn_fixed_prob(0.2, false, 1));
   pc.g_max = 0.3;
   pc.delay = 0.2;
   pc.name = "EE";
   assert_ok(adex_net_add_proj(m.net, &pc, NULL));
   double dpre[30];
   for (int q = 0; q < 30; q++) dpre[q] = 0.1 * (1 + q % 4);
-  adex_proj_config_default(&pc, ADEX_SYN_DUAL_EXP_COBA, p, e, adex_conn_fixed_pre_num(5, true, 2));
+  adex_proj_config_default(&pc, ADEX_SYN_DUAL_EXP_COBA, p, e,
+                           adex_conn_fixed_pre_num(5, true, 2));
   pc.delays = dpre;
   pc.n_delays = 30;
   pc.g_max = 0.2;
   pc.name = "PE";
   assert_ok(adex_net_add_proj(m.net, &pc, NULL));
-  adex_proj_config_default(&pc, ADEX_SYN_NMDA, e, i, adex_conn_fixed_post_num(4, true, 3));
+  adex_proj_config_default(&pc, ADEX_SYN_NMDA, e, i,
+                           adex_conn_fixed_post_num(4, true, 3));
   pc.delay = 0.3;
   pc.name = "EI";
   assert_ok(adex_net_add_proj(m.net, &pc, NULL));
-  adex_proj_config_default(&pc, ADEX_SYN_AMPA, i, e, adex_conn_fixed_prob(0.3, true, 4));
+  adex_proj_config_default(&pc, ADEX_SYN_AMPA, i, e,
+                           adex_conn_fixed_prob(0.3, true, 4));
   pc.name = "IE";
   assert_ok(adex_net_add_proj(m.net, &pc, NULL));
   adex_proj_config_default(&pc, ADEX_SYN_STP, st, i, adex_conn_all2all(true));
   pc.name = "TI";
   assert_ok(adex_net_add_proj(m.net, &pc, NULL));
-  adex_proj_config_default(&pc, ADEX_SYN_DELTA, p, i, adex_conn_fixed_prob(0.1, true, 6));
+  adex_proj_config_default(&pc, ADEX_SYN_DELTA, p, i,
+                           adex_conn_fixed_prob(0.1, true, 6));
   pc.g_max = 0.5;
   pc.name = "PI";
   assert_ok(adex_net_add_proj(m.net, &pc, NULL));
@@ -859,7 +885,8 @@ static void test_net_state_continuation(void **state) {
     memcpy(wE, adex_pop_w(a.E), sizeof wE);
     memcpy(VI, adex_pop_V(a.I), sizeof VI);
     for (size_t p = 0; p < 5; p++) { /* the sixth, DeltaSynapse, has none */
-      const double *v = adex_net_proj_var(a.net, p, p == 4 ? "u" : "g", &glen[p]);
+      const double *v =
+          adex_net_proj_var(a.net, p, p == 4 ? "u" : "g", &glen[p]);
       assert_non_null(v);
       assert_true(glen[p] <= 200);
       memcpy(g[p], v, glen[p] * sizeof *v);
@@ -907,7 +934,8 @@ static void test_net_state_refuses_other_networks(void **state) {
   size_t e;
   assert_ok(adex_net_add_pop(net, E, &e));
   assert_ok(adex_net_plan(net));
-  assert_status(adex_net_load_states(net, "test_net_state2.h5", 0, NULL), ADEX_ESIZE);
+  assert_status(adex_net_load_states(net, "test_net_state2.h5", 0, NULL),
+                ADEX_ESIZE);
   assert_non_null(strstr(adex_net_errmsg(net), "E.V"));
   assert_true(adex_pop_V(E)[0] == -65.0);
   assert_int_equal(adex_net_steps_done(net), 0);
@@ -950,21 +978,23 @@ static void test_run_io_equals_the_loop_by_hand(void **state) {
           {0, NULL, 0, {ADEX_RUN_INPUT_SCALAR, 12.0, NULL}},
           {0, "input", '+', {ADEX_RUN_INPUT_NEURON, 0.0, per}},
           {1, "input", '=', {ADEX_RUN_INPUT_STEP, 0.0, table}}};
-      adex_net_monitor mon[3] = {
-          {"E.V", idx, 5, ADEX_DTYPE_F64, oV},
-          {"EE.g", &one, 1, ADEX_DTYPE_F64, og},
-          {"I.spike", NULL, 0, ADEX_DTYPE_BOOL, osp}};
+      adex_net_monitor mon[3] = {{"E.V", idx, 5, ADEX_DTYPE_F64, oV},
+                                 {"EE.g", &one, 1, ADEX_DTYPE_F64, og},
+                                 {"I.spike", NULL, 0, ADEX_DTYPE_BOOL, osp}};
       adex_net_monitor bad = {"EX.g", NULL, 0, ADEX_DTYPE_F64, og};
-      assert_status(adex_net_run_io(m.net, steps, in, 3, &bad, 1, NULL, NULL, NULL),
-                    ADEX_EKEY);
+      assert_status(
+          adex_net_run_io(m.net, steps, in, 3, &bad, 1, NULL, NULL, NULL),
+          ADEX_EKEY);
       assert_non_null(strstr(adex_net_errmsg(m.net), "EE"));
       bad.key = "EE.g";
       bad.dtype = ADEX_DTYPE_BOOL;
-      assert_status(adex_net_run_io(m.net, steps, in, 3, &bad, 1, NULL, NULL, NULL),
-                    ADEX_EINVAL);
+      assert_status(
+          adex_net_run_io(m.net, steps, in, 3, &bad, 1, NULL, NULL, NULL),
+          ADEX_EINVAL);
       assert_int_equal(adex_net_steps_done(m.net), 0);
       size_t done = 0;
-      assert_ok(adex_net_run_io(m.net, steps, in, 3, mon, 3, NULL, NULL, &done));
+      assert_ok(
+          adex_net_run_io(m.net, steps, in, 3, mon, 3, NULL, NULL, &done));
       assert_int_equal(done, steps);
       assert_memory_equal(oV, VE, sizeof oV);
       for (size_t k = 0; k < steps; k++) assert_true(og[k][0] == gEE[k]);
@@ -991,7 +1021,8 @@ static void test_errors(void **state) {
   adex_proj_config pc;
   adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ib, adex_conn_one2one());
   assert_status(adex_net_add_proj(net, &pc, NULL), ADEX_ESIZE);
-  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, 7, adex_conn_all2all(true));
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, 7,
+                           adex_conn_all2all(true));
   assert_status(adex_net_add_proj(net, &pc, NULL), ADEX_ERANGE);
   adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ib,
                            adex_conn_fixed_prob(1.5, true, 0));
@@ -1000,14 +1031,17 @@ static void test_errors(void **state) {
   adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ia,
                            adex_conn_fixed_pre_num(10, false, 0));
   assert_status(adex_net_add_proj(net, &pc, NULL), ADEX_ERANGE);
-  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ib, adex_conn_all2all(true));
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ib,
+                           adex_conn_all2all(true));
   pc.tau = 0.0;
   assert_status(adex_net_add_proj(net, &pc, NULL), ADEX_ERANGE);
   size_t bad_i[] = {0, 10}, bad_j[] = {0, 0};
-  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ib, adex_conn_ij(bad_i, bad_j, 2));
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ib,
+                           adex_conn_ij(bad_i, bad_j, 2));
   assert_status(adex_net_add_proj(net, &pc, NULL), ADEX_ERANGE);
   double w3[] = {1, 2, 3};
-  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ib, adex_conn_all2all(true));
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ib,
+                           adex_conn_all2all(true));
   pc.weights = w3;
   pc.n_weights = 3; /* 200 synapses */
   assert_ok(adex_net_add_proj(net, &pc, NULL));
@@ -1016,7 +1050,8 @@ static void test_errors(void **state) {
 
   assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
   assert_ok(adex_net_add_pop(net, a, &ia));
-  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ia, adex_conn_all2all(true));
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ia,
+                           adex_conn_all2all(true));
   pc.delay = 0.25; /* not a multiple of dt */
   assert_ok(adex_net_add_proj(net, &pc, NULL));
   assert_status(adex_net_plan(net), ADEX_ERANGE);
@@ -1027,7 +1062,8 @@ static void test_errors(void **state) {
   assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
   adex_pop *big = make_pop(3000000, NULL, -65.0);
   assert_ok(adex_net_add_pop(net, big, &ia));
-  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ia, adex_conn_all2all(true));
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ia,
+                           adex_conn_all2all(true));
   assert_ok(adex_net_add_proj(net, &pc, NULL));
   assert_status(adex_net_plan(net), ADEX_ENOMEM);
   assert_non_null(strstr(adex_net_errmsg(net), "GB"));
@@ -1083,9 +1119,14 @@ static adex_net *coba(adex_pop **E, adex_pop **I) {
   size_t e, i;
   assert_ok(adex_net_add_pop(net, *E, &e));
   assert_ok(adex_net_add_pop(net, *I, &i));
-  struct { size_t pre, post; double g, tau, E; uint64_t seed; } P[] = {
-      {e, e, 0.6, 5.0, 0.0, 1}, {e, i, 0.6, 5.0, 0.0, 2},
-      {i, e, 6.7, 10.0, -80.0, 3}, {i, i, 6.7, 10.0, -80.0, 4}};
+  struct {
+    size_t pre, post;
+    double g, tau, E;
+    uint64_t seed;
+  } P[] = {{e, e, 0.6, 5.0, 0.0, 1},
+           {e, i, 0.6, 5.0, 0.0, 2},
+           {i, e, 6.7, 10.0, -80.0, 3},
+           {i, i, 6.7, 10.0, -80.0, 4}};
   for (int k = 0; k < 4; k++) {
     adex_proj_config pc;
     adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, P[k].pre, P[k].post,
@@ -1137,7 +1178,8 @@ static void test_coba_adex(void **state) {
   for (size_t p = 0; p < 4; p++) nsyn += adex_net_proj_nsyn(net, p);
   /* 0.02 x 4000 x 4000 synapses, 5 sigma */
   assert_close((double)nsyn, 320000.0, 0.0, 5 * sqrt(320000.0 * 0.98));
-  assert_true((double)adex_net_bytes(net) < (double)nsyn * 4.5 + 4 * 4000 * 8 * 3);
+  assert_true((double)adex_net_bytes(net) <
+              (double)nsyn * 4.5 + 4 * 4000 * 8 * 3);
   assert_ok(adex_net_run(net, 2000, NULL, NULL, NULL));
   long spikes = 0;
   for (int k = 0; k < 3000; k++) {

@@ -15,9 +15,16 @@
 /* The NEST reference case (docs/semantics.md section 8) in BrainPy units: tau = C/gL,
  * R = 1/gL, V_rest = EL, V_T = VT, V_th = V_peak. */
 static adex_params nest_params(void) {
-  return (adex_params){.V_rest = -70, .V_reset = -58, .V_th = 0, .V_T = -50,
-                       .delta_T = 2, .a = 3, .b = 0, .tau = 200.0 / 11,
-                       .tau_w = 300, .R = 1.0 / 11};
+  return (adex_params){.V_rest = -70,
+                       .V_reset = -58,
+                       .V_th = 0,
+                       .V_T = -50,
+                       .delta_T = 2,
+                       .a = 3,
+                       .b = 0,
+                       .tau = 200.0 / 11,
+                       .tau_w = 300,
+                       .R = 1.0 / 11};
 }
 static const double nest_I = 420.0;
 static const double nest_times[7] = {18.7153, 30.5606, 42.4952, 54.5175,
@@ -28,7 +35,8 @@ static void nest_rhs(const adex_params *p, double V, double w, double I,
                      double *dV, double *dw) {
   double Vg = fmin(V, p->V_th);
   *dV = (-(Vg - p->V_rest) + p->delta_T * exp((Vg - p->V_T) / p->delta_T) -
-         p->R * w + p->R * I) / p->tau;
+         p->R * w + p->R * I) /
+        p->tau;
   *dw = (p->a * (Vg - p->V_rest) - w) / p->tau_w;
 }
 
@@ -125,8 +133,7 @@ static void test_grid_times_without_precise(void **state) {
   adex_pop *pop = adex_test_pop(&cfg);
   double got[16], ref[16];
   adex_params p = nest_params();
-  assert_int_equal(reference_spikes(&p, nest_I, -70.0, 5.0, 100.0, ref, 16),
-                   7);
+  assert_int_equal(reference_spikes(&p, nest_I, -70.0, 5.0, 100.0, ref, 16), 7);
   int n = run_spikes(pop, nest_I, 0.1, 1000, got, 16);
   assert_int_equal(n, 7);
   for (int j = 0; j < 7; j++) {
@@ -175,7 +182,8 @@ static void test_adaptive_meets_tolerance(void **state) {
         adex_pop_input(pop)[0] = I;
         assert_ok(adex_pop_update(pop, k * dt, dt));
         double t = (k + 1) * dt;
-        double V = V_inf + K * exp(-t / tau_w) + (V0 - V_inf - K) * exp(-t / tau);
+        double V =
+            V_inf + K * exp(-t / tau_w) + (V0 - V_inf - K) * exp(-t / tau);
         double w = w0 * exp(-t / tau_w);
         double e = fmax(fabs(adex_pop_V(pop)[0] - V) / (1 + fabs(V)),
                         fabs(adex_pop_w(pop)[0] - w) / (1 + fabs(w)));

@@ -21,7 +21,7 @@ static void test_defaults_match_seed(void **state) {
 static void test_names_and_fields(void **state) {
   (void)state;
   static const char *const names[ADEX_NPARAMS] = {
-      "V_rest", "V_reset", "V_th", "V_T", "delta_T",
+      "V_rest", "V_reset", "V_th", "V_T",   "delta_T",
       "a",      "b",       "tau",  "tau_w", "R"};
   adex_params p;
   memset(&p, 0, sizeof p);
@@ -51,8 +51,8 @@ static void test_names_and_fields(void **state) {
  * adex_params_default's fields. */
 static void test_list_table(void **state) {
   (void)state;
-  static const char *const units[ADEX_NPARAMS] = {
-      "mV", "mV", "mV", "mV", "mV", "1", "1", "ms", "ms", "1"};
+  static const char *const units[ADEX_NPARAMS] = {"mV", "mV", "mV", "mV", "mV",
+                                                  "1",  "1",  "ms", "ms", "1"};
   assert_int_equal(adex_param_count(), 10);
   assert_int_equal(sizeof(adex_params), 10 * sizeof(double));
   adex_params p;
@@ -125,8 +125,8 @@ static void test_input_check(void **state) {
   assert_ok(adex_input_check("--input", ADEX_INPUT_MAX));
   assert_ok(adex_input_check("--input", -ADEX_INPUT_MAX));
   assert_ok(adex_input_check(NULL, 12.5));
-  static const double bad[] = {1.000001e9, -1e200, 1e39, INFINITY, -INFINITY,
-                               NAN};
+  static const double bad[] = {1.000001e9, -1e200,    1e39,
+                               INFINITY,   -INFINITY, NAN};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     assert_status(adex_input_check("inputs[0].value", bad[i]), ADEX_EINVAL);
     assert_non_null(strstr(adex_errmsg(), "inputs[0].value must be"));

@@ -36,10 +36,16 @@ static int simulate_ex(const naud *q, const char *method, bool adaptive,
                        double *w_max, double *w_end) {
   adex_pop_config cfg;
   adex_pop_config_default(&cfg, 1);
-  cfg.params = (adex_params){.V_rest = q->EL, .V_reset = q->Vr, .V_th = 0.0,
-                             .V_T = q->VT, .delta_T = q->DeltaT, .a = q->a,
-                             .b = q->b, .tau = q->C / q->gL,
-                             .tau_w = q->tau_w, .R = 1.0 / q->gL};
+  cfg.params = (adex_params){.V_rest = q->EL,
+                             .V_reset = q->Vr,
+                             .V_th = 0.0,
+                             .V_T = q->VT,
+                             .delta_T = q->DeltaT,
+                             .a = q->a,
+                             .b = q->b,
+                             .tau = q->C / q->gL,
+                             .tau_w = q->tau_w,
+                             .R = 1.0 / q->gL};
   cfg.V_init = adex_init_constant(q->EL);
   cfg.method = method;
   cfg.adaptive = adaptive;
@@ -64,8 +70,8 @@ static int simulate_ex(const naud *q, const char *method, bool adaptive,
   return n;
 }
 
-static int simulate(const naud *q, const char *method, bool adaptive,
-                    double dt, double T, double *times) {
+static int simulate(const naud *q, const char *method, bool adaptive, double dt,
+                    double T, double *times) {
   return simulate_ex(q, method, adaptive, true, dt, T, times, NULL, NULL);
 }
 
@@ -103,16 +109,18 @@ static void check_pattern(int k, const double *t, int n) {
   case 3: /* regular bursting: bimodal ISIs, short within bursts and long
            * between, the long ones repeating */
   case 5: /* delayed regular bursting: the same after a long latency */
-    {
-      int shorts = 0, longs = 0;
-      for (int j = 0; j < m; j++) {
-        if (isi[j] < 10.0) shorts++;
-        else if (isi[j] > 40.0) longs++;
-      }
-      assert_true(shorts >= 4 && longs >= 2 && shorts + longs == m);
-      if (k == 5) assert_true(t[0] > 40.0); /* delayed onset */
-      break;
+  {
+    int shorts = 0, longs = 0;
+    for (int j = 0; j < m; j++) {
+      if (isi[j] < 10.0)
+        shorts++;
+      else if (isi[j] > 40.0)
+        longs++;
     }
+    assert_true(shorts >= 4 && longs >= 2 && shorts + longs == m);
+    if (k == 5) assert_true(t[0] > 40.0); /* delayed onset */
+    break;
+  }
   case 4: /* delayed accelerating: late first spike, ISIs shorten */
     assert_true(n >= 10);
     assert_true(t[0] > isi[0]);
@@ -138,7 +146,8 @@ static void test_patterns(void **state) {
     if (getenv("ADEX_TEST_VERBOSE")) {
       printf("%-25s %3d spikes, first at %.1f ms, ISIs:", patterns[k].name, n,
              n ? t[0] : 0.0);
-      for (int j = 0; j + 1 < n && j < 12; j++) printf(" %.1f", t[j + 1] - t[j]);
+      for (int j = 0; j + 1 < n && j < 12; j++)
+        printf(" %.1f", t[j + 1] - t[j]);
       printf("\n");
     }
     check_pattern(k, t, n);
@@ -168,8 +177,8 @@ static void test_patterns_every_method(void **state) {
     for (int precise = 0; precise < 2; precise++) {
       for (int k = 0; k < 8; k++) {
         double w_max, w_end;
-        int n = simulate_ex(&patterns[k], name, false, precise, 0.01, 500.0,
-                            t, &w_max, &w_end);
+        int n = simulate_ex(&patterns[k], name, false, precise, 0.01, 500.0, t,
+                            &w_max, &w_end);
         double dt_max = 0.0; /* largest spike-time error, matched in order */
         for (int j = 0; j < n && j < n_ref[k]; j++)
           dt_max = fmax(dt_max, fabs(t[j] - t_ref[k][j]));

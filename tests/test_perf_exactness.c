@@ -81,8 +81,8 @@ static long compare_kernels(adex_pop *fast, adex_pop *ref, const double *I,
     assert_memory_equal(adex_pop_w(fast), adex_pop_w(ref), n * sizeof(double));
     assert_memory_equal(adex_pop_spike(fast), adex_pop_spike(ref),
                         n * sizeof(bool));
-    assert_memory_equal(adex_pop_t_last_spike(fast),
-                        adex_pop_t_last_spike(ref), n * sizeof(double));
+    assert_memory_equal(adex_pop_t_last_spike(fast), adex_pop_t_last_spike(ref),
+                        n * sizeof(double));
   }
   return spikes;
 }
@@ -121,8 +121,8 @@ static void test_kernels_match_scalar_shared(void **state) {
         if (verbose())
           printf("%-7s %-11s dt %.1f: %ld spikes; V and w values 0/1/2/3/4+ "
                  "ulp apart: %ld %ld %ld %ld %ld\n",
-                 adex_kernel_name(simd_kernels[kk]), name, dt, spikes,
-                 hist[0], hist[1], hist[2], hist[3], hist[4]);
+                 adex_kernel_name(simd_kernels[kk]), name, dt, spikes, hist[0],
+                 hist[1], hist[2], hist[3], hist[4]);
         adex_pop_destroy(fast);
         adex_pop_destroy(ref);
       }
@@ -148,9 +148,8 @@ static void test_kernels_match_scalar_hetero(void **state) {
   adex_init inits[6] = {adex_init_array(tau, n), adex_init_array(a, n),
                         adex_init_array(b, n),   adex_init_array(delta_T, n),
                         adex_init_array(VT, n),  adex_init_array(Vth, n)};
-  static const adex_param_id ids[6] = {ADEX_P_TAU,     ADEX_P_A,
-                                       ADEX_P_B,       ADEX_P_DELTA_T,
-                                       ADEX_P_V_T,     ADEX_P_V_TH};
+  static const adex_param_id ids[6] = {ADEX_P_TAU,     ADEX_P_A,   ADEX_P_B,
+                                       ADEX_P_DELTA_T, ADEX_P_V_T, ADEX_P_V_TH};
   for (size_t kk = 0; kk < N_SIMD; kk++) {
     if (!adex_kernel_available(simd_kernels[kk])) continue;
     for (size_t m = 0; m < adex_method_count(); m++) {
@@ -165,7 +164,8 @@ static void test_kernels_match_scalar_hetero(void **state) {
       long spikes = compare_kernels(fast, ref, I, n, 2000, 0.1, hist);
       if (verbose())
         printf("%-7s %-11s hetero: %ld spikes; 0/1/2/3/4+ ulp: %ld %ld %ld "
-               "%ld %ld\n", adex_kernel_name(simd_kernels[kk]),
+               "%ld %ld\n",
+               adex_kernel_name(simd_kernels[kk]),
                adex_method_name(adex_method_at(m)), spikes, hist[0], hist[1],
                hist[2], hist[3], hist[4]);
       assert_true(spikes > 100);
@@ -224,8 +224,7 @@ static void test_adaptive_kernels_match_scalar(void **state) {
         assert_memory_equal(adex_pop_spike(fast), adex_pop_spike(ref), n);
         assert_memory_equal(adex_pop_t_last_spike(fast),
                             adex_pop_t_last_spike(ref), n * sizeof(double));
-        for (int i = 0; i < n; i++)
-          assert_true(adex_pop_input(fast)[i] == 0.0);
+        for (int i = 0; i < n; i++) assert_true(adex_pop_input(fast)[i] == 0.0);
         const adex_spike_event *a, *b;
         size_t na, nb;
         assert_ok(adex_pop_spike_events(fast, &a, &na));
@@ -236,8 +235,9 @@ static void test_adaptive_kernels_match_scalar(void **state) {
       }
       if (verbose())
         printf("%-7s %-11s adaptive: %ld spikes; V, w, step sizes bit for "
-               "bit%s\n", adex_kernel_name(kernels[kk]), methods[m % 4],
-               spikes, m == 4 ? " (tau per neuron)" : "");
+               "bit%s\n",
+               adex_kernel_name(kernels[kk]), methods[m % 4], spikes,
+               m == 4 ? " (tau per neuron)" : "");
       assert_true(spikes > 100);
       adex_pop_destroy(fast);
       adex_pop_destroy(ref);
@@ -294,10 +294,10 @@ static void test_f32_kernels_match_scalar(void **state) {
         assert_ok(adex_pop_update(fast, k * 0.1, 0.1));
         assert_ok(adex_pop_update(ref, k * 0.1, 0.1));
         for (int i = 0; i < n; i++) {
-          uint32_t dV = ulp_diff_f(adex_pop_V_f32(fast)[i],
-                                   adex_pop_V_f32(ref)[i]);
-          uint32_t dw = ulp_diff_f(adex_pop_w_f32(fast)[i],
-                                   adex_pop_w_f32(ref)[i]);
+          uint32_t dV =
+              ulp_diff_f(adex_pop_V_f32(fast)[i], adex_pop_V_f32(ref)[i]);
+          uint32_t dw =
+              ulp_diff_f(adex_pop_w_f32(fast)[i], adex_pop_w_f32(ref)[i]);
           if (dV != 0 || dw != 0)
             print_error("step %d neuron %d: V %a vs %a, w %a vs %a\n", k, i,
                         (double)adex_pop_V_f32(fast)[i],
@@ -320,9 +320,9 @@ static void test_f32_kernels_match_scalar(void **state) {
       assert_true(spikes > 300);
       if (verbose())
         printf("%-7s exp_auto float32%s: %ld spikes; 0/1/2/3/4+ ulp: %ld %ld "
-               "%ld %ld %ld\n", adex_kernel_name(simd_kernels[kk]),
-               hetero ? " hetero" : "", spikes, hist[0], hist[1], hist[2],
-               hist[3], hist[4]);
+               "%ld %ld %ld\n",
+               adex_kernel_name(simd_kernels[kk]), hetero ? " hetero" : "",
+               spikes, hist[0], hist[1], hist[2], hist[3], hist[4]);
       adex_pop_destroy(fast);
       adex_pop_destroy(ref);
     }
@@ -418,8 +418,8 @@ static void compare_threads(adex_pop_config *cfg, size_t n, int threads,
     assert_memory_equal(adex_pop_V(one), adex_pop_V(many), n * sizeof(double));
     assert_memory_equal(adex_pop_w(one), adex_pop_w(many), n * sizeof(double));
     assert_memory_equal(adex_pop_spike(one), adex_pop_spike(many), n);
-    assert_memory_equal(adex_pop_t_last_spike(one),
-                        adex_pop_t_last_spike(many), n * sizeof(double));
+    assert_memory_equal(adex_pop_t_last_spike(one), adex_pop_t_last_spike(many),
+                        n * sizeof(double));
     const adex_spike_event *a, *b;
     size_t na, nb;
     assert_ok(adex_pop_spike_events(one, &a, &na));
@@ -510,8 +510,7 @@ static void test_threads_identical(void **state) {
  * the fused step give the same bits with every kernel. */
 static void test_general_matches_fused_each_kernel(void **state) {
   (void)state;
-  static const char *const methods[] = {"exp_auto", "euler", "rk4",
-                                        "rkf45"};
+  static const char *const methods[] = {"exp_auto", "euler", "rk4", "rkf45"};
   static const adex_kernel kernels[] = {ADEX_KERNEL_SCALAR, ADEX_KERNEL_AVX2,
                                         ADEX_KERNEL_AVX512};
   enum { n = 13 };
@@ -762,8 +761,10 @@ static void test_no_allocation_per_step(void **state) {
       adex_var in;
       assert_ok(adex_pop_var_find(pop, "input", &in));
       for (int i = 0; i < n; i++) {
-        if (in.dtype == ADEX_DTYPE_F32) ((float *)in.data)[i] = 0.01f * (float)i;
-        else ((double *)in.data)[i] = 0.01 * i;
+        if (in.dtype == ADEX_DTYPE_F32)
+          ((float *)in.data)[i] = 0.01f * (float)i;
+        else
+          ((double *)in.data)[i] = 0.01 * i;
       }
       assert_ok(adex_pop_update(pop, k * 0.1, 0.1));
       assert_ok(adex_pop_spike_events(pop, &ev, &nev));

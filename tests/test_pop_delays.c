@@ -49,11 +49,13 @@ static void check_ages(adex_pop *pop, const char *name, size_t max, size_t P,
   for (size_t a = 0; a <= max; a++) {
     assert_ok(adex_pop_get_delay_data(pop, name, a, got));
     for (size_t i = 0; i < NUM; i++) {
-      double e = a <= P ? pushed(P - a, i)
-                 : init_base != 0.0 ? init_base - (double)i : 0.0;
+      double e = a <= P             ? pushed(P - a, i)
+                 : init_base != 0.0 ? init_base - (double)i
+                                    : 0.0;
       if (got[i] != e) {
         print_error("%s after %zu pushes, age %zu, neuron %zu: %g, expected "
-                    "%g\n", name, P, a, i, got[i], e);
+                    "%g\n",
+                    name, P, a, i, got[i], e);
         fail();
       }
     }
@@ -188,8 +190,7 @@ static void test_errors(void **state) {
   assert_status(adex_pop_get_delay_data(pop, "nope", 0, out), ADEX_EKEY);
   expect_msg("no delay 'nope' in errpop; delays: (none registered)");
   assert_ok(adex_pop_register_delay(pop, "a", 2, NULL, "V", NULL));
-  assert_ok(adex_pop_register_delay(pop, "pre.spike", 1, NULL, "spike",
-                                    NULL));
+  assert_ok(adex_pop_register_delay(pop, "pre.spike", 1, NULL, "spike", NULL));
   assert_status(adex_pop_get_delay_data(pop, "nope", 0, out), ADEX_EKEY);
   expect_msg("delays: a, pre.spike");
   assert_string_equal(adex_pop_errmsg(pop), adex_errmsg());
@@ -212,9 +213,9 @@ static void test_errors(void **state) {
                 ADEX_EKEY);
   const char *bad_names[] = {"", "1a", "a..b", ".a", "a.", "a-b", NULL};
   for (size_t i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++) {
-    assert_status(adex_pop_register_delay(pop, bad_names[i], 1, NULL, "V",
-                                          NULL),
-                  ADEX_EINVAL);
+    assert_status(
+        adex_pop_register_delay(pop, bad_names[i], 1, NULL, "V", NULL),
+        ADEX_EINVAL);
     expect_msg("is not valid");
   }
   assert_status(adex_pop_register_delay(pop, "b", 1, NULL, NULL, NULL),
@@ -227,9 +228,9 @@ static void test_errors(void **state) {
   assert_status(adex_pop_delay_at(pop, 2, &info), ADEX_EKEY);
   assert_int_equal(adex_pop_delay_count(NULL), 0);
   /* A too large buffer. */
-  assert_status(adex_pop_register_delay(pop, "huge", SIZE_MAX / 4, NULL, "V",
-                                        NULL),
-                ADEX_ESIZE);
+  assert_status(
+      adex_pop_register_delay(pop, "huge", SIZE_MAX / 4, NULL, "V", NULL),
+      ADEX_ESIZE);
   /* At most ADEX_MAX_POP_DELAYS. */
   for (int k = 2; k < ADEX_MAX_POP_DELAYS; k++) {
     char name[16];
@@ -371,8 +372,8 @@ static void test_global_threads(void **state) {
   adex_global_delay_clear();
   pthread_t th[THREADS];
   for (size_t i = 0; i < THREADS; i++)
-    assert_int_equal(pthread_create(&th[i], NULL, global_worker,
-                                    (void *)(uintptr_t)i), 0);
+    assert_int_equal(
+        pthread_create(&th[i], NULL, global_worker, (void *)(uintptr_t)i), 0);
   for (size_t i = 0; i < THREADS; i++) {
     void *r = NULL;
     pthread_join(th[i], &r);

@@ -48,8 +48,7 @@ static void test_bad_parameters(void **state) {
 /* The parts of the last failure match what the front ends need: the key,
  * the neuron and the reason, with the message their composition. */
 static void expect_parts(const adex_pop_config *cfg, adex_status st,
-                         const char *key, long long index,
-                         const char *reason) {
+                         const char *key, long long index, const char *reason) {
   adex_pop *pop = NULL;
   assert_status(adex_pop_create(cfg, &pop), st);
   assert_string_equal(adex_errkey(), key);

@@ -118,7 +118,8 @@ static void test_first_order_convergence(void **state) {
       assert_ok(adex_pop_update(pop, (double)k * dt, dt));
     }
     assert_false(adex_pop_spike(pop)[0]);
-    err[j] = fabs(adex_pop_V(pop)[0] - V_ref) + fabs(adex_pop_w(pop)[0] - w_ref);
+    err[j] =
+        fabs(adex_pop_V(pop)[0] - V_ref) + fabs(adex_pop_w(pop)[0] - w_ref);
     adex_pop_destroy(pop);
   }
   for (int j = 0; j + 1 < 4; j++) {
@@ -365,7 +366,8 @@ static void test_phi_accuracy(void **state) {
   static const double zs[] = {1e-12, -1e-9, 3e-6, -2e-4, 1e-3};
   for (int j = 0; j < 5; j++) {
     double z = zs[j];
-    double series = 1 + z / 2 + z * z / 6 + z * z * z / 24 + z * z * z * z / 120;
+    double series =
+        1 + z / 2 + z * z / 6 + z * z * z / 24 + z * z * z * z / 120;
     assert_close(adex__phi(z), series, 4e-16, 0);
   }
   assert_close(adex__phi(1.0), exp(1.0) - 1.0, 1e-15, 0);
@@ -395,14 +397,13 @@ static void test_time_grid(void **state) {
   adex_pop_config cfg = rest_config(2);
   adex_pop *pop = adex_test_pop(&cfg);
   size_t done = 7;
-  assert_status(adex_pop_run(pop, 1e20, 0.1, 10, NULL, NULL, 0, NULL, NULL,
-                             &done),
-                ADEX_EINVAL);
+  assert_status(
+      adex_pop_run(pop, 1e20, 0.1, 10, NULL, NULL, 0, NULL, NULL, &done),
+      ADEX_EINVAL);
   assert_int_equal(done, 0);
   assert_non_null(strstr(adex_pop_errmsg(pop), "too large for steps"));
   assert_close(adex_pop_V(pop)[0], -65.0, 0, 0);
-  assert_ok(adex_pop_run(pop, 1e11, 0.1, 10, NULL, NULL, 0, NULL, NULL,
-                         &done));
+  assert_ok(adex_pop_run(pop, 1e11, 0.1, 10, NULL, NULL, 0, NULL, NULL, &done));
   assert_int_equal(done, 10);
   adex_pop_destroy(pop);
 }
@@ -413,11 +414,15 @@ static void test_time_grid(void **state) {
  * The expectations are counted here from exact decimal arithmetic. */
 static void test_run_steps(void **state) {
   (void)state;
-  static const struct { double duration, dt; size_t steps; } cases[] = {
-      {1.0, 0.1, 10},   {1.04, 0.1, 11},  {0.3, 0.1, 3},  {1.0, 0.3, 4},
-      {1.0, 0.4, 3},    {100.0, 200.0, 1}, {0.0, 0.1, 0}, {1000.0, 0.1, 10000},
-      {0.7, 0.1, 7},    {0.1 + 0.2, 0.1, 3}, {2.5, 0.5, 5}, {2.6, 0.5, 6},
-      {1e-300, 0.1, 1}, {1.0, 1e308, 1}, {1e11, 0.1, 1000000000000ull}};
+  static const struct {
+    double duration, dt;
+    size_t steps;
+  } cases[] = {
+      {1.0, 0.1, 10},      {1.04, 0.1, 11},      {0.3, 0.1, 3},
+      {1.0, 0.3, 4},       {1.0, 0.4, 3},        {100.0, 200.0, 1},
+      {0.0, 0.1, 0},       {1000.0, 0.1, 10000}, {0.7, 0.1, 7},
+      {0.1 + 0.2, 0.1, 3}, {2.5, 0.5, 5},        {2.6, 0.5, 6},
+      {1e-300, 0.1, 1},    {1.0, 1e308, 1},      {1e11, 0.1, 1000000000000ull}};
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
     size_t n = 12345;
     assert_ok(adex_run_steps(cases[k].duration, cases[k].dt, &n));

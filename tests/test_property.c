@@ -73,9 +73,10 @@ static int run_one(const adex_params *p, const char *method, bool adaptive,
     double V = adex_pop_V(pop)[0], w = adex_pop_w(pop)[0];
     if (!(isfinite(V) && isfinite(w) && V < p->V_th)) {
       print_error("%s%s%s: V = %g, w = %g (tau %g, tau_w %g, a %g, R %g, "
-                  "delta_T %g, dt %g)\n", method, adaptive ? " adaptive" : "",
-                  precise ? " precise" : "", V, w, p->tau, p->tau_w, p->a,
-                  p->R, p->delta_T, dt);
+                  "delta_T %g, dt %g)\n",
+                  method, adaptive ? " adaptive" : "",
+                  precise ? " precise" : "", V, w, p->tau, p->tau_w, p->a, p->R,
+                  p->delta_T, dt);
       fail();
     }
   }

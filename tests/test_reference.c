@@ -109,12 +109,26 @@ static void run_case(const ref_case *rc) {
 static void test_changed_parameters(void **state) {
   (void)state;
   static const size_t watch[] = {0, 2};
-  ref_case rc = {.name = "changed", .n = 3, .duration = 200, .dt = 0.05,
-                 .V0 = -70, .w0 = 1, .I_lo = 40, .I_hi = 120,
-                 .watch = watch, .n_watch = 2};
-  rc.params = (adex_params){.V_rest = -70, .V_reset = -58, .V_th = 0,
-                            .V_T = -50, .delta_T = 2, .a = 2, .b = 5,
-                            .tau = 20, .tau_w = 100, .R = 0.5};
+  ref_case rc = {.name = "changed",
+                 .n = 3,
+                 .duration = 200,
+                 .dt = 0.05,
+                 .V0 = -70,
+                 .w0 = 1,
+                 .I_lo = 40,
+                 .I_hi = 120,
+                 .watch = watch,
+                 .n_watch = 2};
+  rc.params = (adex_params){.V_rest = -70,
+                            .V_reset = -58,
+                            .V_th = 0,
+                            .V_T = -50,
+                            .delta_T = 2,
+                            .a = 2,
+                            .b = 5,
+                            .tau = 20,
+                            .tau_w = 100,
+                            .R = 0.5};
   run_case(&rc);
 }
 
@@ -127,10 +141,18 @@ static void test_heterogeneous_parameters(void **state) {
                                    {ADEX_P_B, 0.5, 3},
                                    {ADEX_P_DELTA_T, 1, 4},
                                    {ADEX_P_V_T, -60, -55}};
-  ref_case rc = {.name = "hetero", .n = 5, .duration = 200, .dt = 0.1,
-                 .V0 = -65, .w0 = 0, .I_lo = 10, .I_hi = 40,
-                 .spreads = spreads, .n_spreads = 5,
-                 .watch = watch, .n_watch = 3};
+  ref_case rc = {.name = "hetero",
+                 .n = 5,
+                 .duration = 200,
+                 .dt = 0.1,
+                 .V0 = -65,
+                 .w0 = 0,
+                 .I_lo = 10,
+                 .I_hi = 40,
+                 .spreads = spreads,
+                 .n_spreads = 5,
+                 .watch = watch,
+                 .n_watch = 3};
   adex_params_default(&rc.params);
   run_case(&rc);
 }
@@ -139,8 +161,12 @@ static void test_heterogeneous_parameters(void **state) {
 static void test_default_zero_init(void **state) {
   (void)state;
   static const size_t watch[] = {0, 1, 2};
-  ref_case rc = {.name = "default_zero", .n = 3, .duration = 50, .dt = 0.1,
-                 .watch = watch, .n_watch = 3};
+  ref_case rc = {.name = "default_zero",
+                 .n = 3,
+                 .duration = 50,
+                 .dt = 0.1,
+                 .watch = watch,
+                 .n_watch = 3};
   adex_params_default(&rc.params);
   run_case(&rc);
 }

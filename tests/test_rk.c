@@ -19,12 +19,12 @@ static const struct {
   const char *name;
   int order, stages, embedded;
 } rk_methods[] = {
-    {"euler", 1, 1, 0},      {"midpoint", 2, 2, 0},   {"heun2", 2, 2, 0},
-    {"ralston2", 2, 2, 0},   {"rk2", 2, 2, 0},        {"rk3", 3, 3, 0},
-    {"heun3", 3, 3, 0},      {"ralston3", 3, 3, 0},   {"ssprk3", 3, 3, 0},
-    {"rk4", 4, 4, 0},        {"ralston4", 4, 4, 0},   {"rk4_38rule", 4, 4, 0},
-    {"rkf12", 2, 3, 1},      {"rkf45", 5, 6, 1},      {"rkdp", 5, 7, 1},
-    {"ck", 5, 6, 1},         {"bs", 3, 4, 1},         {"heun_euler", 2, 2, 1},
+    {"euler", 1, 1, 0},    {"midpoint", 2, 2, 0}, {"heun2", 2, 2, 0},
+    {"ralston2", 2, 2, 0}, {"rk2", 2, 2, 0},      {"rk3", 3, 3, 0},
+    {"heun3", 3, 3, 0},    {"ralston3", 3, 3, 0}, {"ssprk3", 3, 3, 0},
+    {"rk4", 4, 4, 0},      {"ralston4", 4, 4, 0}, {"rk4_38rule", 4, 4, 0},
+    {"rkf12", 2, 3, 1},    {"rkf45", 5, 6, 1},    {"rkdp", 5, 7, 1},
+    {"ck", 5, 6, 1},       {"bs", 3, 4, 1},       {"heun_euler", 2, 2, 1},
 };
 #define N_RK (sizeof rk_methods / sizeof rk_methods[0])
 
@@ -57,9 +57,8 @@ static void test_registry(void **state) {
     assert_true((tb->order_hat > 0) == (rk_methods[k].embedded == 1));
     assert_ptr_equal(adex_method_at(k + 1), m); /* listed in BrainPy order */
   }
-  static const char *const exp_names[] = {"exp_auto", "exp_euler",
-                                          "exp_euler_auto",
-                                          "exponential_euler"};
+  static const char *const exp_names[] = {
+      "exp_auto", "exp_euler", "exp_euler_auto", "exponential_euler"};
   for (size_t k = 0; k < 4; k++)
     assert_ptr_equal(find(exp_names[k]), &adex__method_exp_auto);
   assert_null(adex__method_exp_auto.tableau);
@@ -113,11 +112,10 @@ static void mul(const double *u, const double *v, double *out, int s) {
 /* Largest defect of the order conditions of exactly order q (1..5) for the
  * weights w: the elementary weights of the rooted trees with q nodes
  * against 1/gamma (Butcher; Hairer-Norsett-Wanner II.2, Table 2.2). */
-static double order_defect(const adex__rk_tableau *tb, const double *w,
-                           int q) {
+static double order_defect(const adex__rk_tableau *tb, const double *w, int q) {
   int s = tb->stages;
-  vec one, c, c2, c3, c4, Ac, Ac2, AAc, cAc, c2Ac, cAc2, cAAc, AcAc, Ac3,
-      AcAc_, AAc2, AAAc;
+  vec one, c, c2, c3, c4, Ac, Ac2, AAc, cAc, c2Ac, cAc2, cAAc, AcAc, Ac3, AcAc_,
+      AAc2, AAAc;
   for (int i = 0; i < s; i++) one[i] = 1.0;
   memcpy(c, tb->c, sizeof c);
   mul(c, c, c2, s);
@@ -135,14 +133,16 @@ static double order_defect(const adex__rk_tableau *tb, const double *w,
   mat_vec(tb, cAc, AcAc_);
   mat_vec(tb, Ac2, AAc2);
   mat_vec(tb, AAc, AAAc);
-  struct { const double *v; double g; } t[17] = {
-      {one, 1.0},                                          /* q = 1 */
-      {c, 2.0},                                            /* q = 2 */
-      {c2, 3.0},    {Ac, 6.0},                             /* q = 3 */
-      {c3, 4.0},    {cAc, 8.0},   {Ac2, 12.0}, {AAc, 24.0}, /* q = 4 */
-      {c4, 5.0},    {c2Ac, 10.0}, {cAc2, 15.0}, {cAAc, 30.0},
-      {AcAc, 20.0}, {Ac3, 20.0},  {AcAc_, 40.0}, {AAc2, 60.0},
-      {AAAc, 120.0},                                       /* q = 5 */
+  struct {
+    const double *v;
+    double g;
+  } t[17] = {
+      {one, 1.0},                                            /* q = 1 */
+      {c, 2.0},                                              /* q = 2 */
+      {c2, 3.0},   {Ac, 6.0},                                /* q = 3 */
+      {c3, 4.0},   {cAc, 8.0},    {Ac2, 12.0},  {AAc, 24.0}, /* q = 4 */
+      {c4, 5.0},   {c2Ac, 10.0},  {cAc2, 15.0}, {cAAc, 30.0},  {AcAc, 20.0},
+      {Ac3, 20.0}, {AcAc_, 40.0}, {AAc2, 60.0}, {AAAc, 120.0}, /* q = 5 */
   };
   static const int first[6] = {0, 0, 1, 2, 4, 8}, count[6] = {0, 1, 1, 2, 4, 9};
   double worst = 0.0;
@@ -193,9 +193,8 @@ static void test_tableaux(void **state) {
 static void guarded_rhs(const adex_params *p, double V, double w, double I,
                         double *dV, double *dw) {
   double Vg = fmin(V, p->V_th);
-  double ex = p->delta_T == 0.0
-                  ? 0.0
-                  : p->delta_T * exp((Vg - p->V_T) / p->delta_T);
+  double ex =
+      p->delta_T == 0.0 ? 0.0 : p->delta_T * exp((Vg - p->V_T) / p->delta_T);
   *dV = (-(Vg - p->V_rest) + ex - p->R * w + p->R * I) / p->tau;
   *dw = (p->a * (Vg - p->V_rest) - w) / p->tau_w;
 }
@@ -233,8 +232,8 @@ static bool butcher_step(const adex__rk_tableau *tb, const adex_params *p,
 
 /* The default model's right-hand side in extended precision, unguarded
  * (the reference trajectory stays far below V_th). */
-static void rhs_ld(long double V, long double w, long double I,
-                   long double *dV, long double *dw) {
+static void rhs_ld(long double V, long double w, long double I, long double *dV,
+                   long double *dw) {
   *dV = (-(V + 65.0L) + 3.48L * expl((V + 59.9L) / 3.48L) - w + I) / 10.0L;
   *dw = ((V + 65.0L) - w) / 30.0L;
 }
@@ -318,8 +317,7 @@ static void test_convergence(void **state) {
       printf("%-11s order %d  measured %.3f %.3f %.3f  errors %.2e .. %.2e "
              "(dt %g .. %g, T %g)\n",
              rk_methods[k].name, order, p[0], p[1], p[2], err[0],
-             err[LEVELS - 1], dt0[order], dt0[order] / (1 << (LEVELS - 1)),
-             T);
+             err[LEVELS - 1], dt0[order], dt0[order] / (1 << (LEVELS - 1)), T);
   }
 }
 
@@ -376,8 +374,8 @@ static void test_matches_butcher_loop_default(void **state) {
     cfg.method = rk_methods[k].name;
     cfg.kernel = ADEX_KERNEL_SCALAR;
     adex_pop *pop = adex_test_pop(&cfg);
-    long spikes = compare_run(pop, find(rk_methods[k].name)->tableau, P, I,
-                              n, 1500, 0.1);
+    long spikes =
+        compare_run(pop, find(rk_methods[k].name)->tableau, P, I, n, 1500, 0.1);
     assert_true(spikes > 100);
     adex_pop_destroy(pop);
   }
@@ -401,15 +399,13 @@ static void test_matches_butcher_loop_hetero(void **state) {
     V0[i] = -70.0 + 3.0 * i;
     I[i] = (10.0 + 12.0 * i) / R[i];
   }
-  adex_init inits[8] = {
-      adex_init_array(tau, n), adex_init_array(tau_w, n),
-      adex_init_array(a, n),   adex_init_array(b, n),
-      adex_init_array(delta_T, n),  adex_init_array(VT, n),
-      adex_init_array(Vth, n), adex_init_array(R, n)};
-  static const adex_param_id ids[8] = {ADEX_P_TAU,     ADEX_P_TAU_W,
-                                       ADEX_P_A,       ADEX_P_B,
-                                       ADEX_P_DELTA_T, ADEX_P_V_T,
-                                       ADEX_P_V_TH,    ADEX_P_R};
+  adex_init inits[8] = {adex_init_array(tau, n),     adex_init_array(tau_w, n),
+                        adex_init_array(a, n),       adex_init_array(b, n),
+                        adex_init_array(delta_T, n), adex_init_array(VT, n),
+                        adex_init_array(Vth, n),     adex_init_array(R, n)};
+  static const adex_param_id ids[8] = {ADEX_P_TAU,  ADEX_P_TAU_W,   ADEX_P_A,
+                                       ADEX_P_B,    ADEX_P_DELTA_T, ADEX_P_V_T,
+                                       ADEX_P_V_TH, ADEX_P_R};
   adex_params P[n];
   for (int i = 0; i < n; i++) {
     adex_params_default(&P[i]);
@@ -431,8 +427,8 @@ static void test_matches_butcher_loop_hetero(void **state) {
     cfg.method = rk_methods[k].name;
     cfg.kernel = ADEX_KERNEL_SCALAR;
     adex_pop *pop = adex_test_pop(&cfg);
-    long spikes = compare_run(pop, find(rk_methods[k].name)->tableau, P, I,
-                              n, 2000, 0.1);
+    long spikes =
+        compare_run(pop, find(rk_methods[k].name)->tableau, P, I, n, 2000, 0.1);
     assert_true(spikes > 100);
     adex_pop_destroy(pop);
   }
@@ -457,8 +453,8 @@ static void test_guard_in_both_equations(void **state) {
   double dw = (1.0 * (-30.0 + 65.0) - 2.0) / 30.0;
   assert_true(adex_pop_spike(pop)[0]);
   assert_close(adex_pop_w(pop)[0], 2.0 + dt * dw + 1.0, 1e-15, 0);
-  double dV = (-(-30.0 + 65.0) + 3.48 * exp((-30.0 + 59.9) / 3.48) - 2.0 -
-               1e9) / 10.0;
+  double dV =
+      (-(-30.0 + 65.0) + 3.48 * exp((-30.0 + 59.9) / 3.48) - 2.0 - 1e9) / 10.0;
   assert_false(adex_pop_spike(pop)[1]);
   assert_close(adex_pop_V(pop)[1], 100.0 + dt * dV, 1e-15, 0);
   assert_close(adex_pop_w(pop)[1], 2.0 + dt * dw, 1e-15, 0);
@@ -553,8 +549,8 @@ static void test_property_finite(void **state) {
     n_neg_a += p.a < 0.0;
   }
   if (verbose())
-    printf("property: %d sets, %ld IF, %ld tiny delta_T, %ld a < 0\n", n,
-           n_iaf, n_tiny, n_neg_a);
+    printf("property: %d sets, %ld IF, %ld tiny delta_T, %ld a < 0\n", n, n_iaf,
+           n_tiny, n_neg_a);
   assert_true(n_iaf > 100 && n_tiny > 100 && n_neg_a > 500);
   adex_init inits[ADEX_NPARAMS];
   static const double dts[3] = {0.01, 0.1, 0.25};
@@ -578,8 +574,8 @@ static void test_property_finite(void **state) {
       t += dt;
       for (int i = 0; i < n; i++) {
         if (!(isfinite(V[i]) && isfinite(w[i]) && V[i] < Vth[i])) {
-          print_error("%s, neuron %d, step %d: V = %g, w = %g\n", cfg.method,
-                      i, s, V[i], w[i]);
+          print_error("%s, neuron %d, step %d: V = %g, w = %g\n", cfg.method, i,
+                      s, V[i], w[i]);
           fail();
         }
       }

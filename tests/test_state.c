@@ -42,9 +42,9 @@ static const char *const exts[] = {"h5", "npz"};
 typedef struct pop_opts {
   const char *name;
   size_t num;
-  bool keep_size;       /* shape 2 x num/2 */
+  bool keep_size; /* shape 2 x num/2 */
   const char *method;
-  size_t v_hist_max;    /* max of the V delay */
+  size_t v_hist_max; /* max of the V delay */
   bool delays;
   const adex_allocator *alloc;
 } pop_opts;
@@ -79,8 +79,8 @@ static adex_pop *make(const pop_opts *o) {
       init[i] = -100.0 - (double)i;
     }
     assert_ok(adex_pop_register_delay(pop, "spk", 0, steps, "spike", NULL));
-    assert_ok(adex_pop_register_delay(pop, "V_hist", o->v_hist_max, NULL,
-                                      "V", init));
+    assert_ok(
+        adex_pop_register_delay(pop, "V_hist", o->v_hist_max, NULL, "V", init));
   }
   return pop;
 }
@@ -281,8 +281,7 @@ static void test_selection(void **state) {
 
     a = make(&o);
     const char *const bad[] = {"V", "nosuch"};
-    assert_status(adex_pop_save_states(a, path("never.h5"), bad, 2),
-                  ADEX_EKEY);
+    assert_status(adex_pop_save_states(a, path("never.h5"), bad, 2), ADEX_EKEY);
     expect_msg("cannot save 'nosuch': no such key");
     expect_msg("sel.V_hist.data");
     assert_status(adex_pop_save_states(a, path("never.h5"), bad, 0),
@@ -525,8 +524,7 @@ static void test_log(void **state) {
            "Warning: lg.spike is not in %s; left unchanged\n"
            "Warning: lg.refractory is not in %s; left unchanged\n"
            "Warning: lg.t_last_spike is not in %s; left unchanged\n",
-           path("log.npz"), path("log.npz"), path("log.npz"),
-           path("log.npz"));
+           path("log.npz"), path("log.npz"), path("log.npz"), path("log.npz"));
   /* npz keeps the saving order (V before w), HDF5 lists names sorted. */
   assert_true(strncmp(log, want, strlen(want)) == 0 ||
               (print_error("log:\n%s\nwanted first:\n%s\n", log, want), 0));
@@ -537,8 +535,7 @@ static void test_log(void **state) {
   log = NULL;
   lf = open_memstream(&log, &len);
   spit(path("junk.h5"), "not hdf5 at all", 15);
-  assert_status(adex_pop_load_states(a, path("junk.h5"), 1, lf),
-                ADEX_EFORMAT);
+  assert_status(adex_pop_load_states(a, path("junk.h5"), 1, lf), ADEX_EFORMAT);
   fclose(lf);
   assert_int_equal(len, 0);
   free(log);
@@ -598,14 +595,16 @@ static void test_io_errors(void **state) {
   assert_ok(adex_state_format_of("s.NPZ", &fmt));
   assert_int_equal(fmt, ADEX_STATE_NPZ);
   /* the one extension rule of the library and the program (adex/files.h) */
-  static const struct { const char *name; adex_file_kind kind; } kinds[] = {
-      {"r.h5", ADEX_FILE_H5},       {"r.H5", ADEX_FILE_H5},
-      {"d/r.HdF5", ADEX_FILE_H5},   {"s.npz", ADEX_FILE_NPZ},
-      {"x.NPY", ADEX_FILE_NPY},     {"t.Csv", ADEX_FILE_CSV},
-      {"t.TXT", ADEX_FILE_TXT},     {".h5", ADEX_FILE_UNKNOWN},
-      {"h5", ADEX_FILE_UNKNOWN},    {"r.h5.bak", ADEX_FILE_UNKNOWN},
-      {"r.h55", ADEX_FILE_UNKNOWN}, {"", ADEX_FILE_UNKNOWN},
-      {NULL, ADEX_FILE_UNKNOWN}};
+  static const struct {
+    const char *name;
+    adex_file_kind kind;
+  } kinds[] = {{"r.h5", ADEX_FILE_H5},       {"r.H5", ADEX_FILE_H5},
+               {"d/r.HdF5", ADEX_FILE_H5},   {"s.npz", ADEX_FILE_NPZ},
+               {"x.NPY", ADEX_FILE_NPY},     {"t.Csv", ADEX_FILE_CSV},
+               {"t.TXT", ADEX_FILE_TXT},     {".h5", ADEX_FILE_UNKNOWN},
+               {"h5", ADEX_FILE_UNKNOWN},    {"r.h5.bak", ADEX_FILE_UNKNOWN},
+               {"r.h55", ADEX_FILE_UNKNOWN}, {"", ADEX_FILE_UNKNOWN},
+               {NULL, ADEX_FILE_UNKNOWN}};
   for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
     if (adex_file_kind_of(kinds[k].name) != kinds[k].kind)
       fail_msg("'%s': kind %d, want %d", kinds[k].name ? kinds[k].name : "NULL",
@@ -685,8 +684,8 @@ static void test_float32_variable(void **state) {
     /* float64 data into the float32 variable: rounded, overflow to inf. */
     /* FLT_MAX + a quarter ulp rounds to FLT_MAX, + half an ulp (a tie,
      * FLT_MAX is odd) to inf. */
-    double gd[NUM] = {0.1, 1e300, -0x1.ffffffp+127, 0x1.fffffe8p+127, 1e-50,
-                      2.0};
+    double gd[NUM] = {0.1,   1e300, -0x1.ffffffp+127, 0x1.fffffe8p+127,
+                      1e-50, 2.0};
     a = make(&o);
     assert_ok(adex_pop_register_var(a, "g", ADEX_DTYPE_F64, gd));
     assert_ok(adex_pop_save_states(a, path(wide), NULL, 0));
@@ -695,8 +694,8 @@ static void test_float32_variable(void **state) {
     assert_ok(adex_pop_register_var(a, "g", ADEX_DTYPE_F32, back));
     assert_ok(adex_pop_load_states(a, path(wide), 0, NULL));
     assert_true(back[0] == 0.1f && back[1] == INFINITY &&
-                back[2] == -INFINITY && back[3] == FLT_MAX &&
-                back[4] == 0.0f && back[5] == 2.0f);
+                back[2] == -INFINITY && back[3] == FLT_MAX && back[4] == 0.0f &&
+                back[5] == 2.0f);
     /* A delay on a float32 target holds its values as doubles. */
     assert_ok(adex_pop_register_delay(a, "gd", 1, NULL, "g", NULL));
     double row[NUM];
@@ -750,8 +749,7 @@ static void test_bad_values(void **state) {
       run(t, 0, 5);
       snap want, got;
       snapshot(t, &want);
-      assert_status(adex_pop_load_states(t, path(file), 0, NULL),
-                    ADEX_EFORMAT);
+      assert_status(adex_pop_load_states(t, path(file), 0, NULL), ADEX_EFORMAT);
       expect_msg(cases[c].msg);
       snapshot(t, &got);
       same_state(&want, &got, cases[c].msg);
@@ -842,8 +840,7 @@ static void test_allocation_failure(void **state) {
     snapshot(a, &want);
     for (int k = 0; k < n_save; k++) {
       c.fail_at = c.calls + k;
-      assert_status(adex_pop_save_states(a, path(other), NULL, 0),
-                    ADEX_ENOMEM);
+      assert_status(adex_pop_save_states(a, path(other), NULL, 0), ADEX_ENOMEM);
       assert_int_equal(c.live, live);
       size_t n_now;
       unsigned char *now = slurp(path(other), &n_now);
@@ -853,8 +850,7 @@ static void test_allocation_failure(void **state) {
     }
     for (int k = 0; k < n_load; k++) {
       c.fail_at = c.calls + k;
-      assert_status(adex_pop_load_states(a, path(file), 0, NULL),
-                    ADEX_ENOMEM);
+      assert_status(adex_pop_load_states(a, path(file), 0, NULL), ADEX_ENOMEM);
       assert_int_equal(c.live, live);
       snapshot(a, &got);
       same_state(&want, &got, "allocation failure");
@@ -883,8 +879,7 @@ static int remove_dir(void **state) {
   if (d == NULL) return 0;
   struct dirent *e;
   while ((e = readdir(d)) != NULL) {
-    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-      continue;
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
     const char *p = path(e->d_name);
     if (unlink(p) != 0) rmdir(p);
   }

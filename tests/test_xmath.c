@@ -105,12 +105,38 @@ static void push_any(args *a, rng *r, size_t n) {
 }
 
 /* The special values every function gets. */
-static const double specials[] = {
-    NAN, -NAN, INFINITY, -INFINITY, 0.0, -0.0, 709.78, 709.79, -745.13,
-    -745.14, -708.4, 1e300, -1e300, 0x1p-1074, -0x1p-1074, DBL_MIN,
-    DBL_MAX, -DBL_MAX, 0.125, -0.125, 0x1.0000000000001p-3,
-    -0x1.0000000000001p-3, 1.0, -1.0, 2.0, 0x1.0000000000001p+1, -60.0,
-    -0x1.e000000000001p+5, 709.782712893384, 716.0, -746.0, 710.0};
+static const double specials[] = {NAN,
+                                  -NAN,
+                                  INFINITY,
+                                  -INFINITY,
+                                  0.0,
+                                  -0.0,
+                                  709.78,
+                                  709.79,
+                                  -745.13,
+                                  -745.14,
+                                  -708.4,
+                                  1e300,
+                                  -1e300,
+                                  0x1p-1074,
+                                  -0x1p-1074,
+                                  DBL_MIN,
+                                  DBL_MAX,
+                                  -DBL_MAX,
+                                  0.125,
+                                  -0.125,
+                                  0x1.0000000000001p-3,
+                                  -0x1.0000000000001p-3,
+                                  1.0,
+                                  -1.0,
+                                  2.0,
+                                  0x1.0000000000001p+1,
+                                  -60.0,
+                                  -0x1.e000000000001p+5,
+                                  709.782712893384,
+                                  716.0,
+                                  -746.0,
+                                  710.0};
 #define N_SPECIALS (sizeof specials / sizeof specials[0])
 
 static void push_specials(args *a) {
@@ -140,9 +166,11 @@ static bool isa_runs(int k) {
 }
 
 #ifdef ADEX_TEST_LANES
-#define LANES(fn) {xm_##fn##_avx2, xm_##fn##_avx512}
+#define LANES(fn)                                                              \
+  { xm_##fn##_avx2, xm_##fn##_avx512 }
 #else
-#define LANES(fn) {NULL, NULL}
+#define LANES(fn)                                                              \
+  { NULL, NULL }
 #endif
 
 /* Equal bits, or both NaN. */
@@ -209,8 +237,7 @@ static double ulps(double y, long double ref) {
   if (isnan(y) || isnan(ref)) return isnan(y) && isnan(ref) ? 0.0 : INFINITY;
   long double a = fabsl(ref);
   if (isinf(y))
-    return !signbit(y) == !signbit(ref) &&
-                   a >= (long double)DBL_MAX + 0x1p970L
+    return !signbit(y) == !signbit(ref) && a >= (long double)DBL_MAX + 0x1p970L
                ? 0.0
                : INFINITY;
   int e = a < DBL_MIN ? -1022 : ilogbl(a) > 1023 ? 1023 : ilogbl(a);
@@ -222,8 +249,7 @@ static double ulps_f(float y, long double ref) {
   if (isnan(y) || isnan(ref)) return isnan(y) && isnan(ref) ? 0.0 : INFINITY;
   long double a = fabsl(ref);
   if (isinf(y))
-    return !signbit(y) == !signbit(ref) &&
-                   a >= (long double)FLT_MAX + 0x1p103L
+    return !signbit(y) == !signbit(ref) && a >= (long double)FLT_MAX + 0x1p103L
                ? 0.0
                : INFINITY;
   int e = a < FLT_MIN ? -126 : ilogbl(a) > 127 ? 127 : ilogbl(a);
@@ -251,8 +277,8 @@ static void check_worst(const char *what, const worst *w, double bound,
     printf("%-34s %8ld args: worst %.4g %s at %a (bound %g)\n", what, w->n,
            w->err, unit, w->at, bound);
   if (!(w->err <= bound)) {
-    print_error("%s: %.4g %s at x = %a (%.17g), bound %g\n", what, w->err,
-                unit, w->at, w->at, bound);
+    print_error("%s: %.4g %s at x = %a (%.17g), bound %g\n", what, w->err, unit,
+                w->at, w->at, bound);
     fail();
   }
 }
@@ -301,7 +327,8 @@ static void test_tables(void **state) {
   }
   if (verbose())
     printf("tables: hi + lo vs exp2l %.3g, vs 2^(j/16) in __float128 %.3g "
-           "relative at most\n", worst_ld, worst_q);
+           "relative at most\n",
+           worst_ld, worst_q);
 }
 
 /* ------------------------------------------------------------ exp */
@@ -322,10 +349,10 @@ static void test_exp(void **state) {
   args a = {0};
   push_specials(&a);
   push_unif(&a, &r, 1000000, -746.0, 710.5); /* the whole range */
-  push_unif(&a, &r, 100000, -745.2, -708.3);  /* subnormal results */
-  push_unif(&a, &r, 20000, 709.7, 709.9);     /* the overflow threshold */
-  push_logu(&a, &r, 200000, 0x1p-60, 1.0);    /* near 0 */
-  push_any(&a, &r, 100000);                   /* anything */
+  push_unif(&a, &r, 100000, -745.2, -708.3); /* subnormal results */
+  push_unif(&a, &r, 20000, 709.7, 709.9);    /* the overflow threshold */
+  push_logu(&a, &r, 200000, 0x1p-60, 1.0);   /* near 0 */
+  push_any(&a, &r, 100000);                  /* anything */
   double *y = eval_d("exp", s_exp, exp_lanes, &a);
   worst normal = {0}, sub = {0};
   for (size_t i = 0; i < a.n; i++) {
@@ -364,9 +391,9 @@ static void test_expm1(void **state) {
   rng r = {0x243f6a8885a308d3ULL};
   args a = {0};
   push_specials(&a);
-  push_logu(&a, &r, 400000, 0.125, 750.0);    /* the claimed range */
-  push_unif(&a, &r, 100000, -70.0, 10.0);     /* the reduced branch */
-  push_logu(&a, &r, 100000, 0x1p-60, 0.125);  /* phi does not use these */
+  push_logu(&a, &r, 400000, 0.125, 750.0);   /* the claimed range */
+  push_unif(&a, &r, 100000, -70.0, 10.0);    /* the reduced branch */
+  push_logu(&a, &r, 100000, 0x1p-60, 0.125); /* phi does not use these */
   push_any(&a, &r, 100000);
   double *y = eval_d("expm1", s_expm1, expm1_lanes, &a);
   worst big = {0}, small = {0};
@@ -483,8 +510,7 @@ static void test_pow_pos(void **state) {
     push(&a, exp(unif(&r, log(1e-6), log(1e6))));
   size_t in_range = a.n; /* the claim's range ends here */
   push_specials(&a);     /* outside it: only the bits of the lanes */
-  for (size_t i = 0; i < count(20000); i++)
-    push(&a, fabs(any_double(&r)));
+  for (size_t i = 0; i < count(20000); i++) push(&a, fabs(any_double(&r)));
   double *y = malloc(a.n * sizeof *y), *v = malloc(a.n * sizeof *v);
   assert_true(y && v);
   for (int k = 2; k <= 6; k++) {
@@ -504,15 +530,15 @@ static void test_pow_pos(void **state) {
       check_worst(what, &rel, 1e-14, "relative");
     }
 #ifdef ADEX_TEST_LANES
-    void (*const vp[2])(const double *, double, double *, size_t) = {
-        xm_pow_pos_avx2, xm_pow_pos_avx512};
+    void (*const vp[2])(const double *, double, double *,
+                        size_t) = {xm_pow_pos_avx2, xm_pow_pos_avx512};
     for (int isa = 0; isa < 2; isa++) {
       if (!isa_runs(isa)) continue;
       vp[isa](a.x, e, v, a.n);
       for (size_t i = 0; i < a.n; i++)
         if (!same_bits(v[i], y[i])) {
-          print_error("%s pow_pos(%a, -1/%d) = %a, scalar %a\n",
-                      isa_name[isa], a.x[i], k, v[i], y[i]);
+          print_error("%s pow_pos(%a, -1/%d) = %a, scalar %a\n", isa_name[isa],
+                      a.x[i], k, v[i], y[i]);
           fail();
         }
     }
@@ -531,9 +557,10 @@ static lanes_f *const phif_lanes[2] = LANES(phif);
 static lanes_f *const phif_series_lanes[2] = LANES(phif_series);
 
 static const float specials_f[] = {
-    NAN, -NAN, INFINITY, -INFINITY, 0.0f, -0.0f, 88.72f, 88.73f, -87.33f,
-    -103.97f, -104.0f, -105.0f, 1e30f, -1e30f, 0x1p-149f, -0x1p-149f,
-    FLT_MIN, FLT_MAX, -FLT_MAX, 0.125f, -0.125f, 2.0f, -30.0f, 1.0f, -1.0f};
+    NAN,       -NAN,       INFINITY, -INFINITY, 0.0f,     -0.0f,  88.72f,
+    88.73f,    -87.33f,    -103.97f, -104.0f,   -105.0f,  1e30f,  -1e30f,
+    0x1p-149f, -0x1p-149f, FLT_MIN,  FLT_MAX,   -FLT_MAX, 0.125f, -0.125f,
+    2.0f,      -30.0f,     1.0f,     -1.0f};
 
 /* expf over the whole range; expm1f, phif and phif_series: the lanes'
  * bits only (xmath_body.h claims no accuracy for them; the worst errors
@@ -542,7 +569,7 @@ static void test_float(void **state) {
   (void)state;
   rng r = {0x1b873593cc9e2d51ULL};
   size_t n = 0, cap = count(600000) + count(100000) + count(100000) +
-                     sizeof specials_f / sizeof specials_f[0];
+                      sizeof specials_f / sizeof specials_f[0];
   float *x = malloc(cap * sizeof *x), *y = malloc(cap * sizeof *y);
   assert_true(x && y);
   for (size_t i = 0; i < sizeof specials_f / sizeof specials_f[0]; i++)
@@ -591,11 +618,10 @@ static void test_float(void **state) {
       y[i] = others[k].f(x[i]);
       if (!verbose() || !reference_exact() || !isfinite(x[i])) continue;
       double z = x[i];
-      bool in = k == 0 ? fabs(z) >= 0.125 && z <= 88.72
+      bool in = k == 0   ? fabs(z) >= 0.125 && z <= 88.72
                 : k == 1 ? z <= 88.72
                          : fabs(z) <= 0.125;
-      if (in)
-        note(&w, ulps_f(y[i], k == 0 ? expm1l(z) : phi_ref(z)), z);
+      if (in) note(&w, ulps_f(y[i], k == 0 ? expm1l(z) : phi_ref(z)), z);
     }
     check_lanes_f(others[k].name, others[k].vec, x, y, n);
     if (verbose() && reference_exact())
@@ -635,14 +661,10 @@ static void test_lanes_any_argument(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_tables),
-      cmocka_unit_test(test_exp),
-      cmocka_unit_test(test_expm1),
-      cmocka_unit_test(test_phi_series),
-      cmocka_unit_test(test_phi),
-      cmocka_unit_test(test_pow_pos),
-      cmocka_unit_test(test_float),
-      cmocka_unit_test(test_lanes_any_argument),
+      cmocka_unit_test(test_tables), cmocka_unit_test(test_exp),
+      cmocka_unit_test(test_expm1),  cmocka_unit_test(test_phi_series),
+      cmocka_unit_test(test_phi),    cmocka_unit_test(test_pow_pos),
+      cmocka_unit_test(test_float),  cmocka_unit_test(test_lanes_any_argument),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

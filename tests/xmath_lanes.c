@@ -17,25 +17,25 @@ static size_t lanes(size_t i, size_t n, size_t width) {
   return n - i < width ? n - i : width;
 }
 
-#define LANES_D1(fn)                                                  \
-  void VSFX(xm_##fn)(const double *x, double *y, size_t n) {          \
-    for (size_t i = 0; i < n; i += W) {                               \
-      size_t m = lanes(i, n, W);                                      \
-      double a[W], r[W];                                              \
-      for (size_t j = 0; j < W; j++) a[j] = j < m ? x[i + j] : 1.0;   \
-      vstore(r, vx_##fn(vload(a)));                                   \
-      memcpy(y + i, r, m * sizeof *r);                                \
-    }                                                                 \
+#define LANES_D1(fn)                                                           \
+  void VSFX(xm_##fn)(const double *x, double *y, size_t n) {                   \
+    for (size_t i = 0; i < n; i += W) {                                        \
+      size_t m = lanes(i, n, W);                                               \
+      double a[W], r[W];                                                       \
+      for (size_t j = 0; j < W; j++) a[j] = j < m ? x[i + j] : 1.0;            \
+      vstore(r, vx_##fn(vload(a)));                                            \
+      memcpy(y + i, r, m * sizeof *r);                                         \
+    }                                                                          \
   }
-#define LANES_F1(fn)                                                  \
-  void VSFX(xm_##fn)(const float *x, float *y, size_t n) {            \
-    for (size_t i = 0; i < n; i += WF) {                              \
-      size_t m = lanes(i, n, WF);                                     \
-      float a[WF], r[WF];                                             \
-      for (size_t j = 0; j < WF; j++) a[j] = j < m ? x[i + j] : 1.0f; \
-      vfstore(r, vx_##fn(vfload(a)));                                 \
-      memcpy(y + i, r, m * sizeof *r);                                \
-    }                                                                 \
+#define LANES_F1(fn)                                                           \
+  void VSFX(xm_##fn)(const float *x, float *y, size_t n) {                     \
+    for (size_t i = 0; i < n; i += WF) {                                       \
+      size_t m = lanes(i, n, WF);                                              \
+      float a[WF], r[WF];                                                      \
+      for (size_t j = 0; j < WF; j++) a[j] = j < m ? x[i + j] : 1.0f;          \
+      vfstore(r, vx_##fn(vfload(a)));                                          \
+      memcpy(y + i, r, m * sizeof *r);                                         \
+    }                                                                          \
   }
 
 LANES_D1(exp)

@@ -9,16 +9,16 @@
 
 #include <stddef.h>
 
-#define XM_LANES_DECLARE(isa)                                               \
-  void xm_exp_##isa(const double *x, double *y, size_t n);                 \
-  void xm_expm1_##isa(const double *x, double *y, size_t n);               \
-  void xm_phi_##isa(const double *x, double *y, size_t n);                 \
-  void xm_phi_series_##isa(const double *x, double *y, size_t n);          \
-  /* y[i] = pow_pos(q[i], e) */                                             \
-  void xm_pow_pos_##isa(const double *q, double e, double *y, size_t n);   \
-  void xm_expf_##isa(const float *x, float *y, size_t n);                  \
-  void xm_expm1f_##isa(const float *x, float *y, size_t n);                \
-  void xm_phif_##isa(const float *x, float *y, size_t n);                  \
+#define XM_LANES_DECLARE(isa)                                                  \
+  void xm_exp_##isa(const double *x, double *y, size_t n);                     \
+  void xm_expm1_##isa(const double *x, double *y, size_t n);                   \
+  void xm_phi_##isa(const double *x, double *y, size_t n);                     \
+  void xm_phi_series_##isa(const double *x, double *y, size_t n);              \
+  /* y[i] = pow_pos(q[i], e) */                                                \
+  void xm_pow_pos_##isa(const double *q, double e, double *y, size_t n);       \
+  void xm_expf_##isa(const float *x, float *y, size_t n);                      \
+  void xm_expm1f_##isa(const float *x, float *y, size_t n);                    \
+  void xm_phif_##isa(const float *x, float *y, size_t n);                      \
   void xm_phif_series_##isa(const float *x, float *y, size_t n);
 
 XM_LANES_DECLARE(avx2)

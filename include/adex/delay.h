@@ -88,8 +88,8 @@ ADEX_API adex_status adex_delay_get_indices(const adex_delay *d, size_t steps,
  * i < num. Returns ADEX_OK, ADEX_EINVAL (NULL pointer) or ADEX_ERANGE (some
  * steps[i] > max_delay; the message names the first such i); out is
  * untouched on failure. */
-ADEX_API adex_status adex_delay_gather(const adex_delay *d,
-                                       const size_t *steps, double *out);
+ADEX_API adex_status adex_delay_gather(const adex_delay *d, const size_t *steps,
+                                       double *out);
 
 /* The stored row of age `steps` (num values), for reading without a copy;
  * NULL if d is NULL or steps > max_delay. The memory belongs to the delay

@@ -47,12 +47,13 @@ ADEX_API adex_init adex_init_array(const double *values, size_t len);
 /* Check an initializer for a target of n values: finite numbers, min < max,
  * scale >= 0, an array of length n without NaN or inf. `what` names the target
  * in the message ("V_initializer"). Returns ADEX_OK, ADEX_EINVAL or ADEX_ESIZE. */
-ADEX_API adex_status adex_init_check(const adex_init *init, size_t n, const char *what);
+ADEX_API adex_status adex_init_check(const adex_init *init, size_t n,
+                                     const char *what);
 
 /* Evaluate an initializer into out[0..n). Deterministic for a given init.
  * Returns the status of adex_init_check; out is untouched on failure. */
-ADEX_API adex_status adex_init_eval(const adex_init *init, double *out, size_t n,
-                           const char *what);
+ADEX_API adex_status adex_init_eval(const adex_init *init, double *out,
+                                    size_t n, const char *what);
 
 #ifdef __cplusplus
 }

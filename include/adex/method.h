@@ -20,7 +20,8 @@ typedef struct adex_method adex_method; /* a constant table; never freed */
 
 /* Find a method by its name or an alias. Returns ADEX_OK, or ADEX_EMETHOD
  * with a message listing every valid name. */
-ADEX_API adex_status adex_method_find(const char *name, const adex_method **method);
+ADEX_API adex_status adex_method_find(const char *name,
+                                      const adex_method **method);
 
 /* Number of registered methods, and the i-th one (NULL if out of range). */
 ADEX_API size_t adex_method_count(void);

@@ -42,11 +42,11 @@ ADEX_API const char *adex_dtype_name(adex_dtype dtype);
 
 /* One variable of an object. */
 typedef struct adex_var {
-  const char *name;  /* relative name, e.g. "V"; owned by the object */
-  adex_dtype dtype;  /* element type */
-  size_t ndim;       /* number of dimensions of shape */
-  size_t shape[4];   /* extents (the object's reported shape) */
-  void *data;        /* contiguous, C order; owned by the object or caller */
+  const char *name; /* relative name, e.g. "V"; owned by the object */
+  adex_dtype dtype; /* element type */
+  size_t ndim;      /* number of dimensions of shape */
+  size_t shape[4];  /* extents (the object's reported shape) */
+  void *data;       /* contiguous, C order; owned by the object or caller */
 } adex_var;
 
 /* Whether s is a valid name: [A-Za-z_][A-Za-z0-9_]*, shorter than

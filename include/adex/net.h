@@ -89,29 +89,29 @@ typedef enum adex_conn_kind {
 
 typedef struct adex_conn {
   adex_conn_kind kind;
-  bool include_self;  /* ALL2ALL, FIXED_*: allow i -> i when pre is post */
-  double prob;        /* FIXED_PROB: in [0, 1] */
-  size_t num;         /* FIXED_PRE_NUM: <= pre size; FIXED_POST_NUM: <= post */
-  uint64_t seed;      /* FIXED_*: the random stream */
-  const size_t *i;    /* IJ: pre indices (read during adex_net_plan) */
-  const size_t *j;    /* IJ: post indices */
-  size_t n_pairs;     /* IJ: how many pairs */
+  bool include_self; /* ALL2ALL, FIXED_*: allow i -> i when pre is post */
+  double prob;       /* FIXED_PROB: in [0, 1] */
+  size_t num;        /* FIXED_PRE_NUM: <= pre size; FIXED_POST_NUM: <= post */
+  uint64_t seed;     /* FIXED_*: the random stream */
+  const size_t *i;   /* IJ: pre indices (read during adex_net_plan) */
+  const size_t *j;   /* IJ: post indices */
+  size_t n_pairs;    /* IJ: how many pairs */
   const size_t *indices; /* CSR: post indices, indptr[pre size] of them */
   const size_t *indptr;  /* CSR: pre size + 1 offsets, non-decreasing */
   /* GaussianProb and the grids (BrainPy's one-end connectors: pre and post
    * of one size, positions on the pre population's shape) */
-  size_t ndim;           /* the shape's dimensions; 0: the pre
+  size_t ndim; /* the shape's dimensions; 0: the pre
                             population's (a spike source: 1-D) */
   size_t shape[ADEX_MAX_DIM];
-  double sigma;          /* GAUSSIAN_PROB: width, in position units, > 0 */
-  bool normalize;        /* GAUSSIAN_PROB: divide by the largest
+  double sigma;    /* GAUSSIAN_PROB: width, in position units, > 0 */
+  bool normalize;  /* GAUSSIAN_PROB: divide by the largest
                             probability (1 at distance 0: no change) */
-  bool periodic;         /* GAUSSIAN_PROB: distances wrap around */
-  size_t n_ranges;       /* GAUSSIAN_PROB encoding values: 0: dimension d
+  bool periodic;   /* GAUSSIAN_PROB: distances wrap around */
+  size_t n_ranges; /* GAUSSIAN_PROB encoding values: 0: dimension d
                             spans [0, shape[d]); 1: every dimension spans
                             ranges[0]; ndim: dimension d spans ranges[d] */
   double ranges[ADEX_MAX_DIM][2];
-  size_t grid_n;         /* GRID_N: N >= 0 */
+  size_t grid_n; /* GRID_N: N >= 0 */
 } adex_conn;
 
 ADEX_API adex_conn adex_conn_one2one(void);
@@ -145,18 +145,18 @@ ADEX_API adex_conn adex_conn_grid_n(size_t n, bool include_self);
 /* A projection from population `pre` to population `post` (indices in the
  * order they were added to the network). */
 typedef struct adex_proj_config {
-  const char *name;     /* NULL: automatic, the model's name + a number */
+  const char *name; /* NULL: automatic, the model's name + a number */
   adex_syn_model model;
-  size_t pre, post;     /* population indices in the network */
+  size_t pre, post; /* population indices in the network */
   adex_conn conn;
-  double g_max;         /* weight of every synapse (DeltaSynapse: `weights`),
+  double g_max;          /* weight of every synapse (DeltaSynapse: `weights`),
                            finite; ignored when weights is set */
   const double *weights; /* NULL, or n_weights finite weights, one per
                             synapse: for IJ and CSR in the order the pairs
                             were given, else in the projection's synapse
                             order (adex_net_proj_synapses); copied by
                             adex_net_add_proj */
-  size_t n_weights;     /* must equal the number of synapses drawn */
+  size_t n_weights;      /* must equal the number of synapses drawn */
   /* Model parameters, BrainPy's names; adex_proj_config_default fills
    * each model's defaults (docs/networks.md), the others are ignored. */
   double tau;           /* ms, > 0: ExpCUBA/ExpCOBA decay [8], STP's I [8] */
@@ -183,7 +183,7 @@ typedef struct adex_proj_config {
                            of weights), one per pre neuron for DualExp,
                            Alpha, NMDA, AMPA and GABAa; copied */
   size_t n_delays;
-  bool post_has_ref;    /* DeltaSynapse: not into refractory neurons */
+  bool post_has_ref; /* DeltaSynapse: not into refractory neurons */
 } adex_proj_config;
 
 /* Fill cfg with BrainPy's defaults for `model` (its g_max and parameters,
@@ -219,9 +219,9 @@ ADEX_API adex_status adex_net_add_pop(adex_net *net, adex_pop *pop,
  * counter-based uniform stream of the seed, keyed by neuron and step.
  * `name` NULL: automatic ("PoissonGroup0"). */
 ADEX_API adex_status adex_net_add_poisson(adex_net *net, size_t num,
-                                          const double *freqs,
-                                          size_t freqs_len, uint64_t seed,
-                                          const char *name, size_t *index);
+                                          const double *freqs, size_t freqs_len,
+                                          uint64_t seed, const char *name,
+                                          size_t *index);
 
 /* Add a SpikeTimeGroup of `num` neurons owned by the network: in the
  * update of the step that starts at t, neuron indices[m] spikes for every
@@ -231,8 +231,8 @@ ADEX_API adex_status adex_net_add_poisson(adex_net *net, size_t num,
 ADEX_API adex_status adex_net_add_spike_times(adex_net *net, size_t num,
                                               const double *times,
                                               const size_t *indices,
-                                              size_t n_spikes,
-                                              const char *name, size_t *index);
+                                              size_t n_spikes, const char *name,
+                                              size_t *index);
 
 /* Add a projection (checked here: indices, model parameters, connector
  * parameters that do not need the connections drawn). Its index is the
@@ -265,10 +265,10 @@ ADEX_API adex_status adex_net_run(adex_net *net, size_t steps,
 /* An input of a network run: added (or applied by `op`) to a
  * population's variable before each step. */
 typedef struct adex_net_input {
-  size_t pop;          /* population index (an AdExIF population) */
-  const char *var;     /* "input" (NULL means it), "V" or "w" */
-  char op;             /* '+' (0 means it), '-', '*', '/' or '=' */
-  adex_run_input in;   /* SCALAR, NEURON (num values) or STEP (steps x num,
+  size_t pop;        /* population index (an AdExIF population) */
+  const char *var;   /* "input" (NULL means it), "V" or "w" */
+  char op;           /* '+' (0 means it), '-', '*', '/' or '=' */
+  adex_run_input in; /* SCALAR, NEURON (num values) or STEP (steps x num,
                           C order); only read during the call */
 } adex_net_input;
 
@@ -280,8 +280,8 @@ typedef struct adex_net_monitor {
                             ("E2E.g") */
   const size_t *indices; /* NULL: every element; else n_indices of them */
   size_t n_indices;
-  adex_dtype dtype;      /* the variable's element type */
-  void *out;             /* steps x width, C order; row k = after step k */
+  adex_dtype dtype; /* the variable's element type */
+  void *out;        /* steps x width, C order; row k = after step k */
 } adex_net_monitor;
 
 /* adex_net_run with inputs and monitors, the whole loop in C (what the
@@ -291,13 +291,10 @@ typedef struct adex_net_monitor {
  * ones; ADEX_ERANGE for an index out of range; ADEX_EINVAL for a wrong
  * dtype, op, variable or a source as an input's target); the loop itself
  * allocates nothing. */
-ADEX_API adex_status adex_net_run_io(adex_net *net, size_t steps,
-                                     const adex_net_input *inputs,
-                                     size_t n_inputs,
-                                     const adex_net_monitor *monitors,
-                                     size_t n_monitors,
-                                     adex_net_progress_fn progress,
-                                     void *user, size_t *done);
+ADEX_API adex_status adex_net_run_io(
+    adex_net *net, size_t steps, const adex_net_input *inputs, size_t n_inputs,
+    const adex_net_monitor *monitors, size_t n_monitors,
+    adex_net_progress_fn progress, void *user, size_t *done);
 
 /* Start time of the next step (ms) and the number of steps done. */
 ADEX_API double adex_net_time(const adex_net *net);
@@ -337,8 +334,8 @@ ADEX_API double *adex_net_proj_g(adex_net *net, size_t proj);
 /* A state variable of a planned projection by name ("g", "h", "x",
  * "spike_arrival_time", "u", "I"), with its length; NULL if the model has
  * none of that name. */
-ADEX_API double *adex_net_proj_var(adex_net *net, size_t proj,
-                                   const char *name, size_t *len);
+ADEX_API double *adex_net_proj_var(adex_net *net, size_t proj, const char *name,
+                                   size_t *len);
 
 /* Bytes held by the planned projections' connectivity, weights, delays and
  * buffers (the figure adex_net_plan compares with memory). */

@@ -23,16 +23,17 @@ extern "C" {
  * flags and help and the Python package's names, properties and defaults
  * all come from it. Units follow BrainPy: mV, ms, and "1" for the
  * dimensionless a, b, R (w and R*I are in mV). */
-#define ADEX_PARAM_LIST(X)                                                    \
-  X(V_rest, V_REST, "mV", -65.0, "resting potential")                         \
-  X(V_reset, V_RESET, "mV", -68.0, "reset potential after a spike")           \
-  X(V_th, V_TH, "mV", -30.0, "spike cut-off: spike when V >= V_th")           \
-  X(V_T, V_T, "mV", -59.9, "threshold of the exponential")                    \
-  X(delta_T, DELTA_T, "mV", 3.48, "spike slope factor (0: integrate-and-fire)")\
-  X(a, A, "1", 1.0, "subthreshold adaptation coupling")                       \
-  X(b, B, "1", 1.0, "spike-triggered adaptation jump")                        \
-  X(tau, TAU, "ms", 10.0, "membrane time constant")                           \
-  X(tau_w, TAU_W, "ms", 30.0, "adaptation time constant")                     \
+#define ADEX_PARAM_LIST(X)                                                     \
+  X(V_rest, V_REST, "mV", -65.0, "resting potential")                          \
+  X(V_reset, V_RESET, "mV", -68.0, "reset potential after a spike")            \
+  X(V_th, V_TH, "mV", -30.0, "spike cut-off: spike when V >= V_th")            \
+  X(V_T, V_T, "mV", -59.9, "threshold of the exponential")                     \
+  X(delta_T, DELTA_T, "mV", 3.48,                                              \
+    "spike slope factor (0: integrate-and-fire)")                              \
+  X(a, A, "1", 1.0, "subthreshold adaptation coupling")                        \
+  X(b, B, "1", 1.0, "spike-triggered adaptation jump")                         \
+  X(tau, TAU, "ms", 10.0, "membrane time constant")                            \
+  X(tau_w, TAU_W, "ms", 30.0, "adaptation time constant")                      \
   X(R, R, "1", 1.0, "membrane resistance")
 
 /* One value per parameter (ADEX_PARAM_LIST: units and defaults). */
@@ -48,7 +49,7 @@ typedef enum adex_param_id {
 #define ADEX__PARAM_ID(name, ID, unit, dflt, doc) ADEX_P_##ID,
   ADEX_PARAM_LIST(ADEX__PARAM_ID)
 #undef ADEX__PARAM_ID
-  ADEX_NPARAMS
+      ADEX_NPARAMS
 } adex_param_id;
 
 /* Fill *p with BrainPy's defaults. */

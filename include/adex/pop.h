@@ -85,22 +85,22 @@ typedef struct adex_pop_config {
   /* Optional per-neuron values: if param_init[id] is not NULL it is
    * evaluated into num values and replaces params.<id>. */
   const adex_init *param_init[ADEX_NPARAMS];
-  adex_init V_init;           /* V_initializer, mV [ZeroInit] */
-  adex_init w_init;           /* w_initializer [ZeroInit] */
-  const char *method;         /* integration method name ["exp_auto"] */
-  const char *name;           /* object name; NULL: automatic "AdExIFk" */
+  adex_init V_init;   /* V_initializer, mV [ZeroInit] */
+  adex_init w_init;   /* w_initializer [ZeroInit] */
+  const char *method; /* integration method name ["exp_auto"] */
+  const char *name;   /* object name; NULL: automatic "AdExIFk" */
   /* Beyond BrainPy (docs/semantics.md section 5); the defaults give BrainPy's update. */
-  bool adaptive;     /* embedded pairs only: per-neuron sub-steps inside dt
+  bool adaptive;       /* embedded pairs only: per-neuron sub-steps inside dt
                         with error control, V_th tested after each [false] */
-  double tol;        /* adaptive: absolute and relative tolerance [1e-6] */
+  double tol;          /* adaptive: absolute and relative tolerance [1e-6] */
   bool precise_spikes; /* locate each V_th crossing inside the step, reset
                           there and integrate the rest of the step [false] */
-  double tau_ref;    /* ms, refractory period: while t - t_last_spike <=
+  double tau_ref;      /* ms, refractory period: while t - t_last_spike <=
                         tau_ref, V is held and w integrates; 0 = none [0] */
-  double noise;      /* sigma of white noise on V, mV/sqrt(ms): V gains
+  double noise;        /* sigma of white noise on V, mV/sqrt(ms): V gains
                         sigma*sqrt(dt)*N(0,1) each step; 0 = none [0] */
   uint64_t noise_seed; /* seed of the noise stream [0] */
-  adex_spk_reset spk_reset; /* [ADEX_SPK_RESET_HARD] */
+  adex_spk_reset spk_reset;    /* [ADEX_SPK_RESET_HARD] */
   const adex_allocator *alloc; /* NULL: adex_allocator_default() */
   /* Speed: threads and kernel give the same bits; dtype changes the
    * arithmetic (below). */
@@ -133,7 +133,8 @@ ADEX_API void adex_pop_config_default(adex_pop_config *cfg, size_t num);
  * that has no error estimate, tol <= 0, tau_ref < 0, noise < 0 or an
  * unknown spk_reset, threads < 0 or a kernel this machine cannot run
  * (adex_kernel_available) are ADEX_EINVAL. */
-ADEX_API adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out);
+ADEX_API adex_status adex_pop_create(const adex_pop_config *cfg,
+                                     adex_pop **out);
 
 /* Free a population and everything it owns. NULL is a no-op. */
 ADEX_API void adex_pop_destroy(adex_pop *pop);
@@ -156,10 +157,10 @@ ADEX_API adex_status adex_pop_reset(adex_pop *pop);
  * t (ms) is accepted for BrainPy's signature and unused (autonomous model).
  * Returns ADEX_OK or ADEX_ESIZE. */
 ADEX_API adex_status adex_pop_dV(const adex_pop *pop, const double *V, double t,
-                        const double *w, const double *I_ext, double *out,
-                        size_t n);
+                                 const double *w, const double *I_ext,
+                                 double *out, size_t n);
 ADEX_API adex_status adex_pop_dw(const adex_pop *pop, const double *w, double t,
-                        const double *V, double *out, size_t n);
+                                 const double *V, double *out, size_t n);
 
 /* Number of neurons. */
 ADEX_API size_t adex_pop_num(const adex_pop *pop);
@@ -181,10 +182,10 @@ ADEX_API const adex_method *adex_pop_method(const adex_pop *pop);
  * and t_last_spike are in the population's dtype: these four return NULL
  * for a float32 population, whose arrays the _f32 accessors below (or
  * adex_pop_var_find) give. */
-ADEX_API double *adex_pop_V(adex_pop *pop);            /* mV */
-ADEX_API double *adex_pop_w(adex_pop *pop);            /* units of w */
-ADEX_API double *adex_pop_input(adex_pop *pop);        /* input I, zeroed by update */
-ADEX_API bool *adex_pop_spike(adex_pop *pop);          /* spiked in the last update */
+ADEX_API double *adex_pop_V(adex_pop *pop);     /* mV */
+ADEX_API double *adex_pop_w(adex_pop *pop);     /* units of w */
+ADEX_API double *adex_pop_input(adex_pop *pop); /* input I, zeroed by update */
+ADEX_API bool *adex_pop_spike(adex_pop *pop);   /* spiked in the last update */
 ADEX_API double *adex_pop_t_last_spike(adex_pop *pop); /* ms */
 ADEX_API bool *adex_pop_refractory(adex_pop *pop); /* in the refractory period
                                                    during the last update
@@ -232,7 +233,7 @@ ADEX_API unsigned long long adex_pop_spike_events_dropped(const adex_pop *pop);
 /* Values of one parameter: fills out[0..num) (per-neuron or repeated).
  * Returns ADEX_OK or ADEX_EINVAL for an invalid id. */
 ADEX_API adex_status adex_pop_param(const adex_pop *pop, adex_param_id id,
-                           double *out);
+                                    double *out);
 
 /* Whether a parameter has per-neuron values (true) or one for all. */
 ADEX_API bool adex_pop_param_is_array(const adex_pop *pop, adex_param_id id);

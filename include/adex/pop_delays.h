@@ -156,8 +156,7 @@ ADEX_API adex_status adex_global_delay_register(const char *name, size_t num,
 
 /* Look a global delay up. Returns ADEX_OK, ADEX_EINVAL (NULL pointer) or
  * ADEX_EKEY (no such name; *out is then NULL). */
-ADEX_API adex_status adex_global_delay_find(const char *name,
-                                            adex_delay **out);
+ADEX_API adex_status adex_global_delay_find(const char *name, adex_delay **out);
 
 /* Number of global delays. */
 ADEX_API size_t adex_global_delay_count(void);

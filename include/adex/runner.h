@@ -86,8 +86,7 @@ typedef int (*adex_run_progress_fn)(void *user, size_t done, size_t total);
  * one (BrainPy's arange(0, 1, 2.5) has one element). Returns ADEX_OK, or
  * ADEX_EINVAL (duration not finite or < 0, dt not finite or <= 0, more
  * than ADEX_RUN_MAX_STEPS steps, steps NULL) with the message. */
-ADEX_API adex_status adex_run_steps(double duration, double dt,
-                                    size_t *steps);
+ADEX_API adex_status adex_run_steps(double duration, double dt, size_t *steps);
 
 /* Check the time grid of a run of `steps` steps of dt ms from t0 ms,
  * t_k = t0 + k*dt: dt finite and > 0, t0 and the end t0 + steps*dt

@@ -81,8 +81,8 @@ extern "C" {
 
 /* File formats. */
 typedef enum adex_state_format {
-  ADEX_STATE_H5,  /* .h5, .hdf5 */
-  ADEX_STATE_NPZ  /* .npz */
+  ADEX_STATE_H5, /* .h5, .hdf5 */
+  ADEX_STATE_NPZ /* .npz */
 } adex_state_format;
 
 /* The format of a file name by its extension. Returns ADEX_OK or
@@ -93,9 +93,9 @@ ADEX_API adex_status adex_state_format_of(const char *filename,
 
 /* What a load did. */
 typedef struct adex_state_report {
-  size_t n_file;    /* keys in the file */
-  size_t n_loaded;  /* keys loaded (n_file on success, 0 on failure) */
-  size_t n_missing; /* keys of the population not in the file (unchanged) */
+  size_t n_file;     /* keys in the file */
+  size_t n_loaded;   /* keys loaded (n_file on success, 0 on failure) */
+  size_t n_missing;  /* keys of the population not in the file (unchanged) */
   char missing[512]; /* their names, ", "-separated; "..." when cut */
 } adex_state_report;
 

@@ -17,16 +17,16 @@ extern "C" {
 #endif
 
 /* X-macro: (suffix, number, short message). The single source of the codes. */
-#define ADEX_STATUS_LIST(X)                                      \
-  X(OK, 0, "success")                                            \
-  X(EINVAL, 1, "invalid argument")                               \
-  X(ENOMEM, 2, "out of memory")                                  \
-  X(EMETHOD, 3, "unknown integration method")                    \
-  X(ESIZE, 4, "invalid size or shape")                           \
-  X(ERANGE, 5, "value out of range")                             \
-  X(EIO, 6, "input/output error")                                \
-  X(EFORMAT, 7, "malformed or foreign file")                     \
-  X(EKEY, 8, "unknown key or name")                              \
+#define ADEX_STATUS_LIST(X)                                                    \
+  X(OK, 0, "success")                                                          \
+  X(EINVAL, 1, "invalid argument")                                             \
+  X(ENOMEM, 2, "out of memory")                                                \
+  X(EMETHOD, 3, "unknown integration method")                                  \
+  X(ESIZE, 4, "invalid size or shape")                                         \
+  X(ERANGE, 5, "value out of range")                                           \
+  X(EIO, 6, "input/output error")                                              \
+  X(EFORMAT, 7, "malformed or foreign file")                                   \
+  X(EKEY, 8, "unknown key or name")                                            \
   X(ENOTSUP, 9, "not supported")
 
 typedef enum adex_status {

@@ -31,12 +31,12 @@ adex_status adex__fail(adex_status status, const char *fmt, ...)
  * key + sep + reason, plus " (neuron <index>)" when index >= 0 and
  * neuron_suffix; with sep NULL the key is left out of the message (a
  * detail only). Returns status. */
-adex_status adex__fail_at(adex_status status, const char *key,
-                          const char *sep, long long index, int neuron_suffix,
-                          const char *fmt, ...) ADEX__PRINTF(6, 7);
+adex_status adex__fail_at(adex_status status, const char *key, const char *sep,
+                          long long index, int neuron_suffix, const char *fmt,
+                          ...) ADEX__PRINTF(6, 7);
 
 /* "tau must be > 0, got -3 (neuron 2)": a parameter or option at fault. */
-#define ADEX__FAIL_KEY(status, key, index, ...)                               \
+#define ADEX__FAIL_KEY(status, key, index, ...)                                \
   adex__fail_at(status, key, " ", index, 1, __VA_ARGS__)
 
 /* Keep the thread's last message in a handle's buffer (what its
@@ -46,7 +46,7 @@ adex_status adex__keep_error(char *buf, size_t size, adex_status status);
 
 /* Fail on a handle: format the message (adex__fail), keep it on the
  * handle with `keep` (adex__pop_fail, adex__net_keep) and return status. */
-#define ADEX__FAIL_ON(keep, handle, status, ...)                              \
+#define ADEX__FAIL_ON(keep, handle, status, ...)                               \
   keep((handle), adex__fail((status), __VA_ARGS__))
 
 /* Clear the calling thread's message (a call that succeeds leaves it). */

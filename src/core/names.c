@@ -19,32 +19,26 @@
 #define MAX_CLASSES 16
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static adex__named *live;   /* root of the registry of live names */
+static adex__named *live; /* root of the registry of live names */
 static struct {
-  const char *cls;          /* a static string: the class name */
-  unsigned long next;       /* next counter to try */
+  const char *cls;    /* a static string: the class name */
+  unsigned long next; /* next counter to try */
 } counters[MAX_CLASSES];
 
 size_t adex_dtype_size(adex_dtype dtype) {
   switch (dtype) {
-  case ADEX_DTYPE_F64:
-    return sizeof(double);
-  case ADEX_DTYPE_BOOL:
-    return sizeof(bool);
-  case ADEX_DTYPE_F32:
-    return sizeof(float);
+  case ADEX_DTYPE_F64: return sizeof(double);
+  case ADEX_DTYPE_BOOL: return sizeof(bool);
+  case ADEX_DTYPE_F32: return sizeof(float);
   }
   return 0;
 }
 
 const char *adex_dtype_name(adex_dtype dtype) {
   switch (dtype) {
-  case ADEX_DTYPE_F64:
-    return "float64";
-  case ADEX_DTYPE_BOOL:
-    return "bool";
-  case ADEX_DTYPE_F32:
-    return "float32";
+  case ADEX_DTYPE_F64: return "float64";
+  case ADEX_DTYPE_BOOL: return "bool";
+  case ADEX_DTYPE_F32: return "float32";
   }
   return "invalid";
 }
@@ -124,8 +118,10 @@ static adex__named *tree_remove(adex__named *t, const adex__named *rec) {
   if (t == NULL) return NULL;
   if (t == rec) return tree_join(t->left, t->right);
   c = strcmp(rec->name, t->name);
-  if (c < 0) t->left = tree_remove(t->left, rec);
-  else t->right = tree_remove(t->right, rec);
+  if (c < 0)
+    t->left = tree_remove(t->left, rec);
+  else
+    t->right = tree_remove(t->right, rec);
   return t;
 }
 
@@ -153,13 +149,16 @@ adex_status adex__name_claim(adex__named *rec, const char *cls,
     return adex__fail(ADEX_EINVAL,
                       "name '%.80s' is not a valid identifier (letters, "
                       "digits and '_', not starting with a digit, at most "
-                      "%d characters)", user, ADEX_NAME_MAX - 1);
+                      "%d characters)",
+                      user, ADEX_NAME_MAX - 1);
   pthread_mutex_lock(&lock);
   if (user != NULL) {
     if (in_use_locked(user)) {
       pthread_mutex_unlock(&lock);
-      return adex__fail(ADEX_EINVAL, "name '%s' is already used by another "
-                                     "object", user);
+      return adex__fail(ADEX_EINVAL,
+                        "name '%s' is already used by another "
+                        "object",
+                        user);
     }
     snprintf(rec->name, sizeof rec->name, "%s", user);
   } else {

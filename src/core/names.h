@@ -16,8 +16,8 @@
 typedef struct adex__named {
   char name[ADEX_NAME_MAX];
   struct adex__named *left, *right; /* registry tree links; names.c's */
-  uint32_t prio;            /* the tree's heap priority; names.c's */
-  bool linked;              /* in the registry */
+  uint32_t prio;                    /* the tree's heap priority; names.c's */
+  bool linked;                      /* in the registry */
 } adex__named;
 
 /* Give `rec` the user's name (valid and unused, else ADEX_EINVAL with a

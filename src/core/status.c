@@ -15,9 +15,8 @@ static _Thread_local long long thread_index = -1;
 
 const char *adex_status_str(adex_status status) {
   switch (status) {
-#define ADEX__STATUS_STR(name, num, msg) \
-  case ADEX_##name:                      \
-    return msg;
+#define ADEX__STATUS_STR(name, num, msg)                                       \
+  case ADEX_##name: return msg;
     ADEX_STATUS_LIST(ADEX__STATUS_STR)
 #undef ADEX__STATUS_STR
   }
@@ -26,9 +25,8 @@ const char *adex_status_str(adex_status status) {
 
 const char *adex_status_name(adex_status status) {
   switch (status) {
-#define ADEX__STATUS_NAME(name, num, msg) \
-  case ADEX_##name:                       \
-    return "ADEX_" #name;
+#define ADEX__STATUS_NAME(name, num, msg)                                      \
+  case ADEX_##name: return "ADEX_" #name;
     ADEX_STATUS_LIST(ADEX__STATUS_NAME)
 #undef ADEX__STATUS_NAME
   }
@@ -54,9 +52,9 @@ adex_status adex__fail(adex_status status, const char *fmt, ...) {
   return status;
 }
 
-adex_status adex__fail_at(adex_status status, const char *key,
-                          const char *sep, long long index, int neuron_suffix,
-                          const char *fmt, ...) {
+adex_status adex__fail_at(adex_status status, const char *key, const char *sep,
+                          long long index, int neuron_suffix, const char *fmt,
+                          ...) {
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(thread_reason, sizeof thread_reason, fmt, ap);

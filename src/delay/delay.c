@@ -136,8 +136,10 @@ adex_status adex_delay_get_indices(const adex_delay *d, size_t steps,
   if (steps > d->max_delay) return steps_error(d, steps);
   if (n == 0) return ADEX_OK;
   if (indices == NULL || out == NULL)
-    return adex__fail(ADEX_EINVAL, "indices and out must not be NULL "
-                                   "(n = %zu)", n);
+    return adex__fail(ADEX_EINVAL,
+                      "indices and out must not be NULL "
+                      "(n = %zu)",
+                      n);
   /* Check every index first, so that out is untouched on failure. */
   for (size_t j = 0; j < n; j++)
     if (indices[j] >= d->num)

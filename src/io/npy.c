@@ -17,8 +17,8 @@ typedef struct cursor {
 } cursor;
 
 static void skip_ws(cursor *c) {
-  while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' ||
-                           *c->p == '\r'))
+  while (c->p < c->end &&
+         (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
     c->p++;
 }
 
@@ -150,13 +150,15 @@ int adex__npy_parse(const unsigned char *buf, size_t len, adex__npy_header *h,
     hlen = (size_t)buf[8] | (size_t)buf[9] << 8 | (size_t)buf[10] << 16 |
            (size_t)buf[11] << 24;
   } else {
-    snprintf(err, errlen, "npy format version %d.%d is not supported",
-             h->major, h->minor);
+    snprintf(err, errlen, "npy format version %d.%d is not supported", h->major,
+             h->minor);
     return -1;
   }
   if (hlen > ADEX__NPY_HEADER_MAX) {
-    snprintf(err, errlen, "npy header of %zu bytes is implausible (at most "
-             "%d)", hlen, ADEX__NPY_HEADER_MAX);
+    snprintf(err, errlen,
+             "npy header of %zu bytes is implausible (at most "
+             "%d)",
+             hlen, ADEX__NPY_HEADER_MAX);
     return -1;
   }
   if (len < pre + hlen) {
@@ -166,7 +168,8 @@ int adex__npy_parse(const unsigned char *buf, size_t len, adex__npy_header *h,
   bool structured = false;
   if (!parse_dict((const char *)buf + pre, hlen, h, &structured)) {
     if (structured)
-      snprintf(err, errlen, "npy header: a structured dtype (record fields) "
+      snprintf(err, errlen,
+               "npy header: a structured dtype (record fields) "
                "is not supported; a plain numeric array is expected");
     else
       snprintf(err, errlen, "malformed npy header");
@@ -184,13 +187,11 @@ const char *adex__npy_shape_str(size_t ndim, const unsigned long long *shape,
   int w = snprintf(buf, len, "(");
   used = w > 0 ? (size_t)w : 0;
   for (size_t i = 0; i < ndim && used < len; i++) {
-    w = snprintf(buf + used, len - used, "%s%llu", i > 0 ? ", " : "",
-                 shape[i]);
+    w = snprintf(buf + used, len - used, "%s%llu", i > 0 ? ", " : "", shape[i]);
     if (w < 0) break;
     used += (size_t)w;
   }
-  if (used < len)
-    snprintf(buf + used, len - used, "%s)", ndim == 1 ? "," : "");
+  if (used < len) snprintf(buf + used, len - used, "%s)", ndim == 1 ? "," : "");
   return buf;
 }
 
@@ -213,7 +214,8 @@ size_t adex__npy_format_header(const char *descr, size_t ndim,
     if (ndim > 0) {
       char digits[32];
       int nd = snprintf(digits, sizeof digits, "%llu", shape[0]);
-      if (nd < ADEX__NPY_GROWTH_DIGITS) n += (size_t)(ADEX__NPY_GROWTH_DIGITS - nd);
+      if (nd < ADEX__NPY_GROWTH_DIGITS)
+        n += (size_t)(ADEX__NPY_GROWTH_DIGITS - nd);
     }
     size_t pad = ADEX__NPY_ALIGN - (10 + n + 1) % ADEX__NPY_ALIGN;
     total = 10 + n + pad + 1;
@@ -244,14 +246,18 @@ void adex__npy_descr_name(const char *d, char *out, size_t size) {
   static const struct {
     char kind;
     const char *name;
-  } kinds[] = {{'b', "bool"}, {'i', "int"}, {'u', "uint"}, {'f', "float"},
+  } kinds[] = {{'b', "bool"},
+               {'i', "int"},
+               {'u', "uint"},
+               {'f', "float"},
                {'c', "complex"}};
   size_t len = strlen(d);
   if (len >= 3 && strchr("<>|=", d[0]) != NULL && len <= 4) {
     char *end = NULL;
     unsigned long bytes = strtoul(d + 2, &end, 10);
     for (size_t k = 0; end != NULL && *end == '\0' && bytes > 0 &&
-                       k < sizeof kinds / sizeof kinds[0]; k++) {
+                       k < sizeof kinds / sizeof kinds[0];
+         k++) {
       if (kinds[k].kind != d[1]) continue;
       const char *order = d[0] == '>' && bytes > 1 ? " (big-endian)" : "";
       if (d[1] == 'b')

@@ -27,12 +27,12 @@
 
 /* A parsed header. */
 typedef struct adex__npy_header {
-  int major, minor;    /* format version */
-  char descr[32];      /* dtype string, e.g. "<f8" */
-  bool fortran;        /* fortran_order */
+  int major, minor; /* format version */
+  char descr[32];   /* dtype string, e.g. "<f8" */
+  bool fortran;     /* fortran_order */
   size_t ndim;
   unsigned long long shape[ADEX__NPY_MAX_DIM];
-  size_t data_offset;  /* bytes before the data (magic to newline) */
+  size_t data_offset; /* bytes before the data (magic to newline) */
 } adex__npy_header;
 
 /* Parse the header from the first len bytes of a file or member. Returns

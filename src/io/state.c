@@ -49,8 +49,8 @@ static void errno_text(int err, char *buf, size_t size) {
 }
 
 /* numpy's repr of a shape: "()", "(3,)", "(2, 3)". */
-static void shape_text(size_t ndim, const unsigned long long *shape,
-                       char *buf, size_t size) {
+static void shape_text(size_t ndim, const unsigned long long *shape, char *buf,
+                       size_t size) {
   size_t used = 0;
   int k = snprintf(buf, size, "(");
   for (size_t d = 0; k >= 0 && (size_t)k < size - used && d < ndim; d++) {
@@ -63,8 +63,7 @@ static void shape_text(size_t ndim, const unsigned long long *shape,
 
 /* ------------------------------------------------------------- key table */
 
-adex_status adex_state_format_of(const char *filename,
-                                 adex_state_format *out) {
+adex_status adex_state_format_of(const char *filename, adex_state_format *out) {
   if (filename == NULL || out == NULL)
     return adex__fail(ADEX_EINVAL, "file name must not be NULL");
   switch (adex_file_kind_of(filename)) { /* the one extension rule */
@@ -125,8 +124,7 @@ adex_status adex__state_add_pop(adex__state *s, adex_pop *pop) {
     if (e == NULL) return ADEX_ENOMEM;
     adex_pop_delay_info d;
     adex_pop_delay_at(pop, j, &d);
-    snprintf(e->key, sizeof e->key, "%s.%s.data", adex_pop_name(pop),
-             d.name);
+    snprintf(e->key, sizeof e->key, "%s.%s.data", adex_pop_name(pop), d.name);
     e->dtype = ADEX_DTYPE_F64;
     e->ndim = ndim + 1;
     e->shape[0] = d.max_delay + 1;
@@ -165,8 +163,7 @@ adex_status adex__state_take_key(adex__state *s, const char *key,
     adex__state_entry *e = &s->e[i];
     if (strcmp(e->key, key) != 0) continue;
     if (e->found)
-      return adex__state_fail(s, ADEX_EFORMAT, "key '%s' appears twice",
-                              key);
+      return adex__state_fail(s, ADEX_EFORMAT, "key '%s' appears twice", key);
     e->found = true;
     e->order = s->n_file++;
     *out = e;
@@ -186,8 +183,7 @@ adex_status adex__state_take_key(adex__state *s, const char *key,
                           ADEX_STATE_KEY_MAX, key, keys);
 }
 
-adex_status adex__state_check(const adex__state *s,
-                              const adex__state_entry *e,
+adex_status adex__state_check(const adex__state *s, const adex__state_entry *e,
                               adex__file_dtype dtype, const char *what,
                               size_t ndim, const unsigned long long *shape) {
   bool real = e->dtype == ADEX_DTYPE_F64 || e->dtype == ADEX_DTYPE_F32;
@@ -208,8 +204,10 @@ adex_status adex__state_check(const adex__state *s,
     char got_s[128], want_s[128];
     shape_text(ndim < 32 ? ndim : 32, shape, got_s, sizeof got_s);
     shape_text(e->ndim, want, want_s, sizeof want_s);
-    return adex__state_fail(s, ADEX_ESIZE, "key '%s' has shape %s, expected "
-                            "%s", e->key, got_s, want_s);
+    return adex__state_fail(s, ADEX_ESIZE,
+                            "key '%s' has shape %s, expected "
+                            "%s",
+                            e->key, got_s, want_s);
   }
   return ADEX_OK;
 }
@@ -234,12 +232,15 @@ adex_status adex__state_check_values(const adex__state *s,
     double x = e->dtype == ADEX_DTYPE_F32 ? (double)f[i] : d[i];
     if (fabs(x) <= e->limit) continue;
     if (!isfinite(x))
-      return adex__state_fail(s, ADEX_EFORMAT, "key '%s': element %zu is "
-                              "%.9g; values must be finite%s", e->key, i, x,
-                              e->dtype == ADEX_DTYPE_F32
-                                  ? " (and fit float32)" : "");
-    return adex__state_fail(s, ADEX_EFORMAT, "key '%s': element %zu is %.9g, "
-                            "outside +-%g", e->key, i, x, e->limit);
+      return adex__state_fail(
+          s, ADEX_EFORMAT,
+          "key '%s': element %zu is "
+          "%.9g; values must be finite%s",
+          e->key, i, x, e->dtype == ADEX_DTYPE_F32 ? " (and fit float32)" : "");
+    return adex__state_fail(s, ADEX_EFORMAT,
+                            "key '%s': element %zu is %.9g, "
+                            "outside +-%g",
+                            e->key, i, x, e->limit);
   }
   return ADEX_OK;
 }
@@ -249,8 +250,10 @@ adex_status adex__state_check_bools(const adex__state *s,
   const unsigned char *b = e->buf;
   for (size_t i = 0; i < e->count; i++)
     if (b[i] > 1)
-      return adex__state_fail(s, ADEX_EFORMAT, "key '%s': bool element %zu "
-                              "is %u, not 0 or 1", e->key, i, b[i]);
+      return adex__state_fail(s, ADEX_EFORMAT,
+                              "key '%s': bool element %zu "
+                              "is %u, not 0 or 1",
+                              e->key, i, b[i]);
   return ADEX_OK;
 }
 
@@ -283,8 +286,7 @@ static adex_status read_file(const adex__state *s, unsigned char **out,
   unsigned char *buf = NULL;
   size_t n = st == ADEX_OK ? (size_t)sb.st_size : 0, got = 0;
   if (st == ADEX_OK && (buf = adex__alloc(s->alloc, n)) == NULL)
-    st = adex__state_fail(s, ADEX_ENOMEM, "out of memory reading %zu bytes",
-                          n);
+    st = adex__state_fail(s, ADEX_ENOMEM, "out of memory reading %zu bytes", n);
   while (st == ADEX_OK && got < n) {
     ssize_t r = read(fd, buf + got, n - got);
     if (r < 0 && errno == EINTR) continue;
@@ -330,14 +332,13 @@ static void sync_dir(const char *path) {
 
 /* Write data to "<path>.tmp.<pid>.<n>", fsync, rename over path. On
  * failure the temporary file is removed and path is untouched. */
-static adex_status write_atomic(const adex__state *s,
-                                const unsigned char *data, size_t size) {
+static adex_status write_atomic(const adex__state *s, const unsigned char *data,
+                                size_t size) {
   static atomic_ulong counter;
   char why[128];
   size_t len = strlen(s->filename) + 64;
   char *tmp = malloc(len);
-  if (tmp == NULL)
-    return adex__state_fail(s, ADEX_ENOMEM, "out of memory");
+  if (tmp == NULL) return adex__state_fail(s, ADEX_ENOMEM, "out of memory");
   int fd = -1;
   for (int attempt = 0; fd < 0 && attempt < 100; attempt++) {
     snprintf(tmp, len, "%s.tmp.%ld.%lu", s->filename, (long)getpid(),
@@ -347,9 +348,10 @@ static adex_status write_atomic(const adex__state *s,
   }
   if (fd < 0) {
     errno_text(errno, why, sizeof why);
-    adex_status st = adex__state_fail(s, ADEX_EIO, "cannot create the "
-                                      "temporary file '%.200s': %s", tmp,
-                                      why);
+    adex_status st = adex__state_fail(s, ADEX_EIO,
+                                      "cannot create the "
+                                      "temporary file '%.200s': %s",
+                                      tmp, why);
     free(tmp);
     return st;
   }
@@ -360,26 +362,25 @@ static adex_status write_atomic(const adex__state *s,
     if (w < 0 && errno == EINTR) continue;
     if (w <= 0) {
       errno_text(w < 0 ? errno : EIO, why, sizeof why);
-      st = adex__state_fail(s, ADEX_EIO, "cannot write '%.200s': %s", tmp,
-                            why);
+      st = adex__state_fail(s, ADEX_EIO, "cannot write '%.200s': %s", tmp, why);
     } else {
       done += (size_t)w;
     }
   }
   if (st == ADEX_OK && fsync(fd) != 0) {
     errno_text(errno, why, sizeof why);
-    st = adex__state_fail(s, ADEX_EIO, "cannot flush '%.200s': %s", tmp,
-                          why);
+    st = adex__state_fail(s, ADEX_EIO, "cannot flush '%.200s': %s", tmp, why);
   }
   if (close(fd) != 0 && st == ADEX_OK) {
     errno_text(errno, why, sizeof why);
-    st = adex__state_fail(s, ADEX_EIO, "cannot close '%.200s': %s", tmp,
-                          why);
+    st = adex__state_fail(s, ADEX_EIO, "cannot close '%.200s': %s", tmp, why);
   }
   if (st == ADEX_OK && rename(tmp, s->filename) != 0) {
     errno_text(errno, why, sizeof why);
-    st = adex__state_fail(s, ADEX_EIO, "cannot rename '%.200s' to the "
-                          "target: %s", tmp, why);
+    st = adex__state_fail(s, ADEX_EIO,
+                          "cannot rename '%.200s' to the "
+                          "target: %s",
+                          tmp, why);
   }
   if (st != ADEX_OK)
     unlink(tmp);
@@ -397,7 +398,8 @@ static adex_status select_keys(adex_pop *pop, adex__state *s,
   for (size_t i = 0; i < s->n; i++) s->e[i].selected = variables == NULL;
   if (variables == NULL) return ADEX_OK;
   if (n == 0)
-    return adex__state_fail(s, ADEX_EINVAL, "no variables selected "
+    return adex__state_fail(s, ADEX_EINVAL,
+                            "no variables selected "
                             "(variables given with n_variables 0)");
   const char *pname = adex_pop_name(pop);
   size_t plen = strlen(pname);
@@ -417,8 +419,10 @@ static adex_status select_keys(adex_pop *pop, adex__state *s,
       char msg[ADEX__ERRMSG_MAX];
       const char *m = strstr(adex_errmsg(), "(this population");
       snprintf(msg, sizeof msg, "%s", m ? m : "");
-      return adex__state_fail(s, ADEX_EKEY, "cannot save '%.80s': no such "
-                              "key %s", want, msg);
+      return adex__state_fail(s, ADEX_EKEY,
+                              "cannot save '%.80s': no such "
+                              "key %s",
+                              want, msg);
     }
   }
   return ADEX_OK;

@@ -21,7 +21,7 @@
 #include "state_internal.h"
 
 /* The 8-byte signature that starts an HDF5 superblock. */
-static const unsigned char h5_signature[8] = {0x89, 'H', 'D', 'F',
+static const unsigned char h5_signature[8] = {0x89, 'H',  'D',  'F',
                                               '\r', '\n', 0x1a, '\n'};
 
 /* HDF5 error printing, off for the duration of one call. */
@@ -69,8 +69,7 @@ static adex_status h5_fail(const adex__state *s, adex_status st,
   if (e.n == 0) return adex__state_fail(s, st, "%s", what);
   if (e.n == 1 || strcmp(e.outer, e.inner) == 0)
     return adex__state_fail(s, st, "%s (HDF5: %s)", what, e.inner);
-  return adex__state_fail(s, st, "%s (HDF5: %s: %s)", what, e.outer,
-                          e.inner);
+  return adex__state_fail(s, st, "%s (HDF5: %s: %s)", what, e.outer, e.inner);
 }
 
 /* A file access list for an in-memory file, optionally opened from an
@@ -81,8 +80,8 @@ static hid_t core_fapl(const unsigned char *image, size_t size) {
   if (fapl < 0) return -1;
   if (H5Pset_fapl_core(fapl, 64 * 1024, 0) < 0 ||
       H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0 ||
-      (image != NULL && H5Pset_file_image(fapl, (void *)(uintptr_t)image,
-                                          size) < 0)) {
+      (image != NULL &&
+       H5Pset_file_image(fapl, (void *)(uintptr_t)image, size) < 0)) {
     H5Pclose(fapl);
     return -1;
   }
@@ -115,8 +114,7 @@ static adex_status write_datasets(const adex__state *s, hid_t fid) {
   adex_status st = ADEX_OK;
   hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
   hid_t fbool = bool_type(H5T_STD_I8LE), mbool = bool_type(H5T_NATIVE_SCHAR);
-  if (dcpl < 0 || fbool < 0 || mbool < 0 ||
-      H5Pset_obj_track_times(dcpl, 0) < 0)
+  if (dcpl < 0 || fbool < 0 || mbool < 0 || H5Pset_obj_track_times(dcpl, 0) < 0)
     st = h5_fail(s, ADEX_EFORMAT, "cannot set up HDF5 types");
   for (size_t i = 0; st == ADEX_OK && i < s->n; i++) {
     const adex__state_entry *e = &s->e[i];
@@ -131,10 +129,10 @@ static adex_status write_datasets(const adex__state *s, hid_t fid) {
                                                : mbool;
     hid_t space = H5Screate_simple((int)e->ndim, dims, NULL);
     hid_t dset = space < 0 ? -1
-                           : H5Dcreate2(fid, e->key, ftype, space,
-                                        H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    if (dset < 0 || H5Dwrite(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                             e->buf) < 0) {
+                           : H5Dcreate2(fid, e->key, ftype, space, H5P_DEFAULT,
+                                        dcpl, H5P_DEFAULT);
+    if (dset < 0 ||
+        H5Dwrite(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, e->buf) < 0) {
       char what[ADEX_STATE_KEY_MAX + 32];
       snprintf(what, sizeof what, "cannot write dataset '%s'", e->key);
       st = h5_fail(s, ADEX_EFORMAT, what);
@@ -158,8 +156,7 @@ adex_status adex__h5_save(const adex__state *s, unsigned char **image,
   core_name(name, sizeof name);
   adex_status st = ADEX_OK;
   hid_t fapl = core_fapl(NULL, 0);
-  hid_t fid = fapl < 0 ? -1
-                       : H5Fcreate(name, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  hid_t fid = fapl < 0 ? -1 : H5Fcreate(name, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   if (fid < 0) st = h5_fail(s, ADEX_EFORMAT, "cannot create an HDF5 file");
   if (st == ADEX_OK) st = write_datasets(s, fid);
   ssize_t len = -1;
@@ -168,8 +165,10 @@ adex_status adex__h5_save(const adex__state *s, unsigned char **image,
     st = h5_fail(s, ADEX_EFORMAT, "cannot build the HDF5 file image");
   unsigned char *buf = NULL;
   if (st == ADEX_OK && (buf = adex__alloc(s->alloc, (size_t)len)) == NULL)
-    st = adex__state_fail(s, ADEX_ENOMEM, "out of memory for a %zd-byte "
-                          "HDF5 image", len);
+    st = adex__state_fail(s, ADEX_ENOMEM,
+                          "out of memory for a %zd-byte "
+                          "HDF5 image",
+                          len);
   if (st == ADEX_OK && H5Fget_file_image(fid, buf, (size_t)len) != len)
     st = h5_fail(s, ADEX_EFORMAT, "cannot copy the HDF5 file image");
   if (fid >= 0 && H5Fclose(fid) < 0 && st == ADEX_OK)
@@ -236,12 +235,15 @@ static adex__file_dtype classify(hid_t type, char *what, size_t size) {
     snprintf(what, size, "%sint%zu",
              H5Tget_sign(type) == H5T_SGN_NONE ? "u" : "", 8 * bytes);
   } else {
-    static const char *const names[] = {
-        [H5T_TIME] = "time",           [H5T_STRING] = "string",
-        [H5T_BITFIELD] = "bitfield",   [H5T_OPAQUE] = "opaque",
-        [H5T_COMPOUND] = "compound",   [H5T_REFERENCE] = "reference",
-        [H5T_ENUM] = "enum (not h5py's bool)", [H5T_VLEN] = "vlen",
-        [H5T_ARRAY] = "array"};
+    static const char *const names[] = {[H5T_TIME] = "time",
+                                        [H5T_STRING] = "string",
+                                        [H5T_BITFIELD] = "bitfield",
+                                        [H5T_OPAQUE] = "opaque",
+                                        [H5T_COMPOUND] = "compound",
+                                        [H5T_REFERENCE] = "reference",
+                                        [H5T_ENUM] = "enum (not h5py's bool)",
+                                        [H5T_VLEN] = "vlen",
+                                        [H5T_ARRAY] = "array"};
     const char *n = cls >= 0 && (size_t)cls < sizeof names / sizeof names[0]
                         ? names[cls]
                         : NULL;
@@ -265,12 +267,11 @@ static adex_status stage_dataset(adex__state *s, adex__state_entry *e,
   if (st == ADEX_OK) {
     H5S_class_t sc = H5Sget_simple_extent_type(space);
     hsize_t dims[H5S_MAX_RANK];
-    int nd = sc == H5S_SIMPLE ? H5Sget_simple_extent_dims(space, dims, NULL)
-                              : 0;
+    int nd =
+        sc == H5S_SIMPLE ? H5Sget_simple_extent_dims(space, dims, NULL) : 0;
     if (sc == H5S_NULL || sc == H5S_NO_CLASS || nd < 0 || nd > H5S_MAX_RANK)
-      st = adex__state_fail(s, ADEX_EFORMAT,
-                            "key '%s' has no data (an empty dataspace)",
-                            e->key);
+      st = adex__state_fail(
+          s, ADEX_EFORMAT, "key '%s' has no data (an empty dataspace)", e->key);
     ndim = nd > 0 ? (size_t)nd : 0;
     for (size_t d = 0; d < ndim; d++) shape[d] = dims[d];
   }
@@ -280,11 +281,11 @@ static adex_status stage_dataset(adex__state *s, adex__state_entry *e,
      * narrowed for a float32 variable; bools are read as stored (one byte,
      * no conversion) and checked to be 0 or 1. */
     bool narrow = e->dtype == ADEX_DTYPE_F32 && dtype == ADEX__FILE_F64;
-    hid_t mem = e->dtype == ADEX_DTYPE_BOOL   ? type
+    hid_t mem = e->dtype == ADEX_DTYPE_BOOL             ? type
                 : e->dtype == ADEX_DTYPE_F32 && !narrow ? H5T_NATIVE_FLOAT
                                                         : H5T_NATIVE_DOUBLE;
-    void *dst = narrow ? adex__alloc(s->alloc, e->count * sizeof(double))
-                       : e->buf;
+    void *dst =
+        narrow ? adex__alloc(s->alloc, e->count * sizeof(double)) : e->buf;
     if (dst == NULL) {
       st = adex__state_fail(s, ADEX_ENOMEM, "out of memory reading '%s'",
                             e->key);
@@ -334,7 +335,8 @@ static adex_status stage_root(adex__state *s, hid_t fid) {
     if (linfo.type != H5L_TYPE_HARD) {
       st = adex__state_fail(s, ADEX_EFORMAT,
                             "key '%s' is a soft or external link, not a "
-                            "dataset", key);
+                            "dataset",
+                            key);
       break;
     }
     hid_t obj = H5Oopen(fid, key, H5P_DEFAULT);
@@ -343,8 +345,7 @@ static adex_status stage_root(adex__state *s, hid_t fid) {
       break;
     }
     if (H5Iget_type(obj) != H5I_DATASET)
-      st = adex__state_fail(s, ADEX_EFORMAT, "key '%s' is not a dataset",
-                            key);
+      st = adex__state_fail(s, ADEX_EFORMAT, "key '%s' is not a dataset", key);
     else
       st = stage_dataset(s, e, obj);
     H5Oclose(obj);
@@ -359,7 +360,8 @@ adex_status adex__h5_stage(adex__state *s, const unsigned char *image,
   for (size_t at = 0; !signed_ok && at + 8 <= size; at = at ? 2 * at : 512)
     signed_ok = memcmp(image + at, h5_signature, 8) == 0;
   if (!signed_ok)
-    return adex__state_fail(s, ADEX_EFORMAT, "not an HDF5 file (no HDF5 "
+    return adex__state_fail(s, ADEX_EFORMAT,
+                            "not an HDF5 file (no HDF5 "
                             "signature)");
   adex_status pre = adex__h5_precheck(s, image, size);
   if (pre != ADEX_OK) return pre;
@@ -370,8 +372,7 @@ adex_status adex__h5_stage(adex__state *s, const unsigned char *image,
   adex_status st = ADEX_OK;
   hid_t fapl = core_fapl(image, size);
   hid_t fid = fapl < 0 ? -1 : H5Fopen(name, H5F_ACC_RDONLY, fapl);
-  if (fid < 0)
-    st = h5_fail(s, ADEX_EFORMAT, "damaged or not an HDF5 file");
+  if (fid < 0) st = h5_fail(s, ADEX_EFORMAT, "damaged or not an HDF5 file");
   if (st == ADEX_OK) st = stage_root(s, fid);
   if (fid >= 0) H5Fclose(fid);
   if (fapl >= 0) H5Pclose(fapl);

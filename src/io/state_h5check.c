@@ -36,10 +36,10 @@
 #include "state_internal.h"
 
 /* Limits that bound the walk on hostile input. */
-#define MAX_NODES 4096   /* metadata blocks visited */
-#define MAX_DEPTH 32     /* B-tree levels */
-#define MAX_CHUNKS 64    /* object header chunks (continuations) */
-#define MAX_RANK 32      /* dataspace rank (H5S_MAX_RANK) */
+#define MAX_NODES 4096 /* metadata blocks visited */
+#define MAX_DEPTH 32   /* B-tree levels */
+#define MAX_CHUNKS 64  /* object header chunks (continuations) */
+#define MAX_RANK 32    /* dataspace rank (H5S_MAX_RANK) */
 
 /* Kinds of metadata blocks: libhdf5 caches each by address, and two
  * different blocks at overlapping addresses corrupt its cache (the fuzzer
@@ -63,7 +63,7 @@ typedef struct h5c {
   uint64_t heap_size; /* and size */
   block *blocks;      /* [MAX_NODES] metadata blocks met */
   size_t nblocks;
-  char why[200];      /* the reason for a refusal */
+  char why[200]; /* the reason for a refusal */
 } h5c;
 
 /* Record why the file is refused; returns false. */
@@ -134,9 +134,11 @@ static bool check_superblock(h5c *c, uint64_t *root_oh, uint64_t *cached_bt,
   if (p == NULL) return refuse(c, "truncated superblock");
   unsigned ver = p[8];
   if (ver > 1)
-    return refuse(c, "HDF5 superblock version %u (files written with "
+    return refuse(c,
+                  "HDF5 superblock version %u (files written with "
                   "libver='latest') is not supported; write with h5py's "
-                  "default", ver);
+                  "default",
+                  ver);
   if (p[9] != 0 || p[10] != 0 || p[12] != 0)
     return refuse(c, "unsupported superblock field versions");
   c->O = p[13];
@@ -146,23 +148,24 @@ static bool check_superblock(h5c *c, uint64_t *root_oh, uint64_t *cached_bt,
     return refuse(c, "bad sizes of offsets/lengths (%u, %u)", c->O, c->L);
   c->leaf_k = (unsigned)le(p + 16, 2);
   c->node_k = (unsigned)le(p + 18, 2);
-  if (c->leaf_k == 0 || c->node_k == 0)
-    return refuse(c, "bad B-tree K values");
+  if (c->leaf_k == 0 || c->node_k == 0) return refuse(c, "bad B-tree K values");
   uint64_t pos = 24 + (ver == 1 ? 4 : 0);
   unsigned O = c->O;
   const unsigned char *q = at(c, pos, 4 * O + 2 * O + 24);
   if (q == NULL) return refuse(c, "truncated superblock");
   uint64_t base = le(q, O), freesp = le(q + O, O), eof = le(q + 2 * O, O),
            drv = le(q + 3 * O, O);
-  if (base != 0) return refuse(c, "a user block or base address is not "
-                               "supported");
+  if (base != 0)
+    return refuse(c, "a user block or base address is not "
+                     "supported");
   if (!undef(c, freesp) || !undef(c, drv))
     return refuse(c, "free-space or driver information blocks are not "
-                  "supported");
-  if (eof > c->size) return refuse(c, "truncated file: the superblock says "
-                                   "%llu bytes, the file has %llu",
-                                   (unsigned long long)eof,
-                                   (unsigned long long)c->size);
+                     "supported");
+  if (eof > c->size)
+    return refuse(c,
+                  "truncated file: the superblock says "
+                  "%llu bytes, the file has %llu",
+                  (unsigned long long)eof, (unsigned long long)c->size);
   c->size = eof;
   if (!add_block(c, 0, pos + 6 * (uint64_t)O + 24, B_SUPER)) return false;
   /* Root group symbol table entry: name offset, header, cache, scratch. */
@@ -193,14 +196,12 @@ typedef struct msg {
 
 /* Read a version-1 object header and its continuation chunks into m[];
  * *n gets the message count. */
-static bool read_header(h5c *c, uint64_t addr, msg *m, size_t *n,
-                        int kind) {
+static bool read_header(h5c *c, uint64_t addr, msg *m, size_t *n, int kind) {
   *n = 0;
   const unsigned char *p = at(c, addr, 16);
   if (p == NULL) return refuse(c, "object header outside the file");
   if (p[0] != 1)
-    return refuse(c, "object header version %u (not 1) is not supported",
-                  p[0]);
+    return refuse(c, "object header version %u (not 1) is not supported", p[0]);
   uint64_t nmsgs = le(p + 2, 2);
   uint64_t chunk_addr[MAX_CHUNKS], chunk_size[MAX_CHUNKS];
   size_t nchunks = 1;
@@ -268,12 +269,12 @@ static bool check_dtype(h5c *c, const unsigned char *p, uint64_t n,
     return true;
   }
   if (cls == 1) { /* float: exactly IEEE binary32 or binary64 */
-    static const unsigned char f32[12] = {0, 0, 32, 0, 23, 8, 0, 23,
-                                          127, 0, 0, 0};
-    static const unsigned char f64[12] = {0, 0, 64, 0, 52, 11, 0, 52,
-                                          0xff, 0x03, 0, 0};
-    bool ok = n >= 20 && (bits & ~UINT32_C(1)) ==
-                             ((size == 8 ? 63u : 31u) << 8 | 0x20u) &&
+    static const unsigned char f32[12] = {0, 0,  32,  0, 23, 8,
+                                          0, 23, 127, 0, 0,  0};
+    static const unsigned char f64[12] = {0, 0,  64,   0,    52, 11,
+                                          0, 52, 0xff, 0x03, 0,  0};
+    bool ok = n >= 20 &&
+              (bits & ~UINT32_C(1)) == ((size == 8 ? 63u : 31u) << 8 | 0x20u) &&
               ((size == 4 && memcmp(p + 8, f32, 12) == 0) ||
                (size == 8 && memcmp(p + 8, f64, 12) == 0));
     if (!ok) return refuse(c, "unsupported floating-point datatype");
@@ -284,8 +285,7 @@ static bool check_dtype(h5c *c, const unsigned char *p, uint64_t n,
     uint64_t nm = bits & 0xffff, bused = 0, bsize = 0;
     if ((bits >> 16) != 0 || nm == 0 || nm > 1024)
       return refuse(c, "unsupported enum datatype");
-    if (!check_dtype(c, p + 8, n - 8, &bused, &bsize, depth + 1))
-      return false;
+    if (!check_dtype(c, p + 8, n - 8, &bused, &bsize, depth + 1)) return false;
     if ((p[8] & 0x0f) != 0 || bsize != size)
       return refuse(c, "enum datatype without an integer base");
     uint64_t off = 8 + bused;
@@ -320,8 +320,7 @@ static bool check_space(h5c *c, const msg *m, uint64_t *count) {
     return refuse(c, "dataspace version %u", ver);
   }
   if (rank > MAX_RANK || (flags & ~1u) != 0)
-    return refuse(c, "unsupported dataspace (rank %u, flags %u)", rank,
-                  flags);
+    return refuse(c, "unsupported dataspace (rank %u, flags %u)", rank, flags);
   uint64_t need = off + (uint64_t)rank * c->L * ((flags & 1) ? 2 : 1);
   if (need > m->size) return refuse(c, "short dataspace message");
   *count = 1;
@@ -373,7 +372,7 @@ static bool check_layout(h5c *c, const msg *m, uint64_t bytes) {
   const unsigned char *p = m->data;
   if (m->size < 2 || p[0] != 3)
     return refuse(c, "unsupported data layout (only HDF5 layout version 3 "
-                  "is read)");
+                     "is read)");
   if (p[1] == 0) { /* compact: size, data */
     if (m->size < 4) return refuse(c, "short layout message");
     uint64_t sz = le(p + 2, 2);
@@ -385,9 +384,11 @@ static bool check_layout(h5c *c, const msg *m, uint64_t bytes) {
     if (m->size < 2 + (uint64_t)c->O + c->L)
       return refuse(c, "short layout message");
     uint64_t addr = le(p + 2, c->O), sz = le(p + 2 + c->O, c->L);
-    if (sz != bytes) return refuse(c, "contiguous data size %llu, expected "
-                                   "%llu", (unsigned long long)sz,
-                                   (unsigned long long)bytes);
+    if (sz != bytes)
+      return refuse(c,
+                    "contiguous data size %llu, expected "
+                    "%llu",
+                    (unsigned long long)sz, (unsigned long long)bytes);
     if (!undef(c, addr) && at(c, addr, sz) == NULL)
       return refuse(c, "dataset data outside the file");
     return true;
@@ -412,16 +413,21 @@ static bool check_dataset(h5c *c, uint64_t addr, const char *name) {
   for (size_t i = 0; i < n; i++) {
     const msg **slot = NULL;
     switch (m[i].type) {
-    case 0x00: case 0x04: case 0x05: case 0x0e: case 0x10: case 0x12:
-      break;
+    case 0x00:
+    case 0x04:
+    case 0x05:
+    case 0x0e:
+    case 0x10:
+    case 0x12: break;
     case 0x01: slot = &space; break;
     case 0x03: slot = &type; break;
     case 0x08: slot = &layout; break;
-    case 0x11:
-      return refuse(c, "'%.80s' is a group, not a dataset", name);
+    case 0x11: return refuse(c, "'%.80s' is a group, not a dataset", name);
     default:
-      return refuse(c, "'%.80s': unsupported HDF5 message type %u (attribute, "
-                    "filter or external storage)", name, m[i].type);
+      return refuse(c,
+                    "'%.80s': unsupported HDF5 message type %u (attribute, "
+                    "filter or external storage)",
+                    name, m[i].type);
     }
     if (slot != NULL) {
       if (*slot != NULL) return refuse(c, "'%.80s': repeated message", name);
@@ -437,7 +443,8 @@ static bool check_dataset(h5c *c, uint64_t addr, const char *name) {
   if (count != 0 && esize > UINT64_MAX / count)
     return refuse(c, "'%.80s': dataset too large", name);
   for (size_t i = 0; i < n; i++)
-    if ((m[i].type == 0x04 || m[i].type == 0x05) && !check_fill(c, &m[i], esize))
+    if ((m[i].type == 0x04 || m[i].type == 0x05) &&
+        !check_fill(c, &m[i], esize))
       return named(c, name);
   return check_layout(c, layout, count * esize) || named(c, name);
 }
@@ -500,8 +507,7 @@ static bool check_snod(h5c *c, uint64_t addr) {
     uint32_t cache = (uint32_t)le(e + 2 * O, 4);
     if (cache == 2)
       return refuse(c, "'%.80s' is a soft link, not a dataset", name);
-    if (cache != 0)
-      return refuse(c, "'%.80s' is a group, not a dataset", name);
+    if (cache != 0) return refuse(c, "'%.80s' is a group, not a dataset", name);
     if (!check_dataset(c, le(e + O, O), name)) return false;
   }
   return true;
@@ -542,7 +548,8 @@ adex_status adex__h5_precheck(const adex__state *s, const unsigned char *image,
   c.size = size;
   c.blocks = adex__alloc(s->alloc, MAX_NODES * sizeof *c.blocks);
   if (c.blocks == NULL)
-    return adex__state_fail(s, ADEX_ENOMEM, "out of memory checking the "
+    return adex__state_fail(s, ADEX_ENOMEM,
+                            "out of memory checking the "
                             "file");
   uint64_t root = 0, cbt = 0, cheap = 0;
   bool ok = check_superblock(&c, &root, &cbt, &cheap);
@@ -556,22 +563,25 @@ adex_status adex__h5_precheck(const adex__state *s, const unsigned char *image,
       bt = le(m[i].data, c.O);
       heap = le(m[i].data + c.O, c.O);
     } else if (m[i].type == 0x0c || m[i].type == 0x15) {
-      ok = refuse(&c, "the root group has attributes (HDF5 message type "
+      ok = refuse(&c,
+                  "the root group has attributes (HDF5 message type "
                   "%u), which state files do not have; a state is "
-                  "datasets only", m[i].type);
-    } else if (m[i].type == 0x02 || m[i].type == 0x06 ||
-               m[i].type == 0x0a) {
-      ok = refuse(&c, "unsupported root group (HDF5 message type %u; "
+                  "datasets only",
+                  m[i].type);
+    } else if (m[i].type == 0x02 || m[i].type == 0x06 || m[i].type == 0x0a) {
+      ok = refuse(&c,
+                  "unsupported root group (HDF5 message type %u; "
                   "write with h5py's default, without track_order)",
                   m[i].type);
-    } else if (m[i].type != 0x00 && m[i].type != 0x10 &&
-               m[i].type != 0x0e && m[i].type != 0x12) {
+    } else if (m[i].type != 0x00 && m[i].type != 0x10 && m[i].type != 0x0e &&
+               m[i].type != 0x12) {
       ok = refuse(&c, "unsupported root group (HDF5 message type %u)",
                   m[i].type);
     }
   }
-  if (ok && bt == UINT64_MAX) ok = refuse(&c, "the root group has no "
-                                          "symbol table");
+  if (ok && bt == UINT64_MAX)
+    ok = refuse(&c, "the root group has no "
+                    "symbol table");
   if (ok && cbt != UINT64_MAX && (cbt != bt || cheap != heap))
     ok = refuse(&c, "root group cache disagrees with its header");
   if (ok) ok = check_heap(&c, heap);
@@ -579,6 +589,8 @@ adex_status adex__h5_precheck(const adex__state *s, const unsigned char *image,
   if (ok) ok = check_overlaps(&c);
   adex__free(s->alloc, c.blocks, MAX_NODES * sizeof *c.blocks);
   if (ok) return ADEX_OK;
-  return adex__state_fail(s, ADEX_EFORMAT, "damaged or unsupported HDF5 "
-                          "file: %s", c.why);
+  return adex__state_fail(s, ADEX_EFORMAT,
+                          "damaged or unsupported HDF5 "
+                          "file: %s",
+                          c.why);
 }

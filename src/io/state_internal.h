@@ -41,12 +41,12 @@ typedef struct adex__state_entry {
 
 /* The key table of one save or load. */
 typedef struct adex__state {
-  const char *filename;         /* for messages */
-  size_t n;                     /* keys */
-  size_t cap;                   /* room in e */
-  adex__state_entry *e;         /* [n] */
-  size_t n_file;                /* load: keys met in the file so far */
-  const adex_allocator *alloc;  /* the population's */
+  const char *filename;        /* for messages */
+  size_t n;                    /* keys */
+  size_t cap;                  /* room in e */
+  adex__state_entry *e;        /* [n] */
+  size_t n_file;               /* load: keys met in the file so far */
+  const adex_allocator *alloc; /* the population's */
 } adex__state;
 
 /* Building a key table (for one population, or a network's several
@@ -68,17 +68,16 @@ adex_status adex__state_save(adex__state *s, adex_state_format format);
  * then write the entries found into their variables (logging to `log`
  * when verbose; missing keys warned there and listed in *report). */
 adex_status adex__state_load(adex__state *s, adex_state_format format,
-                             int verbose, FILE *log,
-                             adex_state_report *report);
+                             int verbose, FILE *log, adex_state_report *report);
 
 void adex__state_free(adex__state *s);
 
 /* What a file says about a key's element type. */
 typedef enum adex__file_dtype {
-  ADEX__FILE_F64,   /* float64, either byte order */
-  ADEX__FILE_F32,   /* float32, either byte order */
-  ADEX__FILE_BOOL,  /* h5py's enum / numpy '|b1' */
-  ADEX__FILE_OTHER  /* anything else (described in text for messages) */
+  ADEX__FILE_F64,  /* float64, either byte order */
+  ADEX__FILE_F32,  /* float32, either byte order */
+  ADEX__FILE_BOOL, /* h5py's enum / numpy '|b1' */
+  ADEX__FILE_OTHER /* anything else (described in text for messages) */
 } adex__file_dtype;
 
 /* Record `st` with the message "<file>: <formatted>". */
@@ -94,8 +93,7 @@ adex_status adex__state_take_key(adex__state *s, const char *key,
 /* Check a file's element type (described by `what`, e.g. "int64") and
  * shape against the entry: ADEX_EFORMAT for a type that does not fit,
  * ADEX_ESIZE for another shape. */
-adex_status adex__state_check(const adex__state *s,
-                              const adex__state_entry *e,
+adex_status adex__state_check(const adex__state *s, const adex__state_entry *e,
                               adex__file_dtype dtype, const char *what,
                               size_t ndim, const unsigned long long *shape);
 

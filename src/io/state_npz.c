@@ -28,7 +28,6 @@
 /* The timestamp of every member (2000-01-01 00:00:00 UTC). */
 #define NPZ_MTIME 946684800
 
-
 /* Whether this machine stores doubles little-endian. */
 static bool host_is_le(void) {
   const uint16_t one = 1;
@@ -81,9 +80,9 @@ static adex_status build_zip(const adex__state *s, unsigned char *members,
   zip_error_init(&ze);
   adex_status st = ADEX_OK;
   zip_source_t *out = zip_source_buffer_create(NULL, 0, 0, &ze);
-  zip_t *za = out != NULL ? zip_open_from_source(out, ZIP_CREATE |
-                                                 ZIP_TRUNCATE, &ze)
-                          : NULL;
+  zip_t *za = out != NULL
+                  ? zip_open_from_source(out, ZIP_CREATE | ZIP_TRUNCATE, &ze)
+                  : NULL;
   if (za == NULL) {
     st = zip_fail(s, "cannot create a zip archive", &ze);
     if (out != NULL) zip_source_free(out);
@@ -98,8 +97,8 @@ static adex_status build_zip(const adex__state *s, unsigned char *members,
     snprintf(name, sizeof name, "%s.npy", e->key);
     zip_source_t *m = zip_source_buffer(za, members + offsets[k],
                                         offsets[k + 1] - offsets[k], 0);
-    zip_int64_t idx = m != NULL ? zip_file_add(za, name, m, ZIP_FL_ENC_UTF_8)
-                                : -1;
+    zip_int64_t idx =
+        m != NULL ? zip_file_add(za, name, m, ZIP_FL_ENC_UTF_8) : -1;
     if (idx < 0 && m != NULL) zip_source_free(m);
     if (idx < 0 ||
         zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_STORE, 0) < 0 ||
@@ -127,10 +126,11 @@ static adex_status build_zip(const adex__state *s, unsigned char *members,
         st = zip_fail(s, "cannot size the zip archive", zip_source_error(out));
       len = st == ADEX_OK ? (size_t)zs.size : 0;
       if (st == ADEX_OK && (buf = adex__alloc(s->alloc, len)) == NULL)
-        st = adex__state_fail(s, ADEX_ENOMEM, "out of memory for a %zu-byte "
-                              "zip image", len);
-      if (st == ADEX_OK &&
-          zip_source_read(out, buf, len) != (zip_int64_t)len)
+        st = adex__state_fail(s, ADEX_ENOMEM,
+                              "out of memory for a %zu-byte "
+                              "zip image",
+                              len);
+      if (st == ADEX_OK && zip_source_read(out, buf, len) != (zip_int64_t)len)
         st = zip_fail(s, "cannot read the zip archive", zip_source_error(out));
       zip_source_close(out);
     }
@@ -163,8 +163,10 @@ adex_status adex__npz_save(const adex__state *s, unsigned char **image,
   unsigned char *members = adex__alloc(s->alloc, total);
   adex_status st = ADEX_OK;
   if (offsets == NULL || members == NULL) {
-    st = adex__state_fail(s, ADEX_ENOMEM, "out of memory for %zu bytes of "
-                          "npy members", total);
+    st = adex__state_fail(s, ADEX_ENOMEM,
+                          "out of memory for %zu bytes of "
+                          "npy members",
+                          total);
   } else {
     size_t at = 0, k = 0;
     for (size_t i = 0; i < s->n; i++) {
@@ -190,9 +192,9 @@ adex_status adex__npz_save(const adex__state *s, unsigned char **image,
 /* A member's header (npy.c) and what its descr means to us. */
 typedef struct npy_info {
   adex__npy_header h;
-  adex__file_dtype dtype;      /* what descr means to us */
-  size_t itemsize;             /* bytes per element in the file */
-  bool swap;                   /* stored in the other byte order */
+  adex__file_dtype dtype; /* what descr means to us */
+  size_t itemsize;        /* bytes per element in the file */
+  bool swap;              /* stored in the other byte order */
 } npy_info;
 
 /* What a descr means: our dtype, the item size, whether to swap. */
@@ -239,11 +241,15 @@ static adex_status read_header(adex__state *s, const adex__state_entry *e,
   char err[200];
   for (int round = 0; round < 3; round++) {
     if (need > size || need > ADEX__NPY_HEADER_MAX + 12)
-      return adex__state_fail(s, ADEX_EFORMAT, "key '%s': truncated or "
-                              "oversized npy header", e->key);
+      return adex__state_fail(s, ADEX_EFORMAT,
+                              "key '%s': truncated or "
+                              "oversized npy header",
+                              e->key);
     if (!read_exact(zf, hdr + have, need - have))
-      return adex__state_fail(s, ADEX_EFORMAT, "key '%s': truncated npy "
-                              "header", e->key);
+      return adex__state_fail(s, ADEX_EFORMAT,
+                              "key '%s': truncated npy "
+                              "header",
+                              e->key);
     have = need;
     int rc = adex__npy_parse(hdr, have, &h->h, &need, err, sizeof err);
     if (rc == 0) return ADEX_OK;
@@ -256,9 +262,9 @@ static adex_status read_header(adex__state *s, const adex__state_entry *e,
 
 /* Check and stage member `idx` (uncompressed size `size`) into entry e.
  * hdr is a scratch buffer of ADEX__NPY_HEADER_MAX + 12 bytes. */
-static adex_status stage_member(adex__state *s, adex__state_entry *e,
-                                zip_t *za, zip_uint64_t idx,
-                                zip_uint64_t size, char *hdr) {
+static adex_status stage_member(adex__state *s, adex__state_entry *e, zip_t *za,
+                                zip_uint64_t idx, zip_uint64_t size,
+                                char *hdr) {
   zip_file_t *zf = zip_fopen_index(za, idx, 0);
   if (zf == NULL)
     return zip_fail(s, "cannot open a zip member", zip_get_error(za));
@@ -278,8 +284,10 @@ static adex_status stage_member(adex__state *s, adex__state_entry *e,
     size_t big = 0;
     for (size_t d = 0; d < h.h.ndim; d++) big += h.h.shape[d] > 1;
     if (big > 1)
-      st = adex__state_fail(s, ADEX_EFORMAT, "key '%s': Fortran-order "
-                            "arrays are not supported", e->key);
+      st = adex__state_fail(s, ADEX_EFORMAT,
+                            "key '%s': Fortran-order "
+                            "arrays are not supported",
+                            e->key);
   }
   /* The data: exactly count items, then the end of the member. It is
    * read into the staging buffer when that holds it (same or wider
@@ -289,15 +297,15 @@ static adex_status stage_member(adex__state *s, adex__state_entry *e,
   unsigned char *raw = e->buf;
   if (st == ADEX_OK && nbytes > have &&
       (raw = adex__alloc(s->alloc, nbytes)) == NULL)
-    st = adex__state_fail(s, ADEX_ENOMEM, "out of memory reading '%s'",
-                          e->key);
+    st = adex__state_fail(s, ADEX_ENOMEM, "out of memory reading '%s'", e->key);
   if (st == ADEX_OK && at + nbytes != size)
-    st = adex__state_fail(s, ADEX_EFORMAT, "key '%s': the member holds %llu "
-                          "data bytes, the header says %zu", e->key,
-                          (unsigned long long)(size - at), nbytes);
+    st = adex__state_fail(s, ADEX_EFORMAT,
+                          "key '%s': the member holds %llu "
+                          "data bytes, the header says %zu",
+                          e->key, (unsigned long long)(size - at), nbytes);
   unsigned char extra;
-  if (st == ADEX_OK && (!read_exact(zf, raw, nbytes) ||
-                        zip_fread(zf, &extra, 1) != 0))
+  if (st == ADEX_OK &&
+      (!read_exact(zf, raw, nbytes) || zip_fread(zf, &extra, 1) != 0))
     st = adex__state_fail(s, ADEX_EFORMAT, "key '%s': damaged data (%s)",
                           e->key, zip_file_strerror(zf));
   if (st == ADEX_OK) {
@@ -330,11 +338,11 @@ static adex_status stage_member(adex__state *s, adex__state_entry *e,
 static adex_status stage_archive(adex__state *s, zip_t *za) {
   zip_int64_t n = zip_get_num_entries(za, 0);
   if (n <= 0)
-    return adex__state_fail(s, ADEX_EFORMAT, "the zip archive holds no "
+    return adex__state_fail(s, ADEX_EFORMAT,
+                            "the zip archive holds no "
                             "arrays");
   char *hdr = adex__alloc(s->alloc, ADEX__NPY_HEADER_MAX + 12);
-  if (hdr == NULL)
-    return adex__state_fail(s, ADEX_ENOMEM, "out of memory");
+  if (hdr == NULL) return adex__state_fail(s, ADEX_ENOMEM, "out of memory");
   adex_status st = ADEX_OK;
   for (zip_uint64_t i = 0; st == ADEX_OK && i < (zip_uint64_t)n; i++) {
     zip_stat_t zs;
@@ -346,8 +354,10 @@ static adex_status stage_archive(adex__state *s, zip_t *za) {
     }
     size_t len = strlen(zs.name);
     if (len < 4 || strcmp(zs.name + len - 4, ".npy") != 0) {
-      st = adex__state_fail(s, ADEX_EFORMAT, "zip member '%.*s' is not a "
-                            ".npy array", ADEX_STATE_KEY_MAX, zs.name);
+      st = adex__state_fail(s, ADEX_EFORMAT,
+                            "zip member '%.*s' is not a "
+                            ".npy array",
+                            ADEX_STATE_KEY_MAX, zs.name);
       break;
     }
     char key[ADEX_STATE_KEY_MAX + 1];
@@ -366,14 +376,15 @@ static adex_status stage_archive(adex__state *s, zip_t *za) {
 adex_status adex__npz_stage(adex__state *s, const unsigned char *image,
                             size_t size) {
   if (size < 4 || image[0] != 'P' || image[1] != 'K')
-    return adex__state_fail(s, ADEX_EFORMAT, "not a zip file (no zip "
+    return adex__state_fail(s, ADEX_EFORMAT,
+                            "not a zip file (no zip "
                             "signature)");
   zip_error_t ze;
   zip_error_init(&ze);
   zip_source_t *src = zip_source_buffer_create(image, size, 0, &ze);
-  zip_t *za = src != NULL ? zip_open_from_source(src, ZIP_RDONLY |
-                                                 ZIP_CHECKCONS, &ze)
-                          : NULL;
+  zip_t *za = src != NULL
+                  ? zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze)
+                  : NULL;
   adex_status st;
   if (za == NULL) {
     st = zip_fail(s, "damaged or not a zip file", &ze);

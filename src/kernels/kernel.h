@@ -19,17 +19,18 @@
 
 /* One neuron's parameters and the constants derived from them. */
 typedef struct adex__nparams {
-  adex_params p;  /* the ten model parameters */
-  bool iaf;       /* delta_T == 0: no exponential term (IF limit) */
-  double dt;      /* step the dt-dependent fields below were made for, ms */
-  double h_k;     /* exp_auto: dt/tau */
-  double w_k;     /* exp_auto: dt phi(-dt/tau_w)/tau_w */
+  adex_params p; /* the ten model parameters */
+  bool iaf;      /* delta_T == 0: no exponential term (IF limit) */
+  double dt;     /* step the dt-dependent fields below were made for, ms */
+  double h_k;    /* exp_auto: dt/tau */
+  double w_k;    /* exp_auto: dt phi(-dt/tau_w)/tau_w */
   /* Reciprocals: every kernel divides by multiplying with them. */
-  double V_T_x;     /* exponent (V - V_T_x)/dT: V_T and delta_T, or when
-                       iaf 1e300 mV and 1 mV, so that exp gives exactly 0 */
-  double inv_delta_T_x;  /* 1/delta_T (iaf: 1), 1/mV */
-  double inv_tau;   /* 1/tau, 1/ms */
-  double inv_tau_w; /* 1/tau_w, 1/ms */
+  /* exponent (V - V_T_x)/delta_T_x: V_T and delta_T, or when iaf 1e300 mV
+   * and 1 mV, so that exp gives exactly 0 */
+  double V_T_x;
+  double inv_delta_T_x; /* 1/delta_T (iaf: 1), 1/mV */
+  double inv_tau;       /* 1/tau, 1/ms */
+  double inv_tau_w;     /* 1/tau_w, 1/ms */
 } adex__nparams;
 
 /* A neuron's parameters for the float32 kernels: the double ones rounded
@@ -55,25 +56,25 @@ typedef struct adex_method adex_method;
  * step reads only the fields that differ, contiguously, instead of
  * gathering whole sets.
  * The list: X(ID, the field's value in an adex__nparams *np). */
-#define ADEX__SOA_LIST(X)                                                     \
-  X(V_REST, np->p.V_rest)                                                     \
-  X(V_RESET, np->p.V_reset)                                                   \
-  X(V_TH, np->p.V_th)                                                         \
-  X(DELTA_T, np->p.delta_T)                                                   \
-  X(A, np->p.a)                                                               \
-  X(B, np->p.b)                                                               \
-  X(R, np->p.R)                                                               \
-  X(V_T_X, np->V_T_x)                                                         \
-  X(INV_DELTA_T_X, np->inv_delta_T_x)                                         \
-  X(INV_TAU, np->inv_tau)                                                     \
-  X(INV_TAU_W, np->inv_tau_w)                                                 \
-  X(H_K, np->h_k)                                                             \
+#define ADEX__SOA_LIST(X)                                                      \
+  X(V_REST, np->p.V_rest)                                                      \
+  X(V_RESET, np->p.V_reset)                                                    \
+  X(V_TH, np->p.V_th)                                                          \
+  X(DELTA_T, np->p.delta_T)                                                    \
+  X(A, np->p.a)                                                                \
+  X(B, np->p.b)                                                                \
+  X(R, np->p.R)                                                                \
+  X(V_T_X, np->V_T_x)                                                          \
+  X(INV_DELTA_T_X, np->inv_delta_T_x)                                          \
+  X(INV_TAU, np->inv_tau)                                                      \
+  X(INV_TAU_W, np->inv_tau_w)                                                  \
+  X(H_K, np->h_k)                                                              \
   X(W_K, np->w_k)
 enum {
 #define ADEX__SOA_ID(ID, value) ADEX__SOA_##ID,
   ADEX__SOA_LIST(ADEX__SOA_ID)
 #undef ADEX__SOA_ID
-  ADEX__SOA_N
+      ADEX__SOA_N
 };
 typedef struct adex__nsoa {
   double *f[ADEX__SOA_N];
@@ -83,9 +84,9 @@ typedef struct adex__nsoa {
 /* Everything one step of the population needs. */
 typedef struct adex__step_ctx {
   const adex_method *method; /* whose step this is (its tableau, if any) */
-  double *V;            /* mV [num] */
-  double *w;            /* [num] */
-  double *input;        /* [num], read as I then zeroed */
+  double *V;                 /* mV [num] */
+  double *w;                 /* [num] */
+  double *input;             /* [num], read as I then zeroed */
   const double *drive;  /* [num] added to input, or NULL (adex_pop_drive) */
   double *t_last_spike; /* ms [num] */
   bool *spike;          /* [num] */
@@ -112,8 +113,7 @@ typedef struct adex__step_ctx {
 } adex__step_ctx;
 
 /* Advance neurons [lo, hi) by one step (integrate, threshold, reset). */
-typedef void (*adex__step_fn)(const adex__step_ctx *ctx, size_t lo,
-                              size_t hi);
+typedef void (*adex__step_fn)(const adex__step_ctx *ctx, size_t lo, size_t hi);
 
 /* The adaptive mode's bounds (step_general.c): never a sub-step below
  * H_MIN ms; after MAX_SUBSTEPS sub-steps of one neuron in one step,
@@ -148,8 +148,8 @@ typedef struct adex__adapt_ctx {
 typedef void (*adex__adapt_fn)(adex__adapt_ctx *a, size_t lo, size_t hi);
 
 /* The adaptive mode's first sub-step size of a neuron (step_general.c). */
-double adex__initial_step(const adex__nparams *np, double V, double w,
-                          double I, double dt, double tol, int p_hat);
+double adex__initial_step(const adex__nparams *np, double V, double w, double I,
+                          double dt, double tol, int p_hat);
 
 /* Recompute the dt-dependent fields of *np for step dt. */
 typedef void (*adex__prepare_fn)(adex__nparams *np, double dt);
@@ -206,9 +206,9 @@ static inline void adex__expe_coefs(const adex__nparams *np, double h,
  * tau_w as products with the reciprocals. With delta_T = 0 the exponent
  * is -1e300 (V_T_x) and the term 0 * 0 = 0. adex__rhs_at takes the
  * guarded value Vg (<= V_th) itself. */
-static inline __attribute__((always_inline)) void adex__rhs_at(
-    const adex__nparams *np, double Vg, double w, double RI, double *dV,
-    double *dw) {
+static inline __attribute__((always_inline)) void
+adex__rhs_at(const adex__nparams *np, double Vg, double w, double RI,
+             double *dV, double *dw) {
   const adex_params *p = &np->p;
   double E = adex__exp((Vg - np->V_T_x) * np->inv_delta_T_x);
   double d = Vg - p->V_rest;
@@ -216,9 +216,9 @@ static inline __attribute__((always_inline)) void adex__rhs_at(
   *dw = (p->a * d - w) * np->inv_tau_w;
 }
 
-static inline __attribute__((always_inline)) void adex__rhs_guarded(
-    const adex__nparams *np, double V, double w, double RI, double *dV,
-    double *dw) {
+static inline __attribute__((always_inline)) void
+adex__rhs_guarded(const adex__nparams *np, double V, double w, double RI,
+                  double *dV, double *dw) {
   adex__rhs_at(np, V < np->p.V_th ? V : np->p.V_th, w, RI, dV, dw);
 }
 
@@ -290,8 +290,7 @@ static inline void adex__fire(const adex__step_ctx *c, size_t i,
  * compiles to its own loop. */
 static inline __attribute__((always_inline)) void
 adex__fire_opts(const adex__step_ctx *c, size_t i, const adex__nparams *np,
-                double V_old, double V_new, double w_new, bool ref,
-                bool soft) {
+                double V_old, double V_new, double w_new, bool ref, bool soft) {
   bool held = ref && c->t - c->t_last_spike[i] <= c->tau_ref;
   bool spk = !held && adex__is_spike(np, V_new);
   double V_spk = soft ? adex__reset_soft(np, V_new) : np->p.V_reset;

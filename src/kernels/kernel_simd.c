@@ -63,8 +63,8 @@ static inline void vparams_bcast(vparams *P, const adex__nparams *np) {
 }
 
 /* Lane j from per[j]: the field at `offset` of W consecutive sets. */
-#define GATHER(per, field) \
-  vgather((const char *)(per) + offsetof(adex__nparams, field), \
+#define GATHER(per, field)                                                     \
+  vgather((const char *)(per) + offsetof(adex__nparams, field),                \
           sizeof(adex__nparams))
 
 /* Lanes from the per-neuron sets per[0..W). */
@@ -145,9 +145,8 @@ static inline vd soft_reset_v(const vparams *P, vd Vn) {
  * the refractory flags go to refr. With neither option this is fire_v;
  * the flags are constants where it is inlined. */
 static inline __attribute__((always_inline)) void
-fire_v_opts(double *V, double *w, double *I, double *tls, bool *spk,
-            bool *refr, const vparams *P, vd Vo, vd Vn, vd wn, vd t,
-            const vopts *o) {
+fire_v_opts(double *V, double *w, double *I, double *tls, bool *spk, bool *refr,
+            const vparams *P, vd Vo, vd Vn, vd wn, vd t, const vopts *o) {
   if (!o->ref && !o->soft) {
     fire_v(V, w, I, tls, spk, P, Vn, wn, t);
     return;
@@ -188,7 +187,10 @@ static inline vd block_I(vblock b, size_t j) {
 
 /* Pointers to neurons [i, i+W) of the step's arrays. */
 static inline vblock block_at(const adex__step_ctx *c, size_t i) {
-  return (vblock){c->V + i, c->w + i, c->input + i, c->t_last_spike + i,
+  return (vblock){c->V + i,
+                  c->w + i,
+                  c->input + i,
+                  c->t_last_spike + i,
                   c->spike + i,
                   c->refractory != NULL ? c->refractory + i : NULL,
                   c->drive != NULL ? c->drive + i : NULL};
@@ -213,12 +215,17 @@ static inline vblock tail_load(vtail *b, const adex__step_ctx *c, size_t i,
     if (c->drive != NULL) b->D[j] = c->drive[s];
     if (c->per != NULL) b->per[j] = c->per[s];
   }
-  return (vblock){b->V, b->w, b->I, b->tls, b->spk, b->refr,
+  return (vblock){b->V,
+                  b->w,
+                  b->I,
+                  b->tls,
+                  b->spk,
+                  b->refr,
                   c->drive != NULL ? b->D : NULL};
 }
 
-static inline void tail_store(const vtail *b, const adex__step_ctx *c,
-                              size_t i, size_t r) {
+static inline void tail_store(const vtail *b, const adex__step_ctx *c, size_t i,
+                              size_t r) {
   for (size_t j = 0; j < r; j++) {
     c->V[i + j] = b->V[j];
     c->w[i + j] = b->w[j];
@@ -295,8 +302,8 @@ expe_tile(vblock b, size_t nv, const vtile_params *tp, vd t, const vopts *o) {
     vd Vn, wn;
     expe_rest(P, E[j], V, w, block_I(b, j), &Vn, &wn);
     fire_v_opts(b.V + j * W, b.w + j * W, b.I + j * W, b.tls + j * W,
-                b.spk + j * W, o->ref ? b.refr + j * W : NULL, P, V, Vn, wn,
-                t, o);
+                b.spk + j * W, o->ref ? b.refr + j * W : NULL, P, V, Vn, wn, t,
+                o);
   }
 }
 
@@ -342,8 +349,8 @@ void VSFX(adex__expe_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
 /* The one-neuron step: the scalar formula, compiled here with the
  * instruction set's fma (the same bits as a lane of the vector code). */
 void VSFX(adex__expe_one)(const adex_method *m, const adex__nparams *np,
-                          double V, double w, double I, double h,
-                          double out[2], double err[2]) {
+                          double V, double w, double I, double h, double out[2],
+                          double err[2]) {
   (void)m;
   adex__expe_any(np, V, w, I, h, out, err);
 }
@@ -353,7 +360,7 @@ void VSFX(adex__expe_one)(const adex_method *m, const adex__nparams *np,
 /* The state of nv vectors through one Runge-Kutta step: vector j is the
  * tile's vector vec[j] (its parameters), with step sizes h[j]. */
 typedef struct rk_tile {
-  vd V[NV], w[NV], I[NV], RI[NV], h[NV];         /* start, RI = R I */
+  vd V[NV], w[NV], I[NV], RI[NV], h[NV]; /* start, RI = R I */
   size_t vec[NV];
   vd kV[ADEX__RK_MAX_STAGES][NV], kw[ADEX__RK_MAX_STAGES][NV];
   vd outV[NV], outw[NV], errV[NV], errw[NV];
@@ -404,12 +411,12 @@ static inline void rk_tile_integrate(const adex_method *m,
     for (size_t j = 0; j < nv; j++) {
       const vparams *P = tp_at(tp, r->vec[j]);
       vd d = Vg[j] - P->V_rest;
-      r->kV[s][j] = (vfma(P->delta_T, E[j], -d) - P->R * ws[j] + r->RI[j]) *
-                    P->inv_tau;
+      r->kV[s][j] =
+          (vfma(P->delta_T, E[j], -d) - P->R * ws[j] + r->RI[j]) * P->inv_tau;
       r->kw[s][j] = (P->a * d - ws[j]) * P->inv_tau_w;
       if (!with_err)
-        crossed[j] = vor(crossed[j],
-                         vge(vfma(hc, r->kV[s][j], Vs[j]), cross_at[j]));
+        crossed[j] =
+            vor(crossed[j], vge(vfma(hc, r->kV[s][j], Vs[j]), cross_at[j]));
     }
   }
   const double *b = with_err && tb->adaptive_hat ? tb->bh : tb->b;
@@ -422,9 +429,9 @@ static inline void rk_tile_integrate(const adex_method *m,
     }
     vd V_new = r->V[j] + r->h[j] * sV;
     vd V_th = tp_at(tp, r->vec[j])->V_th;
-    r->outV[j] = with_err ? V_new
-                          : vsel(vand(crossed[j], vlt(V_new, V_th)), V_th,
-                                 V_new);
+    r->outV[j] = with_err
+                     ? V_new
+                     : vsel(vand(crossed[j], vlt(V_new, V_th)), V_th, V_new);
     r->outw[j] = r->w[j] + r->h[j] * sw;
     if (!with_err) continue;
     vd eV = vset1(0.0), ew = vset1(0.0);
@@ -442,8 +449,8 @@ static inline void rk_tile_integrate(const adex_method *m,
 /* A tile of the fused step: integrate, then threshold and reset with the
  * options o. */
 static inline __attribute__((always_inline)) void
-rk_tile_step(const adex_method *m, vblock b, size_t nv,
-             const vtile_params *tp, double h, vd t, const vopts *o) {
+rk_tile_step(const adex_method *m, vblock b, size_t nv, const vtile_params *tp,
+             double h, vd t, const vopts *o) {
   rk_tile r;
   for (size_t j = 0; j < nv; j++) {
     r.V[j] = vload(b.V + j * W);
@@ -501,9 +508,9 @@ void VSFX(adex__rk_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
 
 /* The one-neuron step: the scalar formula with this instruction set's fma
  * (the same bits as a lane of the vector code). */
-void VSFX(adex__rk_one)(const adex_method *m, const adex__nparams *np,
-                        double V, double w, double I, double h,
-                        double out[2], double err[2]) {
+void VSFX(adex__rk_one)(const adex_method *m, const adex__nparams *np, double V,
+                        double w, double I, double h, double out[2],
+                        double err[2]) {
   adex__rk_any(m->tableau, np, V, w, I, h, out, err);
 }
 
@@ -534,8 +541,8 @@ static inline void vfparams_bcast(vfparams *P, const adex__np32 *q) {
   P->w_k = vfset1(q->w_k);
 }
 
-#define GATHERF(per, field) \
-  vfgather((const char *)(per) + offsetof(adex__np32, field), \
+#define GATHERF(per, field)                                                    \
+  vfgather((const char *)(per) + offsetof(adex__np32, field),                  \
            sizeof(adex__np32))
 
 static inline void vfparams_gather(vfparams *P, const adex__np32 *per) {
@@ -556,13 +563,13 @@ static inline void vfparams_gather(vfparams *P, const adex__np32 *per) {
 typedef struct vfblock {
   float *V, *w, *I, *tls;
   bool *spk;
-  const float *D; /* the drive, or NULL */
+  const float *D;      /* the drive, or NULL */
   const adex__np32 *q; /* their parameter sets, or NULL when shared */
 } vfblock;
 
 /* Phases 2-4 for WF neurons in float (method_exp_euler.c's fire32, lane by lane). */
-static inline void fire_vf(vfblock b, size_t j, const vfparams *P, vf Vn,
-                           vf wn, vf t) {
+static inline void fire_vf(vfblock b, size_t j, const vfparams *P, vf Vn, vf wn,
+                           vf t) {
   vmf s = vfor(vfnlt(Vn, P->V_th), vfngt(Vn, vfset1(-ADEX__BLOWUP_F32)));
   vfstore(b.V + j * WF, vfsel(s, P->V_reset, Vn));
   vf wr = vfsel(s, wn + P->b, wn);
@@ -574,8 +581,7 @@ static inline void fire_vf(vfblock b, size_t j, const vfparams *P, vf Vn,
 }
 
 /* nv whole float vectors from b: every exp, then every vector's rest. */
-static inline void expe32_tile(vfblock b, size_t nv, const vfparams *U,
-                               vf t) {
+static inline void expe32_tile(vfblock b, size_t nv, const vfparams *U, vf t) {
   vfparams G[NVF];
   vf E[NVF];
   for (size_t j = 0; j < nv; j++) {
@@ -596,8 +602,7 @@ static inline void expe32_tile(vfblock b, size_t nv, const vfparams *U,
   }
 }
 
-void VSFX(adex__expe_step32)(const adex__step_ctx *c, size_t lo,
-                             size_t hi) {
+void VSFX(adex__expe_step32)(const adex__step_ctx *c, size_t lo, size_t hi) {
   const vf t = vfset1((float)c->t);
   vfparams U;
   const adex__np32 *uni = c->uniform32;
@@ -605,8 +610,11 @@ void VSFX(adex__expe_step32)(const adex__step_ctx *c, size_t lo,
   size_t i = lo;
   while (i + WF <= hi) {
     size_t nv = (hi - i) / WF < NVF ? (hi - i) / WF : NVF;
-    vfblock b = {c->V32 + i, c->w32 + i, c->input32 + i,
-                 c->t_last_spike32 + i, c->spike + i,
+    vfblock b = {c->V32 + i,
+                 c->w32 + i,
+                 c->input32 + i,
+                 c->t_last_spike32 + i,
+                 c->spike + i,
                  c->drive32 != NULL ? c->drive32 + i : NULL,
                  uni != NULL ? NULL : c->per32 + i};
     expe32_tile(b, nv, uni != NULL ? &U : NULL, t);
@@ -627,7 +635,12 @@ void VSFX(adex__expe_step32)(const adex__step_ctx *c, size_t lo,
       D[j] = c->drive32 != NULL ? c->drive32[s] : 0.0f;
       if (uni == NULL) q[j] = c->per32[s];
     }
-    vfblock b = {V, w, I, tls, spk, c->drive32 != NULL ? D : NULL,
+    vfblock b = {V,
+                 w,
+                 I,
+                 tls,
+                 spk,
+                 c->drive32 != NULL ? D : NULL,
                  uni != NULL ? NULL : q};
     expe32_tile(b, 1, uni != NULL ? &U : NULL, t);
     for (size_t j = 0; j < r; j++) {
@@ -691,9 +704,9 @@ static inline void adapt_load(const adex__adapt_ctx *a, size_t i, int p_hat,
   vstore(Is, *I);
   for (int q = 0; q < W; q++)
     if ((none >> q) & 1u)
-      hs[q] = adex__initial_step(
-          a->uniform != NULL ? a->uniform : &a->per[i + (size_t)q], Vs[q],
-          ws[q], Is[q], a->dt, a->tol, p_hat);
+      hs[q] = adex__initial_step(a->uniform != NULL ? a->uniform
+                                                    : &a->per[i + (size_t)q],
+                                 Vs[q], ws[q], Is[q], a->dt, a->tol, p_hat);
   *h = vload(hs);
 }
 
@@ -701,8 +714,8 @@ static inline void adapt_load(const adex__adapt_ctx *a, size_t i, int p_hat,
  * sub-step size, zero input, spike flags, t_last_spike, the refractory
  * flags (refr0: the lanes refractory at the start) and the events (nspk
  * per lane) in neuron order. */
-static inline void adapt_store(adex__adapt_ctx *a, size_t i, size_t real,
-                               vd V, vd w, vd h, vd nspk, unsigned refr0) {
+static inline void adapt_store(adex__adapt_ctx *a, size_t i, size_t real, vd V,
+                               vd w, vd h, vd nspk, unsigned refr0) {
   vm s = vgt(nspk, vset1(0.0));
   unsigned spk = vbits(s);
   if (a->refractory != NULL) {
@@ -778,7 +791,7 @@ void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
         tls[k] = a->t_last_spike[i];
         I[k] = a->drive != NULL ? a->input[i] + a->drive[i] : a->input[i];
         if (a->uniform == NULL) sets[k] = *np;
-        h[k] = k >= r                ? h[0]
+        h[k] = k >= r            ? h[0]
                : a->h_sub[i] > 0 ? a->h_sub[i]
                                  : adex__initial_step(np, V[k], w[k], I[k],
                                                       a->dt, a->tol, p_hat);
@@ -833,13 +846,13 @@ void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
         vd q = error_ratio_v(eV, rt.errw[k], Vv[j], wv[j], rt.outV[k],
                              rt.outw[k], tol);
         vd hf = vlmax(hh[j] * step_factor_v(q, expo, q_lo), hmin);
-        unsigned rej = act[j] & vbits(vgt(q, one)) &
-                       vbits(vgt(hh[j], hmin)) & ~capped[j];
+        unsigned rej =
+            act[j] & vbits(vgt(q, one)) & vbits(vgt(hh[j], hmin)) & ~capped[j];
         unsigned acc = act[j] & ~rej;
         vd yV = vsel(vmask(held[j]), Vv[j], rt.outV[k]);
-        unsigned spk = acc & ~held[j] &
-                       vbits(vor(vnlt(yV, P->V_th),
-                                 vngt(yV, vset1(-ADEX__BLOWUP))));
+        unsigned spk =
+            acc & ~held[j] &
+            vbits(vor(vnlt(yV, P->V_th), vngt(yV, vset1(-ADEX__BLOWUP))));
         vd s_spk = sv[j] + hh[j];
         vd s_new = vsel(vmask(spk), vsel(vge(s_spk, dt), dt, s_spk),
                         vsel(veq(hh[j], dt - sv[j]), dt, sv[j] + hh[j]));

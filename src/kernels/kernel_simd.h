@@ -9,17 +9,16 @@
 
 #include "kernel.h"
 
-#define ADEX__SIMD_DECLARE(isa)                                              \
-  void adex__expe_step_##isa(const adex__step_ctx *c, size_t lo, size_t hi); \
-  void adex__expe_one_##isa(const adex_method *m, const adex__nparams *np,  \
-                            double V, double w, double I, double h,         \
-                            double out[2], double err[2]);                  \
-  void adex__rk_step_##isa(const adex__step_ctx *c, size_t lo, size_t hi);  \
-  void adex__rk_adaptive_##isa(adex__adapt_ctx *a, size_t lo, size_t hi);  \
-  void adex__expe_step32_##isa(const adex__step_ctx *c, size_t lo,          \
-                               size_t hi);                                  \
-  void adex__rk_one_##isa(const adex_method *m, const adex__nparams *np,    \
-                          double V, double w, double I, double h,           \
+#define ADEX__SIMD_DECLARE(isa)                                                \
+  void adex__expe_step_##isa(const adex__step_ctx *c, size_t lo, size_t hi);   \
+  void adex__expe_one_##isa(const adex_method *m, const adex__nparams *np,     \
+                            double V, double w, double I, double h,            \
+                            double out[2], double err[2]);                     \
+  void adex__rk_step_##isa(const adex__step_ctx *c, size_t lo, size_t hi);     \
+  void adex__rk_adaptive_##isa(adex__adapt_ctx *a, size_t lo, size_t hi);      \
+  void adex__expe_step32_##isa(const adex__step_ctx *c, size_t lo, size_t hi); \
+  void adex__rk_one_##isa(const adex_method *m, const adex__nparams *np,       \
+                          double V, double w, double I, double h,              \
                           double out[2], double err[2]);
 
 ADEX__SIMD_DECLARE(avx2)

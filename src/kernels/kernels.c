@@ -15,17 +15,21 @@
 /* {step, one, step32, adaptive} of a family for one instruction set;
  * `none` where the family has no such function. */
 #if defined(ADEX_HAVE_AVX2)
-#define AVX2_IMPL(fam, s32, ad) \
-  {adex__##fam##_step_avx2, adex__##fam##_one_avx2, s32##_avx2, ad##_avx2}
+#define AVX2_IMPL(fam, s32, ad)                                                \
+  { adex__##fam##_step_avx2, adex__##fam##_one_avx2, s32##_avx2, ad##_avx2 }
 #else
-#define AVX2_IMPL(fam, s32, ad) {NULL, NULL, NULL, NULL}
+#define AVX2_IMPL(fam, s32, ad)                                                \
+  { NULL, NULL, NULL, NULL }
 #endif
 #if defined(ADEX_HAVE_AVX512)
-#define AVX512_IMPL(fam, s32, ad) \
-  {adex__##fam##_step_avx512, adex__##fam##_one_avx512, s32##_avx512,    \
-   ad##_avx512}
+#define AVX512_IMPL(fam, s32, ad)                                              \
+  {                                                                            \
+    adex__##fam##_step_avx512, adex__##fam##_one_avx512, s32##_avx512,         \
+        ad##_avx512                                                            \
+  }
 #else
-#define AVX512_IMPL(fam, s32, ad) {NULL, NULL, NULL, NULL}
+#define AVX512_IMPL(fam, s32, ad)                                              \
+  { NULL, NULL, NULL, NULL }
 #endif
 #define none_avx2 NULL
 #define none_avx512 NULL
@@ -33,12 +37,10 @@
 const adex__simd_set adex__simd_expe = {
     AVX2_IMPL(expe, adex__expe_step32, none),
     AVX512_IMPL(expe, adex__expe_step32, none)};
-const adex__simd_set adex__simd_rk = {
-    AVX2_IMPL(rk, none, adex__rk_adaptive),
-    AVX512_IMPL(rk, none, adex__rk_adaptive)};
+const adex__simd_set adex__simd_rk = {AVX2_IMPL(rk, none, adex__rk_adaptive),
+                                      AVX512_IMPL(rk, none, adex__rk_adaptive)};
 
-static const char *const kernel_names[] = {"auto", "scalar", "avx2",
-                                           "avx512"};
+static const char *const kernel_names[] = {"auto", "scalar", "avx2", "avx512"};
 #define N_KERNELS (sizeof kernel_names / sizeof kernel_names[0])
 
 /* Whether the CPU can run kernel k (not whether it was built). */
@@ -49,10 +51,9 @@ static int cpu_supports(adex_kernel k) {
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
            __builtin_cpu_supports("bmi2");
   case ADEX_KERNEL_AVX512:
-    return __builtin_cpu_supports("avx512f") &&
-           __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi2");
-  default:
-    return 1;
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma") &&
+           __builtin_cpu_supports("bmi2");
+  default: return 1;
   }
 #else
   return k == ADEX_KERNEL_AUTO || k == ADEX_KERNEL_SCALAR;
@@ -62,13 +63,10 @@ static int cpu_supports(adex_kernel k) {
 /* Whether the build has kernel k. */
 static int built(adex_kernel k) {
   switch (k) {
-  case ADEX_KERNEL_AVX2:
-    return adex__simd_rk.avx2.step != NULL;
-  case ADEX_KERNEL_AVX512:
-    return adex__simd_rk.avx512.step != NULL;
+  case ADEX_KERNEL_AVX2: return adex__simd_rk.avx2.step != NULL;
+  case ADEX_KERNEL_AVX512: return adex__simd_rk.avx512.step != NULL;
   case ADEX_KERNEL_AUTO:
-  case ADEX_KERNEL_SCALAR:
-    return 1;
+  case ADEX_KERNEL_SCALAR: return 1;
   }
   return 0;
 }
@@ -95,7 +93,8 @@ adex_status adex_kernel_find(const char *name, adex_kernel *out) {
     }
   return adex__fail(ADEX_EKEY,
                     "unknown kernel '%.40s'; kernels: auto, scalar, avx2, "
-                    "avx512", name != NULL ? name : "(null)");
+                    "avx512",
+                    name != NULL ? name : "(null)");
 }
 
 adex_status adex__method_impl(const adex_method *m, adex_kernel k,

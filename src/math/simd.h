@@ -23,8 +23,8 @@
 
 #if ADEX_SIMD_W == 8
 
-typedef __m512d vd;   /* 8 doubles */
-typedef __mmask8 vm;  /* one bit per lane */
+typedef __m512d vd;  /* 8 doubles */
+typedef __mmask8 vm; /* one bit per lane */
 #define VSFX(name) name##_avx512
 
 static inline vd vabs(vd x) { return _mm512_abs_pd(x); }
@@ -44,7 +44,9 @@ static inline vm vandnot(vm a, vm b) { return (vm)(a & ~b); }
 static inline unsigned vbits(vm m) { return (unsigned)m; }
 static inline vm vmask(unsigned bits) { return (vm)bits; }
 /* m ? a : b, lane by lane. */
-static inline vd vsel(vm m, vd a, vd b) { return _mm512_mask_blend_pd(m, b, a); }
+static inline vd vsel(vm m, vd a, vd b) {
+  return _mm512_mask_blend_pd(m, b, a);
+}
 /* a < b ? a : b and a > b ? a : b, lane by lane (b where either is NaN). */
 static inline vd vmin(vd a, vd b) { return _mm512_min_pd(a, b); }
 static inline vd vmax(vd a, vd b) { return _mm512_max_pd(a, b); }
@@ -75,11 +77,13 @@ static inline vf vffma(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
 
 #elif ADEX_SIMD_W == 4
 
-typedef __m256d vd;   /* 4 doubles */
-typedef __m256d vm;   /* all-ones or all-zeros lanes */
+typedef __m256d vd; /* 4 doubles */
+typedef __m256d vm; /* all-ones or all-zeros lanes */
 #define VSFX(name) name##_avx2
 
-static inline vd vabs(vd x) { return _mm256_andnot_pd(_mm256_set1_pd(-0.0), x); }
+static inline vd vabs(vd x) {
+  return _mm256_andnot_pd(_mm256_set1_pd(-0.0), x);
+}
 
 static inline vd vset1(double x) { return _mm256_set1_pd(x); }
 static inline vd vload(const double *p) { return _mm256_loadu_pd(p); }
@@ -235,7 +239,7 @@ typedef __m512i vxuf;
 #define XUSHLD(u, k) _mm512_slli_epi64((u), (k))
 #define XBITSD(x) _mm512_castpd_si512(x)
 #define XREALD(u) _mm512_castsi512_pd(u)
-#define XTABD(tab, u) \
+#define XTABD(tab, u)                                                          \
   _mm512_permutex2var_pd(_mm512_loadu_pd(tab), (u), _mm512_loadu_pd((tab) + 8))
 #define XUADDF(u, c) _mm512_add_epi32((u), _mm512_set1_epi32((int)(c)))
 #define XUSUBF(a, b) _mm512_sub_epi32((a), (b))
@@ -246,7 +250,7 @@ typedef __m512i vxuf;
 #define XTABF(tab, u) _mm512_permutexvar_ps((u), _mm512_loadu_ps(tab))
 /* y 2^floor(n/16), rounded once: the value of xmath_body.h's two-step
  * scaling in one instruction */
-#define XSCALED(y, n, ti) _mm512_scalef_pd((y), (n) * _mm512_set1_pd(0.0625))
+#define XSCALED(y, n, ti) _mm512_scalef_pd((y), (n)*_mm512_set1_pd(0.0625))
 #define XANDMD(m, n) ((vm)((m) & (n)))
 #define XANDMF(m, n) ((vmf)((m) & (n)))
 #define XALLD(m) ((unsigned)(m) == ALL_LANES)
@@ -264,7 +268,7 @@ typedef __m256i vxuf;
 #define XUSHLD(u, k) _mm256_slli_epi64((u), (k))
 #define XBITSD(x) _mm256_castpd_si256(x)
 #define XREALD(u) _mm256_castsi256_pd(u)
-#define XTABD(tab, u) \
+#define XTABD(tab, u)                                                          \
   _mm256_i64gather_pd((tab), _mm256_and_si256((u), _mm256_set1_epi64x(15)), 8)
 #define XUADDF(u, c) _mm256_add_epi32((u), _mm256_set1_epi32((int)(c)))
 #define XUSUBF(a, b) _mm256_sub_epi32((a), (b))
@@ -273,9 +277,9 @@ typedef __m256i vxuf;
 #define XBITSF(x) _mm256_castps_si256(x)
 #define XREALF(u) _mm256_castsi256_ps(u)
 /* 16 floats: two permutes of 8, the upper where bit 3 of the index is */
-#define XTABF(tab, u)                                                  \
-  _mm256_blendv_ps(_mm256_permutevar8x32_ps(_mm256_loadu_ps(tab), (u)), \
-                   _mm256_permutevar8x32_ps(_mm256_loadu_ps((tab) + 8), (u)), \
+#define XTABF(tab, u)                                                          \
+  _mm256_blendv_ps(_mm256_permutevar8x32_ps(_mm256_loadu_ps(tab), (u)),        \
+                   _mm256_permutevar8x32_ps(_mm256_loadu_ps((tab) + 8), (u)),  \
                    _mm256_castsi256_ps(_mm256_slli_epi32((u), 28)))
 #define XANDMD(m, n) _mm256_and_pd((m), (n))
 #define XANDMF(m, n) _mm256_and_ps((m), (n))

@@ -105,7 +105,6 @@ static inline float adex__xm_realf(uint32_t u) {
 #define XSELD(m, a, b) ((m) ? (a) : (b))
 #define XSELF(m, a, b) ((m) ? (a) : (b))
 
-
 #include "xmath_body.h"
 #undef XINLINE
 

@@ -70,7 +70,7 @@ XINLINE XD XN(exp_reduce)(XD x, XD *n, XUD *ti) {
 #ifndef XSCALED
 XINLINE XD XN(exp_scale)(XD y, XUD ti) {
   XUD mb = XUSHRD(XUADDD(ti, XM_D_MBIAS), 4); /* m + 2048 */
-  XUD m1b = XUSHRD(mb, 1);                   /* m1 + 1024 */
+  XUD m1b = XUSHRD(mb, 1);                    /* m1 + 1024 */
   y = y * XREALD(XUSHLD(XUADDD(m1b, (uint64_t)-1), 52));
   return y * XREALD(XUSHLD(XUADDD(XUSUBD(mb, m1b), (uint64_t)-1), 52));
 }
@@ -95,8 +95,9 @@ static inline XD XN(expm1)(XD x) {
   XD xc = XMAXD(XCD(-60.0), XMIND(XCD(2.0), x)), n;
   XUD ti;
   XD q = XN(expm1_small)(XN(exp_reduce)(xc, &n, &ti));
-  XD s = XREALD(XUSHLD(XUADDD(XUSHRD(XUADDD(ti, XM_D_MBIAS), 4),
-                              (uint64_t)-1025), 52)); /* 2^m */
+  XD s =
+      XREALD(XUSHLD(XUADDD(XUSHRD(XUADDD(ti, XM_D_MBIAS), 4), (uint64_t)-1025),
+                    52)); /* 2^m */
   XD S = XTABD(adex__xm_exp2_hi, ti) * s;
   XD Tl = XTABD(adex__xm_exp2_lo, ti) * s;
   XD hi = S - XCD(1.0), lo = S - (hi + XCD(1.0)); /* S - 1 = hi + lo */
@@ -180,7 +181,7 @@ XINLINE XF XN(expf)(XF x) {
   XF th = XTABF(adex__xm_exp2f_hi, ti), tl = XTABF(adex__xm_exp2f_lo, ti);
   XF y = th + XFMAF(th, q, tl);
   XUF mb = XUSHRF(XUADDF(ti, XM_F_MBIAS), 4); /* m + 256 */
-  XUF m1b = XUSHRF(mb, 1);                   /* m1 + 128 */
+  XUF m1b = XUSHRF(mb, 1);                    /* m1 + 128 */
   y = y * XREALF(XUSHLF(XUADDF(m1b, (uint32_t)-1), 23));
   return y * XREALF(XUSHLF(XUADDF(XUSUBF(mb, m1b), (uint32_t)-1), 23));
 }
@@ -189,8 +190,8 @@ static inline XF XN(expm1f)(XF x) {
   XF xc = XMAXF(XCF(-30.0f), XMINF(XCF(2.0f), x));
   XUF ti;
   XF q = XN(expm1f_small)(XN(expf_reduce)(xc, &ti));
-  XF s = XREALF(XUSHLF(XUADDF(XUSHRF(XUADDF(ti, XM_F_MBIAS), 4),
-                              (uint32_t)-129), 23)); /* 2^m */
+  XF s = XREALF(XUSHLF(
+      XUADDF(XUSHRF(XUADDF(ti, XM_F_MBIAS), 4), (uint32_t)-129), 23)); /* 2^m */
   XF S = XTABF(adex__xm_exp2f_hi, ti) * s;
   XF Tl = XTABF(adex__xm_exp2f_lo, ti) * s;
   XF hi = S - XCF(1.0f), lo = S - (hi + XCF(1.0f));

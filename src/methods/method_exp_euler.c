@@ -31,8 +31,7 @@ static void exp_euler_prepare(adex__nparams *np, double dt) {
 /* One neuron, one step of dt (fused with threshold and reset), with the
  * options ref (a refractory period) and soft (the soft reset) when set. */
 ADEX__FORMULA void exp_euler_one(const adex__step_ctx *c, size_t i,
-                                 const adex__nparams *np, bool ref,
-                                 bool soft) {
+                                 const adex__nparams *np, bool ref, bool soft) {
   double V_new, w_new;
   adex__expe_integrate(np, c->V[i], c->w[i], adex__ctx_I(c, i), np->h_k,
                        np->w_k, &V_new, &w_new);
@@ -50,16 +49,15 @@ ADEX__FORMULA void exp_euler_range(const adex__step_ctx *c, size_t lo,
     const adex__nparams np = *c->uniform;
     for (size_t i = lo; i < hi; i++) exp_euler_one(c, i, &np, ref, soft);
   } else {
-    for (size_t i = lo; i < hi; i++)
-      exp_euler_one(c, i, &c->per[i], ref, soft);
+    for (size_t i = lo; i < hi; i++) exp_euler_one(c, i, &c->per[i], ref, soft);
   }
 }
 
 /* One step of any size h, for the general path. */
 ADEX__FMA_CLONES
 static void exp_euler_any(const adex_method *m, const adex__nparams *np,
-                          double V, double w, double I, double h,
-                          double out[2], double err[2]) {
+                          double V, double w, double I, double h, double out[2],
+                          double err[2]) {
   (void)m;
   adex__expe_any(np, V, w, I, h, out, err);
 }
@@ -69,17 +67,21 @@ static void exp_euler_any(const adex_method *m, const adex__nparams *np,
 ADEX__FMA_CLONES
 static void exp_euler_step(const adex__step_ctx *c, size_t lo, size_t hi) {
   bool ref = c->tau_ref > 0;
-  if (ref && c->soft) exp_euler_range(c, lo, hi, true, true);
-  else if (ref) exp_euler_range(c, lo, hi, true, false);
-  else if (c->soft) exp_euler_range(c, lo, hi, false, true);
-  else exp_euler_range(c, lo, hi, false, false);
+  if (ref && c->soft)
+    exp_euler_range(c, lo, hi, true, true);
+  else if (ref)
+    exp_euler_range(c, lo, hi, true, false);
+  else if (c->soft)
+    exp_euler_range(c, lo, hi, false, true);
+  else
+    exp_euler_range(c, lo, hi, false, false);
 }
 
 /* ------------------------------------------------------------ float32 */
 
 /* Phases 2-4 in float (adex__fire), with the float blow-up bound. */
-ADEX__FORMULA void fire32(const adex__step_ctx *c, size_t i, const adex__np32 *q,
-                   float V_new, float w_new) {
+ADEX__FORMULA void fire32(const adex__step_ctx *c, size_t i,
+                          const adex__np32 *q, float V_new, float w_new) {
   bool spk = !(V_new < q->V_th) | !(V_new > -ADEX__BLOWUP_F32);
   float w = spk ? w_new + q->b : w_new;
   c->V32[i] = spk ? q->V_reset : V_new;
@@ -94,13 +96,12 @@ ADEX__FORMULA void fire32(const adex__step_ctx *c, size_t i, const adex__np32 *q
 /* The float32 population loop (the scalar reference of the float SIMD
  * kernels). */
 ADEX__FMA_CLONES
-static void exp_euler_step_f32(const adex__step_ctx *c, size_t lo,
-                               size_t hi) {
+static void exp_euler_step_f32(const adex__step_ctx *c, size_t lo, size_t hi) {
   for (size_t i = lo; i < hi; i++) {
     const adex__np32 *q = c->uniform32 != NULL ? c->uniform32 : &c->per32[i];
     float V_new, w_new;
-    adex__expe_integrate32(q, c->V32[i], c->w32[i], adex__ctx_I32(c, i),
-                           &V_new, &w_new);
+    adex__expe_integrate32(q, c->V32[i], c->w32[i], adex__ctx_I32(c, i), &V_new,
+                           &w_new);
     fire32(c, i, q, V_new, w_new);
   }
 }
@@ -109,9 +110,8 @@ static void exp_euler_step_f32(const adex__step_ctx *c, size_t lo,
  * exactly with the other frozen, so
  *   dV' = e1 dV - (1 - e1) R dw,   dw' = (1 - e2) a dV + e2 dw,
  * e1 = exp(-h/tau), e2 = exp(-h/tau_w): stable unless a R is large. */
-static void exp_euler_amplification(const adex_method *m,
-                                    const adex_params *p, double h,
-                                    double M[4]) {
+static void exp_euler_amplification(const adex_method *m, const adex_params *p,
+                                    double h, double M[4]) {
   (void)m;
   double e1 = exp(-h / p->tau), e2 = exp(-h / p->tau_w);
   M[0] = e1;
@@ -120,8 +120,8 @@ static void exp_euler_amplification(const adex_method *m,
   M[3] = e2;
 }
 
-static const char *const exp_auto_aliases[] = {
-    "exp_euler", "exp_euler_auto", "exponential_euler", NULL};
+static const char *const exp_auto_aliases[] = {"exp_euler", "exp_euler_auto",
+                                               "exponential_euler", NULL};
 
 const adex_method adex__method_exp_auto = {
     .name = "exp_auto",

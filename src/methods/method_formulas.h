@@ -73,9 +73,8 @@ ADEX__FORMULA void adex__expe_any(const adex__nparams *np, double V, double w,
 }
 
 /* The same in float, over the step q was made for. */
-ADEX__FORMULA void adex__expe_integrate32(const adex__np32 *q, float V,
-                                          float w, float I, float *V_new,
-                                          float *w_new) {
+ADEX__FORMULA void adex__expe_integrate32(const adex__np32 *q, float V, float w,
+                                          float I, float *V_new, float *w_new) {
   float E = adex__expf((V - q->V_T_x) * q->inv_delta_T_x);
   float d = V - q->V_rest;
   float S = fmaf(q->delta_T, E, -d) + q->R * (I - w);

@@ -23,11 +23,11 @@
  * the other row of an embedded pair, for the error estimate h sum (b-bh) k
  * of the adaptive mode; all zero for a method without one. */
 typedef struct adex__rk_tableau {
-  int stages;      /* s, the tableau's size */
-  int nprop;       /* stages the propagated row needs: 1 + last i, b_i != 0
+  int stages;       /* s, the tableau's size */
+  int nprop;        /* stages the propagated row needs: 1 + last i, b_i != 0
                       (FSAL pairs such as rkdp, bs skip their last stage) */
-  int order;       /* order of the propagated row b */
-  int order_hat;   /* order of the embedded row bh (0: none) */
+  int order;        /* order of the propagated row b */
+  int order_hat;    /* order of the embedded row bh (0: none) */
   int adaptive_hat; /* 1: the adaptive mode propagates bh, the row whose
                        error the estimate measures (Fehlberg 1(2), whose
                        1st-order row has the tiny error constant) */
@@ -42,7 +42,7 @@ typedef struct adex__rk_tableau {
 typedef struct adex__impl {
   adex__step_fn step;
   adex__one_fn one;
-  adex__step_fn step32; /* float32 state computed in float; NULL: the
+  adex__step_fn step32;    /* float32 state computed in float; NULL: the
                            population computes in double through `step`
                            (pop.c) */
   adex__adapt_fn adaptive; /* the plain adaptive mode for many neurons at
@@ -72,7 +72,7 @@ struct adex_method {
   bool fused_opts;            /* `step` (every kernel's) applies tau_ref and
                                  the soft reset (adex__step_ctx) */
   const adex__rk_tableau *tableau; /* explicit RK methods; NULL otherwise */
-  const adex__simd_set *simd; /* vector kernels; NULL: scalar only.
+  const adex__simd_set *simd;      /* vector kernels; NULL: scalar only.
                                  `step` and `one` above are the plain
                                  scalar reference (ADEX_KERNEL_SCALAR) */
   /* Amplification matrix of a step on the linear part (stability.h);

@@ -56,8 +56,10 @@ static size_t append(char *buf, size_t len, size_t used, const char *s) {
 
 size_t adex_method_list(char *buf, size_t len) {
   size_t used = 0;
-  if (buf != NULL && len > 0) buf[0] = '\0';
-  else len = 0;
+  if (buf != NULL && len > 0)
+    buf[0] = '\0';
+  else
+    len = 0;
   for (size_t i = 0; i < N_METHODS; i++) {
     used = append(buf, len, used, registry[i]->name);
     for (const char *const *a = registry[i]->aliases; *a != NULL; a++)

@@ -39,27 +39,39 @@
 /* ------------------------------------------------------------ tableaux */
 
 static const adex__rk_tableau tab_euler = {
-    .stages = 1, .nprop = 1, .order = 1, .order_hat = 0,
+    .stages = 1,
+    .nprop = 1,
+    .order = 1,
+    .order_hat = 0,
     .c = {0.0},
     .b = {1.0},
 };
 
 static const adex__rk_tableau tab_midpoint = {
-    .stages = 2, .nprop = 2, .order = 2, .order_hat = 0,
+    .stages = 2,
+    .nprop = 2,
+    .order = 2,
+    .order_hat = 0,
     .c = {0.0, 0.5},
     .a = {{0}, {0.5}},
     .b = {0.0, 1.0},
 };
 
 static const adex__rk_tableau tab_heun2 = {
-    .stages = 2, .nprop = 2, .order = 2, .order_hat = 0,
+    .stages = 2,
+    .nprop = 2,
+    .order = 2,
+    .order_hat = 0,
     .c = {0.0, 1.0},
     .a = {{0}, {1.0}},
     .b = {0.5, 0.5},
 };
 
 static const adex__rk_tableau tab_ralston2 = {
-    .stages = 2, .nprop = 2, .order = 2, .order_hat = 0,
+    .stages = 2,
+    .nprop = 2,
+    .order = 2,
+    .order_hat = 0,
     .c = {0.0, 2.0 / 3.0},
     .a = {{0}, {2.0 / 3.0}},
     .b = {0.25, 0.75},
@@ -69,7 +81,10 @@ static const adex__rk_tableau tab_ralston2 = {
  * a_21 = c_2 = beta, b = (1 - 1/(2 beta), 1/(2 beta)). */
 #define RK2_BETA (2.0 / 3.0)
 static const adex__rk_tableau tab_rk2 = {
-    .stages = 2, .nprop = 2, .order = 2, .order_hat = 0,
+    .stages = 2,
+    .nprop = 2,
+    .order = 2,
+    .order_hat = 0,
     .c = {0.0, RK2_BETA},
     .a = {{0}, {RK2_BETA}},
     .b = {1.0 - 1.0 / (2.0 * RK2_BETA), 1.0 / (2.0 * RK2_BETA)},
@@ -77,21 +92,30 @@ static const adex__rk_tableau tab_rk2 = {
 
 /* Kutta's third-order method. */
 static const adex__rk_tableau tab_rk3 = {
-    .stages = 3, .nprop = 3, .order = 3, .order_hat = 0,
+    .stages = 3,
+    .nprop = 3,
+    .order = 3,
+    .order_hat = 0,
     .c = {0.0, 0.5, 1.0},
     .a = {{0}, {0.5}, {-1.0, 2.0}},
     .b = {1.0 / 6.0, 2.0 / 3.0, 1.0 / 6.0},
 };
 
 static const adex__rk_tableau tab_heun3 = {
-    .stages = 3, .nprop = 3, .order = 3, .order_hat = 0,
+    .stages = 3,
+    .nprop = 3,
+    .order = 3,
+    .order_hat = 0,
     .c = {0.0, 1.0 / 3.0, 2.0 / 3.0},
     .a = {{0}, {1.0 / 3.0}, {0.0, 2.0 / 3.0}},
     .b = {0.25, 0.0, 0.75},
 };
 
 static const adex__rk_tableau tab_ralston3 = {
-    .stages = 3, .nprop = 3, .order = 3, .order_hat = 0,
+    .stages = 3,
+    .nprop = 3,
+    .order = 3,
+    .order_hat = 0,
     .c = {0.0, 0.5, 0.75},
     .a = {{0}, {0.5}, {0.0, 0.75}},
     .b = {2.0 / 9.0, 1.0 / 3.0, 4.0 / 9.0},
@@ -99,14 +123,20 @@ static const adex__rk_tableau tab_ralston3 = {
 
 /* Shu-Osher strong-stability-preserving third order. */
 static const adex__rk_tableau tab_ssprk3 = {
-    .stages = 3, .nprop = 3, .order = 3, .order_hat = 0,
+    .stages = 3,
+    .nprop = 3,
+    .order = 3,
+    .order_hat = 0,
     .c = {0.0, 1.0, 0.5},
     .a = {{0}, {1.0}, {0.25, 0.25}},
     .b = {1.0 / 6.0, 1.0 / 6.0, 2.0 / 3.0},
 };
 
 static const adex__rk_tableau tab_rk4 = {
-    .stages = 4, .nprop = 4, .order = 4, .order_hat = 0,
+    .stages = 4,
+    .nprop = 4,
+    .order = 4,
+    .order_hat = 0,
     .c = {0.0, 0.5, 0.5, 1.0},
     .a = {{0}, {0.5}, {0.0, 0.5}, {0.0, 0.0, 1.0}},
     .b = {1.0 / 6.0, 1.0 / 3.0, 1.0 / 3.0, 1.0 / 6.0},
@@ -119,7 +149,10 @@ static const adex__rk_tableau tab_rk4 = {
  * b2 = (125 - 1000s)/3828, b3 = 1024(3346 + 1623s)/5924787,
  * b4 = (30 - 4s)/123. */
 static const adex__rk_tableau tab_ralston4 = {
-    .stages = 4, .nprop = 4, .order = 4, .order_hat = 0,
+    .stages = 4,
+    .nprop = 4,
+    .order = 4,
+    .order_hat = 0,
     .c = {0.0, 0.4, 0.455737254218789431923, 1.0},
     .a = {{0},
           {0.4},
@@ -132,7 +165,10 @@ static const adex__rk_tableau tab_ralston4 = {
 
 /* Kutta's 3/8 rule. */
 static const adex__rk_tableau tab_rk4_38rule = {
-    .stages = 4, .nprop = 4, .order = 4, .order_hat = 0,
+    .stages = 4,
+    .nprop = 4,
+    .order = 4,
+    .order_hat = 0,
     .c = {0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0},
     .a = {{0}, {1.0 / 3.0}, {-1.0 / 3.0, 1.0}, {1.0, -1.0, 1.0}},
     .b = {0.125, 0.375, 0.375, 0.125},
@@ -142,7 +178,11 @@ static const adex__rk_tableau tab_rk4_38rule = {
  * propagates the 1st-order one, as Fehlberg designed the pair: its error
  * constant is 1/512 of the usual, and the estimate measures its error. */
 static const adex__rk_tableau tab_rkf12 = {
-    .stages = 3, .nprop = 3, .order = 2, .order_hat = 1, .adaptive_hat = 1,
+    .stages = 3,
+    .nprop = 3,
+    .order = 2,
+    .order_hat = 1,
+    .adaptive_hat = 1,
     .c = {0.0, 0.5, 1.0},
     .a = {{0}, {0.5}, {1.0 / 256.0, 255.0 / 256.0}},
     .b = {1.0 / 512.0, 255.0 / 256.0, 1.0 / 512.0},
@@ -151,7 +191,10 @@ static const adex__rk_tableau tab_rkf12 = {
 
 /* Fehlberg 4(5): the 5th-order row is propagated (local extrapolation). */
 static const adex__rk_tableau tab_rkf45 = {
-    .stages = 6, .nprop = 6, .order = 5, .order_hat = 4,
+    .stages = 6,
+    .nprop = 6,
+    .order = 5,
+    .order_hat = 4,
     .c = {0.0, 0.25, 0.375, 12.0 / 13.0, 1.0, 0.5},
     .a = {{0},
           {0.25},
@@ -166,7 +209,10 @@ static const adex__rk_tableau tab_rkf45 = {
 
 /* Dormand-Prince 5(4); FSAL: the 7th stage only serves the estimate. */
 static const adex__rk_tableau tab_rkdp = {
-    .stages = 7, .nprop = 6, .order = 5, .order_hat = 4,
+    .stages = 7,
+    .nprop = 6,
+    .order = 5,
+    .order_hat = 4,
     .c = {0.0, 0.2, 0.3, 0.8, 8.0 / 9.0, 1.0, 1.0},
     .a = {{0},
           {0.2},
@@ -186,24 +232,29 @@ static const adex__rk_tableau tab_rkdp = {
 
 /* Cash-Karp 5(4). */
 static const adex__rk_tableau tab_ck = {
-    .stages = 6, .nprop = 6, .order = 5, .order_hat = 4,
+    .stages = 6,
+    .nprop = 6,
+    .order = 5,
+    .order_hat = 4,
     .c = {0.0, 0.2, 0.3, 0.6, 1.0, 0.875},
     .a = {{0},
           {0.2},
           {3.0 / 40.0, 9.0 / 40.0},
           {0.3, -0.9, 1.2},
           {-11.0 / 54.0, 2.5, -70.0 / 27.0, 35.0 / 27.0},
-          {1631.0 / 55296.0, 175.0 / 512.0, 575.0 / 13824.0,
-           44275.0 / 110592.0, 253.0 / 4096.0}},
-    .b = {37.0 / 378.0, 0.0, 250.0 / 621.0, 125.0 / 594.0, 0.0,
-          512.0 / 1771.0},
+          {1631.0 / 55296.0, 175.0 / 512.0, 575.0 / 13824.0, 44275.0 / 110592.0,
+           253.0 / 4096.0}},
+    .b = {37.0 / 378.0, 0.0, 250.0 / 621.0, 125.0 / 594.0, 0.0, 512.0 / 1771.0},
     .bh = {2825.0 / 27648.0, 0.0, 18575.0 / 48384.0, 13525.0 / 55296.0,
            277.0 / 14336.0, 0.25},
 };
 
 /* Bogacki-Shampine 3(2), the published tableau; FSAL. */
 static const adex__rk_tableau tab_bs = {
-    .stages = 4, .nprop = 3, .order = 3, .order_hat = 2,
+    .stages = 4,
+    .nprop = 3,
+    .order = 3,
+    .order_hat = 2,
     .c = {0.0, 0.5, 0.75, 1.0},
     .a = {{0}, {0.5}, {0.0, 0.75}, {2.0 / 9.0, 1.0 / 3.0, 4.0 / 9.0}},
     .b = {2.0 / 9.0, 1.0 / 3.0, 4.0 / 9.0, 0.0},
@@ -212,7 +263,10 @@ static const adex__rk_tableau tab_bs = {
 
 /* Heun 2 with Euler 1 embedded. */
 static const adex__rk_tableau tab_heun_euler = {
-    .stages = 2, .nprop = 2, .order = 2, .order_hat = 1,
+    .stages = 2,
+    .nprop = 2,
+    .order = 2,
+    .order_hat = 1,
     .c = {0.0, 1.0},
     .a = {{0}, {1.0}},
     .b = {0.5, 0.5},
@@ -227,8 +281,8 @@ ADEX__FORMULA void rk_one(const adex__rk_tableau *tb, const adex__step_ctx *c,
                           size_t i, const adex__nparams *np, bool ref,
                           bool soft) {
   double out[2];
-  adex__rk_integrate(tb, np, c->V[i], c->w[i], np->p.R * adex__ctx_I(c, i), c->dt, out,
-               NULL);
+  adex__rk_integrate(tb, np, c->V[i], c->w[i], np->p.R * adex__ctx_I(c, i),
+                     c->dt, out, NULL);
   if (ref || soft)
     adex__fire_opts(c, i, np, c->V[i], out[0], out[1], ref, soft);
   else
@@ -238,8 +292,8 @@ ADEX__FORMULA void rk_one(const adex__rk_tableau *tb, const adex__step_ctx *c,
 /* Neurons [lo, hi) with the options as constants: shared parameters are
  * hoisted out of the loop. */
 ADEX__FORMULA void rk_range_opts(const adex__rk_tableau *tb,
-                                 const adex__step_ctx *c, size_t lo,
-                                 size_t hi, bool ref, bool soft) {
+                                 const adex__step_ctx *c, size_t lo, size_t hi,
+                                 bool ref, bool soft) {
   if (c->uniform != NULL) {
     const adex__nparams np = *c->uniform;
     for (size_t i = lo; i < hi; i++) rk_one(tb, c, i, &np, ref, soft);
@@ -250,13 +304,17 @@ ADEX__FORMULA void rk_range_opts(const adex__rk_tableau *tb,
 
 /* The population loop, one specialised loop per combination of the
  * options. */
-ADEX__FORMULA void rk_range(const adex__rk_tableau *tb,
-                            const adex__step_ctx *c, size_t lo, size_t hi) {
+ADEX__FORMULA void rk_range(const adex__rk_tableau *tb, const adex__step_ctx *c,
+                            size_t lo, size_t hi) {
   bool ref = c->tau_ref > 0;
-  if (ref && c->soft) rk_range_opts(tb, c, lo, hi, true, true);
-  else if (ref) rk_range_opts(tb, c, lo, hi, true, false);
-  else if (c->soft) rk_range_opts(tb, c, lo, hi, false, true);
-  else rk_range_opts(tb, c, lo, hi, false, false);
+  if (ref && c->soft)
+    rk_range_opts(tb, c, lo, hi, true, true);
+  else if (ref)
+    rk_range_opts(tb, c, lo, hi, true, false);
+  else if (c->soft)
+    rk_range_opts(tb, c, lo, hi, false, true);
+  else
+    rk_range_opts(tb, c, lo, hi, false, false);
 }
 
 /* ------------------------------------------------------------ the tables */
@@ -265,31 +323,31 @@ static const char *const no_aliases[] = {NULL};
 
 /* One method: a step function specialised to its tableau (the generic
  * rk_range inlined with constant coefficients) and its table. */
-#define ADEX__RK_METHOD(id, ord, nstages, emb)                               \
-  ADEX__FMA_CLONES                                                         \
-  static void id##_step(const adex__step_ctx *c, size_t lo, size_t hi) {   \
-    rk_range(&tab_##id, c, lo, hi);                                        \
-  }                                                                        \
-  ADEX__FMA_CLONES                                                         \
-  static void id##_one(const adex_method *m, const adex__nparams *np,      \
-                       double V, double w, double I, double h,             \
-                       double out[2], double err[2]) {                     \
-    (void)m;                                                               \
-    adex__rk_any(&tab_##id, np, V, w, I, h, out, err);                           \
-  }                                                                        \
-  const adex_method adex__method_##id = {                                  \
-      .name = #id,                                                         \
-      .aliases = no_aliases,                                               \
-      .order = ord,                                                        \
-      .stages = nstages,                                                   \
-      .embedded = emb,                                                     \
-      .prepare = NULL,                                                     \
-      .step = id##_step,                                                   \
-      .one = id##_one,                                                     \
-      .fused_opts = true,                                                  \
-      .amplification = adex__amp_rk,                                       \
-      .tableau = &tab_##id,                                                \
-      .simd = &adex__simd_rk,                                              \
+#define ADEX__RK_METHOD(id, ord, nstages, emb)                                 \
+  ADEX__FMA_CLONES                                                             \
+  static void id##_step(const adex__step_ctx *c, size_t lo, size_t hi) {       \
+    rk_range(&tab_##id, c, lo, hi);                                            \
+  }                                                                            \
+  ADEX__FMA_CLONES                                                             \
+  static void id##_one(const adex_method *m, const adex__nparams *np,          \
+                       double V, double w, double I, double h, double out[2],  \
+                       double err[2]) {                                        \
+    (void)m;                                                                   \
+    adex__rk_any(&tab_##id, np, V, w, I, h, out, err);                         \
+  }                                                                            \
+  const adex_method adex__method_##id = {                                      \
+      .name = #id,                                                             \
+      .aliases = no_aliases,                                                   \
+      .order = ord,                                                            \
+      .stages = nstages,                                                       \
+      .embedded = emb,                                                         \
+      .prepare = NULL,                                                         \
+      .step = id##_step,                                                       \
+      .one = id##_one,                                                         \
+      .fused_opts = true,                                                      \
+      .amplification = adex__amp_rk,                                           \
+      .tableau = &tab_##id,                                                    \
+      .simd = &adex__simd_rk,                                                  \
   }
 
 ADEX__RK_METHOD(euler, 1, 1, 0);

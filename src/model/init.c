@@ -40,17 +40,15 @@ adex_init adex_init_array(const double *values, size_t len) {
 
 /* "V_initializer: reason": the failure's key and, for an array value,
  * its index (no " (neuron i)" suffix: the reason names it). */
-#define COLON(status, key, index, ...)                                        \
+#define COLON(status, key, index, ...)                                         \
   adex__fail_at(status, key, ": ", index, 0, __VA_ARGS__)
 
-adex_status adex_init_check(const adex_init *init, size_t n,
-                            const char *what) {
+adex_status adex_init_check(const adex_init *init, size_t n, const char *what) {
   if (what == NULL) what = "initializer";
   if (init == NULL)
     return ADEX__FAIL_KEY(ADEX_EINVAL, what, -1, "must not be NULL");
   switch (init->kind) {
-  case ADEX_INIT_ZERO:
-    return ADEX_OK;
+  case ADEX_INIT_ZERO: return ADEX_OK;
   case ADEX_INIT_ONE:
   case ADEX_INIT_CONSTANT:
     if (!isfinite(init->a))
@@ -108,9 +106,7 @@ adex_status adex_init_eval(const adex_init *init, double *out, size_t n,
     for (size_t i = 0; i < n; i++)
       out[i] = init->a + init->b * adex__rng_normal(init->seed, i);
     break;
-  case ADEX_INIT_ARRAY:
-    memmove(out, init->array, n * sizeof *out);
-    break;
+  case ADEX_INIT_ARRAY: memmove(out, init->array, n * sizeof *out); break;
   }
   return ADEX_OK;
 }

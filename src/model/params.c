@@ -16,7 +16,7 @@ static const struct {
   double fallback; /* BrainPy's default */
   const char *doc;
 } param_table[ADEX_NPARAMS] = {
-#define ROW(name, ID, unit, dflt, doc)                                        \
+#define ROW(name, ID, unit, dflt, doc)                                         \
   {#name, unit, offsetof(adex_params, name), dflt, doc},
     ADEX_PARAM_LIST(ROW)
 #undef ROW
@@ -91,8 +91,7 @@ adex_status adex__params_check_at(const adex_params *p, long long index) {
     double v = adex_params_get(p, (adex_param_id)id);
     if (!(fabs(v) <= ADEX__PARAM_MAX))
       return ADEX__FAIL_KEY(ADEX_EINVAL, param_table[id].name, index,
-                            "must be within +-%g, got %g", ADEX__PARAM_MAX,
-                            v);
+                            "must be within +-%g, got %g", ADEX__PARAM_MAX, v);
   }
   if (!(p->tau >= ADEX__TAU_MIN) || !(p->tau_w >= ADEX__TAU_MIN))
     return ADEX__FAIL_KEY(ADEX_EINVAL,
@@ -100,14 +99,13 @@ adex_status adex__params_check_at(const adex_params *p, long long index) {
                           "must be >= %g ms, got %g", ADEX__TAU_MIN,
                           p->tau >= ADEX__TAU_MIN ? p->tau_w : p->tau);
   if (!(p->delta_T >= 0))
-    return ADEX__FAIL_KEY(ADEX_EINVAL, "delta_T", index,
-                          "must be >= 0, got %g", p->delta_T);
+    return ADEX__FAIL_KEY(ADEX_EINVAL, "delta_T", index, "must be >= 0, got %g",
+                          p->delta_T);
   if (!(p->V_reset < p->V_th))
     return ADEX__FAIL_KEY(ADEX_EINVAL, "V_reset", index,
                           "must be < V_th, got V_reset = %g, V_th = %g",
                           p->V_reset, p->V_th);
-  if (p->delta_T > 0 &&
-      !((p->V_th - p->V_T) / p->delta_T <= ADEX__EXP_ARG_MAX))
+  if (p->delta_T > 0 && !((p->V_th - p->V_T) / p->delta_T <= ADEX__EXP_ARG_MAX))
     return adex__fail_at(ADEX_EINVAL, "params", NULL, index, 1,
                          "(V_th - V_T)/delta_T must be <= %g so that the "
                          "exponential stays finite, got (%g - %g)/%g = %g",

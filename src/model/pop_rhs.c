@@ -18,7 +18,8 @@ static adex_status check_n(const adex_pop *pop, const void *a, const void *b,
   if (pop->per != NULL && n != pop->num)
     return adex__fail(ADEX_ESIZE,
                       "arrays have %zu values, expected %zu (per-neuron "
-                      "parameters)", n, pop->num);
+                      "parameters)",
+                      n, pop->num);
   return ADEX_OK;
 }
 
@@ -33,8 +34,8 @@ adex_status adex_pop_dV(const adex_pop *pop, const double *V, double t,
     double expo = p->delta_T == 0.0
                       ? 0.0
                       : p->delta_T * exp((V[i] - p->V_T) / p->delta_T);
-    out[i] = (-(V[i] - p->V_rest) + expo - p->R * w[i] + p->R * I_ext[i]) /
-             p->tau;
+    out[i] =
+        (-(V[i] - p->V_rest) + expo - p->R * w[i] + p->R * I_ext[i]) / p->tau;
   }
   return ADEX_OK;
 }

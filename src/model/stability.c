@@ -114,8 +114,10 @@ adex_status adex__check_stable(const adex_method *m, const adex_params *p,
   double lo = 0.0, hi = dt;
   for (int k = 0; k < 60; k++) {
     double mid = 0.5 * (lo + hi);
-    if (adex__step_is_stable(m, p, mid)) lo = mid;
-    else hi = mid;
+    if (adex__step_is_stable(m, p, mid))
+      lo = mid;
+    else
+      hi = mid;
   }
   /* The other ways out that exist for this method and these parameters:
    * the adaptive mode needs an embedded pair, and exp_auto is named only
@@ -124,17 +126,17 @@ adex_status adex__check_stable(const adex_method *m, const adex_params *p,
   bool try_expe = m != expe && adex__step_is_stable(expe, p, dt);
   const char *other;
   if (m->embedded)
-    other = try_expe ? ", the adaptive mode, or exp_auto"
-                     : " or the adaptive mode";
+    other =
+        try_expe ? ", the adaptive mode, or exp_auto" : " or the adaptive mode";
   else
     other = try_expe ? ", exp_auto, or an embedded method (rkf45, rkdp, ...) "
                        "in the adaptive mode"
                      : " or an embedded method (rkf45, rkdp, ...) in the "
                        "adaptive mode";
-  return adex__fail_at(ADEX_ERANGE, "dt", NULL, index, 0,
-                    "dt = %g ms is unstable for method '%s' with tau = %g ms, "
-                    "tau_w = %g ms, a = %g, R = %g%s: errors would grow "
-                    "every step; use dt <= %.3g ms%s",
-                    dt, m->name, p->tau, p->tau_w, p->a, p->R, where, lo,
-                    other);
+  return adex__fail_at(
+      ADEX_ERANGE, "dt", NULL, index, 0,
+      "dt = %g ms is unstable for method '%s' with tau = %g ms, "
+      "tau_w = %g ms, a = %g, R = %g%s: errors would grow "
+      "every step; use dt <= %.3g ms%s",
+      dt, m->name, p->tau, p->tau_w, p->a, p->R, where, lo, other);
 }

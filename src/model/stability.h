@@ -30,8 +30,7 @@ void adex__amp_rk(const adex_method *m, const adex_params *p, double h,
  * lambda)| <= 1 for every eigenvalue lambda of J with Re lambda <= 0; for
  * another method (exp_auto), the spectral radius of its amplification
  * matrix is at most 1 when J has no growing mode (1e-9 slack). */
-bool adex__step_is_stable(const adex_method *m, const adex_params *p,
-                          double h);
+bool adex__step_is_stable(const adex_method *m, const adex_params *p, double h);
 
 /* ADEX_OK if dt is stable for p (the set of neuron `index`, -1 for every
  * neuron's), else ADEX_ERANGE with a message naming the method, the time

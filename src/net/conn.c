@@ -42,10 +42,10 @@ static size_t draw_below(uint64_t stream, uint64_t m, size_t n) {
 
 /* Where the walk puts its pairs: counting (cursor NULL) or placing. */
 typedef struct sink {
-  size_t *count;    /* pass 1: synapses per pre */
-  size_t *cursor;   /* pass 2: next free slot per pre */
-  uint32_t *post;   /* pass 2: post indices */
-  size_t *order;    /* pass 2, IJ: position given of each synapse */
+  size_t *count;  /* pass 1: synapses per pre */
+  size_t *cursor; /* pass 2: next free slot per pre */
+  uint32_t *post; /* pass 2: post indices */
+  size_t *order;  /* pass 2, IJ: position given of each synapse */
 } sink;
 
 static void emit(sink *s, size_t pre, size_t post, size_t given) {
@@ -166,7 +166,8 @@ static adex_status walk(const net_proj *p, bool same, sink *s, size_t *scratch,
     }
     break;
   case ADEX_CONN_IJ:
-    for (size_t m = 0; m < c->n_pairs; m++) emit(s, p->conn_a[m], p->conn_b[m], m);
+    for (size_t m = 0; m < c->n_pairs; m++)
+      emit(s, p->conn_a[m], p->conn_b[m], m);
     break;
   case ADEX_CONN_CSR:
     for (size_t i = 0; i < P; i++)
@@ -192,9 +193,9 @@ static adex_status walk(const net_proj *p, bool same, sink *s, size_t *scratch,
       long row = (long)(i / W), col = (long)(i % W);
       for (long dr = -n; dr <= n; dr++)
         for (long dc = -n; dc <= n; dc++) {
-          if (dr == 0 && dc == 0 ? !c->include_self
-                                 : c->kind == ADEX_CONN_GRID_FOUR &&
-                                       labs(dr) + labs(dc) != 1)
+          if (dr == 0 && dc == 0
+                  ? !c->include_self
+                  : c->kind == ADEX_CONN_GRID_FOUR && labs(dr) + labs(dc) != 1)
             continue;
           long r = row + dr, q = col + dc;
           if (r < 0 || r >= (long)H || q < 0 || q >= (long)W) continue;
@@ -248,19 +249,24 @@ adex_status adex__net_connect(net_proj *p, bool same) {
   const adex_conn *c = &p->cfg.conn;
   size_t P = p->npre, Q = p->npost;
   if (P > UINT32_MAX || Q > UINT32_MAX)
-    return adex__fail(ADEX_ESIZE, "%s: populations of more than %u neurons "
-                      "are not supported", p->name.name, UINT32_MAX);
+    return adex__fail(ADEX_ESIZE,
+                      "%s: populations of more than %u neurons "
+                      "are not supported",
+                      p->name.name, UINT32_MAX);
   double est = expected_synapses(p);
   double per_syn = 4.0 + (p->weights_in != NULL ? 8.0 : 0.0);
   double phys = physical_bytes();
   if (phys > 0.0 && est * per_syn > 0.8 * phys)
-    return adex__fail(ADEX_ENOMEM, "%s: about %.3g synapses (%.3g GB) would "
+    return adex__fail(ADEX_ENOMEM,
+                      "%s: about %.3g synapses (%.3g GB) would "
                       "not fit in this machine's %.3g GB of memory",
                       p->name.name, est, est * per_syn / 1e9, phys / 1e9);
-  size_t need = c->kind == ADEX_CONN_FIXED_PRE_NUM ? P
-                : c->kind == ADEX_CONN_FIXED_POST_NUM ? Q : 0;
+  size_t need = c->kind == ADEX_CONN_FIXED_PRE_NUM    ? P
+                : c->kind == ADEX_CONN_FIXED_POST_NUM ? Q
+                                                      : 0;
   size_t *count = adex__alloc(a, (P + 1) * sizeof *count);
-  size_t *scratch = need ? adex__alloc(a, (c->num + 1) * sizeof *scratch) : NULL;
+  size_t *scratch =
+      need ? adex__alloc(a, (c->num + 1) * sizeof *scratch) : NULL;
   uint32_t *mark = need ? adex__alloc(a, (need + 1) * sizeof *mark) : NULL;
   if (count == NULL || (need && (scratch == NULL || mark == NULL))) {
     adex__free(a, count, (P + 1) * sizeof *count);
@@ -284,9 +290,10 @@ adex_status adex__net_connect(net_proj *p, bool same) {
     adex__free(a, count, (P + 1) * sizeof *count);
     adex__free(a, scratch, (c->num + 1) * sizeof *scratch);
     adex__free(a, mark, (need + 1) * sizeof *mark);
-    return adex__fail(ADEX_ESIZE, "%s: %zu synapses in one projection; at "
-                      "most %u: split it into several", p->name.name, total,
-                      UINT32_MAX);
+    return adex__fail(ADEX_ESIZE,
+                      "%s: %zu synapses in one projection; at "
+                      "most %u: split it into several",
+                      p->name.name, total, UINT32_MAX);
   }
   p->nsyn = total;
   p->row = adex__alloc(a, (P + 1) * sizeof *p->row);

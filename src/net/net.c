@@ -11,8 +11,9 @@
 #include "rng.h"
 
 static const char *const model_names[] = {
-    "DeltaSynapse", "ExpCUBA", "ExpCOBA", "DualExpCUBA", "DualExpCOBA",
-    "AlphaCUBA", "AlphaCOBA", "NMDA", "AMPA", "GABAa", "STP"};
+    "DeltaSynapse", "ExpCUBA",   "ExpCOBA",   "DualExpCUBA",
+    "DualExpCOBA",  "AlphaCUBA", "AlphaCOBA", "NMDA",
+    "AMPA",         "GABAa",     "STP"};
 #define N_MODELS (sizeof model_names / sizeof model_names[0])
 
 const char *adex_syn_model_name(adex_syn_model model) {
@@ -25,7 +26,8 @@ adex_status adex_syn_model_find(const char *name, adex_syn_model *out) {
       *out = (adex_syn_model)m;
       return ADEX_OK;
     }
-  return adex__fail(ADEX_EKEY, "unknown synapse model '%s' (known: "
+  return adex__fail(ADEX_EKEY,
+                    "unknown synapse model '%s' (known: "
                     "DeltaSynapse, ExpCUBA, ExpCOBA, DualExpCUBA, DualExpCOBA, "
                     "AlphaCUBA, AlphaCOBA, NMDA, AMPA, GABAa, STP)",
                     name ? name : "(null)");
@@ -53,14 +55,16 @@ adex_conn adex_conn_fixed_prob(double prob, bool include_self, uint64_t seed) {
   c.seed = seed;
   return c;
 }
-adex_conn adex_conn_fixed_pre_num(size_t num, bool include_self, uint64_t seed) {
+adex_conn adex_conn_fixed_pre_num(size_t num, bool include_self,
+                                  uint64_t seed) {
   adex_conn c = conn_of(ADEX_CONN_FIXED_PRE_NUM);
   c.num = num;
   c.include_self = include_self;
   c.seed = seed;
   return c;
 }
-adex_conn adex_conn_fixed_post_num(size_t num, bool include_self, uint64_t seed) {
+adex_conn adex_conn_fixed_post_num(size_t num, bool include_self,
+                                   uint64_t seed) {
   adex_conn c = conn_of(ADEX_CONN_FIXED_POST_NUM);
   c.num = num;
   c.include_self = include_self;
@@ -149,8 +153,7 @@ void adex_proj_config_default(adex_proj_config *cfg, adex_syn_model model,
     cfg->tau = 8.0;
     cfg->A = 1.0;
     break;
-  default:
-    break;
+  default: break;
   }
 }
 
@@ -248,7 +251,8 @@ static adex_status grow(void **arr, size_t *cap, size_t n, size_t elem) {
 static adex_status may_add(adex_net *net) {
   if (net == NULL) return adex__fail(ADEX_EINVAL, "net must not be NULL");
   if (net->planned)
-    return FAIL(net, ADEX_EINVAL, "the network is planned: nothing can be "
+    return FAIL(net, ADEX_EINVAL,
+                "the network is planned: nothing can be "
                 "added to it any more");
   return ADEX_OK;
 }
@@ -258,8 +262,10 @@ adex_status adex_net_add_pop(adex_net *net, adex_pop *pop, size_t *index) {
   if (st != ADEX_OK) return st;
   if (pop == NULL) return FAIL(net, ADEX_EINVAL, "pop must not be NULL");
   if (adex_pop_dtype(pop) != ADEX_DTYPE_F64)
-    return FAIL(net, ADEX_ENOTSUP, "%s: networks take float64 populations "
-                "for now", adex_pop_name(pop));
+    return FAIL(net, ADEX_ENOTSUP,
+                "%s: networks take float64 populations "
+                "for now",
+                adex_pop_name(pop));
   for (size_t g = 0; g < net->ngroups; g++)
     if (net->groups[g].pop == pop)
       return FAIL(net, ADEX_EINVAL, "%s is in the network already",
@@ -285,12 +291,16 @@ adex_status adex_net_add_poisson(adex_net *net, size_t num, const double *freqs,
   if (st != ADEX_OK) return st;
   if (num == 0) return FAIL(net, ADEX_ESIZE, "PoissonGroup: size must be >= 1");
   if (freqs == NULL || (freqs_len != 1 && freqs_len != num))
-    return FAIL(net, ADEX_ESIZE, "PoissonGroup: freqs must have 1 or %zu "
-                "values, got %zu", num, freqs == NULL ? (size_t)0 : freqs_len);
+    return FAIL(net, ADEX_ESIZE,
+                "PoissonGroup: freqs must have 1 or %zu "
+                "values, got %zu",
+                num, freqs == NULL ? (size_t)0 : freqs_len);
   for (size_t i = 0; i < freqs_len; i++)
     if (!isfinite(freqs[i]) || freqs[i] < 0.0)
-      return FAIL(net, ADEX_ERANGE, "PoissonGroup: freqs[%zu] must be finite "
-                  "and >= 0 Hz, got %g", i, freqs[i]);
+      return FAIL(net, ADEX_ERANGE,
+                  "PoissonGroup: freqs[%zu] must be finite "
+                  "and >= 0 Hz, got %g",
+                  i, freqs[i]);
   st = grow((void **)&net->groups, &net->cap_groups, net->ngroups,
             sizeof *net->groups);
   if (st != ADEX_OK) return keep(net, st);
@@ -342,11 +352,15 @@ adex_status adex_net_add_spike_times(adex_net *net, size_t num,
     return FAIL(net, ADEX_EINVAL, "SpikeTimeGroup: times and indices needed");
   for (size_t m = 0; m < n_spikes; m++) {
     if (!isfinite(times[m]))
-      return FAIL(net, ADEX_ERANGE, "SpikeTimeGroup: times[%zu] must be "
-                  "finite, got %g", m, times[m]);
+      return FAIL(net, ADEX_ERANGE,
+                  "SpikeTimeGroup: times[%zu] must be "
+                  "finite, got %g",
+                  m, times[m]);
     if (indices[m] >= num)
-      return FAIL(net, ADEX_ERANGE, "SpikeTimeGroup: indices[%zu] = %zu is "
-                  "out of range for size %zu", m, indices[m], num);
+      return FAIL(net, ADEX_ERANGE,
+                  "SpikeTimeGroup: indices[%zu] = %zu is "
+                  "out of range for size %zu",
+                  m, indices[m], num);
   }
   st = grow((void **)&net->groups, &net->cap_groups, net->ngroups,
             sizeof *net->groups);
@@ -368,7 +382,8 @@ adex_status adex_net_add_spike_times(adex_net *net, size_t num,
     free(gr->spike);
     return FAIL(net, ADEX_ENOMEM, "out of memory");
   }
-  for (size_t m = 0; m < n_spikes; m++) tmp[m] = (timed){times[m], indices[m], m};
+  for (size_t m = 0; m < n_spikes; m++)
+    tmp[m] = (timed){times[m], indices[m], m};
   qsort(tmp, n_spikes, sizeof *tmp, cmp_timed);
   for (size_t m = 0; m < n_spikes; m++) {
     gr->times[m] = tmp[m].t;
@@ -408,8 +423,7 @@ static adex_status check_model_params(adex_net *net, const adex_proj_config *c,
                                       const char *m) {
   adex_status st = need(net, m, "E", c->E, false);
   switch (c->model) {
-  case ADEX_SYN_DELTA:
-    break;
+  case ADEX_SYN_DELTA: break;
   case ADEX_SYN_EXP_CUBA:
   case ADEX_SYN_EXP_COBA:
     if (st == ADEX_OK) st = need(net, m, "tau", c->tau, true);
@@ -441,8 +455,10 @@ static adex_status check_model_params(adex_net *net, const adex_proj_config *c,
     if (st == ADEX_OK) st = need(net, m, "T", c->T, false);
     if (st == ADEX_OK) st = need(net, m, "T_duration", c->T_duration, false);
     if (st == ADEX_OK && !(c->alpha >= 0.0 && c->T >= 0.0))
-      st = FAIL(net, ADEX_ERANGE, "%s: alpha and T must be >= 0, got %g and "
-                "%g", m, c->alpha, c->T);
+      st = FAIL(net, ADEX_ERANGE,
+                "%s: alpha and T must be >= 0, got %g and "
+                "%g",
+                m, c->alpha, c->T);
     break;
   case ADEX_SYN_STP:
     if (st == ADEX_OK) st = need(net, m, "tau", c->tau, true);
@@ -473,38 +489,51 @@ static adex_status check_one_end(adex_net *net, const adex_proj_config *c,
   const char *what = names[k->kind - ADEX_CONN_GAUSSIAN_PROB];
   size_t P = net->groups[c->pre].num, Q = net->groups[c->post].num, n = 1;
   if (P != Q)
-    return FAIL(net, ADEX_ESIZE, "%s: %s needs pre and post of one size, "
-                "got %zu and %zu", m, what, P, Q);
+    return FAIL(net, ADEX_ESIZE,
+                "%s: %s needs pre and post of one size, "
+                "got %zu and %zu",
+                m, what, P, Q);
   if (k->ndim == 0) k->ndim = node_shape(net, c->pre, k->shape);
   if (k->ndim > ADEX_MAX_DIM)
-    return FAIL(net, ADEX_ESIZE, "%s: %s's shape has %zu dimensions, at most "
-                "%d", m, what, k->ndim, ADEX_MAX_DIM);
+    return FAIL(net, ADEX_ESIZE,
+                "%s: %s's shape has %zu dimensions, at most "
+                "%d",
+                m, what, k->ndim, ADEX_MAX_DIM);
   for (size_t d = 0; d < k->ndim; d++) n *= k->shape[d];
   if (n != P)
-    return FAIL(net, ADEX_ESIZE, "%s: %s's shape holds %zu neurons, the "
-                "populations %zu", m, what, n, P);
+    return FAIL(net, ADEX_ESIZE,
+                "%s: %s's shape holds %zu neurons, the "
+                "populations %zu",
+                m, what, n, P);
   if (k->kind != ADEX_CONN_GAUSSIAN_PROB) {
     if (k->ndim > 2)
-      return FAIL(net, ADEX_ESIZE, "%s: %s takes a 1-D or 2-D geometry, got "
-                  "%zu dimensions", m, what, k->ndim);
+      return FAIL(net, ADEX_ESIZE,
+                  "%s: %s takes a 1-D or 2-D geometry, got "
+                  "%zu dimensions",
+                  m, what, k->ndim);
     if (k->kind == ADEX_CONN_GRID_N && k->grid_n > 1000000)
-      return FAIL(net, ADEX_ERANGE, "%s: GridN's N must be <= 1e6, got %zu",
-                  m, k->grid_n);
+      return FAIL(net, ADEX_ERANGE, "%s: GridN's N must be <= 1e6, got %zu", m,
+                  k->grid_n);
     return ADEX_OK;
   }
   if (!(isfinite(k->sigma) && k->sigma > 0.0))
-    return FAIL(net, ADEX_ERANGE, "%s: GaussianProb's sigma must be finite "
-                "and > 0, got %g", m, k->sigma);
+    return FAIL(net, ADEX_ERANGE,
+                "%s: GaussianProb's sigma must be finite "
+                "and > 0, got %g",
+                m, k->sigma);
   if (k->n_ranges != 0 && k->n_ranges != 1 && k->n_ranges != k->ndim)
-    return FAIL(net, ADEX_ESIZE, "%s: GaussianProb's encoding values: one "
+    return FAIL(net, ADEX_ESIZE,
+                "%s: GaussianProb's encoding values: one "
                 "range for every dimension or one per dimension (%zu), got "
-                "%zu", m, k->ndim, k->n_ranges);
+                "%zu",
+                m, k->ndim, k->n_ranges);
   for (size_t d = 0; d < k->n_ranges; d++)
     if (!(isfinite(k->ranges[d][0]) && isfinite(k->ranges[d][1]) &&
           k->ranges[d][0] < k->ranges[d][1]))
-      return FAIL(net, ADEX_ERANGE, "%s: GaussianProb's encoding range %zu "
-                  "must be finite with min < max, got (%g, %g)", m, d,
-                  k->ranges[d][0], k->ranges[d][1]);
+      return FAIL(net, ADEX_ERANGE,
+                  "%s: GaussianProb's encoding range %zu "
+                  "must be finite with min < max, got (%g, %g)",
+                  m, d, k->ranges[d][0], k->ranges[d][1]);
   return ADEX_OK;
 }
 
@@ -514,12 +543,15 @@ static adex_status check_proj(adex_net *net, const adex_proj_config *c) {
     return FAIL(net, ADEX_EINVAL, "unknown synapse model %d", (int)c->model);
   const char *m = model_names[c->model];
   if (c->pre >= net->ngroups || c->post >= net->ngroups)
-    return FAIL(net, ADEX_ERANGE, "%s: pre %zu or post %zu is not a "
-                "population of the network (it has %zu)", m, c->pre, c->post,
-                net->ngroups);
+    return FAIL(net, ADEX_ERANGE,
+                "%s: pre %zu or post %zu is not a "
+                "population of the network (it has %zu)",
+                m, c->pre, c->post, net->ngroups);
   if (net->groups[c->post].kind != NET_GROUP_POP)
-    return FAIL(net, ADEX_EINVAL, "%s: the post population must be an "
-                "AdExIF population, not a spike source", m);
+    return FAIL(net, ADEX_EINVAL,
+                "%s: the post population must be an "
+                "AdExIF population, not a spike source",
+                m);
   size_t P = net->groups[c->pre].num, Q = net->groups[c->post].num;
   if (!isfinite(c->g_max))
     return FAIL(net, ADEX_ERANGE, "%s: g_max must be finite, got %g", m,
@@ -527,35 +559,44 @@ static adex_status check_proj(adex_net *net, const adex_proj_config *c) {
   adex_status st = check_model_params(net, c, m);
   if (st != ADEX_OK) return st;
   if (!isfinite(c->delay) || c->delay < 0.0)
-    return FAIL(net, ADEX_ERANGE, "%s: delay must be finite and >= 0 ms, got "
-                "%g", m, c->delay);
+    return FAIL(net, ADEX_ERANGE,
+                "%s: delay must be finite and >= 0 ms, got "
+                "%g",
+                m, c->delay);
   const adex_conn *k = &c->conn;
   bool same = c->pre == c->post;
   switch (k->kind) {
   case ADEX_CONN_ONE2ONE:
     if (P != Q)
-      return FAIL(net, ADEX_ESIZE, "%s: One2One needs pre and post of one "
-                  "size, got %zu and %zu", m, P, Q);
+      return FAIL(net, ADEX_ESIZE,
+                  "%s: One2One needs pre and post of one "
+                  "size, got %zu and %zu",
+                  m, P, Q);
     break;
-  case ADEX_CONN_ALL2ALL:
-    break;
+  case ADEX_CONN_ALL2ALL: break;
   case ADEX_CONN_FIXED_PROB:
     if (!(k->prob >= 0.0 && k->prob <= 1.0))
-      return FAIL(net, ADEX_ERANGE, "%s: FixedProb's prob must be in [0, 1], "
-                  "got %g", m, k->prob);
+      return FAIL(net, ADEX_ERANGE,
+                  "%s: FixedProb's prob must be in [0, 1], "
+                  "got %g",
+                  m, k->prob);
     break;
   case ADEX_CONN_FIXED_PRE_NUM: {
     size_t avail = same && !k->include_self ? P - 1 : P;
     if (k->num > avail)
-      return FAIL(net, ADEX_ERANGE, "%s: FixedPreNum's num %zu is larger than "
-                  "the %zu pre neurons available", m, k->num, avail);
+      return FAIL(net, ADEX_ERANGE,
+                  "%s: FixedPreNum's num %zu is larger than "
+                  "the %zu pre neurons available",
+                  m, k->num, avail);
     break;
   }
   case ADEX_CONN_FIXED_POST_NUM: {
     size_t avail = same && !k->include_self ? Q - 1 : Q;
     if (k->num > avail)
-      return FAIL(net, ADEX_ERANGE, "%s: FixedPostNum's num %zu is larger than "
-                  "the %zu post neurons available", m, k->num, avail);
+      return FAIL(net, ADEX_ERANGE,
+                  "%s: FixedPostNum's num %zu is larger than "
+                  "the %zu post neurons available",
+                  m, k->num, avail);
     break;
   }
   case ADEX_CONN_IJ:
@@ -563,8 +604,10 @@ static adex_status check_proj(adex_net *net, const adex_proj_config *c) {
       return FAIL(net, ADEX_EINVAL, "%s: IJ needs i and j", m);
     for (size_t q = 0; q < k->n_pairs; q++)
       if (k->i[q] >= P || k->j[q] >= Q)
-        return FAIL(net, ADEX_ERANGE, "%s: pair %zu (%zu, %zu) is out of "
-                    "range for sizes %zu and %zu", m, q, k->i[q], k->j[q], P, Q);
+        return FAIL(net, ADEX_ERANGE,
+                    "%s: pair %zu (%zu, %zu) is out of "
+                    "range for sizes %zu and %zu",
+                    m, q, k->i[q], k->j[q], P, Q);
     break;
   case ADEX_CONN_CSR:
     if (k->indptr == NULL || (k->indptr[P] > 0 && k->indices == NULL))
@@ -573,12 +616,16 @@ static adex_status check_proj(adex_net *net, const adex_proj_config *c) {
       return FAIL(net, ADEX_ERANGE, "%s: CSR indptr[0] must be 0", m);
     for (size_t i = 0; i < P; i++)
       if (k->indptr[i + 1] < k->indptr[i])
-        return FAIL(net, ADEX_ERANGE, "%s: CSR indptr must not decrease "
-                    "(indptr[%zu] > indptr[%zu])", m, i, i + 1);
+        return FAIL(net, ADEX_ERANGE,
+                    "%s: CSR indptr must not decrease "
+                    "(indptr[%zu] > indptr[%zu])",
+                    m, i, i + 1);
     for (size_t q = 0; q < k->indptr[P]; q++)
       if (k->indices[q] >= Q)
-        return FAIL(net, ADEX_ERANGE, "%s: CSR indices[%zu] = %zu is out of "
-                    "range for post size %zu", m, q, k->indices[q], Q);
+        return FAIL(net, ADEX_ERANGE,
+                    "%s: CSR indices[%zu] = %zu is out of "
+                    "range for post size %zu",
+                    m, q, k->indices[q], Q);
     break;
   case ADEX_CONN_GAUSSIAN_PROB:
   case ADEX_CONN_GRID_FOUR:
@@ -618,7 +665,8 @@ adex_status adex_net_add_proj(adex_net *net, const adex_proj_config *cfg,
     p->conn_b = dup_array(k->indptr, p->npre + 1, sizeof *k->indptr);
     ok = p->conn_a != NULL && p->conn_b != NULL;
   }
-  p->cfg.conn.i = p->cfg.conn.j = p->cfg.conn.indices = p->cfg.conn.indptr = NULL;
+  p->cfg.conn.i = p->cfg.conn.j = p->cfg.conn.indices = p->cfg.conn.indptr =
+      NULL;
   if (k->kind >= ADEX_CONN_GAUSSIAN_PROB) /* checked: fill in the shape */
     check_one_end(net, cfg, &p->cfg.conn, model_names[cfg->model]);
   p->cfg.weights = NULL;
@@ -658,14 +706,18 @@ adex_status adex_net_add_proj(adex_net *net, const adex_proj_config *cfg,
     if (adex__net_family(cfg->model) != NET_FAM_EXP &&
         cfg->n_delays != p->npre) {
       free_proj(p);
-      return FAIL(net, ADEX_ESIZE, "%s: %zu delays, expected one per pre "
-                  "neuron (%zu)", p->name.name, cfg->n_delays, p->npre);
+      return FAIL(net, ADEX_ESIZE,
+                  "%s: %zu delays, expected one per pre "
+                  "neuron (%zu)",
+                  p->name.name, cfg->n_delays, p->npre);
     }
     for (size_t q = 0; q < cfg->n_delays; q++)
       if (!isfinite(cfg->delays[q]) || cfg->delays[q] < 0.0) {
         free_proj(p);
-        return FAIL(net, ADEX_ERANGE, "%s: delays[%zu] must be finite and "
-                    ">= 0 ms, got %g", p->name.name, q, cfg->delays[q]);
+        return FAIL(net, ADEX_ERANGE,
+                    "%s: delays[%zu] must be finite and "
+                    ">= 0 ms, got %g",
+                    p->name.name, q, cfg->delays[q]);
       }
     p->delays_in = dup_array(cfg->delays, cfg->n_delays, sizeof(double));
     p->n_delays_in = cfg->n_delays;
@@ -691,8 +743,10 @@ static adex_status delay_steps(adex_net *net, const net_proj *p, double delay,
   }
   double r = nearbyint(delay / net->dt);
   if (r < 1.0 || fabs(delay - r * net->dt) > 1e-9 * fmax(delay, net->dt))
-    return FAIL(net, ADEX_ERANGE, "%s: delay %g ms must be a whole multiple "
-                "of dt = %g ms and >= dt", p->name.name, delay, net->dt);
+    return FAIL(net, ADEX_ERANGE,
+                "%s: delay %g ms must be a whole multiple "
+                "of dt = %g ms and >= dt",
+                p->name.name, delay, net->dt);
   if (r > 65535.0)
     return FAIL(net, ADEX_ERANGE, "%s: delay %g ms is more than 65535 steps",
                 p->name.name, delay);
@@ -717,8 +771,10 @@ static adex_status plan_proj(adex_net *net, net_proj *p) {
       p->w[s] = p->weights_in[p->order != NULL ? p->order[s] : s];
   }
   if (p->cfg.model == ADEX_SYN_STP && p->d_all != 1)
-    return FAIL(net, ADEX_ENOTSUP, "%s: STP takes no delay beyond one step "
-                "yet", p->name.name);
+    return FAIL(net, ADEX_ENOTSUP,
+                "%s: STP takes no delay beyond one step "
+                "yet",
+                p->name.name);
   p->ring_len = p->d_all;
   if (p->delays_in != NULL) {
     bool per_pre = adex__net_family(p->cfg.model) != NET_FAM_EXP;
@@ -726,10 +782,13 @@ static adex_status plan_proj(adex_net *net, net_proj *p) {
     if (!per_pre && p->n_delays_in != p->nsyn)
       return FAIL(net, ADEX_ESIZE, "%s: %zu delays for %zu synapses",
                   p->name.name, p->n_delays_in, p->nsyn);
-    uint16_t *d = adex__alloc(adex_allocator_default(), (n ? n : 1) * sizeof *d);
+    uint16_t *d =
+        adex__alloc(adex_allocator_default(), (n ? n : 1) * sizeof *d);
     if (d == NULL) return FAIL(net, ADEX_ENOMEM, "out of memory");
-    if (per_pre) p->dly_pre = d;
-    else p->dly = d;
+    if (per_pre)
+      p->dly_pre = d;
+    else
+      p->dly = d;
     for (size_t q = 0; q < n; q++) {
       size_t from = !per_pre && p->order != NULL ? p->order[q] : q;
       uint32_t steps;
@@ -767,7 +826,6 @@ static double time_of(const adex_net *net, uint64_t k) {
   return net->t0 + (double)k * net->dt;
 }
 
-
 #define TAG_POISSON 0x706f6973ULL
 
 /* A PoissonGroup's update of step k. */
@@ -800,7 +858,8 @@ static void gather_spikes(net_group *g) {
 adex_status adex_net_step(adex_net *net) {
   if (net == NULL) return adex__fail(ADEX_EINVAL, "net must not be NULL");
   if (!net->planned)
-    return FAIL(net, ADEX_EINVAL, "plan the network (adex_net_plan) before "
+    return FAIL(net, ADEX_EINVAL,
+                "plan the network (adex_net_plan) before "
                 "stepping it");
   double t = time_of(net, net->k);
   for (size_t g = 0; g < net->ngroups; g++)
@@ -823,8 +882,7 @@ adex_status adex_net_step(adex_net *net) {
       continue;
     }
     adex_status st = adex_pop_update(gr->pop, t, net->dt);
-    if (st != ADEX_OK)
-      return FAIL(net, st, "%s", adex_pop_errmsg(gr->pop));
+    if (st != ADEX_OK) return FAIL(net, st, "%s", adex_pop_errmsg(gr->pop));
   }
   net->k++;
   return ADEX_OK;
@@ -899,8 +957,10 @@ double *adex_net_proj_var(adex_net *net, size_t proj, const char *name,
     v = p->h;
   } else if (fam == NET_FAM_STP) {
     n = p->nsyn;
-    v = strcmp(name, "x") == 0 ? p->sx : strcmp(name, "u") == 0 ? p->su
-        : strcmp(name, "I") == 0 ? p->sI : NULL;
+    v = strcmp(name, "x") == 0   ? p->sx
+        : strcmp(name, "u") == 0 ? p->su
+        : strcmp(name, "I") == 0 ? p->sI
+                                 : NULL;
   }
   if (v != NULL && len != NULL) *len = n;
   return v;
@@ -922,7 +982,8 @@ adex_status adex_net_proj_synapses(const adex_net *net, size_t proj,
       if (delay)
         delay[s] = (double)(p->dly != NULL       ? p->dly[s]
                             : p->dly_pre != NULL ? p->dly_pre[i]
-                                                 : p->d_all) * net->dt;
+                                                 : p->d_all) *
+                   net->dt;
       if (given) given[s] = p->order != NULL ? p->order[s] : s;
     }
   return ADEX_OK;

@@ -17,27 +17,27 @@
 
 /* What kind of group. */
 typedef enum net_group_kind {
-  NET_GROUP_POP,      /* an AdExIF population */
-  NET_GROUP_POISSON,  /* PoissonGroup */
-  NET_GROUP_TIMES     /* SpikeTimeGroup */
+  NET_GROUP_POP,     /* an AdExIF population */
+  NET_GROUP_POISSON, /* PoissonGroup */
+  NET_GROUP_TIMES    /* SpikeTimeGroup */
 } net_group_kind;
 
 typedef struct net_group {
   net_group_kind kind;
   size_t num;
-  adex_pop *pop;       /* NET_GROUP_POP: borrowed */
-  bool *spike;         /* spikes of the last step (the pop's, or own) */
-  uint32_t *spk;       /* the indices where spike is true, gathered at the
+  adex_pop *pop; /* NET_GROUP_POP: borrowed */
+  bool *spike;   /* spikes of the last step (the pop's, or own) */
+  uint32_t *spk; /* the indices where spike is true, gathered at the
                           start of each step (num capacity), or NULL when
                           no projection starts here */
   size_t nspk;
-  adex__named name;    /* sources: their name (pops keep their own) */
+  adex__named name; /* sources: their name (pops keep their own) */
   /* NET_GROUP_POISSON */
-  double *freqs;       /* num values, Hz */
+  double *freqs; /* num values, Hz */
   uint64_t seed;
   /* NET_GROUP_TIMES */
-  double *times;       /* n_spikes times, sorted (ms) */
-  size_t *indices;     /* their neurons */
+  double *times;   /* n_spikes times, sorted (ms) */
+  size_t *indices; /* their neurons */
   size_t n_spikes;
   size_t cursor;       /* the first not yet emitted */
   double cursor_saved; /* cursor as state files hold it */
@@ -45,30 +45,30 @@ typedef struct net_group {
 
 typedef struct net_proj {
   adex__named name;
-  adex_proj_config cfg;  /* conn's arrays are read only in plan */
+  adex_proj_config cfg; /* conn's arrays are read only in plan */
   /* copies of the user's arrays, taken at add, freed at destroy */
-  size_t *conn_a, *conn_b;   /* IJ: i, j; CSR: indices, indptr */
-  double *weights_in;        /* per-synapse weights in the given order */
+  size_t *conn_a, *conn_b; /* IJ: i, j; CSR: indices, indptr */
+  double *weights_in;      /* per-synapse weights in the given order */
   size_t n_weights_in;
-  double *delays_in;         /* per-synapse or per-pre delays (ms) */
+  double *delays_in; /* per-synapse or per-pre delays (ms) */
   size_t n_delays_in;
   /* planned connectivity, by source */
   size_t npre, npost;
   size_t nsyn;
-  uint32_t *row;        /* npre + 1 offsets into post_idx (a projection
+  uint32_t *row;      /* npre + 1 offsets into post_idx (a projection
                            holds at most 2^32 - 1 synapses) */
-  uint32_t *post_idx;   /* nsyn post indices */
-  double *w;            /* nsyn weights, or NULL: every weight is w_all */
+  uint32_t *post_idx; /* nsyn post indices */
+  double *w;          /* nsyn weights, or NULL: every weight is w_all */
   double w_all;
-  uint16_t *dly;        /* nsyn delays in steps (Exp family), or NULL */
-  uint16_t *dly_pre;    /* npre delays in steps (per-pre models), or NULL */
-  uint32_t d_all;       /* the delay in steps where neither is set */
-  size_t *order;        /* IJ with weights: synapse -> position given */
+  uint16_t *dly;     /* nsyn delays in steps (Exp family), or NULL */
+  uint16_t *dly_pre; /* npre delays in steps (per-pre models), or NULL */
+  uint32_t d_all;    /* the delay in steps where neither is set */
+  size_t *order;     /* IJ with weights: synapse -> position given */
   /* delivery */
-  size_t ring_len;      /* the longest delay in steps */
-  double *ring;         /* ring_len x npost sums of weights (Exp, DualExp
+  size_t ring_len; /* the longest delay in steps */
+  double *ring;    /* ring_len x npost sums of weights (Exp, DualExp
                            families), or NULL */
-  uint8_t *sring;       /* ring_len x npre delayed spikes (per-pre models),
+  uint8_t *sring;  /* ring_len x npre delayed spikes (per-pre models),
                            or NULL */
   /* state */
   double *g;            /* Exp: npost; per-pre models: npre; else NULL */
@@ -79,21 +79,21 @@ typedef struct net_proj {
   double *acc;          /* NMDA/AMPA/GABAa: npost scratch for sum w g */
   double *sx, *su, *sI; /* STP: nsyn each */
   /* coefficients of one step (plan) */
-  double decay;         /* exp(-dt/tau) (Exp; STP's I) */
-  double c_g;           /* DualExp/Alpha: -tau_decay expm1(-dt/tau_decay) */
-  double e_r;           /* DualExp/Alpha, NMDA: exp(-dt/tau_rise) */
-  double c_on, c_off;   /* AMPA/GABAa: expm1(A dt)/A with TT = T, TT = 0 */
-  double e_f, e_d;      /* STP: exp(-dt/tau_f), exp(-dt/tau_d) */
+  double decay;       /* exp(-dt/tau) (Exp; STP's I) */
+  double c_g;         /* DualExp/Alpha: -tau_decay expm1(-dt/tau_decay) */
+  double e_r;         /* DualExp/Alpha, NMDA: exp(-dt/tau_rise) */
+  double c_on, c_off; /* AMPA/GABAa: expm1(A dt)/A with TT = T, TT = 0 */
+  double e_f, e_d;    /* STP: exp(-dt/tau_f), exp(-dt/tau_d) */
   double dt;
 } net_proj;
 
 struct adex_net {
   adex__named name;
   double t0, dt;
-  double n0;            /* t0 / dt when that is a whole number, else NaN */
-  uint64_t k;           /* steps done */
-  double k_saved;       /* k as state files hold it */
-  double t0_saved;      /* t0 as state files hold it */
+  double n0;       /* t0 / dt when that is a whole number, else NaN */
+  uint64_t k;      /* steps done */
+  double k_saved;  /* k as state files hold it */
+  double t0_saved; /* t0 as state files hold it */
   bool planned;
   net_group *groups;
   size_t ngroups, cap_groups;

@@ -26,8 +26,8 @@ typedef struct in_plan {
 } in_plan;
 
 /* The group or projection called `name` (length len). */
-static int find_node(adex_net *net, const char *name, size_t len,
-                     size_t *group, size_t *proj) {
+static int find_node(adex_net *net, const char *name, size_t len, size_t *group,
+                     size_t *proj) {
   for (size_t g = 0; g < net->ngroups; g++) {
     const char *n = adex_net_pop_name(net, g);
     if (strlen(n) == len && strncmp(n, name, len) == 0) {
@@ -51,8 +51,10 @@ static adex_status plan_monitor(adex_net *net, const adex_net_monitor *m,
     return adex__fail(ADEX_EINVAL, "monitor %zu: key and out are needed", i);
   const char *dot = strrchr(m->key, '.');
   if (dot == NULL)
-    return adex__fail(ADEX_EKEY, "monitor '%s': give it as <node>.<variable> "
-                      "(\"E.V\", \"E2E.g\")", m->key);
+    return adex__fail(ADEX_EKEY,
+                      "monitor '%s': give it as <node>.<variable> "
+                      "(\"E.V\", \"E2E.g\")",
+                      m->key);
   size_t g = 0, p = 0, len = 0;
   adex_dtype dtype = ADEX_DTYPE_F64;
   const void *data = NULL;
@@ -67,8 +69,10 @@ static adex_status plan_monitor(adex_net *net, const adex_net_monitor *m,
     len = adex_pop_num(net->groups[g].pop);
   } else if (kind == 1) {
     if (strcmp(var, "spike") != 0)
-      return adex__fail(ADEX_EKEY, "monitor '%s': a spike source has only "
-                        "\"spike\"", m->key);
+      return adex__fail(ADEX_EKEY,
+                        "monitor '%s': a spike source has only "
+                        "\"spike\"",
+                        m->key);
     data = net->groups[g].spike;
     dtype = ADEX_DTYPE_BOOL;
     len = net->groups[g].num;
@@ -83,22 +87,27 @@ static adex_status plan_monitor(adex_net *net, const adex_net_monitor *m,
     for (size_t q = 0; q < net->ngroups + net->nprojs; q++) {
       const char *n = q < net->ngroups ? adex_net_pop_name(net, q)
                                        : net->projs[q - net->ngroups].name.name;
-      int w = snprintf(known + used, sizeof known - used, "%s%s",
-                       q ? ", " : "", n);
+      int w =
+          snprintf(known + used, sizeof known - used, "%s%s", q ? ", " : "", n);
       if (w < 0 || (size_t)w >= sizeof known - used) break;
       used += (size_t)w;
     }
-    return adex__fail(ADEX_EKEY, "monitor '%s': no node called '%.*s' "
-                      "(nodes: %s)", m->key, (int)(dot - m->key), m->key,
-                      known);
+    return adex__fail(ADEX_EKEY,
+                      "monitor '%s': no node called '%.*s' "
+                      "(nodes: %s)",
+                      m->key, (int)(dot - m->key), m->key, known);
   }
   if (m->dtype != dtype)
-    return adex__fail(ADEX_EINVAL, "monitor '%s': out must be of the "
-                      "variable's dtype, %s", m->key, adex_dtype_name(dtype));
+    return adex__fail(ADEX_EINVAL,
+                      "monitor '%s': out must be of the "
+                      "variable's dtype, %s",
+                      m->key, adex_dtype_name(dtype));
   for (size_t q = 0; m->indices != NULL && q < m->n_indices; q++)
     if (m->indices[q] >= len)
-      return adex__fail(ADEX_ERANGE, "monitor '%s': index %zu is out of range "
-                        "for %zu elements", m->key, m->indices[q], len);
+      return adex__fail(ADEX_ERANGE,
+                        "monitor '%s': index %zu is out of range "
+                        "for %zu elements",
+                        m->key, m->indices[q], len);
   mp->src = data;
   mp->elem = adex_dtype_size(dtype);
   mp->width = m->indices != NULL ? m->n_indices : len;
@@ -107,11 +116,13 @@ static adex_status plan_monitor(adex_net *net, const adex_net_monitor *m,
   return ADEX_OK;
 }
 
-static adex_status plan_input(adex_net *net, const adex_net_input *in,
-                              size_t i, in_plan *ip) {
+static adex_status plan_input(adex_net *net, const adex_net_input *in, size_t i,
+                              in_plan *ip) {
   if (in->pop >= net->ngroups || net->groups[in->pop].kind != NET_GROUP_POP)
-    return adex__fail(ADEX_EINVAL, "input %zu: population %zu is not an "
-                      "AdExIF population of the network", i, in->pop);
+    return adex__fail(ADEX_EINVAL,
+                      "input %zu: population %zu is not an "
+                      "AdExIF population of the network",
+                      i, in->pop);
   adex_pop *pop = net->groups[in->pop].pop;
   const char *var = in->var != NULL ? in->var : "input";
   ip->dst = strcmp(var, "input") == 0 ? adex_pop_input(pop)
@@ -166,17 +177,20 @@ static void record(const mon_plan *mp, size_t k) {
 
 adex_status adex_net_run_io(adex_net *net, size_t steps,
                             const adex_net_input *inputs, size_t n_inputs,
-                            const adex_net_monitor *monitors,
-                            size_t n_monitors, adex_net_progress_fn progress,
-                            void *user, size_t *done) {
+                            const adex_net_monitor *monitors, size_t n_monitors,
+                            adex_net_progress_fn progress, void *user,
+                            size_t *done) {
   if (done != NULL) *done = 0;
   if (net == NULL) return adex__fail(ADEX_EINVAL, "net must not be NULL");
   if (!net->planned)
-    return adex__net_keep(net, adex__fail(ADEX_EINVAL, "plan the network first"));
+    return adex__net_keep(net,
+                          adex__fail(ADEX_EINVAL, "plan the network first"));
   if (n_monitors > ADEX_RUN_MAX_MONITORS || n_inputs > ADEX_RUN_MAX_MONITORS)
-    return adex__net_keep(net, adex__fail(ADEX_ESIZE, "at most %d monitors and %d "
-                                    "inputs", ADEX_RUN_MAX_MONITORS,
-                                    ADEX_RUN_MAX_MONITORS));
+    return adex__net_keep(net, adex__fail(ADEX_ESIZE,
+                                          "at most %d monitors and %d "
+                                          "inputs",
+                                          ADEX_RUN_MAX_MONITORS,
+                                          ADEX_RUN_MAX_MONITORS));
   mon_plan mp[ADEX_RUN_MAX_MONITORS];
   in_plan ip[ADEX_RUN_MAX_MONITORS];
   for (size_t i = 0; i < n_monitors; i++) {

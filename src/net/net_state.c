@@ -115,8 +115,10 @@ static adex_status begin(adex_net *net, const char *filename,
                          adex_state_format *format) {
   if (net == NULL) return adex__fail(ADEX_EINVAL, "net must not be NULL");
   if (!net->planned)
-    return adex__fail(ADEX_EINVAL, "%s: plan the network before saving or "
-                      "loading its state", net->name.name);
+    return adex__fail(ADEX_EINVAL,
+                      "%s: plan the network before saving or "
+                      "loading its state",
+                      net->name.name);
   return adex_state_format_of(filename, format);
 }
 
@@ -160,7 +162,8 @@ adex_status adex_net_load_states(adex_net *net, const char *filename,
   if (st == ADEX_OK) {
     /* whole counts (the value check kept them within range) */
     for (size_t g = 0; g < net->ngroups; g++)
-      net->groups[g].cursor = (size_t)floor(fmax(net->groups[g].cursor_saved, 0.0));
+      net->groups[g].cursor =
+          (size_t)floor(fmax(net->groups[g].cursor_saved, 0.0));
     net->k = (uint64_t)floor(fmax(net->k_saved, 0.0));
     adex__net_set_origin(net, net->t0_saved);
   }

@@ -26,19 +26,15 @@ net_family adex__net_family(adex_syn_model model) {
   switch (model) {
   case ADEX_SYN_DELTA:
   case ADEX_SYN_EXP_CUBA:
-  case ADEX_SYN_EXP_COBA:
-    return NET_FAM_EXP;
+  case ADEX_SYN_EXP_COBA: return NET_FAM_EXP;
   case ADEX_SYN_DUAL_EXP_CUBA:
   case ADEX_SYN_DUAL_EXP_COBA:
   case ADEX_SYN_ALPHA_CUBA:
-  case ADEX_SYN_ALPHA_COBA:
-    return NET_FAM_DUAL;
+  case ADEX_SYN_ALPHA_COBA: return NET_FAM_DUAL;
   case ADEX_SYN_NMDA:
   case ADEX_SYN_AMPA:
-  case ADEX_SYN_GABAA:
-    return NET_FAM_SUM;
-  case ADEX_SYN_STP:
-    return NET_FAM_STP;
+  case ADEX_SYN_GABAA: return NET_FAM_SUM;
+  case ADEX_SYN_STP: return NET_FAM_STP;
   }
   return NET_FAM_EXP;
 }
@@ -63,7 +59,8 @@ void adex__net_proj_free_state(net_proj *p) {
   size_t ng = fam == NET_FAM_EXP ? p->npost : p->npre;
   if (p->ring != NULL) release(&p->ring, p->ring_len * p->npost);
   if (p->sring != NULL)
-    adex__free(a, p->sring, p->ring_len * p->npre > 0 ? p->ring_len * p->npre : 1);
+    adex__free(a, p->sring,
+               p->ring_len * p->npre > 0 ? p->ring_len * p->npre : 1);
   p->sring = NULL;
   if (p->g != NULL) release(&p->g, ng);
   if (p->h != NULL) release(&p->h, p->npre);
@@ -81,7 +78,8 @@ adex_status adex__net_proj_alloc(net_proj *p, double dt) {
   size_t P = p->npre, Q = p->npost, L = p->ring_len;
   bool ok = true;
   p->dt = dt;
-  if (fam == NET_FAM_EXP || fam == NET_FAM_DUAL) ok &= (p->ring = zeros(L * Q)) != NULL;
+  if (fam == NET_FAM_EXP || fam == NET_FAM_DUAL)
+    ok &= (p->ring = zeros(L * Q)) != NULL;
   if (fam == NET_FAM_DUAL || fam == NET_FAM_SUM) {
     size_t nb = L * P > 0 ? L * P : 1;
     p->sring = adex__alloc(adex_allocator_default(), nb);
@@ -99,8 +97,10 @@ adex_status adex__net_proj_alloc(net_proj *p, double dt) {
     ok &= (p->G = zeros(Q)) != NULL;
     ok &= (p->H = zeros(Q)) != NULL;
     double td = c->tau_decay;
-    double tr = c->model == ADEX_SYN_ALPHA_CUBA || c->model == ADEX_SYN_ALPHA_COBA
-                    ? c->tau_decay : c->tau_rise;
+    double tr =
+        c->model == ADEX_SYN_ALPHA_CUBA || c->model == ADEX_SYN_ALPHA_COBA
+            ? c->tau_decay
+            : c->tau_rise;
     p->c_g = euler_factor(-1.0 / td, dt);
     p->e_r = exp(-dt / tr);
     break;
@@ -254,8 +254,8 @@ static void update_exp(net_proj *p, const net_group *pre, uint64_t k,
     for (size_t j = 0; j < Q; j++)
       if (ref == NULL || !ref[j]) V[j] += vs[j];
   } else if (p->cfg.model == ADEX_SYN_EXP_COBA) {
-    exp_coba_post(Q, p->g, vs, adex_pop_input(post), adex_pop_V(post),
-                  p->decay, p->cfg.E);
+    exp_coba_post(Q, p->g, vs, adex_pop_input(post), adex_pop_V(post), p->decay,
+                  p->cfg.E);
     return;
   } else {
     double *restrict g = p->g, *restrict r = vs, decay = p->decay;
@@ -287,8 +287,8 @@ static void update_dual(net_proj *p, const net_group *pre, uint64_t k,
   add_conductance(p, p->G, post);
 }
 
-static void update_sum(net_proj *p, const net_group *pre, uint64_t k,
-                       double t, adex_pop *post) {
+static void update_sum(net_proj *p, const net_group *pre, uint64_t k, double t,
+                       adex_pop *post) {
   uint8_t *sp = deliver_spikes(p, pre, k);
   const adex_proj_config *c = &p->cfg;
   double *g = p->g, *h = p->h, dt = p->dt;
@@ -344,17 +344,9 @@ static void update_stp(net_proj *p, const bool *pre_spike, adex_pop *post) {
 void adex__net_proj_update(net_proj *p, const net_group *pre, uint64_t k,
                            double t, adex_pop *post) {
   switch (adex__net_family(p->cfg.model)) {
-  case NET_FAM_EXP:
-    update_exp(p, pre, k, post);
-    break;
-  case NET_FAM_DUAL:
-    update_dual(p, pre, k, post);
-    break;
-  case NET_FAM_SUM:
-    update_sum(p, pre, k, t, post);
-    break;
-  case NET_FAM_STP:
-    update_stp(p, pre->spike, post);
-    break;
+  case NET_FAM_EXP: update_exp(p, pre, k, post); break;
+  case NET_FAM_DUAL: update_dual(p, pre, k, post); break;
+  case NET_FAM_SUM: update_sum(p, pre, k, t, post); break;
+  case NET_FAM_STP: update_stp(p, pre->spike, post); break;
   }
 }

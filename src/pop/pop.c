@@ -66,8 +66,8 @@ static adex_status check_options(const adex_pop_config *cfg,
                           "ck, bs, heun_euler), got %s",
                           adex_method_name(method));
   if (!(cfg->tol > 0 && cfg->tol < 1))
-    return ADEX__FAIL_KEY(ADEX_EINVAL, "tol", -1,
-                          "must be > 0 and < 1, got %g", cfg->tol);
+    return ADEX__FAIL_KEY(ADEX_EINVAL, "tol", -1, "must be > 0 and < 1, got %g",
+                          cfg->tol);
   if (!(cfg->tau_ref >= 0 && cfg->tau_ref <= 1e9))
     return ADEX__FAIL_KEY(ADEX_EINVAL, "tau_ref", -1,
                           "must be >= 0 ms (0: none) and <= 1e9 ms, got %g",
@@ -132,8 +132,9 @@ static adex_status alloc_state(adex_pop *pop) {
   pop->state_bytes = 4 * dbytes + 2 * bbytes;
   char *block = adex__alloc(&pop->alloc, pop->state_bytes);
   if (block == NULL)
-    return adex__fail(ADEX_ENOMEM, "out of memory allocating the state of "
-                                   "%zu neurons (%zu bytes)",
+    return adex__fail(ADEX_ENOMEM,
+                      "out of memory allocating the state of "
+                      "%zu neurons (%zu bytes)",
                       pop->num, pop->state_bytes);
   pop->state_block = block;
   void *arrays[4];
@@ -145,8 +146,10 @@ static adex_status alloc_state(adex_pop *pop) {
     pop->t_last_spike32 = arrays[3];
     pop->init_scratch = adex__alloc(&pop->alloc, pop->num * sizeof(double));
     if (pop->init_scratch == NULL)
-      return adex__fail(ADEX_ENOMEM, "out of memory allocating the state of "
-                                     "%zu neurons", pop->num);
+      return adex__fail(ADEX_ENOMEM,
+                        "out of memory allocating the state of "
+                        "%zu neurons",
+                        pop->num);
   } else {
     pop->V = arrays[0];
     pop->w = arrays[1];
@@ -165,8 +168,10 @@ static adex_status keep_init(adex_pop *pop, const adex_init *src,
   if (src->kind != ADEX_INIT_ARRAY) return ADEX_OK;
   *copy = adex__alloc(&pop->alloc, pop->num * sizeof(double));
   if (*copy == NULL)
-    return adex__fail(ADEX_ENOMEM, "out of memory copying an initializer "
-                                   "array of %zu values", pop->num);
+    return adex__fail(ADEX_ENOMEM,
+                      "out of memory copying an initializer "
+                      "array of %zu values",
+                      pop->num);
   memcpy(*copy, src->array, pop->num * sizeof(double));
   dst->array = *copy;
   return ADEX_OK;
@@ -180,8 +185,10 @@ static adex_status plan_per_neuron(adex_pop *pop, const adex_pop_config *cfg) {
   double *scratch = adex__alloc(&pop->alloc, n * sizeof(double));
   if (pop->per == NULL || scratch == NULL) {
     adex__free(&pop->alloc, scratch, n * sizeof(double));
-    return adex__fail(ADEX_ENOMEM, "out of memory allocating per-neuron "
-                                   "parameters of %zu neurons", n);
+    return adex__fail(ADEX_ENOMEM,
+                      "out of memory allocating per-neuron "
+                      "parameters of %zu neurons",
+                      n);
   }
   for (size_t i = 0; i < n; i++) pop->per[i] = pop->uniform;
   adex_status st = ADEX_OK;
@@ -204,7 +211,7 @@ static adex_status plan_per_neuron(adex_pop *pop, const adex_pop_config *cfg) {
 /* Field k of the SIMD kernels' parameter arrays (kernel.h) in set np. */
 static double soa_value(const adex__nparams *np, int k) {
   switch (k) {
-#define CASE(ID, value)                                                       \
+#define CASE(ID, value)                                                        \
   case ADEX__SOA_##ID: return value;
     ADEX__SOA_LIST(CASE)
 #undef CASE
@@ -217,8 +224,10 @@ static double soa_value(const adex__nparams *np, int k) {
 static bool soa_varies(const adex_pop *pop, int k) {
   if (k == ADEX__SOA_H_K) k = ADEX__SOA_INV_TAU;
   for (size_t i = 1; i < pop->num; i++) {
-    double a = k == ADEX__SOA_W_K ? pop->per[i].p.tau_w : soa_value(&pop->per[i], k);
-    double b = k == ADEX__SOA_W_K ? pop->per[0].p.tau_w : soa_value(&pop->per[0], k);
+    double a =
+        k == ADEX__SOA_W_K ? pop->per[i].p.tau_w : soa_value(&pop->per[i], k);
+    double b =
+        k == ADEX__SOA_W_K ? pop->per[0].p.tau_w : soa_value(&pop->per[0], k);
     if (memcmp(&a, &b, sizeof a) != 0) return true;
   }
   return false;
@@ -234,8 +243,10 @@ static adex_status plan_soa(adex_pop *pop) {
   if (count == 0) return ADEX_OK;
   pop->soa_block = adex__alloc(&pop->alloc, count * pop->num * sizeof(double));
   if (pop->soa_block == NULL)
-    return adex__fail(ADEX_ENOMEM, "out of memory allocating per-neuron "
-                                   "parameters of %zu neurons", pop->num);
+    return adex__fail(ADEX_ENOMEM,
+                      "out of memory allocating per-neuron "
+                      "parameters of %zu neurons",
+                      pop->num);
   pop->soa_count = count;
   size_t used = 0;
   for (int k = 0; k < ADEX__SOA_N; k++)
@@ -259,8 +270,10 @@ static adex_status alloc_general(adex_pop *pop) {
   if (pop->adaptive) {
     pop->h_sub = adex__alloc(&pop->alloc, pop->num * sizeof(double));
     if (pop->h_sub == NULL)
-      return adex__fail(ADEX_ENOMEM, "out of memory allocating sub-step "
-                                     "sizes of %zu neurons", pop->num);
+      return adex__fail(ADEX_ENOMEM,
+                        "out of memory allocating sub-step "
+                        "sizes of %zu neurons",
+                        pop->num);
     memset(pop->h_sub, 0, pop->num * sizeof(double));
     adex_status st =
         adex_pop_register_var(pop, "step_size", ADEX_DTYPE_F64, pop->h_sub);
@@ -270,12 +283,14 @@ static adex_status alloc_general(adex_pop *pop) {
          cap;
   adex__ev_block_at(pop->num, nb - 1, &lo, &hi, &off, &cap);
   pop->cap_events = off + cap;
-  pop->events = adex__alloc(&pop->alloc,
-                            pop->cap_events * sizeof(adex_spike_event));
+  pop->events =
+      adex__alloc(&pop->alloc, pop->cap_events * sizeof(adex_spike_event));
   pop->ev_blocks = adex__alloc(&pop->alloc, nb * sizeof *pop->ev_blocks);
   if (pop->events == NULL || pop->ev_blocks == NULL)
-    return adex__fail(ADEX_ENOMEM, "out of memory allocating the spike list "
-                                   "of %zu neurons", pop->num);
+    return adex__fail(ADEX_ENOMEM,
+                      "out of memory allocating the spike list "
+                      "of %zu neurons",
+                      pop->num);
   return ADEX_OK;
 }
 
@@ -318,8 +333,8 @@ adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out) {
   pop->uniform.p = cfg->params;
   adex__nparams_derive(&pop->uniform);
   adex__method_impl(method, cfg->kernel, &pop->impl); /* checked above */
-  pop->kernel = cfg->kernel == ADEX_KERNEL_AUTO ? adex_kernel_best()
-                                                 : cfg->kernel;
+  pop->kernel =
+      cfg->kernel == ADEX_KERNEL_AUTO ? adex_kernel_best() : cfg->kernel;
   pop->threads = cfg->threads;
   pop->dtype = cfg->dtype;
   pop->planned_dt = NAN;
@@ -338,17 +353,17 @@ adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out) {
   pop->fused_precise = cfg->precise_spikes && !cfg->adaptive &&
                        cfg->noise == 0 && cfg->dtype == ADEX_DTYPE_F64 &&
                        method->fused_opts;
-  pop->fused_noise = cfg->noise > 0 && !cfg->precise_spikes &&
-                     !cfg->adaptive && cfg->dtype == ADEX_DTYPE_F64 &&
-                     method->fused_opts;
+  pop->fused_noise = cfg->noise > 0 && !cfg->precise_spikes && !cfg->adaptive &&
+                     cfg->dtype == ADEX_DTYPE_F64 && method->fused_opts;
 
   st = adex__name_claim(&pop->name, "AdExIF", cfg->name);
-  if (st == ADEX_OK) st = adex__name_claim(&pop->integral, "ODEIntegrator", NULL);
+  if (st == ADEX_OK)
+    st = adex__name_claim(&pop->integral, "ODEIntegrator", NULL);
   if (st == ADEX_OK) st = alloc_state(pop);
-  if (st == ADEX_OK) st = keep_init(pop, &cfg->V_init, &pop->V_init,
-                                    &pop->V_init_copy);
-  if (st == ADEX_OK) st = keep_init(pop, &cfg->w_init, &pop->w_init,
-                                    &pop->w_init_copy);
+  if (st == ADEX_OK)
+    st = keep_init(pop, &cfg->V_init, &pop->V_init, &pop->V_init_copy);
+  if (st == ADEX_OK)
+    st = keep_init(pop, &cfg->w_init, &pop->w_init, &pop->w_init_copy);
   bool any_array = false;
   for (int id = 0; id < ADEX_NPARAMS; id++)
     any_array = any_array || cfg->param_init[id] != NULL;
@@ -357,8 +372,10 @@ adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out) {
   if (st == ADEX_OK && any_array && pop->dtype == ADEX_DTYPE_F32) {
     pop->per32 = adex__alloc(&pop->alloc, num * sizeof *pop->per32);
     if (pop->per32 == NULL)
-      st = adex__fail(ADEX_ENOMEM, "out of memory allocating per-neuron "
-                                   "parameters of %zu neurons", num);
+      st = adex__fail(ADEX_ENOMEM,
+                      "out of memory allocating per-neuron "
+                      "parameters of %zu neurons",
+                      num);
   }
   if (st == ADEX_OK && pop->general) st = alloc_general(pop);
   if (st == ADEX_OK) st = adex_pop_reset(pop);
@@ -402,9 +419,9 @@ adex_status adex_pop_reset(adex_pop *pop) {
   /* The initializers were checked at create, so evaluation cannot fail.
    * float32: evaluated in double, then rounded. */
   bool f32 = pop->dtype == ADEX_DTYPE_F32;
-  adex_status st = adex_init_eval(&pop->V_init,
-                                  f32 ? pop->init_scratch : pop->V, pop->num,
-                                  "V_initializer");
+  adex_status st =
+      adex_init_eval(&pop->V_init, f32 ? pop->init_scratch : pop->V, pop->num,
+                     "V_initializer");
   for (size_t i = 0; f32 && st == ADEX_OK && i < pop->num; i++)
     pop->V32[i] = (float)pop->init_scratch[i];
   if (st == ADEX_OK)
@@ -438,8 +455,7 @@ static adex_status plan_dt(adex_pop *pop, double dt) {
   if (!pop->adaptive) {
     if (pop->per == NULL)
       st = adex__check_stable(pop->method, &pop->uniform.p, dt, -1);
-    for (size_t i = 0; pop->per != NULL && i < pop->num && st == ADEX_OK;
-         i++)
+    for (size_t i = 0; pop->per != NULL && i < pop->num && st == ADEX_OK; i++)
       st = adex__check_stable(pop->method, &pop->per[i].p, dt, (long long)i);
   }
   if (st != ADEX_OK) return adex__pop_fail(pop, st);
@@ -630,8 +646,10 @@ adex_status adex_pop_enable_drive(adex_pop *pop) {
   size_t bytes = pop->num * (f32 ? sizeof(float) : sizeof(double));
   void *d = adex__alloc(&pop->alloc, bytes);
   if (d == NULL) {
-    adex__fail(ADEX_ENOMEM, "out of memory allocating the drive of %zu "
-                            "neurons", pop->num);
+    adex__fail(ADEX_ENOMEM,
+               "out of memory allocating the drive of %zu "
+               "neurons",
+               pop->num);
     return adex__pop_fail(pop, ADEX_ENOMEM);
   }
   memset(d, 0, bytes); /* all-zero bits: 0.0 */
@@ -650,9 +668,7 @@ adex_dtype adex_pop_dtype(const adex_pop *pop) { return pop->dtype; }
 float *adex_pop_V_f32(adex_pop *pop) { return pop->V32; }
 float *adex_pop_w_f32(adex_pop *pop) { return pop->w32; }
 float *adex_pop_input_f32(adex_pop *pop) { return pop->input32; }
-float *adex_pop_t_last_spike_f32(adex_pop *pop) {
-  return pop->t_last_spike32;
-}
+float *adex_pop_t_last_spike_f32(adex_pop *pop) { return pop->t_last_spike32; }
 bool *adex_pop_refractory(adex_pop *pop) { return pop->refractory; }
 const char *adex_pop_errmsg(const adex_pop *pop) { return pop->errmsg; }
 
@@ -679,21 +695,20 @@ static size_t collect_spikes(const bool *spike, size_t n, double t,
 }
 
 adex_status adex_pop_spike_events(adex_pop *pop,
-                                  const adex_spike_event **events,
-                                  size_t *n) {
+                                  const adex_spike_event **events, size_t *n) {
   if (pop->events_stale) {
     if (pop->events == NULL) {
       pop->cap_events = pop->num;
-      pop->events = adex__alloc(&pop->alloc,
-                                pop->cap_events * sizeof(adex_spike_event));
+      pop->events =
+          adex__alloc(&pop->alloc, pop->cap_events * sizeof(adex_spike_event));
       if (pop->events == NULL) {
         pop->cap_events = 0;
         adex__fail(ADEX_ENOMEM, "out of memory allocating the spike list");
         return adex__pop_fail(pop, ADEX_ENOMEM);
       }
     }
-    pop->n_events = collect_spikes(pop->spike, pop->num, pop->last_t,
-                                   pop->events);
+    pop->n_events =
+        collect_spikes(pop->spike, pop->num, pop->last_t, pop->events);
     pop->events_stale = false;
   }
   *events = pop->events;
@@ -709,8 +724,7 @@ bool adex_pop_param_is_array(const adex_pop *pop, adex_param_id id) {
   return (unsigned)id < ADEX_NPARAMS && pop->is_array[id];
 }
 
-adex_status adex_pop_param(const adex_pop *pop, adex_param_id id,
-                           double *out) {
+adex_status adex_pop_param(const adex_pop *pop, adex_param_id id, double *out) {
   if ((unsigned)id >= ADEX_NPARAMS || out == NULL)
     return adex__fail(ADEX_EINVAL, "invalid parameter id %d or NULL output",
                       (int)id);

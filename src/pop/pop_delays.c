@@ -56,11 +56,12 @@ static adex_status grow_delay(const adex_delay *old, size_t max_delay,
                               const double *initial, const adex_allocator *a,
                               adex_delay **out) {
   size_t old_max = adex_delay_max(old);
-  adex_status st = adex_delay_create(adex_delay_num(old), max_delay,
-                                     adex_delay_row(old, old_max), initial, a,
-                                     out);
+  adex_status st =
+      adex_delay_create(adex_delay_num(old), max_delay,
+                        adex_delay_row(old, old_max), initial, a, out);
   if (st != ADEX_OK) return st;
-  for (size_t k = old_max; k-- > 0;) adex_delay_push(*out, adex_delay_row(old, k));
+  for (size_t k = old_max; k-- > 0;)
+    adex_delay_push(*out, adex_delay_row(old, k));
   return ADEX_OK;
 }
 
@@ -82,8 +83,8 @@ static adex_status lookup(adex_pop *pop, const char *name, entry **out) {
   size_t used = 0;
   struct adex__delay_table *t = pop->delays;
   for (size_t i = 0; t != NULL && i < t->n; i++) {
-    int k = snprintf(names + used, sizeof names - used, "%s%s",
-                     i ? ", " : "", t->e[i].name);
+    int k = snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+                     t->e[i].name);
     if (k < 0 || (size_t)k >= sizeof names - used) break;
     used += (size_t)k;
   }
@@ -135,8 +136,7 @@ static size_t *copy_steps(adex_pop *pop, const size_t *steps) {
 /* The checks of a registration: a valid name, and the index of the target
  * variable (the table only ever grows) with its description. */
 static adex_status find_target(adex_pop *pop, const char *name,
-                               const char *target, size_t *var,
-                               adex_var *tv) {
+                               const char *target, size_t *var, adex_var *tv) {
   if (!adex_delay_name_is_valid(name))
     return ADEX__FAIL_ON(adex__pop_fail, pop, ADEX_EINVAL,
                          "delay name '%.80s' is not valid (identifiers "
@@ -173,20 +173,20 @@ static adex_status register_again(adex_pop *pop, entry *e, const char *name,
   if (e->var != var)
     return ADEX__FAIL_ON(adex__pop_fail, pop, ADEX_EINVAL,
                          "delay '%s' is registered for target '%s', not "
-                         "'%s'", name, old.name, tv->name);
+                         "'%s'",
+                         name, old.name, tv->name);
   adex_delay *grown = NULL;
   size_t *steps = NULL;
   if (max_delay > adex_delay_max(e->delay)) {
-    adex_status st = grow_delay(e->delay, max_delay, initial, &pop->alloc,
-                                &grown);
+    adex_status st =
+        grow_delay(e->delay, max_delay, initial, &pop->alloc, &grown);
     if (st != ADEX_OK) return adex__pop_fail(pop, st);
   }
   if (per_neuron_steps != NULL &&
       (steps = copy_steps(pop, per_neuron_steps)) == NULL) {
     adex_delay_destroy(grown);
     return ADEX__FAIL_ON(adex__pop_fail, pop, ADEX_ENOMEM,
-                         "out of memory copying the steps of delay '%s'",
-                         name);
+                         "out of memory copying the steps of delay '%s'", name);
   }
   if (grown != NULL) {
     adex_delay_destroy(e->delay);
@@ -225,10 +225,9 @@ static adex_status register_new(adex_pop *pop, const char *name, size_t var,
       (per_neuron_steps != NULL &&
        (fresh.steps = copy_steps(pop, per_neuron_steps)) == NULL) ||
       (tv->dtype != ADEX_DTYPE_F64 &&
-       (fresh.scratch = adex__alloc(&pop->alloc,
-                                    pop->num * sizeof(double))) == NULL))
-    st = adex__fail(ADEX_ENOMEM, "out of memory registering delay '%s'",
-                    name);
+       (fresh.scratch = adex__alloc(&pop->alloc, pop->num * sizeof(double))) ==
+           NULL))
+    st = adex__fail(ADEX_ENOMEM, "out of memory registering delay '%s'", name);
   if (st == ADEX_OK)
     st = adex_delay_create(pop->num, max_delay, target_values(pop, &fresh),
                            initial, &pop->alloc, &fresh.delay);
@@ -246,8 +245,7 @@ static adex_status register_new(adex_pop *pop, const char *name, size_t var,
 adex_status adex_pop_register_delay(adex_pop *pop, const char *name,
                                     size_t max_delay,
                                     const size_t *per_neuron_steps,
-                                    const char *target,
-                                    const double *initial) {
+                                    const char *target, const double *initial) {
   if (pop == NULL) return adex__fail(ADEX_EINVAL, "pop must not be NULL");
   size_t var = SIZE_MAX;
   adex_var tv;
@@ -258,15 +256,14 @@ adex_status adex_pop_register_delay(adex_pop *pop, const char *name,
       if (per_neuron_steps[i] > max_delay) max_delay = per_neuron_steps[i];
   entry *e = find_entry(pop, name);
   if (e != NULL)
-    return register_again(pop, e, name, var, &tv, max_delay,
-                          per_neuron_steps, initial);
+    return register_again(pop, e, name, var, &tv, max_delay, per_neuron_steps,
+                          initial);
   return register_new(pop, name, var, &tv, max_delay, per_neuron_steps,
                       initial);
 }
 
 /* Re-state a delay's failure with its name in front. */
-static adex_status named_fail(adex_pop *pop, const char *name,
-                              adex_status st) {
+static adex_status named_fail(adex_pop *pop, const char *name, adex_status st) {
   char msg[ADEX__ERRMSG_MAX];
   snprintf(msg, sizeof msg, "%s", adex_errmsg());
   adex__fail(st, "delay '%s' of %s: %s", name, pop->name.name, msg);
@@ -294,9 +291,8 @@ adex_status adex_pop_get_delay_data(adex_pop *pop, const char *name,
 }
 
 adex_status adex_pop_get_delay_data_indices(adex_pop *pop, const char *name,
-                                            size_t steps,
-                                            const size_t *indices, size_t n,
-                                            double *out) {
+                                            size_t steps, const size_t *indices,
+                                            size_t n, double *out) {
   if (pop == NULL) return adex__fail(ADEX_EINVAL, "pop must not be NULL");
   entry *e = NULL;
   adex_status st = entry_for(pop, name, n ? (const void *)out : "", &e);
@@ -313,8 +309,10 @@ adex_status adex_pop_get_delay_data_gather(adex_pop *pop, const char *name,
   adex_status st = entry_for(pop, name, out, &e);
   if (st != ADEX_OK) return st;
   if (e->steps == NULL) {
-    adex__fail(ADEX_EINVAL, "delay '%s' of %s was registered without "
-                            "per-neuron steps", name, pop->name.name);
+    adex__fail(ADEX_EINVAL,
+               "delay '%s' of %s was registered without "
+               "per-neuron steps",
+               name, pop->name.name);
     return adex__pop_fail(pop, ADEX_EINVAL);
   }
   st = adex_delay_gather(e->delay, e->steps, out);
@@ -383,7 +381,7 @@ typedef struct gnode {
 } gnode;
 
 static pthread_mutex_t glock = PTHREAD_MUTEX_INITIALIZER;
-static gnode *ghead;  /* registration order */
+static gnode *ghead; /* registration order */
 static size_t gcount;
 
 /* The node named `name`; the caller holds the lock. */
@@ -404,17 +402,20 @@ adex_status adex_global_delay_register(const char *name, size_t num,
                       "joined by '.', at most %d characters)",
                       name ? name : "(null)", ADEX_NAME_MAX - 1);
   if (target == NULL)
-    return adex__fail(ADEX_EINVAL, "global delay '%s': target must not be "
-                                   "NULL", name);
+    return adex__fail(ADEX_EINVAL,
+                      "global delay '%s': target must not be "
+                      "NULL",
+                      name);
   const adex_allocator *a = adex_allocator_default();
   adex_status st = ADEX_OK;
   pthread_mutex_lock(&glock);
   gnode *g = gfind_locked(name);
   if (g != NULL) {
     if (adex_delay_num(g->delay) != num) {
-      st = adex__fail(ADEX_ESIZE, "global delay '%s' has %zu values per row, "
-                                  "not %zu", name, adex_delay_num(g->delay),
-                      num);
+      st = adex__fail(ADEX_ESIZE,
+                      "global delay '%s' has %zu values per row, "
+                      "not %zu",
+                      name, adex_delay_num(g->delay), num);
     } else if (max_delay > adex_delay_max(g->delay)) {
       adex_delay *grown = NULL;
       st = grow_delay(g->delay, max_delay, initial, a, &grown);
@@ -426,8 +427,10 @@ adex_status adex_global_delay_register(const char *name, size_t num,
   } else {
     g = adex__alloc(a, sizeof *g);
     if (g == NULL) {
-      st = adex__fail(ADEX_ENOMEM, "out of memory registering global delay "
-                                   "'%s'", name);
+      st = adex__fail(ADEX_ENOMEM,
+                      "out of memory registering global delay "
+                      "'%s'",
+                      name);
     } else {
       memset(g, 0, sizeof *g);
       snprintf(g->name, sizeof g->name, "%s", name);
@@ -455,8 +458,7 @@ adex_status adex_global_delay_find(const char *name, adex_delay **out) {
   gnode *g = gfind_locked(name);
   *out = g != NULL ? g->delay : NULL;
   pthread_mutex_unlock(&glock);
-  if (g == NULL)
-    return adex__fail(ADEX_EKEY, "no global delay '%.80s'", name);
+  if (g == NULL) return adex__fail(ADEX_EKEY, "no global delay '%.80s'", name);
   return ADEX_OK;
 }
 
@@ -478,8 +480,10 @@ adex_status adex_global_delay_at(size_t i, char *name, adex_delay **out) {
   size_t n = gcount;
   pthread_mutex_unlock(&glock);
   if (g == NULL)
-    return adex__fail(ADEX_EKEY, "global delay index %zu out of range (%zu "
-                                 "delays)", i, n);
+    return adex__fail(ADEX_EKEY,
+                      "global delay index %zu out of range (%zu "
+                      "delays)",
+                      i, n);
   return ADEX_OK;
 }
 

@@ -25,13 +25,13 @@ struct adex_pop {
 
   /* Parameters (set at create) and derived constants (per dt) */
   const adex_method *method;
-  adex__impl impl;                /* the kernel's step and one (kernels.c) */
-  adex_kernel kernel;             /* as resolved: never AUTO */
-  int threads;                    /* as configured (0: OpenMP default) */
-  adex__nparams uniform;          /* used when per == NULL */
-  adex__nparams *per;             /* [num] if any parameter is per-neuron */
-  bool is_array[ADEX_NPARAMS];    /* which parameters are per-neuron */
-  double planned_dt;              /* dt the derived constants are for */
+  adex__impl impl;             /* the kernel's step and one (kernels.c) */
+  adex_kernel kernel;          /* as resolved: never AUTO */
+  int threads;                 /* as configured (0: OpenMP default) */
+  adex__nparams uniform;       /* used when per == NULL */
+  adex__nparams *per;          /* [num] if any parameter is per-neuron */
+  bool is_array[ADEX_NPARAMS]; /* which parameters are per-neuron */
+  double planned_dt;           /* dt the derived constants are for */
 
   /* Options beyond BrainPy; `general` when any is on (step_general.c) */
   bool adaptive, precise;
@@ -39,28 +39,28 @@ struct adex_pop {
   uint64_t noise_seed;
   adex_spk_reset spk_reset;
   bool general;
-  bool fused_opts;                /* general, but only tau_ref and the soft
+  bool fused_opts;    /* general, but only tau_ref and the soft
                                      reset of a fixed step: the fused step
                                      applies them (same bits) */
-  bool fused_precise;             /* precise spike times on a fixed step,
+  bool fused_precise; /* precise spike times on a fixed step,
                                      no noise: the fused step first, the
                                      general step for the neurons that
                                      spike (step_general.c) */
-  bool fused_noise;               /* noise on a fixed step, no precise
+  bool fused_noise;   /* noise on a fixed step, no precise
                                      spike times: the fused step, then the
                                      noise per neuron (step_general.c) */
-  bool force_general;             /* adex__pop_force_general was called */
-  double *h_sub;                  /* adaptive: sub-step size per neuron, ms
+  bool force_general; /* adex__pop_force_general was called */
+  double *h_sub;      /* adaptive: sub-step size per neuron, ms
                                      (0 = not yet chosen) [num] or NULL */
 
   /* Spikes of the last update (adex_pop_spike_events) */
-  adex_spike_event *events;       /* [cap_events] or NULL until needed */
+  adex_spike_event *events; /* [cap_events] or NULL until needed */
   size_t cap_events, n_events;
-  struct adex__ev_block *ev_blocks; /* general path: per block of
+  struct adex__ev_block *ev_blocks;  /* general path: per block of
                                        ADEX__EV_BLOCK neurons [nblocks] */
   unsigned long long events_dropped; /* spikes the list had no room for */
-  bool events_stale;              /* fast path: list not built from spike[] */
-  double last_t;                  /* t of the last update */
+  bool events_stale; /* fast path: list not built from spike[] */
+  double last_t;     /* t of the last update */
 
   /* Initializers, with owned copies of caller arrays */
   adex_init V_init, w_init;
@@ -77,15 +77,15 @@ struct adex_pop {
   double *input;        /* [num] */
   double *t_last_spike; /* ms [num] */
   float *V32, *w32, *input32, *t_last_spike32; /* the same, float32 */
-  bool *spike;          /* [num] */
-  bool *refractory;     /* [num] */
-  double *drive;        /* [num] or NULL: added to input by every update */
+  bool *spike;                                 /* [num] */
+  bool *refractory;                            /* [num] */
+  double *drive; /* [num] or NULL: added to input by every update */
   /* float64 with per-neuron parameters: the fields that differ between
    * neurons as arrays, for the SIMD kernels (kernel.h); one block */
   adex__nsoa soa;
   double *soa_block;
   size_t soa_count; /* arrays in the block */
-  float *drive32;       /* the same for float32 */
+  float *drive32;   /* the same for float32 */
   /* float32: parameters in float for the planned dt (per32 [num] when
    * per-neuron), and where reset evaluates the initializers [num] */
   adex__np32 uniform32;
@@ -96,7 +96,7 @@ struct adex_pop {
   struct adex__delay_table *delays;
 
   /* Caller-registered variables (data owned by the caller) */
-  size_t n_nodes;                 /* registered child nodes */
+  size_t n_nodes; /* registered child nodes */
   char node_names[ADEX_MAX_EXTRA_NODES][ADEX_NAME_MAX];
   size_t n_extra;
   char extra_names[ADEX_MAX_EXTRA_VARS][ADEX_NAME_MAX];

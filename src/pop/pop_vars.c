@@ -45,15 +45,15 @@ size_t adex_pop_var_count(const adex_pop *pop) {
 
 adex_status adex_pop_var_at(adex_pop *pop, size_t i, adex_var *out) {
   if (i >= adex_pop_var_count(pop)) {
-    adex__fail(ADEX_EKEY, "variable index %zu out of range (%zu variables)",
-               i, adex_pop_var_count(pop));
+    adex__fail(ADEX_EKEY, "variable index %zu out of range (%zu variables)", i,
+               adex_pop_var_count(pop));
     return adex__pop_fail(pop, ADEX_EKEY);
   }
   memset(out, 0, sizeof *out);
   out->ndim = adex_pop_shape(pop, out->shape);
   if (i < N_BUILTIN) {
-    bool f32 = builtin[i].dtype == ADEX_DTYPE_F64 &&
-               pop->dtype == ADEX_DTYPE_F32;
+    bool f32 =
+        builtin[i].dtype == ADEX_DTYPE_F64 && pop->dtype == ADEX_DTYPE_F32;
     out->name = builtin[i].name;
     out->dtype = f32 ? ADEX_DTYPE_F32 : builtin[i].dtype;
     memcpy(&out->data,
@@ -135,8 +135,10 @@ adex_status adex_pop_check_values(adex_pop *pop, const char *name,
     for (size_t j = 0; j < n && st == ADEX_OK; j++)
       if (!(x[j] == 0.0 || x[j] == 1.0)) {
         if (bad != NULL) *bad = j;
-        st = adex__fail(ADEX_ERANGE, "%s: element %zu is %g; a bool "
-                        "variable takes 0 or 1", v.name, j, x[j]);
+        st = adex__fail(ADEX_ERANGE,
+                        "%s: element %zu is %g; a bool "
+                        "variable takes 0 or 1",
+                        v.name, j, x[j]);
       }
   } else {
     st = adex__value_check(v.name, x, n,
@@ -148,8 +150,7 @@ adex_status adex_pop_check_values(adex_pop *pop, const char *name,
   return ADEX_OK;
 }
 
-adex_status adex_pop_var_find(adex_pop *pop, const char *name,
-                              adex_var *out) {
+adex_status adex_pop_var_find(adex_pop *pop, const char *name, adex_var *out) {
   const char *rel = name != NULL ? relative(pop, name) : NULL;
   for (size_t i = 0; rel != NULL && i < adex_pop_var_count(pop); i++) {
     adex_var v;
@@ -163,8 +164,8 @@ adex_status adex_pop_var_find(adex_pop *pop, const char *name,
   for (size_t i = 0, used = 0; i < adex_pop_var_count(pop); i++) {
     adex_var v;
     adex_pop_var_at(pop, i, &v);
-    int n = snprintf(names + used, sizeof names - used, "%s%s",
-                     i ? ", " : "", v.name);
+    int n = snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+                     v.name);
     if (n < 0 || (size_t)n >= sizeof names - used) break;
     used += (size_t)n;
   }
@@ -178,8 +179,10 @@ adex_status adex_pop_register_var(adex_pop *pop, const char *name,
   adex_var existing;
   adex_status st = ADEX_OK;
   if (!adex_name_is_valid(name))
-    st = adex__fail(ADEX_EINVAL, "variable name '%.80s' is not a valid "
-                                 "identifier", name ? name : "(null)");
+    st = adex__fail(ADEX_EINVAL,
+                    "variable name '%.80s' is not a valid "
+                    "identifier",
+                    name ? name : "(null)");
   else if (data == NULL)
     st = adex__fail(ADEX_EINVAL, "variable '%s': data must not be NULL", name);
   else if (adex_dtype_size(dtype) == 0)
@@ -211,8 +214,10 @@ const char *adex_pop_node_at(const adex_pop *pop, size_t i) {
 adex_status adex_pop_register_node(adex_pop *pop, const char *name) {
   adex_status st = ADEX_OK;
   if (!adex_name_is_valid(name))
-    st = adex__fail(ADEX_EINVAL, "node name '%.80s' is not a valid "
-                                 "identifier", name ? name : "(null)");
+    st = adex__fail(ADEX_EINVAL,
+                    "node name '%.80s' is not a valid "
+                    "identifier",
+                    name ? name : "(null)");
   for (size_t i = 0; st == ADEX_OK && i < adex_pop_node_count(pop); i++)
     if (strcmp(adex_pop_node_at(pop, i), name) == 0)
       st = adex__fail(ADEX_EINVAL, "node '%s' is already a node of %s", name,

@@ -59,8 +59,8 @@ static double step_factor(double q, int p_hat) {
  * I", II.4, the starting step size): from the sizes of y and f(y) and the
  * change of f over a trial Euler step, so that the first error estimate is
  * meaningful rather than, by chance, small for a far too large step. */
-double adex__initial_step(const adex__nparams *np, double V, double w,
-                          double I, double dt, double tol, int p_hat) {
+double adex__initial_step(const adex__nparams *np, double V, double w, double I,
+                          double dt, double tol, int p_hat) {
   double RI = np->p.R * I, fV, fw, gV, gw;
   adex__rhs_guarded(np, V, w, RI, &fV, &fw);
   double sV = tol + tol * fabs(V), sw = tol + tol * fabs(w);
@@ -71,8 +71,8 @@ double adex__initial_step(const adex__nparams *np, double V, double w,
   adex__rhs_guarded(np, V + h0 * fV, w + h0 * fw, RI, &gV, &gw);
   double d2 = fmax(fabs(gV - fV) / sV, fabs(gw - fw) / sw) / h0;
   double dm = fmax(d1, d2);
-  double h1 = dm <= 1e-15 ? fmax(1e-6, h0 * 1e-3)
-                          : pow(0.01 / dm, 1.0 / (p_hat + 1));
+  double h1 =
+      dm <= 1e-15 ? fmax(1e-6, h0 * 1e-3) : pow(0.01 / dm, 1.0 / (p_hat + 1));
   double h = fmin(fmin(100 * h0, h1), dt);
   return h == h && h > H_MIN ? h : H_MIN;
 }
@@ -91,8 +91,8 @@ static double above(const adex__nparams *np, double V) {
  * ends at V_th exactly: adex__rk_integrate), so that only a trial that
  * reaches V_th by itself ends the search early. */
 static double locate_crossing(const adex_method *m, adex__one_fn one,
-                              const adex__nparams *np, bool adaptive,
-                              double V, double w, double I, double h,
+                              const adex__nparams *np, bool adaptive, double V,
+                              double w, double I, double h,
                               const double y_end[2], double y_cross[2]) {
   double a = 0.0, fa = V - np->p.V_th, b = 1.0, fb = above(np, y_end[0]);
   double err[2];
@@ -155,11 +155,11 @@ static void record_spike(adex_pop *pop, ev_sink *sink, size_t i, double t) {
 /* One neuron on its way through a step: the state reached at offset s
  * from the step's start, the next sub-step and the refractory hold. */
 typedef struct nstep {
-  double V, w;  /* state at offset s (mV, mV-scaled w) */
-  double s;     /* ms from the step's start reached so far */
-  double h;     /* next sub-step in the adaptive mode (ms) */
-  double hold;  /* V is held on [0, hold) (ms from the start) */
-  int n_spk;    /* spikes in this step so far */
+  double V, w; /* state at offset s (mV, mV-scaled w) */
+  double s;    /* ms from the step's start reached so far */
+  double h;    /* next sub-step in the adaptive mode (ms) */
+  double hold; /* V is held on [0, hold) (ms from the start) */
+  int n_spk;   /* spikes in this step so far */
 } nstep;
 
 /* The neuron's integrator for one sub-step and its error order. */
@@ -190,8 +190,8 @@ static void fire_in_step(adex_pop *pop, ev_sink *sink, size_t i,
                          const double y[2], nstep *ns) {
   double theta = 1.0, yc[2] = {y[0], y[1]};
   if (pop->precise)
-    theta = locate_crossing(nm->m, nm->one, np, pop->adaptive, ns->V, ns->w,
-                            I, hh, y, yc);
+    theta = locate_crossing(nm->m, nm->one, np, pop->adaptive, ns->V, ns->w, I,
+                            hh, y, yc);
   double s_spk = pop->precise ? ns->s + theta * hh : ns->s + hh;
   record_spike(pop, sink, i, pop->precise ? t + s_spk : t);
   ns->V = reset_V(pop, np, yc[0]);
@@ -243,8 +243,7 @@ static bool substep(adex_pop *pop, ev_sink *sink, size_t i,
  * noise sqrt(dt) N(0, 1) from the counter-based stream), unless V is held
  * for the whole step; a crossing it causes is a spike at the step's end. */
 static void add_noise(adex_pop *pop, ev_sink *sink, size_t i,
-                      const adex__nparams *np, double t, double dt,
-                      nstep *ns) {
+                      const adex__nparams *np, double t, double dt, nstep *ns) {
   if (!(pop->noise > 0) || ns->hold >= dt) return;
   ns->V += pop->noise * sqrt(dt) * adex__rng_normal(sink->noise_key, i);
   if (adex__is_spike(np, ns->V)) {
@@ -266,13 +265,12 @@ static void neuron_step(adex_pop *pop, ev_sink *sink, size_t i,
   nstep ns = {pop->V[i], pop->w[i], 0.0, dt, 0.0, 0};
   bool refr = pop->tau_ref > 0 && t - pop->t_last_spike[i] <= pop->tau_ref;
   if (refr)
-    ns.hold = pop->precise
-                  ? fmin(dt, pop->t_last_spike[i] + pop->tau_ref - t)
-                  : dt;
+    ns.hold =
+        pop->precise ? fmin(dt, pop->t_last_spike[i] + pop->tau_ref - t) : dt;
   if (pop->adaptive)
-    ns.h = pop->h_sub[i] > 0 ? pop->h_sub[i]
-                             : adex__initial_step(np, ns.V, ns.w, I, dt,
-                                                  pop->tol, nm.p_hat);
+    ns.h = pop->h_sub[i] > 0
+               ? pop->h_sub[i]
+               : adex__initial_step(np, ns.V, ns.w, I, dt, pop->tol, nm.p_hat);
   long sub = 0;
   while (ns.s < dt)
     substep(pop, sink, i, np, &nm, I, t, dt, ++sub >= MAX_SUBSTEPS, &ns);

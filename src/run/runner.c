@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "adex/net.h"
+#include "adex/pop_delays.h"
 #include "adex/runner.h"
 #include "adex/state.h"
-#include "adex/pop_delays.h"
 #include "internal.h"
 #include "pop_internal.h"
 
@@ -45,23 +45,28 @@ static adex_status plan_monitor(adex_pop *pop, const adex_run_monitor *m,
   size_t width = num;
   if (m->indices != NULL) {
     if (m->n_indices == 0)
-      return FAIL(pop, ADEX_EINVAL, "monitor %zu (%s): indices given with "
-                                    "n_indices 0", i, m->var);
+      return FAIL(pop, ADEX_EINVAL,
+                  "monitor %zu (%s): indices given with "
+                  "n_indices 0",
+                  i, m->var);
     for (size_t j = 0; j < m->n_indices; j++)
       if (m->indices[j] >= num)
         return FAIL(pop, ADEX_ERANGE,
                     "monitor %zu (%s): index %zu is %zu, but there are %zu "
-                    "neurons", i, m->var, j, m->indices[j], num);
+                    "neurons",
+                    i, m->var, j, m->indices[j], num);
     width = m->n_indices;
   }
   size_t esize = adex_dtype_size(v.dtype);
   if (esize == 0 || width > SIZE_MAX / esize ||
       (steps > 0 && width * esize > (size_t)PTRDIFF_MAX / steps))
-    return FAIL(pop, ADEX_ESIZE, "monitor %zu (%s): %zu x %zu values do not "
-                                 "fit in memory", i, m->var, steps, width);
+    return FAIL(pop, ADEX_ESIZE,
+                "monitor %zu (%s): %zu x %zu values do not "
+                "fit in memory",
+                i, m->var, steps, width);
   if (m->out == NULL && steps > 0)
-    return FAIL(pop, ADEX_EINVAL, "monitor %zu (%s): output buffer is NULL",
-                i, m->var);
+    return FAIL(pop, ADEX_EINVAL, "monitor %zu (%s): output buffer is NULL", i,
+                m->var);
   out->src = v.data;
   out->dst = m->out;
   out->indices = m->indices;
@@ -91,8 +96,7 @@ static void record(const plan *p, size_t k) {
     break;
   default:
     for (size_t j = 0; j < p->width; j++)
-      memcpy(row + p->esize * j, p->src + p->esize * p->indices[j],
-             p->esize);
+      memcpy(row + p->esize * j, p->src + p->esize * p->indices[j], p->esize);
   }
 }
 
@@ -125,17 +129,17 @@ static adex_status plan_input(adex_pop *pop, const adex_run_input *in,
   switch (in->kind) {
   case ADEX_RUN_INPUT_SCALAR:
     if (!isfinite(in->value))
-      return FAIL(pop, ADEX_EINVAL, "input must be finite, got %g",
-                  in->value);
+      return FAIL(pop, ADEX_EINVAL, "input must be finite, got %g", in->value);
     break;
   case ADEX_RUN_INPUT_NEURON:
   case ADEX_RUN_INPUT_STEP:
-    if (in->data == NULL)
-      return FAIL(pop, ADEX_EINVAL, "input data is NULL");
+    if (in->data == NULL) return FAIL(pop, ADEX_EINVAL, "input data is NULL");
     if (in->kind == ADEX_RUN_INPUT_STEP && steps > 0 &&
         adex_pop_num(pop) > SIZE_MAX / sizeof(double) / steps)
-      return FAIL(pop, ADEX_ESIZE, "input of %zu x %zu values does not fit "
-                                   "in memory", steps, adex_pop_num(pop));
+      return FAIL(pop, ADEX_ESIZE,
+                  "input of %zu x %zu values does not fit "
+                  "in memory",
+                  steps, adex_pop_num(pop));
     break;
   default:
     return FAIL(pop, ADEX_EINVAL, "unknown input kind %d", (int)in->kind);
@@ -156,14 +160,18 @@ adex_status adex_run_steps(double duration, double dt, size_t *steps) {
   if (steps == NULL) return adex__fail(ADEX_EINVAL, "steps must not be NULL");
   *steps = 0;
   if (!(isfinite(duration) && duration >= 0))
-    return adex__fail(ADEX_EINVAL, "duration must be finite and >= 0 ms, "
-                      "got %g", duration);
+    return adex__fail(ADEX_EINVAL,
+                      "duration must be finite and >= 0 ms, "
+                      "got %g",
+                      duration);
   if (!(isfinite(dt) && dt > 0))
     return adex__fail(ADEX_EINVAL, "dt must be finite and > 0 ms, got %g", dt);
   double n = duration / dt;
   if (!(n < ADEX_RUN_MAX_STEPS + 0.5))
-    return adex__fail(ADEX_EINVAL, "duration %g ms / dt %g ms gives more "
-                      "than %g steps", duration, dt, ADEX_RUN_MAX_STEPS);
+    return adex__fail(ADEX_EINVAL,
+                      "duration %g ms / dt %g ms gives more "
+                      "than %g steps",
+                      duration, dt, ADEX_RUN_MAX_STEPS);
   double r = round(n);
   /* snapped to a whole number >= 1 only: any duration > 0 takes a step */
   *steps = (size_t)(r >= 1.0 && fabs(n - r) <= 1e-9 * n ? r : ceil(n));
@@ -177,7 +185,8 @@ adex_status adex_run_check_time(double t0, double dt, size_t steps) {
   if (!isfinite(t0) || !isfinite(end))
     return adex__fail(ADEX_EINVAL,
                       "t0 and the end time must be finite, got t0 = %g, "
-                      "%zu steps of %g", t0, steps, dt);
+                      "%zu steps of %g",
+                      t0, steps, dt);
   /* |t| is largest at one end; the spacing of doubles just below 2^e is
    * 2^(e-53), so |t| < 2^e keeps it within dt * ADEX_TIME_RESOLUTION */
   double span = fmax(fabs(t0), fabs(end));
@@ -229,8 +238,10 @@ adex_status adex_pop_run(adex_pop *pop, double t0, double dt, size_t steps,
   if (in_data != NULL) {
     saved = adex__alloc(&pop->alloc, in_bytes);
     if (saved == NULL)
-      return FAIL(pop, ADEX_ENOMEM, "out of memory saving the input of %zu "
-                                    "neurons", num);
+      return FAIL(pop, ADEX_ENOMEM,
+                  "out of memory saving the input of %zu "
+                  "neurons",
+                  num);
     memcpy(saved, in_data, in_bytes);
   }
   size_t every = adex_run_progress_every(steps);
