@@ -904,6 +904,21 @@ static int parse_section(const cfg_ctx *c, const cJSON *obj, const char *path,
   return 0;
 }
 
+/* A path as given, relative to the config file's folder unless absolute
+ * (malloc'd; NULL when out of memory). */
+static char *config_relative(const cfg_ctx *c, const char *s) {
+  if (s[0] == '/' || c->sim->config_path == NULL ||
+      strrchr(c->sim->config_path, '/') == NULL)
+    return cli_strdup(s);
+  const char *dir = c->sim->config_path;
+  size_t dlen = (size_t)(strrchr(dir, '/') - dir) + 1;
+  char *out = malloc(dlen + strlen(s) + 1);
+  if (out == NULL) return NULL;
+  memcpy(out, dir, dlen);
+  strcpy(out + dlen, s);
+  return out;
+}
+
 /* The kind-specific members of an input. */
 static int parse_input_body(const cfg_ctx *c, const cJSON *obj,
                             const char *path, cli_input_spec *in) {
@@ -942,17 +957,8 @@ static int parse_input_body(const cfg_ctx *c, const cJSON *obj,
     if ((it = require(c, obj, path, "path")) == NULL) return -1;
     join_key(sub, path, "path");
     if (get_string(c, it, sub, &s) != 0) return -1;
-    if (s[0] != '/' && c->sim->config_path != NULL &&
-        strrchr(c->sim->config_path, '/') != NULL) {
-      const char *dir = c->sim->config_path;
-      size_t dlen = (size_t)(strrchr(dir, '/') - dir) + 1;
-      in->file = malloc(dlen + strlen(s) + 1);
-      if (in->file == NULL) return cfg_fail(c, sub, "out of memory");
-      memcpy(in->file, dir, dlen);
-      strcpy(in->file + dlen, s);
-    } else if ((in->file = cli_strdup(s)) == NULL) {
+    if ((in->file = config_relative(c, s)) == NULL)
       return cfg_fail(c, sub, "out of memory");
-    }
     return 0;
   default: return -1;
   }
@@ -1113,20 +1119,6 @@ static int get_index_list(const cfg_ctx *c, const cJSON *item, const char *path,
 }
 
 /* "conn": {"kind": <BrainPy connector name>, its parameters}. */
-/* A path as given, relative to the config file's folder unless absolute
- * (malloc'd; NULL when out of memory). */
-static char *config_relative(const cfg_ctx *c, const char *s) {
-  if (s[0] == '/' || c->sim->config_path == NULL ||
-      strrchr(c->sim->config_path, '/') == NULL)
-    return cli_strdup(s);
-  const char *dir = c->sim->config_path;
-  size_t dlen = (size_t)(strrchr(dir, '/') - dir) + 1;
-  char *out = malloc(dlen + strlen(s) + 1);
-  if (out == NULL) return NULL;
-  memcpy(out, dir, dlen);
-  strcpy(out + dlen, s);
-  return out;
-}
 
 /* The pairs of a "file" connector: a .npy array of shape (n, 2) of
  * integers (pre, post), or a .csv file of lines "pre,post" (a first line
