@@ -64,7 +64,7 @@ int cli_engine_is_source(const cli_engine *e, size_t p);
 /* The name of population p (a population's or a source's). */
 const char *cli_engine_pop_name(const cli_engine *e, size_t p);
 
-/* Number of steps of sim: round(duration/dt), checked: at least one when
+/* Number of steps of sim: ceil(duration/dt) (adex_run_steps), checked: at least one when
  * the duration is not 0, and a time grid the library accepts
  * (adex_run_check_time: --start 1e20 cannot tell steps of 0.1 ms apart).
  * Returns 0 or CLI_EXIT_USAGE after printing the problem. */

@@ -107,6 +107,10 @@ def test_run_help_new_flags(adex, show):
     for word in (".h5", ".csv", ".npy", "130", "143", "docs/cli.md",
                  "adex-default.h5", "ms"):
         assert word in proc.stdout, word
+    # the step count is the library's rule (adex_run_steps), as run
+    text = " ".join(proc.stdout.split())
+    assert "steps = ceil(duration/dt)" in text, text
+    assert "1.04 ms is 11" in text and "round(" not in text
 
 
 @pytest.mark.parametrize("cmd,words", [
