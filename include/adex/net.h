@@ -296,10 +296,24 @@ ADEX_API adex_status adex_net_run_io(
     const adex_net_monitor *monitors, size_t n_monitors,
     adex_net_progress_fn progress, void *user, size_t *done);
 
+/* adex_net_run_io with a front end's hooks (adex_run_hooks, runner.h):
+ * for each step k, hooks->before_step, the inputs, the network's step,
+ * the monitors' rows, hooks->after_step, progress. The loop of the adex
+ * program. *stop (may be NULL) gets the non-zero value of the hook that
+ * stopped the run, else 0. */
+ADEX_API adex_status adex_net_run_hooked(
+    adex_net *net, size_t steps, const adex_net_input *inputs, size_t n_inputs,
+    const adex_net_monitor *monitors, size_t n_monitors,
+    const adex_run_hooks *hooks, size_t *done, int *stop);
+
 /* Start time of the next step (ms) and the number of steps done. */
 ADEX_API double adex_net_time(const adex_net *net);
 ADEX_API uint64_t adex_net_steps_done(const adex_net *net);
 ADEX_API double adex_net_dt(const adex_net *net);
+
+/* The population whose update failed in the last step (its message is
+ * the network's), or SIZE_MAX. */
+ADEX_API size_t adex_net_failed_pop(const adex_net *net);
 
 /* Counts and names. */
 ADEX_API size_t adex_net_pop_count(const adex_net *net);

@@ -6,15 +6,17 @@
  *   1. input[i] += the input spec's value for step k and neuron i
  *      (added to what is already there, as BrainPy's runner does; the
  *      update then consumes and zeroes input);
- *   2. adex_pop_update(pop, t0 + k*dt, dt)  (t computed from the integer k,
- *      never accumulated);
+ *   2. adex_pop_update(pop, adex_run_time(t0, dt, k), dt)  (t0 + k*dt,
+ *      computed from the integer k, never accumulated);
  *   3. row k of every monitor = the variable after the update (a state
  *      recorded after the step belongs to t0 + (k+1)*dt; a spike in row k
  *      was found in the step that starts at t0 + k*dt);
  *   4. every `progress_every` steps and after the last one, the progress
  *      callback, which may stop the run.
  * Everything is checked before the first step; the loop itself does not
- * allocate, format strings or look names up.
+ * allocate, format strings or look names up. It is the library's one
+ * driver (the same loop as adex_net_run_io's, on a network of this one
+ * population, src/run/drive.c).
  *
  * Not thread-safe beyond the population's rule (one thread per handle).
  */
@@ -22,6 +24,7 @@
 #define ADEX_RUNNER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "adex/export.h"
 #include "adex/names.h"
@@ -98,6 +101,27 @@ ADEX_API adex_status adex_run_steps(double duration, double dt, size_t *steps);
  * allows). adex_pop_run checks this first; front ends that take the
  * steps themselves (the adex program) call it. */
 ADEX_API adex_status adex_run_check_time(double t0, double dt, size_t steps);
+
+/* The time (ms) of step k of a run from t0 with steps of dt, the one
+ * rule of the library, the adex program and Python: (n0 + k)*dt when t0
+ * is a whole number n0 of steps (within 1e-9, relative) and n0 + k is
+ * exact in a double, else t0 + k*dt; never accumulated. A run continued
+ * from where another stopped (t0 = the first's end) thus takes the times
+ * of the uninterrupted run, bit for bit. */
+ADEX_API double adex_run_time(double t0, double dt, uint64_t k);
+
+/* What a front end adds to a run of the library's driver (adex_net_run_hooked,
+ * behind the adex program): each may be NULL. before_step(user, k) runs
+ * before step k's inputs (a front end's own input generators),
+ * after_step(user, k) after the step and its monitors (counts, streamed
+ * recordings); a non-zero return stops the run there and is handed back.
+ * progress as adex_run_progress_fn. */
+typedef struct adex_run_hooks {
+  void *user;
+  int (*before_step)(void *user, size_t k);
+  int (*after_step)(void *user, size_t k);
+  int (*progress)(void *user, size_t done, size_t total);
+} adex_run_hooks;
 
 /* Steps between progress calls for a run of `steps`: about 1% of them,
  * at least 1. */

@@ -9,6 +9,7 @@
 #include "internal.h"
 #include "net/net_internal.h"
 #include "rng.h"
+#include "run/drive.h"
 
 static const char *const model_names[] = {
     "DeltaSynapse", "ExpCUBA",   "ExpCOBA",   "DualExpCUBA",
@@ -171,8 +172,10 @@ const char *adex_net_errmsg(const adex_net *net) {
   return net != NULL ? net->errmsg : "";
 }
 
-adex_status adex_net_create(double t0, double dt, const char *name,
-                            adex_net **out) {
+/* A network; `claim`: its name taken in the registry (a user's network),
+ * else it has none (the one adex_pop_run makes for its population). */
+static adex_status create(double t0, double dt, const char *name, bool claim,
+                          adex_net **out) {
   if (out == NULL) return adex__fail(ADEX_EINVAL, "out must not be NULL");
   *out = NULL;
   if (!isfinite(dt) || dt <= 0.0)
@@ -182,8 +185,10 @@ adex_status adex_net_create(double t0, double dt, const char *name,
   adex_net *net = calloc(1, sizeof *net);
   if (net == NULL) return adex__fail(ADEX_ENOMEM, "out of memory");
   net->dt = dt;
+  net->failed = SIZE_MAX;
   adex__net_set_origin(net, t0);
-  adex_status st = adex__name_claim(&net->name, "Network", name);
+  adex_status st =
+      claim ? adex__name_claim(&net->name, "Network", name) : ADEX_OK;
   if (st != ADEX_OK) {
     free(net);
     return st;
@@ -192,13 +197,18 @@ adex_status adex_net_create(double t0, double dt, const char *name,
   return ADEX_OK;
 }
 
+adex_status adex_net_create(double t0, double dt, const char *name,
+                            adex_net **out) {
+  return create(t0, dt, name, true, out);
+}
+
+adex_status adex__net_create_alone(double t0, double dt, adex_net **out) {
+  return create(t0, dt, NULL, false, out);
+}
+
 const char *adex_net_name(const adex_net *net) { return net->name.name; }
 
-void adex__net_set_origin(adex_net *net, double t0) {
-  double x = t0 / net->dt, r = nearbyint(x);
-  net->t0 = t0;
-  net->n0 = fabs(x - r) <= 1e-9 * fmax(1.0, fabs(x)) ? r : NAN;
-}
+void adex__net_set_origin(adex_net *net, double t0) { net->t0 = t0; }
 
 static void free_proj(net_proj *p) {
   const adex_allocator *a = adex_allocator_default();
@@ -261,11 +271,6 @@ adex_status adex_net_add_pop(adex_net *net, adex_pop *pop, size_t *index) {
   adex_status st = may_add(net);
   if (st != ADEX_OK) return st;
   if (pop == NULL) return FAIL(net, ADEX_EINVAL, "pop must not be NULL");
-  if (adex_pop_dtype(pop) != ADEX_DTYPE_F64)
-    return FAIL(net, ADEX_ENOTSUP,
-                "%s: networks take float64 populations "
-                "for now",
-                adex_pop_name(pop));
   for (size_t g = 0; g < net->ngroups; g++)
     if (net->groups[g].pop == pop)
       return FAIL(net, ADEX_EINVAL, "%s is in the network already",
@@ -805,6 +810,17 @@ adex_status adex_net_plan(adex_net *net) {
   if (net == NULL) return adex__fail(ADEX_EINVAL, "net must not be NULL");
   if (net->planned)
     return FAIL(net, ADEX_EINVAL, "the network is planned already");
+  /* float32 populations run alone (or beside others), not coupled */
+  bool coupled = net->nprojs > 0;
+  for (size_t g = 0; g < net->ngroups; g++)
+    coupled |= net->groups[g].kind != NET_GROUP_POP;
+  for (size_t g = 0; g < net->ngroups && coupled; g++)
+    if (net->groups[g].kind == NET_GROUP_POP &&
+        adex_pop_dtype(net->groups[g].pop) != ADEX_DTYPE_F64)
+      return FAIL(net, ADEX_ENOTSUP,
+                  "%s: networks with projections or spike sources take "
+                  "float64 populations for now",
+                  adex_pop_name(net->groups[g].pop));
   for (size_t i = 0; i < net->nprojs; i++) {
     adex_status st = plan_proj(net, &net->projs[i]);
     if (st != ADEX_OK) return st;
@@ -822,8 +838,7 @@ adex_status adex_net_plan(adex_net *net) {
 
 /* The time of step k (docs/networks.md, *One step*). */
 static double time_of(const adex_net *net, uint64_t k) {
-  if (!isnan(net->n0)) return (net->n0 + (double)k) * net->dt;
-  return net->t0 + (double)k * net->dt;
+  return adex_run_time(net->t0, net->dt, k);
 }
 
 #define TAG_POISSON 0x706f6973ULL
@@ -862,6 +877,7 @@ adex_status adex_net_step(adex_net *net) {
                 "plan the network (adex_net_plan) before "
                 "stepping it");
   double t = time_of(net, net->k);
+  net->failed = SIZE_MAX;
   for (size_t g = 0; g < net->ngroups; g++)
     if (net->groups[g].spk != NULL) gather_spikes(&net->groups[g]);
   for (size_t i = 0; i < net->nprojs; i++) {
@@ -882,31 +898,19 @@ adex_status adex_net_step(adex_net *net) {
       continue;
     }
     adex_status st = adex_pop_update(gr->pop, t, net->dt);
-    if (st != ADEX_OK) return FAIL(net, st, "%s", adex_pop_errmsg(gr->pop));
+    if (st != ADEX_OK) {
+      net->failed = g; /* the update's message and parts, as they are */
+      return keep(net, st);
+    }
   }
   net->k++;
-  return ADEX_OK;
-}
-
-adex_status adex_net_run(adex_net *net, size_t steps,
-                         adex_net_progress_fn progress, void *user,
-                         size_t *done) {
-  if (done != NULL) *done = 0;
-  size_t every = adex_run_progress_every(steps);
-  for (size_t k = 0; k < steps; k++) {
-    adex_status st = adex_net_step(net);
-    if (st != ADEX_OK) return st;
-    if (done != NULL) *done = k + 1;
-    if (progress != NULL && ((k + 1) % every == 0 || k + 1 == steps) &&
-        progress(user, k + 1, steps) != 0)
-      break;
-  }
   return ADEX_OK;
 }
 
 /* ----------------------------------------------------------- accessors */
 
 double adex_net_time(const adex_net *net) { return time_of(net, net->k); }
+size_t adex_net_failed_pop(const adex_net *net) { return net->failed; }
 uint64_t adex_net_steps_done(const adex_net *net) { return net->k; }
 double adex_net_dt(const adex_net *net) { return net->dt; }
 size_t adex_net_pop_count(const adex_net *net) { return net->ngroups; }

@@ -90,11 +90,11 @@ typedef struct net_proj {
 struct adex_net {
   adex__named name;
   double t0, dt;
-  double n0;       /* t0 / dt when that is a whole number, else NaN */
   uint64_t k;      /* steps done */
   double k_saved;  /* k as state files hold it */
   double t0_saved; /* t0 as state files hold it */
   bool planned;
+  size_t failed; /* the group whose update failed last, or SIZE_MAX */
   net_group *groups;
   size_t ngroups, cap_groups;
   net_proj *projs;
@@ -110,7 +110,7 @@ adex_status adex__net_connect(net_proj *p, bool same);
 /* Keep the thread's message on the network too; returns st. */
 adex_status adex__net_keep(adex_net *net, adex_status st);
 
-/* Set the time of step 0 (and its whole-step form n0). */
+/* Set the time of step 0 (times: adex_run_time(t0, dt, k)). */
 void adex__net_set_origin(adex_net *net, double t0);
 
 /* How a model keeps its state (docs/networks.md). */

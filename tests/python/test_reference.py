@@ -41,13 +41,21 @@ def hetero_params(seed):
     return p, V0, w0, inputs
 
 
+def step_time(t0, k):
+    """docs/semantics.md, *Time conventions*: step k of a run from t0
+    begins at (n + k)*dt when t0 is the whole number n of steps."""
+    n = round(t0 / DT)
+    return (n + k) * DT if abs(t0 / DT - n) <= 1e-9 * max(1.0, abs(n)) \
+        else t0 + k * DT
+
+
 def reference_run(method, p, V0, w0, inputs, t0=0.0):
     r = ref.Population(N, V0, w0, method=method, **p)
     out = {k: np.empty((STEPS, N)) for k in ("V", "w", "t_last_spike")}
     out["spike"] = np.empty((STEPS, N), dtype=bool)
     for k in range(STEPS):
         r.input = r.input + inputs[k]
-        r.update(t0 + k * DT, DT)
+        r.update(step_time(t0, k), DT)
         for key in out:
             out[key][k] = getattr(r, key)
     return out

@@ -1,0 +1,208 @@
+/* drive.c - the library's one step loop (drive.h): inputs, the network's
+ * step, monitors, the caller's hooks and progress. */
+#include "run/drive.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "net/net_internal.h"
+
+adex_status adex__drive_plan_in(const adex_run_input *in, char op, size_t steps,
+                                void *data, adex_dtype dtype, size_t n,
+                                const char *what, adex__drive_in *r) {
+  switch (in->kind) {
+  case ADEX_RUN_INPUT_SCALAR:
+    if (!isfinite(in->value))
+      return adex__fail(ADEX_EINVAL, "%s must be finite, got %g", what,
+                        in->value);
+    break;
+  case ADEX_RUN_INPUT_NEURON:
+  case ADEX_RUN_INPUT_STEP:
+    if (in->data == NULL)
+      return adex__fail(ADEX_EINVAL, "%s: data is NULL", what);
+    if (in->kind == ADEX_RUN_INPUT_STEP && steps > 0 &&
+        n > SIZE_MAX / sizeof(double) / steps)
+      return adex__fail(ADEX_ESIZE,
+                        "%s of %zu x %zu values does not fit in memory", what,
+                        steps, n);
+    break;
+  default:
+    return adex__fail(ADEX_EINVAL, "%s: unknown kind %d", what, (int)in->kind);
+  }
+  if (op == 0) op = '+';
+  if (strchr("+-*/=", op) == NULL)
+    return adex__fail(ADEX_EINVAL, "%s: op '%c' (+, -, *, / or =)", what, op);
+  if (data == NULL || (dtype != ADEX_DTYPE_F64 && dtype != ADEX_DTYPE_F32))
+    return adex__fail(ADEX_EINVAL, "%s: the variable has dtype %s", what,
+                      adex_dtype_name(dtype));
+  r->dst = data;
+  r->dtype = dtype;
+  r->n = n;
+  r->op = op;
+  r->src = *in;
+  return ADEX_OK;
+}
+
+adex_status adex__drive_plan_mon(const void *data, adex_dtype dtype, size_t len,
+                                 const size_t *indices, size_t n_indices,
+                                 adex_dtype out_dtype, void *out, size_t steps,
+                                 const char *what, adex__drive_mon *r) {
+  if (out_dtype != dtype)
+    return adex__fail(ADEX_EINVAL,
+                      "%s: the buffer's dtype is %s, but the variable is %s",
+                      what, adex_dtype_name(out_dtype), adex_dtype_name(dtype));
+  size_t width = len;
+  if (indices != NULL) {
+    if (n_indices == 0)
+      return adex__fail(ADEX_EINVAL, "%s: indices given with n_indices 0",
+                        what);
+    for (size_t j = 0; j < n_indices; j++)
+      if (indices[j] >= len)
+        return adex__fail(ADEX_ERANGE,
+                          "%s: index %zu is %zu, but there are %zu elements",
+                          what, j, indices[j], len);
+    width = n_indices;
+  }
+  size_t esize = adex_dtype_size(dtype);
+  if (esize == 0 || width > SIZE_MAX / esize ||
+      (steps > 0 && width * esize > (size_t)PTRDIFF_MAX / steps))
+    return adex__fail(ADEX_ESIZE, "%s: %zu x %zu values do not fit in memory",
+                      what, steps, width);
+  if (out == NULL && steps > 0)
+    return adex__fail(ADEX_EINVAL, "%s: the output buffer is NULL", what);
+  r->src = data;
+  r->elem = esize;
+  r->width = width;
+  r->idx = indices;
+  r->out = out;
+  return ADEX_OK;
+}
+
+/* The value of input `in` for step k and element i. */
+static inline double value_at(const adex_run_input *in, size_t n, size_t k,
+                              size_t i) {
+  return in->kind == ADEX_RUN_INPUT_SCALAR   ? in->value
+         : in->kind == ADEX_RUN_INPUT_NEURON ? in->data[i]
+                                             : in->data[k * n + i];
+}
+
+static inline double apply_op(char op, double x, double v) {
+  switch (op) {
+  case '+': return x + v;
+  case '-': return x - v;
+  case '*': return x * v;
+  case '/': return x / v;
+  default: return v;
+  }
+}
+
+/* Apply one input of step k (float32 variables: computed in double,
+ * rounded once). */
+static void apply(const adex__drive_in *in, size_t k) {
+  const adex_run_input *s = &in->src;
+  if (in->dtype == ADEX_DTYPE_F64) {
+    double *d = in->dst;
+    if (in->op == '+' && s->kind == ADEX_RUN_INPUT_SCALAR) {
+      for (size_t i = 0; i < in->n; i++) d[i] += s->value;
+      return;
+    }
+    for (size_t i = 0; i < in->n; i++)
+      d[i] = apply_op(in->op, d[i], value_at(s, in->n, k, i));
+  } else {
+    float *d = in->dst;
+    for (size_t i = 0; i < in->n; i++)
+      d[i] = (float)apply_op(in->op, (double)d[i], value_at(s, in->n, k, i));
+  }
+}
+
+/* Row k of one monitor. */
+static void record(const adex__drive_mon *m, size_t k) {
+  unsigned char *row = m->out + k * m->width * m->elem;
+  if (m->idx == NULL) {
+    memcpy(row, m->src, m->width * m->elem);
+    return;
+  }
+  switch (m->elem) {
+  case 8:
+    for (size_t j = 0; j < m->width; j++)
+      memcpy(row + 8 * j, m->src + 8 * m->idx[j], 8);
+    break;
+  case 4:
+    for (size_t j = 0; j < m->width; j++)
+      memcpy(row + 4 * j, m->src + 4 * m->idx[j], 4);
+    break;
+  case 1:
+    for (size_t j = 0; j < m->width; j++) row[j] = m->src[m->idx[j]];
+    break;
+  default:
+    for (size_t j = 0; j < m->width; j++)
+      memcpy(row + m->elem * j, m->src + m->elem * m->idx[j], m->elem);
+  }
+}
+
+/* The first step, with the inputs' variables kept: a step that fails
+ * there (a dt refused as unstable) leaves them as they were. */
+static adex_status first_step(adex_net *net, const adex__drive_in *ins,
+                              size_t n_ins) {
+  void *saved[ADEX_RUN_MAX_MONITORS] = {0};
+  adex_status st = ADEX_OK;
+  for (size_t i = 0; i < n_ins && st == ADEX_OK; i++) {
+    size_t bytes = ins[i].n * adex_dtype_size(ins[i].dtype);
+    saved[i] = malloc(bytes > 0 ? bytes : 1);
+    if (saved[i] == NULL)
+      st = adex__net_keep(net, adex__fail(ADEX_ENOMEM,
+                                          "out of memory keeping the "
+                                          "variable of input %zu",
+                                          i));
+    else
+      memcpy(saved[i], ins[i].dst, bytes);
+    apply(&ins[i], 0);
+  }
+  if (st == ADEX_OK) st = adex_net_step(net);
+  for (size_t i = n_ins; i-- > 0;) {
+    if (st != ADEX_OK && saved[i] != NULL)
+      memcpy(ins[i].dst, saved[i], ins[i].n * adex_dtype_size(ins[i].dtype));
+    free(saved[i]);
+  }
+  return st;
+}
+
+adex_status adex__drive(adex_net *net, size_t steps, const adex__drive_in *ins,
+                        size_t n_ins, const adex__drive_mon *mons,
+                        size_t n_mons, const adex_run_hooks *hooks,
+                        size_t *done, int *stop) {
+  static const adex_run_hooks none = {0};
+  const adex_run_hooks *h = hooks != NULL ? hooks : &none;
+  size_t every = adex_run_progress_every(steps);
+  if (done != NULL) *done = 0;
+  if (stop != NULL) *stop = 0;
+  for (size_t k = 0; k < steps; k++) {
+    int rc = h->before_step != NULL ? h->before_step(h->user, k) : 0;
+    if (rc != 0) {
+      if (stop != NULL) *stop = rc;
+      break;
+    }
+    adex_status st;
+    if (k == 0 && n_ins > 0) {
+      st = first_step(net, ins, n_ins);
+    } else {
+      for (size_t i = 0; i < n_ins; i++) apply(&ins[i], k);
+      st = adex_net_step(net);
+    }
+    if (st != ADEX_OK) return st;
+    for (size_t m = 0; m < n_mons; m++) record(&mons[m], k);
+    rc = h->after_step != NULL ? h->after_step(h->user, k) : 0;
+    if (done != NULL) *done = k + 1;
+    if (rc != 0) {
+      if (stop != NULL) *stop = rc;
+      break;
+    }
+    if (h->progress != NULL && ((k + 1) % every == 0 || k + 1 == steps) &&
+        h->progress(h->user, k + 1, steps) != 0)
+      break;
+  }
+  return ADEX_OK;
+}

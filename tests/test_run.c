@@ -1,0 +1,249 @@
+/* test_run.c - the library's one step loop (src/run/drive.c) and the time
+ * rule of a run (adex_run_time): adex_pop_run, adex_net_run_io and
+ * adex_net_run_hooked are that loop; what each adds is checked against a
+ * loop written here by hand with adex_pop_update. */
+#include "adex_test.h"
+
+#include <math.h>
+#include <string.h>
+
+enum { N = 37, STEPS = 120 };
+
+static adex_pop *make(const char *name, adex_dtype dtype, const char *method) {
+  adex_pop_config cfg;
+  adex_pop_config_default(&cfg, N);
+  cfg.name = name;
+  cfg.dtype = dtype;
+  cfg.method = method;
+  cfg.V_init = adex_init_uniform(-70.0, -50.0, 3);
+  adex_pop *pop = NULL;
+  assert_ok(adex_pop_create(&cfg, &pop));
+  return pop;
+}
+
+/* The time rule, written out: (n + k)*dt from a whole number n of steps,
+ * else t0 + k*dt. */
+static void test_time_rule(void **state) {
+  (void)state;
+  const double dts[] = {0.1, 0.025, 0.3, 1.0 / 3.0};
+  for (size_t d = 0; d < 4; d++) {
+    double dt = dts[d];
+    for (uint64_t k = 0; k < 5000; k += 7) {
+      assert_true(adex_run_time(0.0, dt, k) == (double)k * dt);
+      assert_true(adex_run_time(50.0 * dt, dt, k) == (50.0 + (double)k) * dt);
+      /* a run continued from the end of another takes the very same
+       * times as the uninterrupted run */
+      double end = adex_run_time(0.0, dt, 1000);
+      assert_true(adex_run_time(end, dt, k) == adex_run_time(0.0, dt, 1000 + k));
+    }
+    /* not a whole number of steps: t0 + k*dt */
+    assert_true(adex_run_time(0.4 * dt, dt, 9) == 0.4 * dt + 9.0 * dt);
+  }
+  assert_true(adex_run_time(5.0, 0.1, 3) == 53.0 * 0.1);
+  assert_true(adex_run_time(5.0, 0.1, 3) != 5.0 + 3.0 * 0.1); /* rounding */
+}
+
+/* adex_pop_run = a loop by hand (inputs, update at the rule's times,
+ * rows): float64 and float32, with monitors and an input per step. */
+static void test_pop_run_is_the_loop(void **state) {
+  (void)state;
+  static double table[STEPS * N], V[STEPS][N], w[STEPS][3];
+  static float Vf[STEPS][N];
+  static bool spk[STEPS][N];
+  static double tls[STEPS][N], otls[STEPS][N];
+  for (size_t q = 0; q < STEPS * N; q++) table[q] = (double)(q % 53);
+  for (int f32 = 0; f32 < 2; f32++) {
+    adex_dtype dt = f32 ? ADEX_DTYPE_F32 : ADEX_DTYPE_F64;
+    adex_pop *a = make("A", dt, "exp_auto"), *b = make("B", dt, "exp_auto");
+    const double t0 = 2.5;
+    size_t idx[3] = {4, 4, 36};
+    for (size_t k = 0; k < STEPS; k++) {
+      for (size_t i = 0; i < N; i++) {
+        if (f32)
+          adex_pop_input_f32(a)[i] =
+              (float)((double)adex_pop_input_f32(a)[i] + table[k * N + i]);
+        else
+          adex_pop_input(a)[i] += table[k * N + i];
+      }
+      assert_ok(adex_pop_update(a, adex_run_time(t0, 0.1, k), 0.1));
+      for (size_t i = 0; i < N; i++) {
+        if (f32)
+          Vf[k][i] = adex_pop_V_f32(a)[i];
+        else
+          V[k][i] = adex_pop_V(a)[i];
+        spk[k][i] = adex_pop_spike(a)[i];
+        if (!f32) tls[k][i] = adex_pop_t_last_spike(a)[i];
+      }
+      for (size_t q = 0; q < 3 && !f32; q++) w[k][q] = adex_pop_w(a)[idx[q]];
+    }
+    static double oV[STEPS][N], ow[STEPS][3];
+    static float oVf[STEPS][N];
+    static bool osp[STEPS][N];
+    adex_run_monitor mon[4] = {
+        {"V", NULL, 0, dt, f32 ? (void *)oVf : (void *)oV},
+        {"B.w", idx, 3, dt, ow},
+        {"spike", NULL, 0, ADEX_DTYPE_BOOL, osp},
+        {"t_last_spike", NULL, 0, dt, otls}};
+    adex_run_input in = {ADEX_RUN_INPUT_STEP, 0.0, table};
+    size_t done = 0;
+    assert_ok(adex_pop_run(b, t0, 0.1, STEPS, &in, mon, f32 ? 1 : 4, NULL,
+                           NULL, &done));
+    assert_int_equal(done, STEPS);
+    if (f32) {
+      assert_memory_equal(oVf, Vf, sizeof oVf);
+    } else {
+      assert_memory_equal(oV, V, sizeof oV);
+      assert_memory_equal(osp, spk, sizeof osp);
+      assert_memory_equal(ow, w, sizeof ow);
+      assert_memory_equal(otls, tls, sizeof otls); /* the times' bits */
+    }
+    adex_pop_destroy(a);
+    adex_pop_destroy(b);
+  }
+}
+
+/* The hooks of adex_net_run_hooked: called around each step in order, the
+ * monitors' row k written before after_step(k), a non-zero return stops
+ * the run there and comes back in *stop. */
+typedef struct log_t {
+  char seq[64];
+  size_t n;
+  size_t stop_before, stop_after;
+  const double *row0; /* the monitor's buffer */
+  adex_pop *pop;
+  int rows_ok;
+} log_t;
+
+static int before(void *u, size_t k) {
+  log_t *l = u;
+  l->seq[l->n++] = 'b';
+  return k == l->stop_before ? 11 : 0;
+}
+
+static int after(void *u, size_t k) {
+  log_t *l = u;
+  l->seq[l->n++] = 'a';
+  l->rows_ok &= l->row0[k * N + 5] == adex_pop_V(l->pop)[5];
+  return k == l->stop_after ? 22 : 0;
+}
+
+static int progress(void *u, size_t done, size_t total) {
+  log_t *l = u;
+  (void)done;
+  (void)total;
+  l->seq[l->n++] = 'p';
+  return 0;
+}
+
+static void test_hooks(void **state) {
+  (void)state;
+  static double out[STEPS * N];
+  for (int which = 0; which < 2; which++) {
+    adex_pop *pop = make("H", ADEX_DTYPE_F64, "exp_auto");
+    adex_net *net = NULL;
+    assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
+    assert_ok(adex_net_add_pop(net, pop, NULL));
+    assert_ok(adex_net_plan(net));
+    log_t l = {.stop_before = which == 0 ? 3 : 99,
+               .stop_after = which == 1 ? 4 : 99,
+               .row0 = out,
+               .pop = pop,
+               .rows_ok = 1};
+    adex_run_hooks h = {&l, before, after, progress};
+    adex_net_monitor mon = {"H.V", NULL, 0, ADEX_DTYPE_F64, out};
+    adex_net_input in = {0, NULL, 0, {ADEX_RUN_INPUT_SCALAR, 30.0, NULL}};
+    size_t done = 99;
+    int stop = -1;
+    assert_ok(
+        adex_net_run_hooked(net, 8, &in, 1, &mon, 1, &h, &done, &stop));
+    l.seq[l.n] = '\0';
+    if (which == 0) { /* stopped before step 3 */
+      assert_int_equal(stop, 11);
+      assert_int_equal(done, 3);
+      assert_string_equal(l.seq, "bapbapbapb");
+    } else { /* stopped after step 4 */
+      assert_int_equal(stop, 22);
+      assert_int_equal(done, 5);
+      assert_string_equal(l.seq, "bapbapbapbapba");
+    }
+    assert_int_equal(adex_net_steps_done(net), done);
+    assert_true(l.rows_ok);
+    adex_net_destroy(net);
+    adex_pop_destroy(pop);
+  }
+}
+
+/* float32 populations run in a network alone; with a projection or a
+ * spike source they are refused at plan. */
+static void test_float32_in_networks(void **state) {
+  (void)state;
+  adex_pop *a = make("F", ADEX_DTYPE_F32, "exp_auto");
+  adex_pop *b = make("G", ADEX_DTYPE_F64, "exp_auto");
+  adex_net *net = NULL;
+  assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
+  assert_ok(adex_net_add_pop(net, a, NULL));
+  assert_ok(adex_net_add_pop(net, b, NULL));
+  assert_ok(adex_net_plan(net));
+  assert_ok(adex_net_run(net, 10, NULL, NULL, NULL));
+  adex_net_destroy(net);
+  assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
+  assert_ok(adex_net_add_pop(net, a, NULL));
+  assert_ok(adex_net_add_poisson(net, 3, (double[]){10.0}, 1, 1, NULL, NULL));
+  assert_status(adex_net_plan(net), ADEX_ENOTSUP);
+  assert_non_null(strstr(adex_net_errmsg(net), "F: networks"));
+  adex_net_destroy(net);
+  adex_pop_destroy(a);
+  adex_pop_destroy(b);
+}
+
+/* A first step that fails (a dt the method cannot take stably) leaves the
+ * inputs' variables as they were, names the population, and keeps the
+ * parts of the update's error. */
+static void test_first_step_fails_cleanly(void **state) {
+  (void)state;
+  adex_pop_config cfg;
+  adex_pop_config_default(&cfg, N);
+  cfg.method = "euler";
+  cfg.name = "U";
+  cfg.params.tau_w = 0.01; /* euler is unstable at dt 0.1 */
+  cfg.V_init = adex_init_constant(-65.0);
+  adex_pop *pop = NULL;
+  assert_ok(adex_pop_create(&cfg, &pop));
+  adex_run_input in = {ADEX_RUN_INPUT_SCALAR, 5.0, NULL};
+  size_t done = 9;
+  assert_status(adex_pop_run(pop, 0.0, 0.1, 10, &in, NULL, 0, NULL, NULL, &done),
+                ADEX_ERANGE);
+  assert_int_equal(done, 0);
+  for (size_t i = 0; i < N; i++) {
+    assert_true(adex_pop_input(pop)[i] == 0.0);
+    assert_true(adex_pop_V(pop)[i] == -65.0);
+  }
+  assert_non_null(strstr(adex_pop_errmsg(pop), "dt"));
+  adex_pop *other = make("O", ADEX_DTYPE_F64, "exp_auto");
+  adex_net *net = NULL;
+  assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
+  assert_ok(adex_net_add_pop(net, other, NULL));
+  assert_ok(adex_net_add_pop(net, pop, NULL));
+  assert_ok(adex_net_plan(net));
+  assert_int_equal(adex_net_failed_pop(net), SIZE_MAX);
+  adex_net_input nin = {1, "input", '=', {ADEX_RUN_INPUT_SCALAR, 7.0, NULL}};
+  assert_status(adex_net_run_io(net, 5, &nin, 1, NULL, 0, NULL, NULL, &done),
+                ADEX_ERANGE);
+  assert_int_equal(adex_net_failed_pop(net), 1);
+  assert_true(adex_pop_input(pop)[3] == 0.0);
+  assert_string_equal(adex_net_errmsg(net), adex_pop_errmsg(pop));
+  adex_net_destroy(net);
+  adex_pop_destroy(other);
+  adex_pop_destroy(pop);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_time_rule),
+      cmocka_unit_test(test_pop_run_is_the_loop),
+      cmocka_unit_test(test_hooks),
+      cmocka_unit_test(test_float32_in_networks),
+      cmocka_unit_test(test_first_step_fails_cleanly),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
