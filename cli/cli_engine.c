@@ -224,7 +224,7 @@ static int load_net_state(cli_engine *e) {
 int cli_engine_save_state(cli_engine *e, char *done, size_t len) {
   size_t p, used = 0;
   if (len > 0) done[0] = '\0';
-  if (e->net != NULL) {
+  if (e->coupled) {
     if (adex_net_save_states(e->net, e->sim->save_state) != ADEX_OK) {
       cli_error("--save-state: %s", adex_net_errmsg(e->net));
       return CLI_EXIT_FAILURE;
@@ -290,12 +290,13 @@ int cli_engine_is_source(const cli_engine *e, size_t p) {
 
 const char *cli_engine_pop_name(const cli_engine *e, size_t p) {
   if (e->pops[p] != NULL) return adex_pop_name(e->pops[p]);
-  return e->net != NULL ? adex_net_pop_name(e->net, p) : "?";
+  return adex_net_pop_name(e->net, p);
 }
 
-/* With projections or spike sources: the library's network of every
- * population and projection, its synapses drawn now (before any output
- * exists), errors put on the projection's config path. */
+/* The library's network of every population, spike source and
+ * projection (populations alone too: it is the library's one run loop),
+ * its synapses drawn now (before any output exists), errors put on the
+ * projection's config path. */
 static int make_net(cli_engine *e) {
   const cli_sim *sim = e->sim;
   char where[256];
@@ -303,7 +304,7 @@ static int make_net(cli_engine *e) {
   size_t p, j;
   int sources = 0;
   for (p = 0; p < sim->npops; p++) sources |= cli_engine_is_source(e, p);
-  if (sim->nprojs == 0 && !sources) return 0;
+  e->coupled = sim->nprojs > 0 || sources;
   st = adex_net_create(sim->start, sim->dt, NULL, &e->net);
   if (st != ADEX_OK) {
     cli_error("%s", adex_errmsg());
@@ -371,10 +372,10 @@ int cli_engine_setup(cli_engine *e, const cli_sim *sim) {
     if ((rc = make_pop(e, p)) != 0) return rc;
   }
   if ((rc = make_net(e)) != 0) return rc;
-  if (e->net != NULL && sim->load_state != NULL) {
+  if (e->coupled && sim->load_state != NULL) {
     if ((rc = load_net_state(e)) != 0) return rc;
   }
-  for (p = 0; p < n && sim->load_state != NULL && e->net == NULL; p++) {
+  for (p = 0; p < n && sim->load_state != NULL && !e->coupled; p++) {
     if ((rc = load_state(e, p)) != 0) return rc;
   }
   if ((rc = cli_inputs_create(sim, e->nsteps, &e->ins)) != 0) return rc;
@@ -481,62 +482,59 @@ static void move_f32_inputs(cli_engine *e) {
   }
 }
 
-/* The rest of step k with projections: the network's step (projections,
- * then populations), then counts, recordings and the hook. */
-static int net_step(cli_engine *e, uint64_t k, double t, cli_step_hook hook,
-                    void *ctx) {
-  const cli_sim *sim = e->sim;
-  size_t p;
-  int rc;
-  adex_status st = adex_net_step(e->net);
-  if (st == ADEX_ERANGE && k == 0) {
-    cli_error("%s", adex_net_errmsg(e->net));
-    return CLI_EXIT_USAGE;
-  }
-  if (st != ADEX_OK) {
-    cli_error("step %llu at t = %g ms failed: %s", (unsigned long long)k, t,
-              adex_net_errmsg(e->net));
-    return CLI_EXIT_FAILURE;
-  }
-  for (p = 0; p < sim->npops; p++)
-    if ((rc = count_spikes(e, p)) != 0) return rc;
-  if (e->rec != NULL && (rc = cli_record_after(e->rec, k, t)) != 0) return rc;
-  if (hook != NULL && (rc = hook(ctx, k, t)) != 0) return rc;
-  return 0;
-}
+/* The adex program's part of each step, as hooks of the library's loop
+ * (adex_net_run_hooked): before step k its inputs and the samples of
+ * them, after it the spike counts, recordings, progress and the caller's
+ * hook. A signal stops the run before the next step. */
+enum { STOP_SIGNAL = -1 };
 
-/* Take one step k from t. Returns 0 or an exit status. */
-static int step(cli_engine *e, uint64_t k, double t, cli_step_hook hook,
-                void *ctx) {
-  const cli_sim *sim = e->sim;
-  size_t p;
-  int rc;
+typedef struct run_ctx {
+  cli_engine *e;
+  cli_progress *pg;
+  cli_step_hook hook;
+  void *ctx;
+} run_ctx;
+
+static int before_step(void *user, size_t k) {
+  run_ctx *r = user;
+  cli_engine *e = r->e;
+  if ((e->signal = cli_signals_caught()) != 0) return STOP_SIGNAL;
   cli_inputs_apply(e->ins, k, e->inputs);
   if (e->any_f32) move_f32_inputs(e);
   if (e->rec != NULL) cli_record_before(e->rec, k);
-  if (e->net != NULL) return net_step(e, k, t, hook, ctx);
-  for (p = 0; p < sim->npops; p++) {
-    adex_status st = adex_pop_update(e->pops[p], t, sim->dt);
-    if (st == ADEX_ERANGE && k == 0) {
-      /* an unstable dt (the stability check of the first update): a bad
-       * setting, reported before anything is written */
-      if (sim->npops > 1)
-        cli_error("population %s: %s", adex_pop_name(e->pops[p]),
-                  adex_pop_errmsg(e->pops[p]));
-      else
-        cli_error("%s", adex_pop_errmsg(e->pops[p]));
-      return CLI_EXIT_USAGE;
-    }
-    if (st != ADEX_OK) {
-      cli_error("step %llu at t = %g ms failed: %s", (unsigned long long)k, t,
-                adex_pop_errmsg(e->pops[p]));
-      return CLI_EXIT_FAILURE;
-    }
-    if ((rc = count_spikes(e, p)) != 0) return rc;
-  }
-  if (e->rec != NULL && (rc = cli_record_after(e->rec, k, t)) != 0) return rc;
-  if (hook != NULL && (rc = hook(ctx, k, t)) != 0) return rc;
   return 0;
+}
+
+static int after_step(void *user, size_t k) {
+  run_ctx *r = user;
+  cli_engine *e = r->e;
+  double t = cli_sim_time(e->sim, k);
+  int rc;
+  for (size_t p = 0; p < e->sim->npops; p++)
+    if ((rc = count_spikes(e, p)) != 0) return rc;
+  if (e->rec != NULL && (rc = cli_record_after(e->rec, k, t)) != 0) return rc;
+  if (r->hook != NULL && (rc = r->hook(r->ctx, k, t)) != 0) return rc;
+  e->steps_done = k + 1;
+  cli_progress_update(r->pg, e->steps_done);
+  return 0;
+}
+
+/* A step the library refused: an unstable dt found by the first update
+ * is a bad setting (exit 2, reported before anything is written); a
+ * later failure ends the run. */
+static int step_failed(cli_engine *e, adex_status st, uint64_t k) {
+  const cli_sim *sim = e->sim;
+  size_t p = adex_net_failed_pop(e->net);
+  char who[ADEX_NAME_MAX + 16] = "";
+  if (sim->npops > 1 && p < sim->npops)
+    snprintf(who, sizeof who, "population %s: ", cli_engine_pop_name(e, p));
+  if (st == ADEX_ERANGE && k == 0) {
+    cli_error("%s%s", who, adex_net_errmsg(e->net));
+    return CLI_EXIT_USAGE;
+  }
+  cli_error("step %llu at t = %g ms failed: %s%s", (unsigned long long)k,
+            cli_sim_time(sim, k), who, adex_net_errmsg(e->net));
+  return CLI_EXIT_FAILURE;
 }
 
 /* Say on stderr if the library's event lists overflowed (spikes missing
@@ -557,18 +555,17 @@ static void warn_dropped(const cli_engine *e) {
 int cli_engine_run(cli_engine *e, int quiet, cli_step_hook hook, void *ctx) {
   const cli_sim *sim = e->sim;
   cli_progress pg;
-  uint64_t k;
   int rc = 0;
+  size_t done = 0;
   double t0 = cli_now();
+  run_ctx r = {e, &pg, hook, ctx};
+  adex_run_hooks hooks = {&r, before_step, after_step, NULL};
   cli_signals_install();
   cli_progress_begin(&pg, e->nsteps, sim->dt, sim->start, quiet);
-  for (k = 0; k < e->nsteps; k++) {
-    if ((e->signal = cli_signals_caught()) != 0) break;
-    rc = step(e, k, cli_sim_time(sim, k), hook, ctx);
-    if (rc != 0) break;
-    e->steps_done = k + 1;
-    cli_progress_update(&pg, e->steps_done);
-  }
+  adex_status st = adex_net_run_hooked(e->net, (size_t)e->nsteps, NULL, 0, NULL,
+                                       0, &hooks, &done, &rc);
+  if (st != ADEX_OK) rc = step_failed(e, st, done);
+  if (rc == STOP_SIGNAL) rc = 0;
   e->wall_s = cli_now() - t0;
   cli_progress_end(&pg);
   cli_signals_restore();

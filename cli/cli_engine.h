@@ -6,17 +6,18 @@
  * config path or the flag of the value at fault), --load-state (before
  * any output exists), the inputs, the recorder.
  *
- * Each step k = 0..nsteps-1 from t = start + k*dt to t + dt, in this order:
- *   1. every input adds its value for step k into its population's input;
- *   2. the recorder keeps the inputs it samples;
- *   3. every population is updated (adex_pop_update(t, dt)); with
- *      projections the library's network does phases 2-3 of
- *      docs/networks.md instead (every projection, then every
- *      population: adex_net_step);
- *   4. spikes are counted and recorded from the population's event list
- *      (stamped t, or the crossing time with precise_spikes), samples
- *      taken (t + dt);
- *   5. the caller's hook runs (the CSV outputs of --spikes and --trace).
+ * The steps are the library's run loop (adex_net_run_hooked on a network
+ * of every population, spike source and projection; src/run/drive.c) with
+ * the program's hooks. Each step k = 0..nsteps-1 from t = start + k*dt to
+ * t + dt, in this order:
+ *   1. (before_step) every input adds its value for step k into its
+ *      population's input; the recorder keeps the inputs it samples;
+ *   2. the network's step (phases 2-3 of docs/networks.md: every
+ *      projection, then every population, adex_pop_update(t, dt));
+ *   3. (after_step) spikes are counted and recorded from the population's
+ *      event list (stamped t, or the crossing time with precise_spikes),
+ *      samples taken (t + dt), progress shown;
+ *   4. the caller's hook runs (the CSV outputs of --spikes and --trace).
  * t = cli_sim_time(sim, k). An ADEX_ERANGE of the first update (a dt
  * outside the stability region of the method) is a usage error (exit 2;
  * the caller removes every temporary). A SIGINT or SIGTERM stops the loop
@@ -53,8 +54,11 @@ typedef struct cli_engine {
   double wall_s;          /* seconds in the loop */
   int signal;             /* the signal that stopped the run, or 0 */
   adex_init *param_inits; /* npops x ADEX_NPARAMS (per-neuron values) */
-  adex_net *net;          /* the network when there are projections (the
-                             populations in it, borrowed), else NULL */
+  adex_net *net;          /* the library's network of every population
+                             (borrowed), spike source and projection: its
+                             run loop takes the steps */
+  int coupled;            /* it has projections or spike sources (one
+                             state file for the whole network) */
 } cli_engine;
 
 /* Whether population p is a spike source (PoissonGroup, SpikeTimeGroup:

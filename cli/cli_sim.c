@@ -268,14 +268,8 @@ uint64_t cli_pop_noise_seed(const cli_sim *sim, size_t p) {
                          adex__rng_mix64(UINT64_C(0x2000) + (uint64_t)p));
 }
 
-#define MAX_EXACT 9007199254740992.0 /* 2^53 */
-
 double cli_sim_time(const cli_sim *sim, uint64_t k) {
-  double q = sim->start / sim->dt, n0 = nearbyint(q);
-  if (fabs(q - n0) <= 1e-9 * fmax(1.0, fabs(q)) && fabs(n0) < MAX_EXACT &&
-      (double)k < MAX_EXACT)
-    return (n0 + (double)k) * sim->dt;
-  return sim->start + (double)k * sim->dt;
+  return adex_run_time(sim->start, sim->dt, k); /* the library's rule */
 }
 
 const char *cli_state_path(const cli_sim *sim, const char *path,

@@ -34,7 +34,8 @@ static void test_time_rule(void **state) {
       /* a run continued from the end of another takes the very same
        * times as the uninterrupted run */
       double end = adex_run_time(0.0, dt, 1000);
-      assert_true(adex_run_time(end, dt, k) == adex_run_time(0.0, dt, 1000 + k));
+      assert_true(adex_run_time(end, dt, k) ==
+                  adex_run_time(0.0, dt, 1000 + k));
     }
     /* not a whole number of steps: t0 + k*dt */
     assert_true(adex_run_time(0.4 * dt, dt, 9) == 0.4 * dt + 9.0 * dt);
@@ -86,8 +87,8 @@ static void test_pop_run_is_the_loop(void **state) {
         {"t_last_spike", NULL, 0, dt, otls}};
     adex_run_input in = {ADEX_RUN_INPUT_STEP, 0.0, table};
     size_t done = 0;
-    assert_ok(adex_pop_run(b, t0, 0.1, STEPS, &in, mon, f32 ? 1 : 4, NULL,
-                           NULL, &done));
+    assert_ok(adex_pop_run(b, t0, 0.1, STEPS, &in, mon, f32 ? 1 : 4, NULL, NULL,
+                           &done));
     assert_int_equal(done, STEPS);
     if (f32) {
       assert_memory_equal(oVf, Vf, sizeof oVf);
@@ -154,8 +155,7 @@ static void test_hooks(void **state) {
     adex_net_input in = {0, NULL, 0, {ADEX_RUN_INPUT_SCALAR, 30.0, NULL}};
     size_t done = 99;
     int stop = -1;
-    assert_ok(
-        adex_net_run_hooked(net, 8, &in, 1, &mon, 1, &h, &done, &stop));
+    assert_ok(adex_net_run_hooked(net, 8, &in, 1, &mon, 1, &h, &done, &stop));
     l.seq[l.n] = '\0';
     if (which == 0) { /* stopped before step 3 */
       assert_int_equal(stop, 11);
@@ -211,8 +211,9 @@ static void test_first_step_fails_cleanly(void **state) {
   assert_ok(adex_pop_create(&cfg, &pop));
   adex_run_input in = {ADEX_RUN_INPUT_SCALAR, 5.0, NULL};
   size_t done = 9;
-  assert_status(adex_pop_run(pop, 0.0, 0.1, 10, &in, NULL, 0, NULL, NULL, &done),
-                ADEX_ERANGE);
+  assert_status(
+      adex_pop_run(pop, 0.0, 0.1, 10, &in, NULL, 0, NULL, NULL, &done),
+      ADEX_ERANGE);
   assert_int_equal(done, 0);
   for (size_t i = 0; i < N; i++) {
     assert_true(adex_pop_input(pop)[i] == 0.0);
