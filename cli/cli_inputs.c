@@ -1,31 +1,14 @@
-/* cli/cli_inputs.c - input generation for `adex run`.
- *
- * Kinds (values in input units, R*I in mV; times in ms since the start):
- *   constant  value (scalar or per neuron) every step.
- *   section   BrainPy's section_input(values, durations): section j holds
- *             values[j] for floor(durations[j]/dt) steps, one after the
- *             other from step 0; after the last section the input is 0.
- *   ramp      BrainPy's ramp_input(from, to, duration, t_start, t_end):
- *             steps p1 = ceil(t_start/dt) .. p2-1, p2 = ceil(t_end/dt), get
- *             linspace(from, to, p2 - p1) (both ends included); 0 outside.
- *   poisson   in each step, independently per neuron, an event with
- *             probability rate*dt/1000 (rate in Hz) adds weight.
- *   ou        Ornstein-Uhlenbeck process dX = (mean - X)/tau dt + sigma dW
- *             (BrainPy's ou_process), advanced with its exact
- *             discretisation X' = mean + (X - mean) e^(-dt/tau)
- *             + sigma sqrt(tau/2 (1 - e^(-2 dt/tau))) N(0,1), from X = mean;
- *             step k uses the value after k+1 updates (as BrainPy). The
- *             stationary standard deviation is sigma*sqrt(tau/2).
- *   file      row k of a steps x neurons table (CSV or .npy, '<f8'/'<f4');
- *             one column applies to every neuron.
- * Step counts use floor/ceil as BrainPy, but a quotient t/dt within 1e-9
- * of an integer counts as that integer (20/0.1 is 200 steps, not 199).
+/* cli/cli_inputs.c - the inputs of `adex run`: each input of the
+ * description becomes one of the library's input generators
+ * (adex/inputs.h: constant, section, ramp, poisson, ou, and file as a
+ * table), whose kinds and step rules docs/cli.md describes; this file
+ * reads the input files and groups the inputs by population.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "cli_inputs.h"
 #include "adex/files.h"
-#include "rng.h"
+#include "adex/inputs.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -38,23 +21,13 @@
 #include "cli_args.h"
 #include "cli_npy.h"
 
-#define GOLDEN UINT64_C(0x9e3779b97f4a7c15)
-#define SNAP 1e-9
-#define TWO_PI 6.283185307179586476925286766559
-
 /* The plan of one input. */
 typedef struct input_plan {
   const cli_input_spec *spec;
-  int taken;           /* constant, moved into the population's drive */
-  size_t n;            /* neurons of the target */
-  uint64_t key;        /* random stream */
-  uint64_t *sec_end;   /* section: first step after section j */
-  size_t sec_cursor;   /* section: current section */
-  uint64_t p1, p2;     /* ramp: window [p1, p2) */
-  double *prob;        /* poisson: per-neuron event probability */
-  double *x;           /* ou: state */
-  double decay, noise; /* ou: e^(-dt/tau), sigma*sqrt(tau/2 (1-e^(-2dt/tau))) */
-  double *table;       /* file: rows x cols */
+  int taken;     /* constant, moved into the population's drive */
+  size_t n;      /* neurons of the target */
+  adex_gen *gen; /* the library's generator */
+  double *table; /* file: rows x cols, while planning */
   uint64_t rows;
   size_t cols;
 } input_plan;
@@ -66,31 +39,6 @@ struct cli_inputs {
   size_t *first;  /* population p's are by_pop[first[p] .. first[p+1]) */
   size_t *active; /* per population: plans not taken into the drive */
 };
-
-/* ------------------------------------------------------------ steps */
-
-/* t/dt, or the nearest integer when it is within SNAP (relative). */
-static double snapped(double t, double dt, int *exact) {
-  double x = t / dt, r = nearbyint(x);
-  *exact = fabs(x - r) <= SNAP * fmax(1.0, fabs(x));
-  return *exact ? r : x;
-}
-
-uint64_t cli_steps_ceil(double t, double dt) {
-  int exact;
-  double x = snapped(t, dt, &exact);
-  if (x <= 0) return 0;
-  x = exact ? x : ceil(x);
-  return x >= 1.8e19 ? UINT64_MAX : (uint64_t)x;
-}
-
-uint64_t cli_steps_floor(double t, double dt) {
-  int exact;
-  double x = snapped(t, dt, &exact);
-  if (x <= 0) return 0;
-  x = exact ? x : floor(x);
-  return x >= 1.8e19 ? UINT64_MAX : (uint64_t)x;
-}
 
 /* ------------------------------------------------------------ files */
 
@@ -317,47 +265,74 @@ static int plan_file(const cli_sim *sim, const cli_input_spec *in,
 
 /* ------------------------------------------------------------ planning */
 
-/* Derive what input i needs before the loop. */
+/* A cli_vec as the library's vector. */
+static adex_gen_vec gvec(const cli_vec *v) {
+  return (adex_gen_vec){v->v, v->n};
+}
+
+/* Make input i's generator. */
 static int plan_one(const cli_sim *sim, size_t i, input_plan *pl,
                     uint64_t nsteps) {
   const cli_input_spec *in = &sim->inputs[i];
-  size_t j;
-  uint64_t end = 0;
+  adex_gen_config c = {0};
+  adex_gen_vec *secs = NULL;
+  int rc;
   pl->spec = in;
   pl->n = sim->pops[in->target].size;
-  pl->key = cli_input_seed(sim, i);
+  c.num = pl->n;
+  c.seed = cli_input_seed(sim, i);
   switch (in->kind) {
+  case CLI_IN_CONSTANT:
+    c.kind = ADEX_GEN_CONSTANT;
+    c.value = gvec(&in->value);
+    break;
   case CLI_IN_SECTION:
-    pl->sec_end = malloc(in->nsec * sizeof *pl->sec_end);
-    if (pl->sec_end == NULL) break;
-    for (j = 0; j < in->nsec; j++) {
-      uint64_t len = cli_steps_floor(in->durations[j], sim->dt);
-      end = len > UINT64_MAX - end ? UINT64_MAX : end + len;
-      pl->sec_end[j] = end;
+    c.kind = ADEX_GEN_SECTION;
+    secs = calloc(in->nsec > 0 ? in->nsec : 1, sizeof *secs);
+    if (secs == NULL) {
+      cli_error("out of memory planning %s", in->path);
+      return CLI_EXIT_FAILURE;
     }
-    return 0;
+    for (size_t j = 0; j < in->nsec; j++) secs[j] = gvec(&in->sec_values[j]);
+    c.sec_values = secs;
+    c.durations = in->durations;
+    c.n_sec = in->nsec;
+    break;
   case CLI_IN_RAMP:
-    pl->p1 = cli_steps_ceil(in->t_start, sim->dt);
-    pl->p2 = cli_steps_ceil(in->t_end < 0 ? sim->duration : in->t_end, sim->dt);
-    return 0;
+    c.kind = ADEX_GEN_RAMP;
+    c.from = in->from;
+    c.to = in->to;
+    c.t_start = in->t_start;
+    c.t_end = in->t_end < 0 ? sim->duration : in->t_end;
+    break;
   case CLI_IN_POISSON:
-    pl->prob = malloc(pl->n * sizeof *pl->prob);
-    if (pl->prob == NULL) break;
-    for (j = 0; j < pl->n; j++)
-      pl->prob[j] = cli_vec_at(&in->rate, j) * sim->dt / 1000.0;
-    return 0;
+    c.kind = ADEX_GEN_POISSON;
+    c.rate = gvec(&in->rate);
+    c.weight = gvec(&in->weight);
+    break;
   case CLI_IN_OU:
-    pl->x = malloc(pl->n * sizeof *pl->x);
-    if (pl->x == NULL) break;
-    for (j = 0; j < pl->n; j++) pl->x[j] = cli_vec_at(&in->mean, j);
-    pl->decay = exp(-sim->dt / in->tau);
-    pl->noise = sqrt(0.5 * in->tau * -expm1(-2.0 * sim->dt / in->tau));
-    return 0;
-  case CLI_IN_FILE: return plan_file(sim, in, pl, nsteps);
+    c.kind = ADEX_GEN_OU;
+    c.mean = gvec(&in->mean);
+    c.sigma = gvec(&in->sigma);
+    c.tau = in->tau;
+    break;
+  case CLI_IN_FILE:
+    if ((rc = plan_file(sim, in, pl, nsteps)) != 0) return rc;
+    c.kind = ADEX_GEN_TABLE;
+    c.table = pl->table;
+    c.rows = pl->rows;
+    c.cols = pl->cols;
+    break;
   default: return 0;
   }
-  cli_error("out of memory planning %s", in->path);
-  return CLI_EXIT_FAILURE;
+  adex_status st = adex_gen_create(&c, sim->dt, &pl->gen);
+  free(secs);
+  free(pl->table); /* the generator has its copy */
+  pl->table = NULL;
+  if (st == ADEX_OK) return 0;
+  cli_error("%s%s%s: %s", sim->config_path ? sim->config_path : "",
+            sim->config_path ? ": " : "", in->path, adex_errmsg());
+  return st == ADEX_ENOMEM ? CLI_EXIT_FAILURE : CLI_EXIT_USAGE;
 }
 
 /* Index the plans by target population (a counting sort, stable), so
@@ -413,9 +388,7 @@ void cli_inputs_free(cli_inputs *ins) {
   size_t i;
   if (ins == NULL) return;
   for (i = 0; i < ins->count; i++) {
-    free(ins->plans[i].sec_end);
-    free(ins->plans[i].prob);
-    free(ins->plans[i].x);
+    adex_gen_destroy(ins->plans[i].gen);
     free(ins->plans[i].table);
   }
   free(ins->plans);
@@ -427,88 +400,14 @@ void cli_inputs_free(cli_inputs *ins) {
 
 /* ------------------------------------------------------------ the step */
 
-/* Add a vector (scalar or per neuron) into a. */
-static void add_vec(double *a, const cli_vec *v, size_t n) {
-  size_t i;
-  if (v->n == 1) {
-    double x = v->v[0];
-    for (i = 0; i < n; i++) a[i] += x;
-  } else {
-    for (i = 0; i < n; i++) a[i] += v->v[i];
-  }
-}
-
-/* Section: the values of the section step k falls in (none after the end). */
-static void apply_section(input_plan *pl, uint64_t k, double *a) {
-  const cli_input_spec *in = pl->spec;
-  size_t j = pl->sec_cursor;
-  if (j > 0 && k < pl->sec_end[j - 1]) j = 0; /* steps went back: rescan */
-  while (j < in->nsec && k >= pl->sec_end[j]) j++;
-  pl->sec_cursor = j;
-  if (j < in->nsec) add_vec(a, &in->sec_values[j], pl->n);
-}
-
-/* Ramp: numpy's linspace(from, to, p2 - p1) at index k - p1. */
-static void apply_ramp(const input_plan *pl, uint64_t k, double *a) {
-  const cli_input_spec *in = pl->spec;
-  uint64_t num = pl->p2 - pl->p1, idx;
-  double v;
-  size_t i;
-  if (k < pl->p1 || k >= pl->p2) return;
-  idx = k - pl->p1;
-  if (num == 1 || idx == 0)
-    v = in->from;
-  else if (idx == num - 1)
-    v = in->to;
-  else
-    v = in->from + (double)idx * ((in->to - in->from) / (double)(num - 1));
-  for (i = 0; i < pl->n; i++) a[i] += v;
-}
-
-/* Poisson: one independent Bernoulli(rate*dt/1000) event per neuron. */
-static void apply_poisson(const input_plan *pl, uint64_t k, double *a) {
-  const cli_vec *w = &pl->spec->weight;
-  size_t i;
-  for (i = 0; i < pl->n; i++) {
-    if (pl->prob[i] > 0 && adex__rng_uniform_at(pl->key, k, i, 0) < pl->prob[i])
-      a[i] += cli_vec_at(w, i);
-  }
-}
-
-/* OU: advance the state one exact step, then add it. */
-static void apply_ou(input_plan *pl, uint64_t k, double *a) {
-  const cli_input_spec *in = pl->spec;
-  size_t i;
-  for (i = 0; i < pl->n; i++) {
-    double mu = cli_vec_at(&in->mean, i);
-    double s = cli_vec_at(&in->sigma, i) * pl->noise;
-    pl->x[i] = mu + (pl->x[i] - mu) * pl->decay +
-               (s > 0 ? s * adex__rng_normal_at(pl->key, k, i) : 0.0);
-    a[i] += pl->x[i];
-  }
-}
-
-/* File: row k. */
-static void apply_file(const input_plan *pl, uint64_t k, double *a) {
-  const double *row;
-  size_t i;
-  if (k >= pl->rows) return;
-  row = pl->table + k * pl->cols;
-  if (pl->cols == 1) {
-    for (i = 0; i < pl->n; i++) a[i] += row[0];
-  } else {
-    for (i = 0; i < pl->n; i++) a[i] += row[i];
-  }
-}
-
 size_t cli_inputs_take_constant(cli_inputs *ins, size_t p, double *drive) {
   size_t j, taken = 0;
   for (j = ins->first[p]; j < ins->first[p + 1]; j++)
-    if (ins->plans[ins->by_pop[j]].spec->kind != CLI_IN_CONSTANT) return 0;
+    if (!adex_gen_is_constant(ins->plans[ins->by_pop[j]].gen)) return 0;
   for (j = ins->first[p]; j < ins->first[p + 1]; j++) {
     input_plan *pl = &ins->plans[ins->by_pop[j]];
     if (pl->taken) continue;
-    add_vec(drive, &pl->spec->value, pl->n);
+    adex_gen_add(pl->gen, 0, drive);
     pl->taken = 1;
     ins->active[p]--;
     taken++;
@@ -521,19 +420,9 @@ int cli_inputs_any(const cli_inputs *ins, size_t p) {
 }
 
 void cli_inputs_apply(cli_inputs *ins, uint64_t k, double *const *arrays) {
-  size_t j;
-  for (j = 0; j < ins->count; j++) {
+  for (size_t j = 0; j < ins->count; j++) {
     input_plan *pl = &ins->plans[j];
-    double *a = arrays[pl->spec->target];
-    if (pl->taken) continue;
-    switch (pl->spec->kind) {
-    case CLI_IN_CONSTANT: add_vec(a, &pl->spec->value, pl->n); break;
-    case CLI_IN_SECTION: apply_section(pl, k, a); break;
-    case CLI_IN_RAMP: apply_ramp(pl, k, a); break;
-    case CLI_IN_POISSON: apply_poisson(pl, k, a); break;
-    case CLI_IN_OU: apply_ou(pl, k, a); break;
-    case CLI_IN_FILE: apply_file(pl, k, a); break;
-    default: break;
-    }
+    if (!pl->taken && pl->gen != NULL)
+      adex_gen_add(pl->gen, k, arrays[pl->spec->target]);
   }
 }

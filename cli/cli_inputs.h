@@ -43,11 +43,4 @@ int cli_inputs_any(const cli_inputs *ins, size_t p);
 /* Free the plan. NULL is a no-op. */
 void cli_inputs_free(cli_inputs *ins);
 
-/* Steps from 0 to the first step at or after t (ms): ceil(t/dt), with
- * quotients within 1e-9 of an integer taken as that integer. */
-uint64_t cli_steps_ceil(double t, double dt);
-
-/* Whole steps in t (ms): floor(t/dt), same snapping. */
-uint64_t cli_steps_floor(double t, double dt);
-
 #endif /* ADEX_CLI_INPUTS_H */

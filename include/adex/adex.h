@@ -12,6 +12,7 @@
 #include "adex/export.h"
 #include "adex/files.h"
 #include "adex/init.h"
+#include "adex/inputs.h"
 #include "adex/method.h"
 #include "adex/names.h"
 #include "adex/net.h"
