@@ -203,8 +203,8 @@ static void test_refusals(void **state) {
                         .durations = &neg,
                         .n_sec = 1};
   assert_status(adex_gen_create(&c, 0.1, &g), ADEX_EINVAL);
-  c = (adex_gen_config){.kind = ADEX_GEN_RAMP, .num = 2, .t_start = 2.0,
-                        .t_end = 1.0};
+  c = (adex_gen_config){
+      .kind = ADEX_GEN_RAMP, .num = 2, .t_start = 2.0, .t_end = 1.0};
   assert_status(adex_gen_create(&c, 0.1, &g), ADEX_EINVAL);
   c = (adex_gen_config){
       .kind = ADEX_GEN_TABLE, .num = 3, .table = two, .rows = 1, .cols = 2};

@@ -975,9 +975,9 @@ static void test_run_io_equals_the_loop_by_hand(void **state) {
       static bool osp[300][20];
       size_t one = 3;
       adex_net_input in[3] = {
-          {0, NULL, 0, {ADEX_RUN_INPUT_SCALAR, 12.0, NULL}},
-          {0, "input", '+', {ADEX_RUN_INPUT_NEURON, 0.0, per}},
-          {1, "input", '=', {ADEX_RUN_INPUT_STEP, 0.0, table}}};
+          {0, NULL, 0, {ADEX_RUN_INPUT_SCALAR, 12.0, NULL, NULL}},
+          {0, "input", '+', {ADEX_RUN_INPUT_NEURON, 0.0, per, NULL}},
+          {1, "input", '=', {ADEX_RUN_INPUT_STEP, 0.0, table, NULL}}};
       adex_net_monitor mon[3] = {{"E.V", idx, 5, ADEX_DTYPE_F64, oV},
                                  {"EE.g", &one, 1, ADEX_DTYPE_F64, og},
                                  {"I.spike", NULL, 0, ADEX_DTYPE_BOOL, osp}};

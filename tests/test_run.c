@@ -85,7 +85,7 @@ static void test_pop_run_is_the_loop(void **state) {
         {"B.w", idx, 3, dt, ow},
         {"spike", NULL, 0, ADEX_DTYPE_BOOL, osp},
         {"t_last_spike", NULL, 0, dt, otls}};
-    adex_run_input in = {ADEX_RUN_INPUT_STEP, 0.0, table};
+    adex_run_input in = {ADEX_RUN_INPUT_STEP, 0.0, table, NULL};
     size_t done = 0;
     assert_ok(adex_pop_run(b, t0, 0.1, STEPS, &in, mon, f32 ? 1 : 4, NULL, NULL,
                            &done));
@@ -152,7 +152,7 @@ static void test_hooks(void **state) {
                .rows_ok = 1};
     adex_run_hooks h = {&l, before, after, progress};
     adex_net_monitor mon = {"H.V", NULL, 0, ADEX_DTYPE_F64, out};
-    adex_net_input in = {0, NULL, 0, {ADEX_RUN_INPUT_SCALAR, 30.0, NULL}};
+    adex_net_input in = {0, NULL, 0, {ADEX_RUN_INPUT_SCALAR, 30.0, NULL, NULL}};
     size_t done = 99;
     int stop = -1;
     assert_ok(adex_net_run_hooked(net, 8, &in, 1, &mon, 1, &h, &done, &stop));
@@ -209,7 +209,7 @@ static void test_first_step_fails_cleanly(void **state) {
   cfg.V_init = adex_init_constant(-65.0);
   adex_pop *pop = NULL;
   assert_ok(adex_pop_create(&cfg, &pop));
-  adex_run_input in = {ADEX_RUN_INPUT_SCALAR, 5.0, NULL};
+  adex_run_input in = {ADEX_RUN_INPUT_SCALAR, 5.0, NULL, NULL};
   size_t done = 9;
   assert_status(
       adex_pop_run(pop, 0.0, 0.1, 10, &in, NULL, 0, NULL, NULL, &done),
@@ -227,7 +227,8 @@ static void test_first_step_fails_cleanly(void **state) {
   assert_ok(adex_net_add_pop(net, pop, NULL));
   assert_ok(adex_net_plan(net));
   assert_int_equal(adex_net_failed_pop(net), SIZE_MAX);
-  adex_net_input nin = {1, "input", '=', {ADEX_RUN_INPUT_SCALAR, 7.0, NULL}};
+  adex_net_input nin = {
+      1, "input", '=', {ADEX_RUN_INPUT_SCALAR, 7.0, NULL, NULL}};
   assert_status(adex_net_run_io(net, 5, &nin, 1, NULL, 0, NULL, NULL, &done),
                 ADEX_ERANGE);
   assert_int_equal(adex_net_failed_pop(net), 1);
@@ -238,6 +239,55 @@ static void test_first_step_fails_cleanly(void **state) {
   adex_pop_destroy(pop);
 }
 
+/* A generator as a run's input (ADEX_RUN_INPUT_GEN) adds the steps a
+ * table of its values would, and a second run goes on with its stream:
+ * float64 (added in place) and float32 (through the scratch row). */
+static void test_generator_input(void **state) {
+  (void)state;
+  static double table[2 * STEPS * N];
+  for (int f32 = 0; f32 < 2; f32++) {
+    adex_dtype dt = f32 ? ADEX_DTYPE_F32 : ADEX_DTYPE_F64;
+    double rate = 900.0, wgt = 9.0;
+    adex_gen_config c = {.kind = ADEX_GEN_POISSON,
+                         .num = N,
+                         .seed = 5,
+                         .rate = {&rate, 1},
+                         .weight = {&wgt, 1}};
+    adex_gen *g = NULL, *ref = NULL;
+    assert_ok(adex_gen_create(&c, 0.1, &g));
+    assert_ok(adex_gen_create(&c, 0.1, &ref));
+    memset(table, 0, sizeof table);
+    for (size_t k = 0; k < 2 * STEPS; k++) adex_gen_add(ref, k, table + k * N);
+    adex_pop *a = make("GA", dt, "exp_auto"), *b = make("GB", dt, "exp_auto");
+    adex_run_input by_table = {ADEX_RUN_INPUT_STEP, 0.0, table, NULL};
+    adex_run_input by_gen = {ADEX_RUN_INPUT_GEN, 0.0, NULL, g};
+    assert_ok(adex_pop_run(a, 0.0, 0.1, 2 * STEPS, &by_table, NULL, 0, NULL,
+                           NULL, NULL));
+    assert_ok(
+        adex_pop_run(b, 0.0, 0.1, STEPS, &by_gen, NULL, 0, NULL, NULL, NULL));
+    assert_int_equal(adex_gen_next_step(g), STEPS);
+    assert_ok(adex_pop_run(b, adex_run_time(0.0, 0.1, STEPS), 0.1, STEPS,
+                           &by_gen, NULL, 0, NULL, NULL, NULL));
+    size_t bytes = N * adex_dtype_size(dt);
+    assert_memory_equal(f32 ? (void *)adex_pop_V_f32(a) : (void *)adex_pop_V(a),
+                        f32 ? (void *)adex_pop_V_f32(b) : (void *)adex_pop_V(b),
+                        bytes);
+    /* a generator of another size is refused */
+    adex_pop *small = NULL;
+    adex_pop_config cfg;
+    adex_pop_config_default(&cfg, N - 1);
+    assert_ok(adex_pop_create(&cfg, &small));
+    assert_status(
+        adex_pop_run(small, 0.0, 0.1, 3, &by_gen, NULL, 0, NULL, NULL, NULL),
+        ADEX_ESIZE);
+    adex_pop_destroy(small);
+    adex_pop_destroy(a);
+    adex_pop_destroy(b);
+    adex_gen_destroy(g);
+    adex_gen_destroy(ref);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_time_rule),
@@ -245,6 +295,7 @@ int main(void) {
       cmocka_unit_test(test_hooks),
       cmocka_unit_test(test_float32_in_networks),
       cmocka_unit_test(test_first_step_fails_cleanly),
+      cmocka_unit_test(test_generator_input),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -60,18 +60,18 @@ typedef struct adex_gen_vec {
 
 typedef struct adex_gen_config {
   adex_gen_kind kind;
-  size_t num;        /* neurons (>= 1) */
-  uint64_t first_id; /* global id of neuron 0 (random kinds) */
-  uint64_t seed;     /* random kinds: the stream's key */
-  adex_gen_vec value;                /* CONSTANT */
-  const adex_gen_vec *sec_values;    /* SECTION: n_sec values */
-  const double *durations;           /* SECTION: n_sec durations (ms) */
+  size_t num;                     /* neurons (>= 1) */
+  uint64_t first_id;              /* global id of neuron 0 (random kinds) */
+  uint64_t seed;                  /* random kinds: the stream's key */
+  adex_gen_vec value;             /* CONSTANT */
+  const adex_gen_vec *sec_values; /* SECTION: n_sec values */
+  const double *durations;        /* SECTION: n_sec durations (ms) */
   size_t n_sec;
-  double from, to, t_start, t_end;   /* RAMP (ms) */
-  adex_gen_vec rate, weight;         /* POISSON (Hz; input per event) */
-  adex_gen_vec mean, sigma;          /* OU (input; input per sqrt(ms)) */
-  double tau;                        /* OU (ms) */
-  const double *table;               /* TABLE: rows x cols, C order */
+  double from, to, t_start, t_end; /* RAMP (ms) */
+  adex_gen_vec rate, weight;       /* POISSON (Hz; input per event) */
+  adex_gen_vec mean, sigma;        /* OU (input; input per sqrt(ms)) */
+  double tau;                      /* OU (ms) */
+  const double *table;             /* TABLE: rows x cols, C order */
   uint64_t rows;
   size_t cols;
 } adex_gen_config;
@@ -87,6 +87,10 @@ ADEX_API adex_status adex_gen_create(const adex_gen_config *cfg, double dt,
 
 /* dst[i] += the value of step k for neuron i, i < num. */
 ADEX_API void adex_gen_add(adex_gen *gen, uint64_t k, double *dst);
+
+/* The step after the last one added (0 for a new generator): what a run
+ * that streams the generator adds next (adex_run_input GEN). */
+ADEX_API uint64_t adex_gen_next_step(const adex_gen *gen);
 
 /* Whether the generator adds the same values every step (CONSTANT). */
 ADEX_API int adex_gen_is_constant(const adex_gen *gen);

@@ -43,15 +43,22 @@ typedef enum adex_run_input_kind {
   ADEX_RUN_INPUT_NONE,   /* nothing is added */
   ADEX_RUN_INPUT_SCALAR, /* input[i] += value, every step, every neuron */
   ADEX_RUN_INPUT_NEURON, /* input[i] += data[i], every step; data[num] */
-  ADEX_RUN_INPUT_STEP    /* input[i] += data[k*num + i] at step k;
+  ADEX_RUN_INPUT_STEP,   /* input[i] += data[k*num + i] at step k;
                             data[steps * num], C order */
+  ADEX_RUN_INPUT_GEN     /* input[i] += a generator's next step
+                            (adex/inputs.h), streamed: no array */
 } adex_run_input_kind;
+
+struct adex_gen;
 
 /* The input spec; units of input (R*I in mV). */
 typedef struct adex_run_input {
   adex_run_input_kind kind;
-  double value;       /* SCALAR */
-  const double *data; /* NEURON, STEP; only read during the call */
+  double value;         /* SCALAR */
+  const double *data;   /* NEURON, STEP; only read during the call */
+  struct adex_gen *gen; /* GEN: of the target's size; each step adds
+                           its next step (adex_gen_next_step), so a run
+                           continued goes on with the generator's stream */
 } adex_run_input;
 
 /* One recorded variable. */

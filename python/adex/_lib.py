@@ -78,7 +78,8 @@ INIT_ZERO, INIT_ONE, INIT_CONSTANT, INIT_UNIFORM, INIT_NORMAL, INIT_ARRAY = \
 SPK_RESET_HARD, SPK_RESET_SOFT = 0, 1
 
 # adex_run_input_kind (include/adex/runner.h)
-RUN_INPUT_NONE, RUN_INPUT_SCALAR, RUN_INPUT_NEURON, RUN_INPUT_STEP = range(4)
+RUN_INPUT_NONE, RUN_INPUT_SCALAR, RUN_INPUT_NEURON, RUN_INPUT_STEP, \
+    RUN_INPUT_GEN = range(5)
 
 # adex_state_format (include/adex/state.h)
 STATE_H5, STATE_NPZ = 0, 1
@@ -159,7 +160,7 @@ class PopDelayInfo(Structure):
 class RunInput(Structure):
     """adex_run_input."""
     _fields_ = [("kind", c_int), ("value", c_double),
-                ("data", POINTER(c_double))]
+                ("data", POINTER(c_double)), ("gen", ctypes.c_void_p)]
 
 
 class RunMonitor(Structure):

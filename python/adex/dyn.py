@@ -37,6 +37,7 @@ import numpy as np
 from . import _lib, _netlib
 from ._base import Base, Collector
 from .connect import TwoEndConnector, _draw, as_connector
+from .streams import Stream
 from .errors import NotSupportedError
 from .init import Initializer, _seed
 from .neurons import AdExIF
@@ -607,7 +608,8 @@ class DSRunner:
         if not isinstance(node, AdExIF) or var not in ("input", "V", "w"):
             raise ValueError("inputs go to a population's input, V or w, not "
                              "%r" % key)
-        if kind == "iter" and not hasattr(value, "__next__"):
+        if kind == "iter" and not hasattr(value, "__next__") and \
+                not isinstance(value, Stream):
             value = _Rows(np.asarray(value, dtype=float))
         return node, var, value, kind, op
 
@@ -624,7 +626,9 @@ class DSRunner:
         return getattr(node, var)
 
     def _apply(self, node, var, value, kind, op, t):
-        if kind == "fix":
+        if isinstance(value, Stream):
+            v = value.next_values(node.num, self.dt)
+        elif kind == "fix":
             v = value
         elif kind == "iter":
             v = next(value)  # _Rows or the user's iterator
@@ -647,7 +651,7 @@ class DSRunner:
         number, an array per neuron, or an array of rows per step; False
         (nothing done) when one needs Python ('func', generators)."""
         if any(kind == "func" or (kind == "iter" and
-                                  not isinstance(value, _Rows))
+                                  not isinstance(value, (_Rows, Stream)))
                for _, _, value, kind, _ in self._inputs):
             return False
         ins, keep = [], []
@@ -660,7 +664,10 @@ class DSRunner:
             spec.pop = index[id(node)]
             spec.var = var.encode()
             spec.op = op.encode()
-            if kind == "iter":
+            if isinstance(value, Stream):
+                spec.input.kind = _lib.RUN_INPUT_GEN
+                spec.input.gen = value.handle(node.num, self.dt)
+            elif kind == "iter":
                 rows = np.ascontiguousarray(np.broadcast_to(
                     value.rows(steps), (steps, node.num)), dtype=float)
                 keep.append(rows)

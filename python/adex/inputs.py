@@ -1,7 +1,9 @@
 """Input currents as arrays, with BrainPy's names (``brainpy.inputs``).
 
 Each function returns a numpy array with one row per step of dt (default
-0.1 ms), to pass to a runner as an 'iter' input. Step counts follow
+0.1 ms), to pass to a runner as an 'iter' input. The classes Section,
+Ramp, Poisson and OU are the same inputs streamed: computed step by step
+in C, without the array (``adex.streams``). Step counts follow
 BrainPy (floor for section durations, ceil for ramp windows), except that
 a quotient t/dt within 1e-9 of an integer counts as that integer (20/0.1
 is 200 steps, not 199), as the command line's inputs do (docs/cli.md).
@@ -11,8 +13,11 @@ import math
 
 import numpy as np
 
+from .streams import OU, Poisson, Ramp, Section, Stream
+
 __all__ = ["section_input", "constant_input", "ramp_input", "spike_input",
-           "wiener_process", "ou_process"]
+           "wiener_process", "ou_process", "Stream", "Section", "Ramp",
+           "Poisson", "OU"]
 
 _SNAP = 1e-9
 

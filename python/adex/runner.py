@@ -17,6 +17,7 @@ import time
 import numpy as np
 
 from . import _lib
+from .streams import Stream
 from .neurons import AdExIF
 
 __all__ = ["run", "RunResult"]
@@ -48,6 +49,32 @@ def _number(x, what):
     if not math.isfinite(v):
         raise ValueError("%s must be finite, got %r" % (what, x))
     return v
+
+
+def _stream_of(pop, inputs):
+    """The Stream when `inputs` is one (alone or as ('input', stream[,
+    type[, '+']])), else None."""
+    if isinstance(inputs, Stream):
+        return inputs
+    items = []
+    if isinstance(inputs, (tuple, list)) and inputs:
+        items = [inputs] if isinstance(inputs[0], str) else list(inputs)
+    streams = [it for it in items if isinstance(it, (tuple, list)) and
+               len(it) >= 2 and isinstance(it[1], Stream)]
+    if not streams:
+        return None
+    if len(items) > 1:
+        raise ValueError("a streamed input (adex.inputs.Poisson, OU, ...) "
+                         "must be adex.run's only input; DSRunner takes "
+                         "several")
+    item = streams[0]
+    if item[0] not in ("input", "%s.input" % pop.name):
+        raise ValueError("adex.run feeds only the variable 'input', got "
+                         "target %r" % (item[0],))
+    if len(item) > 3 and item[3] != "+":
+        raise ValueError("only the '+' operation is supported (the input is "
+                         "added each step), got %r" % (item[3],))
+    return item[1]
 
 
 def _input_spec(pop, inputs, steps):
@@ -291,7 +318,10 @@ def run(pop, duration, dt=0.1, inputs=0.0, monitors=("spike",),
     inputs: a number, an array of one value per neuron, an array of shape
         (steps, neurons) (row k at step k), or BrainPy's tuple
         ('input', value[, 'fix' | 'iter'[, '+']]) or a list of them; added
-        to ``pop.input`` before each step, as BrainPy's runner does.
+        to ``pop.input`` before each step, as BrainPy's runner does. Or a
+        streamed input (adex.inputs.Poisson, OU, Section, Ramp), computed
+        step by step in C without an array, going on from where its
+        previous run ended.
     monitors: variable names ('spike', 'V', 'w', 'input', 't_last_spike',
         'refractory', registered ones), (name, indices) pairs, or a dict
         key -> name or (name, indices).
@@ -324,7 +354,13 @@ def run(pop, duration, dt=0.1, inputs=0.0, monitors=("spike",),
         raise ValueError("%d steps is too many" % steps)
     num = pop.num
 
-    spec, keep_input = _input_spec(pop, inputs, steps)
+    stream = _stream_of(pop, inputs)
+    if stream is not None:
+        spec = _lib.RunInput(kind=_lib.RUN_INPUT_GEN)
+        spec.gen = stream.handle(num, dt)
+        keep_input = stream
+    else:
+        spec, keep_input = _input_spec(pop, inputs, steps)
 
     items = _monitor_list(monitors)
     if len(items) > 64:

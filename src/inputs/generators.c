@@ -20,6 +20,7 @@ struct adex_gen {
   double *sec;       /* SECTION: n_sec x num values */
   uint64_t *sec_end; /* SECTION: first step after section j */
   size_t n_sec, cursor;
+  uint64_t next;   /* the step after the last one added */
   uint64_t p1, p2; /* RAMP: window [p1, p2) */
   double from, to;
   double *prob;             /* POISSON: event probability per neuron */
@@ -237,8 +238,11 @@ static double ramp_at(const adex_gen *g, uint64_t k) {
   return g->from + (double)idx * ((g->to - g->from) / (double)(num - 1));
 }
 
+uint64_t adex_gen_next_step(const adex_gen *g) { return g->next; }
+
 void adex_gen_add(adex_gen *g, uint64_t k, double *a) {
   const size_t n = g->num;
+  g->next = k + 1;
   switch (g->kind) {
   case ADEX_GEN_CONSTANT:
     for (size_t i = 0; i < n; i++) a[i] += g->value[i];
@@ -269,9 +273,9 @@ void adex_gen_add(adex_gen *g, uint64_t k, double *a) {
   case ADEX_GEN_OU:
     for (size_t i = 0; i < n; i++) {
       double mu = g->mean[i], s = g->sigma[i];
-      g->x[i] = mu + (g->x[i] - mu) * g->decay +
-                (s > 0 ? s * adex__rng_normal_at(g->key, k, g->first_id + i)
-                       : 0.0);
+      g->x[i] =
+          mu + (g->x[i] - mu) * g->decay +
+          (s > 0 ? s * adex__rng_normal_at(g->key, k, g->first_id + i) : 0.0);
       a[i] += g->x[i];
     }
     break;

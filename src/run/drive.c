@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adex/inputs.h"
 #include "internal.h"
 #include "net/net_internal.h"
 
@@ -18,6 +19,14 @@ adex_status adex__drive_plan_in(const adex_run_input *in, char op, size_t steps,
     if (!isfinite(in->value))
       return adex__fail(ADEX_EINVAL, "%s must be finite, got %g", what,
                         in->value);
+    break;
+  case ADEX_RUN_INPUT_GEN:
+    if (in->gen == NULL)
+      return adex__fail(ADEX_EINVAL, "%s: gen is NULL", what);
+    if (adex_gen_num(in->gen) != n)
+      return adex__fail(ADEX_ESIZE,
+                        "%s: the generator has %zu neurons, the variable %zu",
+                        what, adex_gen_num(in->gen), n);
     break;
   case ADEX_RUN_INPUT_NEURON:
   case ADEX_RUN_INPUT_STEP:
@@ -100,9 +109,24 @@ static inline double apply_op(char op, double x, double v) {
 }
 
 /* Apply one input of step k (float32 variables: computed in double,
- * rounded once). */
-static void apply(const adex__drive_in *in, size_t k) {
+ * rounded once). A generator adds its next step: straight into a float64
+ * variable with '+', else through `scratch` (n doubles). */
+static void apply(const adex__drive_in *in, size_t k, double *scratch) {
   const adex_run_input *s = &in->src;
+  if (s->kind == ADEX_RUN_INPUT_GEN) {
+    uint64_t g = adex_gen_next_step(s->gen);
+    if (in->dtype == ADEX_DTYPE_F64 && in->op == '+') {
+      adex_gen_add(s->gen, g, in->dst);
+      return;
+    }
+    memset(scratch, 0, in->n * sizeof *scratch);
+    adex_gen_add(s->gen, g, scratch);
+    adex_run_input v = {.kind = ADEX_RUN_INPUT_STEP, .data = scratch};
+    adex__drive_in as = *in;
+    as.src = v;
+    apply(&as, 0, NULL);
+    return;
+  }
   if (in->dtype == ADEX_DTYPE_F64) {
     double *d = in->dst;
     if (in->op == '+' && s->kind == ADEX_RUN_INPUT_SCALAR) {
@@ -146,7 +170,7 @@ static void record(const adex__drive_mon *m, size_t k) {
 /* The first step, with the inputs' variables kept: a step that fails
  * there (a dt refused as unstable) leaves them as they were. */
 static adex_status first_step(adex_net *net, const adex__drive_in *ins,
-                              size_t n_ins) {
+                              size_t n_ins, double *scratch) {
   void *saved[ADEX_RUN_MAX_MONITORS] = {0};
   adex_status st = ADEX_OK;
   for (size_t i = 0; i < n_ins && st == ADEX_OK; i++) {
@@ -159,7 +183,7 @@ static adex_status first_step(adex_net *net, const adex__drive_in *ins,
                                           i));
     else
       memcpy(saved[i], ins[i].dst, bytes);
-    apply(&ins[i], 0);
+    apply(&ins[i], 0, scratch);
   }
   if (st == ADEX_OK) st = adex_net_step(net);
   for (size_t i = n_ins; i-- > 0;) {
@@ -179,20 +203,28 @@ adex_status adex__drive(adex_net *net, size_t steps, const adex__drive_in *ins,
   size_t every = adex_run_progress_every(steps);
   if (done != NULL) *done = 0;
   if (stop != NULL) *stop = 0;
+  /* the generators' values for a float32 variable or another op */
+  size_t n_scratch = 0;
+  for (size_t i = 0; i < n_ins; i++)
+    if (ins[i].src.kind == ADEX_RUN_INPUT_GEN && ins[i].n > n_scratch)
+      n_scratch = ins[i].n;
+  double *scratch = NULL;
+  if (n_scratch > 0 && (scratch = malloc(n_scratch * sizeof *scratch)) == NULL)
+    return adex__net_keep(net, adex__fail(ADEX_ENOMEM, "out of memory"));
+  adex_status st = ADEX_OK;
   for (size_t k = 0; k < steps; k++) {
     int rc = h->before_step != NULL ? h->before_step(h->user, k) : 0;
     if (rc != 0) {
       if (stop != NULL) *stop = rc;
       break;
     }
-    adex_status st;
     if (k == 0 && n_ins > 0) {
-      st = first_step(net, ins, n_ins);
+      st = first_step(net, ins, n_ins, scratch);
     } else {
-      for (size_t i = 0; i < n_ins; i++) apply(&ins[i], k);
+      for (size_t i = 0; i < n_ins; i++) apply(&ins[i], k, scratch);
       st = adex_net_step(net);
     }
-    if (st != ADEX_OK) return st;
+    if (st != ADEX_OK) break;
     for (size_t m = 0; m < n_mons; m++) record(&mons[m], k);
     rc = h->after_step != NULL ? h->after_step(h->user, k) : 0;
     if (done != NULL) *done = k + 1;
@@ -204,5 +236,6 @@ adex_status adex__drive(adex_net *net, size_t steps, const adex__drive_in *ins,
         h->progress(h->user, k + 1, steps) != 0)
       break;
   }
-  return ADEX_OK;
+  free(scratch);
+  return st;
 }

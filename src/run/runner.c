@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "adex/inputs.h"
 #include "adex/net.h"
 #include "adex/pop_delays.h"
 #include "adex/runner.h"
@@ -164,6 +165,7 @@ size_t adex_abi_sizeof(const char *type_name) {
       {"adex_proj_config", sizeof(adex_proj_config)},
       {"adex_net_input", sizeof(adex_net_input)},
       {"adex_net_monitor", sizeof(adex_net_monitor)},
+      {"adex_gen_config", sizeof(adex_gen_config)},
   };
   if (type_name == NULL) return 0;
   for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
