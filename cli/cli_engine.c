@@ -438,30 +438,31 @@ int cli_spike_events(adex_pop *pop, const adex_spike_event **ev, size_t *n) {
   return -1;
 }
 
+/* Element i of a variable of the library's table as a double. */
+static inline double elem(const adex_var *x, size_t i) {
+  return x->dtype == ADEX_DTYPE_F32 ? (double)((const float *)x->data)[i]
+                                    : ((const double *)x->data)[i];
+}
+
 void cli_pop_gather(adex_pop *pop, cli_var_id v, const size_t *idx, size_t n,
                     double *dst) {
-  size_t j;
-  /* input: the current the update will use, input + drive */
-  if (adex_pop_dtype(pop) == ADEX_DTYPE_F32) {
-    const float *x = v == CLI_VAR_V       ? adex_pop_V_f32(pop)
-                     : v == CLI_VAR_W     ? adex_pop_w_f32(pop)
-                     : v == CLI_VAR_INPUT ? adex_pop_input_f32(pop)
-                                          : adex_pop_t_last_spike_f32(pop);
-    const float *d = v == CLI_VAR_INPUT ? adex_pop_drive_f32(pop) : NULL;
-    for (j = 0; j < n; j++) {
-      size_t i = idx != NULL ? idx[j] : j;
-      dst[j] = (double)(d != NULL ? x[i] + d[i] : x[i]);
-    }
-  } else {
-    const double *x = v == CLI_VAR_V       ? adex_pop_V(pop)
-                      : v == CLI_VAR_W     ? adex_pop_w(pop)
-                      : v == CLI_VAR_INPUT ? adex_pop_input(pop)
-                                           : adex_pop_t_last_spike(pop);
-    const double *d = v == CLI_VAR_INPUT ? adex_pop_drive(pop) : NULL;
-    for (j = 0; j < n; j++) {
-      size_t i = idx != NULL ? idx[j] : j;
-      dst[j] = d != NULL ? x[i] + d[i] : x[i];
-    }
+  /* the library's variable table (vars()), by the variable's name */
+  adex_var x = {0};
+  if (adex_pop_var_find(pop, cli_var_name(v), &x) != ADEX_OK ||
+      (x.dtype != ADEX_DTYPE_F64 && x.dtype != ADEX_DTYPE_F32)) {
+    memset(dst, 0, n * sizeof *dst);
+    return;
+  }
+  /* input: the current the update will use, input + drive (the drive is
+   * not state, not in the table) */
+  const double *d = v == CLI_VAR_INPUT ? adex_pop_drive(pop) : NULL;
+  const float *df = v == CLI_VAR_INPUT ? adex_pop_drive_f32(pop) : NULL;
+  for (size_t j = 0; j < n; j++) {
+    size_t i = idx != NULL ? idx[j] : j;
+    if (df != NULL)
+      dst[j] = (double)(((const float *)x.data)[i] + df[i]);
+    else
+      dst[j] = d != NULL ? elem(&x, i) + d[i] : elem(&x, i);
   }
 }
 
