@@ -6,8 +6,8 @@
 # hides them and then meets adex as a new user does, in a fresh clone of
 # the committed tree:
 #   - pkg-config (and so CMake) sees every installed .pc file except the
-#     test-only ones (cmocka);
-#   - the test-only programs (clang, valgrind, pytest) are shadowed on PATH
+#     test-only ones (cmocka, MPI: the run path builds without it);
+#   - the test-only programs (clang, valgrind, pytest, mpicc, mpirun) are shadowed on PATH
 #     by stubs that fail;
 #   - Python cannot import pytest.
 # Then it runs scripts/run.sh (must print the default simulation's summary),
@@ -28,7 +28,7 @@ trap 'rm -rf "$work"' EXIT
 scripts/deps.sh run
 
 # 1. pkg-config without the test-only .pc files.
-TEST_PC="cmocka"
+TEST_PC="cmocka mpi mpi-c ompi ompi-c orte"
 mkdir -p "$work/pc"
 for d in $(pkg-config --variable pc_path pkg-config | tr ':' ' '); do
   [ -d "$d" ] || continue
@@ -44,7 +44,7 @@ export PKG_CONFIG_PATH=""
 
 # 2. Test-only programs shadowed by failing stubs.
 mkdir -p "$work/bin"
-for tool in clang clang-14 clang-15 clang-format valgrind pytest pytest-3 py.test afl-fuzz; do
+for tool in clang clang-14 clang-15 clang-format valgrind pytest pytest-3 py.test afl-fuzz mpicc mpirun mpiexec; do
   printf '#!/bin/sh\necho "%s is a test-only tool, hidden by check-run-path.sh" >&2\nexit 127\n' \
     "$tool" >"$work/bin/$tool"
   chmod +x "$work/bin/$tool"
@@ -69,7 +69,11 @@ if cmake -S "$src" -B "$work/probe" -DADEX_REQUIRE_TESTS=ON \
      >"$work/probe.log" 2>&1; then
   fail "a configure requiring the tests passed with cmocka hidden"
 fi
-echo "check-run-path: test-only packages hidden (cmocka, pytest, clang, valgrind)"
+if cmake -S "$src" -B "$work/probe-mpi" -DADEX_REQUIRE_MPI=ON \
+     >"$work/probe-mpi.log" 2>&1; then
+  fail "a configure requiring MPI passed with MPI hidden"
+fi
+echo "check-run-path: test-only packages hidden (cmocka, pytest, clang, valgrind, MPI)"
 
 # A fresh clone of what is committed, as a new user gets it.
 git clone -q "$src" "$work/clone"

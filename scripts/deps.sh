@@ -7,7 +7,7 @@
 set -euo pipefail
 
 RUN_PKGS="cmake make gcc pkg-config libhdf5-dev libzip-dev libcjson-dev python3 python3-numpy python3-matplotlib python3-h5py"
-TEST_PKGS="$RUN_PKGS libcmocka-dev python3-pytest valgrind clang clang-format libclang-rt-14-dev"
+TEST_PKGS="$RUN_PKGS libcmocka-dev python3-pytest valgrind clang clang-format libclang-rt-14-dev libopenmpi-dev openmpi-bin"
 
 case "${1:-test}" in
   run) want="$RUN_PKGS" ;;

@@ -8,6 +8,7 @@
 #define ADEX_ADEX_H
 
 #include "adex/alloc.h"
+#include "adex/comm.h"
 #include "adex/delay.h"
 #include "adex/export.h"
 #include "adex/files.h"
