@@ -37,9 +37,8 @@ static int single_max(void *ctx, int64_t *v, size_t n) {
 }
 
 const adex_comm *adex_comm_single(void) {
-  static const adex_comm one = {0,           1,           NULL,
-                                single_allgather, single_gather, single_bcast,
-                                single_max};
+  static const adex_comm one = {
+      0, 1, NULL, single_allgather, single_gather, single_bcast, single_max};
   return &one;
 }
 

@@ -308,7 +308,7 @@ def test_plot_legends_fit_with_many_populations(adex_run, write_config,
     left out beyond a dozen)."""
     import sys
     sys.path.insert(0, str(os.path.join(os.path.dirname(__file__), "..",
-                                        "..", "cli")))
+                                        "..", "cli", "plot")))
     try:
         import adex_plot
     finally:

@@ -84,8 +84,9 @@ int main(int argc, char **argv) {
 
   int64_t bad = failures;
   comm.max_i64(comm.ctx, &bad, 1);
-  if (me == 0) printf("comm over %d rank%s: %s\n", R, R == 1 ? "" : "s",
-                      bad ? "FAILED" : "ok");
+  if (me == 0)
+    printf("comm over %d rank%s: %s\n", R, R == 1 ? "" : "s",
+           bad ? "FAILED" : "ok");
   adex_comm_mpi_finalize(&comm);
   return bad != 0;
 }

@@ -1,4 +1,4 @@
-/* cli/cli_patterns.c - `adex patterns`: the eight firing patterns of
+/* cli/patterns/cli_patterns.c - `adex patterns`: the eight firing patterns of
  * Naud, Marcille, Clopath & Gerstner (2008), "Firing patterns in the
  * adaptive exponential integrate-and-fire model", Biol Cybern 99:335-347,
  * Table 1 (with the corrected delayed-regular-bursting and transient rows

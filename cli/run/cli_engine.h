@@ -1,4 +1,4 @@
-/* cli/cli_engine.h - build and run a cli_sim.
+/* cli/run/cli_engine.h - build and run a cli_sim.
  *
  * Setup (all before the first step, so that a bad setting or an output
  * that cannot be written is reported before anything runs): the time

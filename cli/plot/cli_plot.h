@@ -1,4 +1,4 @@
-/* cli/cli_plot.h - run the plotting helper (cli/adex_plot.py, matplotlib).
+/* cli/plot/cli_plot.h - run the plotting helper (cli/plot/adex_plot.py, matplotlib).
  *
  * The helper is a Python script run with Debian's /usr/bin/python3 (or
  * $ADEX_PYTHON) through posix_spawn, never a shell. It is found at

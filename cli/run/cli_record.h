@@ -1,4 +1,4 @@
-/* cli/cli_record.h - recordings of `adex run`, streamed to one output file.
+/* cli/run/cli_record.h - recordings of `adex run`, streamed to one output file.
  *
  * The format follows the extension of the output path (layouts in
  * docs/cli.md):

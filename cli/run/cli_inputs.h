@@ -1,4 +1,4 @@
-/* cli/cli_inputs.h - the inputs of a run, generated step by step.
+/* cli/run/cli_inputs.h - the inputs of a run, generated step by step.
  *
  * Each step k (from t_k = start + k*dt to t_k + dt) every input adds its
  * value for step k into the `input` array of its target population, before

@@ -1,4 +1,4 @@
-/* cli/cli_config.c - read a JSON config (cJSON) into a cli_sim, and check a
+/* cli/run/cli_config.c - read a JSON config (cJSON) into a cli_sim, and check a
  * merged cli_sim before anything is built.
  *
  * The walk is strict: every object's keys are checked against the schema

@@ -1,4 +1,4 @@
-/* cli/cli_npy.c - .npy headers from and to files (cli_npy.h), on the
+/* cli/common/cli_npy.c - .npy headers from and to files (cli_npy.h), on the
  * library's codec (src/io/npy.c). */
 #include "cli_npy.h"
 

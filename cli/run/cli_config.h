@@ -1,4 +1,4 @@
-/* cli/cli_config.h - JSON config files of `adex run` (schema: docs/cli.md).
+/* cli/run/cli_config.h - JSON config files of `adex run` (schema: docs/cli.md).
  *
  * cli_config_load reads a file into a cli_sim. Every problem is reported as
  * one line on stderr that names the file and the JSON path of the value

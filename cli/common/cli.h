@@ -1,4 +1,4 @@
-/* cli/cli.h - subcommands of the adex command-line program.
+/* cli/common/cli.h - subcommands of the adex command-line program.
  *
  * main.c dispatches on the first argument; each subcommand gets the
  * arguments after its name and returns the process exit status.

@@ -1,4 +1,4 @@
-/* cli/cli_sim.h - what one simulation is, whatever described it.
+/* cli/run/cli_sim.h - what one simulation is, whatever described it.
  *
  * A cli_sim is plain data: the time grid, the populations (parameters,
  * initializers, what to record), the inputs, and the output file. It is

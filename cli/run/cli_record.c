@@ -1,4 +1,4 @@
-/* cli/cli_record.c - stream the recordings of a run into .h5, .csv or .npy.
+/* cli/run/cli_record.c - stream the recordings of a run into .h5, .csv or .npy.
  *
  * Samples and spikes are collected per population in fixed buffers and
  * appended to chunked, extendible HDF5 datasets when a buffer fills (and at

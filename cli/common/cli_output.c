@@ -1,4 +1,4 @@
-/* cli/cli_output.c - atomic output files for the adex command line.
+/* cli/common/cli_output.c - atomic output files for the adex command line.
  *
  * write to "FILE.tmp.XXXXXX" (mkstemp, same directory so rename() is
  * atomic), then fflush + fclose + rename on success, fclose + unlink on

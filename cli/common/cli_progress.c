@@ -1,4 +1,4 @@
-/* cli/cli_progress.c - progress bar on a terminal, and the signal flag. */
+/* cli/common/cli_progress.c - progress bar on a terminal, and the signal flag. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "cli_progress.h"

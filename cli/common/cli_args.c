@@ -1,4 +1,4 @@
-/* cli/cli_args.c - strict parsing of numbers, ranges, initializers and index
+/* cli/common/cli_args.c - strict parsing of numbers, ranges, initializers and index
  * lists given on the adex command line.
  *
  * Everything is all-or-nothing: a string is accepted only if it is consumed

@@ -1,4 +1,4 @@
-/* cli/cli_inputs.c - the inputs of `adex run`: each input of the
+/* cli/run/cli_inputs.c - the inputs of `adex run`: each input of the
  * description becomes one of the library's input generators
  * (adex/inputs.h: constant, section, ramp, poisson, ou, and file as a
  * table), whose kinds and step rules docs/cli.md describes; this file

@@ -1,4 +1,4 @@
-/* cli/cli_progress.h - a progress bar on stderr, and stopping on signals.
+/* cli/common/cli_progress.h - a progress bar on stderr, and stopping on signals.
  *
  * The bar appears only when stderr is a terminal, --quiet is not given and
  * the run has taken more than a second; it shows the simulated time, the

@@ -1,4 +1,4 @@
-/* cli/cli_npy.h - .npy headers read from and written to files, on the
+/* cli/common/cli_npy.h - .npy headers read from and written to files, on the
  * library's codec (src/io/npy.h: the parser and the writer the .npz state
  * files use too).
  */

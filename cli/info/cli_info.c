@@ -1,4 +1,4 @@
-/* cli/cli_info.c - `adex info FILE`: what a recording or state file holds.
+/* cli/info/cli_info.c - `adex info FILE`: what a recording or state file holds.
  *
  * The format is recognised by its first bytes (HDF5 signature, zip local
  * header of an .npz, numpy's magic), else by a .csv extension:

@@ -1,4 +1,4 @@
-/* cli/cli_args.h - parsing helpers for the adex command line.
+/* cli/common/cli_args.h - parsing helpers for the adex command line.
  *
  * Strict conversions of command-line strings: numbers must be finite and
  * consume the whole string, counts must be plain decimal digits without

@@ -1,4 +1,4 @@
-/* cli/cli_output.h - output files that appear only when complete.
+/* cli/common/cli_output.h - output files that appear only when complete.
  *
  * An output is streamed to a temporary file beside its target
  * ("FILE.tmp.XXXXXX", from mkstemp) and renamed onto FILE by

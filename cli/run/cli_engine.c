@@ -1,4 +1,4 @@
-/* cli/cli_engine.c - build the populations, inputs and recorder of a
+/* cli/run/cli_engine.c - build the populations, inputs and recorder of a
  * cli_sim and take its steps (order of a step: cli_engine.h). */
 #define _POSIX_C_SOURCE 200809L
 

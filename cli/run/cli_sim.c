@@ -1,4 +1,4 @@
-/* cli/cli_sim.c - the simulation description: construction, names of
+/* cli/run/cli_sim.c - the simulation description: construction, names of
  * variables and input kinds, seeds, and freeing. */
 #include "cli_sim.h"
 #include "rng.h"

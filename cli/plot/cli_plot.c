@@ -1,4 +1,4 @@
-/* cli/cli_plot.c - `adex plot FILE.h5 [--out FILE.png]`, and the launcher of
+/* cli/plot/cli_plot.c - `adex plot FILE.h5 [--out FILE.png]`, and the launcher of
  * the plotting helper shared with `adex patterns`. */
 #define _POSIX_C_SOURCE 200809L
 
@@ -72,7 +72,7 @@ static int find_script(char *buf, size_t len) {
     w = snprintf(buf, len, "%s/../share/adex/%s", dir, SCRIPT_NAME);
     if (w > 0 && (size_t)w < len && readable_file(buf)) return 0;
   }
-  w = snprintf(buf, len, "%s/cli/%s", ADEX_SOURCE_DIR, SCRIPT_NAME);
+  w = snprintf(buf, len, "%s/cli/plot/%s", ADEX_SOURCE_DIR, SCRIPT_NAME);
   return w > 0 && (size_t)w < len && readable_file(buf) ? 0 : -1;
 }
 
