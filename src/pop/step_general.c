@@ -263,6 +263,12 @@ static void neuron_step(adex_pop *pop, ev_sink *sink, size_t i,
   const double I =
       pop->drive != NULL ? pop->input[i] + pop->drive[i] : pop->input[i];
   nstep ns = {pop->V[i], pop->w[i], 0.0, dt, 0.0, 0};
+  /* non-finite start values are counted (x - x is not 0 for them); this
+   * path's cost per neuron dwarfs the test */
+  double sum = ns.V + ns.w + I;
+  if (!(sum - sum == 0.0))
+    adex__nf_note(&pop->nf_step, i, ns.V, ns.w, pop->input[i],
+                  pop->drive != NULL ? pop->drive[i] : 0.0);
   bool refr = pop->tau_ref > 0 && t - pop->t_last_spike[i] <= pop->tau_ref;
   if (refr)
     ns.hold =
@@ -292,9 +298,10 @@ void adex__ev_block_at(size_t num, size_t b, size_t *lo, size_t *hi,
 }
 
 /* The kernel's fused step of neurons [lo, hi), with the refractory
- * period and the soft reset. */
+ * period and the soft reset; non-finite values met counted in *nf (or
+ * not, NULL). */
 static void fused_step(const adex_pop *pop, size_t lo, size_t hi, double t,
-                       double dt) {
+                       double dt, adex__nf *nf) {
   adex__step_ctx c = {
       .method = pop->method,
       .V = pop->V,
@@ -311,6 +318,7 @@ static void fused_step(const adex_pop *pop, size_t lo, size_t hi, double t,
       .tau_ref = pop->tau_ref,
       .soft = pop->spk_reset == ADEX_SPK_RESET_SOFT,
       .refractory = pop->tau_ref > 0 ? pop->refractory : NULL,
+      .nf = nf,
   };
   pop->impl.step(&c, lo, hi);
 }
@@ -323,7 +331,7 @@ static void fused_step(const adex_pop *pop, size_t lo, size_t hi, double t,
  * where the noise reaches the threshold. */
 static void run_block_fused_noise(adex_pop *pop, ev_sink *sink, size_t lo,
                                   size_t hi, double t, double dt) {
-  fused_step(pop, lo, hi, t, dt);
+  fused_step(pop, lo, hi, t, dt, &pop->nf_step);
   const double amp = pop->noise * sqrt(dt);
   const bool ref = pop->tau_ref > 0;
   for (size_t i = lo; i < hi; i++) {
@@ -360,7 +368,8 @@ static void run_block_fused_precise(adex_pop *pop, ev_sink *sink, size_t lo,
   memcpy(w0, pop->w + lo, n * sizeof *w0);
   memcpy(I0, pop->input + lo, n * sizeof *I0);
   memcpy(tls0, pop->t_last_spike + lo, n * sizeof *tls0);
-  fused_step(pop, lo, hi, t, dt);
+  /* a blow-up spikes, and neuron_step counts it when it redoes it */
+  fused_step(pop, lo, hi, t, dt, NULL);
   for (size_t i = lo; i < hi; i++) {
     size_t k = i - lo;
     bool redo = pop->spike[i];
@@ -407,6 +416,7 @@ static void run_block(adex_pop *pop, size_t b, double t, double dt) {
         .n_ev = 0,
         .cap_ev = cap,
         .dropped = 0,
+        .nf = &pop->nf_step,
     };
     pop->impl.adaptive(&a, lo, hi);
     pop->ev_blocks[b].n = a.n_ev;
