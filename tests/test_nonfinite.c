@@ -54,6 +54,12 @@ static void assert_state_finite(adex_pop *p) {
   }
 }
 
+/* Every w of p finite (a held neuron keeps the V it was given). */
+static void assert_state_finite_w(adex_pop *p) {
+  for (size_t i = 0; i < adex_pop_num(p); i++)
+    assert_true(isfinite(adex_pop_w(p)[i]));
+}
+
 /* The count and first of p. */
 static void expect(adex_pop *p, unsigned long long count, size_t neuron,
                    const char *var, double t) {
@@ -63,7 +69,9 @@ static void expect(adex_pop *p, unsigned long long count, size_t neuron,
   double ft = 0;
   assert_ok(adex_pop_nonfinite(p, &n, &first, &v, &ft));
   if (n != count) {
-    print_error("count %llu, expected %llu\n", n, count);
+    print_error("count %llu, expected %llu (%s, %s)\n", n, count,
+                adex_method_name(adex_pop_method(p)),
+                adex_kernel_name(p->kernel));
     fail();
   }
   if (count == 0) {
@@ -187,6 +195,44 @@ static void test_nonfinite_general(void **state) {
   }
 }
 
+/* A neuron held refractory (fixed step, tau_ref) integrates w only: a
+ * non-finite V or w is still counted, every step it is met, on the fused
+ * step of every kernel, with precise spike times and on the general
+ * path. */
+static void check_held(adex_pop *p) {
+  put(p, "input", 5, 1e4);
+  put(p, "input", 6, 1e4);
+  assert_ok(adex_pop_update(p, 0.0, 0.1)); /* both spike, then held */
+  expect(p, 0, 0, NULL, 0);
+  put(p, "w", 5, NAN);
+  put(p, "V", 6, INFINITY);
+  assert_ok(adex_pop_update(p, 0.1, 0.1));
+  expect(p, 2, 5, "w", 0.1);
+  assert_state_finite_w(p);
+  adex_pop_destroy(p);
+}
+
+static void opt_ref(adex_pop_config *c) { c->tau_ref = 2.0; }
+static void opt_ref_precise(adex_pop_config *c) {
+  c->tau_ref = 2.0;
+  c->precise_spikes = true;
+}
+
+static void test_nonfinite_held(void **state) {
+  (void)state;
+  for (size_t k = 0; k < 3; k++) {
+    if (!adex_kernel_available(kernels[k])) continue;
+    for (size_t m = 0; m < 2; m++) {
+      check_held(make(methods[m], kernels[k], ADEX_DTYPE_F64, 1, opt_ref));
+      check_held(
+          make(methods[m], kernels[k], ADEX_DTYPE_F64, 1, opt_ref_precise));
+      adex_pop *p = make(methods[m], kernels[k], ADEX_DTYPE_F64, 1, opt_ref);
+      adex__pop_force_general(p);
+      check_held(p);
+    }
+  }
+}
+
 static void test_nonfinite_null(void **state) {
   (void)state;
   assert_status(adex_pop_nonfinite(NULL, NULL, NULL, NULL, NULL), ADEX_EINVAL);
@@ -200,6 +246,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_nonfinite_fused),
       cmocka_unit_test(test_nonfinite_general),
+      cmocka_unit_test(test_nonfinite_held),
       cmocka_unit_test(test_nonfinite_null),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -162,9 +162,9 @@ ADEX_API adex_status adex_pop_reset(adex_pop *pop);
  * "w", "input" or "drive": the first non-finite of them, in that order;
  * NULL when none) and *first_t (ms, the start of that step; NaN when
  * none). Every output may be NULL. The same whatever the kernel or number
- * of threads; a neuron held refractory on a fixed step is counted once
- * its hold ends (the general path, with adaptive or precise_spikes, at
- * once). Returns ADEX_OK, or ADEX_EINVAL for a NULL pop. */
+ * of threads. A neuron held refractory (tau_ref) keeps its V, and on a
+ * fixed step its input does not act on it and is not counted (adaptive:
+ * it is). Returns ADEX_OK, or ADEX_EINVAL for a NULL pop. */
 ADEX_API adex_status adex_pop_nonfinite(const adex_pop *pop,
                                         unsigned long long *count,
                                         size_t *first_neuron,

@@ -341,6 +341,11 @@ adex__fire_opts(const adex__step_ctx *c, size_t i, const adex__nparams *np,
     adex__nf_check(c, i, V_new);
     c->t_last_spike[i] = c->t;
   }
+  /* a held neuron does not spike: its non-finite start values show in V
+   * or in w' (adex__nf_note tells) */
+  if (held && (!(fabs(V_old) < INFINITY) | !(fabs(w_new) < ADEX__BLOWUP)))
+    adex__nf_note(c->nf, c->nf_base + i, V_old, c->w[i], c->input[i],
+                  c->drive != NULL ? c->drive[i] : 0.0);
   double V_spk = soft ? adex__reset_soft(np, V_new) : np->p.V_reset;
   c->V[i] = spk ? V_spk : held ? V_old : V_new;
   c->w[i] = adex__clamp_w(spk ? w_new + np->p.b : w_new);

@@ -215,6 +215,12 @@ fire_v_opts(vblock b, size_t j, const vparams *P, vd Vo, vd Vn, vd wn, vd t,
   if (o->ref) {
     held = vle(t - vload(tls), o->tau_ref);
     s = vandnot(s, held);
+    /* a held lane does not spike: its non-finite start values show in V
+     * or in w' (not below 1e100 in magnitude; nf_lanes tells) */
+    vm odd = vor(vnlt(vabs(Vo), vset1(INFINITY)),
+                 vngt(vset1(ADEX__BLOWUP), vabs(wn)));
+    unsigned hb = vbits(vand(held, odd));
+    if (hb != 0) nf_lanes(b, j, hb);
     Vn = vsel(held, Vo, Vn);
   }
   /* the soft reset only where a lane spikes (rare: its blends are not
