@@ -847,7 +847,9 @@ class AdExIF(Base):
         """Advance every neuron from t to t+dt (ms): integrate V and w with
         I = input + drive, spike where V >= V_th (V = V_reset, w += b,
         t_last_spike = t), then zero input. The state afterwards belongs to
-        t+dt."""
+        t+dt. A NaN or inf met in V, w, input or drive (written past the
+        checked views) becomes a spike with w clamped, and a RuntimeWarning
+        names the first neuron, variable and time."""
         t = _real(t, "t")
         dt = _real(dt, "dt")
         with self._use() as h:
