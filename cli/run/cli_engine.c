@@ -553,6 +553,27 @@ static void warn_dropped(const cli_engine *e) {
   }
 }
 
+/* Say on stderr if an update met non-finite values in V, w, input or the
+ * drive (adex_pop_nonfinite): the first, by neuron, variable and step. */
+static void warn_nonfinite(const cli_engine *e) {
+  size_t p;
+  for (p = 0; p < e->sim->npops; p++) {
+    unsigned long long n = 0;
+    size_t i = 0;
+    const char *var = NULL;
+    double t = 0;
+    if (e->pops[p] == NULL ||
+        adex_pop_nonfinite(e->pops[p], &n, &i, &var, &t) != ADEX_OK || n == 0)
+      continue;
+    cli_error("warning: population %s met %llu non-finite value%s (NaN or "
+              "inf) in V, w, input or drive, the first in neuron %zu's %s "
+              "at step %.0f (t = %g ms); each became a spike with w "
+              "clamped (docs/numerics.md, Guards)",
+              adex_pop_name(e->pops[p]), n, n == 1 ? "" : "s", i, var,
+              nearbyint((t - e->sim->start) / e->sim->dt), t);
+  }
+}
+
 int cli_engine_run(cli_engine *e, int quiet, cli_step_hook hook, void *ctx) {
   const cli_sim *sim = e->sim;
   cli_progress pg;
@@ -570,7 +591,10 @@ int cli_engine_run(cli_engine *e, int quiet, cli_step_hook hook, void *ctx) {
   e->wall_s = cli_now() - t0;
   cli_progress_end(&pg);
   cli_signals_restore();
-  if (rc != CLI_EXIT_USAGE) warn_dropped(e);
+  if (rc != CLI_EXIT_USAGE) {
+    warn_dropped(e);
+    warn_nonfinite(e);
+  }
   if (rc != 0) return rc;
   if (e->rec != NULL &&
       (rc = cli_record_finish(e->rec, e->steps_done, e->signal)) != 0)

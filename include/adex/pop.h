@@ -147,8 +147,32 @@ ADEX_API void adex_pop_destroy(adex_pop *pop);
 ADEX_API adex_status adex_pop_update(adex_pop *pop, double t, double dt);
 
 /* Re-evaluate the V and w initializers, zero input and spike, set
- * t_last_spike to -1e7. Returns ADEX_OK. */
+ * t_last_spike to -1e7, clear the non-finite count (below). Returns
+ * ADEX_OK. */
 ADEX_API adex_status adex_pop_reset(adex_pop *pop);
+
+/* Non-finite values met by updates: a neuron whose V, w, input or drive
+ * was NaN or +-inf at the start of its step (written by the caller through
+ * the pointers; the model's own overflow is not counted). Such a step
+ * still ends finite, by the guard of docs/numerics.md (a spike, w clamped
+ * to +-1e100); this is how a front end learns of it and warns. Counted
+ * since create, adex_pop_reset or adex_pop_nonfinite_clear:
+ * *count neuron-steps (0: none), and of the first update that met any,
+ * *first_neuron (the smallest such neuron, flat index), *first_var ("V",
+ * "w", "input" or "drive": the first non-finite of them, in that order;
+ * NULL when none) and *first_t (ms, the start of that step; NaN when
+ * none). Every output may be NULL. The same whatever the kernel or number
+ * of threads. A neuron held refractory (tau_ref) keeps its V, and on a
+ * fixed step its input does not act on it and is not counted (adaptive:
+ * it is). Returns ADEX_OK, or ADEX_EINVAL for a NULL pop. */
+ADEX_API adex_status adex_pop_nonfinite(const adex_pop *pop,
+                                        unsigned long long *count,
+                                        size_t *first_neuron,
+                                        const char **first_var,
+                                        double *first_t);
+
+/* Forget the non-finite values counted so far (adex_pop_nonfinite). */
+ADEX_API void adex_pop_nonfinite_clear(adex_pop *pop);
 
 /* Right-hand sides of the model over arrays of n values (n == num when some
  * parameter is per-neuron, any n >= 1 otherwise), as BrainPy's dV/dw:

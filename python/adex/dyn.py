@@ -385,6 +385,7 @@ class Network(Base):
         for k, m in ds_dict.items():
             self._append(k, m)
         self._ptr = None
+        self._adex_pops = []  # its AdExIF populations, once built
         self._dt = None
 
     def _append(self, key, node):
@@ -441,6 +442,7 @@ class Network(Base):
         _lib.check(L.adex_net_create(float(t0), float(dt), self.name.encode(),
                                      ctypes.byref(ptr)))
         self._ptr = ptr
+        self._adex_pops = [g for g in groups if isinstance(g, AdExIF)]
         try:
             index = {}
             for g in groups:
@@ -491,6 +493,13 @@ class Network(Base):
         """One step of the whole network (builds it on first use)."""
         self._build(0.1 if dt is None else dt, 0.0 if t is None else t)
         self._check(L.adex_net_step(self._ptr))
+        self._warn_nonfinite(stacklevel=3)
+
+    def _warn_nonfinite(self, stacklevel=2):
+        """A RuntimeWarning per population whose updates met NaN or inf
+        (AdExIF._warn_nonfinite)."""
+        for g in self._adex_pops:
+            g._warn_nonfinite(stacklevel=stacklevel + 1)
 
     def save_states(self, filename):
         """Every population's and projection's state, the delivery rings
@@ -780,4 +789,5 @@ class DSRunner:
             for name, _, _, _ in self._monitors:
                 self.mon[name] = self.mon[name][:self._done]
             self.mon["ts"] = start + (np.arange(self._done) + 1.0) * self.dt
+            net._warn_nonfinite(stacklevel=3)
         return time.time() - t0

@@ -568,6 +568,10 @@ class AdExIF(Base):
         self.integral = ODEIntegrator(
             _L.adex_pop_integrator_name(h).decode(), self._method, self)
         self._t = 0.0  # where the last adex.run ended (ms)
+        # the count of non-finite values met (_warn_nonfinite), read into
+        # this after each update
+        self._nf_count = ctypes.c_ulonglong(0)
+        self._nf_ref = ctypes.byref(self._nf_count)
 
     # ------------------------------------------------------------ lifecycle
 
@@ -843,11 +847,38 @@ class AdExIF(Base):
         """Advance every neuron from t to t+dt (ms): integrate V and w with
         I = input + drive, spike where V >= V_th (V = V_reset, w += b,
         t_last_spike = t), then zero input. The state afterwards belongs to
-        t+dt."""
+        t+dt. A NaN or inf met in V, w, input or drive (written past the
+        checked views) becomes a spike with w clamped, and a RuntimeWarning
+        names the first neuron, variable and time."""
         t = _real(t, "t")
         dt = _real(dt, "dt")
         with self._use() as h:
             self._fail(_L.adex_pop_update(h, t, dt))
+            _L.adex_pop_nonfinite(h, self._nf_ref, None, None, None)
+        if self._nf_count.value:
+            self._warn_nonfinite(stacklevel=3)
+
+    def _warn_nonfinite(self, stacklevel=2):
+        """Issue a RuntimeWarning if updates met NaN or inf in V, w, input
+        or drive since the last one (adex_pop_nonfinite): how many, and the
+        first by neuron, variable and time; then forget them."""
+        n = ctypes.c_ulonglong(0)
+        first = ctypes.c_size_t(0)
+        var = ctypes.c_char_p()
+        t = ctypes.c_double(0.0)
+        with self._use() as h:
+            _L.adex_pop_nonfinite(h, ctypes.byref(n), ctypes.byref(first),
+                                  ctypes.byref(var), ctypes.byref(t))
+            _L.adex_pop_nonfinite_clear(h)
+        if n.value == 0:
+            return
+        warnings.warn(
+            "%s: %d non-finite value%s (NaN or inf) met in V, w, input or "
+            "drive, the first in neuron %d's %s at t = %g ms; each became "
+            "a spike with w clamped to +-1e100 (docs/numerics.md, Guards)"
+            % (self._name, n.value, "" if n.value == 1 else "s",
+               first.value, var.value.decode(), t.value),
+            RuntimeWarning, stacklevel=stacklevel)
 
     def __call__(self, *args, **kwargs):
         """Shortcut for update (BrainPy's DynamicalSystem.__call__)."""

@@ -425,6 +425,7 @@ def run(pop, duration, dt=0.1, inputs=0.0, monitors=("spike",),
         if old_handler is not None:
             signal.signal(signal.SIGINT, old_handler)
     pop._t = start + done.value * dt
+    pop._warn_nonfinite(stacklevel=2)
     if caught:
         raise caught[0]
     _lib.check(st, msg)

@@ -81,6 +81,27 @@ typedef struct adex__nsoa {
   double one[ADEX__SOA_N];
 } adex__nsoa;
 
+/* The non-finite values an update met (docs/numerics.md, *Guards*): a
+ * neuron whose V, w, input or drive was NaN or +-inf at the start of its
+ * step. The kernels look for them only where a step blew up (the guard of
+ * adex__is_spike), which such a value always causes, so the common path
+ * does no extra work; adex__nf_note then counts the neuron, from any
+ * thread. `first` is the smallest key neuron * 4 + variable
+ * (ADEX__NF_V, _W, _INPUT, _DRIVE) of the update, ADEX__NF_NONE when
+ * none: the same whatever the number of threads. */
+typedef struct adex__nf {
+  unsigned long long count; /* neurons met with a non-finite value */
+  unsigned long long first; /* smallest key, or ADEX__NF_NONE */
+} adex__nf;
+enum { ADEX__NF_V, ADEX__NF_W, ADEX__NF_INPUT, ADEX__NF_DRIVE };
+#define ADEX__NF_NONE (~0ULL)
+
+/* Count neuron `neuron` in *nf (NULL: nothing) if V, w, I or D (the drive,
+ * 0 without one) is not finite; the first such variable is its key's.
+ * Called only in the rare branch of a blow-up (kernels.c). */
+void adex__nf_note(adex__nf *nf, size_t neuron, double V, double w, double I,
+                   double D);
+
 /* Everything one step of the population needs. */
 typedef struct adex__step_ctx {
   const adex_method *method; /* whose step this is (its tableau, if any) */
@@ -110,6 +131,10 @@ typedef struct adex__step_ctx {
   const float *drive32;
   const adex__np32 *uniform32;
   const adex__np32 *per32;
+  /* where non-finite values met are counted (or NULL), and the index of
+   * neuron 0 of the arrays above in the population (a tile's copy) */
+  adex__nf *nf;
+  size_t nf_base;
 } adex__step_ctx;
 
 /* Advance neurons [lo, hi) by one step (integrate, threshold, reset). */
@@ -143,6 +168,7 @@ typedef struct adex__adapt_ctx {
   adex_spike_event *ev;
   size_t n_ev, cap_ev;
   unsigned long long dropped;
+  adex__nf *nf; /* non-finite values met, or NULL */
 } adex__adapt_ctx;
 
 typedef void (*adex__adapt_fn)(adex__adapt_ctx *a, size_t lo, size_t hi);
@@ -260,6 +286,21 @@ static inline double adex__reset_soft(const adex__nparams *np, double V_spk) {
   return np->p.V_reset;
 }
 
+/* Does V_new come from a blow-up (non-finite, or below -1e100 mV)? The
+ * part of adex__is_spike that is not a threshold crossing. */
+static inline bool adex__is_blowup(double V_new) {
+  return !(V_new < INFINITY) | !(V_new > -ADEX__BLOWUP);
+}
+
+/* In the rare branch of a spike: if it was a blow-up, count neuron i's
+ * non-finite start values (read before phases 2-4 overwrite them). */
+static inline void adex__nf_check(const adex__step_ctx *c, size_t i,
+                                  double V_new) {
+  if (adex__is_blowup(V_new))
+    adex__nf_note(c->nf, c->nf_base + i, c->V[i], c->w[i], c->input[i],
+                  c->drive != NULL ? c->drive[i] : 0.0);
+}
+
 /* The input current of neuron i in this step: input, plus the drive. */
 static inline double adex__ctx_I(const adex__step_ctx *c, size_t i) {
   return c->drive != NULL ? c->input[i] + c->drive[i] : c->input[i];
@@ -275,9 +316,12 @@ static inline void adex__fire(const adex__step_ctx *c, size_t i,
                               const adex__nparams *np, double V_new,
                               double w_new) {
   bool spk = adex__is_spike(np, V_new);
+  if (spk) {
+    adex__nf_check(c, i, V_new);
+    c->t_last_spike[i] = c->t;
+  }
   c->V[i] = spk ? np->p.V_reset : V_new;
   c->w[i] = adex__clamp_w(spk ? w_new + np->p.b : w_new);
-  if (spk) c->t_last_spike[i] = c->t;
   c->spike[i] = spk;
   c->input[i] = 0.0;
 }
@@ -293,10 +337,18 @@ adex__fire_opts(const adex__step_ctx *c, size_t i, const adex__nparams *np,
                 double V_old, double V_new, double w_new, bool ref, bool soft) {
   bool held = ref && c->t - c->t_last_spike[i] <= c->tau_ref;
   bool spk = !held && adex__is_spike(np, V_new);
+  if (spk) {
+    adex__nf_check(c, i, V_new);
+    c->t_last_spike[i] = c->t;
+  }
+  /* a held neuron does not spike: its non-finite start values show in V
+   * or in w' (adex__nf_note tells) */
+  if (held && (!(fabs(V_old) < INFINITY) | !(fabs(w_new) < ADEX__BLOWUP)))
+    adex__nf_note(c->nf, c->nf_base + i, V_old, c->w[i], c->input[i],
+                  c->drive != NULL ? c->drive[i] : 0.0);
   double V_spk = soft ? adex__reset_soft(np, V_new) : np->p.V_reset;
   c->V[i] = spk ? V_spk : held ? V_old : V_new;
   c->w[i] = adex__clamp_w(spk ? w_new + np->p.b : w_new);
-  if (spk) c->t_last_spike[i] = c->t;
   c->spike[i] = spk;
   if (ref) c->refractory[i] = held || spk;
   c->input[i] = 0.0;

@@ -107,20 +107,77 @@ static inline void vparams_soa(vparams *P, const adex__nsoa *s, size_t i) {
   P->w_k = soa_field(s, ADEX__SOA_W_K, i);
 }
 
+/* The state of one vector of neurons, in place or in a padded copy. */
+typedef struct vblock {
+  double *V, *w, *I, *tls;
+  bool *spk;
+  bool *refr;      /* the refractory flags, or NULL (no tau_ref) */
+  const double *D; /* the drive, or NULL */
+  /* the neurons' indices in the population: real lanes are those below
+   * end (a padded copy's other lanes are not), and where non-finite
+   * values met are counted (adex__nf, or NULL) */
+  size_t base, end;
+  adex__nf *nf;
+} vblock;
+
+/* The input current of vector j of a block: input plus the drive. */
+static inline vd block_I(vblock b, size_t j) {
+  vd I = vload(b.I + j * W);
+  if (b.D != NULL) I = I + vload(b.D + j * W);
+  return I;
+}
+
+/* Pointers to neurons [i, i+W) of the step's arrays. */
+static inline vblock block_at(const adex__step_ctx *c, size_t i) {
+  return (vblock){c->V + i,
+                  c->w + i,
+                  c->input + i,
+                  c->t_last_spike + i,
+                  c->spike + i,
+                  c->refractory != NULL ? c->refractory + i : NULL,
+                  c->drive != NULL ? c->drive + i : NULL,
+                  c->nf_base + i,
+                  (size_t)-1, /* whole vectors: every lane real */
+                  c->nf};
+}
+
+/* The rare branch of a blow-up in vector j of b (lanes `bits`): each real
+ * lane's start values, before phases 2-4 overwrite them, to adex__nf_note
+ * (kernel.h, adex__nf_check). */
+static __attribute__((noinline, cold)) void nf_lanes(vblock b, size_t j,
+                                                     unsigned bits) {
+  for (size_t q = 0; q < W; q++) {
+    size_t k = j * W + q;
+    if (((bits >> q) & 1u) && b.base + k < b.end)
+      adex__nf_note(b.nf, b.base + k, b.V[k], b.w[k], b.I[k],
+                    b.D != NULL ? b.D[k] : 0.0);
+  }
+}
+
+/* Where lanes s spike: count the blow-ups among them (nf_lanes), stamp
+ * t_last_spike. */
+static inline void spike_lanes(vblock b, size_t j, vm s, vd Vn, vd t) {
+  vm bu = vor(vnlt(Vn, vset1(INFINITY)), vngt(Vn, vset1(-ADEX__BLOWUP)));
+  unsigned bub = vbits(vand(s, bu));
+  if (bub != 0) nf_lanes(b, j, bub);
+  vstore_mask(b.tls + j * W, s, t);
+}
+
 /* ------------------------------------------------------------ threshold */
 
 /* Phases 2-4 for W neurons (adex__fire, lane by lane): spike where
  * adex__is_spike, reset, clamp w, stamp t, store spike, zero input (the
  * store skipped where input is all zero bits already, as it stays with a
  * drive: no write traffic for it). */
-static inline void fire_v(double *V, double *w, double *I, double *tls,
-                          bool *spk, const vparams *P, vd Vn, vd wn, vd t) {
+static inline void fire_v(vblock b, size_t j, const vparams *P, vd Vn, vd wn,
+                          vd t) {
+  double *V = b.V + j * W, *w = b.w + j * W, *I = b.I + j * W;
   vm s = vor(vnlt(Vn, P->V_th), vngt(Vn, vset1(-ADEX__BLOWUP)));
+  if (vbits(s) != 0) spike_lanes(b, j, s, Vn, t);
   vstore(V, vsel(s, P->V_reset, Vn));
   vd wr = vsel(s, wn + P->b, wn);
   vstore(w, vmin(vmax(wr, vset1(-ADEX__BLOWUP)), vset1(ADEX__BLOWUP)));
-  if (vbits(s) != 0) vstore_mask(tls, s, t);
-  vstore_bool(spk, s);
+  vstore_bool(b.spk + j * W, s);
   if (vany_bits(vload(I))) vstore(I, vset1(0.0));
 }
 
@@ -145,55 +202,37 @@ static inline vd soft_reset_v(const vparams *P, vd Vn) {
  * the refractory flags go to refr. With neither option this is fire_v;
  * the flags are constants where it is inlined. */
 static inline __attribute__((always_inline)) void
-fire_v_opts(double *V, double *w, double *I, double *tls, bool *spk, bool *refr,
-            const vparams *P, vd Vo, vd Vn, vd wn, vd t, const vopts *o) {
+fire_v_opts(vblock b, size_t j, const vparams *P, vd Vo, vd Vn, vd wn, vd t,
+            const vopts *o) {
   if (!o->ref && !o->soft) {
-    fire_v(V, w, I, tls, spk, P, Vn, wn, t);
+    fire_v(b, j, P, Vn, wn, t);
     return;
   }
+  double *V = b.V + j * W, *w = b.w + j * W, *I = b.I + j * W;
+  double *tls = b.tls + j * W;
   vm s = vor(vnlt(Vn, P->V_th), vngt(Vn, vset1(-ADEX__BLOWUP)));
   vm held = vlt(vset1(0.0), vset1(0.0)); /* none */
   if (o->ref) {
     held = vle(t - vload(tls), o->tau_ref);
     s = vandnot(s, held);
+    /* a held lane does not spike: its non-finite start values show in V
+     * or in w' (not below 1e100 in magnitude; nf_lanes tells) */
+    vm odd = vor(vnlt(vabs(Vo), vset1(INFINITY)),
+                 vngt(vset1(ADEX__BLOWUP), vabs(wn)));
+    unsigned hb = vbits(vand(held, odd));
+    if (hb != 0) nf_lanes(b, j, hb);
     Vn = vsel(held, Vo, Vn);
   }
   /* the soft reset only where a lane spikes (rare: its blends are not
    * free) */
   vd Vr = o->soft && vbits(s) != 0 ? soft_reset_v(P, Vn) : P->V_reset;
+  if (vbits(s) != 0) spike_lanes(b, j, s, Vn, t);
   vstore(V, vsel(s, Vr, Vn));
   vd wr = vsel(s, wn + P->b, wn);
   vstore(w, vmin(vmax(wr, vset1(-ADEX__BLOWUP)), vset1(ADEX__BLOWUP)));
-  if (vbits(s) != 0) vstore_mask(tls, s, t);
-  vstore_bool(spk, s);
-  if (o->ref) vstore_bool(refr, vor(held, s));
+  vstore_bool(b.spk + j * W, s);
+  if (o->ref) vstore_bool(b.refr + j * W, vor(held, s));
   if (vany_bits(vload(I))) vstore(I, vset1(0.0));
-}
-
-/* The state of one vector of neurons, in place or in a padded copy. */
-typedef struct vblock {
-  double *V, *w, *I, *tls;
-  bool *spk;
-  bool *refr;      /* the refractory flags, or NULL (no tau_ref) */
-  const double *D; /* the drive, or NULL */
-} vblock;
-
-/* The input current of vector j of a block: input plus the drive. */
-static inline vd block_I(vblock b, size_t j) {
-  vd I = vload(b.I + j * W);
-  if (b.D != NULL) I = I + vload(b.D + j * W);
-  return I;
-}
-
-/* Pointers to neurons [i, i+W) of the step's arrays. */
-static inline vblock block_at(const adex__step_ctx *c, size_t i) {
-  return (vblock){c->V + i,
-                  c->w + i,
-                  c->input + i,
-                  c->t_last_spike + i,
-                  c->spike + i,
-                  c->refractory != NULL ? c->refractory + i : NULL,
-                  c->drive != NULL ? c->drive + i : NULL};
 }
 
 /* Buffers of a last, partial vector: r < W real neurons, the other lanes
@@ -221,7 +260,10 @@ static inline vblock tail_load(vtail *b, const adex__step_ctx *c, size_t i,
                   b->tls,
                   b->spk,
                   b->refr,
-                  c->drive != NULL ? b->D : NULL};
+                  c->drive != NULL ? b->D : NULL,
+                  c->nf_base + i,
+                  c->nf_base + i + r,
+                  c->nf};
 }
 
 static inline void tail_store(const vtail *b, const adex__step_ctx *c, size_t i,
@@ -301,9 +343,7 @@ expe_tile(vblock b, size_t nv, const vtile_params *tp, vd t, const vopts *o) {
     vd V = vload(b.V + j * W), w = vload(b.w + j * W);
     vd Vn, wn;
     expe_rest(P, E[j], V, w, block_I(b, j), &Vn, &wn);
-    fire_v_opts(b.V + j * W, b.w + j * W, b.I + j * W, b.tls + j * W,
-                b.spk + j * W, o->ref ? b.refr + j * W : NULL, P, V, Vn, wn, t,
-                o);
+    fire_v_opts(b, j, P, V, Vn, wn, t, o);
   }
 }
 
@@ -462,9 +502,7 @@ rk_tile_step(const adex_method *m, vblock b, size_t nv, const vtile_params *tp,
   }
   rk_tile_integrate(m, tp, nv, &r, false);
   for (size_t j = 0; j < nv; j++)
-    fire_v_opts(b.V + j * W, b.w + j * W, b.I + j * W, b.tls + j * W,
-                b.spk + j * W, o->ref ? b.refr + j * W : NULL, tp_at(tp, j),
-                r.V[j], r.outV[j], r.outw[j], t, o);
+    fire_v_opts(b, j, tp_at(tp, j), r.V[j], r.outV[j], r.outw[j], t, o);
 }
 
 /* Neurons [lo, hi) with the options o, whose flags are constants where
@@ -565,17 +603,37 @@ typedef struct vfblock {
   bool *spk;
   const float *D;      /* the drive, or NULL */
   const adex__np32 *q; /* their parameter sets, or NULL when shared */
+  size_t base, end;    /* as in vblock */
+  adex__nf *nf;
 } vfblock;
+
+/* nf_lanes for a float block. */
+static __attribute__((noinline, cold)) void nf_lanes32(vfblock b, size_t j,
+                                                       unsigned bits) {
+  for (size_t q = 0; q < WF; q++) {
+    size_t k = j * WF + q;
+    if (((bits >> q) & 1u) && b.base + k < b.end)
+      adex__nf_note(b.nf, b.base + k, b.V[k], b.w[k], b.I[k],
+                    b.D != NULL ? b.D[k] : 0.0f);
+  }
+}
 
 /* Phases 2-4 for WF neurons in float (method_exp_euler.c's fire32, lane by lane). */
 static inline void fire_vf(vfblock b, size_t j, const vfparams *P, vf Vn, vf wn,
                            vf t) {
   vmf s = vfor(vfnlt(Vn, P->V_th), vfngt(Vn, vfset1(-ADEX__BLOWUP_F32)));
+  if (vfbits(s) != 0) {
+    /* the blow-ups among the spikes (spike_lanes) */
+    vmf bu =
+        vfor(vfnlt(Vn, vfset1(INFINITY)), vfngt(Vn, vfset1(-ADEX__BLOWUP_F32)));
+    unsigned bub = vfbits(vfand(s, bu));
+    if (bub != 0) nf_lanes32(b, j, bub);
+    vfstore_mask(b.tls + j * WF, s, t);
+  }
   vfstore(b.V + j * WF, vfsel(s, P->V_reset, Vn));
   vf wr = vfsel(s, wn + P->b, wn);
   vfstore(b.w + j * WF, vfmin(vfmax(wr, vfset1(-ADEX__BLOWUP_F32)),
                               vfset1(ADEX__BLOWUP_F32)));
-  if (vfbits(s) != 0) vfstore_mask(b.tls + j * WF, s, t);
   vfstore_bool(b.spk + j * WF, s);
   if (vfany_bits(vfload(b.I + j * WF))) vfstore(b.I + j * WF, vfset1(0.0f));
 }
@@ -616,7 +674,10 @@ void VSFX(adex__expe_step32)(const adex__step_ctx *c, size_t lo, size_t hi) {
                  c->t_last_spike32 + i,
                  c->spike + i,
                  c->drive32 != NULL ? c->drive32 + i : NULL,
-                 uni != NULL ? NULL : c->per32 + i};
+                 uni != NULL ? NULL : c->per32 + i,
+                 c->nf_base + i,
+                 hi + c->nf_base,
+                 c->nf};
     expe32_tile(b, nv, uni != NULL ? &U : NULL, t);
     i += nv * WF;
   }
@@ -641,7 +702,10 @@ void VSFX(adex__expe_step32)(const adex__step_ctx *c, size_t lo, size_t hi) {
                  tls,
                  spk,
                  c->drive32 != NULL ? D : NULL,
-                 uni != NULL ? NULL : q};
+                 uni != NULL ? NULL : q,
+                 c->nf_base + i,
+                 c->nf_base + hi,
+                 c->nf};
     expe32_tile(b, 1, uni != NULL ? &U : NULL, t);
     for (size_t j = 0; j < r; j++) {
       c->V32[i + j] = V[j];
@@ -756,6 +820,16 @@ static inline void adapt_store(adex__adapt_ctx *a, size_t i, size_t real, vd V,
     }
 }
 
+/* Neurons i + q of the lanes q in bits, whose start values include a
+ * non-finite one: to adex__nf_note, from the arrays (not yet written). */
+static __attribute__((noinline, cold)) void adapt_nf(const adex__adapt_ctx *a,
+                                                     size_t i, unsigned bits) {
+  for (size_t q = 0; q < W; q++)
+    if ((bits >> q) & 1u)
+      adex__nf_note(a->nf, i + q, a->V[i + q], a->w[i + q], a->input[i + q],
+                    a->drive != NULL ? a->drive[i + q] : 0.0);
+}
+
 void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
   const adex_method *m = a->method;
   const int p_hat = m->tableau->order_hat;
@@ -809,6 +883,11 @@ void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
     for (size_t j = 0; j < nv; j++) {
       sv[j] = subv[j] = nspk[j] = zero;
       act[j] = r >= (j + 1) * W ? ALL_LANES : (1u << (r - j * W)) - 1u;
+      /* non-finite start values (x - x is not 0 for them): counted
+       * (adapt_nf; this mode's cost per neuron dwarfs the test) */
+      vd sum = Vv[j] + wv[j] + Iv[j];
+      unsigned bad = act[j] & ~vbits(veq(sum - sum, zero));
+      if (bad != 0) adapt_nf(a, i0 + j * W, bad);
       /* refractory at the start (t - t_last_spike <= tau_ref): V held,
        * w integrated, for the whole step */
       held[j] = refr0[j] = 0;

@@ -4,11 +4,13 @@
  * asked once through the compiler's CPU feature test. Under valgrind,
  * which does not emulate AVX-512, the CPU reports no AVX-512 and AUTO
  * picks AVX2. */
+#include <math.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "adex/method.h"
 #include "internal.h"
+#include "kernel.h"
 #include "kernel_simd.h"
 #include "method_internal.h"
 
@@ -113,4 +115,25 @@ adex_status adex__method_impl(const adex_method *m, adex_kernel k,
   if (m->simd != NULL && k == ADEX_KERNEL_AVX512) simd = &m->simd->avx512;
   if (simd != NULL && simd->step != NULL) *out = *simd;
   return ADEX_OK;
+}
+
+/* The rare branch of a blow-up (kernel.h): one neuron, counted where one
+ * of its start values was not finite. Threads may meet such neurons at
+ * once: the count is added and the smallest key kept atomically. */
+__attribute__((noinline, cold)) void adex__nf_note(adex__nf *nf, size_t neuron,
+                                                   double V, double w, double I,
+                                                   double D) {
+  int var = !isfinite(V)   ? ADEX__NF_V
+            : !isfinite(w) ? ADEX__NF_W
+            : !isfinite(I) ? ADEX__NF_INPUT
+            : !isfinite(D) ? ADEX__NF_DRIVE
+                           : -1;
+  if (nf == NULL || var < 0) return; /* the model's own overflow */
+  unsigned long long key = (unsigned long long)neuron * 4 + (unsigned)var;
+  __atomic_fetch_add(&nf->count, 1, __ATOMIC_RELAXED);
+  unsigned long long cur = __atomic_load_n(&nf->first, __ATOMIC_RELAXED);
+  while (key < cur &&
+         !__atomic_compare_exchange_n(&nf->first, &cur, key, true,
+                                      __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+  }
 }

@@ -83,12 +83,18 @@ static void exp_euler_step(const adex__step_ctx *c, size_t lo, size_t hi) {
 ADEX__FORMULA void fire32(const adex__step_ctx *c, size_t i,
                           const adex__np32 *q, float V_new, float w_new) {
   bool spk = !(V_new < q->V_th) | !(V_new > -ADEX__BLOWUP_F32);
+  if (spk) {
+    /* a blow-up: count non-finite start values (adex__nf_check) */
+    if (!(V_new < INFINITY) | !(V_new > -ADEX__BLOWUP_F32))
+      adex__nf_note(c->nf, c->nf_base + i, c->V32[i], c->w32[i], c->input32[i],
+                    c->drive32 != NULL ? c->drive32[i] : 0.0f);
+    c->t_last_spike32[i] = (float)c->t;
+  }
   float w = spk ? w_new + q->b : w_new;
   c->V32[i] = spk ? q->V_reset : V_new;
   c->w32[i] = w >= -ADEX__BLOWUP_F32
                   ? (w > ADEX__BLOWUP_F32 ? ADEX__BLOWUP_F32 : w)
                   : -ADEX__BLOWUP_F32;
-  if (spk) c->t_last_spike32[i] = (float)c->t;
   c->spike[i] = spk;
   c->input32[i] = 0.0f;
 }

@@ -444,6 +444,7 @@ adex_status adex_pop_reset(adex_pop *pop) {
   }
   pop->n_events = 0;
   pop->events_stale = false;
+  adex_pop_nonfinite_clear(pop);
   return ADEX_OK;
 }
 
@@ -515,10 +516,23 @@ static void step_f32_via_f64(const adex_pop *pop, const adex__step_ctx *c,
     d.t_last_spike = tls;
     d.spike = c->spike + i;
     d.per = c->per != NULL ? c->per + i : NULL;
+    adex__nf met = {0, ADEX__NF_NONE};
+    d.nf = &met;
     pop->impl.step(&d, 0, n);
+    /* non-finite values met: the float arrays, not yet written, say which
+     * (the tile's I joins input and drive) */
+    for (size_t j = 0; met.count != 0 && j < n; j++)
+      adex__nf_note(c->nf, c->nf_base + i + j, c->V32[i + j], c->w32[i + j],
+                    c->input32[i + j],
+                    c->drive32 != NULL ? c->drive32[i + j] : 0.0f);
     for (size_t j = 0; j < n; j++) {
       c->V32[i + j] = (float)V[j];
-      c->w32[i + j] = (float)w[j];
+      /* w within the float kernels' bound (+-1e30), as they keep it: the
+       * double one (+-1e100) would round to +-inf */
+      float wf = (float)w[j];
+      c->w32[i + j] = wf >= -ADEX__BLOWUP_F32
+                          ? (wf > ADEX__BLOWUP_F32 ? ADEX__BLOWUP_F32 : wf)
+                          : -ADEX__BLOWUP_F32;
       c->input32[i + j] = 0.0f;
       c->t_last_spike32[i + j] = (float)tls[j];
     }
@@ -563,6 +577,35 @@ static void run_fused(const adex_pop *pop, const adex__step_ctx *ctx) {
 #endif
 }
 
+/* After an update of t that met non-finite values: add them to the
+ * population's count, the first of them kept where it is the first. */
+static void nf_merge(adex_pop *pop, double t) {
+  if (pop->nf_count == 0) {
+    pop->nf_neuron = (size_t)(pop->nf_step.first / 4);
+    pop->nf_var = (int)(pop->nf_step.first % 4);
+    pop->nf_t = t;
+  }
+  pop->nf_count += pop->nf_step.count;
+}
+
+static const char *const nf_var_names[] = {"V", "w", "input", "drive"};
+
+adex_status adex_pop_nonfinite(const adex_pop *pop, unsigned long long *count,
+                               size_t *first_neuron, const char **first_var,
+                               double *first_t) {
+  if (pop == NULL) return adex__fail(ADEX_EINVAL, "pop must not be NULL");
+  bool any = pop->nf_count != 0;
+  if (count != NULL) *count = pop->nf_count;
+  if (first_neuron != NULL) *first_neuron = any ? pop->nf_neuron : 0;
+  if (first_var != NULL) *first_var = any ? nf_var_names[pop->nf_var] : NULL;
+  if (first_t != NULL) *first_t = any ? pop->nf_t : NAN;
+  return ADEX_OK;
+}
+
+void adex_pop_nonfinite_clear(adex_pop *pop) {
+  if (pop != NULL) pop->nf_count = 0;
+}
+
 adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
   if (pop == NULL) return adex__fail(ADEX_EINVAL, "pop must not be NULL");
   if (!(isfinite(dt) && dt > 0)) {
@@ -578,8 +621,10 @@ adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
     if (st != ADEX_OK) return st;
   }
   pop->last_t = t;
+  pop->nf_step = (adex__nf){0, ADEX__NF_NONE};
   if (pop->general && !pop->fused_opts) {
     adex__pop_step_general(pop, t, dt);
+    if (pop->nf_step.count != 0) nf_merge(pop, t);
     return ADEX_OK;
   }
   pop->events_stale = true;
@@ -606,8 +651,10 @@ adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
       .t_last_spike32 = pop->t_last_spike32,
       .uniform32 = pop->per32 == NULL ? &pop->uniform32 : NULL,
       .per32 = pop->per32,
+      .nf = &pop->nf_step,
   };
   run_fused(pop, &ctx);
+  if (pop->nf_step.count != 0) nf_merge(pop, t);
   return ADEX_OK;
 }
 

@@ -62,6 +62,15 @@ struct adex_pop {
   bool events_stale; /* fast path: list not built from spike[] */
   double last_t;     /* t of the last update */
 
+  /* Non-finite values met (adex_pop_nonfinite): this update's (kernel.h,
+   * adex__nf), and since create, reset or adex_pop_nonfinite_clear: the
+   * neuron-steps counted and the first (its neuron, variable, step) */
+  adex__nf nf_step;
+  unsigned long long nf_count;
+  size_t nf_neuron;
+  int nf_var;
+  double nf_t;
+
   /* Initializers, with owned copies of caller arrays */
   adex_init V_init, w_init;
   double *V_init_copy, *w_init_copy; /* [num] or NULL */

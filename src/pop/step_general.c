@@ -254,15 +254,23 @@ static void add_noise(adex_pop *pop, ev_sink *sink, size_t i,
   }
 }
 
-/* Advance neuron i from t to t+dt with its parameters np: sub-steps until
+/* Advance neuron i from t to t+dt with its parameters np (counting its
+ * non-finite start values where count_nf): sub-steps until
  * the step's end (one for a fixed step outside a spike or a hold), then
  * noise, then the state and flags written back. */
 static void neuron_step(adex_pop *pop, ev_sink *sink, size_t i,
-                        const adex__nparams *np, double t, double dt) {
+                        const adex__nparams *np, double t, double dt,
+                        bool count_nf) {
   const nmethod nm = method_of(pop);
   const double I =
       pop->drive != NULL ? pop->input[i] + pop->drive[i] : pop->input[i];
   nstep ns = {pop->V[i], pop->w[i], 0.0, dt, 0.0, 0};
+  /* non-finite start values are counted (x - x is not 0 for them); this
+   * path's cost per neuron dwarfs the test */
+  double sum = ns.V + ns.w + I;
+  if (count_nf && !(sum - sum == 0.0))
+    adex__nf_note(&pop->nf_step, i, ns.V, ns.w, pop->input[i],
+                  pop->drive != NULL ? pop->drive[i] : 0.0);
   bool refr = pop->tau_ref > 0 && t - pop->t_last_spike[i] <= pop->tau_ref;
   if (refr)
     ns.hold =
@@ -292,9 +300,10 @@ void adex__ev_block_at(size_t num, size_t b, size_t *lo, size_t *hi,
 }
 
 /* The kernel's fused step of neurons [lo, hi), with the refractory
- * period and the soft reset. */
+ * period and the soft reset; non-finite values met counted in *nf (or
+ * not, NULL). */
 static void fused_step(const adex_pop *pop, size_t lo, size_t hi, double t,
-                       double dt) {
+                       double dt, adex__nf *nf) {
   adex__step_ctx c = {
       .method = pop->method,
       .V = pop->V,
@@ -311,6 +320,7 @@ static void fused_step(const adex_pop *pop, size_t lo, size_t hi, double t,
       .tau_ref = pop->tau_ref,
       .soft = pop->spk_reset == ADEX_SPK_RESET_SOFT,
       .refractory = pop->tau_ref > 0 ? pop->refractory : NULL,
+      .nf = nf,
   };
   pop->impl.step(&c, lo, hi);
 }
@@ -323,7 +333,7 @@ static void fused_step(const adex_pop *pop, size_t lo, size_t hi, double t,
  * where the noise reaches the threshold. */
 static void run_block_fused_noise(adex_pop *pop, ev_sink *sink, size_t lo,
                                   size_t hi, double t, double dt) {
-  fused_step(pop, lo, hi, t, dt);
+  fused_step(pop, lo, hi, t, dt, &pop->nf_step);
   const double amp = pop->noise * sqrt(dt);
   const bool ref = pop->tau_ref > 0;
   for (size_t i = lo; i < hi; i++) {
@@ -360,7 +370,8 @@ static void run_block_fused_precise(adex_pop *pop, ev_sink *sink, size_t lo,
   memcpy(w0, pop->w + lo, n * sizeof *w0);
   memcpy(I0, pop->input + lo, n * sizeof *I0);
   memcpy(tls0, pop->t_last_spike + lo, n * sizeof *tls0);
-  fused_step(pop, lo, hi, t, dt);
+  /* non-finite values counted there, not again by neuron_step */
+  fused_step(pop, lo, hi, t, dt, &pop->nf_step);
   for (size_t i = lo; i < hi; i++) {
     size_t k = i - lo;
     bool redo = pop->spike[i];
@@ -373,7 +384,7 @@ static void run_block_fused_precise(adex_pop *pop, ev_sink *sink, size_t lo,
     pop->input[i] = I0[k];
     pop->t_last_spike[i] = tls0[k];
     neuron_step(pop, sink, i, pop->per != NULL ? &pop->per[i] : &pop->uniform,
-                t, dt);
+                t, dt, false);
   }
 }
 
@@ -407,6 +418,7 @@ static void run_block(adex_pop *pop, size_t b, double t, double dt) {
         .n_ev = 0,
         .cap_ev = cap,
         .dropped = 0,
+        .nf = &pop->nf_step,
     };
     pop->impl.adaptive(&a, lo, hi);
     pop->ev_blocks[b].n = a.n_ev;
@@ -426,7 +438,7 @@ static void run_block(adex_pop *pop, size_t b, double t, double dt) {
   }
   for (size_t i = lo; i < hi; i++)
     neuron_step(pop, &sink, i, pop->per != NULL ? &pop->per[i] : &pop->uniform,
-                t, dt);
+                t, dt, true);
   pop->ev_blocks[b].n = sink.n;
   pop->ev_blocks[b].dropped = sink.dropped;
 }
