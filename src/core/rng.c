@@ -1,8 +1,10 @@
 /* rng.c - SplitMix64 as a counter-based generator, uniform and normal
- * variates. */
+ * variates; the scalar generator of the noise's normal variates (its
+ * arithmetic in xmath_body.h, shared with the SIMD kernels). */
 #include <math.h>
 
 #include "rng.h"
+#include "xmath.h"
 
 #define GOLDEN_GAMMA 0x9E3779B97F4A7C15ULL
 
@@ -42,4 +44,12 @@ double adex__rng_normal_at(uint64_t key, uint64_t step, uint64_t neuron) {
   double u1 = 1.0 - adex__rng_uniform_at(key, step, neuron, 0); /* (0, 1] */
   double u2 = adex__rng_uniform_at(key, step, neuron, 1);
   return sqrt(-2.0 * log(u1)) * cos(two_pi * u2);
+}
+
+void adex__normals_scalar(uint64_t key, uint64_t c0, size_t nc, double *out) {
+  for (size_t c = 0; c < nc; c++, out += ADEX__NORMAL_CHUNK)
+    for (unsigned l = 0; l < 8; l++) {
+      uint64_t j = 8 * (c0 + c) + l;
+      adex__normal_pair(key + (2 * j + 1) * GOLDEN_GAMMA, &out[l], &out[8 + l]);
+    }
 }

@@ -21,6 +21,9 @@
  *   XBITSD(x), XREALD(u)       reinterpretation of the bits (and F)
  *   XUADDD(u,c), XUSUBD(a,b), XUANDD(u,c), XUORD(u,c), XUSHRD(u,k),
  *   XUSHLD(u,k)                integer arithmetic, logical shifts (and F)
+ *   XUXORD(a,b), XUMULD(u,c)   exclusive or; product modulo 2^64 (double only)
+ *   XUHASD(u,c)                the lanes where u has the bit c (a mask)
+ *   XSQRTD(x)                  the correctly rounded square root
  *   XTABD(tab,u), XTABF        tab[u & 15] for a table of 16
  *   XLED(a,b), XGED, XGTD      comparisons, false for NaN (and F)
  *   XANDMD(m,n), XALLD(m)      both; all lanes set (and F)
@@ -36,7 +39,9 @@
  *   phi   (e^z - 1)/z: an economized polynomial for |z| <= 1/8 (0.63
  *         ulp), expm1(z)/z beyond (relative error below 1.6 2^-52,
  *         measured 1.32 2^-52), inf at +inf;
- *   pow_pos  q^e for the adaptive step factor, relative error ~1e-15.
+ *   pow_pos  q^e for the adaptive step factor, relative error ~1e-15;
+ *   log   (positive normal arguments) and sin_small, cos_small (|x| <=
+ *         pi/4), about 1 ulp: the normal variates of the noise.
  */
 
 /* ------------------------------------------------------------ double */
@@ -215,4 +220,102 @@ XINLINE XF XN(phif)(XF z) {
   if (XALLF(small)) return ps;
   XF far = XSELF(XGTF(z, XCF(3.40282347e38f)), z, XN(expm1f)(z) / z);
   return XSELF(small, ps, far);
+}
+
+/* ------------------------------------------------------------ normal */
+
+/* The noise's normal variates (docs/numerics.md, "Noise"): a counter-based
+ * generator, so that a value depends on its counter only, whatever the
+ * kernel, the vector lane or the thread. Double only. */
+
+/* SplitMix64's output function (Steele, Lea & Flood 2014): a bijective
+ * mixer of 64 bits, the one of src/core/rng.c. */
+XINLINE XUD XN(mix64)(XUD z) {
+  z = XUMULD(XUXORD(z, XUSHRD(z, 30)), 0xBF58476D1CE4E5B9ull);
+  z = XUMULD(XUXORD(z, XUSHRD(z, 27)), 0x94D049BB133111EBull);
+  return XUXORD(z, XUSHRD(z, 31));
+}
+
+/* ln x for a positive, finite, normal x. x = 2^k m with m in [sqrt(1/2),
+ * sqrt(2)), f = m - 1 (exact), s = f/(2 + f); ln m = 2 atanh(s) = 2s + s R,
+ * R = sum 2 s^(2j)/(2j+1) for j = 1..10 (|s| <= 0.1716: the first term
+ * left out is below 1e-18 relative), written f - (f^2/2 - s (f^2/2 + R))
+ * since 2s = f - s f: f is exact and the rest is small beside it. Then
+ * k ln2 + ln m with ln2 in two parts. Within about 1 ulp (test_xmath). */
+XINLINE XD XN(log)(XD x) {
+  XUD u = XBITSD(x);
+  XD m = XREALD(XUORD(XUANDD(u, 0x000fffffffffffffull), 0x3ff0000000000000ull));
+  /* the biased exponent as a double: 2^52 + e_b, exactly */
+  XD k = XREALD(XUORD(XUSHRD(u, 52), 0x4330000000000000ull)) -
+         XCD(4503599627370496.0 + 1023.0);
+  XMD big = XGTD(m, XCD(1.4142135623730951));
+  m = XSELD(big, m * XCD(0.5), m);
+  k = XSELD(big, k + XCD(1.0), k);
+  XD f = m - XCD(1.0);
+  XD s = f / (XCD(2.0) + f), z = s * s;
+  XD R = XFMAD(z, XCD(2.0 / 21.0), XCD(2.0 / 19.0));
+  R = XFMAD(z, R, XCD(2.0 / 17.0));
+  R = XFMAD(z, R, XCD(2.0 / 15.0));
+  R = XFMAD(z, R, XCD(2.0 / 13.0));
+  R = XFMAD(z, R, XCD(2.0 / 11.0));
+  R = XFMAD(z, R, XCD(2.0 / 9.0));
+  R = XFMAD(z, R, XCD(2.0 / 7.0));
+  R = XFMAD(z, R, XCD(2.0 / 5.0));
+  R = XFMAD(z, R, XCD(2.0 / 3.0));
+  R = R * z;
+  XD hfsq = XCD(0.5) * f * f;
+  XD lm = f - (hfsq - s * (hfsq + R));
+  /* ln2 = XM_LN2_HI + XM_LN2_LO; k ln2_hi is exact in the fma */
+  return XFMAD(k, XCD(XM_LN2_HI), XFMAD(k, XCD(XM_LN2_LO), lm));
+}
+
+/* sin x and cos x for |x| <= pi/4: Taylor polynomials to x^17/17! and
+ * x^16/16! (what is left out is below 1e-18 relative), within about 1
+ * ulp (test_xmath). */
+XINLINE XD XN(sin_small)(XD x) {
+  XD z = x * x;
+  XD p = XFMAD(z, XCD(1.0 / 355687428096000.0), XCD(-1.0 / 1307674368000.0));
+  p = XFMAD(z, p, XCD(1.0 / 6227020800.0));
+  p = XFMAD(z, p, XCD(-1.0 / 39916800.0));
+  p = XFMAD(z, p, XCD(1.0 / 362880.0));
+  p = XFMAD(z, p, XCD(-1.0 / 5040.0));
+  p = XFMAD(z, p, XCD(1.0 / 120.0));
+  p = XFMAD(z, p, XCD(-1.0 / 6.0));
+  return XFMAD(x * z, p, x);
+}
+
+XINLINE XD XN(cos_small)(XD x) {
+  XD z = x * x;
+  XD q = XFMAD(z, XCD(1.0 / 20922789888000.0), XCD(-1.0 / 87178291200.0));
+  q = XFMAD(z, q, XCD(1.0 / 479001600.0));
+  q = XFMAD(z, q, XCD(-1.0 / 3628800.0));
+  q = XFMAD(z, q, XCD(1.0 / 40320.0));
+  q = XFMAD(z, q, XCD(-1.0 / 720.0));
+  q = XFMAD(z, q, XCD(1.0 / 24.0));
+  /* 1 - (z/2 - z^2 q): the bracket is at most 0.31, its rounding small */
+  return XCD(1.0) - (z * XCD(0.5) - (z * z) * q);
+}
+
+/* Two independent standard normal values from one counter z per lane:
+ * h1 and h2, SplitMix64's outputs at z and z + its gamma (two consecutive
+ * outputs of a stream, XM_GAMMA), give Box-Muller's radius and angle,
+ * both of its values used. The radius sqrt(-2 ln u) with u = 1 - n 2^-52
+ * in (0, 1] from h1's top 52 bits (at most 8.49: the normal's tail beyond
+ * it has probability 2e-17). The angle uniform on the circle: x uniform
+ * on [-pi/4, pi/4) from h2's low 52 bits, then one of the square's eight
+ * symmetries from its top three bits (swap sin and cos, the sign of
+ * either), so only sin and cos near 0 are needed. */
+XINLINE void XN(normal_pair)(XUD z, XD *a, XD *b) {
+  XUD h1 = XN(mix64)(z), h2 = XN(mix64)(XUADDD(z, XM_GAMMA));
+  XD u = XCD(2.0) - XREALD(XUORD(XUSHRD(h1, 12), 0x3ff0000000000000ull));
+  XD r = XSQRTD(XCD(-2.0) * XN(log)(u));
+  XD g =
+      XREALD(XUORD(XUANDD(h2, 0x000fffffffffffffull), 0x3ff0000000000000ull));
+  XD x = (g - XCD(1.5)) * XCD(1.5707963267948966); /* g - 1.5 exact */
+  XD c = XN(cos_small)(x), s = XN(sin_small)(x);
+  XMD swap = XUHASD(h2, 0x2000000000000000ull);
+  XD p = XSELD(swap, s, c), q = XSELD(swap, c, s);
+  *a = r * XREALD(XUXORD(XBITSD(p), XUANDD(h2, 0x8000000000000000ull)));
+  *b = r *
+       XREALD(XUXORD(XBITSD(q), XUANDD(XUSHLD(h2, 1), 0x8000000000000000ull)));
 }
