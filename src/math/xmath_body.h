@@ -40,8 +40,8 @@
  *         ulp), expm1(z)/z beyond (relative error below 1.6 2^-52,
  *         measured 1.32 2^-52), inf at +inf;
  *   pow_pos  q^e for the adaptive step factor, relative error ~1e-15;
- *   log   (positive normal arguments) and sin_small, cos_small (|x| <=
- *         pi/4), about 1 ulp: the normal variates of the noise.
+ *   log   (positive normal arguments) within 1.2 ulp, sin_small and
+ *         cos_small (|x| <= pi/4) within 1 ulp: the noise's normal values.
  */
 
 /* ------------------------------------------------------------ double */
@@ -241,7 +241,7 @@ XINLINE XUD XN(mix64)(XUD z) {
  * R = sum 2 s^(2j)/(2j+1) for j = 1..10 (|s| <= 0.1716: the first term
  * left out is below 1e-18 relative), written f - (f^2/2 - s (f^2/2 + R))
  * since 2s = f - s f: f is exact and the rest is small beside it. Then
- * k ln2 + ln m with ln2 in two parts. Within about 1 ulp (test_xmath). */
+ * k ln2 + ln m with ln2 in two parts. Within 1.2 ulp (test_xmath). */
 XINLINE XD XN(log)(XD x) {
   XUD u = XBITSD(x);
   XD m = XREALD(XUORD(XUANDD(u, 0x000fffffffffffffull), 0x3ff0000000000000ull));
