@@ -124,6 +124,9 @@ adex__normals_fn adex__kernel_normals(adex_kernel k) {
   if (k == ADEX_KERNEL_AVX2) return adex__normals_avx2;
 #endif
   (void)k;
+#ifdef ADEX__NORMALS_FMA
+  if (__builtin_cpu_supports("fma")) return adex__normals_scalar_fma;
+#endif
   return adex__normals_scalar;
 }
 

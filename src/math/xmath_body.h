@@ -224,9 +224,10 @@ XINLINE XF XN(phif)(XF z) {
 
 /* ------------------------------------------------------------ normal */
 
-/* The noise's normal variates (docs/numerics.md, "Noise"): a counter-based
- * generator, so that a value depends on its counter only, whatever the
- * kernel, the vector lane or the thread. Double only. */
+/* The noise's normal variates (docs/numerics.md, "Noise: the normal
+ * values"): a counter-based generator, so that a value depends on its
+ * counter only, whatever the kernel, the vector lane or the thread.
+ * Double only. */
 
 /* SplitMix64's output function (Steele, Lea & Flood 2014): a bijective
  * mixer of 64 bits, the one of src/core/rng.c. */
