@@ -17,7 +17,8 @@
  *     normal results; pow_pos
  *     within 1e-14 relative of powl for q in [1e-6, 1e6] and the exponents
  *     -1/2 .. -1/6 of the step control; the noise's log within 1.2 ulp
- *     of logl for positive normal arguments, sin_small and cos_small
+ *     of logl for positive normal arguments (its table: hi + lo within
+ *     2^-62 relative of -logl(1/c)), sin_small and cos_small
  *     within 1 ulp of sinl, cosl on [-pi/4, pi/4], mix64 = rng.c's;
  *   - every vector function, AVX2 and AVX-512 where the CPU runs them,
  *     gives the scalar function's bits for every argument: the random
@@ -674,6 +675,23 @@ static void test_log(void **state) {
   if (reference_exact()) check_worst("log, positive normal", &w, 1.2, "ulp");
   assert_true(adex__log(1.0) == 0.0);
   assert_true(adex__log(2.0) == 0x1.62e42fefa39efp-1); /* RN(ln 2) */
+  /* the table: 1/c = RN(16/n) at n & 15, and hi + lo = -ln(1/c) to
+   * long double's precision (2^-64 relative; 300 bits made them) */
+  for (int n = 11; n <= 23; n++) {
+    double invc = adex__xm_log_invc[n & 15];
+    assert_true(invc == 16.0 / n);
+    if (!reference_exact()) continue;
+    long double L = -logl((long double)invc);
+    long double d = (long double)adex__xm_log_hi[n & 15] - L +
+                    (long double)adex__xm_log_lo[n & 15];
+    assert_true(fabsl(d) <= 0x1p-62L * fabsl(L));
+    assert_true(adex__xm_log_hi[n & 15] == (double)L);
+  }
+  /* ln2 = XM_LN2_HI + XM_LN2_LO, the first with 40 bits */
+  assert_true(XM_LN2_HI == ldexp(floor(ldexp(XM_LN2_HI, 40)), -40));
+  if (reference_exact())
+    assert_true(fabsl((long double)XM_LN2_HI + (long double)XM_LN2_LO -
+                      0.6931471805599453094172321214581766L) <= 0x1p-63L);
   free(y);
   free(a.x);
 }

@@ -21,6 +21,9 @@
 /* 2^(j/16) = hi + lo, j = 0..15 (xmath.c), double and float. */
 extern const double adex__xm_exp2_hi[16], adex__xm_exp2_lo[16];
 extern const float adex__xm_exp2f_hi[16], adex__xm_exp2f_lo[16];
+/* The log's table (xmath.c): 1/c and -ln(1/c) = hi + lo for c = n/16. */
+extern const double adex__xm_log_invc[16], adex__xm_log_hi[16],
+    adex__xm_log_lo[16];
 
 /* Constants of the reduction x = n ln2/16 + r (n = RN(x 16/ln2) by adding
  * 1.5 2^52, resp. 1.5 2^23, whose low mantissa bits then hold n). */
@@ -35,9 +38,10 @@ extern const float adex__xm_exp2f_hi[16], adex__xm_exp2f_lo[16];
 #define XM_F_L_HI 0x1.62e430p-5f
 #define XM_F_L_LO -0x1.05c610p-33f
 #define XM_F_MBIAS ((uint32_t)4096 - 0x4b400000u)
-/* ln2 = XM_LN2_HI + XM_LN2_LO (the log of the normal variates) */
-#define XM_LN2_HI 0x1.62e42fefa39efp-1
-#define XM_LN2_LO 0x1.abc9e3b39803fp-56
+/* ln2 = XM_LN2_HI + XM_LN2_LO, the first with 40 bits (k XM_LN2_HI is
+ * exact for |k| < 2^13; the log of the normal variates) */
+#define XM_LN2_HI 0x1.62e42fefa2000p-1
+#define XM_LN2_LO 0x1.9ef35793c7673p-41
 /* SplitMix64's increment, the golden ratio's 64-bit fraction */
 #define XM_GAMMA 0x9E3779B97F4A7C15ull
 

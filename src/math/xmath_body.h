@@ -237,12 +237,13 @@ XINLINE XUD XN(mix64)(XUD z) {
   return XUXORD(z, XUSHRD(z, 31));
 }
 
-/* ln x for a positive, finite, normal x. x = 2^k m with m in [sqrt(1/2),
- * sqrt(2)), f = m - 1 (exact), s = f/(2 + f); ln m = 2 atanh(s) = 2s + s R,
- * R = sum 2 s^(2j)/(2j+1) for j = 1..10 (|s| <= 0.1716: the first term
- * left out is below 1e-18 relative), written f - (f^2/2 - s (f^2/2 + R))
- * since 2s = f - s f: f is exact and the rest is small beside it. Then
- * k ln2 + ln m with ln2 in two parts. Within 1.2 ulp (test_xmath). */
+/* ln x for a positive, finite, normal x, without a division. x = 2^k m
+ * with m in [sqrt(1/2), sqrt(2)); n = RN(16 m) in 11..23 picks 1/c =
+ * RN(16/n) and -ln(1/c) = hi + lo from a table (xmath.c; c = 1 for n =
+ * 16, so that near x = 1 nothing cancels); r = m/c - 1 by one fma, |r| <=
+ * 1/22; ln(1 + r) by its Taylor series to r^13/13 (what is left out is
+ * below 1e-18 relative). ln x = (k ln2_hi + hi) + (r + (k ln2_lo + lo +
+ * r^2 P(r))), the first sum carried exactly. Within 1.2 ulp (test_xmath). */
 XINLINE XD XN(log)(XD x) {
   XUD u = XBITSD(x);
   XD m = XREALD(XUORD(XUANDD(u, 0x000fffffffffffffull), 0x3ff0000000000000ull));
@@ -252,22 +253,25 @@ XINLINE XD XN(log)(XD x) {
   XMD big = XGTD(m, XCD(1.4142135623730951));
   m = XSELD(big, m * XCD(0.5), m);
   k = XSELD(big, k + XCD(1.0), k);
-  XD f = m - XCD(1.0);
-  XD s = f / (XCD(2.0) + f), z = s * s;
-  XD R = XFMAD(z, XCD(2.0 / 21.0), XCD(2.0 / 19.0));
-  R = XFMAD(z, R, XCD(2.0 / 17.0));
-  R = XFMAD(z, R, XCD(2.0 / 15.0));
-  R = XFMAD(z, R, XCD(2.0 / 13.0));
-  R = XFMAD(z, R, XCD(2.0 / 11.0));
-  R = XFMAD(z, R, XCD(2.0 / 9.0));
-  R = XFMAD(z, R, XCD(2.0 / 7.0));
-  R = XFMAD(z, R, XCD(2.0 / 5.0));
-  R = XFMAD(z, R, XCD(2.0 / 3.0));
-  R = R * z;
-  XD hfsq = XCD(0.5) * f * f;
-  XD lm = f - (hfsq - s * (hfsq + R));
-  /* ln2 = XM_LN2_HI + XM_LN2_LO; k ln2_hi is exact in the fma */
-  return XFMAD(k, XCD(XM_LN2_HI), XFMAD(k, XCD(XM_LN2_LO), lm));
+  XUD ti = XBITSD(XFMAD(m, XCD(16.0), XCD(XM_D_SHIFT))); /* n in its bits */
+  XD r = XFMAD(m, XTABD(adex__xm_log_invc, ti), XCD(-1.0));
+  XD p = XFMAD(r, XCD(1.0 / 13.0), XCD(-1.0 / 12.0));
+  p = XFMAD(r, p, XCD(1.0 / 11.0));
+  p = XFMAD(r, p, XCD(-1.0 / 10.0));
+  p = XFMAD(r, p, XCD(1.0 / 9.0));
+  p = XFMAD(r, p, XCD(-1.0 / 8.0));
+  p = XFMAD(r, p, XCD(1.0 / 7.0));
+  p = XFMAD(r, p, XCD(-1.0 / 6.0));
+  p = XFMAD(r, p, XCD(1.0 / 5.0));
+  p = XFMAD(r, p, XCD(-1.0 / 4.0));
+  p = XFMAD(r, p, XCD(1.0 / 3.0));
+  p = XFMAD(r, p, XCD(-0.5));
+  /* k ln2_hi + hi as s + e exactly (k ln2_hi is exact, and larger than
+   * hi where k != 0: Fast2Sum) */
+  XD a = k * XCD(XM_LN2_HI), b = XTABD(adex__xm_log_hi, ti);
+  XD s = a + b, e = (a - s) + b;
+  XD lo = XFMAD(k, XCD(XM_LN2_LO), XTABD(adex__xm_log_lo, ti)) + e;
+  return s + (r + XFMAD(r * r, p, lo));
 }
 
 /* sin x and cos x for |x| <= pi/4: Taylor polynomials to x^17/17! and
