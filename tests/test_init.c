@@ -1,11 +1,13 @@
 /* test_init.c - initializers: values, reproducibility, statistics of the
- * random kinds, and every rejected specification. */
+ * random kinds, and every rejected specification; the random streams
+ * (rng.h), the noise's normal values among them. */
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "adex_test.h"
+#include "method_internal.h"
 #include "rng.h"
 
 #define N 200000
@@ -150,6 +152,138 @@ static void test_keyed_stream(void **state) {
   assert_true(adex__rng_mix64(1) != adex__rng_mix64(2));
 }
 
+/* ------------------------------------------------------------ noise */
+
+/* The noise's normal values (rng.h) of `steps` steps of m neurons: row k
+ * is step k's (key adex__rng_u64(seed, k)), by generator f. */
+static void noise_rows(adex__normals_fn f, uint64_t seed, size_t steps,
+                       size_t m, double *x) {
+  for (size_t k = 0; k < steps; k++)
+    f(adex__rng_u64(seed, k), 0, m / ADEX__NORMAL_CHUNK, x + k * m);
+}
+
+/* Whether x (steps rows of m neurons) looks like independent standard
+ * normal values: mean, variance, third and fourth moments, the fractions
+ * beyond 3 and 4 sigma, and the correlations (of the values, and of
+ * their squares) between neighbouring neurons, the two values of a
+ * Box-Muller pair (i, i + 8), the next chunk (i, i + 16) and the next
+ * step, each within 5 standard errors of the normal's. `why` names the
+ * first that is not. */
+static bool looks_normal(const double *x, size_t steps, size_t m,
+                         const char **why) {
+  size_t n = steps * m;
+  double s1 = 0, s2 = 0, s3 = 0, s4 = 0, t3 = 0, t4 = 0, big = 0;
+  double c1 = 0, c8 = 0, c16 = 0, cs = 0, q8 = 0, qs = 0;
+  double n1 = 0, ns = 0;
+  for (size_t k = 0; k < steps; k++)
+    for (size_t i = 0; i < m; i++) {
+      double v = x[k * m + i], v2 = v * v;
+      s1 += v;
+      s2 += v2;
+      s3 += v2 * v;
+      s4 += v2 * v2;
+      t3 += fabs(v) > 3.0;
+      t4 += fabs(v) > 4.0;
+      big = fmax(big, fabs(v));
+      if (i + 16 < m) {
+        const double *p = x + k * m + i;
+        c1 += v * p[1];
+        c8 += v * p[8];
+        c16 += v * p[16];
+        q8 += (v2 - 1) * (p[8] * p[8] - 1);
+        n1++;
+      }
+      if (k + 1 < steps) {
+        double u = x[(k + 1) * m + i];
+        cs += v * u;
+        qs += (v2 - 1) * (u * u - 1);
+        ns++;
+      }
+    }
+  const double p3 = 2.6997960632601866e-3, p4 = 6.3342483666239957e-5;
+  const double dn = (double)n, rn = sqrt(dn);
+  struct {
+    const char *what;
+    double value, expected, se;
+  } checks[] = {
+      {"mean", s1 / dn, 0.0, 1 / rn},
+      {"variance", s2 / dn, 1.0, sqrt(2.0) / rn},
+      {"third moment", s3 / dn, 0.0, sqrt(15.0) / rn},
+      {"fourth moment", s4 / dn, 3.0, sqrt(96.0) / rn},
+      {"beyond 3 sigma", t3 / dn, p3, sqrt(p3 * (1 - p3)) / rn},
+      {"beyond 4 sigma", t4 / dn, p4, sqrt(p4 * (1 - p4)) / rn},
+      {"correlation i, i+1", c1 / n1, 0.0, 1 / sqrt(n1)},
+      {"correlation i, i+8", c8 / n1, 0.0, 1 / sqrt(n1)},
+      {"correlation i, i+16", c16 / n1, 0.0, 1 / sqrt(n1)},
+      {"correlation of squares i, i+8", q8 / n1, 0.0, 2 / sqrt(n1)},
+      {"correlation k, k+1", cs / ns, 0.0, 1 / sqrt(ns)},
+      {"correlation of squares k, k+1", qs / ns, 0.0, 2 / sqrt(ns)},
+  };
+  for (size_t c = 0; c < sizeof checks / sizeof checks[0]; c++)
+    if (!(fabs(checks[c].value - checks[c].expected) <= 5 * checks[c].se)) {
+      *why = checks[c].what;
+      return false;
+    }
+  *why = big <= 8.5 ? NULL : "beyond 8.5 sigma";
+  return *why == NULL;
+}
+
+/* The noise's generator: a pure function of (key, neuron), the same bits
+ * from every kernel, for any chunk range (a block split); the statistics
+ * of independent standard normal values over 2^21 of them (256 steps of
+ * 8192 neurons); and the check fails on values that are not (variance
+ * off by 2%, a correlated neighbour, the tails cut at 3.5 sigma). */
+static void test_noise_generator(void **state) {
+  (void)state;
+  enum { steps = 256, m = 8192 };
+  const size_t n = (size_t)steps * m;
+  double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+  assert_non_null(x);
+  assert_non_null(y);
+  adex_kernel best = adex_kernel_best();
+  noise_rows(adex__kernel_normals(best), 7, steps, m, x);
+  /* every kernel, and any range of chunks, the same bits */
+  static const adex_kernel kernels[] = {ADEX_KERNEL_SCALAR, ADEX_KERNEL_AVX2,
+                                        ADEX_KERNEL_AVX512};
+  for (size_t k = 0; k < 3; k++) {
+    if (!adex_kernel_available(kernels[k])) continue;
+    adex__normals_fn f = adex__kernel_normals(kernels[k]);
+    noise_rows(f, 7, 4, m, y);
+    assert_memory_equal(x, y, 4 * m * sizeof *x);
+    uint64_t key = adex__rng_u64(7, 3);
+    for (size_t c0 = 0; c0 < 40; c0 += 13) {
+      f(key, c0, 3, y);
+      assert_memory_equal(y, x + 3 * m + c0 * ADEX__NORMAL_CHUNK,
+                          3 * ADEX__NORMAL_CHUNK * sizeof *y);
+    }
+    /* far counters: the same values whichever kernel */
+    double far[2 * ADEX__NORMAL_CHUNK], far0[2 * ADEX__NORMAL_CHUNK];
+    f(key, (uint64_t)1 << 58, 2, far);
+    adex__normals_scalar(key, (uint64_t)1 << 58, 2, far0);
+    assert_memory_equal(far, far0, sizeof far);
+  }
+  const char *why = NULL;
+  bool ok = looks_normal(x, steps, m, &why);
+  if (!ok) print_error("noise generator: %s\n", why);
+  assert_true(ok);
+  /* another seed: other values, as normal */
+  noise_rows(adex__kernel_normals(best), 8, steps, m, y);
+  assert_true(memcmp(x, y, m * sizeof *x) != 0);
+  assert_true(looks_normal(y, steps, m, &why));
+  /* the check can fail */
+  for (size_t i = 0; i < n; i++) y[i] = 1.01 * x[i];
+  assert_false(looks_normal(y, steps, m, &why));
+  assert_string_equal(why, "variance");
+  for (size_t i = 0; i < n; i++)
+    y[i] = i % m + 1 < m ? 0.99 * x[i] + 0.141 * x[i + 1] : x[i];
+  assert_false(looks_normal(y, steps, m, &why));
+  assert_string_equal(why, "correlation i, i+1");
+  for (size_t i = 0; i < n; i++) y[i] = fabs(x[i]) > 3.5 ? 0.0 : x[i];
+  assert_false(looks_normal(y, steps, m, &why));
+  free(x);
+  free(y);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_deterministic_kinds),
@@ -158,6 +292,7 @@ int main(void) {
       cmocka_unit_test(test_reproducible_and_counter_based),
       cmocka_unit_test(test_rejections),
       cmocka_unit_test(test_keyed_stream),
+      cmocka_unit_test(test_noise_generator),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,9 @@
  *     bits; the variable table and accessors;
  *   - every number of threads gives the same bits as one thread, for the
  *     fused step and the general path (event list included);
+ *   - noise: every kernel gives the scalar kernel's bits and two threads
+ *     one thread's (the normal values depend on seed, step and neuron
+ *     only; test_init checks the generator itself);
  *   - the general path agrees with the fused step bit for bit for every
  *     kernel (test_options does it for the default one);
  *   - the fixed-step options the fused step applies (a refractory period,
@@ -398,17 +401,16 @@ static void test_f32_population(void **state) {
 
 /* ------------------------------------------------------------ threads */
 
-/* Run the same config with 1 and with `threads` threads for `steps`
- * steps and assert every state array and event list equal each step. */
-static void compare_threads(adex_pop_config *cfg, size_t n, int threads,
-                            int steps) {
+/* Run configs a and b (which differ in threads or kernel only) side by
+ * side for `steps` steps and assert every state array and event list
+ * equal each step. */
+static void compare_configs(const adex_pop_config *ca,
+                            const adex_pop_config *cb, size_t n, int steps) {
   double *I = malloc(n * sizeof *I);
   assert_non_null(I);
   for (size_t i = 0; i < n; i++) I[i] = 50.0 * (double)(i % 1000) / 999.0;
-  cfg->threads = 1;
-  adex_pop *one = adex_test_pop(cfg);
-  cfg->threads = threads;
-  adex_pop *many = adex_test_pop(cfg);
+  adex_pop *one = adex_test_pop(ca);
+  adex_pop *many = adex_test_pop(cb);
   long spikes = 0;
   for (int k = 0; k < steps; k++) {
     memcpy(adex_pop_input(one), I, n * sizeof *I);
@@ -420,6 +422,9 @@ static void compare_threads(adex_pop_config *cfg, size_t n, int threads,
     assert_memory_equal(adex_pop_spike(one), adex_pop_spike(many), n);
     assert_memory_equal(adex_pop_t_last_spike(one), adex_pop_t_last_spike(many),
                         n * sizeof(double));
+    if (ca->tau_ref > 0)
+      assert_memory_equal(adex_pop_refractory(one), adex_pop_refractory(many),
+                          n);
     const adex_spike_event *a, *b;
     size_t na, nb;
     assert_ok(adex_pop_spike_events(one, &a, &na));
@@ -434,6 +439,15 @@ static void compare_threads(adex_pop_config *cfg, size_t n, int threads,
   adex_pop_destroy(one);
   adex_pop_destroy(many);
   free(I);
+}
+
+/* The same config with 1 and with `threads` threads. */
+static void compare_threads(adex_pop_config *cfg, size_t n, int threads,
+                            int steps) {
+  adex_pop_config many = *cfg;
+  cfg->threads = 1;
+  many.threads = threads;
+  compare_configs(cfg, &many, n, steps);
 }
 
 /* The same for float32: exp_auto in float, rk4 through double. */
@@ -501,6 +515,47 @@ static void test_threads_identical(void **state) {
     cfg.param_init[ADEX_P_A] = &a_init;
     cfg.adaptive = true;
     compare_threads(&cfg, n, counts[c], 8);
+  }
+}
+
+/* Noise: each kernel gives the scalar kernel's bits, and two threads one
+ * thread's for each kernel, every population run on its own from the
+ * same start (the noise's normal values are a function of the seed, the
+ * step and the neuron only): the fused-noise path (with and without
+ * tau_ref and the soft reset, shared and per-neuron parameters) and the
+ * general path (precise spike times; the adaptive mode). n = 10007: five
+ * threads' worth of blocks and a ragged end (not a whole chunk). */
+static void test_noise_kernels_and_threads(void **state) {
+  (void)state;
+  enum { n = 10007 };
+  static const adex_kernel kernels[] = {ADEX_KERNEL_SCALAR, ADEX_KERNEL_AVX2,
+                                        ADEX_KERNEL_AVX512};
+  static double vth[n];
+  for (int i = 0; i < n; i++) vth[i] = -50.0 + 0.001 * i;
+  adex_init vth_init = adex_init_array(vth, n);
+  for (int variant = 0; variant < 5; variant++) {
+    adex_pop_config cfg;
+    config_shared(&cfg, n, variant == 4 ? "rkf45" : "exp_auto");
+    cfg.noise = 5.0;
+    cfg.noise_seed = 99;
+    if (variant == 1 || variant == 2) {
+      cfg.tau_ref = 2.0;
+      cfg.spk_reset = ADEX_SPK_RESET_SOFT;
+    }
+    if (variant == 2) cfg.param_init[ADEX_P_V_TH] = &vth_init;
+    if (variant == 3) cfg.precise_spikes = true;
+    if (variant == 4) cfg.adaptive = true;
+    int steps = variant >= 3 ? 8 : 30;
+    for (size_t k = 0; k < 3; k++) {
+      if (!adex_kernel_available(kernels[k])) continue;
+      cfg.kernel = kernels[k];
+      if (k > 0) {
+        adex_pop_config ref = cfg;
+        ref.kernel = ADEX_KERNEL_SCALAR;
+        compare_configs(&ref, &cfg, n, steps);
+      }
+      compare_threads(&cfg, n, 2, steps);
+    }
   }
 }
 
@@ -837,6 +892,7 @@ int main(void) {
       cmocka_unit_test(test_f32_kernels_match_scalar),
       cmocka_unit_test(test_f32_population),
       cmocka_unit_test(test_threads_identical),
+      cmocka_unit_test(test_noise_kernels_and_threads),
       cmocka_unit_test(test_general_matches_fused_each_kernel),
       cmocka_unit_test(test_fused_options_match_general),
       cmocka_unit_test(test_adaptive_options_match_general),

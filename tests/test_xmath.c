@@ -16,7 +16,10 @@
  *     inf), and the result normal (z >= -1/DBL_MIN); expf within 0.76 float ulp of expl for
  *     normal results; pow_pos
  *     within 1e-14 relative of powl for q in [1e-6, 1e6] and the exponents
- *     -1/2 .. -1/6 of the step control;
+ *     -1/2 .. -1/6 of the step control; the noise's log within 1.2 ulp
+ *     of logl for positive normal arguments (its table: hi + lo within
+ *     2^-62 relative of -logl(1/c)), sin_small and cos_small
+ *     within 1 ulp of sinl, cosl on [-pi/4, pi/4], mix64 = rng.c's;
  *   - every vector function, AVX2 and AVX-512 where the CPU runs them,
  *     gives the scalar function's bits for every argument: the random
  *     ones above, special values and random bit patterns (NaN, inf,
@@ -35,6 +38,7 @@
 #include <string.h>
 
 #include "adex_test.h"
+#include "rng.h"
 #include "xmath.h"
 #include "xmath_lanes.h"
 
@@ -635,6 +639,111 @@ static void test_float(void **state) {
   free(y);
 }
 
+/* ------------------------------------------------------------ noise */
+
+static lanes_d *const log_lanes[2] = LANES(log);
+static lanes_d *const sin_small_lanes[2] = LANES(sin_small);
+static lanes_d *const cos_small_lanes[2] = LANES(cos_small);
+static double s_log(double x) { return adex__log(x); }
+static double s_sin_small(double x) { return adex__sin_small(x); }
+static double s_cos_small(double x) { return adex__cos_small(x); }
+
+/* log for positive normal arguments: the noise's u in (0, 1] (1 - n
+ * 2^-52), near 1, and the whole range; within 1.2 ulp of logl (1.18
+ * measured). */
+static void test_log(void **state) {
+  (void)state;
+  rng r = {0x243f6a8885a308d3ULL};
+  args a = {0};
+  static const double fixed[] = {
+      1.0,     0x1p-52, 0.5, 2.0, 0x1.fffffffffffffp-1, 0x1.0000000000001p+0,
+      DBL_MIN, DBL_MAX};
+  for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+    push(&a, fixed[i]);
+  for (size_t i = 0; i < count(500000); i++) /* the generator's u */
+    push(&a, 1.0 - (double)(next_u64(&r) >> 12) * 0x1p-52);
+  for (size_t i = 0; i < count(200000); i++)
+    push(&a, fabs(logu_signed(&r, 0x1p-52, 1.0)));
+  for (size_t i = 0; i < count(200000); i++)
+    push(&a, 1.0 + logu_signed(&r, 0x1p-52, 0.5));
+  for (size_t i = 0; i < count(200000); i++)
+    push(&a, fabs(logu_signed(&r, DBL_MIN, DBL_MAX)));
+  double *y = eval_d("log", s_log, log_lanes, &a);
+  worst w = {0};
+  for (size_t i = 0; reference_exact() && i < a.n; i++)
+    note(&w, ulps(y[i], logl((long double)a.x[i])), a.x[i]);
+  if (reference_exact()) check_worst("log, positive normal", &w, 1.2, "ulp");
+  assert_true(adex__log(1.0) == 0.0);
+  assert_true(adex__log(2.0) == 0x1.62e42fefa39efp-1); /* RN(ln 2) */
+  /* the table: 1/c = RN(16/n) at n & 15, and hi + lo = -ln(1/c) to
+   * long double's precision (2^-64 relative; 300 bits made them) */
+  for (int n = 11; n <= 23; n++) {
+    double invc = adex__xm_log_invc[n & 15];
+    assert_true(invc == 16.0 / n);
+    if (!reference_exact()) continue;
+    long double L = -logl((long double)invc);
+    long double d = (long double)adex__xm_log_hi[n & 15] - L +
+                    (long double)adex__xm_log_lo[n & 15];
+    assert_true(fabsl(d) <= 0x1p-62L * fabsl(L));
+    assert_true(adex__xm_log_hi[n & 15] == (double)L);
+  }
+  /* ln2 = XM_LN2_HI + XM_LN2_LO, the first with 40 bits */
+  assert_true(XM_LN2_HI == ldexp(floor(ldexp(XM_LN2_HI, 40)), -40));
+  if (reference_exact())
+    assert_true(fabsl((long double)XM_LN2_HI + (long double)XM_LN2_LO -
+                      0.6931471805599453094172321214581766L) <= 0x1p-63L);
+  free(y);
+  free(a.x);
+}
+
+/* sin and cos on [-pi/4, pi/4] (the Box-Muller angle): within 1 ulp of
+ * sinl, cosl; and the mixer's lanes against rng.c's. */
+static void test_sincos_small_and_mix(void **state) {
+  (void)state;
+  rng r = {0x13198a2e03707344ULL};
+  const double q = 0.78539816339744831; /* RN(pi/4) */
+  args a = {0};
+  push(&a, 0.0);
+  push(&a, q);
+  push(&a, -q);
+  push_unif(&a, &r, 500000, -q, q);
+  push_logu(&a, &r, 100000, 0x1p-60, q);
+  double *ys = eval_d("sin_small", s_sin_small, sin_small_lanes, &a);
+  double *yc = eval_d("cos_small", s_cos_small, cos_small_lanes, &a);
+  worst ws = {0}, wc = {0};
+  for (size_t i = 0; reference_exact() && i < a.n; i++) {
+    note(&ws, ulps(ys[i], sinl((long double)a.x[i])), a.x[i]);
+    note(&wc, ulps(yc[i], cosl((long double)a.x[i])), a.x[i]);
+  }
+  if (reference_exact()) {
+    check_worst("sin_small, |x| <= pi/4", &ws, 1.0, "ulp");
+    check_worst("cos_small, |x| <= pi/4", &wc, 1.0, "ulp");
+  }
+  assert_true(adex__sin_small(0.0) == 0.0 && adex__cos_small(0.0) == 1.0);
+  free(ys);
+  free(yc);
+  free(a.x);
+  /* the mixer: rng.c's, lane by lane */
+  enum { nz = 10007 };
+  static uint64_t z[nz], h[nz], v[nz];
+  for (size_t i = 0; i < nz; i++) {
+    z[i] = i < 3 ? (uint64_t)i - 1 : next_u64(&r);
+    h[i] = adex__rng_mix64(z[i]);
+    assert_true(adex__mix64(z[i]) == h[i]);
+  }
+#ifdef ADEX_TEST_LANES
+  void (*const mix[2])(const uint64_t *, uint64_t *,
+                       size_t) = {xm_mix64_avx2, xm_mix64_avx512};
+  for (int k = 0; k < 2; k++) {
+    if (!isa_runs(k)) continue;
+    mix[k](z, v, nz);
+    assert_memory_equal(v, h, sizeof h);
+  }
+#else
+  (void)v;
+#endif
+}
+
 /* ------------------------------------------------------------ any bits */
 
 /* Every double function on random bit patterns: the lanes' bits. */
@@ -648,6 +757,9 @@ static void test_lanes_any_argument(void **state) {
   free(eval_d("expm1", s_expm1, expm1_lanes, &a));
   free(eval_d("phi", s_phi, phi_lanes, &a));
   free(eval_d("phi_series", s_phi_series, phi_series_lanes, &a));
+  free(eval_d("log", s_log, log_lanes, &a));
+  free(eval_d("sin_small", s_sin_small, sin_small_lanes, &a));
+  free(eval_d("cos_small", s_cos_small, cos_small_lanes, &a));
   if (verbose()) {
     for (int k = 0; k < 2; k++)
       printf("lanes %s: %s\n", isa_name[k],
@@ -661,10 +773,16 @@ static void test_lanes_any_argument(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_tables), cmocka_unit_test(test_exp),
-      cmocka_unit_test(test_expm1),  cmocka_unit_test(test_phi_series),
-      cmocka_unit_test(test_phi),    cmocka_unit_test(test_pow_pos),
-      cmocka_unit_test(test_float),  cmocka_unit_test(test_lanes_any_argument),
+      cmocka_unit_test(test_tables),
+      cmocka_unit_test(test_exp),
+      cmocka_unit_test(test_expm1),
+      cmocka_unit_test(test_phi_series),
+      cmocka_unit_test(test_phi),
+      cmocka_unit_test(test_pow_pos),
+      cmocka_unit_test(test_float),
+      cmocka_unit_test(test_log),
+      cmocka_unit_test(test_sincos_small_and_mix),
+      cmocka_unit_test(test_lanes_any_argument),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,6 +46,22 @@ LANES_F1(expf)
 LANES_F1(expm1f)
 LANES_F1(phif)
 LANES_F1(phif_series)
+LANES_D1(log)
+LANES_D1(sin_small)
+LANES_D1(cos_small)
+
+void VSFX(xm_mix64)(const uint64_t *z, uint64_t *h, size_t n) {
+  for (size_t i = 0; i < n; i += W) {
+    size_t m = lanes(i, n, W);
+    uint64_t a[W] = {0}, r[W];
+    memcpy(a, z + i, m * sizeof *a);
+    vxu u, v;
+    memcpy(&u, a, sizeof u);
+    v = vx_mix64(u);
+    memcpy(r, &v, sizeof r);
+    memcpy(h + i, r, m * sizeof *r);
+  }
+}
 
 void VSFX(xm_pow_pos)(const double *q, double e, double *y, size_t n) {
   for (size_t i = 0; i < n; i += W) {

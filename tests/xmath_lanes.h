@@ -8,6 +8,7 @@
 #define XMATH_LANES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define XM_LANES_DECLARE(isa)                                                  \
   void xm_exp_##isa(const double *x, double *y, size_t n);                     \
@@ -19,7 +20,12 @@
   void xm_expf_##isa(const float *x, float *y, size_t n);                      \
   void xm_expm1f_##isa(const float *x, float *y, size_t n);                    \
   void xm_phif_##isa(const float *x, float *y, size_t n);                      \
-  void xm_phif_series_##isa(const float *x, float *y, size_t n);
+  void xm_phif_series_##isa(const float *x, float *y, size_t n);               \
+  void xm_log_##isa(const double *x, double *y, size_t n);                     \
+  void xm_sin_small_##isa(const double *x, double *y, size_t n);               \
+  void xm_cos_small_##isa(const double *x, double *y, size_t n);               \
+  /* h[i] = mix64(z[i]) */                                                     \
+  void xm_mix64_##isa(const uint64_t *z, uint64_t *h, size_t n);
 
 XM_LANES_DECLARE(avx2)
 XM_LANES_DECLARE(avx512)

@@ -3,8 +3,8 @@
  * each value in the message. */
 #define _POSIX_C_SOURCE 200809L
 
-#include "config_internal.h"
 #include "adex/files.h"
+#include "config_internal.h"
 #include "rng.h"
 
 #include <cjson/cJSON.h>
@@ -292,4 +292,3 @@ int cli_sim_check(const cli_sim *sim) {
   }
   return 0;
 }
-

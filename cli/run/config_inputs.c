@@ -2,8 +2,8 @@
  * targets, values and files. */
 #define _POSIX_C_SOURCE 200809L
 
-#include "config_internal.h"
 #include "adex/files.h"
+#include "config_internal.h"
 #include "rng.h"
 
 #include <cjson/cJSON.h>
@@ -57,7 +57,7 @@ static int req_vec(const cfg_ctx *c, const cJSON *obj, const char *path,
 
 /* A member that must be present, as a number. */
 int cfg_req_number(const cfg_ctx *c, const cJSON *obj, const char *path,
-                      const char *key, double *out) {
+                   const char *key, double *out) {
   char sub[PATH_LEN];
   const cJSON *it = cfg_require(c, obj, path, key);
   if (it == NULL) return -1;
@@ -67,7 +67,7 @@ int cfg_req_number(const cfg_ctx *c, const cJSON *obj, const char *path,
 
 /* An optional number member (out untouched when absent). */
 int cfg_opt_number(const cfg_ctx *c, const cJSON *obj, const char *path,
-                      const char *key, double *out) {
+                   const char *key, double *out) {
   char sub[PATH_LEN];
   const cJSON *it = cfg_member(obj, key);
   if (it == NULL) return 0;
@@ -247,4 +247,3 @@ int cfg_parse_inputs(const cfg_ctx *c, const cJSON *arr) {
   }
   return 0;
 }
-

@@ -42,15 +42,14 @@ typedef struct cfg_ctx {
 } cfg_ctx;
 
 int cfg_cmp_num_lit(const void *pa, const void *pb);
-int cfg_bool(const cfg_ctx *c, const cJSON *item, const char *path,
-                    int *out);
+int cfg_bool(const cfg_ctx *c, const cJSON *item, const char *path, int *out);
 int cfg_check_keys(const cfg_ctx *c, const cJSON *obj, const char *path,
-                      const char *const *allowed);
+                   const char *const *allowed);
 int cfg_fail(const cfg_ctx *c, const char *path, const char *fmt, ...)
     CLI_PRINTF(3, 4);
 long cfg_find_pop(const cfg_ctx *c, const char *name);
 int cfg_first_repeat(const cfg_ctx *c, const cJSON *obj, const char *path,
-                        const cJSON **out);
+                     const cJSON **out);
 int cfg_first_repeat_of(keyed *k, size_t n, size_t *pos, size_t *orig);
 int cfg_in_number(char ch);
 int cfg_is_note(const char *key);
@@ -58,9 +57,9 @@ void cfg_join_index(char *out, const char *path, size_t i);
 void cfg_join_key(char *out, const char *path, const char *key);
 const cJSON *cfg_member(const cJSON *obj, const char *key);
 int cfg_number(const cfg_ctx *c, const cJSON *item, const char *path,
-                      double *out);
+               double *out);
 int cfg_opt_number(const cfg_ctx *c, const cJSON *obj, const char *path,
-                      const char *key, double *out);
+                   const char *key, double *out);
 int cfg_parse_inputs(const cfg_ctx *c, const cJSON *arr);
 int cfg_parse_pops(cfg_ctx *c, const cJSON *arr);
 int cfg_parse_projs(const cfg_ctx *c, const cJSON *arr);
@@ -68,15 +67,15 @@ int cfg_parse_record(const cfg_ctx *c, const cJSON *item);
 const char *cfg_pop_names(const cli_sim *sim, char *buf, size_t len);
 char *cfg_relative(const cfg_ctx *c, const char *s);
 int cfg_req_number(const cfg_ctx *c, const cJSON *obj, const char *path,
-                      const char *key, double *out);
-const cJSON *cfg_require(const cfg_ctx *c, const cJSON *obj,
-                            const char *path, const char *key);
+                   const char *key, double *out);
+const cJSON *cfg_require(const cfg_ctx *c, const cJSON *obj, const char *path,
+                         const char *key);
 int cfg_string(const cfg_ctx *c, const cJSON *item, const char *path,
-                      const char **out);
+               const char **out);
 const char *cfg_type_name(const cJSON *item);
 int cfg_u64(const cfg_ctx *c, const cJSON *item, const char *path,
-                   uint64_t *out);
+            uint64_t *out);
 int cfg_vec(const cfg_ctx *c, const cJSON *item, const char *path,
-                   cli_vec *out);
+            cli_vec *out);
 
 #endif /* ADEX_CLI_CONFIG_INTERNAL_H */

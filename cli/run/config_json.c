@@ -6,8 +6,8 @@
  * "comment" are notes, ignored everywhere. */
 #define _POSIX_C_SOURCE 200809L
 
-#include "config_internal.h"
 #include "adex/files.h"
+#include "config_internal.h"
 #include "rng.h"
 
 #include <cjson/cJSON.h>
@@ -23,8 +23,6 @@
 #include "cli.h"
 #include "cli_args.h"
 #include "cli_npy.h"
-
-
 
 /* Print "<prog>: FILE: PATH: message"; returns -1. */
 int cfg_fail(const cfg_ctx *c, const char *path, const char *fmt, ...) {
@@ -118,7 +116,7 @@ int cfg_first_repeat_of(keyed *k, size_t n, size_t *pos, size_t *orig) {
 /* The first member of obj, in document order, whose key an earlier member
  * has; NULL if there is none. -1 when out of memory (after saying so). */
 int cfg_first_repeat(const cfg_ctx *c, const cJSON *obj, const char *path,
-                        const cJSON **out) {
+                     const cJSON **out) {
   const cJSON *it;
   keyed *k;
   size_t n = 0, pos = 0, orig = 0;
@@ -141,7 +139,7 @@ int cfg_first_repeat(const cfg_ctx *c, const cJSON *obj, const char *path,
 /* Check that obj is an object whose keys are all in allowed (NULL-ended)
  * and none is given twice. */
 int cfg_check_keys(const cfg_ctx *c, const cJSON *obj, const char *path,
-                      const char *const *allowed) {
+                   const char *const *allowed) {
   const cJSON *it, *twice;
   if (!cJSON_IsObject(obj))
     return cfg_fail(c, path, "must be an object, got %s", cfg_type_name(obj));
@@ -172,7 +170,7 @@ int cfg_check_keys(const cfg_ctx *c, const cJSON *obj, const char *path,
 
 /* A finite number. */
 int cfg_number(const cfg_ctx *c, const cJSON *item, const char *path,
-                      double *out) {
+               double *out) {
   if (!cJSON_IsNumber(item))
     return cfg_fail(c, path, "must be a number, got %s", cfg_type_name(item));
   if (!isfinite(item->valuedouble))
@@ -223,7 +221,7 @@ static const char *shown(const char *lit, double v, char *buf, size_t len) {
  * exactly from the text, as seeds need), below 2^53 otherwise (1e3, 5.0:
  * read as a double). */
 int cfg_u64(const cfg_ctx *c, const cJSON *item, const char *path,
-                   uint64_t *out) {
+            uint64_t *out) {
   double v = 0;
   const char *lit, *d;
   char buf[64];
@@ -264,7 +262,7 @@ int cfg_u64(const cfg_ctx *c, const cJSON *item, const char *path,
 
 /* A number or an array of numbers. */
 int cfg_vec(const cfg_ctx *c, const cJSON *item, const char *path,
-                   cli_vec *out) {
+            cli_vec *out) {
   size_t n, i = 0;
   const cJSON *it;
   double *vals;
@@ -297,7 +295,7 @@ int cfg_vec(const cfg_ctx *c, const cJSON *item, const char *path,
 
 /* A non-empty string. */
 int cfg_string(const cfg_ctx *c, const cJSON *item, const char *path,
-                      const char **out) {
+               const char **out) {
   if (!cJSON_IsString(item) || item->valuestring == NULL)
     return cfg_fail(c, path, "must be a string, got %s", cfg_type_name(item));
   if (item->valuestring[0] == '\0')
@@ -312,8 +310,8 @@ const cJSON *cfg_member(const cJSON *obj, const char *key) {
 }
 
 /* A required member; fails naming it when missing. */
-const cJSON *cfg_require(const cfg_ctx *c, const cJSON *obj,
-                            const char *path, const char *key) {
+const cJSON *cfg_require(const cfg_ctx *c, const cJSON *obj, const char *path,
+                         const char *key) {
   const cJSON *it = cfg_member(obj, key);
   if (it == NULL) {
     char sub[PATH_LEN];
@@ -322,4 +320,3 @@ const cJSON *cfg_require(const cfg_ctx *c, const cJSON *obj,
   }
   return it;
 }
-

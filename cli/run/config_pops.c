@@ -2,8 +2,8 @@
  * initializers, options, speed settings and spike sources. */
 #define _POSIX_C_SOURCE 200809L
 
-#include "config_internal.h"
 #include "adex/files.h"
+#include "config_internal.h"
 #include "rng.h"
 
 #include <cjson/cJSON.h>
@@ -159,10 +159,10 @@ static int parse_params(const cfg_ctx *c, const cJSON *obj, const char *path,
 }
 
 /* A boolean member. */
-int cfg_bool(const cfg_ctx *c, const cJSON *item, const char *path,
-                    int *out) {
+int cfg_bool(const cfg_ctx *c, const cJSON *item, const char *path, int *out) {
   if (!cJSON_IsBool(item))
-    return cfg_fail(c, path, "must be true or false, got %s", cfg_type_name(item));
+    return cfg_fail(c, path, "must be true or false, got %s",
+                    cfg_type_name(item));
   *out = cJSON_IsTrue(item) ? 1 : 0;
   return 0;
 }
@@ -354,7 +354,7 @@ static int parse_pop(const cfg_ctx *c, const cJSON *obj, const char *path,
                       s);
   }
   if (cfg_check_keys(c, obj, path,
-                 p->model == CLI_MODEL_ADEXIF ? keys : source_keys(p)) != 0)
+                     p->model == CLI_MODEL_ADEXIF ? keys : source_keys(p)) != 0)
     return -1;
   if ((it = cfg_member(obj, "name")) != NULL) {
     cfg_join_key(sub, path, "name");
@@ -468,4 +468,3 @@ const char *cfg_pop_names(const cli_sim *sim, char *buf, size_t len) {
   }
   return buf;
 }
-

@@ -2,8 +2,8 @@
  * parameters, connectors (files of pairs too), weights and delays. */
 #define _POSIX_C_SOURCE 200809L
 
-#include "config_internal.h"
 #include "adex/files.h"
+#include "config_internal.h"
 #include "rng.h"
 
 #include <cjson/cJSON.h>
@@ -517,7 +517,8 @@ static int parse_proj(const cfg_ctx *c, const cJSON *obj, const char *path,
     }
   }
   /* delays: "delay" in ms (one, or a list) or BrainPy's "delay_step" */
-  const cJSON *dl = cfg_member(obj, "delay"), *ds = cfg_member(obj, "delay_step");
+  const cJSON *dl = cfg_member(obj, "delay"),
+              *ds = cfg_member(obj, "delay_step");
   if (dl != NULL && ds != NULL) {
     cfg_join_key(sub, path, "delay_step");
     return cfg_fail(c, sub, "give \"delay\" (ms) or \"delay_step\", not both");
@@ -565,4 +566,3 @@ int cfg_parse_projs(const cfg_ctx *c, const cJSON *arr) {
   }
   return 0;
 }
-

@@ -2,8 +2,8 @@
  * intervals of populations and projections. */
 #define _POSIX_C_SOURCE 200809L
 
-#include "config_internal.h"
 #include "adex/files.h"
+#include "config_internal.h"
 #include "rng.h"
 
 #include <cjson/cJSON.h>
@@ -204,4 +204,3 @@ int cfg_parse_record(const cfg_ctx *c, const cJSON *item) {
   }
   return 0;
 }
-

@@ -1,8 +1,10 @@
 /* rng.c - SplitMix64 as a counter-based generator, uniform and normal
- * variates. */
+ * variates; the scalar generator of the noise's normal variates (its
+ * arithmetic in xmath_body.h, shared with the SIMD kernels). */
 #include <math.h>
 
 #include "rng.h"
+#include "xmath.h"
 
 #define GOLDEN_GAMMA 0x9E3779B97F4A7C15ULL
 
@@ -43,3 +45,26 @@ double adex__rng_normal_at(uint64_t key, uint64_t step, uint64_t neuron) {
   double u2 = adex__rng_uniform_at(key, step, neuron, 1);
   return sqrt(-2.0 * log(u1)) * cos(two_pi * u2);
 }
+
+/* rng.h's generator, one pair at a time. */
+static inline __attribute__((always_inline)) void
+normals(uint64_t key, uint64_t c0, size_t nc, double *out) {
+  for (size_t c = 0; c < nc; c++, out += ADEX__NORMAL_CHUNK)
+    for (unsigned l = 0; l < 8; l++) {
+      uint64_t j = 8 * (c0 + c) + l;
+      adex__normal_pair(key + (2 * j + 1) * GOLDEN_GAMMA, &out[l], &out[8 + l]);
+    }
+}
+
+void adex__normals_scalar(uint64_t key, uint64_t c0, size_t nc, double *out) {
+  normals(key, c0, nc, out);
+}
+
+#ifdef ADEX__NORMALS_FMA
+/* The same compiled with the fma instruction instead of calls of the C
+ * library's fma: the same values (both round once), faster. */
+__attribute__((target("fma"))) void
+adex__normals_scalar_fma(uint64_t key, uint64_t c0, size_t nc, double *out) {
+  normals(key, c0, nc, out);
+}
+#endif

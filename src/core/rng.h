@@ -8,6 +8,7 @@
 #ifndef ADEX_RNG_H
 #define ADEX_RNG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* SplitMix64's output function, a bijective 64-bit mixer; streams' seeds
@@ -35,5 +36,28 @@ double adex__rng_uniform_at(uint64_t key, uint64_t step, uint64_t neuron,
 /* A standard normal value of the same stream (Box-Muller on draws 0 and 1
  * of the neuron and step). */
 double adex__rng_normal_at(uint64_t key, uint64_t step, uint64_t neuron);
+
+/* The noise's normal variates (step_general.c; docs/numerics.md, "Noise:
+ * the normal values"), in chunks of ADEX__NORMAL_CHUNK neurons: neuron i
+ * of step key `key` gets value (i % 16) of chunk i / 16. Chunk c holds
+ * the eight pairs j = 8c + l (l = 0..7) of Box-Muller values of
+ * xmath_body.h's normal_pair, whose counter is key + (2j + 1) gamma
+ * (SplitMix64's outputs 2j and 2j+1 of the stream key): the first value
+ * of pair 8c + l is neuron 16c + l's, the second neuron 16c + 8 + l's. A
+ * value depends only on (key, i): every kernel computes the same bits (it
+ * is written once, in xmath_body.h). Fills out[16 (c - c0) + r] for the
+ * chunks c0 .. c0 + nc - 1. */
+#define ADEX__NORMAL_CHUNK 16
+typedef void (*adex__normals_fn)(uint64_t key, uint64_t c0, size_t nc,
+                                 double *out);
+
+/* The scalar one (the SIMD ones are in kernel_simd.c); on x86-64 also
+ * compiled for CPUs with FMA (kernels.c picks it where the CPU has it). */
+void adex__normals_scalar(uint64_t key, uint64_t c0, size_t nc, double *out);
+#if defined(__GNUC__) && defined(__x86_64__)
+#define ADEX__NORMALS_FMA 1
+void adex__normals_scalar_fma(uint64_t key, uint64_t c0, size_t nc,
+                              double *out);
+#endif
 
 #endif /* ADEX_RNG_H */

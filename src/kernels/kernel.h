@@ -265,6 +265,17 @@ static inline bool adex__is_spike(const adex__nparams *np, double V_new) {
   return !(V_new < np->p.V_th) | !(V_new > -ADEX__BLOWUP);
 }
 
+/* The noise on the fused path (step_general.c): V[k] += amp xi[k] for the
+ * n neurons not held (held[k], when held is not NULL); flag[k] = 1 where
+ * the neuron spiked in the fused step (spk[k]) or, not held, the noise
+ * brings V to the threshold (vth[k], or vth1 when vth is NULL; the rule
+ * of adex__is_spike), else 0. One per kernel (kernels.c), the same
+ * values: an addition and a product, rounded as written. */
+typedef void (*adex__noise_add_fn)(double *V, const double *xi, const bool *spk,
+                                   const bool *held, const double *vth,
+                                   double vth1, double amp, size_t n,
+                                   unsigned char *flag);
+
 /* Keep w within +-1e100 (a NaN becomes -1e100): a last safety valve that
  * never acts on a stable run, so that no state is ever non-finite. */
 static inline double adex__clamp_w(double w) {

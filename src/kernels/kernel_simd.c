@@ -29,11 +29,13 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "kernel.h"
 #include "kernel_simd.h"
 #include "method_formulas.h"
 #include "method_internal.h"
+#include "rng.h"
 #include "simd.h"
 
 /* ------------------------------------------------------------ parameters */
@@ -955,4 +957,72 @@ void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
       adapt_store(a, i, real, Vv[j], wv[j], hv[j], nspk[j], refr0[j]);
     }
   }
+}
+
+/* ------------------------------------------------------------ noise */
+
+/* rng.h's adex__normals_fn: per chunk of 16 neurons the eight pairs of
+ * normal values, 8/W vectors of W pairs; lane l of a vector gets the
+ * counter of pair j = 8c + h + l, so its bits are the scalar
+ * generator's. */
+void VSFX(adex__normals)(uint64_t key, uint64_t c0, size_t nc, double *out) {
+  uint64_t step[W];
+  for (int l = 0; l < W; l++) step[l] = (uint64_t)l * 2 * XM_GAMMA;
+  vxu lanes;
+  memcpy(&lanes, step, sizeof lanes);
+  for (size_t c = 0; c < nc; c++, out += ADEX__NORMAL_CHUNK)
+    for (int h = 0; h < 8; h += W) {
+      uint64_t j = 8 * (c0 + c) + (uint64_t)h;
+      vxu z = XUADDD(lanes, key + (2 * j + 1) * XM_GAMMA);
+      vd a, b;
+      vx_normal_pair(z, &a, &b);
+      vstore(out + h, a);
+      vstore(out + 8 + h, b);
+    }
+}
+
+/* Up to 8 bools (0 or 1) as the bits of a lane mask's value. */
+static inline unsigned bool_bits(const bool *p, size_t m) {
+  uint64_t b = 0;
+  memcpy(&b, p, m);
+  return (unsigned)_pext_u64(b, 0x0101010101010101ull);
+}
+
+/* Neurons [k, k+W) of adex__noise_add (whole vectors). */
+static inline void noise_add_v(double *V, const double *xi, const bool *spk,
+                               const bool *held, const double *vth, vd vt1,
+                               vd va, size_t k, unsigned char *flag) {
+  vd v0 = vload(V + k), v = v0 + va * vload(xi + k);
+  vd th = vth != NULL ? vload(vth + k) : vt1;
+  unsigned h = held != NULL ? bool_bits(held + k, W) : 0u;
+  unsigned cross = vbits(vor(vnlt(v, th), vngt(v, vset1(-ADEX__BLOWUP))));
+  unsigned f = (cross & ~h) | bool_bits(spk + k, W);
+  vstore(V + k, held != NULL ? vsel(vmask(h), v0, v) : v);
+  uint64_t bytes = _pdep_u64(f, 0x0101010101010101ull);
+  memcpy(flag + k, &bytes, W);
+}
+
+/* kernel.h's adex__noise_add_fn, W neurons at once; the last, partial
+ * vector padded. */
+void VSFX(adex__noise_add)(double *V, const double *xi, const bool *spk,
+                           const bool *held, const double *vth, double vth1,
+                           double amp, size_t n, unsigned char *flag) {
+  const vd va = vset1(amp), vt1 = vset1(vth1);
+  size_t k = 0;
+  for (; k + W <= n; k += W)
+    noise_add_v(V, xi, spk, held, vth, vt1, va, k, flag);
+  if (k == n) return;
+  size_t m = n - k;
+  double Vb[W] = {0}, xb[W] = {0}, tb[W] = {0};
+  bool sb[W] = {0}, hb[W] = {0};
+  unsigned char fb[W];
+  memcpy(Vb, V + k, m * sizeof *Vb);
+  memcpy(xb, xi + k, m * sizeof *xb);
+  memcpy(sb, spk + k, m);
+  if (held != NULL) memcpy(hb, held + k, m);
+  if (vth != NULL) memcpy(tb, vth + k, m * sizeof *tb);
+  noise_add_v(Vb, xb, sb, held != NULL ? hb : NULL, vth != NULL ? tb : NULL,
+              vt1, va, 0, fb);
+  memcpy(V + k, Vb, m * sizeof *Vb);
+  memcpy(flag + k, fb, m);
 }

@@ -6,6 +6,7 @@
 #define ADEX_KERNEL_SIMD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "kernel.h"
 
@@ -19,7 +20,11 @@
   void adex__expe_step32_##isa(const adex__step_ctx *c, size_t lo, size_t hi); \
   void adex__rk_one_##isa(const adex_method *m, const adex__nparams *np,       \
                           double V, double w, double I, double h,              \
-                          double out[2], double err[2]);
+                          double out[2], double err[2]);                       \
+  void adex__normals_##isa(uint64_t key, uint64_t c0, size_t nc, double *out); \
+  void adex__noise_add_##isa(double *V, const double *xi, const bool *spk,     \
+                             const bool *held, const double *vth, double vth1, \
+                             double amp, size_t n, unsigned char *flag);
 
 ADEX__SIMD_DECLARE(avx2)
 ADEX__SIMD_DECLARE(avx512)

@@ -13,6 +13,7 @@
 #include "kernel.h"
 #include "kernel_simd.h"
 #include "method_internal.h"
+#include "rng.h"
 
 /* {step, one, step32, adaptive} of a family for one instruction set;
  * `none` where the family has no such function. */
@@ -136,4 +137,42 @@ __attribute__((noinline, cold)) void adex__nf_note(adex__nf *nf, size_t neuron,
          !__atomic_compare_exchange_n(&nf->first, &cur, key, true,
                                       __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
   }
+}
+
+adex__normals_fn adex__kernel_normals(adex_kernel k) {
+#if defined(ADEX_HAVE_AVX512)
+  if (k == ADEX_KERNEL_AVX512) return adex__normals_avx512;
+#endif
+#if defined(ADEX_HAVE_AVX2)
+  if (k == ADEX_KERNEL_AVX2) return adex__normals_avx2;
+#endif
+  (void)k;
+#ifdef ADEX__NORMALS_FMA
+  if (__builtin_cpu_supports("fma")) return adex__normals_scalar_fma;
+#endif
+  return adex__normals_scalar;
+}
+
+/* kernel.h's adex__noise_add_fn, one neuron at a time. */
+static void noise_add_scalar(double *V, const double *xi, const bool *spk,
+                             const bool *held, const double *vth, double vth1,
+                             double amp, size_t n, unsigned char *flag) {
+  for (size_t k = 0; k < n; k++) {
+    double v0 = V[k], v = v0 + amp * xi[k], th = vth != NULL ? vth[k] : vth1;
+    bool h = held != NULL && held[k];
+    bool cross = !(v < th) || !(v > -ADEX__BLOWUP);
+    V[k] = h ? v0 : v;
+    flag[k] = (unsigned char)(spk[k] || (!h && cross));
+  }
+}
+
+adex__noise_add_fn adex__kernel_noise_add(adex_kernel k) {
+#if defined(ADEX_HAVE_AVX512)
+  if (k == ADEX_KERNEL_AVX512) return adex__noise_add_avx512;
+#endif
+#if defined(ADEX_HAVE_AVX2)
+  if (k == ADEX_KERNEL_AVX2) return adex__noise_add_avx2;
+#endif
+  (void)k;
+  return noise_add_scalar;
 }

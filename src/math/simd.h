@@ -223,9 +223,9 @@ static inline void vfstore_bool(bool *p, vmf m) {
 /* ------------------------------------------------------------ xmath */
 
 /* The elementary functions of xmath_body.h for vectors: vx_exp, vx_expm1,
- * vx_phi, vx_phi_series, vx_pow_pos and the float twins vx_expf,
- * vx_phif; lane by lane the bits of xmath.h's scalar
- * functions. */
+ * vx_phi, vx_phi_series, vx_pow_pos, the float twins vx_expf,
+ * vx_phif, and the noise's vx_mix64, vx_log, vx_normal_pair; lane by
+ * lane the bits of xmath.h's scalar functions. */
 #include "xmath.h"
 
 #if ADEX_SIMD_W == 8
@@ -237,6 +237,11 @@ typedef __m512i vxuf;
 #define XUORD(u, c) _mm512_or_si512((u), _mm512_set1_epi64((long long)(c)))
 #define XUSHRD(u, k) _mm512_srli_epi64((u), (k))
 #define XUSHLD(u, k) _mm512_slli_epi64((u), (k))
+#define XUXORD(a, b) _mm512_xor_si512((a), (b))
+#define XUMULD(u, c) vmul64((u), (c))
+#define XUHASD(u, c)                                                           \
+  _mm512_test_epi64_mask((u), _mm512_set1_epi64((long long)(c)))
+#define XSQRTD(x) _mm512_sqrt_pd(x)
 #define XBITSD(x) _mm512_castpd_si512(x)
 #define XREALD(u) _mm512_castsi512_pd(u)
 #define XTABD(tab, u)                                                          \
@@ -266,6 +271,14 @@ typedef __m256i vxuf;
 #define XUORD(u, c) _mm256_or_si256((u), _mm256_set1_epi64x((long long)(c)))
 #define XUSHRD(u, k) _mm256_srli_epi64((u), (k))
 #define XUSHLD(u, k) _mm256_slli_epi64((u), (k))
+#define XUXORD(a, b) _mm256_xor_si256((a), (b))
+#define XUMULD(u, c) vmul64((u), (c))
+/* c a single bit: lanes where u & c == c */
+#define XUHASD(u, c)                                                           \
+  _mm256_castsi256_pd(_mm256_cmpeq_epi64(                                      \
+      _mm256_and_si256((u), _mm256_set1_epi64x((long long)(c))),               \
+      _mm256_set1_epi64x((long long)(c))))
+#define XSQRTD(x) _mm256_sqrt_pd(x)
 #define XBITSD(x) _mm256_castpd_si256(x)
 #define XREALD(u) _mm256_castsi256_pd(u)
 #define XTABD(tab, u)                                                          \
@@ -288,6 +301,26 @@ typedef __m256i vxuf;
 #define XALLF(m) ((unsigned)_mm256_movemask_ps(m) == ALL_LANES_F)
 #define XNONEF(m) (_mm256_movemask_ps(m) == 0)
 #endif
+/* u c modulo 2^64 lane by lane, from 32-bit products (AVX2 and AVX-512F
+ * have no 64-bit multiply): lo(u) lo(c) + ((hi(u) lo(c) + lo(u) hi(c))
+ * << 32). */
+static inline vxu vmul64(vxu u, uint64_t c) {
+#if ADEX_SIMD_W == 8
+  __m512i cl = _mm512_set1_epi64((long long)c);
+  __m512i ch = _mm512_set1_epi64((long long)(c >> 32));
+  __m512i cross = _mm512_add_epi64(
+      _mm512_mul_epu32(_mm512_srli_epi64(u, 32), cl), _mm512_mul_epu32(u, ch));
+  return _mm512_add_epi64(_mm512_mul_epu32(u, cl),
+                          _mm512_slli_epi64(cross, 32));
+#else
+  __m256i cl = _mm256_set1_epi64x((long long)c);
+  __m256i ch = _mm256_set1_epi64x((long long)(c >> 32));
+  __m256i cross = _mm256_add_epi64(
+      _mm256_mul_epu32(_mm256_srli_epi64(u, 32), cl), _mm256_mul_epu32(u, ch));
+  return _mm256_add_epi64(_mm256_mul_epu32(u, cl),
+                          _mm256_slli_epi64(cross, 32));
+#endif
+}
 #define XINLINE static inline __attribute__((always_inline))
 #define XD vd
 #define XF vf

@@ -36,3 +36,47 @@ const float adex__xm_exp2f_lo[16] = {
     0x1.4636e2p-25f,  0x1.824684p-25f,  -0x1.593abcp-25f, -0x1.5bd5ecp-27f,
     0x1.9fcef4p-26f,  -0x1.829fd0p-25f, 0x1.15506ep-27f,  0x1.51f848p-27f,
     -0x1.a94b14p-26f, -0x1.3d56b2p-27f, -0x1.822dbcp-27f, 0x1.52486cp-27f};
+
+/* The noise's log (xmath_body.h): for n = 11..23 at index n & 15,
+ * invc = RN(16/n) (1 for n = 16) and -ln(invc) = hi + lo (hi = RN, lo
+ * the rest rounded; computed in 300-bit arithmetic from the double
+ * invc); indices 8-10 are not used (1 and 0). */
+const double adex__xm_log_invc[16] = {
+    0x1.0000000000000p+0, 0x1.e1e1e1e1e1e1ep-1, 0x1.c71c71c71c71cp-1,
+    0x1.af286bca1af28p-1, 0x1.999999999999ap-1, 0x1.8618618618618p-1,
+    0x1.745d1745d1746p-1, 0x1.642c8590b2164p-1, 0x1.0000000000000p+0,
+    0x1.0000000000000p+0, 0x1.0000000000000p+0, 0x1.745d1745d1746p+0,
+    0x1.5555555555555p+0, 0x1.3b13b13b13b14p+0, 0x1.2492492492492p+0,
+    0x1.1111111111111p+0};
+const double adex__xm_log_hi[16] = {0.0,
+                                    0x1.f0a30c01162a8p-5,
+                                    0x1.e27076e2af2eap-4,
+                                    0x1.5ff3070a793d6p-3,
+                                    0x1.c8ff7c79a9a20p-3,
+                                    0x1.1675cababa60fp-2,
+                                    0x1.4618bc21c5ec2p-2,
+                                    0x1.739d7f6bbd007p-2,
+                                    0.0,
+                                    0.0,
+                                    0.0,
+                                    -0x1.7fafa3bd8151cp-2,
+                                    -0x1.269621134db91p-2,
+                                    -0x1.a93ed3c8ad9e5p-3,
+                                    -0x1.1178e8227e47ap-3,
+                                    -0x1.08598b59e3a06p-4};
+const double adex__xm_log_lo[16] = {0.0,
+                                    0x1.85f325c5bbacdp-59,
+                                    -0x1.61578001e015ap-60,
+                                    -0x1.bc60efafc6f6cp-58,
+                                    -0x1.4f689f8434011p-57,
+                                    0x1.ce63eab883727p-61,
+                                    -0x1.7a42642661c62p-61,
+                                    0x1.ce24c53fad3f0p-58,
+                                    0.0,
+                                    0.0,
+                                    0.0,
+                                    -0x1.b79bf6d4cb122p-56,
+                                    -0x1.e0efadd9db02ap-56,
+                                    -0x1.bcafa9de97202p-57,
+                                    0x1.0e63a5f01c693p-58,
+                                    0x1.dd7009902bf32p-58};

@@ -1,6 +1,8 @@
 /* xmath.h - the kernels' elementary functions for scalars (internal):
  * adex__exp, adex__expm1, adex__phi, adex__pow_pos and their float twins
- * adex__expf, adex__expm1f, adex__phif.
+ * adex__expf, adex__expm1f, adex__phif; the noise's normal variates
+ * (adex__mix64, adex__log, adex__sin_small, adex__cos_small,
+ * adex__normal_pair).
  *
  * The algorithms are in xmath_body.h, written once for scalars and SIMD
  * vectors (simd.h instantiates them for AVX2 and AVX-512), so that every
@@ -19,6 +21,9 @@
 /* 2^(j/16) = hi + lo, j = 0..15 (xmath.c), double and float. */
 extern const double adex__xm_exp2_hi[16], adex__xm_exp2_lo[16];
 extern const float adex__xm_exp2f_hi[16], adex__xm_exp2f_lo[16];
+/* The log's table (xmath.c): 1/c and -ln(1/c) = hi + lo for c = n/16. */
+extern const double adex__xm_log_invc[16], adex__xm_log_hi[16],
+    adex__xm_log_lo[16];
 
 /* Constants of the reduction x = n ln2/16 + r (n = RN(x 16/ln2) by adding
  * 1.5 2^52, resp. 1.5 2^23, whose low mantissa bits then hold n). */
@@ -33,6 +38,12 @@ extern const float adex__xm_exp2f_hi[16], adex__xm_exp2f_lo[16];
 #define XM_F_L_HI 0x1.62e430p-5f
 #define XM_F_L_LO -0x1.05c610p-33f
 #define XM_F_MBIAS ((uint32_t)4096 - 0x4b400000u)
+/* ln2 = XM_LN2_HI + XM_LN2_LO, the first with 40 bits (k XM_LN2_HI is
+ * exact for |k| < 2^13; the log of the normal variates) */
+#define XM_LN2_HI 0x1.62e42fefa2000p-1
+#define XM_LN2_LO 0x1.9ef35793c7673p-41
+/* SplitMix64's increment, the golden ratio's 64-bit fraction */
+#define XM_GAMMA 0x9E3779B97F4A7C15ull
 
 static inline uint64_t adex__xm_bits(double x) {
   uint64_t u;
@@ -84,6 +95,10 @@ static inline float adex__xm_realf(uint32_t u) {
 #define XUORD(u, c) ((uint64_t)((u) | (uint64_t)(c)))
 #define XUSHRD(u, k) ((uint64_t)((u) >> (k)))
 #define XUSHLD(u, k) ((uint64_t)((u) << (k)))
+#define XUXORD(a, b) ((uint64_t)((a) ^ (b)))
+#define XUMULD(u, c) ((uint64_t)((u) * (uint64_t)(c)))
+#define XUHASD(u, c) (((u) & (uint64_t)(c)) != 0)
+#define XSQRTD(x) sqrt(x)
 #define XUADDF(u, c) ((uint32_t)((u) + (uint32_t)(c)))
 #define XUSUBF(a, b) ((uint32_t)((a) - (b)))
 #define XUSHRF(u, k) ((uint32_t)((u) >> (k)))
@@ -133,6 +148,10 @@ static inline float adex__xm_realf(uint32_t u) {
 #undef XUORD
 #undef XUSHRD
 #undef XUSHLD
+#undef XUXORD
+#undef XUMULD
+#undef XUHASD
+#undef XSQRTD
 #undef XUADDF
 #undef XUSUBF
 #undef XUSHRF

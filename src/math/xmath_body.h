@@ -21,6 +21,9 @@
  *   XBITSD(x), XREALD(u)       reinterpretation of the bits (and F)
  *   XUADDD(u,c), XUSUBD(a,b), XUANDD(u,c), XUORD(u,c), XUSHRD(u,k),
  *   XUSHLD(u,k)                integer arithmetic, logical shifts (and F)
+ *   XUXORD(a,b), XUMULD(u,c)   exclusive or; product modulo 2^64 (double only)
+ *   XUHASD(u,c)                the lanes where u has the bit c (a mask)
+ *   XSQRTD(x)                  the correctly rounded square root
  *   XTABD(tab,u), XTABF        tab[u & 15] for a table of 16
  *   XLED(a,b), XGED, XGTD      comparisons, false for NaN (and F)
  *   XANDMD(m,n), XALLD(m)      both; all lanes set (and F)
@@ -36,7 +39,9 @@
  *   phi   (e^z - 1)/z: an economized polynomial for |z| <= 1/8 (0.63
  *         ulp), expm1(z)/z beyond (relative error below 1.6 2^-52,
  *         measured 1.32 2^-52), inf at +inf;
- *   pow_pos  q^e for the adaptive step factor, relative error ~1e-15.
+ *   pow_pos  q^e for the adaptive step factor, relative error ~1e-15;
+ *   log   (positive normal arguments) within 1.2 ulp, sin_small and
+ *         cos_small (|x| <= pi/4) within 1 ulp: the noise's normal values.
  */
 
 /* ------------------------------------------------------------ double */
@@ -215,4 +220,107 @@ XINLINE XF XN(phif)(XF z) {
   if (XALLF(small)) return ps;
   XF far = XSELF(XGTF(z, XCF(3.40282347e38f)), z, XN(expm1f)(z) / z);
   return XSELF(small, ps, far);
+}
+
+/* ------------------------------------------------------------ normal */
+
+/* The noise's normal variates (docs/numerics.md, "Noise: the normal
+ * values"): a counter-based generator, so that a value depends on its
+ * counter only, whatever the kernel, the vector lane or the thread.
+ * Double only. */
+
+/* SplitMix64's output function (Steele, Lea & Flood 2014): a bijective
+ * mixer of 64 bits, the one of src/core/rng.c. */
+XINLINE XUD XN(mix64)(XUD z) {
+  z = XUMULD(XUXORD(z, XUSHRD(z, 30)), 0xBF58476D1CE4E5B9ull);
+  z = XUMULD(XUXORD(z, XUSHRD(z, 27)), 0x94D049BB133111EBull);
+  return XUXORD(z, XUSHRD(z, 31));
+}
+
+/* ln x for a positive, finite, normal x, without a division. x = 2^k m
+ * with m in [sqrt(1/2), sqrt(2)); n = RN(16 m) in 11..23 picks 1/c =
+ * RN(16/n) and -ln(1/c) = hi + lo from a table (xmath.c; c = 1 for n =
+ * 16, so that near x = 1 nothing cancels); r = m/c - 1 by one fma, |r| <=
+ * 1/22; ln(1 + r) by its Taylor series to r^13/13 (what is left out is
+ * below 1e-18 relative). ln x = (k ln2_hi + hi) + (r + (k ln2_lo + lo +
+ * r^2 P(r))), the first sum carried exactly. Within 1.2 ulp (test_xmath). */
+XINLINE XD XN(log)(XD x) {
+  XUD u = XBITSD(x);
+  XD m = XREALD(XUORD(XUANDD(u, 0x000fffffffffffffull), 0x3ff0000000000000ull));
+  /* the biased exponent as a double: 2^52 + e_b, exactly */
+  XD k = XREALD(XUORD(XUSHRD(u, 52), 0x4330000000000000ull)) -
+         XCD(4503599627370496.0 + 1023.0);
+  XMD big = XGTD(m, XCD(1.4142135623730951));
+  m = XSELD(big, m * XCD(0.5), m);
+  k = XSELD(big, k + XCD(1.0), k);
+  XUD ti = XBITSD(XFMAD(m, XCD(16.0), XCD(XM_D_SHIFT))); /* n in its bits */
+  XD r = XFMAD(m, XTABD(adex__xm_log_invc, ti), XCD(-1.0));
+  XD p = XFMAD(r, XCD(1.0 / 13.0), XCD(-1.0 / 12.0));
+  p = XFMAD(r, p, XCD(1.0 / 11.0));
+  p = XFMAD(r, p, XCD(-1.0 / 10.0));
+  p = XFMAD(r, p, XCD(1.0 / 9.0));
+  p = XFMAD(r, p, XCD(-1.0 / 8.0));
+  p = XFMAD(r, p, XCD(1.0 / 7.0));
+  p = XFMAD(r, p, XCD(-1.0 / 6.0));
+  p = XFMAD(r, p, XCD(1.0 / 5.0));
+  p = XFMAD(r, p, XCD(-1.0 / 4.0));
+  p = XFMAD(r, p, XCD(1.0 / 3.0));
+  p = XFMAD(r, p, XCD(-0.5));
+  /* k ln2_hi + hi as s + e exactly (k ln2_hi is exact, and larger than
+   * hi where k != 0: Fast2Sum) */
+  XD a = k * XCD(XM_LN2_HI), b = XTABD(adex__xm_log_hi, ti);
+  XD s = a + b, e = (a - s) + b;
+  XD lo = XFMAD(k, XCD(XM_LN2_LO), XTABD(adex__xm_log_lo, ti)) + e;
+  return s + (r + XFMAD(r * r, p, lo));
+}
+
+/* sin x and cos x for |x| <= pi/4: Taylor polynomials to x^17/17! and
+ * x^16/16! (what is left out is below 1e-18 relative), within about 1
+ * ulp (test_xmath). */
+XINLINE XD XN(sin_small)(XD x) {
+  XD z = x * x;
+  XD p = XFMAD(z, XCD(1.0 / 355687428096000.0), XCD(-1.0 / 1307674368000.0));
+  p = XFMAD(z, p, XCD(1.0 / 6227020800.0));
+  p = XFMAD(z, p, XCD(-1.0 / 39916800.0));
+  p = XFMAD(z, p, XCD(1.0 / 362880.0));
+  p = XFMAD(z, p, XCD(-1.0 / 5040.0));
+  p = XFMAD(z, p, XCD(1.0 / 120.0));
+  p = XFMAD(z, p, XCD(-1.0 / 6.0));
+  return XFMAD(x * z, p, x);
+}
+
+XINLINE XD XN(cos_small)(XD x) {
+  XD z = x * x;
+  XD q = XFMAD(z, XCD(1.0 / 20922789888000.0), XCD(-1.0 / 87178291200.0));
+  q = XFMAD(z, q, XCD(1.0 / 479001600.0));
+  q = XFMAD(z, q, XCD(-1.0 / 3628800.0));
+  q = XFMAD(z, q, XCD(1.0 / 40320.0));
+  q = XFMAD(z, q, XCD(-1.0 / 720.0));
+  q = XFMAD(z, q, XCD(1.0 / 24.0));
+  /* 1 - (z/2 - z^2 q): the bracket is at most 0.31, its rounding small */
+  return XCD(1.0) - (z * XCD(0.5) - (z * z) * q);
+}
+
+/* Two independent standard normal values from one counter z per lane:
+ * h1 and h2, SplitMix64's outputs at z and z + its gamma (two consecutive
+ * outputs of a stream, XM_GAMMA), give Box-Muller's radius and angle,
+ * both of its values used. The radius sqrt(-2 ln u) with u = 1 - n 2^-52
+ * in (0, 1] from h1's top 52 bits (at most 8.49: the normal's tail beyond
+ * it has probability 2e-17). The angle uniform on the circle: x uniform
+ * on [-pi/4, pi/4) from h2's low 52 bits, then one of the square's eight
+ * symmetries from its top three bits (swap sin and cos, the sign of
+ * either), so only sin and cos near 0 are needed. */
+XINLINE void XN(normal_pair)(XUD z, XD *a, XD *b) {
+  XUD h1 = XN(mix64)(z), h2 = XN(mix64)(XUADDD(z, XM_GAMMA));
+  XD u = XCD(2.0) - XREALD(XUORD(XUSHRD(h1, 12), 0x3ff0000000000000ull));
+  XD r = XSQRTD(XCD(-2.0) * XN(log)(u));
+  XD g =
+      XREALD(XUORD(XUANDD(h2, 0x000fffffffffffffull), 0x3ff0000000000000ull));
+  XD x = (g - XCD(1.5)) * XCD(1.5707963267948966); /* g - 1.5 exact */
+  XD c = XN(cos_small)(x), s = XN(sin_small)(x);
+  XMD swap = XUHASD(h2, 0x2000000000000000ull);
+  XD p = XSELD(swap, s, c), q = XSELD(swap, c, s);
+  *a = r * XREALD(XUXORD(XBITSD(p), XUANDD(h2, 0x8000000000000000ull)));
+  *b = r *
+       XREALD(XUXORD(XBITSD(q), XUANDD(XUSHLD(h2, 1), 0x8000000000000000ull)));
 }

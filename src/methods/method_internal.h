@@ -8,6 +8,7 @@
 
 #include "adex/method.h"
 #include "kernel.h"
+#include "rng.h"
 
 /* Most stages of an explicit Runge-Kutta tableau (Dormand-Prince has 7). */
 #define ADEX__RK_MAX_STAGES 7
@@ -91,6 +92,13 @@ extern const adex__simd_set adex__simd_rk;
  * (k unknown, or not available here). */
 adex_status adex__method_impl(const adex_method *m, adex_kernel k,
                               adex__impl *out);
+
+/* The noise's generator of normal variates for kernel k (rng.h; not AUTO,
+ * and available): the same bits whichever. */
+adex__normals_fn adex__kernel_normals(adex_kernel k);
+
+/* Its addition of the noise on the fused path (kernel.h). */
+adex__noise_add_fn adex__kernel_noise_add(adex_kernel k);
 
 /* The method tables, defined by their modules. */
 extern const adex_method adex__method_exp_auto;

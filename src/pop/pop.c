@@ -344,6 +344,8 @@ adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out) {
   pop->tau_ref = cfg->tau_ref;
   pop->noise = cfg->noise;
   pop->noise_seed = cfg->noise_seed;
+  pop->normals = adex__kernel_normals(pop->kernel);
+  pop->noise_add = adex__kernel_noise_add(pop->kernel);
   pop->spk_reset = cfg->spk_reset;
   pop->general = cfg->adaptive || cfg->precise_spikes || cfg->tau_ref > 0 ||
                  cfg->noise > 0 || cfg->spk_reset != ADEX_SPK_RESET_HARD;

@@ -37,6 +37,8 @@ struct adex_pop {
   bool adaptive, precise;
   double tol, tau_ref, noise;
   uint64_t noise_seed;
+  adex__normals_fn normals;     /* the kernel's generator of the noise */
+  adex__noise_add_fn noise_add; /* and its addition on the fused path */
   adex_spk_reset spk_reset;
   bool general;
   bool fused_opts;    /* general, but only tau_ref and the soft

@@ -16,7 +16,9 @@
  *                   times the hold ends inside the step, at t_last + tau_ref.
  *   noise           V gains sigma*sqrt(dt)*xi after the deterministic step
  *                   (Euler-Maruyama for additive noise), xi ~ N(0,1) from a
- *                   counter-based stream keyed by (seed, round(t/dt), i).
+ *                   counter-based stream keyed by (seed, round(t/dt), i),
+ *                   a block's values at once by the kernel's generator
+ *                   (rng.h, xmath_body.h's normal_pair).
  *   spk_reset soft  V = V - (V_th - V_reset) instead of V = V_reset.
  *
  * With every option off this path computes exactly what the fused step of
@@ -31,6 +33,9 @@
 #include "method_internal.h"
 #include "pop_internal.h"
 #include "rng.h"
+
+_Static_assert(ADEX__EV_BLOCK % ADEX__NORMAL_CHUNK == 0,
+               "a block's normal values start at a chunk");
 
 /* Per neuron per step, accepted or rejected: past MAX_SUBSTEPS the rest
  * of the step is taken in one sub-step (only absurd stiffness gets
@@ -136,7 +141,9 @@ typedef struct ev_sink {
   adex_spike_event *ev;
   size_t n, cap;
   unsigned long long dropped;
-  uint64_t noise_key; /* this step's noise stream (the same for all) */
+  const double *xi; /* with noise: this step's normal values of the
+                       block's neurons, xi[i - lo]; else NULL */
+  size_t lo;        /* the block's first neuron */
 } ev_sink;
 
 /* Append a spike to the block's events and stamp t_last_spike. A block
@@ -240,12 +247,13 @@ static bool substep(adex_pop *pop, ev_sink *sink, size_t i,
 }
 
 /* The noise term after the step's integration (Euler-Maruyama: V gets
- * noise sqrt(dt) N(0, 1) from the counter-based stream), unless V is held
- * for the whole step; a crossing it causes is a spike at the step's end. */
+ * noise sqrt(dt) N(0, 1), the neuron's value of the step's counter-based
+ * normal variates), unless V is held for the whole step; a crossing it
+ * causes is a spike at the step's end. */
 static void add_noise(adex_pop *pop, ev_sink *sink, size_t i,
                       const adex__nparams *np, double t, double dt, nstep *ns) {
   if (!(pop->noise > 0) || ns->hold >= dt) return;
-  ns->V += pop->noise * sqrt(dt) * adex__rng_normal(sink->noise_key, i);
+  ns->V += pop->noise * sqrt(dt) * sink->xi[i - sink->lo];
   if (adex__is_spike(np, ns->V)) {
     record_spike(pop, sink, i, pop->precise ? t + dt : t);
     ns->V = reset_V(pop, np, ns->V);
@@ -330,27 +338,39 @@ static void fused_step(const adex_pop *pop, size_t lo, size_t hi, double t,
  * bit for bit (refractory period and soft reset included), then each
  * neuron's noise as neuron_step adds it: not while V is held (refractory
  * at the start, or after a spike when tau_ref > 0), and a second spike
- * where the noise reaches the threshold. */
+ * where the noise reaches the threshold. The noise is added to every
+ * neuron at once (the kernel's noise_add); then the flagged ones, in
+ * order, get their spikes recorded and the second spike's reset. */
 static void run_block_fused_noise(adex_pop *pop, ev_sink *sink, size_t lo,
                                   size_t hi, double t, double dt) {
   fused_step(pop, lo, hi, t, dt, &pop->nf_step);
-  const double amp = pop->noise * sqrt(dt);
   const bool ref = pop->tau_ref > 0;
-  for (size_t i = lo; i < hi; i++) {
-    bool spk = pop->spike[i];
-    if (spk) record_spike(pop, sink, i, t);
-    /* held all step: refractory without a spike, or after a spike */
-    if (ref && pop->refractory[i]) continue;
-    const adex__nparams *np = pop->per != NULL ? &pop->per[i] : &pop->uniform;
-    double V = pop->V[i] + amp * adex__rng_normal(sink->noise_key, i);
-    if (adex__is_spike(np, V)) {
+  size_t n = hi - lo;
+  /* (refractory without a spike, or after a spike: held all step) */
+  const bool *held = ref ? pop->refractory + lo : NULL;
+  unsigned char flag[ADEX__EV_BLOCK + 8] = {0};
+  double vth[ADEX__EV_BLOCK];
+  if (pop->per != NULL)
+    for (size_t k = 0; k < n; k++) vth[k] = pop->per[lo + k].p.V_th;
+  pop->noise_add(pop->V + lo, sink->xi, pop->spike + lo, held,
+                 pop->per != NULL ? vth : NULL, pop->uniform.p.V_th,
+                 pop->noise * sqrt(dt), n, flag);
+  for (size_t k0 = 0; k0 < n; k0 += 8) {
+    uint64_t word;
+    memcpy(&word, flag + k0, sizeof word);
+    if (word == 0) continue; /* the common case: 8 neurons at once */
+    for (size_t i = lo + k0; i < lo + k0 + 8 && i < hi; i++) {
+      if (!flag[i - lo]) continue;
+      if (pop->spike[i]) record_spike(pop, sink, i, t);
+      if (held != NULL && held[i - lo]) continue;
+      const adex__nparams *np = pop->per != NULL ? &pop->per[i] : &pop->uniform;
+      if (!adex__is_spike(np, pop->V[i])) continue;
       record_spike(pop, sink, i, t);
-      V = reset_V(pop, np, V);
+      pop->V[i] = reset_V(pop, np, pop->V[i]);
       pop->w[i] = adex__clamp_w(pop->w[i] + np->p.b);
       pop->spike[i] = true;
       if (ref) pop->refractory[i] = true;
     }
-    pop->V[i] = V;
   }
 }
 
@@ -425,8 +445,17 @@ static void run_block(adex_pop *pop, size_t b, double t, double dt) {
     pop->ev_blocks[b].dropped = a.dropped;
     return;
   }
-  ev_sink sink = {pop->events + off, 0, cap, 0,
-                  adex__rng_u64(pop->noise_seed, (uint64_t)llround(t / dt))};
+  /* the step's normal values of the block's neurons: the stream of the
+   * step (keyed by the noise seed and the step's index), value i of it
+   * for neuron i (rng.h), by the kernel's generator */
+  double xi[ADEX__EV_BLOCK];
+  ev_sink sink = {pop->events + off, 0, cap, 0, NULL, lo};
+  if (pop->noise > 0) {
+    uint64_t key = adex__rng_u64(pop->noise_seed, (uint64_t)llround(t / dt));
+    pop->normals(key, lo / ADEX__NORMAL_CHUNK,
+                 (hi - lo + ADEX__NORMAL_CHUNK - 1) / ADEX__NORMAL_CHUNK, xi);
+    sink.xi = xi;
+  }
   if (pop->fused_precise || pop->fused_noise) {
     if (pop->fused_precise)
       run_block_fused_precise(pop, &sink, lo, hi, t, dt);
