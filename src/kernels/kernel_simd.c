@@ -832,129 +832,180 @@ static __attribute__((noinline, cold)) void adapt_nf(const adex__adapt_ctx *a,
                     a->drive != NULL ? a->drive[i + q] : 0.0);
 }
 
+/* The constants of the controller for one method. */
+typedef struct adapt_consts {
+  int p_hat;   /* the order of the embedded estimate */
+  double expo; /* -1/(p_hat + 1) */
+  double q_lo; /* below it the step factor is 5 for sure */
+  vd dt, tol, hmin, zero, one;
+} adapt_consts;
+
+/* One tile of the adaptive step: its vectors, each lane's position s in
+ * the step, sub-step size h, counts of sub-steps and spikes, and the lane
+ * masks (active, V held, capped, refractory at the start). */
+typedef struct adapt_tile {
+  size_t r, nv; /* neurons, vectors */
+  vd Vv[NV], wv[NV], Iv[NV], hv[NV], sv[NV], subv[NV], nspk[NV], hh[NV];
+  unsigned act[NV], held[NV], capped[NV], refr0[NV];
+  vtile_params tp;
+  adex__nparams sets[TILE]; /* a last tile's parameters, padded */
+  double tls[TILE];         /* a last tile's t_last_spike, padded */
+} adapt_tile;
+
+/* Load neurons [i0, i0 + r): a whole tile in place, the last tile of a
+ * range with its last vector padded with copies of its first neuron. */
+static inline void adapt_tile_load(adex__adapt_ctx *a, const vparams *U,
+                                   size_t i0, size_t r, int p_hat,
+                                   adapt_tile *T) {
+  T->r = r;
+  T->nv = (r + W - 1) / W;
+  if (r == TILE) {
+    for (size_t j = 0; j < NV; j++)
+      adapt_load(a, i0 + j * W, p_hat, &T->Vv[j], &T->wv[j], &T->Iv[j],
+                 &T->hv[j]);
+    tp_load(&T->tp, U, a->soa, i0, a->uniform != NULL ? NULL : a->per + i0, NV);
+    return;
+  }
+  double V[TILE], w[TILE], I[TILE], h[TILE];
+  for (size_t k = 0; k < T->nv * W; k++) {
+    size_t i = i0 + (k < r ? k : 0);
+    const adex__nparams *np = a->uniform != NULL ? a->uniform : &a->per[i];
+    V[k] = a->V[i];
+    w[k] = a->w[i];
+    T->tls[k] = a->t_last_spike[i];
+    I[k] = a->drive != NULL ? a->input[i] + a->drive[i] : a->input[i];
+    if (a->uniform == NULL) T->sets[k] = *np;
+    h[k] = k >= r ? h[0]
+           : a->h_sub[i] > 0
+               ? a->h_sub[i]
+               : adex__initial_step(np, V[k], w[k], I[k], a->dt, a->tol, p_hat);
+  }
+  for (size_t j = 0; j < T->nv; j++) {
+    T->Vv[j] = vload(V + j * W);
+    T->wv[j] = vload(w + j * W);
+    T->Iv[j] = vload(I + j * W);
+    T->hv[j] = vload(h + j * W);
+  }
+  tp_load(&T->tp, U, NULL, 0, a->uniform != NULL ? NULL : T->sets, T->nv);
+}
+
+/* Each vector's start: its active lanes, the count of non-finite start
+ * values, and the lanes refractory at the start (t - t_last_spike <=
+ * tau_ref: V held, w integrated, for the whole step). */
+static inline void adapt_tile_start(adex__adapt_ctx *a, size_t i0,
+                                    const adapt_consts *k, adapt_tile *T) {
+  for (size_t j = 0; j < T->nv; j++) {
+    T->sv[j] = T->subv[j] = T->nspk[j] = k->zero;
+    T->act[j] = T->r >= (j + 1) * W ? ALL_LANES : (1u << (T->r - j * W)) - 1u;
+    /* non-finite start values (x - x is not 0 for them): counted
+     * (adapt_nf; this mode's cost per neuron dwarfs the test) */
+    vd sum = T->Vv[j] + T->wv[j] + T->Iv[j];
+    unsigned bad = T->act[j] & ~vbits(veq(sum - sum, k->zero));
+    if (bad != 0) adapt_nf(a, i0 + j * W, bad);
+    T->held[j] = T->refr0[j] = 0;
+    if (a->tau_ref > 0) {
+      vd tl =
+          vload(T->r == TILE ? a->t_last_spike + i0 + j * W : T->tls + j * W);
+      T->held[j] = T->refr0[j] =
+          T->act[j] & vbits(vle(vset1(a->t) - tl, vset1(a->tau_ref)));
+    }
+  }
+}
+
+/* Gather the vectors with a lane short of dt into rt, each with its
+ * sub-step (the rest of the step, or h when shorter and not capped);
+ * returns how many. */
+static inline size_t adapt_tile_gather(const adapt_consts *k, adapt_tile *T,
+                                       rk_tile *rt) {
+  size_t nk = 0;
+  for (size_t j = 0; j < T->nv; j++) {
+    if (T->act[j] == 0) continue;
+    T->subv[j] = vsel(vmask(T->act[j]), T->subv[j] + k->one, T->subv[j]);
+    T->capped[j] = vbits(vge(T->subv[j], vset1(ADEX__MAX_SUBSTEPS)));
+    vd rem = k->dt - T->sv[j];
+    T->hh[j] =
+        vsel(vmask(vbits(vlt(T->hv[j], rem)) & ~T->capped[j]), T->hv[j], rem);
+    rt->vec[nk] = j;
+    rt->V[nk] = T->Vv[j];
+    rt->w[nk] = T->wv[j];
+    rt->I[nk] = T->Iv[j];
+    rt->RI[nk] = tp_at(&T->tp, j)->R * rt->I[nk];
+    rt->h[nk] = T->hh[j];
+    nk++;
+  }
+  return nk;
+}
+
+/* Accept or reject, lane by lane, the sub-steps integrated in rt: the
+ * error ratio (V held: w's error only), the next sub-step size, spikes
+ * and their resets, the lanes that reached dt. */
+static inline void adapt_tile_accept(const adex__adapt_ctx *a,
+                                     const adapt_consts *k, size_t nk,
+                                     const rk_tile *rt, adapt_tile *T) {
+  for (size_t q = 0; q < nk; q++) {
+    size_t j = rt->vec[q];
+    const vparams *P = tp_at(&T->tp, j);
+    vd eV = vsel(vmask(T->held[j]), k->zero, rt->errV[q]);
+    vd ratio = error_ratio_v(eV, rt->errw[q], T->Vv[j], T->wv[j], rt->outV[q],
+                             rt->outw[q], k->tol);
+    vd hf = vlmax(T->hh[j] * step_factor_v(ratio, k->expo, k->q_lo), k->hmin);
+    unsigned rej = T->act[j] & vbits(vgt(ratio, k->one)) &
+                   vbits(vgt(T->hh[j], k->hmin)) & ~T->capped[j];
+    unsigned acc = T->act[j] & ~rej;
+    vd yV = vsel(vmask(T->held[j]), T->Vv[j], rt->outV[q]);
+    unsigned spk =
+        acc & ~T->held[j] &
+        vbits(vor(vnlt(yV, P->V_th), vngt(yV, vset1(-ADEX__BLOWUP))));
+    vd s_spk = T->sv[j] + T->hh[j];
+    vd s_new =
+        vsel(vmask(spk), vsel(vge(s_spk, k->dt), k->dt, s_spk),
+             vsel(veq(T->hh[j], k->dt - T->sv[j]), k->dt, T->sv[j] + T->hh[j]));
+    vd w_new = vsel(vmask(spk), rt->outw[q] + P->b, rt->outw[q]);
+    w_new = vmin(vmax(w_new, vset1(-ADEX__BLOWUP)), vset1(ADEX__BLOWUP));
+    vm A = vmask(acc);
+    vd Vr = a->soft && spk != 0 ? soft_reset_v(P, yV) : P->V_reset;
+    T->Vv[j] = vsel(A, vsel(vmask(spk), Vr, yV), T->Vv[j]);
+    T->wv[j] = vsel(A, w_new, T->wv[j]);
+    T->sv[j] = vsel(A, s_new, T->sv[j]);
+    T->hv[j] = vsel(vmask(acc | rej), hf, T->hv[j]);
+    T->nspk[j] = vsel(vmask(spk), T->nspk[j] + k->one, T->nspk[j]);
+    /* V held after ADEX_MAX_SPIKES_PER_STEP spikes, and with tau_ref for
+     * the rest of the step after a spike */
+    T->held[j] |= vbits(vge(T->nspk[j], vset1(ADEX_MAX_SPIKES_PER_STEP)));
+    if (a->tau_ref > 0) T->held[j] |= spk;
+    T->act[j] &= vbits(vlt(T->sv[j], k->dt));
+  }
+}
+
+/* The adaptive step of neurons [lo, hi), tile by tile: load, start,
+ * sub-steps until every lane reached dt, back to the population. */
 void VSFX(adex__rk_adaptive)(adex__adapt_ctx *a, size_t lo, size_t hi) {
   const adex_method *m = a->method;
-  const int p_hat = m->tableau->order_hat;
-  const double expo = -1.0 / (p_hat + 1);
+  adapt_consts k;
+  k.p_hat = m->tableau->order_hat;
+  k.expo = -1.0 / (k.p_hat + 1);
   /* (5/0.9)^(1/expo) with a margin of 1% for the rounding of pow */
-  const double q_lo = 0.99 * pow(5.0 / 0.9, 1.0 / expo);
-  const vd dt = vset1(a->dt), tol = vset1(a->tol);
-  const vd hmin = vset1(ADEX__H_MIN), zero = vset1(0.0), one = vset1(1.0);
+  k.q_lo = 0.99 * pow(5.0 / 0.9, 1.0 / k.expo);
+  k.dt = vset1(a->dt);
+  k.tol = vset1(a->tol);
+  k.hmin = vset1(ADEX__H_MIN);
+  k.zero = vset1(0.0);
+  k.one = vset1(1.0);
   vparams U;
   if (a->uniform != NULL) vparams_bcast(&U, a->uniform);
+  adapt_tile T;
+  rk_tile rt;
   for (size_t i0 = lo; i0 < hi; i0 += TILE) {
-    size_t r = hi - i0 < TILE ? hi - i0 : TILE, nv = (r + W - 1) / W;
-    vd Vv[NV], wv[NV], Iv[NV], hv[NV], sv[NV], subv[NV], nspk[NV], hh[NV];
-    unsigned act[NV], held[NV], capped[NV], refr0[NV];
-    vtile_params tp;
-    adex__nparams sets[TILE];
-    double tls[TILE]; /* a last tile's t_last_spike, padded */
-    if (r == TILE) {
-      /* a whole tile: its vectors in place */
-      for (size_t j = 0; j < NV; j++)
-        adapt_load(a, i0 + j * W, p_hat, &Vv[j], &wv[j], &Iv[j], &hv[j]);
-      tp_load(&tp, a->uniform != NULL ? &U : NULL, a->soa, i0,
-              a->uniform != NULL ? NULL : a->per + i0, NV);
-    } else {
-      /* the last tile of a range, its last vector padded with copies of
-       * its first neuron */
-      double V[TILE], w[TILE], I[TILE], h[TILE];
-      for (size_t k = 0; k < nv * W; k++) {
-        size_t i = i0 + (k < r ? k : 0);
-        const adex__nparams *np = a->uniform != NULL ? a->uniform : &a->per[i];
-        V[k] = a->V[i];
-        w[k] = a->w[i];
-        tls[k] = a->t_last_spike[i];
-        I[k] = a->drive != NULL ? a->input[i] + a->drive[i] : a->input[i];
-        if (a->uniform == NULL) sets[k] = *np;
-        h[k] = k >= r            ? h[0]
-               : a->h_sub[i] > 0 ? a->h_sub[i]
-                                 : adex__initial_step(np, V[k], w[k], I[k],
-                                                      a->dt, a->tol, p_hat);
-      }
-      for (size_t j = 0; j < nv; j++) {
-        Vv[j] = vload(V + j * W);
-        wv[j] = vload(w + j * W);
-        Iv[j] = vload(I + j * W);
-        hv[j] = vload(h + j * W);
-      }
-      tp_load(&tp, a->uniform != NULL ? &U : NULL, NULL, 0,
-              a->uniform != NULL ? NULL : sets, nv);
+    size_t r = hi - i0 < TILE ? hi - i0 : TILE;
+    adapt_tile_load(a, a->uniform != NULL ? &U : NULL, i0, r, k.p_hat, &T);
+    adapt_tile_start(a, i0, &k, &T);
+    for (size_t nk; (nk = adapt_tile_gather(&k, &T, &rt)) > 0;) {
+      rk_tile_integrate(m, &T.tp, nk, &rt, true);
+      adapt_tile_accept(a, &k, nk, &rt, &T);
     }
-    rk_tile rt;
-    for (size_t j = 0; j < nv; j++) {
-      sv[j] = subv[j] = nspk[j] = zero;
-      act[j] = r >= (j + 1) * W ? ALL_LANES : (1u << (r - j * W)) - 1u;
-      /* non-finite start values (x - x is not 0 for them): counted
-       * (adapt_nf; this mode's cost per neuron dwarfs the test) */
-      vd sum = Vv[j] + wv[j] + Iv[j];
-      unsigned bad = act[j] & ~vbits(veq(sum - sum, zero));
-      if (bad != 0) adapt_nf(a, i0 + j * W, bad);
-      /* refractory at the start (t - t_last_spike <= tau_ref): V held,
-       * w integrated, for the whole step */
-      held[j] = refr0[j] = 0;
-      if (a->tau_ref > 0) {
-        vd tl = vload(r == TILE ? a->t_last_spike + i0 + j * W : tls + j * W);
-        held[j] = refr0[j] =
-            act[j] & vbits(vle(vset1(a->t) - tl, vset1(a->tau_ref)));
-      }
-    }
-    for (;;) {
-      size_t nk = 0;
-      for (size_t j = 0; j < nv; j++) {
-        if (act[j] == 0) continue;
-        /* hh: the rest of the step, or h when shorter (and not capped) */
-        subv[j] = vsel(vmask(act[j]), subv[j] + one, subv[j]);
-        capped[j] = vbits(vge(subv[j], vset1(ADEX__MAX_SUBSTEPS)));
-        vd rem = dt - sv[j];
-        hh[j] = vsel(vmask(vbits(vlt(hv[j], rem)) & ~capped[j]), hv[j], rem);
-        rt.vec[nk] = j;
-        rt.V[nk] = Vv[j];
-        rt.w[nk] = wv[j];
-        rt.I[nk] = Iv[j];
-        rt.RI[nk] = tp_at(&tp, j)->R * rt.I[nk];
-        rt.h[nk] = hh[j];
-        nk++;
-      }
-      if (nk == 0) break;
-      rk_tile_integrate(m, &tp, nk, &rt, true);
-      for (size_t k = 0; k < nk; k++) {
-        size_t j = rt.vec[k];
-        const vparams *P = tp_at(&tp, j);
-        /* V held (refractory, or after ADEX_MAX_SPIKES_PER_STEP spikes):
-         * w's error only */
-        vd eV = vsel(vmask(held[j]), zero, rt.errV[k]);
-        vd q = error_ratio_v(eV, rt.errw[k], Vv[j], wv[j], rt.outV[k],
-                             rt.outw[k], tol);
-        vd hf = vlmax(hh[j] * step_factor_v(q, expo, q_lo), hmin);
-        unsigned rej =
-            act[j] & vbits(vgt(q, one)) & vbits(vgt(hh[j], hmin)) & ~capped[j];
-        unsigned acc = act[j] & ~rej;
-        vd yV = vsel(vmask(held[j]), Vv[j], rt.outV[k]);
-        unsigned spk =
-            acc & ~held[j] &
-            vbits(vor(vnlt(yV, P->V_th), vngt(yV, vset1(-ADEX__BLOWUP))));
-        vd s_spk = sv[j] + hh[j];
-        vd s_new = vsel(vmask(spk), vsel(vge(s_spk, dt), dt, s_spk),
-                        vsel(veq(hh[j], dt - sv[j]), dt, sv[j] + hh[j]));
-        vd w_new = vsel(vmask(spk), rt.outw[k] + P->b, rt.outw[k]);
-        w_new = vmin(vmax(w_new, vset1(-ADEX__BLOWUP)), vset1(ADEX__BLOWUP));
-        vm A = vmask(acc);
-        vd Vr = a->soft && spk != 0 ? soft_reset_v(P, yV) : P->V_reset;
-        Vv[j] = vsel(A, vsel(vmask(spk), Vr, yV), Vv[j]);
-        wv[j] = vsel(A, w_new, wv[j]);
-        sv[j] = vsel(A, s_new, sv[j]);
-        hv[j] = vsel(vmask(acc | rej), hf, hv[j]);
-        nspk[j] = vsel(vmask(spk), nspk[j] + one, nspk[j]);
-        held[j] |= vbits(vge(nspk[j], vset1(ADEX_MAX_SPIKES_PER_STEP)));
-        if (a->tau_ref > 0) held[j] |= spk; /* held for the rest */
-        act[j] &= vbits(vlt(sv[j], dt));
-      }
-    }
-    /* back to the population, spikes in neuron order */
-    for (size_t j = 0; j < nv; j++) {
+    for (size_t j = 0; j < T.nv; j++) {
       size_t i = i0 + j * W, real = r - j * W < W ? r - j * W : W;
-      adapt_store(a, i, real, Vv[j], wv[j], hv[j], nspk[j], refr0[j]);
+      adapt_store(a, i, real, T.Vv[j], T.wv[j], T.hv[j], T.nspk[j], T.refr0[j]);
     }
   }
 }
