@@ -4,10 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "adex/runner.h"
 #include "internal.h"
 #include "net/net_internal.h"
+#include "pop/pop_internal.h"
 #include "rng.h"
 #include "run/drive.h"
 
@@ -243,6 +247,7 @@ void adex_net_destroy(adex_net *net) {
   }
   free(net->projs);
   free(net->groups);
+  free(net->ctx);
   adex__name_release(&net->name);
   free(net);
 }
@@ -830,6 +835,8 @@ adex_status adex_net_plan(adex_net *net) {
       if (pre->spk == NULL) return FAIL(net, ADEX_ENOMEM, "out of memory");
     }
   }
+  net->ctx = malloc((net->ngroups ? net->ngroups : 1) * sizeof *net->ctx);
+  if (net->ctx == NULL) return FAIL(net, ADEX_ENOMEM, "out of memory");
   net->planned = true;
   return ADEX_OK;
 }
@@ -870,6 +877,114 @@ static void gather_spikes(net_group *g) {
   g->nspk = n;
 }
 
+/* Neurons per tile of the split step: a tile's projections and its
+ * population step run back to back, their arrays in the first-level
+ * cache. */
+#define NET_TILE 256
+
+/* Fewest neurons (all populations together) per thread of a split step:
+ * below, it uses fewer threads (the bits are the same for any number). */
+#define NET_MIN_PER_THREAD 1024
+
+/* Whether the step can be split by post neurons: every projection of the
+ * Exp family (per-post state, fed by delivery), every population on its
+ * fused step. */
+static bool splittable(const adex_net *net) {
+  for (size_t i = 0; i < net->nprojs; i++)
+    if (adex__net_family(net->projs[i].cfg.model) != NET_FAM_EXP) return false;
+  for (size_t g = 0; g < net->ngroups; g++)
+    if (net->groups[g].kind == NET_GROUP_POP &&
+        !adex__pop_fused(net->groups[g].pop))
+      return false;
+  return true;
+}
+
+/* Threads of a split step: the largest `threads` of the populations (0:
+ * OpenMP's default), at most one per NET_MIN_PER_THREAD neurons. */
+static int split_threads(const adex_net *net) {
+#ifdef _OPENMP
+  int t = 1;
+  size_t n = 0;
+  for (size_t g = 0; g < net->ngroups; g++) {
+    const net_group *gr = &net->groups[g];
+    if (gr->kind != NET_GROUP_POP) continue;
+    int pt = gr->pop->threads > 0 ? gr->pop->threads : omp_get_max_threads();
+    if (pt > t) t = pt;
+    n += gr->num;
+  }
+  size_t most = n / NET_MIN_PER_THREAD;
+  if ((size_t)t > most) t = most > 1 ? (int)most : 1;
+  return t;
+#else
+  (void)net;
+  return 1;
+#endif
+}
+
+/* Part `part` of `parts` of a split step: for each population, its range
+ * of neurons (contiguous, bounds multiples of 64): the projections into it
+ * deliver to the range, then tile by tile the projections' post side and
+ * the population's step. A neuron's arithmetic is the same whatever the
+ * range holding it, and every read of another neuron's state goes through
+ * the spike lists gathered before, so any split gives the same bits as
+ * the whole step (projections, then populations, docs/networks.md). */
+static void split_part(adex_net *net, size_t part, size_t parts) {
+  uint64_t k = net->k;
+  for (size_t g = 0; g < net->ngroups; g++) {
+    net_group *gr = &net->groups[g];
+    if (gr->kind != NET_GROUP_POP) continue;
+    size_t n = gr->num, blocks = (n + 63) / 64;
+    size_t lo = blocks * part / parts * 64,
+           hi = blocks * (part + 1) / parts * 64;
+    if (hi > n) hi = n;
+    if (lo >= hi) continue;
+    for (size_t i = 0; i < net->nprojs; i++) {
+      net_proj *p = &net->projs[i];
+      if (p->cfg.post == g)
+        adex__net_proj_deliver(p, &net->groups[p->cfg.pre], k, lo, hi);
+    }
+    for (size_t a = lo; a < hi; a += NET_TILE) {
+      size_t b = hi - a < NET_TILE ? hi : a + NET_TILE;
+      for (size_t i = 0; i < net->nprojs; i++) {
+        net_proj *p = &net->projs[i];
+        if (p->cfg.post == g) adex__net_proj_post(p, k, gr->pop, a, b);
+      }
+      adex__pop_step_range(gr->pop, &net->ctx[g], a, b);
+    }
+  }
+}
+
+/* The projections and populations of a splittable step, on threads. */
+static adex_status split_step(adex_net *net, double t) {
+  for (size_t g = 0; g < net->ngroups; g++) {
+    net_group *gr = &net->groups[g];
+    if (gr->kind != NET_GROUP_POP) continue;
+    adex_status st = adex__pop_update_begin(gr->pop, t, net->dt, &net->ctx[g]);
+    if (st != ADEX_OK) return FAIL(net, st, "%s", adex_pop_errmsg(gr->pop));
+  }
+  int nt = split_threads(net);
+  if (nt <= 1) {
+    split_part(net, 0, 1);
+    return ADEX_OK;
+  }
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nt)
+  split_part(net, (size_t)omp_get_thread_num(), (size_t)omp_get_num_threads());
+#endif
+  return ADEX_OK;
+}
+
+/* The spike sources' update of step k at t. */
+static void source_update(adex_net *net, net_group *gr, double t) {
+  if (gr->kind == NET_GROUP_POISSON) {
+    poisson_update(gr, net->k, net->dt);
+    return;
+  }
+  memset(gr->spike, 0, gr->num * sizeof *gr->spike);
+  while (gr->cursor < gr->n_spikes && gr->times[gr->cursor] <= t)
+    gr->spike[gr->indices[gr->cursor++]] = true;
+}
+
 adex_status adex_net_step(adex_net *net) {
   if (net == NULL) return adex__fail(ADEX_EINVAL, "net must not be NULL");
   if (!net->planned)
@@ -880,6 +995,15 @@ adex_status adex_net_step(adex_net *net) {
   net->failed = SIZE_MAX;
   for (size_t g = 0; g < net->ngroups; g++)
     if (net->groups[g].spk != NULL) gather_spikes(&net->groups[g]);
+  if (splittable(net)) {
+    adex_status st = split_step(net, t);
+    if (st != ADEX_OK) return st;
+    for (size_t g = 0; g < net->ngroups; g++)
+      if (net->groups[g].kind != NET_GROUP_POP)
+        source_update(net, &net->groups[g], t);
+    net->k++;
+    return ADEX_OK;
+  }
   for (size_t i = 0; i < net->nprojs; i++) {
     net_proj *p = &net->projs[i];
     adex__net_proj_update(p, &net->groups[p->cfg.pre], net->k, t,
@@ -887,14 +1011,8 @@ adex_status adex_net_step(adex_net *net) {
   }
   for (size_t g = 0; g < net->ngroups; g++) {
     net_group *gr = &net->groups[g];
-    if (gr->kind == NET_GROUP_POISSON) {
-      poisson_update(gr, net->k, net->dt);
-      continue;
-    }
-    if (gr->kind == NET_GROUP_TIMES) {
-      memset(gr->spike, 0, gr->num * sizeof *gr->spike);
-      while (gr->cursor < gr->n_spikes && gr->times[gr->cursor] <= t)
-        gr->spike[gr->indices[gr->cursor++]] = true;
+    if (gr->kind != NET_GROUP_POP) {
+      source_update(net, gr, t);
       continue;
     }
     adex_status st = adex_pop_update(gr->pop, t, net->dt);
