@@ -1183,7 +1183,8 @@ static void test_threads_same_bits(void **state) {
  * Exp family): A (2500 neurons, tau_ref 2 ms) and B (1100) driven by a
  * PoissonGroup through ExpCOBA; A -> A ExpCUBA through IJ pairs with their
  * own weights and delays; A -> B DeltaSynapse with post_has_ref, delay
- * 0.3 ms; B -> A ExpCOBA, E -80 mV. `whole`: plus a DualExpCUBA projection
+ * 0.3 ms; B -> A ExpCOBA twice (E -80 and -70 mV, the second with a
+ * delay of 0.2 ms: the two pass over A together). `whole`: plus a DualExpCUBA projection
  * from a silent source, which adds nothing but makes every step take the
  * unsplit path (projections, then populations). After `steps` steps: V
  * and w of A then B (3600 each), and the spikes of both. */
@@ -1245,6 +1246,13 @@ static long split_net(int threads, bool whole, int steps, double *V,
   pc.g_max = 2.0;
   pc.tau = 10.0;
   pc.E = -80.0;
+  assert_ok(adex_net_add_proj(net, &pc, NULL));
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, b, a,
+                           adex_conn_fixed_prob(0.01, true, 5));
+  pc.g_max = 1.0;
+  pc.tau = 6.0;
+  pc.E = -70.0;
+  pc.delay = 0.2;
   assert_ok(adex_net_add_proj(net, &pc, NULL));
   if (whole) {
     assert_ok(adex_net_add_poisson(net, 1, &zero, 1, 5, NULL, &silent));

@@ -860,16 +860,17 @@ static void poisson_update(net_group *g, uint64_t k, double dt) {
   }
 }
 
-/* The list of the group's spikes of the last step, by index: eight
- * neurons at a time where none spiked. */
+/* The list of the group's spikes of the last step, by index: 64 neurons
+ * at a time where none spiked. */
 static void gather_spikes(net_group *g) {
   const bool *sp = g->spike;
   size_t n = 0, i = 0, num = g->num;
-  for (; i + 8 <= num; i += 8) {
-    uint64_t word;
-    memcpy(&word, sp + i, sizeof word);
-    if (word == 0) continue;
-    for (size_t q = i; q < i + 8; q++)
+  for (; i + 64 <= num; i += 64) {
+    uint64_t word[8], any = 0;
+    memcpy(word, sp + i, sizeof word);
+    for (int q = 0; q < 8; q++) any |= word[q];
+    if (any == 0) continue;
+    for (size_t q = i; q < i + 64; q++)
       if (sp[q]) g->spk[n++] = (uint32_t)q;
   }
   for (; i < num; i++)
@@ -945,10 +946,18 @@ static void split_part(adex_net *net, size_t part, size_t parts) {
     }
     for (size_t a = lo; a < hi; a += NET_TILE) {
       size_t b = hi - a < NET_TILE ? hi : a + NET_TILE;
+      net_proj *held = NULL; /* the last one, until its pair is known */
       for (size_t i = 0; i < net->nprojs; i++) {
         net_proj *p = &net->projs[i];
-        if (p->cfg.post == g) adex__net_proj_post(p, k, gr->pop, a, b);
+        if (p->cfg.post != g) continue;
+        if (held == NULL) {
+          held = p;
+          continue;
+        }
+        adex__net_proj_post2(held, p, k, gr->pop, a, b);
+        held = NULL;
       }
+      if (held != NULL) adex__net_proj_post(held, k, gr->pop, a, b);
       adex__pop_step_range(gr->pop, &net->ctx[g], a, b);
     }
   }

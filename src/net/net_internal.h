@@ -150,4 +150,9 @@ void adex__net_proj_deliver(net_proj *p, const net_group *pre, uint64_t k,
 void adex__net_proj_post(net_proj *p, uint64_t k, adex_pop *post, size_t lo,
                          size_t hi);
 
+/* adex__net_proj_post of p, then of q (into the same population), in one
+ * pass where both are ExpCOBA. */
+void adex__net_proj_post2(net_proj *p, net_proj *q, uint64_t k, adex_pop *post,
+                          size_t lo, size_t hi);
+
 #endif /* ADEX_NET_INTERNAL_H */

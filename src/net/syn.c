@@ -146,6 +146,13 @@ static void deliver_weights(net_proj *p, const net_group *pre, uint64_t k,
                             size_t lo, size_t hi) {
   size_t L = p->ring_len, Q = p->npost, span = hi - lo;
   bool all = lo == 0 && hi == Q;
+  /* the rows of the spikes are far apart in memory: ask for their first
+   * lines at once, so that their misses overlap */
+  for (size_t m = 0; m < pre->nspk; m++) {
+    const uint32_t *first = p->post_idx + p->row[pre->spk[m]];
+    __builtin_prefetch(first);
+    __builtin_prefetch(first + 16);
+  }
   for (size_t m = 0; m < pre->nspk; m++) {
     size_t i = pre->spk[m];
     size_t a = p->row[i], b = p->row[i + 1];
@@ -208,6 +215,27 @@ NET_CLONES static void exp_coba_post(size_t n, double *restrict g,
     g[j] = gj;
     in[j] += gj * (E - V[j]);
     r[j] = 0.0;
+  }
+}
+
+/* Two ExpCOBA projections into one population in one pass: the first's
+ * step then the second's for each neuron (the input summed in that
+ * order, V unchanged between them: the bits of two passes). */
+NET_CLONES static void exp_coba2_post(size_t n, double *restrict g1,
+                                      double *restrict r1, double decay1,
+                                      double E1, double *restrict g2,
+                                      double *restrict r2, double decay2,
+                                      double E2, double *restrict in,
+                                      const double *restrict V) {
+  for (size_t j = 0; j < n; j++) {
+    double a = g1[j] * decay1 + r1[j];
+    double b = g2[j] * decay2 + r2[j];
+    g1[j] = a;
+    g2[j] = b;
+    double x = in[j] + a * (E1 - V[j]);
+    in[j] = x + b * (E2 - V[j]);
+    r1[j] = 0.0;
+    r2[j] = 0.0;
   }
 }
 
@@ -295,6 +323,20 @@ void adex__net_proj_post(net_proj *p, uint64_t k, adex_pop *post, size_t lo,
     break;
   }
   }
+}
+
+void adex__net_proj_post2(net_proj *p, net_proj *q, uint64_t k, adex_pop *post,
+                          size_t lo, size_t hi) {
+  if (p->cfg.model != ADEX_SYN_EXP_COBA || q->cfg.model != ADEX_SYN_EXP_COBA) {
+    adex__net_proj_post(p, k, post, lo, hi);
+    adex__net_proj_post(q, k, post, lo, hi);
+    return;
+  }
+  double *r1 = p->ring + (k % p->ring_len) * p->npost + lo;
+  double *r2 = q->ring + (k % q->ring_len) * q->npost + lo;
+  exp_coba2_post(hi - lo, p->g + lo, r1, p->decay, p->cfg.E, q->g + lo, r2,
+                 q->decay, q->cfg.E, adex_pop_input(post) + lo,
+                 adex_pop_V(post) + lo);
 }
 
 static void update_exp(net_proj *p, const net_group *pre, uint64_t k,
