@@ -770,6 +770,13 @@ static adex_status plan_proj(adex_net *net, net_proj *p) {
   if (st != ADEX_OK) return st;
   st = adex__net_connect(p, p->cfg.pre == p->cfg.post);
   if (st != ADEX_OK) return keep(net, st);
+  p->rows_sorted = true;
+  for (size_t i = 0; i < p->npre && p->rows_sorted; i++)
+    for (size_t q = p->row[i] + 1; q < p->row[i + 1]; q++)
+      if (p->post_idx[q] <= p->post_idx[q - 1]) {
+        p->rows_sorted = false;
+        break;
+      }
   p->w_all = p->cfg.g_max;
   if (p->weights_in != NULL) {
     if (p->n_weights_in != p->nsyn)
@@ -870,8 +877,10 @@ static void gather_spikes(net_group *g) {
     memcpy(word, sp + i, sizeof word);
     for (int q = 0; q < 8; q++) any |= word[q];
     if (any == 0) continue;
-    for (size_t q = i; q < i + 64; q++)
-      if (sp[q]) g->spk[n++] = (uint32_t)q;
+    for (int q = 0; q < 8; q++) /* a flag is one byte, 0 or 1 */
+      for (uint64_t x = word[q]; x != 0; x &= x - 1)
+        g->spk[n++] =
+            (uint32_t)(i + 8 * (size_t)q + (size_t)(__builtin_ctzll(x) >> 3));
   }
   for (; i < num; i++)
     if (sp[i]) g->spk[n++] = (uint32_t)i;

@@ -58,6 +58,7 @@ typedef struct net_proj {
   uint32_t *row;      /* npre + 1 offsets into post_idx (a projection
                            holds at most 2^32 - 1 synapses) */
   uint32_t *post_idx; /* nsyn post indices */
+  bool rows_sorted;   /* every row's post indices increase (plan) */
   double *w;          /* nsyn weights, or NULL: every weight is w_all */
   double w_all;
   uint16_t *dly;     /* nsyn delays in steps (Exp family), or NULL */

@@ -137,6 +137,19 @@ adex_status adex__net_proj_alloc(net_proj *p, double dt) {
 
 /* ------------------------------------------------------------ delivery */
 
+/* The first s in [a, b) with idx[s] >= x (idx increasing there), or b. */
+static size_t first_at_least(const uint32_t *idx, size_t a, size_t b,
+                             size_t x) {
+  while (a < b) {
+    size_t mid = a + (b - a) / 2;
+    if (idx[mid] < x)
+      a = mid + 1;
+    else
+      b = mid;
+  }
+  return a;
+}
+
 /* Add the synapses of every pre neuron that spiked in step k - 1 to the
  * ring rows of the steps in which they act: those whose post neuron is in
  * [lo, hi). Each post neuron receives its weights in the same order (the
@@ -156,6 +169,10 @@ static void deliver_weights(net_proj *p, const net_group *pre, uint64_t k,
   for (size_t m = 0; m < pre->nspk; m++) {
     size_t i = pre->spk[m];
     size_t a = p->row[i], b = p->row[i + 1];
+    if (!all && p->rows_sorted) { /* the row's part in [lo, hi) */
+      a = first_at_least(p->post_idx, a, b, lo);
+      b = first_at_least(p->post_idx, a, b, hi);
+    }
     if (p->dly == NULL && p->w == NULL) {
       uint64_t d = p->dly_pre != NULL ? p->dly_pre[i] : p->d_all;
       double *r = p->ring + ((k - 1 + d) % L) * Q;
