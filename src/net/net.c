@@ -972,24 +972,26 @@ static void split_part(adex_net *net, size_t part, size_t parts) {
   }
 }
 
-/* The projections and populations of a splittable step, on threads. */
-static adex_status split_step(adex_net *net, double t) {
+/* The projections and populations of a splittable step, on threads; false
+ * (nothing stepped) when a population refuses its update (the whole step
+ * then meets the refusal where it would anyway, with its message). */
+static bool split_step(adex_net *net, double t) {
   for (size_t g = 0; g < net->ngroups; g++) {
     net_group *gr = &net->groups[g];
     if (gr->kind != NET_GROUP_POP) continue;
-    adex_status st = adex__pop_update_begin(gr->pop, t, net->dt, &net->ctx[g]);
-    if (st != ADEX_OK) return FAIL(net, st, "%s", adex_pop_errmsg(gr->pop));
+    if (adex__pop_update_begin(gr->pop, t, net->dt, &net->ctx[g]) != ADEX_OK)
+      return false;
   }
   int nt = split_threads(net);
   if (nt <= 1) {
     split_part(net, 0, 1);
-    return ADEX_OK;
+    return true;
   }
 #ifdef _OPENMP
 #pragma omp parallel num_threads(nt)
   split_part(net, (size_t)omp_get_thread_num(), (size_t)omp_get_num_threads());
 #endif
-  return ADEX_OK;
+  return true;
 }
 
 /* The spike sources' update of step k at t. */
@@ -1013,9 +1015,7 @@ adex_status adex_net_step(adex_net *net) {
   net->failed = SIZE_MAX;
   for (size_t g = 0; g < net->ngroups; g++)
     if (net->groups[g].spk != NULL) gather_spikes(&net->groups[g]);
-  if (splittable(net)) {
-    adex_status st = split_step(net, t);
-    if (st != ADEX_OK) return st;
+  if (splittable(net) && split_step(net, t)) {
     for (size_t g = 0; g < net->ngroups; g++)
       if (net->groups[g].kind != NET_GROUP_POP)
         source_update(net, &net->groups[g], t);
