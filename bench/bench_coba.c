@@ -6,6 +6,7 @@
  *   (all, the default) the same neurons at 10^4, 10^5 and 10^6 neurons
  *   with 80 synapses each (FixedPreNum(80)), 0.1 s each.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,20 @@ static adex_pop *population(size_t n, const char *name, uint64_t seed,
   return pop;
 }
 
+/* The spikes of one step, eight flags at a time (the count is not the
+ * library's work: it should not weigh in the timing). */
+static long count(const bool *sp, size_t m) {
+  long n = 0;
+  size_t q = 0;
+  for (; q + 8 <= m; q += 8) {
+    uint64_t word;
+    memcpy(&word, sp + q, sizeof word);
+    n += (long)((word * 0x0101010101010101ULL) >> 56);
+  }
+  for (; q < m; q++) n += sp[q];
+  return n;
+}
+
 /* One network: n neurons (80 % E), FixedProb(prob) or FixedPreNum(num)
  * per projection (num split 80/20 between E and I sources). */
 static void run(size_t n, double prob, size_t num, double seconds,
@@ -92,11 +107,8 @@ static void run(size_t n, double prob, size_t num, double seconds,
   double t0 = now();
   for (size_t k = 0; k < steps; k++) {
     check(adex_net_step(net), "step");
-    for (size_t g = 0; g < 2; g++) {
-      const bool *sp = adex_net_pop_spike(net, g);
-      size_t m = adex_net_pop_num(net, g);
-      for (size_t q = 0; q < m; q++) spikes += sp[q];
-    }
+    for (size_t g = 0; g < 2; g++)
+      spikes += count(adex_net_pop_spike(net, g), adex_net_pop_num(net, g));
   }
   double t_run = now() - t0;
   printf("%8zu neurons %10zu synapses  build %7.3f s  %8.3f s per simulated s"

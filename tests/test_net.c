@@ -1140,13 +1140,14 @@ static adex_net *coba(adex_pop **E, adex_pop **I) {
   return net;
 }
 
-/* Threads: the populations of a network updated by 2 threads give the
- * bits of 1 (the projections' order of summation is fixed). */
+/* Threads: the benchmark network stepped by 1, 2 and 3 threads (its step
+ * split by post neurons) gives the same bits: V, w and the spike counts of
+ * both populations. */
 static void test_threads_same_bits(void **state) {
   (void)state;
-  double V1[3200];
+  static double V1[4000], w1[4000];
   long n1 = 0;
-  for (int threads = 1; threads <= 2; threads++) {
+  for (int threads = 1; threads <= 3; threads++) {
     adex_pop *E, *I;
     coba_threads = threads;
     adex_net *net = coba(&E, &I);
@@ -1154,19 +1155,145 @@ static void test_threads_same_bits(void **state) {
     long n = 0;
     for (int k = 0; k < 1500; k++) {
       assert_ok(adex_net_step(net));
-      for (size_t i = 0; i < 3200; i++) n += adex_net_pop_spike(net, 0)[i];
+      for (size_t g = 0; g < 2; g++)
+        for (size_t i = 0; i < adex_net_pop_num(net, g); i++)
+          n += adex_net_pop_spike(net, g)[i];
     }
     if (threads == 1) {
-      memcpy(V1, adex_pop_V(E), sizeof V1);
+      memcpy(V1, adex_pop_V(E), 3200 * sizeof *V1);
+      memcpy(V1 + 3200, adex_pop_V(I), 800 * sizeof *V1);
+      memcpy(w1, adex_pop_w(E), 3200 * sizeof *w1);
+      memcpy(w1 + 3200, adex_pop_w(I), 800 * sizeof *w1);
       n1 = n;
     } else {
       assert_int_equal(n, n1);
-      assert_memory_equal(adex_pop_V(E), V1, sizeof V1);
+      assert_memory_equal(adex_pop_V(E), V1, 3200 * sizeof *V1);
+      assert_memory_equal(adex_pop_V(I), V1 + 3200, 800 * sizeof *V1);
+      assert_memory_equal(adex_pop_w(E), w1, 3200 * sizeof *w1);
+      assert_memory_equal(adex_pop_w(I), w1 + 3200, 800 * sizeof *w1);
     }
     assert_true(n > 100);
     adex_net_destroy(net);
     adex_pop_destroy(E);
     adex_pop_destroy(I);
+  }
+}
+
+/* A network whose step is split by post neurons (every projection of the
+ * Exp family): A (2500 neurons, tau_ref 2 ms) and B (1100) driven by a
+ * PoissonGroup through ExpCOBA; A -> A ExpCUBA through IJ pairs with their
+ * own weights and delays; A -> B DeltaSynapse with post_has_ref, delay
+ * 0.3 ms; B -> A ExpCOBA twice (E -80 and -70 mV, the second with a
+ * delay of 0.2 ms: the two pass over A together). `whole`: plus a DualExpCUBA projection
+ * from a silent source, which adds nothing but makes every step take the
+ * unsplit path (projections, then populations). After `steps` steps: V
+ * and w of A then B (3600 each), and the spikes of both. */
+#define SPLIT_IJ 30000
+static long split_net(int threads, bool whole, int steps, double *V,
+                      double *w) {
+  adex_pop_config cfg;
+  adex_pop_config_default(&cfg, 2500);
+  cfg.threads = threads;
+  cfg.tau_ref = 2.0;
+  cfg.V_init = adex_init_uniform(-70.0, -50.0, 7);
+  adex_pop *A, *B;
+  assert_ok(adex_pop_create(&cfg, &A));
+  cfg.shape[0] = 1100;
+  cfg.tau_ref = 0.0;
+  cfg.V_init = adex_init_uniform(-70.0, -50.0, 8);
+  assert_ok(adex_pop_create(&cfg, &B));
+  adex_net *net;
+  assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
+  size_t a, b, src, silent;
+  assert_ok(adex_net_add_pop(net, A, &a));
+  assert_ok(adex_net_add_pop(net, B, &b));
+  double f = 40.0, zero = 0.0;
+  assert_ok(adex_net_add_poisson(net, 400, &f, 1, 11, NULL, &src));
+  adex_proj_config pc;
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, src, a,
+                           adex_conn_fixed_pre_num(20, true, 1));
+  pc.g_max = 0.1;
+  assert_ok(adex_net_add_proj(net, &pc, NULL));
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, src, b,
+                           adex_conn_fixed_pre_num(20, true, 2));
+  pc.g_max = 0.1;
+  assert_ok(adex_net_add_proj(net, &pc, NULL));
+  static size_t ii[SPLIT_IJ], jj[SPLIT_IJ];
+  static double ww[SPLIT_IJ], dd[SPLIT_IJ];
+  uint64_t x = 12345;
+  for (size_t s = 0; s < SPLIT_IJ; s++) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    ii[s] = (size_t)(x >> 33) % 2500;
+    jj[s] = (size_t)(x >> 17) % 2500;
+    ww[s] = 0.05 + 0.01 * (double)((x >> 40) % 16);
+    dd[s] = 0.1 * (double)(1 + (x >> 50) % 4);
+  }
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_CUBA, a, a,
+                           adex_conn_ij(ii, jj, SPLIT_IJ));
+  pc.weights = ww;
+  pc.n_weights = SPLIT_IJ;
+  pc.delays = dd;
+  pc.n_delays = SPLIT_IJ;
+  assert_ok(adex_net_add_proj(net, &pc, NULL));
+  adex_proj_config_default(&pc, ADEX_SYN_DELTA, a, b,
+                           adex_conn_fixed_prob(0.01, true, 3));
+  pc.g_max = 0.5;
+  pc.delay = 0.3;
+  pc.post_has_ref = true;
+  assert_ok(adex_net_add_proj(net, &pc, NULL));
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, b, a,
+                           adex_conn_fixed_prob(0.02, true, 4));
+  pc.g_max = 2.0;
+  pc.tau = 10.0;
+  pc.E = -80.0;
+  assert_ok(adex_net_add_proj(net, &pc, NULL));
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, b, a,
+                           adex_conn_fixed_prob(0.01, true, 5));
+  pc.g_max = 1.0;
+  pc.tau = 6.0;
+  pc.E = -70.0;
+  pc.delay = 0.2;
+  assert_ok(adex_net_add_proj(net, &pc, NULL));
+  if (whole) {
+    assert_ok(adex_net_add_poisson(net, 1, &zero, 1, 5, NULL, &silent));
+    adex_proj_config_default(&pc, ADEX_SYN_DUAL_EXP_CUBA, silent, a,
+                             adex_conn_all2all(true));
+    assert_ok(adex_net_add_proj(net, &pc, NULL));
+  }
+  assert_ok(adex_net_plan(net));
+  long n = 0;
+  for (int k = 0; k < steps; k++) {
+    for (size_t q = 0; q < 2500; q++) adex_pop_input(A)[q] += 1.0;
+    for (size_t q = 0; q < 1100; q++) adex_pop_input(B)[q] += 1.0;
+    assert_ok(adex_net_step(net));
+    for (size_t g = 0; g < 2; g++)
+      for (size_t i = 0; i < adex_net_pop_num(net, g); i++)
+        n += adex_net_pop_spike(net, g)[i];
+  }
+  memcpy(V, adex_pop_V(A), 2500 * sizeof *V);
+  memcpy(V + 2500, adex_pop_V(B), 1100 * sizeof *V);
+  memcpy(w, adex_pop_w(A), 2500 * sizeof *w);
+  memcpy(w + 2500, adex_pop_w(B), 1100 * sizeof *w);
+  adex_net_destroy(net);
+  adex_pop_destroy(A);
+  adex_pop_destroy(B);
+  return n;
+}
+
+/* The split step, on 1, 2 and 3 threads, gives the bits of the whole one,
+ * with per-synapse weights and delays, DeltaSynapse into refractory
+ * neurons, and a spike source. */
+static void test_split_step_same_bits(void **state) {
+  (void)state;
+  static double V0[3600], w0[3600], V[3600], w[3600];
+  long n0 = split_net(1, true, 800, V0, w0);
+  print_message("split network: %ld spikes\n", n0);
+  assert_true(n0 > 1000);
+  for (int threads = 1; threads <= 3; threads++) {
+    long n = split_net(threads, false, 800, V, w);
+    assert_int_equal(n, n0);
+    assert_memory_equal(V, V0, sizeof V);
+    assert_memory_equal(w, w0, sizeof w);
   }
 }
 
@@ -1219,6 +1346,7 @@ int main(void) {
       cmocka_unit_test(test_run_io_equals_the_loop_by_hand),
       cmocka_unit_test(test_errors),
       cmocka_unit_test(test_threads_same_bits),
+      cmocka_unit_test(test_split_step_same_bits),
       cmocka_unit_test(test_coba_adex),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

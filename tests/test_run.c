@@ -288,6 +288,48 @@ static void test_generator_input(void **state) {
   }
 }
 
+/* A network's step (split by post neurons when it can be, on 1 and 2
+ * threads) counts the non-finite values its populations meet, as a
+ * population's own update does. */
+static void test_network_counts_nonfinite(void **state) {
+  (void)state;
+  for (int threads = 1; threads <= 2; threads++) {
+    adex_pop_config cfg;
+    adex_pop_config_default(&cfg, 2048);
+    cfg.name = "NF";
+    cfg.threads = threads;
+    adex_pop *pop = NULL;
+    assert_ok(adex_pop_create(&cfg, &pop));
+    adex_net *net = NULL;
+    size_t src = 0;
+    assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
+    assert_ok(adex_net_add_pop(net, pop, NULL));
+    assert_ok(
+        adex_net_add_poisson(net, 10, (double[]){50.0}, 1, 3, NULL, &src));
+    adex_proj_config pc;
+    adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, src, 0,
+                             adex_conn_all2all(false));
+    assert_ok(adex_net_add_proj(net, &pc, NULL));
+    assert_ok(adex_net_plan(net));
+    assert_ok(adex_net_run(net, 3, NULL, NULL, NULL));
+    unsigned long long n = 9;
+    assert_ok(adex_pop_nonfinite(pop, &n, NULL, NULL, NULL));
+    assert_int_equal(n, 0);
+    adex_pop_input(pop)[1500] = NAN;
+    assert_ok(adex_net_step(net));
+    size_t first = 0;
+    const char *var = NULL;
+    double t = 0;
+    assert_ok(adex_pop_nonfinite(pop, &n, &first, &var, &t));
+    assert_int_equal(n, 1);
+    assert_int_equal(first, 1500);
+    assert_string_equal(var, "input");
+    assert_true(t == adex_run_time(0.0, 0.1, 3));
+    adex_net_destroy(net);
+    adex_pop_destroy(pop);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_time_rule),
@@ -296,6 +338,7 @@ int main(void) {
       cmocka_unit_test(test_float32_in_networks),
       cmocka_unit_test(test_first_step_fails_cleanly),
       cmocka_unit_test(test_generator_input),
+      cmocka_unit_test(test_network_counts_nonfinite),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -250,7 +250,13 @@ ADEX_API adex_status adex_net_add_proj(adex_net *net,
 ADEX_API adex_status adex_net_plan(adex_net *net);
 
 /* One step of the network (planned first; ADEX_EINVAL otherwise): from
- * t = adex_net_time(net) to t + dt. */
+ * t = adex_net_time(net) to t + dt. When every projection is of the Exp
+ * family (DeltaSynapse, ExpCUBA, ExpCOBA) and every population takes its
+ * fused step (no adaptive step, precise spike times or noise), the step
+ * is split by post neurons and runs on as many OpenMP threads as the
+ * largest adex_pop_config.threads of its populations (0: OpenMP's
+ * default), one per 1024 neurons at most; every number of threads gives
+ * the same bits (docs/networks.md). */
 ADEX_API adex_status adex_net_step(adex_net *net);
 
 /* Called every adex_run_progress_every(steps) steps and at the end; a

@@ -3,7 +3,9 @@
  * Every connector is written once as a walk that emits (pre, post) pairs.
  * The walk runs twice: first to count each pre neuron's synapses, then to
  * place them, so the synapses are stored by source (CSR) without a
- * temporary list of pairs. Random connectors draw from counter-based
+ * temporary list of pairs. (The random connectors, whose walk costs a
+ * draw per synapse, keep the pairs of the first walk when they take at
+ * most LOG_MAX_BYTES, and place those instead of drawing again.) Random connectors draw from counter-based
  * streams keyed by (seed, the global index of the neuron that owns the
  * draw): FixedProb and FixedPreNum by post neuron, FixedPostNum by pre
  * neuron. The pairs are therefore a pure function of the connector and the
@@ -40,17 +42,28 @@ static size_t draw_below(uint64_t stream, uint64_t m, size_t n) {
   return r < n ? r : n - 1;
 }
 
+/* The most memory the pairs of a first walk may take to be kept. */
+#define LOG_MAX_BYTES ((size_t)64 << 20)
+
 /* Where the walk puts its pairs: counting (cursor NULL) or placing. */
 typedef struct sink {
   size_t *count;  /* pass 1: synapses per pre */
   size_t *cursor; /* pass 2: next free slot per pre */
   uint32_t *post; /* pass 2: post indices */
   size_t *order;  /* pass 2, IJ: position given of each synapse */
+  uint32_t *log;  /* pass 1: the pairs (pre, post) in walk order, room for
+                     cap_log pairs, or NULL */
+  size_t n_log, cap_log; /* pairs emitted, room */
 } sink;
 
 static void emit(sink *s, size_t pre, size_t post, size_t given) {
   if (s->cursor == NULL) {
     s->count[pre]++;
+    if (s->n_log < s->cap_log) {
+      s->log[2 * s->n_log] = (uint32_t)pre;
+      s->log[2 * s->n_log + 1] = (uint32_t)post;
+    }
+    s->n_log++;
     return;
   }
   size_t at = s->cursor[pre]++;
@@ -276,7 +289,17 @@ adex_status adex__net_connect(net_proj *p, bool same) {
   }
   memset(count, 0, (P + 1) * sizeof *count);
   if (mark) memset(mark, 0, (need + 1) * sizeof *mark);
-  sink s = {count, NULL, NULL, NULL};
+  sink s = {count, NULL, NULL, NULL, NULL, 0, 0};
+  bool random =
+      c->kind == ADEX_CONN_FIXED_PROB || c->kind == ADEX_CONN_FIXED_PRE_NUM ||
+      c->kind == ADEX_CONN_FIXED_POST_NUM || c->kind == ADEX_CONN_GAUSSIAN_PROB;
+  /* room for the expected count and 8 standard deviations more */
+  double room = est + 8.0 * sqrt(est) + 64.0;
+  if (random && room * 8.0 <= (double)LOG_MAX_BYTES) {
+    s.cap_log = (size_t)room;
+    s.log = adex__alloc(a, s.cap_log * 2 * sizeof *s.log);
+    if (s.log == NULL) s.cap_log = 0; /* draw twice */
+  }
   walk(p, same, &s, scratch, mark);
   /* offsets */
   size_t total = 0;
@@ -290,6 +313,7 @@ adex_status adex__net_connect(net_proj *p, bool same) {
     adex__free(a, count, (P + 1) * sizeof *count);
     adex__free(a, scratch, (c->num + 1) * sizeof *scratch);
     adex__free(a, mark, (need + 1) * sizeof *mark);
+    adex__free(a, s.log, s.cap_log * 2 * sizeof *s.log);
     return adex__fail(ADEX_ESIZE,
                       "%s: %zu synapses in one projection; at "
                       "most %u: split it into several",
@@ -312,9 +336,14 @@ adex_status adex__net_connect(net_proj *p, bool same) {
   } else {
     memcpy(cursor, count, (P + 1) * sizeof *cursor);
     if (mark) memset(mark, 0, (need + 1) * sizeof *mark);
-    sink s2 = {count, cursor, p->post_idx, p->order};
-    walk(p, same, &s2, scratch, mark);
+    sink s2 = {count, cursor, p->post_idx, p->order, NULL, 0, 0};
+    if (s.n_log <= s.cap_log) /* kept whole (or nothing to place) */
+      for (size_t q = 0; q < s.n_log; q++)
+        emit(&s2, s.log[2 * q], s.log[2 * q + 1], 0);
+    else
+      walk(p, same, &s2, scratch, mark);
   }
+  adex__free(a, s.log, s.cap_log * 2 * sizeof *s.log);
   adex__free(a, cursor, (P + 1) * sizeof *cursor);
   adex__free(a, count, (P + 1) * sizeof *count);
   adex__free(a, scratch, (c->num + 1) * sizeof *scratch);

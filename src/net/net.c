@@ -4,10 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "adex/runner.h"
 #include "internal.h"
 #include "net/net_internal.h"
+#include "pop/pop_internal.h"
 #include "rng.h"
 #include "run/drive.h"
 
@@ -243,6 +247,7 @@ void adex_net_destroy(adex_net *net) {
   }
   free(net->projs);
   free(net->groups);
+  free(net->ctx);
   adex__name_release(&net->name);
   free(net);
 }
@@ -765,6 +770,13 @@ static adex_status plan_proj(adex_net *net, net_proj *p) {
   if (st != ADEX_OK) return st;
   st = adex__net_connect(p, p->cfg.pre == p->cfg.post);
   if (st != ADEX_OK) return keep(net, st);
+  p->rows_sorted = true;
+  for (size_t i = 0; i < p->npre && p->rows_sorted; i++)
+    for (size_t q = p->row[i] + 1; q < p->row[i + 1]; q++)
+      if (p->post_idx[q] <= p->post_idx[q - 1]) {
+        p->rows_sorted = false;
+        break;
+      }
   p->w_all = p->cfg.g_max;
   if (p->weights_in != NULL) {
     if (p->n_weights_in != p->nsyn)
@@ -830,6 +842,8 @@ adex_status adex_net_plan(adex_net *net) {
       if (pre->spk == NULL) return FAIL(net, ADEX_ENOMEM, "out of memory");
     }
   }
+  net->ctx = malloc((net->ngroups ? net->ngroups : 1) * sizeof *net->ctx);
+  if (net->ctx == NULL) return FAIL(net, ADEX_ENOMEM, "out of memory");
   net->planned = true;
   return ADEX_OK;
 }
@@ -853,21 +867,151 @@ static void poisson_update(net_group *g, uint64_t k, double dt) {
   }
 }
 
-/* The list of the group's spikes of the last step, by index: eight
- * neurons at a time where none spiked. */
+/* The list of the group's spikes of the last step, by index: 64 neurons
+ * at a time where none spiked. */
 static void gather_spikes(net_group *g) {
   const bool *sp = g->spike;
   size_t n = 0, i = 0, num = g->num;
-  for (; i + 8 <= num; i += 8) {
-    uint64_t word;
-    memcpy(&word, sp + i, sizeof word);
-    if (word == 0) continue;
-    for (size_t q = i; q < i + 8; q++)
-      if (sp[q]) g->spk[n++] = (uint32_t)q;
+  for (; i + 64 <= num; i += 64) {
+    uint64_t word[8], any = 0;
+    memcpy(word, sp + i, sizeof word);
+    for (int q = 0; q < 8; q++) any |= word[q];
+    if (any == 0) continue;
+    for (int q = 0; q < 8; q++) /* a flag is one byte, 0 or 1 */
+      for (uint64_t x = word[q]; x != 0; x &= x - 1)
+        g->spk[n++] =
+            (uint32_t)(i + 8 * (size_t)q + (size_t)(__builtin_ctzll(x) >> 3));
   }
   for (; i < num; i++)
     if (sp[i]) g->spk[n++] = (uint32_t)i;
   g->nspk = n;
+}
+
+/* Neurons per tile of the split step: a tile's projections and its
+ * population step run back to back, their arrays in the first-level
+ * cache. */
+#define NET_TILE 256
+
+/* Fewest neurons (all populations together) per thread of a split step:
+ * below, it uses fewer threads (the bits are the same for any number). */
+#define NET_MIN_PER_THREAD 1024
+
+/* Whether the step can be split by post neurons: every projection of the
+ * Exp family (per-post state, fed by delivery), every population on its
+ * fused step. */
+static bool splittable(const adex_net *net) {
+  for (size_t i = 0; i < net->nprojs; i++)
+    if (adex__net_family(net->projs[i].cfg.model) != NET_FAM_EXP) return false;
+  for (size_t g = 0; g < net->ngroups; g++)
+    if (net->groups[g].kind == NET_GROUP_POP &&
+        !adex__pop_fused(net->groups[g].pop))
+      return false;
+  return true;
+}
+
+/* Threads of a split step: the largest `threads` of the populations (0:
+ * OpenMP's default), at most one per NET_MIN_PER_THREAD neurons. */
+static int split_threads(const adex_net *net) {
+#ifdef _OPENMP
+  int t = 1;
+  size_t n = 0;
+  for (size_t g = 0; g < net->ngroups; g++) {
+    const net_group *gr = &net->groups[g];
+    if (gr->kind != NET_GROUP_POP) continue;
+    int pt = gr->pop->threads > 0 ? gr->pop->threads : omp_get_max_threads();
+    if (pt > t) t = pt;
+    n += gr->num;
+  }
+  size_t most = n / NET_MIN_PER_THREAD;
+  if ((size_t)t > most) t = most > 1 ? (int)most : 1;
+  return t;
+#else
+  (void)net;
+  return 1;
+#endif
+}
+
+/* Part `part` of `parts` of a split step: for each population, its range
+ * of neurons (contiguous, bounds multiples of 64): the projections into it
+ * deliver to the range, then tile by tile the projections' post side and
+ * the population's step. A neuron's arithmetic is the same whatever the
+ * range holding it, and every read of another neuron's state goes through
+ * the spike lists gathered before, so any split gives the same bits as
+ * the whole step (projections, then populations, docs/networks.md). */
+static void split_part(adex_net *net, size_t part, size_t parts) {
+  uint64_t k = net->k;
+  for (size_t g = 0; g < net->ngroups; g++) {
+    net_group *gr = &net->groups[g];
+    if (gr->kind != NET_GROUP_POP) continue;
+    size_t n = gr->num, blocks = (n + 63) / 64;
+    size_t lo = blocks * part / parts * 64,
+           hi = blocks * (part + 1) / parts * 64;
+    if (hi > n) hi = n;
+    if (lo >= hi) continue;
+    for (size_t i = 0; i < net->nprojs; i++) {
+      net_proj *p = &net->projs[i];
+      if (p->cfg.post == g)
+        adex__net_proj_deliver(p, &net->groups[p->cfg.pre], k, lo, hi);
+    }
+    for (size_t a = lo; a < hi; a += NET_TILE) {
+      size_t b = hi - a < NET_TILE ? hi : a + NET_TILE;
+      net_proj *held = NULL; /* the last one, until its pair is known */
+      for (size_t i = 0; i < net->nprojs; i++) {
+        net_proj *p = &net->projs[i];
+        if (p->cfg.post != g) continue;
+        if (held == NULL) {
+          held = p;
+          continue;
+        }
+        adex__net_proj_post2(held, p, k, gr->pop, a, b);
+        held = NULL;
+      }
+      if (held != NULL) adex__net_proj_post(held, k, gr->pop, a, b);
+      adex__pop_step_range(gr->pop, &net->ctx[g], a, b);
+    }
+  }
+}
+
+/* Every population's update ended (adex__pop_update_end). */
+static void end_updates(adex_net *net, double t) {
+  for (size_t g = 0; g < net->ngroups; g++)
+    if (net->groups[g].kind == NET_GROUP_POP)
+      adex__pop_update_end(net->groups[g].pop, t);
+}
+
+/* The projections and populations of a splittable step, on threads; false
+ * (nothing stepped) when a population refuses its update (the whole step
+ * then meets the refusal where it would anyway, with its message). */
+static bool split_step(adex_net *net, double t) {
+  for (size_t g = 0; g < net->ngroups; g++) {
+    net_group *gr = &net->groups[g];
+    if (gr->kind != NET_GROUP_POP) continue;
+    if (adex__pop_update_begin(gr->pop, t, net->dt, &net->ctx[g]) != ADEX_OK)
+      return false;
+  }
+  int nt = split_threads(net);
+  if (nt <= 1) {
+    split_part(net, 0, 1);
+    end_updates(net, t);
+    return true;
+  }
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nt)
+  split_part(net, (size_t)omp_get_thread_num(), (size_t)omp_get_num_threads());
+#endif
+  end_updates(net, t);
+  return true;
+}
+
+/* The spike sources' update of step k at t. */
+static void source_update(adex_net *net, net_group *gr, double t) {
+  if (gr->kind == NET_GROUP_POISSON) {
+    poisson_update(gr, net->k, net->dt);
+    return;
+  }
+  memset(gr->spike, 0, gr->num * sizeof *gr->spike);
+  while (gr->cursor < gr->n_spikes && gr->times[gr->cursor] <= t)
+    gr->spike[gr->indices[gr->cursor++]] = true;
 }
 
 adex_status adex_net_step(adex_net *net) {
@@ -880,6 +1024,13 @@ adex_status adex_net_step(adex_net *net) {
   net->failed = SIZE_MAX;
   for (size_t g = 0; g < net->ngroups; g++)
     if (net->groups[g].spk != NULL) gather_spikes(&net->groups[g]);
+  if (splittable(net) && split_step(net, t)) {
+    for (size_t g = 0; g < net->ngroups; g++)
+      if (net->groups[g].kind != NET_GROUP_POP)
+        source_update(net, &net->groups[g], t);
+    net->k++;
+    return ADEX_OK;
+  }
   for (size_t i = 0; i < net->nprojs; i++) {
     net_proj *p = &net->projs[i];
     adex__net_proj_update(p, &net->groups[p->cfg.pre], net->k, t,
@@ -887,14 +1038,8 @@ adex_status adex_net_step(adex_net *net) {
   }
   for (size_t g = 0; g < net->ngroups; g++) {
     net_group *gr = &net->groups[g];
-    if (gr->kind == NET_GROUP_POISSON) {
-      poisson_update(gr, net->k, net->dt);
-      continue;
-    }
-    if (gr->kind == NET_GROUP_TIMES) {
-      memset(gr->spike, 0, gr->num * sizeof *gr->spike);
-      while (gr->cursor < gr->n_spikes && gr->times[gr->cursor] <= t)
-        gr->spike[gr->indices[gr->cursor++]] = true;
+    if (gr->kind != NET_GROUP_POP) {
+      source_update(net, gr, t);
       continue;
     }
     adex_status st = adex_pop_update(gr->pop, t, net->dt);

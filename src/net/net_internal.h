@@ -58,6 +58,7 @@ typedef struct net_proj {
   uint32_t *row;      /* npre + 1 offsets into post_idx (a projection
                            holds at most 2^32 - 1 synapses) */
   uint32_t *post_idx; /* nsyn post indices */
+  bool rows_sorted;   /* every row's post indices increase (plan) */
   double *w;          /* nsyn weights, or NULL: every weight is w_all */
   double w_all;
   uint16_t *dly;     /* nsyn delays in steps (Exp family), or NULL */
@@ -99,6 +100,8 @@ struct adex_net {
   size_t ngroups, cap_groups;
   net_proj *projs;
   size_t nprojs, cap_projs;
+  struct adex__step_ctx *ctx; /* ngroups, from plan: the populations' fused
+                                 updates of the step under way */
   char errmsg[512];
 };
 
@@ -135,5 +138,22 @@ void adex__net_proj_free_state(net_proj *p);
  * post population. */
 void adex__net_proj_update(net_proj *p, const net_group *pre, uint64_t k,
                            double t, adex_pop *post);
+
+/* The Exp family's update in parts, by ranges of post neurons (a
+ * network's step split among threads): deliver the spikes of `pre` to the
+ * synapses whose post neuron is in [lo, hi), ... */
+void adex__net_proj_deliver(net_proj *p, const net_group *pre, uint64_t k,
+                            size_t lo, size_t hi);
+
+/* ... then the post side of step k for post neurons [lo, hi), which may be
+ * taken in smaller ranges (tiles): the same bits as
+ * adex__net_proj_update. */
+void adex__net_proj_post(net_proj *p, uint64_t k, adex_pop *post, size_t lo,
+                         size_t hi);
+
+/* adex__net_proj_post of p, then of q (into the same population), in one
+ * pass where both are ExpCOBA. */
+void adex__net_proj_post2(net_proj *p, net_proj *q, uint64_t k, adex_pop *post,
+                          size_t lo, size_t hi);
 
 #endif /* ADEX_NET_INTERNAL_H */

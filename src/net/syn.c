@@ -137,24 +137,61 @@ adex_status adex__net_proj_alloc(net_proj *p, double dt) {
 
 /* ------------------------------------------------------------ delivery */
 
+/* The first s in [a, b) with idx[s] >= x (idx increasing there), or b. */
+static size_t first_at_least(const uint32_t *idx, size_t a, size_t b,
+                             size_t x) {
+  while (a < b) {
+    size_t mid = a + (b - a) / 2;
+    if (idx[mid] < x)
+      a = mid + 1;
+    else
+      b = mid;
+  }
+  return a;
+}
+
 /* Add the synapses of every pre neuron that spiked in step k - 1 to the
- * ring rows of the steps in which they act. */
-static void deliver_weights(net_proj *p, const net_group *pre, uint64_t k) {
-  size_t L = p->ring_len, Q = p->npost;
+ * ring rows of the steps in which they act: those whose post neuron is in
+ * [lo, hi). Each post neuron receives its weights in the same order (the
+ * order of the spike list, then of the row) whatever the range, so a
+ * network split among threads by post ranges sums the same bits. */
+static void deliver_weights(net_proj *p, const net_group *pre, uint64_t k,
+                            size_t lo, size_t hi) {
+  size_t L = p->ring_len, Q = p->npost, span = hi - lo;
+  bool all = lo == 0 && hi == Q;
+  /* the rows of the spikes are far apart in memory: ask for their first
+   * lines at once, so that their misses overlap */
+  for (size_t m = 0; m < pre->nspk; m++) {
+    const uint32_t *first = p->post_idx + p->row[pre->spk[m]];
+    __builtin_prefetch(first);
+    __builtin_prefetch(first + 16);
+  }
   for (size_t m = 0; m < pre->nspk; m++) {
     size_t i = pre->spk[m];
     size_t a = p->row[i], b = p->row[i + 1];
+    if (!all && p->rows_sorted) { /* the row's part in [lo, hi) */
+      a = first_at_least(p->post_idx, a, b, lo);
+      b = first_at_least(p->post_idx, a, b, hi);
+    }
     if (p->dly == NULL && p->w == NULL) {
       uint64_t d = p->dly_pre != NULL ? p->dly_pre[i] : p->d_all;
       double *r = p->ring + ((k - 1 + d) % L) * Q;
-      for (size_t s = a; s < b; s++) r[p->post_idx[s]] += p->w_all;
+      if (all)
+        for (size_t s = a; s < b; s++) r[p->post_idx[s]] += p->w_all;
+      else
+        for (size_t s = a; s < b; s++) {
+          size_t j = p->post_idx[s];
+          if (j - lo < span) r[j] += p->w_all;
+        }
     } else {
       for (size_t s = a; s < b; s++) {
+        size_t j = p->post_idx[s];
+        if (j - lo >= span) continue;
         uint64_t d = p->dly != NULL       ? p->dly[s]
                      : p->dly_pre != NULL ? p->dly_pre[i]
                                           : p->d_all;
         double w = p->w != NULL ? p->w[s] : p->w_all;
-        p->ring[((k - 1 + d) % L) * Q + p->post_idx[s]] += w;
+        p->ring[((k - 1 + d) % L) * Q + j] += w;
       }
     }
   }
@@ -185,15 +222,48 @@ static uint8_t *deliver_spikes(net_proj *p, const net_group *pre, uint64_t k) {
 #define NET_CLONES
 #endif
 
-/* ExpCOBA's step over the post neurons: g, the input, the row cleared. */
-NET_CLONES static void exp_coba_post(size_t Q, double *restrict g,
+/* ExpCOBA's step over n post neurons: g, the input, the row cleared. */
+NET_CLONES static void exp_coba_post(size_t n, double *restrict g,
                                      double *restrict r, double *restrict in,
                                      const double *restrict V, double decay,
                                      double E) {
-  for (size_t j = 0; j < Q; j++) {
+  for (size_t j = 0; j < n; j++) {
     double gj = g[j] * decay + r[j];
     g[j] = gj;
     in[j] += gj * (E - V[j]);
+    r[j] = 0.0;
+  }
+}
+
+/* Two ExpCOBA projections into one population in one pass: the first's
+ * step then the second's for each neuron (the input summed in that
+ * order, V unchanged between them: the bits of two passes). */
+NET_CLONES static void exp_coba2_post(size_t n, double *restrict g1,
+                                      double *restrict r1, double decay1,
+                                      double E1, double *restrict g2,
+                                      double *restrict r2, double decay2,
+                                      double E2, double *restrict in,
+                                      const double *restrict V) {
+  for (size_t j = 0; j < n; j++) {
+    double a = g1[j] * decay1 + r1[j];
+    double b = g2[j] * decay2 + r2[j];
+    g1[j] = a;
+    g2[j] = b;
+    double x = in[j] + a * (E1 - V[j]);
+    in[j] = x + b * (E2 - V[j]);
+    r1[j] = 0.0;
+    r2[j] = 0.0;
+  }
+}
+
+/* ExpCUBA's: g, the input g, the row cleared. */
+NET_CLONES static void exp_cuba_post(size_t n, double *restrict g,
+                                     double *restrict r, double *restrict in,
+                                     double decay) {
+  for (size_t j = 0; j < n; j++) {
+    double gj = g[j] * decay + r[j];
+    g[j] = gj;
+    in[j] += gj;
     r[j] = 0.0;
   }
 }
@@ -243,31 +313,58 @@ static void sum_over_synapses(net_proj *p, const double *g) {
 
 /* -------------------------------------------------------------- models */
 
+void adex__net_proj_deliver(net_proj *p, const net_group *pre, uint64_t k,
+                            size_t lo, size_t hi) {
+  deliver_weights(p, pre, k, lo, hi);
+}
+
+void adex__net_proj_post(net_proj *p, uint64_t k, adex_pop *post, size_t lo,
+                         size_t hi) {
+  size_t n = hi - lo;
+  double *vs = p->ring + (k % p->ring_len) * p->npost + lo;
+  switch (p->cfg.model) {
+  case ADEX_SYN_EXP_COBA:
+    exp_coba_post(n, p->g + lo, vs, adex_pop_input(post) + lo,
+                  adex_pop_V(post) + lo, p->decay, p->cfg.E);
+    break;
+  case ADEX_SYN_EXP_CUBA:
+    exp_cuba_post(n, p->g + lo, vs, adex_pop_input(post) + lo, p->decay);
+    break;
+  default: { /* DeltaSynapse */
+    double *V = adex_pop_V(post) + lo;
+    const bool *ref = p->cfg.post_has_ref ? adex_pop_refractory(post) : NULL;
+    for (size_t j = 0; j < n; j++) {
+      if (ref == NULL || !ref[lo + j]) V[j] += vs[j];
+      vs[j] = 0.0;
+    }
+    break;
+  }
+  }
+}
+
+void adex__net_proj_post2(net_proj *p, net_proj *q, uint64_t k, adex_pop *post,
+                          size_t lo, size_t hi) {
+  if (p->cfg.model != ADEX_SYN_EXP_COBA || q->cfg.model != ADEX_SYN_EXP_COBA) {
+    adex__net_proj_post(p, k, post, lo, hi);
+    adex__net_proj_post(q, k, post, lo, hi);
+    return;
+  }
+  double *r1 = p->ring + (k % p->ring_len) * p->npost + lo;
+  double *r2 = q->ring + (k % q->ring_len) * q->npost + lo;
+  exp_coba2_post(hi - lo, p->g + lo, r1, p->decay, p->cfg.E, q->g + lo, r2,
+                 q->decay, q->cfg.E, adex_pop_input(post) + lo,
+                 adex_pop_V(post) + lo);
+}
+
 static void update_exp(net_proj *p, const net_group *pre, uint64_t k,
                        adex_pop *post) {
-  deliver_weights(p, pre, k);
-  size_t Q = p->npost;
-  double *vs = p->ring + (k % p->ring_len) * Q;
-  if (p->cfg.model == ADEX_SYN_DELTA) {
-    double *V = adex_pop_V(post);
-    const bool *ref = p->cfg.post_has_ref ? adex_pop_refractory(post) : NULL;
-    for (size_t j = 0; j < Q; j++)
-      if (ref == NULL || !ref[j]) V[j] += vs[j];
-  } else if (p->cfg.model == ADEX_SYN_EXP_COBA) {
-    exp_coba_post(Q, p->g, vs, adex_pop_input(post), adex_pop_V(post), p->decay,
-                  p->cfg.E);
-    return;
-  } else {
-    double *restrict g = p->g, *restrict r = vs, decay = p->decay;
-    for (size_t j = 0; j < Q; j++) g[j] = g[j] * decay + r[j];
-    add_conductance(p, g, post);
-  }
-  memset(vs, 0, Q * sizeof *vs);
+  deliver_weights(p, pre, k, 0, p->npost);
+  adex__net_proj_post(p, k, post, 0, p->npost);
 }
 
 static void update_dual(net_proj *p, const net_group *pre, uint64_t k,
                         adex_pop *post) {
-  deliver_weights(p, pre, k);
+  deliver_weights(p, pre, k, 0, p->npost);
   uint8_t *sp = deliver_spikes(p, pre, k);
   double c_g = p->c_g, e_r = p->e_r, inv_td = 1.0 / p->cfg.tau_decay;
   /* per pre neuron (BrainPy's g and h, for reading and recording) */

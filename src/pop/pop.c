@@ -608,8 +608,17 @@ void adex_pop_nonfinite_clear(adex_pop *pop) {
   if (pop != NULL) pop->nf_count = 0;
 }
 
-adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
-  if (pop == NULL) return adex__fail(ADEX_EINVAL, "pop must not be NULL");
+bool adex__pop_fused(const adex_pop *pop) {
+  return !pop->general || pop->fused_opts;
+}
+
+void adex__pop_step_range(const adex_pop *pop, const adex__step_ctx *ctx,
+                          size_t lo, size_t hi) {
+  step_range(pop, ctx, lo, hi);
+}
+
+/* adex_pop_update's checks of t and dt, and the constants for dt. */
+static adex_status update_checks(adex_pop *pop, double t, double dt) {
   if (!(isfinite(dt) && dt > 0)) {
     adex__fail(ADEX_EINVAL, "dt must be finite and > 0, got %g", dt);
     return adex__pop_fail(pop, ADEX_EINVAL);
@@ -624,13 +633,19 @@ adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
   }
   pop->last_t = t;
   pop->nf_step = (adex__nf){0, ADEX__NF_NONE};
-  if (pop->general && !pop->fused_opts) {
-    adex__pop_step_general(pop, t, dt);
-    if (pop->nf_step.count != 0) nf_merge(pop, t);
-    return ADEX_OK;
-  }
+  return ADEX_OK;
+}
+
+void adex__pop_update_end(adex_pop *pop, double t) {
+  if (pop->nf_step.count != 0) nf_merge(pop, t);
+}
+
+adex_status adex__pop_update_begin(adex_pop *pop, double t, double dt,
+                                   adex__step_ctx *ctx) {
+  adex_status st = update_checks(pop, t, dt);
+  if (st != ADEX_OK) return st;
   pop->events_stale = true;
-  adex__step_ctx ctx = {
+  *ctx = (adex__step_ctx){
       .method = pop->method,
       .V = pop->V,
       .w = pop->w,
@@ -655,8 +670,23 @@ adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
       .per32 = pop->per32,
       .nf = &pop->nf_step,
   };
+  return ADEX_OK;
+}
+
+adex_status adex_pop_update(adex_pop *pop, double t, double dt) {
+  if (pop == NULL) return adex__fail(ADEX_EINVAL, "pop must not be NULL");
+  if (!adex__pop_fused(pop)) {
+    adex_status st = update_checks(pop, t, dt);
+    if (st != ADEX_OK) return st;
+    adex__pop_step_general(pop, t, dt);
+    adex__pop_update_end(pop, t);
+    return ADEX_OK;
+  }
+  adex__step_ctx ctx;
+  adex_status st = adex__pop_update_begin(pop, t, dt, &ctx);
+  if (st != ADEX_OK) return st;
   run_fused(pop, &ctx);
-  if (pop->nf_step.count != 0) nf_merge(pop, t);
+  adex__pop_update_end(pop, t);
   return ADEX_OK;
 }
 

@@ -128,6 +128,26 @@ static inline const adex__nsoa *adex__pop_soa(const struct adex_pop *pop) {
 /* Threads an update of n neurons uses, from the configured count. */
 int adex__pop_threads(const adex_pop *pop, size_t n);
 
+/* Whether the population's next update takes the fused step (a fixed
+ * step, no option beyond tau_ref and the soft reset): then it may be done
+ * in parts, as adex__pop_update_begin and adex__pop_step_range. */
+bool adex__pop_fused(const adex_pop *pop);
+
+/* The first part of a fused update at t of dt (adex_pop_update's checks
+ * and planning), the step's context in *ctx; adex__pop_step_range over
+ * ranges that cover every neuron once (in any order, on any threads)
+ * completes it, with the bits of adex_pop_update. */
+adex_status adex__pop_update_begin(adex_pop *pop, double t, double dt,
+                                   adex__step_ctx *ctx);
+
+/* The end of an update at t (whichever path): the non-finite values its
+ * parts met added to the population's count. */
+void adex__pop_update_end(adex_pop *pop, double t);
+
+/* Neurons [lo, hi) of a fused update begun by adex__pop_update_begin. */
+void adex__pop_step_range(const adex_pop *pop, const adex__step_ctx *ctx,
+                          size_t lo, size_t hi);
+
 /* The general path's event list is cut into blocks of this many neurons,
  * each with room for 4 spikes per neuron plus one neuron's most; blocks
  * run independently (on threads) and are joined in order after. */

@@ -102,6 +102,33 @@ def test_refused_when_too_big(adex_run, write_config, workdir, show,
     expect_usage_error(r, show, "projections[0]", "GB", "memory")
 
 
+def test_threads_give_the_same_bits(adex_run, write_config, workdir, show):
+    """The COBA-AdEx network on 1, 2 and 3 threads (its step split by post
+    neurons): the same spikes, V and w, bit for bit, and the same state."""
+    cfg = coba(60)
+    cfg["record"] = {"E": ["spike", "V", "w"], "I": ["spike", "V"]}
+    runs = []
+    for threads in (1, 2, 3):
+        cfg["out"] = "t%d.h5" % threads
+        r = adex_run(write_config(cfg, "t%d.json" % threads),
+                     "--threads", threads, "--save-state",
+                     "t%d_end.h5" % threads, timeout=300)
+        assert r.returncode == 0, show(r)
+        with h5py.File(str(workdir / cfg["out"]), "r") as f, \
+                h5py.File(str(workdir / ("t%d_end.h5" % threads)), "r") as s:
+            runs.append(({k: f[k][()] for k in (
+                "E/spikes/t", "E/spikes/neuron", "E/V", "E/w",
+                "I/spikes/t", "I/spikes/neuron", "I/V")},
+                {k: s[k][()] for k in s}))
+    assert runs[0][0]["E/spikes/t"].shape[0] > 100
+    for out, state in runs[1:]:
+        for k in out:
+            assert out[k].tobytes() == runs[0][0][k].tobytes(), k
+        assert set(state) == set(runs[0][1])
+        for k in state:
+            assert state[k].tobytes() == runs[0][1][k].tobytes(), k
+
+
 def test_network_state_continues_exactly(adex_run, write_config, workdir, show):
     cfg = coba(40)
     cfg["populations"][0]["size"] = 400
