@@ -140,10 +140,10 @@ static adex_status alloc_state(adex_pop *pop) {
   void *arrays[4];
   for (int k = 0; k < 4; k++) arrays[k] = block + (size_t)k * dbytes;
   if (pop->dtype == ADEX_DTYPE_F32) {
-    pop->V32 = arrays[0];
-    pop->w32 = arrays[1];
-    pop->input32 = arrays[2];
-    pop->t_last_spike32 = arrays[3];
+    pop->V.f32 = arrays[0];
+    pop->w.f32 = arrays[1];
+    pop->input.f32 = arrays[2];
+    pop->t_last_spike.f32 = arrays[3];
     pop->init_scratch = adex__alloc(&pop->alloc, pop->num * sizeof(double));
     if (pop->init_scratch == NULL)
       return adex__fail(ADEX_ENOMEM,
@@ -151,10 +151,10 @@ static adex_status alloc_state(adex_pop *pop) {
                         "%zu neurons",
                         pop->num);
   } else {
-    pop->V = arrays[0];
-    pop->w = arrays[1];
-    pop->input = arrays[2];
-    pop->t_last_spike = arrays[3];
+    pop->V.f64 = arrays[0];
+    pop->w.f64 = arrays[1];
+    pop->input.f64 = arrays[2];
+    pop->t_last_spike.f64 = arrays[3];
   }
   pop->spike = (bool *)(block + 4 * dbytes);
   pop->refractory = (bool *)(block + 4 * dbytes + bbytes);
@@ -298,10 +298,10 @@ static adex_status alloc_general(adex_pop *pop) {
  * array k of the state (0: V, 1: w) in whichever dtype. */
 static adex_status check_state_range(const adex_pop *pop, int k,
                                      const char *what) {
-  const double *x = k == 0 ? pop->V : pop->w;
-  const float *xf = k == 0 ? pop->V32 : pop->w32;
+  adex__arr x = k == 0 ? pop->V : pop->w;
+  bool f32 = pop->dtype == ADEX_DTYPE_F32;
   for (size_t i = 0; i < pop->num; i++) {
-    double v = x != NULL ? x[i] : (double)xf[i];
+    double v = f32 ? (double)x.f32[i] : x.f64[i];
     if (!(fabs(v) <= ADEX_STATE_MAX))
       return adex__fail_at(ADEX_EINVAL, what, ": ", (long long)i, 0,
                            "value %zu is %g, outside +-%g", i, v,
@@ -402,9 +402,10 @@ void adex_pop_destroy(adex_pop *pop) {
   adex__free(&a, pop->per, n * sizeof *pop->per);
   adex__free(&a, pop->per32, n * sizeof *pop->per32);
   adex__free(&a, pop->init_scratch, n * sizeof(double));
-  adex__free(&a, pop->drive, n * sizeof(double));
+  adex__free(
+      &a, pop->drive.any,
+      n * (pop->dtype == ADEX_DTYPE_F32 ? sizeof(float) : sizeof(double)));
   adex__free(&a, pop->soa_block, pop->soa_count * n * sizeof(double));
-  adex__free(&a, pop->drive32, n * sizeof(float));
   adex__free(&a, pop->h_sub, n * sizeof(double));
   adex__free(&a, pop->events, pop->cap_events * sizeof(adex_spike_event));
   adex__free(&a, pop->ev_blocks,
@@ -422,23 +423,23 @@ adex_status adex_pop_reset(adex_pop *pop) {
    * float32: evaluated in double, then rounded. */
   bool f32 = pop->dtype == ADEX_DTYPE_F32;
   adex_status st =
-      adex_init_eval(&pop->V_init, f32 ? pop->init_scratch : pop->V, pop->num,
-                     "V_initializer");
+      adex_init_eval(&pop->V_init, f32 ? pop->init_scratch : pop->V.f64,
+                     pop->num, "V_initializer");
   for (size_t i = 0; f32 && st == ADEX_OK && i < pop->num; i++)
-    pop->V32[i] = (float)pop->init_scratch[i];
+    pop->V.f32[i] = (float)pop->init_scratch[i];
   if (st == ADEX_OK)
-    st = adex_init_eval(&pop->w_init, f32 ? pop->init_scratch : pop->w,
+    st = adex_init_eval(&pop->w_init, f32 ? pop->init_scratch : pop->w.f64,
                         pop->num, "w_initializer");
   for (size_t i = 0; f32 && st == ADEX_OK && i < pop->num; i++)
-    pop->w32[i] = (float)pop->init_scratch[i];
+    pop->w.f32[i] = (float)pop->init_scratch[i];
   if (st != ADEX_OK) return adex__pop_fail(pop, st);
   for (size_t i = 0; i < pop->num; i++) {
     if (f32) {
-      pop->input32[i] = 0.0f;
-      pop->t_last_spike32[i] = (float)ADEX_T_LAST_SPIKE_INIT;
+      pop->input.f32[i] = 0.0f;
+      pop->t_last_spike.f32[i] = (float)ADEX_T_LAST_SPIKE_INIT;
     } else {
-      pop->input[i] = 0.0;
-      pop->t_last_spike[i] = ADEX_T_LAST_SPIKE_INIT;
+      pop->input.f64[i] = 0.0;
+      pop->t_last_spike.f64[i] = ADEX_T_LAST_SPIKE_INIT;
     }
     pop->spike[i] = false;
     pop->refractory[i] = false;
@@ -640,18 +641,17 @@ void adex__pop_update_end(adex_pop *pop, double t) {
   if (pop->nf_step.count != 0) nf_merge(pop, t);
 }
 
-adex_status adex__pop_update_begin(adex_pop *pop, double t, double dt,
-                                   adex__step_ctx *ctx) {
-  adex_status st = update_checks(pop, t, dt);
-  if (st != ADEX_OK) return st;
-  pop->events_stale = true;
+void adex__pop_step_ctx(adex_pop *pop, double t, double dt,
+                        adex__step_ctx *ctx) {
+  /* the typed pointers of the population's dtype, the others NULL */
+  bool f32 = pop->dtype == ADEX_DTYPE_F32;
   *ctx = (adex__step_ctx){
       .method = pop->method,
-      .V = pop->V,
-      .w = pop->w,
-      .input = pop->input,
-      .drive = pop->drive,
-      .t_last_spike = pop->t_last_spike,
+      .V = f32 ? NULL : pop->V.f64,
+      .w = f32 ? NULL : pop->w.f64,
+      .input = f32 ? NULL : pop->input.f64,
+      .drive = f32 ? NULL : pop->drive.f64,
+      .t_last_spike = f32 ? NULL : pop->t_last_spike.f64,
       .spike = pop->spike,
       .uniform = pop->per == NULL ? &pop->uniform : NULL,
       .per = pop->per,
@@ -661,15 +661,23 @@ adex_status adex__pop_update_begin(adex_pop *pop, double t, double dt,
       .tau_ref = pop->tau_ref,
       .soft = pop->spk_reset == ADEX_SPK_RESET_SOFT,
       .refractory = pop->tau_ref > 0 ? pop->refractory : NULL,
-      .V32 = pop->V32,
-      .w32 = pop->w32,
-      .input32 = pop->input32,
-      .drive32 = pop->drive32,
-      .t_last_spike32 = pop->t_last_spike32,
+      .V32 = f32 ? pop->V.f32 : NULL,
+      .w32 = f32 ? pop->w.f32 : NULL,
+      .input32 = f32 ? pop->input.f32 : NULL,
+      .drive32 = f32 ? pop->drive.f32 : NULL,
+      .t_last_spike32 = f32 ? pop->t_last_spike.f32 : NULL,
       .uniform32 = pop->per32 == NULL ? &pop->uniform32 : NULL,
       .per32 = pop->per32,
       .nf = &pop->nf_step,
   };
+}
+
+adex_status adex__pop_update_begin(adex_pop *pop, double t, double dt,
+                                   adex__step_ctx *ctx) {
+  adex_status st = update_checks(pop, t, dt);
+  if (st != ADEX_OK) return st;
+  pop->events_stale = true;
+  adex__pop_step_ctx(pop, t, dt, ctx);
   return ADEX_OK;
 }
 
@@ -714,13 +722,21 @@ size_t adex_pop_shape(const adex_pop *pop, size_t shape[ADEX_MAX_DIM]) {
 }
 
 const adex_method *adex_pop_method(const adex_pop *pop) { return pop->method; }
-double *adex_pop_V(adex_pop *pop) { return pop->V; }
-double *adex_pop_w(adex_pop *pop) { return pop->w; }
-double *adex_pop_input(adex_pop *pop) { return pop->input; }
+/* The typed pointer of an array when the population has that dtype. */
+static double *f64_of(const adex_pop *pop, adex__arr a) {
+  return pop->dtype == ADEX_DTYPE_F64 ? a.f64 : NULL;
+}
+static float *f32_of(const adex_pop *pop, adex__arr a) {
+  return pop->dtype == ADEX_DTYPE_F32 ? a.f32 : NULL;
+}
+
+double *adex_pop_V(adex_pop *pop) { return f64_of(pop, pop->V); }
+double *adex_pop_w(adex_pop *pop) { return f64_of(pop, pop->w); }
+double *adex_pop_input(adex_pop *pop) { return f64_of(pop, pop->input); }
 
 adex_status adex_pop_enable_drive(adex_pop *pop) {
   if (pop == NULL) return adex__fail(ADEX_EINVAL, "pop must not be NULL");
-  if (pop->drive != NULL || pop->drive32 != NULL) return ADEX_OK;
+  if (pop->drive.any != NULL) return ADEX_OK;
   bool f32 = pop->dtype == ADEX_DTYPE_F32;
   size_t bytes = pop->num * (f32 ? sizeof(float) : sizeof(double));
   void *d = adex__alloc(&pop->alloc, bytes);
@@ -733,21 +749,25 @@ adex_status adex_pop_enable_drive(adex_pop *pop) {
   }
   memset(d, 0, bytes); /* all-zero bits: 0.0 */
   if (f32)
-    pop->drive32 = d;
+    pop->drive.f32 = d;
   else
-    pop->drive = d;
+    pop->drive.f64 = d;
   return ADEX_OK;
 }
 
-double *adex_pop_drive(adex_pop *pop) { return pop->drive; }
-float *adex_pop_drive_f32(adex_pop *pop) { return pop->drive32; }
+double *adex_pop_drive(adex_pop *pop) { return f64_of(pop, pop->drive); }
+float *adex_pop_drive_f32(adex_pop *pop) { return f32_of(pop, pop->drive); }
 bool *adex_pop_spike(adex_pop *pop) { return pop->spike; }
-double *adex_pop_t_last_spike(adex_pop *pop) { return pop->t_last_spike; }
+double *adex_pop_t_last_spike(adex_pop *pop) {
+  return f64_of(pop, pop->t_last_spike);
+}
 adex_dtype adex_pop_dtype(const adex_pop *pop) { return pop->dtype; }
-float *adex_pop_V_f32(adex_pop *pop) { return pop->V32; }
-float *adex_pop_w_f32(adex_pop *pop) { return pop->w32; }
-float *adex_pop_input_f32(adex_pop *pop) { return pop->input32; }
-float *adex_pop_t_last_spike_f32(adex_pop *pop) { return pop->t_last_spike32; }
+float *adex_pop_V_f32(adex_pop *pop) { return f32_of(pop, pop->V); }
+float *adex_pop_w_f32(adex_pop *pop) { return f32_of(pop, pop->w); }
+float *adex_pop_input_f32(adex_pop *pop) { return f32_of(pop, pop->input); }
+float *adex_pop_t_last_spike_f32(adex_pop *pop) {
+  return f32_of(pop, pop->t_last_spike);
+}
 bool *adex_pop_refractory(adex_pop *pop) { return pop->refractory; }
 const char *adex_pop_errmsg(const adex_pop *pop) { return pop->errmsg; }
 

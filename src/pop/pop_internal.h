@@ -11,6 +11,15 @@
 #include "method_internal.h"
 #include "names.h"
 
+/* One state array of a population, in the population's dtype: .f64 for
+ * float64, .f32 for float32 (one member per variable, whatever the
+ * dtypes; the step contexts get typed pointers from adex__pop_step_ctx). */
+typedef union adex__arr {
+  double *f64;
+  float *f32;
+  void *any;
+} adex__arr;
+
 struct adex_pop {
   adex_allocator alloc; /* every block below came from it */
   char errmsg[ADEX__ERRMSG_MAX];
@@ -78,25 +87,23 @@ struct adex_pop {
   double *V_init_copy, *w_init_copy; /* [num] or NULL */
 
   /* State: one block holding the arrays below. V, w, input, t_last_spike
-   * are in `dtype`: the double pointers for float64 (the float ones
-   * NULL), the float pointers for float32 (the double ones NULL). */
+   * and the drive are in `dtype`: each one array, read as .f64 or .f32
+   * (adex__arr). */
   void *state_block;
   size_t state_bytes;
-  adex_dtype dtype;     /* ADEX_DTYPE_F64 or ADEX_DTYPE_F32 */
-  double *V;            /* mV [num] */
-  double *w;            /* [num] */
-  double *input;        /* [num] */
-  double *t_last_spike; /* ms [num] */
-  float *V32, *w32, *input32, *t_last_spike32; /* the same, float32 */
-  bool *spike;                                 /* [num] */
-  bool *refractory;                            /* [num] */
-  double *drive; /* [num] or NULL: added to input by every update */
+  adex_dtype dtype;       /* ADEX_DTYPE_F64 or ADEX_DTYPE_F32 */
+  adex__arr V;            /* mV [num] */
+  adex__arr w;            /* [num] */
+  adex__arr input;        /* [num] */
+  adex__arr t_last_spike; /* ms [num] */
+  bool *spike;            /* [num] */
+  bool *refractory;       /* [num] */
+  adex__arr drive;        /* [num] or NULL: added to input by every update */
   /* float64 with per-neuron parameters: the fields that differ between
    * neurons as arrays, for the SIMD kernels (kernel.h); one block */
   adex__nsoa soa;
   double *soa_block;
   size_t soa_count; /* arrays in the block */
-  float *drive32;   /* the same for float32 */
   /* float32: parameters in float for the planned dt (per32 [num] when
    * per-neuron), and where reset evaluates the initializers [num] */
   adex__np32 uniform32;
@@ -132,6 +139,13 @@ int adex__pop_threads(const adex_pop *pop, size_t n);
  * step, no option beyond tau_ref and the soft reset): then it may be done
  * in parts, as adex__pop_update_begin and adex__pop_step_range. */
 bool adex__pop_fused(const adex_pop *pop);
+
+/* The step context of an update at t of dt: the population's arrays as
+ * the typed pointers of its dtype, its parameters and options (the one
+ * filling of adex__step_ctx, for the fused update and the general path's
+ * fused parts). */
+void adex__pop_step_ctx(adex_pop *pop, double t, double dt,
+                        adex__step_ctx *ctx);
 
 /* The first part of a fused update at t of dt (adex_pop_update's checks
  * and planning), the step's context in *ctx; adex__pop_step_range over

@@ -9,27 +9,23 @@
 #include "pop_internal.h"
 
 /* The built-in variables, in BrainPy's order. The real ones are in the
- * population's dtype: offset32 locates their float32 arrays. `limit` is
+ * population's dtype (an adex__arr, one pointer whatever the dtype).
+ * `limit` is
  * the largest magnitude a value may have (docs/numerics.md, *Guards*):
  * V and w leave room for a step's arithmetic, the others need only be
  * finite (and fit a float32 variable). */
 static const struct {
   const char *name;
   adex_dtype dtype;
-  size_t offset;   /* of the data pointer in struct adex_pop */
-  size_t offset32; /* of the float32 data pointer (real variables) */
-  double limit;    /* largest |value| (real variables) */
+  size_t offset; /* of the data pointer (or adex__arr) in struct adex_pop */
+  double limit;  /* largest |value| (real variables) */
 } builtin[] = {
-    {"V", ADEX_DTYPE_F64, offsetof(adex_pop, V), offsetof(adex_pop, V32),
-     ADEX_STATE_MAX},
-    {"w", ADEX_DTYPE_F64, offsetof(adex_pop, w), offsetof(adex_pop, w32),
-     ADEX_STATE_MAX},
-    {"input", ADEX_DTYPE_F64, offsetof(adex_pop, input),
-     offsetof(adex_pop, input32), DBL_MAX},
-    {"spike", ADEX_DTYPE_BOOL, offsetof(adex_pop, spike), 0, 0},
-    {"refractory", ADEX_DTYPE_BOOL, offsetof(adex_pop, refractory), 0, 0},
-    {"t_last_spike", ADEX_DTYPE_F64, offsetof(adex_pop, t_last_spike),
-     offsetof(adex_pop, t_last_spike32), DBL_MAX},
+    {"V", ADEX_DTYPE_F64, offsetof(adex_pop, V), ADEX_STATE_MAX},
+    {"w", ADEX_DTYPE_F64, offsetof(adex_pop, w), ADEX_STATE_MAX},
+    {"input", ADEX_DTYPE_F64, offsetof(adex_pop, input), DBL_MAX},
+    {"spike", ADEX_DTYPE_BOOL, offsetof(adex_pop, spike), 0},
+    {"refractory", ADEX_DTYPE_BOOL, offsetof(adex_pop, refractory), 0},
+    {"t_last_spike", ADEX_DTYPE_F64, offsetof(adex_pop, t_last_spike), DBL_MAX},
 };
 
 #define N_BUILTIN (sizeof builtin / sizeof builtin[0])
@@ -56,9 +52,7 @@ adex_status adex_pop_var_at(adex_pop *pop, size_t i, adex_var *out) {
         builtin[i].dtype == ADEX_DTYPE_F64 && pop->dtype == ADEX_DTYPE_F32;
     out->name = builtin[i].name;
     out->dtype = f32 ? ADEX_DTYPE_F32 : builtin[i].dtype;
-    memcpy(&out->data,
-           (char *)pop + (f32 ? builtin[i].offset32 : builtin[i].offset),
-           sizeof out->data);
+    memcpy(&out->data, (char *)pop + builtin[i].offset, sizeof out->data);
   } else {
     size_t j = i - N_BUILTIN;
     out->name = pop->extra_names[j];

@@ -156,7 +156,7 @@ static void record_spike(adex_pop *pop, ev_sink *sink, size_t i, double t) {
     sink->ev[sink->n++] = (adex_spike_event){i, t};
   else
     sink->dropped++;
-  pop->t_last_spike[i] = t;
+  pop->t_last_spike.f64[i] = t;
 }
 
 /* One neuron on its way through a step: the state reached at offset s
@@ -270,19 +270,21 @@ static void neuron_step(adex_pop *pop, ev_sink *sink, size_t i,
                         const adex__nparams *np, double t, double dt,
                         bool count_nf) {
   const nmethod nm = method_of(pop);
-  const double I =
-      pop->drive != NULL ? pop->input[i] + pop->drive[i] : pop->input[i];
-  nstep ns = {pop->V[i], pop->w[i], 0.0, dt, 0.0, 0};
+  const double I = pop->drive.f64 != NULL
+                       ? pop->input.f64[i] + pop->drive.f64[i]
+                       : pop->input.f64[i];
+  nstep ns = {pop->V.f64[i], pop->w.f64[i], 0.0, dt, 0.0, 0};
   /* non-finite start values are counted (x - x is not 0 for them); this
    * path's cost per neuron dwarfs the test */
   double sum = ns.V + ns.w + I;
   if (count_nf && !(sum - sum == 0.0))
-    adex__nf_note(&pop->nf_step, i, ns.V, ns.w, pop->input[i],
-                  pop->drive != NULL ? pop->drive[i] : 0.0);
-  bool refr = pop->tau_ref > 0 && t - pop->t_last_spike[i] <= pop->tau_ref;
+    adex__nf_note(&pop->nf_step, i, ns.V, ns.w, pop->input.f64[i],
+                  pop->drive.f64 != NULL ? pop->drive.f64[i] : 0.0);
+  bool refr = pop->tau_ref > 0 && t - pop->t_last_spike.f64[i] <= pop->tau_ref;
   if (refr)
-    ns.hold =
-        pop->precise ? fmin(dt, pop->t_last_spike[i] + pop->tau_ref - t) : dt;
+    ns.hold = pop->precise
+                  ? fmin(dt, pop->t_last_spike.f64[i] + pop->tau_ref - t)
+                  : dt;
   if (pop->adaptive)
     ns.h = pop->h_sub[i] > 0
                ? pop->h_sub[i]
@@ -292,11 +294,11 @@ static void neuron_step(adex_pop *pop, ev_sink *sink, size_t i,
     substep(pop, sink, i, np, &nm, I, t, dt, ++sub >= MAX_SUBSTEPS, &ns);
   add_noise(pop, sink, i, np, t, dt, &ns);
   if (pop->adaptive) pop->h_sub[i] = ns.h;
-  pop->V[i] = ns.V;
-  pop->w[i] = ns.w;
+  pop->V.f64[i] = ns.V;
+  pop->w.f64[i] = ns.w;
   pop->spike[i] = ns.n_spk > 0;
   if (pop->tau_ref > 0) pop->refractory[i] = refr || ns.n_spk > 0;
-  pop->input[i] = 0.0;
+  pop->input.f64[i] = 0.0;
 }
 
 void adex__ev_block_at(size_t num, size_t b, size_t *lo, size_t *hi,
@@ -310,26 +312,11 @@ void adex__ev_block_at(size_t num, size_t b, size_t *lo, size_t *hi,
 /* The kernel's fused step of neurons [lo, hi), with the refractory
  * period and the soft reset; non-finite values met counted in *nf (or
  * not, NULL). */
-static void fused_step(const adex_pop *pop, size_t lo, size_t hi, double t,
-                       double dt, adex__nf *nf) {
-  adex__step_ctx c = {
-      .method = pop->method,
-      .V = pop->V,
-      .w = pop->w,
-      .input = pop->input,
-      .drive = pop->drive,
-      .t_last_spike = pop->t_last_spike,
-      .spike = pop->spike,
-      .uniform = pop->per == NULL ? &pop->uniform : NULL,
-      .per = pop->per,
-      .soa = adex__pop_soa(pop),
-      .t = t,
-      .dt = dt,
-      .tau_ref = pop->tau_ref,
-      .soft = pop->spk_reset == ADEX_SPK_RESET_SOFT,
-      .refractory = pop->tau_ref > 0 ? pop->refractory : NULL,
-      .nf = nf,
-  };
+static void fused_step(adex_pop *pop, size_t lo, size_t hi, double t, double dt,
+                       adex__nf *nf) {
+  adex__step_ctx c;
+  adex__pop_step_ctx(pop, t, dt, &c);
+  c.nf = nf;
   pop->impl.step(&c, lo, hi);
 }
 
@@ -352,7 +339,7 @@ static void run_block_fused_noise(adex_pop *pop, ev_sink *sink, size_t lo,
   double vth[ADEX__EV_BLOCK];
   if (pop->per != NULL)
     for (size_t k = 0; k < n; k++) vth[k] = pop->per[lo + k].p.V_th;
-  pop->noise_add(pop->V + lo, sink->xi, pop->spike + lo, held,
+  pop->noise_add(pop->V.f64 + lo, sink->xi, pop->spike + lo, held,
                  pop->per != NULL ? vth : NULL, pop->uniform.p.V_th,
                  pop->noise * sqrt(dt), n, flag);
   for (size_t k0 = 0; k0 < n; k0 += 8) {
@@ -364,10 +351,10 @@ static void run_block_fused_noise(adex_pop *pop, ev_sink *sink, size_t lo,
       if (pop->spike[i]) record_spike(pop, sink, i, t);
       if (held != NULL && held[i - lo]) continue;
       const adex__nparams *np = pop->per != NULL ? &pop->per[i] : &pop->uniform;
-      if (!adex__is_spike(np, pop->V[i])) continue;
+      if (!adex__is_spike(np, pop->V.f64[i])) continue;
       record_spike(pop, sink, i, t);
-      pop->V[i] = reset_V(pop, np, pop->V[i]);
-      pop->w[i] = adex__clamp_w(pop->w[i] + np->p.b);
+      pop->V.f64[i] = reset_V(pop, np, pop->V.f64[i]);
+      pop->w.f64[i] = adex__clamp_w(pop->w.f64[i] + np->p.b);
       pop->spike[i] = true;
       if (ref) pop->refractory[i] = true;
     }
@@ -386,10 +373,10 @@ static void run_block_fused_precise(adex_pop *pop, ev_sink *sink, size_t lo,
   double V0[ADEX__EV_BLOCK], w0[ADEX__EV_BLOCK], I0[ADEX__EV_BLOCK],
       tls0[ADEX__EV_BLOCK];
   size_t n = hi - lo;
-  memcpy(V0, pop->V + lo, n * sizeof *V0);
-  memcpy(w0, pop->w + lo, n * sizeof *w0);
-  memcpy(I0, pop->input + lo, n * sizeof *I0);
-  memcpy(tls0, pop->t_last_spike + lo, n * sizeof *tls0);
+  memcpy(V0, pop->V.f64 + lo, n * sizeof *V0);
+  memcpy(w0, pop->w.f64 + lo, n * sizeof *w0);
+  memcpy(I0, pop->input.f64 + lo, n * sizeof *I0);
+  memcpy(tls0, pop->t_last_spike.f64 + lo, n * sizeof *tls0);
   /* non-finite values counted there, not again by neuron_step */
   fused_step(pop, lo, hi, t, dt, &pop->nf_step);
   for (size_t i = lo; i < hi; i++) {
@@ -399,10 +386,10 @@ static void run_block_fused_precise(adex_pop *pop, ev_sink *sink, size_t lo,
         !(tls0[k] + pop->tau_ref - t >= dt))
       redo = true; /* the hold ends inside the step */
     if (!redo) continue;
-    pop->V[i] = V0[k];
-    pop->w[i] = w0[k];
-    pop->input[i] = I0[k];
-    pop->t_last_spike[i] = tls0[k];
+    pop->V.f64[i] = V0[k];
+    pop->w.f64[i] = w0[k];
+    pop->input.f64[i] = I0[k];
+    pop->t_last_spike.f64[i] = tls0[k];
     neuron_step(pop, sink, i, pop->per != NULL ? &pop->per[i] : &pop->uniform,
                 t, dt, false);
   }
@@ -418,11 +405,11 @@ static void run_block(adex_pop *pop, size_t b, double t, double dt) {
       pop->noise == 0 && !pop->force_general) {
     adex__adapt_ctx a = {
         .method = pop->method,
-        .V = pop->V,
-        .w = pop->w,
-        .input = pop->input,
-        .drive = pop->drive,
-        .t_last_spike = pop->t_last_spike,
+        .V = pop->V.f64,
+        .w = pop->w.f64,
+        .input = pop->input.f64,
+        .drive = pop->drive.f64,
+        .t_last_spike = pop->t_last_spike.f64,
         .h_sub = pop->h_sub,
         .spike = pop->spike,
         .uniform = pop->per == NULL ? &pop->uniform : NULL,
