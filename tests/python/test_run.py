@@ -173,3 +173,37 @@ def test_speed_20000_neurons_1000_steps(pops):
     if "libasan" in os.environ.get("LD_PRELOAD", ""):
         pytest.skip("timing not asserted under AddressSanitizer")
     assert elapsed < 2.0
+
+
+def test_time_rule_and_continuation_equal_the_programs(tmp_path):
+    """One rule of steps and times (adex_run_steps, adex_run_time) in the
+    library, the program and Python: a run from 0.3 ms split in two in
+    Python (the second continuing at the first's end) gives the program's
+    uninterrupted run bit for bit, V and spike stamps (tau_ref 2 ms makes
+    the times matter)."""
+    from test_network_cli import adex_binary
+    import h5py
+    r = subprocess.run([str(adex_binary()), "run", "-q", "--size", "7",
+                        "--input", "90", "--tau_ref", "2", "--V0", "-65",
+                        "--start", "0.3", "--duration", "10.04",
+                        "--record", "V", "--record-every", "1",
+                        "--out", "o.h5"], cwd=tmp_path, capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    with h5py.File(str(tmp_path / "o.h5"), "r") as f:
+        want_V, want_t = f["pop/V"][()], f["pop/spikes/t"][()]
+        want_i = f["pop/spikes/neuron"][()]
+    assert want_V.shape[0] == 101  # ceil(10.04 / 0.1)
+    p = adex.AdExIF(7, V_initializer=-65., tau_ref=2.)
+    a = adex.run(p, 4.0, inputs=90., t0=0.3, monitors=["V", "spike"],
+                 progress=False)
+    b = adex.run(p, 6.04, inputs=90., monitors=["V", "spike"],
+                 progress=False)  # 61 steps from 4.3 ms
+    V = np.concatenate([a["V"], b["V"]])
+    np.testing.assert_array_equal(V, want_V)
+    ts = np.concatenate([a["ts"], b["ts"]]) - 0.1  # the steps' starts
+    k, i = np.nonzero(np.concatenate([a["spike"], b["spike"]]))
+    assert len(k) > 10 and list(i) == list(want_i)
+    # stamps: the library's t_k = (3 + k) * 0.1, as the program writes
+    np.testing.assert_array_equal((3 + k) * 0.1, want_t)
+    np.testing.assert_allclose(ts[k], want_t, rtol=0, atol=1e-12)
