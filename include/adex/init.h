@@ -55,6 +55,14 @@ ADEX_API adex_status adex_init_check(const adex_init *init, size_t n,
 ADEX_API adex_status adex_init_eval(const adex_init *init, double *out,
                                     size_t n, const char *what);
 
+/* The values of neurons first .. first+n-1 of the initializer's sequence
+ * (Uniform and Normal draw value k from their stream's k-th number; the
+ * others give the same values as adex_init_eval: an array initializer
+ * holds these n neurons' values). adex_init_eval is first = 0. */
+ADEX_API adex_status adex_init_eval_at(const adex_init *init, double *out,
+                                       size_t n, uint64_t first,
+                                       const char *what);
+
 #ifdef __cplusplus
 }
 #endif

@@ -118,6 +118,12 @@ typedef struct adex_pop_config {
                          round the state to float. Fixed steps only: not
                          with adaptive, precise_spikes, tau_ref, noise or
                          soft reset) */
+  uint64_t first_id;  /* the global id of neuron 0 [0]: the random
+                         initializers (Uniform, Normal) and the noise give
+                         neuron i what neuron first_id + i of a population
+                         of all the neurons gets, so that a population
+                         split into blocks (one per process,
+                         adex/comm.h) computes the same bits as whole */
 } adex_pop_config;
 
 /* Fill *cfg for a flat population of num neurons with BrainPy's defaults. */

@@ -88,6 +88,11 @@ adex_status adex_init_check(const adex_init *init, size_t n, const char *what) {
 
 adex_status adex_init_eval(const adex_init *init, double *out, size_t n,
                            const char *what) {
+  return adex_init_eval_at(init, out, n, 0, what);
+}
+
+adex_status adex_init_eval_at(const adex_init *init, double *out, size_t n,
+                              uint64_t first, const char *what) {
   adex_status st = adex_init_check(init, n, what);
   if (st != ADEX_OK) return st;
   switch (init->kind) {
@@ -100,11 +105,12 @@ adex_status adex_init_eval(const adex_init *init, double *out, size_t n,
     break;
   case ADEX_INIT_UNIFORM:
     for (size_t i = 0; i < n; i++)
-      out[i] = init->a + (init->b - init->a) * adex__rng_uniform(init->seed, i);
+      out[i] = init->a +
+               (init->b - init->a) * adex__rng_uniform(init->seed, first + i);
     break;
   case ADEX_INIT_NORMAL:
     for (size_t i = 0; i < n; i++)
-      out[i] = init->a + init->b * adex__rng_normal(init->seed, i);
+      out[i] = init->a + init->b * adex__rng_normal(init->seed, first + i);
     break;
   case ADEX_INIT_ARRAY: memmove(out, init->array, n * sizeof *out); break;
   }

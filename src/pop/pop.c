@@ -195,8 +195,8 @@ static adex_status plan_per_neuron(adex_pop *pop, const adex_pop_config *cfg) {
   for (int id = 0; id < ADEX_NPARAMS && st == ADEX_OK; id++) {
     if (cfg->param_init[id] == NULL) continue;
     pop->is_array[id] = true;
-    st = adex_init_eval(cfg->param_init[id], scratch, n,
-                        adex_param_name((adex_param_id)id));
+    st = adex_init_eval_at(cfg->param_init[id], scratch, n, cfg->first_id,
+                           adex_param_name((adex_param_id)id));
     for (size_t i = 0; i < n && st == ADEX_OK; i++)
       adex_params_set(&pop->per[i].p, (adex_param_id)id, scratch[i]);
   }
@@ -344,6 +344,7 @@ adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out) {
   pop->tau_ref = cfg->tau_ref;
   pop->noise = cfg->noise;
   pop->noise_seed = cfg->noise_seed;
+  pop->first_id = cfg->first_id;
   pop->normals = adex__kernel_normals(pop->kernel);
   pop->noise_add = adex__kernel_noise_add(pop->kernel);
   pop->spk_reset = cfg->spk_reset;
@@ -423,13 +424,13 @@ adex_status adex_pop_reset(adex_pop *pop) {
    * float32: evaluated in double, then rounded. */
   bool f32 = pop->dtype == ADEX_DTYPE_F32;
   adex_status st =
-      adex_init_eval(&pop->V_init, f32 ? pop->init_scratch : pop->V.f64,
-                     pop->num, "V_initializer");
+      adex_init_eval_at(&pop->V_init, f32 ? pop->init_scratch : pop->V.f64,
+                        pop->num, pop->first_id, "V_initializer");
   for (size_t i = 0; f32 && st == ADEX_OK && i < pop->num; i++)
     pop->V.f32[i] = (float)pop->init_scratch[i];
   if (st == ADEX_OK)
-    st = adex_init_eval(&pop->w_init, f32 ? pop->init_scratch : pop->w.f64,
-                        pop->num, "w_initializer");
+    st = adex_init_eval_at(&pop->w_init, f32 ? pop->init_scratch : pop->w.f64,
+                           pop->num, pop->first_id, "w_initializer");
   for (size_t i = 0; f32 && st == ADEX_OK && i < pop->num; i++)
     pop->w.f32[i] = (float)pop->init_scratch[i];
   if (st != ADEX_OK) return adex__pop_fail(pop, st);

@@ -92,6 +92,7 @@ struct adex_pop {
   void *state_block;
   size_t state_bytes;
   adex_dtype dtype;       /* ADEX_DTYPE_F64 or ADEX_DTYPE_F32 */
+  uint64_t first_id;      /* global id of neuron 0 (adex_pop_config) */
   adex__arr V;            /* mV [num] */
   adex__arr w;            /* [num] */
   adex__arr input;        /* [num] */

@@ -435,13 +435,16 @@ static void run_block(adex_pop *pop, size_t b, double t, double dt) {
   /* the step's normal values of the block's neurons: the stream of the
    * step (keyed by the noise seed and the step's index), value i of it
    * for neuron i (rng.h), by the kernel's generator */
-  double xi[ADEX__EV_BLOCK];
+  double xi[ADEX__EV_BLOCK + 2 * ADEX__NORMAL_CHUNK];
   ev_sink sink = {pop->events + off, 0, cap, 0, NULL, lo};
   if (pop->noise > 0) {
+    /* by global id (first_id + i): the chunks that cover the block */
     uint64_t key = adex__rng_u64(pop->noise_seed, (uint64_t)llround(t / dt));
-    pop->normals(key, lo / ADEX__NORMAL_CHUNK,
-                 (hi - lo + ADEX__NORMAL_CHUNK - 1) / ADEX__NORMAL_CHUNK, xi);
-    sink.xi = xi;
+    uint64_t g = pop->first_id + lo, c0 = g / ADEX__NORMAL_CHUNK;
+    uint64_t c1 =
+        (pop->first_id + hi + ADEX__NORMAL_CHUNK - 1) / ADEX__NORMAL_CHUNK;
+    pop->normals(key, c0, c1 - c0, xi);
+    sink.xi = xi + (g - c0 * ADEX__NORMAL_CHUNK);
   }
   if (pop->fused_precise || pop->fused_noise) {
     if (pop->fused_precise)
