@@ -50,7 +50,8 @@ int main(int argc, char **argv) {
   adex_comm_block(N, comm.size, comm.rank, &lo, &hi);
   double p = rate * dt / 1000.0;
   size_t cap = N * D + 1;
-  uint32_t *send = malloc(cap * sizeof *send), *recv = malloc(cap * sizeof *recv);
+  uint32_t *send = malloc(cap * sizeof *send),
+           *recv = malloc(cap * sizeof *recv);
   size_t *counts = malloc((size_t)comm.size * sizeof *counts);
   if (send == NULL || recv == NULL || counts == NULL) return 1;
   double t_comm = 0, sent = 0, got = 0;

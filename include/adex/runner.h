@@ -58,7 +58,9 @@ typedef struct adex_run_input {
   const double *data;   /* NEURON, STEP; only read during the call */
   struct adex_gen *gen; /* GEN: of the target's size; each step adds
                            its next step (adex_gen_next_step), so a run
-                           continued goes on with the generator's stream */
+                           continued goes on with the generator's stream
+                           (a first step that fails has taken one step of
+                           it: the one thing it does not put back) */
 } adex_run_input;
 
 /* One recorded variable. */

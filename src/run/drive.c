@@ -183,7 +183,7 @@ static adex_status first_step(adex_net *net, const adex__drive_in *ins,
                                           i));
     else
       memcpy(saved[i], ins[i].dst, bytes);
-    apply(&ins[i], 0, scratch);
+    if (st == ADEX_OK) apply(&ins[i], 0, scratch);
   }
   if (st == ADEX_OK) st = adex_net_step(net);
   for (size_t i = n_ins; i-- > 0;) {
