@@ -387,14 +387,15 @@ static void test_f32_population(void **state) {
     adex_pop_destroy(p64);
     adex_pop_destroy(p32);
   }
-  /* the general path needs float64 */
+  /* the general path (noise here) needs float64; tau_ref and the soft
+   * reset run on the fixed step (tests/test_f32_options.c) */
   adex_pop_config cfg;
   adex_pop_config_default(&cfg, 4);
   cfg.dtype = ADEX_DTYPE_F32;
-  cfg.tau_ref = 1.0;
+  cfg.noise = 1.0;
   adex_pop *pop = NULL;
   assert_status(adex_pop_create(&cfg, &pop), ADEX_EINVAL);
-  cfg.tau_ref = 0.0;
+  cfg.noise = 0.0;
   cfg.dtype = ADEX_DTYPE_BOOL;
   assert_status(adex_pop_create(&cfg, &pop), ADEX_EINVAL);
 }

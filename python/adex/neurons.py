@@ -414,9 +414,9 @@ class AdExIF(Base):
     spk_reset : 'hard' or 'soft' ['hard'] V = V_reset, or V -= V_th - V_reset.
     dtype : 'float64' or 'float32' ['float64'] element type of V, w,
         input and t_last_spike (their views are then float32 arrays on the
-        C memory). float32 runs the fixed-step update only: with adaptive,
-        precise_spikes, tau_ref, noise or soft reset it raises
-        InvalidValueError (a ValueError). Delays of a float32 variable
+        C memory). float32 runs the fixed-step update only (tau_ref and
+        the soft reset included): with adaptive, precise_spikes or noise
+        it raises InvalidValueError (a ValueError). Delays of a float32 variable
         store float64 and give back float32.
     threads : int or None [None: the library's default, 1] OpenMP threads
         an update may use (0: OpenMP's default); results are identical.

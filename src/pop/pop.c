@@ -89,12 +89,13 @@ static adex_status check_options(const adex_pop_config *cfg,
                           "must be float64 or float32, got %s",
                           adex_dtype_name(cfg->dtype));
   if (cfg->dtype == ADEX_DTYPE_F32 &&
-      (cfg->adaptive || cfg->precise_spikes || cfg->tau_ref > 0 ||
-       cfg->noise > 0 || cfg->spk_reset != ADEX_SPK_RESET_HARD))
+      (cfg->adaptive || cfg->precise_spikes || cfg->noise > 0 ||
+       ((cfg->tau_ref > 0 || cfg->spk_reset != ADEX_SPK_RESET_HARD) &&
+        !method->fused_opts)))
     return ADEX__FAIL_KEY(ADEX_EINVAL, "dtype", -1,
-                          "float32 runs the fixed-step update only: "
-                          "adaptive, precise_spikes, tau_ref, noise and soft "
-                          "reset need float64");
+                          "float32 runs the fixed-step update only (with "
+                          "tau_ref and the soft reset): adaptive, "
+                          "precise_spikes and noise need float64");
   adex__impl impl;
   return adex__method_impl(method, cfg->kernel, &impl);
 }
@@ -351,8 +352,7 @@ adex_status adex_pop_create(const adex_pop_config *cfg, adex_pop **out) {
   pop->general = cfg->adaptive || cfg->precise_spikes || cfg->tau_ref > 0 ||
                  cfg->noise > 0 || cfg->spk_reset != ADEX_SPK_RESET_HARD;
   pop->fused_opts = pop->general && !cfg->adaptive && !cfg->precise_spikes &&
-                    cfg->noise == 0 && cfg->dtype == ADEX_DTYPE_F64 &&
-                    method->fused_opts;
+                    cfg->noise == 0 && method->fused_opts;
   pop->fused_precise = cfg->precise_spikes && !cfg->adaptive &&
                        cfg->noise == 0 && cfg->dtype == ADEX_DTYPE_F64 &&
                        method->fused_opts;
@@ -519,6 +519,7 @@ static void step_f32_via_f64(const adex_pop *pop, const adex__step_ctx *c,
     d.soa = NULL; /* the tile's sets are per + i: gathered */
     d.t_last_spike = tls;
     d.spike = c->spike + i;
+    d.refractory = c->refractory != NULL ? c->refractory + i : NULL;
     d.per = c->per != NULL ? c->per + i : NULL;
     adex__nf met = {0, ADEX__NF_NONE};
     d.nf = &met;
@@ -548,9 +549,9 @@ static void step_range(const adex_pop *pop, const adex__step_ctx *ctx,
                        size_t lo, size_t hi) {
   if (pop->dtype != ADEX_DTYPE_F32)
     pop->impl.step(ctx, lo, hi);
-  else if (pop->impl.step32 != NULL)
+  else if (pop->impl.step32 != NULL && !pop->fused_opts)
     pop->impl.step32(ctx, lo, hi);
-  else
+  else /* float32 with tau_ref or the soft reset: the double kernels' */
     step_f32_via_f64(pop, ctx, lo, hi);
 }
 

@@ -199,9 +199,7 @@ def test_save_load_round_trip(pops, tmp_path, ext):
 
 
 @pytest.mark.parametrize("kw", [dict(adaptive=True, method="rkf45"),
-                                dict(precise_spikes=True),
-                                dict(tau_ref=2.0), dict(noise=1.0),
-                                dict(spk_reset="soft")])
+                                dict(precise_spikes=True), dict(noise=1.0)])
 def test_float32_refuses_variable_step_options(kw):
     with pytest.raises(adex.InvalidValueError, match="float32"):
         adex.AdExIF(3, dtype="float32", **kw)
@@ -213,3 +211,22 @@ def test_float32_dtype_spellings(pops):
         assert pops(2, dtype=dt).V.dtype == np.float32
     for dt in ("float64", np.float64, float):
         assert pops(2, dtype=dt).V.dtype == np.float64
+
+
+def test_float32_takes_tau_ref_and_the_soft_reset():
+    """Fixed step with a refractory period and the soft reset: no spike
+    within tau_ref of the last, and the float64 population's spike count
+    up to rounding."""
+    counts = {}
+    for dt in ("float32", "float64"):
+        p = adex.AdExIF(50, dtype=dt, tau_ref=3., spk_reset="soft",
+                        V_initializer=adex.init.Uniform(-70., -50., seed=2))
+        res = adex.run(p, 60., inputs=np.linspace(10., 160., 50),
+                       monitors=["spike"], progress=False)
+        k, i = np.nonzero(res["spike"])
+        for n in range(50):
+            gaps = np.diff(k[i == n]) * 0.1
+            assert (gaps > 3.0 - 1e-6).all()
+        counts[dt] = res["spike"].sum()
+    assert counts["float64"] > 50
+    assert abs(counts["float32"] - counts["float64"]) <= 0.02 * counts["float64"]
