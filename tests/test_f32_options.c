@@ -64,8 +64,8 @@ static void test_same_bits_everywhere(void **state) {
   for (int m = 0; m < 2; m++)
     for (int soft = 0; soft < 2; soft++) {
       adex_spk_reset r = soft ? ADEX_SPK_RESET_SOFT : ADEX_SPK_RESET_HARD;
-      adex_pop *ref = make(ADEX_DTYPE_F32, methods[m], ADEX_KERNEL_SCALAR, 1,
-                           2.0, r);
+      adex_pop *ref =
+          make(ADEX_DTYPE_F32, methods[m], ADEX_KERNEL_SCALAR, 1, 2.0, r);
       run(ref, c0, &gap);
       memcpy(V0, adex_pop_V_f32(ref), sizeof V0);
       memcpy(w0, adex_pop_w_f32(ref), sizeof w0);
@@ -92,10 +92,8 @@ static void test_refractory_and_float64(void **state) {
   double gap32, gap64;
   for (int soft = 0; soft < 2; soft++) {
     adex_spk_reset r = soft ? ADEX_SPK_RESET_SOFT : ADEX_SPK_RESET_HARD;
-    adex_pop *a =
-        make(ADEX_DTYPE_F32, "exp_auto", ADEX_KERNEL_AUTO, 1, 3.0, r);
-    adex_pop *b =
-        make(ADEX_DTYPE_F64, "exp_auto", ADEX_KERNEL_AUTO, 1, 3.0, r);
+    adex_pop *a = make(ADEX_DTYPE_F32, "exp_auto", ADEX_KERNEL_AUTO, 1, 3.0, r);
+    adex_pop *b = make(ADEX_DTYPE_F64, "exp_auto", ADEX_KERNEL_AUTO, 1, 3.0, r);
     run(a, c32, &gap32);
     run(b, c64, &gap64);
     assert_true(gap32 > 3.0 - 1e-6 && gap64 > 3.0 - 1e-9);
