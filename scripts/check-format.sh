@@ -10,7 +10,8 @@ if [ -z "$fmt" ]; then
   echo "check-format: clang-format is not installed (scripts/deps.sh test)" >&2
   exit 1
 fi
-mapfile -t files < <(git ls-files '*.c' '*.h')
+# tracked files and new ones not yet added (not the ignored build trees)
+mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.c' '*.h')
 if [ "${1:-}" = "--fix" ]; then
   "$fmt" -i "${files[@]}"
   exit 0
