@@ -1006,6 +1006,58 @@ static void test_run_io_equals_the_loop_by_hand(void **state) {
 
 /* -------------------------------------------------------------- errors */
 
+/* More projections and spike sources than the first allocation holds (8):
+ * their names stay registered as they move (a network of 20 of each, its
+ * names found, claimed and released; was a use after free). */
+static void test_many_nodes_keep_names(void **state) {
+  (void)state;
+  adex_pop *pop = make_pop(3, NULL, -65.0);
+  adex_net *net = NULL;
+  assert_int_equal(adex_net_create(0.0, 0.1, NULL, &net), ADEX_OK);
+  assert_int_equal(adex_net_add_pop(net, pop, NULL), ADEX_OK);
+  char name[32];
+  double f = 10.0;
+  for (int q = 0; q < 20; q++) {
+    snprintf(name, sizeof name, "Src%d", q);
+    assert_int_equal(
+        adex_net_add_poisson(net, 2, &f, 1, (uint64_t)q, name, NULL), ADEX_OK);
+    adex_proj_config c;
+    adex_proj_config_default(&c, ADEX_SYN_EXP_CUBA, (size_t)q + 1, 0,
+                             adex_conn_all2all(true));
+    snprintf(name, sizeof name, "P%d", q);
+    c.name = name;
+    assert_int_equal(adex_net_add_proj(net, &c, NULL), ADEX_OK);
+  }
+  assert_int_equal(adex_net_plan(net), ADEX_OK);
+  for (int q = 0; q < 20; q++) {
+    snprintf(name, sizeof name, "P%d", q);
+    assert_string_equal(adex_net_proj_name(net, (size_t)q), name);
+    /* still registered: the name cannot be claimed again */
+    adex_proj_config c;
+    adex_proj_config_default(&c, ADEX_SYN_EXP_CUBA, 0, 0,
+                             adex_conn_all2all(true));
+    c.name = name;
+    adex_net *other = NULL;
+    assert_int_equal(adex_net_create(0.0, 0.1, NULL, &other), ADEX_OK);
+    adex_pop *p2 = make_pop(1, NULL, -65.0);
+    assert_int_equal(adex_net_add_pop(other, p2, NULL), ADEX_OK);
+    assert_int_equal(adex_net_add_proj(other, &c, NULL), ADEX_EINVAL);
+    adex_net_destroy(other);
+    adex_pop_destroy(p2);
+    snprintf(name, sizeof name, "Src%d", q);
+    assert_string_equal(adex_net_pop_name(net, (size_t)q + 1), name);
+  }
+  assert_int_equal(adex_net_run(net, 20, NULL, NULL, NULL), ADEX_OK);
+  adex_net_destroy(net);
+  /* released: the names are free again */
+  adex_net *again = NULL;
+  assert_int_equal(adex_net_create(0.0, 0.1, NULL, &again), ADEX_OK);
+  assert_int_equal(adex_net_add_poisson(again, 1, &f, 1, 1, "Src7", NULL),
+                   ADEX_OK);
+  adex_net_destroy(again);
+  adex_pop_destroy(pop);
+}
+
 static void test_errors(void **state) {
   (void)state;
   adex_net *net = NULL;
@@ -1345,6 +1397,7 @@ int main(void) {
       cmocka_unit_test(test_net_state_refuses_other_networks),
       cmocka_unit_test(test_run_io_equals_the_loop_by_hand),
       cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_many_nodes_keep_names),
       cmocka_unit_test(test_threads_same_bits),
       cmocka_unit_test(test_split_step_same_bits),
       cmocka_unit_test(test_coba_adex),

@@ -38,6 +38,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "adex/comm.h"
 #include "adex/export.h"
 #include "adex/pop.h"
 #include "adex/runner.h"
@@ -206,6 +207,30 @@ ADEX_API const char *adex_net_name(const adex_net *net);
  * with adex_net_add_pop stay the caller's. */
 ADEX_API void adex_net_destroy(adex_net *net);
 
+/* Spread the network over the ranks of `comm` (adex/comm.h; it must
+ * outlive the network), called before anything is added. Every rank then
+ * builds the same network with the same calls, except that it adds its
+ * part of each AdExIF population (adex_net_add_pop_part); spike sources
+ * are computed whole on every rank, each projection keeps the synapses
+ * that end on this rank's neurons (drawn here from the same streams), and
+ * the ranks exchange their populations' spikes every adex_net_sync_steps
+ * steps (the smallest delay of the projections from populations), so the
+ * network takes the same steps, bit for bit, whatever the number of
+ * ranks. Every step is then collective: all ranks step together, and an
+ * update that fails on one rank makes adex_net_step fail on every rank
+ * (the others' message names it) within adex_net_sync_steps steps. NULL,
+ * or a communicator of one rank: the network is alone (the default).
+ * State files are not written on several ranks yet (ADEX_ENOTSUP). */
+ADEX_API adex_status adex_net_set_comm(adex_net *net, const adex_comm *comm);
+
+/* Add this rank's part of an AdExIF population of `total` neurons: pop
+ * holds neurons [lo, hi) = adex_comm_block(total, ranks, rank), made with
+ * num = hi - lo and first_id = lo (so that its random initializers and
+ * noise are those of the whole population); ADEX_ESIZE otherwise. Alone,
+ * total is pop's size. */
+ADEX_API adex_status adex_net_add_pop_part(adex_net *net, adex_pop *pop,
+                                           size_t total, size_t *index);
+
 /* Add an AdExIF population (borrowed: it must outlive the network and not
  * be added twice). Its index is the number of populations before it.
  * ADEX_ENOTSUP for a float32 population (networks are float64 for now);
@@ -328,7 +353,20 @@ ADEX_API const char *adex_net_pop_name(const adex_net *net, size_t pop);
 ADEX_API const char *adex_net_proj_name(const adex_net *net, size_t proj);
 ADEX_API size_t adex_net_pop_num(const adex_net *net, size_t pop);
 
-/* Spikes of population `pop` in the last step (num bools), or NULL. */
+/* This rank's neurons of population `pop`: [*lo, *lo + *n) (alone, and
+ * for spike sources: 0 and the size). Either pointer may be NULL. */
+ADEX_API void adex_net_pop_part(const adex_net *net, size_t pop, size_t *lo,
+                                size_t *n);
+
+/* Steps between two exchanges of spikes among ranks (planned; 1 alone). */
+ADEX_API size_t adex_net_sync_steps(const adex_net *net);
+
+/* This rank and the number of ranks (0 and 1 alone). */
+ADEX_API int adex_net_rank(const adex_net *net);
+ADEX_API int adex_net_ranks(const adex_net *net);
+
+/* Spikes of population `pop` in the last step (num bools; on several
+ * ranks this rank's part of a population), or NULL. */
 ADEX_API const bool *adex_net_pop_spike(adex_net *net, size_t pop);
 
 /* Number of synapses of a planned projection (0 before planning). */

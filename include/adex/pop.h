@@ -195,6 +195,9 @@ ADEX_API adex_status adex_pop_dw(const adex_pop *pop, const double *w, double t,
 /* Number of neurons. */
 ADEX_API size_t adex_pop_num(const adex_pop *pop);
 
+/* The global id of neuron 0 (adex_pop_config.first_id). */
+ADEX_API uint64_t adex_pop_first_id(const adex_pop *pop);
+
 /* Shape the variables report: (num,) unless keep_size. Writes up to
  * ADEX_MAX_DIM extents into shape and returns the number of dimensions. */
 ADEX_API size_t adex_pop_shape(const adex_pop *pop, size_t shape[ADEX_MAX_DIM]);

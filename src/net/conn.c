@@ -5,11 +5,14 @@
  * place them, so the synapses are stored by source (CSR) without a
  * temporary list of pairs. (The random connectors, whose walk costs a
  * draw per synapse, keep the pairs of the first walk when they take at
- * most LOG_MAX_BYTES, and place those instead of drawing again.) Random connectors draw from counter-based
- * streams keyed by (seed, the global index of the neuron that owns the
- * draw): FixedProb and FixedPreNum by post neuron, FixedPostNum by pre
- * neuron. The pairs are therefore a pure function of the connector and the
- * sizes: the same for any number of threads, and drawable part by part.
+ * most LOG_MAX_BYTES, and place those instead of drawing again.) Random
+ * connectors draw from counter-based streams keyed by (seed, the global
+ * index of the neuron that owns the draw): FixedProb and FixedPreNum by
+ * post neuron, FixedPostNum by pre neuron. The pairs are therefore a pure
+ * function of the connector and the sizes: the same for any number of
+ * threads, and drawable part by part: on several ranks each one walks
+ * only the post neurons it owns where the connector is keyed by them (the
+ * others filter the pairs by target).
  *
  * FixedProb skips from one connected pre neuron to the next by geometric
  * gaps (one draw per synapse, not per pair); FixedPreNum/FixedPostNum pick
@@ -54,9 +57,21 @@ typedef struct sink {
   uint32_t *log;  /* pass 1: the pairs (pre, post) in walk order, room for
                      cap_log pairs, or NULL */
   size_t n_log, cap_log; /* pairs emitted, room */
+  size_t qlo, qn;        /* the post neurons kept: [qlo, qlo + qn), stored
+                            as post - qlo */
+  size_t *gcount;        /* counting every pair, kept or not (then only
+                            this): synapses per pre, and in `below` those
+                            whose post neuron is before qlo */
+  size_t *below;
 } sink;
 
 static void emit(sink *s, size_t pre, size_t post, size_t given) {
+  if (s->gcount != NULL) {
+    s->gcount[pre]++;
+    if (post < s->qlo) s->below[pre]++;
+    return;
+  }
+  if (post - s->qlo >= s->qn) return;
   if (s->cursor == NULL) {
     s->count[pre]++;
     if (s->n_log < s->cap_log) {
@@ -67,7 +82,7 @@ static void emit(sink *s, size_t pre, size_t post, size_t given) {
     return;
   }
   size_t at = s->cursor[pre]++;
-  s->post[at] = (uint32_t)post;
+  s->post[at] = (uint32_t)(post - s->qlo);
   if (s->order != NULL) s->order[at] = given;
 }
 
@@ -125,18 +140,22 @@ static int cmp_size(const void *a, const void *b) {
 }
 
 /* Emit every pair of the connector, in storage order within each pre row
- * (increasing post index; IJ and CSR: the order given). */
+ * (increasing post index; IJ and CSR: the order given); where the post
+ * neuron owns the draws, only those of the post neurons s keeps
+ * (j0 <= j < j1; the sink filters the others). */
 static adex_status walk(const net_proj *p, bool same, sink *s, size_t *scratch,
                         uint32_t *mark) {
   const adex_conn *c = &p->cfg.conn;
-  size_t P = p->npre, Q = p->npost;
+  size_t P = p->npre, Q = p->post_all;
+  size_t j0 = s->gcount != NULL ? 0 : s->qlo,
+         j1 = s->gcount != NULL ? Q : s->qlo + s->qn;
   bool no_self = same && !c->include_self;
   switch (c->kind) {
   case ADEX_CONN_ONE2ONE:
-    for (size_t i = 0; i < P; i++) emit(s, i, i, i);
+    for (size_t i = j0; i < j1 && i < P; i++) emit(s, i, i, i);
     break;
   case ADEX_CONN_ALL2ALL:
-    for (size_t j = 0; j < Q; j++)
+    for (size_t j = j0; j < j1; j++)
       for (size_t i = 0; i < P; i++)
         if (!(no_self && i == j)) emit(s, i, j, 0);
     break;
@@ -144,7 +163,7 @@ static adex_status walk(const net_proj *p, bool same, sink *s, size_t *scratch,
     double prob = c->prob;
     if (prob <= 0.0) break;
     double log_q = log1p(-prob); /* -inf when prob is 1 */
-    for (size_t j = 0; j < Q; j++) {
+    for (size_t j = j0; j < j1; j++) {
       uint64_t st = stream_of(c->seed, TAG_PROB, j);
       uint64_t m = 0;
       size_t i = 0;
@@ -162,7 +181,7 @@ static adex_status walk(const net_proj *p, bool same, sink *s, size_t *scratch,
     break;
   }
   case ADEX_CONN_FIXED_PRE_NUM:
-    for (size_t j = 0; j < Q; j++) {
+    for (size_t j = j0; j < j1; j++) {
       size_t n = no_self && j < P ? P - 1 : P;
       floyd(stream_of(c->seed, TAG_PRE, j), n, c->num,
             no_self && j < P ? j : SIZE_MAX, mark, (uint32_t)(j + 1), scratch);
@@ -189,7 +208,7 @@ static adex_status walk(const net_proj *p, bool same, sink *s, size_t *scratch,
     break;
   case ADEX_CONN_GAUSSIAN_PROB:
     /* every pair, drawn from the post neuron's stream (BrainPy: p >= U) */
-    for (size_t j = 0; j < Q; j++) {
+    for (size_t j = j0; j < j1; j++) {
       uint64_t st = stream_of(c->seed, TAG_GAUSS, j);
       for (size_t i = 0; i < P; i++) {
         if (i == j && !c->include_self) continue;
@@ -257,10 +276,33 @@ static double expected_synapses(const net_proj *p) {
   return 0.0;
 }
 
+/* The position of each of p's synapses among all of the projection's (on
+ * every rank; generated connectors, whose rows increase by post index):
+ * the synapses of the rows before, of this row before this rank's post
+ * neurons, then its place in the row. count and below: P + 1 scratch. */
+static void global_positions(net_proj *p, bool same, size_t *count,
+                             size_t *below, size_t *scratch, uint32_t *mark,
+                             size_t need) {
+  size_t P = p->npre;
+  memset(count, 0, (P + 1) * sizeof *count);
+  memset(below, 0, (P + 1) * sizeof *below);
+  if (mark) memset(mark, 0, (need + 1) * sizeof *mark);
+  sink s = {NULL, NULL,       NULL,     NULL,  NULL, 0,
+            0,    p->post_lo, p->npost, count, below};
+  walk(p, same, &s, scratch, mark);
+  size_t before = 0;
+  for (size_t i = 0; i < P; i++) {
+    for (size_t q = p->row[i]; q < p->row[i + 1]; q++)
+      p->order[q] = before + below[i] + (q - p->row[i]);
+    before += count[i];
+  }
+  p->nsyn_all = before;
+}
+
 adex_status adex__net_connect(net_proj *p, bool same) {
   const adex_allocator *a = adex_allocator_default();
   const adex_conn *c = &p->cfg.conn;
-  size_t P = p->npre, Q = p->npost;
+  size_t P = p->npre, Q = p->post_all;
   if (P > UINT32_MAX || Q > UINT32_MAX)
     return adex__fail(ADEX_ESIZE,
                       "%s: populations of more than %u neurons "
@@ -289,7 +331,8 @@ adex_status adex__net_connect(net_proj *p, bool same) {
   }
   memset(count, 0, (P + 1) * sizeof *count);
   if (mark) memset(mark, 0, (need + 1) * sizeof *mark);
-  sink s = {count, NULL, NULL, NULL, NULL, 0, 0};
+  sink s = {count, NULL,       NULL,     NULL, NULL, 0,
+            0,     p->post_lo, p->npost, NULL, NULL};
   bool random =
       c->kind == ADEX_CONN_FIXED_PROB || c->kind == ADEX_CONN_FIXED_PRE_NUM ||
       c->kind == ADEX_CONN_FIXED_POST_NUM || c->kind == ADEX_CONN_GAUSSIAN_PROB;
@@ -320,12 +363,21 @@ adex_status adex__net_connect(net_proj *p, bool same) {
                       p->name.name, total, UINT32_MAX);
   }
   p->nsyn = total;
+  p->nsyn_all = c->kind == ADEX_CONN_IJ    ? c->n_pairs
+                : c->kind == ADEX_CONN_CSR ? p->conn_b[P]
+                                           : total; /* alone, or below */
   p->row = adex__alloc(a, (P + 1) * sizeof *p->row);
   if (p->row != NULL)
     for (size_t i = 0; i <= P; i++) p->row[i] = (uint32_t)count[i];
   p->post_idx = adex__alloc(a, (total ? total : 1) * sizeof *p->post_idx);
   size_t *cursor = adex__alloc(a, (P + 1) * sizeof *cursor);
-  bool want_order = c->kind == ADEX_CONN_IJ || c->kind == ADEX_CONN_CSR;
+  bool given = c->kind == ADEX_CONN_IJ || c->kind == ADEX_CONN_CSR;
+  /* a part of the synapses with arrays in the order of all of them */
+  bool part =
+      p->npost != p->post_all && !given &&
+      (p->weights_in != NULL ||
+       (p->delays_in != NULL && adex__net_family(p->cfg.model) == NET_FAM_EXP));
+  bool want_order = given || part;
   if (want_order)
     p->order = adex__alloc(a, (total ? total : 1) * sizeof *p->order);
   adex_status st = ADEX_OK;
@@ -336,7 +388,9 @@ adex_status adex__net_connect(net_proj *p, bool same) {
   } else {
     memcpy(cursor, count, (P + 1) * sizeof *cursor);
     if (mark) memset(mark, 0, (need + 1) * sizeof *mark);
-    sink s2 = {count, cursor, p->post_idx, p->order, NULL, 0, 0};
+    sink s2 = {count,    cursor, p->post_idx, given ? p->order : NULL,
+               NULL,     0,      0,           p->post_lo,
+               p->npost, NULL,   NULL};
     if (s.n_log <= s.cap_log) /* kept whole (or nothing to place) */
       for (size_t q = 0; q < s.n_log; q++)
         emit(&s2, s.log[2 * q], s.log[2 * q + 1], 0);
@@ -344,6 +398,8 @@ adex_status adex__net_connect(net_proj *p, bool same) {
       walk(p, same, &s2, scratch, mark);
   }
   adex__free(a, s.log, s.cap_log * 2 * sizeof *s.log);
+  if (st == ADEX_OK && part)
+    global_positions(p, same, count, cursor, scratch, mark, need);
   adex__free(a, cursor, (P + 1) * sizeof *cursor);
   adex__free(a, count, (P + 1) * sizeof *count);
   adex__free(a, scratch, (c->num + 1) * sizeof *scratch);

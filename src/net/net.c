@@ -1,6 +1,7 @@
 /* net.c - the network handle: building, planning and stepping
  * (docs/networks.md for the semantics, include/adex/net.h for the API). */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,6 +191,7 @@ static adex_status create(double t0, double dt, const char *name, bool claim,
   if (net == NULL) return adex__fail(ADEX_ENOMEM, "out of memory");
   net->dt = dt;
   net->failed = SIZE_MAX;
+  net->nranks = 1;
   adex__net_set_origin(net, t0);
   adex_status st =
       claim ? adex__name_claim(&net->name, "Network", name) : ADEX_OK;
@@ -237,6 +239,10 @@ void adex_net_destroy(adex_net *net) {
   for (size_t g = 0; g < net->ngroups; g++) {
     net_group *gr = &net->groups[g];
     free(gr->spk);
+    free(gr->spk_off);
+    free(gr->pend);
+    free(gr->pend_n);
+    if (gr->gspike != gr->spike) free(gr->gspike);
     if (gr->kind != NET_GROUP_POP) {
       adex__name_release(&gr->name);
       free(gr->freqs);
@@ -248,16 +254,36 @@ void adex_net_destroy(adex_net *net) {
   free(net->projs);
   free(net->groups);
   free(net->ctx);
+  adex__net_exchange_free(net);
   adex__name_release(&net->name);
   free(net);
 }
 
-static adex_status grow(void **arr, size_t *cap, size_t n, size_t elem) {
+/* Room for element n of an array of records of `elem` bytes, each
+ * embedding a name record at byte `name_at` (projections, spike sources):
+ * the registry holds the records' addresses, so the names of records that
+ * move are released before and claimed again after. */
+static adex_status grow(void **arr, size_t *cap, size_t n, size_t elem,
+                        size_t name_at) {
   if (n < *cap) return ADEX_OK;
   size_t nc = *cap ? 2 * *cap : 8;
-  void *p = realloc(*arr, nc * elem);
+  void *p = malloc(nc * elem);
   if (p == NULL) return adex__fail(ADEX_ENOMEM, "out of memory");
   memset((char *)p + *cap * elem, 0, (nc - *cap) * elem);
+  for (size_t i = 0; i < n; i++) {
+    adex__named *old = (adex__named *)((char *)*arr + i * elem + name_at);
+    bool linked = old->linked;
+    adex__name_release(old);
+    memcpy((char *)p + i * elem, (char *)*arr + i * elem, elem);
+    adex__named *rec = (adex__named *)((char *)p + i * elem + name_at);
+    if (linked) {
+      char name[ADEX_NAME_MAX];
+      memcpy(name, rec->name, sizeof name);
+      memset(rec, 0, sizeof *rec);
+      adex__name_claim(rec, "", name); /* its own name, free again */
+    }
+  }
+  free(*arr);
   *arr = p;
   *cap = nc;
   return ADEX_OK;
@@ -272,7 +298,45 @@ static adex_status may_add(adex_net *net) {
   return ADEX_OK;
 }
 
-adex_status adex_net_add_pop(adex_net *net, adex_pop *pop, size_t *index) {
+adex_status adex_net_set_comm(adex_net *net, const adex_comm *comm) {
+  adex_status st = may_add(net);
+  if (st != ADEX_OK) return st;
+  if (net->ngroups > 0 || net->nprojs > 0)
+    return FAIL(net, ADEX_EINVAL,
+                "set the communicator before adding anything to the "
+                "network");
+  if (comm != NULL && (comm->size < 1 || comm->rank < 0 ||
+                       comm->rank >= comm->size || comm->allgather_u32 == NULL))
+    return FAIL(net, ADEX_EINVAL, "comm: rank %d of %d is not a communicator",
+                comm->rank, comm->size);
+  net->comm = comm != NULL && comm->size > 1 ? comm : NULL;
+  net->rank = net->comm != NULL ? comm->rank : 0;
+  net->nranks = net->comm != NULL ? comm->size : 1;
+  return ADEX_OK;
+}
+
+/* Add pop as this rank's block [lo, lo + n) of a population of `total`. */
+static adex_status add_pop(adex_net *net, adex_pop *pop, size_t total,
+                           size_t lo, size_t *index) {
+  adex_status st = grow((void **)&net->groups, &net->cap_groups, net->ngroups,
+                        sizeof *net->groups, offsetof(net_group, name));
+  if (st != ADEX_OK) return keep(net, st);
+  net_group *gr = &net->groups[net->ngroups];
+  memset(gr, 0, sizeof *gr);
+  gr->kind = NET_GROUP_POP;
+  gr->num = total;
+  gr->lo = lo;
+  gr->nloc = adex_pop_num(pop);
+  gr->pop = pop;
+  gr->spike = adex_pop_spike(pop);
+  gr->gspike = gr->spike;
+  if (index != NULL) *index = net->ngroups;
+  net->ngroups++;
+  return ADEX_OK;
+}
+
+adex_status adex_net_add_pop_part(adex_net *net, adex_pop *pop, size_t total,
+                                  size_t *index) {
   adex_status st = may_add(net);
   if (st != ADEX_OK) return st;
   if (pop == NULL) return FAIL(net, ADEX_EINVAL, "pop must not be NULL");
@@ -280,18 +344,33 @@ adex_status adex_net_add_pop(adex_net *net, adex_pop *pop, size_t *index) {
     if (net->groups[g].pop == pop)
       return FAIL(net, ADEX_EINVAL, "%s is in the network already",
                   adex_pop_name(pop));
-  st = grow((void **)&net->groups, &net->cap_groups, net->ngroups,
-            sizeof *net->groups);
-  if (st != ADEX_OK) return keep(net, st);
-  net_group *gr = &net->groups[net->ngroups];
-  memset(gr, 0, sizeof *gr);
-  gr->kind = NET_GROUP_POP;
-  gr->num = adex_pop_num(pop);
-  gr->pop = pop;
-  gr->spike = adex_pop_spike(pop);
-  if (index != NULL) *index = net->ngroups;
-  net->ngroups++;
-  return ADEX_OK;
+  size_t lo, hi;
+  adex_comm_block(total, net->nranks, net->rank, &lo, &hi);
+  if (adex_pop_num(pop) != hi - lo || adex_pop_first_id(pop) != lo)
+    return FAIL(net, ADEX_ESIZE,
+                "%s: rank %d of %d owns neurons [%zu, %zu) of %zu "
+                "(adex_comm_block): make the population of %zu neurons "
+                "with first_id %zu, not %zu with first_id %llu",
+                adex_pop_name(pop), net->rank, net->nranks, lo, hi, total,
+                hi - lo, lo, adex_pop_num(pop),
+                (unsigned long long)adex_pop_first_id(pop));
+  return add_pop(net, pop, total, lo, index);
+}
+
+adex_status adex_net_add_pop(adex_net *net, adex_pop *pop, size_t *index) {
+  adex_status st = may_add(net);
+  if (st != ADEX_OK) return st;
+  if (pop == NULL) return FAIL(net, ADEX_EINVAL, "pop must not be NULL");
+  if (net->comm != NULL)
+    return FAIL(net, ADEX_EINVAL,
+                "%s: a network on %d ranks takes each rank's part of a "
+                "population (adex_net_add_pop_part)",
+                adex_pop_name(pop), net->nranks);
+  for (size_t g = 0; g < net->ngroups; g++)
+    if (net->groups[g].pop == pop)
+      return FAIL(net, ADEX_EINVAL, "%s is in the network already",
+                  adex_pop_name(pop));
+  return add_pop(net, pop, adex_pop_num(pop), 0, index);
 }
 
 adex_status adex_net_add_poisson(adex_net *net, size_t num, const double *freqs,
@@ -312,15 +391,16 @@ adex_status adex_net_add_poisson(adex_net *net, size_t num, const double *freqs,
                   "and >= 0 Hz, got %g",
                   i, freqs[i]);
   st = grow((void **)&net->groups, &net->cap_groups, net->ngroups,
-            sizeof *net->groups);
+            sizeof *net->groups, offsetof(net_group, name));
   if (st != ADEX_OK) return keep(net, st);
   net_group *gr = &net->groups[net->ngroups];
   memset(gr, 0, sizeof *gr);
   gr->kind = NET_GROUP_POISSON;
-  gr->num = num;
+  gr->num = gr->nloc = num;
   gr->seed = seed;
   gr->freqs = malloc(num * sizeof *gr->freqs);
   gr->spike = calloc(num, sizeof *gr->spike);
+  gr->gspike = gr->spike;
   if (gr->freqs == NULL || gr->spike == NULL) {
     free(gr->freqs);
     free(gr->spike);
@@ -373,17 +453,18 @@ adex_status adex_net_add_spike_times(adex_net *net, size_t num,
                   m, indices[m], num);
   }
   st = grow((void **)&net->groups, &net->cap_groups, net->ngroups,
-            sizeof *net->groups);
+            sizeof *net->groups, offsetof(net_group, name));
   if (st != ADEX_OK) return keep(net, st);
   net_group *gr = &net->groups[net->ngroups];
   memset(gr, 0, sizeof *gr);
   gr->kind = NET_GROUP_TIMES;
-  gr->num = num;
+  gr->num = gr->nloc = num;
   gr->n_spikes = n_spikes;
   timed *tmp = malloc((n_spikes ? n_spikes : 1) * sizeof *tmp);
   gr->times = malloc((n_spikes ? n_spikes : 1) * sizeof *gr->times);
   gr->indices = malloc((n_spikes ? n_spikes : 1) * sizeof *gr->indices);
   gr->spike = calloc(num, sizeof *gr->spike);
+  gr->gspike = gr->spike;
   if (tmp == NULL || gr->times == NULL || gr->indices == NULL ||
       gr->spike == NULL) {
     free(tmp);
@@ -486,7 +567,8 @@ static adex_status check_model_params(adex_net *net, const adex_proj_config *c,
 static size_t node_shape(const adex_net *net, size_t g,
                          size_t shape[ADEX_MAX_DIM]) {
   const net_group *gr = &net->groups[g];
-  if (gr->kind == NET_GROUP_POP) return adex_pop_geometry(gr->pop, shape);
+  if (gr->kind == NET_GROUP_POP && gr->nloc == gr->num)
+    return adex_pop_geometry(gr->pop, shape);
   shape[0] = gr->num;
   return 1;
 }
@@ -657,13 +739,15 @@ adex_status adex_net_add_proj(adex_net *net, const adex_proj_config *cfg,
   st = check_proj(net, cfg);
   if (st != ADEX_OK) return st;
   st = grow((void **)&net->projs, &net->cap_projs, net->nprojs,
-            sizeof *net->projs);
+            sizeof *net->projs, offsetof(net_proj, name));
   if (st != ADEX_OK) return keep(net, st);
   net_proj *p = &net->projs[net->nprojs];
   memset(p, 0, sizeof *p);
   p->cfg = *cfg;
   p->npre = net->groups[cfg->pre].num;
-  p->npost = net->groups[cfg->post].num;
+  p->npost = net->groups[cfg->post].nloc;
+  p->post_lo = net->groups[cfg->post].lo;
+  p->post_all = net->groups[cfg->post].num;
   const adex_conn *k = &cfg->conn;
   bool ok = true;
   if (k->kind == ADEX_CONN_IJ) {
@@ -779,9 +863,9 @@ static adex_status plan_proj(adex_net *net, net_proj *p) {
       }
   p->w_all = p->cfg.g_max;
   if (p->weights_in != NULL) {
-    if (p->n_weights_in != p->nsyn)
+    if (p->n_weights_in != p->nsyn_all)
       return FAIL(net, ADEX_ESIZE, "%s: %zu weights for %zu synapses",
-                  p->name.name, p->n_weights_in, p->nsyn);
+                  p->name.name, p->n_weights_in, p->nsyn_all);
     p->w = adex__alloc(a, (p->nsyn ? p->nsyn : 1) * sizeof *p->w);
     if (p->w == NULL) return FAIL(net, ADEX_ENOMEM, "out of memory");
     for (size_t s = 0; s < p->nsyn; s++)
@@ -793,12 +877,19 @@ static adex_status plan_proj(adex_net *net, net_proj *p) {
                 "yet",
                 p->name.name);
   p->ring_len = p->d_all;
+  for (size_t q = 0;
+       net->comm != NULL && p->delays_in != NULL && q < p->n_delays_in;
+       q++) { /* every delay, whichever rank holds its synapse */
+    uint32_t steps;
+    st = delay_steps(net, p, p->delays_in[q], &steps);
+    if (st != ADEX_OK) return st;
+  }
   if (p->delays_in != NULL) {
     bool per_pre = adex__net_family(p->cfg.model) != NET_FAM_EXP;
     size_t n = per_pre ? p->npre : p->nsyn;
-    if (!per_pre && p->n_delays_in != p->nsyn)
+    if (!per_pre && p->n_delays_in != p->nsyn_all)
       return FAIL(net, ADEX_ESIZE, "%s: %zu delays for %zu synapses",
-                  p->name.name, p->n_delays_in, p->nsyn);
+                  p->name.name, p->n_delays_in, p->nsyn_all);
     uint16_t *d =
         adex__alloc(adex_allocator_default(), (n ? n : 1) * sizeof *d);
     if (d == NULL) return FAIL(net, ADEX_ENOMEM, "out of memory");
@@ -836,11 +927,18 @@ adex_status adex_net_plan(adex_net *net) {
   for (size_t i = 0; i < net->nprojs; i++) {
     adex_status st = plan_proj(net, &net->projs[i]);
     if (st != ADEX_OK) return st;
+  }
+  adex_status st = adex__net_exchange_plan(net);
+  if (st != ADEX_OK) return keep(net, st);
+  for (size_t i = 0; i < net->nprojs; i++) {
     net_group *pre = &net->groups[net->projs[i].cfg.pre];
-    if (pre->spk == NULL) {
-      pre->spk = malloc(pre->num * sizeof *pre->spk);
-      if (pre->spk == NULL) return FAIL(net, ADEX_ENOMEM, "out of memory");
-    }
+    if (pre->spk != NULL) continue;
+    size_t lists = pre->exchanged ? net->sync : 1;
+    size_t cap = lists * pre->num;
+    pre->spk = malloc((cap > 0 ? cap : 1) * sizeof *pre->spk);
+    pre->spk_off = calloc(lists + 1, sizeof *pre->spk_off);
+    if (pre->spk == NULL || pre->spk_off == NULL)
+      return FAIL(net, ADEX_ENOMEM, "out of memory");
   }
   net->ctx = malloc((net->ngroups ? net->ngroups : 1) * sizeof *net->ctx);
   if (net->ctx == NULL) return FAIL(net, ADEX_ENOMEM, "out of memory");
@@ -867,11 +965,11 @@ static void poisson_update(net_group *g, uint64_t k, double dt) {
   }
 }
 
-/* The list of the group's spikes of the last step, by index: 64 neurons
- * at a time where none spiked. */
-static void gather_spikes(net_group *g) {
+/* The list of the group's spikes of the last step, by local index: 64
+ * neurons at a time where none spiked. */
+size_t adex__net_gather_spikes(const net_group *g, uint32_t *out) {
   const bool *sp = g->spike;
-  size_t n = 0, i = 0, num = g->num;
+  size_t n = 0, i = 0, num = g->nloc;
   for (; i + 64 <= num; i += 64) {
     uint64_t word[8], any = 0;
     memcpy(word, sp + i, sizeof word);
@@ -879,12 +977,22 @@ static void gather_spikes(net_group *g) {
     if (any == 0) continue;
     for (int q = 0; q < 8; q++) /* a flag is one byte, 0 or 1 */
       for (uint64_t x = word[q]; x != 0; x &= x - 1)
-        g->spk[n++] =
+        out[n++] =
             (uint32_t)(i + 8 * (size_t)q + (size_t)(__builtin_ctzll(x) >> 3));
   }
   for (; i < num; i++)
-    if (sp[i]) g->spk[n++] = (uint32_t)i;
-  g->nspk = n;
+    if (sp[i]) out[n++] = (uint32_t)i;
+  return n;
+}
+
+/* Step k's spike lists of a group alone on its rank: its spikes of step
+ * k - 1. */
+static void gather_spikes(net_group *g, uint64_t k) {
+  g->nspk = adex__net_gather_spikes(g, g->spk);
+  g->nbatch = 1;
+  g->s_first = k - 1;
+  g->spk_off[0] = 0;
+  g->spk_off[1] = g->nspk;
 }
 
 /* Neurons per tile of the split step: a tile's projections and its
@@ -920,7 +1028,7 @@ static int split_threads(const adex_net *net) {
     if (gr->kind != NET_GROUP_POP) continue;
     int pt = gr->pop->threads > 0 ? gr->pop->threads : omp_get_max_threads();
     if (pt > t) t = pt;
-    n += gr->num;
+    n += gr->nloc;
   }
   size_t most = n / NET_MIN_PER_THREAD;
   if ((size_t)t > most) t = most > 1 ? (int)most : 1;
@@ -943,7 +1051,7 @@ static void split_part(adex_net *net, size_t part, size_t parts) {
   for (size_t g = 0; g < net->ngroups; g++) {
     net_group *gr = &net->groups[g];
     if (gr->kind != NET_GROUP_POP) continue;
-    size_t n = gr->num, blocks = (n + 63) / 64;
+    size_t n = gr->nloc, blocks = (n + 63) / 64;
     size_t lo = blocks * part / parts * 64,
            hi = blocks * (part + 1) / parts * 64;
     if (hi > n) hi = n;
@@ -951,7 +1059,7 @@ static void split_part(adex_net *net, size_t part, size_t parts) {
     for (size_t i = 0; i < net->nprojs; i++) {
       net_proj *p = &net->projs[i];
       if (p->cfg.post == g)
-        adex__net_proj_deliver(p, &net->groups[p->cfg.pre], k, lo, hi);
+        adex__net_proj_deliver(p, &net->groups[p->cfg.pre], lo, hi);
     }
     for (size_t a = lo; a < hi; a += NET_TILE) {
       size_t b = hi - a < NET_TILE ? hi : a + NET_TILE;
@@ -1023,7 +1131,12 @@ adex_status adex_net_step(adex_net *net) {
   double t = time_of(net, net->k);
   net->failed = SIZE_MAX;
   for (size_t g = 0; g < net->ngroups; g++)
-    if (net->groups[g].spk != NULL) gather_spikes(&net->groups[g]);
+    if (net->groups[g].spk != NULL && !net->groups[g].exchanged)
+      gather_spikes(&net->groups[g], net->k);
+  if (net->comm != NULL) {
+    adex_status st = adex__net_exchange_step(net);
+    if (st != ADEX_OK) return st;
+  }
   if (splittable(net) && split_step(net, t)) {
     for (size_t g = 0; g < net->ngroups; g++)
       if (net->groups[g].kind != NET_GROUP_POP)
@@ -1045,7 +1158,8 @@ adex_status adex_net_step(adex_net *net) {
     adex_status st = adex_pop_update(gr->pop, t, net->dt);
     if (st != ADEX_OK) {
       net->failed = g; /* the update's message and parts, as they are */
-      return keep(net, st);
+      st = keep(net, st);
+      return net->comm != NULL ? adex__net_exchange_fail(net, st) : st;
     }
   }
   net->k++;
@@ -1074,6 +1188,19 @@ const char *adex_net_proj_name(const adex_net *net, size_t proj) {
 size_t adex_net_pop_num(const adex_net *net, size_t pop) {
   return pop < net->ngroups ? net->groups[pop].num : 0;
 }
+
+void adex_net_pop_part(const adex_net *net, size_t pop, size_t *lo, size_t *n) {
+  const net_group *g = pop < net->ngroups ? &net->groups[pop] : NULL;
+  if (lo != NULL) *lo = g != NULL ? g->lo : 0;
+  if (n != NULL) *n = g != NULL ? g->nloc : 0;
+}
+
+size_t adex_net_sync_steps(const adex_net *net) {
+  return net->comm != NULL ? net->sync : 1;
+}
+
+int adex_net_rank(const adex_net *net) { return net->rank; }
+int adex_net_ranks(const adex_net *net) { return net->nranks; }
 
 const bool *adex_net_pop_spike(adex_net *net, size_t pop) {
   return pop < net->ngroups ? net->groups[pop].spike : NULL;
@@ -1126,7 +1253,7 @@ adex_status adex_net_proj_synapses(const adex_net *net, size_t proj,
   for (size_t i = 0; i < p->npre; i++)
     for (size_t s = p->row[i]; s < p->row[i + 1]; s++) {
       if (pre) pre[s] = i;
-      if (post) post[s] = p->post_idx[s];
+      if (post) post[s] = p->post_lo + p->post_idx[s];
       if (weight) weight[s] = p->w != NULL ? p->w[s] : p->w_all;
       if (delay)
         delay[s] = (double)(p->dly != NULL       ? p->dly[s]

@@ -8,6 +8,14 @@
  * post-sized sums (ring_len: the longest delay in steps): a spike found in
  * step s with a delay of d steps is added to row (s + d) mod ring_len and
  * read, then cleared, in the projection update of step s + d.
+ *
+ * On several ranks (adex_net_set_comm) every population is cut into blocks
+ * by adex_comm_block: a group's `lo`, `nloc` are this rank's neurons, a
+ * projection keeps the synapses that end on them (post indices local,
+ * pre indices global), and the populations' spikes are exchanged every
+ * `sync` steps (the smallest delay), each rank gathering its spikes into
+ * a pending list until then (docs/scaling.md). Spike sources are computed
+ * whole on every rank.
  */
 #ifndef ADEX_NET_INTERNAL_H
 #define ADEX_NET_INTERNAL_H
@@ -24,13 +32,25 @@ typedef enum net_group_kind {
 
 typedef struct net_group {
   net_group_kind kind;
-  size_t num;
-  adex_pop *pop; /* NET_GROUP_POP: borrowed */
-  bool *spike;   /* spikes of the last step (the pop's, or own) */
-  uint32_t *spk; /* the indices where spike is true, gathered at the
-                          start of each step (num capacity), or NULL when
-                          no projection starts here */
-  size_t nspk;
+  size_t num;      /* neurons of the whole population */
+  size_t lo, nloc; /* this rank's: [lo, lo + nloc) (alone: 0, num) */
+  adex_pop *pop;   /* NET_GROUP_POP: borrowed (nloc neurons) */
+  bool *spike;     /* spikes of the last step (the pop's, or own: nloc) */
+  uint32_t *spk;   /* the spike lists delivered in this step (global
+                        indices), or NULL when no projection starts here */
+  size_t nspk;     /* their total length */
+  size_t nbatch;   /* how many lists: of steps s_first, s_first + 1, ...
+                        (alone: one, the last step's; exchanged: none, or
+                        the steps since the last exchange) */
+  uint64_t s_first;
+  size_t *spk_off; /* nbatch + 1 offsets into spk */
+  bool exchanged;  /* a population on several ranks that some
+                        projection starts from: its spikes are sent */
+  bool *gspike;    /* exchanged and read by STP: the last list as flags
+                        by global index (num), else spike */
+  uint32_t *pend;  /* exchanged: local indices of the steps not sent
+                        yet (sync x nloc capacity), and their counts */
+  size_t *pend_n;
   adex__named name; /* sources: their name (pops keep their own) */
   /* NET_GROUP_POISSON */
   double *freqs; /* num values, Hz */
@@ -53,8 +73,11 @@ typedef struct net_proj {
   double *delays_in; /* per-synapse or per-pre delays (ms) */
   size_t n_delays_in;
   /* planned connectivity, by source */
-  size_t npre, npost;
+  size_t npre, npost;       /* pre neurons (all), post neurons of this rank */
+  size_t post_lo, post_all; /* the first of them, the post population's */
   size_t nsyn;
+  size_t nsyn_all;    /* synapses on every rank (alone: nsyn); known
+                         where per-synapse arrays are given */
   uint32_t *row;      /* npre + 1 offsets into post_idx (a projection
                            holds at most 2^32 - 1 synapses) */
   uint32_t *post_idx; /* nsyn post indices */
@@ -102,6 +125,15 @@ struct adex_net {
   size_t nprojs, cap_projs;
   struct adex__step_ctx *ctx; /* ngroups, from plan: the populations' fused
                                  updates of the step under way */
+  /* several ranks (NULL comm: alone) */
+  const struct adex_comm *comm;
+  int rank, nranks;
+  uint32_t sync;           /* steps between exchanges (the smallest delay) */
+  size_t npend;            /* steps gathered since the last exchange */
+  uint64_t pend_first;     /* the first of them */
+  uint32_t *xsend, *xrecv; /* exchange buffers (plan) */
+  size_t xsend_cap, xrecv_cap;
+  size_t *xcounts; /* nranks */
   char errmsg[512];
 };
 
@@ -133,17 +165,17 @@ adex_status adex__net_proj_alloc(net_proj *p, double dt);
 void adex__net_proj_free_state(net_proj *p);
 
 /* The projection update of step k at time t (phase 2 of docs/networks.md):
- * deliver the spikes of `pre` (found in step k - 1: pre->spike and its
- * list pre->spk), evolve the model's state and add its output to the
- * post population. */
+ * deliver the spike lists of `pre` (pre->spk: alone, those found in step
+ * k - 1), evolve the model's state and add its output to the post
+ * population. */
 void adex__net_proj_update(net_proj *p, const net_group *pre, uint64_t k,
                            double t, adex_pop *post);
 
 /* The Exp family's update in parts, by ranges of post neurons (a
- * network's step split among threads): deliver the spikes of `pre` to the
- * synapses whose post neuron is in [lo, hi), ... */
-void adex__net_proj_deliver(net_proj *p, const net_group *pre, uint64_t k,
-                            size_t lo, size_t hi);
+ * network's step split among threads): deliver the spike lists of `pre`
+ * to the synapses whose post neuron is in [lo, hi), ... */
+void adex__net_proj_deliver(net_proj *p, const net_group *pre, size_t lo,
+                            size_t hi);
 
 /* ... then the post side of step k for post neurons [lo, hi), which may be
  * taken in smaller ranges (tiles): the same bits as
@@ -155,5 +187,26 @@ void adex__net_proj_post(net_proj *p, uint64_t k, adex_pop *post, size_t lo,
  * pass where both are ExpCOBA. */
 void adex__net_proj_post2(net_proj *p, net_proj *q, uint64_t k, adex_pop *post,
                           size_t lo, size_t hi);
+
+/* Exchange (src/net/net_exchange.c). Plan the buffers of a network on
+ * several ranks: which groups are exchanged, `sync`, the capacities. */
+adex_status adex__net_exchange_plan(adex_net *net);
+
+/* Free what adex__net_exchange_plan allocated. */
+void adex__net_exchange_free(adex_net *net);
+
+/* Step k's spike lists on several ranks: keep this rank's spikes of step
+ * k - 1, and when `sync` steps are kept, exchange them (every group's
+ * lists for delivery in this step); else no list is delivered. A failure
+ * of another rank, or of the transport, returns an error (message set). */
+adex_status adex__net_exchange_step(adex_net *net);
+
+/* This rank's update failed with `st`: tell the other ranks (at their
+ * next exchange) and hand st back. */
+adex_status adex__net_exchange_fail(adex_net *net, adex_status st);
+
+/* The list of the group's spikes of the last step, by local index, into
+ * out; returns its length. */
+size_t adex__net_gather_spikes(const net_group *g, uint32_t *out);
 
 #endif /* ADEX_NET_INTERNAL_H */

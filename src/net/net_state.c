@@ -119,6 +119,11 @@ static adex_status begin(adex_net *net, const char *filename,
                       "%s: plan the network before saving or "
                       "loading its state",
                       net->name.name);
+  if (net->nranks > 1)
+    return adex__fail(ADEX_ENOTSUP,
+                      "%s: state files of a network on %d ranks are not "
+                      "written or read yet",
+                      net->name.name, net->nranks);
   return adex_state_format_of(filename, format);
 }
 

@@ -150,24 +150,26 @@ static size_t first_at_least(const uint32_t *idx, size_t a, size_t b,
   return a;
 }
 
-/* Add the synapses of every pre neuron that spiked in step k - 1 to the
- * ring rows of the steps in which they act: those whose post neuron is in
- * [lo, hi). Each post neuron receives its weights in the same order (the
- * order of the spike list, then of the row) whatever the range, so a
- * network split among threads by post ranges sums the same bits. */
-static void deliver_weights(net_proj *p, const net_group *pre, uint64_t k,
-                            size_t lo, size_t hi) {
+/* Add the synapses of the pre neurons of one spike list (ids[0..n), found
+ * in step s) to the ring rows of the steps in which they act: those whose
+ * post neuron is in [lo, hi). Each post neuron receives its weights in
+ * the same order (the order of the lists, then of the row) whatever the
+ * range, so a network split among threads by post ranges sums the same
+ * bits, and so does one whose lists come several steps at once (on
+ * several ranks). */
+static void deliver_list(net_proj *p, const uint32_t *ids, size_t n, uint64_t s,
+                         size_t lo, size_t hi) {
   size_t L = p->ring_len, Q = p->npost, span = hi - lo;
   bool all = lo == 0 && hi == Q;
   /* the rows of the spikes are far apart in memory: ask for their first
    * lines at once, so that their misses overlap */
-  for (size_t m = 0; m < pre->nspk; m++) {
-    const uint32_t *first = p->post_idx + p->row[pre->spk[m]];
+  for (size_t m = 0; m < n; m++) {
+    const uint32_t *first = p->post_idx + p->row[ids[m]];
     __builtin_prefetch(first);
     __builtin_prefetch(first + 16);
   }
-  for (size_t m = 0; m < pre->nspk; m++) {
-    size_t i = pre->spk[m];
+  for (size_t m = 0; m < n; m++) {
+    size_t i = ids[m];
     size_t a = p->row[i], b = p->row[i + 1];
     if (!all && p->rows_sorted) { /* the row's part in [lo, hi) */
       a = first_at_least(p->post_idx, a, b, lo);
@@ -175,36 +177,48 @@ static void deliver_weights(net_proj *p, const net_group *pre, uint64_t k,
     }
     if (p->dly == NULL && p->w == NULL) {
       uint64_t d = p->dly_pre != NULL ? p->dly_pre[i] : p->d_all;
-      double *r = p->ring + ((k - 1 + d) % L) * Q;
+      double *r = p->ring + ((s + d) % L) * Q;
       if (all)
-        for (size_t s = a; s < b; s++) r[p->post_idx[s]] += p->w_all;
+        for (size_t q = a; q < b; q++) r[p->post_idx[q]] += p->w_all;
       else
-        for (size_t s = a; s < b; s++) {
-          size_t j = p->post_idx[s];
+        for (size_t q = a; q < b; q++) {
+          size_t j = p->post_idx[q];
           if (j - lo < span) r[j] += p->w_all;
         }
     } else {
-      for (size_t s = a; s < b; s++) {
-        size_t j = p->post_idx[s];
+      for (size_t q = a; q < b; q++) {
+        size_t j = p->post_idx[q];
         if (j - lo >= span) continue;
-        uint64_t d = p->dly != NULL       ? p->dly[s]
+        uint64_t d = p->dly != NULL       ? p->dly[q]
                      : p->dly_pre != NULL ? p->dly_pre[i]
                                           : p->d_all;
-        double w = p->w != NULL ? p->w[s] : p->w_all;
-        p->ring[((k - 1 + d) % L) * Q + j] += w;
+        double w = p->w != NULL ? p->w[q] : p->w_all;
+        p->ring[((s + d) % L) * Q + j] += w;
       }
     }
   }
 }
 
-/* Mark the pre neurons that spiked in step k - 1 in the row of the step in
- * which their spikes act; return this step's row. */
+/* Every list of pre's batch, in the order of their steps. */
+static void deliver_weights(net_proj *p, const net_group *pre, size_t lo,
+                            size_t hi) {
+  for (size_t b = 0; b < pre->nbatch; b++)
+    deliver_list(p, pre->spk + pre->spk_off[b],
+                 pre->spk_off[b + 1] - pre->spk_off[b], pre->s_first + b, lo,
+                 hi);
+}
+
+/* Mark the pre neurons of pre's lists in the rows of the steps in which
+ * their spikes act; return the row of step k. */
 static uint8_t *deliver_spikes(net_proj *p, const net_group *pre, uint64_t k) {
   size_t L = p->ring_len, P = p->npre;
-  for (size_t m = 0; m < pre->nspk; m++) {
-    size_t i = pre->spk[m];
-    uint64_t d = p->dly_pre != NULL ? p->dly_pre[i] : p->d_all;
-    p->sring[((k - 1 + d) % L) * P + i] = 1;
+  for (size_t b = 0; b < pre->nbatch; b++) {
+    uint64_t s = pre->s_first + b;
+    for (size_t m = pre->spk_off[b]; m < pre->spk_off[b + 1]; m++) {
+      size_t i = pre->spk[m];
+      uint64_t d = p->dly_pre != NULL ? p->dly_pre[i] : p->d_all;
+      p->sring[((s + d) % L) * P + i] = 1;
+    }
   }
   return p->sring + (k % L) * P;
 }
@@ -313,9 +327,9 @@ static void sum_over_synapses(net_proj *p, const double *g) {
 
 /* -------------------------------------------------------------- models */
 
-void adex__net_proj_deliver(net_proj *p, const net_group *pre, uint64_t k,
-                            size_t lo, size_t hi) {
-  deliver_weights(p, pre, k, lo, hi);
+void adex__net_proj_deliver(net_proj *p, const net_group *pre, size_t lo,
+                            size_t hi) {
+  deliver_weights(p, pre, lo, hi);
 }
 
 void adex__net_proj_post(net_proj *p, uint64_t k, adex_pop *post, size_t lo,
@@ -358,13 +372,13 @@ void adex__net_proj_post2(net_proj *p, net_proj *q, uint64_t k, adex_pop *post,
 
 static void update_exp(net_proj *p, const net_group *pre, uint64_t k,
                        adex_pop *post) {
-  deliver_weights(p, pre, k, 0, p->npost);
+  deliver_weights(p, pre, 0, p->npost);
   adex__net_proj_post(p, k, post, 0, p->npost);
 }
 
 static void update_dual(net_proj *p, const net_group *pre, uint64_t k,
                         adex_pop *post) {
-  deliver_weights(p, pre, k, 0, p->npost);
+  deliver_weights(p, pre, 0, p->npost);
   uint8_t *sp = deliver_spikes(p, pre, k);
   double c_g = p->c_g, e_r = p->e_r, inv_td = 1.0 / p->cfg.tau_decay;
   /* per pre neuron (BrainPy's g and h, for reading and recording) */
@@ -444,6 +458,6 @@ void adex__net_proj_update(net_proj *p, const net_group *pre, uint64_t k,
   case NET_FAM_EXP: update_exp(p, pre, k, post); break;
   case NET_FAM_DUAL: update_dual(p, pre, k, post); break;
   case NET_FAM_SUM: update_sum(p, pre, k, t, post); break;
-  case NET_FAM_STP: update_stp(p, pre->spike, post); break;
+  case NET_FAM_STP: update_stp(p, pre->gspike, post); break;
   }
 }

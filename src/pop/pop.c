@@ -708,6 +708,7 @@ void adex__pop_force_general(adex_pop *pop) {
 }
 
 size_t adex_pop_num(const adex_pop *pop) { return pop->num; }
+uint64_t adex_pop_first_id(const adex_pop *pop) { return pop->first_id; }
 
 size_t adex_pop_geometry(const adex_pop *pop, size_t shape[ADEX_MAX_DIM]) {
   memcpy(shape, pop->shape, pop->ndim * sizeof *shape);

@@ -1,0 +1,433 @@
+/* test_net_mpi.c - a network spread over 1 to 4 ranks (adex_net_set_comm)
+ * against the same network alone, run by mpirun. Every rank builds each
+ * network twice: alone (the reference, whole) and as its part of the
+ * distributed one; both run the same steps, recording V, spikes and the
+ * projections' state; rank 0 gathers the parts and compares them, bit
+ * for bit, with its reference, and the synapses (pre, post, weight,
+ * delay) with the reference's. The networks: COBA-AdEx (the split step,
+ * on 1 and 2 threads), one projection of every synapse model with
+ * per-synapse and per-pre delays and weights (spikes exchanged every 3
+ * steps), a Poisson- and spike-time-driven population with noise (the
+ * general path), all of sizes that do not divide evenly among the ranks.
+ * Then a rank whose update fails: every rank's step fails, none hangs.
+ * Prints one line per failure; exit status non-zero on any rank's. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adex/adex.h"
+#include "adex/comm.h"
+#include "comm_mpi.h"
+
+static int failures;
+static int me;
+
+#define CHECK(c)                                                               \
+  do {                                                                         \
+    if (!(c)) {                                                                \
+      fprintf(stderr, "rank %d: %s:%d: %s\n", me, __FILE__, __LINE__, #c);     \
+      failures++;                                                              \
+    }                                                                          \
+  } while (0)
+
+#define STEPS 300
+#define MAXP 4
+
+typedef struct built {
+  adex_net *net;
+  adex_pop *pops[MAXP];
+  size_t npops; /* AdExIF populations: network indices 0..npops-1 */
+} built;
+
+/* An AdExIF population of `total` neurons: this rank's part on comm. */
+static adex_pop *make_pop(const adex_comm *comm, size_t total, double tau_ref,
+                          double noise, int threads, uint64_t seed,
+                          const adex_init *tau_init) {
+  size_t lo = 0, hi = total;
+  if (comm != NULL) adex_comm_block(total, comm->size, comm->rank, &lo, &hi);
+  adex_pop_config c;
+  adex_pop_config_default(&c, hi - lo);
+  c.first_id = lo;
+  c.params.V_rest = -60;
+  c.params.V_reset = -60;
+  c.params.V_T = -50;
+  c.params.delta_T = 2;
+  c.params.V_th = -30;
+  c.params.tau = 20;
+  c.params.tau_w = 30;
+  c.params.a = 1;
+  c.params.b = 1;
+  c.tau_ref = tau_ref;
+  c.noise = noise;
+  c.noise_seed = seed;
+  c.threads = threads;
+  c.V_init = adex_init_uniform(-60, -50, seed);
+  c.param_init[ADEX_P_TAU] = tau_init;
+  adex_pop *p = NULL;
+  if (adex_pop_create(&c, &p) != ADEX_OK)
+    fprintf(stderr, "rank %d: %s\n", me, adex_errmsg());
+  return p;
+}
+
+static void add(built *b, const adex_comm *comm, size_t total, adex_pop *p) {
+  CHECK(p != NULL);
+  CHECK(comm != NULL ? adex_net_add_pop_part(b->net, p, total, NULL) == ADEX_OK
+                     : adex_net_add_pop(b->net, p, NULL) == ADEX_OK);
+  b->pops[b->npops++] = p;
+}
+
+static size_t proj(built *b, adex_syn_model m, size_t pre, size_t post,
+                   adex_conn conn, double g_max, double delay,
+                   const double *delays, size_t nd, const double *w,
+                   size_t nw) {
+  adex_proj_config c;
+  adex_proj_config_default(&c, m, pre, post, conn);
+  c.g_max = g_max;
+  c.delay = delay;
+  c.delays = delays;
+  c.n_delays = nd;
+  c.weights = w;
+  c.n_weights = nw;
+  size_t idx = 0;
+  adex_status st = adex_net_add_proj(b->net, &c, &idx);
+  if (st != ADEX_OK)
+    fprintf(stderr, "rank %d: %s\n", me, adex_net_errmsg(b->net));
+  CHECK(st == ADEX_OK);
+  return idx;
+}
+
+/* Network `which` on comm (NULL: alone). */
+static void build(int which, const adex_comm *comm, int threads, built *b) {
+  memset(b, 0, sizeof *b);
+  CHECK(adex_net_create(0.0, 0.1, NULL, &b->net) == ADEX_OK);
+  CHECK(adex_net_set_comm(b->net, comm) == ADEX_OK);
+  if (which == 0) { /* COBA-AdEx, small */
+    add(b, comm, 403, make_pop(comm, 403, 5.0, 0.0, threads, 11, NULL));
+    add(b, comm, 101, make_pop(comm, 101, 5.0, 0.0, threads, 12, NULL));
+    proj(b, ADEX_SYN_EXP_COBA, 0, 0, adex_conn_fixed_prob(0.1, false, 1), 0.6,
+         0, NULL, 0, NULL, 0);
+    proj(b, ADEX_SYN_EXP_COBA, 0, 1, adex_conn_fixed_prob(0.1, true, 2), 0.6, 0,
+         NULL, 0, NULL, 0);
+    proj(b, ADEX_SYN_EXP_COBA, 1, 0, adex_conn_fixed_prob(0.1, true, 3), 6.7, 0,
+         NULL, 0, NULL, 0);
+    proj(b, ADEX_SYN_EXP_COBA, 1, 1, adex_conn_fixed_prob(0.1, false, 4), 6.7,
+         0, NULL, 0, NULL, 0);
+  } else if (which == 1) { /* every model, delays of 3 steps and more */
+    add(b, comm, 37, make_pop(comm, 37, 2.0, 0.0, threads, 21, NULL));
+    add(b, comm, 29, make_pop(comm, 29, 0.0, 0.0, threads, 22, NULL));
+    static double dpre[37], dsyn[37 * 29], wsyn[37 * 29];
+    for (size_t i = 0; i < 37; i++) dpre[i] = 0.3 + 0.1 * (double)(i % 4);
+    for (size_t s = 0; s < 37 * 29; s++) {
+      dsyn[s] = 0.3 + 0.1 * (double)(s % 5);
+      wsyn[s] = 0.5 + 0.01 * (double)(s % 13);
+    }
+    /* IJ pairs, some repeated, in no order */
+    static size_t ii[60], jj[60];
+    for (size_t q = 0; q < 60; q++) {
+      ii[q] = (q * 7) % 37;
+      jj[q] = (q * 11 + 3) % 29;
+    }
+    proj(b, ADEX_SYN_DELTA, 0, 1, adex_conn_ij(ii, jj, 60), 1.5, 0.3, NULL, 0,
+         wsyn, 60);
+    proj(b, ADEX_SYN_EXP_CUBA, 0, 1, adex_conn_all2all(true), 0.05, 0, dsyn,
+         37 * 29, wsyn, 37 * 29);
+    proj(b, ADEX_SYN_EXP_COBA, 1, 0, adex_conn_fixed_pre_num(5, true, 7), 0.4,
+         0.5, NULL, 0, NULL, 0);
+    proj(b, ADEX_SYN_DUAL_EXP_CUBA, 0, 0, adex_conn_fixed_post_num(6, false, 8),
+         0.3, 0, dpre, 37, NULL, 0);
+    proj(b, ADEX_SYN_DUAL_EXP_COBA, 0, 1, adex_conn_fixed_prob(0.3, true, 9),
+         0.2, 0.4, NULL, 0, NULL, 0);
+    proj(b, ADEX_SYN_ALPHA_CUBA, 1, 1, adex_conn_one2one(), 0.5, 0.3, NULL, 0,
+         NULL, 0);
+    proj(b, ADEX_SYN_ALPHA_COBA, 0, 0, adex_conn_grid_four(false), 0.2, 0.6,
+         NULL, 0, NULL, 0);
+    proj(b, ADEX_SYN_NMDA, 0, 1, adex_conn_fixed_prob(0.2, true, 10), 0.3, 0,
+         dpre, 37, NULL, 0);
+    proj(b, ADEX_SYN_AMPA, 1, 0, adex_conn_fixed_prob(0.2, true, 11), 0.4, 0.3,
+         NULL, 0, NULL, 0);
+    proj(b, ADEX_SYN_GABAA, 0, 0, adex_conn_fixed_prob(0.1, false, 12), 0.1,
+         0.3, NULL, 0, NULL, 0);
+  } else if (which == 2) { /* sources, noise, STP (exchange every step) */
+    add(b, comm, 53, make_pop(comm, 53, 1.0, 0.8, threads, 31, NULL));
+    double f = 400.0;
+    CHECK(adex_net_add_poisson(b->net, 40, &f, 1, 5, NULL, NULL) == ADEX_OK);
+    double times[4] = {1.0, 2.5, 2.5, 7.0};
+    size_t idx[4] = {0, 3, 4, 3};
+    CHECK(adex_net_add_spike_times(b->net, 5, times, idx, 4, NULL, NULL) ==
+          ADEX_OK);
+    proj(b, ADEX_SYN_EXP_CUBA, 1, 0, adex_conn_fixed_pre_num(4, true, 13), 3.0,
+         0.2, NULL, 0, NULL, 0);
+    proj(b, ADEX_SYN_DELTA, 2, 0, adex_conn_all2all(true), 4.0, 0, NULL, 0,
+         NULL, 0);
+    proj(b, ADEX_SYN_STP, 0, 0, adex_conn_fixed_prob(0.2, false, 14), 1.0, 0,
+         NULL, 0, NULL, 0);
+  }
+  adex_status st = adex_net_plan(b->net);
+  if (st != ADEX_OK)
+    fprintf(stderr, "rank %d: plan: %s\n", me, adex_net_errmsg(b->net));
+  CHECK(st == ADEX_OK);
+}
+
+static void destroy(built *b) {
+  adex_net_destroy(b->net);
+  for (size_t p = 0; p < b->npops; p++) adex_pop_destroy(b->pops[p]);
+}
+
+/* What is recorded: per population V and spike, per projection with a
+ * per-post or per-pre g, g. */
+typedef struct rec {
+  size_t n; /* monitors */
+  char keys[16][64];
+  double *out[16]; /* steps x width (spikes as 0/1 bytes in doubles) */
+  size_t width[16];
+  int post_side[16]; /* rows are per post neuron of a population (cut
+                           by ranks), else replicated */
+  size_t pop_of[16]; /* the population whose block cuts the row */
+} rec;
+
+static void run(built *b, rec *r) {
+  adex_net_monitor mon[16];
+  adex_net_input in[MAXP];
+  memset(r, 0, sizeof *r);
+  size_t nin = 0;
+  for (size_t p = 0; p < b->npops; p++) {
+    const char *name = adex_net_pop_name(b->net, p);
+    size_t lo, n;
+    adex_net_pop_part(b->net, p, &lo, &n);
+    for (int v = 0; v < 2; v++) {
+      snprintf(r->keys[r->n], 64, "%s.%s", name, v ? "spike" : "V");
+      r->width[r->n] = n;
+      r->post_side[r->n] = 1;
+      r->pop_of[r->n] = p;
+      r->n++;
+    }
+    in[nin] = (adex_net_input){p, "input", '+', {0}};
+    in[nin].in.kind = ADEX_RUN_INPUT_SCALAR;
+    in[nin].in.value = 20.0 + 3.0 * (double)p;
+    nin++;
+  }
+  for (size_t j = 0; j < adex_net_proj_count(b->net) && r->n < 16; j++) {
+    size_t len = 0;
+    if (adex_net_proj_var(b->net, j, "g", &len) == NULL) continue;
+    const char *name = adex_net_proj_name(b->net, j);
+    snprintf(r->keys[r->n], 64, "%s.g", name);
+    r->width[r->n] = len;
+    r->n++;
+  }
+  for (size_t m = 0; m < r->n; m++) {
+    r->out[m] = calloc(STEPS * (r->width[m] ? r->width[m] : 1), 8);
+    mon[m] = (adex_net_monitor){r->keys[m], NULL, 0, ADEX_DTYPE_F64, r->out[m]};
+    if (strstr(r->keys[m], ".spike") != NULL) mon[m].dtype = ADEX_DTYPE_BOOL;
+  }
+  size_t done = 0;
+  adex_status st =
+      adex_net_run_io(b->net, STEPS, in, nin, mon, r->n, NULL, NULL, &done);
+  if (st != ADEX_OK)
+    fprintf(stderr, "rank %d: run: %s\n", me, adex_net_errmsg(b->net));
+  CHECK(st == ADEX_OK && done == STEPS);
+}
+
+static void free_rec(rec *r) {
+  for (size_t m = 0; m < r->n; m++) free(r->out[m]);
+}
+
+/* Gather this rank's bytes to rank 0; returns the buffer there (counts in
+ * counts[]), NULL elsewhere. */
+static char *gather(const adex_comm *c, const void *buf, size_t n,
+                    size_t *counts) {
+  int64_t most = (int64_t)n;
+  c->max_i64(c->ctx, &most, 1);
+  size_t cap = (size_t)most * (size_t)c->size + 1;
+  char *all = me == 0 ? malloc(cap) : NULL;
+  CHECK(c->gather_bytes(c->ctx, buf, n, all, cap, counts, 0) == 0);
+  return all;
+}
+
+/* One network: distributed (on comm) against alone, compared on rank 0. */
+static void compare(const adex_comm *c, int which, int threads) {
+  built whole, part;
+  rec rw, rp;
+  build(which, NULL, threads, &whole);
+  build(which, c, threads, &part);
+  run(&whole, &rw);
+  run(&part, &rp);
+  CHECK(rw.n == rp.n);
+  size_t *counts = calloc((size_t)c->size, sizeof *counts);
+  for (size_t m = 0; m < rp.n && m < rw.n; m++) {
+    size_t elem = strstr(rp.keys[m], ".spike") ? 1 : 8;
+    size_t wn = rw.width[m], pn = rp.width[m];
+    /* populations' rows and per-post g are cut by ranks, per-pre g is
+     * whole on every rank */
+    int cut = rp.post_side[m] == 1 || pn != wn;
+    char *all = gather(c, rp.out[m], STEPS * pn * elem, counts);
+    if (me != 0) continue;
+    if (!cut) { /* replicated: rank 0's own must equal the whole */
+      CHECK(memcmp(rp.out[m], rw.out[m], STEPS * wn * elem) == 0);
+    } else {
+      size_t at = 0, col = 0, bad = 0;
+      for (int r = 0; r < c->size; r++) {
+        size_t nr = counts[r] / (STEPS * elem);
+        for (size_t k = 0; k < STEPS; k++)
+          bad +=
+              memcmp(all + at + k * nr * elem,
+                     (char *)rw.out[m] + (k * wn + col) * elem, nr * elem) != 0;
+        at += counts[r];
+        col += nr;
+      }
+      CHECK(col == wn);
+      if (bad)
+        fprintf(stderr, "net %d, %s: %zu rows differ on %d ranks\n", which,
+                rp.keys[m], bad, c->size);
+      CHECK(bad == 0);
+    }
+    free(all);
+  }
+  /* the network did something: spikes */
+  if (me == 0) {
+    size_t spikes = 0;
+    for (size_t m = 0; m < rw.n; m++)
+      if (strstr(rw.keys[m], ".spike"))
+        for (size_t q = 0; q < STEPS * rw.width[m]; q++)
+          spikes += ((unsigned char *)rw.out[m])[q];
+    CHECK(spikes > 20);
+    printf("net %d, %d thread%s: %zu spikes alone, same on %d rank%s, "
+           "exchange every %zu steps\n",
+           which, threads, threads == 1 ? "" : "s", spikes, c->size,
+           c->size == 1 ? "" : "s", adex_net_sync_steps(part.net));
+  }
+  /* the synapses: every rank's, in order, are the whole one's */
+  for (size_t j = 0; j < adex_net_proj_count(part.net); j++) {
+    size_t ns = adex_net_proj_nsyn(part.net, j),
+           nw = adex_net_proj_nsyn(whole.net, j);
+    double *mine = calloc(5 * (ns ? ns : 1), sizeof *mine);
+    size_t *pre = calloc(ns + 1, sizeof *pre), *post = calloc(ns + 1, 8),
+           *given = calloc(ns + 1, 8);
+    double *w = calloc(ns + 1, 8), *d = calloc(ns + 1, 8);
+    CHECK(adex_net_proj_synapses(part.net, j, pre, post, w, d, given) ==
+          ADEX_OK);
+    for (size_t s = 0; s < ns; s++) {
+      mine[5 * s] = (double)pre[s];
+      mine[5 * s + 1] = (double)post[s];
+      mine[5 * s + 2] = w[s];
+      mine[5 * s + 3] = d[s];
+      mine[5 * s + 4] = (double)given[s];
+    }
+    char *all = gather(c, mine, 5 * ns * sizeof *mine, counts);
+    if (me == 0) {
+      size_t total = 0;
+      for (int r = 0; r < c->size; r++) total += counts[r] / (5 * 8);
+      CHECK(total == nw);
+      size_t *wp = calloc(nw + 1, 8), *wq = calloc(nw + 1, 8),
+             *wg = calloc(nw + 1, 8);
+      double *ww = calloc(nw + 1, 8), *wd = calloc(nw + 1, 8);
+      adex_net_proj_synapses(whole.net, j, wp, wq, ww, wd, wg);
+      /* every gathered synapse is the whole's synapse with its key
+       * (pre, post, and its position among equal pairs) */
+      const double *x = (const double *)all;
+      size_t bad = 0;
+      for (size_t q = 0; q < total && total == nw; q++) {
+        size_t i = (size_t)x[5 * q], jj = (size_t)x[5 * q + 1];
+        int found = 0;
+        for (size_t s = 0; s < nw && !found; s++)
+          found = wp[s] == i && wq[s] == jj && ww[s] == x[5 * q + 2] &&
+                  wd[s] == x[5 * q + 3];
+        bad += !found;
+      }
+      if (bad)
+        fprintf(stderr, "net %d, %s: %zu synapses not found\n", which,
+                adex_net_proj_name(part.net, j), bad);
+      CHECK(bad == 0);
+      free(wp);
+      free(wq);
+      free(wg);
+      free(ww);
+      free(wd);
+    }
+    free(all);
+    free(mine);
+    free(pre);
+    free(post);
+    free(given);
+    free(w);
+    free(d);
+  }
+  free(counts);
+  free_rec(&rw);
+  free_rec(&rp);
+  destroy(&whole);
+  destroy(&part);
+}
+
+/* The last neuron's tau makes euler unstable at dt 0.1: only the rank
+ * that owns it fails its first update; every rank's run must fail. */
+static void failing_rank(const adex_comm *c) {
+  static double tau[31];
+  size_t lo, hi;
+  adex_comm_block(31, c->size, c->rank, &lo, &hi);
+  for (size_t i = 0; i < 31; i++) tau[i] = i == 30 ? 0.001 : 20.0;
+  adex_init ti = adex_init_array(tau + lo, hi - lo);
+  built b;
+  memset(&b, 0, sizeof b);
+  CHECK(adex_net_create(0.0, 0.1, NULL, &b.net) == ADEX_OK);
+  CHECK(adex_net_set_comm(b.net, c) == ADEX_OK);
+  adex_pop_config cfg;
+  adex_pop_config_default(&cfg, hi - lo);
+  cfg.first_id = lo;
+  cfg.method = "euler";
+  cfg.param_init[ADEX_P_TAU] = &ti;
+  adex_pop *p = NULL;
+  CHECK(adex_pop_create(&cfg, &p) == ADEX_OK);
+  CHECK(adex_net_add_pop_part(b.net, p, 31, NULL) == ADEX_OK);
+  adex_proj_config pc;
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_CUBA, 0, 0,
+                           adex_conn_fixed_prob(0.2, true, 3));
+  pc.delay = 0.5;
+  CHECK(adex_net_add_proj(b.net, &pc, NULL) == ADEX_OK);
+  CHECK(adex_net_plan(b.net) == ADEX_OK);
+  size_t done = 0;
+  adex_status st = adex_net_run(b.net, 50, NULL, NULL, &done);
+  CHECK(st != ADEX_OK);
+  if (c->size > 1 && hi != 31)
+    CHECK(strstr(adex_net_errmsg(b.net), "rank ") != NULL);
+  if (me == 0)
+    printf("a failing rank: every rank stopped (rank 0: \"%s\")\n",
+           adex_net_errmsg(b.net));
+  adex_net_destroy(b.net);
+  adex_pop_destroy(p);
+}
+
+int main(int argc, char **argv) {
+  adex_comm comm;
+  if (adex_comm_mpi_init(&argc, &argv, &comm) != 0) {
+    fprintf(stderr, "MPI_Init failed\n");
+    return 1;
+  }
+  me = comm.rank;
+  compare(&comm, 0, 1);
+  compare(&comm, 1, 1);
+  compare(&comm, 2, 1);
+  failing_rank(&comm);
+  /* a part that is not this rank's block is refused */
+  adex_net *n = NULL;
+  adex_pop *p = NULL;
+  adex_pop_config cfg;
+  adex_pop_config_default(&cfg, 10);
+  CHECK(adex_pop_create(&cfg, &p) == ADEX_OK);
+  CHECK(adex_net_create(0.0, 0.1, NULL, &n) == ADEX_OK);
+  CHECK(adex_net_set_comm(n, &comm) == ADEX_OK);
+  if (comm.size > 1) {
+    CHECK(adex_net_add_pop_part(n, p, 10, NULL) == ADEX_ESIZE);
+    CHECK(adex_net_add_pop(n, p, NULL) == ADEX_EINVAL);
+  }
+  adex_net_destroy(n);
+  adex_pop_destroy(p);
+
+  int64_t bad = failures;
+  comm.max_i64(comm.ctx, &bad, 1);
+  if (me == 0)
+    printf("network over %d rank%s: %s\n", comm.size, comm.size == 1 ? "" : "s",
+           bad ? "FAILED" : "ok");
+  adex_comm_mpi_finalize(&comm);
+  return bad != 0;
+}
