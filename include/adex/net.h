@@ -223,6 +223,14 @@ ADEX_API void adex_net_destroy(adex_net *net);
  * State files are not written on several ranks yet (ADEX_ENOTSUP). */
 ADEX_API adex_status adex_net_set_comm(adex_net *net, const adex_comm *comm);
 
+/* On several ranks, end every step with one collective call that agrees
+ * on failures (`on`; off by default): a step that fails on one rank then
+ * fails in the same step on every rank, with the failed rank's message,
+ * so that the caller may make collective calls of its own between steps
+ * (the adex program gathers its recordings). Costs one allgather of a few
+ * bytes per step. Alone: no effect. */
+ADEX_API adex_status adex_net_set_lockstep(adex_net *net, bool on);
+
 /* Add this rank's part of an AdExIF population of `total` neurons: pop
  * holds neurons [lo, hi) = adex_comm_block(total, ranks, rank), made with
  * num = hi - lo and first_id = lo (so that its random initializers and

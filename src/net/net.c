@@ -1122,6 +1122,22 @@ static void source_update(adex_net *net, net_group *gr, double t) {
     gr->spike[gr->indices[gr->cursor++]] = true;
 }
 
+/* A step that went well here: in lockstep, agreed by every rank. */
+static adex_status step_done(adex_net *net) {
+  if (net->comm != NULL && net->lockstep) {
+    adex_status st = adex__net_exchange_agree(net);
+    if (st != ADEX_OK) return st;
+  }
+  net->k++;
+  return ADEX_OK;
+}
+
+adex_status adex_net_set_lockstep(adex_net *net, bool on) {
+  if (net == NULL) return adex__fail(ADEX_EINVAL, "net must not be NULL");
+  net->lockstep = on;
+  return ADEX_OK;
+}
+
 adex_status adex_net_step(adex_net *net) {
   if (net == NULL) return adex__fail(ADEX_EINVAL, "net must not be NULL");
   if (!net->planned)
@@ -1141,8 +1157,7 @@ adex_status adex_net_step(adex_net *net) {
     for (size_t g = 0; g < net->ngroups; g++)
       if (net->groups[g].kind != NET_GROUP_POP)
         source_update(net, &net->groups[g], t);
-    net->k++;
-    return ADEX_OK;
+    return step_done(net);
   }
   for (size_t i = 0; i < net->nprojs; i++) {
     net_proj *p = &net->projs[i];
@@ -1162,8 +1177,7 @@ adex_status adex_net_step(adex_net *net) {
       return net->comm != NULL ? adex__net_exchange_fail(net, st) : st;
     }
   }
-  net->k++;
-  return ADEX_OK;
+  return step_done(net);
 }
 
 /* ----------------------------------------------------------- accessors */

@@ -21,6 +21,9 @@
  * A rank whose update fails sends its status and message at once (its
  * call meets the others' next exchange) and returns the error; the others
  * return one naming it from that exchange. The run stops on every rank.
+ * In lockstep (adex_net_set_lockstep) every step ends with a call that
+ * carries only the statuses, so every rank's step k fails together and
+ * the caller may make its own collective calls between steps.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -104,9 +107,9 @@ void adex__net_exchange_free(adex_net *net) {
   net->xcounts = NULL;
 }
 
-/* One allgather of every rank's pending lists (and status); on success
- * every exchanged group's batch holds them. */
-static adex_status exchange(adex_net *net, adex_status status) {
+/* One allgather of every rank's status and, with `lists`, its pending
+ * lists; on success every exchanged group's batch holds them. */
+static adex_status exchange(adex_net *net, adex_status status, bool lists) {
   uint32_t *w = net->xsend;
   size_t n = 0;
   w[n++] = (uint32_t)status;
@@ -121,7 +124,7 @@ static adex_status exchange(adex_net *net, adex_status status) {
   memcpy(w + n, net->errmsg, len);
   if (words > 0) ((char *)(w + n))[4 * words - 1] = '\0';
   n += words;
-  for (size_t g = 0; g < net->ngroups; g++) {
+  for (size_t g = 0; lists && g < net->ngroups; g++) {
     const net_group *gr = &net->groups[g];
     if (!gr->exchanged) continue;
     for (size_t b = 0; b < net->npend; b++) {
@@ -152,6 +155,7 @@ static adex_status exchange(adex_net *net, adex_status status) {
           net, adex__fail((adex_status)x[at[r]], "rank %zu stopped: %s", r,
                           x[at[r] + 1] > 0 ? msg : "(no message)"));
     }
+  if (!lists) return ADEX_OK;
   for (size_t r = 0; r < R; r++) at[r] += 2 + x[at[r] + 1];
   for (size_t g = 0; g < net->ngroups; g++) {
     net_group *gr = &net->groups[g];
@@ -192,10 +196,14 @@ adex_status adex__net_exchange_step(adex_net *net) {
   }
   net->npend++;
   if (net->npend < net->sync) return ADEX_OK;
-  return exchange(net, ADEX_OK);
+  return exchange(net, ADEX_OK, true);
 }
 
 adex_status adex__net_exchange_fail(adex_net *net, adex_status st) {
-  exchange(net, st);
+  exchange(net, st, !net->lockstep);
   return st;
+}
+
+adex_status adex__net_exchange_agree(adex_net *net) {
+  return exchange(net, ADEX_OK, false);
 }

@@ -129,6 +129,7 @@ struct adex_net {
   const struct adex_comm *comm;
   int rank, nranks;
   uint32_t sync;           /* steps between exchanges (the smallest delay) */
+  bool lockstep;           /* every step ends with an agreement on failures */
   size_t npend;            /* steps gathered since the last exchange */
   uint64_t pend_first;     /* the first of them */
   uint32_t *xsend, *xrecv; /* exchange buffers (plan) */
@@ -204,6 +205,10 @@ adex_status adex__net_exchange_step(adex_net *net);
 /* This rank's update failed with `st`: tell the other ranks (at their
  * next exchange) and hand st back. */
 adex_status adex__net_exchange_fail(adex_net *net, adex_status st);
+
+/* Lockstep: the end of a step that went well on this rank; an error
+ * naming the rank whose step failed, if one did. */
+adex_status adex__net_exchange_agree(adex_net *net);
 
 /* The list of the group's spikes of the last step, by local index, into
  * out; returns its length. */

@@ -361,7 +361,7 @@ static void compare(const adex_comm *c, int which, int threads) {
 
 /* The last neuron's tau makes euler unstable at dt 0.1: only the rank
  * that owns it fails its first update; every rank's run must fail. */
-static void failing_rank(const adex_comm *c) {
+static void failing_rank(const adex_comm *c, bool lockstep) {
   static double tau[31];
   size_t lo, hi;
   adex_comm_block(31, c->size, c->rank, &lo, &hi);
@@ -371,6 +371,7 @@ static void failing_rank(const adex_comm *c) {
   memset(&b, 0, sizeof b);
   CHECK(adex_net_create(0.0, 0.1, NULL, &b.net) == ADEX_OK);
   CHECK(adex_net_set_comm(b.net, c) == ADEX_OK);
+  CHECK(adex_net_set_lockstep(b.net, lockstep) == ADEX_OK);
   adex_pop_config cfg;
   adex_pop_config_default(&cfg, hi - lo);
   cfg.first_id = lo;
@@ -390,8 +391,14 @@ static void failing_rank(const adex_comm *c) {
   CHECK(st != ADEX_OK);
   if (c->size > 1 && hi != 31)
     CHECK(strstr(adex_net_errmsg(b.net), "rank ") != NULL);
+  /* lockstep: every rank stopped in the same step (the first) */
+  int64_t d[2] = {(int64_t)done, -(int64_t)done};
+  c->max_i64(c->ctx, d, 2);
+  if (lockstep) CHECK(d[0] == 0 && d[1] == 0);
   if (me == 0)
-    printf("a failing rank: every rank stopped (rank 0: \"%s\")\n",
+    printf("a failing rank%s: every rank stopped after %lld to %lld steps "
+           "(rank 0: \"%.60s...\")\n",
+           lockstep ? " (lockstep)" : "", (long long)-d[1], (long long)d[0],
            adex_net_errmsg(b.net));
   adex_net_destroy(b.net);
   adex_pop_destroy(p);
@@ -407,7 +414,8 @@ int main(int argc, char **argv) {
   compare(&comm, 0, 1);
   compare(&comm, 1, 1);
   compare(&comm, 2, 1);
-  failing_rank(&comm);
+  failing_rank(&comm, false);
+  failing_rank(&comm, true);
   /* a part that is not this rank's block is refused */
   adex_net *n = NULL;
   adex_pop *p = NULL;
