@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "cli_args.h"
+#include "cli_dist.h"
 #include "cli_progress.h"
 
 int cli_engine_steps(const cli_sim *sim, uint64_t *nsteps) {
@@ -127,15 +128,23 @@ static int make_pop(cli_engine *e, size_t p) {
   adex_pop_config cfg;
   adex_status st;
   int i;
-  adex_pop_config_default(&cfg, s->size);
-  cfg.ndim = s->ndim;
-  memcpy(cfg.shape, s->shape, sizeof cfg.shape);
+  /* on several ranks: this rank's block, flat, keyed by global index */
+  size_t lo = 0, hi = s->size;
+  const adex_comm *cm = cli_dist_comm();
+  if (cm != NULL) adex_comm_block(s->size, cm->size, cm->rank, &lo, &hi);
+  e->lo[p] = lo;
+  adex_pop_config_default(&cfg, hi - lo);
+  cfg.first_id = lo;
+  if (cm == NULL) {
+    cfg.ndim = s->ndim;
+    memcpy(cfg.shape, s->shape, sizeof cfg.shape);
+  }
   for (i = 0; i < ADEX_NPARAMS; i++) {
     const cli_vec *v = &s->param[i];
     if (v->n == 1) {
       adex_params_set(&cfg.params, (adex_param_id)i, v->v[0]);
     } else if (v->n > 1) {
-      inits[i] = adex_init_array(v->v, v->n);
+      inits[i] = adex_init_array(v->v + lo, hi - lo);
       cfg.param_init[i] = &inits[i];
     }
   }
@@ -143,6 +152,14 @@ static int make_pop(cli_engine *e, size_t p) {
   cfg.V_init.seed = cli_pop_init_seed(sim, p, 0);
   cfg.w_init = s->w0.init;
   cfg.w_init.seed = cli_pop_init_seed(sim, p, 1);
+  if (cfg.V_init.kind == ADEX_INIT_ARRAY && cm != NULL) {
+    cfg.V_init.array += lo;
+    cfg.V_init.len = hi - lo;
+  }
+  if (cfg.w_init.kind == ADEX_INIT_ARRAY && cm != NULL) {
+    cfg.w_init.array += lo;
+    cfg.w_init.len = hi - lo;
+  }
   cfg.method = s->method != NULL ? s->method : "exp_auto";
   cfg.name = s->name;
   cfg.adaptive = s->adaptive != 0;
@@ -157,15 +174,18 @@ static int make_pop(cli_engine *e, size_t p) {
   cfg.dtype = s->dtype;
   st = adex_pop_create(&cfg, &e->pops[p]);
   if (st != ADEX_OK) return fail_pop(sim, p, st);
-  if (adex_pop_dtype(e->pops[p]) == ADEX_DTYPE_F32) {
-    /* the inputs add into doubles; step() moves them into the floats */
+  if (cli_dist_add_pop(e->pops[p], lo, s->size) != 0) return CLI_EXIT_FAILURE;
+  if (cm != NULL || adex_pop_dtype(e->pops[p]) == ADEX_DTYPE_F32) {
+    /* on several ranks the inputs add into the whole population's
+     * doubles, step() moves this rank's part; float32: into doubles
+     * moved into the floats */
     e->scratch[p] = calloc(s->size, sizeof *e->scratch[p]);
     if (e->scratch[p] == NULL) {
       cli_error("out of memory (%zu neurons)", s->size);
       return CLI_EXIT_FAILURE;
     }
     e->inputs[p] = e->scratch[p];
-    e->any_f32 = 1;
+    e->any_f32 = 1; /* the inputs are moved after they ran */
   } else {
     e->inputs[p] = adex_pop_input(e->pops[p]);
   }
@@ -262,11 +282,12 @@ static int take_drive(cli_engine *e, size_t p) {
       cli_error("%s", adex_pop_errmsg(pop));
       return CLI_EXIT_FAILURE;
     }
+    size_t lo = e->lo[p], m = adex_pop_num(pop); /* this rank's part */
     if (adex_pop_dtype(pop) == ADEX_DTYPE_F32) {
       float *d = adex_pop_drive_f32(pop);
-      for (i = 0; i < n; i++) d[i] = (float)sum[i];
+      for (i = 0; i < m; i++) d[i] = (float)sum[lo + i];
     } else {
-      memcpy(adex_pop_drive(pop), sum, n * sizeof *sum);
+      memcpy(adex_pop_drive(pop), sum + lo, m * sizeof *sum);
     }
   }
   free(sum);
@@ -304,14 +325,18 @@ static int make_net(cli_engine *e) {
   size_t p, j;
   int sources = 0;
   for (p = 0; p < sim->npops; p++) sources |= cli_engine_is_source(e, p);
-  e->coupled = sim->nprojs > 0 || sources;
+  /* on several ranks: one state file for the whole network */
+  e->coupled = sim->nprojs > 0 || sources || cli_dist_comm() != NULL;
   st = adex_net_create(sim->start, sim->dt, NULL, &e->net);
+  if (st == ADEX_OK) st = adex_net_set_comm(e->net, cli_dist_comm());
+  if (st == ADEX_OK) st = adex_net_set_lockstep(e->net, true);
   if (st != ADEX_OK) {
     cli_error("%s", adex_errmsg());
     return CLI_EXIT_USAGE;
   }
   for (p = 0; p < sim->npops; p++) {
-    st = e->pops[p] != NULL ? adex_net_add_pop(e->net, e->pops[p], NULL)
+    st = e->pops[p] != NULL ? adex_net_add_pop_part(e->net, e->pops[p],
+                                                    sim->pops[p].size, NULL)
                             : add_source(e, p);
     if (st != ADEX_OK) {
       cli_error("%s: %s",
@@ -363,8 +388,10 @@ int cli_engine_setup(cli_engine *e, const cli_sim *sim) {
   e->counts = calloc(n, sizeof *e->counts);
   e->totals = calloc(n, sizeof *e->totals);
   e->param_inits = calloc(n * ADEX_NPARAMS, sizeof *e->param_inits);
+  e->lo = calloc(n, sizeof *e->lo);
   if (e->pops == NULL || e->inputs == NULL || e->scratch == NULL ||
-      e->counts == NULL || e->totals == NULL || e->param_inits == NULL) {
+      e->lo == NULL || e->counts == NULL || e->totals == NULL ||
+      e->param_inits == NULL) {
     cli_error("out of memory");
     return CLI_EXIT_FAILURE;
   }
@@ -405,6 +432,7 @@ void cli_engine_free(cli_engine *e) {
   free(e->counts);
   free(e->totals);
   free(e->param_inits);
+  free(e->lo);
   memset(e, 0, sizeof *e);
 }
 
@@ -433,6 +461,7 @@ static int count_spikes(cli_engine *e, size_t p) {
 }
 
 int cli_spike_events(adex_pop *pop, const adex_spike_event **ev, size_t *n) {
+  if (cli_dist_events(pop, ev, n)) return 0; /* gathered after the step */
   if (adex_pop_spike_events(pop, ev, n) == ADEX_OK) return 0;
   cli_error("%s", adex_pop_errmsg(pop));
   return -1;
@@ -444,8 +473,24 @@ static inline double elem(const adex_var *x, size_t i) {
                                     : ((const double *)x->data)[i];
 }
 
+static void read_local(adex_pop *pop, cli_var_id v, const size_t *idx, size_t n,
+                       double *dst);
+
+/* cli_dist_gather's reader: this rank's part. */
+static void read_part(adex_pop *pop, const size_t *idx, size_t n, double *dst,
+                      void *ctx) {
+  read_local(pop, *(const cli_var_id *)ctx, idx, n, dst);
+}
+
 void cli_pop_gather(adex_pop *pop, cli_var_id v, const size_t *idx, size_t n,
                     double *dst) {
+  if (!cli_dist_gather(pop, idx, n, dst, read_part, &v))
+    read_local(pop, v, idx, n, dst);
+}
+
+/* cli_pop_gather from this process's population. */
+static void read_local(adex_pop *pop, cli_var_id v, const size_t *idx, size_t n,
+                       double *dst) {
   /* the library's variable table (vars()), by the variable's name */
   adex_var x = {0};
   if (adex_pop_var_find(pop, cli_var_name(v), &x) != ADEX_OK ||
@@ -469,17 +514,34 @@ void cli_pop_gather(adex_pop *pop, cli_var_id v, const size_t *idx, size_t n,
 /* Move the inputs of step k, summed in double in scratch buffers, into
  * the float32 input arrays (added to what is there: a loaded state's
  * input), and zero the buffers. */
+static void move_f32_inputs(cli_engine *e);
+
+/* On several ranks, the float64 inputs of step k start from this rank's
+ * part of the input, as alone (the sums are then formed in one order). */
+static void stage_inputs(cli_engine *e) {
+  for (size_t p = 0; p < e->sim->npops; p++) {
+    double *sc = e->scratch[p];
+    if (sc == NULL || !cli_inputs_any(e->ins, p) ||
+        adex_pop_dtype(e->pops[p]) != ADEX_DTYPE_F64)
+      continue;
+    memcpy(sc + e->lo[p], adex_pop_input(e->pops[p]),
+           adex_pop_num(e->pops[p]) * sizeof *sc);
+  }
+}
+
 static void move_f32_inputs(cli_engine *e) {
   size_t p, i;
   for (p = 0; p < e->sim->npops; p++) {
     double *sc = e->scratch[p];
-    float *in;
     if (sc == NULL || !cli_inputs_any(e->ins, p)) continue;
-    in = adex_pop_input_f32(e->pops[p]);
-    for (i = 0; i < e->sim->pops[p].size; i++) {
-      in[i] = (float)((double)in[i] + sc[i]);
-      sc[i] = 0.0;
+    size_t lo = e->lo[p], m = adex_pop_num(e->pops[p]);
+    if (adex_pop_dtype(e->pops[p]) == ADEX_DTYPE_F32) {
+      float *in = adex_pop_input_f32(e->pops[p]);
+      for (i = 0; i < m; i++) in[i] = (float)((double)in[i] + sc[lo + i]);
+    } else { /* several ranks: the sums were formed on the input */
+      memcpy(adex_pop_input(e->pops[p]), sc + lo, m * sizeof *sc);
     }
+    memset(sc, 0, e->sim->pops[p].size * sizeof *sc);
   }
 }
 
@@ -488,6 +550,9 @@ static void move_f32_inputs(cli_engine *e) {
  * them, after it the spike counts, recordings, progress and the caller's
  * hook. A signal stops the run before the next step. */
 enum { STOP_SIGNAL = -1 };
+
+/* Steps between the ranks' agreements on a signal received. */
+#define SIGNAL_EVERY 64
 
 typedef struct run_ctx {
   cli_engine *e;
@@ -499,7 +564,16 @@ typedef struct run_ctx {
 static int before_step(void *user, size_t k) {
   run_ctx *r = user;
   cli_engine *e = r->e;
-  if ((e->signal = cli_signals_caught()) != 0) return STOP_SIGNAL;
+  if (cli_dist_comm() != NULL) {
+    /* several ranks stop together: at the next multiple of
+     * SIGNAL_EVERY steps after a signal, agreed by all */
+    if (k % SIGNAL_EVERY == 0 &&
+        (e->signal = cli_dist_agree(cli_signals_caught())) != 0)
+      return STOP_SIGNAL;
+  } else if ((e->signal = cli_signals_caught()) != 0) {
+    return STOP_SIGNAL;
+  }
+  if (e->any_f32) stage_inputs(e);
   cli_inputs_apply(e->ins, k, e->inputs);
   if (e->any_f32) move_f32_inputs(e);
   if (e->rec != NULL) cli_record_before(e->rec, k);
@@ -511,9 +585,14 @@ static int after_step(void *user, size_t k) {
   cli_engine *e = r->e;
   double t = cli_sim_time(e->sim, k);
   int rc;
+  if ((rc = cli_dist_step()) != 0) return rc; /* several ranks: gather */
   for (size_t p = 0; p < e->sim->npops; p++)
     if ((rc = count_spikes(e, p)) != 0) return rc;
-  if (e->rec != NULL && (rc = cli_record_after(e->rec, k, t)) != 0) return rc;
+  if (e->rec != NULL && (rc = cli_record_after(e->rec, k, t)) != 0)
+    return cli_dist_comm() != NULL
+               ? cli_dist_fatal(rc, "the output could not be written "
+                                    "(above); every rank stops")
+               : rc;
   if (r->hook != NULL && (rc = r->hook(r->ctx, k, t)) != 0) return rc;
   e->steps_done = k + 1;
   cli_progress_update(r->pg, e->steps_done);

@@ -57,8 +57,11 @@ typedef struct cli_engine {
   adex_net *net;          /* the library's network of every population
                              (borrowed), spike source and projection: its
                              run loop takes the steps */
-  int coupled;            /* it has projections or spike sources (one
-                             state file for the whole network) */
+  int coupled;            /* it has projections or spike sources, or
+                             runs on several ranks (one state file for
+                             the whole network) */
+  size_t *lo;             /* this rank's first neuron of each population
+                             (0 alone; cli_dist.h) */
 } cli_engine;
 
 /* Whether population p is a spike source (PoissonGroup, SpikeTimeGroup:

@@ -21,6 +21,7 @@
 #include "adex/version.h"
 #include "cli.h"
 #include "cli_args.h"
+#include "cli_dist.h"
 #include "cli_engine.h"
 #include "cli_npy.h"
 #include "cli_output.h"
@@ -89,6 +90,9 @@ struct cli_recorder {
   uint64_t npy_rows; /* rows written to the .npy */
   size_t npy_cols;
   int failed;
+  uint64_t *nsyn; /* synapses of each projection (all ranks') */
+  int mute;       /* a rank other than 0 of several: it takes part in the
+               gathers (cli_dist.h) and writes nothing */
 };
 
 /* ------------------------------------------------------------ HDF5 helpers */
@@ -276,7 +280,7 @@ static int plan_pop(cli_recorder *r, size_t p, adex_pop *pop) {
   rp->pop = pop;
   rp->spec = s;
   rp->name = pop != NULL ? adex_pop_name(pop) : adex_net_pop_name(r->net, p);
-  rp->n = pop != NULL ? adex_pop_num(pop) : s->size;
+  rp->n = s->size; /* on several ranks pop holds a part */
   rp->spike = pop != NULL ? NULL : adex_net_pop_spike(r->net, p);
   rp->every = s->every > 0 ? s->every : 1;
   rp->g = rp->g_spk = rp->d_spt = rp->d_spn = rp->d_ts = -1;
@@ -426,6 +430,13 @@ static int h5_param_attrs(rec_pop *rp, double *scratch) {
   for (i = 0; i < ADEX_NPARAMS; i++) {
     adex_param_id id = (adex_param_id)i;
     const char *name = adex_param_name(id);
+    const cli_vec *given = &rp->spec->param[i];
+    if (cli_dist_comm() != NULL && given->n > 1) { /* pop holds a part */
+      if (attr_array(rp->g, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, given->v,
+                     rp->n) < 0)
+        return -1;
+      continue;
+    }
     if (adex_pop_param(rp->pop, id, scratch) != ADEX_OK) return -1;
     if (adex_pop_param_is_array(rp->pop, id)) {
       if (attr_array(rp->g, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, scratch,
@@ -666,7 +677,7 @@ static int h5_proj_layout(cli_recorder *r, size_t j) {
           attr_str(g, "pre", r->pops[c->pre].name) < 0 ||
           attr_str(g, "post", r->pops[c->post].name) < 0 ||
           attr_str(g, "conn", conn_name(c->conn.kind)) < 0 ||
-          attr_u64(g, "synapses", adex_net_proj_nsyn(r->net, j)) < 0 ||
+          attr_u64(g, "synapses", r->nsyn[j]) < 0 ||
           attr_str(g, "time_unit", "ms") < 0;
   if (!bad && c->conn.kind == ADEX_CONN_FIXED_PROB)
     bad = attr_f64(g, "conn_prob", c->conn.prob) < 0;
@@ -782,6 +793,27 @@ int cli_record_open(const cli_sim *sim, adex_pop *const *pops, adex_net *net,
     cli_record_free(r);
     return rc;
   }
+  for (p = 0; cli_dist_comm() != NULL && p < sim->nprojs; p++)
+    if (sim->projs[p].nrec > 0 || sim->projs[p].save_synapses) {
+      cli_record_free(r);
+      return cli_error("%s: projection %s: its recorded variables and "
+                       "save_synapses are not written by a run on several "
+                       "processes yet (run it alone)",
+                       sim->config_path ? sim->config_path : "adex run",
+                       adex_net_proj_name(net, p));
+    }
+  r->nsyn = calloc(sim->nprojs + 1, sizeof *r->nsyn);
+  if (r->nsyn == NULL) {
+    cli_record_free(r);
+    return cli_error("out of memory");
+  }
+  for (p = 0; p < sim->nprojs; p++)
+    r->nsyn[p] = cli_dist_sum(adex_net_proj_nsyn(net, p));
+  r->mute = !cli_dist_root();
+  if (r->mute) { /* every check passed here too; rank 0 writes */
+    *out = r;
+    return 0;
+  }
   if (r->format != FMT_CSV && cli_output_is_special(sim->out)) {
     const char *kind = r->format == FMT_H5 ? "HDF5" : ".npy";
     cli_record_free(r);
@@ -871,7 +903,8 @@ static int h5_flush(rec_pop *rp) {
 static int put_spikes(cli_recorder *r, rec_pop *rp, double t_step) {
   const adex_spike_event *ev = NULL;
   size_t j, n;
-  if (rp->pop == NULL) /* a spike source: its flags, at the step's t */
+  if (r->mute) return 0; /* (rank 0 has every rank's events) */
+  if (rp->pop == NULL)   /* a spike source: its flags, at the step's t */
     n = rp->n;
   else if (cli_spike_events(rp->pop, &ev, &n) != 0)
     return -2;
@@ -902,8 +935,14 @@ static int put_sample(cli_recorder *r, rec_pop *rp, double ts) {
   int v;
   size_t j;
   for (v = 0; v < rp->nvars; v++) {
-    double *dst =
-        r->format == FMT_H5 ? rp->buf[v] + rp->rows * rp->nwatch : rp->row;
+    double *dst = r->format == FMT_H5 && !r->mute
+                      ? rp->buf[v] + rp->rows * rp->nwatch
+                      : rp->row;
+    if (r->mute) { /* its part of the gather */
+      if (rp->vars[v] != CLI_VAR_INPUT)
+        cli_pop_gather(rp->pop, rp->vars[v], rp->idx, rp->nwatch, dst);
+      continue;
+    }
     if (rp->vars[v] == CLI_VAR_INPUT) {
       memcpy(dst, rp->row_in, rp->nwatch * sizeof *dst);
     } else {
@@ -920,7 +959,7 @@ static int put_sample(cli_recorder *r, rec_pop *rp, double ts) {
     }
   }
   rp->samples++;
-  if (r->format == FMT_H5) {
+  if (r->format == FMT_H5 && !r->mute) {
     rp->ts[rp->rows++] = ts;
     if (rp->rows == rp->cap && h5_flush(rp) < 0) return -1;
   }
@@ -976,7 +1015,7 @@ int cli_record_after(cli_recorder *r, uint64_t k, double t) {
     if ((k + 1) % r->projs[p].every == 0 &&
         put_proj_sample(r, &r->projs[p], cli_sim_time(s, k + 1)) < 0)
       return write_failed(r, "appending projection samples");
-  if (r->format != FMT_H5 && cli_output_failed(&r->out) != 0)
+  if (!r->mute && r->format != FMT_H5 && cli_output_failed(&r->out) != 0)
     return write_failed(r, "writing");
   return 0;
 }
@@ -1031,6 +1070,7 @@ static int h5_finish(cli_recorder *r, uint64_t steps_done, int sig) {
 
 int cli_record_finish(cli_recorder *r, uint64_t steps_done, int sig) {
   int err;
+  if (r->mute) return 0;
   if (r->format == FMT_H5 && h5_finish(r, steps_done, sig) != 0)
     return write_failed(r, "finishing the HDF5 file");
   if (r->format == FMT_NPY) {
@@ -1103,6 +1143,7 @@ void cli_record_free(cli_recorder *r) {
     H5Fclose(r->file);
   }
   free(r->projs);
+  free(r->nsyn);
   cli_output_abort(&r->out);
   for (p = 0; p < r->npops; p++) {
     rec_pop *rp = &r->pops[p];

@@ -33,6 +33,7 @@
 
 #include "cli_args.h"
 #include "cli_config.h"
+#include "cli_dist.h"
 #include "run_internal.h"
 
 /* ------------------------------------------------------------ main */
@@ -147,10 +148,17 @@ int cli_run_main(int argc, char **argv) {
   /* a closed pipe (--trace /dev/stdout | head) is a write error (EPIPE)
    * that stops the run and removes the temporaries, not a silent death */
   signal(SIGPIPE, SIG_IGN);
+  rc = cli_dist_begin(&argc, &argv); /* under mpirun: the ranks */
+  if (rc != 0) return rc;
   cli_sim_init(&sim);
   rc = cli_run_parse_opts(&o, argc, argv);
   if (rc == 0) rc = cli_run_build_sim(&sim, &o);
+  if (rc == 0 && cli_dist_comm() != NULL &&
+      (o.spikes_path != NULL || o.trace_path != NULL))
+    rc = cli_error("--spikes and --trace are not written by a run on several "
+                   "processes yet: record into the output file (--out, "
+                   "\"out\")");
   if (rc == 0) rc = execute(&o, &sim);
   cli_sim_free(&sim);
-  return rc;
+  return cli_dist_end(rc);
 }

@@ -1,0 +1,188 @@
+"""`mpirun -np N adex run ...` against `adex run` alone (tests/mpi).
+
+Every output the program writes on 2, 3 and 4 ranks must equal, value
+for value, what it writes alone: the COBA-AdEx example, a network of
+every synapse model (the examples, with delays), Poisson- and OU-driven
+populations with noise, populations whose neurons do not divide evenly
+among the ranks, with threads in each rank; in .h5, .csv and .npy.
+Errors are reported once and every rank exits with the same status.
+
+Run by CTest (label mpi) with $ADEX_BIN and $MPIEXEC set; as root, Open
+MPI's allow-run-as-root variables must be set (CTest sets them).
+"""
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ADEX = os.environ.get("ADEX_BIN", str(REPO / "build" / "adex"))
+MPIEXEC = os.environ.get("MPIEXEC", "mpirun")
+
+
+def run(args, cwd, np_=None, timeout=120):
+    """`adex run ARGS` alone (np_ None) or under mpirun -np np_."""
+    cmd = [ADEX, "run"] + [str(a) for a in args]
+    if np_ is not None:
+        cmd = [MPIEXEC, "-np", str(np_), "--oversubscribe"] + cmd
+    return subprocess.run(cmd, cwd=str(cwd), capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def h5_items(path):
+    """Every dataset (bytes) and attribute (repr) of an HDF5 file."""
+    out = {}
+    with h5py.File(str(path), "r") as f:
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset):
+                out["D " + name] = (obj.shape, str(obj.dtype),
+                                    obj[()].tobytes())
+            for k, v in obj.attrs.items():
+                out["A %s@%s" % (name, k)] = repr(np.asarray(v).tolist())
+        for k, v in f.attrs.items():
+            out["A /@" + k] = repr(np.asarray(v).tolist())
+        f.visititems(visit)
+    return out
+
+
+def assert_same_h5(a, b):
+    x, y = h5_items(a), h5_items(b)
+    assert sorted(x) == sorted(y)
+    differ = [k for k in x if x[k] != y[k]]
+    assert differ == [], differ
+
+
+def config(src, tmp, duration, **edits):
+    """A copy of example `src` for a short run, projection recordings and
+    saved synapses taken out (not written on several ranks yet)."""
+    c = json.loads((REPO / "examples" / src).read_text())
+    c["duration"] = duration
+    rec = c.get("record", {})
+    pops = {p["name"] for p in c["populations"]}
+    c["record"] = {k: v for k, v in rec.items() if k in pops}
+    for p in c.get("projections", []):
+        p.pop("save_synapses", None)
+    c.update(edits)
+    path = tmp / ("%s.json" % Path(src).stem)
+    path.write_text(json.dumps(c))
+    return path
+
+
+@pytest.mark.parametrize("ranks", [2, 3, 4])
+def test_coba_same_file_on_every_rank_count(tmp_path, ranks):
+    cfg = config("coba_adex.json", tmp_path, 60,
+                 record={"E": {"vars": ["spike", "V", "w", "input"],
+                               "watch": [0, 1799, 3199, 5], "every": 3},
+                         "I": ["spike"]})
+    alone = run([cfg, "--out", "alone.h5", "-q"], tmp_path)
+    assert alone.returncode == 0, alone.stderr
+    many = run([cfg, "--out", "many.h5", "-q"], tmp_path, ranks)
+    assert many.returncode == 0, many.stderr
+    assert_same_h5(tmp_path / "alone.h5", tmp_path / "many.h5")
+    with h5py.File(str(tmp_path / "many.h5"), "r") as f:
+        assert f["E/spikes/t"].shape[0] > 100  # the network fired
+    # messages from rank 0 only: one summary
+    assert many.stdout.count("spikes:") == alone.stdout.count("spikes:")
+
+
+@pytest.mark.parametrize("model", ["DeltaSynapse", "ExpCOBA", "DualExpCUBA",
+                                   "AlphaCOBA", "NMDA", "AMPA", "GABAa",
+                                   "STP"])
+def test_every_synapse_model_csv(tmp_path, model):
+    cfg = config("networks/%s.json" % model, tmp_path, 40)
+    c = json.loads(cfg.read_text())
+    for p in c["projections"]:  # delays of several steps where allowed
+        if p["model"] != "STP":
+            p["delay"] = 0.3
+    cfg.write_text(json.dumps(c))
+    alone = run([cfg, "--out", "alone.csv", "-q"], tmp_path)
+    assert alone.returncode == 0, alone.stderr
+    for ranks in (2, 3):
+        many = run([cfg, "--out", "many%d.csv" % ranks, "-q"], tmp_path, ranks)
+        assert many.returncode == 0, many.stderr
+        assert (tmp_path / ("many%d.csv" % ranks)).read_bytes() == \
+            (tmp_path / "alone.csv").read_bytes()
+
+
+def test_poisson_noise_uneven_threads_npy(tmp_path):
+    c = {"duration": 50, "dt": 0.1, "seed": 4,
+         "populations": [
+             {"name": "src", "model": "PoissonGroup", "size": 23,
+              "freqs": 300, "seed": 2},
+             {"name": "E", "size": 37, "noise": 0.6, "tau_ref": 1.5,
+              "threads": 2,
+              "params": {"tau": [20.0 + 0.1 * i for i in range(37)]},
+              "V_initializer": {"uniform": [-70, -55]}}],
+         "projections": [
+             {"name": "P", "pre": "src", "post": "E", "model": "ExpCUBA",
+              "conn": {"kind": "FixedPreNum", "num": 5, "seed": 3},
+              "g_max": 2.0, "delay": 0.4}],
+         "inputs": [{"target": "E", "kind": "poisson", "rate": 800,
+                     "weight": 1.5, "seed": 9},
+                    {"target": "E", "kind": "ou", "mean": 3, "sigma": 2,
+                     "tau": 5, "seed": 5}],
+         "record": {"E": {"vars": ["V"], "every": 2}}}
+    cfg = tmp_path / "p.json"
+    cfg.write_text(json.dumps(c))
+    alone = run([cfg, "--out", "alone.npy", "-q"], tmp_path)
+    assert alone.returncode == 0, alone.stderr
+    for ranks in (2, 3, 4):
+        many = run([cfg, "--out", "m%d.npy" % ranks, "-q"], tmp_path, ranks)
+        assert many.returncode == 0, many.stderr
+        a = np.load(str(tmp_path / "alone.npy"))
+        b = np.load(str(tmp_path / ("m%d.npy" % ranks)))
+        assert a.shape == (250, 37) and a.tobytes() == b.tobytes()
+
+
+def test_config_error_once_same_status(tmp_path):
+    cfg = tmp_path / "bad.json"
+    cfg.write_text(json.dumps({"duration": 10, "populations": [
+        {"name": "E", "size": 10, "params": {"tau": -1}}]}))
+    alone = run([cfg, "-q"], tmp_path)
+    many = run([cfg, "-q"], tmp_path, 3)
+    assert alone.returncode == 2
+    assert many.returncode == 2, many.stderr
+    line = [ln for ln in alone.stderr.splitlines() if "tau" in ln][0]
+    assert many.stderr.count(line) == 1
+
+
+def test_unstable_dt_once(tmp_path):
+    args = ["--method", "euler", "--dt", "1", "--tau", "0.2", "--duration", "10",
+            "--size", "9",
+            "-q"]
+    alone = run(args, tmp_path)
+    many = run(args, tmp_path, 4)
+    assert alone.returncode == 2 and many.returncode == 2, many.stderr
+    assert many.stderr.count("unstable") == 1
+
+
+def test_csv_flags_refused(tmp_path):
+    many = run(["--size", "10", "--duration", "5", "--spikes", "s.csv"],
+               tmp_path, 2)
+    assert many.returncode == 2
+    assert many.stderr.count("several processes") == 1
+    assert not (tmp_path / "s.csv").exists()
+
+
+def test_ctrl_c_stops_every_rank_and_keeps_the_file(tmp_path):
+    cfg = config("coba_adex.json", tmp_path, 100000)
+    p = subprocess.Popen([MPIEXEC, "-np", "2", "--oversubscribe", ADEX, "run",
+                          str(cfg), "--out", "cut.h5"], cwd=str(tmp_path),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    time.sleep(4)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=60)
+    assert p.returncode != 0
+    with h5py.File(str(tmp_path / "cut.h5"), "r") as f:
+        assert f.attrs["interrupted"] == 1
+        done = int(f.attrs["steps_done"])
+        assert 0 < done < 1000000
+        assert f["E/spikes/t"].shape[0] > 0
