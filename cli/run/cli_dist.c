@@ -266,6 +266,30 @@ int cli_dist_gather(adex_pop *pop, const size_t *idx, size_t n, double *dst,
   return 1;
 }
 
+void *cli_dist_gather_all(const void *mine, size_t n, size_t size,
+                          size_t *total) {
+  size_t all = (size_t)cli_dist_sum(n);
+  char *out = cli_dist_root() ? malloc(all * size + 1) : NULL;
+  *total = 0;
+  if (cli_dist_root() && out == NULL) {
+    cli_dist_fatal(CLI_EXIT_FAILURE, "out of memory (%zu records)", all);
+    return NULL;
+  }
+  if (!D.on) {
+    memcpy(out, mine, n * size);
+    *total = n;
+    return out;
+  }
+  if (D.comm.gather_bytes(D.comm.ctx, mine, n * size, out, all * size + 1,
+                          D.counts, 0) != 0) {
+    free(out);
+    cli_dist_fatal(CLI_EXIT_FAILURE, "gathering %zu records failed", all);
+    return NULL;
+  }
+  *total = cli_dist_root() ? all : 0;
+  return out;
+}
+
 void cli_dist_clear(void) {
   for (size_t p = 0; p < D.npops; p++) free(D.pops[p].ev);
   free(D.pops);

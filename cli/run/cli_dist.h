@@ -69,6 +69,12 @@ int cli_dist_gather(adex_pop *pop, const size_t *idx, size_t n, double *dst,
                                  double *dst, void *ctx),
                     void *ctx);
 
+/* Gather n records of `size` bytes of every rank to rank 0: there a
+ * malloc'ed array of them in rank order (*total records), elsewhere NULL
+ * (*total 0). Collective. Alone: a copy. */
+void *cli_dist_gather_all(const void *mine, size_t n, size_t size,
+                          size_t *total);
+
 /* Free the registry (cli_dist_end does). */
 void cli_dist_clear(void);
 

@@ -593,7 +593,11 @@ static int after_step(void *user, size_t k) {
                ? cli_dist_fatal(rc, "the output could not be written "
                                     "(above); every rank stops")
                : rc;
-  if (r->hook != NULL && (rc = r->hook(r->ctx, k, t)) != 0) return rc;
+  if (r->hook != NULL && (rc = r->hook(r->ctx, k, t)) != 0)
+    return cli_dist_comm() != NULL
+               ? cli_dist_fatal(rc, "an output could not be written "
+                                    "(above); every rank stops")
+               : rc;
   e->steps_done = k + 1;
   cli_progress_update(r->pg, e->steps_done);
   return 0;

@@ -25,6 +25,7 @@
 #include "cli_engine.h"
 #include "cli_npy.h"
 #include "cli_output.h"
+#include "cli_synapses.h"
 
 #define MAX_DENSE 4           /* V, w, input, t_last_spike */
 #define SPIKE_CHUNK 4096      /* spikes per HDF5 chunk (32 KiB) at most */
@@ -68,7 +69,12 @@ typedef struct rec_proj {
   int nvars;
   const char *vars[8]; /* variable names (the spec's) */
   const double *x[8];  /* the library's arrays */
-  size_t len[8];       /* their lengths */
+  size_t len[8];       /* their lengths (on several ranks: the whole's) */
+  size_t nloc[8];      /* this process's part of them */
+  int cut[8];          /* on several ranks: 0 whole on every rank, 1 cut
+                          by post neuron, 2 by synapse (syn) */
+  double *whole[8];    /* rank 0: the whole arrays gathered (cut ones) */
+  cli_synapses syn;    /* per-synapse state: where each part goes */
   uint64_t every, samples;
   hid_t g, d_var[8], d_ts; /* HDF5: the group and datasets */
   hsize_t h_rows;
@@ -90,8 +96,10 @@ struct cli_recorder {
   uint64_t npy_rows; /* rows written to the .npy */
   size_t npy_cols;
   int failed;
-  uint64_t *nsyn; /* synapses of each projection (all ranks') */
-  int mute;       /* a rank other than 0 of several: it takes part in the
+  uint64_t *nsyn;     /* synapses of each projection (all ranks') */
+  cli_synapses *syns; /* save_synapses: each projection's, whole */
+  size_t npops_syns;  /* entries of syns */
+  int mute;           /* a rank other than 0 of several: it takes part in the
                gathers (cli_dist.h) and writes nothing */
 };
 
@@ -320,6 +328,38 @@ static int plan_pop(cli_recorder *r, size_t p, adex_pop *pop) {
   return 0;
 }
 
+/* On several ranks: which recorded variables of rq are cut among the
+ * ranks (ExpCUBA/ExpCOBA's g by post neuron, STP's by synapse), their
+ * whole lengths, rank 0's buffers, and for STP where each synapse goes.
+ * Alone: each variable is the library's array as it is. */
+static int plan_proj_parts(cli_recorder *r, rec_proj *rq,
+                           const cli_proj_spec *pr) {
+  adex_syn_model m = pr->cfg.model;
+  int stp = m == ADEX_SYN_STP;
+  for (int v = 0; v < rq->nvars; v++) {
+    rq->nloc[v] = rq->len[v];
+    if (cli_dist_comm() == NULL) continue;
+    if (stp) {
+      rq->cut[v] = 2;
+      rq->len[v] = r->nsyn[rq->j];
+    } else if ((m == ADEX_SYN_EXP_CUBA || m == ADEX_SYN_EXP_COBA) &&
+               strcmp(rq->vars[v], "g") == 0) {
+      rq->cut[v] = 1;
+      rq->len[v] = r->sim->pops[pr->cfg.post].size;
+    }
+    if (rq->cut[v] != 0 && cli_dist_root()) {
+      rq->whole[v] = malloc((rq->len[v] ? rq->len[v] : 1) * sizeof(double));
+      if (rq->whole[v] == NULL) return cli_error("out of memory");
+    }
+  }
+  if (stp && cli_dist_comm() != NULL) {
+    adex_conn_kind k = pr->cfg.conn.kind;
+    return cli_synapses_get(r->net, rq->j,
+                            k == ADEX_CONN_IJ || k == ADEX_CONN_CSR, &rq->syn);
+  }
+  return 0;
+}
+
 /* The projections' recorded variables: each must be the model's
  * (adex_net_proj_var); .h5 and .csv outputs hold them. */
 static int plan_projs(cli_recorder *r) {
@@ -363,6 +403,7 @@ static int plan_projs(cli_recorder *r) {
                        pr->rec_vars[v], used ? has : "none");
     }
     rq->nvars = pr->nrec;
+    if (plan_proj_parts(r, rq, pr) != 0) return CLI_EXIT_FAILURE;
   }
   return 0;
 }
@@ -600,26 +641,21 @@ static const char *conn_name(adex_conn_kind k) {
 /* /<name>/synapses/pre, post, weight, delay of projection j, in the
  * order the synapses were given (IJ, CSR) or drawn (the others). */
 static int h5_synapses(cli_recorder *r, size_t j, hid_t g) {
-  size_t n = adex_net_proj_nsyn(r->net, j), s;
-  size_t *pre = malloc((n ? n : 1) * sizeof *pre);
-  size_t *post = malloc((n ? n : 1) * sizeof *post);
-  size_t *given = malloc((n ? n : 1) * sizeof *given);
-  double *w = malloc((n ? n : 1) * sizeof *w);
-  double *d = malloc((n ? n : 1) * sizeof *d);
+  /* the whole projection's (gathered from every rank at open) */
+  const cli_synapses *t = &r->syns[j];
+  size_t n = t->n, s;
   int64_t *ip = malloc((n ? n : 1) * sizeof *ip);
   int64_t *iq = malloc((n ? n : 1) * sizeof *iq);
   double *ow = malloc((n ? n : 1) * sizeof *ow);
   double *od = malloc((n ? n : 1) * sizeof *od);
   int rc = -1;
-  if (pre != NULL && post != NULL && given != NULL && w != NULL && d != NULL &&
-      ip != NULL && iq != NULL && ow != NULL && od != NULL &&
-      adex_net_proj_synapses(r->net, j, pre, post, w, d, given) == ADEX_OK) {
+  if (ip != NULL && iq != NULL && ow != NULL && od != NULL) {
     for (s = 0; s < n; s++) {
-      size_t at = given[s] < n ? given[s] : s;
-      ip[at] = (int64_t)pre[s];
-      iq[at] = (int64_t)post[s];
-      ow[at] = w[s];
-      od[at] = d[s];
+      size_t at = t->given[s] < n ? t->given[s] : s;
+      ip[at] = (int64_t)t->pre[s];
+      iq[at] = (int64_t)t->post[s];
+      ow[at] = t->w[s];
+      od[at] = t->d[s];
     }
     hid_t sg = H5Gcreate2(g, "synapses", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     hsize_t have = 0;
@@ -644,11 +680,6 @@ static int h5_synapses(cli_recorder *r, size_t j, hid_t g) {
     if (rc == 0) rc = attr_str(sg, "delay_unit", "ms");
     if (sg >= 0) H5Gclose(sg);
   }
-  free(pre);
-  free(post);
-  free(given);
-  free(w);
-  free(d);
   free(ip);
   free(iq);
   free(ow);
@@ -785,6 +816,23 @@ int cli_record_open(const cli_sim *sim, adex_pop *const *pops, adex_net *net,
     cli_error("out of memory planning the recordings");
     return CLI_EXIT_FAILURE;
   }
+  r->nsyn = calloc(sim->nprojs + 1, sizeof *r->nsyn);
+  r->syns = calloc(sim->nprojs + 1, sizeof *r->syns);
+  r->npops_syns = sim->nprojs;
+  if (r->nsyn == NULL || r->syns == NULL) {
+    cli_record_free(r);
+    return cli_error("out of memory");
+  }
+  for (p = 0; p < sim->nprojs; p++) {
+    r->nsyn[p] = cli_dist_sum(adex_net_proj_nsyn(net, p));
+    adex_conn_kind k = sim->projs[p].cfg.conn.kind;
+    if (sim->projs[p].save_synapses && sim->out != NULL &&
+        (rc = cli_synapses_get(net, p, k == ADEX_CONN_IJ || k == ADEX_CONN_CSR,
+                               &r->syns[p])) != 0) {
+      cli_record_free(r);
+      return rc;
+    }
+  }
   if ((rc = plan_projs(r)) != 0) {
     cli_record_free(r);
     return rc;
@@ -793,22 +841,6 @@ int cli_record_open(const cli_sim *sim, adex_pop *const *pops, adex_net *net,
     cli_record_free(r);
     return rc;
   }
-  for (p = 0; cli_dist_comm() != NULL && p < sim->nprojs; p++)
-    if (sim->projs[p].nrec > 0 || sim->projs[p].save_synapses) {
-      cli_record_free(r);
-      return cli_error("%s: projection %s: its recorded variables and "
-                       "save_synapses are not written by a run on several "
-                       "processes yet (run it alone)",
-                       sim->config_path ? sim->config_path : "adex run",
-                       adex_net_proj_name(net, p));
-    }
-  r->nsyn = calloc(sim->nprojs + 1, sizeof *r->nsyn);
-  if (r->nsyn == NULL) {
-    cli_record_free(r);
-    return cli_error("out of memory");
-  }
-  for (p = 0; p < sim->nprojs; p++)
-    r->nsyn[p] = cli_dist_sum(adex_net_proj_nsyn(net, p));
   r->mute = !cli_dist_root();
   if (r->mute) { /* every check passed here too; rank 0 writes */
     *out = r;
@@ -969,20 +1001,35 @@ static int put_sample(cli_recorder *r, rec_pop *rp, double ts) {
 /* One sample of a projection's recorded variables, stamped ts: a row of
  * each dataset (.h5) or one line per element (.csv: t, projection,
  * element, var, value). */
+/* Variable v of rq now, whole: the library's array, or on several ranks
+ * the ranks' parts gathered to rank 0 (NULL on the others). */
+static const double *proj_values(rec_proj *rq, int v) {
+  if (rq->cut[v] == 0) return rq->x[v];
+  size_t n = 0;
+  double *all = cli_dist_gather_all(rq->x[v], rq->nloc[v], sizeof(double), &n);
+  if (all == NULL) return NULL;
+  for (size_t q = 0; q < n && q < rq->len[v]; q++)
+    rq->whole[v][rq->cut[v] == 2 ? rq->syn.from[q] : q] = all[q];
+  free(all);
+  return rq->whole[v];
+}
+
 static int put_proj_sample(cli_recorder *r, rec_proj *rq, double ts) {
   hsize_t have;
   for (int v = 0; v < rq->nvars; v++) {
+    const double *x = proj_values(rq, v);
+    if (r->mute) continue;
     if (r->format == FMT_CSV) {
       for (size_t e = 0; e < rq->len[v]; e++)
         fprintf(r->out.fp, "%.17g,%s,%zu,%s,%.17g\n", ts, rq->name, e,
-                rq->vars[v], rq->x[v][e]);
+                rq->vars[v], x[e]);
       continue;
     }
     have = rq->h_rows;
-    if (ds_append(rq->d_var[v], H5T_NATIVE_DOUBLE, rq->len[v], &have, rq->x[v],
-                  1) < 0)
+    if (ds_append(rq->d_var[v], H5T_NATIVE_DOUBLE, rq->len[v], &have, x, 1) < 0)
       return -1;
   }
+  if (r->mute) return 0;
   if (r->format == FMT_H5) {
     have = rq->h_rows;
     if (ds_append(rq->d_ts, H5T_NATIVE_DOUBLE, 0, &have, &ts, 1) < 0) return -1;
@@ -1142,7 +1189,14 @@ void cli_record_free(cli_recorder *r) {
     for (p = 0; p < r->nprojs; p++) h5_close_proj(&r->projs[p]);
     H5Fclose(r->file);
   }
+  for (p = 0; p < r->nprojs; p++) {
+    cli_synapses_free(&r->projs[p].syn);
+    for (v = 0; v < 8; v++) free(r->projs[p].whole[v]);
+  }
   free(r->projs);
+  for (p = 0; r->syns != NULL && p < r->npops_syns; p++)
+    cli_synapses_free(&r->syns[p]);
+  free(r->syns);
   free(r->nsyn);
   cli_output_abort(&r->out);
   for (p = 0; p < r->npops; p++) {

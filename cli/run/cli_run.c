@@ -153,11 +153,6 @@ int cli_run_main(int argc, char **argv) {
   cli_sim_init(&sim);
   rc = cli_run_parse_opts(&o, argc, argv);
   if (rc == 0) rc = cli_run_build_sim(&sim, &o);
-  if (rc == 0 && cli_dist_comm() != NULL &&
-      (o.spikes_path != NULL || o.trace_path != NULL))
-    rc = cli_error("--spikes and --trace are not written by a run on several "
-                   "processes yet: record into the output file (--out, "
-                   "\"out\")");
   if (rc == 0) rc = execute(&o, &sim);
   cli_sim_free(&sim);
   return cli_dist_end(rc);

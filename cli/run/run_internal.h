@@ -69,6 +69,8 @@ typedef struct run_csv {
   double *V, *w;            /* one trace row's values (owned) */
   uint64_t spike_rows, trace_rows;
   const cli_sim *sim; /* for the times of the steps */
+  int tracing;        /* --trace asked for */
+  int mute;           /* a rank other than 0: gathers, writes nothing */
 } run_csv;
 
 /* Shorthand: errors of `adex run` (one line, exit 2). */

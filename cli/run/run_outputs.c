@@ -13,6 +13,7 @@
 
 #include "cli_args.h"
 #include "cli_config.h"
+#include "cli_dist.h"
 #include "run_internal.h"
 
 /* ------------------------------------------------------------ CSV outputs */
@@ -37,7 +38,10 @@ int cli_run_open_csv(run_csv *c, const run_opts *o, const cli_engine *e) {
     c->watch = p->watch;
     c->nwatch = p->nwatch;
   }
-  if (o->spikes_path != NULL &&
+  /* on several ranks the others take part in the gathers only */
+  c->mute = !cli_dist_root();
+  c->tracing = o->trace_path != NULL;
+  if (o->spikes_path != NULL && !c->mute &&
       open_output(&c->spikes, o->spikes_path, "--spikes", "t,neuron\n") != 0)
     return CLI_EXIT_USAGE;
   if (o->trace_path != NULL) {
@@ -48,7 +52,8 @@ int cli_run_open_csv(run_csv *c, const run_opts *o, const cli_engine *e) {
       fail("out of memory (%zu neurons)", m);
       return CLI_EXIT_FAILURE;
     }
-    if (open_output(&c->trace, o->trace_path, "--trace", "t,neuron,V,w\n") != 0)
+    if (!c->mute &&
+        open_output(&c->trace, o->trace_path, "--trace", "t,neuron,V,w\n") != 0)
       return CLI_EXIT_USAGE;
   }
   return 0;
@@ -76,16 +81,16 @@ int cli_run_csv_step(void *ctx, uint64_t k, double t) {
       fprintf(c->spikes.fp, "%.17g,%zu\n", ev[j].t, ev[j].neuron);
     c->spike_rows += n;
   }
-  if (c->trace.fp != NULL) {
+  if (c->tracing) {
     double te = cli_sim_time(c->sim, k + 1);
     size_t m = c->watch != NULL ? c->nwatch : c->n;
     cli_pop_gather(c->pop, CLI_VAR_V, c->watch, m, c->V);
     cli_pop_gather(c->pop, CLI_VAR_W, c->watch, m, c->w);
-    for (j = 0; j < m; j++) {
+    for (j = 0; j < m && !c->mute; j++) {
       i = c->watch != NULL ? c->watch[j] : j;
       fprintf(c->trace.fp, "%.17g,%zu,%.17g,%.17g\n", te, i, c->V[j], c->w[j]);
     }
-    c->trace_rows += m;
+    c->trace_rows += c->mute ? 0 : m;
   }
   if (output_failed(&c->spikes, "--spikes") ||
       output_failed(&c->trace, "--trace"))

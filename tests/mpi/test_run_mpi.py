@@ -2,9 +2,11 @@
 
 Every output the program writes on 2, 3 and 4 ranks must equal, value
 for value, what it writes alone: the COBA-AdEx example, a network of
-every synapse model (the examples, with delays), Poisson- and OU-driven
+every synapse model (the examples, with delays; their recorded
+projection variables and saved synapses), Poisson- and OU-driven
 populations with noise, populations whose neurons do not divide evenly
-among the ranks, with threads in each rank; in .h5, .csv and .npy.
+among the ranks, with threads in each rank; in .h5, .csv and .npy, and
+the --spikes and --trace files.
 Errors are reported once and every rank exits with the same status.
 
 Run by CTest (label mpi) with $ADEX_BIN and $MPIEXEC set; as root, Open
@@ -60,15 +62,9 @@ def assert_same_h5(a, b):
 
 
 def config(src, tmp, duration, **edits):
-    """A copy of example `src` for a short run, projection recordings and
-    saved synapses taken out (not written on several ranks yet)."""
+    """A copy of example `src` for a short run."""
     c = json.loads((REPO / "examples" / src).read_text())
     c["duration"] = duration
-    rec = c.get("record", {})
-    pops = {p["name"] for p in c["populations"]}
-    c["record"] = {k: v for k, v in rec.items() if k in pops}
-    for p in c.get("projections", []):
-        p.pop("save_synapses", None)
     c.update(edits)
     path = tmp / ("%s.json" % Path(src).stem)
     path.write_text(json.dumps(c))
@@ -109,6 +105,73 @@ def test_every_synapse_model_csv(tmp_path, model):
         assert many.returncode == 0, many.stderr
         assert (tmp_path / ("many%d.csv" % ranks)).read_bytes() == \
             (tmp_path / "alone.csv").read_bytes()
+
+
+@pytest.mark.parametrize("model", ["ExpCUBA", "DualExpCOBA", "NMDA", "STP"])
+def test_projection_state_and_synapses_h5(tmp_path, model):
+    """Recorded projection variables (cut by post neuron, by synapse, or
+    whole on every rank) and save_synapses, in the .h5 layout."""
+    cfg = config("networks/%s.json" % model, tmp_path, 30)
+    c = json.loads(cfg.read_text())
+    for p in c["projections"]:
+        p["save_synapses"] = True
+    cfg.write_text(json.dumps(c))
+    alone = run([cfg, "--out", "alone.h5", "-q"], tmp_path)
+    assert alone.returncode == 0, alone.stderr
+    with h5py.File(str(tmp_path / "alone.h5"), "r") as f:
+        names = [p["name"] for p in c["projections"]]
+        assert all("synapses" in f[n] for n in names)
+    for ranks in (2, 3):
+        many = run([cfg, "--out", "m%d.h5" % ranks, "-q"], tmp_path, ranks)
+        assert many.returncode == 0, many.stderr
+        assert_same_h5(tmp_path / "alone.h5", tmp_path / ("m%d.h5" % ranks))
+
+
+def test_connectors_per_synapse_arrays(tmp_path):
+    """IJ (pairs repeated, out of order, weights and delays per synapse),
+    CSR, FixedPostNum, GridFour and STP on IJ: synapses and state in the
+    order of one process, whatever the ranks."""
+    n_a, n_b = 31, 13
+    ii = [(q * 7) % n_a for q in range(50)]
+    jj = [(q * 5 + 3) % n_b for q in range(50)]
+    indptr, indices = [0], []
+    for i in range(n_a):
+        indices += [(i * 3 + k) % n_b for k in range(i % 3)]
+        indptr.append(len(indices))
+    c = {"duration": 30, "dt": 0.1, "seed": 2,
+         "populations": [
+             {"name": "A", "size": n_a, "V_initializer": {"uniform": [-65, -50]}},
+             {"name": "B", "size": n_b, "V_initializer": {"uniform": [-65, -50]}}],
+         "projections": [
+             {"name": "ij", "pre": "A", "post": "B", "model": "ExpCOBA",
+              "conn": {"kind": "IJ", "i": ii, "j": jj},
+              "g_max": [0.1 + 0.01 * q for q in range(50)],
+              "delay": [0.1 * (1 + q % 4) for q in range(50)],
+              "save_synapses": True},
+             {"name": "csr", "pre": "A", "post": "B", "model": "ExpCUBA",
+              "conn": {"kind": "CSR", "indices": indices, "indptr": indptr},
+              "g_max": 1.0, "save_synapses": True},
+             {"name": "post", "pre": "B", "post": "A", "model": "DualExpCUBA",
+              "conn": {"kind": "FixedPostNum", "num": 4, "seed": 8},
+              "g_max": 2.0, "save_synapses": True},
+             {"name": "grid", "pre": "A", "post": "A", "model": "AlphaCUBA",
+              "conn": {"kind": "GridFour"}, "g_max": 0.5,
+              "save_synapses": True},
+             {"name": "stp", "pre": "A", "post": "B", "model": "STP",
+              "conn": {"kind": "IJ", "i": ii[::-1], "j": jj},
+              "g_max": 1.0, "save_synapses": True}],
+         "inputs": [{"target": "A", "kind": "constant", "value": 25},
+                    {"target": "B", "kind": "constant", "value": 12}],
+         "record": {"A": ["spike"], "B": {"vars": ["spike", "V"]},
+                    "ij": ["g"], "stp": ["x", "u", "I"], "post": ["g"]}}
+    cfg = tmp_path / "conn.json"
+    cfg.write_text(json.dumps(c))
+    alone = run([cfg, "--out", "alone.h5", "-q"], tmp_path)
+    assert alone.returncode == 0, alone.stderr
+    for ranks in (2, 3, 4):
+        many = run([cfg, "--out", "m%d.h5" % ranks, "-q"], tmp_path, ranks)
+        assert many.returncode == 0, many.stderr
+        assert_same_h5(tmp_path / "alone.h5", tmp_path / ("m%d.h5" % ranks))
 
 
 def test_poisson_noise_uneven_threads_npy(tmp_path):
@@ -163,12 +226,19 @@ def test_unstable_dt_once(tmp_path):
     assert many.stderr.count("unstable") == 1
 
 
-def test_csv_flags_refused(tmp_path):
-    many = run(["--size", "10", "--duration", "5", "--spikes", "s.csv"],
-               tmp_path, 2)
-    assert many.returncode == 2
-    assert many.stderr.count("several processes") == 1
-    assert not (tmp_path / "s.csv").exists()
+@pytest.mark.parametrize("ranks", [2, 3])
+def test_spikes_and_trace_flags(tmp_path, ranks):
+    args = ["--size", "41", "--duration", "30", "--input", "0:30",
+            "--V0", "uniform:-70:-50", "--noise", "0.5", "--tau_ref", "2",
+            "--watch", "0,17,40", "-q"]
+    alone = run(args + ["--spikes", "s1.csv", "--trace", "t1.csv"], tmp_path)
+    assert alone.returncode == 0, alone.stderr
+    many = run(args + ["--spikes", "s2.csv", "--trace", "t2.csv"], tmp_path,
+               ranks)
+    assert many.returncode == 0, many.stderr
+    for a, b in (("s1.csv", "s2.csv"), ("t1.csv", "t2.csv")):
+        x, y = (tmp_path / a).read_bytes(), (tmp_path / b).read_bytes()
+        assert x.count(b"\n") > 5 and x == y
 
 
 def test_ctrl_c_stops_every_rank_and_keeps_the_file(tmp_path):
