@@ -18,13 +18,18 @@
 
 const char *cli_prog = "adex";
 
+/* The last message cli_error printed (a rank whose standard error is
+ * silenced tells it again when it alone failed: cli/run/cli_dist.c). */
+static char last_error[1024];
+
+const char *cli_last_error(void) { return last_error; }
+
 int cli_error(const char *fmt, ...) {
   va_list ap;
-  fprintf(stderr, "%s: ", cli_prog);
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  vsnprintf(last_error, sizeof last_error, fmt, ap);
   va_end(ap);
-  fputc('\n', stderr);
+  fprintf(stderr, "%s: %s\n", cli_prog, last_error);
   return 2; /* CLI_EXIT_USAGE */
 }
 

@@ -26,6 +26,9 @@ extern const char *cli_prog;
  * CLI_EXIT_USAGE (2) so that callers can `return cli_error(...)`. */
 int cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
 
+/* The text of the last cli_error message (empty if none). */
+const char *cli_last_error(void);
+
 /* A value for every neuron (lo only) or a linear ramp lo..hi over them. */
 typedef struct cli_range {
   double lo;    /* the value, or the value of neuron 0 */

@@ -105,6 +105,27 @@ uint64_t cli_dist_sum(uint64_t v) {
   return sum;
 }
 
+int cli_dist_agree_rc(int rc) {
+  if (!D.on) return rc;
+  size_t R = (size_t)D.comm.size;
+  uint32_t mine = (uint32_t)rc, *all = malloc(R * sizeof *all);
+  if (all == NULL ||
+      D.comm.allgather_u32(D.comm.ctx, &mine, 1, all, R, D.counts) != 0) {
+    free(all);
+    return cli_dist_fatal(CLI_EXIT_FAILURE, "the ranks could not agree");
+  }
+  int most = 0, first = -1;
+  for (size_t r = 0; r < R; r++) {
+    if ((int)all[r] > most) most = (int)all[r];
+    if (all[r] != 0 && first < 0) first = (int)r;
+  }
+  free(all);
+  if (first > 0 && first == D.comm.rank) /* rank 0 said nothing */
+    dprintf(D.err_fd, "adex run (rank %d of %d): %s\n", D.comm.rank,
+            D.comm.size, cli_last_error());
+  return most;
+}
+
 int cli_dist_agree(int v) {
   if (!D.on) return v;
   int64_t x = v;

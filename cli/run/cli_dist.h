@@ -37,6 +37,12 @@ int cli_dist_root(void);
 /* The sum of the ranks' values (alone: v). */
 uint64_t cli_dist_sum(uint64_t v);
 
+/* Agree on a status after a phase that may fail on some ranks only (a
+ * file one rank cannot read): when rank 0 succeeded but another failed,
+ * the first such rank prints its message (cli_last_error) on its real
+ * standard error. Returns the largest status (alone: rc). */
+int cli_dist_agree_rc(int rc);
+
 /* The largest of the ranks' values (alone: v). */
 int cli_dist_agree(int v);
 

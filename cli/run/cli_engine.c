@@ -395,24 +395,21 @@ int cli_engine_setup(cli_engine *e, const cli_sim *sim) {
     cli_error("out of memory");
     return CLI_EXIT_FAILURE;
   }
-  for (p = 0; p < n; p++) {
-    if ((rc = make_pop(e, p)) != 0) return rc;
-  }
-  if ((rc = make_net(e)) != 0) return rc;
-  if (e->coupled && sim->load_state != NULL) {
-    if ((rc = load_net_state(e)) != 0) return rc;
-  }
-  for (p = 0; p < n && sim->load_state != NULL && !e->coupled; p++) {
-    if ((rc = load_state(e, p)) != 0) return rc;
-  }
-  if ((rc = cli_inputs_create(sim, e->nsteps, &e->ins)) != 0) return rc;
-  for (p = 0; p < n; p++) {
-    if (e->pops[p] != NULL && (rc = take_drive(e, p)) != 0) return rc;
-  }
-  if (sim->out != NULL &&
-      (rc = cli_record_open(sim, e->pops, e->net, e->nsteps, &e->rec)) != 0)
-    return rc;
-  return 0;
+  /* on several ranks every phase ends agreed (cli_dist_agree_rc): a
+   * phase that failed on one rank stops all before the next collective */
+  for (p = 0; p < n && rc == 0; p++) rc = make_pop(e, p);
+  if (rc == 0) rc = make_net(e);
+  if (rc == 0) rc = cli_inputs_create(sim, e->nsteps, &e->ins);
+  for (p = 0; p < n && rc == 0; p++)
+    if (e->pops[p] != NULL) rc = take_drive(e, p);
+  if ((rc = cli_dist_agree_rc(rc)) != 0) return rc;
+  if (e->coupled && sim->load_state != NULL) rc = load_net_state(e);
+  for (p = 0; p < n && sim->load_state != NULL && !e->coupled && rc == 0; p++)
+    rc = load_state(e, p);
+  if ((rc = cli_dist_agree_rc(rc)) != 0) return rc;
+  if (sim->out != NULL)
+    rc = cli_record_open(sim, e->pops, e->net, e->nsteps, &e->rec);
+  return cli_dist_agree_rc(rc);
 }
 
 void cli_engine_free(cli_engine *e) {

@@ -99,7 +99,7 @@ static int execute(const run_opts *o, const cli_sim *sim) {
   int rc, rc2;
   memset(&c, 0, sizeof c);
   rc = cli_engine_setup(&e, sim);
-  if (rc == 0) rc = cli_run_open_csv(&c, o, &e);
+  if (rc == 0) rc = cli_dist_agree_rc(cli_run_open_csv(&c, o, &e));
   if (rc == 0) warn_idle_options(sim);
   if (rc == 0) {
     int hook = o->spikes_path != NULL || o->trace_path != NULL;

@@ -216,6 +216,29 @@ def test_config_error_once_same_status(tmp_path):
     assert many.stderr.count(line) == 1
 
 
+def test_a_bad_file_on_one_rank(tmp_path):
+    """Rank 1 (of 2 or 3) cannot read its input file: its message, once,
+    every rank exits with 2, no hang (mpirun's MPMD form gives the ranks
+    different configs)."""
+    import numpy
+    for d in ("A", "B"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "c.json").write_text(json.dumps(
+            {"duration": 10, "populations": [{"name": "E", "size": 7}],
+             "inputs": [{"target": "E", "kind": "file", "path": "in.npy"}]}))
+    numpy.save(str(tmp_path / "A" / "in.npy"), numpy.full((100, 7), 5.0))
+    for other in (1, 2):
+        cmd = [MPIEXEC, "--oversubscribe", "-np", "1", ADEX, "run", "A/c.json",
+               "-q", ":", "-np", "1", ADEX, "run", "B/c.json", "-q"]
+        if other == 2:
+            cmd += [":", "-np", "1", ADEX, "run", "A/c.json", "-q"]
+        p = subprocess.run(cmd, cwd=str(tmp_path), capture_output=True,
+                           text=True, timeout=60)
+        assert p.returncode == 2, p.stderr
+        assert p.stderr.count("cannot open 'B/in.npy'") == 1
+        assert "rank 1 of" in p.stderr
+
+
 def test_unstable_dt_once(tmp_path):
     args = ["--method", "euler", "--dt", "1", "--tau", "0.2", "--duration", "10",
             "--size", "9",
