@@ -175,17 +175,15 @@ static int make_pop(cli_engine *e, size_t p) {
   st = adex_pop_create(&cfg, &e->pops[p]);
   if (st != ADEX_OK) return fail_pop(sim, p, st);
   if (cli_dist_add_pop(e->pops[p], lo, s->size) != 0) return CLI_EXIT_FAILURE;
-  if (cm != NULL || adex_pop_dtype(e->pops[p]) == ADEX_DTYPE_F32) {
-    /* on several ranks the inputs add into the whole population's
-     * doubles, step() moves this rank's part; float32: into doubles
-     * moved into the floats */
-    e->scratch[p] = calloc(s->size, sizeof *e->scratch[p]);
+  if (adex_pop_dtype(e->pops[p]) == ADEX_DTYPE_F32) {
+    /* the inputs add into doubles; step() moves them into the floats */
+    e->scratch[p] = calloc(hi - lo, sizeof *e->scratch[p]);
     if (e->scratch[p] == NULL) {
       cli_error("out of memory (%zu neurons)", s->size);
       return CLI_EXIT_FAILURE;
     }
     e->inputs[p] = e->scratch[p];
-    e->any_f32 = 1; /* the inputs are moved after they ran */
+    e->any_f32 = 1;
   } else {
     e->inputs[p] = adex_pop_input(e->pops[p]);
   }
@@ -269,7 +267,7 @@ int cli_engine_save_state(cli_engine *e, char *done, size_t len) {
 
 /* Constant inputs of population p become its drive (cli_inputs.h). */
 static int take_drive(cli_engine *e, size_t p) {
-  size_t i, n = e->sim->pops[p].size;
+  size_t i, n = adex_pop_num(e->pops[p]); /* this process's neurons */
   adex_pop *pop = e->pops[p];
   double *sum = calloc(n, sizeof *sum);
   if (sum == NULL) {
@@ -282,12 +280,11 @@ static int take_drive(cli_engine *e, size_t p) {
       cli_error("%s", adex_pop_errmsg(pop));
       return CLI_EXIT_FAILURE;
     }
-    size_t lo = e->lo[p], m = adex_pop_num(pop); /* this rank's part */
     if (adex_pop_dtype(pop) == ADEX_DTYPE_F32) {
       float *d = adex_pop_drive_f32(pop);
-      for (i = 0; i < m; i++) d[i] = (float)sum[lo + i];
+      for (i = 0; i < n; i++) d[i] = (float)sum[i];
     } else {
-      memcpy(adex_pop_drive(pop), sum + lo, m * sizeof *sum);
+      memcpy(adex_pop_drive(pop), sum, n * sizeof *sum);
     }
   }
   free(sum);
@@ -376,6 +373,17 @@ static int make_net(cli_engine *e) {
   return 0;
 }
 
+/* The inputs, made for this process's neurons of each population. */
+static int make_inputs(cli_engine *e) {
+  size_t n = e->sim->npops, *num = calloc(n + 1, sizeof *num);
+  if (num == NULL) return cli_error("out of memory");
+  for (size_t p = 0; p < n; p++)
+    num[p] = e->pops[p] != NULL ? adex_pop_num(e->pops[p]) : 0;
+  int rc = cli_inputs_create(e->sim, e->nsteps, e->lo, num, &e->ins);
+  free(num);
+  return rc;
+}
+
 int cli_engine_setup(cli_engine *e, const cli_sim *sim) {
   size_t p, n = sim->npops;
   int rc;
@@ -399,7 +407,7 @@ int cli_engine_setup(cli_engine *e, const cli_sim *sim) {
    * phase that failed on one rank stops all before the next collective */
   for (p = 0; p < n && rc == 0; p++) rc = make_pop(e, p);
   if (rc == 0) rc = make_net(e);
-  if (rc == 0) rc = cli_inputs_create(sim, e->nsteps, &e->ins);
+  if (rc == 0) rc = make_inputs(e);
   for (p = 0; p < n && rc == 0; p++)
     if (e->pops[p] != NULL) rc = take_drive(e, p);
   if ((rc = cli_dist_agree_rc(rc)) != 0) return rc;
@@ -511,34 +519,16 @@ static void read_local(adex_pop *pop, cli_var_id v, const size_t *idx, size_t n,
 /* Move the inputs of step k, summed in double in scratch buffers, into
  * the float32 input arrays (added to what is there: a loaded state's
  * input), and zero the buffers. */
-static void move_f32_inputs(cli_engine *e);
-
-/* On several ranks, the float64 inputs of step k start from this rank's
- * part of the input, as alone (the sums are then formed in one order). */
-static void stage_inputs(cli_engine *e) {
-  for (size_t p = 0; p < e->sim->npops; p++) {
-    double *sc = e->scratch[p];
-    if (sc == NULL || !cli_inputs_any(e->ins, p) ||
-        adex_pop_dtype(e->pops[p]) != ADEX_DTYPE_F64)
-      continue;
-    memcpy(sc + e->lo[p], adex_pop_input(e->pops[p]),
-           adex_pop_num(e->pops[p]) * sizeof *sc);
-  }
-}
-
 static void move_f32_inputs(cli_engine *e) {
   size_t p, i;
   for (p = 0; p < e->sim->npops; p++) {
     double *sc = e->scratch[p];
     if (sc == NULL || !cli_inputs_any(e->ins, p)) continue;
-    size_t lo = e->lo[p], m = adex_pop_num(e->pops[p]);
-    if (adex_pop_dtype(e->pops[p]) == ADEX_DTYPE_F32) {
-      float *in = adex_pop_input_f32(e->pops[p]);
-      for (i = 0; i < m; i++) in[i] = (float)((double)in[i] + sc[lo + i]);
-    } else { /* several ranks: the sums were formed on the input */
-      memcpy(adex_pop_input(e->pops[p]), sc + lo, m * sizeof *sc);
+    float *in = adex_pop_input_f32(e->pops[p]);
+    for (i = 0; i < adex_pop_num(e->pops[p]); i++) {
+      in[i] = (float)((double)in[i] + sc[i]);
+      sc[i] = 0.0;
     }
-    memset(sc, 0, e->sim->pops[p].size * sizeof *sc);
   }
 }
 
@@ -570,7 +560,6 @@ static int before_step(void *user, size_t k) {
   } else if ((e->signal = cli_signals_caught()) != 0) {
     return STOP_SIGNAL;
   }
-  if (e->any_f32) stage_inputs(e);
   cli_inputs_apply(e->ins, k, e->inputs);
   if (e->any_f32) move_f32_inputs(e);
   if (e->rec != NULL) cli_record_before(e->rec, k);

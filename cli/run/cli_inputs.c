@@ -266,25 +266,43 @@ static int plan_file(const cli_sim *sim, const cli_input_spec *in,
 /* ------------------------------------------------------------ planning */
 
 /* A cli_vec as the library's vector. */
-static adex_gen_vec gvec(const cli_vec *v) {
-  return (adex_gen_vec){v->v, v->n};
+
+/* The values of neurons [lo, lo + n) of a number or per-neuron list. */
+static adex_gen_vec gpart(const cli_vec *v, size_t lo, size_t n) {
+  return v->n > 1 ? (adex_gen_vec){v->v + lo, n} : (adex_gen_vec){v->v, v->n};
 }
 
-/* Make input i's generator. */
+/* Keep columns [lo, lo + n) of the rows x cols table (cols > 1). */
+static int table_part(input_plan *pl, size_t lo, size_t n) {
+  if (pl->cols <= 1 || n == pl->cols) return 0;
+  size_t cells = (size_t)pl->rows * n;
+  double *t = malloc((cells > 0 ? cells : 1) * sizeof *t);
+  if (t == NULL) return cli_error("out of memory");
+  for (uint64_t r = 0; r < pl->rows; r++)
+    memcpy(t + r * n, pl->table + r * pl->cols + lo, n * sizeof *t);
+  free(pl->table);
+  pl->table = t;
+  pl->cols = n;
+  return 0;
+}
+
+/* Make input i's generator, for neurons [lo, lo + n) of its target (this
+ * process's block on several ranks; random draws keyed by global index). */
 static int plan_one(const cli_sim *sim, size_t i, input_plan *pl,
-                    uint64_t nsteps) {
+                    uint64_t nsteps, size_t lo, size_t n) {
   const cli_input_spec *in = &sim->inputs[i];
   adex_gen_config c = {0};
   adex_gen_vec *secs = NULL;
   int rc;
   pl->spec = in;
   pl->n = sim->pops[in->target].size;
-  c.num = pl->n;
+  c.num = n;
+  c.first_id = lo;
   c.seed = cli_input_seed(sim, i);
   switch (in->kind) {
   case CLI_IN_CONSTANT:
     c.kind = ADEX_GEN_CONSTANT;
-    c.value = gvec(&in->value);
+    c.value = gpart(&in->value, lo, n);
     break;
   case CLI_IN_SECTION:
     c.kind = ADEX_GEN_SECTION;
@@ -293,7 +311,8 @@ static int plan_one(const cli_sim *sim, size_t i, input_plan *pl,
       cli_error("out of memory planning %s", in->path);
       return CLI_EXIT_FAILURE;
     }
-    for (size_t j = 0; j < in->nsec; j++) secs[j] = gvec(&in->sec_values[j]);
+    for (size_t j = 0; j < in->nsec; j++)
+      secs[j] = gpart(&in->sec_values[j], lo, n);
     c.sec_values = secs;
     c.durations = in->durations;
     c.n_sec = in->nsec;
@@ -307,17 +326,18 @@ static int plan_one(const cli_sim *sim, size_t i, input_plan *pl,
     break;
   case CLI_IN_POISSON:
     c.kind = ADEX_GEN_POISSON;
-    c.rate = gvec(&in->rate);
-    c.weight = gvec(&in->weight);
+    c.rate = gpart(&in->rate, lo, n);
+    c.weight = gpart(&in->weight, lo, n);
     break;
   case CLI_IN_OU:
     c.kind = ADEX_GEN_OU;
-    c.mean = gvec(&in->mean);
-    c.sigma = gvec(&in->sigma);
+    c.mean = gpart(&in->mean, lo, n);
+    c.sigma = gpart(&in->sigma, lo, n);
     c.tau = in->tau;
     break;
   case CLI_IN_FILE:
     if ((rc = plan_file(sim, in, pl, nsteps)) != 0) return rc;
+    if ((rc = table_part(pl, lo, n)) != 0) return rc;
     c.kind = ADEX_GEN_TABLE;
     c.table = pl->table;
     c.rows = pl->rows;
@@ -353,7 +373,8 @@ static int group_by_pop(cli_inputs *ins, const cli_sim *sim) {
   return 0;
 }
 
-int cli_inputs_create(const cli_sim *sim, uint64_t nsteps, cli_inputs **out) {
+int cli_inputs_create(const cli_sim *sim, uint64_t nsteps, const size_t *lo,
+                      const size_t *num, cli_inputs **out) {
   cli_inputs *ins = calloc(1, sizeof *ins);
   size_t i;
   int rc;
@@ -370,7 +391,9 @@ int cli_inputs_create(const cli_sim *sim, uint64_t nsteps, cli_inputs **out) {
   }
   for (i = 0; i < sim->ninputs; i++) {
     ins->count = i + 1;
-    if ((rc = plan_one(sim, i, &ins->plans[i], nsteps)) != 0) {
+    size_t t = sim->inputs[i].target;
+    if ((rc = plan_one(sim, i, &ins->plans[i], nsteps, lo ? lo[t] : 0,
+                       num ? num[t] : sim->pops[t].size)) != 0) {
       cli_inputs_free(ins);
       return rc;
     }

@@ -18,9 +18,15 @@
 typedef struct cli_inputs cli_inputs;
 
 /* Plan the inputs of sim for a run of nsteps steps: derive step windows,
- * load input files and check them. Returns 0, or an exit status after
- * printing the problem (CLI_EXIT_USAGE for a bad setting or file). */
-int cli_inputs_create(const cli_sim *sim, uint64_t nsteps, cli_inputs **out);
+ * load input files and check them. lo, num (NULL: whole populations):
+ * the inputs of population p are made for its neurons [lo[p], lo[p] +
+ * num[p]) only (this process's block on several ranks: arrays given to
+ * cli_inputs_apply hold num[p] values; random draws keyed by global
+ * index, so each block gets what the whole population's neurons get).
+ * Returns 0, or an exit status after printing the problem
+ * (CLI_EXIT_USAGE for a bad setting or file). */
+int cli_inputs_create(const cli_sim *sim, uint64_t nsteps, const size_t *lo,
+                      const size_t *num, cli_inputs **out);
 
 /* Add every input's value for step k into arrays[p] (the input array of
  * population p). Steps must be applied in increasing order. */
@@ -29,7 +35,8 @@ void cli_inputs_apply(cli_inputs *ins, uint64_t k, double *const *arrays);
 /* When every input of population p is constant, take them out of the
  * per-step inputs: their values are added into drive[] (the population's
  * size; in the order given) and cli_inputs_apply leaves them out from then
- * on. The engine hands the sum to the library as the population's drive
+ * on (drive holds the values of the neurons the inputs were made for).
+ * The engine hands the sum to the library as the population's drive
  * (adex_pop_drive), which every update adds to the input: the same
  * current, bit for bit, without a pass over the input array per step.
  * (With other inputs too, the sum would be formed in another order, or

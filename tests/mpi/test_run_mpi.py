@@ -190,10 +190,18 @@ def test_poisson_noise_uneven_threads_npy(tmp_path):
          "inputs": [{"target": "E", "kind": "poisson", "rate": 800,
                      "weight": 1.5, "seed": 9},
                     {"target": "E", "kind": "ou", "mean": 3, "sigma": 2,
-                     "tau": 5, "seed": 5}],
+                     "tau": 5, "seed": 5},
+                    {"target": "E", "kind": "section",
+                     "values": [[0.1 * i for i in range(37)], 2.0],
+                     "durations": [20, 30]},
+                    {"target": "E", "kind": "poisson",
+                     "rate": [20.0 * i for i in range(37)], "weight": 2.0},
+                    {"target": "E", "kind": "file", "path": "cols.npy"}],
          "record": {"E": {"vars": ["V"], "every": 2}}}
     cfg = tmp_path / "p.json"
     cfg.write_text(json.dumps(c))
+    np.save(str(tmp_path / "cols.npy"),  # one column per neuron
+            np.arange(500 * 37, dtype=float).reshape(500, 37) % 7 * 0.3)
     alone = run([cfg, "--out", "alone.npy", "-q"], tmp_path)
     assert alone.returncode == 0, alone.stderr
     for ranks in (2, 3, 4):
