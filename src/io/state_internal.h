@@ -37,6 +37,10 @@ typedef struct adex__state_entry {
   /* save: the data to write (bool as bytes 0/1); load: where the format
    * module stages it, in the entry's dtype (bytes 0/1 for BOOL) */
   void *buf;
+  /* a network on several ranks: this rank holds columns [cut_lo, cut_lo +
+   * cut_n) of cut_all along the last axis (cut_all 0: the whole entry,
+   * the same on every rank) */
+  size_t cut_lo, cut_n, cut_all;
 } adex__state_entry;
 
 /* The key table of one save or load. */
