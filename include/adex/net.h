@@ -411,9 +411,8 @@ ADEX_API size_t adex_net_bytes(const adex_net *net);
  * it; the spikes the ranks hold for their next exchange are delivered
  * first (the run continues with the same bits), and rank 0 gathers every
  * rank's block and writes one file, byte for byte the one the network
- * alone writes after the same steps; every rank returns the same status.
- * ADEX_ENOTSUP there for a network with an STP projection (its
- * per-synapse state is not gathered yet). */
+ * alone writes after the same steps (STP's per-synapse state in the
+ * order of the network alone); every rank returns the same status. */
 ADEX_API adex_status adex_net_save_states(adex_net *net, const char *filename);
 
 /* Load such a file into a planned network built the same way. Every key,

@@ -11,13 +11,16 @@
  * cut by ranks (along its last axis: post neurons) knows this rank's
  * columns, rank 0 gathers them into whole arrays and writes, and on load
  * every rank reads the whole file into scratch and takes its columns.
- * Every status is agreed by all ranks, so none waits in a collective the
- * others have left.
+ * STP's per-synapse arrays are cut by places instead: each synapse's
+ * position in the order of the projection alone (syn_places). Every
+ * status is agreed by all ranks, so none waits in a collective the others
+ * have left.
  */
 #include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "net/net_internal.h"
@@ -45,6 +48,13 @@ static adex_status add_array(adex__state *s, const char *object,
   return ADEX_OK;
 }
 
+/* STP's synapses on several ranks: where each of this rank's lies among
+ * all of the projection's, in the order of the network alone. */
+typedef struct syn_places {
+  size_t *pos; /* nsyn positions, or NULL (not STP, or alone) */
+  size_t total;
+} syn_places;
+
 /* Mark the entries from `from` on as cut by ranks along their last axis:
  * this rank's [lo, lo + n) of all. */
 static void cut(adex__state *s, size_t from, size_t lo, size_t n, size_t all) {
@@ -68,7 +78,7 @@ static adex_status add_post(adex__state *s, net_proj *p, const char *var,
 /* The keys of one projection: its model's state, then the rings. Per-pre
  * state is the same on every rank; per-post state and the delay ring's
  * columns are this rank's. */
-static adex_status add_proj(adex__state *s, net_proj *p) {
+static adex_status add_proj(adex__state *s, net_proj *p, const syn_places *at) {
   const char *n = p->name.name;
   net_family fam = adex__net_family(p->cfg.model);
   size_t P = p->npre;
@@ -97,6 +107,12 @@ static adex_status add_proj(adex__state *s, net_proj *p) {
       st = add_array(s, n, "u", ADEX_DTYPE_F64, p->su, DBL_MAX, 1, p->nsyn);
     if (st == ADEX_OK)
       st = add_array(s, n, "I", ADEX_DTYPE_F64, p->sI, DBL_MAX, 1, p->nsyn);
+    for (size_t i = s->n - 3;
+         st == ADEX_OK && at != NULL && at->pos != NULL && i < s->n; i++) {
+      s->e[i].cut_n = p->nsyn;
+      s->e[i].cut_all = at->total;
+      s->e[i].cut_pos = at->pos;
+    }
     break;
   }
   if (st == ADEX_OK && p->ring != NULL) {
@@ -112,7 +128,8 @@ static adex_status add_proj(adex__state *s, net_proj *p) {
 }
 
 /* The network's key table. */
-static adex_status build(adex_net *net, const char *filename, adex__state *s) {
+static adex_status build(adex_net *net, const char *filename, adex__state *s,
+                         const syn_places *places) {
   adex__state_init(s, filename, adex_allocator_default());
   adex_status st = ADEX_OK;
   for (size_t g = 0; st == ADEX_OK && g < net->ngroups; g++) {
@@ -130,7 +147,7 @@ static adex_status build(adex_net *net, const char *filename, adex__state *s) {
                      (double)gr->n_spikes, 1, (size_t)1);
   }
   for (size_t i = 0; st == ADEX_OK && i < net->nprojs; i++)
-    st = add_proj(s, &net->projs[i]);
+    st = add_proj(s, &net->projs[i], places != NULL ? &places[i] : NULL);
   if (st == ADEX_OK)
     st = add_array(s, net->name.name, "step", ADEX_DTYPE_F64, &net->k_saved,
                    0x1p53, 1, (size_t)1);
@@ -150,12 +167,6 @@ static adex_status begin(adex_net *net, const char *filename,
                       "%s: plan the network before saving or "
                       "loading its state",
                       net->name.name);
-  for (size_t i = 0; net->nranks > 1 && i < net->nprojs; i++)
-    if (net->projs[i].cfg.model == ADEX_SYN_STP)
-      return adex__fail(ADEX_ENOTSUP,
-                        "%s: the state of %s (STP, per synapse) is not "
-                        "written or read on several ranks yet (%d ranks)",
-                        net->name.name, net->projs[i].name.name, net->nranks);
   return adex_state_format_of(filename, format);
 }
 
@@ -186,6 +197,104 @@ static adex_status agree(adex_net *net, adex_status st) {
                       net->name.name, root);
   if (net->rank == root) return st;
   return adex__fail((adex_status)m.st, "rank %d: %s", root, m.msg);
+}
+
+/* IJ: the place alone of each of p's synapses: by pre neuron, then in
+ * the order given (the walk's), from the pairs every rank holds. */
+static adex_status ij_places(const net_proj *p, size_t *pos) {
+  size_t n = p->cfg.conn.n_pairs, P = p->npre;
+  size_t *start = calloc(P + 1, sizeof *start);
+  size_t *alone = malloc((n ? n : 1) * sizeof *alone);
+  if (start == NULL || alone == NULL) {
+    free(start);
+    free(alone);
+    return adex__fail(ADEX_ENOMEM, "%s: out of memory", p->name.name);
+  }
+  for (size_t g = 0; g < n; g++) start[p->conn_a[g] + 1]++;
+  for (size_t i = 1; i <= P; i++) start[i] += start[i - 1];
+  for (size_t g = 0; g < n; g++) alone[g] = start[p->conn_a[g]]++;
+  for (size_t q = 0; q < p->nsyn; q++) pos[q] = alone[p->order[q]];
+  free(start);
+  free(alone);
+  return ADEX_OK;
+}
+
+/* Generated connectors: a row alone lists its synapses by post neuron, so
+ * it is the ranks' parts of the row in rank order; every rank's row
+ * lengths (one allgather) place this rank's. Collective. */
+static adex_status gen_places(adex_net *net, const net_proj *p, size_t *pos,
+                              size_t *total) {
+  const adex_comm *c = net->comm;
+  size_t P = p->npre, R = (size_t)net->nranks;
+  uint32_t *len = malloc((P + 1) * sizeof *len);
+  uint32_t *all = malloc((R * P + 1) * sizeof *all);
+  adex_status st = ADEX_OK;
+  if (len == NULL || all == NULL)
+    st = adex__fail(ADEX_ENOMEM, "%s: out of memory", p->name.name);
+  for (size_t i = 0; st == ADEX_OK && i < P; i++)
+    len[i] = p->row[i + 1] - p->row[i];
+  st = agree(net, st); /* all ranks meet the allgather, or none */
+  if (st == ADEX_OK &&
+      c->allgather_u32(c->ctx, len, P, all, R * P, net->xcounts) != 0)
+    st = adex__fail(ADEX_EIO, "%s: gathering the rows of %s failed",
+                    net->name.name, p->name.name);
+  size_t base = 0;
+  for (size_t i = 0; st == ADEX_OK && i < P; i++) {
+    size_t before = 0, row = 0;
+    for (size_t r = 0; r < R; r++) {
+      if (r < (size_t)net->rank) before += all[r * P + i];
+      row += all[r * P + i];
+    }
+    for (size_t q = p->row[i]; q < p->row[i + 1]; q++)
+      pos[q] = base + before + (q - p->row[i]);
+    base += row;
+  }
+  *total = base;
+  free(len);
+  free(all);
+  return st;
+}
+
+/* The places of every STP projection's synapses (several ranks; all
+ * ranks call it, and agree on the status). Every rank walks every
+ * projection whatever failed, so that all meet the same collectives. */
+static adex_status plan_places(adex_net *net, syn_places *places) {
+  adex_status st = ADEX_OK;
+  for (size_t i = 0; i < net->nprojs; i++) {
+    const net_proj *p = &net->projs[i];
+    if (p->cfg.model != ADEX_SYN_STP) continue;
+    adex_conn_kind kind = p->cfg.conn.kind;
+    places[i].pos = malloc((p->nsyn ? p->nsyn : 1) * sizeof *places[i].pos);
+    if (places[i].pos == NULL && st == ADEX_OK)
+      st = adex__fail(ADEX_ENOMEM, "%s: out of memory", p->name.name);
+    if (kind != ADEX_CONN_IJ && kind != ADEX_CONN_CSR) {
+      st = agree(net, st);
+      if (st == ADEX_OK)
+        st = gen_places(net, p, places[i].pos, &places[i].total);
+    } else if (st == ADEX_OK && kind == ADEX_CONN_IJ) {
+      st = ij_places(p, places[i].pos);
+      places[i].total = p->cfg.conn.n_pairs;
+    } else if (st == ADEX_OK) { /* CSR: the place given is the place */
+      memcpy(places[i].pos, p->order, p->nsyn * sizeof *p->order);
+      places[i].total = p->conn_b[p->npre];
+    }
+  }
+  return agree(net, st);
+}
+
+/* The places of the STP synapses for a save or load on several ranks
+ * (*out: nprojs entries, free with free_places). */
+static adex_status find_places(adex_net *net, syn_places **out) {
+  *out = calloc(net->nprojs + 1, sizeof **out);
+  adex_status st = agree(
+      net, *out != NULL ? ADEX_OK : adex__fail(ADEX_ENOMEM, "out of memory"));
+  return st == ADEX_OK ? plan_places(net, *out) : st;
+}
+
+static void free_places(const adex_net *net, syn_places *places) {
+  for (size_t i = 0; places != NULL && i < net->nprojs; i++)
+    free(places[i].pos);
+  free(places);
 }
 
 /* A part's room in the gathered buffers: whole doubles, so that each
@@ -224,6 +333,52 @@ static void export_local(const adex__state_entry *e, unsigned char *out) {
   } else {
     memcpy(out, e->var, bytes_of(e, e->count));
   }
+}
+
+/* Bytes of this rank's part of a cut entry in the gathered buffer: its
+ * elements (padded to whole doubles), after their count and places where
+ * the entry is cut by places. */
+static size_t part_bytes(const adex__state_entry *e) {
+  size_t b = pad8(bytes_of(e, e->count));
+  return e->cut_pos != NULL ? b + 8 * (1 + e->count) : b;
+}
+
+/* This rank's part of a cut entry at out (part_bytes of it). */
+static void pack_part(const adex__state_entry *e, unsigned char *out) {
+  if (e->cut_pos != NULL) {
+    uint64_t n = e->count;
+    memcpy(out, &n, 8);
+    for (size_t q = 0; q < e->count; q++) {
+      uint64_t x = e->cut_pos[q];
+      memcpy(out + 8 * (1 + q), &x, 8);
+    }
+    out += 8 * (1 + e->count);
+  }
+  export_local(e, out);
+}
+
+/* Rank 0: one rank's part of an entry cut by places (count, places,
+ * values; at most `room` bytes) into the whole x; *used its bytes. */
+static adex_status unpack_places(const adex__state *s, adex__state_entry *x,
+                                 const unsigned char *in, size_t room,
+                                 size_t *used) {
+  uint64_t n = 0;
+  size_t es = adex_dtype_size(x->dtype);
+  if (room >= 8) memcpy(&n, in, 8);
+  if (room < 8 || n > room / 8 || 8 * (1 + n) + pad8(n * es) > room)
+    return adex__state_fail(s, ADEX_EIO, "key '%s': a rank's part is short",
+                            x->key);
+  const unsigned char *v = in + 8 * (1 + n);
+  for (size_t q = 0; q < n; q++) {
+    uint64_t at;
+    memcpy(&at, in + 8 * (1 + q), 8);
+    if (at >= x->count)
+      return adex__state_fail(s, ADEX_EIO, "key '%s': place %llu of %zu",
+                              x->key, (unsigned long long)at, x->count);
+    memcpy((unsigned char *)x->var + at * es, v + q * es, es);
+  }
+  *used = 8 * (1 + n) + pad8(n * es);
+  return ADEX_OK;
 }
 
 /* The whole network's table w (initialized, empty) like s (this rank's),
@@ -276,6 +431,13 @@ static adex_status assemble(const adex_net *net, const adex__state *s,
     for (size_t i = 0; i < w->n; i++) {
       adex__state_entry *x = &w->e[i];
       if (x->cut_all == 0) continue;
+      if (x->cut_pos != NULL) {
+        size_t used = 0;
+        adex_status st = unpack_places(s, x, recv + at, end - at, &used);
+        if (st != ADEX_OK) return st;
+        at += used;
+        continue;
+      }
       size_t lo, hi, all = x->cut_all, es = adex_dtype_size(x->dtype);
       adex_comm_block(all, net->nranks, r, &lo, &hi);
       size_t rows = x->count / all, n = (hi - lo) * rows * es;
@@ -305,11 +467,13 @@ static adex_status save_parts(adex_net *net, adex__state *s,
   size_t size = 0, nsend = 0, nrecv = 0;
   adex__state_init(&w, s->filename, s->alloc);
   if (st == ADEX_OK && root) st = widen(s, &w, &block, &size);
+  size_t R = (size_t)net->nranks;
   for (size_t i = 0; i < s->n; i++)
-    if (s->e[i].cut_all > 0) nsend += pad8(bytes_of(&s->e[i], s->e[i].count));
+    if (s->e[i].cut_all > 0) nsend += part_bytes(&s->e[i]);
   for (size_t i = 0; root && st == ADEX_OK && i < w.n; i++)
     if (w.e[i].cut_all > 0)
-      nrecv += bytes_of(&w.e[i], w.e[i].count) + 8 * (size_t)net->nranks;
+      nrecv += bytes_of(&w.e[i], w.e[i].count) + 8 * R +
+               (w.e[i].cut_pos != NULL ? 8 * (R + w.e[i].count) : 0);
   if (st == ADEX_OK && (send = adex__alloc(s->alloc, nsend + 1)) == NULL)
     st = adex__state_fail(s, ADEX_ENOMEM, "out of memory");
   if (st == ADEX_OK && root &&
@@ -317,8 +481,8 @@ static adex_status save_parts(adex_net *net, adex__state *s,
     st = adex__state_fail(s, ADEX_ENOMEM, "out of memory");
   for (size_t i = 0, off = 0; st == ADEX_OK && i < s->n; i++)
     if (s->e[i].cut_all > 0) {
-      export_local(&s->e[i], send + off);
-      off += pad8(bytes_of(&s->e[i], s->e[i].count));
+      pack_part(&s->e[i], send + off);
+      off += part_bytes(&s->e[i]);
     }
   st = agree(net, st); /* all ranks meet the gather, or none */
   if (st == ADEX_OK && c->gather_bytes(c->ctx, send, nsend, recv, nrecv + 1,
@@ -361,7 +525,11 @@ static adex_status load_parts(adex_net *net, adex__state *s,
     part_of(e, &lo, &n);
     size_t rows = all > 0 ? x->count / all : 0;
     unsigned char *to = e->delay != NULL ? tmp : e->var;
-    copy_cols(x->var, to, rows, lo, n, all, es, false);
+    if (e->cut_pos != NULL)
+      for (size_t q = 0; q < e->count; q++)
+        memcpy(to + q * es, (unsigned char *)x->var + e->cut_pos[q] * es, es);
+    else
+      copy_cols(x->var, to, rows, lo, n, all, es, false);
     if (e->delay != NULL) adex_delay_import(e->delay, (double *)(void *)tmp);
   }
   adex__free(s->alloc, tmp, ntmp);
@@ -398,13 +566,17 @@ adex_status adex_net_save_states(adex_net *net, const char *filename) {
     net->groups[g].cursor_saved = (double)net->groups[g].cursor;
   net->k_saved = (double)net->k;
   net->t0_saved = net->t0;
+  syn_places *places = NULL;
+  if (net->comm != NULL) st = find_places(net, &places);
   adex__state s;
-  st = build(net, filename, &s);
+  adex__state_init(&s, filename, adex_allocator_default());
+  if (st == ADEX_OK) st = build(net, filename, &s, places);
   if (net->comm != NULL)
     st = save_parts(net, &s, format, st);
   else if (st == ADEX_OK)
     st = adex__state_save(&s, format);
   adex__state_free(&s);
+  free_places(net, places);
   return finish(net, st);
 }
 
@@ -417,13 +589,17 @@ adex_status adex_net_load_states(adex_net *net, const char *filename,
     net->groups[g].cursor_saved = (double)net->groups[g].cursor;
   net->k_saved = (double)net->k;
   net->t0_saved = net->t0;
+  syn_places *places = NULL;
+  if (net->comm != NULL) st = find_places(net, &places);
   adex__state s;
-  st = build(net, filename, &s);
+  adex__state_init(&s, filename, adex_allocator_default());
+  if (st == ADEX_OK) st = build(net, filename, &s, places);
   if (net->comm != NULL)
     st = load_parts(net, &s, format, verbose, log, st);
   else if (st == ADEX_OK)
     st = adex__state_load(&s, format, verbose, log, NULL);
   adex__state_free(&s);
+  free_places(net, places);
   if (st == ADEX_OK) {
     /* whole counts (the value check kept them within range) */
     for (size_t g = 0; g < net->ngroups; g++)
