@@ -220,7 +220,7 @@ ADEX_API void adex_net_destroy(adex_net *net);
  * update that fails on one rank makes adex_net_step fail on every rank
  * (the others' message names it) within adex_net_sync_steps steps. NULL,
  * or a communicator of one rank: the network is alone (the default).
- * State files are not written on several ranks yet (ADEX_ENOTSUP). */
+ * State files are the same on any number of ranks (adex_net_save_states). */
 ADEX_API adex_status adex_net_set_comm(adex_net *net, const adex_comm *comm);
 
 /* On several ranks, end every step with one collective call that agrees
@@ -414,13 +414,22 @@ ADEX_API size_t adex_net_bytes(const adex_net *net);
  * count and the time of step 0 ("Network0.step", "Network0.t0"), so that
  * a network built the same way, loaded from the file, continues exactly
  * as the saved one would have, at the saved one's times. Written
- * atomically. */
+ * atomically.
+ * On several ranks (adex_net_set_comm) it is collective: every rank calls
+ * it; the spikes the ranks hold for their next exchange are delivered
+ * first (the run continues with the same bits), and rank 0 gathers every
+ * rank's block and writes one file, byte for byte the one the network
+ * alone writes after the same steps (STP's per-synapse state in the
+ * order of the network alone); every rank returns the same status. */
 ADEX_API adex_status adex_net_save_states(adex_net *net, const char *filename);
 
 /* Load such a file into a planned network built the same way. Every key,
  * shape, dtype and value is checked before anything changes; keys the
  * file lacks are left as they are (warned on `log` when not NULL, with a
- * line per key loaded when verbose). */
+ * line per key loaded when verbose). On several ranks, collective: every
+ * rank reads and checks the whole file (written on any number of ranks),
+ * then takes its block; the same status on every rank, the log lines from
+ * rank 0 only. */
 ADEX_API adex_status adex_net_load_states(adex_net *net, const char *filename,
                                           int verbose, FILE *log);
 

@@ -37,6 +37,12 @@ typedef struct adex__state_entry {
   /* save: the data to write (bool as bytes 0/1); load: where the format
    * module stages it, in the entry's dtype (bytes 0/1 for BOOL) */
   void *buf;
+  /* a network on several ranks: this rank holds columns [cut_lo, cut_lo +
+   * cut_n) of cut_all along the last axis (cut_all 0: the whole entry,
+   * the same on every rank), or, where cut_pos is set (1-D), the cut_n
+   * elements at positions cut_pos[] of cut_all */
+  size_t cut_lo, cut_n, cut_all;
+  const size_t *cut_pos;
 } adex__state_entry;
 
 /* The key table of one save or load. */

@@ -207,3 +207,23 @@ adex_status adex__net_exchange_fail(adex_net *net, adex_status st) {
 adex_status adex__net_exchange_agree(adex_net *net) {
   return exchange(net, ADEX_OK, false);
 }
+
+adex_status adex__net_exchange_flush(adex_net *net) {
+  /* npend is the same on every rank (it counts steps), so either all
+   * ranks exchange here or none does */
+  if (net->comm == NULL || net->npend == 0) return ADEX_OK;
+  adex_status st = exchange(net, ADEX_OK, true);
+  if (st != ADEX_OK) return st;
+  for (size_t i = 0; i < net->nprojs; i++) {
+    net_proj *p = &net->projs[i];
+    const net_group *pre = &net->groups[p->cfg.pre];
+    if (pre->exchanged) adex__net_proj_take(p, pre);
+  }
+  /* delivered: the next step must not deliver them again */
+  for (size_t g = 0; g < net->ngroups; g++)
+    if (net->groups[g].exchanged) {
+      net->groups[g].nbatch = 0;
+      net->groups[g].nspk = 0;
+    }
+  return ADEX_OK;
+}

@@ -210,6 +210,17 @@ adex_status adex__net_exchange_fail(adex_net *net, adex_status st);
  * naming the rank whose step failed, if one did. */
 adex_status adex__net_exchange_agree(adex_net *net);
 
+/* Exchange the pending lists now and deliver them to every projection's
+ * rings as the step would, in step order (npend becomes 0): the rings
+ * then hold what a process alone has after the same steps, the spikes of
+ * the last step still in the populations' flags (a state file's view).
+ * Collective; the run continues with the same bits. */
+adex_status adex__net_exchange_flush(adex_net *net);
+
+/* Put the spike lists of pre's batch into p's rings (the delivery half of
+ * a projection update, nothing evolved). */
+void adex__net_proj_take(net_proj *p, const net_group *pre);
+
 /* The list of the group's spikes of the last step, by local index, into
  * out; returns its length. */
 size_t adex__net_gather_spikes(const net_group *g, uint32_t *out);

@@ -325,6 +325,11 @@ static void sum_over_synapses(net_proj *p, const double *g) {
   }
 }
 
+void adex__net_proj_take(net_proj *p, const net_group *pre) {
+  if (p->ring != NULL) deliver_weights(p, pre, 0, p->npost);
+  if (p->sring != NULL) (void)deliver_spikes(p, pre, 0);
+}
+
 /* -------------------------------------------------------------- models */
 
 void adex__net_proj_deliver(net_proj *p, const net_group *pre, size_t lo,
