@@ -112,6 +112,7 @@ static int execute(const run_opts *o, const cli_sim *sim) {
         rc2 = cli_run_commit_output(&c.trace, "--trace", o->trace_path);
       if (rc2 != 0) rc = rc2;
     }
+    rc = cli_dist_agree_rc(rc); /* rank 0's files written: all save or not */
     if ((rc == 0 || (e.signal != 0 && rc == 128 + e.signal)) &&
         sim->save_state != NULL &&
         (rc2 = cli_engine_save_state(&e, saved, sizeof saved)) != 0)
