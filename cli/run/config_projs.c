@@ -257,7 +257,7 @@ static int parse_conn(const cfg_ctx *c, const cJSON *obj, const char *path,
     }
   } else if (strcmp(kind, "FixedPreNum") == 0 ||
              strcmp(kind, "FixedPostNum") == 0) {
-    int pre = kind[5] == 'r';
+    int pre = strcmp(kind, "FixedPreNum") == 0;
     double num = 0;
     size_t of = pre ? pre_num : post_num;
     cn->kind = pre ? ADEX_CONN_FIXED_PRE_NUM : ADEX_CONN_FIXED_POST_NUM;

@@ -325,6 +325,31 @@ def test_projection_variables_recorded(adex_run, write_config, workdir, show):
     assert vals[(round(ts[k0 + 3], 6), 1)] == g[k0 + 3, 1]
 
 
+@pytest.mark.parametrize("kind,fixed,other", [("FixedPreNum", "post", "pre"),
+                                               ("FixedPostNum", "pre", "post")])
+def test_fixed_num_connectors(kind, fixed, other, adex_run, write_config,
+                              workdir, show):
+    """FixedPreNum(num): every post neuron gets num distinct pre neurons;
+    FixedPostNum(num): every pre neuron reaches num distinct post neurons
+    (the config once took both for FixedPostNum)."""
+    cfg = {"duration": 1, "dt": 0.1,
+           "populations": [{"name": "A", "size": 40}, {"name": "B", "size": 25}],
+           "projections": [{"name": "P", "pre": "A", "post": "B",
+                            "model": "ExpCUBA", "save_synapses": True,
+                            "conn": {"kind": kind, "num": 3, "seed": 5}}],
+           "out": "o.h5"}
+    r = adex_run(write_config(cfg))
+    assert r.returncode == 0, show(r)
+    with h5py.File(str(workdir / "o.h5"), "r") as f:
+        s = f["P/synapses"]
+        fixed_ids, other_ids = s[fixed][()], s[other][()]
+    n_fixed = 25 if fixed == "post" else 40
+    counts = np.bincount(fixed_ids, minlength=n_fixed)
+    assert list(counts) == [3] * n_fixed
+    for i in range(n_fixed):
+        assert len(set(other_ids[fixed_ids == i])) == 3
+
+
 def test_save_synapses(adex_run, write_config, workdir, show):
     """save_synapses writes /<name>/synapses/pre, post, weight, delay: for
     IJ in the order given, for FixedProb every synapse once."""
