@@ -613,7 +613,9 @@ static void warn_dropped(const cli_engine *e) {
   size_t p;
   for (p = 0; p < e->sim->npops; p++) {
     if (e->pops[p] == NULL) continue;
-    unsigned long long d = adex_pop_spike_events_dropped(e->pops[p]);
+    /* every rank's (collective on several) */
+    unsigned long long d =
+        cli_dist_sum(adex_pop_spike_events_dropped(e->pops[p]));
     if (d > 0)
       cli_error("warning: %llu spike%s of population %s did not fit in the "
                 "library's event list and are missing from the counts and "
@@ -624,6 +626,46 @@ static void warn_dropped(const cli_engine *e) {
 
 /* Say on stderr if an update met non-finite values in V, w, input or the
  * drive (adex_pop_nonfinite): the first, by neuron, variable and step. */
+/* One rank's first non-finite value of a population, as gathered. */
+typedef struct nf_rec {
+  double n, i, t; /* count, global neuron, time */
+  char var[16];
+} nf_rec;
+
+/* Population p's count and first non-finite value over every rank (the
+ * earliest; at one time, the lowest neuron), as adex_pop_nonfinite. */
+static int nonfinite_all(const cli_engine *e, size_t p, unsigned long long *n,
+                         size_t *i, const char **var, double *t) {
+  static char name[16];
+  nf_rec mine = {0, 0, 0, ""};
+  const char *v = NULL;
+  if (adex_pop_nonfinite(e->pops[p], n, i, &v, t) == ADEX_OK && *n > 0) {
+    mine = (nf_rec){(double)*n, (double)(*i + e->lo[p]), *t, ""};
+    snprintf(mine.var, sizeof mine.var, "%s", v != NULL ? v : "?");
+  }
+  size_t total = 0;
+  nf_rec *all = cli_dist_gather_all(&mine, 1, sizeof mine, &total);
+  const nf_rec *first = NULL;
+  double count = 0;
+  for (size_t r = 0; all != NULL && r < total; r++) {
+    if (all[r].n == 0) continue;
+    count += all[r].n;
+    if (first == NULL || all[r].t < first->t ||
+        (all[r].t == first->t && all[r].i < first->i))
+      first = &all[r];
+  }
+  int found = first != NULL;
+  if (found) {
+    *n = (unsigned long long)count;
+    *i = (size_t)first->i;
+    *t = first->t;
+    snprintf(name, sizeof name, "%s", first->var);
+    *var = name;
+  }
+  free(all);
+  return found;
+}
+
 static void warn_nonfinite(const cli_engine *e) {
   size_t p;
   for (p = 0; p < e->sim->npops; p++) {
@@ -631,9 +673,7 @@ static void warn_nonfinite(const cli_engine *e) {
     size_t i = 0;
     const char *var = NULL;
     double t = 0;
-    if (e->pops[p] == NULL ||
-        adex_pop_nonfinite(e->pops[p], &n, &i, &var, &t) != ADEX_OK || n == 0)
-      continue;
+    if (e->pops[p] == NULL || !nonfinite_all(e, p, &n, &i, &var, &t)) continue;
     cli_error("warning: population %s met %llu non-finite value%s (NaN or "
               "inf) in V, w, input or drive, the first in neuron %zu's %s "
               "at step %.0f (t = %g ms); each became a spike with w "
