@@ -177,6 +177,28 @@ static int attr_str(hid_t loc, const char *name, const char *s) {
 
 /* An empty chunked dataset of rank 1 (cols == 0) or 2 that can grow in
  * its first dimension. */
+/* A creation property list of class cls for objects without times (HDF5
+ * stamps each object with its creation and change times unless told not
+ * to: two runs, or a run on several processes, would give files that
+ * differ in those bytes alone). */
+static hid_t untimed(hid_t cls) {
+  hid_t p = H5Pcreate(cls);
+  if (p >= 0 && H5Pset_obj_track_times(p, 0) < 0) {
+    H5Pclose(p);
+    return -1;
+  }
+  return p;
+}
+
+/* A group without times. */
+static hid_t group_create(hid_t loc, const char *name) {
+  hid_t gcpl = untimed(H5P_GROUP_CREATE);
+  if (gcpl < 0) return -1;
+  hid_t g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+  H5Pclose(gcpl);
+  return g;
+}
+
 static hid_t ds_create(hid_t loc, const char *name, hid_t ftype, hsize_t cols,
                        hsize_t chunk_rows) {
   int rank = cols == 0 ? 1 : 2;
@@ -184,7 +206,7 @@ static hid_t ds_create(hid_t loc, const char *name, hid_t ftype, hsize_t cols,
   hsize_t chunk[2] = {chunk_rows, cols};
   hid_t space = H5Screate_simple(rank, dims, maxd), dcpl, ds = -1;
   if (space < 0) return -1;
-  dcpl = H5Pcreate(H5P_DATASET_CREATE);
+  dcpl = untimed(H5P_DATASET_CREATE);
   if (dcpl >= 0 && H5Pset_chunk(dcpl, rank, chunk) >= 0)
     ds = H5Dcreate2(loc, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
   if (dcpl >= 0) H5Pclose(dcpl);
@@ -560,7 +582,7 @@ static int h5_pop_attrs(cli_recorder *r, size_t p) {
 /* The group, attributes and datasets of population p. */
 static int h5_pop_layout(cli_recorder *r, size_t p) {
   rec_pop *rp = &r->pops[p];
-  hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+  hid_t gcpl = untimed(H5P_GROUP_CREATE);
   int v;
   /* dense attribute storage: per-neuron parameters may exceed 64 KiB */
   if (gcpl < 0 || H5Pset_attr_phase_change(gcpl, 0, 0) < 0) {
@@ -571,8 +593,7 @@ static int h5_pop_layout(cli_recorder *r, size_t p) {
   H5Pclose(gcpl);
   if (rp->g < 0 || h5_pop_attrs(r, p) < 0) return -1;
   if (r->spikes_on) {
-    rp->g_spk =
-        H5Gcreate2(rp->g, "spikes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    rp->g_spk = group_create(rp->g, "spikes");
     if (rp->g_spk < 0) return -1;
     hsize_t chunk = (hsize_t)spike_chunk(rp->n);
     rp->d_spt = ds_create(rp->g_spk, "t", H5T_IEEE_F64LE, 0, chunk);
@@ -603,9 +624,12 @@ static int h5_pop_layout(cli_recorder *r, size_t p) {
       hid_t space, ds;
       dims[0] = (hsize_t)rp->nwatch;
       space = H5Screate_simple(1, dims, NULL);
-      ds = space < 0 ? -1
-                     : H5Dcreate2(rp->g, "neurons", H5T_STD_I64LE, space,
-                                  H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      hid_t dcpl = untimed(H5P_DATASET_CREATE);
+      ds = space < 0 || dcpl < 0
+               ? -1
+               : H5Dcreate2(rp->g, "neurons", H5T_STD_I64LE, space, H5P_DEFAULT,
+                            dcpl, H5P_DEFAULT);
+      if (dcpl >= 0) H5Pclose(dcpl);
       rc = ds < 0 ? -1
                   : (H5Dwrite(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL,
                               H5P_DEFAULT, neurons) < 0
@@ -657,7 +681,7 @@ static int h5_synapses(cli_recorder *r, size_t j, hid_t g) {
       ow[at] = t->w[s];
       od[at] = t->d[s];
     }
-    hid_t sg = H5Gcreate2(g, "synapses", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t sg = group_create(g, "synapses");
     hsize_t have = 0;
     hid_t ds;
     rc = sg < 0 ? -1 : 0;
@@ -700,7 +724,7 @@ static int h5_proj_layout(cli_recorder *r, size_t j) {
   const double vals[] = {
       c->tau, c->E, c->tau_decay,  c->tau_rise, c->cc_Mg, c->alpha, c->beta,
       c->a,   c->T, c->T_duration, c->U,        c->tau_f, c->tau_d, c->A};
-  hid_t g = H5Gcreate2(r->file, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t g = group_create(r->file, name);
   int bad = g < 0;
   if (!bad)
     bad = attr_str(g, "kind", "projection") < 0 ||
@@ -772,12 +796,17 @@ static int h5_proj_layout(cli_recorder *r, size_t j) {
 }
 
 static int h5_open(cli_recorder *r) {
-  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), fcpl = untimed(H5P_FILE_CREATE);
   size_t p;
-  if (fapl < 0) return -1;
+  if (fapl < 0 || fcpl < 0) {
+    if (fapl >= 0) H5Pclose(fapl);
+    if (fcpl >= 0) H5Pclose(fcpl);
+    return -1;
+  }
   H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST);
-  r->file = H5Fcreate(r->out.tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  r->file = H5Fcreate(r->out.tmp, H5F_ACC_TRUNC, fcpl, fapl);
   H5Pclose(fapl);
+  H5Pclose(fcpl);
   if (r->file < 0 || h5_root_attrs(r) < 0) return -1;
   for (p = 0; p < r->npops; p++) {
     if (h5_pop_layout(r, p) < 0) return -1;

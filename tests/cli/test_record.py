@@ -95,6 +95,20 @@ def test_h5_golden_layout(adex_run, workdir, show):
                                                   else -1e7)
 
 
+def test_h5_same_run_same_bytes(adex_run, workdir, show):
+    """The same run twice, a second apart, writes the same .h5 bytes: no
+    object creation or change times are stored (a file's bytes are then
+    a function of the run, which `mpirun` runs rely on)."""
+    args = ["--size", "20", "--duration", "30", "--input", "0:30",
+            "--record", "V,w", "--watch", "0,5,19", "--record-every", "3"]
+    r = adex_run(*args, "--out", "a.h5")
+    assert r.returncode == 0, show(r)
+    time.sleep(1.1)
+    r = adex_run(*args, "--out", "b.h5")
+    assert r.returncode == 0, show(r)
+    assert (workdir / "a.h5").read_bytes() == (workdir / "b.h5").read_bytes()
+
+
 def test_units_label_what_is_stored(adex_run, workdir, show):
     """w and input hold currents such that R*w and R*I are in mV: the
     datasets store w and I, in mV/R. With R = 0.1 and input 500 the dataset
