@@ -2,8 +2,8 @@
  * N neurons (80 % E), 80 synapses per neuron (FixedPreNum, 64 from E, 16
  * from I), refractory 5 ms, bias 20, ExpCOBA with a delay of D ms. Each
  * rank builds its part; prints the time per simulated second (the
- * slowest rank's), the build time, the rate, the exchange period and the
- * time the slowest rank spent waiting in exchanges is not separated.
+ * slowest rank's, the exchanges included), the build time, the rate and
+ * the steps between exchanges.
  *
  *   mpirun -np P build/bench_net_mpi [N] [SECONDS] [THREADS] [DELAY_MS]
  *   defaults: 40000 neurons, 1 s, 1 thread per rank, 0.1 ms
