@@ -31,7 +31,9 @@ static struct {
   size_t npops;
   adex_spike_event *send; /* scratch: this rank's events, global indices */
   size_t send_cap;
-  double *vals; /* scratch: values of cli_dist_gather */
+  double *vals;  /* scratch of cli_dist_gather: values received, */
+  double *part;  /* this rank's values, */
+  size_t *local; /* and their local indices (vals_cap each) */
   size_t vals_cap;
   size_t *counts; /* per rank */
   size_t *taken;
@@ -235,41 +237,46 @@ static int owner(const dist_pop *d, size_t i) {
   return lo;
 }
 
+/* Room for n values in D's scratch (grown, never shrunk: the step path
+ * then allocates nothing after its first samples). */
+static int room(size_t n) {
+  if (n + 1 <= D.vals_cap) return 0;
+  size_t cap = 2 * n + 64;
+  double *v = malloc(cap * sizeof *v), *p = malloc(cap * sizeof *p);
+  size_t *l = malloc(cap * sizeof *l);
+  if (v == NULL || p == NULL || l == NULL) {
+    free(v);
+    free(p);
+    free(l);
+    return cli_dist_fatal(CLI_EXIT_FAILURE, "out of memory");
+  }
+  free(D.vals);
+  free(D.part);
+  free(D.local);
+  D.vals = v;
+  D.part = p;
+  D.local = l;
+  D.vals_cap = cap;
+  return 0;
+}
+
 int cli_dist_gather(adex_pop *pop, const size_t *idx, size_t n, double *dst,
                     void (*read)(adex_pop *pop, const size_t *idx, size_t n,
                                  double *dst, void *ctx),
                     void *ctx) {
   dist_pop *d = find(pop);
   if (d == NULL) return 0;
+  if (room(n) != 0) return 1;
   /* this rank's watched neurons, in the order asked, local indices */
-  size_t *mine = malloc((n ? n : 1) * sizeof *mine), m = 0;
-  if (n + 1 > D.vals_cap) { /* rank 0 receives n values */
-    free(D.vals);
-    D.vals_cap = 2 * n + 64;
-    D.vals = malloc(D.vals_cap * sizeof *D.vals);
-  }
-  if (mine == NULL || D.vals == NULL) {
-    free(mine);
-    return cli_dist_fatal(CLI_EXIT_FAILURE, "out of memory");
-  }
+  size_t m = 0;
   for (size_t q = 0; q < n; q++) {
     size_t i = idx != NULL ? idx[q] : q;
-    if (i - d->lo < d->n) mine[m++] = i - d->lo;
+    if (i - d->lo < d->n) D.local[m++] = i - d->lo;
   }
-  double *send = malloc((m ? m : 1) * sizeof *send);
-  if (send == NULL) {
-    free(mine);
-    return cli_dist_fatal(CLI_EXIT_FAILURE, "out of memory");
-  }
-  read(pop, mine, m, send, ctx);
-  if (D.comm.gather_bytes(D.comm.ctx, send, m * sizeof *send, D.vals,
-                          D.vals_cap * sizeof *D.vals, D.counts, 0) != 0) {
-    free(mine);
-    free(send);
-    return cli_dist_fatal(CLI_EXIT_FAILURE, "gathering values failed");
-  }
-  free(mine);
-  free(send);
+  read(pop, D.local, m, D.part, ctx);
+  if (cli_dist_gather_to(D.part, m * sizeof *D.part, D.vals,
+                         D.vals_cap * sizeof *D.vals) != 0)
+    return 1;
   if (D.comm.rank != 0) {
     memset(dst, 0, n * sizeof *dst);
     return 1;
@@ -287,6 +294,18 @@ int cli_dist_gather(adex_pop *pop, const size_t *idx, size_t n, double *dst,
   return 1;
 }
 
+int cli_dist_gather_to(const void *mine, size_t nbytes, void *out, size_t cap) {
+  if (!D.on) {
+    if (nbytes > cap)
+      return cli_dist_fatal(CLI_EXIT_FAILURE, "%zu bytes for %zu", nbytes, cap);
+    if (nbytes > 0) memcpy(out, mine, nbytes);
+    return 0;
+  }
+  if (D.comm.gather_bytes(D.comm.ctx, mine, nbytes, out, cap, D.counts, 0) != 0)
+    return cli_dist_fatal(CLI_EXIT_FAILURE, "gathering values failed");
+  return 0;
+}
+
 void *cli_dist_gather_all(const void *mine, size_t n, size_t size,
                           size_t *total) {
   size_t all = (size_t)cli_dist_sum(n);
@@ -296,15 +315,8 @@ void *cli_dist_gather_all(const void *mine, size_t n, size_t size,
     cli_dist_fatal(CLI_EXIT_FAILURE, "out of memory (%zu records)", all);
     return NULL;
   }
-  if (!D.on) {
-    memcpy(out, mine, n * size);
-    *total = n;
-    return out;
-  }
-  if (D.comm.gather_bytes(D.comm.ctx, mine, n * size, out, all * size + 1,
-                          D.counts, 0) != 0) {
+  if (cli_dist_gather_to(mine, n * size, out, all * size + 1) != 0) {
     free(out);
-    cli_dist_fatal(CLI_EXIT_FAILURE, "gathering %zu records failed", all);
     return NULL;
   }
   *total = cli_dist_root() ? all : 0;
@@ -316,6 +328,10 @@ void cli_dist_clear(void) {
   free(D.pops);
   free(D.send);
   free(D.vals);
+  free(D.part);
+  free(D.local);
+  D.part = NULL;
+  D.local = NULL;
   D.pops = NULL;
   D.npops = 0;
   D.send = NULL;

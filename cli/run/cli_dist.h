@@ -75,6 +75,11 @@ int cli_dist_gather(adex_pop *pop, const size_t *idx, size_t n, double *dst,
                                  double *dst, void *ctx),
                     void *ctx);
 
+/* Every rank's nbytes of `mine` to rank 0's out (cap bytes), in rank
+ * order (alone: a copy). Collective; 0, or a failure that ended the job
+ * (cli_dist_fatal). */
+int cli_dist_gather_to(const void *mine, size_t nbytes, void *out, size_t cap);
+
 /* Gather n records of `size` bytes of every rank to rank 0: there a
  * malloc'ed array of them in rank order (*total records), elsewhere NULL
  * (*total 0). Collective. Alone: a copy. */

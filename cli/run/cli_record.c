@@ -74,6 +74,7 @@ typedef struct rec_proj {
   int cut[8];          /* on several ranks: 0 whole on every rank, 1 cut
                           by post neuron, 2 by synapse (syn) */
   double *whole[8];    /* rank 0: the whole arrays gathered (cut ones) */
+  double *recv[8];     /* rank 0, cut by synapse: as gathered, by rank */
   cli_synapses syn;    /* per-synapse state: where each part goes */
   uint64_t every, samples;
   hid_t g, d_var[8], d_ts; /* HDF5: the group and datasets */
@@ -98,7 +99,7 @@ struct cli_recorder {
   int failed;
   uint64_t *nsyn;     /* synapses of each projection (all ranks') */
   cli_synapses *syns; /* save_synapses: each projection's, whole */
-  size_t npops_syns;  /* entries of syns */
+  size_t nsyns;       /* entries of syns */
   int mute;           /* a rank other than 0 of several: it takes part in the
                gathers (cli_dist.h) and writes nothing */
 };
@@ -370,8 +371,11 @@ static int plan_proj_parts(cli_recorder *r, rec_proj *rq,
       rq->len[v] = r->sim->pops[pr->cfg.post].size;
     }
     if (rq->cut[v] != 0 && cli_dist_root()) {
-      rq->whole[v] = malloc((rq->len[v] ? rq->len[v] : 1) * sizeof(double));
-      if (rq->whole[v] == NULL) return cli_error("out of memory");
+      size_t bytes = (rq->len[v] ? rq->len[v] : 1) * sizeof(double);
+      rq->whole[v] = malloc(bytes);
+      rq->recv[v] = rq->cut[v] == 2 ? malloc(bytes) : NULL;
+      if (rq->whole[v] == NULL || (rq->cut[v] == 2 && rq->recv[v] == NULL))
+        return cli_error("out of memory");
     }
   }
   if (stp && cli_dist_comm() != NULL) {
@@ -847,7 +851,7 @@ int cli_record_open(const cli_sim *sim, adex_pop *const *pops, adex_net *net,
   }
   r->nsyn = calloc(sim->nprojs + 1, sizeof *r->nsyn);
   r->syns = calloc(sim->nprojs + 1, sizeof *r->syns);
-  r->npops_syns = sim->nprojs;
+  r->nsyns = sim->nprojs;
   if (r->nsyn == NULL || r->syns == NULL) {
     cli_record_free(r);
     return cli_error("out of memory");
@@ -1034,12 +1038,15 @@ static int put_sample(cli_recorder *r, rec_pop *rp, double ts) {
  * the ranks' parts gathered to rank 0 (NULL on the others). */
 static const double *proj_values(rec_proj *rq, int v) {
   if (rq->cut[v] == 0) return rq->x[v];
-  size_t n = 0;
-  double *all = cli_dist_gather_all(rq->x[v], rq->nloc[v], sizeof(double), &n);
-  if (all == NULL) return NULL;
-  for (size_t q = 0; q < n && q < rq->len[v]; q++)
-    rq->whole[v][rq->cut[v] == 2 ? rq->syn.from[q] : q] = all[q];
-  free(all);
+  /* by post neuron: the ranks' parts in rank order are the whole; by
+   * synapse, each value then goes to its synapse's place */
+  double *to = rq->cut[v] == 2 ? rq->recv[v] : rq->whole[v];
+  size_t cap = rq->len[v] * sizeof(double);
+  if (cli_dist_gather_to(rq->x[v], rq->nloc[v] * sizeof(double), to, cap) != 0)
+    return NULL;
+  if (rq->cut[v] == 2 && cli_dist_root())
+    for (size_t q = 0; q < rq->len[v]; q++)
+      rq->whole[v][rq->syn.from[q]] = rq->recv[v][q];
   return rq->whole[v];
 }
 
@@ -1220,10 +1227,13 @@ void cli_record_free(cli_recorder *r) {
   }
   for (p = 0; p < r->nprojs; p++) {
     cli_synapses_free(&r->projs[p].syn);
-    for (v = 0; v < 8; v++) free(r->projs[p].whole[v]);
+    for (v = 0; v < 8; v++) {
+      free(r->projs[p].whole[v]);
+      free(r->projs[p].recv[v]);
+    }
   }
   free(r->projs);
-  for (p = 0; r->syns != NULL && p < r->npops_syns; p++)
+  for (p = 0; r->syns != NULL && p < r->nsyns; p++)
     cli_synapses_free(&r->syns[p]);
   free(r->syns);
   free(r->nsyn);

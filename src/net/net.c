@@ -877,12 +877,14 @@ static adex_status plan_proj(adex_net *net, net_proj *p) {
                 "yet",
                 p->name.name);
   p->ring_len = p->d_all;
-  for (size_t q = 0;
-       net->comm != NULL && p->delays_in != NULL && q < p->n_delays_in;
-       q++) { /* every delay, whichever rank holds its synapse */
+  /* every delay given, whichever rank holds its synapse: checked, and
+   * the smallest (how often ranks must exchange spikes) */
+  p->d_min = p->delays_in != NULL && p->n_delays_in > 0 ? UINT32_MAX : p->d_all;
+  for (size_t q = 0; p->delays_in != NULL && q < p->n_delays_in; q++) {
     uint32_t steps;
     st = delay_steps(net, p, p->delays_in[q], &steps);
     if (st != ADEX_OK) return st;
+    if (steps < p->d_min) p->d_min = steps;
   }
   if (p->delays_in != NULL) {
     bool per_pre = adex__net_family(p->cfg.model) != NET_FAM_EXP;

@@ -25,7 +25,6 @@
  * carries only the statuses, so every rank's step k fails together and
  * the caller may make its own collective calls between steps.
  */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,20 +38,6 @@
 /* Words of a failed rank's message. */
 #define MSG_WORDS 64
 
-/* The smallest delay of p in steps, over all its synapses (on every rank:
- * from the delays given, whichever rank holds the synapse). */
-static uint32_t smallest_delay(const adex_net *net, const net_proj *p) {
-  if (p->delays_in == NULL) return p->d_all;
-  uint32_t d = UINT32_MAX;
-  for (size_t q = 0; q < p->n_delays_in; q++) {
-    double x = p->delays_in[q];
-    double r = x == 0.0 ? 1.0 : nearbyint(x / net->dt);
-    uint32_t s = r < 1.0 ? 1 : r > 65535.0 ? 65535 : (uint32_t)r;
-    if (s < d) d = s;
-  }
-  return p->n_delays_in > 0 ? d : p->d_all;
-}
-
 adex_status adex__net_exchange_plan(adex_net *net) {
   net->sync = 1;
   if (net->comm == NULL) return ADEX_OK;
@@ -62,8 +47,7 @@ adex_status adex__net_exchange_plan(adex_net *net) {
     net_group *pre = &net->groups[p->cfg.pre];
     if (pre->kind != NET_GROUP_POP) continue; /* sources: on every rank */
     pre->exchanged = true;
-    uint32_t d = smallest_delay(net, p);
-    if (d < sync) sync = d;
+    if (p->d_min < sync) sync = p->d_min;
   }
   net->sync = sync == UINT32_MAX ? SYNC_IDLE : sync;
   size_t R = (size_t)net->nranks, send = 2 + MSG_WORDS,

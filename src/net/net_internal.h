@@ -87,6 +87,7 @@ typedef struct net_proj {
   uint16_t *dly;     /* nsyn delays in steps (Exp family), or NULL */
   uint16_t *dly_pre; /* npre delays in steps (per-pre models), or NULL */
   uint32_t d_all;    /* the delay in steps where neither is set */
+  uint32_t d_min;    /* the smallest delay of all its synapses (plan) */
   size_t *order;     /* IJ with weights: synapse -> position given */
   /* delivery */
   size_t ring_len; /* the longest delay in steps */
