@@ -111,6 +111,7 @@ def test_run_help_new_flags(adex, show):
     text = " ".join(proc.stdout.split())
     assert "steps = ceil(duration/dt)" in text, text
     assert "1.04 ms is 11" in text and "round(" not in text
+    assert "mpirun -np N adex run" in text and "bit for bit" in text
 
 
 @pytest.mark.parametrize("cmd,words", [
