@@ -161,7 +161,8 @@ static bool isa_runs(int k) {
   if (k == 0)
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
            __builtin_cpu_supports("bmi2");
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma") &&
+  return __builtin_cpu_supports("avx512f") &&
+         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma") &&
          __builtin_cpu_supports("bmi2");
 #else
   (void)k;

@@ -54,8 +54,9 @@ static int cpu_supports(adex_kernel k) {
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
            __builtin_cpu_supports("bmi2");
   case ADEX_KERNEL_AVX512:
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma") &&
-           __builtin_cpu_supports("bmi2");
+    return __builtin_cpu_supports("avx512f") &&
+           __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi2");
   default: return 1;
   }
 #else

@@ -301,11 +301,15 @@ typedef __m256i vxuf;
 #define XALLF(m) ((unsigned)_mm256_movemask_ps(m) == ALL_LANES_F)
 #define XNONEF(m) (_mm256_movemask_ps(m) == 0)
 #endif
-/* u c modulo 2^64 lane by lane, from 32-bit products (AVX2 and AVX-512F
- * have no 64-bit multiply): lo(u) lo(c) + ((hi(u) lo(c) + lo(u) hi(c))
- * << 32). */
+/* u c modulo 2^64 lane by lane: AVX-512DQ's 64-bit product where the
+ * kernel is built for it (the AVX-512 kernel is: kernels.c asks the CPU
+ * for DQ); else from 32-bit products (AVX2 and AVX-512F have no 64-bit
+ * multiply): lo(u) lo(c) + ((hi(u) lo(c) + lo(u) hi(c)) << 32). Both are
+ * the exact product modulo 2^64: the same bits. */
 static inline vxu vmul64(vxu u, uint64_t c) {
-#if ADEX_SIMD_W == 8
+#if ADEX_SIMD_W == 8 && defined(__AVX512DQ__)
+  return _mm512_mullo_epi64(u, _mm512_set1_epi64((long long)c));
+#elif ADEX_SIMD_W == 8
   __m512i cl = _mm512_set1_epi64((long long)c);
   __m512i ch = _mm512_set1_epi64((long long)(c >> 32));
   __m512i cross = _mm512_add_epi64(
