@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "adex/adex.h"
+#include "coba_pop.h"
 
 static double now(void) {
   struct timespec ts;
@@ -31,19 +32,7 @@ static int check(adex_status st, const char *what) {
 static adex_pop *population(size_t n, const char *name, uint64_t seed,
                             int threads) {
   adex_pop_config cfg;
-  adex_pop_config_default(&cfg, n);
-  cfg.params.tau = 20.0;
-  cfg.params.V_rest = -60.0;
-  cfg.params.V_reset = -60.0;
-  cfg.params.V_T = -50.0;
-  cfg.params.delta_T = 2.0;
-  cfg.params.V_th = -30.0;
-  cfg.params.a = 1.0;
-  cfg.params.b = 1.0;
-  cfg.params.tau_w = 30.0;
-  cfg.tau_ref = 5.0;
-  cfg.threads = threads;
-  cfg.V_init = adex_init_uniform(-60.0, -50.0, seed);
+  coba_pop_config(&cfg, n, 0, seed, threads);
   cfg.name = name;
   adex_pop *pop;
   check(adex_pop_create(&cfg, &pop), "population");

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "adex/adex.h"
+#include "coba_pop.h"
 #include "comm_mpi.h"
 
 static double now(void) {
@@ -37,20 +38,7 @@ static adex_pop *population(const adex_comm *c, size_t n, uint64_t seed,
   size_t lo, hi;
   adex_comm_block(n, c->size, c->rank, &lo, &hi);
   adex_pop_config cfg;
-  adex_pop_config_default(&cfg, hi - lo);
-  cfg.first_id = lo;
-  cfg.params.tau = 20.0;
-  cfg.params.V_rest = -60.0;
-  cfg.params.V_reset = -60.0;
-  cfg.params.V_T = -50.0;
-  cfg.params.delta_T = 2.0;
-  cfg.params.V_th = -30.0;
-  cfg.params.a = 1.0;
-  cfg.params.b = 1.0;
-  cfg.params.tau_w = 30.0;
-  cfg.tau_ref = 5.0;
-  cfg.threads = threads;
-  cfg.V_init = adex_init_uniform(-60.0, -50.0, seed);
+  coba_pop_config(&cfg, hi - lo, lo, seed, threads);
   adex_pop *pop;
   check(adex_pop_create(&cfg, &pop), "population", c);
   check(adex_pop_enable_drive(pop), "drive", c);

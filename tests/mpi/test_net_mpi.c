@@ -19,159 +19,56 @@
 #include "adex/adex.h"
 #include "adex/comm.h"
 #include "comm_mpi.h"
-
-static int failures;
-static int me;
-
-#define CHECK(c)                                                               \
-  do {                                                                         \
-    if (!(c)) {                                                                \
-      fprintf(stderr, "rank %d: %s:%d: %s\n", me, __FILE__, __LINE__, #c);     \
-      failures++;                                                              \
-    }                                                                          \
-  } while (0)
+#include "mpi_fixture.h"
 
 #define STEPS 300
-#define MAXP 4
 
-typedef struct built {
-  adex_net *net;
-  adex_pop *pops[MAXP];
-  size_t npops; /* AdExIF populations: network indices 0..npops-1 */
-} built;
-
-/* An AdExIF population of `total` neurons: this rank's part on comm. */
+/* A population of `total` neurons (this rank's part on comm). */
 static adex_pop *make_pop(const adex_comm *comm, size_t total, double tau_ref,
-                          double noise, int threads, uint64_t seed,
-                          const adex_init *tau_init) {
-  size_t lo = 0, hi = total;
-  if (comm != NULL) adex_comm_block(total, comm->size, comm->rank, &lo, &hi);
-  adex_pop_config c;
-  adex_pop_config_default(&c, hi - lo);
-  c.first_id = lo;
-  c.params.V_rest = -60;
-  c.params.V_reset = -60;
-  c.params.V_T = -50;
-  c.params.delta_T = 2;
-  c.params.V_th = -30;
-  c.params.tau = 20;
-  c.params.tau_w = 30;
-  c.params.a = 1;
-  c.params.b = 1;
-  c.tau_ref = tau_ref;
-  c.noise = noise;
-  c.noise_seed = seed;
-  c.threads = threads;
-  c.V_init = adex_init_uniform(-60, -50, seed);
-  c.param_init[ADEX_P_TAU] = tau_init;
-  adex_pop *p = NULL;
-  if (adex_pop_create(&c, &p) != ADEX_OK)
-    fprintf(stderr, "rank %d: %s\n", me, adex_errmsg());
-  return p;
-}
-
-static void add(built *b, const adex_comm *comm, size_t total, adex_pop *p) {
-  CHECK(p != NULL);
-  CHECK(comm != NULL ? adex_net_add_pop_part(b->net, p, total, NULL) == ADEX_OK
-                     : adex_net_add_pop(b->net, p, NULL) == ADEX_OK);
-  b->pops[b->npops++] = p;
-}
-
-static size_t proj(built *b, adex_syn_model m, size_t pre, size_t post,
-                   adex_conn conn, double g_max, double delay,
-                   const double *delays, size_t nd, const double *w,
-                   size_t nw) {
-  adex_proj_config c;
-  adex_proj_config_default(&c, m, pre, post, conn);
-  c.g_max = g_max;
-  c.delay = delay;
-  c.delays = delays;
-  c.n_delays = nd;
-  c.weights = w;
-  c.n_weights = nw;
-  size_t idx = 0;
-  adex_status st = adex_net_add_proj(b->net, &c, &idx);
-  if (st != ADEX_OK)
-    fprintf(stderr, "rank %d: %s\n", me, adex_net_errmsg(b->net));
-  CHECK(st == ADEX_OK);
-  return idx;
+                          double noise, int threads, uint64_t seed) {
+  return fx_pop(comm, total,
+                &(fx_pop_opts){NULL, tau_ref, noise, threads, seed, NULL});
 }
 
 /* Network `which` on comm (NULL: alone). */
-static void build(int which, const adex_comm *comm, int threads, built *b) {
+static void build(int which, const adex_comm *comm, int threads, fx_net *b) {
   memset(b, 0, sizeof *b);
   CHECK(adex_net_create(0.0, 0.1, NULL, &b->net) == ADEX_OK);
   CHECK(adex_net_set_comm(b->net, comm) == ADEX_OK);
   if (which == 0) { /* COBA-AdEx, small */
-    add(b, comm, 403, make_pop(comm, 403, 5.0, 0.0, threads, 11, NULL));
-    add(b, comm, 101, make_pop(comm, 101, 5.0, 0.0, threads, 12, NULL));
-    proj(b, ADEX_SYN_EXP_COBA, 0, 0, adex_conn_fixed_prob(0.1, false, 1), 0.6,
-         0, NULL, 0, NULL, 0);
-    proj(b, ADEX_SYN_EXP_COBA, 0, 1, adex_conn_fixed_prob(0.1, true, 2), 0.6, 0,
-         NULL, 0, NULL, 0);
-    proj(b, ADEX_SYN_EXP_COBA, 1, 0, adex_conn_fixed_prob(0.1, true, 3), 6.7, 0,
-         NULL, 0, NULL, 0);
-    proj(b, ADEX_SYN_EXP_COBA, 1, 1, adex_conn_fixed_prob(0.1, false, 4), 6.7,
-         0, NULL, 0, NULL, 0);
+    fx_add_pop(b, comm, 403, make_pop(comm, 403, 5.0, 0.0, threads, 11));
+    fx_add_pop(b, comm, 101, make_pop(comm, 101, 5.0, 0.0, threads, 12));
+    fx_proj(b, ADEX_SYN_EXP_COBA, 0, 0, adex_conn_fixed_prob(0.1, false, 1),
+            0.6, 0, NULL, 0, NULL, 0);
+    fx_proj(b, ADEX_SYN_EXP_COBA, 0, 1, adex_conn_fixed_prob(0.1, true, 2), 0.6,
+            0, NULL, 0, NULL, 0);
+    fx_proj(b, ADEX_SYN_EXP_COBA, 1, 0, adex_conn_fixed_prob(0.1, true, 3), 6.7,
+            0, NULL, 0, NULL, 0);
+    fx_proj(b, ADEX_SYN_EXP_COBA, 1, 1, adex_conn_fixed_prob(0.1, false, 4),
+            6.7, 0, NULL, 0, NULL, 0);
   } else if (which == 1) { /* every model, delays of 3 steps and more */
-    add(b, comm, 37, make_pop(comm, 37, 2.0, 0.0, threads, 21, NULL));
-    add(b, comm, 29, make_pop(comm, 29, 0.0, 0.0, threads, 22, NULL));
-    static double dpre[37], dsyn[37 * 29], wsyn[37 * 29];
-    for (size_t i = 0; i < 37; i++) dpre[i] = 0.3 + 0.1 * (double)(i % 4);
-    for (size_t s = 0; s < 37 * 29; s++) {
-      dsyn[s] = 0.3 + 0.1 * (double)(s % 5);
-      wsyn[s] = 0.5 + 0.01 * (double)(s % 13);
-    }
-    /* IJ pairs, some repeated, in no order */
-    static size_t ii[60], jj[60];
-    for (size_t q = 0; q < 60; q++) {
-      ii[q] = (q * 7) % 37;
-      jj[q] = (q * 11 + 3) % 29;
-    }
-    proj(b, ADEX_SYN_DELTA, 0, 1, adex_conn_ij(ii, jj, 60), 1.5, 0.3, NULL, 0,
-         wsyn, 60);
-    proj(b, ADEX_SYN_EXP_CUBA, 0, 1, adex_conn_all2all(true), 0.05, 0, dsyn,
-         37 * 29, wsyn, 37 * 29);
-    proj(b, ADEX_SYN_EXP_COBA, 1, 0, adex_conn_fixed_pre_num(5, true, 7), 0.4,
-         0.5, NULL, 0, NULL, 0);
-    proj(b, ADEX_SYN_DUAL_EXP_CUBA, 0, 0, adex_conn_fixed_post_num(6, false, 8),
-         0.3, 0, dpre, 37, NULL, 0);
-    proj(b, ADEX_SYN_DUAL_EXP_COBA, 0, 1, adex_conn_fixed_prob(0.3, true, 9),
-         0.2, 0.4, NULL, 0, NULL, 0);
-    proj(b, ADEX_SYN_ALPHA_CUBA, 1, 1, adex_conn_one2one(), 0.5, 0.3, NULL, 0,
-         NULL, 0);
-    proj(b, ADEX_SYN_ALPHA_COBA, 0, 0, adex_conn_grid_four(false), 0.2, 0.6,
-         NULL, 0, NULL, 0);
-    proj(b, ADEX_SYN_NMDA, 0, 1, adex_conn_fixed_prob(0.2, true, 10), 0.3, 0,
-         dpre, 37, NULL, 0);
-    proj(b, ADEX_SYN_AMPA, 1, 0, adex_conn_fixed_prob(0.2, true, 11), 0.4, 0.3,
-         NULL, 0, NULL, 0);
-    proj(b, ADEX_SYN_GABAA, 0, 0, adex_conn_fixed_prob(0.1, false, 12), 0.1,
-         0.3, NULL, 0, NULL, 0);
+    fx_add_pop(b, comm, 37, make_pop(comm, 37, 2.0, 0.0, threads, 21));
+    fx_add_pop(b, comm, 29, make_pop(comm, 29, 0.0, 0.0, threads, 22));
+    fx_every_model(b, true);
   } else if (which == 2) { /* sources, noise, STP (exchange every step) */
-    add(b, comm, 53, make_pop(comm, 53, 1.0, 0.8, threads, 31, NULL));
+    fx_add_pop(b, comm, 53, make_pop(comm, 53, 1.0, 0.8, threads, 31));
     double f = 400.0;
     CHECK(adex_net_add_poisson(b->net, 40, &f, 1, 5, NULL, NULL) == ADEX_OK);
     double times[4] = {1.0, 2.5, 2.5, 7.0};
     size_t idx[4] = {0, 3, 4, 3};
     CHECK(adex_net_add_spike_times(b->net, 5, times, idx, 4, NULL, NULL) ==
           ADEX_OK);
-    proj(b, ADEX_SYN_EXP_CUBA, 1, 0, adex_conn_fixed_pre_num(4, true, 13), 3.0,
-         0.2, NULL, 0, NULL, 0);
-    proj(b, ADEX_SYN_DELTA, 2, 0, adex_conn_all2all(true), 4.0, 0, NULL, 0,
-         NULL, 0);
-    proj(b, ADEX_SYN_STP, 0, 0, adex_conn_fixed_prob(0.2, false, 14), 1.0, 0,
-         NULL, 0, NULL, 0);
+    fx_proj(b, ADEX_SYN_EXP_CUBA, 1, 0, adex_conn_fixed_pre_num(4, true, 13),
+            3.0, 0.2, NULL, 0, NULL, 0);
+    fx_proj(b, ADEX_SYN_DELTA, 2, 0, adex_conn_all2all(true), 4.0, 0, NULL, 0,
+            NULL, 0);
+    fx_proj(b, ADEX_SYN_STP, 0, 0, adex_conn_fixed_prob(0.2, false, 14), 1.0, 0,
+            NULL, 0, NULL, 0);
   }
   adex_status st = adex_net_plan(b->net);
   if (st != ADEX_OK)
-    fprintf(stderr, "rank %d: plan: %s\n", me, adex_net_errmsg(b->net));
+    fprintf(stderr, "rank %d: plan: %s\n", fx_me, adex_net_errmsg(b->net));
   CHECK(st == ADEX_OK);
-}
-
-static void destroy(built *b) {
-  adex_net_destroy(b->net);
-  for (size_t p = 0; p < b->npops; p++) adex_pop_destroy(b->pops[p]);
 }
 
 /* What is recorded: per population V and spike, per projection with a
@@ -186,9 +83,9 @@ typedef struct rec {
   size_t pop_of[16]; /* the population whose block cuts the row */
 } rec;
 
-static void run(built *b, rec *r) {
+static void run(fx_net *b, rec *r) {
   adex_net_monitor mon[16];
-  adex_net_input in[MAXP];
+  adex_net_input in[FX_MAXP];
   memset(r, 0, sizeof *r);
   size_t nin = 0;
   for (size_t p = 0; p < b->npops; p++) {
@@ -224,7 +121,7 @@ static void run(built *b, rec *r) {
   adex_status st =
       adex_net_run_io(b->net, STEPS, in, nin, mon, r->n, NULL, NULL, &done);
   if (st != ADEX_OK)
-    fprintf(stderr, "rank %d: run: %s\n", me, adex_net_errmsg(b->net));
+    fprintf(stderr, "rank %d: run: %s\n", fx_me, adex_net_errmsg(b->net));
   CHECK(st == ADEX_OK && done == STEPS);
 }
 
@@ -239,14 +136,14 @@ static char *gather(const adex_comm *c, const void *buf, size_t n,
   int64_t most = (int64_t)n;
   c->max_i64(c->ctx, &most, 1);
   size_t cap = (size_t)most * (size_t)c->size + 1;
-  char *all = me == 0 ? malloc(cap) : NULL;
+  char *all = fx_me == 0 ? malloc(cap) : NULL;
   CHECK(c->gather_bytes(c->ctx, buf, n, all, cap, counts, 0) == 0);
   return all;
 }
 
 /* One network: distributed (on comm) against alone, compared on rank 0. */
 static void compare(const adex_comm *c, int which, int threads) {
-  built whole, part;
+  fx_net whole, part;
   rec rw, rp;
   build(which, NULL, threads, &whole);
   build(which, c, threads, &part);
@@ -261,7 +158,7 @@ static void compare(const adex_comm *c, int which, int threads) {
      * whole on every rank */
     int cut = rp.post_side[m] == 1 || pn != wn;
     char *all = gather(c, rp.out[m], STEPS * pn * elem, counts);
-    if (me != 0) continue;
+    if (fx_me != 0) continue;
     if (!cut) { /* replicated: rank 0's own must equal the whole */
       CHECK(memcmp(rp.out[m], rw.out[m], STEPS * wn * elem) == 0);
     } else {
@@ -284,7 +181,7 @@ static void compare(const adex_comm *c, int which, int threads) {
     free(all);
   }
   /* the network did something: spikes */
-  if (me == 0) {
+  if (fx_me == 0) {
     size_t spikes = 0;
     for (size_t m = 0; m < rw.n; m++)
       if (strstr(rw.keys[m], ".spike"))
@@ -314,7 +211,7 @@ static void compare(const adex_comm *c, int which, int threads) {
       mine[5 * s + 4] = (double)given[s];
     }
     char *all = gather(c, mine, 5 * ns * sizeof *mine, counts);
-    if (me == 0) {
+    if (fx_me == 0) {
       size_t total = 0;
       for (int r = 0; r < c->size; r++) total += counts[r] / (5 * 8);
       CHECK(total == nw);
@@ -355,8 +252,8 @@ static void compare(const adex_comm *c, int which, int threads) {
   free(counts);
   free_rec(&rw);
   free_rec(&rp);
-  destroy(&whole);
-  destroy(&part);
+  fx_destroy(&whole);
+  fx_destroy(&part);
 }
 
 /* The last neuron's tau makes euler unstable at dt 0.1: only the rank
@@ -367,7 +264,7 @@ static void failing_rank(const adex_comm *c, bool lockstep) {
   adex_comm_block(31, c->size, c->rank, &lo, &hi);
   for (size_t i = 0; i < 31; i++) tau[i] = i == 30 ? 0.001 : 20.0;
   adex_init ti = adex_init_array(tau + lo, hi - lo);
-  built b;
+  fx_net b;
   memset(&b, 0, sizeof b);
   CHECK(adex_net_create(0.0, 0.1, NULL, &b.net) == ADEX_OK);
   CHECK(adex_net_set_comm(b.net, c) == ADEX_OK);
@@ -395,7 +292,7 @@ static void failing_rank(const adex_comm *c, bool lockstep) {
   int64_t d[2] = {(int64_t)done, -(int64_t)done};
   c->max_i64(c->ctx, d, 2);
   if (lockstep) CHECK(d[0] == 0 && d[1] == 0);
-  if (me == 0)
+  if (fx_me == 0)
     printf("a failing rank%s: every rank stopped after %lld to %lld steps "
            "(rank 0: \"%.60s...\")\n",
            lockstep ? " (lockstep)" : "", (long long)-d[1], (long long)d[0],
@@ -410,7 +307,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "MPI_Init failed\n");
     return 1;
   }
-  me = comm.rank;
+  fx_me = comm.rank;
   compare(&comm, 0, 1);
   compare(&comm, 1, 1);
   compare(&comm, 2, 1);
@@ -431,9 +328,9 @@ int main(int argc, char **argv) {
   adex_net_destroy(n);
   adex_pop_destroy(p);
 
-  int64_t bad = failures;
+  int64_t bad = fx_failures;
   comm.max_i64(comm.ctx, &bad, 1);
-  if (me == 0)
+  if (fx_me == 0)
     printf("network over %d rank%s: %s\n", comm.size, comm.size == 1 ? "" : "s",
            bad ? "FAILED" : "ok");
   adex_comm_mpi_finalize(&comm);

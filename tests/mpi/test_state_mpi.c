@@ -27,17 +27,7 @@
 #include "adex/comm.h"
 #include "adex/pop_delays.h"
 #include "comm_mpi.h"
-
-static int failures;
-static int me;
-
-#define CHECK(c)                                                               \
-  do {                                                                         \
-    if (!(c)) {                                                                \
-      fprintf(stderr, "rank %d: %s:%d: %s\n", me, __FILE__, __LINE__, #c);     \
-      failures++;                                                              \
-    }                                                                          \
-  } while (0)
+#include "mpi_fixture.h"
 
 #define K                                                                      \
   104        /* steps before the save: with 3 steps between exchanges,
@@ -48,58 +38,16 @@ static int me;
 static const size_t sizes[NPOP] = {37, 29};
 static const char *const pop_names[NPOP] = {"E", "I"};
 
-typedef struct built {
-  adex_net *net;
-  adex_pop *pops[NPOP];
-} built;
-
+/* This rank's block of population p (comm; NULL: the whole), E with a
+ * registered delay. */
 static adex_pop *make_pop(const adex_comm *comm, size_t p) {
-  size_t lo = 0, hi = sizes[p];
-  if (comm != NULL) adex_comm_block(sizes[p], comm->size, comm->rank, &lo, &hi);
-  adex_pop_config c;
-  adex_pop_config_default(&c, hi - lo);
-  c.name = pop_names[p];
-  c.first_id = lo;
-  c.params.V_rest = -60;
-  c.params.V_reset = -60;
-  c.params.V_T = -50;
-  c.params.delta_T = 2;
-  c.params.V_th = -30;
-  c.params.tau = 20;
-  c.params.tau_w = 30;
-  c.params.a = 1;
-  c.params.b = 1;
-  c.tau_ref = p == 0 ? 2.0 : 0.0;
-  c.V_init = adex_init_uniform(-60, -50, 21 + p);
-  adex_pop *pop = NULL;
-  if (adex_pop_create(&c, &pop) != ADEX_OK)
-    fprintf(stderr, "rank %d: %s\n", me, adex_errmsg());
+  adex_pop *pop = fx_pop(
+      comm, sizes[p],
+      &(fx_pop_opts){pop_names[p], p == 0 ? 2.0 : 0.0, 0.0, 1, 21 + p, NULL});
   if (pop != NULL && p == 0)
     CHECK(adex_pop_register_delay(pop, "V_hist", 2, NULL, "V", NULL) ==
           ADEX_OK);
   return pop;
-}
-
-static void proj(built *b, adex_syn_model m, size_t pre, size_t post,
-                 adex_conn conn, double g_max, double delay,
-                 const double *delays, size_t nd, const double *w, size_t nw) {
-  /* names of their own: the keys of every build are the same */
-  static char names[16][16];
-  size_t k = adex_net_proj_count(b->net);
-  snprintf(names[k], sizeof names[k], "P%zu", k);
-  adex_proj_config c;
-  adex_proj_config_default(&c, m, pre, post, conn);
-  c.name = names[k];
-  c.g_max = g_max;
-  c.delay = delay;
-  c.delays = delays;
-  c.n_delays = nd;
-  c.weights = w;
-  c.n_weights = nw;
-  adex_status st = adex_net_add_proj(b->net, &c, NULL);
-  if (st != ADEX_OK)
-    fprintf(stderr, "rank %d: %s\n", me, adex_net_errmsg(b->net));
-  CHECK(st == ADEX_OK);
 }
 
 /* STP's state is the same for every synapse of a pre neuron unless it
@@ -129,56 +77,24 @@ static void distinct_stp(adex_net *net) {
 }
 
 /* The network on comm (NULL: alone); with an STP projection if stp. */
-static void build(const adex_comm *comm, int stp, built *b) {
+static void build(const adex_comm *comm, int stp, fx_net *b) {
   memset(b, 0, sizeof *b);
+  b->named = true;
   CHECK(adex_net_create(0.0, 0.1, "Net", &b->net) == ADEX_OK);
   CHECK(adex_net_set_comm(b->net, comm) == ADEX_OK);
-  for (size_t p = 0; p < NPOP; p++) {
-    b->pops[p] = make_pop(comm, p);
-    CHECK(b->pops[p] != NULL);
-    CHECK(comm != NULL ? adex_net_add_pop_part(b->net, b->pops[p], sizes[p],
-                                               NULL) == ADEX_OK
-                       : adex_net_add_pop(b->net, b->pops[p], NULL) == ADEX_OK);
-  }
+  for (size_t p = 0; p < NPOP; p++)
+    fx_add_pop(b, comm, sizes[p], make_pop(comm, p));
   double f = 300.0;
   CHECK(adex_net_add_poisson(b->net, 23, &f, 1, 5, "Noise", NULL) == ADEX_OK);
   double times[4] = {1.0, 2.5, 2.5, 7.0};
   size_t idx[4] = {0, 3, 4, 3};
   CHECK(adex_net_add_spike_times(b->net, 5, times, idx, 4, "Kick", NULL) ==
         ADEX_OK);
-  static double dpre[37], dsyn[37 * 29], wsyn[37 * 29];
-  for (size_t i = 0; i < 37; i++) dpre[i] = 0.3 + 0.1 * (double)(i % 4);
-  for (size_t s = 0; s < 37 * 29; s++) {
-    dsyn[s] = 0.3 + 0.1 * (double)(s % 5);
-    wsyn[s] = 0.5 + 0.01 * (double)(s % 13);
-  }
-  static size_t ii[60], jj[60];
-  for (size_t q = 0; q < 60; q++) {
-    ii[q] = (q * 7) % 37;
-    jj[q] = (q * 11 + 3) % 29;
-  }
-  proj(b, ADEX_SYN_DELTA, 0, 1, adex_conn_ij(ii, jj, 60), 1.5, 0.3, NULL, 0,
-       wsyn, 60);
-  proj(b, ADEX_SYN_EXP_CUBA, 0, 1, adex_conn_all2all(true), 0.05, 0, dsyn,
-       37 * 29, wsyn, 37 * 29);
-  proj(b, ADEX_SYN_EXP_COBA, 1, 0, adex_conn_fixed_pre_num(5, true, 7), 0.4,
-       0.5, NULL, 0, NULL, 0);
-  proj(b, ADEX_SYN_DUAL_EXP_CUBA, 0, 0, adex_conn_fixed_post_num(6, false, 8),
-       0.3, 0, dpre, 37, NULL, 0);
-  proj(b, ADEX_SYN_DUAL_EXP_COBA, 0, 1, adex_conn_fixed_prob(0.3, true, 9), 0.2,
-       0.4, NULL, 0, NULL, 0);
-  proj(b, ADEX_SYN_ALPHA_CUBA, 1, 1, adex_conn_one2one(), 0.5, 0.3, NULL, 0,
-       NULL, 0);
-  proj(b, ADEX_SYN_NMDA, 0, 1, adex_conn_fixed_prob(0.2, true, 10), 0.3, 0,
-       dpre, 37, NULL, 0);
-  proj(b, ADEX_SYN_AMPA, 1, 0, adex_conn_fixed_prob(0.2, true, 11), 0.4, 0.3,
-       NULL, 0, NULL, 0);
-  proj(b, ADEX_SYN_GABAA, 0, 0, adex_conn_fixed_prob(0.1, false, 12), 0.1, 0.3,
-       NULL, 0, NULL, 0);
-  proj(b, ADEX_SYN_EXP_CUBA, 2, 0, adex_conn_fixed_pre_num(4, true, 13), 3.0,
-       0.2, NULL, 0, NULL, 0);
-  proj(b, ADEX_SYN_DELTA, 3, 1, adex_conn_all2all(true), 4.0, 0.5, NULL, 0,
-       NULL, 0);
+  fx_every_model(b, false);
+  fx_proj(b, ADEX_SYN_EXP_CUBA, 2, 0, adex_conn_fixed_pre_num(4, true, 13), 3.0,
+          0.2, NULL, 0, NULL, 0);
+  fx_proj(b, ADEX_SYN_DELTA, 3, 1, adex_conn_all2all(true), 4.0, 0.5, NULL, 0,
+          NULL, 0);
   if (stp) { /* STP from every kind of connector: generated (by post
                  neuron), IJ in no order with a repeated pair, CSR rows in
                  no order, and from a source */
@@ -195,25 +111,20 @@ static void build(const adex_comm *comm, int stp, built *b) {
       for (size_t r = 0; r < i % 4; r++) ind[m++] = (36 - 5 * i - 3 * r) % 37;
     }
     ptr[29] = m;
-    proj(b, ADEX_SYN_STP, 0, 0, adex_conn_fixed_prob(0.2, false, 14), 1.0, 0,
-         NULL, 0, NULL, 0);
-    proj(b, ADEX_SYN_STP, 0, 1, adex_conn_ij(si, sj, 40), 2.0, 0, NULL, 0, NULL,
-         0);
-    proj(b, ADEX_SYN_STP, 1, 0, adex_conn_csr(ind, ptr), 2.0, 0, NULL, 0, NULL,
-         0);
-    proj(b, ADEX_SYN_STP, 2, 1, adex_conn_fixed_pre_num(3, true, 15), 1.0, 0,
-         NULL, 0, NULL, 0);
+    fx_proj(b, ADEX_SYN_STP, 0, 0, adex_conn_fixed_prob(0.2, false, 14), 1.0, 0,
+            NULL, 0, NULL, 0);
+    fx_proj(b, ADEX_SYN_STP, 0, 1, adex_conn_ij(si, sj, 40), 2.0, 0, NULL, 0,
+            NULL, 0);
+    fx_proj(b, ADEX_SYN_STP, 1, 0, adex_conn_csr(ind, ptr), 2.0, 0, NULL, 0,
+            NULL, 0);
+    fx_proj(b, ADEX_SYN_STP, 2, 1, adex_conn_fixed_pre_num(3, true, 15), 1.0, 0,
+            NULL, 0, NULL, 0);
   }
   adex_status st = adex_net_plan(b->net);
   if (st != ADEX_OK)
-    fprintf(stderr, "rank %d: plan: %s\n", me, adex_net_errmsg(b->net));
+    fprintf(stderr, "rank %d: plan: %s\n", fx_me, adex_net_errmsg(b->net));
   CHECK(st == ADEX_OK);
   if (stp) distinct_stp(b->net);
-}
-
-static void destroy(built *b) {
-  adex_net_destroy(b->net);
-  for (size_t p = 0; p < NPOP; p++) adex_pop_destroy(b->pops[p]);
 }
 
 /* V and spikes of each population over some steps (this rank's part). */
@@ -224,7 +135,7 @@ typedef struct rec {
 
 /* Run `steps` steps with the same constant inputs every time; record
  * them when r is not NULL. */
-static void run(built *b, size_t steps, rec *r) {
+static void run(fx_net *b, size_t steps, rec *r) {
   adex_net_monitor mon[2 * NPOP];
   adex_net_input in[NPOP];
   char keys[2 * NPOP][32];
@@ -248,7 +159,7 @@ static void run(built *b, size_t steps, rec *r) {
   adex_status st = adex_net_run_io(b->net, steps, in, NPOP, mon,
                                    r != NULL ? 2 * NPOP : 0, NULL, NULL, &done);
   if (st != ADEX_OK)
-    fprintf(stderr, "rank %d: run: %s\n", me, adex_net_errmsg(b->net));
+    fprintf(stderr, "rank %d: run: %s\n", fx_me, adex_net_errmsg(b->net));
   CHECK(st == ADEX_OK && done == steps);
 }
 
@@ -264,9 +175,9 @@ static int same_as(const adex_comm *c, const rec *r, const rec *ref) {
   for (size_t m = 0; m < 2 * NPOP; m++) {
     size_t elem = m % 2 ? 1 : 8, n = N * r->width[m] * elem;
     size_t cap = N * sizes[m / 2] * elem + 1;
-    char *all = me == 0 ? malloc(cap) : NULL;
+    char *all = fx_me == 0 ? malloc(cap) : NULL;
     CHECK(c->gather_bytes(c->ctx, r->out[m], n, all, cap, counts, 0) == 0);
-    if (me == 0) {
+    if (fx_me == 0) {
       size_t at = 0, col = 0, wn = sizes[m / 2];
       for (int q = 0; q < c->size; q++) {
         size_t nr = counts[q] / (N * elem);
@@ -307,10 +218,10 @@ static int agreed(const adex_comm *c, adex_status st) {
   return v[0] == st && -v[1] == st;
 }
 
-static void load(built *b, const char *file) {
+static void load(fx_net *b, const char *file) {
   adex_status st = adex_net_load_states(b->net, file, 0, NULL);
   if (st != ADEX_OK)
-    fprintf(stderr, "rank %d: load %s: %s\n", me, file,
+    fprintf(stderr, "rank %d: load %s: %s\n", fx_me, file,
             adex_net_errmsg(b->net));
   CHECK(st == ADEX_OK);
 }
@@ -320,16 +231,16 @@ static void one_format(const adex_comm *c, const char *dir, const char *ext,
   char alone[512], parts[512];
   snprintf(alone, sizeof alone, "%s/alone%d.%s", dir, stp, ext);
   snprintf(parts, sizeof parts, "%s/parts%d.%s", dir, stp, ext);
-  built b;
+  fx_net b;
   rec ref, r;
   memset(&ref, 0, sizeof ref);
   /* the reference, alone: K steps, saved, N more */
-  if (me == 0) {
+  if (fx_me == 0) {
     build(NULL, stp, &b);
     run(&b, K, NULL);
     CHECK(adex_net_save_states(b.net, alone) == ADEX_OK);
     run(&b, N, &ref);
-    destroy(&b);
+    fx_destroy(&b);
     size_t spikes = 0;
     for (size_t p = 0; p < NPOP; p++)
       for (size_t q = 0; q < N * sizes[p]; q++)
@@ -343,21 +254,22 @@ static void one_format(const adex_comm *c, const char *dir, const char *ext,
   /* on R ranks: K steps, saved, N more (the save changes no bit) */
   build(c, stp, &b);
   run(&b, K, NULL);
-  if (me == 0)
+  if (fx_me == 0)
     printf("%s: %zu steps between exchanges, %d steps pending at the save\n",
            ext, adex_net_sync_steps(b.net),
            (int)(K % adex_net_sync_steps(b.net)));
   adex_status st = adex_net_save_states(b.net, parts);
-  if (st != ADEX_OK) fprintf(stderr, "rank %d: save: %s\n", me, adex_errmsg());
+  if (st != ADEX_OK)
+    fprintf(stderr, "rank %d: save: %s\n", fx_me, adex_errmsg());
   CHECK(st == ADEX_OK);
   run(&b, N, &r);
   CHECK(same_as(c, &r, &ref));
   free_rec(&r);
-  destroy(&b);
+  fx_destroy(&b);
   /* the file is the one alone, byte for byte */
-  if (me == 0) CHECK(same_file(alone, parts));
+  if (fx_me == 0) CHECK(same_file(alone, parts));
   /* alone, from the ranks' file */
-  if (me == 0) {
+  if (fx_me == 0) {
     build(NULL, stp, &b);
     load(&b, parts);
     run(&b, N, &r);
@@ -365,7 +277,7 @@ static void one_format(const adex_comm *c, const char *dir, const char *ext,
       CHECK(memcmp(r.out[m], ref.out[m], N * r.width[m] * (m % 2 ? 1 : 8)) ==
             0);
     free_rec(&r);
-    destroy(&b);
+    fx_destroy(&b);
   }
   /* on R ranks, from the file alone and from the ranks' */
   for (int from = 0; from < 2; from++) {
@@ -375,20 +287,20 @@ static void one_format(const adex_comm *c, const char *dir, const char *ext,
     run(&b, N, &r);
     CHECK(same_as(c, &r, &ref));
     free_rec(&r);
-    destroy(&b);
+    fx_destroy(&b);
   }
   /* loading nothing differs: the comparison can fail */
   build(c, stp, &b);
   run(&b, N, &r);
   CHECK(!same_as(c, &r, &ref));
   free_rec(&r);
-  destroy(&b);
-  if (me == 0) free_rec(&ref);
+  fx_destroy(&b);
+  if (fx_me == 0) free_rec(&ref);
 }
 
 /* What fails does so on every rank, with one status. */
 static void failures_agreed(const adex_comm *c, const char *dir) {
-  built b;
+  fx_net b;
   char file[512];
   build(c, 0, &b);
   run(&b, 5, NULL);
@@ -400,7 +312,7 @@ static void failures_agreed(const adex_comm *c, const char *dir) {
   CHECK(st == ADEX_EIO);
   CHECK(agreed(c, st));
   CHECK(adex_net_steps_done(b.net) == 5);
-  destroy(&b);
+  fx_destroy(&b);
 }
 
 int main(int argc, char **argv) {
@@ -409,10 +321,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "MPI_Init failed\n");
     return 1;
   }
-  me = comm.rank;
+  fx_me = comm.rank;
   /* one scratch directory, made by rank 0 */
   char dir[256] = "";
-  if (me == 0) {
+  if (fx_me == 0) {
     snprintf(dir, sizeof dir, "/tmp/adex_state_mpi_XXXXXX");
     if (mkdtemp(dir) == NULL) dir[0] = '\0';
   }
@@ -425,9 +337,9 @@ int main(int argc, char **argv) {
     }
     failures_agreed(&comm, dir);
   }
-  int64_t bad = failures;
+  int64_t bad = fx_failures;
   comm.max_i64(comm.ctx, &bad, 1);
-  if (me == 0) {
+  if (fx_me == 0) {
     const char *names[] = {"alone", "parts"}, *exts[] = {"h5", "npz"};
     char path[512];
     for (size_t i = 0; i < 8; i++) {
