@@ -56,7 +56,7 @@ typedef enum adex_kernel {
   ADEX_KERNEL_SCALAR, /* one neuron at a time: the reference (BrainPy's
                          formulas; docs/numerics.md on their rounding) */
   ADEX_KERNEL_AVX2,   /* 4 lanes, AVX2 + FMA + BMI2 */
-  ADEX_KERNEL_AVX512  /* 8 lanes, AVX-512F + FMA + BMI2 */
+  ADEX_KERNEL_AVX512  /* 8 lanes, AVX-512F and DQ + FMA + BMI2 */
 } adex_kernel;
 
 /* Whether kernel k can run here (built in, and supported by the CPU).
