@@ -8,9 +8,11 @@
  *                   was; the sub-step size carries over to the next step.
  *   precise_spikes  the crossing of V_th inside a (sub-)step is located by
  *                   root finding over the step fraction theta, each trial a
- *                   real step of size theta*h from the step's start (Illinois
- *                   variant of regula falsi, Dowell & Jarratt 1971); the
- *                   neuron is reset there and integrated for the rest.
+ *                   real step of size theta*h from the step's start
+ *                   (regula falsi with the Anderson-Bjorck modification,
+ *                   Anderson & Bjorck 1973, a refinement of Dowell &
+ *                   Jarratt's 1971 Illinois variant); the neuron is reset
+ *                   there and integrated for the rest.
  *   tau_ref         while t - t_last_spike <= tau_ref, V is held and w keeps
  *                   integrating (BrainPy 2.2.3's AdExIF); with precise spike
  *                   times the hold ends inside the step, at t_last + tau_ref.
@@ -88,44 +90,80 @@ static double above(const adex__nparams *np, double V) {
                                                      : V - np->p.V_th;
 }
 
+/* A monotone compression of V - V_th for the interpolation: x itself
+ * near 0, logarithmic beyond 1. Past the threshold V grows exponentially,
+ * and a far end orders of magnitude above would pin the secant to the
+ * near one. */
+static double squash(double x) {
+  return fabs(x) <= 1.0 ? x : copysign(1.0 + log(fabs(x)), x);
+}
+
 /* Find theta in (0, 1] where the step of theta*h from (V, w) reaches V_th,
  * given that the full step (y_end) does. Returns theta and the state there
  * (V >= V_th, just). Each trial is a step of the mode's kind: in the
  * adaptive mode with the error estimate (the same row and plain guard as
  * its sub-steps), in fixed steps without (a trial whose stages cross V_th
  * ends at V_th exactly: adex__rk_integrate), so that only a trial that
- * reaches V_th by itself ends the search early. */
+ * reaches V_th by itself ends the search early.
+ *
+ * Regula falsi with the Anderson-Bjorck modification (Anderson & Bjorck,
+ * BIT 13, 1973: where a new point falls on the side of the last one, the
+ * value kept on the other side is scaled by 1 - f_new/f_last, or by 1/2
+ * as Illinois does if that is not positive) on the compressed values
+ * of V - V_th - tol/2: it aims at the middle of the window
+ * 0 <= V - V_th < tol that ends the search, so that a converged estimate
+ * lands in it instead of on either side of V_th in turn. */
 static double locate_crossing(const adex_method *m, adex__one_fn one,
                               const adex__nparams *np, bool adaptive, double V,
                               double w, double I, double h,
                               const double y_end[2], double y_cross[2]) {
-  double a = 0.0, fa = V - np->p.V_th, b = 1.0, fb = above(np, y_end[0]);
+  const double tol = 1e-12 * (1.0 + fabs(np->p.V_th)), aim = 0.5 * tol;
+  /* V_th exactly is a crossing, unless the stage rule may have put it
+   * there (fixed Runge-Kutta steps) */
+  const bool exact = m->tableau == NULL || adaptive;
+  double a = 0.0, fa = V - np->p.V_th - aim, b = 1.0, fb;
   double err[2];
   int side = 0;
   y_cross[0] = y_end[0];
   y_cross[1] = y_end[1];
+  double g = above(np, y_end[0]);
+  if (g < tol && (g > 0 || (g == 0 && exact))) return 1.0;
+  fb = g > 0 ? g - aim : 0.0;
+  double ca = squash(fa), cb = squash(fb);
   for (int it = 0; it < 200 && b - a > 1e-15; it++) {
-    /* the secant through (a, fa), (b, fb) compressed by asinh: past the
-     * threshold V grows exponentially, and a far end that is orders of
-     * magnitude above would pin the secant to a */
-    double ca = asinh(fa), cb = asinh(fb);
     double mid = isfinite(fb) ? (a * cb - b * ca) / (cb - ca) : 0.5 * (a + b);
     if (!(mid > a && mid < b)) mid = 0.5 * (a + b);
     double ym[2];
     one(m, np, V, w, I, mid * h, ym, adaptive ? err : NULL);
-    double fm = above(np, ym[0]);
-    if (fm >= 0) {
-      b = mid;
-      fb = fm;
+    g = above(np, ym[0]);
+    if (g >= 0) {
       y_cross[0] = ym[0];
       y_cross[1] = ym[1];
-      if (side == 1) fa *= 0.5;
+      if (g < tol && (g > 0 || exact)) {
+        b = mid;
+        break;
+      }
+      /* (V_th by the stage rule: bisection) */
+      double fm = g > 0 ? g - aim : 0.0;
+      if (side == 1) {
+        double k = 1.0 - fm / fb;
+        fa *= k > 0 ? k : 0.5;
+        ca = squash(fa);
+      }
+      b = mid;
+      fb = fm;
+      cb = squash(fb);
       side = 1;
-      if (fm > 0 && fm < 1e-12 * (1.0 + fabs(np->p.V_th))) break;
     } else {
+      double fm = g - aim;
+      if (side == -1 && isfinite(fb)) {
+        double k = 1.0 - fm / fa;
+        fb *= k > 0 ? k : 0.5;
+        cb = squash(fb);
+      }
       a = mid;
       fa = fm;
-      if (side == -1 && isfinite(fb)) fb *= 0.5;
+      ca = squash(fa);
       side = -1;
     }
   }
