@@ -98,6 +98,28 @@ static double squash(double x) {
   return fabs(x) <= 1.0 ? x : copysign(1.0 + log(fabs(x)), x);
 }
 
+/* The step fraction where the linearised solution from (V, w) reaches
+ * V_th + aim: with fV and J = dfV/dV = (E - 1)/tau at the start and w
+ * frozen, V(theta h) = V + h fV (e^(c theta) - 1)/c, c = h J. It is
+ * exp_auto's own step of theta*h, to rounding. NaN or out of (0, 1) where
+ * the model has no crossing. */
+static double first_guess(const adex__nparams *np, double V, double w, double I,
+                          double h, double aim) {
+  const adex_params *p = &np->p;
+  double E = adex__exp((V - np->V_T_x) * np->inv_delta_T_x);
+  double D =
+      h * (fma(p->delta_T, E, -(V - p->V_rest)) + p->R * (I - w)) * np->inv_tau;
+  double c = h * (E - 1.0) * np->inv_tau, r = (p->V_th + aim - V) / D;
+  return fabs(c * r) < 1e-8 ? r : log1p(c * r) / c;
+}
+
+/* The searched value at a trial that reached V_th, g = V - V_th >= 0:
+ * g - aim, but 0 below aim (V_th exactly, by the stage rule), which the
+ * secant cannot pass: a bisection step follows. */
+static double above_aim(double g, double aim) {
+  return g > aim ? g - aim : 0.0;
+}
+
 /* Find theta in (0, 1] where the step of theta*h from (V, w) reaches V_th,
  * given that the full step (y_end) does. Returns theta and the state there
  * (V >= V_th, just). Each trial is a step of the mode's kind: in the
@@ -121,17 +143,22 @@ static double locate_crossing(const adex_method *m, adex__one_fn one,
   /* V_th exactly is a crossing, unless the stage rule may have put it
    * there (fixed Runge-Kutta steps) */
   const bool exact = m->tableau == NULL || adaptive;
-  double a = 0.0, fa = V - np->p.V_th - aim, b = 1.0, fb;
+  double a = 0.0, ga = V - np->p.V_th, fa = ga - aim, b = 1.0, fb;
   double err[2];
   int side = 0;
   y_cross[0] = y_end[0];
   y_cross[1] = y_end[1];
   double g = above(np, y_end[0]);
-  if (g < tol && (g > 0 || (g == 0 && exact))) return 1.0;
-  fb = g > 0 ? g - aim : 0.0;
+  if (exact && g < tol) return 1.0;
+  fb = above_aim(g, aim);
   double ca = squash(fa), cb = squash(fb);
+  /* exp_auto's step is the linearised solution: its crossing, solved for,
+   * is the first trial; for the Runge-Kutta methods it is a worse first
+   * trial than the secant (it knows nothing of the exponential's growth) */
+  double guess = m->tableau == NULL ? first_guess(np, V, w, I, h, aim) : NAN;
   for (int it = 0; it < 200 && b - a > 1e-15; it++) {
     double mid = isfinite(fb) ? (a * cb - b * ca) / (cb - ca) : 0.5 * (a + b);
+    if (it == 0 && guess > 0.0 && guess < 1.0) mid = guess;
     if (!(mid > a && mid < b)) mid = 0.5 * (a + b);
     double ym[2];
     one(m, np, V, w, I, mid * h, ym, adaptive ? err : NULL);
@@ -141,10 +168,26 @@ static double locate_crossing(const adex_method *m, adex__one_fn one,
       y_cross[1] = ym[1];
       if (g < tol && (g > 0 || exact)) {
         b = mid;
-        break;
+        if (exact) break;
+        /* A fixed Runge-Kutta step may reach V_th earlier by the stage
+         * rule (V_th exactly, up to where V passes it by itself): one
+         * trial a little before, where V - V_th is about -tol if this is
+         * the first crossing, else the search goes on to its left. */
+        double th = mid - tol * (mid - a) / (g - ga), yv[2];
+        if (!(th > a)) break;
+        one(m, np, V, w, I, th * h, yv, NULL);
+        double gv = above(np, yv[0]);
+        if (gv < 0) break;
+        y_cross[0] = yv[0];
+        y_cross[1] = yv[1];
+        b = th;
+        fb = above_aim(gv, aim);
+        cb = squash(fb);
+        side = 1;
+        continue;
       }
       /* (V_th by the stage rule: bisection) */
-      double fm = g > 0 ? g - aim : 0.0;
+      double fm = above_aim(g, aim);
       if (side == 1) {
         double k = 1.0 - fm / fb;
         fa *= k > 0 ? k : 0.5;
@@ -163,6 +206,7 @@ static double locate_crossing(const adex_method *m, adex__one_fn one,
       }
       a = mid;
       fa = fm;
+      ga = g;
       ca = squash(fa);
       side = -1;
     }
