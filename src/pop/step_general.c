@@ -453,43 +453,84 @@ static void run_block_fused_noise(adex_pop *pop, ev_sink *sink, size_t lo,
  * spiked (their crossing is located, and the rest of the step integrated)
  * and those whose refractory period ends inside the step. Every other
  * neuron takes one whole step of dt, free or held, which is what
- * neuron_step computes for it, bit for bit. */
-static void run_block_fused_precise(adex_pop *pop, ev_sink *sink, size_t lo,
+ * neuron_step computes for it, bit for bit. A block goes in chunks of
+ * PRECISE_CHUNK neurons, whose saved state stays in the first-level
+ * cache from the save to the redo. */
+#define PRECISE_CHUNK 256
+
+/* On x86-64 without AVX2 in the baseline, an AVX2 clone of redo_flags as
+ * well, which the loader picks where the CPU has it: its loop mixes
+ * doubles and bytes, which the compiler vectorises with AVX2, not SSE2. */
+#if defined(__x86_64__) && !defined(__AVX2__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define REDO_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef REDO_CLONES
+#define REDO_CLONES
+#endif
+
+/* The neurons of a chunk to redo, redo[k] = 1: spiked (spk[k]), or held
+ * at the start (ref[k]) with the hold ending inside the step (held the
+ * whole step, the fused step's result is exact); tls[k] is the last
+ * spike's time, which the fused step changes only where it spiked. No
+ * branch per neuron: the held ones are a few per cent, in no order a
+ * predictor learns. */
+REDO_CLONES
+static void redo_flags(uint8_t *restrict redo, const uint8_t *restrict spk,
+                       const uint8_t *restrict ref, const double *restrict tls,
+                       size_t n, double tr, double t, double dt) {
+  for (size_t k = 0; k < n; k++) {
+    uint8_t ends = !(tls[k] + tr - t >= dt);
+    redo[k] = spk[k] | (ref[k] & ends);
+  }
+}
+
+/* One chunk of run_block_fused_precise, neurons [lo, hi). */
+static void run_chunk_fused_precise(adex_pop *pop, ev_sink *sink, size_t lo,
                                     size_t hi, double t, double dt) {
-  double V0[ADEX__EV_BLOCK], w0[ADEX__EV_BLOCK], I0[ADEX__EV_BLOCK],
-      tls0[ADEX__EV_BLOCK];
-  uint8_t cand[ADEX__EV_BLOCK + 8];
+  double V0[PRECISE_CHUNK], w0[PRECISE_CHUNK], I0[PRECISE_CHUNK];
+  uint8_t redo[PRECISE_CHUNK + 8];
   size_t n = hi - lo;
   double tr = pop->tau_ref;
   memcpy(V0, pop->V.f64 + lo, n * sizeof *V0);
   memcpy(w0, pop->w.f64 + lo, n * sizeof *w0);
   memcpy(I0, pop->input.f64 + lo, n * sizeof *I0);
-  /* without a refractory period the last spike's time is not read, and a
-   * neuron redone spikes again, which sets it */
-  if (tr > 0) memcpy(tls0, pop->t_last_spike.f64 + lo, n * sizeof *tls0);
   /* non-finite values counted there, not again by neuron_step */
   fused_step(pop, lo, hi, t, dt, &pop->nf_step);
-  /* The neurons to redo are those that spiked and those whose hold ends
-   * inside the step: all among the neurons the fused step flags as
-   * refractory (held at the start, or spiked), a few per cent. The
-   * others are passed eight at a time, without a branch each. */
-  memcpy(cand, tr > 0 ? pop->refractory + lo : pop->spike + lo, n);
-  memset(cand + n, 0, 8);
+  if (tr > 0)
+    redo_flags(redo, (const uint8_t *)(pop->spike + lo),
+               (const uint8_t *)(pop->refractory + lo),
+               pop->t_last_spike.f64 + lo, n, tr, t, dt);
+  else
+    memcpy(redo, pop->spike + lo, n);
+  memset(redo + n, 0, 8);
+  /* the flags eight at a time */
   for (size_t k0 = 0; k0 < n; k0 += 8) {
     uint64_t word;
-    memcpy(&word, cand + k0, sizeof word);
+    memcpy(&word, redo + k0, sizeof word);
     for (; word != 0; word &= word - 1) { /* a flag is one byte, 0 or 1 */
       size_t k = k0 + (size_t)(__builtin_ctzll(word) >> 3), i = lo + k;
-      if (tr > 0 && !pop->spike[i] && tls0[k] + tr - t >= dt)
-        continue; /* held the whole step: the fused step's is exact */
       pop->V.f64[i] = V0[k];
       pop->w.f64[i] = w0[k];
       pop->input.f64[i] = I0[k];
-      if (tr > 0) pop->t_last_spike.f64[i] = tls0[k];
+      /* The last spike's time, which the fused step stamped where it
+       * spiked, was not saved: such a neuron was not held at the start
+       * (the fused step holds it then), its last spike more than tau_ref
+       * before t, and any such time, -inf as well, reads the same in
+       * neuron_step; the spike found again replaces it. */
+      if (tr > 0 && pop->spike[i]) pop->t_last_spike.f64[i] = -INFINITY;
       neuron_step(pop, sink, i, pop->per != NULL ? &pop->per[i] : &pop->uniform,
                   t, dt, false);
     }
   }
+}
+
+static void run_block_fused_precise(adex_pop *pop, ev_sink *sink, size_t lo,
+                                    size_t hi, double t, double dt) {
+  for (size_t c = lo; c < hi; c += PRECISE_CHUNK)
+    run_chunk_fused_precise(
+        pop, sink, c, hi - c > PRECISE_CHUNK ? c + PRECISE_CHUNK : hi, t, dt);
 }
 
 /* Advance the neurons of block b; its spikes go to its part of the list.
