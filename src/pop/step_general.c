@@ -106,9 +106,9 @@ static double squash(double x) {
 static double first_guess(const adex__nparams *np, double V, double w, double I,
                           double h, double aim) {
   const adex_params *p = &np->p;
-  double E = adex__exp((V - np->V_T_x) * np->inv_delta_T_x);
+  double E = exp((V - np->V_T_x) * np->inv_delta_T_x);
   double D =
-      h * (fma(p->delta_T, E, -(V - p->V_rest)) + p->R * (I - w)) * np->inv_tau;
+      h * (p->delta_T * E - (V - p->V_rest) + p->R * (I - w)) * np->inv_tau;
   double c = h * (E - 1.0) * np->inv_tau, r = (p->V_th + aim - V) / D;
   return fabs(c * r) < 1e-8 ? r : log1p(c * r) / c;
 }
@@ -151,14 +151,18 @@ static double locate_crossing(const adex_method *m, adex__one_fn one,
   double g = above(np, y_end[0]);
   if (exact && g < tol) return 1.0;
   fb = above_aim(g, aim);
-  double ca = squash(fa), cb = squash(fb);
   /* exp_auto's step is the linearised solution: its crossing, solved for,
    * is the first trial; for the Runge-Kutta methods it is a worse first
    * trial than the secant (it knows nothing of the exponential's growth) */
   double guess = m->tableau == NULL ? first_guess(np, V, w, I, h, aim) : NAN;
   for (int it = 0; it < 200 && b - a > 1e-15; it++) {
-    double mid = isfinite(fb) ? (a * cb - b * ca) / (cb - ca) : 0.5 * (a + b);
-    if (it == 0 && guess > 0.0 && guess < 1.0) mid = guess;
+    double mid = 0.5 * (a + b);
+    if (it == 0 && guess > 0.0 && guess < 1.0) {
+      mid = guess;
+    } else if (isfinite(fb)) {
+      double ca = squash(fa), cb = squash(fb);
+      mid = (a * cb - b * ca) / (cb - ca);
+    }
     if (!(mid > a && mid < b)) mid = 0.5 * (a + b);
     double ym[2];
     one(m, np, V, w, I, mid * h, ym, adaptive ? err : NULL);
@@ -182,7 +186,6 @@ static double locate_crossing(const adex_method *m, adex__one_fn one,
         y_cross[1] = yv[1];
         b = th;
         fb = above_aim(gv, aim);
-        cb = squash(fb);
         side = 1;
         continue;
       }
@@ -191,23 +194,19 @@ static double locate_crossing(const adex_method *m, adex__one_fn one,
       if (side == 1) {
         double k = 1.0 - fm / fb;
         fa *= k > 0 ? k : 0.5;
-        ca = squash(fa);
       }
       b = mid;
       fb = fm;
-      cb = squash(fb);
       side = 1;
     } else {
       double fm = g - aim;
       if (side == -1 && isfinite(fb)) {
         double k = 1.0 - fm / fa;
         fb *= k > 0 ? k : 0.5;
-        cb = squash(fb);
       }
       a = mid;
       fa = fm;
       ga = g;
-      ca = squash(fa);
       side = -1;
     }
   }
@@ -486,9 +485,11 @@ static void redo_flags(uint8_t *restrict redo, const uint8_t *restrict spk,
   }
 }
 
-/* One chunk of run_block_fused_precise, neurons [lo, hi). */
-static void run_chunk_fused_precise(adex_pop *pop, ev_sink *sink, size_t lo,
-                                    size_t hi, double t, double dt) {
+/* One chunk of run_block_fused_precise, neurons [lo, hi); c is the
+ * kernel's context of the step. */
+static void run_chunk_fused_precise(adex_pop *pop, const adex__step_ctx *c,
+                                    ev_sink *sink, size_t lo, size_t hi,
+                                    double t, double dt) {
   double V0[PRECISE_CHUNK], w0[PRECISE_CHUNK], I0[PRECISE_CHUNK];
   uint8_t redo[PRECISE_CHUNK + 8];
   size_t n = hi - lo;
@@ -497,7 +498,7 @@ static void run_chunk_fused_precise(adex_pop *pop, ev_sink *sink, size_t lo,
   memcpy(w0, pop->w.f64 + lo, n * sizeof *w0);
   memcpy(I0, pop->input.f64 + lo, n * sizeof *I0);
   /* non-finite values counted there, not again by neuron_step */
-  fused_step(pop, lo, hi, t, dt, &pop->nf_step);
+  pop->impl.step(c, lo, hi);
   if (tr > 0)
     redo_flags(redo, (const uint8_t *)(pop->spike + lo),
                (const uint8_t *)(pop->refractory + lo),
@@ -528,9 +529,13 @@ static void run_chunk_fused_precise(adex_pop *pop, ev_sink *sink, size_t lo,
 
 static void run_block_fused_precise(adex_pop *pop, ev_sink *sink, size_t lo,
                                     size_t hi, double t, double dt) {
-  for (size_t c = lo; c < hi; c += PRECISE_CHUNK)
-    run_chunk_fused_precise(
-        pop, sink, c, hi - c > PRECISE_CHUNK ? c + PRECISE_CHUNK : hi, t, dt);
+  adex__step_ctx c;
+  adex__pop_step_ctx(pop, t, dt, &c);
+  c.nf = &pop->nf_step;
+  for (size_t k = lo; k < hi; k += PRECISE_CHUNK)
+    run_chunk_fused_precise(pop, &c, sink, k,
+                            hi - k > PRECISE_CHUNK ? k + PRECISE_CHUNK : hi, t,
+                            dt);
 }
 
 /* Advance the neurons of block b; its spikes go to its part of the list.
