@@ -8,11 +8,14 @@
  *                   was; the sub-step size carries over to the next step.
  *   precise_spikes  the crossing of V_th inside a (sub-)step is located by
  *                   root finding over the step fraction theta, each trial a
- *                   real step of size theta*h from the step's start
- *                   (regula falsi with the Anderson-Bjorck modification,
- *                   Anderson & Bjorck 1973, a refinement of Dowell &
- *                   Jarratt's 1971 Illinois variant); the neuron is reset
- *                   there and integrated for the rest.
+ *                   real step of size theta*h from the step's start:
+ *                   exp_auto's crossing of its own (linearised) step
+ *                   solved for as the first trial, then regula falsi
+ *                   with the Anderson-Bjorck modification (Anderson &
+ *                   Bjorck, BIT 13, 1973, a refinement of Dowell &
+ *                   Jarratt's 1971 Illinois variant; docs/numerics.md,
+ *                   *Precise spike times*); the neuron is reset there and
+ *                   integrated for the rest.
  *   tau_ref         while t - t_last_spike <= tau_ref, V is held and w keeps
  *                   integrating (BrainPy 2.2.3's AdExIF); with precise spike
  *                   times the hold ends inside the step, at t_last + tau_ref.
@@ -128,13 +131,14 @@ static double above_aim(double g, double aim) {
  * ends at V_th exactly: adex__rk_integrate), so that only a trial that
  * reaches V_th by itself ends the search early.
  *
- * Regula falsi with the Anderson-Bjorck modification (Anderson & Bjorck,
- * BIT 13, 1973: where a new point falls on the side of the last one, the
- * value kept on the other side is scaled by 1 - f_new/f_last, or by 1/2
- * as Illinois does if that is not positive) on the compressed values
- * of V - V_th - tol/2: it aims at the middle of the window
- * 0 <= V - V_th < tol that ends the search, so that a converged estimate
- * lands in it instead of on either side of V_th in turn. */
+ * The first trial of exp_auto is first_guess; the others come from regula
+ * falsi with the Anderson-Bjorck modification (Anderson & Bjorck, BIT 13,
+ * 1973: where a new point falls on the side of the last one, the value
+ * kept on the other side is scaled by 1 - f_new/f_last, or by 1/2 as
+ * Illinois does if that is not positive) on the compressed values of
+ * V - V_th - tol/2. The search aims at the middle of the window
+ * 0 <= V - V_th < tol that ends it, so that a converged estimate lands in
+ * it instead of on either side of V_th in turn. */
 static double locate_crossing(const adex_method *m, adex__one_fn one,
                               const adex__nparams *np, bool adaptive, double V,
                               double w, double I, double h,
