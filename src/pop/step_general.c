@@ -8,9 +8,14 @@
  *                   was; the sub-step size carries over to the next step.
  *   precise_spikes  the crossing of V_th inside a (sub-)step is located by
  *                   root finding over the step fraction theta, each trial a
- *                   real step of size theta*h from the step's start (Illinois
- *                   variant of regula falsi, Dowell & Jarratt 1971); the
- *                   neuron is reset there and integrated for the rest.
+ *                   real step of size theta*h from the step's start:
+ *                   exp_auto's crossing of its own (linearised) step
+ *                   solved for as the first trial, then regula falsi
+ *                   with the Anderson-Bjorck modification (Anderson &
+ *                   Bjorck, BIT 13, 1973, a refinement of Dowell &
+ *                   Jarratt's 1971 Illinois variant; docs/numerics.md,
+ *                   *Precise spike times*); the neuron is reset there and
+ *                   integrated for the rest.
  *   tau_ref         while t - t_last_spike <= tau_ref, V is held and w keeps
  *                   integrating (BrainPy 2.2.3's AdExIF); with precise spike
  *                   times the hold ends inside the step, at t_last + tau_ref.
@@ -88,44 +93,124 @@ static double above(const adex__nparams *np, double V) {
                                                      : V - np->p.V_th;
 }
 
+/* A monotone compression of V - V_th for the interpolation: x itself
+ * near 0, logarithmic beyond 1. Past the threshold V grows exponentially,
+ * and a far end orders of magnitude above would pin the secant to the
+ * near one. */
+static double squash(double x) {
+  return fabs(x) <= 1.0 ? x : copysign(1.0 + log(fabs(x)), x);
+}
+
+/* The step fraction where the linearised solution from (V, w) reaches
+ * V_th + aim: with fV and J = dfV/dV = (E - 1)/tau at the start and w
+ * frozen, V(theta h) = V + h fV (e^(c theta) - 1)/c, c = h J. It is
+ * exp_auto's own step of theta*h, to rounding. NaN or out of (0, 1) where
+ * the model has no crossing. */
+static double first_guess(const adex__nparams *np, double V, double w, double I,
+                          double h, double aim) {
+  const adex_params *p = &np->p;
+  double E = exp((V - np->V_T_x) * np->inv_delta_T_x);
+  double D =
+      h * (p->delta_T * E - (V - p->V_rest) + p->R * (I - w)) * np->inv_tau;
+  double c = h * (E - 1.0) * np->inv_tau, r = (p->V_th + aim - V) / D;
+  return fabs(c * r) < 1e-8 ? r : log1p(c * r) / c;
+}
+
+/* The searched value at a trial that reached V_th, g = V - V_th >= 0:
+ * g - aim, but 0 below aim (V_th exactly, by the stage rule), which the
+ * secant cannot pass: a bisection step follows. */
+static double above_aim(double g, double aim) {
+  return g > aim ? g - aim : 0.0;
+}
+
 /* Find theta in (0, 1] where the step of theta*h from (V, w) reaches V_th,
  * given that the full step (y_end) does. Returns theta and the state there
  * (V >= V_th, just). Each trial is a step of the mode's kind: in the
  * adaptive mode with the error estimate (the same row and plain guard as
  * its sub-steps), in fixed steps without (a trial whose stages cross V_th
  * ends at V_th exactly: adex__rk_integrate), so that only a trial that
- * reaches V_th by itself ends the search early. */
+ * reaches V_th by itself ends the search early.
+ *
+ * The first trial of exp_auto is first_guess; the others come from regula
+ * falsi with the Anderson-Bjorck modification (Anderson & Bjorck, BIT 13,
+ * 1973: where a new point falls on the side of the last one, the value
+ * kept on the other side is scaled by 1 - f_new/f_last, or by 1/2 as
+ * Illinois does if that is not positive) on the compressed values of
+ * V - V_th - tol/2. The search aims at the middle of the window
+ * 0 <= V - V_th < tol that ends it, so that a converged estimate lands in
+ * it instead of on either side of V_th in turn. */
 static double locate_crossing(const adex_method *m, adex__one_fn one,
                               const adex__nparams *np, bool adaptive, double V,
                               double w, double I, double h,
                               const double y_end[2], double y_cross[2]) {
-  double a = 0.0, fa = V - np->p.V_th, b = 1.0, fb = above(np, y_end[0]);
+  const double tol = 1e-12 * (1.0 + fabs(np->p.V_th)), aim = 0.5 * tol;
+  /* V_th exactly is a crossing, unless the stage rule may have put it
+   * there (fixed Runge-Kutta steps) */
+  const bool exact = m->tableau == NULL || adaptive;
+  double a = 0.0, ga = V - np->p.V_th, fa = ga - aim, b = 1.0, fb;
   double err[2];
   int side = 0;
   y_cross[0] = y_end[0];
   y_cross[1] = y_end[1];
+  double g = above(np, y_end[0]);
+  if (exact && g < tol) return 1.0;
+  fb = above_aim(g, aim);
+  /* exp_auto's step is the linearised solution: its crossing, solved for,
+   * is the first trial; for the Runge-Kutta methods it is a worse first
+   * trial than the secant (it knows nothing of the exponential's growth) */
+  double guess = m->tableau == NULL ? first_guess(np, V, w, I, h, aim) : NAN;
   for (int it = 0; it < 200 && b - a > 1e-15; it++) {
-    /* the secant through (a, fa), (b, fb) compressed by asinh: past the
-     * threshold V grows exponentially, and a far end that is orders of
-     * magnitude above would pin the secant to a */
-    double ca = asinh(fa), cb = asinh(fb);
-    double mid = isfinite(fb) ? (a * cb - b * ca) / (cb - ca) : 0.5 * (a + b);
+    double mid = 0.5 * (a + b);
+    if (it == 0 && guess > 0.0 && guess < 1.0) {
+      mid = guess;
+    } else if (isfinite(fb)) {
+      double ca = squash(fa), cb = squash(fb);
+      mid = (a * cb - b * ca) / (cb - ca);
+    }
     if (!(mid > a && mid < b)) mid = 0.5 * (a + b);
     double ym[2];
     one(m, np, V, w, I, mid * h, ym, adaptive ? err : NULL);
-    double fm = above(np, ym[0]);
-    if (fm >= 0) {
-      b = mid;
-      fb = fm;
+    g = above(np, ym[0]);
+    if (g >= 0) {
       y_cross[0] = ym[0];
       y_cross[1] = ym[1];
-      if (side == 1) fa *= 0.5;
+      if (g < tol && (g > 0 || exact)) {
+        b = mid;
+        if (exact) break;
+        /* A fixed Runge-Kutta step may reach V_th earlier by the stage
+         * rule (V_th exactly, up to where V passes it by itself): one
+         * trial a little before, where V - V_th is about -tol if this is
+         * the first crossing, else the search goes on to its left. */
+        double th = mid - tol * (mid - a) / (g - ga), yv[2];
+        if (!(th > a)) break;
+        one(m, np, V, w, I, th * h, yv, NULL);
+        double gv = above(np, yv[0]);
+        if (gv < 0) break;
+        y_cross[0] = yv[0];
+        y_cross[1] = yv[1];
+        b = th;
+        fb = above_aim(gv, aim);
+        side = 1;
+        continue;
+      }
+      /* (V_th by the stage rule: bisection) */
+      double fm = above_aim(g, aim);
+      if (side == 1) {
+        double k = 1.0 - fm / fb;
+        fa *= k > 0 ? k : 0.5;
+      }
+      b = mid;
+      fb = fm;
       side = 1;
-      if (fm > 0 && fm < 1e-12 * (1.0 + fabs(np->p.V_th))) break;
     } else {
+      double fm = g - aim;
+      if (side == -1 && isfinite(fb)) {
+        double k = 1.0 - fm / fa;
+        fb *= k > 0 ? k : 0.5;
+      }
       a = mid;
       fa = fm;
-      if (side == -1 && isfinite(fb)) fb *= 0.5;
+      ga = g;
       side = -1;
     }
   }
@@ -371,43 +456,90 @@ static void run_block_fused_noise(adex_pop *pop, ev_sink *sink, size_t lo,
  * spiked (their crossing is located, and the rest of the step integrated)
  * and those whose refractory period ends inside the step. Every other
  * neuron takes one whole step of dt, free or held, which is what
- * neuron_step computes for it, bit for bit. */
-static void run_block_fused_precise(adex_pop *pop, ev_sink *sink, size_t lo,
-                                    size_t hi, double t, double dt) {
-  double V0[ADEX__EV_BLOCK], w0[ADEX__EV_BLOCK], I0[ADEX__EV_BLOCK],
-      tls0[ADEX__EV_BLOCK];
-  uint8_t cand[ADEX__EV_BLOCK + 8];
+ * neuron_step computes for it, bit for bit. A block goes in chunks of
+ * PRECISE_CHUNK neurons, whose saved state stays in the first-level
+ * cache from the save to the redo. */
+#define PRECISE_CHUNK 256
+
+/* On x86-64 without AVX2 in the baseline, an AVX2 clone of redo_flags as
+ * well, which the loader picks where the CPU has it: its loop mixes
+ * doubles and bytes, which the compiler vectorises with AVX2, not SSE2. */
+#if defined(__x86_64__) && !defined(__AVX2__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define REDO_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef REDO_CLONES
+#define REDO_CLONES
+#endif
+
+/* The neurons of a chunk to redo, redo[k] = 1: spiked (spk[k]), or held
+ * at the start (ref[k]) with the hold ending inside the step (held the
+ * whole step, the fused step's result is exact); tls[k] is the last
+ * spike's time, which the fused step changes only where it spiked. No
+ * branch per neuron: the held ones are a few per cent, in no order a
+ * predictor learns. */
+REDO_CLONES
+static void redo_flags(uint8_t *restrict redo, const uint8_t *restrict spk,
+                       const uint8_t *restrict ref, const double *restrict tls,
+                       size_t n, double tr, double t, double dt) {
+  for (size_t k = 0; k < n; k++) {
+    uint8_t ends = !(tls[k] + tr - t >= dt);
+    redo[k] = spk[k] | (ref[k] & ends);
+  }
+}
+
+/* One chunk of run_block_fused_precise, neurons [lo, hi); c is the
+ * kernel's context of the step. */
+static void run_chunk_fused_precise(adex_pop *pop, const adex__step_ctx *c,
+                                    ev_sink *sink, size_t lo, size_t hi,
+                                    double t, double dt) {
+  double V0[PRECISE_CHUNK], w0[PRECISE_CHUNK], I0[PRECISE_CHUNK];
+  uint8_t redo[PRECISE_CHUNK + 8];
   size_t n = hi - lo;
   double tr = pop->tau_ref;
   memcpy(V0, pop->V.f64 + lo, n * sizeof *V0);
   memcpy(w0, pop->w.f64 + lo, n * sizeof *w0);
   memcpy(I0, pop->input.f64 + lo, n * sizeof *I0);
-  /* without a refractory period the last spike's time is not read, and a
-   * neuron redone spikes again, which sets it */
-  if (tr > 0) memcpy(tls0, pop->t_last_spike.f64 + lo, n * sizeof *tls0);
   /* non-finite values counted there, not again by neuron_step */
-  fused_step(pop, lo, hi, t, dt, &pop->nf_step);
-  /* The neurons to redo are those that spiked and those whose hold ends
-   * inside the step: all among the neurons the fused step flags as
-   * refractory (held at the start, or spiked), a few per cent. The
-   * others are passed eight at a time, without a branch each. */
-  memcpy(cand, tr > 0 ? pop->refractory + lo : pop->spike + lo, n);
-  memset(cand + n, 0, 8);
+  pop->impl.step(c, lo, hi);
+  if (tr > 0)
+    redo_flags(redo, (const uint8_t *)(pop->spike + lo),
+               (const uint8_t *)(pop->refractory + lo),
+               pop->t_last_spike.f64 + lo, n, tr, t, dt);
+  else
+    memcpy(redo, pop->spike + lo, n);
+  memset(redo + n, 0, 8);
+  /* the flags eight at a time */
   for (size_t k0 = 0; k0 < n; k0 += 8) {
     uint64_t word;
-    memcpy(&word, cand + k0, sizeof word);
+    memcpy(&word, redo + k0, sizeof word);
     for (; word != 0; word &= word - 1) { /* a flag is one byte, 0 or 1 */
       size_t k = k0 + (size_t)(__builtin_ctzll(word) >> 3), i = lo + k;
-      if (tr > 0 && !pop->spike[i] && tls0[k] + tr - t >= dt)
-        continue; /* held the whole step: the fused step's is exact */
       pop->V.f64[i] = V0[k];
       pop->w.f64[i] = w0[k];
       pop->input.f64[i] = I0[k];
-      if (tr > 0) pop->t_last_spike.f64[i] = tls0[k];
+      /* The last spike's time, which the fused step stamped where it
+       * spiked, was not saved: such a neuron was not held at the start
+       * (the fused step holds it then), its last spike more than tau_ref
+       * before t, and any such time, -inf as well, reads the same in
+       * neuron_step; the spike found again replaces it. */
+      if (tr > 0 && pop->spike[i]) pop->t_last_spike.f64[i] = -INFINITY;
       neuron_step(pop, sink, i, pop->per != NULL ? &pop->per[i] : &pop->uniform,
                   t, dt, false);
     }
   }
+}
+
+static void run_block_fused_precise(adex_pop *pop, ev_sink *sink, size_t lo,
+                                    size_t hi, double t, double dt) {
+  adex__step_ctx c;
+  adex__pop_step_ctx(pop, t, dt, &c);
+  c.nf = &pop->nf_step;
+  for (size_t k = lo; k < hi; k += PRECISE_CHUNK)
+    run_chunk_fused_precise(pop, &c, sink, k,
+                            hi - k > PRECISE_CHUNK ? k + PRECISE_CHUNK : hi, t,
+                            dt);
 }
 
 /* Advance the neurons of block b; its spikes go to its part of the list.
