@@ -660,24 +660,28 @@ static inline vf soft_reset_vf(const vfparams *P, vf Vn) {
   return vfsel(ok, V, P->V_reset);
 }
 
+/* The lanes of vector j of b held refractory: t - t_last_spike <=
+ * tau_ref, in float (none without the option). */
+static inline vmf held_vf(vfblock b, size_t j, vf t, const vfopts *o) {
+  if (!o->ref) return vflt(vfset1(0.0f), vfset1(0.0f));
+  return vfle(t - vfload(b.tls + j * WF), o->tau_ref);
+}
+
 /* fire_vf with the options o (method_exp_euler.c's fire32_opts, lane by
- * lane; fire_v_opts in float): lanes with t - t_last_spike <= tau_ref,
- * in float, keep V (the old value Vo) and do not spike; the refractory
- * flags go to refr; the soft reset is computed only for a vector with a
- * spiking lane. With neither option this is fire_vf; the flags are
- * constants where it is inlined. */
+ * lane; fire_v_opts in float): the lanes held (held_vf) keep V (the old
+ * value Vo) and do not spike; the refractory flags go to refr; the soft
+ * reset is computed only for a vector with a spiking lane. With neither
+ * option this is fire_vf; the flags are constants where it is inlined. */
 static inline __attribute__((always_inline)) void
-fire_vf_opts(vfblock b, size_t j, const vfparams *P, vf Vo, vf Vn, vf wn, vf t,
-             const vfopts *o) {
+fire_vf_opts(vfblock b, size_t j, const vfparams *P, vmf held, vf Vo, vf Vn,
+             vf wn, vf t, const vfopts *o) {
   if (!o->ref && !o->soft) {
     fire_vf(b, j, P, Vn, wn, t);
     return;
   }
   float *V = b.V + j * WF, *w = b.w + j * WF, *I = b.I + j * WF;
   vmf s = vfor(vfnlt(Vn, P->V_th), vfngt(Vn, vfset1(-ADEX__BLOWUP_F32)));
-  vmf held = vflt(vfset1(0.0f), vfset1(0.0f)); /* none */
   if (o->ref) {
-    held = vfle(t - vfload(b.tls + j * WF), o->tau_ref);
     s = vfandnot(s, held);
     /* a held lane does not spike: its non-finite start values show in V
      * or in w' (fire_v_opts) */
@@ -716,9 +720,15 @@ expe32_tile(vfblock b, size_t nv, const vfparams *U, vf t, const vfopts *o) {
     if (b.D != NULL) I = I + vfload(b.D + j * WF);
     vf d = V - P->V_rest;
     vf S = vffma(P->delta_T, E[j], -d) + P->R * (I - w);
-    vf Vn = vffma(vx_phif((E[j] - 1.0f) * P->h_k), S * P->h_k, V);
+    vf z = (E[j] - 1.0f) * P->h_k;
+    /* a held lane's V' is not used: phi at 0 for it, so that a neuron
+     * held high up the upstroke (after a soft reset) does not send its
+     * vector down phi's slow branch */
+    vmf held = held_vf(b, j, t, o);
+    if (o->ref) z = vfsel(held, vfset1(0.0f), z);
+    vf Vn = vffma(vx_phif(z), S * P->h_k, V);
     vf wn = vffma(P->w_k, P->a * d - w, w);
-    fire_vf_opts(b, j, P, V, Vn, wn, t, o);
+    fire_vf_opts(b, j, P, held, V, Vn, wn, t, o);
   }
 }
 
