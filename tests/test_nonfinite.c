@@ -56,8 +56,9 @@ static void assert_state_finite(adex_pop *p) {
 
 /* Every w of p finite (a held neuron keeps the V it was given). */
 static void assert_state_finite_w(adex_pop *p) {
+  bool f32 = adex_pop_dtype(p) == ADEX_DTYPE_F32;
   for (size_t i = 0; i < adex_pop_num(p); i++)
-    assert_true(isfinite(adex_pop_w(p)[i]));
+    assert_true(isfinite(f32 ? adex_pop_w_f32(p)[i] : adex_pop_w(p)[i]));
 }
 
 /* The count and first of p. */
@@ -175,7 +176,8 @@ static void opt_adaptive(adex_pop_config *c) {
 /* The options' paths: the fused step with tau_ref and the soft reset,
  * precise spike times (fused, then the general step), noise, the
  * adaptive mode (the SIMD driver, the scalar one) and the general step
- * forced; every kernel, threads 1 and 2. */
+ * forced; every kernel, threads 1 and 2; float32 with tau_ref and the
+ * soft reset. */
 static void test_nonfinite_general(void **state) {
   (void)state;
   void (*opts[])(adex_pop_config *) = {opt_ref_soft, opt_precise, opt_noise,
@@ -185,6 +187,11 @@ static void test_nonfinite_general(void **state) {
     for (int th = 1; th <= 2; th++) {
       for (size_t o = 0; o < 4; o++)
         check_case(make("rk4", kernels[k], ADEX_DTYPE_F64, th, opts[o]));
+      /* float32 with tau_ref and the soft reset: exp_auto's float
+       * kernels, rk4's double tiles */
+      for (size_t m = 0; m < 2; m++)
+        check_case(
+            make(methods[m], kernels[k], ADEX_DTYPE_F32, th, opt_ref_soft));
       adex_pop *p = make("exp_auto", kernels[k], ADEX_DTYPE_F64, th, NULL);
       adex__pop_force_general(p);
       check_case(p);
@@ -197,8 +204,8 @@ static void test_nonfinite_general(void **state) {
 
 /* A neuron held refractory (fixed step, tau_ref) integrates w only: a
  * non-finite V or w is still counted, every step it is met, on the fused
- * step of every kernel, with precise spike times and on the general
- * path. */
+ * step of every kernel (float64 and float32), with precise spike times
+ * and on the general path. */
 static void check_held(adex_pop *p) {
   put(p, "input", 5, 1e4);
   put(p, "input", 6, 1e4);
@@ -224,6 +231,7 @@ static void test_nonfinite_held(void **state) {
     if (!adex_kernel_available(kernels[k])) continue;
     for (size_t m = 0; m < 2; m++) {
       check_held(make(methods[m], kernels[k], ADEX_DTYPE_F64, 1, opt_ref));
+      check_held(make(methods[m], kernels[k], ADEX_DTYPE_F32, 1, opt_ref));
       check_held(
           make(methods[m], kernels[k], ADEX_DTYPE_F64, 1, opt_ref_precise));
       adex_pop *p = make(methods[m], kernels[k], ADEX_DTYPE_F64, 1, opt_ref);

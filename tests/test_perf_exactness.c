@@ -9,7 +9,8 @@
  *     CPU has a SIMD kernel, or a SIMD kernel named) gives the scalar
  *     driver's bits: V, w, sub-step sizes and the event list;
  *   - float32: the SIMD float kernels give the scalar float formula's
- *     bits; the variable table and accessors;
+ *     bits, with a refractory period and the soft reset too; the variable
+ *     table and accessors;
  *   - every number of threads gives the same bits as one thread, for the
  *     fused step and the general path (event list included);
  *   - noise: every kernel gives the scalar kernel's bits and two threads
@@ -261,9 +262,11 @@ static uint32_t ulp_diff_f(float a, float b) {
 }
 
 /* float32 exp_auto: each SIMD kernel against the scalar float formula,
- * step by step from the same state (shared and per-neuron parameters):
- * V, w, spikes and t_last_spike bit for bit (ADEX_TEST_VERBOSE=1 prints
- * how many values are 0, 1, 2.. float ulp apart: all 0). */
+ * step by step from the same state (shared and per-neuron parameters;
+ * without options, with a refractory period, the soft reset and both,
+ * all in float): V, w, spikes, t_last_spike and the refractory flags bit
+ * for bit (ADEX_TEST_VERBOSE=1 prints how many values are 0, 1, 2.. float
+ * ulp apart: all 0). */
 static void test_f32_kernels_match_scalar(void **state) {
   (void)state;
   enum { n = 75 };
@@ -277,58 +280,67 @@ static void test_f32_kernels_match_scalar(void **state) {
   adex_init tau_init = adex_init_array(tau, n);
   for (size_t kk = 0; kk < N_SIMD; kk++) {
     if (!adex_kernel_available(simd_kernels[kk])) continue;
-    for (int hetero = 0; hetero < 2; hetero++) {
-      adex_pop_config cfg;
-      config_shared(&cfg, n, "exp_auto");
-      cfg.dtype = ADEX_DTYPE_F32;
-      if (hetero) cfg.param_init[ADEX_P_TAU] = &tau_init;
-      cfg.kernel = simd_kernels[kk];
-      adex_pop *fast = adex_test_pop(&cfg);
-      cfg.kernel = ADEX_KERNEL_SCALAR;
-      adex_pop *ref = adex_test_pop(&cfg);
-      long hist[5] = {0}, spikes = 0;
-      for (int k = 0; k < 1500; k++) {
-        memcpy(adex_pop_V_f32(ref), adex_pop_V_f32(fast), n * sizeof(float));
-        memcpy(adex_pop_w_f32(ref), adex_pop_w_f32(fast), n * sizeof(float));
-        memcpy(adex_pop_t_last_spike_f32(ref), adex_pop_t_last_spike_f32(fast),
-               n * sizeof(float));
-        memcpy(adex_pop_input_f32(fast), If, sizeof If);
-        memcpy(adex_pop_input_f32(ref), If, sizeof If);
-        assert_ok(adex_pop_update(fast, k * 0.1, 0.1));
-        assert_ok(adex_pop_update(ref, k * 0.1, 0.1));
-        for (int i = 0; i < n; i++) {
-          uint32_t dV =
-              ulp_diff_f(adex_pop_V_f32(fast)[i], adex_pop_V_f32(ref)[i]);
-          uint32_t dw =
-              ulp_diff_f(adex_pop_w_f32(fast)[i], adex_pop_w_f32(ref)[i]);
-          if (dV != 0 || dw != 0)
-            print_error("step %d neuron %d: V %a vs %a, w %a vs %a\n", k, i,
-                        (double)adex_pop_V_f32(fast)[i],
-                        (double)adex_pop_V_f32(ref)[i],
-                        (double)adex_pop_w_f32(fast)[i],
-                        (double)adex_pop_w_f32(ref)[i]);
-          hist[dV < 4 ? dV : 4]++;
-          hist[dw < 4 ? dw : 4]++;
-          spikes += adex_pop_spike(ref)[i];
+    for (int opt = 0; opt < 4; opt++)
+      for (int hetero = 0; hetero < 2; hetero++) {
+        adex_pop_config cfg;
+        config_shared(&cfg, n, "exp_auto");
+        cfg.dtype = ADEX_DTYPE_F32;
+        cfg.tau_ref = opt & 1 ? 2.0 : 0.0;
+        cfg.spk_reset = opt & 2 ? ADEX_SPK_RESET_SOFT : ADEX_SPK_RESET_HARD;
+        if (hetero) cfg.param_init[ADEX_P_TAU] = &tau_init;
+        cfg.kernel = simd_kernels[kk];
+        adex_pop *fast = adex_test_pop(&cfg);
+        cfg.kernel = ADEX_KERNEL_SCALAR;
+        adex_pop *ref = adex_test_pop(&cfg);
+        long hist[5] = {0}, spikes = 0, held = 0;
+        for (int k = 0; k < 1500; k++) {
+          memcpy(adex_pop_V_f32(ref), adex_pop_V_f32(fast), n * sizeof(float));
+          memcpy(adex_pop_w_f32(ref), adex_pop_w_f32(fast), n * sizeof(float));
+          memcpy(adex_pop_t_last_spike_f32(ref),
+                 adex_pop_t_last_spike_f32(fast), n * sizeof(float));
+          memcpy(adex_pop_input_f32(fast), If, sizeof If);
+          memcpy(adex_pop_input_f32(ref), If, sizeof If);
+          assert_ok(adex_pop_update(fast, k * 0.1, 0.1));
+          assert_ok(adex_pop_update(ref, k * 0.1, 0.1));
+          for (int i = 0; i < n; i++) {
+            uint32_t dV =
+                ulp_diff_f(adex_pop_V_f32(fast)[i], adex_pop_V_f32(ref)[i]);
+            uint32_t dw =
+                ulp_diff_f(adex_pop_w_f32(fast)[i], adex_pop_w_f32(ref)[i]);
+            if (dV != 0 || dw != 0)
+              print_error("step %d neuron %d: V %a vs %a, w %a vs %a\n", k, i,
+                          (double)adex_pop_V_f32(fast)[i],
+                          (double)adex_pop_V_f32(ref)[i],
+                          (double)adex_pop_w_f32(fast)[i],
+                          (double)adex_pop_w_f32(ref)[i]);
+            hist[dV < 4 ? dV : 4]++;
+            hist[dw < 4 ? dw : 4]++;
+            spikes += adex_pop_spike(ref)[i];
+            held += adex_pop_refractory(ref)[i] && !adex_pop_spike(ref)[i];
+          }
+          assert_memory_equal(adex_pop_V_f32(fast), adex_pop_V_f32(ref),
+                              n * sizeof(float));
+          assert_memory_equal(adex_pop_w_f32(fast), adex_pop_w_f32(ref),
+                              n * sizeof(float));
+          assert_memory_equal(adex_pop_spike(fast), adex_pop_spike(ref),
+                              n * sizeof(bool));
+          assert_memory_equal(adex_pop_t_last_spike_f32(fast),
+                              adex_pop_t_last_spike_f32(ref),
+                              n * sizeof(float));
+          assert_memory_equal(adex_pop_refractory(fast),
+                              adex_pop_refractory(ref), n * sizeof(bool));
         }
-        assert_memory_equal(adex_pop_V_f32(fast), adex_pop_V_f32(ref),
-                            n * sizeof(float));
-        assert_memory_equal(adex_pop_w_f32(fast), adex_pop_w_f32(ref),
-                            n * sizeof(float));
-        assert_memory_equal(adex_pop_spike(fast), adex_pop_spike(ref),
-                            n * sizeof(bool));
-        assert_memory_equal(adex_pop_t_last_spike_f32(fast),
-                            adex_pop_t_last_spike_f32(ref), n * sizeof(float));
+        assert_true(spikes > 300);
+        if (opt & 1) assert_true(held > 1000);
+        if (verbose())
+          printf("%-7s exp_auto float32%s, tau_ref %d, soft %d: %ld spikes; "
+                 "0/1/2/3/4+ ulp: %ld %ld %ld %ld %ld\n",
+                 adex_kernel_name(simd_kernels[kk]), hetero ? " hetero" : "",
+                 opt & 1, opt >> 1, spikes, hist[0], hist[1], hist[2], hist[3],
+                 hist[4]);
+        adex_pop_destroy(fast);
+        adex_pop_destroy(ref);
       }
-      assert_true(spikes > 300);
-      if (verbose())
-        printf("%-7s exp_auto float32%s: %ld spikes; 0/1/2/3/4+ ulp: %ld %ld "
-               "%ld %ld %ld\n",
-               adex_kernel_name(simd_kernels[kk]), hetero ? " hetero" : "",
-               spikes, hist[0], hist[1], hist[2], hist[3], hist[4]);
-      adex_pop_destroy(fast);
-      adex_pop_destroy(ref);
-    }
   }
 }
 
@@ -470,6 +482,9 @@ static void compare_threads_f32(adex_pop_config *cfg, size_t n, int threads,
     assert_memory_equal(adex_pop_w_f32(one), adex_pop_w_f32(many),
                         n * sizeof(float));
     assert_memory_equal(adex_pop_spike(one), adex_pop_spike(many), n);
+    assert_memory_equal(adex_pop_t_last_spike_f32(one),
+                        adex_pop_t_last_spike_f32(many), n * sizeof(float));
+    assert_memory_equal(adex_pop_refractory(one), adex_pop_refractory(many), n);
   }
   adex_pop_destroy(one);
   adex_pop_destroy(many);
@@ -491,6 +506,19 @@ static void test_threads_identical(void **state) {
     config_shared(&cfg, n, "exp_auto");
     compare_threads_f32(&cfg, n, counts[c], 30);
     config_shared(&cfg, n, "rk4");
+    compare_threads_f32(&cfg, n, counts[c], 10);
+    /* float32 with a refractory period and the soft reset: exp_auto's
+     * float kernel, rk4's double tiles */
+    config_shared(&cfg, n, "exp_auto");
+    cfg.tau_ref = 2.0;
+    cfg.spk_reset = ADEX_SPK_RESET_SOFT;
+    compare_threads_f32(&cfg, n, counts[c], 40);
+    config_shared(&cfg, n, "exp_auto");
+    cfg.tau_ref = 2.0;
+    compare_threads_f32(&cfg, n, counts[c], 40);
+    config_shared(&cfg, n, "rk4");
+    cfg.tau_ref = 2.0;
+    cfg.spk_reset = ADEX_SPK_RESET_SOFT;
     compare_threads_f32(&cfg, n, counts[c], 10);
     config_shared(&cfg, n, "exp_auto");
     compare_threads(&cfg, n, counts[c], 40);

@@ -138,9 +138,9 @@ void cli_run_help(FILE *out) {
       "t_last_spike;\n"
       "                   float32 halves the state and runs exp_auto in float\n"
       "                   (outputs are still written as float64); fixed steps\n"
-      "                   only: not with --adaptive, --precise-spikes, "
-      "--tau_ref,\n"
-      "                   --noise or --spk_reset soft [float64]\n",
+      "                   only: not with --adaptive, --precise-spikes or "
+      "--noise\n"
+      "                   [float64]\n",
       adex_kernel_available(ADEX_KERNEL_AVX2) ? ", avx2" : "",
       adex_kernel_available(ADEX_KERNEL_AVX512) ? ", avx512" : "");
   fprintf(

@@ -114,10 +114,10 @@ typedef struct adex_pop_config {
                          ADEX_DTYPE_F64 [default] or ADEX_DTYPE_F32 (18
                          bytes of state per neuron instead of 34; exp_auto
                          then computes in float, the same bits on every
-                         kernel; other methods compute in double and
-                         round the state to float. Fixed steps only: not
-                         with adaptive, precise_spikes, tau_ref, noise or
-                         soft reset) */
+                         kernel, tau_ref and the soft reset included;
+                         other methods compute in double and round the
+                         state to float. Fixed steps only: not with
+                         adaptive, precise_spikes or noise) */
   uint64_t first_id;  /* the global id of neuron 0 [0]: the random
                          initializers (Uniform, Normal) and the noise give
                          neuron i what neuron first_id + i of a population

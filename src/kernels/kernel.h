@@ -126,7 +126,10 @@ typedef struct adex__step_ctx {
   bool soft;
   bool *refractory;
   /* float32 populations: the state in float (the double pointers above
-   * are then NULL), and the parameters in float (uniform32, or per32). */
+   * are then NULL), and the parameters in float (uniform32, or per32).
+   * Their float kernels take t and tau_ref rounded to float, and test
+   * the refractory period in float: (float)t - t_last_spike32 <=
+   * (float)tau_ref (docs/numerics.md, *float32*). */
   float *V32, *w32, *input32, *t_last_spike32;
   const float *drive32;
   const adex__np32 *uniform32;
@@ -295,6 +298,16 @@ static inline double adex__reset_soft(const adex__nparams *np, double V_spk) {
     if (V < np->p.V_th) return V;
   }
   return np->p.V_reset;
+}
+
+/* adex__reset_soft in float, for float32 state (q's V_th and V_reset, the
+ * float blow-up bound): the float kernels' soft reset. */
+static inline float adex__reset_soft32(const adex__np32 *q, float V_spk) {
+  if (isfinite(V_spk) && V_spk > -ADEX__BLOWUP_F32) {
+    float V = V_spk - (q->V_th - q->V_reset);
+    if (V < q->V_th) return V;
+  }
+  return q->V_reset;
 }
 
 /* Does V_new come from a blow-up (non-finite, or below -1e100 mV)? The

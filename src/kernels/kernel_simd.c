@@ -603,6 +603,7 @@ static inline void vfparams_gather(vfparams *P, const adex__np32 *per) {
 typedef struct vfblock {
   float *V, *w, *I, *tls;
   bool *spk;
+  bool *refr;          /* the refractory flags, or NULL (no tau_ref) */
   const float *D;      /* the drive, or NULL */
   const adex__np32 *q; /* their parameter sets, or NULL when shared */
   size_t base, end;    /* as in vblock */
@@ -620,18 +621,21 @@ static __attribute__((noinline, cold)) void nf_lanes32(vfblock b, size_t j,
   }
 }
 
+/* Where lanes s spike: count the blow-ups among them (spike_lanes), stamp
+ * t_last_spike. */
+static inline void spike_lanes32(vfblock b, size_t j, vmf s, vf Vn, vf t) {
+  vmf bu =
+      vfor(vfnlt(Vn, vfset1(INFINITY)), vfngt(Vn, vfset1(-ADEX__BLOWUP_F32)));
+  unsigned bub = vfbits(vfand(s, bu));
+  if (bub != 0) nf_lanes32(b, j, bub);
+  vfstore_mask(b.tls + j * WF, s, t);
+}
+
 /* Phases 2-4 for WF neurons in float (method_exp_euler.c's fire32, lane by lane). */
 static inline void fire_vf(vfblock b, size_t j, const vfparams *P, vf Vn, vf wn,
                            vf t) {
   vmf s = vfor(vfnlt(Vn, P->V_th), vfngt(Vn, vfset1(-ADEX__BLOWUP_F32)));
-  if (vfbits(s) != 0) {
-    /* the blow-ups among the spikes (spike_lanes) */
-    vmf bu =
-        vfor(vfnlt(Vn, vfset1(INFINITY)), vfngt(Vn, vfset1(-ADEX__BLOWUP_F32)));
-    unsigned bub = vfbits(vfand(s, bu));
-    if (bub != 0) nf_lanes32(b, j, bub);
-    vfstore_mask(b.tls + j * WF, s, t);
-  }
+  if (vfbits(s) != 0) spike_lanes32(b, j, s, Vn, t);
   vfstore(b.V + j * WF, vfsel(s, P->V_reset, Vn));
   vf wr = vfsel(s, wn + P->b, wn);
   vfstore(b.w + j * WF, vfmin(vfmax(wr, vfset1(-ADEX__BLOWUP_F32)),
@@ -640,8 +644,68 @@ static inline void fire_vf(vfblock b, size_t j, const vfparams *P, vf Vn, vf wn,
   if (vfany_bits(vfload(b.I + j * WF))) vfstore(b.I + j * WF, vfset1(0.0f));
 }
 
-/* nv whole float vectors from b: every exp, then every vector's rest. */
-static inline void expe32_tile(vfblock b, size_t nv, const vfparams *U, vf t) {
+/* The fixed-step options in float (vopts): tau_ref rounded to float. */
+typedef struct vfopts {
+  bool ref, soft;
+  vf tau_ref;
+} vfopts;
+
+/* The soft reset of WF neurons in float (adex__reset_soft32, lane by
+ * lane). */
+static inline vf soft_reset_vf(const vfparams *P, vf Vn) {
+  vf V = Vn - (P->V_th - P->V_reset);
+  vmf ok = vfand(vfand(vflt(Vn, vfset1(INFINITY)),
+                       VFCMP(Vn, vfset1(-ADEX__BLOWUP_F32), _CMP_GT_OQ)),
+                 vflt(V, P->V_th));
+  return vfsel(ok, V, P->V_reset);
+}
+
+/* The lanes of vector j of b held refractory: t - t_last_spike <=
+ * tau_ref, in float (none without the option). */
+static inline vmf held_vf(vfblock b, size_t j, vf t, const vfopts *o) {
+  if (!o->ref) return vflt(vfset1(0.0f), vfset1(0.0f));
+  return vfle(t - vfload(b.tls + j * WF), o->tau_ref);
+}
+
+/* fire_vf with the options o (method_exp_euler.c's fire32_opts, lane by
+ * lane; fire_v_opts in float): the lanes held (held_vf) keep V (the old
+ * value Vo) and do not spike; the refractory flags go to refr; the soft
+ * reset is computed only for a vector with a spiking lane. With neither
+ * option this is fire_vf; the flags are constants where it is inlined. */
+static inline __attribute__((always_inline)) void
+fire_vf_opts(vfblock b, size_t j, const vfparams *P, vmf held, vf Vo, vf Vn,
+             vf wn, vf t, const vfopts *o) {
+  if (!o->ref && !o->soft) {
+    fire_vf(b, j, P, Vn, wn, t);
+    return;
+  }
+  float *V = b.V + j * WF, *w = b.w + j * WF, *I = b.I + j * WF;
+  vmf s = vfor(vfnlt(Vn, P->V_th), vfngt(Vn, vfset1(-ADEX__BLOWUP_F32)));
+  if (o->ref) {
+    s = vfandnot(s, held);
+    /* a held lane does not spike: its non-finite start values show in V
+     * or in w' (fire_v_opts) */
+    vmf odd = vfor(vfnlt(vfabs(Vo), vfset1(INFINITY)),
+                   vfngt(vfset1(ADEX__BLOWUP_F32), vfabs(wn)));
+    unsigned hb = vfbits(vfand(held, odd));
+    if (hb != 0) nf_lanes32(b, j, hb);
+    Vn = vfsel(held, Vo, Vn);
+  }
+  vf Vr = o->soft && vfbits(s) != 0 ? soft_reset_vf(P, Vn) : P->V_reset;
+  if (vfbits(s) != 0) spike_lanes32(b, j, s, Vn, t);
+  vfstore(V, vfsel(s, Vr, Vn));
+  vf wr = vfsel(s, wn + P->b, wn);
+  vfstore(
+      w, vfmin(vfmax(wr, vfset1(-ADEX__BLOWUP_F32)), vfset1(ADEX__BLOWUP_F32)));
+  vfstore_bool(b.spk + j * WF, s);
+  if (o->ref) vfstore_bool(b.refr + j * WF, vfor(held, s));
+  if (vfany_bits(vfload(I))) vfstore(I, vfset1(0.0f));
+}
+
+/* nv whole float vectors from b: every exp, then every vector's rest,
+ * threshold and reset with the options o. */
+static inline __attribute__((always_inline)) void
+expe32_tile(vfblock b, size_t nv, const vfparams *U, vf t, const vfopts *o) {
   vfparams G[NVF];
   vf E[NVF];
   for (size_t j = 0; j < nv; j++) {
@@ -656,13 +720,22 @@ static inline void expe32_tile(vfblock b, size_t nv, const vfparams *U, vf t) {
     if (b.D != NULL) I = I + vfload(b.D + j * WF);
     vf d = V - P->V_rest;
     vf S = vffma(P->delta_T, E[j], -d) + P->R * (I - w);
-    vf Vn = vffma(vx_phif((E[j] - 1.0f) * P->h_k), S * P->h_k, V);
+    vf z = (E[j] - 1.0f) * P->h_k;
+    /* a held lane's V' is not used: phi at 0 for it, so that a neuron
+     * held high up the upstroke (after a soft reset) does not send its
+     * vector down phi's slow branch */
+    vmf held = held_vf(b, j, t, o);
+    if (o->ref) z = vfsel(held, vfset1(0.0f), z);
+    vf Vn = vffma(vx_phif(z), S * P->h_k, V);
     vf wn = vffma(P->w_k, P->a * d - w, w);
-    fire_vf(b, j, P, Vn, wn, t);
+    fire_vf_opts(b, j, P, held, V, Vn, wn, t, o);
   }
 }
 
-void VSFX(adex__expe_step32)(const adex__step_ctx *c, size_t lo, size_t hi) {
+/* Float32 neurons [lo, hi) with the options o, whose flags are constants
+ * where this is inlined. */
+static inline __attribute__((always_inline)) void
+expe32_range(const adex__step_ctx *c, size_t lo, size_t hi, const vfopts *o) {
   const vf t = vfset1((float)c->t);
   vfparams U;
   const adex__np32 *uni = c->uniform32;
@@ -675,19 +748,20 @@ void VSFX(adex__expe_step32)(const adex__step_ctx *c, size_t lo, size_t hi) {
                  c->input32 + i,
                  c->t_last_spike32 + i,
                  c->spike + i,
+                 c->refractory != NULL ? c->refractory + i : NULL,
                  c->drive32 != NULL ? c->drive32 + i : NULL,
                  uni != NULL ? NULL : c->per32 + i,
                  c->nf_base + i,
                  hi + c->nf_base,
                  c->nf};
-    expe32_tile(b, nv, uni != NULL ? &U : NULL, t);
+    expe32_tile(b, nv, uni != NULL ? &U : NULL, t, o);
     i += nv * WF;
   }
   if (i < hi) {
     /* the last, partial vector: padded with copies of its first neuron */
     size_t r = hi - i;
     float V[WF], w[WF], I[WF], tls[WF], D[WF];
-    bool spk[WF];
+    bool spk[WF], refr[WF];
     adex__np32 q[WF];
     for (size_t j = 0; j < WF; j++) {
       size_t s = i + (j < r ? j : 0);
@@ -703,20 +777,36 @@ void VSFX(adex__expe_step32)(const adex__step_ctx *c, size_t lo, size_t hi) {
                  I,
                  tls,
                  spk,
+                 refr,
                  c->drive32 != NULL ? D : NULL,
                  uni != NULL ? NULL : q,
                  c->nf_base + i,
                  c->nf_base + hi,
                  c->nf};
-    expe32_tile(b, 1, uni != NULL ? &U : NULL, t);
+    expe32_tile(b, 1, uni != NULL ? &U : NULL, t, o);
     for (size_t j = 0; j < r; j++) {
       c->V32[i + j] = V[j];
       c->w32[i + j] = w[j];
       c->input32[i + j] = I[j];
       c->t_last_spike32[i + j] = tls[j];
       c->spike[i + j] = spk[j];
+      if (c->refractory != NULL) c->refractory[i + j] = refr[j];
     }
   }
+}
+
+/* The float32 fused step: one loop per combination of the options. */
+void VSFX(adex__expe_step32)(const adex__step_ctx *c, size_t lo, size_t hi) {
+  bool ref = c->tau_ref > 0;
+  vf tr = vfset1((float)c->tau_ref);
+  if (ref && c->soft)
+    expe32_range(c, lo, hi, &(vfopts){true, true, tr});
+  else if (ref)
+    expe32_range(c, lo, hi, &(vfopts){true, false, tr});
+  else if (c->soft)
+    expe32_range(c, lo, hi, &(vfopts){false, true, tr});
+  else
+    expe32_range(c, lo, hi, &(vfopts){false, false, tr});
 }
 
 /* ------------------------------------------------------------ adaptive */

@@ -67,7 +67,10 @@ static inline void vfstore_mask(float *p, vmf m, vf v) {
 #define VFCMP(a, b, pred) _mm512_cmp_ps_mask((a), (b), (pred))
 static inline vmf vfor(vmf a, vmf b) { return (vmf)(a | b); }
 static inline vmf vfand(vmf a, vmf b) { return (vmf)(a & b); }
+/* a and not b */
+static inline vmf vfandnot(vmf a, vmf b) { return (vmf)(a & ~b); }
 static inline unsigned vfbits(vmf m) { return (unsigned)m; }
+static inline vf vfabs(vf x) { return _mm512_abs_ps(x); }
 static inline vf vfsel(vmf m, vf a, vf b) {
   return _mm512_mask_blend_ps(m, b, a);
 }
@@ -120,7 +123,11 @@ static inline void vfstore_mask(float *p, vmf m, vf v) {
 #define VFCMP(a, b, pred) _mm256_cmp_ps((a), (b), (pred))
 static inline vmf vfor(vmf a, vmf b) { return _mm256_or_ps(a, b); }
 static inline vmf vfand(vmf a, vmf b) { return _mm256_and_ps(a, b); }
+static inline vmf vfandnot(vmf a, vmf b) { return _mm256_andnot_ps(b, a); }
 static inline unsigned vfbits(vmf m) { return (unsigned)_mm256_movemask_ps(m); }
+static inline vf vfabs(vf x) {
+  return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), x);
+}
 static inline vf vfsel(vmf m, vf a, vf b) { return _mm256_blendv_ps(b, a, m); }
 static inline vf vfmin(vf a, vf b) { return _mm256_min_ps(a, b); }
 static inline vf vfmax(vf a, vf b) { return _mm256_max_ps(a, b); }

@@ -99,17 +99,76 @@ ADEX__FORMULA void fire32(const adex__step_ctx *c, size_t i,
   c->input32[i] = 0.0f;
 }
 
-/* The float32 population loop (the scalar reference of the float SIMD
- * kernels). */
-ADEX__FMA_CLONES
-static void exp_euler_step_f32(const adex__step_ctx *c, size_t lo, size_t hi) {
+/* fire32 with the fixed-step options (adex__fire_opts, in float): ref,
+ * held (the neuron's t - t_last_spike <= tau_ref, in float): it keeps its
+ * old V (V_old) while w takes its step, and cannot spike; soft, the soft
+ * reset in float (adex__reset_soft32). The flags are constants at each
+ * call. */
+ADEX__FORMULA void fire32_opts(const adex__step_ctx *c, size_t i,
+                               const adex__np32 *q, bool held, float V_old,
+                               float V_new, float w_new, float tf, bool ref,
+                               bool soft) {
+  bool spk = !held && (!(V_new < q->V_th) | !(V_new > -ADEX__BLOWUP_F32));
+  if (spk) {
+    if (!(V_new < INFINITY) | !(V_new > -ADEX__BLOWUP_F32))
+      adex__nf_note(c->nf, c->nf_base + i, c->V32[i], c->w32[i], c->input32[i],
+                    c->drive32 != NULL ? c->drive32[i] : 0.0f);
+    c->t_last_spike32[i] = tf;
+  }
+  /* a held neuron does not spike: its non-finite start values show in V
+   * or in w' (adex__fire_opts) */
+  if (held && (!(fabsf(V_old) < INFINITY) | !(fabsf(w_new) < ADEX__BLOWUP_F32)))
+    adex__nf_note(c->nf, c->nf_base + i, V_old, c->w32[i], c->input32[i],
+                  c->drive32 != NULL ? c->drive32[i] : 0.0f);
+  float V_spk = soft ? adex__reset_soft32(q, V_new) : q->V_reset;
+  float w = spk ? w_new + q->b : w_new;
+  c->V32[i] = spk ? V_spk : held ? V_old : V_new;
+  c->w32[i] = w >= -ADEX__BLOWUP_F32
+                  ? (w > ADEX__BLOWUP_F32 ? ADEX__BLOWUP_F32 : w)
+                  : -ADEX__BLOWUP_F32;
+  c->spike[i] = spk;
+  if (ref) c->refractory[i] = held || spk;
+  c->input32[i] = 0.0f;
+}
+
+/* Float32 neurons [lo, hi) with the options as constants. A held neuron
+ * (t - t_last_spike <= tau_ref: tf, trf are t and tau_ref rounded to
+ * float, the difference in float) takes w's step alone: its V' would
+ * not be used, and after a soft reset that leaves V high up the upstroke
+ * it would cost phi's slow branch on every held step. */
+ADEX__FORMULA void exp_euler_range_f32(const adex__step_ctx *c, size_t lo,
+                                       size_t hi, bool ref, bool soft) {
+  const float tf = (float)c->t, trf = (float)c->tau_ref;
   for (size_t i = lo; i < hi; i++) {
     const adex__np32 *q = c->uniform32 != NULL ? c->uniform32 : &c->per32[i];
-    float V_new, w_new;
-    adex__expe_integrate32(q, c->V32[i], c->w32[i], adex__ctx_I32(c, i), &V_new,
-                           &w_new);
-    fire32(c, i, q, V_new, w_new);
+    float V = c->V32[i], w = c->w32[i], V_new, w_new;
+    bool held = ref && tf - c->t_last_spike32[i] <= trf;
+    if (held) {
+      V_new = V;
+      w_new = adex__expe_w32(q, V, w);
+    } else {
+      adex__expe_integrate32(q, V, w, adex__ctx_I32(c, i), &V_new, &w_new);
+    }
+    if (ref || soft)
+      fire32_opts(c, i, q, held, V, V_new, w_new, tf, ref, soft);
+    else
+      fire32(c, i, q, V_new, w_new);
   }
+}
+
+/* The float32 population loop (the scalar reference of the float SIMD
+ * kernels), one specialised loop per combination of the options. */
+ADEX__FMA_CLONES
+static void exp_euler_step_f32(const adex__step_ctx *c, size_t lo, size_t hi) {
+  bool ref = c->tau_ref > 0;
+  if (ref && c->soft)
+    exp_euler_range_f32(c, lo, hi, true, true);
+  else if (ref)
+    exp_euler_range_f32(c, lo, hi, true, false);
+  else if (c->soft)
+    exp_euler_range_f32(c, lo, hi, false, true);
+  else
+    exp_euler_range_f32(c, lo, hi, false, false);
 }
 
 /* Amplification on the linear part (E -> 0): each variable is advanced

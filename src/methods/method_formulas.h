@@ -72,6 +72,13 @@ ADEX__FORMULA void adex__expe_any(const adex__nparams *np, double V, double w,
   if (err != NULL) err[0] = err[1] = 0.0;
 }
 
+/* w' of exp_auto in float (adex__expe_integrate32's), alone: for a
+ * neuron whose V is held, whose V' is not needed. */
+ADEX__FORMULA float adex__expe_w32(const adex__np32 *q, float V, float w) {
+  float d = V - q->V_rest;
+  return fmaf(q->w_k, q->a * d - w, w);
+}
+
 /* The same in float, over the step q was made for. */
 ADEX__FORMULA void adex__expe_integrate32(const adex__np32 *q, float V, float w,
                                           float I, float *V_new, float *w_new) {
@@ -79,7 +86,7 @@ ADEX__FORMULA void adex__expe_integrate32(const adex__np32 *q, float V, float w,
   float d = V - q->V_rest;
   float S = fmaf(q->delta_T, E, -d) + q->R * (I - w);
   *V_new = fmaf(adex__phif((E - 1.0f) * q->h_k), S * q->h_k, V);
-  *w_new = fmaf(q->w_k, q->a * d - w, w);
+  *w_new = adex__expe_w32(q, V, w);
 }
 
 /* A Butcher tableau's step of size h from (V, w): the propagated solution

@@ -549,9 +549,9 @@ static void step_range(const adex_pop *pop, const adex__step_ctx *ctx,
                        size_t lo, size_t hi) {
   if (pop->dtype != ADEX_DTYPE_F32)
     pop->impl.step(ctx, lo, hi);
-  else if (pop->impl.step32 != NULL && !pop->fused_opts)
+  else if (pop->impl.step32 != NULL) /* with tau_ref and the soft reset */
     pop->impl.step32(ctx, lo, hi);
-  else /* float32 with tau_ref or the soft reset: the double kernels' */
+  else /* a method without a float kernel: the double kernels' */
     step_f32_via_f64(pop, ctx, lo, hi);
 }
 
