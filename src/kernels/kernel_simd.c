@@ -199,23 +199,27 @@ static inline vd soft_reset_v(const vparams *P, vd Vn) {
   return vsel(ok, V, P->V_reset);
 }
 
-/* fire_v with the options o (adex__fire_opts, lane by lane): lanes with
- * t - t_last_spike <= tau_ref keep V (the old value) and do not spike;
- * the refractory flags go to refr. With neither option this is fire_v;
- * the flags are constants where it is inlined. */
+/* The lanes of vector j of b held refractory: t - t_last_spike <=
+ * tau_ref (none without the option). */
+static inline vm held_v(vblock b, size_t j, vd t, const vopts *o) {
+  if (!o->ref) return vlt(vset1(0.0), vset1(0.0));
+  return vle(t - vload(b.tls + j * W), o->tau_ref);
+}
+
+/* fire_v with the options o (adex__fire_opts, lane by lane): the lanes
+ * held (held_v) keep V (the old value Vo) and do not spike; the
+ * refractory flags go to refr. With neither option this is fire_v; the
+ * flags are constants where it is inlined. */
 static inline __attribute__((always_inline)) void
-fire_v_opts(vblock b, size_t j, const vparams *P, vd Vo, vd Vn, vd wn, vd t,
-            const vopts *o) {
+fire_v_opts(vblock b, size_t j, const vparams *P, vm held, vd Vo, vd Vn, vd wn,
+            vd t, const vopts *o) {
   if (!o->ref && !o->soft) {
     fire_v(b, j, P, Vn, wn, t);
     return;
   }
   double *V = b.V + j * W, *w = b.w + j * W, *I = b.I + j * W;
-  double *tls = b.tls + j * W;
   vm s = vor(vnlt(Vn, P->V_th), vngt(Vn, vset1(-ADEX__BLOWUP)));
-  vm held = vlt(vset1(0.0), vset1(0.0)); /* none */
   if (o->ref) {
-    held = vle(t - vload(tls), o->tau_ref);
     s = vandnot(s, held);
     /* a held lane does not spike: its non-finite start values show in V
      * or in w' (not below 1e100 in magnitude; nf_lanes tells) */
@@ -323,12 +327,16 @@ static inline vd expe_E(const vparams *P, vd V) {
   return vx_exp((V - P->V_T_x) * P->inv_delta_T_x);
 }
 
-/* ... and the rest, given E. */
-static inline void expe_rest(const vparams *P, vd E, vd V, vd w, vd I,
+/* ... and the rest, given E; the lanes held keep V, so phi is taken at
+ * 0 for them (their V' is not used): a neuron held high up the upstroke
+ * (after a soft reset) then does not send its vector down phi's slow
+ * branch for the whole hold. */
+static inline void expe_rest(const vparams *P, vd E, vm held, vd V, vd w, vd I,
                              vd *V_new, vd *w_new) {
   vd d = V - P->V_rest;
   vd S = vfma(P->delta_T, E, -d) + P->R * (I - w);
-  *V_new = vfma(vx_phi((E - 1.0) * P->h_k), S * P->h_k, V);
+  vd z = vsel(held, vset1(0.0), (E - 1.0) * P->h_k);
+  *V_new = vfma(vx_phi(z), S * P->h_k, V);
   *w_new = vfma(P->w_k, P->a * d - w, w);
 }
 
@@ -344,8 +352,9 @@ expe_tile(vblock b, size_t nv, const vtile_params *tp, vd t, const vopts *o) {
     const vparams *P = tp_at(tp, j);
     vd V = vload(b.V + j * W), w = vload(b.w + j * W);
     vd Vn, wn;
-    expe_rest(P, E[j], V, w, block_I(b, j), &Vn, &wn);
-    fire_v_opts(b, j, P, V, Vn, wn, t, o);
+    vm held = held_v(b, j, t, o);
+    expe_rest(P, E[j], held, V, w, block_I(b, j), &Vn, &wn);
+    fire_v_opts(b, j, P, held, V, Vn, wn, t, o);
   }
 }
 
@@ -504,7 +513,8 @@ rk_tile_step(const adex_method *m, vblock b, size_t nv, const vtile_params *tp,
   }
   rk_tile_integrate(m, tp, nv, &r, false);
   for (size_t j = 0; j < nv; j++)
-    fire_v_opts(b, j, tp_at(tp, j), r.V[j], r.outV[j], r.outw[j], t, o);
+    fire_v_opts(b, j, tp_at(tp, j), held_v(b, j, t, o), r.V[j], r.outV[j],
+                r.outw[j], t, o);
 }
 
 /* Neurons [lo, hi) with the options o, whose flags are constants where
