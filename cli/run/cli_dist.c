@@ -237,6 +237,16 @@ static int owner(const dist_pop *d, size_t i) {
   return lo;
 }
 
+/* Release D's scratch for gathered values. */
+static void scratch_free(void) {
+  free(D.vals);
+  free(D.part);
+  free(D.local);
+  D.vals = D.part = NULL;
+  D.local = NULL;
+  D.vals_cap = 0;
+}
+
 /* Room for n values in D's scratch (grown, never shrunk: the step path
  * then allocates nothing after its first samples). */
 static int room(size_t n) {
@@ -250,9 +260,7 @@ static int room(size_t n) {
     free(l);
     return cli_dist_fatal(CLI_EXIT_FAILURE, "out of memory");
   }
-  free(D.vals);
-  free(D.part);
-  free(D.local);
+  scratch_free();
   D.vals = v;
   D.part = p;
   D.local = l;
@@ -327,15 +335,9 @@ void cli_dist_clear(void) {
   for (size_t p = 0; p < D.npops; p++) free(D.pops[p].ev);
   free(D.pops);
   free(D.send);
-  free(D.vals);
-  free(D.part);
-  free(D.local);
-  D.part = NULL;
-  D.local = NULL;
+  scratch_free();
   D.pops = NULL;
   D.npops = 0;
   D.send = NULL;
   D.send_cap = 0;
-  D.vals = NULL;
-  D.vals_cap = 0;
 }
