@@ -41,6 +41,11 @@ static adex_pop *population(size_t n, const char *name, uint64_t seed,
   return pop;
 }
 
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
 /* The spikes of one step, eight flags at a time (the count is not the
  * library's work: it should not weigh in the timing). */
 static long count(const bool *sp, size_t m) {
@@ -93,18 +98,33 @@ static void run(size_t n, double prob, size_t num, double seconds,
   for (size_t p = 0; p < 4; p++) nsyn += adex_net_proj_nsyn(net, p);
   size_t steps = (size_t)(seconds * 10000.0 + 0.5);
   long spikes = 0;
-  double t0 = now();
+  /* each step timed as well: on a shared machine the median step is the
+   * figure least disturbed by other work, the closest to the code's own
+   * cost (the timer's own cost, ~20 ns a step, is in it) */
+  double *dt = malloc(steps * sizeof *dt);
+  if (dt == NULL) {
+    fprintf(stderr, "bench_coba: out of memory\n");
+    exit(1);
+  }
+  double t0 = now(), t_prev = t0;
   for (size_t k = 0; k < steps; k++) {
     check(adex_net_step(net), "step");
     for (size_t g = 0; g < 2; g++)
       spikes += count(adex_net_pop_spike(net, g), adex_net_pop_num(net, g));
+    double t = now();
+    dt[k] = t - t_prev;
+    t_prev = t;
   }
   double t_run = now() - t0;
+  qsort(dt, steps, sizeof *dt, cmp_double);
+  double median = dt[steps / 2];
+  free(dt);
   printf("%8zu neurons %10zu synapses  build %7.3f s  %8.3f s per simulated s"
-         "  %6.2f Hz  %5.2f bytes/synapse\n",
+         "  %6.2f Hz  %5.2f bytes/synapse",
          n, nsyn, t_build, t_run / seconds,
          (double)spikes / ((double)n * seconds),
          (double)adex_net_bytes(net) / (double)nsyn);
+  printf("  median step x steps %.3f s\n", median * (double)steps / seconds);
   adex_net_destroy(net);
   adex_pop_destroy(E);
   adex_pop_destroy(I);
