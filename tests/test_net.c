@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "net/net_internal.h" /* adex__net_set_fold, adex__net_folded */
+
 /* A population of n neurons at rest (V0 = V_rest), optionally with
  * COBA-AdEx's parameters. */
 static adex_pop *make_pop(size_t n, const char *name, double V0) {
@@ -1241,6 +1243,8 @@ static void test_threads_same_bits(void **state) {
  * unsplit path (projections, then populations). After `steps` steps: V
  * and w of A then B (3600 each), and the spikes of both. */
 #define SPLIT_IJ 30000
+static bool split_fold = true; /* fold the channels where the step can */
+static size_t split_folded[2]; /* how many A's and B's steps folded */
 static long split_net(int threads, bool whole, int steps, double *V,
                       double *w) {
   adex_pop_config cfg;
@@ -1313,6 +1317,7 @@ static long split_net(int threads, bool whole, int steps, double *V,
     assert_ok(adex_net_add_proj(net, &pc, NULL));
   }
   assert_ok(adex_net_plan(net));
+  adex__net_set_fold(net, split_fold);
   long n = 0;
   for (int k = 0; k < steps; k++) {
     for (size_t q = 0; q < 2500; q++) adex_pop_input(A)[q] += 1.0;
@@ -1322,6 +1327,8 @@ static long split_net(int threads, bool whole, int steps, double *V,
       for (size_t i = 0; i < adex_net_pop_num(net, g); i++)
         n += adex_net_pop_spike(net, g)[i];
   }
+  split_folded[0] = adex__net_folded(net, a);
+  split_folded[1] = adex__net_folded(net, b);
   memcpy(V, adex_pop_V(A), 2500 * sizeof *V);
   memcpy(V + 2500, adex_pop_V(B), 1100 * sizeof *V);
   memcpy(w, adex_pop_w(A), 2500 * sizeof *w);
@@ -1347,6 +1354,68 @@ static void test_split_step_same_bits(void **state) {
     assert_memory_equal(V, V0, sizeof V);
     assert_memory_equal(w, w0, sizeof w);
   }
+  /* A's step folded its four channels (three ExpCOBA, one ExpCUBA with
+   * per-synapse delays; 2500 neurons: a partial last vector) where its
+   * kernel can; B's, with a DeltaSynapse into it, never. The same bits
+   * with folding off. */
+  bool simd = adex_kernel_best() != ADEX_KERNEL_SCALAR;
+  assert_int_equal(split_folded[0], simd ? 4 : 0);
+  assert_int_equal(split_folded[1], 0);
+  split_fold = false;
+  for (int threads = 1; threads <= 2; threads++) {
+    long n = split_net(threads, false, 800, V, w);
+    assert_int_equal(split_folded[0], 0);
+    assert_int_equal(n, n0);
+    assert_memory_equal(V, V0, sizeof V);
+    assert_memory_equal(w, w0, sizeof w);
+  }
+  split_fold = true;
+}
+
+/* A conductance that overflows into a folded channel: the neurons that
+ * blow up are counted with their input as the culprit, as without
+ * folding (the input the step saw includes the channels' terms). */
+static void test_folded_channel_nonfinite(void **state) {
+  (void)state;
+  unsigned long long count[2];
+  size_t first[2];
+  const char *var[2];
+  double V[2][20];
+  for (int fold = 0; fold < 2; fold++) {
+    adex_net *net;
+    assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
+    adex_pop *P = make_pop(20, "P", -65.0); /* two vectors and a part */
+    size_t p, src;
+    assert_ok(adex_net_add_pop(net, P, &p));
+    double t0 = 0.0;
+    size_t i0 = 0;
+    assert_ok(adex_net_add_spike_times(net, 1, &t0, &i0, 1, "S", &src));
+    adex_proj_config pc;
+    adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, src, p,
+                             adex_conn_all2all(true));
+    pc.g_max = 1e308; /* g (E - V): +inf */
+    assert_ok(adex_net_add_proj(net, &pc, NULL));
+    adex_proj_config_default(&pc, ADEX_SYN_EXP_CUBA, src, p,
+                             adex_conn_all2all(true));
+    assert_ok(adex_net_add_proj(net, &pc, NULL));
+    assert_ok(adex_net_plan(net));
+    adex__net_set_fold(net, fold == 1);
+    for (int k = 0; k < 3; k++) (void)adex_net_step(net);
+    if (fold == 1 && adex_kernel_best() != ADEX_KERNEL_SCALAR)
+      assert_int_equal(adex__net_folded(net, p), 2);
+    assert_ok(
+        adex_pop_nonfinite(P, &count[fold], &first[fold], &var[fold], NULL));
+    memcpy(V[fold], adex_pop_V(P), sizeof V[fold]);
+    adex_net_destroy(net);
+    adex_pop_destroy(P);
+  }
+  /* the spike of step 0 arrives in step 1; steps 1 and 2 overflow */
+  assert_true(count[0] == 40);
+  assert_string_equal(var[0], "input");
+  assert_true(count[1] == count[0]);
+  assert_int_equal(first[1], first[0]);
+  assert_string_equal(var[1], var[0]);
+  assert_memory_equal(V[1], V[0], sizeof V[0]);
 }
 
 static void test_coba_adex(void **state) {
@@ -1400,6 +1469,7 @@ int main(void) {
       cmocka_unit_test(test_many_nodes_keep_names),
       cmocka_unit_test(test_threads_same_bits),
       cmocka_unit_test(test_split_step_same_bits),
+      cmocka_unit_test(test_folded_channel_nonfinite),
       cmocka_unit_test(test_coba_adex),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -102,6 +102,25 @@ enum { ADEX__NF_V, ADEX__NF_W, ADEX__NF_INPUT, ADEX__NF_DRIVE };
 void adex__nf_note(adex__nf *nf, size_t neuron, double V, double w, double I,
                    double D);
 
+/* A network's synaptic channel folded into the step (exp_auto's float64
+ * SIMD kernels: adex__step_takes_chans): before a neuron's arithmetic,
+ * g = g decay + r (r: the projection's ring row of this step, then
+ * cleared), and the neuron's input gets g (E - V), or g where cuba; the
+ * channels in their order. That is, operation for operation, what the
+ * projections' own post-side loops do before the step (src/net/syn.c),
+ * so the bits are the same; the step saves the loops' traffic through
+ * the input array. The arrays are indexed as V. */
+typedef struct adex__chan {
+  double *g;    /* [num] the projection's conductance (or current) */
+  double *r;    /* [num] its ring row of this step */
+  double decay; /* exp(-dt/tau) */
+  double E;     /* reversal potential, mV (not read where cuba) */
+  bool cuba;    /* ExpCUBA: input += g */
+} adex__chan;
+
+/* The most channels one step folds (more: the network's own loops). */
+#define ADEX__MAX_CHANS 4
+
 /* Everything one step of the population needs. */
 typedef struct adex__step_ctx {
   const adex_method *method; /* whose step this is (its tableau, if any) */
@@ -138,6 +157,9 @@ typedef struct adex__step_ctx {
    * neuron 0 of the arrays above in the population (a tile's copy) */
   adex__nf *nf;
   size_t nf_base;
+  /* the channels folded into this step (nchans 0: none) */
+  const adex__chan *chans;
+  size_t nchans;
 } adex__step_ctx;
 
 /* Advance neurons [lo, hi) by one step (integrate, threshold, reset). */

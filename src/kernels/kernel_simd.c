@@ -120,11 +120,37 @@ typedef struct vblock {
    * values met are counted (adex__nf, or NULL) */
   size_t base, end;
   adex__nf *nf;
+  /* the channels folded into the step (nchan 0: none; kernel.h,
+   * adex__chan), whose arrays hold lane 0 of vector 0 at index ci */
+  const adex__chan *chan;
+  size_t nchan, ci;
 } vblock;
 
 /* The input current of vector j of a block: input plus the drive. */
 static inline vd block_I(vblock b, size_t j) {
   vd I = vload(b.I + j * W);
+  if (b.D != NULL) I = I + vload(b.D + j * W);
+  return I;
+}
+
+/* The same with the block's channels, whose g and ring rows the vector
+ * advances and clears (adex__chan): input, plus g (E - V) or g of each
+ * channel in turn (V, the values at the start of the step), plus the
+ * drive; the projections' post-side loops and block_I, operation for
+ * operation. */
+static inline vd block_I_chans(vblock b, size_t j, vd V) {
+  vd I = vload(b.I + j * W);
+  for (size_t q = 0; q < b.nchan; q++) {
+    const adex__chan *ch = &b.chan[q];
+    double *g = ch->g + b.ci + j * W, *r = ch->r + b.ci + j * W;
+    vd gn = vload(g) * vset1(ch->decay) + vload(r);
+    vstore(g, gn);
+    vstore(r, vset1(0.0));
+    if (ch->cuba)
+      I = I + gn;
+    else
+      I = I + gn * (vset1(ch->E) - V);
+  }
   if (b.D != NULL) I = I + vload(b.D + j * W);
   return I;
 }
@@ -140,7 +166,10 @@ static inline vblock block_at(const adex__step_ctx *c, size_t i) {
                   c->drive != NULL ? c->drive + i : NULL,
                   c->nf_base + i,
                   (size_t)-1, /* whole vectors: every lane real */
-                  c->nf};
+                  c->nf,
+                  c->chans,
+                  c->nchans,
+                  i};
 }
 
 /* The rare branch of a blow-up in vector j of b (lanes `bits`): each real
@@ -150,9 +179,16 @@ static __attribute__((noinline, cold)) void nf_lanes(vblock b, size_t j,
                                                      unsigned bits) {
   for (size_t q = 0; q < W; q++) {
     size_t k = j * W + q;
-    if (((bits >> q) & 1u) && b.base + k < b.end)
-      adex__nf_note(b.nf, b.base + k, b.V[k], b.w[k], b.I[k],
-                    b.D != NULL ? b.D[k] : 0.0);
+    if (!((bits >> q) & 1u) || b.base + k >= b.end) continue;
+    /* the input as the step saw it: with the channels' terms (their g
+     * already advanced, V not yet overwritten), as block_I_chans */
+    double I = b.I[k];
+    for (size_t c = 0; c < b.nchan; c++) {
+      double g = b.chan[c].g[b.ci + k];
+      I = I + (b.chan[c].cuba ? g : g * (b.chan[c].E - b.V[k]));
+    }
+    adex__nf_note(b.nf, b.base + k, b.V[k], b.w[k], I,
+                  b.D != NULL ? b.D[k] : 0.0);
   }
 }
 
@@ -188,6 +224,7 @@ static inline void fire_v(vblock b, size_t j, const vparams *P, vd Vn, vd wn,
 typedef struct vopts {
   bool ref, soft;
   vd tau_ref;
+  bool chans; /* the step folds channels (exp_auto: block_I_chans) */
 } vopts;
 
 /* The soft reset of W neurons whose pre-reset values are Vn
@@ -269,7 +306,10 @@ static inline vblock tail_load(vtail *b, const adex__step_ctx *c, size_t i,
                   c->drive != NULL ? b->D : NULL,
                   c->nf_base + i,
                   c->nf_base + i + r,
-                  c->nf};
+                  c->nf,
+                  NULL,
+                  0,
+                  0};
 }
 
 static inline void tail_store(const vtail *b, const adex__step_ctx *c, size_t i,
@@ -353,8 +393,25 @@ expe_tile(vblock b, size_t nv, const vtile_params *tp, vd t, const vopts *o) {
     vd V = vload(b.V + j * W), w = vload(b.w + j * W);
     vd Vn, wn;
     vm held = held_v(b, j, t, o);
-    expe_rest(P, E[j], held, V, w, block_I(b, j), &Vn, &wn);
+    vd I = o->chans ? block_I_chans(b, j, V) : block_I(b, j);
+    expe_rest(P, E[j], held, V, w, I, &Vn, &wn);
     fire_v_opts(b, j, P, held, V, Vn, wn, t, o);
+  }
+}
+
+/* The channels of neurons [lo, hi) added to their input, one neuron at a
+ * time: block_I_chans's operations without the drive. */
+static void chans_scalar(const adex__step_ctx *c, size_t lo, size_t hi) {
+  for (size_t i = lo; i < hi; i++) {
+    double I = c->input[i];
+    for (size_t q = 0; q < c->nchans; q++) {
+      const adex__chan *ch = &c->chans[q];
+      double g = ch->g[i] * ch->decay + ch->r[i];
+      ch->g[i] = g;
+      ch->r[i] = 0.0;
+      I = I + (ch->cuba ? g : g * (ch->E - c->V[i]));
+    }
+    c->input[i] = I;
   }
 }
 
@@ -375,26 +432,37 @@ expe_range(const adex__step_ctx *c, size_t lo, size_t hi, const vopts *o) {
     i += nv * W;
   }
   if (i < hi) {
+    /* the last, partial vector: its channels into the input first, one
+     * neuron at a time (the same operations), then a padded copy */
+    if (o->chans) chans_scalar(c, i, hi);
     vtail b;
     vblock vb = tail_load(&b, c, i, hi - i);
     tp_load(&tp, shared, NULL, 0, b.per, 1);
-    expe_tile(vb, 1, &tp, t, o);
+    expe_tile(vb, 1, &tp, t, &(vopts){o->ref, o->soft, o->tau_ref, false});
     tail_store(&b, c, i, hi - i);
   }
 }
 
 /* The fused step: one loop per combination of the options. */
-void VSFX(adex__expe_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
+static inline __attribute__((always_inline)) void
+expe_step_opts(const adex__step_ctx *c, size_t lo, size_t hi, bool chans) {
   bool ref = c->tau_ref > 0;
   vd tr = vset1(c->tau_ref);
   if (ref && c->soft)
-    expe_range(c, lo, hi, &(vopts){true, true, tr});
+    expe_range(c, lo, hi, &(vopts){true, true, tr, chans});
   else if (ref)
-    expe_range(c, lo, hi, &(vopts){true, false, tr});
+    expe_range(c, lo, hi, &(vopts){true, false, tr, chans});
   else if (c->soft)
-    expe_range(c, lo, hi, &(vopts){false, true, tr});
+    expe_range(c, lo, hi, &(vopts){false, true, tr, chans});
   else
-    expe_range(c, lo, hi, &(vopts){false, false, tr});
+    expe_range(c, lo, hi, &(vopts){false, false, tr, chans});
+}
+
+void VSFX(adex__expe_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
+  if (c->nchans > 0)
+    expe_step_opts(c, lo, hi, true);
+  else
+    expe_step_opts(c, lo, hi, false);
 }
 
 /* The one-neuron step: the scalar formula, compiled here with the
@@ -547,13 +615,13 @@ void VSFX(adex__rk_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
   bool ref = c->tau_ref > 0;
   vd tr = vset1(c->tau_ref);
   if (ref && c->soft)
-    rk_range(c, lo, hi, &(vopts){true, true, tr});
+    rk_range(c, lo, hi, &(vopts){true, true, tr, false});
   else if (ref)
-    rk_range(c, lo, hi, &(vopts){true, false, tr});
+    rk_range(c, lo, hi, &(vopts){true, false, tr, false});
   else if (c->soft)
-    rk_range(c, lo, hi, &(vopts){false, true, tr});
+    rk_range(c, lo, hi, &(vopts){false, true, tr, false});
   else
-    rk_range(c, lo, hi, &(vopts){false, false, tr});
+    rk_range(c, lo, hi, &(vopts){false, false, tr, false});
 }
 
 /* The one-neuron step: the scalar formula with this instruction set's fma

@@ -254,6 +254,7 @@ void adex_net_destroy(adex_net *net) {
   free(net->projs);
   free(net->groups);
   free(net->ctx);
+  free(net->chans);
   adex__net_exchange_free(net);
   adex__name_release(&net->name);
   free(net);
@@ -911,6 +912,28 @@ static adex_status plan_proj(adex_net *net, net_proj *p) {
   return keep(net, adex__net_proj_alloc(p, net->dt));
 }
 
+/* Which populations' steps may fold the post side of the projections
+ * into them (net_group's nfold). */
+static void plan_folds(adex_net *net) {
+  for (size_t g = 0; g < net->ngroups; g++) {
+    size_t n = 0;
+    bool ok = net->groups[g].kind == NET_GROUP_POP;
+    for (size_t i = 0; i < net->nprojs && ok; i++) {
+      if (net->projs[i].cfg.post != g) continue;
+      ok = adex__net_proj_foldable(&net->projs[i]) && ++n <= ADEX__MAX_CHANS;
+    }
+    net->groups[g].nfold = ok ? n : 0;
+  }
+}
+
+void adex__net_set_fold(adex_net *net, bool on) { net->no_fold = !on; }
+
+size_t adex__net_folded(const adex_net *net, size_t pop) {
+  return net->planned && net->groups[pop].kind == NET_GROUP_POP
+             ? net->ctx[pop].nchans
+             : 0;
+}
+
 adex_status adex_net_plan(adex_net *net) {
   if (net == NULL) return adex__fail(ADEX_EINVAL, "net must not be NULL");
   if (net->planned)
@@ -942,8 +965,12 @@ adex_status adex_net_plan(adex_net *net) {
     if (pre->spk == NULL || pre->spk_off == NULL)
       return FAIL(net, ADEX_ENOMEM, "out of memory");
   }
-  net->ctx = malloc((net->ngroups ? net->ngroups : 1) * sizeof *net->ctx);
-  if (net->ctx == NULL) return FAIL(net, ADEX_ENOMEM, "out of memory");
+  net->ctx = calloc(net->ngroups ? net->ngroups : 1, sizeof *net->ctx);
+  net->chans = malloc((net->ngroups ? net->ngroups : 1) * ADEX__MAX_CHANS *
+                      sizeof *net->chans);
+  if (net->ctx == NULL || net->chans == NULL)
+    return FAIL(net, ADEX_ENOMEM, "out of memory");
+  plan_folds(net);
   net->planned = true;
   return ADEX_OK;
 }
@@ -1063,10 +1090,12 @@ static void split_part(adex_net *net, size_t part, size_t parts) {
       if (p->cfg.post == g)
         adex__net_proj_deliver(p, &net->groups[p->cfg.pre], lo, hi);
     }
+    /* the channels folded into the step: the step does their post side */
+    bool folded = net->ctx[g].nchans > 0;
     for (size_t a = lo; a < hi; a += NET_TILE) {
       size_t b = hi - a < NET_TILE ? hi : a + NET_TILE;
       net_proj *held = NULL; /* the last one, until its pair is known */
-      for (size_t i = 0; i < net->nprojs; i++) {
+      for (size_t i = 0; i < net->nprojs && !folded; i++) {
         net_proj *p = &net->projs[i];
         if (p->cfg.post != g) continue;
         if (held == NULL) {
@@ -1080,6 +1109,21 @@ static void split_part(adex_net *net, size_t part, size_t parts) {
       adex__pop_step_range(gr->pop, &net->ctx[g], a, b);
     }
   }
+}
+
+/* The channels population g's step folds in this step (none where its
+ * projections or its kernel do not allow it: net_group's nfold,
+ * adex__pop_takes_chans), in the projections' order. */
+static void fold_chans(adex_net *net, size_t g) {
+  net_group *gr = &net->groups[g];
+  if (gr->nfold == 0 || net->no_fold || !adex__pop_takes_chans(gr->pop)) return;
+  adex__chan *ch = net->chans + g * ADEX__MAX_CHANS;
+  size_t n = 0;
+  for (size_t i = 0; i < net->nprojs; i++)
+    if (net->projs[i].cfg.post == g)
+      adex__net_proj_chan(&net->projs[i], net->k, &ch[n++]);
+  net->ctx[g].chans = ch;
+  net->ctx[g].nchans = n;
 }
 
 /* Every population's update ended (adex__pop_update_end). */
@@ -1098,6 +1142,7 @@ static bool split_step(adex_net *net, double t) {
     if (gr->kind != NET_GROUP_POP) continue;
     if (adex__pop_update_begin(gr->pop, t, net->dt, &net->ctx[g]) != ADEX_OK)
       return false;
+    fold_chans(net, g);
   }
   int nt = split_threads(net);
   if (nt <= 1) {

@@ -52,6 +52,10 @@ typedef struct net_group {
                         yet (sync x nloc capacity), and their counts */
   size_t *pend_n;
   adex__named name; /* sources: their name (pops keep their own) */
+  /* NET_GROUP_POP: how many projections end here when their post side
+   * can be folded into its step (plan: all ExpCOBA or ExpCUBA, at most
+   * ADEX__MAX_CHANS); else 0 */
+  size_t nfold;
   /* NET_GROUP_POISSON */
   double *freqs; /* num values, Hz */
   uint64_t seed;
@@ -126,6 +130,9 @@ struct adex_net {
   size_t nprojs, cap_projs;
   struct adex__step_ctx *ctx; /* ngroups, from plan: the populations' fused
                                  updates of the step under way */
+  struct adex__chan *chans;   /* ngroups x ADEX__MAX_CHANS, from plan: the
+                                 channels those steps fold (kernel.h) */
+  bool no_fold; /* never fold (adex__net_set_fold; tests compare) */
   /* several ranks (NULL comm: alone) */
   const struct adex_comm *comm;
   int rank, nranks;
@@ -189,6 +196,19 @@ void adex__net_proj_post(net_proj *p, uint64_t k, adex_pop *post, size_t lo,
  * pass where both are ExpCOBA. */
 void adex__net_proj_post2(net_proj *p, net_proj *q, uint64_t k, adex_pop *post,
                           size_t lo, size_t hi);
+
+/* Whether p's post side can be folded into its population's step, and
+ * if so its channel of step k into *ch (kernel.h, adex__chan): ExpCOBA
+ * and ExpCUBA, whose post loops block_I_chans repeats. */
+bool adex__net_proj_foldable(const net_proj *p);
+void adex__net_proj_chan(net_proj *p, uint64_t k, struct adex__chan *ch);
+
+/* Tests: never fold the projections' post side into the steps (the bits
+ * are the same either way; this lets a test show it). */
+void adex__net_set_fold(adex_net *net, bool on);
+
+/* How many channels population `pop`'s step folded in the last step. */
+size_t adex__net_folded(const adex_net *net, size_t pop);
 
 /* Exchange (src/net/net_exchange.c). Plan the buffers of a network on
  * several ranks: which groups are exchanged, `sync`, the capacities. */

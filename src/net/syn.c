@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "kernel.h"
 #include "net/net_internal.h"
 
 net_family adex__net_family(adex_syn_model model) {
@@ -373,6 +374,15 @@ void adex__net_proj_post2(net_proj *p, net_proj *q, uint64_t k, adex_pop *post,
   exp_coba2_post(hi - lo, p->g + lo, r1, p->decay, p->cfg.E, q->g + lo, r2,
                  q->decay, q->cfg.E, adex_pop_input(post) + lo,
                  adex_pop_V(post) + lo);
+}
+
+bool adex__net_proj_foldable(const net_proj *p) {
+  return p->cfg.model == ADEX_SYN_EXP_COBA || p->cfg.model == ADEX_SYN_EXP_CUBA;
+}
+
+void adex__net_proj_chan(net_proj *p, uint64_t k, adex__chan *ch) {
+  *ch = (adex__chan){p->g, p->ring + (k % p->ring_len) * p->npost, p->decay,
+                     p->cfg.E, p->cfg.model == ADEX_SYN_EXP_CUBA};
 }
 
 static void update_exp(net_proj *p, const net_group *pre, uint64_t k,

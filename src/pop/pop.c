@@ -615,6 +615,14 @@ bool adex__pop_fused(const adex_pop *pop) {
   return !pop->general || pop->fused_opts;
 }
 
+bool adex__pop_takes_chans(const adex_pop *pop) {
+  if (!adex__pop_fused(pop) || pop->dtype != ADEX_DTYPE_F64) return false;
+  const adex__impl *v[] = {&adex__simd_expe.avx2, &adex__simd_expe.avx512};
+  for (size_t k = 0; k < 2; k++)
+    if (v[k]->step != NULL && pop->impl.step == v[k]->step) return true;
+  return false;
+}
+
 void adex__pop_step_range(const adex_pop *pop, const adex__step_ctx *ctx,
                           size_t lo, size_t hi) {
   step_range(pop, ctx, lo, hi);
