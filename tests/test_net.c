@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "net/net_internal.h" /* adex__net_set_fold, adex__net_folded */
+#include "net/net_internal.h" /* adex__net_set_fold, _folded, _gather_spikes */
 
 /* A population of n neurons at rest (V0 = V_rest), optionally with
  * COBA-AdEx's parameters. */
@@ -1372,6 +1372,37 @@ static void test_split_step_same_bits(void **state) {
   split_fold = true;
 }
 
+/* The spike lists gathered from the flags (64 at a time, then the rest)
+ * list exactly the set flags, in order: every single position of 200,
+ * and patterns with the ends of each 64-flag word. */
+static void test_gather_spikes(void **state) {
+  (void)state;
+  static bool sp[200];
+  uint32_t out[200];
+  net_group g = {0};
+  g.spike = sp;
+  for (size_t num = 1; num <= 200; num += 199 / 7) {
+    g.nloc = num;
+    for (size_t i = 0; i < num; i++) {
+      memset(sp, 0, sizeof sp);
+      sp[i] = true;
+      if (num < 200) sp[num] = true; /* past the end: not listed */
+      assert_int_equal(adex__net_gather_spikes(&g, out), 1);
+      assert_int_equal(out[0], i);
+    }
+  }
+  const size_t pat[] = {0, 1, 7, 8, 62, 63, 64, 65, 127, 128, 191, 192, 199};
+  const size_t np = sizeof pat / sizeof pat[0];
+  memset(sp, 0, sizeof sp);
+  for (size_t q = 0; q < np; q++) sp[pat[q]] = true;
+  g.nloc = 200;
+  assert_int_equal(adex__net_gather_spikes(&g, out), np);
+  for (size_t q = 0; q < np; q++) assert_int_equal(out[q], pat[q]);
+  memset(sp, 1, sizeof sp);
+  assert_int_equal(adex__net_gather_spikes(&g, out), 200);
+  for (size_t q = 0; q < 200; q++) assert_int_equal(out[q], q);
+}
+
 /* A conductance that overflows into a folded channel: the neurons that
  * blow up are counted with their input as the culprit, as without
  * folding (the input the step saw includes the channels' terms). */
@@ -1470,6 +1501,7 @@ int main(void) {
       cmocka_unit_test(test_threads_same_bits),
       cmocka_unit_test(test_split_step_same_bits),
       cmocka_unit_test(test_folded_channel_nonfinite),
+      cmocka_unit_test(test_gather_spikes),
       cmocka_unit_test(test_coba_adex),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

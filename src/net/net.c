@@ -10,6 +10,7 @@
 #endif
 
 #include "adex/runner.h"
+#include "flags.h"
 #include "internal.h"
 #include "net/net_internal.h"
 #include "pop/pop_internal.h"
@@ -994,21 +995,14 @@ static void poisson_update(net_group *g, uint64_t k, double dt) {
   }
 }
 
-/* The list of the group's spikes of the last step, by local index: 64
- * neurons at a time where none spiked. */
+/* The list of the group's spikes of the last step, by local index, 64
+ * flags at a time (flags.h). */
 size_t adex__net_gather_spikes(const net_group *g, uint32_t *out) {
   const bool *sp = g->spike;
   size_t n = 0, i = 0, num = g->nloc;
-  for (; i + 64 <= num; i += 64) {
-    uint64_t word[8], any = 0;
-    memcpy(word, sp + i, sizeof word);
-    for (int q = 0; q < 8; q++) any |= word[q];
-    if (any == 0) continue;
-    for (int q = 0; q < 8; q++) /* a flag is one byte, 0 or 1 */
-      for (uint64_t x = word[q]; x != 0; x &= x - 1)
-        out[n++] =
-            (uint32_t)(i + 8 * (size_t)q + (size_t)(__builtin_ctzll(x) >> 3));
-  }
+  for (; i + 64 <= num; i += 64)
+    for (uint64_t m = adex__flags64(sp + i); m != 0; m &= m - 1)
+      out[n++] = (uint32_t)(i + adex__flags_low(m));
   for (; i < num; i++)
     if (sp[i]) out[n++] = (uint32_t)i;
   return n;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "adex/pop.h"
+#include "flags.h"
 #include "method_internal.h"
 #include "params_internal.h"
 #include "pop_internal.h"
@@ -783,22 +784,13 @@ bool *adex_pop_refractory(adex_pop *pop) { return pop->refractory; }
 const char *adex_pop_errmsg(const adex_pop *pop) { return pop->errmsg; }
 
 /* The spikes in spike[0..n) as events stamped t, in neuron order; returns
- * their number. 64 flags are tested at once (most are false), then the
- * set ones found eight at a time by their bits (a bool is 0 or 1: bit 0
- * of its byte). */
+ * their number. 64 flags at a time (flags.h): most are false. */
 static size_t collect_spikes(const bool *spike, size_t n, double t,
                              adex_spike_event *events) {
   size_t count = 0, i = 0;
-  for (; i + 64 <= n; i += 64) {
-    uint64_t word[8], any = 0;
-    memcpy(word, spike + i, sizeof word);
-    for (int k = 0; k < 8; k++) any |= word[k];
-    if (any == 0) continue;
-    for (int k = 0; k < 8; k++)
-      for (uint64_t x = word[k]; x != 0; x &= x - 1)
-        events[count++] = (adex_spike_event){
-            i + 8 * (size_t)k + (size_t)(__builtin_ctzll(x) >> 3), t};
-  }
+  for (; i + 64 <= n; i += 64)
+    for (uint64_t m = adex__flags64(spike + i); m != 0; m &= m - 1)
+      events[count++] = (adex_spike_event){i + adex__flags_low(m), t};
   for (; i < n; i++)
     if (spike[i]) events[count++] = (adex_spike_event){i, t};
   return count;
