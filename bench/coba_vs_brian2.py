@@ -110,6 +110,7 @@ def main():
     print("Brian2: compile %.1f s (once), whole binary %.3f s, profiled loop "
           "%.3f s per simulated s, %.2f Hz" % (b["compile"], b["whole"],
                                                 b["loop"] / args.seconds, rate))
+    print("Brian2 loop / adex loop: %.2fx" % (b["loop"] / a["loop"]))
     print("adex build + loop: %.3f s; Brian2 whole binary / adex: %.2fx" %
           (a["build"] + a["loop"], b["whole"] / (a["build"] + a["loop"])))
 
