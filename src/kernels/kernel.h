@@ -103,7 +103,7 @@ void adex__nf_note(adex__nf *nf, size_t neuron, double V, double w, double I,
                    double D);
 
 /* A network's synaptic channel folded into the step (exp_auto's float64
- * SIMD kernels: adex__step_takes_chans): before a neuron's arithmetic,
+ * SIMD kernels: adex__pop_takes_chans): before a neuron's arithmetic,
  * g = g decay + r (r: the projection's ring row of this step, then
  * cleared), and the neuron's input gets g (E - V), or g where cuba; the
  * channels in their order. That is, operation for operation, what the
