@@ -2,7 +2,10 @@
  * time to build, time per simulated second, spikes and bytes per synapse.
  *
  * Usage: bench_coba [seconds=1] [threads=1] [coba|all]
- *   prints the benchmark network (4000 neurons, FixedProb(0.02)), then
+ *   prints the benchmark network (4000 neurons, FixedProb(0.02)): its
+ *   loop's time per simulated second and the median step's time x the
+ *   steps per simulated second (the figure other work on a shared machine
+ *   disturbs least); then
  *   (all, the default) the same neurons at 10^4, 10^5 and 10^6 neurons
  *   with 80 synapses each (FixedPreNum(80)), 0.1 s each.
  */

@@ -1,6 +1,7 @@
-/* coba_pop.h - the benchmarks' COBA-AdEx neurons (docs/networks.md):
- * BrainPy's example parameters, a 5 ms refractory period, V uniform in
- * [-60, -50] mV. */
+/* coba_pop.h - the COBA-AdEx neurons (docs/networks.md) of the
+ * benchmarks and of the tests that build that network (tests/test_net.c,
+ * tests/mpi/mpi_fixture.c): BrainPy's example parameters, a 5 ms
+ * refractory period, V uniform in [-60, -50] mV. */
 #ifndef ADEX_BENCH_COBA_POP_H
 #define ADEX_BENCH_COBA_POP_H
 

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "coba_pop.h"         /* bench/: the COBA-AdEx neurons */
 #include "net/net_internal.h" /* adex__net_set_fold, _folded, _gather_spikes */
 
 /* A population of n neurons at rest (V0 = V_rest), optionally with
@@ -1145,23 +1146,10 @@ static int coba_threads = 1;
 
 static adex_net *coba(adex_pop **E, adex_pop **I) {
   adex_pop_config cfg;
-  adex_pop_config_default(&cfg, 3200);
-  cfg.threads = coba_threads;
-  cfg.params.tau = 20.0;
-  cfg.params.V_rest = -60.0;
-  cfg.params.V_reset = -60.0;
-  cfg.params.V_T = -50.0;
-  cfg.params.delta_T = 2.0;
-  cfg.params.V_th = -30.0;
-  cfg.params.a = 1.0;
-  cfg.params.b = 1.0;
-  cfg.params.tau_w = 30.0;
-  cfg.tau_ref = 5.0;
-  cfg.V_init = adex_init_uniform(-60.0, -50.0, 1);
+  coba_pop_config(&cfg, 3200, 0, 1, coba_threads);
   cfg.name = "E";
   assert_ok(adex_pop_create(&cfg, E));
-  cfg.shape[0] = 800;
-  cfg.V_init = adex_init_uniform(-60.0, -50.0, 2);
+  coba_pop_config(&cfg, 800, 0, 2, coba_threads);
   cfg.name = "I";
   assert_ok(adex_pop_create(&cfg, I));
   assert_ok(adex_pop_enable_drive(*E));

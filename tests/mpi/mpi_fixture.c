@@ -1,6 +1,8 @@
 /* mpi_fixture.c - see mpi_fixture.h. */
 #include "mpi_fixture.h"
 
+#include "coba_pop.h" /* bench/: the COBA-AdEx neurons */
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,23 +13,11 @@ adex_pop *fx_pop(const adex_comm *comm, size_t total, const fx_pop_opts *o) {
   size_t lo = 0, hi = total;
   if (comm != NULL) adex_comm_block(total, comm->size, comm->rank, &lo, &hi);
   adex_pop_config c;
-  adex_pop_config_default(&c, hi - lo);
+  coba_pop_config(&c, hi - lo, lo, o->seed, o->threads);
   c.name = o->name;
-  c.first_id = lo;
-  c.params.V_rest = -60;
-  c.params.V_reset = -60;
-  c.params.V_T = -50;
-  c.params.delta_T = 2;
-  c.params.V_th = -30;
-  c.params.tau = 20;
-  c.params.tau_w = 30;
-  c.params.a = 1;
-  c.params.b = 1;
   c.tau_ref = o->tau_ref;
   c.noise = o->noise;
   c.noise_seed = o->seed;
-  c.threads = o->threads;
-  c.V_init = adex_init_uniform(-60, -50, o->seed);
   c.param_init[ADEX_P_TAU] = o->tau_init;
   adex_pop *p = NULL;
   if (adex_pop_create(&c, &p) != ADEX_OK)
