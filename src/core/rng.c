@@ -6,24 +6,8 @@
 #include "rng.h"
 #include "xmath.h"
 
-#define GOLDEN_GAMMA 0x9E3779B97F4A7C15ULL
-
-/* SplitMix64's output function (a bijective 64-bit mixer). */
-static uint64_t mix64(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-uint64_t adex__rng_mix64(uint64_t z) { return mix64(z); }
-
-uint64_t adex__rng_u64(uint64_t seed, uint64_t k) {
-  return mix64(seed + (k + 1) * GOLDEN_GAMMA);
-}
-
-double adex__rng_uniform(uint64_t seed, uint64_t k) {
-  return (double)(adex__rng_u64(seed, k) >> 11) * 0x1.0p-53;
-}
+#define GOLDEN_GAMMA ADEX__GOLDEN_GAMMA
+#define mix64 adex__rng_mix64
 
 double adex__rng_normal(uint64_t seed, uint64_t k) {
   const double two_pi = 6.283185307179586476925286766559;

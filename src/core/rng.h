@@ -11,15 +11,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* SplitMix64's increment. */
+#define ADEX__GOLDEN_GAMMA 0x9E3779B97F4A7C15ULL
+
 /* SplitMix64's output function, a bijective 64-bit mixer; streams' seeds
  * are derived with it (e.g. mix64(seed ^ mix64(tag + index))). */
-uint64_t adex__rng_mix64(uint64_t z);
+static inline uint64_t adex__rng_mix64(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
 
 /* The k-th 64-bit output of the stream `seed`. */
-uint64_t adex__rng_u64(uint64_t seed, uint64_t k);
+static inline uint64_t adex__rng_u64(uint64_t seed, uint64_t k) {
+  return adex__rng_mix64(seed + (k + 1) * ADEX__GOLDEN_GAMMA);
+}
 
 /* The k-th value of the stream, uniform on [0, 1) with 53 random bits. */
-double adex__rng_uniform(uint64_t seed, uint64_t k);
+static inline double adex__rng_uniform(uint64_t seed, uint64_t k) {
+  return (double)(adex__rng_u64(seed, k) >> 11) * 0x1.0p-53;
+}
 
 /* The k-th standard normal value of the stream (Box-Muller on the uniform
  * values 2k and 2k+1). */

@@ -86,6 +86,65 @@ static void emit(sink *s, size_t pre, size_t post, size_t given) {
   if (s->order != NULL) s->order[at] = given;
 }
 
+/* emit(s, pre[k], post, 0) for the n pre neurons of one post neuron, in
+ * order: the same counts and log, the sink's branches taken once. */
+static void emit_column(sink *s, size_t post, const uint32_t *pre, size_t n) {
+  if (s->gcount != NULL || s->cursor != NULL || post - s->qlo >= s->qn) {
+    for (size_t k = 0; k < n; k++) emit(s, pre[k], post, 0);
+    return;
+  }
+  for (size_t k = 0; k < n; k++) s->count[pre[k]]++;
+  size_t room = s->n_log < s->cap_log ? s->cap_log - s->n_log : 0;
+  uint32_t *log = s->log + 2 * s->n_log;
+  for (size_t k = 0; k < n && k < room; k++) {
+    log[2 * k] = pre[k];
+    log[2 * k + 1] = (uint32_t)post;
+  }
+  s->n_log += n;
+}
+
+/* Place the n pairs of a first walk's log (emit's placing branch; the
+ * random connectors, whose synapses have no given order). */
+static void place_log(sink *s, const uint32_t *log, size_t n) {
+  for (size_t q = 0; q < n; q++) {
+    size_t post = log[2 * q + 1] - s->qlo;
+    if (post >= s->qn) continue;
+    s->post[s->cursor[log[2 * q]]++] = (uint32_t)post;
+  }
+}
+
+/* FixedProb's pre neurons of one post neuron, ascending, into pre (room
+ * for P); returns how many. From i = 0, each synapse skips a geometric
+ * gap floor(log1p(-u) / log1p(-prob)) of pre neurons, u the stream's next
+ * uniform value, until the gap reaches past the last pre neuron; the
+ * neuron `self` is skipped (SIZE_MAX: none). The gaps are computed four
+ * at a time ahead of their use, so that the CPU overlaps their latencies
+ * (up to three computed past the end are not used; eight at a time was
+ * slower); q < P - i tests
+ * floor(q) < P - i, and (size_t)q is floor(q) for q >= 0. */
+static size_t prob_column(uint64_t st, size_t P, double prob, double log_q,
+                          size_t self, uint32_t *pre) {
+  size_t n = 0;
+  if (prob >= 1.0) {
+    for (size_t i = 0; i < P; i++)
+      if (i != self) pre[n++] = (uint32_t)i;
+    return n;
+  }
+  size_t i = 0;
+  for (uint64_t m = 0;; m += 4) {
+    double q[4];
+    for (unsigned k = 0; k < 4; k++)
+      q[k] = log1p(-adex__rng_uniform(st, m + k)) / log_q;
+    for (unsigned k = 0; k < 4; k++) {
+      if (!(q[k] < (double)(P - i))) return n;
+      i += (size_t)q[k];
+      pre[n] = (uint32_t)i;
+      n += i != self;
+      i++;
+    }
+  }
+}
+
 /* Floyd's sample of `num` distinct values of [0, n) (n excludes `skip`
  * when skip < n + 1: values at or above skip move up by one), into out,
  * with `mark` (n + 1 stamps) telling which are taken. */
@@ -160,24 +219,17 @@ static adex_status walk(const net_proj *p, bool same, sink *s, size_t *scratch,
         if (!(no_self && i == j)) emit(s, i, j, 0);
     break;
   case ADEX_CONN_FIXED_PROB: {
-    double prob = c->prob;
-    if (prob <= 0.0) break;
-    double log_q = log1p(-prob); /* -inf when prob is 1 */
+    if (c->prob <= 0.0) break;
+    double log_q = log1p(-c->prob); /* -inf when prob is 1 */
+    uint32_t *col = adex__alloc(adex_allocator_default(), P * sizeof *col);
+    if (col == NULL && P > 0)
+      return adex__fail(ADEX_ENOMEM, "%s: out of memory", p->name.name);
     for (size_t j = j0; j < j1; j++) {
-      uint64_t st = stream_of(c->seed, TAG_PROB, j);
-      uint64_t m = 0;
-      size_t i = 0;
-      while (i < P) {
-        if (prob < 1.0) {
-          double u = adex__rng_uniform(st, m++);
-          double gap = floor(log1p(-u) / log_q);
-          if (!(gap < (double)(P - i))) break;
-          i += (size_t)gap;
-        }
-        if (!(no_self && i == j)) emit(s, i, j, 0);
-        i++;
-      }
+      size_t n = prob_column(stream_of(c->seed, TAG_PROB, j), P, c->prob, log_q,
+                             no_self ? j : SIZE_MAX, col);
+      emit_column(s, j, col, n);
     }
+    adex__free(adex_allocator_default(), col, P * sizeof *col);
     break;
   }
   case ADEX_CONN_FIXED_PRE_NUM:
@@ -392,8 +444,7 @@ adex_status adex__net_connect(net_proj *p, bool same) {
                NULL,     0,      0,           p->post_lo,
                p->npost, NULL,   NULL};
     if (s.n_log <= s.cap_log) /* kept whole (or nothing to place) */
-      for (size_t q = 0; q < s.n_log; q++)
-        emit(&s2, s.log[2 * q], s.log[2 * q + 1], 0);
+      place_log(&s2, s.log, s.n_log);
     else
       walk(p, same, &s2, scratch, mark);
   }
