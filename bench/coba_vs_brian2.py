@@ -12,11 +12,17 @@ V0 ~ Uniform(-60, -50), dt 0.1 ms, 1 s.
   binary run (network construction included) and its profiled loop
   (state update, thresholds, resets, synaptic propagation).
 - adex: build/bench_coba (the library's network, exp_auto), best of
-  --repeat; its build (drawing the synapses) and loop times.
+  --repeat; its build (drawing the synapses) and loop times; and, unless
+  --no-cli / --no-python, the whole `adex run examples/coba_adex.json`
+  process (spikes of E and I to an .h5 file) and the BrainPy script of
+  bench/coba_dsrunner.py through DSRunner (its build and loop).
 
-Prints spikes, mean rate and seconds per simulated second for both, and
-the ratio. Usage: bench/coba_vs_brian2.py [--bench build/bench_coba]
-[--seconds 1] [--repeat 3]. Writes only into a temporary directory.
+The programs take turns, round after round (--repeat rounds), so that
+other work on a shared machine weighs on each alike; every figure is the
+best of its rounds. Prints spikes, mean rate and seconds per simulated
+second for each, and the ratios. Usage: bench/coba_vs_brian2.py
+[--bench build/bench_coba] [--adex build/adex] [--seconds 1] [--repeat 3]
+[--no-cli] [--no-python]. Writes only into a temporary directory.
 """
 
 import argparse
@@ -34,7 +40,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 
 
-def brian2_coba(seconds, repeat):
+def brian2_coba(seconds):
+    """Builds the binary; returns (compile seconds, run once: whole, loop,
+    spikes)."""
     import brian2 as b2
     workdir = tempfile.mkdtemp(prefix="adex-coba-brian2-")
     b2.set_device("cpp_standalone", directory=workdir, build_on_run=False)
@@ -65,54 +73,76 @@ def brian2_coba(seconds, repeat):
     t0 = time.perf_counter()
     b2.device.build(directory=workdir, compile=True, run=False)
     compile_s = time.perf_counter() - t0
-    best_whole, best_loop, spikes = None, None, None
-    for _ in range(repeat):
+
+    def run_once():
         t0 = time.perf_counter()
         b2.device.run(directory=workdir, with_output=False, run_args=[])
         whole = time.perf_counter() - t0
         loop = sum(float(t / b2.second)
                    for _, t in b2.magic_network.profiling_info)
-        spikes = int(mon.num_spikes)
-        best_whole = whole if best_whole is None else min(best_whole, whole)
-        best_loop = loop if best_loop is None else min(best_loop, loop)
-    return dict(compile=compile_s, whole=best_whole, loop=best_loop,
-                spikes=spikes)
+        return whole, loop, int(mon.num_spikes)
+    return compile_s, run_once
 
 
-def adex_coba(bench, seconds, repeat):
-    best = None
-    for _ in range(repeat):
-        out = subprocess.run([bench, str(seconds), "1", "coba"], check=True,
-                             capture_output=True, text=True).stdout
-        m = re.search(r"(\d+) synapses\s+build\s+([\d.]+) s\s+([\d.]+) s per "
-                      r"simulated s\s+([\d.]+) Hz", out)
-        if m is None:
-            sys.exit("coba_vs_brian2: cannot read bench_coba's output:\n" + out)
-        r = dict(synapses=int(m.group(1)), build=float(m.group(2)),
-                 loop=float(m.group(3)) * seconds, rate=float(m.group(4)))
-        if best is None or r["build"] + r["loop"] < best["build"] + best["loop"]:
-            best = r
-    return best
+def adex_coba(bench, seconds):
+    out = subprocess.run([bench, str(seconds), "1", "coba"], check=True,
+                         capture_output=True, text=True).stdout
+    m = re.search(r"(\d+) synapses\s+build\s+([\d.]+) s\s+([\d.]+) s per "
+                  r"simulated s\s+([\d.]+) Hz", out)
+    if m is None:
+        sys.exit("coba_vs_brian2: cannot read bench_coba's output:\n" + out)
+    return dict(synapses=int(m.group(1)), build=float(m.group(2)),
+                loop=float(m.group(3)) * seconds, rate=float(m.group(4)))
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bench", default=os.path.join(REPO, "build", "bench_coba"))
+    ap.add_argument("--adex", default=os.path.join(REPO, "build", "adex"))
     ap.add_argument("--seconds", type=float, default=1.0)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-cli", action="store_true")
+    ap.add_argument("--no-python", action="store_true")
     args = ap.parse_args()
-    a = adex_coba(args.bench, args.seconds, args.repeat)
+    sys.path.insert(0, HERE)
+    import coba_dsrunner
+    os.environ.setdefault("ADEX_LIBRARY", os.path.join(
+        os.path.dirname(os.path.abspath(args.adex)), "libadex.so"))
+    workdir = tempfile.mkdtemp(prefix="adex-coba-vs-brian2-")
+    compile_s, brian2_once = brian2_coba(args.seconds)
+    a, b, cli, py = None, None, None, None
+    for _ in range(args.repeat):
+        r = adex_coba(args.bench, args.seconds)
+        if a is None or r["build"] + r["loop"] < a["build"] + a["loop"]:
+            a = r
+        whole, loop, spikes = brian2_once()
+        b = dict(whole=whole if b is None else min(b["whole"], whole),
+                 loop=loop if b is None else min(b["loop"], loop),
+                 spikes=spikes)
+        if not args.no_cli:
+            t = coba_dsrunner.cli_run(args.adex, 1000.0 * args.seconds, workdir)
+            cli = t if cli is None else min(cli, t)
+        if not args.no_python:
+            t = coba_dsrunner.python_run(1000.0 * args.seconds)[0]
+            py = t if py is None else min(py, t)
+    print("best of %d rounds, %g s simulated" % (args.repeat, args.seconds))
     print("adex:   build %.3f s, loop %.3f s per simulated s, %.2f Hz, "
           "%d synapses" % (a["build"], a["loop"] / args.seconds, a["rate"],
                            a["synapses"]))
-    b = brian2_coba(args.seconds, args.repeat)
     rate = b["spikes"] / (4000 * args.seconds)
     print("Brian2: compile %.1f s (once), whole binary %.3f s, profiled loop "
-          "%.3f s per simulated s, %.2f Hz" % (b["compile"], b["whole"],
+          "%.3f s per simulated s, %.2f Hz" % (compile_s, b["whole"],
                                                 b["loop"] / args.seconds, rate))
     print("Brian2 loop / adex loop: %.2fx" % (b["loop"] / a["loop"]))
     print("adex build + loop: %.3f s; Brian2 whole binary / adex: %.2fx" %
           (a["build"] + a["loop"], b["whole"] / (a["build"] + a["loop"])))
+    if cli is not None:
+        print("adex run, whole process: %.3f s; Brian2 loop / it: %.2fx; "
+              "Brian2 whole binary / it: %.2fx" % (cli, b["loop"] / cli,
+                                                   b["whole"] / cli))
+    if py is not None:
+        print("DSRunner.run (build + loop): %.3f s; Brian2 loop / it: %.2fx"
+              % (py, b["loop"] / py))
 
 
 if __name__ == "__main__":
