@@ -201,7 +201,9 @@ static int cmp_size(const void *a, const void *b) {
 /* Emit every pair of the connector, in storage order within each pre row
  * (increasing post index; IJ and CSR: the order given); where the post
  * neuron owns the draws, only those of the post neurons s keeps
- * (j0 <= j < j1; the sink filters the others). */
+ * (j0 <= j < j1; the sink filters the others). scratch: FixedPreNum's and
+ * FixedPostNum's num + 1 values; mark: their stamps (need + 1, zero), or
+ * FixedProb's column (P + 1; adex__net_connect's need). */
 static adex_status walk(const net_proj *p, bool same, sink *s, size_t *scratch,
                         uint32_t *mark) {
   const adex_conn *c = &p->cfg.conn;
@@ -220,16 +222,12 @@ static adex_status walk(const net_proj *p, bool same, sink *s, size_t *scratch,
     break;
   case ADEX_CONN_FIXED_PROB: {
     if (c->prob <= 0.0) break;
-    double log_q = log1p(-c->prob); /* -inf when prob is 1 */
-    uint32_t *col = adex__alloc(adex_allocator_default(), P * sizeof *col);
-    if (col == NULL && P > 0)
-      return adex__fail(ADEX_ENOMEM, "%s: out of memory", p->name.name);
-    for (size_t j = j0; j < j1; j++) {
+    double log_q = log1p(-c->prob);    /* -inf when prob is 1 */
+    for (size_t j = j0; j < j1; j++) { /* mark: the column, P entries */
       size_t n = prob_column(stream_of(c->seed, TAG_PROB, j), P, c->prob, log_q,
-                             no_self ? j : SIZE_MAX, col);
-      emit_column(s, j, col, n);
+                             no_self ? j : SIZE_MAX, mark);
+      emit_column(s, j, mark, n);
     }
-    adex__free(adex_allocator_default(), col, P * sizeof *col);
     break;
   }
   case ADEX_CONN_FIXED_PRE_NUM:
@@ -368,16 +366,21 @@ adex_status adex__net_connect(net_proj *p, bool same) {
                       "%s: about %.3g synapses (%.3g GB) would "
                       "not fit in this machine's %.3g GB of memory",
                       p->name.name, est, est * per_syn / 1e9, phys / 1e9);
+  bool sample =
+      c->kind == ADEX_CONN_FIXED_PRE_NUM || c->kind == ADEX_CONN_FIXED_POST_NUM;
   size_t need = c->kind == ADEX_CONN_FIXED_PRE_NUM    ? P
                 : c->kind == ADEX_CONN_FIXED_POST_NUM ? Q
+                : c->kind == ADEX_CONN_FIXED_PROB     ? P
                                                       : 0;
+  size_t nscratch = sample ? c->num + 1 : 0;
   size_t *count = adex__alloc(a, (P + 1) * sizeof *count);
   size_t *scratch =
-      need ? adex__alloc(a, (c->num + 1) * sizeof *scratch) : NULL;
+      nscratch ? adex__alloc(a, nscratch * sizeof *scratch) : NULL;
   uint32_t *mark = need ? adex__alloc(a, (need + 1) * sizeof *mark) : NULL;
-  if (count == NULL || (need && (scratch == NULL || mark == NULL))) {
+  if (count == NULL || (nscratch && scratch == NULL) ||
+      (need && mark == NULL)) {
     adex__free(a, count, (P + 1) * sizeof *count);
-    adex__free(a, scratch, (c->num + 1) * sizeof *scratch);
+    adex__free(a, scratch, nscratch * sizeof *scratch);
     adex__free(a, mark, (need + 1) * sizeof *mark);
     return adex__fail(ADEX_ENOMEM, "%s: out of memory", p->name.name);
   }
@@ -406,7 +409,7 @@ adex_status adex__net_connect(net_proj *p, bool same) {
   count[P] = total;
   if (total > UINT32_MAX) {
     adex__free(a, count, (P + 1) * sizeof *count);
-    adex__free(a, scratch, (c->num + 1) * sizeof *scratch);
+    adex__free(a, scratch, nscratch * sizeof *scratch);
     adex__free(a, mark, (need + 1) * sizeof *mark);
     adex__free(a, s.log, s.cap_log * 2 * sizeof *s.log);
     return adex__fail(ADEX_ESIZE,
@@ -453,7 +456,7 @@ adex_status adex__net_connect(net_proj *p, bool same) {
     global_positions(p, same, count, cursor, scratch, mark, need);
   adex__free(a, cursor, (P + 1) * sizeof *cursor);
   adex__free(a, count, (P + 1) * sizeof *count);
-  adex__free(a, scratch, (c->num + 1) * sizeof *scratch);
+  adex__free(a, scratch, nscratch * sizeof *scratch);
   adex__free(a, mark, (need + 1) * sizeof *mark);
   return st;
 }

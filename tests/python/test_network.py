@@ -2,6 +2,8 @@
 BrainPy's API, the synapse equations against numpy written here, delays,
 connectors, runner conventions, state files."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -125,6 +127,60 @@ def test_connectors_require():
     assert np.array_equal(a, b)
     with pytest.raises(ValueError):
         bp.conn.FixedProb(1.5)
+
+
+# FixedProb's draws as docs/networks.md writes them, in Python's own
+# integers and floats (math.log1p is the C library's): SplitMix64, the
+# post neuron's stream, geometric gaps.
+M64, GAMMA = (1 << 64) - 1, 0x9E3779B97F4A7C15
+
+
+def mix64(z):
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+    return z ^ (z >> 31)
+
+
+def fixed_prob_pairs(prob, seed, P, Q, exclude_self=False):
+    log_q = math.log1p(-prob)
+    key = seed ^ ((0x70726F62 * GAMMA) & M64)
+    pairs = []
+    for j in range(Q):
+        stream = mix64((key + (j + 1) * GAMMA) & M64)
+        i, m = 0, 0
+        while i < P:
+            m += 1
+            u = (mix64((stream + m * GAMMA) & M64) >> 11) * 2.0 ** -53
+            gap = math.floor(math.log1p(-u) / log_q)
+            if gap >= P - i:
+                break
+            i += gap
+            if not (exclude_self and i == j):
+                pairs.append((i, j))
+            i += 1
+    return sorted(pairs)  # synapse order: by pre, then by post
+
+
+@pytest.mark.parametrize("prob,seed,P,Q", [(0.1, 5, 200, 300),
+                                           (0.5, 2 ** 63 + 12345, 57, 90),
+                                           (0.003, 0, 1000, 400)])
+def test_fixed_prob_pairs_are_the_documented_draws(prob, seed, P, Q):
+    pre, post = bp.conn.FixedProb(prob, seed=seed)(P, Q).require(
+        'pre_ids', 'post_ids')
+    assert list(zip(pre.tolist(), post.tolist())) == \
+        fixed_prob_pairs(prob, seed, P, Q)
+
+
+def test_fixed_prob_without_self_is_the_documented_draws():
+    a = bp.dyn.AdExIF(120, V_initializer=bp.init.Constant(-65.))
+    syn = bp.dyn.ExpCOBA(a, a, bp.conn.FixedProb(0.2, include_self=False,
+                                                 seed=77))
+    bp.dyn.DSRunner(bp.dyn.Network(syn, a=a), dt=0.1,
+                    progress_bar=False).run(0.1)
+    pre, post, _, _ = syn.synapses()
+    expected = fixed_prob_pairs(0.2, 77, 120, 120, exclude_self=True)
+    assert list(zip(pre.tolist(), post.tolist())) == expected
+    assert all(i != j for i, j in expected)
 
 
 def test_conn_as_matrix_and_network_order():
