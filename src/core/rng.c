@@ -6,9 +6,6 @@
 #include "rng.h"
 #include "xmath.h"
 
-#define GOLDEN_GAMMA ADEX__GOLDEN_GAMMA
-#define mix64 adex__rng_mix64
-
 double adex__rng_normal(uint64_t seed, uint64_t k) {
   const double two_pi = 6.283185307179586476925286766559;
   double u1 = 1.0 - adex__rng_uniform(seed, 2 * k); /* (0, 1]: log is finite */
@@ -18,8 +15,9 @@ double adex__rng_normal(uint64_t seed, uint64_t k) {
 
 double adex__rng_uniform_at(uint64_t key, uint64_t step, uint64_t neuron,
                             unsigned draw) {
-  uint64_t h = mix64(key + GOLDEN_GAMMA * (step + 1));
-  h = mix64(h ^ mix64((neuron << 1 | (draw & 1u)) + GOLDEN_GAMMA));
+  uint64_t h = adex__rng_mix64(key + ADEX__GOLDEN_GAMMA * (step + 1));
+  h = adex__rng_mix64(
+      h ^ adex__rng_mix64((neuron << 1 | (draw & 1u)) + ADEX__GOLDEN_GAMMA));
   return (double)(h >> 11) * 0x1.0p-53;
 }
 
@@ -36,7 +34,8 @@ normals(uint64_t key, uint64_t c0, size_t nc, double *out) {
   for (size_t c = 0; c < nc; c++, out += ADEX__NORMAL_CHUNK)
     for (unsigned l = 0; l < 8; l++) {
       uint64_t j = 8 * (c0 + c) + l;
-      adex__normal_pair(key + (2 * j + 1) * GOLDEN_GAMMA, &out[l], &out[8 + l]);
+      adex__normal_pair(key + (2 * j + 1) * ADEX__GOLDEN_GAMMA, &out[l],
+                        &out[8 + l]);
     }
 }
 

@@ -36,7 +36,7 @@
 
 /* The stream of neuron `owner` under `seed` and `tag`. */
 static uint64_t stream_of(uint64_t seed, uint64_t tag, uint64_t owner) {
-  return adex__rng_u64(seed ^ (tag * 0x9E3779B97F4A7C15ULL), owner);
+  return adex__rng_u64(seed ^ (tag * ADEX__GOLDEN_GAMMA), owner);
 }
 
 /* A uniform integer in [0, n) from draw m of a stream. */
@@ -120,8 +120,8 @@ static void place_log(sink *s, const uint32_t *log, size_t n) {
  * neuron `self` is skipped (SIZE_MAX: none). The gaps are computed four
  * at a time ahead of their use, so that the CPU overlaps their latencies
  * (up to three computed past the end are not used; eight at a time was
- * slower); q < P - i tests
- * floor(q) < P - i, and (size_t)q is floor(q) for q >= 0. */
+ * slower); q < P - i tests floor(q) < P - i, and (size_t)q is floor(q)
+ * for q >= 0. */
 static size_t prob_column(uint64_t st, size_t P, double prob, double log_q,
                           size_t self, uint32_t *pre) {
   size_t n = 0;

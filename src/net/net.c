@@ -987,7 +987,7 @@ static double time_of(const adex_net *net, uint64_t k) {
 
 /* A PoissonGroup's update of step k. */
 static void poisson_update(net_group *g, uint64_t k, double dt) {
-  uint64_t base = g->seed ^ (TAG_POISSON * 0x9E3779B97F4A7C15ULL);
+  uint64_t base = g->seed ^ (TAG_POISSON * ADEX__GOLDEN_GAMMA);
   double scale = dt / 1000.0;
   for (size_t i = 0; i < g->num; i++) {
     uint64_t stream = adex__rng_u64(base, i);
