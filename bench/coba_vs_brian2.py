@@ -97,12 +97,19 @@ def adex_coba(bench, seconds):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--bench", default=os.path.join(REPO, "build", "bench_coba"))
-    ap.add_argument("--adex", default=os.path.join(REPO, "build", "adex"))
-    ap.add_argument("--seconds", type=float, default=1.0)
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--no-cli", action="store_true")
-    ap.add_argument("--no-python", action="store_true")
+    ap.add_argument("--bench", default=os.path.join(REPO, "build", "bench_coba"),
+                    help="the bench_coba program (default: build/bench_coba)")
+    ap.add_argument("--adex", default=os.path.join(REPO, "build", "adex"),
+                    help="the adex program, whose libadex.so Python uses "
+                         "(default: build/adex)")
+    ap.add_argument("--seconds", type=float, default=1.0,
+                    help="simulated seconds (default 1)")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="rounds; every figure is the best of them (default 3)")
+    ap.add_argument("--no-cli", action="store_true",
+                    help="leave out the whole `adex run` process")
+    ap.add_argument("--no-python", action="store_true",
+                    help="leave out DSRunner")
     args = ap.parse_args()
     sys.path.insert(0, HERE)
     import coba_dsrunner
