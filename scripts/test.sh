@@ -27,8 +27,7 @@ echo "== unit tests under valgrind"
 # functions, random properties) run under ASan + UBSan above; under
 # valgrind they would take most of half an hour. The MPI tests (label mpi)
 # run under mpirun, whose own allocations valgrind would report. The
-# Python suites and the run-path check (a shell script over readelf) have
-# no code of ours to check.
+# run-path check is a shell script over readelf: no code of ours runs.
 (cd build && ctest -j "$(nproc)" --output-on-failure -LE mpi \
    -E '^(cli|python|state_interop|runpath|test_property|test_perf_exactness|test_xmath)$' -T memcheck \
    --overwrite MemoryCheckSuppressionFile="$PWD/../tests/valgrind.supp" --overwrite MemoryCheckCommandOptions="--error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
