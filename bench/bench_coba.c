@@ -1,13 +1,14 @@
 /* bench_coba.c - the COBA-AdEx network (docs/networks.md) and its scaling:
  * time to build, time per simulated second, spikes and bytes per synapse.
  *
- * Usage: bench_coba [seconds=1] [threads=1] [coba|all]
+ * Usage: bench_coba [seconds=1] [threads=1] [coba|all] [float64|float32]
  *   prints the benchmark network (4000 neurons, FixedProb(0.02)): its
  *   loop's time per simulated second and the median step's time x the
  *   steps per simulated second (the figure other work on a shared machine
  *   disturbs least); then
  *   (all, the default) the same neurons at 10^4, 10^5 and 10^6 neurons
- *   with 80 synapses each (FixedPreNum(80)), 0.1 s each.
+ *   with 80 synapses each (FixedPreNum(80)), 0.1 s each; the populations'
+ *   dtype is float64 unless the fourth argument says float32.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -32,15 +33,22 @@ static int check(adex_status st, const char *what) {
   return 0;
 }
 
+static adex_dtype dtype = ADEX_DTYPE_F64; /* of the populations */
+
 static adex_pop *population(size_t n, const char *name, uint64_t seed,
                             int threads) {
   adex_pop_config cfg;
   coba_pop_config(&cfg, n, 0, seed, threads);
   cfg.name = name;
+  cfg.dtype = dtype;
   adex_pop *pop;
   check(adex_pop_create(&cfg, &pop), "population");
   check(adex_pop_enable_drive(pop), "drive");
-  for (size_t i = 0; i < n; i++) adex_pop_drive(pop)[i] = 20.0;
+  for (size_t i = 0; i < n; i++)
+    if (dtype == ADEX_DTYPE_F32)
+      adex_pop_drive_f32(pop)[i] = 20.0f;
+    else
+      adex_pop_drive(pop)[i] = 20.0;
   return pop;
 }
 
@@ -136,11 +144,14 @@ static void run(size_t n, double prob, size_t num, double seconds,
 int main(int argc, char **argv) {
   double seconds = argc > 1 ? atof(argv[1]) : 1.0;
   int threads = argc > 2 ? atoi(argv[2]) : 1;
-  if (!(seconds > 0.0) || threads < 0) {
-    fprintf(stderr, "usage: bench_coba [seconds > 0] [threads >= 0]\n");
+  if (argc > 4 && strcmp(argv[4], "float32") == 0) dtype = ADEX_DTYPE_F32;
+  if (!(seconds > 0.0) || threads < 0 ||
+      (argc > 4 && dtype != ADEX_DTYPE_F32 && strcmp(argv[4], "float64"))) {
+    fprintf(stderr, "usage: bench_coba [seconds > 0] [threads >= 0] "
+                    "[coba|all] [float64|float32]\n");
     return 2;
   }
-  printf("COBA-AdEx, %d thread(s):\n", threads);
+  printf("COBA-AdEx, %d thread(s), %s:\n", threads, adex_dtype_name(dtype));
   run(4000, 0.02, 0, seconds, threads);
   if (argc > 3 && strcmp(argv[3], "coba") == 0) return 0;
   printf("80 synapses per neuron, 0.1 s:\n");

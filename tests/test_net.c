@@ -10,14 +10,20 @@
 
 /* A population of n neurons at rest (V0 = V_rest), optionally with
  * COBA-AdEx's parameters. */
-static adex_pop *make_pop(size_t n, const char *name, double V0) {
+static adex_pop *make_typed_pop(size_t n, const char *name, double V0,
+                                adex_dtype dtype) {
   adex_pop_config cfg;
   adex_pop_config_default(&cfg, n);
   cfg.V_init = adex_init_constant(V0);
   cfg.name = name;
+  cfg.dtype = dtype;
   adex_pop *pop = NULL;
   assert_ok(adex_pop_create(&cfg, &pop));
   return pop;
+}
+
+static adex_pop *make_pop(size_t n, const char *name, double V0) {
+  return make_typed_pop(n, name, V0, ADEX_DTYPE_F64);
 }
 
 /* One pre neuron that spikes in the network's first step (V starts above
@@ -63,16 +69,23 @@ static void test_exp_cuba_one_spike_and_delays(void **state) {
 }
 
 /* The projection's effect on its target, against a second population
- * driven by hand with the model's equations: the same bits. */
-static void check_against_hand(adex_syn_model model) {
+ * driven by hand with the model's equations: the same bits. A float32
+ * target (docs/networks.md, *float32 populations*): the synapses read V
+ * in double, and the input (or V, for DeltaSynapse) gets their sum added
+ * in double and rounded once to float. `whole`: plus a DualExpCUBA
+ * projection from a silent source, which adds nothing but makes every
+ * step take the unsplit path. */
+static void check_against_hand(adex_syn_model model, adex_dtype dtype,
+                               bool whole) {
   const double dt = 0.1, tau = 4.0, E = -80.0, w = 2.5;
   const int steps = 300, n_post = 3;
+  bool f32 = dtype == ADEX_DTYPE_F32;
   adex_net *net;
   assert_ok(adex_net_create(0.0, dt, NULL, &net));
   /* two pre neurons, driven to fire regularly */
   adex_pop *pre = make_pop(2, NULL, -65.0);
-  adex_pop *post = make_pop(n_post, NULL, -60.0);
-  adex_pop *hand = make_pop(n_post, NULL, -60.0);
+  adex_pop *post = make_typed_pop(n_post, NULL, -60.0, dtype);
+  adex_pop *hand = make_typed_pop(n_post, NULL, -60.0, dtype);
   size_t ipre, ipost;
   assert_ok(adex_net_add_pop(net, pre, &ipre));
   assert_ok(adex_net_add_pop(net, post, &ipost));
@@ -86,6 +99,16 @@ static void check_against_hand(adex_syn_model model) {
   pc.E = E;
   pc.delay = 3 * dt;
   assert_ok(adex_net_add_proj(net, &pc, NULL));
+  if (whole) {
+    double zero = 0.0;
+    size_t silent;
+    /* named: automatic names count up, and later tests expect theirs */
+    assert_ok(adex_net_add_poisson(net, 1, &zero, 1, 5, "Silent", &silent));
+    adex_proj_config_default(&pc, ADEX_SYN_DUAL_EXP_CUBA, silent, ipost,
+                             adex_conn_all2all(true));
+    pc.name = "FromSilent";
+    assert_ok(adex_net_add_proj(net, &pc, NULL));
+  }
   assert_ok(adex_net_plan(net));
   /* the hand-made model: spikes of step s act in step s + 3 */
   double g[3] = {0, 0, 0}, pending[8][3];
@@ -94,52 +117,78 @@ static void check_against_hand(adex_syn_model model) {
   const bool *pre_spike = adex_pop_spike(pre);
   int fired = 0;
   for (int k = 0; k < steps; k++) {
-    /* inputs of this step (phase 1) */
+    /* inputs of this step (phase 1); the targets' is no float sum */
     adex_pop_input(pre)[0] = 30.0;
     adex_pop_input(pre)[1] = 45.0;
+    for (int j = 0; j < n_post; j++)
+      if (f32) {
+        adex_pop_input_f32(post)[j] = adex_pop_input_f32(hand)[j] = 0.3f;
+      } else {
+        adex_pop_input(post)[j] = adex_pop_input(hand)[j] = 0.3;
+      }
     /* hand: what the spikes of step k - 1 do */
     if (k > 0)
       for (int s = 0; s < 4; s++)
         if (pre_spike[ii[s]]) pending[(k - 1 + 3) % 8][jj[s]] += ww[s];
-    double *hin = adex_pop_input(hand), *hV = adex_pop_V(hand);
     for (int j = 0; j < n_post; j++) {
       double vs = pending[k % 8][j];
       pending[k % 8][j] = 0.0;
+      double V = f32 ? (double)adex_pop_V_f32(hand)[j] : adex_pop_V(hand)[j];
+      double in =
+          f32 ? (double)adex_pop_input_f32(hand)[j] : adex_pop_input(hand)[j];
       if (model == ADEX_SYN_DELTA) {
-        hV[j] += vs;
+        V += vs;
       } else {
         g[j] = g[j] * decay + vs;
-        hin[j] += model == ADEX_SYN_EXP_CUBA ? g[j] : g[j] * (E - hV[j]);
+        in += model == ADEX_SYN_EXP_CUBA ? g[j] : g[j] * (E - V);
+      }
+      if (f32) {
+        adex_pop_V_f32(hand)[j] = (float)V;
+        adex_pop_input_f32(hand)[j] = (float)in;
+      } else {
+        adex_pop_V(hand)[j] = V;
+        adex_pop_input(hand)[j] = in;
       }
     }
     assert_ok(adex_net_step(net));
     assert_ok(adex_pop_update(hand, k * dt, dt));
     for (int i = 0; i < 2; i++) fired += pre_spike[i];
-    for (int j = 0; j < n_post; j++) {
-      assert_true(adex_pop_V(post)[j] == adex_pop_V(hand)[j]);
-      assert_true(adex_pop_w(post)[j] == adex_pop_w(hand)[j]);
-    }
+    for (int j = 0; j < n_post; j++)
+      if (f32) {
+        assert_true(adex_pop_V_f32(post)[j] == adex_pop_V_f32(hand)[j]);
+        assert_true(adex_pop_w_f32(post)[j] == adex_pop_w_f32(hand)[j]);
+      } else {
+        assert_true(adex_pop_V(post)[j] == adex_pop_V(hand)[j]);
+        assert_true(adex_pop_w(post)[j] == adex_pop_w(hand)[j]);
+      }
   }
   assert_true(fired >= 4); /* the synapses did something */
-  double moved = fabs(adex_pop_V(hand)[0] - (-65.0));
-  assert_true(moved > 1e-3);
+  double V0 = f32 ? (double)adex_pop_V_f32(hand)[0] : adex_pop_V(hand)[0];
+  assert_true(fabs(V0 - (-65.0)) > 1e-3);
   adex_net_destroy(net);
   adex_pop_destroy(pre);
   adex_pop_destroy(post);
   adex_pop_destroy(hand);
 }
 
+static void check_against_hand_all(adex_syn_model model) {
+  check_against_hand(model, ADEX_DTYPE_F64, false);
+  check_against_hand(model, ADEX_DTYPE_F64, true);
+  check_against_hand(model, ADEX_DTYPE_F32, false);
+  check_against_hand(model, ADEX_DTYPE_F32, true);
+}
+
 static void test_exp_cuba_against_hand(void **s) {
   (void)s;
-  check_against_hand(ADEX_SYN_EXP_CUBA);
+  check_against_hand_all(ADEX_SYN_EXP_CUBA);
 }
 static void test_exp_coba_against_hand(void **s) {
   (void)s;
-  check_against_hand(ADEX_SYN_EXP_COBA);
+  check_against_hand_all(ADEX_SYN_EXP_COBA);
 }
 static void test_delta_against_hand(void **s) {
   (void)s;
-  check_against_hand(ADEX_SYN_DELTA);
+  check_against_hand_all(ADEX_SYN_DELTA);
 }
 
 /* The per-pre and per-synapse models, against a hand-made version that
@@ -1143,19 +1192,25 @@ static void test_errors(void **state) {
  * NEST give 12-13 Hz on it; here its mean rate over 0.2-0.5 s must be in
  * 10-16 Hz. */
 static int coba_threads = 1;
+static adex_dtype coba_dtype = ADEX_DTYPE_F64;
 
 static adex_net *coba(adex_pop **E, adex_pop **I) {
   adex_pop_config cfg;
   coba_pop_config(&cfg, 3200, 0, 1, coba_threads);
   cfg.name = "E";
+  cfg.dtype = coba_dtype;
   assert_ok(adex_pop_create(&cfg, E));
   coba_pop_config(&cfg, 800, 0, 2, coba_threads);
   cfg.name = "I";
+  cfg.dtype = coba_dtype;
   assert_ok(adex_pop_create(&cfg, I));
   assert_ok(adex_pop_enable_drive(*E));
   assert_ok(adex_pop_enable_drive(*I));
-  for (size_t i = 0; i < 3200; i++) adex_pop_drive(*E)[i] = 20.0;
-  for (size_t i = 0; i < 800; i++) adex_pop_drive(*I)[i] = 20.0;
+  bool f32 = coba_dtype == ADEX_DTYPE_F32;
+  for (size_t i = 0; i < 3200; i++)
+    f32 ? (adex_pop_drive_f32(*E)[i] = 20.0f) : (adex_pop_drive(*E)[i] = 20.0);
+  for (size_t i = 0; i < 800; i++)
+    f32 ? (adex_pop_drive_f32(*I)[i] = 20.0f) : (adex_pop_drive(*I)[i] = 20.0);
   adex_net *net;
   assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
   size_t e, i;
@@ -1232,6 +1287,7 @@ static void test_threads_same_bits(void **state) {
  * and w of A then B (3600 each), and the spikes of both. */
 #define SPLIT_IJ 30000
 static bool split_fold = true; /* fold the channels where the step can */
+static adex_dtype split_dtype = ADEX_DTYPE_F64; /* of A and B */
 static size_t split_folded[2]; /* how many A's and B's steps folded */
 static long split_net(int threads, bool whole, int steps, double *V,
                       double *w) {
@@ -1239,6 +1295,7 @@ static long split_net(int threads, bool whole, int steps, double *V,
   adex_pop_config_default(&cfg, 2500);
   cfg.threads = threads;
   cfg.tau_ref = 2.0;
+  cfg.dtype = split_dtype;
   cfg.V_init = adex_init_uniform(-70.0, -50.0, 7);
   adex_pop *A, *B;
   assert_ok(adex_pop_create(&cfg, &A));
@@ -1307,9 +1364,12 @@ static long split_net(int threads, bool whole, int steps, double *V,
   assert_ok(adex_net_plan(net));
   adex__net_set_fold(net, split_fold);
   long n = 0;
+  bool f32 = split_dtype == ADEX_DTYPE_F32;
   for (int k = 0; k < steps; k++) {
-    for (size_t q = 0; q < 2500; q++) adex_pop_input(A)[q] += 1.0;
-    for (size_t q = 0; q < 1100; q++) adex_pop_input(B)[q] += 1.0;
+    for (size_t q = 0; q < 2500; q++)
+      f32 ? (adex_pop_input_f32(A)[q] += 1.0f) : (adex_pop_input(A)[q] += 1.0);
+    for (size_t q = 0; q < 1100; q++)
+      f32 ? (adex_pop_input_f32(B)[q] += 1.0f) : (adex_pop_input(B)[q] += 1.0);
     assert_ok(adex_net_step(net));
     for (size_t g = 0; g < 2; g++)
       for (size_t i = 0; i < adex_net_pop_num(net, g); i++)
@@ -1317,10 +1377,12 @@ static long split_net(int threads, bool whole, int steps, double *V,
   }
   split_folded[0] = adex__net_folded(net, a);
   split_folded[1] = adex__net_folded(net, b);
-  memcpy(V, adex_pop_V(A), 2500 * sizeof *V);
-  memcpy(V + 2500, adex_pop_V(B), 1100 * sizeof *V);
-  memcpy(w, adex_pop_w(A), 2500 * sizeof *w);
-  memcpy(w + 2500, adex_pop_w(B), 1100 * sizeof *w);
+  for (size_t q = 0; q < 3600; q++) {
+    adex_pop *P = q < 2500 ? A : B;
+    size_t i = q < 2500 ? q : q - 2500;
+    V[q] = f32 ? (double)adex_pop_V_f32(P)[i] : adex_pop_V(P)[i];
+    w[q] = f32 ? (double)adex_pop_w_f32(P)[i] : adex_pop_w(P)[i];
+  }
   adex_net_destroy(net);
   adex_pop_destroy(A);
   adex_pop_destroy(B);
@@ -1358,6 +1420,34 @@ static void test_split_step_same_bits(void **state) {
     assert_memory_equal(w, w0, sizeof w);
   }
   split_fold = true;
+}
+
+/* The same with float32 populations (never folded): the split step on
+ * 1, 2 and 3 threads gives the bits of the whole one, and about the
+ * spikes of float64 (the traces part, the network is chaotic). */
+static void test_split_step_float32(void **state) {
+  (void)state;
+  static double V0[3600], w0[3600], V[3600], w[3600];
+  long n64 = split_net(1, false, 800, V, w);
+  split_dtype = ADEX_DTYPE_F32;
+  long n0 = split_net(1, true, 800, V0, w0);
+  print_message("float32: %ld spikes, float64 %ld\n", n0, n64);
+  assert_true(fabs((double)n0 - (double)n64) < 0.05 * (double)n64);
+  double most = 0.0; /* float32 traces: float values, near float64's */
+  for (size_t q = 0; q < 3600; q++) {
+    assert_true(V0[q] == (double)(float)V0[q]);
+    most = fmax(most, fabs(V0[q] - V[q]));
+  }
+  print_message("largest |V32 - V64|: %g mV\n", most);
+  assert_true(most > 0.0);
+  for (int threads = 1; threads <= 3; threads++) {
+    long n = split_net(threads, false, 800, V, w);
+    assert_int_equal(split_folded[0], 0);
+    assert_int_equal(n, n0);
+    assert_memory_equal(V, V0, sizeof V);
+    assert_memory_equal(w, w0, sizeof w);
+  }
+  split_dtype = ADEX_DTYPE_F64;
 }
 
 /* The spike lists gathered from the flags (64 at a time, then the rest)
@@ -1437,6 +1527,51 @@ static void test_folded_channel_nonfinite(void **state) {
   assert_memory_equal(V[1], V[0], sizeof V[0]);
 }
 
+/* COBA-AdEx with float32 populations: each takes two ExpCOBA
+ * projections, whose post side then works on the float arrays directly
+ * (adex__net_proj_post_f32). The same bits with that path off (the tiles'
+ * double copies) and on 2 threads; about float64's rate. */
+static void test_coba_float32(void **state) {
+  (void)state;
+  static float V1[4000], w1[4000];
+  long n1 = 0;
+  coba_dtype = ADEX_DTYPE_F32;
+  for (int run = 0; run < 3; run++) {
+    adex_pop *E, *I;
+    coba_threads = run == 2 ? 2 : 1;
+    adex_net *net = coba(&E, &I);
+    coba_threads = 1;
+    adex__net_set_fold(net, run != 1);
+    long n = 0;
+    for (int k = 0; k < 5000; k++) {
+      assert_ok(adex_net_step(net));
+      for (size_t g = 0; g < 2 && k >= 2000; g++)
+        for (size_t i = 0; i < adex_net_pop_num(net, g); i++)
+          n += adex_net_pop_spike(net, g)[i];
+    }
+    if (run == 0) {
+      memcpy(V1, adex_pop_V_f32(E), 3200 * sizeof *V1);
+      memcpy(V1 + 3200, adex_pop_V_f32(I), 800 * sizeof *V1);
+      memcpy(w1, adex_pop_w_f32(E), 3200 * sizeof *w1);
+      memcpy(w1 + 3200, adex_pop_w_f32(I), 800 * sizeof *w1);
+      n1 = n;
+      double rate = (double)n / (4000.0 * 0.3);
+      print_message("COBA-AdEx float32: %.2f Hz over 0.2-0.5 s\n", rate);
+      assert_true(rate > 10.0 && rate < 16.0);
+    } else {
+      assert_int_equal(n, n1);
+      assert_memory_equal(adex_pop_V_f32(E), V1, 3200 * sizeof *V1);
+      assert_memory_equal(adex_pop_V_f32(I), V1 + 3200, 800 * sizeof *V1);
+      assert_memory_equal(adex_pop_w_f32(E), w1, 3200 * sizeof *w1);
+      assert_memory_equal(adex_pop_w_f32(I), w1 + 3200, 800 * sizeof *w1);
+    }
+    adex_net_destroy(net);
+    adex_pop_destroy(E);
+    adex_pop_destroy(I);
+  }
+  coba_dtype = ADEX_DTYPE_F64;
+}
+
 static void test_coba_adex(void **state) {
   (void)state;
   adex_pop *E, *I;
@@ -1488,9 +1623,11 @@ int main(void) {
       cmocka_unit_test(test_many_nodes_keep_names),
       cmocka_unit_test(test_threads_same_bits),
       cmocka_unit_test(test_split_step_same_bits),
+      cmocka_unit_test(test_split_step_float32),
       cmocka_unit_test(test_folded_channel_nonfinite),
       cmocka_unit_test(test_gather_spikes),
       cmocka_unit_test(test_coba_adex),
+      cmocka_unit_test(test_coba_float32),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

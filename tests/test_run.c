@@ -173,8 +173,9 @@ static void test_hooks(void **state) {
   }
 }
 
-/* float32 populations run in a network alone; with a projection or a
- * spike source they are refused at plan. */
+/* float32 populations run in a network beside float64 ones, and with a
+ * spike source driving them (the synapses' arithmetic is checked in
+ * tests/test_net.c). */
 static void test_float32_in_networks(void **state) {
   (void)state;
   adex_pop *a = make("F", ADEX_DTYPE_F32, "exp_auto");
@@ -187,10 +188,18 @@ static void test_float32_in_networks(void **state) {
   assert_ok(adex_net_run(net, 10, NULL, NULL, NULL));
   adex_net_destroy(net);
   assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
-  assert_ok(adex_net_add_pop(net, a, NULL));
-  assert_ok(adex_net_add_poisson(net, 3, (double[]){10.0}, 1, 1, NULL, NULL));
-  assert_status(adex_net_plan(net), ADEX_ENOTSUP);
-  assert_non_null(strstr(adex_net_errmsg(net), "F: networks"));
+  size_t ia, src;
+  assert_ok(adex_net_add_pop(net, a, &ia));
+  assert_ok(adex_net_add_poisson(net, 3, (double[]){2000.0}, 1, 1, NULL, &src));
+  adex_proj_config pc;
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_CUBA, src, ia,
+                           adex_conn_all2all(true));
+  pc.g_max = 20.0;
+  assert_ok(adex_net_add_proj(net, &pc, NULL));
+  assert_ok(adex_net_plan(net));
+  float V0 = adex_pop_V_f32(a)[0];
+  assert_ok(adex_net_run(net, 10, NULL, NULL, NULL));
+  assert_true(adex_pop_V_f32(a)[0] > V0 + 1.0f); /* the source drove it */
   adex_net_destroy(net);
   adex_pop_destroy(a);
   adex_pop_destroy(b);

@@ -404,7 +404,9 @@ ADEX_API double *adex_net_proj_var(adex_net *net, size_t proj, const char *name,
                                    size_t *len);
 
 /* Bytes held by the planned projections' connectivity, weights, delays and
- * buffers (the figure adex_net_plan compares with memory). */
+ * buffers, and by the double copies of V and the input that the
+ * projections into a float32 population work on (the figure adex_net_plan
+ * compares with memory). */
 ADEX_API size_t adex_net_bytes(const adex_net *net);
 
 /* Save the state of a planned network to `filename` (.h5/.hdf5 or .npz,

@@ -704,7 +704,9 @@ class DSRunner:
                 keep.append(ii)
                 spec.indices = ii.ctypes.data_as(_netlib.PSIZE)
                 spec.n_indices = ii.size
-            spec.dtype = _lib.DTYPE_BOOL if out.dtype == bool else _lib.DTYPE_F64
+            spec.dtype = (_lib.DTYPE_BOOL if out.dtype == bool else
+                          _lib.DTYPE_F32 if out.dtype == np.float32 else
+                          _lib.DTYPE_F64)
             spec.out = out.ctypes.data
             mons.append(spec)
         n_in, n_mon = len(ins), len(mons)

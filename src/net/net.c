@@ -244,6 +244,8 @@ void adex_net_destroy(adex_net *net) {
     free(gr->pend);
     free(gr->pend_n);
     if (gr->gspike != gr->spike) free(gr->gspike);
+    free(gr->V64);
+    free(gr->in64);
     if (gr->kind != NET_GROUP_POP) {
       adex__name_release(&gr->name);
       free(gr->freqs);
@@ -935,25 +937,32 @@ size_t adex__net_folded(const adex_net *net, size_t pop) {
              : 0;
 }
 
+/* The double copies of V and the input that the projections into a
+ * float32 population work on (net_group's V64, in64). */
+static adex_status plan_f32_posts(adex_net *net) {
+  for (size_t i = 0; i < net->nprojs; i++) {
+    net_group *gr = &net->groups[net->projs[i].cfg.post];
+    if (adex_pop_dtype(gr->pop) != ADEX_DTYPE_F32) continue;
+    gr->delta_in |= net->projs[i].cfg.model == ADEX_SYN_DELTA;
+    if (gr->V64 != NULL) continue;
+    size_t n = gr->nloc > 0 ? gr->nloc : 1;
+    gr->V64 = malloc(n * sizeof *gr->V64);
+    gr->in64 = malloc(n * sizeof *gr->in64);
+    if (gr->V64 == NULL || gr->in64 == NULL) return ADEX_ENOMEM;
+  }
+  return ADEX_OK;
+}
+
 adex_status adex_net_plan(adex_net *net) {
   if (net == NULL) return adex__fail(ADEX_EINVAL, "net must not be NULL");
   if (net->planned)
     return FAIL(net, ADEX_EINVAL, "the network is planned already");
-  /* float32 populations run alone (or beside others), not coupled */
-  bool coupled = net->nprojs > 0;
-  for (size_t g = 0; g < net->ngroups; g++)
-    coupled |= net->groups[g].kind != NET_GROUP_POP;
-  for (size_t g = 0; g < net->ngroups && coupled; g++)
-    if (net->groups[g].kind == NET_GROUP_POP &&
-        adex_pop_dtype(net->groups[g].pop) != ADEX_DTYPE_F64)
-      return FAIL(net, ADEX_ENOTSUP,
-                  "%s: networks with projections or spike sources take "
-                  "float64 populations for now",
-                  adex_pop_name(net->groups[g].pop));
   for (size_t i = 0; i < net->nprojs; i++) {
     adex_status st = plan_proj(net, &net->projs[i]);
     if (st != ADEX_OK) return st;
   }
+  if (plan_f32_posts(net) != ADEX_OK)
+    return FAIL(net, ADEX_ENOMEM, "out of memory");
   adex_status st = adex__net_exchange_plan(net);
   if (st != ADEX_OK) return keep(net, st);
   for (size_t i = 0; i < net->nprojs; i++) {
@@ -993,6 +1002,42 @@ static void poisson_update(net_group *g, uint64_t k, double dt) {
     uint64_t stream = adex__rng_u64(base, i);
     g->spike[i] = adex__rng_uniform(stream, k) <= g->freqs[i] * scale;
   }
+}
+
+/* What the projections into population group gr read and add to, from
+ * neuron lo (net_post): a float64 population's own arrays, a float32
+ * one's double copies `V`, `in` (f32_open). */
+static net_post post_of(net_group *gr, size_t lo, double *V, double *in) {
+  bool *ref = adex_pop_refractory(gr->pop);
+  if (ref != NULL) ref += lo;
+  if (adex_pop_dtype(gr->pop) == ADEX_DTYPE_F32) return (net_post){V, in, ref};
+  return (net_post){adex_pop_V(gr->pop) + lo, adex_pop_input(gr->pop) + lo,
+                    ref};
+}
+
+/* A float32 population's neurons [lo, hi) before the projections' post
+ * side: V and the input (what the inputs put there) in double, into V64
+ * and in64 (hi - lo each) ... */
+NET_CLONES static void f32_open(net_group *gr, size_t lo, size_t hi,
+                                double *restrict V64, double *restrict in64) {
+  const float *restrict V = adex_pop_V_f32(gr->pop) + lo;
+  const float *restrict in = adex_pop_input_f32(gr->pop) + lo;
+  for (size_t i = 0; i < hi - lo; i++) {
+    V64[i] = (double)V[i];
+    in64[i] = (double)in[i];
+  }
+}
+
+/* ... and after: the input (and V, which a DeltaSynapse moves) rounded
+ * once to float. */
+NET_CLONES static void f32_close(net_group *gr, size_t lo, size_t hi,
+                                 const double *restrict V64,
+                                 const double *restrict in64) {
+  float *restrict in = adex_pop_input_f32(gr->pop) + lo;
+  for (size_t i = 0; i < hi - lo; i++) in[i] = (float)in64[i];
+  if (!gr->delta_in) return;
+  float *restrict V = adex_pop_V_f32(gr->pop) + lo;
+  for (size_t i = 0; i < hi - lo; i++) V[i] = (float)V64[i];
 }
 
 /* The list of the group's spikes of the last step, by local index, 64
@@ -1062,6 +1107,25 @@ static int split_threads(const adex_net *net) {
 #endif
 }
 
+/* The post side of tile [a, b) of float32 population g straight on its
+ * float arrays, where its projections allow (adex__net_proj_post_f32) and
+ * folding is not switched off (adex__net_set_fold: the tests compare);
+ * false, and nothing done, where they do not. */
+static bool f32_direct(adex_net *net, size_t g, size_t a, size_t b) {
+  net_group *gr = &net->groups[g];
+  net_proj *in[2];
+  size_t n = 0;
+  for (size_t i = 0; i < net->nprojs; i++) {
+    if (net->projs[i].cfg.post != g) continue;
+    if (n == 2) return false;
+    in[n++] = &net->projs[i];
+  }
+  if (n == 0 || gr->delta_in || net->no_fold) return false;
+  return adex__net_proj_post_f32(in[0], n == 2 ? in[1] : NULL, net->k,
+                                 adex_pop_input_f32(gr->pop) + a,
+                                 adex_pop_V_f32(gr->pop) + a, a, b);
+}
+
 /* Part `part` of `parts` of a split step: for each population, its range
  * of neurons (contiguous, bounds multiples of 64): the projections into it
  * deliver to the range, then tile by tile the projections' post side and
@@ -1088,7 +1152,14 @@ static void split_part(adex_net *net, size_t part, size_t parts) {
     bool folded = net->ctx[g].nchans > 0;
     for (size_t a = lo; a < hi; a += NET_TILE) {
       size_t b = hi - a < NET_TILE ? hi : a + NET_TILE;
+      if (gr->V64 != NULL && f32_direct(net, g, a, b)) {
+        adex__pop_step_range(gr->pop, &net->ctx[g], a, b);
+        continue;
+      }
       net_proj *held = NULL; /* the last one, until its pair is known */
+      double V64[NET_TILE], in64[NET_TILE]; /* float32: the tile's copies */
+      if (gr->V64 != NULL) f32_open(gr, a, b, V64, in64);
+      net_post post = post_of(gr, a, V64, in64);
       for (size_t i = 0; i < net->nprojs && !folded; i++) {
         net_proj *p = &net->projs[i];
         if (p->cfg.post != g) continue;
@@ -1096,10 +1167,11 @@ static void split_part(adex_net *net, size_t part, size_t parts) {
           held = p;
           continue;
         }
-        adex__net_proj_post2(held, p, k, gr->pop, a, b);
+        adex__net_proj_post2(held, p, k, &post, a, b);
         held = NULL;
       }
-      if (held != NULL) adex__net_proj_post(held, k, gr->pop, a, b);
+      if (held != NULL) adex__net_proj_post(held, k, &post, a, b);
+      if (gr->V64 != NULL) f32_close(gr, a, b, V64, in64);
       adex__pop_step_range(gr->pop, &net->ctx[g], a, b);
     }
   }
@@ -1200,10 +1272,19 @@ adex_status adex_net_step(adex_net *net) {
         source_update(net, &net->groups[g], t);
     return step_done(net);
   }
+  for (size_t g = 0; g < net->ngroups; g++) {
+    net_group *gr = &net->groups[g];
+    if (gr->V64 != NULL) f32_open(gr, 0, gr->nloc, gr->V64, gr->in64);
+  }
   for (size_t i = 0; i < net->nprojs; i++) {
     net_proj *p = &net->projs[i];
-    adex__net_proj_update(p, &net->groups[p->cfg.pre], net->k, t,
-                          net->groups[p->cfg.post].pop);
+    net_group *post = &net->groups[p->cfg.post];
+    net_post at = post_of(post, 0, post->V64, post->in64);
+    adex__net_proj_update(p, &net->groups[p->cfg.pre], net->k, t, &at);
+  }
+  for (size_t g = 0; g < net->ngroups; g++) {
+    net_group *gr = &net->groups[g];
+    if (gr->V64 != NULL) f32_close(gr, 0, gr->nloc, gr->V64, gr->in64);
   }
   for (size_t g = 0; g < net->ngroups; g++) {
     net_group *gr = &net->groups[g];
@@ -1339,5 +1420,8 @@ size_t adex_net_bytes(const adex_net *net) {
     if (p->acc) b += p->npost * sizeof *p->acc;
     if (p->sx) b += 3 * p->nsyn * sizeof *p->sx;
   }
+  for (size_t g = 0; g < net->ngroups; g++)
+    if (net->groups[g].V64 != NULL)
+      b += 2 * net->groups[g].nloc * sizeof(double);
   return b;
 }

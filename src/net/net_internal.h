@@ -23,6 +23,19 @@
 #include "adex/net.h"
 #include "names.h"
 
+/* Loops that run over every post neuron each step are compiled for the
+ * vector units the CPU has (the loader picks a clone). Each element's
+ * operations are the same in every clone (no contraction into fma: the
+ * library is compiled with -ffp-contract=off), so the bits are too. */
+#if defined(__x86_64__) && defined(__has_attribute) && !defined(__clang__)
+#if __has_attribute(target_clones)
+#define NET_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+#endif
+#ifndef NET_CLONES
+#define NET_CLONES
+#endif
+
 /* What kind of group. */
 typedef enum net_group_kind {
   NET_GROUP_POP,     /* an AdExIF population */
@@ -56,6 +69,12 @@ typedef struct net_group {
    * can be folded into its step (plan: all ExpCOBA or ExpCUBA, at most
    * ADEX__MAX_CHANS); else 0 */
   size_t nfold;
+  /* NET_GROUP_POP of float32 with projections into it (plan; else NULL):
+   * double copies of V and the input, nloc each, that the projections of a
+   * whole step read and add to (net_post; a split step keeps a tile's on
+   * its stack), and whether a DeltaSynapse ends here (it changes V) */
+  double *V64, *in64;
+  bool delta_in;
   /* NET_GROUP_POISSON */
   double *freqs; /* num values, Hz */
   uint64_t seed;
@@ -166,6 +185,14 @@ typedef enum net_family {
 } net_family;
 
 net_family adex__net_family(adex_syn_model model);
+/* What a projection's post side reads and adds to, from the first post
+ * neuron of the range it is given: the post population's V and input (a
+ * float64 population's own arrays, a float32 one's double copies, rounded
+ * back after the projections) and its refractory flags (NULL: none). */
+typedef struct net_post {
+  double *V, *in;
+  const bool *ref;
+} net_post;
 
 /* Allocate and zero p's state and set its coefficients for step dt. */
 adex_status adex__net_proj_alloc(net_proj *p, double dt);
@@ -178,7 +205,7 @@ void adex__net_proj_free_state(net_proj *p);
  * k - 1), evolve the model's state and add its output to the post
  * population. */
 void adex__net_proj_update(net_proj *p, const net_group *pre, uint64_t k,
-                           double t, adex_pop *post);
+                           double t, const net_post *post);
 
 /* The Exp family's update in parts, by ranges of post neurons (a
  * network's step split among threads): deliver the spike lists of `pre`
@@ -188,23 +215,31 @@ void adex__net_proj_deliver(net_proj *p, const net_group *pre, size_t lo,
 
 /* ... then the post side of step k for post neurons [lo, hi), which may be
  * taken in smaller ranges (tiles): the same bits as
- * adex__net_proj_update. */
-void adex__net_proj_post(net_proj *p, uint64_t k, adex_pop *post, size_t lo,
-                         size_t hi);
+ * adex__net_proj_update. `post` starts at neuron lo. */
+void adex__net_proj_post(net_proj *p, uint64_t k, const net_post *post,
+                         size_t lo, size_t hi);
 
 /* adex__net_proj_post of p, then of q (into the same population), in one
  * pass where both are ExpCOBA. */
-void adex__net_proj_post2(net_proj *p, net_proj *q, uint64_t k, adex_pop *post,
-                          size_t lo, size_t hi);
+void adex__net_proj_post2(net_proj *p, net_proj *q, uint64_t k,
+                          const net_post *post, size_t lo, size_t hi);
 
+/* Into a float32 population whose only projections are p (ExpCOBA or
+ * ExpCUBA) or p and q (both ExpCOBA): their post side straight on its
+ * float input and V (from neuron lo; the bits of widening them, the
+ * passes of adex__net_proj_post and rounding back). False, and nothing
+ * done, for other models. */
+bool adex__net_proj_post_f32(net_proj *p, net_proj *q, uint64_t k, float *in,
+                             const float *V, size_t lo, size_t hi);
 /* Whether p's post side can be folded into its population's step, and
  * if so its channel of step k into *ch (kernel.h, adex__chan): ExpCOBA
  * and ExpCUBA, whose post loops block_I_chans repeats. */
 bool adex__net_proj_foldable(const net_proj *p);
 void adex__net_proj_chan(net_proj *p, uint64_t k, struct adex__chan *ch);
 
-/* Tests: never fold the projections' post side into the steps (the bits
- * are the same either way; this lets a test show it). */
+/* Tests: never fold the projections' post side into the steps, nor run
+ * it on a float32 population's arrays directly (the bits are the same
+ * either way; this lets a test show it). */
 void adex__net_set_fold(adex_net *net, bool on);
 
 /* How many channels population `pop`'s step folded in the last step. */

@@ -224,19 +224,8 @@ static uint8_t *deliver_spikes(net_proj *p, const net_group *pre, uint64_t k) {
   return p->sring + (k % L) * P;
 }
 
-/* The post-side loops run over every post neuron each step: compiled for
- * the vector units the CPU has (the loader picks a clone). Each element's
- * operations are the same in every clone (no contraction into fma: the
- * library is compiled with -ffp-contract=off), so the bits are too. */
-#if defined(__x86_64__) && defined(__has_attribute) && !defined(__clang__)
-#if __has_attribute(target_clones)
-#define NET_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
-#endif
-#ifndef NET_CLONES
-#define NET_CLONES
-#endif
-
+/* The post-side loops run over every post neuron each step: NET_CLONES
+ * (net_internal.h). */
 /* ExpCOBA's step over n post neurons: g, the input, the row cleared. */
 NET_CLONES static void exp_coba_post(size_t n, double *restrict g,
                                      double *restrict r, double *restrict in,
@@ -271,6 +260,51 @@ NET_CLONES static void exp_coba2_post(size_t n, double *restrict g1,
   }
 }
 
+/* The same two into a float32 population (docs/networks.md, *float32
+ * populations*): V and the input widened to double, the sum as there,
+ * the input rounded once. */
+NET_CLONES static void exp_coba2_post32(size_t n, double *restrict g1,
+                                        double *restrict r1, double decay1,
+                                        double E1, double *restrict g2,
+                                        double *restrict r2, double decay2,
+                                        double E2, float *restrict in,
+                                        const float *restrict V) {
+  for (size_t j = 0; j < n; j++) {
+    double a = g1[j] * decay1 + r1[j];
+    double b = g2[j] * decay2 + r2[j];
+    g1[j] = a;
+    g2[j] = b;
+    double v = (double)V[j];
+    double x = (double)in[j] + a * (E1 - v);
+    in[j] = (float)(x + b * (E2 - v));
+    r1[j] = 0.0;
+    r2[j] = 0.0;
+  }
+}
+
+/* One ExpCOBA (cuba false) or ExpCUBA projection into a float32
+ * population, likewise. */
+NET_CLONES static void exp_post32(size_t n, double *restrict g,
+                                  double *restrict r, double decay, double E,
+                                  bool cuba, float *restrict in,
+                                  const float *restrict V) {
+  if (cuba) {
+    for (size_t j = 0; j < n; j++) {
+      double gj = g[j] * decay + r[j];
+      g[j] = gj;
+      in[j] = (float)((double)in[j] + gj);
+      r[j] = 0.0;
+    }
+    return;
+  }
+  for (size_t j = 0; j < n; j++) {
+    double gj = g[j] * decay + r[j];
+    g[j] = gj;
+    in[j] = (float)((double)in[j] + gj * (E - (double)V[j]));
+    r[j] = 0.0;
+  }
+}
+
 /* ExpCUBA's: g, the input g, the row cleared. */
 NET_CLONES static void exp_cuba_post(size_t n, double *restrict g,
                                      double *restrict r, double *restrict in,
@@ -287,9 +321,9 @@ NET_CLONES static void exp_cuba_post(size_t n, double *restrict g,
 
 /* post.input += G (E - V) or G, by the model's kind. */
 static void add_conductance(const net_proj *p, const double *restrict G,
-                            adex_pop *post) {
-  double *restrict in = adex_pop_input(post);
-  const double *restrict V = adex_pop_V(post);
+                            const net_post *post) {
+  double *restrict in = post->in;
+  const double *restrict V = post->V;
   double E = p->cfg.E;
   size_t Q = p->npost;
   switch (p->cfg.model) {
@@ -338,23 +372,22 @@ void adex__net_proj_deliver(net_proj *p, const net_group *pre, size_t lo,
   deliver_weights(p, pre, lo, hi);
 }
 
-void adex__net_proj_post(net_proj *p, uint64_t k, adex_pop *post, size_t lo,
-                         size_t hi) {
+void adex__net_proj_post(net_proj *p, uint64_t k, const net_post *post,
+                         size_t lo, size_t hi) {
   size_t n = hi - lo;
   double *vs = p->ring + (k % p->ring_len) * p->npost + lo;
   switch (p->cfg.model) {
   case ADEX_SYN_EXP_COBA:
-    exp_coba_post(n, p->g + lo, vs, adex_pop_input(post) + lo,
-                  adex_pop_V(post) + lo, p->decay, p->cfg.E);
+    exp_coba_post(n, p->g + lo, vs, post->in, post->V, p->decay, p->cfg.E);
     break;
   case ADEX_SYN_EXP_CUBA:
-    exp_cuba_post(n, p->g + lo, vs, adex_pop_input(post) + lo, p->decay);
+    exp_cuba_post(n, p->g + lo, vs, post->in, p->decay);
     break;
   default: { /* DeltaSynapse */
-    double *V = adex_pop_V(post) + lo;
-    const bool *ref = p->cfg.post_has_ref ? adex_pop_refractory(post) : NULL;
+    double *V = post->V;
+    const bool *ref = p->cfg.post_has_ref ? post->ref : NULL;
     for (size_t j = 0; j < n; j++) {
-      if (ref == NULL || !ref[lo + j]) V[j] += vs[j];
+      if (ref == NULL || !ref[j]) V[j] += vs[j];
       vs[j] = 0.0;
     }
     break;
@@ -362,8 +395,8 @@ void adex__net_proj_post(net_proj *p, uint64_t k, adex_pop *post, size_t lo,
   }
 }
 
-void adex__net_proj_post2(net_proj *p, net_proj *q, uint64_t k, adex_pop *post,
-                          size_t lo, size_t hi) {
+void adex__net_proj_post2(net_proj *p, net_proj *q, uint64_t k,
+                          const net_post *post, size_t lo, size_t hi) {
   if (p->cfg.model != ADEX_SYN_EXP_COBA || q->cfg.model != ADEX_SYN_EXP_COBA) {
     adex__net_proj_post(p, k, post, lo, hi);
     adex__net_proj_post(q, k, post, lo, hi);
@@ -372,8 +405,23 @@ void adex__net_proj_post2(net_proj *p, net_proj *q, uint64_t k, adex_pop *post,
   double *r1 = p->ring + (k % p->ring_len) * p->npost + lo;
   double *r2 = q->ring + (k % q->ring_len) * q->npost + lo;
   exp_coba2_post(hi - lo, p->g + lo, r1, p->decay, p->cfg.E, q->g + lo, r2,
-                 q->decay, q->cfg.E, adex_pop_input(post) + lo,
-                 adex_pop_V(post) + lo);
+                 q->decay, q->cfg.E, post->in, post->V);
+}
+
+bool adex__net_proj_post_f32(net_proj *p, net_proj *q, uint64_t k, float *in,
+                             const float *V, size_t lo, size_t hi) {
+  bool coba_p = p->cfg.model == ADEX_SYN_EXP_COBA;
+  if (!coba_p && p->cfg.model != ADEX_SYN_EXP_CUBA) return false;
+  if (q != NULL && (!coba_p || q->cfg.model != ADEX_SYN_EXP_COBA)) return false;
+  double *r1 = p->ring + (k % p->ring_len) * p->npost + lo;
+  if (q == NULL) {
+    exp_post32(hi - lo, p->g + lo, r1, p->decay, p->cfg.E, !coba_p, in, V);
+    return true;
+  }
+  double *r2 = q->ring + (k % q->ring_len) * q->npost + lo;
+  exp_coba2_post32(hi - lo, p->g + lo, r1, p->decay, p->cfg.E, q->g + lo, r2,
+                   q->decay, q->cfg.E, in, V);
+  return true;
 }
 
 bool adex__net_proj_foldable(const net_proj *p) {
@@ -386,13 +434,13 @@ void adex__net_proj_chan(net_proj *p, uint64_t k, adex__chan *ch) {
 }
 
 static void update_exp(net_proj *p, const net_group *pre, uint64_t k,
-                       adex_pop *post) {
+                       const net_post *post) {
   deliver_weights(p, pre, 0, p->npost);
   adex__net_proj_post(p, k, post, 0, p->npost);
 }
 
 static void update_dual(net_proj *p, const net_group *pre, uint64_t k,
-                        adex_pop *post) {
+                        const net_post *post) {
   deliver_weights(p, pre, 0, p->npost);
   uint8_t *sp = deliver_spikes(p, pre, k);
   double c_g = p->c_g, e_r = p->e_r, inv_td = 1.0 / p->cfg.tau_decay;
@@ -414,7 +462,7 @@ static void update_dual(net_proj *p, const net_group *pre, uint64_t k,
 }
 
 static void update_sum(net_proj *p, const net_group *pre, uint64_t k, double t,
-                       adex_pop *post) {
+                       const net_post *post) {
   uint8_t *sp = deliver_spikes(p, pre, k);
   const adex_proj_config *c = &p->cfg;
   double *g = p->g, *h = p->h, dt = p->dt;
@@ -442,9 +490,10 @@ static void update_sum(net_proj *p, const net_group *pre, uint64_t k, double t,
   add_conductance(p, p->acc, post);
 }
 
-static void update_stp(net_proj *p, const bool *pre_spike, adex_pop *post) {
+static void update_stp(net_proj *p, const bool *pre_spike,
+                       const net_post *post) {
   const adex_proj_config *c = &p->cfg;
-  double *in = adex_pop_input(post);
+  double *in = post->in;
   /* the post input from the current I */
   for (size_t s = 0; s < p->nsyn; s++) in[p->post_idx[s]] += p->sI[s];
   /* evolve, then the jumps of the synapses whose pre neuron spiked */
@@ -468,7 +517,7 @@ static void update_stp(net_proj *p, const bool *pre_spike, adex_pop *post) {
 }
 
 void adex__net_proj_update(net_proj *p, const net_group *pre, uint64_t k,
-                           double t, adex_pop *post) {
+                           double t, const net_post *post) {
   switch (adex__net_family(p->cfg.model)) {
   case NET_FAM_EXP: update_exp(p, pre, k, post); break;
   case NET_FAM_DUAL: update_dual(p, pre, k, post); break;

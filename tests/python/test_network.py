@@ -13,11 +13,11 @@ KW = dict(V_rest=-60., V_reset=-60., V_T=-50., delta_T=2., tau=20.,
           tau_w=30., a=1., b=1., V_th=-30.)
 
 
-def coba(seed=1, names=(None,) * 7):
+def coba(seed=1, names=(None,) * 7, dtype="float64"):
     E = bp.dyn.AdExIF(3200, V_initializer=bp.init.Uniform(-60., -50., seed=seed),
-                      tau_ref=5., name=names[0], **KW)
+                      tau_ref=5., name=names[0], dtype=dtype, **KW)
     I = bp.dyn.AdExIF(800, V_initializer=bp.init.Uniform(-60., -50., seed=seed + 1),
-                      tau_ref=5., name=names[1], **KW)
+                      tau_ref=5., name=names[1], dtype=dtype, **KW)
     syn = [bp.dyn.ExpCOBA(E, E, bp.conn.FixedProb(0.02, seed=1), g_max=0.6, tau=5., E=0., name=names[2]),
            bp.dyn.ExpCOBA(E, I, bp.conn.FixedProb(0.02, seed=2), g_max=0.6, tau=5., E=0., name=names[3]),
            bp.dyn.ExpCOBA(I, E, bp.conn.FixedProb(0.02, seed=3), g_max=6.7, tau=10., E=-80., name=names[4]),
@@ -25,10 +25,13 @@ def coba(seed=1, names=(None,) * 7):
     return bp.dyn.Network(*syn, E=E, I=I, name=names[6]), E, I, syn
 
 
-def test_coba_adex_script():
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_coba_adex_script(dtype):
     """The BrainPy script of the COBA-AdEx benchmark, import changed only:
-    Brian2 and NEST give 12-13 Hz on this network."""
-    net, E, I, syn = coba()
+    Brian2 and NEST give 12-13 Hz on this network. float32 populations
+    (BrainPy's default precision) too."""
+    net, E, I, syn = coba(dtype=dtype)
+    assert E.V.dtype == np.dtype(dtype)
     runner = bp.dyn.DSRunner(net, monitors=['E.spike', 'I.spike'],
                              inputs=[('E.input', 20.), ('I.input', 20.)], dt=0.1)
     runner.run(400.)
@@ -42,6 +45,7 @@ def test_coba_adex_script():
     assert {E.name + '.V', I.name + '.w', syn[0].name + '.g'} <= set(net.vars())
     assert {'E.V', 'I.w', syn[0].name + '.g'} <= set(net.vars(method='relative'))
     assert net.E is E and getattr(net, syn[1].name) is syn[1]
+    assert syn[0].g.dtype == np.float64  # the synapses' state: float64
 
 
 def test_exp_coba_against_numpy():
@@ -209,10 +213,14 @@ def test_steps_follow_numpy_arange():
     np.testing.assert_allclose(runner.mon.ts, np.arange(1.1, 1.6, 0.1) + 0.1)
 
 
-def test_network_state_files_continue_exactly(tmp_path):
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_network_state_files_continue_exactly(tmp_path, dtype):
     def build():  # state files key by names: the same ones each time
-        net, E, I, syn = coba(seed=7, names=("E", "I", "EE", "EI", "IE", "II", "net"))
+        net, E, I, syn = coba(seed=7, names=("E", "I", "EE", "EI", "IE", "II", "net"),
+                              dtype=dtype)
         return net, E
+    import gc
+    gc.collect()  # the names of an earlier case's network are free again
     net, E = build()
     r = bp.dyn.DSRunner(net, inputs=[('E.input', 20.), ('I.input', 20.)], dt=0.1)
     r.run(50.)
@@ -220,22 +228,23 @@ def test_network_state_files_continue_exactly(tmp_path):
     r.run(30.)
     V_ref = E.V.copy()
     del r, net, E
-    import gc
     gc.collect()
     net, E = build()
     r = bp.dyn.DSRunner(net, inputs=[('E.input', 20.), ('I.input', 20.)], dt=0.1)
     r.run(0.3)  # built, and moved on: the load must undo it
     net.load_states(tmp_path / "net.h5")
     r.run(30.)
-    assert np.array_equal(E.V, V_ref)
+    assert E.V.dtype == np.dtype(dtype) and np.array_equal(E.V, V_ref)
 
 
-def test_loop_in_c_equals_the_python_loop():
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_loop_in_c_equals_the_python_loop(dtype):
     """Inputs that are numbers, arrays per neuron or rows per step run the
     whole loop in C; a 'func' input runs it in Python: the same bits."""
     def once(func):
         src = bp.dyn.PoissonGroup(40, freqs=300., seed=3)
-        p = bp.dyn.AdExIF(10, V_initializer=bp.init.Uniform(-70., -55., seed=4))
+        p = bp.dyn.AdExIF(10, V_initializer=bp.init.Uniform(-70., -55., seed=4),
+                          dtype=dtype)
         syn = bp.dyn.DualExpCOBA(src, p, bp.conn.FixedProb(0.3, seed=5), g_max=0.3,
                                  delay_step=1, name="S")
         rows = np.linspace(0., 2., 50 * 10).reshape(50, 10)

@@ -1,8 +1,8 @@
 """Each synapse model from Python equals the same network run by
 `adex run` (the CLI) bit for bit: one engine in the library behind both
 front ends. The network: 4 pre neurons firing regularly under constant
-input, 3 post neurons, FixedProb connections with per-synapse delays in
-ms, post V and spikes recorded every step."""
+input, 3 post neurons (float64, or float32), FixedProb connections with
+per-synapse delays in ms, post V and spikes recorded every step."""
 
 import json
 import os
@@ -45,7 +45,7 @@ def adex_binary():
     return path
 
 
-def cli_run(model, tmp_path):
+def cli_run(model, tmp_path, dtype="float64"):
     wname, w, params = MODELS[model]
     proj = {"name": "S", "pre": "pre", "post": "post", "model": model,
             "conn": {"kind": "FixedProb", "prob": 0.6, "seed": 11},
@@ -57,7 +57,7 @@ def cli_run(model, tmp_path):
            "populations": [
                {"name": "pre", "size": 4, "params": PRE,
                 "V_initializer": {"constant": -65}},
-               {"name": "post", "size": 3, "params": POST,
+               {"name": "post", "size": 3, "params": POST, "dtype": dtype,
                 "V_initializer": {"constant": -65}}],
            "projections": [proj],
            "inputs": [{"target": "pre", "kind": "constant", "value": 40}],
@@ -71,10 +71,11 @@ def cli_run(model, tmp_path):
         return f["post/V"][()], f["post/spikes/t"][()], f["post/spikes/neuron"][()]
 
 
-def py_run(model):
+def py_run(model, dtype="float64"):
     wname, w, params = MODELS[model]
     pre = bp.dyn.AdExIF(4, V_initializer=bp.init.Constant(-65.), **PRE)
-    post = bp.dyn.AdExIF(3, V_initializer=bp.init.Constant(-65.), **POST)
+    post = bp.dyn.AdExIF(3, V_initializer=bp.init.Constant(-65.), dtype=dtype,
+                         **POST)
     delay = {} if model == "STP" else {"delay": 0.7}
     syn = getattr(bp.dyn, model)(pre, post, bp.conn.FixedProb(0.6, seed=11),
                                  **delay, **{wname: w}, **params)
@@ -87,17 +88,26 @@ def py_run(model):
 
 
 @pytest.mark.parametrize("model", sorted(MODELS))
-def test_python_equals_cli_bit_for_bit(model, tmp_path):
-    V_cli, t_cli, n_cli = cli_run(model, tmp_path)
-    runner = py_run(model)
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_python_equals_cli_bit_for_bit(model, dtype, tmp_path):
+    V_cli, t_cli, n_cli = cli_run(model, tmp_path, dtype)
+    runner = py_run(model, dtype)
     V_py = runner.mon["post.V"]
     assert V_py.shape == V_cli.shape == (600, 3)
+    # Python's monitor has the variable's dtype; the CLI's file float64
+    # (docs/cli.md), which holds every float32 value exactly
+    assert V_py.dtype == np.dtype(dtype) and V_cli.dtype == np.float64
     # the input moved the post neurons: the comparison is not of rests
     assert np.ptp(V_py) > 0.5
-    assert np.array_equal(V_py.view(np.uint64), V_cli.view(np.uint64))
+    assert np.array_equal(V_py.astype(np.float64).view(np.uint64),
+                          V_cli.view(np.uint64))
     steps, neurons = np.nonzero(runner.mon["post.spike"])
     assert np.array_equal(np.sort(neurons), np.sort(n_cli))
     assert len(t_cli) == len(steps)
+    if dtype == "float32":  # float32 arithmetic, near float64's
+        V64 = py_run(model).mon["post.V"]
+        assert not np.array_equal(V_py, V64)
+        assert np.max(np.abs(V_py - V64)) < 0.05 * np.ptp(V64)
 
 
 def test_some_networks_fire(tmp_path):
