@@ -10,7 +10,8 @@
   file), the whole process, and its simulation as it reports with -v.
 
 Best of --repeat for each. Usage: bench/coba_dsrunner.py
-[--adex build/adex] [--repeat 5] [--duration 1000]. Writes only into a
+[--adex build/adex] [--repeat 5] [--duration 1000] [--dtype float64]
+(float32: the populations in float32 in both). Writes only into a
 temporary directory.
 """
 
@@ -27,10 +28,10 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, "python"))
 
 
-def python_run(duration):
+def python_run(duration, dtype="float64"):
     import adex as bp
     pars = dict(V_rest=-60., V_reset=-60., V_th=-30., V_T=-50., delta_T=2.,
-                a=1., b=1., tau=20., tau_w=30., tau_ref=5.)
+                a=1., b=1., tau=20., tau_w=30., tau_ref=5., dtype=dtype)
     E = bp.dyn.AdExIF(3200, V_initializer=bp.init.Uniform(-60., -50., seed=1),
                       **pars)
     I = bp.dyn.AdExIF(800, V_initializer=bp.init.Uniform(-60., -50., seed=2),
@@ -51,15 +52,15 @@ def python_run(duration):
     return wall, loop, spikes
 
 
-def cli_run(adex, duration, workdir):
+def cli_run(adex, duration, workdir, dtype="float64"):
     cfg = json.load(open(os.path.join(REPO, "examples", "coba_adex.json")))
     cfg["duration"] = duration
     cfg["out"] = os.path.join(workdir, "coba.h5")
     path = os.path.join(workdir, "coba.json")
     json.dump(cfg, open(path, "w"))
     t0 = time.perf_counter()
-    r = subprocess.run([adex, "run", "-q", path], capture_output=True,
-                       text=True)
+    r = subprocess.run([adex, "run", "-q", "--dtype", dtype, path],
+                       capture_output=True, text=True)
     wall = time.perf_counter() - t0
     if r.returncode != 0:
         sys.exit("adex run failed: " + r.stderr)
@@ -71,18 +72,20 @@ def main():
     ap.add_argument("--adex", default=os.path.join(REPO, "build", "adex"))
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--duration", type=float, default=1000.0)
+    ap.add_argument("--dtype", choices=("float64", "float32"),
+                    default="float64")
     args = ap.parse_args()
     os.environ.setdefault("ADEX_LIBRARY", os.path.join(
         os.path.dirname(os.path.abspath(args.adex)), "libadex.so"))
     workdir = tempfile.mkdtemp(prefix="adex-coba-dsrunner-")
-    py = [python_run(args.duration) for _ in range(args.repeat)]
-    cli = [cli_run(args.adex, args.duration, workdir)
+    py = [python_run(args.duration, args.dtype) for _ in range(args.repeat)]
+    cli = [cli_run(args.adex, args.duration, workdir, args.dtype)
            for _ in range(args.repeat)]
     wall = min(p[0] for p in py)
     loop = min(p[1] for p in py)
     best_cli = min(cli)
-    print("COBA-AdEx, %.0f ms simulated, best of %d" % (args.duration,
-                                                         args.repeat))
+    print("COBA-AdEx, %.0f ms simulated, %s, best of %d"
+          % (args.duration, args.dtype, args.repeat))
     print("DSRunner.run (build + loop): %.3f s   (%d spikes in the first run)"
           % (wall, py[0][2]))
     print("DSRunner.run continued (loop): %.3f s" % loop)

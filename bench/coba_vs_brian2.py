@@ -22,7 +22,10 @@ other work on a shared machine weighs on each alike; every figure is the
 best of its rounds. Prints spikes, mean rate and seconds per simulated
 second for each, and the ratios. Usage: bench/coba_vs_brian2.py
 [--bench build/bench_coba] [--adex build/adex] [--seconds 1] [--repeat 3]
-[--no-cli] [--no-python]. Writes only into a temporary directory.
+[--no-cli] [--no-python] [--dtype float64]. With --dtype float32 both
+compute in float32: adex's populations (the synapses stay float64,
+docs/networks.md) and Brian2's every variable (its
+core.default_float_dtype). Writes only into a temporary directory.
 """
 
 import argparse
@@ -40,11 +43,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 
 
-def brian2_coba(seconds):
+def brian2_coba(seconds, dtype="float64"):
     """Builds the binary; returns (compile seconds, run once: whole, loop,
     spikes)."""
     import brian2 as b2
+    import numpy as np
     workdir = tempfile.mkdtemp(prefix="adex-coba-brian2-")
+    b2.prefs.core.default_float_dtype = np.dtype(dtype).type
     b2.set_device("cpp_standalone", directory=workdir, build_on_run=False)
     b2.prefs.devices.cpp_standalone.openmp_threads = 0
     b2.defaultclock.dt = 0.1 * b2.ms
@@ -84,9 +89,9 @@ def brian2_coba(seconds):
     return compile_s, run_once
 
 
-def adex_coba(bench, seconds):
-    out = subprocess.run([bench, str(seconds), "1", "coba"], check=True,
-                         capture_output=True, text=True).stdout
+def adex_coba(bench, seconds, dtype="float64"):
+    out = subprocess.run([bench, str(seconds), "1", "coba", dtype],
+                         check=True, capture_output=True, text=True).stdout
     m = re.search(r"(\d+) synapses\s+build\s+([\d.]+) s\s+([\d.]+) s per "
                   r"simulated s\s+([\d.]+) Hz", out)
     if m is None:
@@ -110,16 +115,19 @@ def main():
                     help="leave out the whole `adex run` process")
     ap.add_argument("--no-python", action="store_true",
                     help="leave out DSRunner")
+    ap.add_argument("--dtype", choices=("float64", "float32"),
+                    default="float64",
+                    help="precision of both simulators (default float64)")
     args = ap.parse_args()
     sys.path.insert(0, HERE)
     import coba_dsrunner
     os.environ.setdefault("ADEX_LIBRARY", os.path.join(
         os.path.dirname(os.path.abspath(args.adex)), "libadex.so"))
     workdir = tempfile.mkdtemp(prefix="adex-coba-vs-brian2-")
-    compile_s, brian2_once = brian2_coba(args.seconds)
+    compile_s, brian2_once = brian2_coba(args.seconds, args.dtype)
     a, b, cli, py = None, None, None, None
     for _ in range(args.repeat):
-        r = adex_coba(args.bench, args.seconds)
+        r = adex_coba(args.bench, args.seconds, args.dtype)
         if a is None or r["build"] + r["loop"] < a["build"] + a["loop"]:
             a = r
         whole, loop, spikes = brian2_once()
@@ -127,12 +135,14 @@ def main():
                  loop=loop if b is None else min(b["loop"], loop),
                  spikes=spikes)
         if not args.no_cli:
-            t = coba_dsrunner.cli_run(args.adex, 1000.0 * args.seconds, workdir)
+            t = coba_dsrunner.cli_run(args.adex, 1000.0 * args.seconds,
+                                      workdir, args.dtype)
             cli = t if cli is None else min(cli, t)
         if not args.no_python:
-            t = coba_dsrunner.python_run(1000.0 * args.seconds)[0]
+            t = coba_dsrunner.python_run(1000.0 * args.seconds, args.dtype)[0]
             py = t if py is None else min(py, t)
-    print("best of %d rounds, %g s simulated" % (args.repeat, args.seconds))
+    print("best of %d rounds, %g s simulated, %s" % (args.repeat, args.seconds,
+                                                      args.dtype))
     print("adex:   build %.3f s, loop %.3f s per simulated s, %.2f Hz, "
           "%d synapses" % (a["build"], a["loop"] / args.seconds, a["rate"],
                            a["synapses"]))

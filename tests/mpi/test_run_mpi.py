@@ -90,6 +90,28 @@ def test_coba_same_file_on_every_rank_count(tmp_path, ranks):
     assert many.stdout.count("spikes:") == alone.stdout.count("spikes:")
 
 
+@pytest.mark.parametrize("ranks", [2, 3])
+def test_coba_float32_same_file(tmp_path, ranks):
+    """float32 populations (docs/networks.md, *float32 populations*): the
+    same file on any number of ranks too."""
+    cfg = config("coba_adex.json", tmp_path, 60,
+                 record={"E": {"vars": ["spike", "V", "input"],
+                               "watch": [0, 1799, 3199], "every": 2},
+                         "I": ["spike", "V"]})
+    alone = run([cfg, "--dtype", "float32", "--out", "alone.h5", "-q"],
+                tmp_path)
+    assert alone.returncode == 0, alone.stderr
+    many = run([cfg, "--dtype", "float32", "--out", "many.h5", "-q"],
+               tmp_path, ranks)
+    assert many.returncode == 0, many.stderr
+    assert_same_h5(tmp_path / "alone.h5", tmp_path / "many.h5")
+    with h5py.File(str(tmp_path / "many.h5"), "r") as f:
+        assert f["E/spikes/t"].shape[0] > 100
+        V = f["I/V"][()]
+        assert f["I"].attrs["dtype"] == "float32"
+        assert np.array_equal(V, V.astype(np.float32))  # float values
+
+
 @pytest.mark.parametrize("model", ["DeltaSynapse", "ExpCOBA", "DualExpCUBA",
                                    "AlphaCOBA", "NMDA", "AMPA", "GABAa",
                                    "STP"])
