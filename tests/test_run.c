@@ -205,6 +205,38 @@ static void test_float32_in_networks(void **state) {
   adex_pop_destroy(b);
 }
 
+/* Inputs into float32 variables (adex_net_input): each computed in
+ * double and rounded to float, in order: a number per neuron then a
+ * number for all (its own vectorized loop) against that by hand. */
+static void test_float32_inputs_by_hand(void **state) {
+  (void)state;
+  adex_pop *a = make("A", ADEX_DTYPE_F32, "exp_auto");
+  adex_pop *b = make("B", ADEX_DTYPE_F32, "exp_auto");
+  double per[N];
+  for (size_t i = 0; i < N; i++) per[i] = 0.1 * (double)i + 1.0 / 3.0;
+  adex_net *net = NULL;
+  assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
+  assert_ok(adex_net_add_pop(net, a, NULL));
+  assert_ok(adex_net_plan(net));
+  adex_net_input in[2] = {
+      {0, "input", '+', {ADEX_RUN_INPUT_NEURON, 0.0, per, NULL}},
+      {0, "input", '+', {ADEX_RUN_INPUT_SCALAR, 4.3, NULL, NULL}}};
+  assert_ok(adex_net_run_io(net, 200, in, 2, NULL, 0, NULL, NULL, NULL));
+  for (int k = 0; k < 200; k++) {
+    float *x = adex_pop_input_f32(b);
+    for (size_t i = 0; i < N; i++) {
+      x[i] = (float)((double)x[i] + per[i]);
+      x[i] = (float)((double)x[i] + 4.3);
+    }
+    assert_ok(adex_pop_update(b, adex_run_time(0.0, 0.1, (uint64_t)k), 0.1));
+  }
+  assert_memory_equal(adex_pop_V_f32(a), adex_pop_V_f32(b), N * sizeof(float));
+  assert_memory_equal(adex_pop_w_f32(a), adex_pop_w_f32(b), N * sizeof(float));
+  adex_net_destroy(net);
+  adex_pop_destroy(a);
+  adex_pop_destroy(b);
+}
+
 /* A first step that fails (a dt the method cannot take stably) leaves the
  * inputs' variables as they were, names the population, and keeps the
  * parts of the update's error. */
@@ -345,6 +377,7 @@ int main(void) {
       cmocka_unit_test(test_pop_run_is_the_loop),
       cmocka_unit_test(test_hooks),
       cmocka_unit_test(test_float32_in_networks),
+      cmocka_unit_test(test_float32_inputs_by_hand),
       cmocka_unit_test(test_first_step_fails_cleanly),
       cmocka_unit_test(test_generator_input),
       cmocka_unit_test(test_network_counts_nonfinite),

@@ -240,8 +240,9 @@ ADEX_API adex_status adex_net_add_pop_part(adex_net *net, adex_pop *pop,
                                            size_t total, size_t *index);
 
 /* Add an AdExIF population (borrowed: it must outlive the network and not
- * be added twice). Its index is the number of populations before it.
- * ADEX_ENOTSUP for a float32 population (networks are float64 for now);
+ * be added twice). Its index is the number of populations before it. A
+ * float32 population takes its projections' currents in double, rounded
+ * to float once per step (docs/networks.md, *float32 populations*).
  * ADEX_EINVAL after adex_net_plan. */
 ADEX_API adex_status adex_net_add_pop(adex_net *net, adex_pop *pop,
                                       size_t *index);
@@ -302,7 +303,8 @@ ADEX_API adex_status adex_net_run(adex_net *net, size_t steps,
                                   size_t *done);
 
 /* An input of a network run: added (or applied by `op`) to a
- * population's variable before each step. */
+ * population's variable before each step (a float32 variable: each input
+ * computed in double and rounded to float). */
 typedef struct adex_net_input {
   size_t pop;        /* population index (an AdExIF population) */
   const char *var;   /* "input" (NULL means it), "V" or "w" */

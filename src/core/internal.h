@@ -20,6 +20,21 @@
 #define ADEX__PRINTF(f, a)
 #endif
 
+/* Plain loops that run over every neuron each step (the network's post
+ * side, the inputs of a run) are compiled for the vector units the CPU
+ * has (the loader picks a clone). Each element's operations are the same
+ * in every clone (no contraction into fma: the library is compiled with
+ * -ffp-contract=off), so the bits are too. */
+#if defined(__x86_64__) && defined(__has_attribute) && !defined(__clang__)
+#if __has_attribute(target_clones)
+#define ADEX__VEC_CLONES                                                       \
+  __attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+#endif
+#ifndef ADEX__VEC_CLONES
+#define ADEX__VEC_CLONES
+#endif
+
 /* Record a failure: format the message into the calling thread's buffer
  * (adex_errmsg) and return `status`, so that callers write
  * `return adex__fail(ADEX_EINVAL, "tau must be > 0, got %g", tau);`. */

@@ -1018,8 +1018,9 @@ static net_post post_of(net_group *gr, size_t lo, double *V, double *in) {
 /* A float32 population's neurons [lo, hi) before the projections' post
  * side: V and the input (what the inputs put there) in double, into V64
  * and in64 (hi - lo each) ... */
-NET_CLONES static void f32_open(net_group *gr, size_t lo, size_t hi,
-                                double *restrict V64, double *restrict in64) {
+ADEX__VEC_CLONES static void f32_open(net_group *gr, size_t lo, size_t hi,
+                                      double *restrict V64,
+                                      double *restrict in64) {
   const float *restrict V = adex_pop_V_f32(gr->pop) + lo;
   const float *restrict in = adex_pop_input_f32(gr->pop) + lo;
   for (size_t i = 0; i < hi - lo; i++) {
@@ -1030,9 +1031,9 @@ NET_CLONES static void f32_open(net_group *gr, size_t lo, size_t hi,
 
 /* ... and after: the input (and V, which a DeltaSynapse moves) rounded
  * once to float. */
-NET_CLONES static void f32_close(net_group *gr, size_t lo, size_t hi,
-                                 const double *restrict V64,
-                                 const double *restrict in64) {
+ADEX__VEC_CLONES static void f32_close(net_group *gr, size_t lo, size_t hi,
+                                       const double *restrict V64,
+                                       const double *restrict in64) {
   float *restrict in = adex_pop_input_f32(gr->pop) + lo;
   for (size_t i = 0; i < hi - lo; i++) in[i] = (float)in64[i];
   if (!gr->delta_in) return;

@@ -23,19 +23,6 @@
 #include "adex/net.h"
 #include "names.h"
 
-/* Loops that run over every post neuron each step are compiled for the
- * vector units the CPU has (the loader picks a clone). Each element's
- * operations are the same in every clone (no contraction into fma: the
- * library is compiled with -ffp-contract=off), so the bits are too. */
-#if defined(__x86_64__) && defined(__has_attribute) && !defined(__clang__)
-#if __has_attribute(target_clones)
-#define NET_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
-#endif
-#ifndef NET_CLONES
-#define NET_CLONES
-#endif
-
 /* What kind of group. */
 typedef enum net_group_kind {
   NET_GROUP_POP,     /* an AdExIF population */

@@ -224,13 +224,14 @@ static uint8_t *deliver_spikes(net_proj *p, const net_group *pre, uint64_t k) {
   return p->sring + (k % L) * P;
 }
 
-/* The post-side loops run over every post neuron each step: NET_CLONES
- * (net_internal.h). */
+/* The post-side loops run over every post neuron each step:
+ * ADEX__VEC_CLONES (internal.h). */
 /* ExpCOBA's step over n post neurons: g, the input, the row cleared. */
-NET_CLONES static void exp_coba_post(size_t n, double *restrict g,
-                                     double *restrict r, double *restrict in,
-                                     const double *restrict V, double decay,
-                                     double E) {
+ADEX__VEC_CLONES static void exp_coba_post(size_t n, double *restrict g,
+                                           double *restrict r,
+                                           double *restrict in,
+                                           const double *restrict V,
+                                           double decay, double E) {
   for (size_t j = 0; j < n; j++) {
     double gj = g[j] * decay + r[j];
     g[j] = gj;
@@ -242,12 +243,12 @@ NET_CLONES static void exp_coba_post(size_t n, double *restrict g,
 /* Two ExpCOBA projections into one population in one pass: the first's
  * step then the second's for each neuron (the input summed in that
  * order, V unchanged between them: the bits of two passes). */
-NET_CLONES static void exp_coba2_post(size_t n, double *restrict g1,
-                                      double *restrict r1, double decay1,
-                                      double E1, double *restrict g2,
-                                      double *restrict r2, double decay2,
-                                      double E2, double *restrict in,
-                                      const double *restrict V) {
+ADEX__VEC_CLONES static void exp_coba2_post(size_t n, double *restrict g1,
+                                            double *restrict r1, double decay1,
+                                            double E1, double *restrict g2,
+                                            double *restrict r2, double decay2,
+                                            double E2, double *restrict in,
+                                            const double *restrict V) {
   for (size_t j = 0; j < n; j++) {
     double a = g1[j] * decay1 + r1[j];
     double b = g2[j] * decay2 + r2[j];
@@ -263,12 +264,11 @@ NET_CLONES static void exp_coba2_post(size_t n, double *restrict g1,
 /* The same two into a float32 population (docs/networks.md, *float32
  * populations*): V and the input widened to double, the sum as there,
  * the input rounded once. */
-NET_CLONES static void exp_coba2_post32(size_t n, double *restrict g1,
-                                        double *restrict r1, double decay1,
-                                        double E1, double *restrict g2,
-                                        double *restrict r2, double decay2,
-                                        double E2, float *restrict in,
-                                        const float *restrict V) {
+ADEX__VEC_CLONES static void
+exp_coba2_post32(size_t n, double *restrict g1, double *restrict r1,
+                 double decay1, double E1, double *restrict g2,
+                 double *restrict r2, double decay2, double E2,
+                 float *restrict in, const float *restrict V) {
   for (size_t j = 0; j < n; j++) {
     double a = g1[j] * decay1 + r1[j];
     double b = g2[j] * decay2 + r2[j];
@@ -284,10 +284,10 @@ NET_CLONES static void exp_coba2_post32(size_t n, double *restrict g1,
 
 /* One ExpCOBA (cuba false) or ExpCUBA projection into a float32
  * population, likewise. */
-NET_CLONES static void exp_post32(size_t n, double *restrict g,
-                                  double *restrict r, double decay, double E,
-                                  bool cuba, float *restrict in,
-                                  const float *restrict V) {
+ADEX__VEC_CLONES static void exp_post32(size_t n, double *restrict g,
+                                        double *restrict r, double decay,
+                                        double E, bool cuba, float *restrict in,
+                                        const float *restrict V) {
   if (cuba) {
     for (size_t j = 0; j < n; j++) {
       double gj = g[j] * decay + r[j];
@@ -306,9 +306,9 @@ NET_CLONES static void exp_post32(size_t n, double *restrict g,
 }
 
 /* ExpCUBA's: g, the input g, the row cleared. */
-NET_CLONES static void exp_cuba_post(size_t n, double *restrict g,
-                                     double *restrict r, double *restrict in,
-                                     double decay) {
+ADEX__VEC_CLONES static void exp_cuba_post(size_t n, double *restrict g,
+                                           double *restrict r,
+                                           double *restrict in, double decay) {
   for (size_t j = 0; j < n; j++) {
     double gj = g[j] * decay + r[j];
     g[j] = gj;

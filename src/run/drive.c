@@ -108,6 +108,12 @@ static inline double apply_op(char op, double x, double v) {
   }
 }
 
+/* d += v for a float32 variable, computed in double, rounded once. */
+ADEX__VEC_CLONES static void add_scalar_f32(float *restrict d, size_t n,
+                                            double v) {
+  for (size_t i = 0; i < n; i++) d[i] = (float)((double)d[i] + v);
+}
+
 /* Apply one input of step k (float32 variables: computed in double,
  * rounded once). A generator adds its next step: straight into a float64
  * variable with '+', else through `scratch` (n doubles). */
@@ -137,6 +143,10 @@ static void apply(const adex__drive_in *in, size_t k, double *scratch) {
       d[i] = apply_op(in->op, d[i], value_at(s, in->n, k, i));
   } else {
     float *d = in->dst;
+    if (in->op == '+' && s->kind == ADEX_RUN_INPUT_SCALAR) {
+      add_scalar_f32(d, in->n, s->value); /* the loop below's arithmetic */
+      return;
+    }
     for (size_t i = 0; i < in->n; i++)
       d[i] = (float)apply_op(in->op, (double)d[i], value_at(s, in->n, k, i));
   }
