@@ -108,7 +108,13 @@ static inline double apply_op(char op, double x, double v) {
   }
 }
 
-/* d += v for a float32 variable, computed in double, rounded once. */
+/* d += v for a float64 variable, and for a float32 one computed in
+ * double, rounded once. */
+ADEX__VEC_CLONES static void add_scalar(double *restrict d, size_t n,
+                                        double v) {
+  for (size_t i = 0; i < n; i++) d[i] += v;
+}
+
 ADEX__VEC_CLONES static void add_scalar_f32(float *restrict d, size_t n,
                                             double v) {
   for (size_t i = 0; i < n; i++) d[i] = (float)((double)d[i] + v);
@@ -136,7 +142,7 @@ static void apply(const adex__drive_in *in, size_t k, double *scratch) {
   if (in->dtype == ADEX_DTYPE_F64) {
     double *d = in->dst;
     if (in->op == '+' && s->kind == ADEX_RUN_INPUT_SCALAR) {
-      for (size_t i = 0; i < in->n; i++) d[i] += s->value;
+      add_scalar(d, in->n, s->value);
       return;
     }
     for (size_t i = 0; i < in->n; i++)
