@@ -139,8 +139,8 @@ void cli_run_help(FILE *out) {
       "                   float32 halves the state and runs exp_auto in float\n"
       "                   (outputs are still written as float64); fixed steps\n"
       "                   only: not with --adaptive, --precise-spikes or "
-      "--noise\n"
-      "                   [float64]\n",
+      "--noise;\n"
+      "                   projections keep float64 state [float64]\n",
       adex_kernel_available(ADEX_KERNEL_AVX2) ? ", avx2" : "",
       adex_kernel_available(ADEX_KERNEL_AVX512) ? ", avx512" : "");
   fprintf(
