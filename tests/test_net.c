@@ -1237,39 +1237,52 @@ static adex_net *coba(adex_pop **E, adex_pop **I) {
   return net;
 }
 
+/* A COBA-AdEx run's end: V and w of E then I in the populations' dtype
+ * (float64 or float32, as bytes), and the spikes from step `from` on. */
+typedef struct coba_end {
+  unsigned char V[4000 * sizeof(double)], w[4000 * sizeof(double)];
+  long spikes;
+} coba_end;
+
+static void coba_run(adex_net *net, adex_pop *E, adex_pop *I, int steps,
+                     int from, coba_end *end) {
+  end->spikes = 0;
+  for (int k = 0; k < steps; k++) {
+    assert_ok(adex_net_step(net));
+    for (size_t g = 0; g < 2 && k >= from; g++)
+      for (size_t i = 0; i < adex_net_pop_num(net, g); i++)
+        end->spikes += adex_net_pop_spike(net, g)[i];
+  }
+  bool f32 = adex_pop_dtype(E) == ADEX_DTYPE_F32;
+  size_t el = f32 ? sizeof(float) : sizeof(double);
+  memcpy(end->V, f32 ? (void *)adex_pop_V_f32(E) : (void *)adex_pop_V(E),
+         3200 * el);
+  memcpy(end->V + 3200 * el,
+         f32 ? (void *)adex_pop_V_f32(I) : (void *)adex_pop_V(I), 800 * el);
+  memcpy(end->w, f32 ? (void *)adex_pop_w_f32(E) : (void *)adex_pop_w(E),
+         3200 * el);
+  memcpy(end->w + 3200 * el,
+         f32 ? (void *)adex_pop_w_f32(I) : (void *)adex_pop_w(I), 800 * el);
+}
+
 /* Threads: the benchmark network stepped by 1, 2 and 3 threads (its step
  * split by post neurons) gives the same bits: V, w and the spike counts of
  * both populations. */
 static void test_threads_same_bits(void **state) {
   (void)state;
-  static double V1[4000], w1[4000];
-  long n1 = 0;
+  static coba_end one, end;
   for (int threads = 1; threads <= 3; threads++) {
     adex_pop *E, *I;
     coba_threads = threads;
     adex_net *net = coba(&E, &I);
     coba_threads = 1;
-    long n = 0;
-    for (int k = 0; k < 1500; k++) {
-      assert_ok(adex_net_step(net));
-      for (size_t g = 0; g < 2; g++)
-        for (size_t i = 0; i < adex_net_pop_num(net, g); i++)
-          n += adex_net_pop_spike(net, g)[i];
+    coba_run(net, E, I, 1500, 0, threads == 1 ? &one : &end);
+    if (threads > 1) {
+      assert_int_equal(end.spikes, one.spikes);
+      assert_memory_equal(end.V, one.V, sizeof end.V);
+      assert_memory_equal(end.w, one.w, sizeof end.w);
     }
-    if (threads == 1) {
-      memcpy(V1, adex_pop_V(E), 3200 * sizeof *V1);
-      memcpy(V1 + 3200, adex_pop_V(I), 800 * sizeof *V1);
-      memcpy(w1, adex_pop_w(E), 3200 * sizeof *w1);
-      memcpy(w1 + 3200, adex_pop_w(I), 800 * sizeof *w1);
-      n1 = n;
-    } else {
-      assert_int_equal(n, n1);
-      assert_memory_equal(adex_pop_V(E), V1, 3200 * sizeof *V1);
-      assert_memory_equal(adex_pop_V(I), V1 + 3200, 800 * sizeof *V1);
-      assert_memory_equal(adex_pop_w(E), w1, 3200 * sizeof *w1);
-      assert_memory_equal(adex_pop_w(I), w1 + 3200, 800 * sizeof *w1);
-    }
-    assert_true(n > 100);
+    assert_true(one.spikes > 100);
     adex_net_destroy(net);
     adex_pop_destroy(E);
     adex_pop_destroy(I);
@@ -1389,21 +1402,28 @@ static long split_net(int threads, bool whole, int steps, double *V,
   return n;
 }
 
+/* The split step on `threads` threads gives the whole step's n0 spikes
+ * and its V0, w0 (3600 each). */
+static void split_equals(int threads, long n0, const double *V0,
+                         const double *w0) {
+  static double V[3600], w[3600];
+  long n = split_net(threads, false, 800, V, w);
+  assert_int_equal(n, n0);
+  assert_memory_equal(V, V0, sizeof V);
+  assert_memory_equal(w, w0, sizeof w);
+}
+
 /* The split step, on 1, 2 and 3 threads, gives the bits of the whole one,
  * with per-synapse weights and delays, DeltaSynapse into refractory
  * neurons, and a spike source. */
 static void test_split_step_same_bits(void **state) {
   (void)state;
-  static double V0[3600], w0[3600], V[3600], w[3600];
+  static double V0[3600], w0[3600];
   long n0 = split_net(1, true, 800, V0, w0);
   print_message("split network: %ld spikes\n", n0);
   assert_true(n0 > 1000);
-  for (int threads = 1; threads <= 3; threads++) {
-    long n = split_net(threads, false, 800, V, w);
-    assert_int_equal(n, n0);
-    assert_memory_equal(V, V0, sizeof V);
-    assert_memory_equal(w, w0, sizeof w);
-  }
+  for (int threads = 1; threads <= 3; threads++)
+    split_equals(threads, n0, V0, w0);
   /* A's step folded its four channels (three ExpCOBA, one ExpCUBA with
    * per-synapse delays; 2500 neurons: a partial last vector) where its
    * kernel can; B's, with a DeltaSynapse into it, never. The same bits
@@ -1413,11 +1433,8 @@ static void test_split_step_same_bits(void **state) {
   assert_int_equal(split_folded[1], 0);
   split_fold = false;
   for (int threads = 1; threads <= 2; threads++) {
-    long n = split_net(threads, false, 800, V, w);
+    split_equals(threads, n0, V0, w0);
     assert_int_equal(split_folded[0], 0);
-    assert_int_equal(n, n0);
-    assert_memory_equal(V, V0, sizeof V);
-    assert_memory_equal(w, w0, sizeof w);
   }
   split_fold = true;
 }
@@ -1441,11 +1458,8 @@ static void test_split_step_float32(void **state) {
   print_message("largest |V32 - V64|: %g mV\n", most);
   assert_true(most > 0.0);
   for (int threads = 1; threads <= 3; threads++) {
-    long n = split_net(threads, false, 800, V, w);
+    split_equals(threads, n0, V0, w0);
     assert_int_equal(split_folded[0], 0);
-    assert_int_equal(n, n0);
-    assert_memory_equal(V, V0, sizeof V);
-    assert_memory_equal(w, w0, sizeof w);
   }
   split_dtype = ADEX_DTYPE_F64;
 }
@@ -1533,8 +1547,7 @@ static void test_folded_channel_nonfinite(void **state) {
  * double copies) and on 2 threads; about float64's rate. */
 static void test_coba_float32(void **state) {
   (void)state;
-  static float V1[4000], w1[4000];
-  long n1 = 0;
+  static coba_end first, end;
   coba_dtype = ADEX_DTYPE_F32;
   for (int run = 0; run < 3; run++) {
     adex_pop *E, *I;
@@ -1542,28 +1555,15 @@ static void test_coba_float32(void **state) {
     adex_net *net = coba(&E, &I);
     coba_threads = 1;
     adex__net_set_fold(net, run != 1);
-    long n = 0;
-    for (int k = 0; k < 5000; k++) {
-      assert_ok(adex_net_step(net));
-      for (size_t g = 0; g < 2 && k >= 2000; g++)
-        for (size_t i = 0; i < adex_net_pop_num(net, g); i++)
-          n += adex_net_pop_spike(net, g)[i];
-    }
+    coba_run(net, E, I, 5000, 2000, run == 0 ? &first : &end);
     if (run == 0) {
-      memcpy(V1, adex_pop_V_f32(E), 3200 * sizeof *V1);
-      memcpy(V1 + 3200, adex_pop_V_f32(I), 800 * sizeof *V1);
-      memcpy(w1, adex_pop_w_f32(E), 3200 * sizeof *w1);
-      memcpy(w1 + 3200, adex_pop_w_f32(I), 800 * sizeof *w1);
-      n1 = n;
-      double rate = (double)n / (4000.0 * 0.3);
+      double rate = (double)first.spikes / (4000.0 * 0.3);
       print_message("COBA-AdEx float32: %.2f Hz over 0.2-0.5 s\n", rate);
       assert_true(rate > 10.0 && rate < 16.0);
     } else {
-      assert_int_equal(n, n1);
-      assert_memory_equal(adex_pop_V_f32(E), V1, 3200 * sizeof *V1);
-      assert_memory_equal(adex_pop_V_f32(I), V1 + 3200, 800 * sizeof *V1);
-      assert_memory_equal(adex_pop_w_f32(E), w1, 3200 * sizeof *w1);
-      assert_memory_equal(adex_pop_w_f32(I), w1 + 3200, 800 * sizeof *w1);
+      assert_int_equal(end.spikes, first.spikes);
+      assert_memory_equal(end.V, first.V, 4000 * sizeof(float));
+      assert_memory_equal(end.w, first.w, 4000 * sizeof(float));
     }
     adex_net_destroy(net);
     adex_pop_destroy(E);
