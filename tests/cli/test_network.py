@@ -102,16 +102,19 @@ def test_refused_when_too_big(adex_run, write_config, workdir, show,
     expect_usage_error(r, show, "projections[0]", "GB", "memory")
 
 
-def test_threads_give_the_same_bits(adex_run, write_config, workdir, show):
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_threads_give_the_same_bits(dtype, adex_run, write_config, workdir,
+                                    show):
     """The COBA-AdEx network on 1, 2 and 3 threads (its step split by post
-    neurons): the same spikes, V and w, bit for bit, and the same state."""
+    neurons): the same spikes, V and w, bit for bit, and the same state;
+    float32 populations too."""
     cfg = coba(60)
     cfg["record"] = {"E": ["spike", "V", "w"], "I": ["spike", "V"]}
     runs = []
     for threads in (1, 2, 3):
         cfg["out"] = "t%d.h5" % threads
         r = adex_run(write_config(cfg, "t%d.json" % threads),
-                     "--threads", threads, "--save-state",
+                     "--threads", threads, "--dtype", dtype, "--save-state",
                      "t%d_end.h5" % threads, timeout=300)
         assert r.returncode == 0, show(r)
         with h5py.File(str(workdir / cfg["out"]), "r") as f, \
@@ -121,6 +124,7 @@ def test_threads_give_the_same_bits(adex_run, write_config, workdir, show):
                 "I/spikes/t", "I/spikes/neuron", "I/V")},
                 {k: s[k][()] for k in s}))
     assert runs[0][0]["E/spikes/t"].shape[0] > 100
+    assert runs[0][1]["E.V"].dtype == np.dtype(dtype)
     for out, state in runs[1:]:
         for k in out:
             assert out[k].tobytes() == runs[0][0][k].tobytes(), k
@@ -129,10 +133,14 @@ def test_threads_give_the_same_bits(adex_run, write_config, workdir, show):
             assert state[k].tobytes() == runs[0][1][k].tobytes(), k
 
 
-def test_network_state_continues_exactly(adex_run, write_config, workdir, show):
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_network_state_continues_exactly(dtype, adex_run, write_config,
+                                         workdir, show):
     cfg = coba(40)
     cfg["populations"][0]["size"] = 400
     cfg["populations"][1]["size"] = 100
+    for pop in cfg["populations"]:
+        pop["dtype"] = dtype
     for p in cfg["projections"]:
         p["conn"]["prob"] = 0.1
     cfg["record"] = {"E": ["spike", "V"]}
@@ -160,6 +168,8 @@ def test_network_state_continues_exactly(adex_run, write_config, workdir, show):
             h5py.File(str(workdir / "second_end.h5"), "r") as b:
         assert set(a) == set(b)
         assert {"E.V", "E2E.g", "E2E.delay_ring"} <= set(a)
+        assert a["E.V"].dtype == np.dtype(dtype)
+        assert a["E2E.g"].dtype == np.float64
         for k in a:
             assert a[k][()].tobytes() == b[k][()].tobytes(), k
 
