@@ -8,7 +8,11 @@ refractory period 5 ms, bias 20 (docs/networks.md, *COBA-AdEx*). Draws
 the raster of E and I and the mean rate; writes the figure.
 
 Usage: PYTHONPATH=python /usr/bin/python3 examples/coba_network.py
-       [--duration 1000] [--out coba_network.png]
+       [--duration 1000] [--dtype float64] [--out coba_network.png]
+
+--dtype float32 keeps the neurons' state in float32, BrainPy's own default
+precision (the synapses stay float64; docs/networks.md, *float32
+populations*).
 """
 
 import argparse
@@ -19,11 +23,13 @@ import adex as bp
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--duration", type=float, default=1000.0, help="ms")
+    ap.add_argument("--dtype", choices=("float64", "float32"),
+                    default="float64", help="the neurons' precision")
     ap.add_argument("--out", default="coba_network.png")
     args = ap.parse_args()
 
     pars = dict(V_rest=-60., V_reset=-60., V_th=-30., V_T=-50., delta_T=2.,
-                a=1., b=1., tau=20., tau_w=30., tau_ref=5.)
+                a=1., b=1., tau=20., tau_w=30., tau_ref=5., dtype=args.dtype)
     E = bp.dyn.AdExIF(3200, V_initializer=bp.init.Uniform(-60., -50., seed=1),
                       **pars)
     I = bp.dyn.AdExIF(800, V_initializer=bp.init.Uniform(-60., -50., seed=2),
@@ -44,8 +50,8 @@ def main():
     seconds = args.duration / 1000.0
     rate_e = runner.mon['E.spike'].sum() / (3200 * seconds)
     rate_i = runner.mon['I.spike'].sum() / (800 * seconds)
-    print("%.0f ms in %.2f s: E %.2f Hz, I %.2f Hz"
-          % (args.duration, wall, rate_e, rate_i))
+    print("%.0f ms in %.2f s (%s): E %.2f Hz, I %.2f Hz"
+          % (args.duration, wall, args.dtype, rate_e, rate_i))
 
     import matplotlib
     matplotlib.use("Agg")

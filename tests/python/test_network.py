@@ -291,7 +291,8 @@ def test_inputs_as_brainpy():
     assert ou[5000:].std() == pytest.approx(0.5 * np.sqrt(5.0), rel=0.2)
 
 
-def test_example_script_runs(tmp_path):
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_example_script_runs(tmp_path, dtype):
     """examples/coba_network.py, the BrainPy script on adex, runs (short)
     and writes its figure."""
     import subprocess
@@ -299,11 +300,11 @@ def test_example_script_runs(tmp_path):
     from conftest import REPO, child_env
     out = tmp_path / "c.png"
     r = subprocess.run([sys.executable, str(REPO / "examples" / "coba_network.py"),
-                        "--duration", "100", "--out", str(out)],
+                        "--duration", "100", "--dtype", dtype, "--out", str(out)],
                        env=child_env(), capture_output=True, text=True,
                        timeout=300)
     assert r.returncode == 0, r.stderr
-    assert "E " in r.stdout and out.stat().st_size > 1000
+    assert "(%s): E " % dtype in r.stdout and out.stat().st_size > 1000
 
 
 def _example(tmp_path, script, *args):
