@@ -349,6 +349,16 @@ static void global_positions(net_proj *p, bool same, size_t *count,
   p->nsyn_all = before;
 }
 
+/* Free adex__net_connect's counts (P + 1), scratch (nscratch) and
+ * stamps (need + 1). */
+static void free_walk_buffers(const adex_allocator *a, size_t *count, size_t P,
+                              size_t *scratch, size_t nscratch, uint32_t *mark,
+                              size_t need) {
+  adex__free(a, count, (P + 1) * sizeof *count);
+  adex__free(a, scratch, nscratch * sizeof *scratch);
+  adex__free(a, mark, (need + 1) * sizeof *mark);
+}
+
 adex_status adex__net_connect(net_proj *p, bool same) {
   const adex_allocator *a = adex_allocator_default();
   const adex_conn *c = &p->cfg.conn;
@@ -379,9 +389,7 @@ adex_status adex__net_connect(net_proj *p, bool same) {
   uint32_t *mark = need ? adex__alloc(a, (need + 1) * sizeof *mark) : NULL;
   if (count == NULL || (nscratch && scratch == NULL) ||
       (need && mark == NULL)) {
-    adex__free(a, count, (P + 1) * sizeof *count);
-    adex__free(a, scratch, nscratch * sizeof *scratch);
-    adex__free(a, mark, (need + 1) * sizeof *mark);
+    free_walk_buffers(a, count, P, scratch, nscratch, mark, need);
     return adex__fail(ADEX_ENOMEM, "%s: out of memory", p->name.name);
   }
   memset(count, 0, (P + 1) * sizeof *count);
@@ -408,9 +416,7 @@ adex_status adex__net_connect(net_proj *p, bool same) {
   }
   count[P] = total;
   if (total > UINT32_MAX) {
-    adex__free(a, count, (P + 1) * sizeof *count);
-    adex__free(a, scratch, nscratch * sizeof *scratch);
-    adex__free(a, mark, (need + 1) * sizeof *mark);
+    free_walk_buffers(a, count, P, scratch, nscratch, mark, need);
     adex__free(a, s.log, s.cap_log * 2 * sizeof *s.log);
     return adex__fail(ADEX_ESIZE,
                       "%s: %zu synapses in one projection; at "
@@ -455,8 +461,6 @@ adex_status adex__net_connect(net_proj *p, bool same) {
   if (st == ADEX_OK && part)
     global_positions(p, same, count, cursor, scratch, mark, need);
   adex__free(a, cursor, (P + 1) * sizeof *cursor);
-  adex__free(a, count, (P + 1) * sizeof *count);
-  adex__free(a, scratch, nscratch * sizeof *scratch);
-  adex__free(a, mark, (need + 1) * sizeof *mark);
+  free_walk_buffers(a, count, P, scratch, nscratch, mark, need);
   return st;
 }

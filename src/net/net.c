@@ -937,17 +937,31 @@ size_t adex__net_folded(const adex_net *net, size_t pop) {
              : 0;
 }
 
-/* The double copies of V and the input that the projections into a
- * float32 population work on (net_group's V64, in64). */
+/* What the projections into a float32 population work on (net_group's
+ * V64, in64, delta_in, direct). */
 static adex_status plan_f32_posts(adex_net *net) {
-  for (size_t i = 0; i < net->nprojs; i++) {
-    net_group *gr = &net->groups[net->projs[i].cfg.post];
-    if (adex_pop_dtype(gr->pop) != ADEX_DTYPE_F32) continue;
-    gr->delta_in |= net->projs[i].cfg.model == ADEX_SYN_DELTA;
-    if (gr->V64 != NULL) continue;
-    size_t n = gr->nloc > 0 ? gr->nloc : 1;
-    gr->V64 = malloc(n * sizeof *gr->V64);
-    gr->in64 = malloc(n * sizeof *gr->in64);
+  size_t into[3]; /* the first projections into a group, up to 3 */
+  for (size_t g = 0; g < net->ngroups; g++) {
+    net_group *gr = &net->groups[g];
+    if (gr->kind != NET_GROUP_POP || adex_pop_dtype(gr->pop) != ADEX_DTYPE_F32)
+      continue;
+    size_t n = 0;
+    for (size_t i = 0; i < net->nprojs; i++) {
+      if (net->projs[i].cfg.post != g) continue;
+      gr->delta_in |= net->projs[i].cfg.model == ADEX_SYN_DELTA;
+      if (n < 3) into[n] = i;
+      n++;
+    }
+    if (n == 0) continue;
+    if (n <= 2 &&
+        adex__net_proj_f32_direct(&net->projs[into[0]],
+                                  n == 2 ? &net->projs[into[1]] : NULL)) {
+      memcpy(gr->direct, into, n * sizeof *into);
+      gr->ndirect = n;
+    }
+    size_t m = gr->nloc > 0 ? gr->nloc : 1;
+    gr->V64 = malloc(m * sizeof *gr->V64);
+    gr->in64 = malloc(m * sizeof *gr->in64);
     if (gr->V64 == NULL || gr->in64 == NULL) return ADEX_ENOMEM;
   }
   return ADEX_OK;
@@ -1108,23 +1122,17 @@ static int split_threads(const adex_net *net) {
 #endif
 }
 
-/* The post side of tile [a, b) of float32 population g straight on its
- * float arrays, where its projections allow (adex__net_proj_post_f32) and
+/* The post side of tile [a, b) of float32 population group gr straight on
+ * its float arrays, where its projections allow (net_group's direct) and
  * folding is not switched off (adex__net_set_fold: the tests compare);
  * false, and nothing done, where they do not. */
-static bool f32_direct(adex_net *net, size_t g, size_t a, size_t b) {
-  net_group *gr = &net->groups[g];
-  net_proj *in[2];
-  size_t n = 0;
-  for (size_t i = 0; i < net->nprojs; i++) {
-    if (net->projs[i].cfg.post != g) continue;
-    if (n == 2) return false;
-    in[n++] = &net->projs[i];
-  }
-  if (n == 0 || gr->delta_in || net->no_fold) return false;
-  return adex__net_proj_post_f32(in[0], n == 2 ? in[1] : NULL, net->k,
-                                 adex_pop_input_f32(gr->pop) + a,
-                                 adex_pop_V_f32(gr->pop) + a, a, b);
+static bool f32_direct(adex_net *net, net_group *gr, size_t a, size_t b) {
+  if (gr->ndirect == 0 || net->no_fold) return false;
+  adex__net_proj_post_f32(&net->projs[gr->direct[0]],
+                          gr->ndirect == 2 ? &net->projs[gr->direct[1]] : NULL,
+                          net->k, adex_pop_input_f32(gr->pop) + a,
+                          adex_pop_V_f32(gr->pop) + a, a, b);
+  return true;
 }
 
 /* Part `part` of `parts` of a split step: for each population, its range
@@ -1153,7 +1161,7 @@ static void split_part(adex_net *net, size_t part, size_t parts) {
     bool folded = net->ctx[g].nchans > 0;
     for (size_t a = lo; a < hi; a += NET_TILE) {
       size_t b = hi - a < NET_TILE ? hi : a + NET_TILE;
-      if (gr->V64 != NULL && f32_direct(net, g, a, b)) {
+      if (f32_direct(net, gr, a, b)) {
         adex__pop_step_range(gr->pop, &net->ctx[g], a, b);
         continue;
       }

@@ -62,6 +62,10 @@ typedef struct net_group {
    * its stack), and whether a DeltaSynapse ends here (it changes V) */
   double *V64, *in64;
   bool delta_in;
+  /* ... and where its post side runs on its float arrays directly
+   * (adex__net_proj_f32_direct; plan): the one or two projections into
+   * it, by index, else ndirect 0 */
+  size_t direct[2], ndirect;
   /* NET_GROUP_POISSON */
   double *freqs; /* num values, Hz */
   uint64_t seed;
@@ -211,12 +215,14 @@ void adex__net_proj_post(net_proj *p, uint64_t k, const net_post *post,
 void adex__net_proj_post2(net_proj *p, net_proj *q, uint64_t k,
                           const net_post *post, size_t lo, size_t hi);
 
-/* Into a float32 population whose only projections are p (ExpCOBA or
- * ExpCUBA) or p and q (both ExpCOBA): their post side straight on its
- * float input and V (from neuron lo; the bits of widening them, the
- * passes of adex__net_proj_post and rounding back). False, and nothing
- * done, for other models. */
-bool adex__net_proj_post_f32(net_proj *p, net_proj *q, uint64_t k, float *in,
+/* Whether the post side of a float32 population whose only projections
+ * are p (q NULL) or p and q can run straight on its float arrays: p
+ * ExpCOBA or ExpCUBA alone, or both ExpCOBA. */
+bool adex__net_proj_f32_direct(const net_proj *p, const net_proj *q);
+/* That post side of step k, on the population's float input and V from
+ * neuron lo: the bits of widening them, the passes of
+ * adex__net_proj_post and rounding back. */
+void adex__net_proj_post_f32(net_proj *p, net_proj *q, uint64_t k, float *in,
                              const float *V, size_t lo, size_t hi);
 /* Whether p's post side can be folded into its population's step, and
  * if so its channel of step k into *ch (kernel.h, adex__chan): ExpCOBA

@@ -408,20 +408,24 @@ void adex__net_proj_post2(net_proj *p, net_proj *q, uint64_t k,
                  q->decay, q->cfg.E, post->in, post->V);
 }
 
-bool adex__net_proj_post_f32(net_proj *p, net_proj *q, uint64_t k, float *in,
+bool adex__net_proj_f32_direct(const net_proj *p, const net_proj *q) {
+  if (q != NULL)
+    return p->cfg.model == ADEX_SYN_EXP_COBA &&
+           q->cfg.model == ADEX_SYN_EXP_COBA;
+  return p->cfg.model == ADEX_SYN_EXP_COBA || p->cfg.model == ADEX_SYN_EXP_CUBA;
+}
+
+void adex__net_proj_post_f32(net_proj *p, net_proj *q, uint64_t k, float *in,
                              const float *V, size_t lo, size_t hi) {
-  bool coba_p = p->cfg.model == ADEX_SYN_EXP_COBA;
-  if (!coba_p && p->cfg.model != ADEX_SYN_EXP_CUBA) return false;
-  if (q != NULL && (!coba_p || q->cfg.model != ADEX_SYN_EXP_COBA)) return false;
   double *r1 = p->ring + (k % p->ring_len) * p->npost + lo;
   if (q == NULL) {
-    exp_post32(hi - lo, p->g + lo, r1, p->decay, p->cfg.E, !coba_p, in, V);
-    return true;
+    exp_post32(hi - lo, p->g + lo, r1, p->decay, p->cfg.E,
+               p->cfg.model == ADEX_SYN_EXP_CUBA, in, V);
+    return;
   }
   double *r2 = q->ring + (k % q->ring_len) * q->npost + lo;
   exp_coba2_post32(hi - lo, p->g + lo, r1, p->decay, p->cfg.E, q->g + lo, r2,
                    q->decay, q->cfg.E, in, V);
-  return true;
 }
 
 bool adex__net_proj_foldable(const net_proj *p) {
