@@ -1,11 +1,15 @@
 /* bench_coba.c - the COBA-AdEx network (docs/networks.md) and its scaling:
  * time to build, time per simulated second, spikes and bytes per synapse.
  *
- * Usage: bench_coba [seconds=1] [threads=1] [coba|all] [float64|float32]
+ * Usage: bench_coba [seconds=1] [threads=1] [coba|split|all]
+ *                   [float64|float32]
  *   prints the benchmark network (4000 neurons, FixedProb(0.02)): its
  *   loop's time per simulated second and the median step's time x the
  *   steps per simulated second (the figure other work on a shared machine
  *   disturbs least); then
+ *   (split) the same network with each projection split in two of
+ *   FixedProb(0.01), other seeds: each population takes four
+ *   projections, which the post side handles otherwise than two;
  *   (all, the default) the same neurons at 10^4, 10^5 and 10^6 neurons
  *   with 80 synapses each (FixedPreNum(80)), 0.1 s each; the populations'
  *   dtype is float64 unless the fourth argument says float32.
@@ -73,8 +77,8 @@ static long count(const bool *sp, size_t m) {
 
 /* One network: n neurons (80 % E), FixedProb(prob) or FixedPreNum(num)
  * per projection (num split 80/20 between E and I sources). */
-static void run(size_t n, double prob, size_t num, double seconds,
-                int threads) {
+static void run(size_t n, double prob, size_t num, double seconds, int threads,
+                int halves) {
   size_t ne = n * 4 / 5, ni = n - ne;
   double t_build = now();
   adex_pop *E = population(ne, "E", 1, threads);
@@ -92,21 +96,23 @@ static void run(size_t n, double prob, size_t num, double seconds,
            {e, i, 0.6, 5.0, 0.0, num * 4 / 5},
            {i, e, 6.7, 10.0, -80.0, num / 5},
            {i, i, 6.7, 10.0, -80.0, num / 5}};
-  for (int k = 0; k < 4; k++) {
+  size_t nproj = 4 * (size_t)halves;
+  for (size_t k = 0; k < nproj; k++) {
+    size_t c = k % 4;
     adex_conn conn =
-        num ? adex_conn_fixed_pre_num(P[k].num, true, (uint64_t)k + 1)
-            : adex_conn_fixed_prob(prob, true, (uint64_t)k + 1);
+        num ? adex_conn_fixed_pre_num(P[c].num, true, (uint64_t)k + 1)
+            : adex_conn_fixed_prob(prob / halves, true, (uint64_t)k + 1);
     adex_proj_config pc;
-    adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, P[k].pre, P[k].post, conn);
-    pc.g_max = P[k].g;
-    pc.tau = P[k].tau;
-    pc.E = P[k].E;
+    adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, P[c].pre, P[c].post, conn);
+    pc.g_max = P[c].g;
+    pc.tau = P[c].tau;
+    pc.E = P[c].E;
     check(adex_net_add_proj(net, &pc, NULL), "projection");
   }
   check(adex_net_plan(net), "plan");
   t_build = now() - t_build;
   size_t nsyn = 0;
-  for (size_t p = 0; p < 4; p++) nsyn += adex_net_proj_nsyn(net, p);
+  for (size_t p = 0; p < nproj; p++) nsyn += adex_net_proj_nsyn(net, p);
   size_t steps = (size_t)(seconds * 10000.0 + 0.5);
   long spikes = 0;
   /* each step timed as well: on a shared machine the median step is the
@@ -148,13 +154,19 @@ int main(int argc, char **argv) {
   if (!(seconds > 0.0) || threads < 0 ||
       (argc > 4 && dtype != ADEX_DTYPE_F32 && strcmp(argv[4], "float64"))) {
     fprintf(stderr, "usage: bench_coba [seconds > 0] [threads >= 0] "
-                    "[coba|all] [float64|float32]\n");
+                    "[coba|split|all] [float64|float32]\n");
     return 2;
   }
   printf("COBA-AdEx, %d thread(s), %s:\n", threads, adex_dtype_name(dtype));
-  run(4000, 0.02, 0, seconds, threads);
+  run(4000, 0.02, 0, seconds, threads, 1);
   if (argc > 3 && strcmp(argv[3], "coba") == 0) return 0;
+  if (argc > 3 && strcmp(argv[3], "split") == 0) {
+    printf("each projection split in two, four into each population:\n");
+    run(4000, 0.02, 0, seconds, threads, 2);
+    return 0;
+  }
   printf("80 synapses per neuron, 0.1 s:\n");
-  for (size_t n = 10000; n <= 1000000; n *= 10) run(n, 0.0, 80, 0.1, threads);
+  for (size_t n = 10000; n <= 1000000; n *= 10)
+    run(n, 0.0, 80, 0.1, threads, 1);
   return 0;
 }

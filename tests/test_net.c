@@ -1300,7 +1300,8 @@ static void test_threads_same_bits(void **state) {
  * and w of A then B (3600 each), and the spikes of both. */
 #define SPLIT_IJ 30000
 static bool split_fold = true; /* fold the channels where the step can */
-static adex_dtype split_dtype = ADEX_DTYPE_F64; /* of A and B */
+static adex_dtype split_dtype = ADEX_DTYPE_F64;     /* of A and B */
+static adex_kernel split_kernel = ADEX_KERNEL_AUTO; /* of A and B */
 static size_t split_folded[2]; /* how many A's and B's steps folded */
 static long split_net(int threads, bool whole, int steps, double *V,
                       double *w) {
@@ -1309,6 +1310,7 @@ static long split_net(int threads, bool whole, int steps, double *V,
   cfg.threads = threads;
   cfg.tau_ref = 2.0;
   cfg.dtype = split_dtype;
+  cfg.kernel = split_kernel;
   cfg.V_init = adex_init_uniform(-70.0, -50.0, 7);
   adex_pop *A, *B;
   assert_ok(adex_pop_create(&cfg, &A));
@@ -1375,7 +1377,7 @@ static long split_net(int threads, bool whole, int steps, double *V,
     assert_ok(adex_net_add_proj(net, &pc, NULL));
   }
   assert_ok(adex_net_plan(net));
-  adex__net_set_fold(net, split_fold);
+  adex__net_set_fold(net, split_fold ? ADEX__FOLD_ALL : ADEX__FOLD_NONE);
   long n = 0;
   bool f32 = split_dtype == ADEX_DTYPE_F32;
   for (int k = 0; k < steps; k++) {
@@ -1439,9 +1441,13 @@ static void test_split_step_same_bits(void **state) {
   split_fold = true;
 }
 
-/* The same with float32 populations (never folded): the split step on
- * 1, 2 and 3 threads gives the bits of the whole one, and about the
- * spikes of float64 (the traces part, the network is chaotic). */
+/* The same with float32 populations: the split step on 1, 2 and 3
+ * threads gives the bits of the whole one (whose projections work on the
+ * populations' double copies), with A's four channels folded into its
+ * float kernel on each SIMD kernel (2500 neurons: a partial last vector
+ * of 16 or 8 floats), never on the scalar one, and with folding off; and
+ * about the spikes of float64 (the traces part, the network is
+ * chaotic). */
 static void test_split_step_float32(void **state) {
   (void)state;
   static double V0[3600], w0[3600], V[3600], w[3600];
@@ -1457,10 +1463,25 @@ static void test_split_step_float32(void **state) {
   }
   print_message("largest |V32 - V64|: %g mV\n", most);
   assert_true(most > 0.0);
+  bool simd = adex_kernel_best() != ADEX_KERNEL_SCALAR;
   for (int threads = 1; threads <= 3; threads++) {
     split_equals(threads, n0, V0, w0);
-    assert_int_equal(split_folded[0], 0);
+    assert_int_equal(split_folded[0], simd ? 4 : 0);
+    assert_int_equal(split_folded[1], 0);
   }
+  const adex_kernel kernels[] = {ADEX_KERNEL_SCALAR, ADEX_KERNEL_AVX2,
+                                 ADEX_KERNEL_AVX512};
+  for (size_t q = 0; q < 3; q++) {
+    if (!adex_kernel_available(kernels[q])) continue;
+    split_kernel = kernels[q];
+    split_equals(1, n0, V0, w0);
+    assert_int_equal(split_folded[0], q > 0 ? 4 : 0);
+  }
+  split_kernel = ADEX_KERNEL_AUTO;
+  split_fold = false;
+  split_equals(2, n0, V0, w0);
+  assert_int_equal(split_folded[0], 0);
+  split_fold = true;
   split_dtype = ADEX_DTYPE_F64;
 }
 
@@ -1497,65 +1518,75 @@ static void test_gather_spikes(void **state) {
 
 /* A conductance that overflows into a folded channel: the neurons that
  * blow up are counted with their input as the culprit, as without
- * folding (the input the step saw includes the channels' terms). */
+ * folding (the input the step saw includes the channels' terms), in
+ * float64 and float32 (20 neurons: whole vectors and a part). */
 static void test_folded_channel_nonfinite(void **state) {
   (void)state;
-  unsigned long long count[2];
-  size_t first[2];
-  const char *var[2];
-  double V[2][20];
-  for (int fold = 0; fold < 2; fold++) {
-    adex_net *net;
-    assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
-    adex_pop *P = make_pop(20, "P", -65.0); /* two vectors and a part */
-    size_t p, src;
-    assert_ok(adex_net_add_pop(net, P, &p));
-    double t0 = 0.0;
-    size_t i0 = 0;
-    assert_ok(adex_net_add_spike_times(net, 1, &t0, &i0, 1, "S", &src));
-    adex_proj_config pc;
-    adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, src, p,
-                             adex_conn_all2all(true));
-    pc.g_max = 1e308; /* g (E - V): +inf */
-    assert_ok(adex_net_add_proj(net, &pc, NULL));
-    adex_proj_config_default(&pc, ADEX_SYN_EXP_CUBA, src, p,
-                             adex_conn_all2all(true));
-    assert_ok(adex_net_add_proj(net, &pc, NULL));
-    assert_ok(adex_net_plan(net));
-    adex__net_set_fold(net, fold == 1);
-    for (int k = 0; k < 3; k++) (void)adex_net_step(net);
-    if (fold == 1 && adex_kernel_best() != ADEX_KERNEL_SCALAR)
-      assert_int_equal(adex__net_folded(net, p), 2);
-    assert_ok(
-        adex_pop_nonfinite(P, &count[fold], &first[fold], &var[fold], NULL));
-    memcpy(V[fold], adex_pop_V(P), sizeof V[fold]);
-    adex_net_destroy(net);
-    adex_pop_destroy(P);
+  for (int f32 = 0; f32 < 2; f32++) {
+    unsigned long long count[2];
+    size_t first[2];
+    const char *var[2];
+    double V[2][20];
+    for (int fold = 0; fold < 2; fold++) {
+      adex_net *net;
+      assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
+      adex_pop *P =
+          make_typed_pop(20, "P", -65.0, f32 ? ADEX_DTYPE_F32 : ADEX_DTYPE_F64);
+      size_t p, src;
+      assert_ok(adex_net_add_pop(net, P, &p));
+      double t0 = 0.0;
+      size_t i0 = 0;
+      assert_ok(adex_net_add_spike_times(net, 1, &t0, &i0, 1, "S", &src));
+      adex_proj_config pc;
+      adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, src, p,
+                               adex_conn_all2all(true));
+      pc.g_max = 1e308; /* g (E - V): +inf */
+      assert_ok(adex_net_add_proj(net, &pc, NULL));
+      adex_proj_config_default(&pc, ADEX_SYN_EXP_CUBA, src, p,
+                               adex_conn_all2all(true));
+      assert_ok(adex_net_add_proj(net, &pc, NULL));
+      assert_ok(adex_net_plan(net));
+      adex__net_set_fold(net, fold == 1 ? ADEX__FOLD_ALL : ADEX__FOLD_NONE);
+      for (int k = 0; k < 3; k++) (void)adex_net_step(net);
+      if (fold == 1 && adex_kernel_best() != ADEX_KERNEL_SCALAR)
+        assert_int_equal(adex__net_folded(net, p), 2);
+      assert_ok(
+          adex_pop_nonfinite(P, &count[fold], &first[fold], &var[fold], NULL));
+      for (size_t i = 0; i < 20; i++)
+        V[fold][i] = f32 ? (double)adex_pop_V_f32(P)[i] : adex_pop_V(P)[i];
+      adex_net_destroy(net);
+      adex_pop_destroy(P);
+    }
+    /* the spike of step 0 arrives in step 1; steps 1 and 2 overflow */
+    assert_true(count[0] == 40);
+    assert_string_equal(var[0], "input");
+    assert_true(count[1] == count[0]);
+    assert_int_equal(first[1], first[0]);
+    assert_string_equal(var[1], var[0]);
+    assert_memory_equal(V[1], V[0], sizeof V[0]);
   }
-  /* the spike of step 0 arrives in step 1; steps 1 and 2 overflow */
-  assert_true(count[0] == 40);
-  assert_string_equal(var[0], "input");
-  assert_true(count[1] == count[0]);
-  assert_int_equal(first[1], first[0]);
-  assert_string_equal(var[1], var[0]);
-  assert_memory_equal(V[1], V[0], sizeof V[0]);
 }
 
 /* COBA-AdEx with float32 populations: each takes two ExpCOBA
- * projections, whose post side then works on the float arrays directly
- * (adex__net_proj_post_f32). The same bits with that path off (the tiles'
- * double copies) and on 2 threads; about float64's rate. */
+ * projections, whose post side then runs on the float arrays directly
+ * (adex__net_proj_post_f32), not folded into the float kernel (which
+ * takes other sets: test_split_step_float32). The same bits with that
+ * path off (the tiles' double copies) and on 2 threads; about float64's
+ * rate. */
 static void test_coba_float32(void **state) {
   (void)state;
   static coba_end first, end;
   coba_dtype = ADEX_DTYPE_F32;
+  const adex__fold how[] = {ADEX__FOLD_ALL, ADEX__FOLD_NONE, ADEX__FOLD_ALL};
   for (int run = 0; run < 3; run++) {
     adex_pop *E, *I;
     coba_threads = run == 2 ? 2 : 1;
     adex_net *net = coba(&E, &I);
     coba_threads = 1;
-    adex__net_set_fold(net, run != 1);
+    adex__net_set_fold(net, how[run]);
     coba_run(net, E, I, 5000, 2000, run == 0 ? &first : &end);
+    for (size_t g = 0; g < 2; g++)
+      assert_int_equal(adex__net_folded(net, g), 0);
     if (run == 0) {
       double rate = (double)first.spikes / (4000.0 * 0.3);
       print_message("COBA-AdEx float32: %.2f Hz over 0.2-0.5 s\n", rate);

@@ -686,7 +686,48 @@ typedef struct vfblock {
   const adex__np32 *q; /* their parameter sets, or NULL when shared */
   size_t base, end;    /* as in vblock */
   adex__nf *nf;
+  const adex__chan *chan; /* as in vblock */
+  size_t nchan, ci;
 } vfblock;
+
+/* The input of vector j of a float block with the block's channels, whose
+ * g and ring rows it advances and clears (block_I_chans): in double, the
+ * input widened plus g (E - V) or g of each channel in turn (V widened:
+ * the values at the start of the step), rounded once to float; the
+ * projections' post-side loops into a float32 population
+ * (docs/networks.md, *float32 populations*), operation for operation. The
+ * drive is added after, in float. */
+static inline vf block_I_chans32(vfblock b, size_t j) {
+  vd x[2];
+  for (size_t h = 0; h < 2; h++) {
+    size_t k = j * WF + h * W;
+    vd V = vload_widen(b.V + k);
+    x[h] = vload_widen(b.I + k);
+    for (size_t q = 0; q < b.nchan; q++) {
+      const adex__chan *ch = &b.chan[q];
+      double *g = ch->g + b.ci + k, *r = ch->r + b.ci + k;
+      vd gn = vload(g) * vset1(ch->decay) + vload(r);
+      vstore(g, gn);
+      vstore(r, vset1(0.0));
+      if (ch->cuba)
+        x[h] = x[h] + gn;
+      else
+        x[h] = x[h] + gn * (vset1(ch->E) - V);
+    }
+  }
+  return vfnarrow(x[0], x[1]);
+}
+
+/* block_I_chans32's sum for one neuron (k of the block) whose channels
+ * are advanced already: the input as the step saw it. */
+static float chans_input32(vfblock b, size_t k) {
+  double x = (double)b.I[k], v = (double)b.V[k];
+  for (size_t q = 0; q < b.nchan; q++) {
+    double g = b.chan[q].g[b.ci + k];
+    x = x + (b.chan[q].cuba ? g : g * (b.chan[q].E - v));
+  }
+  return (float)x;
+}
 
 /* nf_lanes for a float block. */
 static __attribute__((noinline, cold)) void nf_lanes32(vfblock b, size_t j,
@@ -694,7 +735,8 @@ static __attribute__((noinline, cold)) void nf_lanes32(vfblock b, size_t j,
   for (size_t q = 0; q < WF; q++) {
     size_t k = j * WF + q;
     if (((bits >> q) & 1u) && b.base + k < b.end)
-      adex__nf_note(b.nf, b.base + k, b.V[k], b.w[k], b.I[k],
+      adex__nf_note(b.nf, b.base + k, b.V[k], b.w[k],
+                    b.nchan > 0 ? chans_input32(b, k) : b.I[k],
                     b.D != NULL ? b.D[k] : 0.0f);
   }
 }
@@ -726,6 +768,7 @@ static inline void fire_vf(vfblock b, size_t j, const vfparams *P, vf Vn, vf wn,
 typedef struct vfopts {
   bool ref, soft;
   vf tau_ref;
+  bool chans; /* the step folds channels (block_I_chans32) */
 } vfopts;
 
 /* The soft reset of WF neurons in float (adex__reset_soft32, lane by
@@ -794,7 +837,7 @@ expe32_tile(vfblock b, size_t nv, const vfparams *U, vf t, const vfopts *o) {
   for (size_t j = 0; j < nv; j++) {
     const vfparams *P = U != NULL ? U : &G[j];
     vf V = vfload(b.V + j * WF), w = vfload(b.w + j * WF);
-    vf I = vfload(b.I + j * WF);
+    vf I = o->chans ? block_I_chans32(b, j) : vfload(b.I + j * WF);
     if (b.D != NULL) I = I + vfload(b.D + j * WF);
     vf d = V - P->V_rest;
     vf S = vffma(P->delta_T, E[j], -d) + P->R * (I - w);
@@ -807,6 +850,22 @@ expe32_tile(vfblock b, size_t nv, const vfparams *U, vf t, const vfopts *o) {
     vf Vn = vffma(vx_phif(z), S * P->h_k, V);
     vf wn = vffma(P->w_k, P->a * d - w, w);
     fire_vf_opts(b, j, P, held, V, Vn, wn, t, o);
+  }
+}
+
+/* The channels of float32 neurons [lo, hi) added to their input, one
+ * neuron at a time: block_I_chans32's operations. */
+static void chans_scalar32(const adex__step_ctx *c, size_t lo, size_t hi) {
+  for (size_t i = lo; i < hi; i++) {
+    double x = (double)c->input32[i], v = (double)c->V32[i];
+    for (size_t q = 0; q < c->nchans; q++) {
+      const adex__chan *ch = &c->chans[q];
+      double g = ch->g[i] * ch->decay + ch->r[i];
+      ch->g[i] = g;
+      ch->r[i] = 0.0;
+      x = x + (ch->cuba ? g : g * (ch->E - v));
+    }
+    c->input32[i] = (float)x;
   }
 }
 
@@ -831,15 +890,21 @@ expe32_range(const adex__step_ctx *c, size_t lo, size_t hi, const vfopts *o) {
                  uni != NULL ? NULL : c->per32 + i,
                  c->nf_base + i,
                  hi + c->nf_base,
-                 c->nf};
+                 c->nf,
+                 c->chans,
+                 c->nchans,
+                 i};
     expe32_tile(b, nv, uni != NULL ? &U : NULL, t, o);
     i += nv * WF;
   }
   if (i < hi) {
-    /* the last, partial vector: padded with copies of its first neuron */
+    /* the last, partial vector: its channels into the input first, one
+     * neuron at a time (the same operations), then a padded copy of it
+     * (the other lanes copies of its first neuron) */
+    if (o->chans) chans_scalar32(c, i, hi);
     size_t r = hi - i;
     float V[WF], w[WF], I[WF], tls[WF], D[WF];
-    bool spk[WF], refr[WF];
+    bool spk[WF], refr[WF] = {false}; /* refr: stored only with tau_ref */
     adex__np32 q[WF];
     for (size_t j = 0; j < WF; j++) {
       size_t s = i + (j < r ? j : 0);
@@ -860,8 +925,12 @@ expe32_range(const adex__step_ctx *c, size_t lo, size_t hi, const vfopts *o) {
                  uni != NULL ? NULL : q,
                  c->nf_base + i,
                  c->nf_base + hi,
-                 c->nf};
-    expe32_tile(b, 1, uni != NULL ? &U : NULL, t, o);
+                 c->nf,
+                 NULL,
+                 0,
+                 0};
+    expe32_tile(b, 1, uni != NULL ? &U : NULL, t,
+                &(vfopts){o->ref, o->soft, o->tau_ref, false});
     for (size_t j = 0; j < r; j++) {
       c->V32[i + j] = V[j];
       c->w32[i + j] = w[j];
@@ -874,17 +943,25 @@ expe32_range(const adex__step_ctx *c, size_t lo, size_t hi, const vfopts *o) {
 }
 
 /* The float32 fused step: one loop per combination of the options. */
-void VSFX(adex__expe_step32)(const adex__step_ctx *c, size_t lo, size_t hi) {
+static inline __attribute__((always_inline)) void
+expe32_step_opts(const adex__step_ctx *c, size_t lo, size_t hi, bool chans) {
   bool ref = c->tau_ref > 0;
   vf tr = vfset1((float)c->tau_ref);
   if (ref && c->soft)
-    expe32_range(c, lo, hi, &(vfopts){true, true, tr});
+    expe32_range(c, lo, hi, &(vfopts){true, true, tr, chans});
   else if (ref)
-    expe32_range(c, lo, hi, &(vfopts){true, false, tr});
+    expe32_range(c, lo, hi, &(vfopts){true, false, tr, chans});
   else if (c->soft)
-    expe32_range(c, lo, hi, &(vfopts){false, true, tr});
+    expe32_range(c, lo, hi, &(vfopts){false, true, tr, chans});
   else
-    expe32_range(c, lo, hi, &(vfopts){false, false, tr});
+    expe32_range(c, lo, hi, &(vfopts){false, false, tr, chans});
+}
+
+void VSFX(adex__expe_step32)(const adex__step_ctx *c, size_t lo, size_t hi) {
+  if (c->nchans > 0)
+    expe32_step_opts(c, lo, hi, true);
+  else
+    expe32_step_opts(c, lo, hi, false);
 }
 
 /* ------------------------------------------------------------ adaptive */

@@ -77,6 +77,16 @@ static inline vf vfsel(vmf m, vf a, vf b) {
 static inline vf vfmin(vf a, vf b) { return _mm512_min_ps(a, b); }
 static inline vf vfmax(vf a, vf b) { return _mm512_max_ps(a, b); }
 static inline vf vffma(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
+/* W floats from p widened to double (exact), and two double vectors
+ * rounded to float (round to nearest, as the scalar cast) as one float
+ * vector: lo's lanes first. */
+static inline vd vload_widen(const float *p) {
+  return _mm512_cvtps_pd(_mm256_loadu_ps(p));
+}
+static inline vf vfnarrow(vd lo, vd hi) {
+  return _mm512_insertf32x8(_mm512_castps256_ps512(_mm512_cvtpd_ps(lo)),
+                            _mm512_cvtpd_ps(hi), 1);
+}
 
 #elif ADEX_SIMD_W == 4
 
@@ -132,6 +142,12 @@ static inline vf vfsel(vmf m, vf a, vf b) { return _mm256_blendv_ps(b, a, m); }
 static inline vf vfmin(vf a, vf b) { return _mm256_min_ps(a, b); }
 static inline vf vfmax(vf a, vf b) { return _mm256_max_ps(a, b); }
 static inline vf vffma(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }
+static inline vd vload_widen(const float *p) {
+  return _mm256_cvtps_pd(_mm_loadu_ps(p));
+}
+static inline vf vfnarrow(vd lo, vd hi) {
+  return _mm256_set_m128(_mm256_cvtpd_ps(hi), _mm256_cvtpd_ps(lo));
+}
 
 #else
 #error "ADEX_SIMD_W must be 4 or 8"

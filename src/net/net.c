@@ -929,7 +929,7 @@ static void plan_folds(adex_net *net) {
   }
 }
 
-void adex__net_set_fold(adex_net *net, bool on) { net->no_fold = !on; }
+void adex__net_set_fold(adex_net *net, adex__fold how) { net->fold = (int)how; }
 
 size_t adex__net_folded(const adex_net *net, size_t pop) {
   return net->planned && net->groups[pop].kind == NET_GROUP_POP
@@ -1127,7 +1127,7 @@ static int split_threads(const adex_net *net) {
  * folding is not switched off (adex__net_set_fold: the tests compare);
  * false, and nothing done, where they do not. */
 static bool f32_direct(adex_net *net, net_group *gr, size_t a, size_t b) {
-  if (gr->ndirect == 0 || net->no_fold) return false;
+  if (gr->ndirect == 0 || net->fold == ADEX__FOLD_NONE) return false;
   adex__net_proj_post_f32(&net->projs[gr->direct[0]],
                           gr->ndirect == 2 ? &net->projs[gr->direct[1]] : NULL,
                           net->k, adex_pop_input_f32(gr->pop) + a,
@@ -1161,7 +1161,7 @@ static void split_part(adex_net *net, size_t part, size_t parts) {
     bool folded = net->ctx[g].nchans > 0;
     for (size_t a = lo; a < hi; a += NET_TILE) {
       size_t b = hi - a < NET_TILE ? hi : a + NET_TILE;
-      if (f32_direct(net, gr, a, b)) {
+      if (folded || f32_direct(net, gr, a, b)) { /* one or the other */
         adex__pop_step_range(gr->pop, &net->ctx[g], a, b);
         continue;
       }
@@ -1169,7 +1169,7 @@ static void split_part(adex_net *net, size_t part, size_t parts) {
       double V64[NET_TILE], in64[NET_TILE]; /* float32: the tile's copies */
       if (gr->V64 != NULL) f32_open(gr, a, b, V64, in64);
       net_post post = post_of(gr, a, V64, in64);
-      for (size_t i = 0; i < net->nprojs && !folded; i++) {
+      for (size_t i = 0; i < net->nprojs; i++) {
         net_proj *p = &net->projs[i];
         if (p->cfg.post != g) continue;
         if (held == NULL) {
@@ -1188,10 +1188,15 @@ static void split_part(adex_net *net, size_t part, size_t parts) {
 
 /* The channels population g's step folds in this step (none where its
  * projections or its kernel do not allow it: net_group's nfold,
- * adex__pop_takes_chans), in the projections' order. */
+ * adex__pop_takes_chans), in the projections' order. A float32
+ * population whose projections run on its arrays directly (f32_direct)
+ * keeps that: folding them into its float kernel measured no faster
+ * (docs/performance.md). */
 static void fold_chans(adex_net *net, size_t g) {
   net_group *gr = &net->groups[g];
-  if (gr->nfold == 0 || net->no_fold || !adex__pop_takes_chans(gr->pop)) return;
+  if (gr->nfold == 0 || net->fold != ADEX__FOLD_ALL || gr->ndirect > 0 ||
+      !adex__pop_takes_chans(gr->pop))
+    return;
   adex__chan *ch = net->chans + g * ADEX__MAX_CHANS;
   size_t n = 0;
   for (size_t i = 0; i < net->nprojs; i++)

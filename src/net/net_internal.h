@@ -142,7 +142,7 @@ struct adex_net {
                                  updates of the step under way */
   struct adex__chan *chans;   /* ngroups x ADEX__MAX_CHANS, from plan: the
                                  channels those steps fold (kernel.h) */
-  bool no_fold; /* never fold (adex__net_set_fold; tests compare) */
+  int fold;                   /* what may fold (adex__fold; tests compare) */
   /* several ranks (NULL comm: alone) */
   const struct adex_comm *comm;
   int rank, nranks;
@@ -230,10 +230,14 @@ void adex__net_proj_post_f32(net_proj *p, net_proj *q, uint64_t k, float *in,
 bool adex__net_proj_foldable(const net_proj *p);
 void adex__net_proj_chan(net_proj *p, uint64_t k, struct adex__chan *ch);
 
-/* Tests: never fold the projections' post side into the steps, nor run
- * it on a float32 population's arrays directly (the bits are the same
- * either way; this lets a test show it). */
-void adex__net_set_fold(adex_net *net, bool on);
+/* Tests: where the projections' post side runs (the bits are the same
+ * either way; this lets a test show it): folded into the populations'
+ * steps where they take it, else on a float32 population's arrays
+ * directly where its projections allow (ALL, the default); only the
+ * latter (DIRECT); neither (NONE: the projections' own loops, on a
+ * float32 population's double copies). */
+typedef enum { ADEX__FOLD_ALL, ADEX__FOLD_DIRECT, ADEX__FOLD_NONE } adex__fold;
+void adex__net_set_fold(adex_net *net, adex__fold how);
 
 /* How many channels population `pop`'s step folded in the last step. */
 size_t adex__net_folded(const adex_net *net, size_t pop);

@@ -617,10 +617,14 @@ bool adex__pop_fused(const adex_pop *pop) {
 }
 
 bool adex__pop_takes_chans(const adex_pop *pop) {
-  if (!adex__pop_fused(pop) || pop->dtype != ADEX_DTYPE_F64) return false;
+  if (!adex__pop_fused(pop)) return false;
+  bool f32 = pop->dtype == ADEX_DTYPE_F32;
   const adex__impl *v[] = {&adex__simd_expe.avx2, &adex__simd_expe.avx512};
-  for (size_t k = 0; k < 2; k++)
-    if (v[k]->step != NULL && pop->impl.step == v[k]->step) return true;
+  for (size_t k = 0; k < 2; k++) {
+    adex__step_fn mine = f32 ? pop->impl.step32 : pop->impl.step;
+    adex__step_fn simd = f32 ? v[k]->step32 : v[k]->step;
+    if (simd != NULL && mine == simd) return true;
+  }
   return false;
 }
 

@@ -142,8 +142,8 @@ int adex__pop_threads(const adex_pop *pop, size_t n);
 bool adex__pop_fused(const adex_pop *pop);
 
 /* Whether its fused step folds a network's synaptic channels
- * (adex__step_ctx's chans; kernel.h, adex__chan): float64 exp_auto on an
- * AVX2 or AVX-512 kernel. Elsewhere nchans must stay 0. */
+ * (adex__step_ctx's chans; kernel.h, adex__chan): exp_auto, float64 or
+ * float32, on an AVX2 or AVX-512 kernel. Elsewhere nchans must stay 0. */
 bool adex__pop_takes_chans(const adex_pop *pop);
 
 /* The step context of an update at t of dt: the population's arrays as
