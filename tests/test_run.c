@@ -206,27 +206,35 @@ static void test_float32_in_networks(void **state) {
 }
 
 /* Inputs into float32 variables (adex_net_input): each computed in
- * double and rounded to float, in order: a number per neuron then a
- * number for all (its own vectorized loop) against that by hand. */
+ * double and rounded to float, in order: a number per neuron, then a
+ * number for all that is not a float (4.3) and one that is (0.1f, every
+ * bit of its mantissa set to something; the loop adds it in float),
+ * against that by hand in double. The numbers per neuron span 12 orders
+ * of magnitude and both signs, so the sums round in every way. */
 static void test_float32_inputs_by_hand(void **state) {
   (void)state;
   adex_pop *a = make("A", ADEX_DTYPE_F32, "exp_auto");
   adex_pop *b = make("B", ADEX_DTYPE_F32, "exp_auto");
   double per[N];
-  for (size_t i = 0; i < N; i++) per[i] = 0.1 * (double)i + 1.0 / 3.0;
+  for (size_t i = 0; i < N; i++)
+    per[i] = (i % 2 ? -1.0 : 1.0) * (0.1 * (double)i + 1.0 / 3.0) *
+             pow(10.0, (double)(i % 12) - 8.0);
+  const double f = (double)0.1f;
   adex_net *net = NULL;
   assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
   assert_ok(adex_net_add_pop(net, a, NULL));
   assert_ok(adex_net_plan(net));
-  adex_net_input in[2] = {
+  adex_net_input in[3] = {
       {0, "input", '+', {ADEX_RUN_INPUT_NEURON, 0.0, per, NULL}},
-      {0, "input", '+', {ADEX_RUN_INPUT_SCALAR, 4.3, NULL, NULL}}};
-  assert_ok(adex_net_run_io(net, 200, in, 2, NULL, 0, NULL, NULL, NULL));
+      {0, "input", '+', {ADEX_RUN_INPUT_SCALAR, 4.3, NULL, NULL}},
+      {0, "input", '+', {ADEX_RUN_INPUT_SCALAR, f, NULL, NULL}}};
+  assert_ok(adex_net_run_io(net, 200, in, 3, NULL, 0, NULL, NULL, NULL));
   for (int k = 0; k < 200; k++) {
     float *x = adex_pop_input_f32(b);
     for (size_t i = 0; i < N; i++) {
       x[i] = (float)((double)x[i] + per[i]);
       x[i] = (float)((double)x[i] + 4.3);
+      x[i] = (float)((double)x[i] + f);
     }
     assert_ok(adex_pop_update(b, adex_run_time(0.0, 0.1, (uint64_t)k), 0.1));
   }
@@ -235,6 +243,48 @@ static void test_float32_inputs_by_hand(void **state) {
   adex_net_destroy(net);
   adex_pop_destroy(a);
   adex_pop_destroy(b);
+}
+
+/* The same three inputs into w of float32 neurons whose step leaves w
+ * as it is (a = 0, tau_w = 1e9: w moves by 1e-10 w, below half an ulp;
+ * b = 0: spikes, where w drives V up, leave it too),
+ * so that w shows every rounding of every input, step after step: the
+ * bits of the double formula by hand. */
+static void test_float32_inputs_exact(void **state) {
+  (void)state;
+  adex_pop_config cfg;
+  adex_pop_config_default(&cfg, N);
+  cfg.dtype = ADEX_DTYPE_F32;
+  cfg.params.a = 0.0;
+  cfg.params.b = 0.0;
+  cfg.params.tau_w = 1e9;
+  cfg.V_init = adex_init_constant(-70.0);
+  adex_pop *pop = NULL;
+  assert_ok(adex_pop_create(&cfg, &pop));
+  double per[N];
+  for (size_t i = 0; i < N; i++)
+    per[i] = (i % 2 ? -1.0 : 1.0) * (0.1 * (double)i + 1.0 / 3.0) *
+             pow(10.0, (double)(i % 12) - 8.0);
+  const double f = (double)0.1f;
+  adex_net *net = NULL;
+  assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
+  assert_ok(adex_net_add_pop(net, pop, NULL));
+  assert_ok(adex_net_plan(net));
+  adex_net_input in[3] = {
+      {0, "w", '+', {ADEX_RUN_INPUT_NEURON, 0.0, per, NULL}},
+      {0, "w", '+', {ADEX_RUN_INPUT_SCALAR, 4.3, NULL, NULL}},
+      {0, "w", '+', {ADEX_RUN_INPUT_SCALAR, f, NULL, NULL}}};
+  assert_ok(adex_net_run_io(net, 50, in, 3, NULL, 0, NULL, NULL, NULL));
+  float w[N] = {0};
+  for (int k = 0; k < 50; k++)
+    for (size_t i = 0; i < N; i++) {
+      w[i] = (float)((double)w[i] + per[i]);
+      w[i] = (float)((double)w[i] + 4.3);
+      w[i] = (float)((double)w[i] + f);
+    }
+  assert_memory_equal(adex_pop_w_f32(pop), w, sizeof w);
+  adex_net_destroy(net);
+  adex_pop_destroy(pop);
 }
 
 /* A first step that fails (a dt the method cannot take stably) leaves the
@@ -378,6 +428,7 @@ int main(void) {
       cmocka_unit_test(test_hooks),
       cmocka_unit_test(test_float32_in_networks),
       cmocka_unit_test(test_float32_inputs_by_hand),
+      cmocka_unit_test(test_float32_inputs_exact),
       cmocka_unit_test(test_first_step_fails_cleanly),
       cmocka_unit_test(test_generator_input),
       cmocka_unit_test(test_network_counts_nonfinite),

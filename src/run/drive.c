@@ -117,6 +117,14 @@ ADEX__VEC_CLONES static void add_scalar(double *restrict d, size_t n,
 
 ADEX__VEC_CLONES static void add_scalar_f32(float *restrict d, size_t n,
                                             double v) {
+  float f = (float)v;
+  if ((double)f == v) {
+    /* v a float: the double sum of two floats rounded to float is their
+     * float sum (double's 53 bits >= 2 x 24 + 2: double rounding is
+     * innocuous for +), so one float add gives the same bits */
+    for (size_t i = 0; i < n; i++) d[i] += f;
+    return;
+  }
   for (size_t i = 0; i < n; i++) d[i] = (float)((double)d[i] + v);
 }
 
