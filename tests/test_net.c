@@ -1290,8 +1290,8 @@ static void test_threads_same_bits(void **state) {
 }
 
 /* A network whose step is split by post neurons (every projection of the
- * Exp family): A (2500 neurons, tau_ref 2 ms) and B (1100) driven by a
- * PoissonGroup through ExpCOBA; A -> A ExpCUBA through IJ pairs with their
+ * Exp family): A (2500 neurons, tau_ref 2 ms, a drive of 0.3-0.306) and
+ * B (1100) driven by a PoissonGroup through ExpCOBA; A -> A ExpCUBA through IJ pairs with their
  * own weights and delays; A -> B DeltaSynapse with post_has_ref, delay
  * 0.3 ms; B -> A ExpCOBA twice (E -80 and -70 mV, the second with a
  * delay of 0.2 ms: the two pass over A together). `whole`: plus a DualExpCUBA projection
@@ -1314,6 +1314,14 @@ static long split_net(int threads, bool whole, int steps, double *V,
   cfg.V_init = adex_init_uniform(-70.0, -50.0, 7);
   adex_pop *A, *B;
   assert_ok(adex_pop_create(&cfg, &A));
+  assert_ok(adex_pop_enable_drive(A)); /* added after the folded channels */
+  for (size_t i = 0; i < 2500; i++) {
+    double d = 0.3 + 0.001 * (double)(i % 7);
+    if (split_dtype == ADEX_DTYPE_F32)
+      adex_pop_drive_f32(A)[i] = (float)d;
+    else
+      adex_pop_drive(A)[i] = d;
+  }
   cfg.shape[0] = 1100;
   cfg.tau_ref = 0.0;
   cfg.V_init = adex_init_uniform(-70.0, -50.0, 8);
