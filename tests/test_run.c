@@ -287,6 +287,105 @@ static void test_float32_inputs_exact(void **state) {
   adex_pop_destroy(pop);
 }
 
+/* A network of one population of 2600 neurons (`threads` threads: the
+ * split step takes two from 2048 neurons on) driven by a PoissonGroup
+ * through ExpCOBA, and with `whole` a silent DualExpCUBA projection that
+ * makes every step take the unsplit path. */
+static adex_net *defer_net(adex_dtype dtype, bool whole, int threads,
+                           adex_pop **pop) {
+  adex_pop_config cfg;
+  adex_pop_config_default(&cfg, 2600);
+  cfg.dtype = dtype;
+  cfg.threads = threads;
+  cfg.tau_ref = 2.0;
+  cfg.V_init = adex_init_uniform(-70.0, -50.0, 5);
+  assert_ok(adex_pop_create(&cfg, pop));
+  adex_net *net = NULL;
+  assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
+  size_t p, src, silent;
+  assert_ok(adex_net_add_pop(net, *pop, &p));
+  double f = 50.0, zero = 0.0;
+  assert_ok(adex_net_add_poisson(net, 100, &f, 1, 3, NULL, &src));
+  adex_proj_config pc;
+  adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, src, p,
+                           adex_conn_fixed_prob(0.05, true, 4));
+  pc.g_max = 0.5;
+  assert_ok(adex_net_add_proj(net, &pc, NULL));
+  if (whole) {
+    assert_ok(adex_net_add_poisson(net, 1, &zero, 1, 6, NULL, &silent));
+    adex_proj_config_default(&pc, ADEX_SYN_DUAL_EXP_CUBA, silent, p,
+                             adex_conn_all2all(true));
+    assert_ok(adex_net_add_proj(net, &pc, NULL));
+  }
+  assert_ok(adex_net_plan(net));
+  return net;
+}
+
+/* A number added to a population's input is added by the network's step
+ * itself, tile by tile, where no later input writes the input
+ * (adex__net_defer_add): the same bits as every input applied before the
+ * step by hand, on the split step (1 and 2 threads) and the whole one,
+ * float64 and float32, for a number that is a float and one that is not;
+ * a number followed by another input ('*') keeps its place. */
+static void test_deferred_inputs(void **state) {
+  (void)state;
+  enum { M = 2600, STEPS_D = 300 };
+  static double per[M];
+  for (size_t i = 0; i < M; i++) per[i] = 0.01 * (double)(i % 97);
+  adex_net_input sets[3][2] = {
+      {{0, "input", '+', {ADEX_RUN_INPUT_NEURON, 0.0, per, NULL}},
+       {0, "input", '+', {ADEX_RUN_INPUT_SCALAR, 4.3, NULL, NULL}}},
+      {{0, "input", '+', {ADEX_RUN_INPUT_SCALAR, 30.0, NULL, NULL}},
+       {0, "input", '*', {ADEX_RUN_INPUT_SCALAR, 0.25, NULL, NULL}}},
+      {{0, "input", '+', {ADEX_RUN_INPUT_SCALAR, 7.5, NULL, NULL}},
+       {0, "V", '+', {ADEX_RUN_INPUT_SCALAR, 0.01, NULL, NULL}}}};
+  for (int f32 = 0; f32 < 2; f32++)
+    for (int whole = 0; whole < 2; whole++)
+      for (int threads = 1; threads <= 2; threads++)
+        for (size_t set = 0; set < 3; set++) {
+          adex_dtype dt = f32 ? ADEX_DTYPE_F32 : ADEX_DTYPE_F64;
+          adex_pop *a, *b;
+          adex_net *na = defer_net(dt, whole, threads, &a);
+          adex_net *nb = defer_net(dt, whole, threads, &b);
+          assert_ok(adex_net_run_io(na, STEPS_D, sets[set], 2, NULL, 0, NULL,
+                                    NULL, NULL));
+          for (int k = 0; k < STEPS_D; k++) {
+            for (size_t q = 0; q < 2; q++) {
+              const adex_net_input *in = &sets[set][q];
+              bool V = strcmp(in->var, "V") == 0;
+              for (size_t i = 0; i < M; i++) {
+                double v = in->in.kind == ADEX_RUN_INPUT_NEURON ? in->in.data[i]
+                                                                : in->in.value;
+                if (f32) {
+                  float *x = V ? adex_pop_V_f32(b) : adex_pop_input_f32(b);
+                  x[i] = (float)(in->op == '+' ? (double)x[i] + v
+                                               : (double)x[i] * v);
+                } else {
+                  double *x = V ? adex_pop_V(b) : adex_pop_input(b);
+                  x[i] = in->op == '+' ? x[i] + v : x[i] * v;
+                }
+              }
+            }
+            assert_ok(adex_net_step(nb));
+          }
+          size_t bytes = M * (f32 ? sizeof(float) : sizeof(double));
+          const void *Va = f32 ? (const void *)adex_pop_V_f32(a)
+                               : (const void *)adex_pop_V(a);
+          const void *Vb = f32 ? (const void *)adex_pop_V_f32(b)
+                               : (const void *)adex_pop_V(b);
+          assert_memory_equal(Va, Vb, bytes);
+          const void *wa = f32 ? (const void *)adex_pop_w_f32(a)
+                               : (const void *)adex_pop_w(a);
+          const void *wb = f32 ? (const void *)adex_pop_w_f32(b)
+                               : (const void *)adex_pop_w(b);
+          assert_memory_equal(wa, wb, bytes);
+          adex_net_destroy(na);
+          adex_net_destroy(nb);
+          adex_pop_destroy(a);
+          adex_pop_destroy(b);
+        }
+}
+
 /* A first step that fails (a dt the method cannot take stably) leaves the
  * inputs' variables as they were, names the population, and keeps the
  * parts of the update's error. */
@@ -429,6 +528,7 @@ int main(void) {
       cmocka_unit_test(test_float32_in_networks),
       cmocka_unit_test(test_float32_inputs_by_hand),
       cmocka_unit_test(test_float32_inputs_exact),
+      cmocka_unit_test(test_deferred_inputs),
       cmocka_unit_test(test_first_step_fails_cleanly),
       cmocka_unit_test(test_generator_input),
       cmocka_unit_test(test_network_counts_nonfinite),

@@ -11,6 +11,7 @@
 
 #include "adex/runner.h"
 #include "flags.h"
+#include "inputs/add.h"
 #include "internal.h"
 #include "net/net_internal.h"
 #include "pop/pop_internal.h"
@@ -1055,6 +1056,47 @@ ADEX__VEC_CLONES static void f32_close(net_group *gr, size_t lo, size_t hi,
   for (size_t i = 0; i < hi - lo; i++) V[i] = (float)V64[i];
 }
 
+size_t adex__net_input_group(const adex_net *net, const void *dst) {
+  for (size_t g = 0; g < net->ngroups && dst != NULL; g++) {
+    const net_group *gr = &net->groups[g];
+    if (gr->kind != NET_GROUP_POP) continue;
+    adex_pop *pop = gr->pop;
+    const void *in = adex_pop_dtype(pop) == ADEX_DTYPE_F32
+                         ? (const void *)adex_pop_input_f32(pop)
+                         : (const void *)adex_pop_input(pop);
+    if (in == dst) return g;
+  }
+  return SIZE_MAX;
+}
+
+void adex__net_defer_add(adex_net *net, size_t group, double v) {
+  net->groups[group].add = v;
+  net->groups[group].has_add = true;
+}
+
+/* The deferred number of population group gr added to its neurons [lo,
+ * hi) (adex__net_defer_add). */
+static void deferred_add(net_group *gr, size_t lo, size_t hi) {
+  if (!gr->has_add) return;
+  adex_pop *pop = gr->pop;
+  if (adex_pop_dtype(pop) == ADEX_DTYPE_F32)
+    adex__add_number(adex_pop_input_f32(pop) + lo, ADEX_DTYPE_F32, hi - lo,
+                     gr->add);
+  else
+    adex__add_number(adex_pop_input(pop) + lo, ADEX_DTYPE_F64, hi - lo,
+                     gr->add);
+}
+
+/* Every population's deferred number added to all its neurons, if any, and
+ * none left. */
+static void deferred_adds(adex_net *net) {
+  for (size_t g = 0; g < net->ngroups; g++) {
+    net_group *gr = &net->groups[g];
+    if (gr->kind == NET_GROUP_POP) deferred_add(gr, 0, gr->nloc);
+    gr->has_add = false;
+  }
+}
+
 /* The list of the group's spikes of the last step, by local index, 64
  * flags at a time (flags.h). */
 size_t adex__net_gather_spikes(const net_group *g, uint32_t *out) {
@@ -1161,6 +1203,7 @@ static void split_part(adex_net *net, size_t part, size_t parts) {
     bool folded = net->ctx[g].nchans > 0;
     for (size_t a = lo; a < hi; a += NET_TILE) {
       size_t b = hi - a < NET_TILE ? hi : a + NET_TILE;
+      deferred_add(gr, a, b);
       if (folded || f32_direct(net, gr, a, b)) { /* one or the other */
         adex__pop_step_range(gr->pop, &net->ctx[g], a, b);
         continue;
@@ -1265,12 +1308,8 @@ adex_status adex_net_set_lockstep(adex_net *net, bool on) {
   return ADEX_OK;
 }
 
-adex_status adex_net_step(adex_net *net) {
-  if (net == NULL) return adex__fail(ADEX_EINVAL, "net must not be NULL");
-  if (!net->planned)
-    return FAIL(net, ADEX_EINVAL,
-                "plan the network (adex_net_plan) before "
-                "stepping it");
+/* adex_net_step of a planned network. */
+static adex_status step(adex_net *net) {
   double t = time_of(net, net->k);
   net->failed = SIZE_MAX;
   for (size_t g = 0; g < net->ngroups; g++)
@@ -1281,11 +1320,14 @@ adex_status adex_net_step(adex_net *net) {
     if (st != ADEX_OK) return st;
   }
   if (splittable(net) && split_step(net, t)) {
-    for (size_t g = 0; g < net->ngroups; g++)
+    for (size_t g = 0; g < net->ngroups; g++) {
+      net->groups[g].has_add = false; /* added tile by tile */
       if (net->groups[g].kind != NET_GROUP_POP)
         source_update(net, &net->groups[g], t);
+    }
     return step_done(net);
   }
+  deferred_adds(net);
   for (size_t g = 0; g < net->ngroups; g++) {
     net_group *gr = &net->groups[g];
     if (gr->V64 != NULL) f32_open(gr, 0, gr->nloc, gr->V64, gr->in64);
@@ -1314,6 +1356,17 @@ adex_status adex_net_step(adex_net *net) {
     }
   }
   return step_done(net);
+}
+
+adex_status adex_net_step(adex_net *net) {
+  if (net == NULL) return adex__fail(ADEX_EINVAL, "net must not be NULL");
+  if (!net->planned)
+    return FAIL(net, ADEX_EINVAL,
+                "plan the network (adex_net_plan) before "
+                "stepping it");
+  adex_status st = step(net);
+  deferred_adds(net); /* a step that ended before it added them */
+  return st;
 }
 
 /* ----------------------------------------------------------- accessors */

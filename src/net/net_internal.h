@@ -66,6 +66,10 @@ typedef struct net_group {
    * (adex__net_proj_f32_direct; plan): the one or two projections into
    * it, by index, else ndirect 0 */
   size_t direct[2], ndirect;
+  /* NET_GROUP_POP: a number to add to the input at the start of the next
+   * step (adex__net_defer_add), where has_add */
+  double add;
+  bool has_add;
   /* NET_GROUP_POISSON */
   double *freqs; /* num values, Hz */
   uint64_t seed;
@@ -238,6 +242,18 @@ void adex__net_proj_chan(net_proj *p, uint64_t k, struct adex__chan *ch);
  * float32 population's double copies). */
 typedef enum { ADEX__FOLD_ALL, ADEX__FOLD_DIRECT, ADEX__FOLD_NONE } adex__fold;
 void adex__net_set_fold(adex_net *net, adex__fold how);
+
+/* Inputs the step applies itself (the run loop's `(key, number)` with op
+ * '+' onto a population's input, drive.c): the population group whose
+ * input array is dst (this rank's), else SIZE_MAX; and v to add to that
+ * group's input at the start of the next step (adex__add_number's
+ * arithmetic; one number per group and step), tile by tile where the step
+ * is split, so that the input is read once, in the first-level cache,
+ * instead of in a pass of its own before the step. Only the step reads
+ * the input between the inputs and the step; a step that ends early adds
+ * what it has not. */
+size_t adex__net_input_group(const adex_net *net, const void *dst);
+void adex__net_defer_add(adex_net *net, size_t group, double v);
 
 /* How many channels population `pop`'s step folded in the last step. */
 size_t adex__net_folded(const adex_net *net, size_t pop);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "adex/inputs.h"
+#include "inputs/add.h"
 #include "internal.h"
 #include "net/net_internal.h"
 
@@ -108,26 +109,6 @@ static inline double apply_op(char op, double x, double v) {
   }
 }
 
-/* d += v for a float64 variable, and for a float32 one computed in
- * double, rounded once. */
-ADEX__VEC_CLONES static void add_scalar(double *restrict d, size_t n,
-                                        double v) {
-  for (size_t i = 0; i < n; i++) d[i] += v;
-}
-
-ADEX__VEC_CLONES static void add_scalar_f32(float *restrict d, size_t n,
-                                            double v) {
-  float f = (float)v;
-  if ((double)f == v) {
-    /* v a float: the double sum of two floats rounded to float is their
-     * float sum (double's 53 bits >= 2 x 24 + 2: double rounding is
-     * innocuous for +), so one float add gives the same bits */
-    for (size_t i = 0; i < n; i++) d[i] += f;
-    return;
-  }
-  for (size_t i = 0; i < n; i++) d[i] = (float)((double)d[i] + v);
-}
-
 /* Apply one input of step k (float32 variables: computed in double,
  * rounded once). A generator adds its next step: straight into a float64
  * variable with '+', else through `scratch` (n doubles). */
@@ -150,7 +131,7 @@ static void apply(const adex__drive_in *in, size_t k, double *scratch) {
   if (in->dtype == ADEX_DTYPE_F64) {
     double *d = in->dst;
     if (in->op == '+' && s->kind == ADEX_RUN_INPUT_SCALAR) {
-      add_scalar(d, in->n, s->value);
+      adex__add_number(d, ADEX_DTYPE_F64, in->n, s->value);
       return;
     }
     for (size_t i = 0; i < in->n; i++)
@@ -158,12 +139,37 @@ static void apply(const adex__drive_in *in, size_t k, double *scratch) {
   } else {
     float *d = in->dst;
     if (in->op == '+' && s->kind == ADEX_RUN_INPUT_SCALAR) {
-      add_scalar_f32(d, in->n, s->value); /* the loop below's arithmetic */
+      /* the loop below's arithmetic */
+      adex__add_number(d, ADEX_DTYPE_F32, in->n, s->value);
       return;
     }
     for (size_t i = 0; i < in->n; i++)
       d[i] = (float)apply_op(in->op, (double)d[i], value_at(s, in->n, k, i));
   }
+}
+
+/* Which inputs the network's step adds itself, tile by tile
+ * (adex__net_defer_add): a number added to a population's input that no
+ * later input writes (so the order of the inputs' operations on each
+ * variable stays). defer[i]: the population's group, else SIZE_MAX. */
+static void plan_defer(const adex_net *net, const adex__drive_in *ins,
+                       size_t n_ins, size_t *defer) {
+  for (size_t i = 0; i < n_ins; i++) {
+    defer[i] = SIZE_MAX;
+    if (ins[i].src.kind != ADEX_RUN_INPUT_SCALAR || ins[i].op != '+') continue;
+    bool last = true;
+    for (size_t j = i + 1; j < n_ins; j++) last &= ins[j].dst != ins[i].dst;
+    if (last) defer[i] = adex__net_input_group(net, ins[i].dst);
+  }
+}
+
+/* Input i of step k onto its variable, or to the network's step. */
+static void apply_in(adex_net *net, const adex__drive_in *ins, size_t i,
+                     size_t k, double *scratch, const size_t *defer) {
+  if (defer[i] != SIZE_MAX)
+    adex__net_defer_add(net, defer[i], ins[i].src.value);
+  else
+    apply(&ins[i], k, scratch);
 }
 
 /* Row k of one monitor. */
@@ -194,7 +200,8 @@ static void record(const adex__drive_mon *m, size_t k) {
 /* The first step, with the inputs' variables kept: a step that fails
  * there (a dt refused as unstable) leaves them as they were. */
 static adex_status first_step(adex_net *net, const adex__drive_in *ins,
-                              size_t n_ins, double *scratch) {
+                              size_t n_ins, double *scratch,
+                              const size_t *defer) {
   void *saved[ADEX_RUN_MAX_MONITORS] = {0};
   adex_status st = ADEX_OK;
   for (size_t i = 0; i < n_ins && st == ADEX_OK; i++) {
@@ -207,7 +214,7 @@ static adex_status first_step(adex_net *net, const adex__drive_in *ins,
                                           i));
     else
       memcpy(saved[i], ins[i].dst, bytes);
-    if (st == ADEX_OK) apply(&ins[i], 0, scratch);
+    if (st == ADEX_OK) apply_in(net, ins, i, 0, scratch, defer);
   }
   if (st == ADEX_OK) st = adex_net_step(net);
   for (size_t i = n_ins; i-- > 0;) {
@@ -235,6 +242,13 @@ adex_status adex__drive(adex_net *net, size_t steps, const adex__drive_in *ins,
   double *scratch = NULL;
   if (n_scratch > 0 && (scratch = malloc(n_scratch * sizeof *scratch)) == NULL)
     return adex__net_keep(net, adex__fail(ADEX_ENOMEM, "out of memory"));
+  size_t defer[ADEX_RUN_MAX_MONITORS];
+  if (n_ins > ADEX_RUN_MAX_MONITORS) {
+    free(scratch);
+    return adex__net_keep(net, adex__fail(ADEX_ESIZE, "more than %d inputs",
+                                          ADEX_RUN_MAX_MONITORS));
+  }
+  plan_defer(net, ins, n_ins, defer);
   adex_status st = ADEX_OK;
   for (size_t k = 0; k < steps; k++) {
     int rc = h->before_step != NULL ? h->before_step(h->user, k) : 0;
@@ -243,9 +257,10 @@ adex_status adex__drive(adex_net *net, size_t steps, const adex__drive_in *ins,
       break;
     }
     if (k == 0 && n_ins > 0) {
-      st = first_step(net, ins, n_ins, scratch);
+      st = first_step(net, ins, n_ins, scratch, defer);
     } else {
-      for (size_t i = 0; i < n_ins; i++) apply(&ins[i], k, scratch);
+      for (size_t i = 0; i < n_ins; i++)
+        apply_in(net, ins, i, k, scratch, defer);
       st = adex_net_step(net);
     }
     if (st != ADEX_OK) break;
