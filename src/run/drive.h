@@ -7,7 +7,9 @@
  * monitors to memory first (adex__drive_in, adex__drive_mon); the loop
  * then allocates nothing. Step k, in this order:
  *   1. the caller's before_step hook (the program's own input generators);
- *   2. every input, in order, onto its variable;
+ *   2. every input, in order, onto its variable (a number added to a
+ *      population's input that no later input writes: handed to the
+ *      step, which adds it first, tile by tile, adex__net_defer_add);
  *   3. the network's step (adex_net_step), at adex_run_time(t0, dt, k);
  *   4. row k of every monitor;
  *   5. the caller's after_step hook (spike counts, streamed recordings);
