@@ -179,12 +179,15 @@ static void deliver_list(net_proj *p, const uint32_t *ids, size_t n, uint64_t s,
     if (p->dly == NULL && p->w == NULL) {
       uint64_t d = p->dly_pre != NULL ? p->dly_pre[i] : p->d_all;
       double *r = p->ring + ((s + d) % L) * Q;
+      /* in locals: the stores into r could alias them for the compiler */
+      const uint32_t *post = p->post_idx;
+      const double w = p->w_all;
       if (all)
-        for (size_t q = a; q < b; q++) r[p->post_idx[q]] += p->w_all;
+        for (size_t q = a; q < b; q++) r[post[q]] += w;
       else
         for (size_t q = a; q < b; q++) {
-          size_t j = p->post_idx[q];
-          if (j - lo < span) r[j] += p->w_all;
+          size_t j = post[q];
+          if (j - lo < span) r[j] += w;
         }
     } else {
       for (size_t q = a; q < b; q++) {
