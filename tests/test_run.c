@@ -205,6 +205,19 @@ static void test_float32_in_networks(void **state) {
   adex_pop_destroy(b);
 }
 
+/* The three inputs onto `var` of the float32 tests below: a number per
+ * neuron (per, N of them, spanning 12 orders of magnitude and both
+ * signs, so that the sums round in every way), then 4.3, then 0.1f. */
+static void three_inputs(const char *var, double *per, adex_net_input *in) {
+  for (size_t i = 0; i < N; i++)
+    per[i] = (i % 2 ? -1.0 : 1.0) * (0.1 * (double)i + 1.0 / 3.0) *
+             pow(10.0, (double)(i % 12) - 8.0);
+  adex_run_input v[3] = {{ADEX_RUN_INPUT_NEURON, 0.0, per, NULL},
+                         {ADEX_RUN_INPUT_SCALAR, 4.3, NULL, NULL},
+                         {ADEX_RUN_INPUT_SCALAR, (double)0.1f, NULL, NULL}};
+  for (size_t q = 0; q < 3; q++) in[q] = (adex_net_input){0, var, '+', v[q]};
+}
+
 /* Inputs into float32 variables (adex_net_input): each computed in
  * double and rounded to float, in order: a number per neuron, then a
  * number for all that is not a float (4.3) and one that is (0.1f, every
@@ -216,25 +229,19 @@ static void test_float32_inputs_by_hand(void **state) {
   adex_pop *a = make("A", ADEX_DTYPE_F32, "exp_auto");
   adex_pop *b = make("B", ADEX_DTYPE_F32, "exp_auto");
   double per[N];
-  for (size_t i = 0; i < N; i++)
-    per[i] = (i % 2 ? -1.0 : 1.0) * (0.1 * (double)i + 1.0 / 3.0) *
-             pow(10.0, (double)(i % 12) - 8.0);
-  const double f = (double)0.1f;
+  adex_net_input in[3];
+  three_inputs("input", per, in);
   adex_net *net = NULL;
   assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
   assert_ok(adex_net_add_pop(net, a, NULL));
   assert_ok(adex_net_plan(net));
-  adex_net_input in[3] = {
-      {0, "input", '+', {ADEX_RUN_INPUT_NEURON, 0.0, per, NULL}},
-      {0, "input", '+', {ADEX_RUN_INPUT_SCALAR, 4.3, NULL, NULL}},
-      {0, "input", '+', {ADEX_RUN_INPUT_SCALAR, f, NULL, NULL}}};
   assert_ok(adex_net_run_io(net, 200, in, 3, NULL, 0, NULL, NULL, NULL));
   for (int k = 0; k < 200; k++) {
     float *x = adex_pop_input_f32(b);
     for (size_t i = 0; i < N; i++) {
       x[i] = (float)((double)x[i] + per[i]);
       x[i] = (float)((double)x[i] + 4.3);
-      x[i] = (float)((double)x[i] + f);
+      x[i] = (float)((double)x[i] + (double)0.1f);
     }
     assert_ok(adex_pop_update(b, adex_run_time(0.0, 0.1, (uint64_t)k), 0.1));
   }
@@ -262,25 +269,19 @@ static void test_float32_inputs_exact(void **state) {
   adex_pop *pop = NULL;
   assert_ok(adex_pop_create(&cfg, &pop));
   double per[N];
-  for (size_t i = 0; i < N; i++)
-    per[i] = (i % 2 ? -1.0 : 1.0) * (0.1 * (double)i + 1.0 / 3.0) *
-             pow(10.0, (double)(i % 12) - 8.0);
-  const double f = (double)0.1f;
+  adex_net_input in[3];
+  three_inputs("w", per, in);
   adex_net *net = NULL;
   assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
   assert_ok(adex_net_add_pop(net, pop, NULL));
   assert_ok(adex_net_plan(net));
-  adex_net_input in[3] = {
-      {0, "w", '+', {ADEX_RUN_INPUT_NEURON, 0.0, per, NULL}},
-      {0, "w", '+', {ADEX_RUN_INPUT_SCALAR, 4.3, NULL, NULL}},
-      {0, "w", '+', {ADEX_RUN_INPUT_SCALAR, f, NULL, NULL}}};
   assert_ok(adex_net_run_io(net, 50, in, 3, NULL, 0, NULL, NULL, NULL));
   float w[N] = {0};
   for (int k = 0; k < 50; k++)
     for (size_t i = 0; i < N; i++) {
       w[i] = (float)((double)w[i] + per[i]);
       w[i] = (float)((double)w[i] + 4.3);
-      w[i] = (float)((double)w[i] + f);
+      w[i] = (float)((double)w[i] + (double)0.1f);
     }
   assert_memory_equal(adex_pop_w_f32(pop), w, sizeof w);
   adex_net_destroy(net);
