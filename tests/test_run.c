@@ -218,6 +218,17 @@ static void three_inputs(const char *var, double *per, adex_net_input *in) {
   for (size_t q = 0; q < 3; q++) in[q] = (adex_net_input){0, var, '+', v[q]};
 }
 
+/* A network of pop alone, run `steps` steps with those inputs. */
+static adex_net *run_three(adex_pop *pop, const adex_net_input *in,
+                           size_t steps) {
+  adex_net *net = NULL;
+  assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
+  assert_ok(adex_net_add_pop(net, pop, NULL));
+  assert_ok(adex_net_plan(net));
+  assert_ok(adex_net_run_io(net, steps, in, 3, NULL, 0, NULL, NULL, NULL));
+  return net;
+}
+
 /* Inputs into float32 variables (adex_net_input): each computed in
  * double and rounded to float, in order: a number per neuron, then a
  * number for all that is not a float (4.3) and one that is (0.1f, every
@@ -231,11 +242,7 @@ static void test_float32_inputs_by_hand(void **state) {
   double per[N];
   adex_net_input in[3];
   three_inputs("input", per, in);
-  adex_net *net = NULL;
-  assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
-  assert_ok(adex_net_add_pop(net, a, NULL));
-  assert_ok(adex_net_plan(net));
-  assert_ok(adex_net_run_io(net, 200, in, 3, NULL, 0, NULL, NULL, NULL));
+  adex_net *net = run_three(a, in, 200);
   for (int k = 0; k < 200; k++) {
     float *x = adex_pop_input_f32(b);
     for (size_t i = 0; i < N; i++) {
@@ -271,11 +278,7 @@ static void test_float32_inputs_exact(void **state) {
   double per[N];
   adex_net_input in[3];
   three_inputs("w", per, in);
-  adex_net *net = NULL;
-  assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
-  assert_ok(adex_net_add_pop(net, pop, NULL));
-  assert_ok(adex_net_plan(net));
-  assert_ok(adex_net_run_io(net, 50, in, 3, NULL, 0, NULL, NULL, NULL));
+  adex_net *net = run_three(pop, in, 50);
   float w[N] = {0};
   for (int k = 0; k < 50; k++)
     for (size_t i = 0; i < N; i++) {
