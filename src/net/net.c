@@ -930,7 +930,7 @@ static void plan_folds(adex_net *net) {
   }
 }
 
-void adex__net_set_fold(adex_net *net, adex__fold how) { net->fold = (int)how; }
+void adex__net_set_fold(adex_net *net, adex__fold how) { net->fold = how; }
 
 size_t adex__net_folded(const adex_net *net, size_t pop) {
   return net->planned && net->groups[pop].kind == NET_GROUP_POP
@@ -1056,15 +1056,17 @@ ADEX__VEC_CLONES static void f32_close(net_group *gr, size_t lo, size_t hi,
   for (size_t i = 0; i < hi - lo; i++) V[i] = (float)V64[i];
 }
 
+/* A population's input from neuron lo, in its dtype. */
+static void *input_at(adex_pop *pop, size_t lo) {
+  return adex_pop_dtype(pop) == ADEX_DTYPE_F32
+             ? (void *)(adex_pop_input_f32(pop) + lo)
+             : (void *)(adex_pop_input(pop) + lo);
+}
+
 size_t adex__net_input_group(const adex_net *net, const void *dst) {
   for (size_t g = 0; g < net->ngroups && dst != NULL; g++) {
     const net_group *gr = &net->groups[g];
-    if (gr->kind != NET_GROUP_POP) continue;
-    adex_pop *pop = gr->pop;
-    const void *in = adex_pop_dtype(pop) == ADEX_DTYPE_F32
-                         ? (const void *)adex_pop_input_f32(pop)
-                         : (const void *)adex_pop_input(pop);
-    if (in == dst) return g;
+    if (gr->kind == NET_GROUP_POP && input_at(gr->pop, 0) == dst) return g;
   }
   return SIZE_MAX;
 }
@@ -1077,13 +1079,8 @@ void adex__net_defer_add(adex_net *net, size_t group, double v) {
 /* The deferred number of population group gr added to its neurons [lo,
  * hi) (adex__net_defer_add). */
 static void deferred_add(net_group *gr, size_t lo, size_t hi) {
-  if (!gr->has_add) return;
-  adex_pop *pop = gr->pop;
-  if (adex_pop_dtype(pop) == ADEX_DTYPE_F32)
-    adex__add_number(adex_pop_input_f32(pop) + lo, ADEX_DTYPE_F32, hi - lo,
-                     gr->add);
-  else
-    adex__add_number(adex_pop_input(pop) + lo, ADEX_DTYPE_F64, hi - lo,
+  if (gr->has_add)
+    adex__add_number(input_at(gr->pop, lo), adex_pop_dtype(gr->pop), hi - lo,
                      gr->add);
 }
 

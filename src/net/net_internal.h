@@ -130,6 +130,9 @@ typedef struct net_proj {
   double dt;
 } net_proj;
 
+/* Where the projections' post side runs (adex__net_set_fold). */
+typedef enum { ADEX__FOLD_ALL, ADEX__FOLD_DIRECT, ADEX__FOLD_NONE } adex__fold;
+
 struct adex_net {
   adex__named name;
   double t0, dt;
@@ -146,7 +149,7 @@ struct adex_net {
                                  updates of the step under way */
   struct adex__chan *chans;   /* ngroups x ADEX__MAX_CHANS, from plan: the
                                  channels those steps fold (kernel.h) */
-  int fold;                   /* what may fold (adex__fold; tests compare) */
+  adex__fold fold;            /* what may fold (adex__net_set_fold) */
   /* several ranks (NULL comm: alone) */
   const struct adex_comm *comm;
   int rank, nranks;
@@ -240,7 +243,6 @@ void adex__net_proj_chan(net_proj *p, uint64_t k, struct adex__chan *ch);
  * directly where its projections allow (ALL, the default); only the
  * latter (DIRECT); neither (NONE: the projections' own loops, on a
  * float32 population's double copies). */
-typedef enum { ADEX__FOLD_ALL, ADEX__FOLD_DIRECT, ADEX__FOLD_NONE } adex__fold;
 void adex__net_set_fold(adex_net *net, adex__fold how);
 
 /* Inputs the step applies itself (the run loop's `(key, number)` with op

@@ -128,21 +128,17 @@ static void apply(const adex__drive_in *in, size_t k, double *scratch) {
     apply(&as, 0, NULL);
     return;
   }
+  if (in->op == '+' && s->kind == ADEX_RUN_INPUT_SCALAR) {
+    /* the loops' arithmetic below, vectorized */
+    adex__add_number(in->dst, in->dtype, in->n, s->value);
+    return;
+  }
   if (in->dtype == ADEX_DTYPE_F64) {
     double *d = in->dst;
-    if (in->op == '+' && s->kind == ADEX_RUN_INPUT_SCALAR) {
-      adex__add_number(d, ADEX_DTYPE_F64, in->n, s->value);
-      return;
-    }
     for (size_t i = 0; i < in->n; i++)
       d[i] = apply_op(in->op, d[i], value_at(s, in->n, k, i));
   } else {
     float *d = in->dst;
-    if (in->op == '+' && s->kind == ADEX_RUN_INPUT_SCALAR) {
-      /* the loop below's arithmetic */
-      adex__add_number(d, ADEX_DTYPE_F32, in->n, s->value);
-      return;
-    }
     for (size_t i = 0; i < in->n; i++)
       d[i] = (float)apply_op(in->op, (double)d[i], value_at(s, in->n, k, i));
   }
@@ -234,6 +230,11 @@ adex_status adex__drive(adex_net *net, size_t steps, const adex__drive_in *ins,
   size_t every = adex_run_progress_every(steps);
   if (done != NULL) *done = 0;
   if (stop != NULL) *stop = 0;
+  if (n_ins > ADEX_RUN_MAX_MONITORS)
+    return adex__net_keep(net, adex__fail(ADEX_ESIZE, "more than %d inputs",
+                                          ADEX_RUN_MAX_MONITORS));
+  size_t defer[ADEX_RUN_MAX_MONITORS];
+  plan_defer(net, ins, n_ins, defer);
   /* the generators' values for a float32 variable or another op */
   size_t n_scratch = 0;
   for (size_t i = 0; i < n_ins; i++)
@@ -242,13 +243,6 @@ adex_status adex__drive(adex_net *net, size_t steps, const adex__drive_in *ins,
   double *scratch = NULL;
   if (n_scratch > 0 && (scratch = malloc(n_scratch * sizeof *scratch)) == NULL)
     return adex__net_keep(net, adex__fail(ADEX_ENOMEM, "out of memory"));
-  size_t defer[ADEX_RUN_MAX_MONITORS];
-  if (n_ins > ADEX_RUN_MAX_MONITORS) {
-    free(scratch);
-    return adex__net_keep(net, adex__fail(ADEX_ESIZE, "more than %d inputs",
-                                          ADEX_RUN_MAX_MONITORS));
-  }
-  plan_defer(net, ins, n_ins, defer);
   adex_status st = ADEX_OK;
   for (size_t k = 0; k < steps; k++) {
     int rc = h->before_step != NULL ? h->before_step(h->user, k) : 0;
