@@ -1575,6 +1575,88 @@ static void test_folded_channel_nonfinite(void **state) {
   }
 }
 
+/* A float64 population of 1003 neurons (a partial last vector; tau_ref
+ * 2 ms) driven by 200 Poisson neurons through exactly two Exp
+ * projections, whose constants the kernels hoist (kernel_simd.c,
+ * vchan2): ExpCUBA where cuba[k], else ExpCOBA (E -5 and -60 mV; a CUBA
+ * one's unused E 20); with a drive when drive. V and w after 600 steps
+ * into V, w; returns the spikes, and how many channels the step folded
+ * in *folded. */
+static long two_chan_net(adex_kernel kernel, adex__fold fold, const bool *cuba,
+                         bool drive, double *V, double *w, size_t *folded) {
+  adex_pop_config cfg;
+  adex_pop_config_default(&cfg, 1003);
+  cfg.tau_ref = 2.0;
+  cfg.kernel = kernel;
+  cfg.V_init = adex_init_uniform(-70.0, -50.0, 9);
+  adex_pop *P;
+  assert_ok(adex_pop_create(&cfg, &P));
+  if (drive) {
+    assert_ok(adex_pop_enable_drive(P));
+    for (size_t i = 0; i < 1003; i++)
+      adex_pop_drive(P)[i] = 5.0 + 0.01 * (double)(i % 11);
+  }
+  adex_net *net;
+  assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
+  size_t p, src;
+  assert_ok(adex_net_add_pop(net, P, &p));
+  double f = 30.0;
+  assert_ok(adex_net_add_poisson(net, 200, &f, 1, 21, NULL, &src));
+  for (int k = 0; k < 2; k++) {
+    adex_proj_config pc;
+    adex_proj_config_default(&pc,
+                             cuba[k] ? ADEX_SYN_EXP_CUBA : ADEX_SYN_EXP_COBA,
+                             src, p, adex_conn_fixed_prob(0.1, true, 30 + k));
+    pc.g_max = cuba[k] ? 1.5 : 0.2 - 0.1 * k;
+    pc.tau = cuba[k] ? 4.0 : 7.0 + k;
+    pc.E = cuba[k] ? 20.0 : -5.0 - 55.0 * k;
+    pc.delay = 0.1 * (k + 1);
+    assert_ok(adex_net_add_proj(net, &pc, NULL));
+  }
+  assert_ok(adex_net_plan(net));
+  adex__net_set_fold(net, fold);
+  long n = 0;
+  for (int k = 0; k < 600; k++) {
+    for (size_t i = 0; i < 1003; i++) adex_pop_input(P)[i] += 10.0;
+    assert_ok(adex_net_step(net));
+    for (size_t i = 0; i < 1003; i++) n += adex_pop_spike(P)[i];
+  }
+  *folded = adex__net_folded(net, p);
+  memcpy(V, adex_pop_V(P), 1003 * sizeof *V);
+  memcpy(w, adex_pop_w(P), 1003 * sizeof *w);
+  adex_net_destroy(net);
+  adex_pop_destroy(P);
+  return n;
+}
+
+/* Two channels folded into the float64 kernels give the bits of the
+ * projections' own loops, on each SIMD kernel: two COBA, COBA and CUBA
+ * in either order, with and without a drive. */
+static void test_two_channels_folded(void **state) {
+  (void)state;
+  static double V0[1003], w0[1003], V[1003], w[1003];
+  const adex_kernel kernels[] = {ADEX_KERNEL_AVX2, ADEX_KERNEL_AVX512};
+  const bool kinds[3][2] = {{false, false}, {false, true}, {true, false}};
+  for (int c = 0; c < 6; c++) {
+    const bool *cuba = kinds[c % 3];
+    bool drive = c >= 3;
+    size_t folded;
+    long n0 = two_chan_net(ADEX_KERNEL_AUTO, ADEX__FOLD_NONE, cuba, drive, V0,
+                           w0, &folded);
+    assert_int_equal(folded, 0);
+    assert_true(n0 > 1000);
+    for (size_t q = 0; q < 2; q++) {
+      if (!adex_kernel_available(kernels[q])) continue;
+      long n =
+          two_chan_net(kernels[q], ADEX__FOLD_ALL, cuba, drive, V, w, &folded);
+      assert_int_equal(folded, 2);
+      assert_int_equal(n, n0);
+      assert_memory_equal(V, V0, sizeof V);
+      assert_memory_equal(w, w0, sizeof w);
+    }
+  }
+}
+
 /* COBA-AdEx with float32 populations: each takes two ExpCOBA
  * projections, whose post side then runs on the float arrays directly
  * (adex__net_proj_post_f32), not folded into the float kernel (which
@@ -1664,6 +1746,7 @@ int main(void) {
       cmocka_unit_test(test_split_step_same_bits),
       cmocka_unit_test(test_split_step_float32),
       cmocka_unit_test(test_folded_channel_nonfinite),
+      cmocka_unit_test(test_two_channels_folded),
       cmocka_unit_test(test_gather_spikes),
       cmocka_unit_test(test_coba_adex),
       cmocka_unit_test(test_coba_float32),

@@ -155,6 +155,42 @@ static inline vd block_I_chans(vblock b, size_t j, vd V) {
   return I;
 }
 
+/* Two channels' constants, hoisted out of the loop (vopts.two): in
+ * registers or on the stack, where the stores into g and the rows cannot
+ * alias them, so that they are not loaded again for every vector. */
+typedef struct vchan2 {
+  double *g[2], *r[2];
+  vd decay[2], E[2];
+  bool cuba[2];
+} vchan2;
+
+static inline void vchan2_load(vchan2 *k, const adex__chan *ch) {
+  for (size_t q = 0; q < 2; q++) {
+    k->g[q] = ch[q].g;
+    k->r[q] = ch[q].r;
+    k->decay[q] = vset1(ch[q].decay);
+    k->E[q] = vset1(ch[q].E);
+    k->cuba[q] = ch[q].cuba;
+  }
+}
+
+/* block_I_chans for two channels from k: the same operations. */
+static inline vd block_I_chans2(vblock b, size_t j, vd V, const vchan2 *k) {
+  vd I = vload(b.I + j * W);
+  for (size_t q = 0; q < 2; q++) {
+    double *g = k->g[q] + b.ci + j * W, *r = k->r[q] + b.ci + j * W;
+    vd gn = vload(g) * k->decay[q] + vload(r);
+    vstore(g, gn);
+    vstore(r, vset1(0.0));
+    if (k->cuba[q])
+      I = I + gn;
+    else
+      I = I + gn * (k->E[q] - V);
+  }
+  if (b.D != NULL) I = I + vload(b.D + j * W);
+  return I;
+}
+
 /* Pointers to neurons [i, i+W) of the step's arrays. */
 static inline vblock block_at(const adex__step_ctx *c, size_t i) {
   return (vblock){c->V + i,
@@ -225,6 +261,7 @@ typedef struct vopts {
   bool ref, soft;
   vd tau_ref;
   bool chans; /* the step folds channels (exp_auto: block_I_chans) */
+  bool two;   /* ... exactly two, their constants hoisted (vchan2) */
 } vopts;
 
 /* The soft reset of W neurons whose pre-reset values are Vn
@@ -384,7 +421,8 @@ static inline void expe_rest(const vparams *P, vd E, vm held, vd V, vd w, vd I,
  * with the options o; first every vector's exp, then every vector's
  * arithmetic (the step's coefficients h_k, w_k are in the parameters). */
 static inline __attribute__((always_inline)) void
-expe_tile(vblock b, size_t nv, const vtile_params *tp, vd t, const vopts *o) {
+expe_tile(vblock b, size_t nv, const vtile_params *tp, vd t, const vopts *o,
+          const vchan2 *k) {
   vd E[NV];
   for (size_t j = 0; j < nv; j++)
     E[j] = expe_E(tp_at(tp, j), vload(b.V + j * W));
@@ -393,7 +431,9 @@ expe_tile(vblock b, size_t nv, const vtile_params *tp, vd t, const vopts *o) {
     vd V = vload(b.V + j * W), w = vload(b.w + j * W);
     vd Vn, wn;
     vm held = held_v(b, j, t, o);
-    vd I = o->chans ? block_I_chans(b, j, V) : block_I(b, j);
+    vd I = o->two     ? block_I_chans2(b, j, V, k)
+           : o->chans ? block_I_chans(b, j, V)
+                      : block_I(b, j);
     expe_rest(P, E[j], held, V, w, I, &Vn, &wn);
     fire_v_opts(b, j, P, held, V, Vn, wn, t, o);
   }
@@ -424,11 +464,13 @@ expe_range(const adex__step_ctx *c, size_t lo, size_t hi, const vopts *o) {
   if (c->uniform != NULL) vparams_bcast(&U, c->uniform);
   const vparams *shared = c->uniform != NULL ? &U : NULL;
   vtile_params tp;
+  vchan2 k;
+  if (o->two) vchan2_load(&k, c->chans);
   size_t i = lo;
   while (i + W <= hi) {
     size_t nv = (hi - i) / W < NV ? (hi - i) / W : NV;
     tp_load(&tp, shared, c->soa, i, c->per != NULL ? c->per + i : NULL, nv);
-    expe_tile(block_at(c, i), nv, &tp, t, o);
+    expe_tile(block_at(c, i), nv, &tp, t, o, &k);
     i += nv * W;
   }
   if (i < hi) {
@@ -438,31 +480,35 @@ expe_range(const adex__step_ctx *c, size_t lo, size_t hi, const vopts *o) {
     vtail b;
     vblock vb = tail_load(&b, c, i, hi - i);
     tp_load(&tp, shared, NULL, 0, b.per, 1);
-    expe_tile(vb, 1, &tp, t, &(vopts){o->ref, o->soft, o->tau_ref, false});
+    expe_tile(vb, 1, &tp, t,
+              &(vopts){o->ref, o->soft, o->tau_ref, false, false}, &k);
     tail_store(&b, c, i, hi - i);
   }
 }
 
 /* The fused step: one loop per combination of the options. */
 static inline __attribute__((always_inline)) void
-expe_step_opts(const adex__step_ctx *c, size_t lo, size_t hi, bool chans) {
+expe_step_opts(const adex__step_ctx *c, size_t lo, size_t hi, bool chans,
+               bool two) {
   bool ref = c->tau_ref > 0;
   vd tr = vset1(c->tau_ref);
   if (ref && c->soft)
-    expe_range(c, lo, hi, &(vopts){true, true, tr, chans});
+    expe_range(c, lo, hi, &(vopts){true, true, tr, chans, two});
   else if (ref)
-    expe_range(c, lo, hi, &(vopts){true, false, tr, chans});
+    expe_range(c, lo, hi, &(vopts){true, false, tr, chans, two});
   else if (c->soft)
-    expe_range(c, lo, hi, &(vopts){false, true, tr, chans});
+    expe_range(c, lo, hi, &(vopts){false, true, tr, chans, two});
   else
-    expe_range(c, lo, hi, &(vopts){false, false, tr, chans});
+    expe_range(c, lo, hi, &(vopts){false, false, tr, chans, two});
 }
 
 void VSFX(adex__expe_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
-  if (c->nchans > 0)
-    expe_step_opts(c, lo, hi, true);
+  if (c->nchans == 2)
+    expe_step_opts(c, lo, hi, true, true);
+  else if (c->nchans > 0)
+    expe_step_opts(c, lo, hi, true, false);
   else
-    expe_step_opts(c, lo, hi, false);
+    expe_step_opts(c, lo, hi, false, false);
 }
 
 /* The one-neuron step: the scalar formula, compiled here with the
@@ -615,13 +661,13 @@ void VSFX(adex__rk_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
   bool ref = c->tau_ref > 0;
   vd tr = vset1(c->tau_ref);
   if (ref && c->soft)
-    rk_range(c, lo, hi, &(vopts){true, true, tr, false});
+    rk_range(c, lo, hi, &(vopts){true, true, tr, false, false});
   else if (ref)
-    rk_range(c, lo, hi, &(vopts){true, false, tr, false});
+    rk_range(c, lo, hi, &(vopts){true, false, tr, false, false});
   else if (c->soft)
-    rk_range(c, lo, hi, &(vopts){false, true, tr, false});
+    rk_range(c, lo, hi, &(vopts){false, true, tr, false, false});
   else
-    rk_range(c, lo, hi, &(vopts){false, false, tr, false});
+    rk_range(c, lo, hi, &(vopts){false, false, tr, false, false});
 }
 
 /* The one-neuron step: the scalar formula with this instruction set's fma
