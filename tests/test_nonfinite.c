@@ -207,14 +207,15 @@ static void test_nonfinite_general(void **state) {
  * step of every kernel (float64 and float32), with precise spike times
  * and on the general path. */
 static void check_held(adex_pop *p) {
-  put(p, "input", 5, 1e4);
-  put(p, "input", 6, 1e4);
-  assert_ok(adex_pop_update(p, 0.0, 0.1)); /* both spike, then held */
+  for (size_t i = 5; i <= 8; i++) put(p, "input", i, 1e4);
+  assert_ok(adex_pop_update(p, 0.0, 0.1)); /* they spike, then are held */
   expect(p, 0, 0, NULL, 0);
   put(p, "w", 5, NAN);
   put(p, "V", 6, INFINITY);
+  put(p, "V", 7, -INFINITY);
+  put(p, "V", 8, NAN);
   assert_ok(adex_pop_update(p, 0.1, 0.1));
-  expect(p, 2, 5, "w", 0.1);
+  expect(p, 4, 5, "w", 0.1);
   assert_state_finite_w(p);
   adex_pop_destroy(p);
 }

@@ -292,21 +292,29 @@ fire_v_opts(vblock b, size_t j, const vparams *P, vm held, vd Vo, vd Vn, vd wn,
     return;
   }
   double *V = b.V + j * W, *w = b.w + j * W, *I = b.I + j * W;
-  vm s = vor(vnlt(Vn, P->V_th), vngt(Vn, vset1(-ADEX__BLOWUP)));
-  if (o->ref) {
-    s = vandnot(s, held);
-    /* a held lane does not spike: its non-finite start values show in V
-     * or in w' (not below 1e100 in magnitude; nf_lanes tells) */
-    vm odd = vor(vnlt(vabs(Vo), vset1(INFINITY)),
-                 vngt(vset1(ADEX__BLOWUP), vabs(wn)));
-    unsigned hb = vbits(vand(held, odd));
-    if (hb != 0) nf_lanes(b, j, hb);
-    Vn = vsel(held, Vo, Vn);
+  vm sr = vor(vnlt(Vn, P->V_th), vngt(Vn, vset1(-ADEX__BLOWUP)));
+  vm s = o->ref ? vandnot(sr, held) : sr;
+  /* a held lane does not spike: its non-finite start values show in V
+   * or in w' (not below 1e100 in magnitude; nf_lanes tells). V' is V
+   * plus a term (a sum or an fma), so it is not finite where V is not,
+   * and sr has that lane; so one test of the rare lanes (spikes, and
+   * held lanes whose V' or w' is odd) covers both cases, which are then
+   * told apart. */
+  vm rare =
+      o->ref ? vor(sr, vand(held, vngt(vset1(ADEX__BLOWUP), vabs(wn)))) : s;
+  if (vbits(rare) != 0) {
+    if (o->ref) {
+      vm odd = vor(vnlt(vabs(Vo), vset1(INFINITY)),
+                   vngt(vset1(ADEX__BLOWUP), vabs(wn)));
+      unsigned hb = vbits(vand(held, odd));
+      if (hb != 0) nf_lanes(b, j, hb);
+    }
+    if (vbits(s) != 0) spike_lanes(b, j, s, vsel(held, Vo, Vn), t);
   }
+  if (o->ref) Vn = vsel(held, Vo, Vn);
   /* the soft reset only where a lane spikes (rare: its blends are not
    * free) */
   vd Vr = o->soft && vbits(s) != 0 ? soft_reset_v(P, Vn) : P->V_reset;
-  if (vbits(s) != 0) spike_lanes(b, j, s, Vn, t);
   vstore(V, vsel(s, Vr, Vn));
   vd wr = vsel(s, wn + P->b, wn);
   vstore(w, vmin(vmax(wr, vset1(-ADEX__BLOWUP)), vset1(ADEX__BLOWUP)));
@@ -851,19 +859,22 @@ fire_vf_opts(vfblock b, size_t j, const vfparams *P, vmf held, vf Vo, vf Vn,
     return;
   }
   float *V = b.V + j * WF, *w = b.w + j * WF, *I = b.I + j * WF;
-  vmf s = vfor(vfnlt(Vn, P->V_th), vfngt(Vn, vfset1(-ADEX__BLOWUP_F32)));
-  if (o->ref) {
-    s = vfandnot(s, held);
-    /* a held lane does not spike: its non-finite start values show in V
-     * or in w' (fire_v_opts) */
-    vmf odd = vfor(vfnlt(vfabs(Vo), vfset1(INFINITY)),
-                   vfngt(vfset1(ADEX__BLOWUP_F32), vfabs(wn)));
-    unsigned hb = vfbits(vfand(held, odd));
-    if (hb != 0) nf_lanes32(b, j, hb);
-    Vn = vfsel(held, Vo, Vn);
+  vmf sr = vfor(vfnlt(Vn, P->V_th), vfngt(Vn, vfset1(-ADEX__BLOWUP_F32)));
+  vmf s = o->ref ? vfandnot(sr, held) : sr;
+  /* a held lane does not spike: its non-finite start values show in V
+   * or in w'; one test of the rare lanes for both (fire_v_opts) */
+  vmf bad_w = vfngt(vfset1(ADEX__BLOWUP_F32), vfabs(wn));
+  vmf rare = o->ref ? vfor(sr, vfand(held, bad_w)) : s;
+  if (vfbits(rare) != 0) {
+    if (o->ref) {
+      vmf odd = vfor(vfnlt(vfabs(Vo), vfset1(INFINITY)), bad_w);
+      unsigned hb = vfbits(vfand(held, odd));
+      if (hb != 0) nf_lanes32(b, j, hb);
+    }
+    if (vfbits(s) != 0) spike_lanes32(b, j, s, Vn, t); /* lanes not held */
   }
+  if (o->ref) Vn = vfsel(held, Vo, Vn);
   vf Vr = o->soft && vfbits(s) != 0 ? soft_reset_vf(P, Vn) : P->V_reset;
-  if (vfbits(s) != 0) spike_lanes32(b, j, s, Vn, t);
   vfstore(V, vfsel(s, Vr, Vn));
   vf wr = vfsel(s, wn + P->b, wn);
   vfstore(
