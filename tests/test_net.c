@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "coba_pop.h"         /* bench/: the COBA-AdEx neurons */
+#include "kernel_simd.h"      /* adex__gaps_avx2, _avx512 */
 #include "net/net_internal.h" /* adex__net_set_fold, _folded, _gather_spikes */
+#include "rng.h"
 
 /* A population of n neurons at rest (V0 = V_rest), optionally with
  * COBA-AdEx's parameters. */
@@ -652,6 +654,63 @@ static void test_fixed_prob_statistics(void **state) {
   drawn_free(&a);
   drawn_free(&b);
   drawn_free(&c);
+}
+
+/* FixedProb's vector gap quotients (kernel_simd.c, adex__gaps) against
+ * conn.c's definition, C's log1p(-u) / log_q: over 2^20 draws for each of
+ * several probabilities, every lane not returned as near an integer
+ * agrees with it in floor and ceiling (so in the gap and in the test
+ * against the pre neurons left), within 1e-15 relative; the lanes
+ * returned are about as many as the tolerance (1e-12 relative, at least
+ * 1e-12) makes likely. And lanes made to lie near an integer: a log_q for
+ * which draw 0's quotient is 7 to 1 ulp must be returned. */
+static void test_fixed_prob_vector_gaps(void **state) {
+  (void)state;
+#if defined(ADEX_HAVE_AVX2) || defined(ADEX_HAVE_AVX512)
+  adex__gaps_fn fns[2] = {NULL, NULL};
+  const adex_kernel ks[2] = {ADEX_KERNEL_AVX2, ADEX_KERNEL_AVX512};
+#ifdef ADEX_HAVE_AVX2
+  fns[0] = adex__gaps_avx2;
+#endif
+#ifdef ADEX_HAVE_AVX512
+  fns[1] = adex__gaps_avx512;
+#endif
+  const double probs[] = {0.02, 0.5, 1e-4, 0.999, 1e-9};
+  for (size_t f = 0; f < 2; f++) {
+    if (fns[f] == NULL || !adex_kernel_available(ks[f])) continue;
+    long near = 0;
+    double likely = 0.0; /* the expected count: 2 tol per draw */
+    for (size_t p = 0; p < sizeof probs / sizeof probs[0]; p++) {
+      double log_q = log1p(-probs[p]);
+      uint64_t st = adex__rng_u64(99, p);
+      for (uint64_t m = 0; m < (1u << 20); m += 16) {
+        double q[16];
+        unsigned bits = fns[f](st, m, log_q, q);
+        for (unsigned k = 0; k < 16; k++) {
+          double g = log1p(-adex__rng_uniform(st, m + k)) / log_q;
+          likely += 2e-12 * fmax(g, 1.0);
+          if ((bits >> k) & 1u) {
+            near++;
+            continue;
+          }
+          assert_true(floor(q[k]) == floor(g) && ceil(q[k]) == ceil(g));
+          assert_true(fabs(q[k] - g) <= 1e-15 * g);
+        }
+      }
+    }
+    print_message("%s: %ld of %d quotients near an integer (%.0f likely)\n",
+                  adex_kernel_name(ks[f]), near, 5 << 20, likely);
+    assert_true((double)near < 1.5 * likely + 20.0);
+    /* draw 0 of stream 5: its quotient made 7 (and 7 + 1 ulp) */
+    double L = log1p(-adex__rng_uniform(5, 0)), q[16];
+    for (int d = 0; d < 2; d++) {
+      double log_q = L / (d == 0 ? 7.0 : nextafter(7.0, 8.0));
+      assert_true(fns[f](5, 0, log_q, q) & 1u);
+    }
+  }
+#else
+  skip();
+#endif
 }
 
 /* A population's pairs do not depend on the other sizes: post neuron j's
@@ -1733,6 +1792,7 @@ int main(void) {
       cmocka_unit_test(test_grid_connectors),
       cmocka_unit_test(test_gaussian_prob_statistics),
       cmocka_unit_test(test_fixed_prob_keyed_by_target),
+      cmocka_unit_test(test_fixed_prob_vector_gaps),
       cmocka_unit_test(test_ij_and_csr_keep_the_order_given),
       cmocka_unit_test(test_poisson_group_rate),
       cmocka_unit_test(test_spike_time_group),

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "adex/params.h"
 #include "adex/pop.h"
@@ -300,6 +301,12 @@ typedef void (*adex__noise_add_fn)(double *V, const double *xi, const bool *spk,
                                    const bool *held, const double *vth,
                                    double vth1, double amp, size_t n,
                                    unsigned char *flag);
+
+/* FixedProb's gap quotients, 16 at a time (kernel_simd.c, adex__gaps;
+ * conn.c's prob_column): q[k] for the draws m + k of the stream, and as
+ * bits the lanes whose quotient the caller must compute itself. */
+typedef unsigned (*adex__gaps_fn)(uint64_t stream, uint64_t m, double log_q,
+                                  double *q);
 
 /* Keep w within +-1e100 (a NaN becomes -1e100): a last safety valve that
  * never acts on a stable run, so that no state is ever non-finite. */

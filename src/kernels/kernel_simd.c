@@ -1383,3 +1383,39 @@ void VSFX(adex__noise_add)(double *V, const double *xi, const bool *spk,
   memcpy(V + k, Vb, m * sizeof *Vb);
   memcpy(flag + k, fb, m);
 }
+
+/* ------------------------------------------------------------ connectors */
+
+/* kernel.h's adex__gaps_fn: FixedProb's quotients q[k] = ln(1 - u) /
+ * log_q of the stream's draws m + k (k < 16), u = adex__rng_uniform's
+ * value (its 53 bits as an exact double: 1 - u is exact), ln by xmath's
+ * log (within 1.2 ulp) where conn.c's definition has C's log1p(-u). The
+ * two quotients differ by a few ulp at most, so their floors and their
+ * order against any integer agree unless q lies within a relative 1e-12
+ * of an integer: the lanes returned as bits, whose quotient the caller
+ * computes with log1p instead. */
+unsigned VSFX(adex__gaps)(uint64_t stream, uint64_t m, double log_q,
+                          double *q) {
+  uint64_t step[W];
+  for (int l = 0; l < W; l++) step[l] = (uint64_t)l * XM_GAMMA;
+  vxu lanes;
+  memcpy(&lanes, step, sizeof lanes);
+  const vd two52 = vset1(0x1.0p52);
+  unsigned near = 0;
+  for (int h = 0; h < 16; h += W) {
+    vxu z = XUADDD(lanes, stream + (m + (uint64_t)h + 1) * XM_GAMMA);
+    vxu N = XUSHRD(vx_mix64(z), 11); /* 53 bits: hi 21, lo 32 */
+    vd hi = XREALD(XUORD(XUSHRD(N, 32), 0x4330000000000000ull)) - two52;
+    vd lo =
+        XREALD(XUORD(XUANDD(N, 0xffffffffull), 0x4330000000000000ull)) - two52;
+    vd u = vfma(hi, vset1(0x1.0p32), lo) * vset1(0x1.0p-53); /* exact */
+    vd qv = vx_log(vset1(1.0) - u) / vset1(log_q);
+    vstore(q + h, qv);
+    /* q >= 0; its nearest integer by adding 2^52 (q below 2^52; above,
+     * q is an integer and its lane is returned) */
+    vd t = (qv + two52) - two52;
+    vd tol = vset1(1e-12) * vmax(qv, vset1(1.0));
+    near |= vbits(vle(vabs(qv - t), tol)) << h;
+  }
+  return near;
+}

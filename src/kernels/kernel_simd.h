@@ -24,7 +24,9 @@
   void adex__normals_##isa(uint64_t key, uint64_t c0, size_t nc, double *out); \
   void adex__noise_add_##isa(double *V, const double *xi, const bool *spk,     \
                              const bool *held, const double *vth, double vth1, \
-                             double amp, size_t n, unsigned char *flag);
+                             double amp, size_t n, unsigned char *flag);       \
+  unsigned adex__gaps_##isa(uint64_t stream, uint64_t m, double log_q,         \
+                            double *q);
 
 ADEX__SIMD_DECLARE(avx2)
 ADEX__SIMD_DECLARE(avx512)

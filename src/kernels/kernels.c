@@ -177,3 +177,15 @@ adex__noise_add_fn adex__kernel_noise_add(adex_kernel k) {
   (void)k;
   return noise_add_scalar;
 }
+
+adex__gaps_fn adex__kernel_gaps(void) {
+  adex_kernel k = adex_kernel_best();
+#if defined(ADEX_HAVE_AVX512)
+  if (k == ADEX_KERNEL_AVX512) return adex__gaps_avx512;
+#endif
+#if defined(ADEX_HAVE_AVX2)
+  if (k == ADEX_KERNEL_AVX2) return adex__gaps_avx2;
+#endif
+  (void)k;
+  return NULL;
+}

@@ -100,6 +100,11 @@ adex__normals_fn adex__kernel_normals(adex_kernel k);
 /* Its addition of the noise on the fused path (kernel.h). */
 adex__noise_add_fn adex__kernel_noise_add(adex_kernel k);
 
+/* FixedProb's vector gap quotients on the best kernel of this CPU
+ * (kernel.h), or NULL where there is none (conn.c then computes them one
+ * at a time). */
+adex__gaps_fn adex__kernel_gaps(void);
+
 /* The method tables, defined by their modules. */
 extern const adex_method adex__method_exp_auto;
 

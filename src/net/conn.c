@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "method_internal.h"
 #include "net/net_internal.h"
 #include "rng.h"
 
@@ -113,35 +114,53 @@ static void place_log(sink *s, const uint32_t *log, size_t n) {
   }
 }
 
+/* One gap of FixedProb's walk (prob_column): the quotient q skips
+ * floor(q) pre neurons from *i; false when that reaches past the last
+ * (q < P - i tests floor(q) < P - i, and (size_t)q is floor(q) for
+ * q >= 0). */
+static inline bool prob_step(double q, size_t P, size_t self, uint32_t *pre,
+                             size_t *i, size_t *n) {
+  if (!(q < (double)(P - *i))) return false;
+  *i += (size_t)q;
+  pre[*n] = (uint32_t)*i;
+  *n += *i != self;
+  (*i)++;
+  return true;
+}
+
 /* FixedProb's pre neurons of one post neuron, ascending, into pre (room
  * for P); returns how many. From i = 0, each synapse skips a geometric
  * gap floor(log1p(-u) / log1p(-prob)) of pre neurons, u the stream's next
  * uniform value, until the gap reaches past the last pre neuron; the
- * neuron `self` is skipped (SIZE_MAX: none). The gaps are computed four
- * at a time ahead of their use, so that the CPU overlaps their latencies
- * (up to three computed past the end are not used; eight at a time was
- * slower); q < P - i tests floor(q) < P - i, and (size_t)q is floor(q)
- * for q >= 0. */
+ * neuron `self` is skipped (SIZE_MAX: none). With the vector quotients
+ * (gaps, kernel.h: 16 at a time, xmath's log, and C's log1p for the lanes
+ * near an integer, so the same gaps), else four at a time ahead of their
+ * use, so that the CPU overlaps their latencies (up to three computed
+ * past the end are not used; eight at a time was slower). */
 static size_t prob_column(uint64_t st, size_t P, double prob, double log_q,
-                          size_t self, uint32_t *pre) {
-  size_t n = 0;
+                          size_t self, uint32_t *pre, adex__gaps_fn gaps) {
+  size_t n = 0, i = 0;
   if (prob >= 1.0) {
-    for (size_t i = 0; i < P; i++)
-      if (i != self) pre[n++] = (uint32_t)i;
+    for (size_t k = 0; k < P; k++)
+      if (k != self) pre[n++] = (uint32_t)k;
     return n;
   }
-  size_t i = 0;
+  if (gaps != NULL)
+    for (uint64_t m = 0;; m += 16) {
+      double q[16];
+      for (unsigned near = gaps(st, m, log_q, q); near != 0; near &= near - 1) {
+        unsigned k = (unsigned)__builtin_ctz(near);
+        q[k] = log1p(-adex__rng_uniform(st, m + k)) / log_q;
+      }
+      for (unsigned k = 0; k < 16; k++)
+        if (!prob_step(q[k], P, self, pre, &i, &n)) return n;
+    }
   for (uint64_t m = 0;; m += 4) {
     double q[4];
     for (unsigned k = 0; k < 4; k++)
       q[k] = log1p(-adex__rng_uniform(st, m + k)) / log_q;
-    for (unsigned k = 0; k < 4; k++) {
-      if (!(q[k] < (double)(P - i))) return n;
-      i += (size_t)q[k];
-      pre[n] = (uint32_t)i;
-      n += i != self;
-      i++;
-    }
+    for (unsigned k = 0; k < 4; k++)
+      if (!prob_step(q[k], P, self, pre, &i, &n)) return n;
   }
 }
 
@@ -222,10 +241,11 @@ static adex_status walk(const net_proj *p, bool same, sink *s, size_t *scratch,
     break;
   case ADEX_CONN_FIXED_PROB: {
     if (c->prob <= 0.0) break;
-    double log_q = log1p(-c->prob);    /* -inf when prob is 1 */
+    double log_q = log1p(-c->prob); /* -inf when prob is 1 */
+    adex__gaps_fn gaps = adex__kernel_gaps();
     for (size_t j = j0; j < j1; j++) { /* mark: the column, P entries */
       size_t n = prob_column(stream_of(c->seed, TAG_PROB, j), P, c->prob, log_q,
-                             no_self ? j : SIZE_MAX, mark);
+                             no_self ? j : SIZE_MAX, mark, gaps);
       emit_column(s, j, mark, n);
     }
     break;
