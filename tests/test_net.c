@@ -657,7 +657,7 @@ static void test_fixed_prob_statistics(void **state) {
 }
 
 /* FixedProb's vector gap quotients (kernel_simd.c, adex__gaps) against
- * conn.c's definition, C's log1p(-u) / log_q: over 2^20 draws for each of
+ * conn.c's definition, C's log1p(-u) / log_q: over 2^18 draws for each of
  * several probabilities, every lane not returned as near an integer
  * agrees with it in floor and ceiling (so in the gap and in the test
  * against the pre neurons left), within 1e-15 relative; the lanes
@@ -683,7 +683,7 @@ static void test_fixed_prob_vector_gaps(void **state) {
     for (size_t p = 0; p < sizeof probs / sizeof probs[0]; p++) {
       double log_q = log1p(-probs[p]);
       uint64_t st = adex__rng_u64(99, p);
-      for (uint64_t m = 0; m < (1u << 20); m += 16) {
+      for (uint64_t m = 0; m < (1u << 18); m += 16) {
         double q[16];
         unsigned bits = fns[f](st, m, log_q, q);
         for (unsigned k = 0; k < 16; k++) {
@@ -699,7 +699,7 @@ static void test_fixed_prob_vector_gaps(void **state) {
       }
     }
     print_message("%s: %ld of %d quotients near an integer (%.0f likely)\n",
-                  adex_kernel_name(ks[f]), near, 5 << 20, likely);
+                  adex_kernel_name(ks[f]), near, 5 << 18, likely);
     assert_true((double)near < 1.5 * likely + 20.0);
     /* draw 0 of stream 5: its quotient made 7 (and 7 + 1 ulp) */
     double L = log1p(-adex__rng_uniform(5, 0)), q[16];
