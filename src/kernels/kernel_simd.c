@@ -300,15 +300,16 @@ fire_v_opts(vblock b, size_t j, const vparams *P, vm held, vd Vo, vd Vn, vd wn,
    * and sr has that lane; so one test of the rare lanes (spikes, and
    * held lanes whose V' or w' is odd) covers both cases, which are then
    * told apart. */
-  vm rare =
-      o->ref ? vor(sr, vand(held, vngt(vset1(ADEX__BLOWUP), vabs(wn)))) : s;
+  vm bad_w = vngt(vset1(ADEX__BLOWUP), vabs(wn));
+  vm rare = o->ref ? vor(sr, vand(held, bad_w)) : s;
   if (vbits(rare) != 0) {
     if (o->ref) {
-      vm odd = vor(vnlt(vabs(Vo), vset1(INFINITY)),
-                   vngt(vset1(ADEX__BLOWUP), vabs(wn)));
+      vm odd = vor(vnlt(vabs(Vo), vset1(INFINITY)), bad_w);
       unsigned hb = vbits(vand(held, odd));
       if (hb != 0) nf_lanes(b, j, hb);
     }
+    /* s has no held lane, so Vn would do; this form measured 3 % faster
+     * here (code generation) */
     if (vbits(s) != 0) spike_lanes(b, j, s, vsel(held, Vo, Vn), t);
   }
   if (o->ref) Vn = vsel(held, Vo, Vn);
