@@ -1,0 +1,387 @@
+/* net_step.c - a network's step (docs/networks.md, *One step*): the
+ * whole step (every projection, then every population), and the step
+ * split by post neurons among threads (docs/networks.md, *The split step
+ * and threads*). */
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "adex/runner.h"
+#include "flags.h"
+#include "inputs/add.h"
+#include "internal.h"
+#include "net/net_internal.h"
+#include "pop/pop_internal.h"
+#include "rng.h"
+
+#define FAIL(net, st, ...) ADEX__FAIL_ON(adex__net_keep, net, st, __VA_ARGS__)
+
+/* ------------------------------------------------------------- running */
+
+/* The time of step k (docs/networks.md, *One step*). */
+static double time_of(const adex_net *net, uint64_t k) {
+  return adex_run_time(net->t0, net->dt, k);
+}
+
+#define TAG_POISSON 0x706f6973ULL
+
+/* A PoissonGroup's update of step k. */
+static void poisson_update(net_group *g, uint64_t k, double dt) {
+  uint64_t base = g->seed ^ (TAG_POISSON * ADEX__GOLDEN_GAMMA);
+  double scale = dt / 1000.0;
+  for (size_t i = 0; i < g->num; i++) {
+    uint64_t stream = adex__rng_u64(base, i);
+    g->spike[i] = adex__rng_uniform(stream, k) <= g->freqs[i] * scale;
+  }
+}
+
+/* What the projections into population group gr read and add to, from
+ * neuron lo (net_post): a float64 population's own arrays, a float32
+ * one's double copies `V`, `in` (f32_open). */
+static net_post post_of(net_group *gr, size_t lo, double *V, double *in) {
+  bool *ref = adex_pop_refractory(gr->pop);
+  if (ref != NULL) ref += lo;
+  if (adex_pop_dtype(gr->pop) == ADEX_DTYPE_F32) return (net_post){V, in, ref};
+  return (net_post){adex_pop_V(gr->pop) + lo, adex_pop_input(gr->pop) + lo,
+                    ref};
+}
+
+/* A float32 population's neurons [lo, hi) before the projections' post
+ * side: V and the input (what the inputs put there) in double, into V64
+ * and in64 (hi - lo each) ... */
+ADEX__VEC_CLONES static void f32_open(net_group *gr, size_t lo, size_t hi,
+                                      double *restrict V64,
+                                      double *restrict in64) {
+  const float *restrict V = adex_pop_V_f32(gr->pop) + lo;
+  const float *restrict in = adex_pop_input_f32(gr->pop) + lo;
+  for (size_t i = 0; i < hi - lo; i++) {
+    V64[i] = (double)V[i];
+    in64[i] = (double)in[i];
+  }
+}
+
+/* ... and after: the input (and V, which a DeltaSynapse moves) rounded
+ * once to float. */
+ADEX__VEC_CLONES static void f32_close(net_group *gr, size_t lo, size_t hi,
+                                       const double *restrict V64,
+                                       const double *restrict in64) {
+  float *restrict in = adex_pop_input_f32(gr->pop) + lo;
+  for (size_t i = 0; i < hi - lo; i++) in[i] = (float)in64[i];
+  if (!gr->delta_in) return;
+  float *restrict V = adex_pop_V_f32(gr->pop) + lo;
+  for (size_t i = 0; i < hi - lo; i++) V[i] = (float)V64[i];
+}
+
+/* A population's input from neuron lo, in its dtype. */
+static void *input_at(adex_pop *pop, size_t lo) {
+  return adex_pop_dtype(pop) == ADEX_DTYPE_F32
+             ? (void *)(adex_pop_input_f32(pop) + lo)
+             : (void *)(adex_pop_input(pop) + lo);
+}
+
+size_t adex__net_input_group(const adex_net *net, const void *dst) {
+  for (size_t g = 0; g < net->ngroups && dst != NULL; g++) {
+    const net_group *gr = &net->groups[g];
+    if (gr->kind == NET_GROUP_POP && input_at(gr->pop, 0) == dst) return g;
+  }
+  return SIZE_MAX;
+}
+
+void adex__net_defer_add(adex_net *net, size_t group, double v) {
+  net->groups[group].add = v;
+  net->groups[group].has_add = true;
+}
+
+/* The deferred number of population group gr added to its neurons [lo,
+ * hi) (adex__net_defer_add). */
+static void deferred_add(net_group *gr, size_t lo, size_t hi) {
+  if (gr->has_add)
+    adex__add_number(input_at(gr->pop, lo), adex_pop_dtype(gr->pop), hi - lo,
+                     gr->add);
+}
+
+/* Every population's deferred number added to all its neurons, if any, and
+ * none left. */
+static void deferred_adds(adex_net *net) {
+  for (size_t g = 0; g < net->ngroups; g++) {
+    net_group *gr = &net->groups[g];
+    if (gr->kind == NET_GROUP_POP) deferred_add(gr, 0, gr->nloc);
+    gr->has_add = false;
+  }
+}
+
+/* The list of the group's spikes of the last step, by local index, 64
+ * flags at a time (flags.h). */
+size_t adex__net_gather_spikes(const net_group *g, uint32_t *out) {
+  const bool *sp = g->spike;
+  size_t n = 0, i = 0, num = g->nloc;
+  for (; i + 64 <= num; i += 64)
+    for (uint64_t m = adex__flags64(sp + i); m != 0; m &= m - 1)
+      out[n++] = (uint32_t)(i + adex__flags_low(m));
+  for (; i < num; i++)
+    if (sp[i]) out[n++] = (uint32_t)i;
+  return n;
+}
+
+/* Step k's spike lists of a group alone on its rank: its spikes of step
+ * k - 1. */
+static void gather_spikes(net_group *g, uint64_t k) {
+  g->nspk = adex__net_gather_spikes(g, g->spk);
+  g->nbatch = 1;
+  g->s_first = k - 1;
+  g->spk_off[0] = 0;
+  g->spk_off[1] = g->nspk;
+}
+
+/* Neurons per tile of the split step: a tile's projections and its
+ * population step run back to back, their arrays in the first-level
+ * cache. */
+#define NET_TILE 256
+
+/* Fewest neurons (all populations together) per thread of a split step:
+ * below, it uses fewer threads (the bits are the same for any number). */
+#define NET_MIN_PER_THREAD 1024
+
+/* Whether the step can be split by post neurons: every projection of the
+ * Exp family (per-post state, fed by delivery), every population on its
+ * fused step. */
+static bool splittable(const adex_net *net) {
+  for (size_t i = 0; i < net->nprojs; i++)
+    if (adex__net_family(net->projs[i].cfg.model) != NET_FAM_EXP) return false;
+  for (size_t g = 0; g < net->ngroups; g++)
+    if (net->groups[g].kind == NET_GROUP_POP &&
+        !adex__pop_fused(net->groups[g].pop))
+      return false;
+  return true;
+}
+
+/* Threads of a split step: the largest `threads` of the populations (0:
+ * OpenMP's default), at most one per NET_MIN_PER_THREAD neurons. */
+static int split_threads(const adex_net *net) {
+#ifdef _OPENMP
+  int t = 1;
+  size_t n = 0;
+  for (size_t g = 0; g < net->ngroups; g++) {
+    const net_group *gr = &net->groups[g];
+    if (gr->kind != NET_GROUP_POP) continue;
+    int pt = gr->pop->threads > 0 ? gr->pop->threads : omp_get_max_threads();
+    if (pt > t) t = pt;
+    n += gr->nloc;
+  }
+  size_t most = n / NET_MIN_PER_THREAD;
+  if ((size_t)t > most) t = most > 1 ? (int)most : 1;
+  return t;
+#else
+  (void)net;
+  return 1;
+#endif
+}
+
+/* The post side of tile [a, b) of float32 population group gr straight on
+ * its float arrays, where its projections allow (net_group's direct) and
+ * folding is not switched off (adex__net_set_fold: the tests compare);
+ * false, and nothing done, where they do not. */
+static bool f32_direct(adex_net *net, net_group *gr, size_t a, size_t b) {
+  if (gr->ndirect == 0 || net->fold == ADEX__FOLD_NONE) return false;
+  adex__net_proj_post_f32(&net->projs[gr->direct[0]],
+                          gr->ndirect == 2 ? &net->projs[gr->direct[1]] : NULL,
+                          net->k, adex_pop_input_f32(gr->pop) + a,
+                          adex_pop_V_f32(gr->pop) + a, a, b);
+  return true;
+}
+
+/* Part `part` of `parts` of a split step: for each population, its range
+ * of neurons (contiguous, bounds multiples of 64): the projections into it
+ * deliver to the range, then tile by tile the projections' post side and
+ * the population's step. A neuron's arithmetic is the same whatever the
+ * range holding it, and every read of another neuron's state goes through
+ * the spike lists gathered before, so any split gives the same bits as
+ * the whole step (projections, then populations, docs/networks.md). */
+static void split_part(adex_net *net, size_t part, size_t parts) {
+  uint64_t k = net->k;
+  for (size_t g = 0; g < net->ngroups; g++) {
+    net_group *gr = &net->groups[g];
+    if (gr->kind != NET_GROUP_POP) continue;
+    size_t n = gr->nloc, blocks = (n + 63) / 64;
+    size_t lo = blocks * part / parts * 64,
+           hi = blocks * (part + 1) / parts * 64;
+    if (hi > n) hi = n;
+    if (lo >= hi) continue;
+    for (size_t i = 0; i < net->nprojs; i++) {
+      net_proj *p = &net->projs[i];
+      if (p->cfg.post == g)
+        adex__net_proj_deliver(p, &net->groups[p->cfg.pre], lo, hi);
+    }
+    /* the channels folded into the step: the step does their post side */
+    bool folded = net->ctx[g].nchans > 0;
+    for (size_t a = lo; a < hi; a += NET_TILE) {
+      size_t b = hi - a < NET_TILE ? hi : a + NET_TILE;
+      deferred_add(gr, a, b);
+      if (folded || f32_direct(net, gr, a, b)) { /* one or the other */
+        adex__pop_step_range(gr->pop, &net->ctx[g], a, b);
+        continue;
+      }
+      net_proj *held = NULL; /* the last one, until its pair is known */
+      double V64[NET_TILE], in64[NET_TILE]; /* float32: the tile's copies */
+      if (gr->V64 != NULL) f32_open(gr, a, b, V64, in64);
+      net_post post = post_of(gr, a, V64, in64);
+      for (size_t i = 0; i < net->nprojs; i++) {
+        net_proj *p = &net->projs[i];
+        if (p->cfg.post != g) continue;
+        if (held == NULL) {
+          held = p;
+          continue;
+        }
+        adex__net_proj_post2(held, p, k, &post, a, b);
+        held = NULL;
+      }
+      if (held != NULL) adex__net_proj_post(held, k, &post, a, b);
+      if (gr->V64 != NULL) f32_close(gr, a, b, V64, in64);
+      adex__pop_step_range(gr->pop, &net->ctx[g], a, b);
+    }
+  }
+}
+
+/* The channels population g's step folds in this step (none where its
+ * projections or its kernel do not allow it: net_group's nfold,
+ * adex__pop_takes_chans), in the projections' order. A float32
+ * population whose projections run on its arrays directly (f32_direct)
+ * keeps that: folding them into its float kernel measured no faster
+ * (docs/performance.md). */
+static void fold_chans(adex_net *net, size_t g) {
+  net_group *gr = &net->groups[g];
+  if (gr->nfold == 0 || net->fold != ADEX__FOLD_ALL || gr->ndirect > 0 ||
+      !adex__pop_takes_chans(gr->pop))
+    return;
+  adex__chan *ch = net->chans + g * ADEX__MAX_CHANS;
+  size_t n = 0;
+  for (size_t i = 0; i < net->nprojs; i++)
+    if (net->projs[i].cfg.post == g)
+      adex__net_proj_chan(&net->projs[i], net->k, &ch[n++]);
+  net->ctx[g].chans = ch;
+  net->ctx[g].nchans = n;
+}
+
+/* Every population's update ended (adex__pop_update_end). */
+static void end_updates(adex_net *net, double t) {
+  for (size_t g = 0; g < net->ngroups; g++)
+    if (net->groups[g].kind == NET_GROUP_POP)
+      adex__pop_update_end(net->groups[g].pop, t);
+}
+
+/* The projections and populations of a splittable step, on threads; false
+ * (nothing stepped) when a population refuses its update (the whole step
+ * then meets the refusal where it would anyway, with its message). */
+static bool split_step(adex_net *net, double t) {
+  for (size_t g = 0; g < net->ngroups; g++) {
+    net_group *gr = &net->groups[g];
+    if (gr->kind != NET_GROUP_POP) continue;
+    if (adex__pop_update_begin(gr->pop, t, net->dt, &net->ctx[g]) != ADEX_OK)
+      return false;
+    fold_chans(net, g);
+  }
+  int nt = split_threads(net);
+  if (nt <= 1) {
+    split_part(net, 0, 1);
+    end_updates(net, t);
+    return true;
+  }
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nt)
+  split_part(net, (size_t)omp_get_thread_num(), (size_t)omp_get_num_threads());
+#endif
+  end_updates(net, t);
+  return true;
+}
+
+/* The spike sources' update of step k at t. */
+static void source_update(adex_net *net, net_group *gr, double t) {
+  if (gr->kind == NET_GROUP_POISSON) {
+    poisson_update(gr, net->k, net->dt);
+    return;
+  }
+  memset(gr->spike, 0, gr->num * sizeof *gr->spike);
+  while (gr->cursor < gr->n_spikes && gr->times[gr->cursor] <= t)
+    gr->spike[gr->indices[gr->cursor++]] = true;
+}
+
+/* A step that went well here: in lockstep, agreed by every rank. */
+static adex_status step_done(adex_net *net) {
+  if (net->comm != NULL && net->lockstep) {
+    adex_status st = adex__net_exchange_agree(net);
+    if (st != ADEX_OK) return st;
+  }
+  net->k++;
+  return ADEX_OK;
+}
+
+adex_status adex_net_set_lockstep(adex_net *net, bool on) {
+  if (net == NULL) return adex__fail(ADEX_EINVAL, "net must not be NULL");
+  net->lockstep = on;
+  return ADEX_OK;
+}
+
+/* adex_net_step of a planned network. */
+static adex_status step(adex_net *net) {
+  double t = time_of(net, net->k);
+  net->failed = SIZE_MAX;
+  for (size_t g = 0; g < net->ngroups; g++)
+    if (net->groups[g].spk != NULL && !net->groups[g].exchanged)
+      gather_spikes(&net->groups[g], net->k);
+  if (net->comm != NULL) {
+    adex_status st = adex__net_exchange_step(net);
+    if (st != ADEX_OK) return st;
+  }
+  if (splittable(net) && split_step(net, t)) {
+    for (size_t g = 0; g < net->ngroups; g++) {
+      net->groups[g].has_add = false; /* added tile by tile */
+      if (net->groups[g].kind != NET_GROUP_POP)
+        source_update(net, &net->groups[g], t);
+    }
+    return step_done(net);
+  }
+  deferred_adds(net);
+  for (size_t g = 0; g < net->ngroups; g++) {
+    net_group *gr = &net->groups[g];
+    if (gr->V64 != NULL) f32_open(gr, 0, gr->nloc, gr->V64, gr->in64);
+  }
+  for (size_t i = 0; i < net->nprojs; i++) {
+    net_proj *p = &net->projs[i];
+    net_group *post = &net->groups[p->cfg.post];
+    net_post at = post_of(post, 0, post->V64, post->in64);
+    adex__net_proj_update(p, &net->groups[p->cfg.pre], net->k, t, &at);
+  }
+  for (size_t g = 0; g < net->ngroups; g++) {
+    net_group *gr = &net->groups[g];
+    if (gr->V64 != NULL) f32_close(gr, 0, gr->nloc, gr->V64, gr->in64);
+  }
+  for (size_t g = 0; g < net->ngroups; g++) {
+    net_group *gr = &net->groups[g];
+    if (gr->kind != NET_GROUP_POP) {
+      source_update(net, gr, t);
+      continue;
+    }
+    adex_status st = adex_pop_update(gr->pop, t, net->dt);
+    if (st != ADEX_OK) {
+      net->failed = g; /* the update's message and parts, as they are */
+      st = adex__net_keep(net, st);
+      return net->comm != NULL ? adex__net_exchange_fail(net, st) : st;
+    }
+  }
+  return step_done(net);
+}
+
+adex_status adex_net_step(adex_net *net) {
+  if (net == NULL) return adex__fail(ADEX_EINVAL, "net must not be NULL");
+  if (!net->planned)
+    return FAIL(net, ADEX_EINVAL,
+                "plan the network (adex_net_plan) before "
+                "stepping it");
+  adex_status st = step(net);
+  deferred_adds(net); /* a step that ended before it added them */
+  return st;
+}
