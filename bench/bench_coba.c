@@ -14,6 +14,7 @@
  *   with 80 synapses each (FixedPreNum(80)), 0.1 s each; the populations'
  *   dtype is float64 unless the fourth argument says float32.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,11 +77,11 @@ static long count(const bool *sp, size_t m) {
 }
 
 /* One network: n neurons (80 % E), FixedProb(prob) or FixedPreNum(num)
- * per projection (num split 80/20 between E and I sources). */
-static void run(size_t n, double prob, size_t num, double seconds, int threads,
-                int halves) {
+ * per projection (num split 80/20 between E and I sources), planned; its
+ * populations into *pE, *pI. */
+static adex_net *build(size_t n, double prob, size_t num, int threads,
+                       int halves, adex_pop **pE, adex_pop **pI) {
   size_t ne = n * 4 / 5, ni = n - ne;
-  double t_build = now();
   adex_pop *E = population(ne, "E", 1, threads);
   adex_pop *I = population(ni, "I", 2, threads);
   adex_net *net;
@@ -110,6 +111,25 @@ static void run(size_t n, double prob, size_t num, double seconds, int threads,
     check(adex_net_add_proj(net, &pc, NULL), "projection");
   }
   check(adex_net_plan(net), "plan");
+  *pE = E;
+  *pI = I;
+  return net;
+}
+
+static void destroy(adex_net *net, adex_pop *E, adex_pop *I) {
+  adex_net_destroy(net);
+  adex_pop_destroy(E);
+  adex_pop_destroy(I);
+}
+
+/* The network of build: its build time, its loop step by step (each step
+ * timed), then the same steps of a new one as one run with monitors. */
+static void run(size_t n, double prob, size_t num, double seconds, int threads,
+                int halves) {
+  size_t ne = n * 4 / 5, ni = n - ne, nproj = 4 * (size_t)halves;
+  adex_pop *E, *I;
+  double t_build = now();
+  adex_net *net = build(n, prob, num, threads, halves, &E, &I);
   t_build = now() - t_build;
   size_t nsyn = 0;
   for (size_t p = 0; p < nproj; p++) nsyn += adex_net_proj_nsyn(net, p);
@@ -136,15 +156,47 @@ static void run(size_t n, double prob, size_t num, double seconds, int threads,
   qsort(dt, steps, sizeof *dt, cmp_double);
   double median = dt[steps / 2];
   free(dt);
+  size_t bytes = adex_net_bytes(net);
+  destroy(net, E, I);
+  /* the same steps of a new network as one run with both populations'
+   * spikes monitored (adex_net_run_io: the loop of DSRunner, on threads
+   * one team for the whole run) */
+  net = build(n, prob, num, threads, halves, &E, &I);
+  bool *rec = malloc(steps * (ne + ni) * sizeof *rec);
+  if (rec == NULL) {
+    fprintf(stderr, "bench_coba: out of memory\n");
+    exit(1);
+  }
+  memset(rec, 0, steps * (ne + ni) * sizeof *rec); /* its pages touched */
+  adex_net_monitor mon[2] = {
+      {.key = "E.spike", .dtype = ADEX_DTYPE_BOOL, .out = rec},
+      {.key = "I.spike", .dtype = ADEX_DTYPE_BOOL, .out = rec + steps * ne}};
+  static const size_t one = 0;
+  if (getenv("SMALLMON")) {
+    mon[0] = (adex_net_monitor){.key = "E.spike",
+                                .indices = &one,
+                                .n_indices = 1,
+                                .dtype = ADEX_DTYPE_BOOL,
+                                .out = rec};
+    mon[1] = (adex_net_monitor){.key = "I.spike",
+                                .indices = &one,
+                                .n_indices = 1,
+                                .dtype = ADEX_DTYPE_BOOL,
+                                .out = rec + steps * ne};
+  }
+  double t1 = now();
+  check(adex_net_run_io(net, steps, NULL, 0, mon, getenv("NOMON") ? 0 : 2, NULL,
+                        NULL, NULL),
+        "run");
+  double t_mon = now() - t1;
+  free(rec);
   printf("%8zu neurons %10zu synapses  build %7.3f s  %8.3f s per simulated s"
          "  %6.2f Hz  %5.2f bytes/synapse",
          n, nsyn, t_build, t_run / seconds,
-         (double)spikes / ((double)n * seconds),
-         (double)adex_net_bytes(net) / (double)nsyn);
-  printf("  median step x steps %.3f s\n", median * (double)steps / seconds);
-  adex_net_destroy(net);
-  adex_pop_destroy(E);
-  adex_pop_destroy(I);
+         (double)spikes / ((double)n * seconds), (double)bytes / (double)nsyn);
+  printf("  median step x steps %.3f s  run with spike monitors %.3f s\n",
+         median * (double)steps / seconds, t_mon / seconds);
+  destroy(net, E, I);
 }
 
 int main(int argc, char **argv) {

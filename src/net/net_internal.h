@@ -211,6 +211,12 @@ void adex__net_proj_update(net_proj *p, const net_group *pre, uint64_t k,
 void adex__net_proj_deliver(net_proj *p, const net_group *pre, size_t lo,
                             size_t hi);
 
+/* ... or one list of spikes of step s, ids[0 .. n) (a part's, in a run on
+ * a team of threads: the parts' lists in order make the group's), to the
+ * same synapses ... */
+void adex__net_proj_deliver_list(net_proj *p, const uint32_t *ids, size_t n,
+                                 uint64_t s, size_t lo, size_t hi);
+
 /* ... then the post side of step k for post neurons [lo, hi), which may be
  * taken in smaller ranges (tiles): the same bits as
  * adex__net_proj_update. `post` starts at neuron lo. */
@@ -256,6 +262,52 @@ void adex__net_set_fold(adex_net *net, adex__fold how);
  * what it has not. */
 size_t adex__net_input_group(const adex_net *net, const void *dst);
 void adex__net_defer_add(adex_net *net, size_t group, double v);
+
+/* A run on one team of threads (drive.c; net_step.c, *the team*): the
+ * steps of a splittable network alone on its rank, each thread keeping
+ * its part of every population for the whole run. The bits are the split
+ * step's, so those of one thread. */
+typedef struct adex__net_team adex__net_team;
+
+/* The threads a run of net keeps as a team: > 1 where its steps split
+ * (Exp-family projections, fused populations, no communicator) among
+ * several threads; else 1. */
+int adex__net_team_threads(const adex_net *net);
+/* A team's buffers for at most nt threads (NULL: out of memory; nothing
+ * done), and their release. */
+adex__net_team *adex__net_team_new(adex_net *net, size_t nt);
+void adex__net_team_free(adex__net_team *tm);
+/* Before its first step, k: the populations' update checks (a refusal's
+ * status returned, with its message) and the spikes of step k - 1. */
+adex_status adex__net_team_start(adex__net_team *tm, uint64_t k);
+/* Part `part` of `parts` of step k: delivery into the part's neurons, the
+ * projections' post side, the populations' step, the part's spikes
+ * gathered. Every part of a step must end before any part of the next
+ * starts (a barrier) and before adex__net_team_after. */
+void adex__net_team_part(adex__net_team *tm, size_t part, size_t parts,
+                         uint64_t k);
+/* Between the parts of steps k and k + 1, on one thread: the populations
+ * as step k left them (the time of their last update, the non-finite
+ * values met) and the spike sources' update of step k
+ * (adex__net_team_after); then, before step k +
+ * 1 (adex__net_team_before), their spikes' lists, and the populations'
+ * from their flags again where `pops` (the caller's code ran in between
+ * and may have changed them). */
+void adex__net_team_after(adex__net_team *tm, uint64_t k);
+void adex__net_team_before(adex__net_team *tm, uint64_t k, bool pops);
+/* Whether the network has spike sources (whose update needs
+ * adex__net_team_after every step). */
+bool adex__net_team_has_sources(const adex__net_team *tm);
+/* Group g's neurons [lo, hi) in part `part` of `parts`. */
+void adex__net_team_range(const adex__net_team *tm, size_t g, size_t part,
+                          size_t parts, size_t *lo, size_t *hi);
+/* The population group one of whose built-in variables is `data` (a
+ * monitor that each thread can record for its own part), else SIZE_MAX. */
+size_t adex__net_team_group_of(adex_net *net, const void *data);
+/* After the steps up to k (exclusive): the network at step k, the
+ * populations' last update and non-finite counts as the steps would have
+ * left them; the team freed. */
+void adex__net_team_end(adex__net_team *tm, uint64_t k);
 
 /* How many channels population `pop`'s step folded in the last step. */
 size_t adex__net_folded(const adex_net *net, size_t pop);

@@ -114,17 +114,22 @@ static void deferred_adds(adex_net *net) {
   }
 }
 
-/* The list of the group's spikes of the last step, by local index, 64
- * flags at a time (flags.h). */
-size_t adex__net_gather_spikes(const net_group *g, uint32_t *out) {
-  const bool *sp = g->spike;
-  size_t n = 0, i = 0, num = g->nloc;
-  for (; i + 64 <= num; i += 64)
+/* The indices of the flags set in sp[lo, hi), in order, into out; how
+ * many. 64 flags at a time (flags.h). */
+static size_t gather_range(const bool *sp, size_t lo, size_t hi,
+                           uint32_t *out) {
+  size_t n = 0, i = lo;
+  for (; i + 64 <= hi; i += 64)
     for (uint64_t m = adex__flags64(sp + i); m != 0; m &= m - 1)
       out[n++] = (uint32_t)(i + adex__flags_low(m));
-  for (; i < num; i++)
+  for (; i < hi; i++)
     if (sp[i]) out[n++] = (uint32_t)i;
   return n;
+}
+
+/* The list of the group's spikes of the last step, by local index. */
+size_t adex__net_gather_spikes(const net_group *g, uint32_t *out) {
+  return gather_range(g->spike, 0, g->nloc, out);
 }
 
 /* Step k's spike lists of a group alone on its rank: its spikes of step
@@ -181,87 +186,112 @@ static int split_threads(const adex_net *net) {
 #endif
 }
 
-/* The post side of tile [a, b) of float32 population group gr straight on
+/* The post side of step k's tile [a, b) of float32 population group gr straight on
  * its float arrays, where its projections allow (net_group's direct) and
  * folding is not switched off (adex__net_set_fold: the tests compare);
  * false, and nothing done, where they do not. */
-static bool f32_direct(adex_net *net, net_group *gr, size_t a, size_t b) {
+static bool f32_direct(adex_net *net, net_group *gr, uint64_t k, size_t a,
+                       size_t b) {
   if (gr->ndirect == 0 || net->fold == ADEX__FOLD_NONE) return false;
   adex__net_proj_post_f32(&net->projs[gr->direct[0]],
                           gr->ndirect == 2 ? &net->projs[gr->direct[1]] : NULL,
-                          net->k, adex_pop_input_f32(gr->pop) + a,
+                          k, adex_pop_input_f32(gr->pop) + a,
                           adex_pop_V_f32(gr->pop) + a, a, b);
   return true;
 }
 
+/* Part q of `parts` of population group gr: [lo, hi), contiguous, the
+ * bounds multiples of 64 (whole cache lines of every state array, whole
+ * vectors of every kernel). */
+static void part_range(const net_group *gr, size_t q, size_t parts, size_t *lo,
+                       size_t *hi) {
+  size_t n = gr->nloc, blocks = (n + 63) / 64;
+  *lo = blocks * q / parts * 64;
+  *hi = blocks * (q + 1) / parts * 64;
+  if (*hi > n) *hi = n;
+  if (*lo > *hi) *lo = *hi;
+}
+
+/* Population group g's neurons [lo, hi) of step k, after the delivery
+ * into them: tile by tile, the projections' post side and the
+ * population's step (ctx, whose channels, if any, fold the post side
+ * into it). */
+static void split_tiles(adex_net *net, size_t g, size_t lo, size_t hi,
+                        uint64_t k, const adex__step_ctx *ctx) {
+  net_group *gr = &net->groups[g];
+  bool folded = ctx->nchans > 0;
+  for (size_t a = lo; a < hi; a += NET_TILE) {
+    size_t b = hi - a < NET_TILE ? hi : a + NET_TILE;
+    deferred_add(gr, a, b);
+    if (folded || f32_direct(net, gr, k, a, b)) { /* one or the other */
+      adex__pop_step_range(gr->pop, ctx, a, b);
+      continue;
+    }
+    net_proj *held = NULL; /* the last one, until its pair is known */
+    double V64[NET_TILE], in64[NET_TILE]; /* float32: the tile's copies */
+    if (gr->V64 != NULL) f32_open(gr, a, b, V64, in64);
+    net_post post = post_of(gr, a, V64, in64);
+    for (size_t i = 0; i < net->nprojs; i++) {
+      net_proj *p = &net->projs[i];
+      if (p->cfg.post != g) continue;
+      if (held == NULL) {
+        held = p;
+        continue;
+      }
+      adex__net_proj_post2(held, p, k, &post, a, b);
+      held = NULL;
+    }
+    if (held != NULL) adex__net_proj_post(held, k, &post, a, b);
+    if (gr->V64 != NULL) f32_close(gr, a, b, V64, in64);
+    adex__pop_step_range(gr->pop, ctx, a, b);
+  }
+}
+
 /* Part `part` of `parts` of a split step: for each population, its range
- * of neurons (contiguous, bounds multiples of 64): the projections into it
- * deliver to the range, then tile by tile the projections' post side and
- * the population's step. A neuron's arithmetic is the same whatever the
- * range holding it, and every read of another neuron's state goes through
- * the spike lists gathered before, so any split gives the same bits as
- * the whole step (projections, then populations, docs/networks.md). */
+ * of neurons (part_range): the projections into it deliver to the range,
+ * then split_tiles. A neuron's arithmetic is the same whatever the range
+ * holding it, and every read of another neuron's state goes through the
+ * spike lists gathered before, so any split gives the same bits as the
+ * whole step (projections, then populations, docs/networks.md). */
 static void split_part(adex_net *net, size_t part, size_t parts) {
-  uint64_t k = net->k;
   for (size_t g = 0; g < net->ngroups; g++) {
     net_group *gr = &net->groups[g];
     if (gr->kind != NET_GROUP_POP) continue;
-    size_t n = gr->nloc, blocks = (n + 63) / 64;
-    size_t lo = blocks * part / parts * 64,
-           hi = blocks * (part + 1) / parts * 64;
-    if (hi > n) hi = n;
+    size_t lo, hi;
+    part_range(gr, part, parts, &lo, &hi);
     if (lo >= hi) continue;
     for (size_t i = 0; i < net->nprojs; i++) {
       net_proj *p = &net->projs[i];
       if (p->cfg.post == g)
         adex__net_proj_deliver(p, &net->groups[p->cfg.pre], lo, hi);
     }
-    /* the channels folded into the step: the step does their post side */
-    bool folded = net->ctx[g].nchans > 0;
-    for (size_t a = lo; a < hi; a += NET_TILE) {
-      size_t b = hi - a < NET_TILE ? hi : a + NET_TILE;
-      deferred_add(gr, a, b);
-      if (folded || f32_direct(net, gr, a, b)) { /* one or the other */
-        adex__pop_step_range(gr->pop, &net->ctx[g], a, b);
-        continue;
-      }
-      net_proj *held = NULL; /* the last one, until its pair is known */
-      double V64[NET_TILE], in64[NET_TILE]; /* float32: the tile's copies */
-      if (gr->V64 != NULL) f32_open(gr, a, b, V64, in64);
-      net_post post = post_of(gr, a, V64, in64);
-      for (size_t i = 0; i < net->nprojs; i++) {
-        net_proj *p = &net->projs[i];
-        if (p->cfg.post != g) continue;
-        if (held == NULL) {
-          held = p;
-          continue;
-        }
-        adex__net_proj_post2(held, p, k, &post, a, b);
-        held = NULL;
-      }
-      if (held != NULL) adex__net_proj_post(held, k, &post, a, b);
-      if (gr->V64 != NULL) f32_close(gr, a, b, V64, in64);
-      adex__pop_step_range(gr->pop, &net->ctx[g], a, b);
-    }
+    split_tiles(net, g, lo, hi, net->k, &net->ctx[g]);
   }
 }
 
-/* The channels population g's step folds in this step (none where its
- * projections or its kernel do not allow it: net_group's nfold,
- * adex__pop_takes_chans), in the projections' order. A float32
+/* The channels population g's step folds in step k into ch (none where
+ * its projections or its kernel do not allow it: net_group's nfold,
+ * adex__pop_takes_chans), in the projections' order; how many. A float32
  * population whose projections run on its arrays directly (f32_direct)
  * keeps that: folding them into its float kernel measured no faster
  * (docs/performance.md). */
-static void fold_chans(adex_net *net, size_t g) {
+static size_t chans_of(adex_net *net, size_t g, uint64_t k, adex__chan *ch) {
   net_group *gr = &net->groups[g];
   if (gr->nfold == 0 || net->fold != ADEX__FOLD_ALL || gr->ndirect > 0 ||
       !adex__pop_takes_chans(gr->pop))
-    return;
-  adex__chan *ch = net->chans + g * ADEX__MAX_CHANS;
+    return 0;
   size_t n = 0;
   for (size_t i = 0; i < net->nprojs; i++)
     if (net->projs[i].cfg.post == g)
-      adex__net_proj_chan(&net->projs[i], net->k, &ch[n++]);
+      adex__net_proj_chan(&net->projs[i], k, &ch[n++]);
+  return n;
+}
+
+/* The channels of population g's step under way (chans_of). */
+static void fold_chans(adex_net *net, size_t g) {
+  adex__chan *ch = net->chans + g * ADEX__MAX_CHANS;
+  size_t n = chans_of(net, g, net->k, ch);
+  if (n == 0) return;
   net->ctx[g].chans = ch;
   net->ctx[g].nchans = n;
 }
@@ -299,9 +329,9 @@ static bool split_step(adex_net *net, double t) {
 }
 
 /* The spike sources' update of step k at t. */
-static void source_update(adex_net *net, net_group *gr, double t) {
+static void source_update(adex_net *net, net_group *gr, uint64_t k, double t) {
   if (gr->kind == NET_GROUP_POISSON) {
-    poisson_update(gr, net->k, net->dt);
+    poisson_update(gr, k, net->dt);
     return;
   }
   memset(gr->spike, 0, gr->num * sizeof *gr->spike);
@@ -340,7 +370,7 @@ static adex_status step(adex_net *net) {
     for (size_t g = 0; g < net->ngroups; g++) {
       net->groups[g].has_add = false; /* added tile by tile */
       if (net->groups[g].kind != NET_GROUP_POP)
-        source_update(net, &net->groups[g], t);
+        source_update(net, &net->groups[g], net->k, t);
     }
     return step_done(net);
   }
@@ -362,7 +392,7 @@ static adex_status step(adex_net *net) {
   for (size_t g = 0; g < net->ngroups; g++) {
     net_group *gr = &net->groups[g];
     if (gr->kind != NET_GROUP_POP) {
-      source_update(net, gr, t);
+      source_update(net, gr, net->k, t);
       continue;
     }
     adex_status st = adex_pop_update(gr->pop, t, net->dt);
@@ -384,4 +414,251 @@ adex_status adex_net_step(adex_net *net) {
   adex_status st = step(net);
   deferred_adds(net); /* a step that ended before it added them */
   return st;
+}
+
+/* ------------------------------------------------------------ the team */
+
+/* A run's steps on one team of threads (drive.c, docs/networks.md, *The
+ * split step and threads*). Within the team no thread writes, step after
+ * step, a cache line another reads, but for each part's list of its
+ * spikes: each thread builds its own step context and channel table,
+ * computes the time from the step number, and gathers the spikes of its
+ * own range into a list of the step's parity; the next step delivers the
+ * parts' lists in order, which is the order of one list of the group. */
+typedef struct team_nf {
+  uint64_t k;               /* the first step that met non-finite values */
+  unsigned long long first; /* its smallest key (kernel.h, adex__nf) */
+  unsigned long long count; /* all steps' */
+} team_nf;
+
+#define TEAM_PAD 8 /* size_t per count: one cache line each */
+
+struct adex__net_team {
+  adex_net *net;
+  size_t nt;        /* threads it was made for: parts <= nt */
+  uint32_t **lists; /* ngroups: 2 x nloc (by parity), or NULL */
+  size_t *counts;   /* ngroups x 2 x nt x TEAM_PAD */
+  adex__nf *nf;     /* nt x ngroups: one step's non-finite values */
+  team_nf *nfs;     /* nt x ngroups */
+};
+
+int adex__net_team_threads(const adex_net *net) {
+  if (!net->planned || net->comm != NULL || !splittable(net)) return 1;
+  return split_threads(net);
+}
+
+void adex__net_team_free(adex__net_team *tm) {
+  if (tm == NULL) return;
+  for (size_t g = 0; tm->lists != NULL && g < tm->net->ngroups; g++)
+    free(tm->lists[g]);
+  free(tm->lists);
+  free(tm->counts);
+  free(tm->nf);
+  free(tm->nfs);
+  free(tm);
+}
+
+adex__net_team *adex__net_team_new(adex_net *net, size_t nt) {
+  adex__net_team *tm = calloc(1, sizeof *tm);
+  if (tm == NULL) return NULL;
+  size_t ng = net->ngroups;
+  tm->net = net;
+  tm->nt = nt;
+  tm->lists = calloc(ng, sizeof *tm->lists);
+  tm->counts = calloc(ng * 2 * nt * TEAM_PAD, sizeof *tm->counts);
+  tm->nf = malloc(nt * ng * sizeof *tm->nf);
+  tm->nfs = calloc(nt * ng, sizeof *tm->nfs);
+  bool ok = tm->lists != NULL && tm->counts != NULL && tm->nf != NULL &&
+            tm->nfs != NULL;
+  for (size_t g = 0; ok && g < ng; g++) {
+    const net_group *gr = &net->groups[g];
+    if (gr->kind == NET_GROUP_POP && gr->spk != NULL)
+      ok = (tm->lists[g] = malloc(2 * (gr->nloc + 1) * sizeof(uint32_t))) !=
+           NULL;
+  }
+  if (!ok) {
+    adex__net_team_free(tm);
+    return NULL;
+  }
+  for (size_t i = 0; i < nt * ng; i++) tm->nf[i] = (adex__nf){0, ADEX__NF_NONE};
+  return tm;
+}
+
+/* The count of part q's list of group g in buffer `par`. */
+static size_t *team_count(const adex__net_team *tm, size_t g, size_t par,
+                          size_t q) {
+  return &tm->counts[((g * 2 + par) * tm->nt + q) * TEAM_PAD];
+}
+
+/* The populations' spikes of step k - 1 from their flags, as part 0's
+ * lists (the others empty). */
+static void team_gather_all(adex__net_team *tm, uint64_t k) {
+  size_t par = (size_t)((k - 1) & 1);
+  for (size_t g = 0; g < tm->net->ngroups; g++) {
+    if (tm->lists[g] == NULL) continue;
+    const net_group *gr = &tm->net->groups[g];
+    *team_count(tm, g, par, 0) =
+        adex__net_gather_spikes(gr, tm->lists[g] + par * gr->nloc);
+    for (size_t q = 1; q < tm->nt; q++) *team_count(tm, g, par, q) = 0;
+  }
+}
+
+adex_status adex__net_team_start(adex__net_team *tm, uint64_t k) {
+  adex_net *net = tm->net;
+  double t = time_of(net, k);
+  net->failed = SIZE_MAX;
+  for (size_t g = 0; g < net->ngroups; g++) {
+    net_group *gr = &net->groups[g];
+    if (gr->kind != NET_GROUP_POP) continue;
+    adex_status st = adex__pop_update_begin(gr->pop, t, net->dt, &net->ctx[g]);
+    if (st != ADEX_OK) {
+      net->failed = g; /* as the step would have */
+      return st;
+    }
+  }
+  adex__net_team_before(tm, k, true);
+  return ADEX_OK;
+}
+
+void adex__net_team_before(adex__net_team *tm, uint64_t k, bool pops) {
+  adex_net *net = tm->net;
+  for (size_t g = 0; g < net->ngroups; g++) {
+    net_group *gr = &net->groups[g];
+    if (gr->kind != NET_GROUP_POP && gr->spk != NULL) gather_spikes(gr, k);
+  }
+  if (pops) team_gather_all(tm, k);
+}
+
+static void team_sync(adex__net_team *tm, uint64_t k);
+
+void adex__net_team_after(adex__net_team *tm, uint64_t k) {
+  adex_net *net = tm->net;
+  team_sync(tm, k);
+  net->k = k + 1; /* for the caller's code in between (adex_net_time) */
+  for (size_t g = 0; g < net->ngroups; g++)
+    if (net->groups[g].kind != NET_GROUP_POP)
+      source_update(net, &net->groups[g], k, time_of(net, k));
+}
+
+bool adex__net_team_has_sources(const adex__net_team *tm) {
+  for (size_t g = 0; g < tm->net->ngroups; g++)
+    if (tm->net->groups[g].kind != NET_GROUP_POP) return true;
+  return false;
+}
+
+void adex__net_team_range(const adex__net_team *tm, size_t g, size_t part,
+                          size_t parts, size_t *lo, size_t *hi) {
+  part_range(&tm->net->groups[g], part, parts, lo, hi);
+}
+
+size_t adex__net_team_group_of(adex_net *net, const void *data) {
+  for (size_t g = 0; g < net->ngroups && data != NULL; g++) {
+    net_group *gr = &net->groups[g];
+    if (gr->kind != NET_GROUP_POP) continue;
+    for (size_t i = 0; i < ADEX__POP_BUILTIN_VARS; i++) {
+      adex_var v;
+      if (adex_pop_var_at(gr->pop, i, &v) == ADEX_OK && v.data == data)
+        return g;
+    }
+  }
+  return SIZE_MAX;
+}
+
+/* Deliver into [lo, hi) the spikes of step k - 1 of p's pre group: the
+ * parts' lists in order, or a spike source's one list. */
+static void team_deliver(adex__net_team *tm, net_proj *p, size_t parts,
+                         uint64_t k, size_t lo, size_t hi) {
+  size_t pg = p->cfg.pre;
+  const net_group *pre = &tm->net->groups[pg];
+  if (tm->lists[pg] == NULL) {
+    adex__net_proj_deliver(p, pre, lo, hi);
+    return;
+  }
+  size_t par = (size_t)((k - 1) & 1);
+  const uint32_t *buf = tm->lists[pg] + par * pre->nloc;
+  for (size_t q = 0; q < parts; q++) {
+    size_t n = *team_count(tm, pg, par, q), qlo, qhi;
+    part_range(pre, q, parts, &qlo, &qhi);
+    if (n > 0) adex__net_proj_deliver_list(p, buf + qlo, n, k - 1, lo, hi);
+  }
+}
+
+void adex__net_team_part(adex__net_team *tm, size_t part, size_t parts,
+                         uint64_t k) {
+  adex_net *net = tm->net;
+  double t = time_of(net, k);
+  size_t ng = net->ngroups, cur = (size_t)(k & 1);
+  for (size_t g = 0; g < ng; g++) {
+    net_group *gr = &net->groups[g];
+    if (gr->kind != NET_GROUP_POP) continue;
+    size_t lo, hi;
+    part_range(gr, part, parts, &lo, &hi);
+    if (lo < hi) {
+      for (size_t i = 0; i < net->nprojs; i++) {
+        net_proj *p = &net->projs[i];
+        if (p->cfg.post == g) team_deliver(tm, p, parts, k, lo, hi);
+      }
+      adex__step_ctx ctx;
+      adex__chan ch[ADEX__MAX_CHANS];
+      adex__pop_step_ctx(gr->pop, t, net->dt, &ctx);
+      adex__nf *nf = &tm->nf[part * ng + g];
+      ctx.nf = nf;
+      ctx.nchans = chans_of(net, g, k, ch);
+      ctx.chans = ctx.nchans > 0 ? ch : NULL;
+      split_tiles(net, g, lo, hi, k, &ctx);
+      if (nf->count != 0) { /* the first step's smallest key, all counts */
+        team_nf *f = &tm->nfs[part * ng + g];
+        if (f->count == 0) {
+          f->k = k;
+          f->first = nf->first;
+        }
+        f->count += nf->count;
+        *nf = (adex__nf){0, ADEX__NF_NONE};
+      }
+    }
+    if (tm->lists[g] != NULL) {
+      *team_count(tm, g, cur, part) =
+          gather_range(gr->spike, lo, hi, tm->lists[g] + cur * gr->nloc + lo);
+    }
+  }
+}
+
+/* The populations as the steps up to step k (done) would have left
+ * them: their last update's time (the spike events'), and the non-finite
+ * values the parts met since the last such sync merged step by step. */
+static void team_sync(adex__net_team *tm, uint64_t k) {
+  adex_net *net = tm->net;
+  size_t ng = net->ngroups;
+  for (size_t g = 0; g < ng; g++) {
+    net_group *gr = &net->groups[g];
+    if (gr->kind != NET_GROUP_POP) continue;
+    (void)adex__pop_update_begin(gr->pop, time_of(net, k), net->dt,
+                                 &net->ctx[g]);
+    team_nf all = {UINT64_MAX, ADEX__NF_NONE, 0};
+    for (size_t q = 0; q < tm->nt; q++) {
+      team_nf *f = &tm->nfs[q * ng + g];
+      if (f->count == 0) continue;
+      all.count += f->count;
+      if (f->k < all.k || (f->k == all.k && f->first < all.first)) {
+        all.k = f->k;
+        all.first = f->first;
+      }
+      *f = (team_nf){0, ADEX__NF_NONE, 0};
+    }
+    if (all.count != 0) { /* as the steps would have merged them */
+      gr->pop->nf_step = (adex__nf){all.count, all.first};
+      adex__pop_update_end(gr->pop, time_of(net, all.k));
+      gr->pop->nf_step = (adex__nf){0, ADEX__NF_NONE};
+    }
+  }
+}
+
+void adex__net_team_end(adex__net_team *tm, uint64_t k) {
+  adex_net *net = tm->net;
+  for (size_t g = 0; g < net->ngroups; g++) net->groups[g].has_add = false;
+  if (k > net->k) {
+    team_sync(tm, k - 1);
+    net->k = k;
+  }
+  adex__net_team_free(tm);
 }

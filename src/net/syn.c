@@ -375,6 +375,11 @@ void adex__net_proj_deliver(net_proj *p, const net_group *pre, size_t lo,
   deliver_weights(p, pre, lo, hi);
 }
 
+void adex__net_proj_deliver_list(net_proj *p, const uint32_t *ids, size_t n,
+                                 uint64_t s, size_t lo, size_t hi) {
+  deliver_list(p, ids, n, s, lo, hi);
+}
+
 void adex__net_proj_post(net_proj *p, uint64_t k, const net_post *post,
                          size_t lo, size_t hi) {
   size_t n = hi - lo;

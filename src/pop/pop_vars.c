@@ -29,6 +29,7 @@ static const struct {
 };
 
 #define N_BUILTIN (sizeof builtin / sizeof builtin[0])
+_Static_assert(N_BUILTIN == ADEX__POP_BUILTIN_VARS, "pop_internal.h");
 
 const char *adex_pop_name(const adex_pop *pop) { return pop->name.name; }
 const char *adex_pop_integrator_name(const adex_pop *pop) {

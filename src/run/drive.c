@@ -6,6 +6,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "adex/inputs.h"
 #include "inputs/add.h"
@@ -221,6 +224,119 @@ static adex_status first_step(adex_net *net, const adex__drive_in *ins,
   return st;
 }
 
+/* Row k of monitor m, the elements of neurons [lo, hi) (a part of the
+ * population whose variable it records). */
+static void record_part(const adex__drive_mon *m, size_t k, size_t lo,
+                        size_t hi) {
+  unsigned char *row = m->out + k * m->width * m->elem;
+  if (m->idx == NULL) {
+    memcpy(row + lo * m->elem, m->src + lo * m->elem, (hi - lo) * m->elem);
+    return;
+  }
+  for (size_t j = 0; j < m->width; j++)
+    if (m->idx[j] - lo < hi - lo)
+      memcpy(row + m->elem * j, m->src + m->elem * m->idx[j], m->elem);
+}
+
+#ifdef _OPENMP
+/* The run's steps from k on, on one team of threads (net_internal.h,
+ * adex__net_team_*), where the network takes one: the order of the loop
+ * below kept. Each thread steps its part of the populations and records
+ * the monitors of their variables for its part; one barrier ends each
+ * step. Everything else (the hooks, the inputs other than numbers the
+ * step adds itself, the spike sources, the other monitors, progress) runs
+ * on the calling thread between two barriers, after the steps that need
+ * it. Returns false, with nothing done, where the run keeps the loop
+ * below; else true, with *st, *done and *stop as adex__drive sets them. */
+static bool drive_team(adex_net *net, size_t k, size_t steps,
+                       const adex__drive_in *ins, size_t n_ins,
+                       const adex__drive_mon *mons, size_t n_mons,
+                       const adex_run_hooks *h, double *scratch,
+                       const size_t *defer, adex_status *st, size_t *done,
+                       int *stop) {
+  int nt = adex__net_team_threads(net);
+  if (nt <= 1) return false;
+  adex__net_team *tm = adex__net_team_new(net, (size_t)nt);
+  if (tm == NULL) return false; /* step by step, then */
+  size_t n_every = adex_run_progress_every(steps);
+  size_t group[ADEX_RUN_MAX_MONITORS];
+  /* caller's code between steps: the spike flags are read again after */
+  bool hooks = h->before_step != NULL || h->after_step != NULL;
+  /* whether every step needs the calling thread afterwards */
+  bool serial = hooks || adex__net_team_has_sources(tm);
+  for (size_t i = 0; i < n_ins; i++) serial |= defer[i] == SIZE_MAX;
+  for (size_t m = 0; m < n_mons; m++) {
+    group[m] = adex__net_team_group_of(net, mons[m].src);
+    serial |= group[m] == SIZE_MAX;
+  }
+  *done = k;
+  int rc = h->before_step != NULL ? h->before_step(h->user, k) : 0;
+  if (rc != 0) {
+    *stop = rc;
+    adex__net_team_free(tm);
+    return true;
+  }
+  for (size_t i = 0; i < n_ins; i++) apply_in(net, ins, i, k, scratch, defer);
+  *st = adex__net_team_start(tm, adex_net_steps_done(net));
+  if (*st != ADEX_OK) {
+    *st = adex__net_keep(net, *st);
+    adex__net_team_free(tm);
+    return true;
+  }
+  uint64_t k0 = adex_net_steps_done(net) - k; /* the network's step of k 0 */
+  size_t ndone = steps;
+  int quit = 0;
+#pragma omp parallel num_threads(nt)
+  {
+    size_t part = (size_t)omp_get_thread_num(),
+           parts = (size_t)omp_get_num_threads();
+    for (size_t s = k; s < steps; s++) {
+      adex__net_team_part(tm, part, parts, k0 + s);
+      for (size_t m = 0; m < n_mons; m++) {
+        if (group[m] == SIZE_MAX) continue;
+        size_t lo, hi;
+        adex__net_team_range(tm, group[m], part, parts, &lo, &hi);
+        if (lo < hi) record_part(&mons[m], s, lo, hi);
+      }
+      bool last = s + 1 == steps;
+      bool progress = h->progress != NULL && ((s + 1) % n_every == 0 || last);
+#pragma omp barrier
+      if (!serial && !progress) continue;
+#pragma omp master
+      {
+        adex__net_team_after(tm, k0 + s);
+        for (size_t m = 0; m < n_mons; m++)
+          if (group[m] == SIZE_MAX) record(&mons[m], s);
+        int r = h->after_step != NULL ? h->after_step(h->user, s) : 0;
+        if (r != 0) {
+          *stop = r;
+        } else if (progress && h->progress(h->user, s + 1, steps) != 0) {
+          r = 1;
+        } else if (!last) {
+          r = h->before_step != NULL ? h->before_step(h->user, s + 1) : 0;
+          if (r != 0) {
+            *stop = r;
+          } else {
+            for (size_t i = 0; i < n_ins; i++)
+              apply_in(net, ins, i, s + 1, scratch, defer);
+            adex__net_team_before(tm, k0 + s + 1, hooks);
+          }
+        }
+        if (r != 0) {
+          ndone = s + 1;
+          quit = 1;
+        }
+      }
+#pragma omp barrier
+      if (quit) break;
+    }
+  }
+  adex__net_team_end(tm, k0 + ndone);
+  *done = ndone;
+  return true;
+}
+#endif
+
 adex_status adex__drive(adex_net *net, size_t steps, const adex__drive_in *ins,
                         size_t n_ins, const adex__drive_mon *mons,
                         size_t n_mons, const adex_run_hooks *hooks,
@@ -245,6 +361,18 @@ adex_status adex__drive(adex_net *net, size_t steps, const adex__drive_in *ins,
     return adex__net_keep(net, adex__fail(ADEX_ENOMEM, "out of memory"));
   adex_status st = ADEX_OK;
   for (size_t k = 0; k < steps; k++) {
+#ifdef _OPENMP
+    /* after the first step (which checks, and puts the inputs' variables
+     * back where it fails), a team of threads where the network takes one */
+    size_t team_done = 0;
+    int team_stop = 0;
+    if (k == 1 && drive_team(net, k, steps, ins, n_ins, mons, n_mons, h,
+                             scratch, defer, &st, &team_done, &team_stop)) {
+      if (done != NULL) *done = team_done;
+      if (stop != NULL) *stop = team_stop;
+      break;
+    }
+#endif
     int rc = h->before_step != NULL ? h->before_step(h->user, k) : 0;
     if (rc != 0) {
       if (stop != NULL) *stop = rc;

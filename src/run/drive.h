@@ -16,7 +16,10 @@
  *   6. every `every` steps and after the last, the progress callback.
  * A non-zero return of a hook or of the progress callback stops the run
  * (hooks: their value is passed on in *stop). When the first step fails,
- * the variables the inputs wrote are put back as they were.
+ * the variables the inputs wrote are put back as they were. After the
+ * first step, a network whose step splits among threads (net_internal.h,
+ * adex__net_team_*) takes the rest on one team of threads, in the same
+ * order, with the same results (docs/networks.md).
  */
 #ifndef ADEX_DRIVE_H
 #define ADEX_DRIVE_H

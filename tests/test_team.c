@@ -1,0 +1,277 @@
+/* test_team.c - a network's run on a team of threads (drive.c, net_step.c:
+ * one parallel region for the whole run, each thread keeping its part of
+ * every population) gives the bits of the same run on one thread: the
+ * monitors' rows, the final state, the steps done, what the hooks see
+ * between steps and the non-finite counts, whatever runs between the
+ * steps (hooks, inputs other than numbers, spike sources, monitors of a
+ * projection, progress that stops the run). */
+#include "adex_test.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coba_pop.h"         /* bench/: the COBA-AdEx neurons */
+#include "net/net_internal.h" /* adex__net_team_threads */
+
+#define STEPS 300
+#define NE 3200
+#define NI 800
+
+/* What a case puts around the steps. */
+typedef struct team_case {
+  bool poisson;     /* a PoissonGroup into E */
+  bool step_input;  /* an input of one value per step and neuron (times
+                       0.999 onto I's input: not a number the step adds) */
+  bool hooks;       /* hooks that log the time and E's spikes, and one
+                       that makes a neuron spike */
+  bool g_monitor;   /* a projection's g monitored */
+  size_t stop_at;   /* progress stops the run after this many steps (0:
+                       never) */
+  size_t hook_stop; /* before_step stops the run at this step (0: never) */
+  bool nan_start;   /* a NaN drive in two neurons (one per half), held
+                       at first, the one of the second half shorter */
+  bool nan_later;   /* a hook puts NaN into two neurons' V, the later
+                       step in the first half */
+} team_case;
+
+/* What a run gives. */
+typedef struct team_out {
+  bool Espk[STEPS][NE];
+  double EV[STEPS][4];
+  double Iw[STEPS][NI];
+  double g[STEPS][3];
+  double V[NE + NI], w[NE + NI];
+  size_t done;
+  int stop;
+  double hook_t[STEPS][2]; /* before and after each step: the net's time */
+  long hook_spikes[STEPS];
+  unsigned long long nf_count[2];
+  size_t nf_neuron[2];
+  double nf_t[2];
+} team_out;
+
+typedef struct hook_ctx {
+  adex_net *net;
+  adex_pop *E;
+  team_out *out;
+  const team_case *c;
+} hook_ctx;
+
+static int before(void *user, size_t k) {
+  hook_ctx *h = user;
+  h->out->hook_t[k][0] = adex_net_time(h->net);
+  if (h->c->hooks && k == 200) adex_pop_spike(h->E)[17] = true; /* sent */
+  if (h->c->nan_later && k == 120) adex_pop_V(h->E)[2900] = NAN;
+  if (h->c->nan_later && k == 150) adex_pop_V(h->E)[7] = NAN;
+  return h->c->hook_stop != 0 && k == h->c->hook_stop ? 7 : 0;
+}
+
+static int after(void *user, size_t k) {
+  hook_ctx *h = user;
+  h->out->hook_t[k][1] = adex_net_time(h->net);
+  long n = 0;
+  for (size_t i = 0; i < NE; i++) n += adex_pop_spike(h->E)[i];
+  h->out->hook_spikes[k] = n;
+  return 0;
+}
+
+static int progress(void *user, size_t done, size_t total) {
+  (void)total;
+  hook_ctx *h = user;
+  return h->c->stop_at != 0 && done >= h->c->stop_at;
+}
+
+/* The COBA-AdEx network (3200 E, 800 I, FixedProb(0.02) ExpCOBA) on
+ * `threads` threads, run STEPS steps with case c. */
+static void team_run(const team_case *c, int threads, team_out *out) {
+  memset(out, 0, sizeof *out);
+  adex_pop_config cfg;
+  adex_pop *E, *I;
+  coba_pop_config(&cfg, NE, 0, 1, threads);
+  cfg.name = "E";
+  assert_ok(adex_pop_create(&cfg, &E));
+  coba_pop_config(&cfg, NI, 0, 2, threads);
+  cfg.name = "I";
+  assert_ok(adex_pop_create(&cfg, &I));
+  if (c->nan_start) { /* met once each refractory period is over */
+    assert_ok(adex_pop_enable_drive(E));
+    adex_pop_drive(E)[5] = NAN;
+    adex_pop_drive(E)[3100] = NAN;
+    adex_pop_t_last_spike(E)[5] = 0.0;     /* held up to 5 ms */
+    adex_pop_t_last_spike(E)[3100] = -1.0; /* held up to 4 ms */
+  }
+  adex_net *net;
+  assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
+  size_t e, i, src = 0;
+  assert_ok(adex_net_add_pop(net, E, &e));
+  assert_ok(adex_net_add_pop(net, I, &i));
+  if (c->poisson) {
+    double f = 40.0;
+    assert_ok(adex_net_add_poisson(net, 200, &f, 1, 9, "P", &src));
+  }
+  const struct {
+    size_t pre, post;
+    double g, tau, E;
+  } P[] = {{e, e, 0.6, 5.0, 0.0},
+           {e, i, 0.6, 5.0, 0.0},
+           {i, e, 6.7, 10.0, -80.0},
+           {i, i, 6.7, 10.0, -80.0}};
+  /* E -> E: 64 synapses into each neuron, weights of their own (so that
+   * the order of delivery shows in the bits) */
+  static double wEE[NE * 64];
+  for (size_t j = 0; j < NE * 64; j++)
+    wEE[j] = 0.5 + 0.2 * (double)((j * 7919) % 1000) / 1000.0;
+  for (int k = 0; k < 4 + c->poisson; k++) {
+    adex_proj_config pc;
+    bool p = k == 4;
+    adex_proj_config_default(
+        &pc, ADEX_SYN_EXP_COBA, p ? src : P[k].pre, p ? e : P[k].post,
+        k == 0 ? adex_conn_fixed_pre_num(64, true, 1)
+               : adex_conn_fixed_prob(p ? 0.1 : 0.02, true, (uint64_t)k + 1));
+    pc.g_max = p ? 0.3 : P[k].g;
+    if (k == 0) {
+      pc.weights = wEE;
+      pc.n_weights = NE * 64;
+    }
+    pc.tau = p ? 5.0 : P[k].tau;
+    pc.E = p ? 0.0 : P[k].E;
+    assert_ok(adex_net_add_proj(net, &pc, NULL));
+  }
+  assert_ok(adex_net_plan(net));
+  assert_int_equal(adex__net_team_threads(net), threads); /* a team */
+
+  static double steps_in[STEPS][NI];
+  for (size_t k = 0; k < STEPS; k++)
+    for (size_t j = 0; j < NI; j++)
+      steps_in[k][j] = 1.0 - 1e-3 * (double)((k + j) % 5);
+  adex_net_input in[3] = {
+      {.pop = e, .in = {.kind = ADEX_RUN_INPUT_SCALAR, .value = 20.0}},
+      {.pop = i, .in = {.kind = ADEX_RUN_INPUT_SCALAR, .value = 20.0}},
+      {.pop = i,
+       .op = '*',
+       .in = {.kind = ADEX_RUN_INPUT_STEP, .data = &steps_in[0][0]}}};
+  static const size_t EVidx[4] = {0, 1599, 1600, 3199},
+                      gidx[3] = {0, 1700, 3199};
+  char gkey[64];
+  snprintf(gkey, sizeof gkey, "%s.g", adex_net_proj_name(net, 0));
+  adex_net_monitor mon[4] = {
+      {.key = "E.spike", .dtype = ADEX_DTYPE_BOOL, .out = out->Espk},
+      {.key = "E.V",
+       .indices = EVidx,
+       .n_indices = 4,
+       .dtype = ADEX_DTYPE_F64,
+       .out = out->EV},
+      {.key = "I.w", .dtype = ADEX_DTYPE_F64, .out = out->Iw},
+      {.key = gkey,
+       .indices = gidx,
+       .n_indices = 3,
+       .dtype = ADEX_DTYPE_F64,
+       .out = out->g}};
+  hook_ctx h = {net, E, out, c};
+  adex_run_hooks hooks = {.user = &h,
+                          .progress = c->stop_at != 0 ? progress : NULL};
+  if (c->hooks || c->hook_stop || c->nan_later) {
+    hooks.before_step = before;
+    hooks.after_step = after;
+  }
+  assert_ok(adex_net_run_hooked(net, STEPS, in, c->step_input ? 3 : 2, mon,
+                                c->g_monitor ? 4 : 3, &hooks, &out->done,
+                                &out->stop));
+  memcpy(out->V, adex_pop_V(E), NE * sizeof(double));
+  memcpy(out->V + NE, adex_pop_V(I), NI * sizeof(double));
+  memcpy(out->w, adex_pop_w(E), NE * sizeof(double));
+  memcpy(out->w + NE, adex_pop_w(I), NI * sizeof(double));
+  adex_pop *pops[2] = {E, I};
+  for (int p = 0; p < 2; p++) {
+    const char *var;
+    assert_ok(adex_pop_nonfinite(pops[p], &out->nf_count[p], &out->nf_neuron[p],
+                                 &var, &out->nf_t[p]));
+    if (out->nf_count[p] == 0) out->nf_t[p] = 0.0; /* NaN: not comparable */
+  }
+  /* the network's time follows the steps done */
+  assert_true(adex_net_steps_done(net) == out->done);
+  adex_net_destroy(net);
+  adex_pop_destroy(E);
+  adex_pop_destroy(I);
+}
+
+/* Case c on 2 (and, with three, 3) threads against 1 thread. */
+static void same_as(const team_case *c, bool three) {
+  static team_out one, many;
+  team_run(c, 1, &one);
+  long spikes = 0;
+  for (size_t k = 0; k < one.done; k++)
+    for (size_t j = 0; j < NE; j++) spikes += one.Espk[k][j];
+  if (one.done > 100) assert_true(spikes > 50); /* the network is alive */
+  for (int threads = 2; threads <= (three ? 3 : 2); threads++) {
+    team_run(c, threads, &many);
+    assert_int_equal(many.done, one.done);
+    assert_int_equal(many.stop, one.stop);
+    assert_memory_equal(&many, &one, sizeof one);
+  }
+}
+
+static void same_as_one(const team_case *c) { same_as(c, false); }
+
+static void test_plain(void **state) {
+  (void)state;
+  same_as(&(team_case){0}, true);
+}
+
+static void test_serial_every_step(void **state) {
+  (void)state;
+  same_as_one(&(team_case){.poisson = true});
+  same_as_one(&(team_case){.step_input = true});
+  same_as_one(&(team_case){.hooks = true});
+  same_as_one(&(team_case){.g_monitor = true});
+}
+
+static void test_stops(void **state) {
+  (void)state;
+  static team_out out;
+  team_case by_progress = {.stop_at = 249}; /* progress every 3 steps */
+  same_as_one(&by_progress);
+  team_run(&by_progress, 2, &out);
+  assert_int_equal(out.done, 249);
+  assert_int_equal(out.stop, 0);
+  team_case by_hook = {.hook_stop = 1}; /* the first step of the team */
+  same_as_one(&by_hook);
+  team_run(&by_hook, 2, &out);
+  assert_int_equal(out.done, 1);
+  assert_int_equal(out.stop, 7);
+  by_hook.hook_stop = 211;
+  same_as_one(&by_hook);
+}
+
+/* Non-finite values counted as the steps would, the first by time
+ * reported (not the smallest index): a NaN drive met first in the second
+ * half, in steps the team takes without the calling thread (merged at the
+ * end), and NaN put into V by a hook (merged step by step). */
+static void test_nonfinite(void **state) {
+  (void)state;
+  static team_out out;
+  team_case start = {.nan_start = true};
+  same_as(&start, true);
+  team_run(&start, 2, &out);
+  assert_int_equal(out.nf_neuron[0], 3100); /* the first by time */
+  assert_close(out.nf_t[0], 4.1, 1e-12, 1e-9);
+  assert_true(out.nf_count[0] > 2);
+  team_case later = {.nan_later = true};
+  same_as_one(&later);
+  team_run(&later, 2, &out);
+  assert_int_equal(out.nf_neuron[0], 2900);
+  assert_true(out.nf_count[0] >= 2);
+  assert_close(out.nf_t[0], 12.0, 1e-12, 1e-9);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_plain),
+      cmocka_unit_test(test_serial_every_step),
+      cmocka_unit_test(test_stops),
+      cmocka_unit_test(test_nonfinite),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
