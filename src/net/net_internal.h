@@ -213,9 +213,16 @@ void adex__net_proj_deliver(net_proj *p, const net_group *pre, size_t lo,
 
 /* ... or one list of spikes of step s, ids[0 .. n) (a part's, in a run on
  * a team of threads: the parts' lists in order make the group's), to the
- * same synapses ... */
+ * same synapses; `cut` (NULL: none) the rows' parts in [lo, hi) found
+ * before by adex__net_proj_cuts ... */
 void adex__net_proj_deliver_list(net_proj *p, const uint32_t *ids, size_t n,
-                                 uint64_t s, size_t lo, size_t hi);
+                                 uint64_t s, size_t lo, size_t hi,
+                                 const uint32_t *cut);
+/* Where p's rows are sorted (by post index): for every pre neuron i, the
+ * synapses of its row whose post neuron is in [lo, hi), [cut[2 i], cut[2
+ * i + 1]) (cut: 2 npre); false, nothing done, where they are not. */
+bool adex__net_proj_cuts(const net_proj *p, size_t lo, size_t hi,
+                         uint32_t *cut);
 
 /* ... then the post side of step k for post neurons [lo, hi), which may be
  * taken in smaller ranges (tiles): the same bits as
@@ -280,6 +287,9 @@ void adex__net_team_free(adex__net_team *tm);
 /* Before its first step, k: the populations' update checks (a refusal's
  * status returned, with its message) and the spikes of step k - 1. */
 adex_status adex__net_team_start(adex__net_team *tm, uint64_t k);
+/* Each thread of the team, before its first part: what it keeps for
+ * its part (`part` of `parts`) of every step. */
+void adex__net_team_ready(adex__net_team *tm, size_t part, size_t parts);
 /* Part `part` of `parts` of step k: delivery into the part's neurons, the
  * projections' post side, the populations' step, the part's spikes
  * gathered. Every part of a step must end before any part of the next

@@ -440,6 +440,8 @@ struct adex__net_team {
   size_t *counts;   /* ngroups x 2 x nt x TEAM_PAD */
   adex__nf *nf;     /* nt x ngroups: one step's non-finite values */
   team_nf *nfs;     /* nt x ngroups */
+  uint32_t **cuts;  /* nt x nprojs: each part's part of every row of the
+                       projection (adex__net_proj_cuts), or NULL */
 };
 
 int adex__net_team_threads(const adex_net *net) {
@@ -455,6 +457,9 @@ void adex__net_team_free(adex__net_team *tm) {
   free(tm->counts);
   free(tm->nf);
   free(tm->nfs);
+  for (size_t i = 0; tm->cuts != NULL && i < tm->nt * tm->net->nprojs; i++)
+    free(tm->cuts[i]);
+  free(tm->cuts);
   free(tm);
 }
 
@@ -468,8 +473,9 @@ adex__net_team *adex__net_team_new(adex_net *net, size_t nt) {
   tm->counts = calloc(ng * 2 * nt * TEAM_PAD, sizeof *tm->counts);
   tm->nf = malloc(nt * ng * sizeof *tm->nf);
   tm->nfs = calloc(nt * ng, sizeof *tm->nfs);
+  tm->cuts = calloc(nt * net->nprojs + 1, sizeof *tm->cuts);
   bool ok = tm->lists != NULL && tm->counts != NULL && tm->nf != NULL &&
-            tm->nfs != NULL;
+            tm->nfs != NULL && tm->cuts != NULL;
   for (size_t g = 0; ok && g < ng; g++) {
     const net_group *gr = &net->groups[g];
     if (gr->kind == NET_GROUP_POP && gr->spk != NULL)
@@ -564,14 +570,33 @@ size_t adex__net_team_group_of(adex_net *net, const void *data) {
   return SIZE_MAX;
 }
 
-/* Deliver into [lo, hi) the spikes of step k - 1 of p's pre group: the
- * parts' lists in order, or a spike source's one list. */
-static void team_deliver(adex__net_team *tm, net_proj *p, size_t parts,
-                         uint64_t k, size_t lo, size_t hi) {
+void adex__net_team_ready(adex__net_team *tm, size_t part, size_t parts) {
+  adex_net *net = tm->net;
+  for (size_t i = 0; i < net->nprojs; i++) {
+    net_proj *p = &net->projs[i];
+    size_t lo, hi;
+    part_range(&net->groups[p->cfg.post], part, parts, &lo, &hi);
+    uint32_t **cut = &tm->cuts[part * net->nprojs + i];
+    free(*cut); /* a team's second run: its parts again */
+    *cut = malloc(2 * (p->npre + 1) * sizeof **cut);
+    if (*cut != NULL && !adex__net_proj_cuts(p, lo, hi, *cut)) {
+      free(*cut);
+      *cut = NULL; /* rows not sorted: each row searched in the step */
+    }
+  }
+}
+
+/* Deliver into [lo, hi) the spikes of step k - 1 of p (projection i) for
+ * part `part`: its pre group's parts' lists in order, or a spike
+ * source's one list. */
+static void team_deliver(adex__net_team *tm, size_t i, size_t part,
+                         size_t parts, uint64_t k, size_t lo, size_t hi) {
+  net_proj *p = &tm->net->projs[i];
+  const uint32_t *cut = tm->cuts[part * tm->net->nprojs + i];
   size_t pg = p->cfg.pre;
   const net_group *pre = &tm->net->groups[pg];
-  if (tm->lists[pg] == NULL) {
-    adex__net_proj_deliver(p, pre, lo, hi);
+  if (tm->lists[pg] == NULL) { /* gathered at once: one list */
+    adex__net_proj_deliver_list(p, pre->spk, pre->nspk, k - 1, lo, hi, cut);
     return;
   }
   size_t par = (size_t)((k - 1) & 1);
@@ -579,7 +604,7 @@ static void team_deliver(adex__net_team *tm, net_proj *p, size_t parts,
   for (size_t q = 0; q < parts; q++) {
     size_t n = *team_count(tm, pg, par, q), qlo, qhi;
     part_range(pre, q, parts, &qlo, &qhi);
-    if (n > 0) adex__net_proj_deliver_list(p, buf + qlo, n, k - 1, lo, hi);
+    if (n > 0) adex__net_proj_deliver_list(p, buf + qlo, n, k - 1, lo, hi, cut);
   }
 }
 
@@ -594,10 +619,9 @@ void adex__net_team_part(adex__net_team *tm, size_t part, size_t parts,
     size_t lo, hi;
     part_range(gr, part, parts, &lo, &hi);
     if (lo < hi) {
-      for (size_t i = 0; i < net->nprojs; i++) {
-        net_proj *p = &net->projs[i];
-        if (p->cfg.post == g) team_deliver(tm, p, parts, k, lo, hi);
-      }
+      for (size_t i = 0; i < net->nprojs; i++)
+        if (net->projs[i].cfg.post == g)
+          team_deliver(tm, i, part, parts, k, lo, hi);
       adex__step_ctx ctx;
       adex__chan ch[ADEX__MAX_CHANS];
       adex__pop_step_ctx(gr->pop, t, net->dt, &ctx);

@@ -159,20 +159,25 @@ static size_t first_at_least(const uint32_t *idx, size_t a, size_t b,
  * bits, and so does one whose lists come several steps at once (on
  * several ranks). */
 static void deliver_list(net_proj *p, const uint32_t *ids, size_t n, uint64_t s,
-                         size_t lo, size_t hi) {
+                         size_t lo, size_t hi, const uint32_t *cut) {
   size_t L = p->ring_len, Q = p->npost, span = hi - lo;
-  bool all = lo == 0 && hi == Q;
+  /* every synapse of [a, b) below has its post neuron in [lo, hi) */
+  bool all = (lo == 0 && hi == Q) || cut != NULL;
   /* the rows of the spikes are far apart in memory: ask for their first
    * lines at once, so that their misses overlap */
   for (size_t m = 0; m < n; m++) {
-    const uint32_t *first = p->post_idx + p->row[ids[m]];
+    const uint32_t *first =
+        p->post_idx + (cut != NULL ? cut[2 * ids[m]] : p->row[ids[m]]);
     __builtin_prefetch(first);
     __builtin_prefetch(first + 16);
   }
   for (size_t m = 0; m < n; m++) {
     size_t i = ids[m];
     size_t a = p->row[i], b = p->row[i + 1];
-    if (!all && p->rows_sorted) { /* the row's part in [lo, hi) */
+    if (cut != NULL) { /* the row's part in [lo, hi), found before */
+      a = cut[2 * i];
+      b = cut[2 * i + 1];
+    } else if (!all && p->rows_sorted) { /* the row's part in [lo, hi) */
       a = first_at_least(p->post_idx, a, b, lo);
       b = first_at_least(p->post_idx, a, b, hi);
     }
@@ -192,7 +197,7 @@ static void deliver_list(net_proj *p, const uint32_t *ids, size_t n, uint64_t s,
     } else {
       for (size_t q = a; q < b; q++) {
         size_t j = p->post_idx[q];
-        if (j - lo >= span) continue;
+        if (!all && j - lo >= span) continue;
         uint64_t d = p->dly != NULL       ? p->dly[q]
                      : p->dly_pre != NULL ? p->dly_pre[i]
                                           : p->d_all;
@@ -209,7 +214,7 @@ static void deliver_weights(net_proj *p, const net_group *pre, size_t lo,
   for (size_t b = 0; b < pre->nbatch; b++)
     deliver_list(p, pre->spk + pre->spk_off[b],
                  pre->spk_off[b + 1] - pre->spk_off[b], pre->s_first + b, lo,
-                 hi);
+                 hi, NULL);
 }
 
 /* Mark the pre neurons of pre's lists in the rows of the steps in which
@@ -376,8 +381,21 @@ void adex__net_proj_deliver(net_proj *p, const net_group *pre, size_t lo,
 }
 
 void adex__net_proj_deliver_list(net_proj *p, const uint32_t *ids, size_t n,
-                                 uint64_t s, size_t lo, size_t hi) {
-  deliver_list(p, ids, n, s, lo, hi);
+                                 uint64_t s, size_t lo, size_t hi,
+                                 const uint32_t *cut) {
+  deliver_list(p, ids, n, s, lo, hi, cut);
+}
+
+bool adex__net_proj_cuts(const net_proj *p, size_t lo, size_t hi,
+                         uint32_t *cut) {
+  if (!p->rows_sorted) return false;
+  for (size_t i = 0; i < p->npre; i++) {
+    size_t a = first_at_least(p->post_idx, p->row[i], p->row[i + 1], lo);
+    cut[2 * i] = (uint32_t)a;
+    cut[2 * i + 1] =
+        (uint32_t)first_at_least(p->post_idx, a, p->row[i + 1], hi);
+  }
+  return true;
 }
 
 void adex__net_proj_post(net_proj *p, uint64_t k, const net_post *post,

@@ -290,6 +290,7 @@ static bool drive_team(adex_net *net, size_t k, size_t steps,
   {
     size_t part = (size_t)omp_get_thread_num(),
            parts = (size_t)omp_get_num_threads();
+    adex__net_team_ready(tm, part, parts);
     for (size_t s = k; s < steps; s++) {
       adex__net_team_part(tm, part, parts, k0 + s);
       for (size_t m = 0; m < n_mons; m++) {
