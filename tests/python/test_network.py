@@ -268,6 +268,38 @@ def test_loop_in_c_equals_the_python_loop(dtype):
     assert a['src.spike'].any() and np.ptp(a['p.V']) > 1.0
 
 
+def test_threads_give_the_same_bits_through_dsrunner():
+    """DSRunner's loop in C on 2 threads (one team of threads for the run,
+    each its part of E and I) gives the rows and the state of 1 thread,
+    over a run and its continuation."""
+    def once(threads):
+        E = bp.dyn.AdExIF(3200, V_initializer=bp.init.Uniform(-60., -50., seed=1),
+                          tau_ref=5., threads=threads, **KW)
+        I = bp.dyn.AdExIF(800, V_initializer=bp.init.Uniform(-60., -50., seed=2),
+                          tau_ref=5., threads=threads, **KW)
+        w = 0.5 + 0.2 * np.random.default_rng(7).random(3200 * 64)
+        syn = [bp.dyn.ExpCOBA(E, E, bp.conn.FixedPreNum(64, seed=1), g_max=w, tau=5., E=0.),
+               bp.dyn.ExpCOBA(E, I, bp.conn.FixedProb(0.02, seed=2), g_max=0.6, tau=5., E=0.),
+               bp.dyn.ExpCOBA(I, E, bp.conn.FixedProb(0.02, seed=3), g_max=6.7, tau=10., E=-80.),
+               bp.dyn.ExpCOBA(I, I, bp.conn.FixedProb(0.02, seed=4), g_max=6.7, tau=10., E=-80.)]
+        net = bp.dyn.Network(*syn, E=E, I=I)
+        r = bp.dyn.DSRunner(net, monitors=['E.spike', ('E.V', [0, 1599, 1600, 3199]), 'I.w'],
+                            inputs=[('E.input', 20.), ('I.input', 20.)], dt=0.1,
+                            progress_bar=False)
+        r.run(40.)
+        first = {k: v.copy() for k, v in r.mon.items()}
+        r.run(20.)
+        return first, {k: v.copy() for k, v in r.mon.items()}, E.V.copy(), I.w.copy()
+    one, two = once(1), once(2)
+    for a, b in zip(one[:2], two[:2]):
+        assert a.keys() == b.keys()
+        for k in a:
+            assert a[k].tobytes() == b[k].tobytes(), k
+    assert one[2].tobytes() == two[2].tobytes()
+    assert one[3].tobytes() == two[3].tobytes()
+    assert one[0]['E.spike'][200:].any()
+
+
 def test_inputs_as_brainpy():
     """adex.inputs: BrainPy's step counts (floor for sections, ceil for
     ramps), a whole number of steps counted as such (20/0.1 is 200)."""
