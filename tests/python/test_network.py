@@ -286,9 +286,9 @@ def test_threads_give_the_same_bits_through_dsrunner():
         r = bp.dyn.DSRunner(net, monitors=['E.spike', ('E.V', [0, 1599, 1600, 3199]), 'I.w'],
                             inputs=[('E.input', 20.), ('I.input', 20.)], dt=0.1,
                             progress_bar=False)
-        r.run(40.)
+        r.run(150.)
         first = {k: v.copy() for k, v in r.mon.items()}
-        r.run(20.)
+        r.run(50.)
         return first, {k: v.copy() for k, v in r.mon.items()}, E.V.copy(), I.w.copy()
     one, two = once(1), once(2)
     for a, b in zip(one[:2], two[:2]):
@@ -297,7 +297,7 @@ def test_threads_give_the_same_bits_through_dsrunner():
             assert a[k].tobytes() == b[k].tobytes(), k
     assert one[2].tobytes() == two[2].tobytes()
     assert one[3].tobytes() == two[3].tobytes()
-    assert one[0]['E.spike'][200:].any()
+    assert one[0]['E.spike'][1000:].sum() > 1000
 
 
 def test_inputs_as_brainpy():
