@@ -268,15 +268,16 @@ def test_loop_in_c_equals_the_python_loop(dtype):
     assert a['src.spike'].any() and np.ptp(a['p.V']) > 1.0
 
 
-def test_threads_give_the_same_bits_through_dsrunner():
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_threads_give_the_same_bits_through_dsrunner(dtype):
     """DSRunner's loop in C on 2 threads (one team of threads for the run,
     each its part of E and I) gives the rows and the state of 1 thread,
     over a run and its continuation."""
     def once(threads):
         E = bp.dyn.AdExIF(3200, V_initializer=bp.init.Uniform(-60., -50., seed=1),
-                          tau_ref=5., threads=threads, **KW)
+                          tau_ref=5., threads=threads, dtype=dtype, **KW)
         I = bp.dyn.AdExIF(800, V_initializer=bp.init.Uniform(-60., -50., seed=2),
-                          tau_ref=5., threads=threads, **KW)
+                          tau_ref=5., threads=threads, dtype=dtype, **KW)
         w = 0.5 + 0.2 * np.random.default_rng(7).random(3200 * 64)
         syn = [bp.dyn.ExpCOBA(E, E, bp.conn.FixedPreNum(64, seed=1), g_max=w, tau=5., E=0.),
                bp.dyn.ExpCOBA(E, I, bp.conn.FixedProb(0.02, seed=2), g_max=0.6, tau=5., E=0.),
