@@ -577,8 +577,7 @@ void adex__net_team_ready(adex__net_team *tm, size_t part, size_t parts) {
     size_t lo, hi;
     part_range(&net->groups[p->cfg.post], part, parts, &lo, &hi);
     uint32_t **cut = &tm->cuts[part * net->nprojs + i];
-    free(*cut); /* a team's second run: its parts again */
-    *cut = malloc(2 * (p->npre + 1) * sizeof **cut);
+    *cut = malloc(2 * (p->npre + 1) * sizeof **cut); /* NULL: searched */
     if (*cut != NULL && !adex__net_proj_cuts(p, lo, hi, *cut)) {
       free(*cut);
       *cut = NULL; /* rows not sorted: each row searched in the step */

@@ -123,12 +123,12 @@ struct adex_pop {
   void *extra_data[ADEX_MAX_EXTRA_VARS];
 };
 
-/* Fewest neurons a thread gets: below it, an update uses fewer threads
- * (the results are the same whatever the number). */
 /* The built-in variables of the table (pop_vars.c: V, w, input, spike,
  * refractory, t_last_spike): the state a step writes neuron by neuron. */
 #define ADEX__POP_BUILTIN_VARS 6
 
+/* Fewest neurons a thread gets: below it, an update uses fewer threads
+ * (the results are the same whatever the number). */
 #define ADEX__MIN_PER_THREAD 2048
 
 /* The parameter arrays the SIMD kernels read (float64 with per-neuron
