@@ -242,6 +242,67 @@ static void test_nonfinite_held(void **state) {
   }
 }
 
+/* Finite w beyond the clamp (1e100; 1e30 in float) in neurons that do not
+ * spike (w' so large that V' falls far below rest): after a step, w is clamped,
+ * exactly as the scalar kernel clamps it, in a vector whose other lanes
+ * are calm; with a refractory period also in a held neuron (counted, as
+ * the scalar kernel counts it). Every kernel, float64 and float32, the
+ * fused step of exp_auto and rk4. */
+static void put_huge_w(adex_pop *p, bool ref) {
+  bool f32 = adex_pop_dtype(p) == ADEX_DTYPE_F32;
+  double huge = f32 ? 4e30 : 5e100;
+  if (ref) {
+    put(p, "input", 9, 1e4);
+    assert_ok(adex_pop_update(p, 0.0, 0.1)); /* 9 spikes, then is held */
+    put(p, "w", 9, huge);
+  }
+  put(p, "w", 5, huge);
+  put(p, "w", 100, 0.5 * huge);
+  put(p, "w", N - 2, huge);
+}
+
+static void check_w_clamped(const char *m, adex_kernel k, adex_dtype dt,
+                            void (*opts)(adex_pop_config *)) {
+  bool ref = opts != NULL, f32 = dt == ADEX_DTYPE_F32;
+  adex_pop *p = make(m, k, dt, 1, opts);
+  adex_pop *q = make(m, ADEX_KERNEL_SCALAR, dt, 1, opts);
+  put_huge_w(p, ref);
+  put_huge_w(q, ref);
+  assert_ok(adex_pop_update(p, 0.1, 0.1));
+  assert_ok(adex_pop_update(q, 0.1, 0.1));
+  size_t n = adex_pop_num(p), esz = f32 ? sizeof(float) : sizeof(double);
+  const void *Vp = f32 ? (const void *)adex_pop_V_f32(p) : adex_pop_V(p);
+  const void *Vq = f32 ? (const void *)adex_pop_V_f32(q) : adex_pop_V(q);
+  const void *wp = f32 ? (const void *)adex_pop_w_f32(p) : adex_pop_w(p);
+  const void *wq = f32 ? (const void *)adex_pop_w_f32(q) : adex_pop_w(q);
+  assert_memory_equal(Vp, Vq, n * esz);
+  assert_memory_equal(wp, wq, n * esz);
+  assert_memory_equal(adex_pop_spike(p), adex_pop_spike(q), n);
+  double clamp = f32 ? (double)ADEX__BLOWUP_F32 : ADEX__BLOWUP;
+  double w5 = f32 ? adex_pop_w_f32(p)[5] : adex_pop_w(p)[5];
+  assert_true(w5 == clamp);
+  assert_false(adex_pop_spike(p)[5]);
+  unsigned long long cp = 0, cq = 0;
+  assert_ok(adex_pop_nonfinite(p, &cp, NULL, NULL, NULL));
+  assert_ok(adex_pop_nonfinite(q, &cq, NULL, NULL, NULL));
+  assert_true(cp == cq);
+  adex_pop_destroy(p);
+  adex_pop_destroy(q);
+}
+
+static void test_w_clamped(void **state) {
+  (void)state;
+  for (size_t k = 1; k < 3; k++) {
+    if (!adex_kernel_available(kernels[k])) continue;
+    for (size_t m = 0; m < 2; m++) {
+      check_w_clamped(methods[m], kernels[k], ADEX_DTYPE_F64, NULL);
+      check_w_clamped(methods[m], kernels[k], ADEX_DTYPE_F64, opt_ref);
+      check_w_clamped(methods[m], kernels[k], ADEX_DTYPE_F32, NULL);
+      check_w_clamped(methods[m], kernels[k], ADEX_DTYPE_F32, opt_ref);
+    }
+  }
+}
+
 static void test_nonfinite_null(void **state) {
   (void)state;
   assert_status(adex_pop_nonfinite(NULL, NULL, NULL, NULL, NULL), ADEX_EINVAL);
@@ -256,6 +317,7 @@ int main(void) {
       cmocka_unit_test(test_nonfinite_fused),
       cmocka_unit_test(test_nonfinite_general),
       cmocka_unit_test(test_nonfinite_held),
+      cmocka_unit_test(test_w_clamped),
       cmocka_unit_test(test_nonfinite_null),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -239,22 +239,6 @@ static inline void spike_lanes(vblock b, size_t j, vm s, vd Vn, vd t) {
 
 /* ------------------------------------------------------------ threshold */
 
-/* Phases 2-4 for W neurons (adex__fire, lane by lane): spike where
- * adex__is_spike, reset, clamp w, stamp t, store spike, zero input (the
- * store skipped where input is all zero bits already, as it stays with a
- * drive: no write traffic for it). */
-static inline void fire_v(vblock b, size_t j, const vparams *P, vd Vn, vd wn,
-                          vd t) {
-  double *V = b.V + j * W, *w = b.w + j * W, *I = b.I + j * W;
-  vm s = vor(vnlt(Vn, P->V_th), vngt(Vn, vset1(-ADEX__BLOWUP)));
-  if (vbits(s) != 0) spike_lanes(b, j, s, Vn, t);
-  vstore(V, vsel(s, P->V_reset, Vn));
-  vd wr = vsel(s, wn + P->b, wn);
-  vstore(w, vmin(vmax(wr, vset1(-ADEX__BLOWUP)), vset1(ADEX__BLOWUP)));
-  vstore_bool(b.spk + j * W, s);
-  if (vany_bits(vload(I))) vstore(I, vset1(0.0));
-}
-
 /* The fixed-step options (adex__step_ctx, adex__fire_opts): a
  * refractory period tau_ref where ref, the soft reset where soft. */
 typedef struct vopts {
@@ -273,54 +257,72 @@ static inline vd soft_reset_v(const vparams *P, vd Vn) {
   return vsel(ok, V, P->V_reset);
 }
 
-/* The lanes of vector j of b held refractory: t - t_last_spike <=
- * tau_ref (none without the option). */
-static inline vm held_v(vblock b, size_t j, vd t, const vopts *o) {
-  if (!o->ref) return vlt(vset1(0.0), vset1(0.0));
-  return vle(t - vload(b.tls + j * W), o->tau_ref);
+/* The lanes of vector j of b free to move: not held refractory, that is
+ * not t - t_last_spike <= tau_ref (every lane without the option). The
+ * kernels carry this complement of the held lanes: it is the mask the
+ * vector operations take (phi at 0, V kept, spikes only there). */
+static inline vm free_v(vblock b, size_t j, vd t, const vopts *o) {
+  if (!o->ref) return vtrue();
+  return vnle(t - vload(b.tls + j * W), o->tau_ref);
 }
 
-/* fire_v with the options o (adex__fire_opts, lane by lane): the lanes
- * held (held_v) keep V (the old value Vo) and do not spike; the
- * refractory flags go to refr. With neither option this is fire_v; the
- * flags are constants where it is inlined. */
+/* Threshold and reset of the lanes that are not calm (fire_v_opts): the
+ * whole of adex__fire_opts. in: the lanes below V_th and above
+ * -ADEX__BLOWUP (false for NaN), the complement of adex__is_spike; a lane
+ * spikes where it is free (go) and not in. */
 static inline __attribute__((always_inline)) void
-fire_v_opts(vblock b, size_t j, const vparams *P, vm held, vd Vo, vd Vn, vd wn,
-            vd t, const vopts *o) {
-  if (!o->ref && !o->soft) {
-    fire_v(b, j, P, Vn, wn, t);
-    return;
-  }
-  double *V = b.V + j * W, *w = b.w + j * W, *I = b.I + j * W;
-  vm sr = vor(vnlt(Vn, P->V_th), vngt(Vn, vset1(-ADEX__BLOWUP)));
-  vm s = o->ref ? vandnot(sr, held) : sr;
+fire_v_rare(vblock b, size_t j, const vparams *P, vm go, vm in, vd Vo, vd Vn,
+            vd wn, vd t, const vopts *o) {
+  double *V = b.V + j * W, *w = b.w + j * W;
+  vm s = o->ref ? vandnot(go, in) : vnot(in);
   /* a held lane does not spike: its non-finite start values show in V
-   * or in w' (not below 1e100 in magnitude; nf_lanes tells). V' is V
-   * plus a term (a sum or an fma), so it is not finite where V is not,
-   * and sr has that lane; so one test of the rare lanes (spikes, and
-   * held lanes whose V' or w' is odd) covers both cases, which are then
-   * told apart. */
-  vm bad_w = vngt(vset1(ADEX__BLOWUP), vabs(wn));
-  vm rare = o->ref ? vor(sr, vand(held, bad_w)) : s;
-  if (vbits(rare) != 0) {
-    if (o->ref) {
-      vm odd = vor(vnlt(vabs(Vo), vset1(INFINITY)), bad_w);
-      unsigned hb = vbits(vand(held, odd));
-      if (hb != 0) nf_lanes(b, j, hb);
-    }
-    /* s has no held lane, so Vn would do; this form measured 3 % faster
-     * here (code generation) */
-    if (vbits(s) != 0) spike_lanes(b, j, s, vsel(held, Vo, Vn), t);
+   * or in w' (not below 1e100 in magnitude; nf_lanes tells) */
+  if (o->ref) {
+    vm bad_w = vngt(vset1(ADEX__BLOWUP), vabs(wn));
+    vm odd = vor(vnlt(vabs(Vo), vset1(INFINITY)), bad_w);
+    unsigned hb = vbits(vandnot(odd, go));
+    if (hb != 0) nf_lanes(b, j, hb);
+    Vn = vsel(go, Vn, Vo);
   }
-  if (o->ref) Vn = vsel(held, Vo, Vn);
-  /* the soft reset only where a lane spikes (rare: its blends are not
-   * free) */
-  vd Vr = o->soft && vbits(s) != 0 ? soft_reset_v(P, Vn) : P->V_reset;
+  bool any = !vnone(s);
+  if (any) spike_lanes(b, j, s, Vn, t);
+  vd Vr = o->soft && any ? soft_reset_v(P, Vn) : P->V_reset;
   vstore(V, vsel(s, Vr, Vn));
   vd wr = vsel(s, wn + P->b, wn);
   vstore(w, vmin(vmax(wr, vset1(-ADEX__BLOWUP)), vset1(ADEX__BLOWUP)));
   vstore_bool(b.spk + j * W, s);
-  if (o->ref) vstore_bool(b.refr + j * W, vor(held, s));
+  /* refractory: held or spiking */
+  if (o->ref) vstore_bool(b.refr + j * W, vor(vnot(go), s));
+}
+
+/* Phases 2-4 for W neurons (adex__fire_opts, lane by lane) with the
+ * options o, whose flags are constants where this is inlined: the lanes
+ * held (not in go, free_v) keep V (the old value Vo) and do not spike;
+ * spike where adex__is_spike, reset, clamp w, stamp t, store spike and
+ * the refractory flags, zero input (the store skipped where input is all
+ * zero bits already, as it stays with a drive: no write traffic for it).
+ *
+ * Most vectors are calm: every lane below V_th and above -1e100 (so
+ * finite, and no spike), |w'| < 1e100 (so nothing to clamp). V' is V
+ * plus a term (a sum or an fma), so it is not finite where V is not: a
+ * held lane with a non-finite V is not calm either. A calm vector
+ * stores V' (V where held) and w' as they are, no spike, and its held
+ * lanes as refractory: what the whole of it (fire_v_rare) stores there,
+ * in a few operations. */
+static inline __attribute__((always_inline)) void
+fire_v_opts(vblock b, size_t j, const vparams *P, vm go, vd Vo, vd Vn, vd wn,
+            vd t, const vopts *o) {
+  double *V = b.V + j * W, *w = b.w + j * W, *I = b.I + j * W;
+  vm in = vinside(Vn, vset1(-ADEX__BLOWUP), P->V_th);
+  vm calm = vand_lt(in, vabs(wn), vset1(ADEX__BLOWUP));
+  if (__builtin_expect(vall(calm), 1)) {
+    vstore(V, o->ref ? vsel(go, Vn, Vo) : Vn);
+    vstore(w, wn);
+    vstore_bool(b.spk + j * W, vfalse());
+    if (o->ref) vstore_bool(b.refr + j * W, vnot(go));
+  } else {
+    fire_v_rare(b, j, P, go, in, Vo, Vn, wn, t, o);
+  }
   if (vany_bits(vload(I))) vstore(I, vset1(0.0));
 }
 
@@ -413,15 +415,15 @@ static inline vd expe_E(const vparams *P, vd V) {
   return vx_exp((V - P->V_T_x) * P->inv_delta_T_x);
 }
 
-/* ... and the rest, given E; the lanes held keep V, so phi is taken at
- * 0 for them (their V' is not used): a neuron held high up the upstroke
- * (after a soft reset) then does not send its vector down phi's slow
- * branch for the whole hold. */
-static inline void expe_rest(const vparams *P, vd E, vm held, vd V, vd w, vd I,
+/* ... and the rest, given E; the lanes held (not in go) keep V, so phi is
+ * taken at 0 for them (their V' is not used): a neuron held high up the
+ * upstroke (after a soft reset) then does not send its vector down phi's
+ * slow branch for the whole hold. */
+static inline void expe_rest(const vparams *P, vd E, vm go, vd V, vd w, vd I,
                              vd *V_new, vd *w_new) {
   vd d = V - P->V_rest;
   vd S = vfma(P->delta_T, E, -d) + P->R * (I - w);
-  vd z = vsel(held, vset1(0.0), (E - 1.0) * P->h_k);
+  vd z = vsel(go, (E - 1.0) * P->h_k, vset1(0.0));
   *V_new = vfma(vx_phi(z), S * P->h_k, V);
   *w_new = vfma(P->w_k, P->a * d - w, w);
 }
@@ -439,12 +441,12 @@ expe_tile(vblock b, size_t nv, const vtile_params *tp, vd t, const vopts *o,
     const vparams *P = tp_at(tp, j);
     vd V = vload(b.V + j * W), w = vload(b.w + j * W);
     vd Vn, wn;
-    vm held = held_v(b, j, t, o);
+    vm go = free_v(b, j, t, o);
     vd I = o->two     ? block_I_chans2(b, j, V, k)
            : o->chans ? block_I_chans(b, j, V)
                       : block_I(b, j);
-    expe_rest(P, E[j], held, V, w, I, &Vn, &wn);
-    fire_v_opts(b, j, P, held, V, Vn, wn, t, o);
+    expe_rest(P, E[j], go, V, w, I, &Vn, &wn);
+    fire_v_opts(b, j, P, go, V, Vn, wn, t, o);
   }
 }
 
@@ -636,7 +638,7 @@ rk_tile_step(const adex_method *m, vblock b, size_t nv, const vtile_params *tp,
   }
   rk_tile_integrate(m, tp, nv, &r, false);
   for (size_t j = 0; j < nv; j++)
-    fire_v_opts(b, j, tp_at(tp, j), held_v(b, j, t, o), r.V[j], r.outV[j],
+    fire_v_opts(b, j, tp_at(tp, j), free_v(b, j, t, o), r.V[j], r.outV[j],
                 r.outw[j], t, o);
 }
 
@@ -810,19 +812,6 @@ static inline void spike_lanes32(vfblock b, size_t j, vmf s, vf Vn, vf t) {
   vfstore_mask(b.tls + j * WF, s, t);
 }
 
-/* Phases 2-4 for WF neurons in float (method_exp_euler.c's fire32, lane by lane). */
-static inline void fire_vf(vfblock b, size_t j, const vfparams *P, vf Vn, vf wn,
-                           vf t) {
-  vmf s = vfor(vfnlt(Vn, P->V_th), vfngt(Vn, vfset1(-ADEX__BLOWUP_F32)));
-  if (vfbits(s) != 0) spike_lanes32(b, j, s, Vn, t);
-  vfstore(b.V + j * WF, vfsel(s, P->V_reset, Vn));
-  vf wr = vfsel(s, wn + P->b, wn);
-  vfstore(b.w + j * WF, vfmin(vfmax(wr, vfset1(-ADEX__BLOWUP_F32)),
-                              vfset1(ADEX__BLOWUP_F32)));
-  vfstore_bool(b.spk + j * WF, s);
-  if (vfany_bits(vfload(b.I + j * WF))) vfstore(b.I + j * WF, vfset1(0.0f));
-}
-
 /* The fixed-step options in float (vopts): tau_ref rounded to float. */
 typedef struct vfopts {
   bool ref, soft;
@@ -840,48 +829,54 @@ static inline vf soft_reset_vf(const vfparams *P, vf Vn) {
   return vfsel(ok, V, P->V_reset);
 }
 
-/* The lanes of vector j of b held refractory: t - t_last_spike <=
- * tau_ref, in float (none without the option). */
-static inline vmf held_vf(vfblock b, size_t j, vf t, const vfopts *o) {
-  if (!o->ref) return vflt(vfset1(0.0f), vfset1(0.0f));
-  return vfle(t - vfload(b.tls + j * WF), o->tau_ref);
+/* The lanes of vector j of b free to move, in float (free_v): not held
+ * refractory (every lane without the option). */
+static inline vmf free_vf(vfblock b, size_t j, vf t, const vfopts *o) {
+  if (!o->ref) return vftrue();
+  return vfnle(t - vfload(b.tls + j * WF), o->tau_ref);
 }
 
-/* fire_vf with the options o (method_exp_euler.c's fire32_opts, lane by
- * lane; fire_v_opts in float): the lanes held (held_vf) keep V (the old
- * value Vo) and do not spike; the refractory flags go to refr; the soft
- * reset is computed only for a vector with a spiking lane. With neither
- * option this is fire_vf; the flags are constants where it is inlined. */
+/* Threshold and reset of float lanes that are not calm (fire_v_rare in
+ * float: method_exp_euler.c's fire32_opts, lane by lane). */
 static inline __attribute__((always_inline)) void
-fire_vf_opts(vfblock b, size_t j, const vfparams *P, vmf held, vf Vo, vf Vn,
-             vf wn, vf t, const vfopts *o) {
-  if (!o->ref && !o->soft) {
-    fire_vf(b, j, P, Vn, wn, t);
-    return;
+fire_vf_rare(vfblock b, size_t j, const vfparams *P, vmf go, vmf in, vf Vo,
+             vf Vn, vf wn, vf t, const vfopts *o) {
+  float *V = b.V + j * WF, *w = b.w + j * WF;
+  vmf s = o->ref ? vfandnot(go, in) : vfnot(in);
+  if (o->ref) {
+    vmf bad_w = vfngt(vfset1(ADEX__BLOWUP_F32), vfabs(wn));
+    vmf odd = vfor(vfnlt(vfabs(Vo), vfset1(INFINITY)), bad_w);
+    unsigned hb = vfbits(vfandnot(odd, go));
+    if (hb != 0) nf_lanes32(b, j, hb);
+    Vn = vfsel(go, Vn, Vo);
   }
-  float *V = b.V + j * WF, *w = b.w + j * WF, *I = b.I + j * WF;
-  vmf sr = vfor(vfnlt(Vn, P->V_th), vfngt(Vn, vfset1(-ADEX__BLOWUP_F32)));
-  vmf s = o->ref ? vfandnot(sr, held) : sr;
-  /* a held lane does not spike: its non-finite start values show in V
-   * or in w'; one test of the rare lanes for both (fire_v_opts) */
-  vmf bad_w = vfngt(vfset1(ADEX__BLOWUP_F32), vfabs(wn));
-  vmf rare = o->ref ? vfor(sr, vfand(held, bad_w)) : s;
-  if (vfbits(rare) != 0) {
-    if (o->ref) {
-      vmf odd = vfor(vfnlt(vfabs(Vo), vfset1(INFINITY)), bad_w);
-      unsigned hb = vfbits(vfand(held, odd));
-      if (hb != 0) nf_lanes32(b, j, hb);
-    }
-    if (vfbits(s) != 0) spike_lanes32(b, j, s, Vn, t); /* lanes not held */
-  }
-  if (o->ref) Vn = vfsel(held, Vo, Vn);
-  vf Vr = o->soft && vfbits(s) != 0 ? soft_reset_vf(P, Vn) : P->V_reset;
+  bool any = !vfnone(s);
+  if (any) spike_lanes32(b, j, s, Vn, t);
+  vf Vr = o->soft && any ? soft_reset_vf(P, Vn) : P->V_reset;
   vfstore(V, vfsel(s, Vr, Vn));
   vf wr = vfsel(s, wn + P->b, wn);
   vfstore(
       w, vfmin(vfmax(wr, vfset1(-ADEX__BLOWUP_F32)), vfset1(ADEX__BLOWUP_F32)));
   vfstore_bool(b.spk + j * WF, s);
-  if (o->ref) vfstore_bool(b.refr + j * WF, vfor(held, s));
+  if (o->ref) vfstore_bool(b.refr + j * WF, vfor(vfnot(go), s));
+}
+
+/* Phases 2-4 for WF neurons in float (fire_v_opts: the calm vectors in a
+ * few operations, the others fire_vf_rare). */
+static inline __attribute__((always_inline)) void
+fire_vf_opts(vfblock b, size_t j, const vfparams *P, vmf go, vf Vo, vf Vn,
+             vf wn, vf t, const vfopts *o) {
+  float *V = b.V + j * WF, *w = b.w + j * WF, *I = b.I + j * WF;
+  vmf in = vfinside(Vn, vfset1(-ADEX__BLOWUP_F32), P->V_th);
+  vmf calm = vfand_lt(in, vfabs(wn), vfset1(ADEX__BLOWUP_F32));
+  if (__builtin_expect(vfall(calm), 1)) {
+    vfstore(V, o->ref ? vfsel(go, Vn, Vo) : Vn);
+    vfstore(w, wn);
+    vfstore_bool(b.spk + j * WF, vffalse());
+    if (o->ref) vfstore_bool(b.refr + j * WF, vfnot(go));
+  } else {
+    fire_vf_rare(b, j, P, go, in, Vo, Vn, wn, t, o);
+  }
   if (vfany_bits(vfload(I))) vfstore(I, vfset1(0.0f));
 }
 
@@ -907,11 +902,11 @@ expe32_tile(vfblock b, size_t nv, const vfparams *U, vf t, const vfopts *o) {
     /* a held lane's V' is not used: phi at 0 for it, so that a neuron
      * held high up the upstroke (after a soft reset) does not send its
      * vector down phi's slow branch */
-    vmf held = held_vf(b, j, t, o);
-    if (o->ref) z = vfsel(held, vfset1(0.0f), z);
+    vmf go = free_vf(b, j, t, o);
+    if (o->ref) z = vfsel(go, z, vfset1(0.0f));
     vf Vn = vffma(vx_phif(z), S * P->h_k, V);
     vf wn = vffma(P->w_k, P->a * d - w, w);
-    fire_vf_opts(b, j, P, held, V, Vn, wn, t, o);
+    fire_vf_opts(b, j, P, go, V, Vn, wn, t, o);
   }
 }
 

@@ -37,10 +37,28 @@ static inline void vstore_mask(double *p, vm m, vd v) {
   _mm512_mask_storeu_pd(p, m, v);
 }
 #define VCMP(a, b, pred) _mm512_cmp_pd_mask((a), (b), (pred))
-static inline vm vor(vm a, vm b) { return (vm)(a | b); }
-static inline vm vand(vm a, vm b) { return (vm)(a & b); }
+/* The masks' logic in mask registers (written with | and &, the compiler
+ * moves them through general registers and back). */
+static inline vm vor(vm a, vm b) { return _kor_mask8(a, b); }
+static inline vm vand(vm a, vm b) { return _kand_mask8(a, b); }
 /* a and not b */
-static inline vm vandnot(vm a, vm b) { return (vm)(a & ~b); }
+static inline vm vandnot(vm a, vm b) { return _kandn_mask8(b, a); }
+static inline vm vnot(vm a) { return _knot_mask8(a); }
+static inline vm vtrue(void) { return (vm)0xff; }
+static inline vm vfalse(void) { return (vm)0; }
+/* every lane set; no lane set */
+static inline bool vall(vm m) { return _kortestc_mask8_u8(m, m) != 0; }
+static inline bool vnone(vm m) { return _kortestz_mask8_u8(m, m) != 0; }
+/* m and a < b: one comparison under the mask m */
+static inline vm vand_lt(vm m, vd a, vd b) {
+  return _mm512_mask_cmp_pd_mask(m, a, b, _CMP_LT_OQ);
+}
+/* lo < x < hi (false for NaN): two comparisons, the second under the
+ * first's mask */
+static inline vm vinside(vd x, vd lo, vd hi) {
+  return _mm512_mask_cmp_pd_mask(_mm512_cmp_pd_mask(x, hi, _CMP_LT_OQ), x, lo,
+                                 _CMP_GT_OQ);
+}
 static inline unsigned vbits(vm m) { return (unsigned)m; }
 static inline vm vmask(unsigned bits) { return (vm)bits; }
 /* m ? a : b, lane by lane. */
@@ -65,10 +83,22 @@ static inline void vfstore_mask(float *p, vmf m, vf v) {
   _mm512_mask_storeu_ps(p, m, v);
 }
 #define VFCMP(a, b, pred) _mm512_cmp_ps_mask((a), (b), (pred))
-static inline vmf vfor(vmf a, vmf b) { return (vmf)(a | b); }
-static inline vmf vfand(vmf a, vmf b) { return (vmf)(a & b); }
+static inline vmf vfor(vmf a, vmf b) { return _kor_mask16(a, b); }
+static inline vmf vfand(vmf a, vmf b) { return _kand_mask16(a, b); }
 /* a and not b */
-static inline vmf vfandnot(vmf a, vmf b) { return (vmf)(a & ~b); }
+static inline vmf vfandnot(vmf a, vmf b) { return _kandn_mask16(b, a); }
+static inline vmf vfnot(vmf a) { return _knot_mask16(a); }
+static inline vmf vftrue(void) { return (vmf)0xffff; }
+static inline vmf vffalse(void) { return (vmf)0; }
+static inline bool vfall(vmf m) { return _kortestc_mask16_u8(m, m) != 0; }
+static inline bool vfnone(vmf m) { return _kortestz_mask16_u8(m, m) != 0; }
+static inline vmf vfand_lt(vmf m, vf a, vf b) {
+  return _mm512_mask_cmp_ps_mask(m, a, b, _CMP_LT_OQ);
+}
+static inline vmf vfinside(vf x, vf lo, vf hi) {
+  return _mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(x, hi, _CMP_LT_OQ), x, lo,
+                                 _CMP_GT_OQ);
+}
 static inline unsigned vfbits(vmf m) { return (unsigned)m; }
 static inline vf vfabs(vf x) { return _mm512_abs_ps(x); }
 static inline vf vfsel(vmf m, vf a, vf b) {
@@ -108,7 +138,21 @@ static inline void vstore_mask(double *p, vm m, vd v) {
 static inline vm vor(vm a, vm b) { return _mm256_or_pd(a, b); }
 static inline vm vand(vm a, vm b) { return _mm256_and_pd(a, b); }
 static inline vm vandnot(vm a, vm b) { return _mm256_andnot_pd(b, a); }
+static inline vm vtrue(void) {
+  return _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
+}
+static inline vm vfalse(void) { return _mm256_setzero_pd(); }
+static inline vm vnot(vm a) { return _mm256_xor_pd(a, vtrue()); }
 static inline unsigned vbits(vm m) { return (unsigned)_mm256_movemask_pd(m); }
+static inline bool vall(vm m) { return vbits(m) == 0xfu; }
+static inline bool vnone(vm m) { return _mm256_testz_pd(m, m) != 0; }
+static inline vm vand_lt(vm m, vd a, vd b) {
+  return _mm256_and_pd(m, _mm256_cmp_pd(a, b, _CMP_LT_OQ));
+}
+static inline vm vinside(vd x, vd lo, vd hi) {
+  return _mm256_and_pd(_mm256_cmp_pd(x, hi, _CMP_LT_OQ),
+                       _mm256_cmp_pd(x, lo, _CMP_GT_OQ));
+}
 /* The mask whose lane j is set where bit j of bits is. */
 static inline vm vmask(unsigned bits) {
   __m256i lane = _mm256_set_epi64x(8, 4, 2, 1);
@@ -135,6 +179,20 @@ static inline vmf vfor(vmf a, vmf b) { return _mm256_or_ps(a, b); }
 static inline vmf vfand(vmf a, vmf b) { return _mm256_and_ps(a, b); }
 static inline vmf vfandnot(vmf a, vmf b) { return _mm256_andnot_ps(b, a); }
 static inline unsigned vfbits(vmf m) { return (unsigned)_mm256_movemask_ps(m); }
+static inline vmf vftrue(void) {
+  return _mm256_castsi256_ps(_mm256_set1_epi32(-1));
+}
+static inline vmf vffalse(void) { return _mm256_setzero_ps(); }
+static inline vmf vfnot(vmf a) { return _mm256_xor_ps(a, vftrue()); }
+static inline bool vfall(vmf m) { return vfbits(m) == 0xffu; }
+static inline bool vfnone(vmf m) { return _mm256_testz_ps(m, m) != 0; }
+static inline vmf vfand_lt(vmf m, vf a, vf b) {
+  return _mm256_and_ps(m, _mm256_cmp_ps(a, b, _CMP_LT_OQ));
+}
+static inline vmf vfinside(vf x, vf lo, vf hi) {
+  return _mm256_and_ps(_mm256_cmp_ps(x, hi, _CMP_LT_OQ),
+                       _mm256_cmp_ps(x, lo, _CMP_GT_OQ));
+}
 static inline vf vfabs(vf x) {
   return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), x);
 }
