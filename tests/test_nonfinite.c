@@ -303,6 +303,52 @@ static void test_w_clamped(void **state) {
   }
 }
 
+/* V so high (or low) that the exponential's argument (V - V_T)/delta_T
+ * lies around the clamps of exp (710 and -746; float: 89 and -104) and
+ * beyond them: the states after a step equal the scalar kernel's, bit
+ * for bit, float64 and float32, exp_auto and rk4. (The SIMD kernels'
+ * own clamp of that argument, vclamp_exp, is checked in test_xmath:
+ * here phi is already inf for every argument it touches.) */
+static void put_huge_V(adex_pop *p) {
+  static const double Vs[] = {2409.0, 2412.0, 2420.0,  2480.0,  2535.0,  2540.0,
+                              3000.0, 1e6,    -2600.0, -2650.0, -2660.0, 250.0,
+                              270.0,  302.0,  310.0,   -420.0,  -425.0};
+  for (size_t i = 0; i < sizeof Vs / sizeof Vs[0]; i++)
+    put(p, "V", 17 + 3 * i, Vs[i]);
+}
+
+static void check_huge_V(const char *m, adex_kernel k, adex_dtype dt) {
+  bool f32 = dt == ADEX_DTYPE_F32;
+  adex_pop *p = make(m, k, dt, 1, NULL);
+  adex_pop *q = make(m, ADEX_KERNEL_SCALAR, dt, 1, NULL);
+  put_huge_V(p);
+  put_huge_V(q);
+  assert_ok(adex_pop_update(p, 0.1, 0.1));
+  assert_ok(adex_pop_update(q, 0.1, 0.1));
+  size_t n = adex_pop_num(p), esz = f32 ? sizeof(float) : sizeof(double);
+  assert_memory_equal(f32 ? (const void *)adex_pop_V_f32(p) : adex_pop_V(p),
+                      f32 ? (const void *)adex_pop_V_f32(q) : adex_pop_V(q),
+                      n * esz);
+  assert_memory_equal(f32 ? (const void *)adex_pop_w_f32(p) : adex_pop_w(p),
+                      f32 ? (const void *)adex_pop_w_f32(q) : adex_pop_w(q),
+                      n * esz);
+  assert_memory_equal(adex_pop_spike(p), adex_pop_spike(q), n);
+  assert_true(adex_pop_spike(p)[17 + 3 * 6]); /* V = 3000 spikes */
+  adex_pop_destroy(p);
+  adex_pop_destroy(q);
+}
+
+static void test_huge_V(void **state) {
+  (void)state;
+  for (size_t k = 1; k < 3; k++) {
+    if (!adex_kernel_available(kernels[k])) continue;
+    for (size_t m = 0; m < 2; m++) {
+      check_huge_V(methods[m], kernels[k], ADEX_DTYPE_F64);
+      check_huge_V(methods[m], kernels[k], ADEX_DTYPE_F32);
+    }
+  }
+}
+
 static void test_nonfinite_null(void **state) {
   (void)state;
   assert_status(adex_pop_nonfinite(NULL, NULL, NULL, NULL, NULL), ADEX_EINVAL);
@@ -318,6 +364,7 @@ int main(void) {
       cmocka_unit_test(test_nonfinite_general),
       cmocka_unit_test(test_nonfinite_held),
       cmocka_unit_test(test_w_clamped),
+      cmocka_unit_test(test_huge_V),
       cmocka_unit_test(test_nonfinite_null),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -38,7 +38,13 @@ static size_t lanes(size_t i, size_t n, size_t width) {
     }                                                                          \
   }
 
+/* exp as the exp_auto kernels take it (kernel_simd.c, expe_E) */
+static inline vd vx_exp_clamped(vd x) { return vx_exp_in(vclamp_exp(x)); }
+static inline vf vx_expf_clamped(vf x) { return vx_expf_in(vfclamp_exp(x)); }
+
 LANES_D1(exp)
+LANES_D1(exp_clamped)
+LANES_F1(expf_clamped)
 LANES_D1(expm1)
 LANES_D1(phi)
 LANES_D1(phi_series)

@@ -12,6 +12,9 @@
 
 #define XM_LANES_DECLARE(isa)                                                  \
   void xm_exp_##isa(const double *x, double *y, size_t n);                     \
+  /* the kernels' form: exp_in(clamp_exp(x)), and the float one */             \
+  void xm_exp_clamped_##isa(const double *x, double *y, size_t n);             \
+  void xm_expf_clamped_##isa(const float *x, float *y, size_t n);              \
   void xm_expm1_##isa(const double *x, double *y, size_t n);                   \
   void xm_phi_##isa(const double *x, double *y, size_t n);                     \
   void xm_phi_series_##isa(const double *x, double *y, size_t n);              \

@@ -410,9 +410,10 @@ static inline void tp_load(vtile_params *tp, const vparams *U,
 /* ------------------------------------------------------------ exp_auto */
 
 /* adex__expe_integrate (method_formulas.h) for W neurons, operation for
- * operation, in two parts: E (the exponential) ... */
+ * operation, in two parts: E (the exponential; its argument clamped in
+ * one instruction on AVX-512, vclamp_exp) ... */
 static inline vd expe_E(const vparams *P, vd V) {
-  return vx_exp((V - P->V_T_x) * P->inv_delta_T_x);
+  return vx_exp_in(vclamp_exp((V - P->V_T_x) * P->inv_delta_T_x));
 }
 
 /* ... and the rest, given E; the lanes held (not in go) keep V, so phi is
@@ -889,7 +890,8 @@ expe32_tile(vfblock b, size_t nv, const vfparams *U, vf t, const vfopts *o) {
   for (size_t j = 0; j < nv; j++) {
     if (U == NULL) vfparams_gather(&G[j], b.q + j * WF);
     const vfparams *P = U != NULL ? U : &G[j];
-    E[j] = vx_expf((vfload(b.V + j * WF) - P->V_T_x) * P->inv_delta_T_x);
+    E[j] = vx_expf_in(
+        vfclamp_exp((vfload(b.V + j * WF) - P->V_T_x) * P->inv_delta_T_x));
   }
   for (size_t j = 0; j < nv; j++) {
     const vfparams *P = U != NULL ? U : &G[j];

@@ -301,6 +301,27 @@ static inline void vfstore_bool(bool *p, vmf m) {
   }
 }
 
+/* x clamped for exp_in (xmath_body.h): to [-746, 746] in one instruction
+ * on AVX-512 (the smaller magnitude of x and 746, with x's sign), as exp
+ * clamps elsewhere; float: [-104, 104], as expf. A NaN x gives 746 (104)
+ * on AVX-512 where exp gives NaN: only for callers whose result is NaN
+ * anyway (the kernels' E, when V is NaN and so is V'). */
+#if ADEX_SIMD_W == 8
+static inline vd vclamp_exp(vd x) {
+  return _mm512_range_pd(x, _mm512_set1_pd(746.0), 2);
+}
+static inline vf vfclamp_exp(vf x) {
+  return _mm512_range_ps(x, _mm512_set1_ps(104.0f), 2);
+}
+#else
+static inline vd vclamp_exp(vd x) {
+  return vmax(vset1(-746.0), vmin(vset1(710.0), x));
+}
+static inline vf vfclamp_exp(vf x) {
+  return vfmax(vfset1(-104.0f), vfmin(vfset1(89.0f), x));
+}
+#endif
+
 /* ------------------------------------------------------------ xmath */
 
 /* The elementary functions of xmath_body.h for vectors: vx_exp, vx_expm1,

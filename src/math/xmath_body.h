@@ -85,12 +85,19 @@ XINLINE XD XN(exp_scale)(XD y, XUD ti) {
 /* The clamps below are written min(c, x), max(c, x): a NaN x comes out as
  * itself (the second operand, as with the vector min and max) and then
  * propagates through every operation to the result. */
-XINLINE XD XN(exp)(XD x) {
-  XD xc = XMAXD(XCD(-746.0), XMIND(XCD(710.0), x)), n;
+/* exp for xc in [-746, 746] (a caller that clamps x itself: every result
+ * from 709.79 up is inf, so any upper bound from there to 746 gives the
+ * same bits), or NaN */
+XINLINE XD XN(exp_in)(XD xc) {
+  XD n;
   XUD ti;
   XD q = XN(expm1_small)(XN(exp_reduce)(xc, &n, &ti));
   XD th = XTABD(adex__xm_exp2_hi, ti), tl = XTABD(adex__xm_exp2_lo, ti);
   return XSCALED(th + XFMAD(th, q, tl), n, ti);
+}
+
+XINLINE XD XN(exp)(XD x) {
+  return XN(exp_in)(XMAXD(XCD(-746.0), XMIND(XCD(710.0), x)));
 }
 
 static inline XD XN(expm1)(XD x) {
@@ -179,8 +186,9 @@ XINLINE XF XN(expf_reduce)(XF x, XUF *ti) {
   return XFMAF(n, XCF(-XM_F_L_LO), r);
 }
 
-XINLINE XF XN(expf)(XF x) {
-  XF xc = XMAXF(XCF(-104.0f), XMINF(XCF(89.0f), x));
+/* expf for xc in [-104, 104] (every result from 88.73 up is inf), or NaN:
+ * for a caller that clamps x itself (exp_in) */
+XINLINE XF XN(expf_in)(XF xc) {
   XUF ti;
   XF q = XN(expm1f_small)(XN(expf_reduce)(xc, &ti));
   XF th = XTABF(adex__xm_exp2f_hi, ti), tl = XTABF(adex__xm_exp2f_lo, ti);
@@ -189,6 +197,10 @@ XINLINE XF XN(expf)(XF x) {
   XUF m1b = XUSHRF(mb, 1);                    /* m1 + 128 */
   y = y * XREALF(XUSHLF(XUADDF(m1b, (uint32_t)-1), 23));
   return y * XREALF(XUSHLF(XUADDF(XUSUBF(mb, m1b), (uint32_t)-1), 23));
+}
+
+XINLINE XF XN(expf)(XF x) {
+  return XN(expf_in)(XMAXF(XCF(-104.0f), XMINF(XCF(89.0f), x)));
 }
 
 static inline XF XN(expm1f)(XF x) {
