@@ -110,11 +110,15 @@ static void test_kernels_match_scalar_shared(void **state) {
     if (!adex_kernel_available(simd_kernels[kk])) continue;
     for (size_t m = 0; m < adex_method_count(); m++) {
       const char *name = adex_method_name(adex_method_at(m));
-      /* exp_auto also at a coarse step, where z = h LV is larger */
-      for (int coarse = 0; coarse < (m == 0 ? 2 : 1); coarse++) {
-        double dt = coarse ? 1.0 : 0.1;
+      /* exp_auto also at coarse steps, where z = h LV is larger: h/tau
+       * 0.1, then 0.2 (above 1/8, where the kernels' lean form, which
+       * takes z >= -1/8, is not used), and with R = 2 (nor there) */
+      static const double dts[] = {0.1, 1.0, 2.0, 0.1};
+      for (int c = 0; c < (m == 0 ? 4 : 1); c++) {
+        double dt = dts[c];
         adex_pop_config cfg;
         config_shared(&cfg, n, name);
+        if (c == 3) cfg.params.R = 2.0;
         cfg.kernel = simd_kernels[kk];
         adex_pop *fast = adex_test_pop(&cfg);
         cfg.kernel = ADEX_KERNEL_SCALAR;

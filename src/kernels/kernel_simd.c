@@ -246,6 +246,10 @@ typedef struct vopts {
   vd tau_ref;
   bool chans; /* the step folds channels (exp_auto: block_I_chans) */
   bool two;   /* ... exactly two, their constants hoisted (vchan2) */
+  /* exp_auto with parameters shared by every neuron, R = 1 and h/tau <=
+   * 1/8: R's product left out (1 x is x, bit for bit) and phi's test of
+   * z >= -1/8 (phi_up; z >= -h/tau) */
+  bool lean;
 } vopts;
 
 /* The soft reset of W neurons whose pre-reset values are Vn
@@ -420,12 +424,13 @@ static inline vd expe_E(const vparams *P, vd V) {
  * taken at 0 for them (their V' is not used): a neuron held high up the
  * upstroke (after a soft reset) then does not send its vector down phi's
  * slow branch for the whole hold. */
-static inline void expe_rest(const vparams *P, vd E, vm go, vd V, vd w, vd I,
-                             vd *V_new, vd *w_new) {
+static inline __attribute__((always_inline)) void
+expe_rest(const vparams *P, vd E, vm go, vd V, vd w, vd I, vd *V_new, vd *w_new,
+          const vopts *o) {
   vd d = V - P->V_rest;
-  vd S = vfma(P->delta_T, E, -d) + P->R * (I - w);
+  vd S = vfma(P->delta_T, E, -d) + (o->lean ? I - w : P->R * (I - w));
   vd z = vsel(go, (E - 1.0) * P->h_k, vset1(0.0));
-  *V_new = vfma(vx_phi(z), S * P->h_k, V);
+  *V_new = vfma(o->lean ? vx_phi_up(z) : vx_phi(z), S * P->h_k, V);
   *w_new = vfma(P->w_k, P->a * d - w, w);
 }
 
@@ -446,7 +451,7 @@ expe_tile(vblock b, size_t nv, const vtile_params *tp, vd t, const vopts *o,
     vd I = o->two     ? block_I_chans2(b, j, V, k)
            : o->chans ? block_I_chans(b, j, V)
                       : block_I(b, j);
-    expe_rest(P, E[j], go, V, w, I, &Vn, &wn);
+    expe_rest(P, E[j], go, V, w, I, &Vn, &wn, o);
     fire_v_opts(b, j, P, go, V, Vn, wn, t, o);
   }
 }
@@ -493,7 +498,7 @@ expe_range(const adex__step_ctx *c, size_t lo, size_t hi, const vopts *o) {
     vblock vb = tail_load(&b, c, i, hi - i);
     tp_load(&tp, shared, NULL, 0, b.per, 1);
     expe_tile(vb, 1, &tp, t,
-              &(vopts){o->ref, o->soft, o->tau_ref, false, false}, &k);
+              &(vopts){o->ref, o->soft, o->tau_ref, false, false, o->lean}, &k);
     tail_store(&b, c, i, hi - i);
   }
 }
@@ -501,26 +506,39 @@ expe_range(const adex__step_ctx *c, size_t lo, size_t hi, const vopts *o) {
 /* The fused step: one loop per combination of the options. */
 static inline __attribute__((always_inline)) void
 expe_step_opts(const adex__step_ctx *c, size_t lo, size_t hi, bool chans,
-               bool two) {
+               bool two, bool lean) {
   bool ref = c->tau_ref > 0;
   vd tr = vset1(c->tau_ref);
   if (ref && c->soft)
-    expe_range(c, lo, hi, &(vopts){true, true, tr, chans, two});
+    expe_range(c, lo, hi, &(vopts){true, true, tr, chans, two, lean});
   else if (ref)
-    expe_range(c, lo, hi, &(vopts){true, false, tr, chans, two});
+    expe_range(c, lo, hi, &(vopts){true, false, tr, chans, two, lean});
   else if (c->soft)
-    expe_range(c, lo, hi, &(vopts){false, true, tr, chans, two});
+    expe_range(c, lo, hi, &(vopts){false, true, tr, chans, two, lean});
   else
-    expe_range(c, lo, hi, &(vopts){false, false, tr, chans, two});
+    expe_range(c, lo, hi, &(vopts){false, false, tr, chans, two, lean});
+}
+
+/* vopts.lean: one parameter set with R = 1 and h/tau <= 1/8 */
+static bool expe_lean(const adex__step_ctx *c) {
+  return c->uniform != NULL && c->uniform->p.R == 1.0 &&
+         c->uniform->h_k <= 0.125;
 }
 
 void VSFX(adex__expe_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
-  if (c->nchans == 2)
-    expe_step_opts(c, lo, hi, true, true);
+  bool lean = expe_lean(c);
+  if (c->nchans == 2 && lean)
+    expe_step_opts(c, lo, hi, true, true, true);
+  else if (c->nchans == 2)
+    expe_step_opts(c, lo, hi, true, true, false);
+  else if (c->nchans > 0 && lean)
+    expe_step_opts(c, lo, hi, true, false, true);
   else if (c->nchans > 0)
-    expe_step_opts(c, lo, hi, true, false);
+    expe_step_opts(c, lo, hi, true, false, false);
+  else if (lean)
+    expe_step_opts(c, lo, hi, false, false, true);
   else
-    expe_step_opts(c, lo, hi, false, false);
+    expe_step_opts(c, lo, hi, false, false, false);
 }
 
 /* The one-neuron step: the scalar formula, compiled here with the
@@ -673,13 +691,13 @@ void VSFX(adex__rk_step)(const adex__step_ctx *c, size_t lo, size_t hi) {
   bool ref = c->tau_ref > 0;
   vd tr = vset1(c->tau_ref);
   if (ref && c->soft)
-    rk_range(c, lo, hi, &(vopts){true, true, tr, false, false});
+    rk_range(c, lo, hi, &(vopts){true, true, tr, false, false, false});
   else if (ref)
-    rk_range(c, lo, hi, &(vopts){true, false, tr, false, false});
+    rk_range(c, lo, hi, &(vopts){true, false, tr, false, false, false});
   else if (c->soft)
-    rk_range(c, lo, hi, &(vopts){false, true, tr, false, false});
+    rk_range(c, lo, hi, &(vopts){false, true, tr, false, false, false});
   else
-    rk_range(c, lo, hi, &(vopts){false, false, tr, false, false});
+    rk_range(c, lo, hi, &(vopts){false, false, tr, false, false, false});
 }
 
 /* The one-neuron step: the scalar formula with this instruction set's fma

@@ -135,6 +135,17 @@ XINLINE XD XN(phi_series)(XD z) {
   return XFMAD(z, XFMAD(z, T, XCD(0x1.ffffffffffff6p-2)), XCD(1.0));
 }
 
+/* phi for z >= -1/8 (or NaN), where it gives phi's bits with one
+ * comparison fewer: the exp_auto kernels' z = (E - 1) h/tau is at least
+ * -h/tau, as E >= 0 (kernel_simd.c, vopts.lean). */
+XINLINE XD XN(phi_up)(XD z) {
+  XD ps = XN(phi_series)(z);
+  XMD small = XLED(z, XCD(0.125));
+  if (XALLD(small)) return ps;
+  XD far = XSELD(XGTD(z, XCD(1.7976931348623157e308)), z, XN(expm1)(z) / z);
+  return XSELD(small, ps, far);
+}
+
 XINLINE XD XN(phi)(XD z) {
   XD ps = XN(phi_series)(z);
   XMD small = XANDMD(XLED(z, XCD(0.125)), XGED(z, XCD(-0.125)));
