@@ -4,8 +4,9 @@
 
 - Python: the BrainPy script (adex.dyn, examples/coba_network.py's
   network) with spike monitors of E and I, `runner.run(1000.)`; reported
-  is DSRunner's own wall time (what BrainPy's run() returns: build and
-  loop, not the interpreter's start or the import) and the loop alone.
+  is DSRunner's own wall time (what BrainPy's run() returns: the run,
+  after the network is built and its synapses drawn; not the
+  interpreter's start or the import), first and continued.
 - CLI: `adex run examples/coba_adex.json` (spikes of E and I to an .h5
   file), the whole process, and its simulation as it reports with -v.
 
@@ -86,11 +87,11 @@ def main():
     best_cli = min(cli)
     print("COBA-AdEx, %.0f ms simulated, %s, best of %d"
           % (args.duration, args.dtype, args.repeat))
-    print("DSRunner.run (build + loop): %.3f s   (%d spikes in the first run)"
+    print("DSRunner.run, first:           %.3f s   (%d spikes in it)"
           % (wall, py[0][2]))
-    print("DSRunner.run continued (loop): %.3f s" % loop)
+    print("DSRunner.run, continued:       %.3f s" % loop)
     print("adex run, whole process:       %.3f s" % best_cli)
-    print("DSRunner / adex run: %.2f (build + loop), %.2f (loop)"
+    print("DSRunner / adex run: %.2f (first run), %.2f (continued)"
           % (wall / best_cli, loop / best_cli))
 
 

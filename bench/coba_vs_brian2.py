@@ -15,7 +15,7 @@ V0 ~ Uniform(-60, -50), dt 0.1 ms, 1 s.
   --repeat; its build (drawing the synapses) and loop times; and, unless
   --no-cli / --no-python, the whole `adex run examples/coba_adex.json`
   process (spikes of E and I to an .h5 file) and the BrainPy script of
-  bench/coba_dsrunner.py through DSRunner (its build and loop).
+  bench/coba_dsrunner.py through DSRunner (the time its run returns).
 
 The programs take turns, round after round (--repeat rounds), so that
 other work on a shared machine weighs on each alike; every figure is the
@@ -158,7 +158,7 @@ def main():
               "Brian2 whole binary / it: %.2fx" % (cli, b["loop"] / cli,
                                                    b["whole"] / cli))
     if py is not None:
-        print("DSRunner.run (build + loop): %.3f s; Brian2 loop / it: %.2fx"
+        print("DSRunner.run: %.3f s; Brian2 loop / it: %.2fx"
               % (py, b["loop"] / py))
 
 
