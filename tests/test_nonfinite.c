@@ -242,6 +242,19 @@ static void test_nonfinite_held(void **state) {
   }
 }
 
+/* p's V, w and spikes equal q's bit for bit (same size and dtype). */
+static void assert_same_state(adex_pop *p, adex_pop *q) {
+  bool f32 = adex_pop_dtype(p) == ADEX_DTYPE_F32;
+  size_t n = adex_pop_num(p), esz = f32 ? sizeof(float) : sizeof(double);
+  assert_memory_equal(f32 ? (const void *)adex_pop_V_f32(p) : adex_pop_V(p),
+                      f32 ? (const void *)adex_pop_V_f32(q) : adex_pop_V(q),
+                      n * esz);
+  assert_memory_equal(f32 ? (const void *)adex_pop_w_f32(p) : adex_pop_w(p),
+                      f32 ? (const void *)adex_pop_w_f32(q) : adex_pop_w(q),
+                      n * esz);
+  assert_memory_equal(adex_pop_spike(p), adex_pop_spike(q), n);
+}
+
 /* Finite w beyond the clamp (1e100; 1e30 in float) in neurons that do not
  * spike (w' so large that V' falls far below rest): after a step, w is clamped,
  * exactly as the scalar kernel clamps it, in a vector whose other lanes
@@ -270,14 +283,7 @@ static void check_w_clamped(const char *m, adex_kernel k, adex_dtype dt,
   put_huge_w(q, ref);
   assert_ok(adex_pop_update(p, 0.1, 0.1));
   assert_ok(adex_pop_update(q, 0.1, 0.1));
-  size_t n = adex_pop_num(p), esz = f32 ? sizeof(float) : sizeof(double);
-  const void *Vp = f32 ? (const void *)adex_pop_V_f32(p) : adex_pop_V(p);
-  const void *Vq = f32 ? (const void *)adex_pop_V_f32(q) : adex_pop_V(q);
-  const void *wp = f32 ? (const void *)adex_pop_w_f32(p) : adex_pop_w(p);
-  const void *wq = f32 ? (const void *)adex_pop_w_f32(q) : adex_pop_w(q);
-  assert_memory_equal(Vp, Vq, n * esz);
-  assert_memory_equal(wp, wq, n * esz);
-  assert_memory_equal(adex_pop_spike(p), adex_pop_spike(q), n);
+  assert_same_state(p, q);
   double clamp = f32 ? (double)ADEX__BLOWUP_F32 : ADEX__BLOWUP;
   double w5 = f32 ? adex_pop_w_f32(p)[5] : adex_pop_w(p)[5];
   assert_true(w5 == clamp);
@@ -318,21 +324,13 @@ static void put_huge_V(adex_pop *p) {
 }
 
 static void check_huge_V(const char *m, adex_kernel k, adex_dtype dt) {
-  bool f32 = dt == ADEX_DTYPE_F32;
   adex_pop *p = make(m, k, dt, 1, NULL);
   adex_pop *q = make(m, ADEX_KERNEL_SCALAR, dt, 1, NULL);
   put_huge_V(p);
   put_huge_V(q);
   assert_ok(adex_pop_update(p, 0.1, 0.1));
   assert_ok(adex_pop_update(q, 0.1, 0.1));
-  size_t n = adex_pop_num(p), esz = f32 ? sizeof(float) : sizeof(double);
-  assert_memory_equal(f32 ? (const void *)adex_pop_V_f32(p) : adex_pop_V(p),
-                      f32 ? (const void *)adex_pop_V_f32(q) : adex_pop_V(q),
-                      n * esz);
-  assert_memory_equal(f32 ? (const void *)adex_pop_w_f32(p) : adex_pop_w(p),
-                      f32 ? (const void *)adex_pop_w_f32(q) : adex_pop_w(q),
-                      n * esz);
-  assert_memory_equal(adex_pop_spike(p), adex_pop_spike(q), n);
+  assert_same_state(p, q);
   assert_true(adex_pop_spike(p)[17 + 3 * 6]); /* V = 3000 spikes */
   adex_pop_destroy(p);
   adex_pop_destroy(q);
