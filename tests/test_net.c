@@ -1221,6 +1221,24 @@ static void test_errors(void **state) {
   assert_non_null(strstr(adex_net_errmsg(net), "multiple of dt"));
   adex_net_destroy(net);
 
+  /* the longest delay is 65535 steps: one more is refused, naming it */
+  for (int extra = 0; extra < 2; extra++) {
+    assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
+    assert_ok(adex_net_add_pop(net, a, &ia));
+    adex_proj_config_default(&pc, ADEX_SYN_EXP_COBA, ia, ia,
+                             adex_conn_one2one());
+    pc.delay = (65535 + extra) * 0.1;
+    assert_ok(adex_net_add_proj(net, &pc, NULL));
+    if (extra == 0) {
+      assert_ok(adex_net_plan(net));
+    } else {
+      assert_status(adex_net_plan(net), ADEX_ERANGE);
+      assert_non_null(strstr(adex_net_errmsg(net), "65536 steps"));
+      assert_non_null(strstr(adex_net_errmsg(net), "at most 65535"));
+    }
+    adex_net_destroy(net);
+  }
+
   /* far too many synapses: refused at once, with the size */
   assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
   adex_pop *big = make_pop(3000000, NULL, -65.0);

@@ -177,7 +177,8 @@ typedef struct adex_proj_config {
   double A;             /* STP [1] */
   double delay;         /* ms: spikes found in the step that starts at
                            t - delay act at t; a whole multiple of dt,
-                           >= dt; 0 means dt (the minimum, one step) */
+                           >= dt and <= 65535 dt; 0 means dt (the
+                           minimum, one step) */
   const double *delays; /* NULL, or n_delays delays in ms, each as `delay`
                            (which is then ignored): one per synapse for
                            DeltaSynapse, ExpCUBA and ExpCOBA (in the order

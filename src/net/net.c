@@ -841,8 +841,10 @@ static adex_status delay_steps(adex_net *net, const net_proj *p, double delay,
                 "of dt = %g ms and >= dt",
                 p->name.name, delay, net->dt);
   if (r > 65535.0)
-    return FAIL(net, ADEX_ERANGE, "%s: delay %g ms is more than 65535 steps",
-                p->name.name, delay);
+    return FAIL(net, ADEX_ERANGE,
+                "%s: delay %g ms is %.0f steps of dt = %g ms; at most 65535 "
+                "steps (%g ms)",
+                p->name.name, delay, r, net->dt, 65535.0 * net->dt);
   *out = (uint32_t)r;
   return ADEX_OK;
 }
