@@ -827,6 +827,10 @@ adex_status adex_net_add_proj(adex_net *net, const adex_proj_config *cfg,
 
 /* ------------------------------------------------------------ planning */
 
+/* The longest delay in steps: what the per-synapse and per-pre delay
+ * arrays (uint16_t, net_internal.h) hold. */
+#define MAX_DELAY_STEPS UINT16_MAX
+
 /* The delay in whole steps (>= 1) of a delay in ms (0: one step). */
 static adex_status delay_steps(adex_net *net, const net_proj *p, double delay,
                                uint32_t *out) {
@@ -840,11 +844,12 @@ static adex_status delay_steps(adex_net *net, const net_proj *p, double delay,
                 "%s: delay %g ms must be a whole multiple "
                 "of dt = %g ms and >= dt",
                 p->name.name, delay, net->dt);
-  if (r > 65535.0)
+  if (r > (double)MAX_DELAY_STEPS)
     return FAIL(net, ADEX_ERANGE,
-                "%s: delay %g ms is %.0f steps of dt = %g ms; at most 65535 "
+                "%s: delay %g ms is %.0f steps of dt = %g ms; at most %d "
                 "steps (%g ms)",
-                p->name.name, delay, r, net->dt, 65535.0 * net->dt);
+                p->name.name, delay, r, net->dt, MAX_DELAY_STEPS,
+                MAX_DELAY_STEPS * net->dt);
   *out = (uint32_t)r;
   return ADEX_OK;
 }
