@@ -14,6 +14,10 @@
 
 #include "coba_pop.h"         /* bench/: the COBA-AdEx neurons */
 #include "net/net_internal.h" /* adex__net_team_threads */
+#include "run/team_barrier.h" /* adex__barrier */
+
+#include <pthread.h>
+#include <time.h>
 
 #define STEPS 300
 #define NE 3200
@@ -266,11 +270,70 @@ static void test_nonfinite(void **state) {
   assert_close(out.nf_t[0], 12.0, 1e-12, 1e-9);
 }
 
+/* ------------------------------------------- the barrier between steps */
+
+#define BAR_THREADS 4 /* more than this machine's cores: the yields too */
+#define BAR_ROUNDS 600
+
+typedef struct bar_shared {
+  adex__barrier bar;
+  size_t slot[BAR_THREADS]; /* written by one thread, read by all */
+  size_t errors[BAR_THREADS];
+} bar_shared;
+
+typedef struct bar_arg {
+  bar_shared *sh;
+  size_t me;
+} bar_arg;
+
+/* Each round: write the own slot, wait, read every slot (each must hold
+ * this round's value), wait. Thread 0 now and then sleeps 3 ms before it
+ * writes, so that the others wait past the spins and the yields. */
+static void *bar_thread(void *p) {
+  bar_arg *a = p;
+  bar_shared *sh = a->sh;
+  for (size_t r = 0; r < BAR_ROUNDS; r++) {
+    if (a->me == 0 && r % 200 == 199) {
+      struct timespec ms3 = {0, 3000000};
+      nanosleep(&ms3, NULL);
+    }
+    sh->slot[a->me] = r * BAR_THREADS + a->me;
+    adex__barrier_wait(&sh->bar);
+    for (size_t q = 0; q < BAR_THREADS; q++)
+      sh->errors[a->me] += sh->slot[q] != r * BAR_THREADS + q;
+    adex__barrier_wait(&sh->bar);
+  }
+  return NULL;
+}
+
+/* No thread passes the barrier before all have reached it, and each sees
+ * the others' writes from before it; every generation counted once. */
+static void test_barrier(void **state) {
+  (void)state;
+  static bar_shared sh;
+  adex__barrier_init(&sh.bar, BAR_THREADS);
+  pthread_t th[BAR_THREADS];
+  bar_arg args[BAR_THREADS];
+  for (size_t t = 0; t < BAR_THREADS; t++) {
+    args[t] = (bar_arg){&sh, t};
+    assert_int_equal(pthread_create(&th[t], NULL, bar_thread, &args[t]), 0);
+  }
+  for (size_t t = 0; t < BAR_THREADS; t++)
+    assert_int_equal(pthread_join(th[t], NULL), 0);
+  for (size_t t = 0; t < BAR_THREADS; t++) assert_int_equal(sh.errors[t], 0);
+  assert_int_equal(atomic_load(&sh.bar.gen), 2 * BAR_ROUNDS);
+  assert_int_equal(atomic_load(&sh.bar.arrived), 0);
+  /* a team of one passes at once */
+  adex__barrier one;
+  adex__barrier_init(&one, 1);
+  for (int i = 0; i < 3; i++) adex__barrier_wait(&one);
+  assert_int_equal(atomic_load(&one.gen), 3);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_plain),
-      cmocka_unit_test(test_serial_every_step),
-      cmocka_unit_test(test_stops),
+      cmocka_unit_test(test_barrier),           cmocka_unit_test(test_plain),
+      cmocka_unit_test(test_serial_every_step), cmocka_unit_test(test_stops),
       cmocka_unit_test(test_nonfinite),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

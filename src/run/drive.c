@@ -14,6 +14,7 @@
 #include "inputs/add.h"
 #include "internal.h"
 #include "net/net_internal.h"
+#include "run/team_barrier.h"
 
 adex_status adex__drive_plan_in(const adex_run_input *in, char op, size_t steps,
                                 void *data, adex_dtype dtype, size_t n,
@@ -286,11 +287,15 @@ static bool drive_team(adex_net *net, size_t k, size_t steps,
   uint64_t k0 = adex_net_steps_done(net) - k; /* the network's step of k 0 */
   size_t ndone = steps;
   int quit = 0;
+  adex__barrier bar; /* after each step: cheaper than OpenMP's */
 #pragma omp parallel num_threads(nt)
   {
     size_t part = (size_t)omp_get_thread_num(),
            parts = (size_t)omp_get_num_threads();
     adex__net_team_ready(tm, part, parts);
+#pragma omp master
+    adex__barrier_init(&bar, (unsigned)parts);
+#pragma omp barrier
     for (size_t s = k; s < steps; s++) {
       adex__net_team_part(tm, part, parts, k0 + s);
       for (size_t m = 0; m < n_mons; m++) {
@@ -301,7 +306,7 @@ static bool drive_team(adex_net *net, size_t k, size_t steps,
       }
       bool last = s + 1 == steps;
       bool progress = h->progress != NULL && ((s + 1) % n_every == 0 || last);
-#pragma omp barrier
+      adex__barrier_wait(&bar);
       if (!serial && !progress) continue;
 #pragma omp master
       {
@@ -328,7 +333,7 @@ static bool drive_team(adex_net *net, size_t k, size_t steps,
           quit = 1;
         }
       }
-#pragma omp barrier
+      adex__barrier_wait(&bar);
       if (quit) break;
     }
   }

@@ -1,0 +1,46 @@
+/* team_barrier.c - the barrier between the steps of a run on a team of
+ * threads (team_barrier.h). */
+#include "run/team_barrier.h"
+
+#include <sched.h>
+#include <time.h>
+
+/* The CPU's hint that this is a spin-wait loop. */
+static inline void relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
+void adex__barrier_init(adex__barrier *b, unsigned n) {
+  atomic_init(&b->arrived, 0u);
+  atomic_init(&b->gen, 0u);
+  b->n = n;
+}
+
+void adex__barrier_wait(adex__barrier *b) {
+  /* read before counting in: the generation cannot end without us */
+  unsigned g = atomic_load_explicit(&b->gen, memory_order_relaxed);
+  if (atomic_fetch_add_explicit(&b->arrived, 1u, memory_order_acq_rel) ==
+      b->n - 1) {
+    /* the last: reset the count, then release the others (who cannot
+     * count in again before they see the new generation) */
+    atomic_store_explicit(&b->arrived, 0u, memory_order_relaxed);
+    atomic_store_explicit(&b->gen, g + 1u, memory_order_release);
+    return;
+  }
+  for (unsigned i = 0; atomic_load_explicit(&b->gen, memory_order_acquire) == g;
+       i++) {
+    if (i < ADEX__BARRIER_SPINS) {
+      relax();
+    } else if (i < ADEX__BARRIER_SPINS + ADEX__BARRIER_YIELDS) {
+      sched_yield();
+    } else {
+      struct timespec nap = {0, 50000};
+      nanosleep(&nap, NULL);
+      i = ADEX__BARRIER_SPINS + ADEX__BARRIER_YIELDS; /* no wrap-around */
+    }
+  }
+}

@@ -1,0 +1,42 @@
+/* team_barrier.h - the barrier between the steps of a run on a team of
+ * threads (drive.c, drive_team; internal).
+ *
+ * A run on threads meets a barrier after every step, so its cost is paid
+ * 10^4 times per simulated second at dt = 0.1 ms. OpenMP's barrier
+ * (libgomp) makes a futex system call each time it releases the team;
+ * measured on a 2-vCPU virtual machine that took 1.5-1.7 us a barrier,
+ * against 0.23 us for the one below (docs/performance.md). Here the
+ * threads count in on one cache line and wait on another: they spin
+ * with the CPU's pause hint, then, after ADEX__BARRIER_SPINS rounds,
+ * yield the CPU between looks, then nap 50 us between looks, so that a
+ * long wait (the calling thread's hooks: a Python callback, a file
+ * write) or more threads than cores does not keep a core busy.
+ *
+ * Memory: every write a thread made before adex__barrier_wait is seen by
+ * every thread after it (the count is an acquire-release read-modify-
+ * write, the release of the generation a release store seen with
+ * acquire), as after OpenMP's barrier.
+ */
+#ifndef ADEX_TEAM_BARRIER_H
+#define ADEX_TEAM_BARRIER_H
+
+#include <stdatomic.h>
+
+/* Rounds of the pause hint before a waiting thread yields: 2^14 rounds
+ * are 0.1-1 ms (0.39 ms on Zen 5), longer than a step's imbalance. */
+#define ADEX__BARRIER_SPINS 16384u
+/* Yields before a waiting thread naps between looks. */
+#define ADEX__BARRIER_YIELDS 256u
+
+typedef struct adex__barrier {
+  _Alignas(64) atomic_uint arrived; /* threads in this generation so far */
+  _Alignas(64) atomic_uint gen;     /* generations completed */
+  unsigned n;                       /* threads of the team */
+} adex__barrier;
+
+/* Ready for a team of n >= 1 threads; before any of them waits. */
+void adex__barrier_init(adex__barrier *b, unsigned n);
+/* Wait until all n threads of the team have called it. */
+void adex__barrier_wait(adex__barrier *b);
+
+#endif
