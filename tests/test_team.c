@@ -306,12 +306,15 @@ static void *bar_thread(void *p) {
   return NULL;
 }
 
-/* No thread passes the barrier before all have reached it, and each sees
- * the others' writes from before it; every generation counted once. */
-static void test_barrier(void **state) {
-  (void)state;
+/* BAR_ROUNDS rounds of BAR_THREADS threads on a barrier made for a
+ * process of `cpus` CPUs (fewer than the threads: the short spin). */
+static void barrier_rounds(unsigned cpus) {
   static bar_shared sh;
-  adex__barrier_init(&sh.bar, BAR_THREADS);
+  memset(&sh, 0, sizeof sh);
+  adex__barrier_init(&sh.bar, BAR_THREADS, cpus);
+  assert_int_equal(sh.bar.spins, cpus < BAR_THREADS
+                                     ? ADEX__BARRIER_SPINS_CROWDED
+                                     : ADEX__BARRIER_SPINS);
   pthread_t th[BAR_THREADS];
   bar_arg args[BAR_THREADS];
   for (size_t t = 0; t < BAR_THREADS; t++) {
@@ -323,9 +326,18 @@ static void test_barrier(void **state) {
   for (size_t t = 0; t < BAR_THREADS; t++) assert_int_equal(sh.errors[t], 0);
   assert_int_equal(atomic_load(&sh.bar.gen), 2 * BAR_ROUNDS);
   assert_int_equal(atomic_load(&sh.bar.arrived), 0);
+}
+
+/* No thread passes the barrier before all have reached it, and each sees
+ * the others' writes from before it; every generation counted once;
+ * with the long spin and the short one. */
+static void test_barrier(void **state) {
+  (void)state;
+  barrier_rounds(2);
+  barrier_rounds(BAR_THREADS);
   /* a team of one passes at once */
   adex__barrier one;
-  adex__barrier_init(&one, 1);
+  adex__barrier_init(&one, 1, 1);
   for (int i = 0; i < 3; i++) adex__barrier_wait(&one);
   assert_int_equal(atomic_load(&one.gen), 3);
 }

@@ -294,7 +294,7 @@ static bool drive_team(adex_net *net, size_t k, size_t steps,
            parts = (size_t)omp_get_num_threads();
     adex__net_team_ready(tm, part, parts);
 #pragma omp master
-    adex__barrier_init(&bar, (unsigned)parts);
+    adex__barrier_init(&bar, (unsigned)parts, (unsigned)omp_get_num_procs());
 #pragma omp barrier
     for (size_t s = k; s < steps; s++) {
       adex__net_team_part(tm, part, parts, k0 + s);

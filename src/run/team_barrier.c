@@ -14,10 +14,11 @@ static inline void relax(void) {
 #endif
 }
 
-void adex__barrier_init(adex__barrier *b, unsigned n) {
+void adex__barrier_init(adex__barrier *b, unsigned n, unsigned cpus) {
   atomic_init(&b->arrived, 0u);
   atomic_init(&b->gen, 0u);
   b->n = n;
+  b->spins = n > cpus ? ADEX__BARRIER_SPINS_CROWDED : ADEX__BARRIER_SPINS;
 }
 
 void adex__barrier_wait(adex__barrier *b) {
@@ -33,14 +34,14 @@ void adex__barrier_wait(adex__barrier *b) {
   }
   for (unsigned i = 0; atomic_load_explicit(&b->gen, memory_order_acquire) == g;
        i++) {
-    if (i < ADEX__BARRIER_SPINS) {
+    if (i < b->spins) {
       relax();
-    } else if (i < ADEX__BARRIER_SPINS + ADEX__BARRIER_YIELDS) {
+    } else if (i < b->spins + ADEX__BARRIER_YIELDS) {
       sched_yield();
     } else {
       struct timespec nap = {0, 50000};
       nanosleep(&nap, NULL);
-      i = ADEX__BARRIER_SPINS + ADEX__BARRIER_YIELDS; /* no wrap-around */
+      i = b->spins + ADEX__BARRIER_YIELDS; /* no wrap-around */
     }
   }
 }

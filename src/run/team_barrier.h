@@ -7,8 +7,8 @@
  * measured on a 2-vCPU virtual machine that took 1.5-1.7 us a barrier,
  * against 0.23 us for the one below (docs/performance.md). Here the
  * threads count in on one cache line and wait on another: they spin
- * with the CPU's pause hint, then, after ADEX__BARRIER_SPINS rounds,
- * yield the CPU between looks, then nap 50 us between looks, so that a
+ * with the CPU's pause hint, then, after ADEX__BARRIER_SPINS rounds
+ * (fewer where the team has more threads than CPUs), yield the CPU between looks, then nap 50 us between looks, so that a
  * long wait (the calling thread's hooks: a Python callback, a file
  * write) or more threads than cores does not keep a core busy.
  *
@@ -23,8 +23,13 @@
 #include <stdatomic.h>
 
 /* Rounds of the pause hint before a waiting thread yields: 2^14 rounds
- * are 0.1-1 ms (0.39 ms on Zen 5), longer than a step's imbalance. */
+ * are 0.1-1 ms (0.39 ms on Zen 5), longer than a step's imbalance. A
+ * team with more threads than the process has CPUs spins
+ * ADEX__BARRIER_SPINS_CROWDED rounds only: there the thread waited for
+ * may need the very core the waiting one holds (4 threads on 2 cores
+ * measured 10x slower with the long spin). */
 #define ADEX__BARRIER_SPINS 16384u
+#define ADEX__BARRIER_SPINS_CROWDED 64u
 /* Yields before a waiting thread naps between looks. */
 #define ADEX__BARRIER_YIELDS 256u
 
@@ -32,10 +37,12 @@ typedef struct adex__barrier {
   _Alignas(64) atomic_uint arrived; /* threads in this generation so far */
   _Alignas(64) atomic_uint gen;     /* generations completed */
   unsigned n;                       /* threads of the team */
+  unsigned spins;                   /* rounds of the pause hint */
 } adex__barrier;
 
-/* Ready for a team of n >= 1 threads; before any of them waits. */
-void adex__barrier_init(adex__barrier *b, unsigned n);
+/* Ready for a team of n >= 1 threads on a process that may run `cpus`
+ * threads at once; before any of them waits. */
+void adex__barrier_init(adex__barrier *b, unsigned n, unsigned cpus);
 /* Wait until all n threads of the team have called it. */
 void adex__barrier_wait(adex__barrier *b);
 
