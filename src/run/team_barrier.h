@@ -7,10 +7,11 @@
  * measured on a 2-vCPU virtual machine that took 1.5-1.7 us a barrier,
  * against 0.23 us for the one below (docs/performance.md). Here the
  * threads count in on one cache line and wait on another: they spin
- * with the CPU's pause hint, then, after ADEX__BARRIER_SPINS rounds
- * (fewer where the team has more threads than CPUs), yield the CPU between looks, then nap 50 us between looks, so that a
- * long wait (the calling thread's hooks: a Python callback, a file
- * write) or more threads than cores does not keep a core busy.
+ * with the CPU's pause hint for ADEX__BARRIER_SPINS rounds (fewer where
+ * the team has more threads than CPUs), then yield the CPU between
+ * looks, then nap 50 us between looks, so that a long wait (the calling
+ * thread's hooks: a Python callback, a file write) or more threads than
+ * cores does not keep a core busy.
  *
  * Memory: every write a thread made before adex__barrier_wait is seen by
  * every thread after it (the count is an acquire-release read-modify-
@@ -22,13 +23,15 @@
 
 #include <stdatomic.h>
 
-/* Rounds of the pause hint before a waiting thread yields: 2^14 rounds
- * are 0.1-1 ms (0.39 ms on Zen 5), longer than a step's imbalance. A
- * team with more threads than the process has CPUs spins
- * ADEX__BARRIER_SPINS_CROWDED rounds only: there the thread waited for
- * may need the very core the waiting one holds (4 threads on 2 cores
- * measured 10x slower with the long spin). */
-#define ADEX__BARRIER_SPINS 16384u
+/* Rounds of the pause hint before a waiting thread yields: 2^10 rounds
+ * are 4-60 us by CPU (24 us on Zen 5), longer than a small step's
+ * imbalance. Longer spins lose where other processes want the cores:
+ * two runs of 2 threads at once on 2 cores took 2.7-3.4 s each with 2^14
+ * rounds, 0.18-0.40 s with 2^10, 0.52-1.6 s with OpenMP's barrier
+ * (docs/performance.md). A team with more threads than the process has
+ * CPUs spins ADEX__BARRIER_SPINS_CROWDED rounds only: there the thread
+ * waited for may need the very core the waiting one holds. */
+#define ADEX__BARRIER_SPINS 1024u
 #define ADEX__BARRIER_SPINS_CROWDED 64u
 /* Yields before a waiting thread naps between looks. */
 #define ADEX__BARRIER_YIELDS 256u
