@@ -4,7 +4,9 @@
  * monitors' rows, the final state, the steps done, what the hooks see
  * between steps and the non-finite counts, whatever runs between the
  * steps (hooks, inputs other than numbers, spike sources, monitors of a
- * projection, progress that stops the run). */
+ * projection, progress that stops the run). And the barrier that ends
+ * each step (run/team_barrier.h) on its own: no thread passes it early,
+ * each sees the others' writes, with the long spin and the short one. */
 #include "adex_test.h"
 
 #include <math.h>

@@ -32,16 +32,17 @@ void adex__barrier_wait(adex__barrier *b) {
     atomic_store_explicit(&b->gen, g + 1u, memory_order_release);
     return;
   }
-  for (unsigned i = 0; atomic_load_explicit(&b->gen, memory_order_acquire) == g;
-       i++) {
+  unsigned i = 0; /* looks so far, up to the naps */
+  while (atomic_load_explicit(&b->gen, memory_order_acquire) == g) {
     if (i < b->spins) {
       relax();
+      i++;
     } else if (i < b->spins + ADEX__BARRIER_YIELDS) {
       sched_yield();
+      i++;
     } else {
       struct timespec nap = {0, 50000};
       nanosleep(&nap, NULL);
-      i = b->spins + ADEX__BARRIER_YIELDS; /* no wrap-around */
     }
   }
 }
