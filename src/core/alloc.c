@@ -1,15 +1,47 @@
-/* alloc.c - the default allocator and the aligned-allocation helpers. */
+/* alloc.c - the default allocator, the aligned-allocation helpers, and
+ * scratch blocks on huge pages. */
+#define _DEFAULT_SOURCE /* mmap's MAP_ANONYMOUS, madvise */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "adex/alloc.h"
 #include "internal.h"
 
-/* aligned_alloc wants the size to be a multiple of the alignment. */
+/* The size of a huge page (x86-64, arm64 with 4 KiB pages). */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* Where the system lends huge pages on request (Linux's transparent huge
+ * pages, `madvise` mode or `always`), ask for them for [p, p + len): the
+ * whole 2 MiB stretches in it then fault in at once. A hint only. */
+static void want_huge(void *p, size_t len) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  uintptr_t lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+  uintptr_t hi = ((uintptr_t)p + len) & ~(uintptr_t)(HUGE_PAGE - 1);
+  if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)len;
+#endif
+}
+
+/* aligned_alloc wants the size to be a multiple of the alignment. Blocks
+ * of 2 MiB or more start on a huge page's boundary, and ask for huge
+ * pages: a first touch then costs one fault per 2 MiB, not one per 4 KiB
+ * (docs/performance.md). */
 static void *libc_alloc(void *ud, size_t size, size_t align) {
   (void)ud;
+  bool huge = size >= HUGE_PAGE && align <= HUGE_PAGE;
+  if (huge) align = HUGE_PAGE;
   size_t rounded = (size + align - 1) / align * align;
   if (rounded < size) return NULL;
-  return aligned_alloc(align, rounded);
+  void *p = aligned_alloc(align, rounded);
+  if (p != NULL && huge) want_huge(p, size);
+  return p;
 }
 
 /* free() ignores the size. */
@@ -38,4 +70,46 @@ void adex__free(const adex_allocator *a, void *ptr, size_t size) {
 size_t adex__align_up(size_t n) {
   size_t r = (n + (ADEX_ALIGN - 1)) & ~(size_t)(ADEX_ALIGN - 1);
   return r < n ? 0 : r;
+}
+
+/* ------------------------------------------------------------ scratch */
+
+/* A scratch block's mapping: whole huge pages; 0 on overflow. */
+static size_t scratch_len(size_t size) {
+  size_t len = (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+  return len < size || len + HUGE_PAGE < len ? 0 : len;
+}
+
+void *adex__scratch_alloc(size_t size) {
+  if (size == 0) return NULL;
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+  if (size >= ADEX__SCRATCH_HUGE_MIN) {
+    size_t len = scratch_len(size);
+    if (len == 0) return NULL;
+    /* a huge page's more, to cut the mapping at a boundary */
+    char *m = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return NULL;
+    uintptr_t at = ((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+    char *p = (char *)at;
+    size_t head = (size_t)(p - m);
+    if (head > 0) (void)munmap(m, head);
+    if (HUGE_PAGE - head > 0) (void)munmap(p + len, HUGE_PAGE - head);
+    want_huge(p, len);
+    return p;
+  }
+#endif
+  size_t r = adex__align_up(size);
+  return r == 0 ? NULL : aligned_alloc(ADEX_ALIGN, r);
+}
+
+void adex__scratch_free(void *ptr, size_t size) {
+  if (ptr == NULL) return;
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+  if (size >= ADEX__SCRATCH_HUGE_MIN) {
+    (void)munmap(ptr, scratch_len(size));
+    return;
+  }
+#endif
+  free(ptr);
 }

@@ -423,7 +423,7 @@ adex_status adex__net_connect(net_proj *p, bool same) {
   double room = est + 8.0 * sqrt(est) + 64.0;
   if (random && room * 8.0 <= (double)LOG_MAX_BYTES) {
     s.cap_log = (size_t)room;
-    s.log = adex__alloc(a, s.cap_log * 2 * sizeof *s.log);
+    s.log = adex__scratch_alloc(s.cap_log * 2 * sizeof *s.log);
     if (s.log == NULL) s.cap_log = 0; /* draw twice */
   }
   walk(p, same, &s, scratch, mark);
@@ -437,7 +437,7 @@ adex_status adex__net_connect(net_proj *p, bool same) {
   count[P] = total;
   if (total > UINT32_MAX) {
     free_walk_buffers(a, count, P, scratch, nscratch, mark, need);
-    adex__free(a, s.log, s.cap_log * 2 * sizeof *s.log);
+    adex__scratch_free(s.log, s.cap_log * 2 * sizeof *s.log);
     return adex__fail(ADEX_ESIZE,
                       "%s: %zu synapses in one projection; at "
                       "most %u: split it into several",
@@ -477,7 +477,7 @@ adex_status adex__net_connect(net_proj *p, bool same) {
     else
       walk(p, same, &s2, scratch, mark);
   }
-  adex__free(a, s.log, s.cap_log * 2 * sizeof *s.log);
+  adex__scratch_free(s.log, s.cap_log * 2 * sizeof *s.log);
   if (st == ADEX_OK && part)
     global_positions(p, same, count, cursor, scratch, mark, need);
   adex__free(a, cursor, (P + 1) * sizeof *cursor);
