@@ -74,15 +74,34 @@ size_t adex__align_up(size_t n) {
 
 /* ------------------------------------------------------------ scratch */
 
+/* Under AddressSanitizer scratch blocks come from the C library, whose
+ * blocks it guards (a write past a mapped block's end would go unseen). */
+#if defined(__SANITIZE_ADDRESS__)
+#define SCRATCH_MAPPED 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SCRATCH_MAPPED 0
+#endif
+#endif
+#if !defined(SCRATCH_MAPPED) && defined(__linux__) && defined(MAP_ANONYMOUS)
+#define SCRATCH_MAPPED 1
+#elif !defined(SCRATCH_MAPPED)
+#define SCRATCH_MAPPED 0
+#endif
+
+bool adex__scratch_mapped(void) { return SCRATCH_MAPPED; }
+
+#if SCRATCH_MAPPED
 /* A scratch block's mapping: whole huge pages; 0 on overflow. */
 static size_t scratch_len(size_t size) {
   size_t len = (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
   return len < size || len + HUGE_PAGE < len ? 0 : len;
 }
+#endif
 
 void *adex__scratch_alloc(size_t size) {
   if (size == 0) return NULL;
-#if defined(__linux__) && defined(MAP_ANONYMOUS)
+#if SCRATCH_MAPPED
   if (size >= ADEX__SCRATCH_HUGE_MIN) {
     size_t len = scratch_len(size);
     if (len == 0) return NULL;
@@ -104,8 +123,9 @@ void *adex__scratch_alloc(size_t size) {
 }
 
 void adex__scratch_free(void *ptr, size_t size) {
+  (void)size; /* used where mapped */
   if (ptr == NULL) return;
-#if defined(__linux__) && defined(MAP_ANONYMOUS)
+#if SCRATCH_MAPPED
   if (size >= ADEX__SCRATCH_HUGE_MIN) {
     (void)munmap(ptr, scratch_len(size));
     return;

@@ -6,6 +6,7 @@
 #ifndef ADEX_INTERNAL_H
 #define ADEX_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "adex/alloc.h"
@@ -87,5 +88,8 @@ size_t adex__align_up(size_t n);
 #define ADEX__SCRATCH_HUGE_MIN ((size_t)256 << 10)
 void *adex__scratch_alloc(size_t size);
 void adex__scratch_free(void *ptr, size_t size);
+/* Whether large scratch blocks are mapped in huge pages in this build
+ * (Linux; not under AddressSanitizer, which guards the C library's). */
+bool adex__scratch_mapped(void);
 
 #endif /* ADEX_INTERNAL_H */
