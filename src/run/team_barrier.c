@@ -1,5 +1,7 @@
 /* team_barrier.c - the barrier between the steps of a run on a team of
  * threads (team_barrier.h). */
+#define _POSIX_C_SOURCE 200809L /* nanosleep */
+
 #include "run/team_barrier.h"
 
 #include <sched.h>
