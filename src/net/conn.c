@@ -419,7 +419,9 @@ adex_status adex__net_connect(net_proj *p, bool same) {
   bool random =
       c->kind == ADEX_CONN_FIXED_PROB || c->kind == ADEX_CONN_FIXED_PRE_NUM ||
       c->kind == ADEX_CONN_FIXED_POST_NUM || c->kind == ADEX_CONN_GAUSSIAN_PROB;
-  /* room for the expected count and 8 standard deviations more */
+  /* room for the expected count and 8 standard deviations more, in a
+   * scratch block (on huge pages where the system lends them: the log is
+   * written once through, page after page) */
   double room = est + 8.0 * sqrt(est) + 64.0;
   if (random && room * 8.0 <= (double)LOG_MAX_BYTES) {
     s.cap_log = (size_t)room;
