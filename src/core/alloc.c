@@ -15,13 +15,20 @@
 /* The size of a huge page (x86-64, arm64 with 4 KiB pages). */
 #define HUGE_PAGE ((size_t)2 << 20)
 
+/* x rounded down / up to a huge page's boundary (up: 0 past the top). */
+static inline uintptr_t huge_down(uintptr_t x) {
+  return x & ~(uintptr_t)(HUGE_PAGE - 1);
+}
+static inline uintptr_t huge_up(uintptr_t x) {
+  return huge_down(x + HUGE_PAGE - 1);
+}
+
 /* Where the system lends huge pages on request (Linux's transparent huge
  * pages, `madvise` mode or `always`), ask for them for [p, p + len): the
  * whole 2 MiB stretches in it then fault in at once. A hint only. */
 static void want_huge(void *p, size_t len) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  uintptr_t lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
-  uintptr_t hi = ((uintptr_t)p + len) & ~(uintptr_t)(HUGE_PAGE - 1);
+  uintptr_t lo = huge_up((uintptr_t)p), hi = huge_down((uintptr_t)p + len);
   if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
 #else
   (void)p;
@@ -94,7 +101,7 @@ bool adex__scratch_mapped(void) { return SCRATCH_MAPPED; }
 #if SCRATCH_MAPPED
 /* A scratch block's mapping: whole huge pages; 0 on overflow. */
 static size_t scratch_len(size_t size) {
-  size_t len = (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+  size_t len = (size_t)huge_up(size);
   return len < size || len + HUGE_PAGE < len ? 0 : len;
 }
 #endif
@@ -109,8 +116,7 @@ void *adex__scratch_alloc(size_t size) {
     char *m = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED) return NULL;
-    uintptr_t at = ((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
-    char *p = (char *)at;
+    char *p = (char *)huge_up((uintptr_t)m);
     size_t head = (size_t)(p - m);
     if (head > 0) (void)munmap(m, head);
     if (HUGE_PAGE - head > 0) (void)munmap(p + len, HUGE_PAGE - head);
