@@ -40,6 +40,9 @@ typedef struct team_case {
                        at first, the one of the second half shorter */
   bool nan_later;   /* a hook puts NaN into two neurons' V, the later
                        step in the first half */
+  bool events;      /* hooks that only read: E's and I's spike lists
+                       (adex_pop_spike_events) after each step, with
+                       keeps_spikes (the team's own lists, not the flags) */
 } team_case;
 
 /* What a run gives. */
@@ -53,6 +56,9 @@ typedef struct team_out {
   int stop;
   double hook_t[STEPS][2]; /* before and after each step: the net's time */
   long hook_spikes[STEPS];
+  size_t ev_n[STEPS][2];               /* each step's spike list: its length, */
+  unsigned long long ev_sum[STEPS][2]; /* neurons weighted by position */
+  double ev_t[STEPS][2];               /* and the time of its events */
   unsigned long long nf_count[2];
   size_t nf_neuron[2];
   double nf_t[2];
@@ -60,7 +66,7 @@ typedef struct team_out {
 
 typedef struct hook_ctx {
   adex_net *net;
-  adex_pop *E;
+  adex_pop *E, *I;
   team_out *out;
   const team_case *c;
 } hook_ctx;
@@ -80,6 +86,20 @@ static int after(void *user, size_t k) {
   long n = 0;
   for (size_t i = 0; i < NE; i++) n += adex_pop_spike(h->E)[i];
   h->out->hook_spikes[k] = n;
+  adex_pop *pops[2] = {h->E, h->I};
+  for (int p = 0; p < 2 && h->c->events; p++) {
+    const adex_spike_event *ev;
+    size_t m;
+    assert_ok(adex_pop_spike_events(pops[p], &ev, &m));
+    h->out->ev_n[k][p] = m;
+    for (size_t j = 0; j < m; j++) {
+      h->out->ev_sum[k][p] += (j + 1) * (ev[j].neuron + 1);
+      assert_true(ev[j].t == ev[0].t);
+      if (j > 0) assert_true(ev[j].neuron > ev[j - 1].neuron);
+    }
+    h->out->ev_t[k][p] = m > 0 ? ev[0].t : 0.0;
+    if (p == 0) assert_int_equal(m, n); /* as the flags */
+  }
   return 0;
 }
 
@@ -175,10 +195,11 @@ static void team_run(const team_case *c, int threads, team_out *out) {
        .n_indices = 3,
        .dtype = ADEX_DTYPE_F64,
        .out = out->g}};
-  hook_ctx h = {net, E, out, c};
+  hook_ctx h = {net, E, I, out, c};
   adex_run_hooks hooks = {.user = &h,
-                          .progress = c->stop_at != 0 ? progress : NULL};
-  if (c->hooks || c->hook_stop || c->nan_later) {
+                          .progress = c->stop_at != 0 ? progress : NULL,
+                          .keeps_spikes = c->events};
+  if (c->hooks || c->hook_stop || c->nan_later || c->events) {
     hooks.before_step = before;
     hooks.after_step = after;
   }
@@ -231,6 +252,8 @@ static void test_serial_every_step(void **state) {
   same_as_one(&(team_case){.poisson = true});
   same_as_one(&(team_case){.step_input = true});
   same_as_one(&(team_case){.hooks = true});
+  same_as_one(&(team_case){.events = true});
+  same_as(&(team_case){.events = true, .poisson = true}, true);
   same_as_one(&(team_case){.g_monitor = true});
 }
 

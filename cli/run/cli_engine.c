@@ -690,7 +690,8 @@ int cli_engine_run(cli_engine *e, int quiet, cli_step_hook hook, void *ctx) {
   size_t done = 0;
   double t0 = cli_now();
   run_ctx r = {e, &pg, hook, ctx};
-  adex_run_hooks hooks = {&r, before_step, after_step, NULL};
+  /* the hooks only read the spike flags (counts and recordings) */
+  adex_run_hooks hooks = {&r, before_step, after_step, NULL, true};
   cli_signals_install();
   cli_progress_begin(&pg, e->nsteps, sim->dt, sim->start, quiet);
   adex_status st = adex_net_run_hooked(e->net, (size_t)e->nsteps, NULL, 0, NULL,

@@ -23,6 +23,7 @@
 #ifndef ADEX_RUNNER_H
 #define ADEX_RUNNER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -124,12 +125,17 @@ ADEX_API double adex_run_time(double t0, double dt, uint64_t k);
  * before step k's inputs (a front end's own input generators),
  * after_step(user, k) after the step and its monitors (counts, streamed
  * recordings); a non-zero return stops the run there and is handed back.
- * progress as adex_run_progress_fn. */
+ * progress as adex_run_progress_fn. keeps_spikes: the hooks never write a
+ * population's spike flags (the adex program's only read them); a run on
+ * threads then takes the lists of spikes its threads gathered, where it
+ * would otherwise read every flag again after each step (false, the
+ * default, is always right). */
 typedef struct adex_run_hooks {
   void *user;
   int (*before_step)(void *user, size_t k);
   int (*after_step)(void *user, size_t k);
   int (*progress)(void *user, size_t done, size_t total);
+  bool keeps_spikes;
 } adex_run_hooks;
 
 /* Steps between progress calls for a run of `steps`: about 1% of them,

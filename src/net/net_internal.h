@@ -293,9 +293,17 @@ void adex__net_team_ready(adex__net_team *tm, size_t part, size_t parts);
 /* Part `part` of `parts` of step k: delivery into the part's neurons, the
  * projections' post side, the populations' step, the part's spikes
  * gathered. Every part of a step must end before any part of the next
- * starts (a barrier) and before adex__net_team_after. */
+ * starts and before adex__net_team_after: adex__net_team_step_end. */
 void adex__net_team_part(adex__net_team *tm, size_t part, size_t parts,
                          uint64_t k);
+/* After part `part`'s step k (and what else its thread writes that the
+ * others read after the step): its end published to the others, with its
+ * spike counts, then the wait (as bar's) until every other part's step k
+ * has ended. A barrier: each thread sees every write the others made
+ * before it. */
+struct adex__barrier;
+void adex__net_team_step_end(adex__net_team *tm, size_t part, size_t parts,
+                             uint64_t k, const struct adex__barrier *bar);
 /* Between the parts of steps k and k + 1, on one thread: the populations
  * as step k left them (the time of their last update, the non-finite
  * values met) and the spike sources' update of step k

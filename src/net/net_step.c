@@ -17,6 +17,7 @@
 #include "net/net_internal.h"
 #include "pop/pop_internal.h"
 #include "rng.h"
+#include "run/team_barrier.h"
 
 #define FAIL(net, st, ...) ADEX__FAIL_ON(adex__net_keep, net, st, __VA_ARGS__)
 
@@ -431,16 +432,31 @@ typedef struct team_nf {
   unsigned long long count; /* all steps' */
 } team_nf;
 
-#define TEAM_PAD 8 /* size_t per count: one cache line each */
+/* The end of each part's step is a message on cache lines of its own
+ * (team_msg): the step it ended, then its spike count for each group.
+ * Its thread writes the counts and then the step (a release store); the
+ * others wait on that word and find the counts on the same line. So one
+ * line crosses from each core to the others per step, where a barrier
+ * and separate counts took several (docs/performance.md, *Two threads*).
+ * Two messages per part, by the step's parity: the next step writes one
+ * while the others may still read the other. */
+#define TEAM_LINE 64 /* bytes of a cache line */
+/* Most parts whose lists make the populations' spike lists (team_events);
+ * a larger team leaves them to be built from the flags. */
+#define ADEX__TEAM_MAX_EVENT_PARTS 256
 
 struct adex__net_team {
   adex_net *net;
   size_t nt;        /* threads it was made for: parts <= nt */
+  size_t parts;     /* threads it runs on (adex__net_team_ready) */
   uint32_t **lists; /* ngroups: 2 x nloc (by parity), or NULL */
-  size_t *counts;   /* ngroups x 2 x nt x TEAM_PAD */
-  adex__nf *nf;     /* nt x ngroups: one step's non-finite values */
-  team_nf *nfs;     /* nt x ngroups */
-  uint32_t **cuts;  /* nt x nprojs: each part's part of every row of the
+  uint64_t *msg;    /* 2 x nt messages of msg_words, on whole lines */
+  size_t msg_words; /* the step, then ngroups uint32_t counts */
+  uint32_t *own;    /* nt x own_stride: each part's counts of its step */
+  size_t own_stride;
+  adex__nf *nf;    /* nt x ngroups: one step's non-finite values */
+  team_nf *nfs;    /* nt x ngroups */
+  uint32_t **cuts; /* nt x nprojs: each part's part of every row of the
                        projection (adex__net_proj_cuts), or NULL */
 };
 
@@ -454,7 +470,8 @@ void adex__net_team_free(adex__net_team *tm) {
   for (size_t g = 0; tm->lists != NULL && g < tm->net->ngroups; g++)
     free(tm->lists[g]);
   free(tm->lists);
-  free(tm->counts);
+  free(tm->msg);
+  free(tm->own);
   free(tm->nf);
   free(tm->nfs);
   for (size_t i = 0; tm->cuts != NULL && i < tm->nt * tm->net->nprojs; i++)
@@ -470,12 +487,19 @@ adex__net_team *adex__net_team_new(adex_net *net, size_t nt) {
   tm->net = net;
   tm->nt = nt;
   tm->lists = calloc(ng, sizeof *tm->lists);
-  tm->counts = calloc(ng * 2 * nt * TEAM_PAD, sizeof *tm->counts);
+  /* the step's word, then the counts, rounded up to whole lines */
+  size_t line = TEAM_LINE / sizeof(uint64_t);
+  tm->msg_words = (1 + (ng + 1) / 2 + line - 1) / line * line;
+  tm->own_stride = (ng + TEAM_LINE / 4 - 1) / (TEAM_LINE / 4) * (TEAM_LINE / 4);
+  tm->msg = aligned_alloc(TEAM_LINE, 2 * nt * tm->msg_words * sizeof(uint64_t));
+  tm->own = aligned_alloc(TEAM_LINE, nt * tm->own_stride * sizeof(uint32_t));
+  if (tm->msg != NULL)
+    memset(tm->msg, 0, 2 * nt * tm->msg_words * sizeof(uint64_t));
   tm->nf = malloc(nt * ng * sizeof *tm->nf);
   tm->nfs = calloc(nt * ng, sizeof *tm->nfs);
   tm->cuts = calloc(nt * net->nprojs + 1, sizeof *tm->cuts);
-  bool ok = tm->lists != NULL && tm->counts != NULL && tm->nf != NULL &&
-            tm->nfs != NULL && tm->cuts != NULL;
+  bool ok = tm->lists != NULL && tm->msg != NULL && tm->own != NULL &&
+            tm->nf != NULL && tm->nfs != NULL && tm->cuts != NULL;
   for (size_t g = 0; ok && g < ng; g++) {
     const net_group *gr = &net->groups[g];
     if (gr->kind == NET_GROUP_POP && gr->spk != NULL)
@@ -490,10 +514,16 @@ adex__net_team *adex__net_team_new(adex_net *net, size_t nt) {
   return tm;
 }
 
+/* Part q's message of the steps of parity `par`: its first word the
+ * step after the one it ended, then the counts (team_count). */
+static uint64_t *team_msg(const adex__net_team *tm, size_t par, size_t q) {
+  return tm->msg + (par * tm->nt + q) * tm->msg_words;
+}
+
 /* The count of part q's list of group g in buffer `par`. */
-static size_t *team_count(const adex__net_team *tm, size_t g, size_t par,
-                          size_t q) {
-  return &tm->counts[((g * 2 + par) * tm->nt + q) * TEAM_PAD];
+static uint32_t *team_count(const adex__net_team *tm, size_t g, size_t par,
+                            size_t q) {
+  return (uint32_t *)(team_msg(tm, par, q) + 1) + g;
 }
 
 /* The populations' spikes of step k - 1 from their flags, as part 0's
@@ -504,7 +534,7 @@ static void team_gather_all(adex__net_team *tm, uint64_t k) {
     if (tm->lists[g] == NULL) continue;
     const net_group *gr = &tm->net->groups[g];
     *team_count(tm, g, par, 0) =
-        adex__net_gather_spikes(gr, tm->lists[g] + par * gr->nloc);
+        (uint32_t)adex__net_gather_spikes(gr, tm->lists[g] + par * gr->nloc);
     for (size_t q = 1; q < tm->nt; q++) *team_count(tm, g, par, q) = 0;
   }
 }
@@ -537,9 +567,30 @@ void adex__net_team_before(adex__net_team *tm, uint64_t k, bool pops) {
 
 static void team_sync(adex__net_team *tm, uint64_t k);
 
+/* The populations' spike lists of step k (adex_pop_spike_events) from
+ * the parts' lists of its spikes. */
+static void team_events(adex__net_team *tm, uint64_t k) {
+  size_t par = (size_t)(k & 1), parts = tm->parts;
+  const uint32_t *lists[ADEX__TEAM_MAX_EVENT_PARTS];
+  size_t counts[ADEX__TEAM_MAX_EVENT_PARTS];
+  if (parts > ADEX__TEAM_MAX_EVENT_PARTS) return; /* from the flags, then */
+  for (size_t g = 0; g < tm->net->ngroups; g++) {
+    const net_group *gr = &tm->net->groups[g];
+    if (gr->kind != NET_GROUP_POP || tm->lists[g] == NULL) continue;
+    for (size_t q = 0; q < parts; q++) {
+      size_t lo, hi;
+      part_range(gr, q, parts, &lo, &hi);
+      lists[q] = tm->lists[g] + par * gr->nloc + lo;
+      counts[q] = *team_count(tm, g, par, q);
+    }
+    adex__pop_events_from(gr->pop, lists, counts, parts);
+  }
+}
+
 void adex__net_team_after(adex__net_team *tm, uint64_t k) {
   adex_net *net = tm->net;
   team_sync(tm, k);
+  team_events(tm, k);
   net->k = k + 1; /* for the caller's code in between (adex_net_time) */
   for (size_t g = 0; g < net->ngroups; g++)
     if (net->groups[g].kind != NET_GROUP_POP)
@@ -572,6 +623,7 @@ size_t adex__net_team_group_of(adex_net *net, const void *data) {
 
 void adex__net_team_ready(adex__net_team *tm, size_t part, size_t parts) {
   adex_net *net = tm->net;
+  if (part == 0) tm->parts = parts;
   for (size_t i = 0; i < net->nprojs; i++) {
     net_proj *p = &net->projs[i];
     size_t lo, hi;
@@ -639,11 +691,22 @@ void adex__net_team_part(adex__net_team *tm, size_t part, size_t parts,
         *nf = (adex__nf){0, ADEX__NF_NONE};
       }
     }
-    if (tm->lists[g] != NULL) {
-      *team_count(tm, g, cur, part) =
-          gather_range(gr->spike, lo, hi, tm->lists[g] + cur * gr->nloc + lo);
-    }
+    if (tm->lists[g] != NULL) /* published by adex__net_team_step_end */
+      tm->own[part * tm->own_stride + g] = (uint32_t)gather_range(
+          gr->spike, lo, hi, tm->lists[g] + cur * gr->nloc + lo);
   }
+}
+
+void adex__net_team_step_end(adex__net_team *tm, size_t part, size_t parts,
+                             uint64_t k, const adex__barrier *bar) {
+  size_t par = (size_t)(k & 1), ng = tm->net->ngroups;
+  uint32_t *count = team_count(tm, 0, par, part);
+  const uint32_t *own = tm->own + part * tm->own_stride;
+  for (size_t g = 0; g < ng; g++)
+    if (tm->lists[g] != NULL) count[g] = own[g];
+  __atomic_store_n(team_msg(tm, par, part), k + 1, __ATOMIC_RELEASE);
+  for (size_t q = 0; q < parts; q++)
+    if (q != part) adex__barrier_await(bar, team_msg(tm, par, q), k + 1);
 }
 
 /* The populations as the steps up to step k (done) would have left

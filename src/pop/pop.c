@@ -800,18 +800,31 @@ static size_t collect_spikes(const bool *spike, size_t n, double t,
   return count;
 }
 
+/* The spike list's room for every neuron; false: out of memory. */
+static bool events_room(adex_pop *pop) {
+  if (pop->events != NULL) return true;
+  pop->events = adex__alloc(&pop->alloc, pop->num * sizeof(adex_spike_event));
+  pop->cap_events = pop->events != NULL ? pop->num : 0;
+  return pop->events != NULL;
+}
+
+void adex__pop_events_from(adex_pop *pop, const uint32_t *const *lists,
+                           const size_t *counts, size_t n) {
+  if (!events_room(pop)) return;
+  size_t m = 0;
+  for (size_t q = 0; q < n; q++)
+    for (size_t j = 0; j < counts[q]; j++)
+      pop->events[m++] = (adex_spike_event){lists[q][j], pop->last_t};
+  pop->n_events = m;
+  pop->events_stale = false;
+}
+
 adex_status adex_pop_spike_events(adex_pop *pop,
                                   const adex_spike_event **events, size_t *n) {
   if (pop->events_stale) {
-    if (pop->events == NULL) {
-      pop->cap_events = pop->num;
-      pop->events =
-          adex__alloc(&pop->alloc, pop->cap_events * sizeof(adex_spike_event));
-      if (pop->events == NULL) {
-        pop->cap_events = 0;
-        adex__fail(ADEX_ENOMEM, "out of memory allocating the spike list");
-        return adex__pop_fail(pop, ADEX_ENOMEM);
-      }
+    if (!events_room(pop)) {
+      adex__fail(ADEX_ENOMEM, "out of memory allocating the spike list");
+      return adex__pop_fail(pop, ADEX_ENOMEM);
     }
     pop->n_events =
         collect_spikes(pop->spike, pop->num, pop->last_t, pop->events);

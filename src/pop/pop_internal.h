@@ -168,6 +168,15 @@ adex_status adex__pop_update_begin(adex_pop *pop, double t, double dt,
  * parts met added to the population's count. */
 void adex__pop_update_end(adex_pop *pop, double t);
 
+/* The spike list of the last update (adex_pop_spike_events) from lists
+ * of its spiking neurons that a network's team gathered anyway: n lists,
+ * lists[q] of counts[q] indices, each ascending, the lists in order. So
+ * the caller's code between steps does not read every flag again (on
+ * another core, half of them a cache miss each line). Out of memory, the
+ * list is left to be built from the flags. */
+void adex__pop_events_from(adex_pop *pop, const uint32_t *const *lists,
+                           const size_t *counts, size_t n);
+
 /* Neurons [lo, hi) of a fused update begun by adex__pop_update_begin. */
 void adex__pop_step_range(const adex_pop *pop, const adex__step_ctx *ctx,
                           size_t lo, size_t hi);

@@ -243,11 +243,11 @@ static void record_part(const adex__drive_mon *m, size_t k, size_t lo,
 /* The run's steps from k on, on one team of threads (net_internal.h,
  * adex__net_team_*), where the network takes one: the order of the loop
  * below kept. Each thread steps its part of the populations and records
- * the monitors of their variables for its part; one barrier ends each
- * step. Everything else (the hooks, the inputs other than numbers the
- * step adds itself, the spike sources, the other monitors, progress) runs
- * on the calling thread between two barriers, after the steps that need
- * it. Returns false, with nothing done, where the run keeps the loop
+ * the monitors of their variables for its part; the end of each step
+ * (adex__net_team_step_end) is a barrier. Everything else (the hooks, the
+ * inputs other than numbers the step adds itself, the spike sources, the
+ * other monitors, progress) runs on the calling thread after that and
+ * before one more barrier, after the steps that need it. Returns false, with nothing done, where the run keeps the loop
  * below; else true, with *st, *done and *stop as adex__drive sets them. */
 static bool drive_team(adex_net *net, size_t k, size_t steps,
                        const adex__drive_in *ins, size_t n_ins,
@@ -287,7 +287,7 @@ static bool drive_team(adex_net *net, size_t k, size_t steps,
   uint64_t k0 = adex_net_steps_done(net) - k; /* the network's step of k 0 */
   size_t ndone = steps;
   int quit = 0;
-  adex__barrier bar; /* after each step: cheaper than OpenMP's */
+  adex__barrier bar; /* its waits: cheaper than OpenMP's barrier */
 #pragma omp parallel num_threads(nt)
   {
     size_t part = (size_t)omp_get_thread_num(),
@@ -306,7 +306,7 @@ static bool drive_team(adex_net *net, size_t k, size_t steps,
       }
       bool last = s + 1 == steps;
       bool progress = h->progress != NULL && ((s + 1) % n_every == 0 || last);
-      adex__barrier_wait(&bar);
+      adex__net_team_step_end(tm, part, parts, k0 + s, &bar);
       if (!serial && !progress) continue;
 #pragma omp master
       {
@@ -325,7 +325,7 @@ static bool drive_team(adex_net *net, size_t k, size_t steps,
           } else {
             for (size_t i = 0; i < n_ins; i++)
               apply_in(net, ins, i, s + 1, scratch, defer);
-            adex__net_team_before(tm, k0 + s + 1, hooks);
+            adex__net_team_before(tm, k0 + s + 1, hooks && !h->keeps_spikes);
           }
         }
         if (r != 0) {

@@ -1,4 +1,4 @@
-/* team_barrier.c - the barrier between the steps of a run on a team of
+/* team_barrier.c - the waits between the steps of a run on a team of
  * threads (team_barrier.h). */
 #define _POSIX_C_SOURCE 200809L /* nanosleep */
 
@@ -14,6 +14,21 @@ static inline void relax(void) {
 #elif defined(__aarch64__)
   __asm__ __volatile__("yield");
 #endif
+}
+
+/* One look more of a wait: the pause hint for `spins` looks, then a yield
+ * of the CPU for ADEX__BARRIER_YIELDS, then naps of 50 us. */
+static void pause_or_nap(unsigned *looks, unsigned spins) {
+  if (*looks < spins) {
+    relax();
+    ++*looks;
+  } else if (*looks < spins + ADEX__BARRIER_YIELDS) {
+    sched_yield();
+    ++*looks;
+  } else {
+    struct timespec nap = {0, 50000};
+    nanosleep(&nap, NULL);
+  }
 }
 
 void adex__barrier_init(adex__barrier *b, unsigned n, unsigned cpus) {
@@ -35,16 +50,13 @@ void adex__barrier_wait(adex__barrier *b) {
     return;
   }
   unsigned i = 0; /* looks so far, up to the naps */
-  while (atomic_load_explicit(&b->gen, memory_order_acquire) == g) {
-    if (i < b->spins) {
-      relax();
-      i++;
-    } else if (i < b->spins + ADEX__BARRIER_YIELDS) {
-      sched_yield();
-      i++;
-    } else {
-      struct timespec nap = {0, 50000};
-      nanosleep(&nap, NULL);
-    }
-  }
+  while (atomic_load_explicit(&b->gen, memory_order_acquire) == g)
+    pause_or_nap(&i, b->spins);
+}
+
+void adex__barrier_await(const adex__barrier *b, const uint64_t *word,
+                         uint64_t at_least) {
+  unsigned i = 0;
+  while (__atomic_load_n(word, __ATOMIC_ACQUIRE) < at_least)
+    pause_or_nap(&i, b->spins);
 }

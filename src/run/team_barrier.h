@@ -1,5 +1,7 @@
-/* team_barrier.h - the barrier between the steps of a run on a team of
- * threads (drive.c, drive_team; internal).
+/* team_barrier.h - the waits between the steps of a run on a team of
+ * threads (drive.c, drive_team; net_step.c, adex__net_team_step_end;
+ * internal): a barrier, and the wait for a word another thread stores
+ * (the end of its step).
  *
  * A run on threads meets a barrier after every step, so its cost is paid
  * 10^4 times per simulated second at dt = 0.1 ms. OpenMP's barrier
@@ -22,6 +24,7 @@
 #define ADEX_TEAM_BARRIER_H
 
 #include <stdatomic.h>
+#include <stdint.h>
 
 /* Rounds of the pause hint before a waiting thread yields: 2^10 rounds
  * are 4-60 us by CPU (24 us on Zen 5), longer than a small step's
@@ -48,5 +51,10 @@ typedef struct adex__barrier {
 void adex__barrier_init(adex__barrier *b, unsigned n, unsigned cpus);
 /* Wait until all n threads of the team have called it. */
 void adex__barrier_wait(adex__barrier *b);
+/* Wait, as the threads of b do, until *word (stored by another thread
+ * with release) is at least `at_least`; every write that thread made
+ * before that store is seen after. */
+void adex__barrier_await(const adex__barrier *b, const uint64_t *word,
+                         uint64_t at_least);
 
 #endif
