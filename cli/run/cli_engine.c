@@ -690,8 +690,14 @@ int cli_engine_run(cli_engine *e, int quiet, cli_step_hook hook, void *ctx) {
   size_t done = 0;
   double t0 = cli_now();
   run_ctx r = {e, &pg, hook, ctx};
-  /* the hooks only read the spike flags (counts and recordings) */
-  adex_run_hooks hooks = {&r, before_step, after_step, NULL, true};
+  /* the hooks only read the spike flags (counts and recordings), and
+   * nothing else where no input is added step by step and only spikes
+   * are recorded */
+  bool spikes_only = hook == NULL && !e->any_f32 &&
+                     (e->rec == NULL || cli_record_spikes_only(e->rec));
+  for (size_t p = 0; p < sim->npops; p++)
+    spikes_only &= e->pops[p] != NULL && !cli_inputs_any(e->ins, p);
+  adex_run_hooks hooks = {&r, before_step, after_step, NULL, true, spikes_only};
   cli_signals_install();
   cli_progress_begin(&pg, e->nsteps, sim->dt, sim->start, quiet);
   adex_status st = adex_net_run_hooked(e->net, (size_t)e->nsteps, NULL, 0, NULL,

@@ -1088,6 +1088,14 @@ static void h5_close_proj(rec_proj *rq) {
   h5_close(&rq->g, H5Gclose);
 }
 
+int cli_record_spikes_only(const cli_recorder *r) {
+  for (size_t p = 0; p < r->npops; p++)
+    if (r->pops[p].nvars > 0 ||
+        (r->pops[p].spec->record & CLI_VAR_BIT(CLI_VAR_INPUT)))
+      return 0;
+  return r->nprojs == 0;
+}
+
 int cli_record_after(cli_recorder *r, uint64_t k, double t) {
   size_t p;
   const cli_sim *s = r->sim;

@@ -42,6 +42,10 @@ int cli_record_open(const cli_sim *sim, adex_pop *const *pops, adex_net *net,
  * update consumes them). */
 void cli_record_before(cli_recorder *r, uint64_t k);
 
+/* Whether r reads nothing of the populations but their spike lists (no
+ * variable sampled, no projection recorded). */
+int cli_record_spikes_only(const cli_recorder *r);
+
 /* After the update of step k from t to t + dt: store the spikes of the
  * populations' event lists (each at its event time: t, or the crossing
  * time with precise_spikes) and, every `every` steps, a sample of each

@@ -128,14 +128,19 @@ ADEX_API double adex_run_time(double t0, double dt, uint64_t k);
  * progress as adex_run_progress_fn. keeps_spikes: the hooks never write a
  * population's spike flags (the adex program's only read them); a run on
  * threads then takes the lists of spikes its threads gathered, where it
- * would otherwise read every flag again after each step (false, the
- * default, is always right). */
+ * would otherwise read every flag again after each step. spikes_only:
+ * more, the hooks read nothing of the network but the populations' spike
+ * lists (adex_pop_spike_events) and write nothing of it; a run on threads
+ * may then keep each thread's part of the state in copies of its own
+ * between the hooks, written back at the end and before each progress
+ * call. false, the default, is always right for both. */
 typedef struct adex_run_hooks {
   void *user;
   int (*before_step)(void *user, size_t k);
   int (*after_step)(void *user, size_t k);
   int (*progress)(void *user, size_t done, size_t total);
   bool keeps_spikes;
+  bool spikes_only;
 } adex_run_hooks;
 
 /* Steps between progress calls for a run of `steps`: about 1% of them,

@@ -211,13 +211,20 @@ void adex__net_proj_update(net_proj *p, const net_group *pre, uint64_t k,
 void adex__net_proj_deliver(net_proj *p, const net_group *pre, size_t lo,
                             size_t hi);
 
+/* A copy of columns [lo, hi) of a projection's ring, that a thread of a
+ * team owns for a run: `rows` holds ring_len rows of hi - lo sums. */
+typedef struct net_ring {
+  double *rows;
+} net_ring;
+
 /* ... or one list of spikes of step s, ids[0 .. n) (a part's, in a run on
  * a team of threads: the parts' lists in order make the group's), to the
  * same synapses; `cut` (NULL: none) the rows' parts in [lo, hi) found
- * before by adex__net_proj_cuts ... */
+ * before by adex__net_proj_cuts; into the projection's ring, or where
+ * `into` is not NULL into that copy of its columns [lo, hi) ... */
 void adex__net_proj_deliver_list(net_proj *p, const uint32_t *ids, size_t n,
                                  uint64_t s, size_t lo, size_t hi,
-                                 const uint32_t *cut);
+                                 const uint32_t *cut, const net_ring *into);
 /* Where p's rows are sorted (by post index): for every pre neuron i, the
  * synapses of its row whose post neuron is in [lo, hi), [cut[2 i], cut[2
  * i + 1]) (cut: 2 npre); false, nothing done, where they are not. */
@@ -287,9 +294,26 @@ void adex__net_team_free(adex__net_team *tm);
 /* Before its first step, k: the populations' update checks (a refusal's
  * status returned, with its message) and the spikes of step k - 1. */
 adex_status adex__net_team_start(adex__net_team *tm, uint64_t k);
+/* On one thread, before the others start, where nothing but the steps
+ * (and progress) runs between the steps: the team keeps copies of what
+ * each part's steps write, each part's own (of a network whose every
+ * group is a float64 population that folds its projections; false, and
+ * the populations' own arrays stepped, elsewhere or out of memory). Each
+ * thread then steps its copies, the monitors of its part read them
+ * (adex__net_team_copy_of), and adex__net_team_own_back writes them
+ * back: before the calling thread's code between steps and at the end. */
+bool adex__net_team_own(adex__net_team *tm, size_t parts);
 /* Each thread of the team, before its first part: what it keeps for
- * its part (`part` of `parts`) of every step. */
+ * its part (`part` of `parts`) of every step, its copies filled. */
 void adex__net_team_ready(adex__net_team *tm, size_t part, size_t parts);
+/* Part `part`'s copies written back into the populations and
+ * projections (nothing where the team keeps none). */
+void adex__net_team_own_back(adex__net_team *tm, size_t part);
+/* The copy of part `part` of group g's variable `data` (one of the
+ * arrays adex__pop_step_ctx gives), indexed from the part's first neuron;
+ * NULL where the team keeps no copy of it. */
+const void *adex__net_team_copy_of(const adex__net_team *tm, size_t part,
+                                   size_t g, const void *data);
 /* Part `part` of `parts` of step k: delivery into the part's neurons, the
  * projections' post side, the populations' step, the part's spikes
  * gathered. Every part of a step must end before any part of the next

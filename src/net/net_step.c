@@ -115,22 +115,22 @@ static void deferred_adds(adex_net *net) {
   }
 }
 
-/* The indices of the flags set in sp[lo, hi), in order, into out; how
- * many. 64 flags at a time (flags.h). */
-static size_t gather_range(const bool *sp, size_t lo, size_t hi,
+/* The indices of the flags set in sp[lo, hi), in order, plus `base`,
+ * into out; how many. 64 flags at a time (flags.h). */
+static size_t gather_range(const bool *sp, size_t lo, size_t hi, size_t base,
                            uint32_t *out) {
   size_t n = 0, i = lo;
   for (; i + 64 <= hi; i += 64)
     for (uint64_t m = adex__flags64(sp + i); m != 0; m &= m - 1)
-      out[n++] = (uint32_t)(i + adex__flags_low(m));
+      out[n++] = (uint32_t)(base + i + adex__flags_low(m));
   for (; i < hi; i++)
-    if (sp[i]) out[n++] = (uint32_t)i;
+    if (sp[i]) out[n++] = (uint32_t)(base + i);
   return n;
 }
 
 /* The list of the group's spikes of the last step, by local index. */
 size_t adex__net_gather_spikes(const net_group *g, uint32_t *out) {
-  return gather_range(g->spike, 0, g->nloc, out);
+  return gather_range(g->spike, 0, g->nloc, 0, out);
 }
 
 /* Step k's spike lists of a group alone on its rank: its spikes of step
@@ -445,6 +445,31 @@ typedef struct team_nf {
  * a larger team leaves them to be built from the flags. */
 #define ADEX__TEAM_MAX_EVENT_PARTS 256
 
+/* What one thread owns for a run where the team keeps copies
+ * (adex__net_team_own): of each population group, the arrays that its
+ * part's steps write, and of each projection, its g and its ring's
+ * columns of that part. Two threads stepping halves of the same arrays
+ * slowed each other's work twofold on one machine, where copies of their
+ * own, as MPI ranks have, kept it (docs/performance.md, *the threads'
+ * shared arrays*). Indices in a copy are relative to the part's first
+ * neuron. */
+typedef struct copy_group {
+  size_t lo, n; /* the part: neurons [lo, lo + n) */
+  double *V, *w, *in, *tls;
+  bool *spike, *ref; /* ref NULL where the step keeps no flags */
+} copy_group;
+
+typedef struct copy_proj {
+  double *g;
+  net_ring ring; /* ring_len rows of n */
+} copy_proj;
+
+typedef struct team_copy {
+  char *block; /* every array below */
+  copy_group *groups;
+  copy_proj *projs;
+} team_copy;
+
 struct adex__net_team {
   adex_net *net;
   size_t nt;        /* threads it was made for: parts <= nt */
@@ -452,12 +477,15 @@ struct adex__net_team {
   uint32_t **lists; /* ngroups: 2 x nloc (by parity), or NULL */
   uint64_t *msg;    /* 2 x nt messages of msg_words, on whole lines */
   size_t msg_words; /* the step, then ngroups uint32_t counts */
-  uint32_t *own;    /* nt x own_stride: each part's counts of its step */
-  size_t own_stride;
-  adex__nf *nf;    /* nt x ngroups: one step's non-finite values */
-  team_nf *nfs;    /* nt x ngroups */
-  uint32_t **cuts; /* nt x nprojs: each part's part of every row of the
+  uint32_t *mine;   /* nt x mine_stride: each part's counts of its step */
+  size_t mine_stride;
+  adex__nf *nf;      /* nt x ngroups: one step's non-finite values */
+  team_nf *nfs;      /* nt x ngroups */
+  uint32_t **cuts;   /* nt x nprojs: each part's part of every row of the
                        projection (adex__net_proj_cuts), or NULL */
+  team_copy *copies; /* ncopies of them (adex__net_team_own), or NULL:
+                        the steps write the populations' own arrays */
+  size_t ncopies;
 };
 
 int adex__net_team_threads(const adex_net *net) {
@@ -471,12 +499,18 @@ void adex__net_team_free(adex__net_team *tm) {
     free(tm->lists[g]);
   free(tm->lists);
   free(tm->msg);
-  free(tm->own);
+  free(tm->mine);
   free(tm->nf);
   free(tm->nfs);
   for (size_t i = 0; tm->cuts != NULL && i < tm->nt * tm->net->nprojs; i++)
     free(tm->cuts[i]);
   free(tm->cuts);
+  for (size_t q = 0; tm->copies != NULL && q < tm->ncopies; q++) {
+    free(tm->copies[q].block);
+    free(tm->copies[q].groups);
+    free(tm->copies[q].projs);
+  }
+  free(tm->copies);
   free(tm);
 }
 
@@ -490,15 +524,16 @@ adex__net_team *adex__net_team_new(adex_net *net, size_t nt) {
   /* the step's word, then the counts, rounded up to whole lines */
   size_t line = TEAM_LINE / sizeof(uint64_t);
   tm->msg_words = (1 + (ng + 1) / 2 + line - 1) / line * line;
-  tm->own_stride = (ng + TEAM_LINE / 4 - 1) / (TEAM_LINE / 4) * (TEAM_LINE / 4);
+  tm->mine_stride =
+      (ng + TEAM_LINE / 4 - 1) / (TEAM_LINE / 4) * (TEAM_LINE / 4);
   tm->msg = aligned_alloc(TEAM_LINE, 2 * nt * tm->msg_words * sizeof(uint64_t));
-  tm->own = aligned_alloc(TEAM_LINE, nt * tm->own_stride * sizeof(uint32_t));
+  tm->mine = aligned_alloc(TEAM_LINE, nt * tm->mine_stride * sizeof(uint32_t));
   if (tm->msg != NULL)
     memset(tm->msg, 0, 2 * nt * tm->msg_words * sizeof(uint64_t));
   tm->nf = malloc(nt * ng * sizeof *tm->nf);
   tm->nfs = calloc(nt * ng, sizeof *tm->nfs);
   tm->cuts = calloc(nt * net->nprojs + 1, sizeof *tm->cuts);
-  bool ok = tm->lists != NULL && tm->msg != NULL && tm->own != NULL &&
+  bool ok = tm->lists != NULL && tm->msg != NULL && tm->mine != NULL &&
             tm->nf != NULL && tm->nfs != NULL && tm->cuts != NULL;
   for (size_t g = 0; ok && g < ng; g++) {
     const net_group *gr = &net->groups[g];
@@ -566,6 +601,7 @@ void adex__net_team_before(adex__net_team *tm, uint64_t k, bool pops) {
 }
 
 static void team_sync(adex__net_team *tm, uint64_t k);
+static void copy_part(adex__net_team *tm, size_t part, bool in);
 
 /* The populations' spike lists of step k (adex_pop_spike_events) from
  * the parts' lists of its spikes. */
@@ -624,6 +660,7 @@ size_t adex__net_team_group_of(adex_net *net, const void *data) {
 void adex__net_team_ready(adex__net_team *tm, size_t part, size_t parts) {
   adex_net *net = tm->net;
   if (part == 0) tm->parts = parts;
+  if (tm->copies != NULL && part < tm->ncopies) copy_part(tm, part, true);
   for (size_t i = 0; i < net->nprojs; i++) {
     net_proj *p = &net->projs[i];
     size_t lo, hi;
@@ -644,10 +681,13 @@ static void team_deliver(adex__net_team *tm, size_t i, size_t part,
                          size_t parts, uint64_t k, size_t lo, size_t hi) {
   net_proj *p = &tm->net->projs[i];
   const uint32_t *cut = tm->cuts[part * tm->net->nprojs + i];
+  const net_ring *into =
+      tm->copies != NULL ? &tm->copies[part].projs[i].ring : NULL;
   size_t pg = p->cfg.pre;
   const net_group *pre = &tm->net->groups[pg];
   if (tm->lists[pg] == NULL) { /* gathered at once: one list */
-    adex__net_proj_deliver_list(p, pre->spk, pre->nspk, k - 1, lo, hi, cut);
+    adex__net_proj_deliver_list(p, pre->spk, pre->nspk, k - 1, lo, hi, cut,
+                                into);
     return;
   }
   size_t par = (size_t)((k - 1) & 1);
@@ -655,7 +695,208 @@ static void team_deliver(adex__net_team *tm, size_t i, size_t part,
   for (size_t q = 0; q < parts; q++) {
     size_t n = *team_count(tm, pg, par, q), qlo, qhi;
     part_range(pre, q, parts, &qlo, &qhi);
-    if (n > 0) adex__net_proj_deliver_list(p, buf + qlo, n, k - 1, lo, hi, cut);
+    if (n > 0)
+      adex__net_proj_deliver_list(p, buf + qlo, n, k - 1, lo, hi, cut, into);
+  }
+}
+
+/* ------------------------------------------------ the team's own copies */
+
+/* Whether a run's team can keep copies (team_copy): every group a
+ * float64 population whose step folds the post side of every projection
+ * into it, so that the delivery and the fused kernel are the only
+ * writers of what a part steps. */
+static bool copies_fit(const adex_net *net) {
+  for (size_t g = 0; g < net->ngroups; g++) {
+    const net_group *gr = &net->groups[g];
+    if (gr->kind != NET_GROUP_POP || adex_pop_dtype(gr->pop) != ADEX_DTYPE_F64)
+      return false;
+    bool into = false;
+    for (size_t i = 0; i < net->nprojs; i++)
+      into |= net->projs[i].cfg.post == g;
+    if (into && (gr->nfold == 0 || net->fold != ADEX__FOLD_ALL ||
+                 gr->ndirect > 0 || !adex__pop_takes_chans(gr->pop)))
+      return false;
+  }
+  return true;
+}
+
+/* n bytes rounded up to whole cache lines. */
+static size_t lines(size_t n) {
+  return (n + TEAM_LINE - 1) / TEAM_LINE * TEAM_LINE;
+}
+
+/* Part q's copy laid out in one block (NULL where `block` is NULL: its
+ * size only, into *bytes). */
+static void copy_layout(const adex_net *net, size_t q, size_t parts,
+                        team_copy *c, char *block, size_t *bytes) {
+  size_t at = 0;
+#define CARVE(ptr, type, count)                                                \
+  do {                                                                         \
+    if (block != NULL) (ptr) = (type *)(void *)(block + at);                   \
+    at += lines((count) * sizeof(type));                                       \
+  } while (0)
+  for (size_t g = 0; g < net->ngroups; g++) {
+    size_t lo, hi;
+    part_range(&net->groups[g], q, parts, &lo, &hi);
+    copy_group *cg = block != NULL ? &c->groups[g] : &(copy_group){0};
+    size_t n = hi - lo;
+    cg->lo = lo;
+    cg->n = n;
+    CARVE(cg->V, double, n);
+    CARVE(cg->w, double, n);
+    CARVE(cg->in, double, n);
+    CARVE(cg->tls, double, n);
+    CARVE(cg->spike, bool, n);
+    CARVE(cg->ref, bool, n);
+  }
+  for (size_t i = 0; i < net->nprojs; i++) {
+    const net_proj *p = &net->projs[i];
+    size_t lo, hi;
+    part_range(&net->groups[p->cfg.post], q, parts, &lo, &hi);
+    copy_proj *cp = block != NULL ? &c->projs[i] : &(copy_proj){0};
+    CARVE(cp->g, double, hi - lo);
+    CARVE(cp->ring.rows, double, p->ring_len *(hi - lo));
+  }
+#undef CARVE
+  *bytes = at;
+}
+
+bool adex__net_team_own(adex__net_team *tm, size_t parts) {
+  adex_net *net = tm->net;
+  if (!copies_fit(net) || parts > tm->nt) return false;
+  team_copy *c = calloc(parts, sizeof *c);
+  bool ok = c != NULL;
+  for (size_t q = 0; ok && q < parts; q++) {
+    size_t bytes;
+    copy_layout(net, q, parts, NULL, NULL, &bytes);
+    /* left untouched: its thread writes it first (adex__net_team_ready) */
+    c[q].block = aligned_alloc(TEAM_LINE, bytes > 0 ? bytes : TEAM_LINE);
+    c[q].groups = calloc(net->ngroups, sizeof *c[q].groups);
+    c[q].projs = calloc(net->nprojs + 1, sizeof *c[q].projs);
+    ok = c[q].block != NULL && c[q].groups != NULL && c[q].projs != NULL;
+    if (ok) copy_layout(net, q, parts, &c[q], c[q].block, &bytes);
+  }
+  tm->copies = c;
+  tm->ncopies = parts;
+  if (!ok) { /* the populations' own arrays, then */
+    for (size_t q = 0; c != NULL && q < parts; q++) {
+      free(c[q].block);
+      free(c[q].groups);
+      free(c[q].projs);
+    }
+    free(c);
+    tm->copies = NULL;
+    tm->ncopies = 0;
+  }
+  return tm->copies != NULL;
+}
+
+/* The step context's arrays of group g (adex__pop_step_ctx), for the
+ * copies. */
+static adex__step_ctx ctx_of(const adex_net *net, size_t g) {
+  adex__step_ctx ctx;
+  adex__pop_step_ctx(net->groups[g].pop, 0.0, net->dt, &ctx);
+  return ctx;
+}
+
+/* Copy part `part`'s arrays into its copies (in) or back (out). */
+static void copy_part(adex__net_team *tm, size_t part, bool in) {
+  adex_net *net = tm->net;
+  team_copy *c = &tm->copies[part];
+#define MOVE(copy, orig, count)                                                \
+  do {                                                                         \
+    if (in)                                                                    \
+      memcpy((copy), (orig), (count) * sizeof *(copy));                        \
+    else                                                                       \
+      memcpy((orig), (copy), (count) * sizeof *(copy));                        \
+  } while (0)
+  for (size_t g = 0; g < net->ngroups; g++) {
+    copy_group *cg = &c->groups[g];
+    size_t lo = cg->lo, n = cg->n;
+    if (n == 0) continue;
+    adex__step_ctx ctx = ctx_of(net, g);
+    MOVE(cg->V, ctx.V + lo, n);
+    MOVE(cg->w, ctx.w + lo, n);
+    MOVE(cg->in, ctx.input + lo, n);
+    MOVE(cg->tls, ctx.t_last_spike + lo, n);
+    MOVE(cg->spike, ctx.spike + lo, n);
+    if (ctx.refractory != NULL) MOVE(cg->ref, ctx.refractory + lo, n);
+  }
+  for (size_t i = 0; i < net->nprojs; i++) {
+    net_proj *p = &net->projs[i];
+    const copy_group *cg = &c->groups[p->cfg.post];
+    size_t lo = cg->lo, n = cg->n;
+    if (n == 0) continue;
+    copy_proj *cp = &c->projs[i];
+    MOVE(cp->g, p->g + lo, n);
+    for (size_t r = 0; r < p->ring_len; r++)
+      MOVE(cp->ring.rows + r * n, p->ring + r * p->npost + lo, n);
+  }
+#undef MOVE
+}
+
+void adex__net_team_own_back(adex__net_team *tm, size_t part) {
+  if (tm->copies != NULL && part < tm->ncopies) copy_part(tm, part, false);
+}
+
+const void *adex__net_team_copy_of(const adex__net_team *tm, size_t part,
+                                   size_t g, const void *data) {
+  if (tm->copies == NULL || part >= tm->ncopies || g >= tm->net->ngroups)
+    return NULL;
+  const copy_group *cg = &tm->copies[part].groups[g];
+  adex__step_ctx ctx = ctx_of(tm->net, g);
+  if (data == ctx.V) return cg->V;
+  if (data == ctx.w) return cg->w;
+  if (data == ctx.input) return cg->in;
+  if (data == ctx.t_last_spike) return cg->tls;
+  if (data == ctx.spike) return cg->spike;
+  if (ctx.refractory != NULL && data == ctx.refractory) return cg->ref;
+  return NULL;
+}
+
+/* The step context of part cg of group g at step k on the copies: its
+ * arrays, the per-neuron ones it reads from the part's first neuron
+ * (parameters in `soa`, which must outlive it), the channels' g and ring
+ * rows (ch, filled by chans_of). */
+static void copy_ctx(const adex__net_team *tm, const team_copy *c, size_t g,
+                     uint64_t k, adex__step_ctx *ctx, adex__chan *ch,
+                     adex__nsoa *soa) {
+  const copy_group *cg = &c->groups[g];
+  size_t lo = cg->lo;
+  ctx->V = cg->V;
+  ctx->w = cg->w;
+  ctx->input = cg->in;
+  ctx->t_last_spike = cg->tls;
+  ctx->spike = cg->spike;
+  if (ctx->refractory != NULL) ctx->refractory = cg->ref;
+  if (ctx->drive != NULL) ctx->drive += lo;
+  if (ctx->per != NULL) ctx->per += lo;
+  if (ctx->soa != NULL) {
+    *soa = *ctx->soa;
+    for (size_t j = 0; j < ADEX__SOA_N; j++)
+      if (soa->f[j] != NULL) soa->f[j] += lo;
+    ctx->soa = soa;
+  }
+  ctx->nf_base += lo;
+  size_t n = 0;
+  for (size_t i = 0; i < tm->net->nprojs; i++) {
+    const net_proj *p = &tm->net->projs[i];
+    if (p->cfg.post != g) continue;
+    ch[n].g = c->projs[i].g;
+    ch[n].r = c->projs[i].ring.rows + (k % p->ring_len) * cg->n;
+    n++;
+  }
+}
+
+/* Group gr's part of step k on the copies: tile by tile, the deferred
+ * number, then the fused step (split_tiles's folded path). */
+static void copy_tiles(net_group *gr, size_t n, const adex__step_ctx *ctx) {
+  for (size_t a = 0; a < n; a += NET_TILE) {
+    size_t b = n - a < NET_TILE ? n : a + NET_TILE;
+    if (gr->has_add)
+      adex__add_number(ctx->input + a, ADEX_DTYPE_F64, b - a, gr->add);
+    adex__pop_step_range(gr->pop, ctx, a, b);
   }
 }
 
@@ -675,12 +916,18 @@ void adex__net_team_part(adex__net_team *tm, size_t part, size_t parts,
           team_deliver(tm, i, part, parts, k, lo, hi);
       adex__step_ctx ctx;
       adex__chan ch[ADEX__MAX_CHANS];
+      adex__nsoa soa;
       adex__pop_step_ctx(gr->pop, t, net->dt, &ctx);
       adex__nf *nf = &tm->nf[part * ng + g];
       ctx.nf = nf;
       ctx.nchans = chans_of(net, g, k, ch);
       ctx.chans = ctx.nchans > 0 ? ch : NULL;
-      split_tiles(net, g, lo, hi, k, &ctx);
+      if (tm->copies != NULL) {
+        copy_ctx(tm, &tm->copies[part], g, k, &ctx, ch, &soa);
+        copy_tiles(gr, hi - lo, &ctx);
+      } else {
+        split_tiles(net, g, lo, hi, k, &ctx);
+      }
       if (nf->count != 0) { /* the first step's smallest key, all counts */
         team_nf *f = &tm->nfs[part * ng + g];
         if (f->count == 0) {
@@ -691,9 +938,14 @@ void adex__net_team_part(adex__net_team *tm, size_t part, size_t parts,
         *nf = (adex__nf){0, ADEX__NF_NONE};
       }
     }
-    if (tm->lists[g] != NULL) /* published by adex__net_team_step_end */
-      tm->own[part * tm->own_stride + g] = (uint32_t)gather_range(
-          gr->spike, lo, hi, tm->lists[g] + cur * gr->nloc + lo);
+    if (tm->lists[g] == NULL) continue;
+    uint32_t *list = tm->lists[g] + cur * gr->nloc + lo;
+    /* published by adex__net_team_step_end */
+    tm->mine[part * tm->mine_stride + g] =
+        tm->copies != NULL
+            ? (uint32_t)gather_range(tm->copies[part].groups[g].spike, 0,
+                                     hi - lo, lo, list)
+            : (uint32_t)gather_range(gr->spike, lo, hi, 0, list);
   }
 }
 
@@ -701,9 +953,9 @@ void adex__net_team_step_end(adex__net_team *tm, size_t part, size_t parts,
                              uint64_t k, const adex__barrier *bar) {
   size_t par = (size_t)(k & 1), ng = tm->net->ngroups;
   uint32_t *count = team_count(tm, 0, par, part);
-  const uint32_t *own = tm->own + part * tm->own_stride;
+  const uint32_t *mine = tm->mine + part * tm->mine_stride;
   for (size_t g = 0; g < ng; g++)
-    if (tm->lists[g] != NULL) count[g] = own[g];
+    if (tm->lists[g] != NULL) count[g] = mine[g];
   __atomic_store_n(team_msg(tm, par, part), k + 1, __ATOMIC_RELEASE);
   for (size_t q = 0; q < parts; q++)
     if (q != part) adex__barrier_await(bar, team_msg(tm, par, q), k + 1);

@@ -159,8 +159,12 @@ static size_t first_at_least(const uint32_t *idx, size_t a, size_t b,
  * bits, and so does one whose lists come several steps at once (on
  * several ranks). */
 static void deliver_list(net_proj *p, const uint32_t *ids, size_t n, uint64_t s,
-                         size_t lo, size_t hi, const uint32_t *cut) {
+                         size_t lo, size_t hi, const uint32_t *cut,
+                         const net_ring *into) {
   size_t L = p->ring_len, Q = p->npost, span = hi - lo;
+  /* the ring: the projection's, or a copy of its columns [lo, hi) */
+  double *ring = into != NULL ? into->rows : p->ring;
+  size_t stride = into != NULL ? span : Q, off = into != NULL ? lo : 0;
   /* every synapse of [a, b) below has its post neuron in [lo, hi) */
   bool all = (lo == 0 && hi == Q) || cut != NULL;
   /* the rows of the spikes are far apart in memory: ask for their first
@@ -183,16 +187,16 @@ static void deliver_list(net_proj *p, const uint32_t *ids, size_t n, uint64_t s,
     }
     if (p->dly == NULL && p->w == NULL) {
       uint64_t d = p->dly_pre != NULL ? p->dly_pre[i] : p->d_all;
-      double *r = p->ring + ((s + d) % L) * Q;
+      double *r = ring + ((s + d) % L) * stride;
       /* in locals: the stores into r could alias them for the compiler */
       const uint32_t *post = p->post_idx;
       const double w = p->w_all;
       if (all)
-        for (size_t q = a; q < b; q++) r[post[q]] += w;
+        for (size_t q = a; q < b; q++) r[post[q] - off] += w;
       else
         for (size_t q = a; q < b; q++) {
           size_t j = post[q];
-          if (j - lo < span) r[j] += w;
+          if (j - lo < span) r[j - off] += w;
         }
     } else {
       for (size_t q = a; q < b; q++) {
@@ -202,7 +206,7 @@ static void deliver_list(net_proj *p, const uint32_t *ids, size_t n, uint64_t s,
                      : p->dly_pre != NULL ? p->dly_pre[i]
                                           : p->d_all;
         double w = p->w != NULL ? p->w[q] : p->w_all;
-        p->ring[((s + d) % L) * Q + j] += w;
+        ring[((s + d) % L) * stride + (j - off)] += w;
       }
     }
   }
@@ -214,7 +218,7 @@ static void deliver_weights(net_proj *p, const net_group *pre, size_t lo,
   for (size_t b = 0; b < pre->nbatch; b++)
     deliver_list(p, pre->spk + pre->spk_off[b],
                  pre->spk_off[b + 1] - pre->spk_off[b], pre->s_first + b, lo,
-                 hi, NULL);
+                 hi, NULL, NULL);
 }
 
 /* Mark the pre neurons of pre's lists in the rows of the steps in which
@@ -382,8 +386,8 @@ void adex__net_proj_deliver(net_proj *p, const net_group *pre, size_t lo,
 
 void adex__net_proj_deliver_list(net_proj *p, const uint32_t *ids, size_t n,
                                  uint64_t s, size_t lo, size_t hi,
-                                 const uint32_t *cut) {
-  deliver_list(p, ids, n, s, lo, hi, cut);
+                                 const uint32_t *cut, const net_ring *into) {
+  deliver_list(p, ids, n, s, lo, hi, cut, into);
 }
 
 bool adex__net_proj_cuts(const net_proj *p, size_t lo, size_t hi,

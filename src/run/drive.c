@@ -226,17 +226,20 @@ static adex_status first_step(adex_net *net, const adex__drive_in *ins,
 }
 
 /* Row k of monitor m, the elements of neurons [lo, hi) (a part of the
- * population whose variable it records). */
+ * population whose variable it records): from the variable, or from
+ * `copy`, the team's copy of its part (adex__net_team_copy_of), where not
+ * NULL. */
 static void record_part(const adex__drive_mon *m, size_t k, size_t lo,
-                        size_t hi) {
+                        size_t hi, const unsigned char *copy) {
   unsigned char *row = m->out + k * m->width * m->elem;
+  const unsigned char *src = copy != NULL ? copy : m->src + lo * m->elem;
   if (m->idx == NULL) {
-    memcpy(row + lo * m->elem, m->src + lo * m->elem, (hi - lo) * m->elem);
+    memcpy(row + lo * m->elem, src, (hi - lo) * m->elem);
     return;
   }
   for (size_t j = 0; j < m->width; j++)
     if (m->idx[j] - lo < hi - lo)
-      memcpy(row + m->elem * j, m->src + m->elem * m->idx[j], m->elem);
+      memcpy(row + m->elem * j, src + m->elem * (m->idx[j] - lo), m->elem);
 }
 
 #ifdef _OPENMP
@@ -263,13 +266,18 @@ static bool drive_team(adex_net *net, size_t k, size_t steps,
   size_t group[ADEX_RUN_MAX_MONITORS];
   /* caller's code between steps: the spike flags are read again after */
   bool hooks = h->before_step != NULL || h->after_step != NULL;
-  /* whether every step needs the calling thread afterwards */
-  bool serial = hooks || adex__net_team_has_sources(tm);
-  for (size_t i = 0; i < n_ins; i++) serial |= defer[i] == SIZE_MAX;
+  /* whether every step needs the calling thread afterwards: for the
+   * hooks, or for the library's own work on the whole network */
+  bool whole = adex__net_team_has_sources(tm);
+  for (size_t i = 0; i < n_ins; i++) whole |= defer[i] == SIZE_MAX;
   for (size_t m = 0; m < n_mons; m++) {
     group[m] = adex__net_team_group_of(net, mons[m].src);
-    serial |= group[m] == SIZE_MAX;
+    whole |= group[m] == SIZE_MAX;
   }
+  bool serial = hooks || whole;
+  /* nothing between the steps reads the state but spike lists, or only
+   * progress: each thread may keep its part in copies */
+  bool own = !whole && (!hooks || (h->spikes_only && h->keeps_spikes));
   *done = k;
   int rc = h->before_step != NULL ? h->before_step(h->user, k) : 0;
   if (rc != 0) {
@@ -292,20 +300,31 @@ static bool drive_team(adex_net *net, size_t k, size_t steps,
   {
     size_t part = (size_t)omp_get_thread_num(),
            parts = (size_t)omp_get_num_threads();
-    adex__net_team_ready(tm, part, parts);
 #pragma omp master
-    adex__barrier_init(&bar, (unsigned)parts, (unsigned)omp_get_num_procs());
+    {
+      adex__barrier_init(&bar, (unsigned)parts, (unsigned)omp_get_num_procs());
+      /* nothing but progress between the steps: each thread its copies */
+      if (own) (void)adex__net_team_own(tm, parts);
+    }
 #pragma omp barrier
+    adex__net_team_ready(tm, part, parts);
+    const unsigned char *copy[ADEX_RUN_MAX_MONITORS];
+    for (size_t m = 0; m < n_mons; m++)
+      copy[m] = group[m] == SIZE_MAX
+                    ? NULL
+                    : adex__net_team_copy_of(tm, part, group[m], mons[m].src);
     for (size_t s = k; s < steps; s++) {
       adex__net_team_part(tm, part, parts, k0 + s);
       for (size_t m = 0; m < n_mons; m++) {
         if (group[m] == SIZE_MAX) continue;
         size_t lo, hi;
         adex__net_team_range(tm, group[m], part, parts, &lo, &hi);
-        if (lo < hi) record_part(&mons[m], s, lo, hi);
+        if (lo < hi) record_part(&mons[m], s, lo, hi, copy[m]);
       }
       bool last = s + 1 == steps;
       bool progress = h->progress != NULL && ((s + 1) % n_every == 0 || last);
+      /* the calling thread's code below sees the populations as they are */
+      if (progress) adex__net_team_own_back(tm, part);
       adex__net_team_step_end(tm, part, parts, k0 + s, &bar);
       if (!serial && !progress) continue;
 #pragma omp master
@@ -336,6 +355,7 @@ static bool drive_team(adex_net *net, size_t k, size_t steps,
       adex__barrier_wait(&bar);
       if (quit) break;
     }
+    adex__net_team_own_back(tm, part);
   }
   adex__net_team_end(tm, k0 + ndone);
   *done = ndone;
