@@ -433,14 +433,18 @@ typedef struct team_nf {
 } team_nf;
 
 /* The end of each part's step is a message on cache lines of its own
- * (team_msg): the step it ended, then its spike count for each group.
- * Its thread writes the counts and then the step (a release store); the
- * others wait on that word and find the counts on the same line. So one
- * line crosses from each core to the others per step, where a barrier
- * and separate counts took several (docs/performance.md, *Two threads*).
- * Two messages per part, by the step's parity: the next step writes one
- * while the others may still read the other. */
-#define TEAM_LINE 64 /* bytes of a cache line */
+ * (team_msg): the step it ended, then its spike count for each group,
+ * then, where they fit, the spikes themselves (their count, then the
+ * groups' lists one after the other; TEAM_NONE where they do not fit or
+ * the counts were made otherwise). Its thread writes all that and then
+ * the step (a release store); the others wait on that word and find the
+ * rest on the same line. So one line crosses from each core to the
+ * others per step, where a barrier, separate counts and lists took
+ * several misses one after the other (docs/performance.md, *Two
+ * threads*). Two messages per part, by the step's parity: the next step
+ * writes one while the others may still read the other. */
+#define TEAM_LINE 64         /* bytes of a cache line */
+#define TEAM_NONE UINT32_MAX /* a message's spikes are not in it */
 /* Most parts whose lists make the populations' spike lists (team_events);
  * a larger team leaves them to be built from the flags. */
 #define ADEX__TEAM_MAX_EVENT_PARTS 256
@@ -476,7 +480,9 @@ struct adex__net_team {
   size_t parts;     /* threads it runs on (adex__net_team_ready) */
   uint32_t **lists; /* ngroups: 2 x nloc (by parity), or NULL */
   uint64_t *msg;    /* 2 x nt messages of msg_words, on whole lines */
-  size_t msg_words; /* the step, then ngroups uint32_t counts */
+  size_t msg_words; /* the step, then ngroups uint32_t counts, the
+                       count of the spikes in it, those spikes */
+  size_t msg_room;  /* spikes a message holds */
   uint32_t *mine;   /* nt x mine_stride: each part's counts of its step */
   size_t mine_stride;
   adex__nf *nf;      /* nt x ngroups: one step's non-finite values */
@@ -523,7 +529,8 @@ adex__net_team *adex__net_team_new(adex_net *net, size_t nt) {
   tm->lists = calloc(ng, sizeof *tm->lists);
   /* the step's word, then the counts, rounded up to whole lines */
   size_t line = TEAM_LINE / sizeof(uint64_t);
-  tm->msg_words = (1 + (ng + 1) / 2 + line - 1) / line * line;
+  tm->msg_words = (1 + (ng + 2) / 2 + line - 1) / line * line;
+  tm->msg_room = 2 * tm->msg_words - 2 - ng - 1;
   tm->mine_stride =
       (ng + TEAM_LINE / 4 - 1) / (TEAM_LINE / 4) * (TEAM_LINE / 4);
   tm->msg = aligned_alloc(TEAM_LINE, 2 * nt * tm->msg_words * sizeof(uint64_t));
@@ -572,6 +579,23 @@ static void team_gather_all(adex__net_team *tm, uint64_t k) {
         (uint32_t)adex__net_gather_spikes(gr, tm->lists[g] + par * gr->nloc);
     for (size_t q = 1; q < tm->nt; q++) *team_count(tm, g, par, q) = 0;
   }
+  for (size_t q = 0; q < tm->nt; q++) /* the lists, not the messages */
+    *team_count(tm, tm->net->ngroups, par, q) = TEAM_NONE;
+}
+
+/* Where part q's list of group g of parity `par` is to be read (its
+ * first neuron qlo): in its message, where the spikes fit there, else in
+ * the group's lists. */
+static const uint32_t *team_ids(const adex__net_team *tm, size_t g, size_t par,
+                                size_t q, size_t qlo) {
+  const uint32_t *count = team_count(tm, 0, par, q);
+  size_t ng = tm->net->ngroups;
+  if (count[ng] == TEAM_NONE)
+    return tm->lists[g] + par * tm->net->groups[g].nloc + qlo;
+  size_t before = 0;
+  for (size_t h = 0; h < g; h++)
+    if (tm->lists[h] != NULL) before += count[h];
+  return count + ng + 1 + before;
 }
 
 adex_status adex__net_team_start(adex__net_team *tm, uint64_t k) {
@@ -691,12 +715,12 @@ static void team_deliver(adex__net_team *tm, size_t i, size_t part,
     return;
   }
   size_t par = (size_t)((k - 1) & 1);
-  const uint32_t *buf = tm->lists[pg] + par * pre->nloc;
   for (size_t q = 0; q < parts; q++) {
     size_t n = *team_count(tm, pg, par, q), qlo, qhi;
+    if (n == 0) continue;
     part_range(pre, q, parts, &qlo, &qhi);
-    if (n > 0)
-      adex__net_proj_deliver_list(p, buf + qlo, n, k - 1, lo, hi, cut, into);
+    adex__net_proj_deliver_list(p, team_ids(tm, pg, par, q, qlo), n, k - 1, lo,
+                                hi, cut, into);
   }
 }
 
@@ -951,11 +975,21 @@ void adex__net_team_part(adex__net_team *tm, size_t part, size_t parts,
 
 void adex__net_team_step_end(adex__net_team *tm, size_t part, size_t parts,
                              uint64_t k, const adex__barrier *bar) {
-  size_t par = (size_t)(k & 1), ng = tm->net->ngroups;
+  size_t par = (size_t)(k & 1), ng = tm->net->ngroups, total = 0;
   uint32_t *count = team_count(tm, 0, par, part);
   const uint32_t *mine = tm->mine + part * tm->mine_stride;
   for (size_t g = 0; g < ng; g++)
-    if (tm->lists[g] != NULL) count[g] = mine[g];
+    if (tm->lists[g] != NULL) total += count[g] = mine[g];
+  count[ng] = total <= tm->msg_room ? (uint32_t)total : TEAM_NONE;
+  for (size_t g = 0, at = 0; g < ng && total <= tm->msg_room; g++) {
+    const net_group *gr = &tm->net->groups[g];
+    size_t lo, hi;
+    if (tm->lists[g] == NULL || mine[g] == 0) continue;
+    part_range(gr, part, parts, &lo, &hi);
+    memcpy(count + ng + 1 + at, tm->lists[g] + par * gr->nloc + lo,
+           mine[g] * sizeof *count);
+    at += mine[g];
+  }
   __atomic_store_n(team_msg(tm, par, part), k + 1, __ATOMIC_RELEASE);
   for (size_t q = 0; q < parts; q++)
     if (q != part) adex__barrier_await(bar, team_msg(tm, par, q), k + 1);
