@@ -48,6 +48,8 @@ typedef struct team_case {
                        keeps_spikes (the team's own lists, not the flags) */
   bool spikes_only; /* and nothing else (spikes_only: the threads keep
                        their parts in copies between the hooks) */
+  bool f32;         /* float32 populations (their post side on their float
+                       arrays); only E's spikes monitored */
 } team_case;
 
 /* What a run gives. */
@@ -123,9 +125,11 @@ static void team_run(const team_case *c, int threads, team_out *out) {
   adex_pop *E, *I;
   coba_pop_config(&cfg, NE, 0, 1, threads);
   cfg.name = "E";
+  if (c->f32) cfg.dtype = ADEX_DTYPE_F32;
   assert_ok(adex_pop_create(&cfg, &E));
   coba_pop_config(&cfg, NI, 0, 2, threads);
   cfg.name = "I";
+  if (c->f32) cfg.dtype = ADEX_DTYPE_F32;
   assert_ok(adex_pop_create(&cfg, &I));
   if (c->nan_start) { /* met once each refractory period is over */
     assert_ok(adex_pop_enable_drive(E));
@@ -211,12 +215,16 @@ static void team_run(const team_case *c, int threads, team_out *out) {
     hooks.after_step = after;
   }
   assert_ok(adex_net_run_hooked(net, STEPS, in, c->step_input ? 3 : 2, mon,
-                                c->g_monitor ? 4 : 3, &hooks, &out->done,
-                                &out->stop));
-  memcpy(out->V, adex_pop_V(E), NE * sizeof(double));
-  memcpy(out->V + NE, adex_pop_V(I), NI * sizeof(double));
-  memcpy(out->w, adex_pop_w(E), NE * sizeof(double));
-  memcpy(out->w + NE, adex_pop_w(I), NI * sizeof(double));
+                                c->f32         ? 1
+                                : c->g_monitor ? 4
+                                               : 3,
+                                &hooks, &out->done, &out->stop));
+  for (size_t j = 0; j < NE + NI; j++) { /* float32: exact in double */
+    adex_pop *p = j < NE ? E : I;
+    size_t q = j < NE ? j : j - NE;
+    out->V[j] = c->f32 ? adex_pop_V_f32(p)[q] : adex_pop_V(p)[q];
+    out->w[j] = c->f32 ? adex_pop_w_f32(p)[q] : adex_pop_w(p)[q];
+  }
   adex_pop *pops[2] = {E, I};
   for (int p = 0; p < 2; p++) {
     const char *var;
@@ -263,6 +271,8 @@ static void test_serial_every_step(void **state) {
   same_as(&(team_case){.events = true, .poisson = true}, true);
   same_as(&(team_case){.events = true, .spikes_only = true}, true);
   same_as_one(&(team_case){.events = true, .spikes_only = true, .stop_at = 97});
+  same_as(&(team_case){.f32 = true}, true);
+  same_as_one(&(team_case){.f32 = true, .events = true, .spikes_only = true});
   same_as_one(&(team_case){.g_monitor = true});
 }
 

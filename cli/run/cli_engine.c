@@ -693,8 +693,8 @@ int cli_engine_run(cli_engine *e, int quiet, cli_step_hook hook, void *ctx) {
   /* the hooks only read the spike flags (counts and recordings), and
    * nothing else where no input is added step by step and only spikes
    * are recorded */
-  bool spikes_only = hook == NULL && !e->any_f32 &&
-                     (e->rec == NULL || cli_record_spikes_only(e->rec));
+  bool spikes_only =
+      hook == NULL && (e->rec == NULL || cli_record_spikes_only(e->rec));
   for (size_t p = 0; p < sim->npops; p++)
     spikes_only &= e->pops[p] != NULL && !cli_inputs_any(e->ins, p);
   adex_run_hooks hooks = {&r, before_step, after_step, NULL, true, spikes_only};

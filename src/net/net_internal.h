@@ -251,6 +251,11 @@ bool adex__net_proj_f32_direct(const net_proj *p, const net_proj *q);
  * adex__net_proj_post and rounding back. */
 void adex__net_proj_post_f32(net_proj *p, net_proj *q, uint64_t k, float *in,
                              const float *V, size_t lo, size_t hi);
+/* The same on n neurons whose g and ring row of step k are at[0] and
+ * at[1] for p, at[2] and at[3] for q (a team's copies). */
+void adex__net_proj_post_f32_on(const net_proj *p, const net_proj *q,
+                                double *const at[4], float *in, const float *V,
+                                size_t n);
 /* Whether p's post side can be folded into its population's step, and
  * if so its channel of step k into *ch (kernel.h, adex__chan): ExpCOBA
  * and ExpCUBA, whose post loops block_I_chans repeats. */

@@ -458,8 +458,8 @@ typedef struct team_nf {
  * shared arrays*). Indices in a copy are relative to the part's first
  * neuron. */
 typedef struct copy_group {
-  size_t lo, n; /* the part: neurons [lo, lo + n) */
-  double *V, *w, *in, *tls;
+  size_t lo, n;      /* the part: neurons [lo, lo + n) */
+  void *state[4];    /* V, w, input, t_last_spike, in the population's dtype */
   bool *spike, *ref; /* ref NULL where the step keeps no flags */
 } copy_group;
 
@@ -727,22 +727,34 @@ static void team_deliver(adex__net_team *tm, size_t i, size_t part,
 /* ------------------------------------------------ the team's own copies */
 
 /* Whether a run's team can keep copies (team_copy): every group a
- * float64 population whose step folds the post side of every projection
- * into it, so that the delivery and the fused kernel are the only
- * writers of what a part steps. */
+ * population whose step folds the post side of every projection into it,
+ * or a float32 one whose projections run on its float arrays directly
+ * (f32_direct), so that the delivery, those post sides and the fused
+ * kernel are the only writers of what a part steps. */
 static bool copies_fit(const adex_net *net) {
   for (size_t g = 0; g < net->ngroups; g++) {
     const net_group *gr = &net->groups[g];
-    if (gr->kind != NET_GROUP_POP || adex_pop_dtype(gr->pop) != ADEX_DTYPE_F64)
-      return false;
-    bool into = false;
+    if (gr->kind != NET_GROUP_POP) return false;
+    size_t into = 0;
     for (size_t i = 0; i < net->nprojs; i++)
-      into |= net->projs[i].cfg.post == g;
-    if (into && (gr->nfold == 0 || net->fold != ADEX__FOLD_ALL ||
-                 gr->ndirect > 0 || !adex__pop_takes_chans(gr->pop)))
-      return false;
+      into += net->projs[i].cfg.post == g;
+    bool folded = gr->nfold > 0 && net->fold == ADEX__FOLD_ALL &&
+                  gr->ndirect == 0 && adex__pop_takes_chans(gr->pop);
+    bool direct = gr->ndirect == into && net->fold != ADEX__FOLD_NONE;
+    if (into > 0 && !folded && !direct) return false;
   }
   return true;
+}
+
+/* The step context's state arrays of a population (V, w, input,
+ * t_last_spike) in its dtype, and their element's size. */
+static size_t state_of(const adex__step_ctx *ctx, void *arr[4]) {
+  bool f32 = ctx->V32 != NULL;
+  arr[0] = f32 ? (void *)ctx->V32 : (void *)ctx->V;
+  arr[1] = f32 ? (void *)ctx->w32 : (void *)ctx->w;
+  arr[2] = f32 ? (void *)ctx->input32 : (void *)ctx->input;
+  arr[3] = f32 ? (void *)ctx->t_last_spike32 : (void *)ctx->t_last_spike;
+  return f32 ? sizeof(float) : sizeof(double);
 }
 
 /* n bytes rounded up to whole cache lines. */
@@ -764,13 +776,11 @@ static void copy_layout(const adex_net *net, size_t q, size_t parts,
     size_t lo, hi;
     part_range(&net->groups[g], q, parts, &lo, &hi);
     copy_group *cg = block != NULL ? &c->groups[g] : &(copy_group){0};
-    size_t n = hi - lo;
+    size_t n = hi - lo,
+           elem = adex_dtype_size(adex_pop_dtype(net->groups[g].pop));
     cg->lo = lo;
     cg->n = n;
-    CARVE(cg->V, double, n);
-    CARVE(cg->w, double, n);
-    CARVE(cg->in, double, n);
-    CARVE(cg->tls, double, n);
+    for (size_t a = 0; a < 4; a++) CARVE(cg->state[a], char, n *elem);
     CARVE(cg->spike, bool, n);
     CARVE(cg->ref, bool, n);
   }
@@ -840,10 +850,10 @@ static void copy_part(adex__net_team *tm, size_t part, bool in) {
     size_t lo = cg->lo, n = cg->n;
     if (n == 0) continue;
     adex__step_ctx ctx = ctx_of(net, g);
-    MOVE(cg->V, ctx.V + lo, n);
-    MOVE(cg->w, ctx.w + lo, n);
-    MOVE(cg->in, ctx.input + lo, n);
-    MOVE(cg->tls, ctx.t_last_spike + lo, n);
+    void *arr[4];
+    size_t elem = state_of(&ctx, arr);
+    for (size_t a = 0; a < 4; a++)
+      MOVE((char *)cg->state[a], (char *)arr[a] + lo * elem, n * elem);
     MOVE(cg->spike, ctx.spike + lo, n);
     if (ctx.refractory != NULL) MOVE(cg->ref, ctx.refractory + lo, n);
   }
@@ -870,10 +880,10 @@ const void *adex__net_team_copy_of(const adex__net_team *tm, size_t part,
     return NULL;
   const copy_group *cg = &tm->copies[part].groups[g];
   adex__step_ctx ctx = ctx_of(tm->net, g);
-  if (data == ctx.V) return cg->V;
-  if (data == ctx.w) return cg->w;
-  if (data == ctx.input) return cg->in;
-  if (data == ctx.t_last_spike) return cg->tls;
+  void *arr[4];
+  (void)state_of(&ctx, arr);
+  for (size_t a = 0; a < 4; a++)
+    if (data == arr[a]) return cg->state[a];
   if (data == ctx.spike) return cg->spike;
   if (ctx.refractory != NULL && data == ctx.refractory) return cg->ref;
   return NULL;
@@ -888,13 +898,22 @@ static void copy_ctx(const adex__net_team *tm, const team_copy *c, size_t g,
                      adex__nsoa *soa) {
   const copy_group *cg = &c->groups[g];
   size_t lo = cg->lo;
-  ctx->V = cg->V;
-  ctx->w = cg->w;
-  ctx->input = cg->in;
-  ctx->t_last_spike = cg->tls;
+  if (ctx->V32 != NULL) {
+    ctx->V32 = cg->state[0];
+    ctx->w32 = cg->state[1];
+    ctx->input32 = cg->state[2];
+    ctx->t_last_spike32 = cg->state[3];
+    if (ctx->drive32 != NULL) ctx->drive32 += lo;
+    if (ctx->per32 != NULL) ctx->per32 += lo;
+  } else {
+    ctx->V = cg->state[0];
+    ctx->w = cg->state[1];
+    ctx->input = cg->state[2];
+    ctx->t_last_spike = cg->state[3];
+    if (ctx->drive != NULL) ctx->drive += lo;
+  }
   ctx->spike = cg->spike;
   if (ctx->refractory != NULL) ctx->refractory = cg->ref;
-  if (ctx->drive != NULL) ctx->drive += lo;
   if (ctx->per != NULL) ctx->per += lo;
   if (ctx->soa != NULL) {
     *soa = *ctx->soa;
@@ -903,8 +922,7 @@ static void copy_ctx(const adex__net_team *tm, const team_copy *c, size_t g,
     ctx->soa = soa;
   }
   ctx->nf_base += lo;
-  size_t n = 0;
-  for (size_t i = 0; i < tm->net->nprojs; i++) {
+  for (size_t i = 0, n = 0; i < tm->net->nprojs && ctx->nchans > 0; i++) {
     const net_proj *p = &tm->net->projs[i];
     if (p->cfg.post != g) continue;
     ch[n].g = c->projs[i].g;
@@ -913,13 +931,33 @@ static void copy_ctx(const adex__net_team *tm, const team_copy *c, size_t g,
   }
 }
 
-/* Group gr's part of step k on the copies: tile by tile, the deferred
- * number, then the fused step (split_tiles's folded path). */
-static void copy_tiles(net_group *gr, size_t n, const adex__step_ctx *ctx) {
+/* Group g's part of step k on the copies c (its context ctx): tile by
+ * tile, the deferred number, the post side run on the float arrays
+ * where it is (f32_direct), then the fused step, as split_tiles. */
+static void copy_tiles(const adex_net *net, size_t g, const team_copy *c,
+                       uint64_t k, const adex__step_ctx *ctx) {
+  const net_group *gr = &net->groups[g];
+  size_t n = c->groups[g].n;
+  bool f32 = ctx->V32 != NULL, direct = ctx->nchans == 0 && gr->ndirect > 0;
   for (size_t a = 0; a < n; a += NET_TILE) {
     size_t b = n - a < NET_TILE ? n : a + NET_TILE;
-    if (gr->has_add)
-      adex__add_number(ctx->input + a, ADEX_DTYPE_F64, b - a, gr->add);
+    if (gr->has_add) {
+      void *in = f32 ? (void *)(ctx->input32 + a) : (void *)(ctx->input + a);
+      adex__add_number(in, adex_pop_dtype(gr->pop), b - a, gr->add);
+    }
+    if (direct) {
+      double *at[4] = {NULL, NULL, NULL, NULL};
+      for (size_t d = 0; d < gr->ndirect; d++) {
+        const net_proj *p = &net->projs[gr->direct[d]];
+        const copy_proj *cp = &c->projs[gr->direct[d]];
+        at[2 * d] = cp->g + a;
+        at[2 * d + 1] = cp->ring.rows + (k % p->ring_len) * n + a;
+      }
+      adex__net_proj_post_f32_on(&net->projs[gr->direct[0]],
+                                 gr->ndirect == 2 ? &net->projs[gr->direct[1]]
+                                                  : NULL,
+                                 at, ctx->input32 + a, ctx->V32 + a, b - a);
+    }
     adex__pop_step_range(gr->pop, ctx, a, b);
   }
 }
@@ -948,7 +986,7 @@ void adex__net_team_part(adex__net_team *tm, size_t part, size_t parts,
       ctx.chans = ctx.nchans > 0 ? ch : NULL;
       if (tm->copies != NULL) {
         copy_ctx(tm, &tm->copies[part], g, k, &ctx, ch, &soa);
-        copy_tiles(gr, hi - lo, &ctx);
+        copy_tiles(net, g, &tm->copies[part], k, &ctx);
       } else {
         split_tiles(net, g, lo, hi, k, &ctx);
       }

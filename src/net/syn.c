@@ -445,17 +445,27 @@ bool adex__net_proj_f32_direct(const net_proj *p, const net_proj *q) {
   return p->cfg.model == ADEX_SYN_EXP_COBA || p->cfg.model == ADEX_SYN_EXP_CUBA;
 }
 
-void adex__net_proj_post_f32(net_proj *p, net_proj *q, uint64_t k, float *in,
-                             const float *V, size_t lo, size_t hi) {
-  double *r1 = p->ring + (k % p->ring_len) * p->npost + lo;
+void adex__net_proj_post_f32_on(const net_proj *p, const net_proj *q,
+                                double *const at[4], float *in, const float *V,
+                                size_t n) {
   if (q == NULL) {
-    exp_post32(hi - lo, p->g + lo, r1, p->decay, p->cfg.E,
+    exp_post32(n, at[0], at[1], p->decay, p->cfg.E,
                p->cfg.model == ADEX_SYN_EXP_CUBA, in, V);
     return;
   }
-  double *r2 = q->ring + (k % q->ring_len) * q->npost + lo;
-  exp_coba2_post32(hi - lo, p->g + lo, r1, p->decay, p->cfg.E, q->g + lo, r2,
-                   q->decay, q->cfg.E, in, V);
+  exp_coba2_post32(n, at[0], at[1], p->decay, p->cfg.E, at[2], at[3], q->decay,
+                   q->cfg.E, in, V);
+}
+
+void adex__net_proj_post_f32(net_proj *p, net_proj *q, uint64_t k, float *in,
+                             const float *V, size_t lo, size_t hi) {
+  double *at[4] = {p->g + lo, p->ring + (k % p->ring_len) * p->npost + lo, NULL,
+                   NULL};
+  if (q != NULL) {
+    at[2] = q->g + lo;
+    at[3] = q->ring + (k % q->ring_len) * q->npost + lo;
+  }
+  adex__net_proj_post_f32_on(p, q, at, in, V, hi - lo);
 }
 
 bool adex__net_proj_foldable(const net_proj *p) {

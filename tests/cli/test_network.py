@@ -104,7 +104,8 @@ def test_refused_when_too_big(adex_run, write_config, workdir, show,
 
 @pytest.mark.parametrize("dtype,dense", [("float64", True),
                                          ("float32", True),
-                                         ("float64", False)])
+                                         ("float64", False),
+                                         ("float32", False)])
 def test_threads_give_the_same_bits(dtype, dense, adex_run, write_config,
                                     workdir, show):
     """The COBA-AdEx network on 1, 2 and 3 threads (its step split by post
