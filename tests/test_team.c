@@ -375,6 +375,75 @@ static void barrier_rounds(unsigned cpus) {
 /* No thread passes the barrier before all have reached it, and each sees
  * the others' writes from before it; every generation counted once;
  * with the long spin and the short one. */
+/* A population alone (no projection, so no spike lists that delivery
+ * needs) run with hooks that read its spike list after each step: the
+ * same lists and state on 2 and 3 threads as on one, whether the threads
+ * step its arrays or copies of their parts (spikes_only). */
+#define LONE 4096
+#define LONE_STEPS 200
+
+typedef struct lone_log {
+  adex_pop *pop;
+  size_t n[LONE_STEPS];
+  unsigned long long sum[LONE_STEPS];
+} lone_log;
+
+static int lone_after(void *user, size_t k) {
+  lone_log *l = user;
+  const adex_spike_event *ev;
+  size_t m;
+  assert_ok(adex_pop_spike_events(l->pop, &ev, &m));
+  l->n[k] = m;
+  for (size_t j = 0; j < m; j++) l->sum[k] += (j + 1) * (ev[j].neuron + 1);
+  return 0;
+}
+
+static void lone_run(int threads, bool spikes_only, lone_log *l, double *V) {
+  memset(l, 0, sizeof *l);
+  adex_pop_config cfg;
+  adex_pop_config_default(&cfg, LONE);
+  cfg.threads = threads;
+  cfg.name = "L";
+  assert_ok(adex_pop_create(&cfg, &l->pop));
+  assert_ok(adex_pop_enable_drive(l->pop));
+  for (size_t i = 0; i < LONE; i++)
+    adex_pop_drive(l->pop)[i] = 40.0 * (double)i / (LONE - 1);
+  adex_net *net;
+  assert_ok(adex_net_create(0.0, 0.1, NULL, &net));
+  assert_ok(adex_net_add_pop(net, l->pop, NULL));
+  assert_ok(adex_net_plan(net));
+  adex_run_hooks h = {.user = l,
+                      .after_step = lone_after,
+                      .keeps_spikes = true,
+                      .spikes_only = spikes_only};
+  size_t done;
+  int stop;
+  assert_ok(
+      adex_net_run_hooked(net, LONE_STEPS, NULL, 0, NULL, 0, &h, &done, &stop));
+  assert_int_equal(done, LONE_STEPS);
+  memcpy(V, adex_pop_V(l->pop), LONE * sizeof *V);
+  adex_net_destroy(net);
+  adex_pop_destroy(l->pop);
+  l->pop = NULL;
+}
+
+static void test_lone_population(void **state) {
+  (void)state;
+  static lone_log one, many;
+  static double V1[LONE], Vn[LONE];
+  lone_run(1, false, &one, V1);
+  size_t spikes = 0;
+  for (size_t k = 0; k < LONE_STEPS; k++) spikes += one.n[k];
+  assert_true(spikes > 1000 && spikes < (size_t)LONE * LONE_STEPS / 10);
+  for (int threads = 2; threads <= 3; threads++)
+    for (int so = 0; so < 2; so++) {
+      lone_run(threads, so, &many, Vn);
+      assert_memory_equal(many.n, one.n, sizeof one.n);
+      assert_memory_equal(many.sum, one.sum, sizeof one.sum);
+      assert_memory_equal(Vn, V1, sizeof V1);
+    }
+}
+
 static void test_barrier(void **state) {
   (void)state;
   barrier_rounds(2);
@@ -388,9 +457,12 @@ static void test_barrier(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_barrier),           cmocka_unit_test(test_plain),
-      cmocka_unit_test(test_serial_every_step), cmocka_unit_test(test_stops),
+      cmocka_unit_test(test_barrier),
+      cmocka_unit_test(test_plain),
+      cmocka_unit_test(test_serial_every_step),
+      cmocka_unit_test(test_stops),
       cmocka_unit_test(test_nonfinite),
+      cmocka_unit_test(test_lone_population),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

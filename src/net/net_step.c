@@ -478,7 +478,8 @@ struct adex__net_team {
   adex_net *net;
   size_t nt;        /* threads it was made for: parts <= nt */
   size_t parts;     /* threads it runs on (adex__net_team_ready) */
-  uint32_t **lists; /* ngroups: 2 x nloc (by parity), or NULL */
+  uint32_t **lists; /* ngroups: 2 x nloc (by parity) for populations,
+                       NULL for spike sources */
   uint64_t *msg;    /* 2 x nt messages of msg_words, on whole lines */
   size_t msg_words; /* the step, then ngroups uint32_t counts, the
                        count of the spikes in it, those spikes */
@@ -544,7 +545,10 @@ adex__net_team *adex__net_team_new(adex_net *net, size_t nt) {
             tm->nf != NULL && tm->nfs != NULL && tm->cuts != NULL;
   for (size_t g = 0; ok && g < ng; g++) {
     const net_group *gr = &net->groups[g];
-    if (gr->kind == NET_GROUP_POP && gr->spk != NULL)
+    /* every population's, projections from it or not: the spike lists
+     * between steps come from them (team_events), and with copies the
+     * flags stay in them */
+    if (gr->kind == NET_GROUP_POP)
       ok = (tm->lists[g] = malloc(2 * (gr->nloc + 1) * sizeof(uint32_t))) !=
            NULL;
   }

@@ -49,6 +49,27 @@ def test_threads_bit_identical(adex_run, workdir, show):
     assert outs["1"] == outs["2"]
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_threads_spikes_only_bit_identical(dtype, adex_run, workdir, show):
+    """Only spikes recorded (to HDF5), no input step by step: the threads
+    step copies of their own parts of the state. The same spikes and the
+    same final state on 1, 2 and 3 threads."""
+    outs = []
+    for n in ("1", "2", "3"):
+        proc = adex_run("--size", "4096", "--duration", "20", "--V0", "-65",
+                        "--input", "0:40", "--dtype", dtype, "--threads", n,
+                        "--out", "o%s.h5" % n, "--save-state",
+                        "e%s.h5" % n, "-q")
+        assert proc.returncode == 0, show(proc)
+        with h5py.File(str(workdir / ("o%s.h5" % n)), "r") as f, \
+                h5py.File(str(workdir / ("e%s.h5" % n)), "r") as e:
+            outs.append(([f[k][()].tobytes() for k in
+                           ("pop/spikes/t", "pop/spikes/neuron")],
+                          {k: e[k][()].tobytes() for k in e}))
+    assert len(outs[0][0][1]) // 8 > 1000  # spikes
+    assert outs[1] == outs[0] and outs[2] == outs[0]
+
+
 def test_threads_zero_runs(adex_run, workdir, show):
     proc = adex_run(*SMALL, "--threads", "0", "--spikes", "s.csv", "-q")
     assert proc.returncode == 0, show(proc)
