@@ -421,11 +421,13 @@ adex_status adex_net_step(adex_net *net) {
 
 /* A run's steps on one team of threads (drive.c, docs/networks.md, *The
  * split step and threads*). Within the team no thread writes, step after
- * step, a cache line another reads, but for each part's list of its
- * spikes: each thread builds its own step context and channel table,
- * computes the time from the step number, and gathers the spikes of its
- * own range into a list of the step's parity; the next step delivers the
- * parts' lists in order, which is the order of one list of the group. */
+ * step, a cache line another reads, but for each part's message at the
+ * end of its step (team_msg) and list of its spikes: each thread builds
+ * its own step context and channel table, computes the time from the
+ * step number, and gathers the spikes of its own range into a list of
+ * the step's parity; the next step delivers the parts' lists in order,
+ * which is the order of one list of the group. Where the team keeps
+ * copies (team_copy), each thread steps its own copies of its part. */
 typedef struct team_nf {
   uint64_t k;               /* the first step that met non-finite values */
   unsigned long long first; /* its smallest key (kernel.h, adex__nf) */
