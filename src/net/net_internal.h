@@ -211,20 +211,15 @@ void adex__net_proj_update(net_proj *p, const net_group *pre, uint64_t k,
 void adex__net_proj_deliver(net_proj *p, const net_group *pre, size_t lo,
                             size_t hi);
 
-/* A copy of columns [lo, hi) of a projection's ring, that a thread of a
- * team owns for a run: `rows` holds ring_len rows of hi - lo sums. */
-typedef struct net_ring {
-  double *rows;
-} net_ring;
-
 /* ... or one list of spikes of step s, ids[0 .. n) (a part's, in a run on
  * a team of threads: the parts' lists in order make the group's), to the
  * same synapses; `cut` (NULL: none) the rows' parts in [lo, hi) found
  * before by adex__net_proj_cuts; into the projection's ring, or where
- * `into` is not NULL into that copy of its columns [lo, hi) ... */
+ * `into` is not NULL into a copy of its columns [lo, hi) (ring_len rows
+ * of hi - lo sums, a team's thread's own) ... */
 void adex__net_proj_deliver_list(net_proj *p, const uint32_t *ids, size_t n,
                                  uint64_t s, size_t lo, size_t hi,
-                                 const uint32_t *cut, const net_ring *into);
+                                 const uint32_t *cut, double *into);
 /* Where p's rows are sorted (by post index): for every pre neuron i, the
  * synapses of its row whose post neuron is in [lo, hi), [cut[2 i], cut[2
  * i + 1]) (cut: 2 npre); false, nothing done, where they are not. */
@@ -300,10 +295,12 @@ void adex__net_team_free(adex__net_team *tm);
  * status returned, with its message) and the spikes of step k - 1. */
 adex_status adex__net_team_start(adex__net_team *tm, uint64_t k);
 /* On one thread, before the others start, where nothing but the steps
- * (and progress) runs between the steps: the team keeps copies of what
- * each part's steps write, each part's own (of a network whose every
- * group is a float64 population that folds its projections; false, and
- * the populations' own arrays stepped, elsewhere or out of memory). Each
+ * (and progress, or hooks that read only spike lists) runs between the
+ * steps: the team keeps copies of what each part's steps write, each
+ * part's own (of a network whose every group is a population that folds
+ * its projections into its step or, in float32, runs them on its float
+ * arrays; false, and the populations' own arrays stepped, elsewhere or
+ * out of memory). Each
  * thread then steps its copies, the monitors of its part read them
  * (adex__net_team_copy_of), and adex__net_team_own_back writes them
  * back: before the calling thread's code between steps and at the end. */

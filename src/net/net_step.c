@@ -449,7 +449,7 @@ typedef struct team_nf {
 #define TEAM_NONE UINT32_MAX /* a message's spikes are not in it */
 /* Most parts whose lists make the populations' spike lists (team_events);
  * a larger team leaves them to be built from the flags. */
-#define ADEX__TEAM_MAX_EVENT_PARTS 256
+#define TEAM_MAX_EVENT_PARTS 256
 
 /* What one thread owns for a run where the team keeps copies
  * (adex__net_team_own): of each population group, the arrays that its
@@ -467,11 +467,12 @@ typedef struct copy_group {
 
 typedef struct copy_proj {
   double *g;
-  net_ring ring; /* ring_len rows of n */
+  double *ring; /* its columns: ring_len rows of n */
 } copy_proj;
 
 typedef struct team_copy {
-  char *block; /* every array below */
+  char *block;  /* every array below, from the default allocator */
+  size_t bytes; /* its size */
   copy_group *groups;
   copy_proj *projs;
 } team_copy;
@@ -502,6 +503,9 @@ int adex__net_team_threads(const adex_net *net) {
   return split_threads(net);
 }
 
+/* The team's copies released (adex__net_team_own), none kept. */
+static void drop_copies(adex__net_team *tm);
+
 void adex__net_team_free(adex__net_team *tm) {
   if (tm == NULL) return;
   for (size_t g = 0; tm->lists != NULL && g < tm->net->ngroups; g++)
@@ -514,12 +518,7 @@ void adex__net_team_free(adex__net_team *tm) {
   for (size_t i = 0; tm->cuts != NULL && i < tm->nt * tm->net->nprojs; i++)
     free(tm->cuts[i]);
   free(tm->cuts);
-  for (size_t q = 0; tm->copies != NULL && q < tm->ncopies; q++) {
-    free(tm->copies[q].block);
-    free(tm->copies[q].groups);
-    free(tm->copies[q].projs);
-  }
-  free(tm->copies);
+  drop_copies(tm);
   free(tm);
 }
 
@@ -637,9 +636,9 @@ static void copy_part(adex__net_team *tm, size_t part, bool in);
  * the parts' lists of its spikes. */
 static void team_events(adex__net_team *tm, uint64_t k) {
   size_t par = (size_t)(k & 1), parts = tm->parts;
-  const uint32_t *lists[ADEX__TEAM_MAX_EVENT_PARTS];
-  size_t counts[ADEX__TEAM_MAX_EVENT_PARTS];
-  if (parts > ADEX__TEAM_MAX_EVENT_PARTS) return; /* from the flags, then */
+  const uint32_t *lists[TEAM_MAX_EVENT_PARTS];
+  size_t counts[TEAM_MAX_EVENT_PARTS];
+  if (parts > TEAM_MAX_EVENT_PARTS) return; /* from the flags, then */
   for (size_t g = 0; g < tm->net->ngroups; g++) {
     const net_group *gr = &tm->net->groups[g];
     if (gr->kind != NET_GROUP_POP || tm->lists[g] == NULL) continue;
@@ -711,8 +710,7 @@ static void team_deliver(adex__net_team *tm, size_t i, size_t part,
                          size_t parts, uint64_t k, size_t lo, size_t hi) {
   net_proj *p = &tm->net->projs[i];
   const uint32_t *cut = tm->cuts[part * tm->net->nprojs + i];
-  const net_ring *into =
-      tm->copies != NULL ? &tm->copies[part].projs[i].ring : NULL;
+  double *into = tm->copies != NULL ? tm->copies[part].projs[i].ring : NULL;
   size_t pg = p->cfg.pre;
   const net_group *pre = &tm->net->groups[pg];
   if (tm->lists[pg] == NULL) { /* gathered at once: one list */
@@ -763,11 +761,6 @@ static size_t state_of(const adex__step_ctx *ctx, void *arr[4]) {
   return f32 ? sizeof(float) : sizeof(double);
 }
 
-/* n bytes rounded up to whole cache lines. */
-static size_t lines(size_t n) {
-  return (n + TEAM_LINE - 1) / TEAM_LINE * TEAM_LINE;
-}
-
 /* Part q's copy laid out in one block (NULL where `block` is NULL: its
  * size only, into *bytes). */
 static void copy_layout(const adex_net *net, size_t q, size_t parts,
@@ -776,7 +769,7 @@ static void copy_layout(const adex_net *net, size_t q, size_t parts,
 #define CARVE(ptr, type, count)                                                \
   do {                                                                         \
     if (block != NULL) (ptr) = (type *)(void *)(block + at);                   \
-    at += lines((count) * sizeof(type));                                       \
+    at += adex__align_up((count) * sizeof(type));                              \
   } while (0)
   for (size_t g = 0; g < net->ngroups; g++) {
     size_t lo, hi;
@@ -796,39 +789,43 @@ static void copy_layout(const adex_net *net, size_t q, size_t parts,
     part_range(&net->groups[p->cfg.post], q, parts, &lo, &hi);
     copy_proj *cp = block != NULL ? &c->projs[i] : &(copy_proj){0};
     CARVE(cp->g, double, hi - lo);
-    CARVE(cp->ring.rows, double, p->ring_len *(hi - lo));
+    CARVE(cp->ring, double, p->ring_len *(hi - lo));
   }
 #undef CARVE
   *bytes = at;
 }
 
+static void drop_copies(adex__net_team *tm) {
+  for (size_t q = 0; tm->copies != NULL && q < tm->ncopies; q++) {
+    adex__free(adex_allocator_default(), tm->copies[q].block,
+               tm->copies[q].bytes);
+    free(tm->copies[q].groups);
+    free(tm->copies[q].projs);
+  }
+  free(tm->copies);
+  tm->copies = NULL;
+  tm->ncopies = 0;
+}
+
 bool adex__net_team_own(adex__net_team *tm, size_t parts) {
   adex_net *net = tm->net;
   if (!copies_fit(net) || parts > tm->nt) return false;
-  team_copy *c = calloc(parts, sizeof *c);
+  team_copy *c = tm->copies = calloc(parts, sizeof *c);
   bool ok = c != NULL;
+  tm->ncopies = ok ? parts : 0;
   for (size_t q = 0; ok && q < parts; q++) {
-    size_t bytes;
-    copy_layout(net, q, parts, NULL, NULL, &bytes);
-    /* left untouched: its thread writes it first (adex__net_team_ready) */
-    c[q].block = aligned_alloc(TEAM_LINE, bytes > 0 ? bytes : TEAM_LINE);
+    copy_layout(net, q, parts, NULL, NULL, &c[q].bytes);
+    if (c[q].bytes == 0) c[q].bytes = ADEX_ALIGN;
+    /* left untouched: its thread writes it first (adex__net_team_ready);
+     * on huge pages, as the originals, where large */
+    c[q].block = adex__alloc(adex_allocator_default(), c[q].bytes);
     c[q].groups = calloc(net->ngroups, sizeof *c[q].groups);
     c[q].projs = calloc(net->nprojs + 1, sizeof *c[q].projs);
     ok = c[q].block != NULL && c[q].groups != NULL && c[q].projs != NULL;
+    size_t bytes;
     if (ok) copy_layout(net, q, parts, &c[q], c[q].block, &bytes);
   }
-  tm->copies = c;
-  tm->ncopies = parts;
-  if (!ok) { /* the populations' own arrays, then */
-    for (size_t q = 0; c != NULL && q < parts; q++) {
-      free(c[q].block);
-      free(c[q].groups);
-      free(c[q].projs);
-    }
-    free(c);
-    tm->copies = NULL;
-    tm->ncopies = 0;
-  }
+  if (!ok) drop_copies(tm); /* the populations' own arrays, then */
   return tm->copies != NULL;
 }
 
@@ -871,7 +868,7 @@ static void copy_part(adex__net_team *tm, size_t part, bool in) {
     copy_proj *cp = &c->projs[i];
     MOVE(cp->g, p->g + lo, n);
     for (size_t r = 0; r < p->ring_len; r++)
-      MOVE(cp->ring.rows + r * n, p->ring + r * p->npost + lo, n);
+      MOVE(cp->ring + r * n, p->ring + r * p->npost + lo, n);
   }
 #undef MOVE
 }
@@ -932,7 +929,7 @@ static void copy_ctx(const adex__net_team *tm, const team_copy *c, size_t g,
     const net_proj *p = &tm->net->projs[i];
     if (p->cfg.post != g) continue;
     ch[n].g = c->projs[i].g;
-    ch[n].r = c->projs[i].ring.rows + (k % p->ring_len) * cg->n;
+    ch[n].r = c->projs[i].ring + (k % p->ring_len) * cg->n;
     n++;
   }
 }
@@ -957,7 +954,7 @@ static void copy_tiles(const adex_net *net, size_t g, const team_copy *c,
         const net_proj *p = &net->projs[gr->direct[d]];
         const copy_proj *cp = &c->projs[gr->direct[d]];
         at[2 * d] = cp->g + a;
-        at[2 * d + 1] = cp->ring.rows + (k % p->ring_len) * n + a;
+        at[2 * d + 1] = cp->ring + (k % p->ring_len) * n + a;
       }
       adex__net_proj_post_f32_on(&net->projs[gr->direct[0]],
                                  gr->ndirect == 2 ? &net->projs[gr->direct[1]]

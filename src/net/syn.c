@@ -160,10 +160,10 @@ static size_t first_at_least(const uint32_t *idx, size_t a, size_t b,
  * several ranks). */
 static void deliver_list(net_proj *p, const uint32_t *ids, size_t n, uint64_t s,
                          size_t lo, size_t hi, const uint32_t *cut,
-                         const net_ring *into) {
+                         double *into) {
   size_t L = p->ring_len, Q = p->npost, span = hi - lo;
   /* the ring: the projection's, or a copy of its columns [lo, hi) */
-  double *ring = into != NULL ? into->rows : p->ring;
+  double *ring = into != NULL ? into : p->ring;
   size_t stride = into != NULL ? span : Q, off = into != NULL ? lo : 0;
   /* every synapse of [a, b) below has its post neuron in [lo, hi) */
   bool all = (lo == 0 && hi == Q) || cut != NULL;
@@ -386,7 +386,7 @@ void adex__net_proj_deliver(net_proj *p, const net_group *pre, size_t lo,
 
 void adex__net_proj_deliver_list(net_proj *p, const uint32_t *ids, size_t n,
                                  uint64_t s, size_t lo, size_t hi,
-                                 const uint32_t *cut, const net_ring *into) {
+                                 const uint32_t *cut, double *into) {
   deliver_list(p, ids, n, s, lo, hi, cut, into);
 }
 

@@ -250,8 +250,9 @@ static void record_part(const adex__drive_mon *m, size_t k, size_t lo,
  * (adex__net_team_step_end) is a barrier. Everything else (the hooks, the
  * inputs other than numbers the step adds itself, the spike sources, the
  * other monitors, progress) runs on the calling thread after that and
- * before one more barrier, after the steps that need it. Returns false, with nothing done, where the run keeps the loop
- * below; else true, with *st, *done and *stop as adex__drive sets them. */
+ * before one more barrier, after the steps that need it. Returns false,
+ * with nothing done, where the run keeps the loop below; else true, with
+ * *st, *done and *stop as adex__drive sets them. */
 static bool drive_team(adex_net *net, size_t k, size_t steps,
                        const adex__drive_in *ins, size_t n_ins,
                        const adex__drive_mon *mons, size_t n_mons,
