@@ -66,6 +66,7 @@ typedef struct team_out {
   size_t ev_n[STEPS][2];               /* each step's spike list: its length, */
   unsigned long long ev_sum[STEPS][2]; /* neurons weighted by position */
   double ev_t[STEPS][2];               /* and the time of its events */
+  double progress_V[STEPS]; /* E's V[1600] as each progress call saw it */
   unsigned long long nf_count[2];
   size_t nf_neuron[2];
   double nf_t[2];
@@ -114,6 +115,9 @@ static int after(void *user, size_t k) {
 static int progress(void *user, size_t done, size_t total) {
   (void)total;
   hook_ctx *h = user;
+  /* the state of the step done (the threads' copies written back) */
+  h->out->progress_V[done - 1] =
+      h->c->f32 ? adex_pop_V_f32(h->E)[1600] : adex_pop_V(h->E)[1600];
   return h->c->stop_at != 0 && done >= h->c->stop_at;
 }
 
