@@ -318,18 +318,21 @@ const void *adex__net_team_copy_of(const adex__net_team *tm, size_t part,
                                    size_t g, const void *data);
 /* Part `part` of `parts` of step k: delivery into the part's neurons, the
  * projections' post side, the populations' step, the part's spikes
- * gathered. Every part of a step must end before any part of the next
- * starts and before adex__net_team_after: adex__net_team_step_end. */
+ * gathered. It reads the other parts' spike lists of step k - 1 once
+ * their step k - 1 has ended (adex__net_team_step_end, waited for as
+ * bar's threads wait), and writes its own list of step k once they have:
+ * the parts need no other wait between steps. */
+struct adex__barrier;
 void adex__net_team_part(adex__net_team *tm, size_t part, size_t parts,
-                         uint64_t k);
+                         uint64_t k, const struct adex__barrier *bar);
 /* After part `part`'s step k (and what else its thread writes that the
  * others read after the step): its end published to the others, with its
- * spike counts, then the wait (as bar's) until every other part's step k
- * has ended. A barrier: each thread sees every write the others made
- * before it. */
-struct adex__barrier;
+ * spike counts; then, where `wait`, the wait (as bar's) until every other
+ * part's step k has ended: a barrier, each thread sees every write the
+ * others made before it (needed before adex__net_team_after). */
 void adex__net_team_step_end(adex__net_team *tm, size_t part, size_t parts,
-                             uint64_t k, const struct adex__barrier *bar);
+                             uint64_t k, const struct adex__barrier *bar,
+                             bool wait);
 /* Between the parts of steps k and k + 1, on one thread: the populations
  * as step k left them (the time of their last update, the non-finite
  * values met) and the spike sources' update of step k

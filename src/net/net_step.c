@@ -584,8 +584,10 @@ static void team_gather_all(adex__net_team *tm, uint64_t k) {
         (uint32_t)adex__net_gather_spikes(gr, tm->lists[g] + par * gr->nloc);
     for (size_t q = 1; q < tm->nt; q++) *team_count(tm, g, par, q) = 0;
   }
-  for (size_t q = 0; q < tm->nt; q++) /* the lists, not the messages */
+  for (size_t q = 0; q < tm->nt; q++) { /* the lists, not the messages */
     *team_count(tm, tm->net->ngroups, par, q) = TEAM_NONE;
+    *team_msg(tm, par, q) = k; /* as if each part had ended step k - 1 */
+  }
 }
 
 /* Where part q's list of group g of parity `par` is to be read (its
@@ -705,9 +707,14 @@ void adex__net_team_ready(adex__net_team *tm, size_t part, size_t parts) {
 
 /* Deliver into [lo, hi) the spikes of step k - 1 of p (projection i) for
  * part `part`: its pre group's parts' lists in order, or a spike
- * source's one list. */
+ * source's one list. Each other part's list once its step k - 1 has
+ * ended (bar's wait on its message). Where every synapse of p has the
+ * same weight, every sum the delivery makes adds that one number, in
+ * whatever order: the part's own list first then, while the others may
+ * still be ending their step. */
 static void team_deliver(adex__net_team *tm, size_t i, size_t part,
-                         size_t parts, uint64_t k, size_t lo, size_t hi) {
+                         size_t parts, uint64_t k, size_t lo, size_t hi,
+                         const adex__barrier *bar) {
   net_proj *p = &tm->net->projs[i];
   const uint32_t *cut = tm->cuts[part * tm->net->nprojs + i];
   double *into = tm->copies != NULL ? tm->copies[part].projs[i].ring : NULL;
@@ -719,7 +726,11 @@ static void team_deliver(adex__net_team *tm, size_t i, size_t part,
     return;
   }
   size_t par = (size_t)((k - 1) & 1);
-  for (size_t q = 0; q < parts; q++) {
+  bool own_first = p->w == NULL;
+  for (size_t j = 0; j < parts; j++) {
+    /* own_first: part, then the others in order */
+    size_t q = !own_first ? j : j == 0 ? part : j <= part ? j - 1 : j;
+    if (q != part) adex__barrier_await(bar, team_msg(tm, par, q), k);
     size_t n = *team_count(tm, pg, par, q), qlo, qhi;
     if (n == 0) continue;
     part_range(pre, q, parts, &qlo, &qhi);
@@ -966,10 +977,11 @@ static void copy_tiles(const adex_net *net, size_t g, const team_copy *c,
 }
 
 void adex__net_team_part(adex__net_team *tm, size_t part, size_t parts,
-                         uint64_t k) {
+                         uint64_t k, const adex__barrier *bar) {
   adex_net *net = tm->net;
   double t = time_of(net, k);
   size_t ng = net->ngroups, cur = (size_t)(k & 1);
+  bool others_done = false; /* every other part's step k - 1 ended */
   for (size_t g = 0; g < ng; g++) {
     net_group *gr = &net->groups[g];
     if (gr->kind != NET_GROUP_POP) continue;
@@ -978,7 +990,7 @@ void adex__net_team_part(adex__net_team *tm, size_t part, size_t parts,
     if (lo < hi) {
       for (size_t i = 0; i < net->nprojs; i++)
         if (net->projs[i].cfg.post == g)
-          team_deliver(tm, i, part, parts, k, lo, hi);
+          team_deliver(tm, i, part, parts, k, lo, hi, bar);
       adex__step_ctx ctx;
       adex__chan ch[ADEX__MAX_CHANS];
       adex__nsoa soa;
@@ -1004,6 +1016,11 @@ void adex__net_team_part(adex__net_team *tm, size_t part, size_t parts,
       }
     }
     if (tm->lists[g] == NULL) continue;
+    /* the lists of step k - 2, which this overwrites, read by the others
+     * in their step k - 1: ended (mostly seen already in the delivery) */
+    for (size_t q = 0; q < parts && !others_done; q++)
+      if (q != part) adex__barrier_await(bar, team_msg(tm, cur ^ 1, q), k);
+    others_done = true;
     uint32_t *list = tm->lists[g] + cur * gr->nloc + lo;
     /* published by adex__net_team_step_end */
     tm->mine[part * tm->mine_stride + g] =
@@ -1015,7 +1032,7 @@ void adex__net_team_part(adex__net_team *tm, size_t part, size_t parts,
 }
 
 void adex__net_team_step_end(adex__net_team *tm, size_t part, size_t parts,
-                             uint64_t k, const adex__barrier *bar) {
+                             uint64_t k, const adex__barrier *bar, bool wait) {
   size_t par = (size_t)(k & 1), ng = tm->net->ngroups, total = 0;
   uint32_t *count = team_count(tm, 0, par, part);
   const uint32_t *mine = tm->mine + part * tm->mine_stride;
@@ -1032,7 +1049,7 @@ void adex__net_team_step_end(adex__net_team *tm, size_t part, size_t parts,
     at += mine[g];
   }
   __atomic_store_n(team_msg(tm, par, part), k + 1, __ATOMIC_RELEASE);
-  for (size_t q = 0; q < parts; q++)
+  for (size_t q = 0; q < parts && wait; q++)
     if (q != part) adex__barrier_await(bar, team_msg(tm, par, q), k + 1);
 }
 

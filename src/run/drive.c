@@ -243,14 +243,31 @@ static void record_part(const adex__drive_mon *m, size_t k, size_t lo,
 }
 
 #ifdef _OPENMP
+/* Row s of the monitors of population variables (group[m] not SIZE_MAX),
+ * part `part` of `parts` of each: from `copy`, as record_part. */
+static void record_parts(const adex__net_team *tm, const adex__drive_mon *mons,
+                         size_t n_mons, const size_t *group,
+                         const unsigned char *const *copy, size_t s,
+                         size_t part, size_t parts) {
+  for (size_t m = 0; m < n_mons; m++) {
+    if (group[m] == SIZE_MAX) continue;
+    size_t lo, hi;
+    adex__net_team_range(tm, group[m], part, parts, &lo, &hi);
+    if (lo < hi) record_part(&mons[m], s, lo, hi, copy[m]);
+  }
+}
+
 /* The run's steps from k on, on one team of threads (net_internal.h,
  * adex__net_team_*), where the network takes one: the order of the loop
  * below kept. Each thread steps its part of the populations and records
- * the monitors of their variables for its part; the end of each step
- * (adex__net_team_step_end) is a barrier. Everything else (the hooks, the
- * inputs other than numbers the step adds itself, the spike sources, the
- * other monitors, progress) runs on the calling thread after that and
- * before one more barrier, after the steps that need it. Returns false,
+ * the monitors of their variables for its part. Between two steps that
+ * need nothing else, the threads do not wait for each other: each reads
+ * the others' spikes when its delivery needs them
+ * (adex__net_team_part). Everything else (the hooks, the inputs other
+ * than numbers the step adds itself, the spike sources, the other
+ * monitors, progress) runs on the calling thread after the steps that
+ * need it, between two barriers: the end of the step
+ * (adex__net_team_step_end with its wait) and one more. Returns false,
  * with nothing done, where the run keeps the loop below; else true, with
  * *st, *done and *stop as adex__drive sets them. */
 static bool drive_team(adex_net *net, size_t k, size_t steps,
@@ -315,19 +332,21 @@ static bool drive_team(adex_net *net, size_t k, size_t steps,
                     ? NULL
                     : adex__net_team_copy_of(tm, part, group[m], mons[m].src);
     for (size_t s = k; s < steps; s++) {
-      adex__net_team_part(tm, part, parts, k0 + s);
-      for (size_t m = 0; m < n_mons; m++) {
-        if (group[m] == SIZE_MAX) continue;
-        size_t lo, hi;
-        adex__net_team_range(tm, group[m], part, parts, &lo, &hi);
-        if (lo < hi) record_part(&mons[m], s, lo, hi, copy[m]);
-      }
+      adex__net_team_part(tm, part, parts, k0 + s, &bar);
       bool last = s + 1 == steps;
       bool progress = h->progress != NULL && ((s + 1) % n_every == 0 || last);
+      /* the calling thread's code below needs every part's step ended and
+       * recorded; else each part waits for the others' lists when it
+       * needs them, and records its part after the others have its own */
+      bool wait = serial || progress || last;
+      if (wait) record_parts(tm, mons, n_mons, group, copy, s, part, parts);
       /* the calling thread's code below sees the populations as they are */
       if (progress) adex__net_team_own_back(tm, part);
-      adex__net_team_step_end(tm, part, parts, k0 + s, &bar);
-      if (!serial && !progress) continue;
+      adex__net_team_step_end(tm, part, parts, k0 + s, &bar, wait);
+      if (!wait) {
+        record_parts(tm, mons, n_mons, group, copy, s, part, parts);
+        continue;
+      }
 #pragma omp master
       {
         adex__net_team_after(tm, k0 + s);
