@@ -150,7 +150,7 @@ static void test_hooks(void **state) {
                .row0 = out,
                .pop = pop,
                .rows_ok = 1};
-    adex_run_hooks h = {&l, before, after, progress, false, false};
+    adex_run_hooks h = {&l, before, after, progress, false, false, 0};
     adex_net_monitor mon = {"H.V", NULL, 0, ADEX_DTYPE_F64, out};
     adex_net_input in = {0, NULL, 0, {ADEX_RUN_INPUT_SCALAR, 30.0, NULL, NULL}};
     size_t done = 99;

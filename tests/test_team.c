@@ -30,26 +30,30 @@
 
 /* What a case puts around the steps. */
 typedef struct team_case {
-  bool poisson;     /* a PoissonGroup into E */
-  bool step_input;  /* an input of one value per step and neuron (times
+  bool poisson;      /* a PoissonGroup into E */
+  bool step_input;   /* an input of one value per step and neuron (times
                        0.999 onto I's input: not a number the step adds) */
-  bool hooks;       /* hooks that log the time and E's spikes, and one
+  bool hooks;        /* hooks that log the time and E's spikes, and one
                        that makes a neuron spike */
-  bool g_monitor;   /* a projection's g monitored */
-  size_t stop_at;   /* progress stops the run after this many steps (0:
+  bool g_monitor;    /* a projection's g monitored */
+  size_t stop_at;    /* progress stops the run after this many steps (0:
                        never) */
-  size_t hook_stop; /* before_step stops the run at this step (0: never) */
-  bool nan_start;   /* a NaN drive in two neurons (one per half), held
+  size_t hook_stop;  /* before_step stops the run at this step (0: never) */
+  bool nan_start;    /* a NaN drive in two neurons (one per half), held
                        at first, the one of the second half shorter */
-  bool nan_later;   /* a hook puts NaN into two neurons' V, the later
+  bool nan_later;    /* a hook puts NaN into two neurons' V, the later
                        step in the first half */
-  bool events;      /* hooks that only read: E's and I's spike lists
+  bool events;       /* hooks that only read: E's and I's spike lists
                        (adex_pop_spike_events) after each step, with
                        keeps_spikes (the team's own lists, not the flags) */
-  bool spikes_only; /* and nothing else (spikes_only: the threads keep
+  bool spikes_only;  /* and nothing else (spikes_only: the threads keep
                        their parts in copies between the hooks) */
-  bool f32;         /* float32 populations (their post side on their float
+  bool f32;          /* float32 populations (their post side on their float
                        arrays); only E's spikes monitored */
+  size_t batch;      /* with spikes_only: hooks run late, after batches of
+                       this many steps (adex_run_hooks' batch); before_step
+                       then logs only at its calls that any run makes */
+  size_t after_stop; /* after_step stops the run at this step (0: never) */
 } team_case;
 
 /* What a run gives. */
@@ -67,6 +71,9 @@ typedef struct team_out {
   unsigned long long ev_sum[STEPS][2]; /* neurons weighted by position */
   double ev_t[STEPS][2];               /* and the time of its events */
   double progress_V[STEPS]; /* E's V[1600] as each progress call saw it */
+  size_t befores;           /* before_step's calls */
+  size_t last_ev_n[2];      /* the populations' spike lists after the run */
+  unsigned long long last_ev_sum[2];
   unsigned long long nf_count[2];
   size_t nf_neuron[2];
   double nf_t[2];
@@ -79,9 +86,17 @@ typedef struct hook_ctx {
   const team_case *c;
 } hook_ctx;
 
+/* A step before which a run in batches of `batch` steps calls before_step
+ * (the first of each batch; the first two steps of any run: the first runs
+ * alone, the team takes the others). */
+static bool batch_start(size_t k, size_t batch) {
+  return batch < 2 || k <= 1 || k % batch == 0;
+}
+
 static int before(void *user, size_t k) {
   hook_ctx *h = user;
-  h->out->hook_t[k][0] = adex_net_time(h->net);
+  h->out->befores++;
+  if (batch_start(k, h->c->batch)) h->out->hook_t[k][0] = adex_net_time(h->net);
   if (h->c->hooks && k == 200) adex_pop_spike(h->E)[17] = true; /* sent */
   if (h->c->nan_later && k == 120) adex_pop_V(h->E)[2900] = NAN;
   if (h->c->nan_later && k == 150) adex_pop_V(h->E)[7] = NAN;
@@ -109,7 +124,7 @@ static int after(void *user, size_t k) {
     h->out->ev_t[k][p] = m > 0 ? ev[0].t : 0.0;
     if (p == 0 && !h->c->spikes_only) assert_int_equal(m, n); /* the flags */
   }
-  return 0;
+  return h->c->after_stop != 0 && k == h->c->after_stop ? 9 : 0;
 }
 
 static int progress(void *user, size_t done, size_t total) {
@@ -213,7 +228,8 @@ static void team_run(const team_case *c, int threads, team_out *out) {
   adex_run_hooks hooks = {.user = &h,
                           .progress = c->stop_at != 0 ? progress : NULL,
                           .keeps_spikes = c->events,
-                          .spikes_only = c->spikes_only};
+                          .spikes_only = c->spikes_only,
+                          .batch = c->batch};
   if (c->hooks || c->hook_stop || c->nan_later || c->events) {
     hooks.before_step = before;
     hooks.after_step = after;
@@ -230,6 +246,12 @@ static void team_run(const team_case *c, int threads, team_out *out) {
     out->w[j] = c->f32 ? adex_pop_w_f32(p)[q] : adex_pop_w(p)[q];
   }
   adex_pop *pops[2] = {E, I};
+  for (int p = 0; p < 2; p++) { /* those of the last step done */
+    const adex_spike_event *ev;
+    assert_ok(adex_pop_spike_events(pops[p], &ev, &out->last_ev_n[p]));
+    for (size_t j = 0; j < out->last_ev_n[p]; j++)
+      out->last_ev_sum[p] += (j + 1) * (ev[j].neuron + 1);
+  }
   for (int p = 0; p < 2; p++) {
     const char *var;
     assert_ok(adex_pop_nonfinite(pops[p], &out->nf_count[p], &out->nf_neuron[p],
@@ -255,6 +277,14 @@ static void same_as(const team_case *c, bool three) {
     team_run(c, threads, &many);
     assert_int_equal(many.done, one.done);
     assert_int_equal(many.stop, one.stop);
+    if (c->batch > 1) { /* before_step called at each batch's start only */
+      size_t starts = 0;
+      for (size_t k = 0; k < many.done + (many.stop != 0); k++)
+        starts += batch_start(k, c->batch);
+      if (c->stop_at == 0) assert_int_equal(many.befores, starts);
+      assert_true(many.befores < one.befores);
+      many.befores = one.befores;
+    }
     assert_memory_equal(&many, &one, sizeof one);
   }
 }
@@ -278,6 +308,48 @@ static void test_serial_every_step(void **state) {
   same_as(&(team_case){.f32 = true}, true);
   same_as_one(&(team_case){.f32 = true, .events = true, .spikes_only = true});
   same_as_one(&(team_case){.g_monitor = true});
+}
+
+/* Hooks that read only spike lists, run after batches of steps: what
+ * they see, the steps done and the state as one thread's run calling
+ * them after every step; a stop by after_step within a batch ends the
+ * run at the batch's end, in the state of one thread's run of as many
+ * steps. */
+static void test_batches(void **state) {
+  (void)state;
+  team_case c = {.events = true, .spikes_only = true, .batch = 16};
+  same_as(&c, true);
+  same_as(
+      &(team_case){
+          .events = true, .spikes_only = true, .batch = 5, .f32 = true},
+      true);
+  c.hook_stop = 160; /* before_step: a batch's first step */
+  same_as_one(&c);
+  c.hook_stop = 0;
+  c.stop_at = 97; /* progress every 3 steps ends a batch as well */
+  same_as_one(&c);
+  c.stop_at = 0;
+  /* a stop by after_step at step 100, within the batch of steps 96-111 */
+  static team_out late, one;
+  c.after_stop = 100;
+  team_run(&c, 2, &late);
+  assert_int_equal(late.done, 112);
+  assert_int_equal(late.stop, 9);
+  assert_true(late.hook_t[100][1] > 0.0); /* after_step up to the stop */
+  assert_true(late.hook_t[101][1] == 0.0 && late.ev_n[101][0] == 0);
+  /* the state of one thread's run of those 112 steps (stopped before
+   * step 112 by before_step) */
+  team_run(&(team_case){.events = true, .spikes_only = true, .hook_stop = 112},
+           1, &one);
+  assert_int_equal(one.done, 112);
+  assert_memory_equal(late.Espk, one.Espk, sizeof one.Espk);
+  assert_memory_equal(late.V, one.V, sizeof one.V);
+  assert_memory_equal(late.w, one.w, sizeof one.w);
+  assert_memory_equal(late.last_ev_n, one.last_ev_n, sizeof one.last_ev_n);
+  assert_memory_equal(late.last_ev_sum, one.last_ev_sum,
+                      sizeof one.last_ev_sum);
+  for (int p = 0; p < 2; p++) /* the last step's */
+    assert_int_equal(one.last_ev_n[p], one.ev_n[111][p]);
 }
 
 static void test_stops(void **state) {
@@ -464,6 +536,7 @@ int main(void) {
       cmocka_unit_test(test_barrier),
       cmocka_unit_test(test_plain),
       cmocka_unit_test(test_serial_every_step),
+      cmocka_unit_test(test_batches),
       cmocka_unit_test(test_stops),
       cmocka_unit_test(test_nonfinite),
       cmocka_unit_test(test_lone_population),

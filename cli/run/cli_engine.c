@@ -697,7 +697,15 @@ int cli_engine_run(cli_engine *e, int quiet, cli_step_hook hook, void *ctx) {
       hook == NULL && (e->rec == NULL || cli_record_spikes_only(e->rec));
   for (size_t p = 0; p < sim->npops; p++)
     spikes_only &= e->pops[p] != NULL && !cli_inputs_any(e->ins, p);
-  adex_run_hooks hooks = {&r, before_step, after_step, NULL, true, spikes_only};
+  /* and then a run on threads calls them once per batch of steps, as
+   * several ranks agree on a signal */
+  adex_run_hooks hooks = {&r,
+                          before_step,
+                          after_step,
+                          NULL,
+                          true,
+                          spikes_only,
+                          spikes_only ? SIGNAL_EVERY : 1};
   cli_signals_install();
   cli_progress_begin(&pg, e->nsteps, sim->dt, sim->start, quiet);
   adex_status st = adex_net_run_hooked(e->net, (size_t)e->nsteps, NULL, 0, NULL,

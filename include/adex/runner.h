@@ -133,7 +133,17 @@ ADEX_API double adex_run_time(double t0, double dt, uint64_t k);
  * lists (adex_pop_spike_events) and write nothing of it; a run on threads
  * may then keep each thread's part of the state in copies of its own
  * between the hooks, written back at the end and before each progress
- * call. false, the default, is always right for both. */
+ * call. false, the default, is always right for both. batch (with both
+ * keeps_spikes and spikes_only): the hooks may run late, a batch of up to
+ * `batch` steps at a time, so that a run on threads waits for them once
+ * a batch, not once a step. before_step then runs before a batch's first
+ * step only; after_step for each of its steps after its last, in order,
+ * each seeing that step's spike lists and time (adex_net_time); progress
+ * ends a batch. A non-zero return of before_step stops the run before
+ * the batch; of after_step, at the end of the batch (after_step is not
+ * called for its later steps; `done` counts every step taken). 0 or 1,
+ * the default: no batch. Runs that take
+ * no team (one thread, several ranks) call the hooks after each step. */
 typedef struct adex_run_hooks {
   void *user;
   int (*before_step)(void *user, size_t k);
@@ -141,6 +151,7 @@ typedef struct adex_run_hooks {
   int (*progress)(void *user, size_t done, size_t total);
   bool keeps_spikes;
   bool spikes_only;
+  size_t batch;
 } adex_run_hooks;
 
 /* Steps between progress calls for a run of `steps`: about 1% of them,

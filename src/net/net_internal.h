@@ -288,8 +288,10 @@ typedef struct adex__net_team adex__net_team;
  * several threads; else 1. */
 int adex__net_team_threads(const adex_net *net);
 /* A team's buffers for at most nt threads (NULL: out of memory; nothing
- * done), and their release. */
-adex__net_team *adex__net_team_new(adex_net *net, size_t nt);
+ * done), and their release. batch > 1: it keeps the spike lists of that
+ * many steps (fewer where they would take more than TEAM_BATCH_BYTES),
+ * for hooks run after a batch of steps (adex__net_team_replay). */
+adex__net_team *adex__net_team_new(adex_net *net, size_t nt, size_t batch);
 void adex__net_team_free(adex__net_team *tm);
 /* Before its first step, k: the populations' update checks (a refusal's
  * status returned, with its message) and the spikes of step k - 1. */
@@ -342,6 +344,15 @@ void adex__net_team_step_end(adex__net_team *tm, size_t part, size_t parts,
  * and may have changed them). */
 void adex__net_team_after(adex__net_team *tm, uint64_t k);
 void adex__net_team_before(adex__net_team *tm, uint64_t k, bool pops);
+/* The steps of a batch the team keeps the spike lists of: 1 where it
+ * keeps none beyond the step before. */
+size_t adex__net_team_batch(const adex__net_team *tm);
+/* On one thread, between the parts' steps, after adex__net_team_after
+ * of a batch's last step: the populations' spike lists
+ * (adex_pop_spike_events, their events' time) and the network's time as
+ * step k of the batch left them, for hooks that read nothing else. The
+ * last step's again before the steps go on. */
+void adex__net_team_replay(adex__net_team *tm, uint64_t k);
 /* Whether the network has spike sources (whose update needs
  * adex__net_team_after every step). */
 bool adex__net_team_has_sources(const adex__net_team *tm);

@@ -450,6 +450,10 @@ typedef struct team_nf {
 /* Most parts whose lists make the populations' spike lists (team_events);
  * a larger team leaves them to be built from the flags. */
 #define TEAM_MAX_EVENT_PARTS 256
+/* Most bytes of the spike lists a team keeps for a batch of steps
+ * (adex_run_hooks' batch): 64 steps of COBA-AdEx's 4000 neurons take
+ * 1 MB; 10^5 neurons a batch of 20 steps; 10^6 none. */
+#define TEAM_BATCH_BYTES ((size_t)8 << 20)
 
 /* What one thread owns for a run where the team keeps copies
  * (adex__net_team_own): of each population group, the arrays that its
@@ -481,13 +485,16 @@ struct adex__net_team {
   adex_net *net;
   size_t nt;        /* threads it was made for: parts <= nt */
   size_t parts;     /* threads it runs on (adex__net_team_ready) */
-  uint32_t **lists; /* ngroups: 2 x nloc (by parity) for populations,
-                       NULL for spike sources */
+  uint32_t **lists; /* ngroups: nbuf x nloc (by step, modulo nbuf) for
+                       populations, NULL for spike sources */
+  size_t nbuf;      /* steps whose lists it keeps: 2, or a batch */
+  size_t batch;     /* steps of a batch (adex__net_team_batch) */
   uint64_t *msg;    /* 2 x nt messages of msg_words, on whole lines */
   size_t msg_words; /* the step, then ngroups uint32_t counts, the
                        count of the spikes in it, those spikes */
   size_t msg_room;  /* spikes a message holds */
-  uint32_t *mine;   /* nt x mine_stride: each part's counts of its step */
+  uint32_t *mine;   /* nt x nbuf x mine_stride: each part's counts of its
+                     steps (by step, modulo nbuf) */
   size_t mine_stride;
   adex__nf *nf;      /* nt x ngroups: one step's non-finite values */
   team_nf *nfs;      /* nt x ngroups */
@@ -522,12 +529,18 @@ void adex__net_team_free(adex__net_team *tm) {
   free(tm);
 }
 
-adex__net_team *adex__net_team_new(adex_net *net, size_t nt) {
+adex__net_team *adex__net_team_new(adex_net *net, size_t nt, size_t batch) {
   adex__net_team *tm = calloc(1, sizeof *tm);
   if (tm == NULL) return NULL;
-  size_t ng = net->ngroups;
+  size_t ng = net->ngroups, nloc = 0;
+  for (size_t g = 0; g < ng; g++) nloc += net->groups[g].nloc;
   tm->net = net;
   tm->nt = nt;
+  /* a batch's lists, at most TEAM_BATCH_BYTES of them */
+  size_t most = TEAM_BATCH_BYTES / (4 * (nloc + ng) + 1);
+  tm->nbuf = batch < most ? batch : most;
+  if (tm->nbuf < 2 || nt > TEAM_MAX_EVENT_PARTS) tm->nbuf = 2;
+  tm->batch = batch > 1 && nt <= TEAM_MAX_EVENT_PARTS ? tm->nbuf : 1;
   tm->lists = calloc(ng, sizeof *tm->lists);
   /* the step's word, then the counts, rounded up to whole lines */
   size_t line = TEAM_LINE / sizeof(uint64_t);
@@ -536,7 +549,8 @@ adex__net_team *adex__net_team_new(adex_net *net, size_t nt) {
   tm->mine_stride =
       (ng + TEAM_LINE / 4 - 1) / (TEAM_LINE / 4) * (TEAM_LINE / 4);
   tm->msg = aligned_alloc(TEAM_LINE, 2 * nt * tm->msg_words * sizeof(uint64_t));
-  tm->mine = aligned_alloc(TEAM_LINE, nt * tm->mine_stride * sizeof(uint32_t));
+  tm->mine = aligned_alloc(TEAM_LINE,
+                           nt * tm->nbuf * tm->mine_stride * sizeof(uint32_t));
   if (tm->msg != NULL)
     memset(tm->msg, 0, 2 * nt * tm->msg_words * sizeof(uint64_t));
   tm->nf = malloc(nt * ng * sizeof *tm->nf);
@@ -550,8 +564,8 @@ adex__net_team *adex__net_team_new(adex_net *net, size_t nt) {
      * between steps come from them (team_events), and with copies the
      * flags stay in them */
     if (gr->kind == NET_GROUP_POP)
-      ok = (tm->lists[g] = malloc(2 * (gr->nloc + 1) * sizeof(uint32_t))) !=
-           NULL;
+      ok = (tm->lists[g] =
+                malloc(tm->nbuf * (gr->nloc + 1) * sizeof(uint32_t))) != NULL;
   }
   if (!ok) {
     adex__net_team_free(tm);
@@ -565,6 +579,16 @@ adex__net_team *adex__net_team_new(adex_net *net, size_t nt) {
  * step after the one it ended, then the counts (team_count). */
 static uint64_t *team_msg(const adex__net_team *tm, size_t par, size_t q) {
   return tm->msg + (par * tm->nt + q) * tm->msg_words;
+}
+
+/* Part q's counts of its lists of step k (team_events). */
+static uint32_t *team_mine(const adex__net_team *tm, size_t q, uint64_t k) {
+  return tm->mine + (q * tm->nbuf + (size_t)(k % tm->nbuf)) * tm->mine_stride;
+}
+
+/* Group g's lists of step k: each part's from its first neuron on. */
+static uint32_t *team_list(const adex__net_team *tm, size_t g, uint64_t k) {
+  return tm->lists[g] + (size_t)(k % tm->nbuf) * tm->net->groups[g].nloc;
 }
 
 /* The count of part q's list of group g in buffer `par`. */
@@ -581,7 +605,7 @@ static void team_gather_all(adex__net_team *tm, uint64_t k) {
     if (tm->lists[g] == NULL) continue;
     const net_group *gr = &tm->net->groups[g];
     *team_count(tm, g, par, 0) =
-        (uint32_t)adex__net_gather_spikes(gr, tm->lists[g] + par * gr->nloc);
+        (uint32_t)adex__net_gather_spikes(gr, team_list(tm, g, k - 1));
     for (size_t q = 1; q < tm->nt; q++) *team_count(tm, g, par, q) = 0;
   }
   for (size_t q = 0; q < tm->nt; q++) { /* the lists, not the messages */
@@ -590,15 +614,14 @@ static void team_gather_all(adex__net_team *tm, uint64_t k) {
   }
 }
 
-/* Where part q's list of group g of parity `par` is to be read (its
- * first neuron qlo): in its message, where the spikes fit there, else in
- * the group's lists. */
-static const uint32_t *team_ids(const adex__net_team *tm, size_t g, size_t par,
+/* Where part q's list of group g of step k is to be read (its first
+ * neuron qlo): in its message, where the spikes fit there, else in the
+ * group's lists. */
+static const uint32_t *team_ids(const adex__net_team *tm, size_t g, uint64_t k,
                                 size_t q, size_t qlo) {
-  const uint32_t *count = team_count(tm, 0, par, q);
+  const uint32_t *count = team_count(tm, 0, (size_t)(k & 1), q);
   size_t ng = tm->net->ngroups;
-  if (count[ng] == TEAM_NONE)
-    return tm->lists[g] + par * tm->net->groups[g].nloc + qlo;
+  if (count[ng] == TEAM_NONE) return team_list(tm, g, k) + qlo;
   size_t before = 0;
   for (size_t h = 0; h < g; h++)
     if (tm->lists[h] != NULL) before += count[h];
@@ -637,7 +660,7 @@ static void copy_part(adex__net_team *tm, size_t part, bool in);
 /* The populations' spike lists of step k (adex_pop_spike_events) from
  * the parts' lists of its spikes. */
 static void team_events(adex__net_team *tm, uint64_t k) {
-  size_t par = (size_t)(k & 1), parts = tm->parts;
+  size_t parts = tm->parts;
   const uint32_t *lists[TEAM_MAX_EVENT_PARTS];
   size_t counts[TEAM_MAX_EVENT_PARTS];
   if (parts > TEAM_MAX_EVENT_PARTS) return; /* from the flags, then */
@@ -647,8 +670,8 @@ static void team_events(adex__net_team *tm, uint64_t k) {
     for (size_t q = 0; q < parts; q++) {
       size_t lo, hi;
       part_range(gr, q, parts, &lo, &hi);
-      lists[q] = tm->lists[g] + par * gr->nloc + lo;
-      counts[q] = *team_count(tm, g, par, q);
+      lists[q] = team_list(tm, g, k) + lo;
+      counts[q] = team_mine(tm, q, k)[g];
     }
     adex__pop_events_from(gr->pop, lists, counts, parts);
   }
@@ -662,6 +685,17 @@ void adex__net_team_after(adex__net_team *tm, uint64_t k) {
   for (size_t g = 0; g < net->ngroups; g++)
     if (net->groups[g].kind != NET_GROUP_POP)
       source_update(net, &net->groups[g], k, time_of(net, k));
+}
+
+size_t adex__net_team_batch(const adex__net_team *tm) { return tm->batch; }
+
+void adex__net_team_replay(adex__net_team *tm, uint64_t k) {
+  adex_net *net = tm->net;
+  for (size_t g = 0; g < net->ngroups; g++)
+    if (net->groups[g].kind == NET_GROUP_POP) /* their events' time */
+      net->groups[g].pop->last_t = time_of(net, k);
+  team_events(tm, k);
+  net->k = k + 1; /* adex_net_time */
 }
 
 bool adex__net_team_has_sources(const adex__net_team *tm) {
@@ -734,8 +768,8 @@ static void team_deliver(adex__net_team *tm, size_t i, size_t part,
     size_t n = *team_count(tm, pg, par, q), qlo, qhi;
     if (n == 0) continue;
     part_range(pre, q, parts, &qlo, &qhi);
-    adex__net_proj_deliver_list(p, team_ids(tm, pg, par, q, qlo), n, k - 1, lo,
-                                hi, cut, into);
+    adex__net_proj_deliver_list(p, team_ids(tm, pg, k - 1, q, qlo), n, k - 1,
+                                lo, hi, cut, into);
   }
 }
 
@@ -1021,9 +1055,9 @@ void adex__net_team_part(adex__net_team *tm, size_t part, size_t parts,
     for (size_t q = 0; q < parts && !others_done; q++)
       if (q != part) adex__barrier_await(bar, team_msg(tm, cur ^ 1, q), k);
     others_done = true;
-    uint32_t *list = tm->lists[g] + cur * gr->nloc + lo;
+    uint32_t *list = team_list(tm, g, k) + lo;
     /* published by adex__net_team_step_end */
-    tm->mine[part * tm->mine_stride + g] =
+    team_mine(tm, part, k)[g] =
         tm->copies != NULL
             ? (uint32_t)gather_range(tm->copies[part].groups[g].spike, 0,
                                      hi - lo, lo, list)
@@ -1035,7 +1069,7 @@ void adex__net_team_step_end(adex__net_team *tm, size_t part, size_t parts,
                              uint64_t k, const adex__barrier *bar, bool wait) {
   size_t par = (size_t)(k & 1), ng = tm->net->ngroups, total = 0;
   uint32_t *count = team_count(tm, 0, par, part);
-  const uint32_t *mine = tm->mine + part * tm->mine_stride;
+  const uint32_t *mine = team_mine(tm, part, k);
   for (size_t g = 0; g < ng; g++)
     if (tm->lists[g] != NULL) total += count[g] = mine[g];
   count[ng] = total <= tm->msg_room ? (uint32_t)total : TEAM_NONE;
@@ -1044,7 +1078,7 @@ void adex__net_team_step_end(adex__net_team *tm, size_t part, size_t parts,
     size_t lo, hi;
     if (tm->lists[g] == NULL || mine[g] == 0) continue;
     part_range(gr, part, parts, &lo, &hi);
-    memcpy(count + ng + 1 + at, tm->lists[g] + par * gr->nloc + lo,
+    memcpy(count + ng + 1 + at, team_list(tm, g, k) + lo,
            mine[g] * sizeof *count);
     at += mine[g];
   }

@@ -257,6 +257,21 @@ static void record_parts(const adex__net_team *tm, const adex__drive_mon *mons,
   }
 }
 
+/* after_step for the steps from `from` to s (the last done, k0 + s of
+ * the network, adex__net_team_after already run), each with its spike
+ * lists (adex__net_team_replay) where there are several; the first
+ * non-zero return. (Where it stops the run, adex__net_team_end leaves the
+ * lists of step s.) */
+static int after_steps(adex__net_team *tm, const adex_run_hooks *h, size_t from,
+                       size_t s, uint64_t k0) {
+  int r = 0;
+  for (size_t j = from; j <= s && r == 0 && h->after_step != NULL; j++) {
+    if (from < s) adex__net_team_replay(tm, k0 + j);
+    r = h->after_step(h->user, j);
+  }
+  return r;
+}
+
 /* The run's steps from k on, on one team of threads (net_internal.h,
  * adex__net_team_*), where the network takes one: the order of the loop
  * below kept. Each thread steps its part of the populations and records
@@ -278,7 +293,9 @@ static bool drive_team(adex_net *net, size_t k, size_t steps,
                        int *stop) {
   int nt = adex__net_team_threads(net);
   if (nt <= 1) return false;
-  adex__net_team *tm = adex__net_team_new(net, (size_t)nt);
+  /* hooks that read only spike lists may take them after a batch */
+  bool late = h->spikes_only && h->keeps_spikes && h->batch > 1;
+  adex__net_team *tm = adex__net_team_new(net, (size_t)nt, late ? h->batch : 1);
   if (tm == NULL) return false; /* step by step, then */
   size_t n_every = adex_run_progress_every(steps);
   size_t group[ADEX_RUN_MAX_MONITORS];
@@ -292,10 +309,11 @@ static bool drive_team(adex_net *net, size_t k, size_t steps,
     group[m] = adex__net_team_group_of(net, mons[m].src);
     whole |= group[m] == SIZE_MAX;
   }
-  bool serial = hooks || whole;
   /* nothing between the steps reads the state but spike lists, or only
    * progress: each thread may keep its part in copies */
   bool own = !whole && (!hooks || (h->spikes_only && h->keeps_spikes));
+  /* the steps of a batch, after which the hooks run for each */
+  size_t batch = !whole && late ? adex__net_team_batch(tm) : 1;
   *done = k;
   int rc = h->before_step != NULL ? h->before_step(h->user, k) : 0;
   if (rc != 0) {
@@ -311,7 +329,7 @@ static bool drive_team(adex_net *net, size_t k, size_t steps,
     return true;
   }
   uint64_t k0 = adex_net_steps_done(net) - k; /* the network's step of k 0 */
-  size_t ndone = steps;
+  size_t ndone = steps, from = k;             /* from: the hooks' next step */
   int quit = 0;
   adex__barrier bar; /* its waits: cheaper than OpenMP's barrier */
 #pragma omp parallel num_threads(nt)
@@ -335,6 +353,7 @@ static bool drive_team(adex_net *net, size_t k, size_t steps,
       adex__net_team_part(tm, part, parts, k0 + s, &bar);
       bool last = s + 1 == steps;
       bool progress = h->progress != NULL && ((s + 1) % n_every == 0 || last);
+      bool serial = whole || (hooks && (s + 1) % batch == 0);
       /* the calling thread's code below needs every part's step ended and
        * recorded; else each part waits for the others' lists when it
        * needs them, and records its part after the others have its own */
@@ -352,7 +371,8 @@ static bool drive_team(adex_net *net, size_t k, size_t steps,
         adex__net_team_after(tm, k0 + s);
         for (size_t m = 0; m < n_mons; m++)
           if (group[m] == SIZE_MAX) record(&mons[m], s);
-        int r = h->after_step != NULL ? h->after_step(h->user, s) : 0;
+        int r = after_steps(tm, h, from, s, k0);
+        from = s + 1;
         if (r != 0) {
           *stop = r;
         } else if (progress && h->progress(h->user, s + 1, steps) != 0) {

@@ -4,6 +4,9 @@ refusals before anything runs, and continuation from a network state."""
 
 import copy
 import json
+import signal
+import subprocess
+import time
 
 import h5py
 import numpy as np
@@ -138,6 +141,45 @@ def test_threads_give_the_same_bits(dtype, dense, adex_run, write_config,
         assert set(state) == set(runs[0][1])
         for k in state:
             assert state[k].tobytes() == runs[0][1][k].tobytes(), k
+
+
+def test_threads_interrupted_spikes_only(adex_bin, adex_run, write_config,
+                                         workdir, show):
+    """SIGINT into a run on 2 threads that records only spikes (the
+    library then calls the program's hooks after batches of steps): the
+    file and the state are finished, and they are exactly those of a run on
+    one thread of the steps done."""
+    cfg = coba(1e6)
+    cfg["out"] = "int.h5"
+    p = subprocess.Popen([adex_bin, "run", str(write_config(cfg, "int.json")),
+                          "--threads", "2", "--save-state", "int_end.h5"],
+                         cwd=str(workdir), stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 130, (p.returncode, out, err)
+    with h5py.File(str(workdir / "int.h5"), "r") as f:
+        assert f.attrs["interrupted"] == 1
+        done = int(f.attrs["steps_done"])
+        got = {k: f[k][()] for k in ("E/spikes/t", "E/spikes/neuron",
+                                     "I/spikes/t", "I/spikes/neuron")}
+    assert done > 0 and len(got["E/spikes/t"]) > 0
+    assert got["E/spikes/t"].max() < done * 0.1
+    cfg["duration"] = float("%.17g" % (done * 0.1))
+    cfg["out"] = "ref.h5"
+    r = adex_run(write_config(cfg, "ref.json"), "--threads", 1,
+                 "--save-state", "ref_end.h5", timeout=300)
+    assert r.returncode == 0, show(r)
+    with h5py.File(str(workdir / "ref.h5"), "r") as f:
+        assert int(f.attrs["steps"]) == done
+        for k, v in got.items():
+            assert f[k][()].tobytes() == v.tobytes(), k
+    with h5py.File(str(workdir / "int_end.h5"), "r") as a, \
+            h5py.File(str(workdir / "ref_end.h5"), "r") as b:
+        assert set(a) == set(b)
+        for k in a:
+            assert a[k][()].tobytes() == b[k][()].tobytes(), k
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
