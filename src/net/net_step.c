@@ -486,7 +486,7 @@ struct adex__net_team {
   size_t nt;            /* threads it was made for: parts <= nt */
   size_t parts;         /* threads it runs on (adex__net_team_ready) */
   uint32_t **lists;     /* ngroups: nbuf x nloc (by step, modulo nbuf) for
-                       populations, NULL for spike sources */
+                           populations, NULL for spike sources */
   uint32_t *list_block; /* every group's lists */
   size_t list_bytes;
   size_t nbuf;      /* steps whose lists it keeps: 2, or a batch */
@@ -1063,8 +1063,9 @@ void adex__net_team_part(adex__net_team *tm, size_t part, size_t parts,
       }
     }
     if (tm->lists[g] == NULL) continue;
-    /* the lists of step k - 2, which this overwrites, read by the others
-     * in their step k - 1: ended (mostly seen already in the delivery) */
+    /* the list this overwrites (of step k - nbuf) and the message that
+     * step k writes (of step k - 2) were last read by the others in their
+     * step k - 1 at the latest: ended (mostly seen in the delivery) */
     for (size_t q = 0; q < parts && !others_done; q++)
       if (q != part) adex__barrier_await(bar, team_msg(tm, cur ^ 1, q), k);
     others_done = true;
