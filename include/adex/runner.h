@@ -142,8 +142,8 @@ ADEX_API double adex_run_time(double t0, double dt, uint64_t k);
  * ends a batch. A non-zero return of before_step stops the run before
  * the batch; of after_step, at the end of the batch (after_step is not
  * called for its later steps; `done` counts every step taken). 0 or 1,
- * the default: no batch. Runs that take
- * no team (one thread, several ranks) call the hooks after each step. */
+ * the default: no batch. Runs that take no team (one thread, several
+ * ranks) call the hooks after each step. */
 typedef struct adex_run_hooks {
   void *user;
   int (*before_step)(void *user, size_t k);
