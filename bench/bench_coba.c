@@ -1,8 +1,8 @@
 /* bench_coba.c - the COBA-AdEx network (docs/networks.md) and its scaling:
  * time to build, time per simulated second, spikes and bytes per synapse.
  *
- * Usage: bench_coba [seconds=1] [threads=1] [coba|split|all]
- *                   [float64|float32]
+ * Usage: bench_coba [seconds=1] [threads=1] [coba|split|all|ratio]
+ *                   [float64|float32] [rounds=15]
  *   prints the benchmark network (4000 neurons, FixedProb(0.02)): its
  *   loop's time per simulated second and the median step's time x the
  *   steps per simulated second (the figure other work on a shared machine
@@ -14,7 +14,12 @@
  *   projections, which the post side handles otherwise than two;
  *   (all, the default) the same neurons at 10^4, 10^5 and 10^6 neurons
  *   with 80 synapses each (FixedPreNum(80)), 0.1 s each; the populations'
- *   dtype is float64 unless the fourth argument says float32.
+ *   dtype is float64 unless the fourth argument says float32;
+ *   (ratio) the benchmark network's run with spike monitors on one thread
+ *   and on `threads`, `rounds` times each, one after the other in turns
+ *   (which goes first alternating): the times of each (min, q25, median)
+ *   and the ratio one thread / `threads` of each round's pair, whose
+ *   median a machine whose speed drifts over minutes disturbs least.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -201,6 +206,38 @@ static void run(size_t n, double prob, size_t num, double seconds, int threads,
   printf("\n");
 }
 
+/* The ratio mode: `rounds` pairs of monitored runs, 1 and `threads`
+ * threads, in alternating order. */
+static void ratio(double seconds, int threads, int rounds) {
+  size_t steps = (size_t)(seconds * 10000.0 + 0.5);
+  double *t1 = malloc(3 * (size_t)rounds * sizeof *t1);
+  if (t1 == NULL) {
+    fprintf(stderr, "bench_coba: out of memory\n");
+    exit(1);
+  }
+  double *tn = t1 + rounds, *q = tn + rounds;
+  for (int r = 0; r < rounds; r++) {
+    bool one_first = r % 2 == 0;
+    double a = monitored(4000, 0.02, 0, one_first ? 1 : threads, 1, steps);
+    double b = monitored(4000, 0.02, 0, one_first ? threads : 1, 1, steps);
+    t1[r] = (one_first ? a : b) / seconds;
+    tn[r] = (one_first ? b : a) / seconds;
+    q[r] = t1[r] / tn[r];
+  }
+  qsort(t1, (size_t)rounds, sizeof *t1, cmp_double);
+  qsort(tn, (size_t)rounds, sizeof *tn, cmp_double);
+  qsort(q, (size_t)rounds, sizeof *q, cmp_double);
+  int q1 = rounds / 4, m = rounds / 2;
+  printf("  run with spike monitors, %d rounds (min / q25 / median):\n"
+         "    1 thread   %.4f / %.4f / %.4f s per simulated s\n"
+         "    %d threads  %.4f / %.4f / %.4f s per simulated s\n"
+         "    1 thread / %d threads, each round's pair: median %.2fx "
+         "(q25 %.2fx, q75 %.2fx)\n",
+         rounds, t1[0], t1[q1], t1[m], threads, tn[0], tn[q1], tn[m], threads,
+         q[m], q[q1], q[rounds - 1 - q1]);
+  free(t1);
+}
+
 int main(int argc, char **argv) {
   double seconds = argc > 1 ? atof(argv[1]) : 1.0;
   int threads = argc > 2 ? atoi(argv[2]) : 1;
@@ -210,6 +247,18 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: bench_coba [seconds > 0] [threads >= 0] "
                     "[coba|split|all] [float64|float32]\n");
     return 2;
+  }
+  if (argc > 3 && strcmp(argv[3], "ratio") == 0) {
+    int rounds = argc > 5 ? atoi(argv[5]) : 15;
+    if (rounds < 1 || threads < 2) {
+      fprintf(stderr, "bench_coba: ratio needs threads >= 2 and rounds >= "
+                      "1\n");
+      return 2;
+    }
+    printf("COBA-AdEx, 1 and %d threads, %s:\n", threads,
+           adex_dtype_name(dtype));
+    ratio(seconds, threads, rounds);
+    return 0;
   }
   printf("COBA-AdEx, %d thread(s), %s:\n", threads, adex_dtype_name(dtype));
   run(4000, 0.02, 0, seconds, threads, 1);
