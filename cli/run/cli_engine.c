@@ -535,7 +535,8 @@ static void move_f32_inputs(cli_engine *e) {
 /* The adex program's part of each step, as hooks of the library's loop
  * (adex_net_run_hooked): before step k its inputs and the samples of
  * them, after it the spike counts, recordings, progress and the caller's
- * hook. A signal stops the run before the next step. */
+ * hook. A signal stops the run before the next step (a batch's first
+ * where the library calls the hooks in batches: adex_run_hooks' batch). */
 enum { STOP_SIGNAL = -1 };
 
 /* Steps between the ranks' agreements on a signal received. */
