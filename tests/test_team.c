@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "coba_pop.h"         /* bench/: the COBA-AdEx neurons */
+#include "net/net_balance.h"  /* adex__balance */
 #include "net/net_internal.h" /* adex__net_team_threads */
 #include "run/team_barrier.h" /* adex__barrier */
 
@@ -54,6 +55,9 @@ typedef struct team_case {
                        this many steps (adex_run_hooks' batch); before_step
                        then logs only at its calls that any run makes */
   size_t after_stop; /* after_step stops the run at this step (0: never) */
+  size_t balance;    /* the team's bounds move every this many steps, the
+                        parts taking turns at being the slow one
+                        (adex__net_set_balance; 0: as a run would) */
 } team_case;
 
 /* What a run gives. */
@@ -196,6 +200,7 @@ static void team_run(const team_case *c, int threads, team_out *out) {
   }
   assert_ok(adex_net_plan(net));
   assert_int_equal(adex__net_team_threads(net), threads); /* a team */
+  if (c->balance != 0) adex__net_set_balance(net, c->balance, true);
 
   static double steps_in[STEPS][NI];
   for (size_t k = 0; k < STEPS; k++)
@@ -265,7 +270,9 @@ static void team_run(const team_case *c, int threads, team_out *out) {
   adex_pop_destroy(I);
 }
 
-/* Case c on 2 (and, with three, 3) threads against 1 thread. */
+/* Case c on 2 (and, with three, 3) threads against 1 thread: as a run
+ * would split the neurons, and with the split moved every 23 steps (in
+ * the middle of the batches of 16 and 5 too). */
 static void same_as(const team_case *c, bool three) {
   static team_out one, many;
   team_run(c, 1, &one);
@@ -273,8 +280,11 @@ static void same_as(const team_case *c, bool three) {
   for (size_t k = 0; k < one.done; k++)
     for (size_t j = 0; j < NE; j++) spikes += one.Espk[k][j];
   if (one.done > 100) assert_true(spikes > 50); /* the network is alive */
-  for (int threads = 2; threads <= (three ? 3 : 2); threads++) {
-    team_run(c, threads, &many);
+  for (int run = 0; run < 2 * (three ? 2 : 1); run++) {
+    int threads = 2 + run / 2;
+    team_case moved = *c;
+    moved.balance = run % 2 == 1 ? 23 : 0;
+    team_run(&moved, threads, &many);
     assert_int_equal(many.done, one.done);
     assert_int_equal(many.stop, one.stop);
     if (c->batch > 1) { /* before_step called at each batch's start only */
@@ -531,9 +541,56 @@ static void test_barrier(void **state) {
   assert_int_equal(atomic_load(&one.gen), 3);
 }
 
+/* The split that balances the parts (net/net_balance.h) against shares
+ * worked out by hand: E 3200 and I 800 neurons (50 and 13 blocks of 64),
+ * split in halves as a run starts (E 1600, I 384). */
+static void test_balance_split(void **state) {
+  (void)state;
+  const size_t nloc[2] = {NE, NI};
+  const size_t cap[2] = {38 * 64, 10 * 64}; /* 1.5 x an equal share */
+  const size_t cur[6] = {0, 1600, NE, 0, 384, NI};
+  size_t next[6];
+  size_t n0 = 1600 + 384, n1 = NE + NI - n0;
+  /* part 1 25% slower per neuron: part 0 gets 1 / (1 + 1 / 1.25) = 5 / 9
+   * of each: 27.8 blocks of E (28: 1792), 7.2 of I (7: 448) */
+  double work[3] = {(double)n0, 1.25 * (double)n1};
+  assert_true(adex__balance(2, 2, nloc, cap, cur, work, 0.03, next));
+  const size_t want[6] = {0, 1792, NE, 0, 448, NI};
+  assert_memory_equal(next, want, sizeof want);
+  /* as fast: the split stays, and so it does for a gain below 3% (part
+   * 1 2% slower: one block more for part 0 would gain less) */
+  work[1] = (double)n1;
+  assert_false(adex__balance(2, 2, nloc, cap, cur, work, 0.03, next));
+  assert_memory_equal(next, cur, sizeof cur);
+  work[1] = 1.02 * (double)n1;
+  assert_false(adex__balance(2, 2, nloc, cap, cur, work, 0.03, next));
+  assert_memory_equal(next, cur, sizeof cur);
+  /* part 1 ten times slower: part 0 holds all it may, cap */
+  work[1] = 10.0 * (double)n1;
+  assert_true(adex__balance(2, 2, nloc, cap, cur, work, 0.03, next));
+  const size_t capped[6] = {0, 38 * 64, NE, 0, 10 * 64, NI};
+  assert_memory_equal(next, capped, sizeof capped);
+  /* a part that measured nothing: the split stays */
+  work[1] = 0.0;
+  assert_false(adex__balance(2, 2, nloc, cap, cur, work, 0.0, next));
+  assert_memory_equal(next, cur, sizeof cur);
+  /* three parts, the middle one twice as slow: shares 2/5, 1/5, 2/5 of
+   * 50 blocks (20, 10, 20) and of 13 (5.2 and 7.8: bounds at 5 and 8) */
+  const size_t cap3[2] = {25 * 64, 7 * 64};
+  const size_t cur3[8] = {0, 1024, 2112, NE, 0, 256, 512, NI};
+  size_t next3[8], m[3];
+  for (size_t q = 0; q < 3; q++)
+    m[q] = cur3[q + 1] - cur3[q] + cur3[4 + q + 1] - cur3[4 + q];
+  double work3[3] = {(double)m[0], 2.0 * (double)m[1], (double)m[2]};
+  assert_true(adex__balance(3, 2, nloc, cap3, cur3, work3, 0.03, next3));
+  const size_t want3[8] = {0, 1280, 1920, NE, 0, 320, 512, NI};
+  assert_memory_equal(next3, want3, sizeof want3);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_barrier),
+      cmocka_unit_test(test_balance_split),
       cmocka_unit_test(test_plain),
       cmocka_unit_test(test_serial_every_step),
       cmocka_unit_test(test_batches),

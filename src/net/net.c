@@ -933,6 +933,11 @@ static void plan_folds(adex_net *net) {
 
 void adex__net_set_fold(adex_net *net, adex__fold how) { net->fold = how; }
 
+void adex__net_set_balance(adex_net *net, size_t every, bool force) {
+  net->balance_every = every;
+  net->balance_force = force;
+}
+
 size_t adex__net_folded(const adex_net *net, size_t pop) {
   return net->planned && net->groups[pop].kind == NET_GROUP_POP
              ? net->ctx[pop].nchans

@@ -150,6 +150,9 @@ struct adex_net {
   struct adex__chan *chans;   /* ngroups x ADEX__MAX_CHANS, from plan: the
                                  channels those steps fold (kernel.h) */
   adex__fold fold;            /* what may fold (adex__net_set_fold) */
+  size_t balance_every;       /* a team's steps between looks at its parts' work
+                           (adex__net_set_balance; 0: ADEX__BALANCE_EVERY) */
+  bool balance_force;         /* tests: the bounds move at every look */
   /* several ranks (NULL comm: alone) */
   const struct adex_comm *comm;
   int rank, nranks;
@@ -223,6 +226,12 @@ void adex__net_proj_deliver_list(net_proj *p, const uint32_t *ids, size_t n,
 /* Where p's rows are sorted (by post index): for every pre neuron i, the
  * synapses of its row whose post neuron is in [lo, hi), [cut[2 i], cut[2
  * i + 1]) (cut: 2 npre); false, nothing done, where they are not. */
+/* The same cuts moved from [lo, hi) to [lo2, hi2) (a team's parts'
+ * bounds moved, net_balance.h): each row scanned from its old cut, one
+ * line of it where a bound moved by a few blocks, where a new search
+ * would read several. */
+void adex__net_proj_cuts_move(const net_proj *p, size_t lo, size_t hi,
+                              size_t lo2, size_t hi2, uint32_t *cut);
 bool adex__net_proj_cuts(const net_proj *p, size_t lo, size_t hi,
                          uint32_t *cut);
 
@@ -264,6 +273,12 @@ void adex__net_proj_chan(net_proj *p, uint64_t k, struct adex__chan *ch);
  * latter (DIRECT); neither (NONE: the projections' own loops, on a
  * float32 population's double copies). */
 void adex__net_set_fold(adex_net *net, adex__fold how);
+/* How often a team of threads looks at its parts' work and moves the
+ * bounds of their ranges (net_balance.h): every `every` steps (0: every
+ * ADEX__BALANCE_EVERY, SIZE_MAX: never); `force` (tests): at every look,
+ * as if the parts took turns at being twice as slow as the others, so
+ * that the bounds move each time whatever the cores. */
+void adex__net_set_balance(adex_net *net, size_t every, bool force);
 
 /* Inputs the step applies itself (the run loop's `(key, number)` with op
  * '+' onto a population's input, drive.c): the population group whose
@@ -307,6 +322,20 @@ adex_status adex__net_team_start(adex__net_team *tm, uint64_t k);
  * (adex__net_team_copy_of), and adex__net_team_own_back writes them
  * back: before the calling thread's code between steps and at the end. */
 bool adex__net_team_own(adex__net_team *tm, size_t parts);
+/* On one thread, before the others start and before
+ * adex__net_team_own: the team runs on `parts` threads, each part first
+ * an equal share of every population (whole blocks of 64 neurons). */
+void adex__net_team_split(adex__net_team *tm, size_t parts);
+/* Each thread of the team, before the part of step k, the `done`-th step
+ * of the run: every ADEX__BALANCE_EVERY steps (adex__net_set_balance),
+ * the parts' work since the last look compared, and the bounds of their
+ * ranges moved from step k on where another split would end the steps
+ * sooner (net_balance.h); every thread waits there for the others
+ * (bar's barrier). Returns whether the bounds moved (the copies then
+ * moved too: adex__net_team_copy_of again). */
+struct adex__barrier;
+bool adex__net_team_balance(adex__net_team *tm, size_t part, size_t parts,
+                            uint64_t k, size_t done, struct adex__barrier *bar);
 /* Each thread of the team, before its first part: what it keeps for
  * its part (`part` of `parts`) of every step, its copies filled. */
 void adex__net_team_ready(adex__net_team *tm, size_t part, size_t parts);
@@ -356,9 +385,9 @@ void adex__net_team_replay(adex__net_team *tm, uint64_t k);
 /* Whether the network has spike sources (whose update needs
  * adex__net_team_after every step). */
 bool adex__net_team_has_sources(const adex__net_team *tm);
-/* Group g's neurons [lo, hi) in part `part` of `parts`. */
+/* Group g's neurons [lo, hi) in part `part` in step k. */
 void adex__net_team_range(const adex__net_team *tm, size_t g, size_t part,
-                          size_t parts, size_t *lo, size_t *hi);
+                          uint64_t k, size_t *lo, size_t *hi);
 /* The population group one of whose built-in variables is `data` (a
  * monitor that each thread can record for its own part), else SIZE_MAX. */
 size_t adex__net_team_group_of(adex_net *net, const void *data);

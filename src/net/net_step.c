@@ -14,6 +14,7 @@
 #include "flags.h"
 #include "inputs/add.h"
 #include "internal.h"
+#include "net/net_balance.h"
 #include "net/net_internal.h"
 #include "pop/pop_internal.h"
 #include "rng.h"
@@ -476,10 +477,20 @@ typedef struct copy_proj {
 
 typedef struct team_copy {
   char *block;  /* every array below, from the default allocator */
-  size_t bytes; /* its size */
+  size_t bytes; /* its size: room for the most neurons a part may hold */
   copy_group *groups;
   copy_proj *projs;
 } team_copy;
+
+/* One part's work since the team's last look at it (net_balance.h), on a
+ * line of its own: only its thread writes it. */
+typedef struct team_work {
+  _Alignas(64) uint64_t ticks; /* in its steps, its waits left out */
+  uint64_t steps;
+  uint64_t clip; /* most ticks one step counts (0: any): four times the
+                    last look's mean, so that a step the host held does
+                    not count as the part's pace */
+} team_work;
 
 struct adex__net_team {
   adex_net *net;
@@ -505,6 +516,21 @@ struct adex__net_team {
   team_copy *copies; /* ncopies of them (adex__net_team_own), or NULL:
                         the steps write the populations' own arrays */
   size_t ncopies;
+  /* the parts' ranges (adex__net_team_split, adex__net_team_balance):
+   * group g's part q is [b[g (parts + 1) + q], b[g (parts + 1) + q + 1])
+   * with b split[1] from step split_from on, split[0] before (whose
+   * lists step split_from still reads) */
+  size_t *split[2];
+  uint64_t split_from;
+  size_t *next;    /* a split being weighed */
+  size_t *cap;     /* ngroups: most neurons of a group a part holds */
+  size_t *nloc;    /* ngroups: each population's neurons, 0 others */
+  double *rate;    /* nt: the parts' work, weighed */
+  team_work *work; /* nt */
+  size_t every;    /* steps between looks at the work (0: never) */
+  bool force;      /* the bounds move at every look (tests) */
+  unsigned looks;  /* looks so far */
+  bool moved;      /* the last look's verdict (part 0's, read by all) */
 };
 
 int adex__net_team_threads(const adex_net *net) {
@@ -527,6 +553,13 @@ void adex__net_team_free(adex__net_team *tm) {
     free(tm->cuts[i]);
   free(tm->cuts);
   drop_copies(tm);
+  free(tm->split[0]);
+  free(tm->split[1]);
+  free(tm->next);
+  free(tm->cap);
+  free(tm->nloc);
+  free(tm->rate);
+  free(tm->work);
   free(tm);
 }
 
@@ -557,6 +590,17 @@ adex__net_team *adex__net_team_new(adex_net *net, size_t nt, size_t batch) {
   tm->nf = malloc(nt * ng * sizeof *tm->nf);
   tm->nfs = calloc(nt * ng, sizeof *tm->nfs);
   tm->cuts = calloc(nt * net->nprojs + 1, sizeof *tm->cuts);
+  for (size_t v = 0; v < 2; v++)
+    tm->split[v] = calloc(ng * (nt + 1), sizeof *tm->split[v]);
+  tm->next = calloc(ng * (nt + 1), sizeof *tm->next);
+  tm->cap = calloc(ng, sizeof *tm->cap);
+  tm->nloc = calloc(ng, sizeof *tm->nloc);
+  tm->rate = calloc(nt, sizeof *tm->rate);
+  tm->work = aligned_alloc(TEAM_LINE, nt * sizeof *tm->work);
+  tm->every = net->balance_every == 0          ? ADEX__BALANCE_EVERY
+              : net->balance_every == SIZE_MAX ? 0
+                                               : net->balance_every;
+  tm->force = net->balance_force;
   /* every population's lists, projections from it or not: the spike
    * lists between steps come from them (team_events), and with copies the
    * flags stay in them. One block, on huge pages where large: each step
@@ -571,7 +615,9 @@ adex__net_team *adex__net_team_new(adex_net *net, size_t nt, size_t batch) {
   tm->list_block = adex__scratch_alloc(tm->list_bytes);
   bool ok = tm->lists != NULL && tm->list_block != NULL && tm->msg != NULL &&
             tm->mine != NULL && tm->nf != NULL && tm->nfs != NULL &&
-            tm->cuts != NULL;
+            tm->cuts != NULL && tm->split[0] != NULL && tm->split[1] != NULL &&
+            tm->next != NULL && tm->cap != NULL && tm->work != NULL &&
+            tm->nloc != NULL && tm->rate != NULL;
   for (size_t g = 0, at = 0; ok && g < ng; g++) {
     const net_group *gr = &net->groups[g];
     if (gr->kind != NET_GROUP_POP) continue;
@@ -606,6 +652,14 @@ static uint32_t *team_list(const adex__net_team *tm, size_t g, uint64_t k) {
 static uint32_t *team_count(const adex__net_team *tm, size_t g, size_t par,
                             size_t q) {
   return (uint32_t *)(team_msg(tm, par, q) + 1) + g;
+}
+
+/* Group g's part q in step k: [lo, hi). */
+static void team_range(const adex__net_team *tm, size_t g, size_t q, uint64_t k,
+                       size_t *lo, size_t *hi) {
+  const size_t *b = tm->split[k >= tm->split_from] + g * (tm->parts + 1);
+  *lo = b[q];
+  *hi = b[q + 1];
 }
 
 /* The populations' spikes of step k - 1 from their flags, as part 0's
@@ -680,7 +734,7 @@ static void team_events(adex__net_team *tm, uint64_t k) {
     if (gr->kind != NET_GROUP_POP || tm->lists[g] == NULL) continue;
     for (size_t q = 0; q < parts; q++) {
       size_t lo, hi;
-      part_range(gr, q, parts, &lo, &hi);
+      team_range(tm, g, q, k, &lo, &hi);
       lists[q] = team_list(tm, g, k) + lo;
       counts[q] = team_mine(tm, q, k)[g];
     }
@@ -716,8 +770,8 @@ bool adex__net_team_has_sources(const adex__net_team *tm) {
 }
 
 void adex__net_team_range(const adex__net_team *tm, size_t g, size_t part,
-                          size_t parts, size_t *lo, size_t *hi) {
-  part_range(&tm->net->groups[g], part, parts, lo, hi);
+                          uint64_t k, size_t *lo, size_t *hi) {
+  team_range(tm, g, part, k, lo, hi);
 }
 
 size_t adex__net_team_group_of(adex_net *net, const void *data) {
@@ -733,15 +787,44 @@ size_t adex__net_team_group_of(adex_net *net, const void *data) {
   return SIZE_MAX;
 }
 
-void adex__net_team_ready(adex__net_team *tm, size_t part, size_t parts) {
+void adex__net_team_split(adex__net_team *tm, size_t parts) {
+  const adex_net *net = tm->net;
+  size_t ng = net->ngroups;
+  tm->parts = parts;
+  tm->split_from = 0;
+  for (size_t g = 0; g < ng; g++) {
+    const net_group *gr = &net->groups[g];
+    bool pop = gr->kind == NET_GROUP_POP;
+    size_t *b = tm->split[1] + g * (parts + 1), hi = 0;
+    for (size_t q = 0; q < parts; q++)
+      if (pop) part_range(gr, q, parts, &b[q], &hi);
+    b[parts] = tm->nloc[g] = pop ? gr->nloc : 0;
+    /* half as many again as an equal share, in whole blocks */
+    size_t blocks = (b[parts] + 63) / 64;
+    size_t most = (3 * blocks + 2 * parts - 1) / (2 * parts) * 64;
+    tm->cap[g] = most < b[parts] ? most : b[parts];
+  }
+  memcpy(tm->split[0], tm->split[1], ng * (parts + 1) * sizeof *tm->split[0]);
+  memset(tm->work, 0, tm->nt * sizeof *tm->work);
+}
+
+/* Part `part`'s cuts of every row of every projection for its range of
+ * step k (tm->cuts; NULL: searched in the step): made where k is
+ * UINT64_MAX (the run's start), else those of its range of step k - 1
+ * moved. */
+static void make_cuts(adex__net_team *tm, size_t part, uint64_t k) {
   adex_net *net = tm->net;
-  if (part == 0) tm->parts = parts;
-  if (tm->copies != NULL && part < tm->ncopies) copy_part(tm, part, true);
   for (size_t i = 0; i < net->nprojs; i++) {
     net_proj *p = &net->projs[i];
-    size_t lo, hi;
-    part_range(&net->groups[p->cfg.post], part, parts, &lo, &hi);
+    size_t lo, hi, lo0, hi0;
+    team_range(tm, p->cfg.post, part, k, &lo, &hi);
     uint32_t **cut = &tm->cuts[part * net->nprojs + i];
+    if (*cut != NULL) { /* the rows are sorted */
+      team_range(tm, p->cfg.post, part, k - 1, &lo0, &hi0);
+      adex__net_proj_cuts_move(p, lo0, hi0, lo, hi, *cut);
+      continue;
+    }
+    if (k != UINT64_MAX) continue; /* none at the start: none after */
     *cut = malloc(2 * (p->npre + 1) * sizeof **cut); /* NULL: searched */
     if (*cut != NULL && !adex__net_proj_cuts(p, lo, hi, *cut)) {
       free(*cut);
@@ -750,16 +833,22 @@ void adex__net_team_ready(adex__net_team *tm, size_t part, size_t parts) {
   }
 }
 
+void adex__net_team_ready(adex__net_team *tm, size_t part, size_t parts) {
+  (void)parts; /* tm->parts, from adex__net_team_split */
+  if (tm->copies != NULL && part < tm->ncopies) copy_part(tm, part, true);
+  make_cuts(tm, part, UINT64_MAX);
+}
+
 /* Deliver into [lo, hi) the spikes of step k - 1 of p (projection i) for
  * part `part`: its pre group's parts' lists in order, or a spike
  * source's one list. Each other part's list once its step k - 1 has
  * ended (bar's wait on its message). Where every synapse of p has the
  * same weight, every sum the delivery makes adds that one number, in
  * whatever order: the part's own list first then, while the others may
- * still be ending their step. */
-static void team_deliver(adex__net_team *tm, size_t i, size_t part,
-                         size_t parts, uint64_t k, size_t lo, size_t hi,
-                         const adex__barrier *bar) {
+ * still be ending their step. Returns the ticks it waited. */
+static uint64_t team_deliver(adex__net_team *tm, size_t i, size_t part,
+                             size_t parts, uint64_t k, size_t lo, size_t hi,
+                             const adex__barrier *bar) {
   net_proj *p = &tm->net->projs[i];
   const uint32_t *cut = tm->cuts[part * tm->net->nprojs + i];
   double *into = tm->copies != NULL ? tm->copies[part].projs[i].ring : NULL;
@@ -768,20 +857,22 @@ static void team_deliver(adex__net_team *tm, size_t i, size_t part,
   if (tm->lists[pg] == NULL) { /* gathered at once: one list */
     adex__net_proj_deliver_list(p, pre->spk, pre->nspk, k - 1, lo, hi, cut,
                                 into);
-    return;
+    return 0;
   }
   size_t par = (size_t)((k - 1) & 1);
   bool own_first = p->w == NULL;
+  uint64_t waited = 0;
   for (size_t j = 0; j < parts; j++) {
     /* own_first: part, then the others in order */
     size_t q = !own_first ? j : j == 0 ? part : j <= part ? j - 1 : j;
-    if (q != part) adex__barrier_await(bar, team_msg(tm, par, q), k);
+    if (q != part) waited += adex__barrier_await(bar, team_msg(tm, par, q), k);
     size_t n = *team_count(tm, pg, par, q), qlo, qhi;
     if (n == 0) continue;
-    part_range(pre, q, parts, &qlo, &qhi);
+    team_range(tm, pg, q, k - 1, &qlo, &qhi);
     adex__net_proj_deliver_list(p, team_ids(tm, pg, k - 1, q, qlo), n, k - 1,
                                 lo, hi, cut, into);
   }
+  return waited;
 }
 
 /* ------------------------------------------------ the team's own copies */
@@ -817,10 +908,12 @@ static size_t state_of(const adex__step_ctx *ctx, void *arr[4]) {
   return f32 ? sizeof(float) : sizeof(double);
 }
 
-/* Part q's copy laid out in one block (NULL where `block` is NULL: its
- * size only, into *bytes). */
-static void copy_layout(const adex_net *net, size_t q, size_t parts,
-                        team_copy *c, char *block, size_t *bytes) {
+/* Part q's copy of its range from step k on laid out in one block (NULL
+ * where `block` is NULL: its size only, into *bytes; where `most`, the
+ * size of the largest range the part may hold, tm->cap). */
+static void copy_layout(const adex__net_team *tm, size_t q, uint64_t k,
+                        bool most, team_copy *c, char *block, size_t *bytes) {
+  const adex_net *net = tm->net;
   size_t at = 0;
 #define CARVE(ptr, type, count)                                                \
   do {                                                                         \
@@ -829,9 +922,9 @@ static void copy_layout(const adex_net *net, size_t q, size_t parts,
   } while (0)
   for (size_t g = 0; g < net->ngroups; g++) {
     size_t lo, hi;
-    part_range(&net->groups[g], q, parts, &lo, &hi);
+    team_range(tm, g, q, k, &lo, &hi);
     copy_group *cg = block != NULL ? &c->groups[g] : &(copy_group){0};
-    size_t n = hi - lo,
+    size_t n = most ? tm->cap[g] : hi - lo,
            elem = adex_dtype_size(adex_pop_dtype(net->groups[g].pop));
     cg->lo = lo;
     cg->n = n;
@@ -842,10 +935,11 @@ static void copy_layout(const adex_net *net, size_t q, size_t parts,
   for (size_t i = 0; i < net->nprojs; i++) {
     const net_proj *p = &net->projs[i];
     size_t lo, hi;
-    part_range(&net->groups[p->cfg.post], q, parts, &lo, &hi);
+    team_range(tm, p->cfg.post, q, k, &lo, &hi);
+    size_t n = most ? tm->cap[p->cfg.post] : hi - lo;
     copy_proj *cp = block != NULL ? &c->projs[i] : &(copy_proj){0};
-    CARVE(cp->g, double, hi - lo);
-    CARVE(cp->ring, double, p->ring_len *(hi - lo));
+    CARVE(cp->g, double, n);
+    CARVE(cp->ring, double, p->ring_len *n);
   }
 #undef CARVE
   *bytes = at;
@@ -869,7 +963,7 @@ bool adex__net_team_own(adex__net_team *tm, size_t parts) {
   bool ok = c != NULL;
   tm->ncopies = ok ? parts : 0;
   for (size_t q = 0; ok && q < parts; q++) {
-    copy_layout(net, q, parts, NULL, NULL, &c[q].bytes);
+    copy_layout(tm, q, UINT64_MAX, true, NULL, NULL, &c[q].bytes);
     /* a huge page's worth at least: on huge pages where the system lends
      * them, its first touch one fault, not one per 4 KB (80 of 14 us each
      * for COBA-AdEx's two parts on one machine) */
@@ -881,7 +975,7 @@ bool adex__net_team_own(adex__net_team *tm, size_t parts) {
     c[q].projs = calloc(net->nprojs + 1, sizeof *c[q].projs);
     ok = c[q].block != NULL && c[q].groups != NULL && c[q].projs != NULL;
     size_t bytes;
-    if (ok) copy_layout(net, q, parts, &c[q], c[q].block, &bytes);
+    if (ok) copy_layout(tm, q, UINT64_MAX, false, &c[q], c[q].block, &bytes);
   }
   if (!ok) drop_copies(tm); /* the populations' own arrays, then */
   return tm->copies != NULL;
@@ -1026,6 +1120,7 @@ static void copy_tiles(const adex_net *net, size_t g, const team_copy *c,
 void adex__net_team_part(adex__net_team *tm, size_t part, size_t parts,
                          uint64_t k, const adex__barrier *bar) {
   adex_net *net = tm->net;
+  uint64_t t0 = adex__ticks(), waited = 0;
   double t = time_of(net, k);
   size_t ng = net->ngroups, cur = (size_t)(k & 1);
   bool others_done = false; /* every other part's step k - 1 ended */
@@ -1033,11 +1128,11 @@ void adex__net_team_part(adex__net_team *tm, size_t part, size_t parts,
     net_group *gr = &net->groups[g];
     if (gr->kind != NET_GROUP_POP) continue;
     size_t lo, hi;
-    part_range(gr, part, parts, &lo, &hi);
+    team_range(tm, g, part, k, &lo, &hi);
     if (lo < hi) {
       for (size_t i = 0; i < net->nprojs; i++)
         if (net->projs[i].cfg.post == g)
-          team_deliver(tm, i, part, parts, k, lo, hi, bar);
+          waited += team_deliver(tm, i, part, parts, k, lo, hi, bar);
       adex__step_ctx ctx;
       adex__chan ch[ADEX__MAX_CHANS];
       adex__nsoa soa;
@@ -1067,7 +1162,8 @@ void adex__net_team_part(adex__net_team *tm, size_t part, size_t parts,
      * step k writes (of step k - 2) were last read by the others in their
      * step k - 1 at the latest: ended (mostly seen in the delivery) */
     for (size_t q = 0; q < parts && !others_done; q++)
-      if (q != part) adex__barrier_await(bar, team_msg(tm, cur ^ 1, q), k);
+      if (q != part)
+        waited += adex__barrier_await(bar, team_msg(tm, cur ^ 1, q), k);
     others_done = true;
     uint32_t *list = team_list(tm, g, k) + lo;
     /* published by adex__net_team_step_end */
@@ -1077,6 +1173,11 @@ void adex__net_team_part(adex__net_team *tm, size_t part, size_t parts,
                                      hi - lo, lo, list)
             : (uint32_t)gather_range(gr->spike, lo, hi, 0, list);
   }
+  team_work *w = &tm->work[part];
+  uint64_t ticks = adex__ticks() - t0;
+  ticks = ticks > waited ? ticks - waited : 0;
+  w->ticks += w->clip != 0 && ticks > w->clip ? w->clip : ticks;
+  w->steps++;
 }
 
 void adex__net_team_step_end(adex__net_team *tm, size_t part, size_t parts,
@@ -1088,10 +1189,9 @@ void adex__net_team_step_end(adex__net_team *tm, size_t part, size_t parts,
     if (tm->lists[g] != NULL) total += count[g] = mine[g];
   count[ng] = total <= tm->msg_room ? (uint32_t)total : TEAM_NONE;
   for (size_t g = 0, at = 0; g < ng && total <= tm->msg_room; g++) {
-    const net_group *gr = &tm->net->groups[g];
     size_t lo, hi;
     if (tm->lists[g] == NULL || mine[g] == 0) continue;
-    part_range(gr, part, parts, &lo, &hi);
+    team_range(tm, g, part, k, &lo, &hi);
     memcpy(count + ng + 1 + at, team_list(tm, g, k) + lo,
            mine[g] * sizeof *count);
     at += mine[g];
@@ -1099,6 +1199,63 @@ void adex__net_team_step_end(adex__net_team *tm, size_t part, size_t parts,
   __atomic_store_n(team_msg(tm, par, part), k + 1, __ATOMIC_RELEASE);
   for (size_t q = 0; q < parts && wait; q++)
     if (q != part) adex__barrier_await(bar, team_msg(tm, par, q), k + 1);
+}
+
+/* ------------------------------------------------ the parts' balance */
+
+/* On part 0, between barriers: whether the bounds move from step k on
+ * (then the new split in tm->next), from the parts' work since the last
+ * look (or, forced, as if the parts took turns at being twice as slow). */
+static bool team_weigh(adex__net_team *tm, size_t parts) {
+  size_t ng = tm->net->ngroups, *nloc = tm->nloc;
+  double *work = tm->rate;
+  const size_t *b = tm->split[1];
+  for (size_t q = 0; q < parts; q++) {
+    work[q] = (double)tm->work[q].ticks;
+    if (tm->force) { /* its neurons, twice over in its turn */
+      work[q] = 0.0;
+      for (size_t g = 0; g < ng; g++)
+        work[q] +=
+            (double)(b[g * (parts + 1) + q + 1] - b[g * (parts + 1) + q]);
+      if ((q + tm->looks) % 2 == 0) work[q] *= 2.0;
+    }
+  }
+  tm->looks++;
+  return adex__balance(parts, ng, nloc, tm->cap, b, work,
+                       tm->force ? 0.0 : ADEX__BALANCE_GAIN, tm->next);
+}
+
+bool adex__net_team_balance(adex__net_team *tm, size_t part, size_t parts,
+                            uint64_t k, size_t done, adex__barrier *bar) {
+  if (tm->every == 0 || done == 0 || done % tm->every != 0 || parts < 2)
+    return false;
+  adex__barrier_wait(bar); /* every part's step k - 1 ended and recorded */
+  if (part == 0) tm->moved = team_weigh(tm, parts);
+  adex__barrier_wait(bar);
+  bool moved = tm->moved;
+  team_work *w = &tm->work[part]; /* a new look's work from here */
+  w->clip = w->steps > 0 ? 4 * (w->ticks / w->steps) : 0;
+  w->ticks = 0;
+  w->steps = 0;
+  if (!moved) return false;
+  bool copies = tm->copies != NULL && part < tm->ncopies;
+  if (copies) copy_part(tm, part, false); /* the old range, back */
+  adex__barrier_wait(bar);
+  if (part == 0) { /* step k still reads the lists of step k - 1 */
+    size_t words = tm->net->ngroups * (parts + 1);
+    memcpy(tm->split[0], tm->split[1], words * sizeof *tm->split[0]);
+    memcpy(tm->split[1], tm->next, words * sizeof *tm->split[1]);
+    tm->split_from = k;
+  }
+  adex__barrier_wait(bar);
+  if (copies) { /* the new range, in the same block */
+    team_copy *c = &tm->copies[part];
+    size_t bytes;
+    copy_layout(tm, part, k, false, c, c->block, &bytes);
+    copy_part(tm, part, true);
+  }
+  make_cuts(tm, part, k);
+  return true;
 }
 
 /* The populations as the steps up to step k (done) would have left

@@ -390,6 +390,35 @@ void adex__net_proj_deliver_list(net_proj *p, const uint32_t *ids, size_t n,
   deliver_list(p, ids, n, s, lo, hi, cut, into);
 }
 
+/* The first s in [a, b) with idx[s] >= x, from s0, the first with
+ * idx[s] >= x0 (idx increasing there). */
+static size_t first_at_least_from(const uint32_t *idx, size_t a, size_t b,
+                                  size_t s0, size_t x0, size_t x) {
+  size_t s = s0;
+  if (x > x0)
+    while (s < b && idx[s] < x) s++;
+  else
+    while (s > a && idx[s - 1] >= x) s--;
+  return s;
+}
+
+void adex__net_proj_cuts_move(const net_proj *p, size_t lo, size_t hi,
+                              size_t lo2, size_t hi2, uint32_t *cut) {
+  for (size_t i = 0; i < p->npre; i++) {
+    size_t a = p->row[i], b = p->row[i + 1];
+    if (i + 16 < p->npre) { /* the rows' lines 16 rows ahead: they overlap */
+      __builtin_prefetch(p->post_idx + cut[2 * (i + 16)]);
+      __builtin_prefetch(p->post_idx + cut[2 * (i + 16) + 1]);
+    }
+    if (lo2 != lo)
+      cut[2 * i] =
+          (uint32_t)first_at_least_from(p->post_idx, a, b, cut[2 * i], lo, lo2);
+    if (hi2 != hi)
+      cut[2 * i + 1] = (uint32_t)first_at_least_from(p->post_idx, a, b,
+                                                     cut[2 * i + 1], hi, hi2);
+  }
+}
+
 bool adex__net_proj_cuts(const net_proj *p, size_t lo, size_t hi,
                          uint32_t *cut) {
   if (!p->rows_sorted) return false;

@@ -247,14 +247,25 @@ static void record_part(const adex__drive_mon *m, size_t k, size_t lo,
  * part `part` of `parts` of each: from `copy`, as record_part. */
 static void record_parts(const adex__net_team *tm, const adex__drive_mon *mons,
                          size_t n_mons, const size_t *group,
-                         const unsigned char *const *copy, size_t s,
-                         size_t part, size_t parts) {
+                         const unsigned char *const *copy, size_t s, uint64_t k,
+                         size_t part) {
   for (size_t m = 0; m < n_mons; m++) {
     if (group[m] == SIZE_MAX) continue;
     size_t lo, hi;
-    adex__net_team_range(tm, group[m], part, parts, &lo, &hi);
+    adex__net_team_range(tm, group[m], part, k, &lo, &hi);
     if (lo < hi) record_part(&mons[m], s, lo, hi, copy[m]);
   }
+}
+
+/* Where part `part`'s monitors of population variables read its part:
+ * the team's copies (NULL: the variables themselves). */
+static void copies_of(const adex__net_team *tm, const adex__drive_mon *mons,
+                      size_t n_mons, const size_t *group, size_t part,
+                      const unsigned char **copy) {
+  for (size_t m = 0; m < n_mons; m++)
+    copy[m] = group[m] == SIZE_MAX
+                  ? NULL
+                  : adex__net_team_copy_of(tm, part, group[m], mons[m].src);
 }
 
 /* after_step for the steps from `from` to s (the last done, k0 + s of
@@ -340,16 +351,16 @@ static bool drive_team(adex_net *net, size_t k, size_t steps,
     {
       adex__barrier_init(&bar, (unsigned)parts, (unsigned)omp_get_num_procs());
       /* nothing but progress between the steps: each thread its copies */
+      adex__net_team_split(tm, parts);
       if (own) (void)adex__net_team_own(tm, parts);
     }
 #pragma omp barrier
     adex__net_team_ready(tm, part, parts);
     const unsigned char *copy[ADEX_RUN_MAX_MONITORS];
-    for (size_t m = 0; m < n_mons; m++)
-      copy[m] = group[m] == SIZE_MAX
-                    ? NULL
-                    : adex__net_team_copy_of(tm, part, group[m], mons[m].src);
+    copies_of(tm, mons, n_mons, group, part, copy);
     for (size_t s = k; s < steps; s++) {
+      if (adex__net_team_balance(tm, part, parts, k0 + s, s - k, &bar))
+        copies_of(tm, mons, n_mons, group, part, copy);
       adex__net_team_part(tm, part, parts, k0 + s, &bar);
       bool last = s + 1 == steps;
       bool progress = h->progress != NULL && ((s + 1) % n_every == 0 || last);
@@ -358,12 +369,12 @@ static bool drive_team(adex_net *net, size_t k, size_t steps,
        * recorded; else each part waits for the others' lists when it
        * needs them, and records its part after the others have its own */
       bool wait = serial || progress || last;
-      if (wait) record_parts(tm, mons, n_mons, group, copy, s, part, parts);
+      if (wait) record_parts(tm, mons, n_mons, group, copy, s, k0 + s, part);
       /* the calling thread's code below sees the populations as they are */
       if (progress) adex__net_team_own_back(tm, part);
       adex__net_team_step_end(tm, part, parts, k0 + s, &bar, wait);
       if (!wait) {
-        record_parts(tm, mons, n_mons, group, copy, s, part, parts);
+        record_parts(tm, mons, n_mons, group, copy, s, k0 + s, part);
         continue;
       }
 #pragma omp master

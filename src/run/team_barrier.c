@@ -54,9 +54,22 @@ void adex__barrier_wait(adex__barrier *b) {
     pause_or_nap(&i, b->spins);
 }
 
-void adex__barrier_await(const adex__barrier *b, const uint64_t *word,
-                         uint64_t at_least) {
+uint64_t adex__barrier_await(const adex__barrier *b, const uint64_t *word,
+                             uint64_t at_least) {
+  if (__atomic_load_n(word, __ATOMIC_ACQUIRE) >= at_least) return 0;
+  uint64_t t0 = adex__ticks();
   unsigned i = 0;
   while (__atomic_load_n(word, __ATOMIC_ACQUIRE) < at_least)
     pause_or_nap(&i, b->spins);
+  return adex__ticks() - t0;
+}
+
+uint64_t adex__ticks(void) {
+#if defined(__x86_64__)
+  return __builtin_ia32_rdtsc();
+#else
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+#endif
 }

@@ -53,8 +53,15 @@ void adex__barrier_init(adex__barrier *b, unsigned n, unsigned cpus);
 void adex__barrier_wait(adex__barrier *b);
 /* Wait, as the threads of b do, until *word (stored by another thread
  * with release) is at least `at_least`; every write that thread made
- * before that store is seen after. */
-void adex__barrier_await(const adex__barrier *b, const uint64_t *word,
-                         uint64_t at_least);
+ * before that store is seen after. Returns the ticks (adex__ticks) it
+ * waited: 0 where the word was there at the first look. */
+uint64_t adex__barrier_await(const adex__barrier *b, const uint64_t *word,
+                             uint64_t at_least);
+
+/* A clock for short spans of one thread's work (the team's balance,
+ * net_balance.h): the time-stamp counter where the CPU has one that runs
+ * at a constant rate (x86-64), else the monotonic clock's nanoseconds.
+ * Only differences of the same thread's readings mean anything. */
+uint64_t adex__ticks(void);
 
 #endif
