@@ -216,24 +216,18 @@ void adex__net_proj_deliver(net_proj *p, const net_group *pre, size_t lo,
 
 /* ... or one list of spikes of step s, ids[0 .. n) (a part's, in a run on
  * a team of threads: the parts' lists in order make the group's), to the
- * same synapses; `cut` (NULL: none) the rows' parts in [lo, hi) found
- * before by adex__net_proj_cuts; into the projection's ring, or where
- * `into` is not NULL into a copy of its columns [lo, hi) (ring_len rows
- * of hi - lo sums, a team's thread's own) ... */
+ * same synapses; `cut` (NULL: none; only where p's rows are sorted by
+ * post index) the rows' parts in [lo, hi): for pre neuron i, the synapses
+ * [cut[2 i] - 1, cut[2 i + 1]) of the row, or, where cut[2 i] is 0, found
+ * by a search of the row when a spike of i first comes, and kept there
+ * (cut: 2 npre, all 0 at first and wherever [lo, hi) changes: no pass
+ * over every row before the steps, and the rows searched are those the
+ * delivery reads anyway); into the projection's ring, or where `into` is
+ * not NULL into a copy of its columns [lo, hi) (ring_len rows of hi - lo
+ * sums, a team's thread's own) ... */
 void adex__net_proj_deliver_list(net_proj *p, const uint32_t *ids, size_t n,
                                  uint64_t s, size_t lo, size_t hi,
-                                 const uint32_t *cut, double *into);
-/* Where p's rows are sorted (by post index): for every pre neuron i, the
- * synapses of its row whose post neuron is in [lo, hi), [cut[2 i], cut[2
- * i + 1]) (cut: 2 npre); false, nothing done, where they are not. */
-/* The same cuts moved from [lo, hi) to [lo2, hi2) (a team's parts'
- * bounds moved, net_balance.h): each row scanned from its old cut, one
- * line of it where a bound moved by a few blocks, where a new search
- * would read several. */
-void adex__net_proj_cuts_move(const net_proj *p, size_t lo, size_t hi,
-                              size_t lo2, size_t hi2, uint32_t *cut);
-bool adex__net_proj_cuts(const net_proj *p, size_t lo, size_t hi,
-                         uint32_t *cut);
+                                 uint32_t *cut, double *into);
 
 /* ... then the post side of step k for post neurons [lo, hi), which may be
  * taken in smaller ranges (tiles): the same bits as

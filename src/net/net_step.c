@@ -509,10 +509,13 @@ struct adex__net_team {
   uint32_t *mine;   /* nt x nbuf x mine_stride: each part's counts of its
                      steps (by step, modulo nbuf) */
   size_t mine_stride;
-  adex__nf *nf;      /* nt x ngroups: one step's non-finite values */
-  team_nf *nfs;      /* nt x ngroups */
-  uint32_t **cuts;   /* nt x nprojs: each part's part of every row of the
-                       projection (adex__net_proj_cuts), or NULL */
+  adex__nf *nf;         /* nt x ngroups: one step's non-finite values */
+  team_nf *nfs;         /* nt x ngroups */
+  uint32_t **cuts;      /* nt x nprojs: each part's part of every row of the
+                       projection (clear_cuts), or NULL */
+  uint32_t **cut_block; /* nt: each part's cuts, in one block of cut_bytes
+                           (NULL: out of memory, each row searched) */
+  size_t cut_bytes;
   team_copy *copies; /* ncopies of them (adex__net_team_own), or NULL:
                         the steps write the populations' own arrays */
   size_t ncopies;
@@ -549,8 +552,9 @@ void adex__net_team_free(adex__net_team *tm) {
   free(tm->mine);
   free(tm->nf);
   free(tm->nfs);
-  for (size_t i = 0; tm->cuts != NULL && i < tm->nt * tm->net->nprojs; i++)
-    free(tm->cuts[i]);
+  for (size_t q = 0; tm->cut_block != NULL && q < tm->nt; q++)
+    adex__scratch_free(tm->cut_block[q], tm->cut_bytes);
+  free(tm->cut_block);
   free(tm->cuts);
   drop_copies(tm);
   free(tm->split[0]);
@@ -590,6 +594,17 @@ adex__net_team *adex__net_team_new(adex_net *net, size_t nt, size_t batch) {
   tm->nf = malloc(nt * ng * sizeof *tm->nf);
   tm->nfs = calloc(nt * ng, sizeof *tm->nfs);
   tm->cuts = calloc(nt * net->nprojs + 1, sizeof *tm->cuts);
+  /* each part's cuts in a block of its own, on a huge page where the
+   * system lends them: its first touch one fault, not one per 4 KB (16 of
+   * 14 us each for a part of COBA-AdEx on one machine) */
+  for (size_t i = 0; i < net->nprojs; i++)
+    tm->cut_bytes +=
+        adex__align_up(2 * (net->projs[i].npre + 1) * sizeof(uint32_t));
+  if (tm->cut_bytes < ADEX__SCRATCH_HUGE_MIN)
+    tm->cut_bytes = ADEX__SCRATCH_HUGE_MIN;
+  tm->cut_block = calloc(nt, sizeof *tm->cut_block);
+  for (size_t q = 0; tm->cut_block != NULL && q < nt; q++)
+    tm->cut_block[q] = adex__scratch_alloc(tm->cut_bytes); /* NULL: none */
   for (size_t v = 0; v < 2; v++)
     tm->split[v] = calloc(ng * (nt + 1), sizeof *tm->split[v]);
   tm->next = calloc(ng * (nt + 1), sizeof *tm->next);
@@ -615,9 +630,9 @@ adex__net_team *adex__net_team_new(adex_net *net, size_t nt, size_t batch) {
   tm->list_block = adex__scratch_alloc(tm->list_bytes);
   bool ok = tm->lists != NULL && tm->list_block != NULL && tm->msg != NULL &&
             tm->mine != NULL && tm->nf != NULL && tm->nfs != NULL &&
-            tm->cuts != NULL && tm->split[0] != NULL && tm->split[1] != NULL &&
-            tm->next != NULL && tm->cap != NULL && tm->work != NULL &&
-            tm->nloc != NULL && tm->rate != NULL;
+            tm->cuts != NULL && tm->cut_block != NULL && tm->split[0] != NULL &&
+            tm->split[1] != NULL && tm->next != NULL && tm->cap != NULL &&
+            tm->work != NULL && tm->nloc != NULL && tm->rate != NULL;
   for (size_t g = 0, at = 0; ok && g < ng; g++) {
     const net_group *gr = &net->groups[g];
     if (gr->kind != NET_GROUP_POP) continue;
@@ -808,35 +823,28 @@ void adex__net_team_split(adex__net_team *tm, size_t parts) {
   memset(tm->work, 0, tm->nt * sizeof *tm->work);
 }
 
-/* Part `part`'s cuts of every row of every projection for its range of
- * step k (tm->cuts; NULL: searched in the step): made where k is
- * UINT64_MAX (the run's start), else those of its range of step k - 1
- * moved. */
-static void make_cuts(adex__net_team *tm, size_t part, uint64_t k) {
+/* Part `part`'s cuts (tm->cuts) cleared: each row's part in the part's
+ * range found at its first spike (adex__net_proj_deliver_list), at the
+ * start and after the range moved. NULL where a projection's rows are
+ * not sorted, or out of memory: each row searched at every spike. */
+static void clear_cuts(adex__net_team *tm, size_t part) {
   adex_net *net = tm->net;
+  uint32_t *block = tm->cut_block[part];
+  size_t at = 0; /* projection i's cuts in the block */
   for (size_t i = 0; i < net->nprojs; i++) {
-    net_proj *p = &net->projs[i];
-    size_t lo, hi, lo0, hi0;
-    team_range(tm, p->cfg.post, part, k, &lo, &hi);
-    uint32_t **cut = &tm->cuts[part * net->nprojs + i];
-    if (*cut != NULL) { /* the rows are sorted */
-      team_range(tm, p->cfg.post, part, k - 1, &lo0, &hi0);
-      adex__net_proj_cuts_move(p, lo0, hi0, lo, hi, *cut);
-      continue;
+    const net_proj *p = &net->projs[i];
+    if (block != NULL && p->rows_sorted) {
+      tm->cuts[part * net->nprojs + i] = block + at;
+      memset(block + at, 0, 2 * p->npre * sizeof *block);
     }
-    if (k != UINT64_MAX) continue; /* none at the start: none after */
-    *cut = malloc(2 * (p->npre + 1) * sizeof **cut); /* NULL: searched */
-    if (*cut != NULL && !adex__net_proj_cuts(p, lo, hi, *cut)) {
-      free(*cut);
-      *cut = NULL; /* rows not sorted: each row searched in the step */
-    }
+    at += adex__align_up(2 * (p->npre + 1) * sizeof *block) / sizeof *block;
   }
 }
 
 void adex__net_team_ready(adex__net_team *tm, size_t part, size_t parts) {
   (void)parts; /* tm->parts, from adex__net_team_split */
   if (tm->copies != NULL && part < tm->ncopies) copy_part(tm, part, true);
-  make_cuts(tm, part, UINT64_MAX);
+  clear_cuts(tm, part);
 }
 
 /* Deliver into [lo, hi) the spikes of step k - 1 of p (projection i) for
@@ -850,7 +858,7 @@ static uint64_t team_deliver(adex__net_team *tm, size_t i, size_t part,
                              size_t parts, uint64_t k, size_t lo, size_t hi,
                              const adex__barrier *bar) {
   net_proj *p = &tm->net->projs[i];
-  const uint32_t *cut = tm->cuts[part * tm->net->nprojs + i];
+  uint32_t *cut = tm->cuts[part * tm->net->nprojs + i];
   double *into = tm->copies != NULL ? tm->copies[part].projs[i].ring : NULL;
   size_t pg = p->cfg.pre;
   const net_group *pre = &tm->net->groups[pg];
@@ -1254,7 +1262,7 @@ bool adex__net_team_balance(adex__net_team *tm, size_t part, size_t parts,
     copy_layout(tm, part, k, false, c, c->block, &bytes);
     copy_part(tm, part, true);
   }
-  make_cuts(tm, part, k);
+  clear_cuts(tm, part);
   return true;
 }
 

@@ -159,8 +159,7 @@ static size_t first_at_least(const uint32_t *idx, size_t a, size_t b,
  * bits, and so does one whose lists come several steps at once (on
  * several ranks). */
 static void deliver_list(net_proj *p, const uint32_t *ids, size_t n, uint64_t s,
-                         size_t lo, size_t hi, const uint32_t *cut,
-                         double *into) {
+                         size_t lo, size_t hi, uint32_t *cut, double *into) {
   size_t L = p->ring_len, Q = p->npost, span = hi - lo;
   /* the ring: the projection's, or a copy of its columns [lo, hi) */
   double *ring = into != NULL ? into : p->ring;
@@ -170,17 +169,22 @@ static void deliver_list(net_proj *p, const uint32_t *ids, size_t n, uint64_t s,
   /* the rows of the spikes are far apart in memory: ask for their first
    * lines at once, so that their misses overlap */
   for (size_t m = 0; m < n; m++) {
-    const uint32_t *first =
-        p->post_idx + (cut != NULL ? cut[2 * ids[m]] : p->row[ids[m]]);
+    size_t at = cut != NULL ? cut[2 * ids[m]] : 0; /* 0: not found yet */
+    const uint32_t *first = p->post_idx + (at != 0 ? at - 1 : p->row[ids[m]]);
     __builtin_prefetch(first);
     __builtin_prefetch(first + 16);
   }
   for (size_t m = 0; m < n; m++) {
     size_t i = ids[m];
     size_t a = p->row[i], b = p->row[i + 1];
-    if (cut != NULL) { /* the row's part in [lo, hi), found before */
-      a = cut[2 * i];
+    if (cut != NULL && cut[2 * i] != 0) { /* the row's part, found before */
+      a = cut[2 * i] - 1;
       b = cut[2 * i + 1];
+    } else if (cut != NULL) { /* the row's part in [lo, hi), kept */
+      if (lo > 0) a = first_at_least(p->post_idx, a, b, lo);
+      if (hi < Q) b = first_at_least(p->post_idx, a, b, hi);
+      cut[2 * i] = (uint32_t)(a + 1);
+      cut[2 * i + 1] = (uint32_t)b;
     } else if (!all && p->rows_sorted) { /* the row's part in [lo, hi) */
       a = first_at_least(p->post_idx, a, b, lo);
       b = first_at_least(p->post_idx, a, b, hi);
@@ -386,49 +390,8 @@ void adex__net_proj_deliver(net_proj *p, const net_group *pre, size_t lo,
 
 void adex__net_proj_deliver_list(net_proj *p, const uint32_t *ids, size_t n,
                                  uint64_t s, size_t lo, size_t hi,
-                                 const uint32_t *cut, double *into) {
+                                 uint32_t *cut, double *into) {
   deliver_list(p, ids, n, s, lo, hi, cut, into);
-}
-
-/* The first s in [a, b) with idx[s] >= x, from s0, the first with
- * idx[s] >= x0 (idx increasing there). */
-static size_t first_at_least_from(const uint32_t *idx, size_t a, size_t b,
-                                  size_t s0, size_t x0, size_t x) {
-  size_t s = s0;
-  if (x > x0)
-    while (s < b && idx[s] < x) s++;
-  else
-    while (s > a && idx[s - 1] >= x) s--;
-  return s;
-}
-
-void adex__net_proj_cuts_move(const net_proj *p, size_t lo, size_t hi,
-                              size_t lo2, size_t hi2, uint32_t *cut) {
-  for (size_t i = 0; i < p->npre; i++) {
-    size_t a = p->row[i], b = p->row[i + 1];
-    if (i + 16 < p->npre) { /* the rows' lines 16 rows ahead: they overlap */
-      __builtin_prefetch(p->post_idx + cut[2 * (i + 16)]);
-      __builtin_prefetch(p->post_idx + cut[2 * (i + 16) + 1]);
-    }
-    if (lo2 != lo)
-      cut[2 * i] =
-          (uint32_t)first_at_least_from(p->post_idx, a, b, cut[2 * i], lo, lo2);
-    if (hi2 != hi)
-      cut[2 * i + 1] = (uint32_t)first_at_least_from(p->post_idx, a, b,
-                                                     cut[2 * i + 1], hi, hi2);
-  }
-}
-
-bool adex__net_proj_cuts(const net_proj *p, size_t lo, size_t hi,
-                         uint32_t *cut) {
-  if (!p->rows_sorted) return false;
-  for (size_t i = 0; i < p->npre; i++) {
-    size_t a = first_at_least(p->post_idx, p->row[i], p->row[i + 1], lo);
-    cut[2 * i] = (uint32_t)a;
-    cut[2 * i + 1] =
-        (uint32_t)first_at_least(p->post_idx, a, p->row[i + 1], hi);
-  }
-  return true;
 }
 
 void adex__net_proj_post(net_proj *p, uint64_t k, const net_post *post,
