@@ -546,7 +546,6 @@ static void test_barrier(void **state) {
  * split in halves as a run starts (E 1600, I 384). */
 static void test_balance_split(void **state) {
   (void)state;
-  const size_t nloc[2] = {NE, NI};
   const size_t cap[2] = {38 * 64, 10 * 64}; /* 1.5 x an equal share */
   const size_t cur[6] = {0, 1600, NE, 0, 384, NI};
   size_t next[6];
@@ -554,25 +553,25 @@ static void test_balance_split(void **state) {
   /* part 1 25% slower per neuron: part 0 gets 1 / (1 + 1 / 1.25) = 5 / 9
    * of each: 27.8 blocks of E (28: 1792), 7.2 of I (7: 448) */
   double work[3] = {(double)n0, 1.25 * (double)n1};
-  assert_true(adex__balance(2, 2, nloc, cap, cur, work, 0.03, next));
+  assert_true(adex__balance(2, 2, cap, cur, work, 0.03, next));
   const size_t want[6] = {0, 1792, NE, 0, 448, NI};
   assert_memory_equal(next, want, sizeof want);
   /* as fast: the split stays, and so it does for a gain below 3% (part
    * 1 2% slower: one block more for part 0 would gain less) */
   work[1] = (double)n1;
-  assert_false(adex__balance(2, 2, nloc, cap, cur, work, 0.03, next));
+  assert_false(adex__balance(2, 2, cap, cur, work, 0.03, next));
   assert_memory_equal(next, cur, sizeof cur);
   work[1] = 1.02 * (double)n1;
-  assert_false(adex__balance(2, 2, nloc, cap, cur, work, 0.03, next));
+  assert_false(adex__balance(2, 2, cap, cur, work, 0.03, next));
   assert_memory_equal(next, cur, sizeof cur);
   /* part 1 ten times slower: part 0 holds all it may, cap */
   work[1] = 10.0 * (double)n1;
-  assert_true(adex__balance(2, 2, nloc, cap, cur, work, 0.03, next));
+  assert_true(adex__balance(2, 2, cap, cur, work, 0.03, next));
   const size_t capped[6] = {0, 38 * 64, NE, 0, 10 * 64, NI};
   assert_memory_equal(next, capped, sizeof capped);
   /* a part that measured nothing: the split stays */
   work[1] = 0.0;
-  assert_false(adex__balance(2, 2, nloc, cap, cur, work, 0.0, next));
+  assert_false(adex__balance(2, 2, cap, cur, work, 0.0, next));
   assert_memory_equal(next, cur, sizeof cur);
   /* three parts, the middle one twice as slow: shares 2/5, 1/5, 2/5 of
    * 50 blocks (20, 10, 20) and of 13 (5.2 and 7.8: bounds at 5 and 8) */
@@ -582,7 +581,7 @@ static void test_balance_split(void **state) {
   for (size_t q = 0; q < 3; q++)
     m[q] = cur3[q + 1] - cur3[q] + cur3[4 + q + 1] - cur3[4 + q];
   double work3[3] = {(double)m[0], 2.0 * (double)m[1], (double)m[2]};
-  assert_true(adex__balance(3, 2, nloc, cap3, cur3, work3, 0.03, next3));
+  assert_true(adex__balance(3, 2, cap3, cur3, work3, 0.03, next3));
   const size_t want3[8] = {0, 1280, 1920, NE, 0, 320, 512, NI};
   assert_memory_equal(next3, want3, sizeof want3);
 }

@@ -22,9 +22,9 @@ static size_t up64(size_t x, size_t most) {
   return r < most ? r : most;
 }
 
-bool adex__balance(size_t parts, size_t ngroups, const size_t *nloc,
-                   const size_t *cap, const size_t *cur, const double *work,
-                   double gain, size_t *next) {
+bool adex__balance(size_t parts, size_t ngroups, const size_t *cap,
+                   const size_t *cur, const double *work, double gain,
+                   size_t *next) {
   size_t stride = parts + 1;
   memcpy(next, cur, ngroups * stride * sizeof *next);
   if (parts < 2 || parts > BALANCE_MAX_PARTS) return false;
@@ -36,7 +36,7 @@ bool adex__balance(size_t parts, size_t ngroups, const size_t *nloc,
     all += rate[q];
   }
   for (size_t g = 0; g < ngroups; g++) {
-    size_t *b = next + g * stride, n = nloc[g], blocks = (n + 63) / 64;
+    size_t *b = next + g * stride, n = b[parts], blocks = (n + 63) / 64;
     double share = 0.0; /* of the parts before q */
     b[0] = 0;
     for (size_t q = 1; q < parts; q++) {

@@ -29,20 +29,21 @@
  * bounds move: each move costs a few barriers and the copies' refill. */
 #define ADEX__BALANCE_GAIN 0.03
 
-/* The split of `ngroups` groups of nloc[g] neurons among `parts` parts
- * that would end the steps soonest, given the current split cur (for
- * each group, parts + 1 bounds: part q holds [cur[g (parts + 1) + q],
- * cur[g (parts + 1) + q + 1])) and the work of each part under it
+/* The split of `ngroups` groups among `parts` parts that would end the
+ * steps soonest, given the current split cur (for each group, parts + 1
+ * bounds: part q holds [cur[g (parts + 1) + q], cur[g (parts + 1) + q +
+ * 1]), the last bound the group's size) and the work of each part under it
  * (work[q] > 0, any unit). Each part's share is made proportional to its
  * rate (its neurons per unit of work); the bounds are multiples of 64
- * (the last nloc[g]), and no part holds more than cap[g] neurons of
- * group g (cap[g] x parts >= nloc[g], a multiple of 64 or nloc[g]).
+ * (the last the group's size), and no part holds more than cap[g]
+ * neurons of group g (cap[g] x parts >= the size, a multiple of 64 or
+ * the size).
  * Returns whether it differs from cur and its predicted step time (the
  * slowest part's neurons over its rate) is below cur's by `gain` or
  * more: then the split is in next (laid out as cur), else next is cur.
  * A part without neurons or work keeps the split as it is. */
-bool adex__balance(size_t parts, size_t ngroups, const size_t *nloc,
-                   const size_t *cap, const size_t *cur, const double *work,
-                   double gain, size_t *next);
+bool adex__balance(size_t parts, size_t ngroups, const size_t *cap,
+                   const size_t *cur, const double *work, double gain,
+                   size_t *next);
 
 #endif

@@ -331,8 +331,9 @@ struct adex__barrier;
 bool adex__net_team_balance(adex__net_team *tm, size_t part, size_t parts,
                             uint64_t k, size_t done, struct adex__barrier *bar);
 /* Each thread of the team, before its first part: what it keeps for
- * its part (`part` of `parts`) of every step, its copies filled. */
-void adex__net_team_ready(adex__net_team *tm, size_t part, size_t parts);
+ * its part (`part` of adex__net_team_split's parts) of every step, its
+ * copies filled. */
+void adex__net_team_ready(adex__net_team *tm, size_t part);
 /* Part `part`'s copies written back into the populations and
  * projections (nothing where the team keeps none). */
 void adex__net_team_own_back(adex__net_team *tm, size_t part);

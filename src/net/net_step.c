@@ -495,7 +495,7 @@ typedef struct team_work {
 struct adex__net_team {
   adex_net *net;
   size_t nt;            /* threads it was made for: parts <= nt */
-  size_t parts;         /* threads it runs on (adex__net_team_ready) */
+  size_t parts;         /* threads it runs on (adex__net_team_split) */
   uint32_t **lists;     /* ngroups: nbuf x nloc (by step, modulo nbuf) for
                            populations, NULL for spike sources */
   uint32_t *list_block; /* every group's lists */
@@ -527,8 +527,7 @@ struct adex__net_team {
   uint64_t split_from;
   size_t *next;    /* a split being weighed */
   size_t *cap;     /* ngroups: most neurons of a group a part holds */
-  size_t *nloc;    /* ngroups: each population's neurons, 0 others */
-  double *rate;    /* nt: the parts' work, weighed */
+  double *worked;  /* nt: the parts' work, as weighed */
   team_work *work; /* nt */
   size_t every;    /* steps between looks at the work (0: never) */
   bool force;      /* the bounds move at every look (tests) */
@@ -561,8 +560,7 @@ void adex__net_team_free(adex__net_team *tm) {
   free(tm->split[1]);
   free(tm->next);
   free(tm->cap);
-  free(tm->nloc);
-  free(tm->rate);
+  free(tm->worked);
   free(tm->work);
   free(tm);
 }
@@ -609,8 +607,7 @@ adex__net_team *adex__net_team_new(adex_net *net, size_t nt, size_t batch) {
     tm->split[v] = calloc(ng * (nt + 1), sizeof *tm->split[v]);
   tm->next = calloc(ng * (nt + 1), sizeof *tm->next);
   tm->cap = calloc(ng, sizeof *tm->cap);
-  tm->nloc = calloc(ng, sizeof *tm->nloc);
-  tm->rate = calloc(nt, sizeof *tm->rate);
+  tm->worked = calloc(nt, sizeof *tm->worked);
   tm->work = aligned_alloc(TEAM_LINE, nt * sizeof *tm->work);
   tm->every = net->balance_every == 0          ? ADEX__BALANCE_EVERY
               : net->balance_every == SIZE_MAX ? 0
@@ -632,7 +629,7 @@ adex__net_team *adex__net_team_new(adex_net *net, size_t nt, size_t batch) {
             tm->mine != NULL && tm->nf != NULL && tm->nfs != NULL &&
             tm->cuts != NULL && tm->cut_block != NULL && tm->split[0] != NULL &&
             tm->split[1] != NULL && tm->next != NULL && tm->cap != NULL &&
-            tm->work != NULL && tm->nloc != NULL && tm->rate != NULL;
+            tm->work != NULL && tm->worked != NULL;
   for (size_t g = 0, at = 0; ok && g < ng; g++) {
     const net_group *gr = &net->groups[g];
     if (gr->kind != NET_GROUP_POP) continue;
@@ -813,7 +810,7 @@ void adex__net_team_split(adex__net_team *tm, size_t parts) {
     size_t *b = tm->split[1] + g * (parts + 1), hi = 0;
     for (size_t q = 0; q < parts; q++)
       if (pop) part_range(gr, q, parts, &b[q], &hi);
-    b[parts] = tm->nloc[g] = pop ? gr->nloc : 0;
+    b[parts] = pop ? gr->nloc : 0;
     /* half as many again as an equal share, in whole blocks */
     size_t blocks = (b[parts] + 63) / 64;
     size_t most = (3 * blocks + 2 * parts - 1) / (2 * parts) * 64;
@@ -841,8 +838,7 @@ static void clear_cuts(adex__net_team *tm, size_t part) {
   }
 }
 
-void adex__net_team_ready(adex__net_team *tm, size_t part, size_t parts) {
-  (void)parts; /* tm->parts, from adex__net_team_split */
+void adex__net_team_ready(adex__net_team *tm, size_t part) {
   if (tm->copies != NULL && part < tm->ncopies) copy_part(tm, part, true);
   clear_cuts(tm, part);
 }
@@ -1215,8 +1211,8 @@ void adex__net_team_step_end(adex__net_team *tm, size_t part, size_t parts,
  * (then the new split in tm->next), from the parts' work since the last
  * look (or, forced, as if the parts took turns at being twice as slow). */
 static bool team_weigh(adex__net_team *tm, size_t parts) {
-  size_t ng = tm->net->ngroups, *nloc = tm->nloc;
-  double *work = tm->rate;
+  size_t ng = tm->net->ngroups;
+  double *work = tm->worked;
   const size_t *b = tm->split[1];
   for (size_t q = 0; q < parts; q++) {
     work[q] = (double)tm->work[q].ticks;
@@ -1229,7 +1225,7 @@ static bool team_weigh(adex__net_team *tm, size_t parts) {
     }
   }
   tm->looks++;
-  return adex__balance(parts, ng, nloc, tm->cap, b, work,
+  return adex__balance(parts, ng, tm->cap, b, work,
                        tm->force ? 0.0 : ADEX__BALANCE_GAIN, tm->next);
 }
 

@@ -355,7 +355,7 @@ static bool drive_team(adex_net *net, size_t k, size_t steps,
       if (own) (void)adex__net_team_own(tm, parts);
     }
 #pragma omp barrier
-    adex__net_team_ready(tm, part, parts);
+    adex__net_team_ready(tm, part);
     const unsigned char *copy[ADEX_RUN_MAX_MONITORS];
     copies_of(tm, mons, n_mons, group, part, copy);
     for (size_t s = k; s < steps; s++) {
