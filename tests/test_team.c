@@ -20,6 +20,7 @@
 #include "coba_pop.h"         /* bench/: the COBA-AdEx neurons */
 #include "net/net_balance.h"  /* adex__balance */
 #include "net/net_internal.h" /* adex__net_team_threads */
+#include "net/part_rows.h"    /* adex__part_rows */
 #include "run/team_barrier.h" /* adex__barrier */
 
 #include <pthread.h>
@@ -586,10 +587,115 @@ static void test_balance_split(void **state) {
   assert_memory_equal(next3, want3, sizeof want3);
 }
 
+/* A part's own rows (net/part_rows.h) of a projection wired by hand,
+ * against its rows filtered one synapse at a time: what they hold for
+ * several ranges, and where a spike list's weights land in the part's
+ * columns of the ring, with one delay for all and one per pre neuron. */
+static void test_part_rows(void **state) {
+  (void)state;
+  enum { P = 5, Q = 300, L = 4 };
+  /* rows sorted; row 2 empty; row 4 all below 64 */
+  static const uint32_t row[P + 1] = {0, 6, 9, 9, 15, 18};
+  static uint32_t post[18] = {0,  5,   63,  64,  200, 299, /* pre 0 */
+                              64, 127, 128,                /* pre 1 */
+                              1,  99,  100, 150, 250, 251, /* pre 3 */
+                              2,  30,  63};                /* pre 4 */
+  double ring_mark = 0.0;
+  net_proj p;
+  memset(&p, 0, sizeof p);
+  p.npre = P;
+  p.npost = Q;
+  p.nsyn = 18;
+  p.row = (uint32_t *)row;
+  p.post_idx = post;
+  p.rows_sorted = true;
+  p.ring = &ring_mark; /* a ring of sums: the Exp family */
+  p.ring_len = L;
+  p.d_all = 1;
+  p.w_all = 0.25;
+  assert_true(adex__part_rows_fit(&p, Q));
+  assert_false(adex__part_rows_fit(&p, 65537));
+  double w1 = 1.0;
+  uint16_t d1 = 1;
+  p.w = &w1;
+  assert_false(adex__part_rows_fit(&p, Q)); /* weights of their own */
+  p.w = NULL;
+  p.dly = &d1;
+  assert_false(adex__part_rows_fit(&p, Q)); /* delays of their own */
+  p.dly = NULL;
+  p.rows_sorted = false;
+  assert_false(adex__part_rows_fit(&p, Q));
+  p.rows_sorted = true;
+  p.ring = NULL;
+  assert_false(adex__part_rows_fit(&p, Q)); /* a per-pre model */
+  p.ring = &ring_mark;
+
+  /* room: the most synapses into any `most` consecutive post neurons */
+  static const size_t most[] = {1, 2, 64, 100, 150, 299, Q, 2 * Q};
+  for (size_t c = 0; c < sizeof most / sizeof *most; c++) {
+    size_t want = 0;
+    for (size_t a = 0; a + most[c] <= Q || a == 0; a++) {
+      size_t in = 0;
+      for (size_t q = 0; q < 18; q++)
+        in += post[q] >= a && post[q] < a + most[c];
+      if (in > want) want = in;
+    }
+    assert_int_equal(adex__part_rows_room(&p, most[c]), want);
+  }
+  static unsigned char block[4096];
+  adex__part_rows r;
+  /* too little room: not made (the part delivers with its cuts then) */
+  assert_true(adex__part_rows_bytes(&p, 7) <= sizeof block);
+  adex__part_rows_place(&r, &p, 7, block);
+  assert_false(adex__part_rows_make(&r, &p, 0, Q));
+  assert_false(r.made);
+  assert_true(adex__part_rows_make(&r, &p, 0, 64)); /* 7 of them */
+  assert_true(r.made);
+  assert_false(adex__part_rows_make(&r, &p, 0, 65)); /* 9 */
+  assert_false(r.made);
+  assert_true(adex__part_rows_bytes(&p, 18) <= sizeof block);
+  adex__part_rows_place(&r, &p, 18, block);
+  static const size_t range[][2] = {{0, 64}, {64, 128},  {128, Q},
+                                    {0, Q},  {100, 101}, {3, 3}};
+  static const uint16_t dly_pre[P] = {1, 3, 2, 2, 1};
+  static const uint32_t ids[] = {3, 0, 4, 3, 1, 2};
+  const size_t n = sizeof ids / sizeof *ids;
+  for (size_t c = 0; c < sizeof range / sizeof *range; c++) {
+    size_t lo = range[c][0], hi = range[c][1], span = hi - lo;
+    assert_true(adex__part_rows_make(&r, &p, lo, hi));
+    for (size_t i = 0; i < P; i++) { /* pre i's synapses in [lo, hi) */
+      size_t at = r.at[i];
+      for (size_t q = row[i]; q < row[i + 1]; q++)
+        if (post[q] >= lo && post[q] < hi) {
+          assert_true(at < r.at[i + 1]);
+          assert_int_equal(r.idx[at++], post[q] - lo);
+        }
+      assert_int_equal(at, r.at[i + 1]);
+    }
+    for (int per_pre = 0; per_pre < 2; per_pre++) {
+      p.dly_pre = per_pre ? (uint16_t *)dly_pre : NULL;
+      double got[L * Q], want[L * Q];
+      memset(got, 0, sizeof got);
+      memset(want, 0, sizeof want);
+      uint64_t s = 6; /* the list's step */
+      adex__part_rows_deliver(&p, &r, ids, n, s, span, got);
+      for (size_t m = 0; m < n; m++) {
+        size_t i = ids[m], d = per_pre ? dly_pre[i] : 1;
+        for (size_t q = row[i]; q < row[i + 1]; q++)
+          if (post[q] >= lo && post[q] < hi)
+            want[((s + d) % L) * span + post[q] - lo] += 0.25;
+      }
+      assert_memory_equal(got, want, L * span * sizeof *got);
+    }
+    p.dly_pre = NULL;
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_barrier),
       cmocka_unit_test(test_balance_split),
+      cmocka_unit_test(test_part_rows),
       cmocka_unit_test(test_plain),
       cmocka_unit_test(test_serial_every_step),
       cmocka_unit_test(test_batches),

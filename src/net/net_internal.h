@@ -208,6 +208,10 @@ void adex__net_proj_free_state(net_proj *p);
 void adex__net_proj_update(net_proj *p, const net_group *pre, uint64_t k,
                            double t, const net_post *post);
 
+/* The first s in [a, b) with idx[s] >= x (idx increasing there), or b. */
+size_t adex__net_first_at_least(const uint32_t *idx, size_t a, size_t b,
+                                size_t x);
+
 /* The Exp family's update in parts, by ranges of post neurons (a
  * network's step split among threads): deliver the spike lists of `pre`
  * to the synapses whose post neuron is in [lo, hi), ... */

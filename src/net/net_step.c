@@ -16,6 +16,7 @@
 #include "internal.h"
 #include "net/net_balance.h"
 #include "net/net_internal.h"
+#include "net/part_rows.h"
 #include "pop/pop_internal.h"
 #include "rng.h"
 #include "run/team_barrier.h"
@@ -512,10 +513,16 @@ struct adex__net_team {
   adex__nf *nf;         /* nt x ngroups: one step's non-finite values */
   team_nf *nfs;         /* nt x ngroups */
   uint32_t **cuts;      /* nt x nprojs: each part's part of every row of the
-                       projection (clear_cuts), or NULL */
+                       projection (ready_rows), or NULL */
   uint32_t **cut_block; /* nt: each part's cuts, in one block of cut_bytes
                            (NULL: out of memory, each row searched) */
   size_t cut_bytes;
+  /* nt x nprojs: each part's own rows of each projection (part_rows.h),
+   * made where the part has copies and the projection fits (at NULL
+   * where it does not: its cuts, then) */
+  adex__part_rows *rows;
+  void **row_block; /* nt: each part's rows, in one block of row_bytes */
+  size_t row_bytes;
   team_copy *copies; /* ncopies of them (adex__net_team_own), or NULL:
                         the steps write the populations' own arrays */
   size_t ncopies;
@@ -542,6 +549,7 @@ int adex__net_team_threads(const adex_net *net) {
 
 /* The team's copies released (adex__net_team_own), none kept. */
 static void drop_copies(adex__net_team *tm);
+static void place_rows(adex__net_team *tm);
 
 void adex__net_team_free(adex__net_team *tm) {
   if (tm == NULL) return;
@@ -555,6 +563,10 @@ void adex__net_team_free(adex__net_team *tm) {
     adex__scratch_free(tm->cut_block[q], tm->cut_bytes);
   free(tm->cut_block);
   free(tm->cuts);
+  for (size_t q = 0; tm->row_block != NULL && q < tm->nt; q++)
+    adex__scratch_free(tm->row_block[q], tm->row_bytes);
+  free(tm->row_block);
+  free(tm->rows);
   drop_copies(tm);
   free(tm->split[0]);
   free(tm->split[1]);
@@ -603,6 +615,7 @@ adex__net_team *adex__net_team_new(adex_net *net, size_t nt, size_t batch) {
   tm->cut_block = calloc(nt, sizeof *tm->cut_block);
   for (size_t q = 0; tm->cut_block != NULL && q < nt; q++)
     tm->cut_block[q] = adex__scratch_alloc(tm->cut_bytes); /* NULL: none */
+  place_rows(tm);
   for (size_t v = 0; v < 2; v++)
     tm->split[v] = calloc(ng * (nt + 1), sizeof *tm->split[v]);
   tm->next = calloc(ng * (nt + 1), sizeof *tm->next);
@@ -799,6 +812,14 @@ size_t adex__net_team_group_of(adex_net *net, const void *data) {
   return SIZE_MAX;
 }
 
+/* The most neurons of a group of n a part of `parts` may hold: half as
+ * many again as an equal share, in whole blocks of 64. */
+static size_t part_cap(size_t n, size_t parts) {
+  size_t blocks = (n + 63) / 64;
+  size_t most = (3 * blocks + 2 * parts - 1) / (2 * parts) * 64;
+  return most < n ? most : n;
+}
+
 void adex__net_team_split(adex__net_team *tm, size_t parts) {
   const adex_net *net = tm->net;
   size_t ng = net->ngroups;
@@ -812,25 +833,73 @@ void adex__net_team_split(adex__net_team *tm, size_t parts) {
       if (pop) part_range(gr, q, parts, &b[q], &hi);
     b[parts] = pop ? gr->nloc : 0;
     /* half as many again as an equal share, in whole blocks */
-    size_t blocks = (b[parts] + 63) / 64;
-    size_t most = (3 * blocks + 2 * parts - 1) / (2 * parts) * 64;
-    tm->cap[g] = most < b[parts] ? most : b[parts];
+    tm->cap[g] = part_cap(b[parts], parts);
   }
   memcpy(tm->split[0], tm->split[1], ng * (parts + 1) * sizeof *tm->split[0]);
   memset(tm->work, 0, tm->nt * sizeof *tm->work);
 }
 
-/* Part `part`'s cuts (tm->cuts) cleared: each row's part in the part's
- * range found at its first spike (adex__net_proj_deliver_list), at the
- * start and after the range moved. NULL where a projection's rows are
- * not sorted, or out of memory: each row searched at every spike. */
-static void clear_cuts(adex__net_team *tm, size_t part) {
+/* Each part's own rows of the projections that fit (part_rows.h), with
+ * room for the synapses into the most neurons a part of nt may hold, in
+ * a block of its own (on huge pages where large); none where a block is
+ * not lent: the cuts, then. */
+static void place_rows(adex__net_team *tm) {
+  const adex_net *net = tm->net;
+  size_t *room = calloc(net->nprojs + 1, sizeof *room);
+  if (room == NULL) return;
+  for (size_t i = 0; i < net->nprojs; i++) {
+    const net_proj *p = &net->projs[i];
+    if (!adex__part_rows_fit(p, p->npost)) continue;
+    room[i] = adex__part_rows_room(p, part_cap(p->npost, tm->nt));
+    if (room[i] > 0) tm->row_bytes += adex__part_rows_bytes(p, room[i]);
+  }
+  if (tm->row_bytes > 0) {
+    tm->rows = calloc(tm->nt * net->nprojs, sizeof *tm->rows);
+    tm->row_block = calloc(tm->nt, sizeof *tm->row_block);
+  }
+  for (size_t q = 0; tm->rows != NULL && tm->row_block != NULL && q < tm->nt;
+       q++) {
+    char *block = tm->row_block[q] = adex__scratch_alloc(tm->row_bytes);
+    for (size_t i = 0; block != NULL && i < net->nprojs; i++) {
+      if (room[i] == 0) continue;
+      const net_proj *p = &net->projs[i];
+      adex__part_rows_place(&tm->rows[q * net->nprojs + i], p, room[i], block);
+      block += adex__part_rows_bytes(p, room[i]);
+    }
+  }
+  free(room);
+}
+
+/* Part `part`'s own rows of projection i, made or not, or NULL: where the
+ * part has copies (the delivery into them reads them). */
+static adex__part_rows *rows_of(adex__net_team *tm, size_t part, size_t i) {
+  if (tm->rows == NULL || tm->copies == NULL || part >= tm->ncopies)
+    return NULL;
+  adex__part_rows *r = &tm->rows[part * tm->net->nprojs + i];
+  return r->at != NULL ? r : NULL;
+}
+
+/* Part `part`'s delivery made ready for its range, at the start and
+ * (`moved`) for the projections into a group whose part moved: its own
+ * rows of each projection made where it has them (rows_of) and they hold
+ * the range's synapses, else its cuts (tm->cuts) cleared: each row's part in the part's range found at
+ * its first spike (adex__net_proj_deliver_list). Cuts NULL where a
+ * projection's rows are not sorted, or out of memory: each row searched
+ * at every spike. */
+static void ready_rows(adex__net_team *tm, size_t part, bool moved) {
   adex_net *net = tm->net;
   uint32_t *block = tm->cut_block[part];
   size_t at = 0; /* projection i's cuts in the block */
   for (size_t i = 0; i < net->nprojs; i++) {
     const net_proj *p = &net->projs[i];
-    if (block != NULL && p->rows_sorted) {
+    adex__part_rows *r = rows_of(tm, part, i);
+    size_t g = p->cfg.post * (tm->parts + 1) + part; /* its bounds */
+    const size_t *was = tm->split[0] + g, *b = tm->split[1] + g;
+    if (moved && was[0] == b[0] && was[1] == b[1]) {
+      /* as it was */
+    } else if (r != NULL && adex__part_rows_make(r, p, b[0], b[1])) {
+      /* its own rows */
+    } else if (block != NULL && p->rows_sorted) {
       tm->cuts[part * net->nprojs + i] = block + at;
       memset(block + at, 0, 2 * p->npre * sizeof *block);
     }
@@ -840,7 +909,23 @@ static void clear_cuts(adex__net_team *tm, size_t part) {
 
 void adex__net_team_ready(adex__net_team *tm, size_t part) {
   if (tm->copies != NULL && part < tm->ncopies) copy_part(tm, part, true);
-  clear_cuts(tm, part);
+  ready_rows(tm, part, false);
+}
+
+/* Deliver one spike list of step k - 1 of projection i into part
+ * `part`'s range [lo, hi): from its own rows where it has them, else
+ * from the projection's rows with its cuts. */
+static void deliver_ids(adex__net_team *tm, size_t i, size_t part,
+                        const uint32_t *ids, size_t n, uint64_t k, size_t lo,
+                        size_t hi) {
+  net_proj *p = &tm->net->projs[i];
+  double *into = tm->copies != NULL ? tm->copies[part].projs[i].ring : NULL;
+  const adex__part_rows *r = rows_of(tm, part, i);
+  if (r != NULL && r->made && into != NULL)
+    adex__part_rows_deliver(p, r, ids, n, k - 1, hi - lo, into);
+  else
+    adex__net_proj_deliver_list(p, ids, n, k - 1, lo, hi,
+                                tm->cuts[part * tm->net->nprojs + i], into);
 }
 
 /* Deliver into [lo, hi) the spikes of step k - 1 of p (projection i) for
@@ -853,14 +938,11 @@ void adex__net_team_ready(adex__net_team *tm, size_t part) {
 static uint64_t team_deliver(adex__net_team *tm, size_t i, size_t part,
                              size_t parts, uint64_t k, size_t lo, size_t hi,
                              const adex__barrier *bar) {
-  net_proj *p = &tm->net->projs[i];
-  uint32_t *cut = tm->cuts[part * tm->net->nprojs + i];
-  double *into = tm->copies != NULL ? tm->copies[part].projs[i].ring : NULL;
+  const net_proj *p = &tm->net->projs[i];
   size_t pg = p->cfg.pre;
   const net_group *pre = &tm->net->groups[pg];
   if (tm->lists[pg] == NULL) { /* gathered at once: one list */
-    adex__net_proj_deliver_list(p, pre->spk, pre->nspk, k - 1, lo, hi, cut,
-                                into);
+    deliver_ids(tm, i, part, pre->spk, pre->nspk, k, lo, hi);
     return 0;
   }
   size_t par = (size_t)((k - 1) & 1);
@@ -873,8 +955,7 @@ static uint64_t team_deliver(adex__net_team *tm, size_t i, size_t part,
     size_t n = *team_count(tm, pg, par, q), qlo, qhi;
     if (n == 0) continue;
     team_range(tm, pg, q, k - 1, &qlo, &qhi);
-    adex__net_proj_deliver_list(p, team_ids(tm, pg, k - 1, q, qlo), n, k - 1,
-                                lo, hi, cut, into);
+    deliver_ids(tm, i, part, team_ids(tm, pg, k - 1, q, qlo), n, k, lo, hi);
   }
   return waited;
 }
@@ -1258,7 +1339,7 @@ bool adex__net_team_balance(adex__net_team *tm, size_t part, size_t parts,
     copy_layout(tm, part, k, false, c, c->block, &bytes);
     copy_part(tm, part, true);
   }
-  clear_cuts(tm, part);
+  ready_rows(tm, part, true);
   return true;
 }
 

@@ -138,9 +138,8 @@ adex_status adex__net_proj_alloc(net_proj *p, double dt) {
 
 /* ------------------------------------------------------------ delivery */
 
-/* The first s in [a, b) with idx[s] >= x (idx increasing there), or b. */
-static size_t first_at_least(const uint32_t *idx, size_t a, size_t b,
-                             size_t x) {
+size_t adex__net_first_at_least(const uint32_t *idx, size_t a, size_t b,
+                                size_t x) {
   while (a < b) {
     size_t mid = a + (b - a) / 2;
     if (idx[mid] < x)
@@ -181,13 +180,13 @@ static void deliver_list(net_proj *p, const uint32_t *ids, size_t n, uint64_t s,
       a = cut[2 * i] - 1;
       b = cut[2 * i + 1];
     } else if (cut != NULL) { /* the row's part in [lo, hi), kept */
-      if (lo > 0) a = first_at_least(p->post_idx, a, b, lo);
-      if (hi < Q) b = first_at_least(p->post_idx, a, b, hi);
+      if (lo > 0) a = adex__net_first_at_least(p->post_idx, a, b, lo);
+      if (hi < Q) b = adex__net_first_at_least(p->post_idx, a, b, hi);
       cut[2 * i] = (uint32_t)(a + 1);
       cut[2 * i + 1] = (uint32_t)b;
     } else if (!all && p->rows_sorted) { /* the row's part in [lo, hi) */
-      a = first_at_least(p->post_idx, a, b, lo);
-      b = first_at_least(p->post_idx, a, b, hi);
+      a = adex__net_first_at_least(p->post_idx, a, b, lo);
+      b = adex__net_first_at_least(p->post_idx, a, b, hi);
     }
     if (p->dly == NULL && p->w == NULL) {
       uint64_t d = p->dly_pre != NULL ? p->dly_pre[i] : p->d_all;
