@@ -938,6 +938,10 @@ void adex__net_set_balance(adex_net *net, size_t every, bool force) {
   net->balance_force = force;
 }
 
+void adex__net_set_rows(adex_net *net, size_t steps) {
+  net->rows_steps = steps;
+}
+
 size_t adex__net_folded(const adex_net *net, size_t pop) {
   return net->planned && net->groups[pop].kind == NET_GROUP_POP
              ? net->ctx[pop].nchans

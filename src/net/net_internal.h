@@ -153,6 +153,9 @@ struct adex_net {
   size_t balance_every;       /* a team's steps between looks at its parts' work
                            (adex__net_set_balance; 0: ADEX__BALANCE_EVERY) */
   bool balance_force;         /* tests: the bounds move at every look */
+  size_t rows_steps; /* the fewest steps of a team's run whose parts keep
+                        their own rows (adex__net_set_rows; 0:
+                        ADEX__TEAM_ROWS_STEPS) */
   /* several ranks (NULL comm: alone) */
   const struct adex_comm *comm;
   int rank, nranks;
@@ -277,6 +280,15 @@ void adex__net_set_fold(adex_net *net, adex__fold how);
  * as if the parts took turns at being twice as slow as the others, so
  * that the bounds move each time whatever the cores. */
 void adex__net_set_balance(adex_net *net, size_t every, bool force);
+/* A team's run of this many steps or more keeps each part's own rows of
+ * the projections that allow them (part_rows.h): making them reads the
+ * projections' rows, 250-350 us a part for COBA-AdEx's 320 000 synapses
+ * on one machine, and they save about 600 cycles a step, so a run of a
+ * few thousand steps pays for them. */
+#define ADEX__TEAM_ROWS_STEPS 4096
+/* The fewest steps of a team's run that keeps own rows (0: the default,
+ * ADEX__TEAM_ROWS_STEPS; tests: 1). */
+void adex__net_set_rows(adex_net *net, size_t steps);
 
 /* Inputs the step applies itself (the run loop's `(key, number)` with op
  * '+' onto a population's input, drive.c): the population group whose
@@ -315,11 +327,13 @@ adex_status adex__net_team_start(adex__net_team *tm, uint64_t k);
  * part's own (of a network whose every group is a population that folds
  * its projections into its step or, in float32, runs them on its float
  * arrays; false, and the populations' own arrays stepped, elsewhere or
- * out of memory). Each
+ * out of memory). A run of `steps` steps, enough to pay for them
+ * (adex__net_set_rows), also keeps each part's own rows of the
+ * projections that allow them (part_rows.h). Each
  * thread then steps its copies, the monitors of its part read them
  * (adex__net_team_copy_of), and adex__net_team_own_back writes them
  * back: before the calling thread's code between steps and at the end. */
-bool adex__net_team_own(adex__net_team *tm, size_t parts);
+bool adex__net_team_own(adex__net_team *tm, size_t parts, size_t steps);
 /* On one thread, before the others start and before
  * adex__net_team_own: the team runs on `parts` threads, each part first
  * an equal share of every population (whole blocks of 64 neurons). */

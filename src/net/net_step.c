@@ -549,7 +549,7 @@ int adex__net_team_threads(const adex_net *net) {
 
 /* The team's copies released (adex__net_team_own), none kept. */
 static void drop_copies(adex__net_team *tm);
-static void place_rows(adex__net_team *tm);
+static void place_rows(adex__net_team *tm, size_t parts);
 
 void adex__net_team_free(adex__net_team *tm) {
   if (tm == NULL) return;
@@ -615,7 +615,6 @@ adex__net_team *adex__net_team_new(adex_net *net, size_t nt, size_t batch) {
   tm->cut_block = calloc(nt, sizeof *tm->cut_block);
   for (size_t q = 0; tm->cut_block != NULL && q < nt; q++)
     tm->cut_block[q] = adex__scratch_alloc(tm->cut_bytes); /* NULL: none */
-  place_rows(tm);
   for (size_t v = 0; v < 2; v++)
     tm->split[v] = calloc(ng * (nt + 1), sizeof *tm->split[v]);
   tm->next = calloc(ng * (nt + 1), sizeof *tm->next);
@@ -840,24 +839,24 @@ void adex__net_team_split(adex__net_team *tm, size_t parts) {
 }
 
 /* Each part's own rows of the projections that fit (part_rows.h), with
- * room for the synapses into the most neurons a part of nt may hold, in
- * a block of its own (on huge pages where large); none where a block is
- * not lent: the cuts, then. */
-static void place_rows(adex__net_team *tm) {
+ * room for the synapses into the most neurons a part of `parts` may
+ * hold, in a block of its own (on huge pages where large); none where a
+ * block is not lent: the cuts, then. */
+static void place_rows(adex__net_team *tm, size_t parts) {
   const adex_net *net = tm->net;
   size_t *room = calloc(net->nprojs + 1, sizeof *room);
   if (room == NULL) return;
   for (size_t i = 0; i < net->nprojs; i++) {
     const net_proj *p = &net->projs[i];
     if (!adex__part_rows_fit(p, p->npost)) continue;
-    room[i] = adex__part_rows_room(p, part_cap(p->npost, tm->nt));
+    room[i] = adex__part_rows_room(p, part_cap(p->npost, parts));
     if (room[i] > 0) tm->row_bytes += adex__part_rows_bytes(p, room[i]);
   }
   if (tm->row_bytes > 0) {
     tm->rows = calloc(tm->nt * net->nprojs, sizeof *tm->rows);
     tm->row_block = calloc(tm->nt, sizeof *tm->row_block);
   }
-  for (size_t q = 0; tm->rows != NULL && tm->row_block != NULL && q < tm->nt;
+  for (size_t q = 0; tm->rows != NULL && tm->row_block != NULL && q < parts;
        q++) {
     char *block = tm->row_block[q] = adex__scratch_alloc(tm->row_bytes);
     for (size_t i = 0; block != NULL && i < net->nprojs; i++) {
@@ -1041,7 +1040,7 @@ static void drop_copies(adex__net_team *tm) {
   tm->ncopies = 0;
 }
 
-bool adex__net_team_own(adex__net_team *tm, size_t parts) {
+bool adex__net_team_own(adex__net_team *tm, size_t parts, size_t steps) {
   adex_net *net = tm->net;
   if (!copies_fit(net) || parts > tm->nt) return false;
   team_copy *c = tm->copies = calloc(parts, sizeof *c);
@@ -1063,6 +1062,8 @@ bool adex__net_team_own(adex__net_team *tm, size_t parts) {
     if (ok) copy_layout(tm, q, UINT64_MAX, false, &c[q], c[q].block, &bytes);
   }
   if (!ok) drop_copies(tm); /* the populations' own arrays, then */
+  size_t least = net->rows_steps != 0 ? net->rows_steps : ADEX__TEAM_ROWS_STEPS;
+  if (tm->copies != NULL && steps >= least) place_rows(tm, parts);
   return tm->copies != NULL;
 }
 

@@ -16,9 +16,9 @@
  * weight and the same delay (so that a post neuron's sum is the same in
  * whatever order its weights come), its rows are sorted and its post
  * population has at most 65 536 neurons; made again each time the
- * part's range moves (adex__net_team_balance). Their room is for the
- * synapses into the most neurons a part may hold: a range with more
- * (a run on fewer threads than its team was made for) is not made, and
+ * part's range moves (adex__net_team_balance), in runs long enough to
+ * pay for that (adex__net_set_rows). Their room is for the synapses into
+ * the most neurons a part may hold; a range with more is not made, and
  * the part delivers with the cuts.
  */
 #ifndef ADEX_PART_ROWS_H

@@ -352,7 +352,7 @@ static bool drive_team(adex_net *net, size_t k, size_t steps,
       adex__barrier_init(&bar, (unsigned)parts, (unsigned)omp_get_num_procs());
       /* nothing but progress between the steps: each thread its copies */
       adex__net_team_split(tm, parts);
-      if (own) (void)adex__net_team_own(tm, parts);
+      if (own) (void)adex__net_team_own(tm, parts, steps - k);
     }
 #pragma omp barrier
     adex__net_team_ready(tm, part);
