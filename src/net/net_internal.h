@@ -211,9 +211,10 @@ void adex__net_proj_free_state(net_proj *p);
 void adex__net_proj_update(net_proj *p, const net_group *pre, uint64_t k,
                            double t, const net_post *post);
 
-/* The first s in [a, b) with idx[s] >= x (idx increasing there), or b. */
-size_t adex__net_first_at_least(const uint32_t *idx, size_t a, size_t b,
-                                size_t x);
+/* Pre neuron i's synapses whose post neuron is in [lo, hi): [*a, *b) of
+ * p's synapses (its row sorted by post index). */
+void adex__net_row_part(const net_proj *p, size_t i, size_t lo, size_t hi,
+                        size_t *a, size_t *b);
 
 /* The Exp family's update in parts, by ranges of post neurons (a
  * network's step split among threads): deliver the spike lists of `pre`

@@ -881,10 +881,10 @@ static adex__part_rows *rows_of(adex__net_team *tm, size_t part, size_t i) {
 /* Part `part`'s delivery made ready for its range, at the start and
  * (`moved`) for the projections into a group whose part moved: its own
  * rows of each projection made where it has them (rows_of) and they hold
- * the range's synapses, else its cuts (tm->cuts) cleared: each row's part in the part's range found at
- * its first spike (adex__net_proj_deliver_list). Cuts NULL where a
- * projection's rows are not sorted, or out of memory: each row searched
- * at every spike. */
+ * the range's synapses, else its cuts (tm->cuts) cleared: each row's
+ * part in the part's range found at its first spike
+ * (adex__net_proj_deliver_list). Cuts NULL where a projection's rows are
+ * not sorted, or out of memory: each row searched at every spike. */
 static void ready_rows(adex__net_team *tm, size_t part, bool moved) {
   adex_net *net = tm->net;
   uint32_t *block = tm->cut_block[part];

@@ -50,9 +50,8 @@ bool adex__part_rows_make(adex__part_rows *r, const net_proj *p, size_t lo,
   r->at[0] = 0;
   r->made = false;
   for (size_t i = 0; i < p->npre; i++) {
-    size_t a = p->row[i], b = p->row[i + 1];
-    if (lo > 0) a = adex__net_first_at_least(p->post_idx, a, b, lo);
-    if (hi < p->npost) b = adex__net_first_at_least(p->post_idx, a, b, hi);
+    size_t a, b;
+    adex__net_row_part(p, i, lo, hi, &a, &b);
     if (b - a > r->room - at) return false; /* cuts, then */
     for (size_t q = a; q < b; q++)
       r->idx[at++] = (uint16_t)(p->post_idx[q] - lo);

@@ -138,8 +138,9 @@ adex_status adex__net_proj_alloc(net_proj *p, double dt) {
 
 /* ------------------------------------------------------------ delivery */
 
-size_t adex__net_first_at_least(const uint32_t *idx, size_t a, size_t b,
-                                size_t x) {
+/* The first s in [a, b) with idx[s] >= x (idx increasing there), or b. */
+static size_t first_at_least(const uint32_t *idx, size_t a, size_t b,
+                             size_t x) {
   while (a < b) {
     size_t mid = a + (b - a) / 2;
     if (idx[mid] < x)
@@ -148,6 +149,14 @@ size_t adex__net_first_at_least(const uint32_t *idx, size_t a, size_t b,
       b = mid;
   }
   return a;
+}
+
+void adex__net_row_part(const net_proj *p, size_t i, size_t lo, size_t hi,
+                        size_t *a, size_t *b) {
+  *a = p->row[i];
+  *b = p->row[i + 1];
+  if (lo > 0) *a = first_at_least(p->post_idx, *a, *b, lo);
+  if (hi < p->npost) *b = first_at_least(p->post_idx, *a, *b, hi);
 }
 
 /* Add the synapses of the pre neurons of one spike list (ids[0..n), found
@@ -180,13 +189,11 @@ static void deliver_list(net_proj *p, const uint32_t *ids, size_t n, uint64_t s,
       a = cut[2 * i] - 1;
       b = cut[2 * i + 1];
     } else if (cut != NULL) { /* the row's part in [lo, hi), kept */
-      if (lo > 0) a = adex__net_first_at_least(p->post_idx, a, b, lo);
-      if (hi < Q) b = adex__net_first_at_least(p->post_idx, a, b, hi);
+      adex__net_row_part(p, i, lo, hi, &a, &b);
       cut[2 * i] = (uint32_t)(a + 1);
       cut[2 * i + 1] = (uint32_t)b;
     } else if (!all && p->rows_sorted) { /* the row's part in [lo, hi) */
-      a = adex__net_first_at_least(p->post_idx, a, b, lo);
-      b = adex__net_first_at_least(p->post_idx, a, b, hi);
+      adex__net_row_part(p, i, lo, hi, &a, &b);
     }
     if (p->dly == NULL && p->w == NULL) {
       uint64_t d = p->dly_pre != NULL ? p->dly_pre[i] : p->d_all;
