@@ -1,7 +1,7 @@
 /* bench_coba.c - the COBA-AdEx network (docs/networks.md) and its scaling:
  * time to build, time per simulated second, spikes and bytes per synapse.
  *
- * Usage: bench_coba [seconds=1] [threads=1] [coba|split|all|ratio]
+ * Usage: bench_coba [seconds=1] [threads=1] [coba|split|all|ratio|sizes]
  *                   [float64|float32] [rounds=15]
  *   prints the benchmark network (4000 neurons, FixedProb(0.02)): its
  *   loop's time per simulated second and the median step's time x the
@@ -19,7 +19,13 @@
  *   and on `threads`, `rounds` times each, one after the other in turns
  *   (which goes first alternating): the times of each (min, q25, median)
  *   and the ratio one thread / `threads` of each round's pair, whose
- *   median a machine whose speed drifts over minutes disturbs least.
+ *   median a machine whose speed drifts over minutes disturbs least;
+ *   (sizes) the same pairs for networks of other sizes, each round
+ *   going through them all: 4000 neurons with FixedProb(0.02) (the
+ *   benchmark) and FixedPreNum(80), 10^4 with FixedPreNum(80) and
+ *   FixedProb(0.008), 2 x 10^4 with FixedPreNum(80) (a network whose
+ *   recording would take more than 200 MB left out): whether two
+ *   threads gain more on a larger step.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -238,6 +244,65 @@ static void ratio(double seconds, int threads, int rounds) {
   free(t1);
 }
 
+/* The sizes mode: `rounds` rounds, each a pair (1 and `threads` threads,
+ * in alternating order) of monitored runs of every network below. */
+static void sizes(double seconds, int threads, int rounds) {
+  static const struct {
+    size_t n;
+    double prob;
+    size_t num;
+  } C[] = {{4000, 0.02, 0},
+           {4000, 0.0, 80},
+           {10000, 0.0, 80},
+           {10000, 0.008, 0},
+           {20000, 0.0, 80}};
+  enum { NC = sizeof C / sizeof C[0] };
+  size_t steps = (size_t)(seconds * 10000.0 + 0.5);
+  double *t = malloc(3 * NC * (size_t)rounds * sizeof *t);
+  if (t == NULL) {
+    fprintf(stderr, "bench_coba: out of memory\n");
+    exit(1);
+  }
+  for (int r = 0; r < rounds; r++)
+    for (size_t c = 0; c < NC && steps * C[c].n <= 200000000; c++)
+      for (int j = 0; j < 2; j++) { /* which goes first alternating */
+        bool one = (j == 0) == (r % 2 == 0);
+        double x = monitored(C[c].n, C[c].prob, C[c].num, one ? 1 : threads, 1,
+                             steps) /
+                   seconds;
+        t[(3 * c + (one ? 0 : 1)) * (size_t)rounds + (size_t)r] = x;
+      }
+  printf("  run with spike monitors, %d rounds (median s per simulated s; "
+         "ratio 1 thread / %d threads of each round's pair: median, q25, "
+         "q75):\n",
+         rounds, threads);
+  for (size_t c = 0; c < NC; c++) {
+    if (steps * C[c].n > 200000000) { /* as monitored() */
+      printf("    %6zu neurons: not run (its recording would take more "
+             "than 200 MB)\n",
+             C[c].n);
+      continue;
+    }
+    double *t1 = t + 3 * c * (size_t)rounds, *tn = t1 + rounds,
+           *q = tn + rounds;
+    for (int r = 0; r < rounds; r++) q[r] = t1[r] / tn[r];
+    qsort(t1, (size_t)rounds, sizeof *t1, cmp_double);
+    qsort(tn, (size_t)rounds, sizeof *tn, cmp_double);
+    qsort(q, (size_t)rounds, sizeof *q, cmp_double);
+    int q1 = rounds / 4, m = rounds / 2;
+    char conn[48];
+    if (C[c].num > 0)
+      snprintf(conn, sizeof conn, "FixedPreNum(%zu)", C[c].num);
+    else
+      snprintf(conn, sizeof conn, "FixedProb(%g)", C[c].prob);
+    printf("    %6zu neurons %-16s 1 thread %.4f  %d threads %.4f  "
+           "%.2fx (%.2fx, %.2fx)\n",
+           C[c].n, conn, t1[m], threads, tn[m], q[m], q[q1],
+           q[rounds - 1 - q1]);
+  }
+  free(t);
+}
+
 int main(int argc, char **argv) {
   double seconds = argc > 1 ? atof(argv[1]) : 1.0;
   int threads = argc > 2 ? atoi(argv[2]) : 1;
@@ -245,19 +310,26 @@ int main(int argc, char **argv) {
   if (!(seconds > 0.0) || threads < 0 ||
       (argc > 4 && dtype != ADEX_DTYPE_F32 && strcmp(argv[4], "float64"))) {
     fprintf(stderr, "usage: bench_coba [seconds > 0] [threads >= 0] "
-                    "[coba|split|all] [float64|float32]\n");
+                    "[coba|split|all|ratio|sizes] [float64|float32] "
+                    "[rounds]\n");
     return 2;
   }
-  if (argc > 3 && strcmp(argv[3], "ratio") == 0) {
+  bool by_size = argc > 3 && strcmp(argv[3], "sizes") == 0;
+  if (argc > 3 && (strcmp(argv[3], "ratio") == 0 || by_size)) {
     int rounds = argc > 5 ? atoi(argv[5]) : 15;
     if (rounds < 1 || threads < 2) {
-      fprintf(stderr, "bench_coba: ratio needs threads >= 2 and rounds >= "
-                      "1\n");
+      fprintf(stderr,
+              "bench_coba: %s needs threads >= 2 and rounds >= "
+              "1\n",
+              argv[3]);
       return 2;
     }
-    printf("COBA-AdEx, 1 and %d threads, %s:\n", threads,
-           adex_dtype_name(dtype));
-    ratio(seconds, threads, rounds);
+    printf("COBA-AdEx%s, 1 and %d threads, %s:\n", by_size ? " by size" : "",
+           threads, adex_dtype_name(dtype));
+    if (by_size)
+      sizes(seconds, threads, rounds);
+    else
+      ratio(seconds, threads, rounds);
     return 0;
   }
   printf("COBA-AdEx, %d thread(s), %s:\n", threads, adex_dtype_name(dtype));
