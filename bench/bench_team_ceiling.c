@@ -17,6 +17,12 @@
  *   team's parts do (a word stored with release and awaited, team_barrier.h).
  *   Nothing else is shared. Prints the times (min, q25, median) and the
  *   median of the rounds' ratios one thread / two threads.
+ *   (memory) the same, in the same rounds, with steps that stream over
+ *   memory instead: eight float64 arrays as the state of COBA-AdEx's
+ *   4 000 neurons (V, w, the input, t_last_spike, four conductances),
+ *   updated in place as many times a step as take about step_us on one
+ *   thread; on two threads each updates its own arrays of 2 000 neurons
+ *   (allocated and first touched by itself, as the team's copies are).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -96,6 +102,70 @@ static void gaps(int thread, double seconds) {
          bins[1], bins[2], bins[3]);
 }
 
+/* The memory variant's state: MEM_N neurons of MEM_ARRAYS float64 arrays
+ * on one thread, half of them on each of two. */
+#define MEM_N 4000
+#define MEM_ARRAYS 8
+
+/* The arrays of n neurons, one after the other in a block of whole pages
+ * of its own, written once (the first touch) by the calling thread. */
+static double *mem_block(size_t n) {
+  size_t bytes = (MEM_ARRAYS * n * sizeof(double) + 4095) / 4096 * 4096;
+  double *b = aligned_alloc(4096, bytes);
+  if (b == NULL) {
+    fprintf(stderr, "bench_team_ceiling: out of memory\n");
+    exit(1);
+  }
+  for (size_t a = 0; a < MEM_ARRAYS; a++)
+    for (size_t i = 0; i < n; i++)
+      b[a * n + i] = a == 0 ? -60.0 - 1e-4 * (double)i : 0.01;
+  return b;
+}
+
+/* `reps` updates of the n neurons of block b: each reads and writes every
+ * array, with the arithmetic of a conductance-based neuron's step (no
+ * exp), in vectors; every value stays in a normal range (a subnormal
+ * one would cost the arithmetic a hundred cycles). */
+static void mem_work(double *b, size_t n, long reps) {
+  double *restrict V = b, *restrict w = b + n, *restrict in = b + 2 * n,
+                   *restrict ts = b + 3 * n, *restrict g1 = b + 4 * n,
+                   *restrict g2 = b + 5 * n, *restrict g3 = b + 6 * n,
+                   *restrict g4 = b + 7 * n;
+  for (long r = 0; r < reps; r++)
+    for (size_t i = 0; i < n; i++) {
+      double v = V[i];
+      double I = in[i] - (g1[i] + g3[i]) * v - (g2[i] + g4[i]) * (v + 80.0);
+      v += 0.005 * (I - (v + 60.0) - w[i]);
+      w[i] = 0.9967 * w[i] + 3.3e-5 * (v + 60.0);
+      g1[i] = 0.98 * g1[i] + 2e-4; /* decaying to 0.01, never subnormal */
+      g2[i] = 0.99 * g2[i] + 1e-4;
+      g3[i] = 0.98 * g3[i] + 2e-4;
+      g4[i] = 0.99 * g4[i] + 1e-4;
+      ts[i] += 0.1;
+      V[i] = v > -30.0 ? -60.0 : v;
+    }
+}
+
+/* Updates a step (mem_work's reps) that take about `us` microseconds on
+ * this thread: the best of five timings of 20 ms or more. */
+static long mem_calibrate(double *b, double us) {
+  long reps = 16;
+  for (;;) {
+    double best = 1e30;
+    for (int i = 0; i < 5; i++) {
+      double t0 = now();
+      mem_work(b, MEM_N, reps);
+      double t = now() - t0;
+      if (t < best) best = t;
+    }
+    if (best > 0.02) {
+      long r = (long)((double)reps * us * 1e-6 / best + 0.5);
+      return r > 0 ? r : 1;
+    }
+    reps *= 4;
+  }
+}
+
 /* Each thread's end of step (a line of its own). */
 typedef struct {
   _Alignas(64) uint64_t step;
@@ -108,7 +178,11 @@ static double one_thread(long units, long steps) {
   return now() - t0;
 }
 
-static double two_threads(long units, long steps) {
+/* Two threads meeting every step: each half of a step of arithmetic
+ * (units / 2), or, where `mem` holds the two threads' blocks, `reps`
+ * updates of its own MEM_N / 2 neurons. */
+static double two_threads(long units, long steps, double *const *mem,
+                          long reps) {
   step_word ends[2] = {{0}, {0}};
   adex__barrier bar;
   adex__barrier_init(&bar, 2, (unsigned)omp_get_num_procs());
@@ -118,13 +192,33 @@ static double two_threads(long units, long steps) {
     int me = omp_get_thread_num();
     double x = 1.0 + me;
     for (long k = 1; k <= steps; k++) {
-      x = work(units / 2, x);
+      if (mem != NULL)
+        mem_work(mem[me], MEM_N / 2, reps);
+      else
+        x = work(units / 2, x);
       __atomic_store_n(&ends[me].step, (uint64_t)k, __ATOMIC_RELEASE);
       (void)adex__barrier_await(&bar, &ends[1 - me].step, (uint64_t)k);
     }
     sink = x;
   }
   return now() - t0;
+}
+
+static double one_thread_mem(double *b, long reps, long steps) {
+  double t0 = now();
+  for (long k = 0; k < steps; k++) mem_work(b, MEM_N, reps);
+  return now() - t0;
+}
+
+/* Times (min, q25, median) of each of three columns of `rounds`. */
+static void report(double *t, int rounds, const char *const name[3]) {
+  for (int c = 0; c < 3; c++) {
+    double *v = t + c * rounds;
+    qsort(v, (size_t)rounds, sizeof *v, cmp_double);
+    printf(c < 2 ? "  %-32s min %.4f  q25 %.4f  median %.4f s\n"
+                 : "  %-32s min %.3f  q25 %.3f  median %.3f\n",
+           name[c], v[0], v[rounds / 4], v[rounds / 2]);
+  }
 }
 
 int main(int argc, char **argv) {
@@ -139,30 +233,43 @@ int main(int argc, char **argv) {
 #pragma omp parallel num_threads(2)
   gaps(omp_get_thread_num(), 1.0);
   long units = calibrate(step_us);
-  double *t = malloc(3 * (size_t)rounds * sizeof *t);
+  double *one = mem_block(MEM_N), *halves[2] = {NULL, NULL};
+#pragma omp parallel num_threads(2)
+  halves[omp_get_thread_num()] = mem_block(MEM_N / 2); /* each its own */
+  long reps = mem_calibrate(one, step_us);
+  double *t = malloc(6 * (size_t)rounds * sizeof *t);
   if (t == NULL) return 1;
   double *t1 = t, *t2 = t + rounds, *ratio = t + 2 * rounds;
+  double *m1 = t + 3 * rounds, *m2 = t + 4 * rounds, *mratio = t + 5 * rounds;
   for (int r = 0; r < rounds; r++) {
     if (r % 2 == 0) {
       t1[r] = one_thread(units, steps);
-      t2[r] = two_threads(units, steps);
+      t2[r] = two_threads(units, steps, NULL, 0);
+      m1[r] = one_thread_mem(one, reps, steps);
+      m2[r] = two_threads(0, steps, halves, reps);
     } else {
-      t2[r] = two_threads(units, steps);
+      m2[r] = two_threads(0, steps, halves, reps);
+      m1[r] = one_thread_mem(one, reps, steps);
+      t2[r] = two_threads(units, steps, NULL, 0);
       t1[r] = one_thread(units, steps);
     }
     ratio[r] = t1[r] / t2[r];
+    mratio[r] = m1[r] / m2[r];
   }
   printf("%ld steps of %.2f us of arithmetic, %d rounds in turns\n", steps,
          step_us, rounds);
   const char *name[3] = {"one thread", "two threads, meeting every step",
                          "ratio of each round"};
-  for (int c = 0; c < 3; c++) {
-    double *v = t + c * rounds;
-    qsort(v, (size_t)rounds, sizeof *v, cmp_double);
-    printf(c < 2 ? "  %-32s min %.4f  q25 %.4f  median %.4f s\n"
-                 : "  %-32s min %.3f  q25 %.3f  median %.3f\n",
-           name[c], v[0], v[rounds / 4], v[rounds / 2]);
-  }
+  report(t, rounds, name);
+  printf("the same steps streaming over %d neurons' state (%ld updates a "
+         "step)\n",
+         MEM_N, reps);
+  report(m1, rounds, name);
+  printf("  (one thread's median step: %.2f us)\n",
+         1e6 * m1[rounds / 2] / (double)steps);
+  free(one);
+  free(halves[0]);
+  free(halves[1]);
   free(t);
   return 0;
 }
