@@ -63,24 +63,6 @@ static double work(long units, double x) {
 
 static volatile double sink; /* keeps the arithmetic */
 
-/* Units of work that take about `us` microseconds on this thread: from
- * the best of five timings of at least 20 ms (a gap or a slow minute in
- * one of them would make the steps too short). */
-static long calibrate(double us) {
-  long units = 1000;
-  for (;;) {
-    double best = 1e30;
-    for (int i = 0; i < 5; i++) {
-      double t0 = now();
-      sink = work(units, 1.0);
-      double t = now() - t0;
-      if (t < best) best = t;
-    }
-    if (best > 0.02) return (long)((double)units * us * 1e-6 / best) + 1;
-    units *= 4;
-  }
-}
-
 /* One thread's gaps over `seconds`: count, share of the time, and how
  * many of 5-20, 20-50, 50-200 and over 200 us. */
 static void gaps(int thread, double seconds) {
@@ -146,23 +128,29 @@ static void mem_work(double *b, size_t n, long reps) {
     }
 }
 
-/* Updates a step (mem_work's reps) that take about `us` microseconds on
- * this thread: the best of five timings of 20 ms or more. */
-static long mem_calibrate(double *b, double us) {
-  long reps = 16;
-  for (;;) {
+/* n units of one kind of work: the arithmetic's, or updates of the
+ * memory variant's MEM_N neurons (of calibrate_block). */
+static double *calibrate_block;
+static void arith_units(long n) { sink = work(n, 1.0); }
+static void mem_updates(long n) { mem_work(calibrate_block, MEM_N, n); }
+
+/* Units of `run`'s work that take about `us` microseconds on this
+ * thread (at least 1): from the best of five timings of at least 20 ms
+ * (a gap or a slow minute in one of them would make the steps too
+ * short). */
+static long calibrate(double us, void (*run)(long n)) {
+  for (long n = 1;; n *= 4) {
     double best = 1e30;
     for (int i = 0; i < 5; i++) {
       double t0 = now();
-      mem_work(b, MEM_N, reps);
+      run(n);
       double t = now() - t0;
       if (t < best) best = t;
     }
     if (best > 0.02) {
-      long r = (long)((double)reps * us * 1e-6 / best + 0.5);
-      return r > 0 ? r : 1;
+      long units = (long)((double)n * us * 1e-6 / best + 0.5);
+      return units > 0 ? units : 1;
     }
-    reps *= 4;
   }
 }
 
@@ -232,11 +220,12 @@ int main(int argc, char **argv) {
   }
 #pragma omp parallel num_threads(2)
   gaps(omp_get_thread_num(), 1.0);
-  long units = calibrate(step_us);
+  long units = calibrate(step_us, arith_units);
   double *one = mem_block(MEM_N), *halves[2] = {NULL, NULL};
 #pragma omp parallel num_threads(2)
   halves[omp_get_thread_num()] = mem_block(MEM_N / 2); /* each its own */
-  long reps = mem_calibrate(one, step_us);
+  calibrate_block = one;
+  long reps = calibrate(step_us, mem_updates);
   double *t = malloc(6 * (size_t)rounds * sizeof *t);
   if (t == NULL) return 1;
   double *t1 = t, *t2 = t + rounds, *ratio = t + 2 * rounds;
