@@ -23,7 +23,17 @@
  *   updated in place as many times a step as take about step_us on one
  *   thread; on two threads each updates its own arrays of 2 000 neurons
  *   (allocated and first touched by itself, as the team's copies are).
+ *   (cpus) in the same rounds, the one-thread arithmetic alone on the
+ *   first CPU and alone on the second (the thread pinned; Linux): whether
+ *   the two run at the same speed. A virtual machine's vCPUs need not: a
+ *   host core shared with another guest's work runs ours slower, for
+ *   seconds or minutes at a time. Two threads that share a step's work in
+ *   proportion to their speeds (the team's balance) then end it in at
+ *   best 1 / (1 / t_fast + 1 / t_slow), so at most 1 + t_fast / t_slow
+ *   times sooner than one thread on the faster CPU: the bound printed.
  */
+#define _GNU_SOURCE /* bench_cpu.h: sched_setaffinity */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +44,7 @@
 #error "bench_team_ceiling needs OpenMP"
 #endif
 
+#include "bench_cpu.h"
 #include "team_barrier.h"
 
 #define GAP_NS 5000.0 /* a read of the clock this long after the last */
@@ -192,6 +203,16 @@ static double two_threads(long units, long steps, double *const *mem,
   return now() - t0;
 }
 
+/* one_thread on CPU `cpu` alone (the calling thread pinned there, then
+ * let go again); negative where it cannot be pinned. */
+static double one_thread_on(int cpu, long units, long steps) {
+  bench_cpus was;
+  if (!bench_pin(cpu, &was)) return -1.0;
+  double t = one_thread(units, steps);
+  bench_unpin(&was);
+  return t;
+}
+
 static double one_thread_mem(double *b, long reps, long steps) {
   double t0 = now();
   for (long k = 0; k < steps; k++) mem_work(b, MEM_N, reps);
@@ -226,8 +247,10 @@ int main(int argc, char **argv) {
   halves[omp_get_thread_num()] = mem_block(MEM_N / 2); /* each its own */
   calibrate_block = one;
   long reps = calibrate(step_us, mem_updates);
-  double *t = malloc(6 * (size_t)rounds * sizeof *t);
+  double *t = malloc(9 * (size_t)rounds * sizeof *t);
   if (t == NULL) return 1;
+  double *c0 = t + 6 * rounds, *c1 = t + 7 * rounds, *cfast = t + 8 * rounds;
+  bool pinned = true;
   double *t1 = t, *t2 = t + rounds, *ratio = t + 2 * rounds;
   double *m1 = t + 3 * rounds, *m2 = t + 4 * rounds, *mratio = t + 5 * rounds;
   for (int r = 0; r < rounds; r++) {
@@ -244,6 +267,9 @@ int main(int argc, char **argv) {
     }
     ratio[r] = t1[r] / t2[r];
     mratio[r] = m1[r] / m2[r];
+    c0[r] = one_thread_on(0, units, steps);
+    c1[r] = one_thread_on(1, units, steps);
+    pinned &= c0[r] > 0.0 && c1[r] > 0.0;
   }
   printf("%ld steps of %.2f us of arithmetic, %d rounds in turns\n", steps,
          step_us, rounds);
@@ -256,6 +282,24 @@ int main(int argc, char **argv) {
   report(m1, rounds, name);
   printf("  (one thread's median step: %.2f us)\n",
          1e6 * m1[rounds / 2] / (double)steps);
+  if (pinned) {
+    int unequal = 0;
+    for (int r = 0; r < rounds; r++) {
+      double fast = c0[r] < c1[r] ? c0[r] : c1[r],
+             slow = c0[r] < c1[r] ? c1[r] : c0[r];
+      unequal += slow > 1.06 * fast;
+      cfast[r] = 1.0 + fast / slow;
+    }
+    printf("the one-thread arithmetic alone on each CPU\n");
+    const char *cpu[3] = {"on the first CPU", "on the second CPU",
+                          "bound 1 + t_fast / t_slow"};
+    report(c0, rounds, cpu);
+    printf("  rounds whose CPUs differ by more than 6 %%: %d of %d\n", unequal,
+           rounds);
+  } else {
+    printf("(the threads could not be pinned to the first two CPUs: no "
+           "speeds per CPU)\n");
+  }
   free(one);
   free(halves[0]);
   free(halves[1]);
