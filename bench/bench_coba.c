@@ -1,8 +1,9 @@
 /* bench_coba.c - the COBA-AdEx network (docs/networks.md) and its scaling:
  * time to build, time per simulated second, spikes and bytes per synapse.
  *
- * Usage: bench_coba [seconds=1] [threads=1] [coba|split|all|ratio|sizes]
- *                   [float64|float32] [rounds=15]
+ * Usage: bench_coba [seconds=1] [threads=1]
+ *                   [coba|split|all|ratio|sizes|cpus] [float64|float32]
+ *                   [rounds=15]
  *   prints the benchmark network (4000 neurons, FixedProb(0.02)): its
  *   loop's time per simulated second and the median step's time x the
  *   steps per simulated second (the figure other work on a shared machine
@@ -25,8 +26,18 @@
  *   benchmark) and FixedPreNum(80), 10^4 with FixedPreNum(80) and
  *   FixedProb(0.008), 2 x 10^4 with FixedPreNum(80) (a network whose
  *   recording would take more than 200 MB left out): whether two
- *   threads gain more on a larger step.
+ *   threads gain more on a larger step;
+ *   (cpus) each round the benchmark network's run with spike monitors on
+ *   `threads` threads, on one thread alone on the first CPU and alone on
+ *   the second (the thread pinned; Linux), in turns: whether the CPUs run
+ *   the step at the same speed (a virtual machine's vCPUs need not), the
+ *   bound that unequal speeds set (two threads sharing the work in
+ *   proportion to their speeds end a step at best 1 + t_fast / t_slow
+ *   times sooner than one thread on the faster CPU), and the ratio
+ *   one thread / `threads` in the rounds whose CPUs ran at the same
+ *   speed (within 6 %), against the mean of the two.
  */
+#define _GNU_SOURCE /* bench_cpu.h: sched_setaffinity */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,6 +46,7 @@
 #include <time.h>
 
 #include "adex/adex.h"
+#include "bench_cpu.h"
 #include "coba_pop.h"
 
 static double now(void) {
@@ -244,6 +256,80 @@ static void ratio(double seconds, int threads, int rounds) {
   free(t1);
 }
 
+/* The benchmark network's monitored run on one thread alone on CPU
+ * `cpu`; negative where the thread cannot be pinned there. */
+static double monitored_on(int cpu, size_t steps) {
+  bench_cpus was;
+  if (!bench_pin(cpu, &was)) return -1.0;
+  double t = monitored(4000, 0.02, 0, 1, 1, steps);
+  bench_unpin(&was);
+  return t;
+}
+
+/* The cpus mode: `rounds` rounds of a run on `threads` threads and one
+ * thread alone on each of the first two CPUs, in turns (the order
+ * reversed every other round; the team's threads made before any pin, so
+ * that none inherits it). */
+static void cpus(double seconds, int threads, int rounds) {
+  size_t steps = (size_t)(seconds * 10000.0 + 0.5);
+  double *t = malloc(6 * (size_t)rounds * sizeof *t);
+  if (t == NULL) {
+    fprintf(stderr, "bench_coba: out of memory\n");
+    exit(1);
+  }
+  double *c0 = t, *c1 = c0 + rounds, *tn = c1 + rounds, *bound = tn + rounds,
+         *fast = bound + rounds, *same = fast + rounds;
+  int nsame = 0;
+  for (int r = 0; r < rounds; r++) {
+    if (r % 2 == 0) {
+      tn[r] = monitored(4000, 0.02, 0, threads, 1, steps);
+      c0[r] = monitored_on(0, steps);
+      c1[r] = monitored_on(1, steps);
+    } else {
+      c1[r] = monitored_on(1, steps);
+      c0[r] = monitored_on(0, steps);
+      tn[r] = monitored(4000, 0.02, 0, threads, 1, steps);
+    }
+    if (c0[r] < 0.0 || c1[r] < 0.0) {
+      printf("  the thread could not be pinned to the first two CPUs\n");
+      free(t);
+      return;
+    }
+    double lo = c0[r] < c1[r] ? c0[r] : c1[r], hi = c0[r] + c1[r] - lo;
+    bound[r] = 1.0 + lo / hi;
+    fast[r] = lo / tn[r];
+    if (hi <= 1.06 * lo) same[nsame++] = 0.5 * (c0[r] + c1[r]) / tn[r];
+  }
+  char many[32], ratio_fast[48];
+  snprintf(many, sizeof many, "%d threads", threads);
+  snprintf(ratio_fast, sizeof ratio_fast, "1 thread on the faster / %d",
+           threads);
+  const char *name[6] = {"1 thread on the first CPU",
+                         "1 thread on the second CPU",
+                         many,
+                         "bound 1 + t_fast / t_slow",
+                         ratio_fast,
+                         "the same, CPUs within 6 %"};
+  printf("  run with spike monitors, %d rounds (min / q25 / median; times in "
+         "s per simulated s):\n",
+         rounds);
+  for (int c = 0; c < 6; c++) {
+    int n = c == 5 ? nsame : rounds;
+    double *v = t + c * rounds;
+    if (n == 0) {
+      printf("    %-34s no such round\n", name[c]);
+      continue;
+    }
+    for (int r = 0; r < n && c < 3; r++) v[r] /= seconds;
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    printf("    %-34s %.4f / %.4f / %.4f%s\n", name[c], v[0], v[n / 4],
+           v[n / 2], c == 5 ? " (mean of the CPUs)" : "");
+  }
+  printf("    rounds whose CPUs ran within 6 %% of each other: %d of %d\n",
+         nsame, rounds);
+  free(t);
+}
+
 /* The sizes mode: `rounds` rounds, each a pair (1 and `threads` threads,
  * in alternating order) of monitored runs of every network below. */
 static void sizes(double seconds, int threads, int rounds) {
@@ -310,12 +396,13 @@ int main(int argc, char **argv) {
   if (!(seconds > 0.0) || threads < 0 ||
       (argc > 4 && dtype != ADEX_DTYPE_F32 && strcmp(argv[4], "float64"))) {
     fprintf(stderr, "usage: bench_coba [seconds > 0] [threads >= 0] "
-                    "[coba|split|all|ratio|sizes] [float64|float32] "
+                    "[coba|split|all|ratio|sizes|cpus] [float64|float32] "
                     "[rounds]\n");
     return 2;
   }
   bool by_size = argc > 3 && strcmp(argv[3], "sizes") == 0;
-  if (argc > 3 && (strcmp(argv[3], "ratio") == 0 || by_size)) {
+  bool by_cpu = argc > 3 && strcmp(argv[3], "cpus") == 0;
+  if (argc > 3 && (strcmp(argv[3], "ratio") == 0 || by_size || by_cpu)) {
     int rounds = argc > 5 ? atoi(argv[5]) : 15;
     if (rounds < 1 || threads < 2) {
       fprintf(stderr,
@@ -324,10 +411,15 @@ int main(int argc, char **argv) {
               argv[3]);
       return 2;
     }
-    printf("COBA-AdEx%s, 1 and %d threads, %s:\n", by_size ? " by size" : "",
+    printf("COBA-AdEx%s, 1 and %d threads, %s:\n",
+           by_size  ? " by size"
+           : by_cpu ? " by CPU"
+                    : "",
            threads, adex_dtype_name(dtype));
     if (by_size)
       sizes(seconds, threads, rounds);
+    else if (by_cpu)
+      cpus(seconds, threads, rounds);
     else
       ratio(seconds, threads, rounds);
     return 0;
