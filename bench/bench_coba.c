@@ -63,6 +63,16 @@ static int check(adex_status st, const char *what) {
   return 0;
 }
 
+/* malloc, or the program ends with a message. */
+static void *alloc(size_t bytes) {
+  void *p = malloc(bytes);
+  if (p == NULL) {
+    fprintf(stderr, "bench_coba: out of memory\n");
+    exit(1);
+  }
+  return p;
+}
+
 static adex_dtype dtype = ADEX_DTYPE_F64; /* of the populations */
 
 static adex_pop *population(size_t n, const char *name, uint64_t seed,
@@ -157,11 +167,7 @@ static double monitored(size_t n, double prob, size_t num, int threads,
   size_t ne = n * 4 / 5;
   adex_pop *E, *I;
   adex_net *net = build(n, prob, num, threads, halves, &E, &I);
-  bool *rec = malloc(steps * n * sizeof *rec);
-  if (rec == NULL) {
-    fprintf(stderr, "bench_coba: out of memory\n");
-    exit(1);
-  }
+  bool *rec = alloc(steps * n * sizeof *rec);
   /* its pages touched before the run (with a byte other than 0: the
    * compiler turns malloc and a memset with 0 into calloc, which leaves
    * fresh pages untouched, and the run then pays a page fault every 4 KB,
@@ -194,11 +200,7 @@ static void run(size_t n, double prob, size_t num, double seconds, int threads,
   /* each step timed as well: on a shared machine the median step is the
    * figure least disturbed by other work, the closest to the code's own
    * cost (the timer's own cost, ~20 ns a step, is in it) */
-  double *dt = malloc(steps * sizeof *dt);
-  if (dt == NULL) {
-    fprintf(stderr, "bench_coba: out of memory\n");
-    exit(1);
-  }
+  double *dt = alloc(steps * sizeof *dt);
   double t0 = now(), t_prev = t0;
   for (size_t k = 0; k < steps; k++) {
     check(adex_net_step(net), "step");
@@ -228,11 +230,7 @@ static void run(size_t n, double prob, size_t num, double seconds, int threads,
  * threads, in alternating order. */
 static void ratio(double seconds, int threads, int rounds) {
   size_t steps = (size_t)(seconds * 10000.0 + 0.5);
-  double *t1 = malloc(3 * (size_t)rounds * sizeof *t1);
-  if (t1 == NULL) {
-    fprintf(stderr, "bench_coba: out of memory\n");
-    exit(1);
-  }
+  double *t1 = alloc(3 * (size_t)rounds * sizeof *t1);
   double *tn = t1 + rounds, *q = tn + rounds;
   for (int r = 0; r < rounds; r++) {
     bool one_first = r % 2 == 0;
@@ -272,11 +270,7 @@ static double monitored_on(int cpu, size_t steps) {
  * that none inherits it). */
 static void cpus(double seconds, int threads, int rounds) {
   size_t steps = (size_t)(seconds * 10000.0 + 0.5);
-  double *t = malloc(6 * (size_t)rounds * sizeof *t);
-  if (t == NULL) {
-    fprintf(stderr, "bench_coba: out of memory\n");
-    exit(1);
-  }
+  double *t = alloc(6 * (size_t)rounds * sizeof *t);
   double *c0 = t, *c1 = c0 + rounds, *tn = c1 + rounds, *bound = tn + rounds,
          *fast = bound + rounds, *same = fast + rounds;
   int nsame = 0;
@@ -344,11 +338,7 @@ static void sizes(double seconds, int threads, int rounds) {
            {20000, 0.0, 80}};
   enum { NC = sizeof C / sizeof C[0] };
   size_t steps = (size_t)(seconds * 10000.0 + 0.5);
-  double *t = malloc(3 * NC * (size_t)rounds * sizeof *t);
-  if (t == NULL) {
-    fprintf(stderr, "bench_coba: out of memory\n");
-    exit(1);
-  }
+  double *t = alloc(3 * NC * (size_t)rounds * sizeof *t);
   for (int r = 0; r < rounds; r++)
     for (size_t c = 0; c < NC; c++)
       for (int j = 0; j < 2; j++) { /* which goes first alternating */
