@@ -73,6 +73,11 @@ static void *alloc(size_t bytes) {
   return p;
 }
 
+/* The steps of `seconds` simulated at dt = 0.1 ms. */
+static size_t steps_of(double seconds) {
+  return (size_t)(seconds * 10000.0 + 0.5);
+}
+
 static adex_dtype dtype = ADEX_DTYPE_F64; /* of the populations */
 
 static adex_pop *population(size_t n, const char *name, uint64_t seed,
@@ -195,7 +200,7 @@ static void run(size_t n, double prob, size_t num, double seconds, int threads,
   t_build = now() - t_build;
   size_t nsyn = 0;
   for (size_t p = 0; p < nproj; p++) nsyn += adex_net_proj_nsyn(net, p);
-  size_t steps = (size_t)(seconds * 10000.0 + 0.5);
+  size_t steps = steps_of(seconds);
   long spikes = 0;
   /* each step timed as well: on a shared machine the median step is the
    * figure least disturbed by other work, the closest to the code's own
@@ -229,7 +234,7 @@ static void run(size_t n, double prob, size_t num, double seconds, int threads,
 /* The ratio mode: `rounds` pairs of monitored runs, 1 and `threads`
  * threads, in alternating order. */
 static void ratio(double seconds, int threads, int rounds) {
-  size_t steps = (size_t)(seconds * 10000.0 + 0.5);
+  size_t steps = steps_of(seconds);
   double *t1 = alloc(3 * (size_t)rounds * sizeof *t1);
   double *tn = t1 + rounds, *q = tn + rounds;
   for (int r = 0; r < rounds; r++) {
@@ -269,7 +274,7 @@ static double monitored_on(int cpu, size_t steps) {
  * reversed every other round; the team's threads made before any pin, so
  * that none inherits it). */
 static void cpus(double seconds, int threads, int rounds) {
-  size_t steps = (size_t)(seconds * 10000.0 + 0.5);
+  size_t steps = steps_of(seconds);
   double *t = alloc(6 * (size_t)rounds * sizeof *t);
   double *c0 = t, *c1 = c0 + rounds, *tn = c1 + rounds, *bound = tn + rounds,
          *fast = bound + rounds, *same = fast + rounds;
@@ -289,10 +294,10 @@ static void cpus(double seconds, int threads, int rounds) {
       free(t);
       return;
     }
-    double lo = c0[r] < c1[r] ? c0[r] : c1[r], hi = c0[r] + c1[r] - lo;
-    bound[r] = 1.0 + lo / hi;
-    fast[r] = lo / tn[r];
-    if (hi <= 1.06 * lo) same[nsame++] = 0.5 * (c0[r] + c1[r]) / tn[r];
+    bound[r] = bench_cpus_bound(c0[r], c1[r]);
+    fast[r] = (c0[r] < c1[r] ? c0[r] : c1[r]) / tn[r];
+    if (bench_cpus_alike(c0[r], c1[r]))
+      same[nsame++] = 0.5 * (c0[r] + c1[r]) / tn[r];
   }
   char many[32], ratio_fast[48];
   snprintf(many, sizeof many, "%d threads", threads);
@@ -337,7 +342,7 @@ static void sizes(double seconds, int threads, int rounds) {
            {10000, 0.008, 0},
            {20000, 0.0, 80}};
   enum { NC = sizeof C / sizeof C[0] };
-  size_t steps = (size_t)(seconds * 10000.0 + 0.5);
+  size_t steps = steps_of(seconds);
   double *t = alloc(3 * NC * (size_t)rounds * sizeof *t);
   for (int r = 0; r < rounds; r++)
     for (size_t c = 0; c < NC; c++)

@@ -38,4 +38,17 @@ static inline bool bench_pin(int cpu, bench_cpus *was) {
 static inline void bench_unpin(const bench_cpus *was) { (void)was; }
 #endif
 
+/* Whether two CPUs' times for the same work are alike: the slower within
+ * 6 % of the faster. */
+static inline bool bench_cpus_alike(double a, double b) {
+  return a < b ? b <= 1.06 * a : a <= 1.06 * b;
+}
+
+/* The most that two threads sharing a step in proportion to their CPUs'
+ * speeds gain over one thread on the faster CPU, from the two CPUs'
+ * times for the same work: 1 + t_fast / t_slow. */
+static inline double bench_cpus_bound(double a, double b) {
+  return 1.0 + (a < b ? a / b : b / a);
+}
+
 #endif

@@ -249,7 +249,7 @@ int main(int argc, char **argv) {
   long reps = calibrate(step_us, mem_updates);
   double *t = malloc(9 * (size_t)rounds * sizeof *t);
   if (t == NULL) return 1;
-  double *c0 = t + 6 * rounds, *c1 = t + 7 * rounds, *cfast = t + 8 * rounds;
+  double *c0 = t + 6 * rounds, *c1 = t + 7 * rounds, *bound = t + 8 * rounds;
   bool pinned = true;
   double *t1 = t, *t2 = t + rounds, *ratio = t + 2 * rounds;
   double *m1 = t + 3 * rounds, *m2 = t + 4 * rounds, *mratio = t + 5 * rounds;
@@ -285,10 +285,8 @@ int main(int argc, char **argv) {
   if (pinned) {
     int unequal = 0;
     for (int r = 0; r < rounds; r++) {
-      double fast = c0[r] < c1[r] ? c0[r] : c1[r],
-             slow = c0[r] < c1[r] ? c1[r] : c0[r];
-      unequal += slow > 1.06 * fast;
-      cfast[r] = 1.0 + fast / slow;
+      unequal += !bench_cpus_alike(c0[r], c1[r]);
+      bound[r] = bench_cpus_bound(c0[r], c1[r]);
     }
     printf("the one-thread arithmetic alone on each CPU\n");
     const char *cpu[3] = {"on the first CPU", "on the second CPU",
